@@ -1,0 +1,69 @@
+// Bundles the CLI (and later the language server and extension) and ships the tokenizer data beside the
+// bundles: tiktoken's lite WASM runtime and the two encodings in use, loaded lazily at run time.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const dist = path.join(__dirname, 'dist');
+
+/** Entry points: [source, output name]. */
+const entries = [['src/cli/index.ts', 'cli']];
+
+function copyTokenizerData() {
+  fs.mkdirSync(path.join(dist, 'tiktoken'), { recursive: true });
+  const tiktoken = path.join(path.dirname(require.resolve('tiktoken/encoders/o200k_base.json')), '..');
+  fs.copyFileSync(path.join(tiktoken, 'lite', 'tiktoken_bg.wasm'), path.join(dist, 'tiktoken_bg.wasm'));
+  for (const enc of ['o200k_base', 'cl100k_base']) {
+    fs.copyFileSync(path.join(tiktoken, 'encoders', `${enc}.json`), path.join(dist, 'tiktoken', `${enc}.json`));
+  }
+}
+
+/**
+ * The price database (~480 KB of JS) ships as its own file beside the bundles and is required only when
+ * a price is looked up, so commands that never price (count, the server's start) never parse it.
+ */
+const vendorPrices = {
+  name: 'vendor-genai-prices',
+  setup(build) {
+    build.onResolve({ filter: /^@pydantic\/genai-prices$/ }, () => ({ path: './vendor/genai-prices.cjs', external: true }));
+  },
+};
+
+function copyPriceData() {
+  fs.mkdirSync(path.join(dist, 'vendor'), { recursive: true });
+  fs.copyFileSync(require.resolve('@pydantic/genai-prices'), path.join(dist, 'vendor', 'genai-prices.cjs'));
+}
+
+async function main() {
+  fs.mkdirSync(dist, { recursive: true });
+  copyTokenizerData();
+  copyPriceData();
+  const contexts = await Promise.all(entries.map(([entry, name]) => esbuild.context({
+    entryPoints: [entry],
+    outfile: path.join(dist, `${name}.js`),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [vendorPrices],
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    logLevel: 'warning',
+  })));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { formatTokens, formatUsd, groupDigits } from '../../core/format';
+import type { ScanReport } from '../../core/model';
+import { byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine } from './table';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+export function formatMarkdown(r: ScanReport): string {
+  const out = ['# Prompt cost report', '', `**${totalsLine(r)}**`, ''];
+  if (r.budget) out.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? '**exceeded**' : 'within budget'}`, '');
+  if (r.prompts.length) {
+    out.push('| Prompt | Kind | Model | Tokens in | Out | $/call | Calls/day | $/month |', '|---|---|---|--:|--:|--:|--:|--:|');
+    for (const p of byMonthlyCost(r.prompts)) {
+      out.push(`| ${cell(promptLocation(p))} | ${p.kind} | ${cell(p.model.id)} | ${formatTokens(p.tokens.input, p.tokens.exact)} | ${groupDigits(p.tokens.output)} | ${perCallText(p)} | ${groupDigits(p.traffic.callsPerDay)} | ${monthlyText(p)} |`);
+    }
+    out.push('');
+  } else out.push('No prompts found.', '');
+  const diags = [...r.diagnostics.map((d) => ({ d, file: d.file ?? '' })), ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ d, file: p.file })))];
+  if (diags.length) {
+    out.push('## Diagnostics', '');
+    for (const { d, file } of diags) out.push(`- **${d.code}** (${d.severity}) \`${file}:${d.range.start.line + 1}\`: ${cell(d.message)}`);
+    out.push('');
+  }
+  if (r.skipped.length) out.push(`Skipped ${r.skipped.length} file(s): ${r.skipped.slice(0, 10).map((s) => `\`${s.file}\` (${s.reason})`).join(', ')}`, '');
+  out.push(`_${priceLine(r)}_`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,66 @@
+import { formatTokens, formatUsd, groupDigits } from '../../core/format';
+import type { PromptReport, ScanReport } from '../../core/model';
+
+export function promptLocation(p: PromptReport): string {
+  return `${p.file}:${p.range.start.line + 1}${p.label ? ` (${p.label})` : ''}`;
+}
+
+export function monthlyText(p: PromptReport): string {
+  return p.cost.priced ? formatUsd(p.cost.monthlyUsd!) : 'unpriced';
+}
+
+export function perCallText(p: PromptReport): string {
+  return p.cost.priced ? formatUsd(p.cost.perCallUsd!) : 'unpriced';
+}
+
+/** Rows sorted by monthly cost, most expensive first; unpriced last. */
+export function byMonthlyCost(prompts: PromptReport[]): PromptReport[] {
+  return [...prompts].sort((a, b) => (b.cost.monthlyUsd ?? -1) - (a.cost.monthlyUsd ?? -1));
+}
+
+export function totalsLine(r: ScanReport): string {
+  const unpriced = r.totals.unpriced ? `, ${r.totals.unpriced} unpriced (not in the total)` : '';
+  return `${r.totals.prompts} prompt${r.totals.prompts === 1 ? '' : 's'}: ${formatUsd(r.totals.perDayUsd)}/day, ${formatUsd(r.totals.monthlyUsd)}/month${unpriced}`;
+}
+
+export function priceLine(r: ScanReport): string {
+  return `Prices: ${r.prices.source} ${r.prices.version} (data as of ${r.prices.asOf}). ≈ marks estimated token counts.`;
+}
+
+function pad(cells: string[][], rightAligned: Set<number>): string[] {
+  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => [...row[c]].length)));
+  return cells.map((row) => row.map((cell, c) => {
+    const fill = ' '.repeat(widths[c] - [...cell].length);
+    return rightAligned.has(c) ? fill + cell : cell + fill;
+  }).join('  ').trimEnd());
+}
+
+export function formatTable(r: ScanReport): string {
+  const header = ['PROMPT', 'KIND', 'MODEL', 'TOKENS IN', 'OUT', '$/CALL', 'CALLS/DAY', '$/MONTH'];
+  const rows = byMonthlyCost(r.prompts).map((p) => [
+    promptLocation(p), p.kind, p.model.id, formatTokens(p.tokens.input, p.tokens.exact), groupDigits(p.tokens.output),
+    perCallText(p), groupDigits(p.traffic.callsPerDay), monthlyText(p),
+  ]);
+  const lines: string[] = [];
+  if (rows.length) {
+    const table = pad([header, ...rows], new Set([3, 4, 5, 6, 7]));
+    lines.push(table[0], '-'.repeat(table[0].length), ...table.slice(1), '');
+  } else {
+    lines.push('No prompts found.', '');
+  }
+  lines.push(totalsLine(r));
+  if (r.budget) lines.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? 'EXCEEDED' : 'within budget'}`);
+  lines.push(priceLine(r));
+  const diags = [...r.diagnostics.map((d) => ({ ...d, where: `${d.file ?? ''}:${d.range.start.line + 1}` })),
+    ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];
+  if (diags.length) {
+    lines.push('', 'Diagnostics:');
+    for (const d of diags) lines.push(`  ${d.severity.padEnd(11)} ${d.code.padEnd(24)} ${d.where}  ${d.message}`);
+  }
+  if (r.skipped.length) {
+    lines.push('', `Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);
+    for (const s of r.skipped.slice(0, 20)) lines.push(`  ${s.file}: ${s.reason}`);
+    if (r.skipped.length > 20) lines.push(`  … and ${r.skipped.length - 20} more (see --format json)`);
+  }
+  return lines.join('\n') + '\n';
+}

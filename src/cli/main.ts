@@ -1,0 +1,187 @@
+// prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs, type ParseArgsConfig } from 'util';
+import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
+import { formatTokens, formatUsd, groupDigits } from '../core/format';
+import { PRICE_DATA } from '../core/prices/priceData.generated';
+import { TokenCounter } from '../core/tokens';
+import { TOOL_VERSION } from '../core/version';
+
+// Each command loads what it needs when it runs: `count` must start fast, and the price database and
+// the YAML and scanning code are most of the bundle's start-up cost.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const prices = () => require('../core/prices') as typeof import('../core/prices');
+const workspace = () => require('../core/workspace') as typeof import('../core/workspace');
+const formatters = () => ({
+  table: (require('./format/table') as typeof import('./format/table')).formatTable,
+  markdown: (require('./format/markdown') as typeof import('./format/markdown')).formatMarkdown,
+  csv: (require('./format/csv') as typeof import('./format/csv')).formatCsv,
+  sarif: (require('./format/sarif') as typeof import('./format/sarif')).formatSarif,
+  json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
+});
+
+export class UsageError extends Error {}
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Buffer;
+  stderrIsTTY: boolean;
+  cwd: string;
+}
+
+const HELP = `prompt-cost ${TOOL_VERSION} — what your LLM prompts cost, before the bill does.
+
+Usage:
+  prompt-cost count [--model M] [FILE|-] [--format text|json]
+  prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
+                   [--days-per-month N] [--config FILE] [--format text|json]
+  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
+                   [--max-monthly USD]
+
+Exit codes: 0 ok · 1 projected monthly total over the budget · 2 bad usage or unreadable input.
+Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} (as of ${PRICE_DATA.asOf}).
+`;
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ''));
+  }
+}
+
+function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(String(value).replace(/_/g, ''));
+  if (String(value).trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)) || (max !== undefined && n > max)) {
+    throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number${max !== undefined ? ` between 0 and ${max}` : ' of 0 or more'}, got "${value}"`);
+  }
+  return n;
+}
+
+function formatOption(value: unknown, allowed: string[]): string {
+  const f = String(value ?? allowed[0]);
+  if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got "${f}"`);
+  return f;
+}
+
+function decodeUtf8(buf: Buffer, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new UsageError(`${what} is not UTF-8 text`);
+  }
+}
+
+function count(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { model: { type: 'string' }, format: { type: 'string' } });
+  const format = formatOption(values.format, ['text', 'json']);
+  if (positionals.length > 1) throw new UsageError(`count takes one FILE (or - for standard input), got ${positionals.length}`);
+  const file = positionals[0];
+  let text: string;
+  if (file === undefined || file === '-') text = decodeUtf8(io.readStdin(), 'standard input');
+  else {
+    const abs = path.resolve(io.cwd, file);
+    if (!fs.existsSync(abs)) throw new UsageError(`${file}: no such file`);
+    if (fs.statSync(abs).isDirectory()) throw new UsageError(`${file} is a folder; use \`prompt-cost scan ${file}\``);
+    text = decodeUtf8(fs.readFileSync(abs), file);
+  }
+  const model = (values.model as string | undefined) ?? BUILT_IN_DEFAULTS.model;
+  const result = new TokenCounter().count(text, model);
+  if (format === 'json') io.stdout(JSON.stringify(result) + '\n');
+  else io.stdout(`${formatTokens(result.tokens, result.exact)} tokens (${result.encoding}${result.exact ? ', exact' : `, estimated for ${model}`}) for ${model}\n`);
+  return 0;
+}
+
+function cost(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, {
+    model: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, 'cached-input': { type: 'string' },
+    'calls-per-day': { type: 'string' }, 'days-per-month': { type: 'string' }, config: { type: 'string' }, format: { type: 'string' },
+  });
+  if (positionals.length) throw new UsageError(`cost takes no positional arguments, got "${positionals[0]}"`);
+  const format = formatOption(values.format, ['text', 'json']);
+  if (!values.model) throw new UsageError('cost needs --model (e.g. --model gpt-4o)');
+  const input = numberOption(values.input, 'input', { integer: true });
+  const output = numberOption(values.output, 'output', { integer: true }) ?? 0;
+  if (input === undefined) throw new UsageError('cost needs --input N (input tokens per call)');
+  const cached = numberOption(values['cached-input'], 'cached-input', { integer: true }) ?? 0;
+  if (cached > input) throw new UsageError(`--cached-input (${cached}) cannot exceed --input (${input})`);
+  const callsPerDay = numberOption(values['calls-per-day'], 'calls-per-day') ?? BUILT_IN_DEFAULTS.callsPerDay;
+  const daysPerMonth = numberOption(values['days-per-month'], 'days-per-month', { max: 31 }) ?? BUILT_IN_DEFAULTS.daysPerMonth;
+  const { computeCost, lookupPrice } = prices();
+  const config = workspace().loadConfig(io.cwd, values.config as string | undefined);
+  for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
+  const model = values.model as string;
+  const c = computeCost(lookupPrice(model, config.prices), { inputTokens: input, outputTokens: output, cacheReadTokens: cached }, { callsPerDay, daysPerMonth });
+  const result = c.priced
+    ? { model, priced: true, perCallUsd: c.perCallUsd, per1kUsd: c.per1kUsd, perDayUsd: c.perDayUsd, monthlyUsd: c.monthlyUsd, batchMonthlyUsd: c.batchMonthlyUsd, callsPerDay, daysPerMonth, prices: { ...c.prices, data: PRICE_DATA } }
+    : { model, priced: false, unpricedReason: c.unpricedReason, callsPerDay, daysPerMonth, prices: { data: PRICE_DATA } };
+  if (format === 'json') {
+    io.stdout(JSON.stringify(result, null, 2) + '\n');
+    return 0;
+  }
+  if (!c.priced) {
+    io.stdout(`${model}: unpriced — ${c.unpricedReason}\n`);
+    return 0;
+  }
+  io.stdout([
+    `${model}: ${groupDigits(input)} in${cached ? ` (${groupDigits(cached)} cached)` : ''} + ${groupDigits(output)} out`,
+    `  per call     ${formatUsd(c.perCallUsd!)}`,
+    `  per 1k calls ${formatUsd(c.per1kUsd!)}`,
+    `  per day      ${formatUsd(c.perDayUsd!)}  at ${groupDigits(callsPerDay)} calls/day`,
+    `  per month    ${formatUsd(c.monthlyUsd!)}  (${daysPerMonth} days)`,
+    ...(c.batchMonthlyUsd !== undefined ? [`  batch API    ${formatUsd(c.batchMonthlyUsd)}/month`] : []),
+    `Prices: ${c.prices!.source}, $${c.prices!.inputUsdPerMillion}/M in, $${c.prices!.outputUsdPerMillion}/M out (data as of ${PRICE_DATA.asOf})`,
+  ].join('\n') + '\n');
+  return 0;
+}
+
+function scan(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' } });
+  const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif']);
+  const maxMonthlyUsd = numberOption(values['max-monthly'], 'max-monthly');
+  for (const p of positionals) if (!fs.existsSync(path.resolve(io.cwd, p))) throw new UsageError(`${p}: no such file or folder`);
+  // One folder given: it is the root (ids relative to it, its .promptcost.yaml). Otherwise the current folder.
+  const single = positionals.length === 1 && fs.statSync(path.resolve(io.cwd, positionals[0])).isDirectory();
+  const root = single ? path.resolve(io.cwd, positionals[0]) : io.cwd;
+  if (values.config && !fs.existsSync(path.resolve(io.cwd, values.config as string))) throw new UsageError(`--config ${values.config}: no such file`);
+  let lastDraw = 0;
+  const report = workspace().scanWorkspace({
+    root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
+    onProgress: io.stderrIsTTY ? (done, total) => {
+      const now = Date.now();
+      if (total < 200 || (now - lastDraw < 100 && done < total)) return;
+      lastDraw = now;
+      io.stderr(`\rscanning ${done}/${total} files${done === total ? '\n' : ''}`);
+    } : undefined,
+  });
+  io.stdout(formatters()[format as 'table'](report));
+  if (report.budget?.exceeded) {
+    io.stderr(`prompt-cost: projected ${formatUsd(report.totals.monthlyUsd)}/month exceeds the budget of ${formatUsd(report.budget.monthlyUsd)} (${report.budget.from})\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export function run(argv: string[], io: Io): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'count': return count(rest, io);
+      case 'cost': return cost(rest, io);
+      case 'scan': return scan(rest, io);
+      case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
+      case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost or scan)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`prompt-cost: ${e.message}\nRun \`prompt-cost --help\` for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

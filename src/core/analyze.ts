@@ -1,0 +1,138 @@
+// Document text → priced prompt reports and diagnostics. Pure: the caller passes the config and the
+// settings layer; the Engine owns only a count memo, so re-analysing unchanged text is cheap.
+import { annotationFor, parseAnnotations, type Annotation } from './config/annotations';
+import { resolveTraffic } from './config/resolve';
+import type { PromptCostConfig, SourcedTraffic } from './config/types';
+import { readerFor } from './detect/files';
+import type { ReadContext } from './detect/files/common';
+import { findSlots, staticText, stripTemplateControl } from './detect/slots';
+import type { DetectedPrompt, Diagnostic, PromptReport, Range, ReportPart, Severity, Slot } from './model';
+import { computeCost, lookupPrice } from './prices';
+import { runPromptRules } from './rules';
+import { LineIndex } from './text';
+import { chatOverheadTokens, resolveTokenizer, TokenCounter, type TokenizerChoice } from './tokens';
+
+/** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
+export const DEFAULT_SLOT_TOKENS = 100;
+
+export interface AnalyzeOptions {
+  config: PromptCostConfig;
+  /** The editor-settings layer of the traffic precedence. */
+  settings?: SourcedTraffic;
+  defaultSlotTokens?: number;
+  severities?: Record<string, Severity>;
+  readRelative?: ReadContext['readRelative'];
+}
+
+export interface FileAnalysis {
+  file: string;
+  prompts: PromptReport[];
+  /** Diagnostics about the file itself (malformed YAML, bad annotations). */
+  diagnostics: Diagnostic[];
+}
+
+const CHAT_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+
+export class Engine {
+  readonly counter = new TokenCounter();
+
+  /** Reads a prompt file (by name) and prices what it finds. Files that are no prompt file give nothing. */
+  analyzeFile(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
+    const reader = readerFor(file, text);
+    if (!reader) return { file, prompts: [], diagnostics: [] };
+    let read;
+    try {
+      read = reader.read(text, { file, readRelative: options.readRelative });
+    } catch (e) {
+      // A reader bug must not take the scan down; say where it happened.
+      return { file, prompts: [], diagnostics: [{ code: 'prompt-file-error', severity: 'error', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: could not read this ${reader.format} file: ${(e as Error).message}` }] };
+    }
+    return this.priceDetected(file, text, read.prompts, read.diagnostics, options);
+  }
+
+  /** Prices prompts found by any detector (prompt-file readers now, code finders later). */
+  priceDetected(file: string, text: string, detected: DetectedPrompt[], fileDiagnostics: Diagnostic[], options: AnalyzeOptions): FileAnalysis {
+    const annotations = parseAnnotations(text);
+    const lines = new LineIndex(text);
+    const diagnostics = [...fileDiagnostics];
+    for (const a of annotations) {
+      for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
+    }
+    const prompts = detected.map((d) => this.pricePrompt(file, d, annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file'), lines, options));
+    // Ids are unique within a file: rows from one place (promptfoo prompt × provider) carry their label.
+    const seen = new Map<string, number>();
+    for (const p of prompts) {
+      if (p.label && !p.id.includes('#')) p.id = `${p.id}#${p.label}`;
+      const n = (seen.get(p.id) ?? 0) + 1;
+      seen.set(p.id, n);
+      if (n > 1) p.id = `${p.id}#${n}`;
+    }
+    return { file, prompts, diagnostics };
+  }
+
+  private slotTokens(name: string, d: DetectedPrompt, choice: TokenizerChoice, options: AnalyzeOptions): Slot {
+    const configured = options.config.variables[name];
+    if (configured) return { name, tokens: configured.tokens, from: configured.from };
+    const sample = d.slotSamples?.[name];
+    if (sample) return { name, tokens: this.counter.scaled(this.counter.encodingTokens(sample.text, choice.encoding), choice), from: sample.from };
+    return { name, tokens: options.defaultSlotTokens ?? DEFAULT_SLOT_TOKENS, from: 'default' };
+  }
+
+  private pricePrompt(file: string, d: DetectedPrompt, annotation: Annotation | undefined, lines: LineIndex, options: AnalyzeOptions): PromptReport {
+    const detectedTraffic: SourcedTraffic = {};
+    if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
+    if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
+    const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings });
+    const model = traffic.model.value;
+    const choice = resolveTokenizer(model);
+
+    let staticTokens = 0;
+    let dynamicTokens = 0;
+    const parts: ReportPart[] = d.parts.map((p) => {
+      const found = findSlots(p.text, p.syntaxes);
+      const tokens = this.counter.scaled(this.counter.encodingTokens(stripTemplateControl(staticText(p.text, found)), choice.encoding), choice);
+      const slots = p.slots.map((s) => this.slotTokens(s.name, d, choice, options));
+      staticTokens += tokens;
+      for (const s of slots) dynamicTokens += s.tokens;
+      return { role: p.role, ...(p.name ? { name: p.name } : {}), range: p.range, tokens, slots };
+    });
+    const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role));
+    const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding), choice) : 0;
+    const input = staticTokens + dynamicTokens + overhead;
+    const output = traffic.outputTokens.value;
+
+    const pricing = lookupPrice(model, options.config.prices);
+    const cost = computeCost(pricing, { inputTokens: input, outputTokens: output }, { callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value });
+    if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
+
+    const report: PromptReport = {
+      id: traffic.id ?? `${file}:${d.range.start.line + 1}`,
+      file,
+      range: d.range,
+      source: d.source,
+      kind: d.kind,
+      confidence: d.confidence,
+      ...(d.label ? { label: d.label } : {}),
+      model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
+      parts,
+      tokens: { input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: choice.exact, encoding: choice.encoding },
+      traffic: {
+        callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: traffic.cacheHitRate.value,
+        from: traffic.callsPerDay.from,
+        sources: { callsPerDay: traffic.callsPerDay.from, daysPerMonth: traffic.daysPerMonth.from, cacheHitRate: traffic.cacheHitRate.from, model: traffic.model.from, outputTokens: traffic.outputTokens.from },
+      },
+      cost,
+      ...(d.notes?.length ? { notes: d.notes } : {}),
+      diagnostics: [],
+    };
+    report.diagnostics = runPromptRules({ report, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
+    return report;
+  }
+}
+
+/** The first line of a prompt's first part: where a diagnostic about the whole prompt is shown. */
+function anchorOf(d: DetectedPrompt, lines: LineIndex): Range {
+  const start = d.parts[0]?.range.start ?? d.range.start;
+  const lineLength = lines.lineText(start.line).length;
+  return { start, end: { line: start.line, character: Math.max(start.character, lineLength) } };
+}

@@ -1,0 +1,129 @@
+// .promptcost.yaml → PromptCostConfig. A broken file never throws: every problem is reported with file,
+// line and field, and the parts that are valid still apply (the rest falls back to the defaults).
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import schemaJson from '../../../schemas/promptcost.schema.json';
+import type { Range } from '../model';
+import { validateNode, type SchemaNode, type SchemaProblem } from './validate';
+import { emptyConfig, TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic } from './types';
+
+export const CONFIG_FILE_NAME = '.promptcost.yaml';
+const schema = schemaJson as SchemaNode;
+
+function nodeRange(node: Node | null | undefined, lines: LineCounter): Range {
+  const [start, , end] = node?.range ?? [0, 0, 0];
+  const s = lines.linePos(start);
+  const e = lines.linePos(end);
+  return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+}
+
+function getNode(map: unknown, key: string): Node | undefined {
+  if (!isMap(map)) return undefined;
+  return (map as YAMLMap).get(key, true) as Node | undefined;
+}
+
+export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostConfig {
+  const config = emptyConfig();
+  config.file = file;
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  for (const err of doc.errors) {
+    const [start, end] = err.pos;
+    const s = lines.linePos(start);
+    const e = lines.linePos(end);
+    config.problems.push({
+      file, field: '(yaml)',
+      message: `${file}:${s.line}: YAML error: ${err.message.split('\n')[0]}`,
+      range: { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } },
+    });
+  }
+  if (doc.errors.length > 0) return config;
+  const root = doc.contents as Node | null;
+  if (root === null || (isScalar(root) && root.value === null)) return config; // an empty file is fine
+
+  const problems: SchemaProblem[] = [];
+  validateNode(root, schema, schema, '', problems);
+  const badNodes = new Set<Node>();
+  for (const p of problems) {
+    if (p.node) badNodes.add(p.node);
+    const range = nodeRange(p.node, lines);
+    config.problems.push({ file, field: p.path || '(root)', range, message: `${file}:${range.start.line + 1}: ${p.path || 'the file'} ${p.message}` });
+  }
+  if (!isMap(root)) return config;
+
+  const origin = (node: Node | undefined) => `${file}:${nodeRange(node ?? null, lines).start.line + 1}`;
+  const valid = (node: Node | undefined): node is Node => node !== undefined && !badNodes.has(node) && isScalar(node);
+
+  const readTraffic = (map: unknown): SourcedTraffic => {
+    const t: SourcedTraffic = {};
+    for (const field of TRAFFIC_FIELDS) {
+      const n = getNode(map, field);
+      if (valid(n)) (t as Record<string, unknown>)[field] = { value: (n as { value: unknown }).value, from: origin(n) };
+    }
+    return t;
+  };
+
+  config.defaults = readTraffic(getNode(root, 'defaults'));
+
+  const overrides = getNode(root, 'overrides');
+  if (isSeq(overrides)) {
+    for (const item of overrides.items as Node[]) {
+      if (!isMap(item)) continue;
+      const path = getNode(item, 'path');
+      const id = getNode(item, 'id');
+      const o = {
+        path: valid(path) ? String((path as { value: unknown }).value) : undefined,
+        id: valid(id) ? String((id as { value: unknown }).value) : undefined,
+        traffic: readTraffic(item),
+        from: origin(item),
+      };
+      if (o.path === undefined && o.id === undefined) {
+        const range = nodeRange(item, lines);
+        config.problems.push({ file, field: 'overrides', range, message: `${file}:${range.start.line + 1}: an override needs a path or an id to say which prompts it applies to` });
+        continue;
+      }
+      config.overrides.push(o);
+    }
+  }
+
+  const variables = getNode(root, 'variables');
+  if (isMap(variables)) {
+    for (const pair of variables.items) {
+      const v = pair.value as Node;
+      if (valid(v) && isScalar(pair.key)) config.variables[String(pair.key.value)] = { tokens: (v as { value: number }).value, from: origin(v) };
+    }
+  }
+
+  const prices = getNode(root, 'prices');
+  if (isMap(prices)) {
+    for (const pair of prices.items) {
+      const p = pair.value as Node;
+      if (!isMap(p) || !isScalar(pair.key)) continue;
+      const num = (k: string) => {
+        const n = getNode(p, k);
+        return valid(n) ? ((n as { value: number }).value as number) : undefined;
+      };
+      const input = num('inputUsdPerMillion');
+      const output = num('outputUsdPerMillion');
+      if (input === undefined || output === undefined) continue; // reported by validation
+      config.prices[String(pair.key.value)] = {
+        inputUsdPerMillion: input, outputUsdPerMillion: output,
+        cachedInputUsdPerMillion: num('cachedInputUsdPerMillion'), cacheWriteUsdPerMillion: num('cacheWriteUsdPerMillion'),
+        from: origin(p),
+      };
+    }
+  }
+
+  const monthly = getNode(getNode(root, 'budget'), 'monthlyUsd');
+  if (valid(monthly)) config.budget = { monthlyUsd: (monthly as { value: number }).value, from: origin(monthly) };
+
+  const thresholds = getNode(root, 'thresholds');
+  for (const k of ['promptTokens', 'promptMonthlyUsd'] as const) {
+    const n = getNode(thresholds, k);
+    if (valid(n)) config.thresholds[k] = { value: (n as { value: number }).value, from: origin(n) };
+  }
+
+  const exclude = getNode(root, 'exclude');
+  if (isSeq(exclude)) for (const n of exclude.items as Node[]) if (valid(n)) config.exclude.push(String((n as { value: unknown }).value));
+
+  return config;
+}

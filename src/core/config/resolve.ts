@@ -1,0 +1,70 @@
+// Traffic precedence: annotation > override by id > override by path glob > file defaults >
+// editor settings > built-in defaults. Model and output size written in the prompt itself rank just
+// below an annotation: the code says what it calls, an annotation is the user correcting it.
+import picomatch from 'picomatch';
+import type { Origin } from '../model';
+import type { Annotation } from './annotations';
+import { TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic, type TrafficField } from './types';
+
+export const BUILT_IN_DEFAULTS = {
+  model: 'gpt-4o-mini',
+  callsPerDay: 1000,
+  outputTokens: 500,
+  cacheHitRate: 0,
+  daysPerMonth: 30,
+} as const;
+
+export interface ResolvedTraffic {
+  model: { value: string; from: Origin };
+  callsPerDay: { value: number; from: Origin };
+  outputTokens: { value: number; from: Origin };
+  cacheHitRate: { value: number; from: Origin };
+  daysPerMonth: { value: number; from: Origin };
+  id?: string;
+}
+
+export interface TrafficInputs {
+  /** Path relative to the workspace root, forward slashes. */
+  file: string;
+  annotation?: Annotation;
+  /** Model and output limit found in the prompt itself. */
+  detected?: Partial<SourcedTraffic>;
+  config: PromptCostConfig;
+  /** Editor settings (the layer between the file's defaults and the built-ins). */
+  settings?: SourcedTraffic;
+}
+
+const matcherCache = new Map<string, (p: string) => boolean>();
+function globMatches(glob: string, file: string): boolean {
+  let m = matcherCache.get(glob);
+  if (!m) {
+    m = picomatch(glob, { dot: true });
+    matcherCache.set(glob, m);
+  }
+  return m(file);
+}
+
+export function resolveTraffic(inputs: TrafficInputs): ResolvedTraffic {
+  const id = inputs.annotation?.id;
+  const byId = id === undefined ? [] : inputs.config.overrides.filter((o) => o.id === id);
+  // Later path overrides win over earlier ones, as in most glob-ordered configs.
+  const byPath = inputs.config.overrides.filter((o) => o.path !== undefined && globMatches(o.path, inputs.file)).reverse();
+  const layers: (SourcedTraffic | undefined)[] = [
+    inputs.annotation?.traffic,
+    inputs.detected,
+    ...byId.map((o) => o.traffic),
+    ...byPath.map((o) => o.traffic),
+    inputs.config.defaults,
+    inputs.settings,
+  ];
+  const pick = <K extends TrafficField>(field: K) => {
+    for (const layer of layers) {
+      const v = layer?.[field];
+      if (v !== undefined) return v;
+    }
+    return { value: BUILT_IN_DEFAULTS[field], from: 'default' };
+  };
+  const resolved = Object.fromEntries(TRAFFIC_FIELDS.map((f) => [f, pick(f)])) as unknown as ResolvedTraffic;
+  resolved.id = id;
+  return resolved;
+}

@@ -1,0 +1,37 @@
+import type { Origin, Range } from '../model';
+import type { CustomPrice } from '../prices/lookup';
+
+export const TRAFFIC_FIELDS = ['model', 'callsPerDay', 'outputTokens', 'cacheHitRate', 'daysPerMonth'] as const;
+export type TrafficField = (typeof TRAFFIC_FIELDS)[number];
+
+export interface TrafficValues {
+  model?: string;
+  callsPerDay?: number;
+  outputTokens?: number;
+  cacheHitRate?: number;
+  daysPerMonth?: number;
+}
+
+/** Each given field with where it was written. */
+export type SourcedTraffic = { [K in TrafficField]?: { value: NonNullable<TrafficValues[K]>; from: Origin } };
+
+export interface Override { path?: string; id?: string; traffic: SourcedTraffic; from: Origin }
+
+export interface ConfigProblem { message: string; field: string; range: Range; file: string }
+
+export interface PromptCostConfig {
+  /** The file it was read from (relative to the workspace root), or undefined for no file. */
+  file?: string;
+  defaults: SourcedTraffic;
+  overrides: Override[];
+  variables: Record<string, { tokens: number; from: Origin }>;
+  prices: Record<string, CustomPrice>;
+  budget?: { monthlyUsd: number; from: Origin };
+  thresholds: { promptTokens?: { value: number; from: Origin }; promptMonthlyUsd?: { value: number; from: Origin } };
+  exclude: string[];
+  problems: ConfigProblem[];
+}
+
+export function emptyConfig(): PromptCostConfig {
+  return { defaults: {}, overrides: [], variables: {}, prices: {}, thresholds: {}, exclude: [], problems: [] };
+}

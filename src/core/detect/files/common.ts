@@ -1,0 +1,154 @@
+// Shared pieces of the prompt-file readers: YAML with ranges, frontmatter, parts with slots.
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import type { DetectedPrompt, Diagnostic, PromptPart, Range, Role } from '../../model';
+import { LineIndex } from '../../text';
+import { findSlots, type SlotSyntax } from '../slots';
+
+export interface ReadContext {
+  /** Path relative to the workspace root, forward slashes. */
+  file: string;
+  /** Reads a file relative to this one (promptfoo's file:// prompts); undefined when it cannot. */
+  readRelative?: (relativePath: string) => string | undefined;
+}
+
+export interface FileReadResult { prompts: DetectedPrompt[]; diagnostics: Diagnostic[] }
+
+export interface PromptFileReader {
+  format: string;
+  /** Cheap test on the name (and, where names are shared, the text). */
+  matches(fileName: string, text: string): boolean;
+  read(text: string, ctx: ReadContext): FileReadResult;
+}
+
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  root: Node | null;
+  lines: LineIndex;
+  /** Offset of the YAML text within the file (frontmatter). */
+  base: number;
+}
+
+/** Parses YAML; on syntax errors returns the `prompt-file-error` diagnostics instead. */
+export function parseYamlAt(fileText: string, start: number, end: number, ctx: ReadContext, lines = new LineIndex(fileText)):
+  { ok: true; yaml: ParsedYaml } | { ok: false; diagnostics: Diagnostic[] } {
+  const doc = parseDocument(fileText.slice(start, end), { prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      diagnostics: doc.errors.slice(0, 5).map((e) => {
+        const range = lines.range(start + e.pos[0], start + e.pos[1]);
+        return {
+          code: 'prompt-file-error', severity: 'error' as const, file: ctx.file, range,
+          message: `${ctx.file}:${range.start.line + 1}: malformed YAML: ${e.message.split('\n')[0]}`,
+        };
+      }),
+    };
+  }
+  return { ok: true, yaml: { doc, root: doc.contents as Node | null, lines, base: start } };
+}
+
+export function fileError(ctx: ReadContext, range: Range, message: string): Diagnostic {
+  return { code: 'prompt-file-error', severity: 'error', file: ctx.file, range, message: `${ctx.file}:${range.start.line + 1}: ${message}` };
+}
+
+export function get(node: unknown, key: string): Node | undefined {
+  return isMap(node) ? ((node as YAMLMap).get(key, true) as Node | undefined) : undefined;
+}
+
+export function getPath(node: unknown, ...keys: string[]): Node | undefined {
+  let n: unknown = node;
+  for (const k of keys) n = get(n, k);
+  return n as Node | undefined;
+}
+
+export function str(node: Node | undefined): string | undefined {
+  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
+}
+
+export function num(node: Node | undefined): number | undefined {
+  return isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value) ? node.value : undefined;
+}
+
+/** First of several keys that holds a number (max_tokens vs maxTokens …). */
+export function firstNum(map: Node | undefined, keys: readonly string[]): { value: number; key: string } | undefined {
+  for (const k of keys) {
+    const v = num(get(map, k));
+    if (v !== undefined) return { value: v, key: k };
+  }
+  return undefined;
+}
+
+export const OUTPUT_LIMIT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'max_new_tokens', 'num_predict'] as const;
+
+export function nodeRange(y: ParsedYaml, node: Node | undefined): Range {
+  const [s, , e] = node?.range ?? [0, 0, 0];
+  return y.lines.range(y.base + s, y.base + e);
+}
+
+export function seqItems(node: Node | undefined): Node[] {
+  return isSeq(node) ? (node.items as Node[]) : [];
+}
+
+const ROLES: Record<string, Role> = { system: 'system', developer: 'developer', user: 'user', human: 'user', assistant: 'assistant', ai: 'assistant', model: 'assistant', tool: 'tool' };
+export function normaliseRole(raw: string | undefined, fallback: Role = 'user'): Role {
+  return (raw && ROLES[raw.trim().toLowerCase()]) || fallback;
+}
+
+/** A part from text that sits at [start, end) of the file verbatim (frontmatter bodies, raw text). */
+export function verbatimPart(role: Role, fileText: string, start: number, end: number, lines: LineIndex, syntaxes: readonly SlotSyntax[]): PromptPart {
+  const text = fileText.slice(start, end);
+  return {
+    role,
+    range: lines.range(start, end),
+    text,
+    slots: findSlots(text, syntaxes).map((s) => ({ name: s.name, range: lines.range(start + s.start, start + s.end) })),
+    syntaxes: [...syntaxes],
+  };
+}
+
+/** A part from a YAML scalar: its value is the text; slot ranges are found in the source span. */
+export function yamlPart(role: Role, y: ParsedYaml, node: Node, syntaxes: readonly SlotSyntax[], name?: string): PromptPart {
+  const text = str(node) ?? '';
+  const [s, , e] = node.range ?? [0, 0, 0];
+  const source = y.lines.text.slice(y.base + s, y.base + e);
+  const slots = findSlots(text, syntaxes).map((slot) => {
+    const marker = text.slice(slot.start, slot.end);
+    const at = source.indexOf(marker);
+    return { name: slot.name, range: at >= 0 ? y.lines.range(y.base + s + at, y.base + s + at + marker.length) : undefined };
+  });
+  return { role, range: nodeRange(y, node), text, slots, syntaxes: [...syntaxes], ...(name ? { name } : {}) };
+}
+
+/** Splits `---\nyaml\n---\nbody`; frontmatter may follow blank lines and (for dotprompt) a comment header. */
+export function splitFrontmatter(text: string, allowLeading: RegExp | null = null): { yamlStart: number; yamlEnd: number; bodyStart: number } | undefined {
+  let at = 0;
+  if (text.charCodeAt(0) === 0xfeff) at = 1;
+  if (allowLeading) {
+    allowLeading.lastIndex = at;
+    const m = allowLeading.exec(text);
+    if (m && m.index === at) at += m[0].length;
+  }
+  const open = /^---[ \t]*\r?\n/.exec(text.slice(at));
+  if (!open) return undefined;
+  const yamlStart = at + open[0].length;
+  const close = /^---[ \t]*(\r?\n|$)/m;
+  close.lastIndex = 0;
+  const rest = text.slice(yamlStart);
+  const m = close.exec(rest);
+  if (!m) return undefined;
+  return { yamlStart, yamlEnd: yamlStart + m.index, bodyStart: yamlStart + m.index + m[0].length };
+}
+
+/** Sample values for slots given by the file itself (Prompty `sample`, GitHub Models `testData`, …). */
+export function samplesFrom(map: Node | undefined, from: string): Record<string, { text: string; from: string }> {
+  const out: Record<string, { text: string; from: string }> = {};
+  if (!isMap(map)) return out;
+  for (const pair of map.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const value = pair.value as Node | undefined;
+    if (!key || !value) continue;
+    const text = isScalar(value) ? (value.value === null ? '' : String(value.value)) : JSON.stringify(value.toJSON());
+    if (!text.startsWith('file:')) out[key] = { text, from };
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+// dotprompt (.prompt, Firebase Genkit): YAML frontmatter, then a Handlebars body in which
+// {{role "system"}} switches the role of what follows (default: user). Other `.prompt` formats exist, so
+// a file counts as dotprompt only when it opens with frontmatter (after an optional comment header).
+import type { DetectedPrompt, PromptPart } from '../../model';
+import { LineIndex } from '../../text';
+import { fileError, firstNum, get, getPath, OUTPUT_LIMIT_KEYS, parseYamlAt, splitFrontmatter, str, verbatimPart, normaliseRole, type PromptFileReader } from './common';
+
+/** Blank lines, Handlebars comments and `#` lines before the frontmatter. */
+const LEADING_HEADER = /(?:\s*(?:\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}|#[^\n]*))*\s*/y;
+const ROLE_HELPER = /\{\{\s*role\s+["'](\w+)["']\s*\}\}/g;
+
+export function isDotprompt(text: string): boolean {
+  return splitFrontmatter(text, LEADING_HEADER) !== undefined;
+}
+
+export const dotpromptReader: PromptFileReader = {
+  format: 'dotprompt',
+  matches: (name, text) => name.endsWith('.prompt') && isDotprompt(text),
+  read(text, ctx) {
+    const lines = new LineIndex(text);
+    const fm = splitFrontmatter(text, LEADING_HEADER);
+    if (!fm) return { prompts: [], diagnostics: [fileError(ctx, lines.range(0, 0), 'a dotprompt file needs a --- YAML frontmatter block')] };
+    const parsed = parseYamlAt(text, fm.yamlStart, fm.yamlEnd, ctx, lines);
+    if (!parsed.ok) return { prompts: [], diagnostics: parsed.diagnostics };
+    const y = parsed.yaml;
+
+    // Genkit writes models as plugin/model: googleai/gemini-2.0-flash, vertexai/…, openai/gpt-4o.
+    const modelId = str(get(y.root, 'model'));
+    const limit = firstNum(get(y.root, 'config'), OUTPUT_LIMIT_KEYS);
+    const defaults = getPath(y.root, 'input', 'default');
+    const samples: Record<string, { text: string; from: string }> = {};
+    if (defaults) for (const [k, v] of Object.entries((defaults.toJSON() ?? {}) as Record<string, unknown>)) samples[k] = { text: String(v), from: 'input.default' };
+
+    const parts: PromptPart[] = [];
+    const push = (role: string, s: number, e: number) => {
+      while (s < e && /\s/.test(text[s])) s++;
+      while (e > s && /\s/.test(text[e - 1])) e--;
+      if (e > s) parts.push(verbatimPart(normaliseRole(role), text, s, e, lines, ['mustache']));
+    };
+    const body = text.slice(fm.bodyStart);
+    let role = 'user';
+    let at = fm.bodyStart;
+    for (const m of body.matchAll(ROLE_HELPER)) {
+      push(role, at, fm.bodyStart + (m.index ?? 0));
+      role = m[1];
+      at = fm.bodyStart + (m.index ?? 0) + m[0].length;
+    }
+    push(role, at, text.length);
+
+    const prompt: DetectedPrompt = {
+      kind: 'dotprompt', source: 'prompt-file', confidence: 'call', range: lines.range(0, text.length), parts,
+      model: modelId ? { id: modelId, from: 'file' } : undefined,
+      outputTokens: limit ? { tokens: limit.value, from: `file:config.${limit.key}` } : undefined,
+      slotSamples: samples,
+      notes: modelId ? [] : ['no model in the frontmatter: the default model is used'],
+    };
+    return { prompts: parts.length ? [prompt] : [], diagnostics: [] };
+  },
+};

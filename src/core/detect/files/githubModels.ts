@@ -1,0 +1,47 @@
+// GitHub Models prompt files (.prompt.yml / .prompt.yaml, or any YAML with `messages` + `model`):
+//   model: openai/gpt-4o-mini
+//   modelParameters: { max_tokens | maxTokens | max_completion_tokens }
+//   messages: [{ role, content }], testData: [{ var: value }]
+import { isMap, isSeq } from 'yaml';
+import type { PromptPart } from '../../model';
+import { LineIndex } from '../../text';
+import { firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
+
+export function looksLikeGithubModels(text: string): boolean {
+  return /^messages\s*:/m.test(text) && /^model\s*:/m.test(text);
+}
+
+export function readGithubModels(y: ParsedYaml) {
+  const modelId = str(get(y.root, 'model'));
+  const limit = firstNum(get(y.root, 'modelParameters'), OUTPUT_LIMIT_KEYS);
+  const parts: PromptPart[] = [];
+  for (const m of seqItems(get(y.root, 'messages'))) {
+    const content = get(m, 'content');
+    if (!content || str(content) === undefined) continue;
+    parts.push(yamlPart(normaliseRole(str(get(m, 'role'))), y, content, ['mustache'], str(get(m, 'name'))));
+  }
+  const testData = get(y.root, 'testData');
+  const samples = isSeq(testData) && isMap(testData.items[0]) ? samplesFrom(testData.items[0] as never, 'testData') : {};
+  const messagesNode = get(y.root, 'messages');
+  return {
+    prompts: parts.length === 0 ? [] : [{
+      kind: 'github-models', source: 'prompt-file' as const, confidence: 'call' as const,
+      range: nodeRange(y, messagesNode ?? (y.root as never)), parts,
+      model: modelId ? { id: modelId, from: 'file' } : undefined,
+      outputTokens: limit ? { tokens: limit.value, from: `file:modelParameters.${limit.key}` } : undefined,
+      slotSamples: samples,
+      notes: modelId ? [] : ['no model in the file: the default model is used'],
+    }],
+    diagnostics: [],
+  };
+}
+
+export const githubModelsReader: PromptFileReader = {
+  format: 'github-models',
+  matches: (name, text) => /\.prompt\.ya?ml$/.test(name) || (/\.ya?ml$/.test(name) && looksLikeGithubModels(text)),
+  read(text, ctx) {
+    const parsed = parseYamlAt(text, 0, text.length, ctx, new LineIndex(text));
+    if (!parsed.ok) return { prompts: [], diagnostics: parsed.diagnostics };
+    return readGithubModels(parsed.yaml);
+  },
+};

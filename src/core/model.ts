@@ -1,0 +1,161 @@
+// The data model shared by the CLI, the language server and the report panel (see docs/architecture.md).
+// Plain serializable data: ranges are 0-based line/character (LSP-compatible); money is USD in fields
+// whose names say so; nothing here is rounded.
+
+import type { SlotSyntax } from './detect/slots';
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'prompt';
+
+/** Where a figure came from, e.g. "literal", "default", "setting", ".promptcost.yaml:7", "annotation:12". */
+export type Origin = string;
+
+export interface Slot {
+  name: string;
+  /** Estimated tokens this slot contributes at run time. */
+  tokens: number;
+  /** Where the estimate came from: "config" (variables), "sample", "default". */
+  from: Origin;
+}
+
+export interface PromptPart {
+  role: Role;
+  range: Range;
+  /** Static text of the part, with slots left as written. */
+  text: string;
+  slots: { name: string; range?: Range }[];
+  /** Template syntaxes whose slot markup `text` uses (removed before counting static tokens). */
+  syntaxes: SlotSyntax[];
+  name?: string;
+}
+
+/** A prompt as detection found it, before tokens and prices. */
+export interface DetectedPrompt {
+  kind: string;
+  source: 'code' | 'prompt-file';
+  confidence: 'call' | 'heuristic';
+  range: Range;
+  parts: PromptPart[];
+  model?: { id: string; from: Origin };
+  outputTokens?: { tokens: number; from: Origin };
+  /** Token estimates for slots that the file itself gives (samples, test data). */
+  slotSamples?: Record<string, { text: string; from: Origin }>;
+  /** Free-form note shown to the user (e.g. "no model in file: default model used"). */
+  notes?: string[];
+  /** Stable label within a file when one file yields several prompts (promptfoo rows). */
+  label?: string;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** File relative to the scan root, when reported outside a prompt. */
+  file?: string;
+}
+
+export interface TokenCount {
+  tokens: number;
+  encoding: string;
+  exact: boolean;
+  model: string;
+}
+
+export interface PromptTokens {
+  input: number;
+  static: number;
+  dynamic: number;
+  overhead: number;
+  output: number;
+  outputFrom: Origin;
+  exact: boolean;
+  encoding: string;
+}
+
+export interface Traffic {
+  callsPerDay: number;
+  daysPerMonth: number;
+  cacheHitRate: number;
+  /** Where callsPerDay came from. */
+  from: Origin;
+  /** Where each traffic field came from. */
+  sources: Record<'callsPerDay' | 'daysPerMonth' | 'cacheHitRate' | 'model' | 'outputTokens', Origin>;
+}
+
+export interface Cost {
+  priced: boolean;
+  unpricedReason?: string;
+  perCallUsd?: number;
+  per1kUsd?: number;
+  perDayUsd?: number;
+  monthlyUsd?: number;
+  /** The same traffic through the provider's batch API, where it has one. */
+  batchMonthlyUsd?: number;
+  breakdown?: {
+    uncachedInputUsd: number;
+    cacheReadUsd: number;
+    cacheWriteUsd: number;
+    outputUsd: number;
+  };
+  prices?: UnitPrices;
+  /** The model's context window in tokens, where the price data knows it. */
+  contextWindow?: number;
+}
+
+export interface UnitPrices {
+  inputUsdPerMillion: number;
+  outputUsdPerMillion: number;
+  cacheReadUsdPerMillion?: number;
+  cacheWriteUsdPerMillion?: number;
+  /** "@pydantic/genai-prices" or ".promptcost.yaml:12". */
+  source: Origin;
+}
+
+export interface ReportPart {
+  role: Role;
+  name?: string;
+  range: Range;
+  /** Static tokens of this part (slots excluded). */
+  tokens: number;
+  slots: Slot[];
+}
+
+export interface PromptReport {
+  id: string;
+  file: string;
+  range: Range;
+  source: 'code' | 'prompt-file';
+  kind: string;
+  confidence: 'call' | 'heuristic';
+  label?: string;
+  model: { id: string; provider?: string; from: Origin };
+  parts: ReportPart[];
+  tokens: PromptTokens;
+  traffic: Traffic;
+  cost: Cost;
+  notes?: string[];
+  diagnostics: Diagnostic[];
+}
+
+export interface PriceDataInfo {
+  source: string;
+  version: string;
+  asOf: string;
+}
+
+export interface ScanReport {
+  tool: 'prompt-cost';
+  version: string;
+  root: string;
+  prices: PriceDataInfo;
+  totals: { prompts: number; perDayUsd: number; monthlyUsd: number; unpriced: number };
+  budget?: { monthlyUsd: number; from: Origin; exceeded: boolean };
+  prompts: PromptReport[];
+  diagnostics: Diagnostic[];
+  skipped: { file: string; reason: string }[];
+}

@@ -1,0 +1,135 @@
+// Price lookup over @pydantic/genai-prices, with custom prices from .promptcost.yaml taking precedence.
+// An unknown model is reported unpriced with a reason, never as $0.
+import { calcPrice, type ModelPrice, type PriceCalculation, type TieredPrices } from '@pydantic/genai-prices';
+import type { Origin } from '../model';
+import { PRICE_DATA } from './priceData.generated';
+
+/** A price in USD per million tokens, possibly tiered by the prompt's total input tokens. */
+export interface PriceRate { baseUsdPerMillion: number; tiers: { aboveInputTokens: number; usdPerMillion: number }[] }
+
+export interface ModelPricing {
+  priced: true;
+  modelId: string;
+  provider: string;
+  input: PriceRate;
+  output: PriceRate;
+  cacheRead?: PriceRate;
+  /** Cache writes: Anthropic's 5-minute write price (1.25× input); undefined where writes are free. */
+  cacheWrite?: PriceRate;
+  cacheWrite1h?: PriceRate;
+  contextWindow?: number;
+  source: Origin;
+}
+
+export interface Unpriced { priced: false; unpricedReason: string; provider?: string }
+
+export type PriceLookup = ModelPricing | Unpriced;
+
+export interface CustomPrice {
+  inputUsdPerMillion: number;
+  outputUsdPerMillion: number;
+  cachedInputUsdPerMillion?: number;
+  cacheWriteUsdPerMillion?: number;
+  from: Origin;
+}
+
+/** Provider prefixes as GitHub Models, OpenRouter, LiteLLM, Genkit and Azure write them → genai-prices ids. */
+const PROVIDER_ALIASES: Record<string, string> = {
+  openai: 'openai', azure: 'azure', azure_openai: 'azure', 'azure-openai': 'azure', azureml: 'azure',
+  anthropic: 'anthropic', google: 'google', googleai: 'google', vertexai: 'google', vertex_ai: 'google', gemini: 'google',
+  mistral: 'mistral', 'mistral-ai': 'mistral', mistralai: 'mistral', deepseek: 'deepseek', xai: 'x-ai', 'x-ai': 'x-ai',
+  groq: 'groq', together: 'together', together_ai: 'together', fireworks: 'fireworks', fireworks_ai: 'fireworks',
+  bedrock: 'aws', aws: 'aws', cohere: 'cohere', cohere_chat: 'cohere', openrouter: 'openrouter',
+};
+
+/** Providers that run models on the user's own machine: no per-token bill to look up. */
+const LOCAL_PROVIDERS = new Set(['ollama', 'ollama_chat', 'lmstudio', 'llamacpp', 'local']);
+
+function rate(value: number | TieredPrices | undefined): PriceRate | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return { baseUsdPerMillion: value, tiers: [] };
+  return { baseUsdPerMillion: value.base, tiers: value.tiers.map((t) => ({ aboveInputTokens: t.start, usdPerMillion: t.price })) };
+}
+
+/** The rate in force for a prompt of `inputTokens` (genai-prices tiers: the last tier whose start is below it). */
+export function rateAt(r: PriceRate, inputTokens: number): number {
+  let usd = r.baseUsdPerMillion;
+  for (const t of r.tiers) if (inputTokens > t.aboveInputTokens) usd = t.usdPerMillion;
+  return usd;
+}
+
+/**
+ * Prices are looked up at 12:00 UTC today: deterministic within a day, and for providers with
+ * time-of-day pricing (DeepSeek) that is the standard daytime rate, the honest basis for a projection.
+ */
+function pricingTimestamp(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
+}
+
+function tryCalc(model: string, providerId?: string): PriceCalculation | null {
+  try {
+    return calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId, timestamp: pricingTimestamp() });
+  } catch {
+    return null;
+  }
+}
+
+function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
+  const p: ModelPrice = calc.model_price;
+  const input = rate(p.input_mtok);
+  const output = rate(p.output_mtok);
+  if (!input || !output) {
+    return { priced: false, provider: calc.provider.id, unpricedReason: `${PRICE_DATA.source} has no token prices for "${model}" (${calc.model.id})` };
+  }
+  return {
+    priced: true,
+    modelId: calc.model.id,
+    provider: calc.provider.id,
+    input,
+    output,
+    cacheRead: rate(p.cache_read_mtok),
+    cacheWrite: rate(p.cache_write_mtok),
+    cacheWrite1h: rate(p.cache_write_1h_mtok),
+    contextWindow: calc.model.context_window,
+    source: `${PRICE_DATA.source}@${PRICE_DATA.version}`,
+  };
+}
+
+/** Looks a model up: custom prices first (case-insensitive id), then the price database. */
+export function lookupPrice(model: string, custom: Record<string, CustomPrice> = {}): PriceLookup {
+  const id = model.trim();
+  const own = Object.entries(custom).find(([k]) => k.toLowerCase() === id.toLowerCase());
+  if (own) {
+    const c = own[1];
+    const flat = (usd: number | undefined): PriceRate | undefined => (usd === undefined ? undefined : { baseUsdPerMillion: usd, tiers: [] });
+    return {
+      priced: true, modelId: id, provider: 'custom',
+      input: flat(c.inputUsdPerMillion)!, output: flat(c.outputUsdPerMillion)!,
+      cacheRead: flat(c.cachedInputUsdPerMillion), cacheWrite: flat(c.cacheWriteUsdPerMillion), source: c.from,
+    };
+  }
+  if (!id) return { priced: false, unpricedReason: 'no model given' };
+
+  const slash = id.indexOf('/');
+  const prefix = slash > 0 ? id.slice(0, slash).toLowerCase() : undefined;
+  const rest = slash > 0 ? id.slice(slash + 1) : id;
+  if (prefix && LOCAL_PROVIDERS.has(prefix)) {
+    return { priced: false, provider: prefix, unpricedReason: `it runs locally, with no per-token bill; add its cost under prices: in .promptcost.yaml to include it` };
+  }
+
+  const direct = tryCalc(id);
+  if (direct) return fromCalculation(id, direct);
+  if (prefix) {
+    const provider = PROVIDER_ALIASES[prefix];
+    const viaProvider = provider ? tryCalc(rest, provider) : null;
+    if (viaProvider) return fromCalculation(id, viaProvider);
+    const bare = tryCalc(rest);
+    if (bare) return fromCalculation(id, bare);
+    const viaRouter = tryCalc(id, 'openrouter');
+    if (viaRouter) return fromCalculation(id, viaRouter);
+  }
+  return {
+    priced: false,
+    unpricedReason: `no price for "${id}" in ${PRICE_DATA.source} ${PRICE_DATA.version}; add one under prices: in .promptcost.yaml`,
+  };
+}

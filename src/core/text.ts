@@ -1,0 +1,50 @@
+// Offsets ↔ 0-based line/character positions (UTF-16 code units, as LSP and VS Code count them).
+import type { Position, Range } from './model';
+
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo] };
+  }
+
+  offset(pos: Position): number {
+    const start = this.starts[Math.min(pos.line, this.starts.length - 1)] ?? 0;
+    return Math.min(start + pos.character, this.text.length);
+  }
+
+  range(startOffset: number, endOffset: number): Range {
+    return { start: this.position(startOffset), end: this.position(endOffset) };
+  }
+
+  lineText(line: number): string {
+    const start = this.starts[line] ?? this.text.length;
+    const next = this.starts[line + 1];
+    return this.text.slice(start, next === undefined ? undefined : next - 1).replace(/\r$/, '');
+  }
+}
+
+export function pointRange(line: number, character = 0): Range {
+  return { start: { line, character }, end: { line, character } };
+}
+
+/** Forward slashes, for ids and report paths on every platform. */
+export function toPosix(p: string): string {
+  return p.split('\\').join('/');
+}

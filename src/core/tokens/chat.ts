@@ -1,0 +1,28 @@
+// Chat formatting overhead, by OpenAI's published formula (openai-cookbook,
+// examples/How_to_count_tokens_with_tiktoken.ipynb, num_tokens_from_messages): every message costs
+// 3 tokens plus its role, content and name encoded; a name costs 1 more; the reply is primed with 3.
+import { countWithEncoding, type EncodingName } from './encodings';
+
+export const TOKENS_PER_MESSAGE = 3;
+export const TOKENS_PER_NAME = 1;
+export const REPLY_PRIMING_TOKENS = 3;
+
+export interface ChatMessageLike { role: string; content: string; name?: string }
+
+/** Overhead only: everything the formula adds beyond the messages' content. */
+export function chatOverheadTokens(messages: readonly { role: string; name?: string }[], encoding: EncodingName): number {
+  if (messages.length === 0) return 0;
+  let tokens = REPLY_PRIMING_TOKENS;
+  for (const m of messages) {
+    tokens += TOKENS_PER_MESSAGE + countWithEncoding(m.role, encoding);
+    if (m.name !== undefined) tokens += TOKENS_PER_NAME + countWithEncoding(m.name, encoding);
+  }
+  return tokens;
+}
+
+/** The cookbook's num_tokens_from_messages: content plus overhead. */
+export function chatTokens(messages: readonly ChatMessageLike[], encoding: EncodingName): number {
+  let content = 0;
+  for (const m of messages) content += countWithEncoding(m.content, encoding);
+  return content + chatOverheadTokens(messages, encoding);
+}
