@@ -9,7 +9,7 @@ const watch = process.argv.includes('--watch');
 const dist = path.join(__dirname, 'dist');
 
 /** Entry points: [source, output name]. */
-const entries = [['src/cli/index.ts', 'cli']];
+const entries = [['src/cli/index.ts', 'cli'], ['src/core/scanWorker.ts', 'scanWorker']];
 
 function copyTokenizerData() {
   fs.mkdirSync(path.join(dist, 'tiktoken'), { recursive: true });
@@ -31,6 +31,15 @@ const vendorPrices = {
   },
 };
 
+/** tree-sitter's runtime and the four grammars the code finders use. */
+function copyGrammars() {
+  const dir = path.dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.wasm'));
+  fs.mkdirSync(path.join(dist, 'tree-sitter'), { recursive: true });
+  for (const f of ['tree-sitter.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-javascript.wasm', 'tree-sitter-python.wasm']) {
+    fs.copyFileSync(path.join(dir, f), path.join(dist, 'tree-sitter', f));
+  }
+}
+
 function copyPriceData() {
   fs.mkdirSync(path.join(dist, 'vendor'), { recursive: true });
   fs.copyFileSync(require.resolve('@pydantic/genai-prices'), path.join(dist, 'vendor', 'genai-prices.cjs'));
@@ -40,6 +49,7 @@ async function main() {
   fs.mkdirSync(dist, { recursive: true });
   copyTokenizerData();
   copyPriceData();
+  copyGrammars();
   const contexts = await Promise.all(entries.map(([entry, name]) => esbuild.context({
     entryPoints: [entry],
     outfile: path.join(dist, `${name}.js`),

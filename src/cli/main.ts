@@ -38,7 +38,7 @@ Usage:
   prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
                    [--days-per-month N] [--config FILE] [--format text|json]
   prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
-                   [--max-monthly USD]
+                   [--max-monthly USD] [--no-heuristics]
 
 Exit codes: 0 ok · 1 projected monthly total over the budget · 2 bad usage or unreadable input.
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} (as of ${PRICE_DATA.asOf}).
@@ -139,8 +139,8 @@ function cost(args: string[], io: Io): number {
   return 0;
 }
 
-function scan(args: string[], io: Io): number {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' } });
+async function scan(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' } });
   const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif']);
   const maxMonthlyUsd = numberOption(values['max-monthly'], 'max-monthly');
   for (const p of positionals) if (!fs.existsSync(path.resolve(io.cwd, p))) throw new UsageError(`${p}: no such file or folder`);
@@ -149,7 +149,8 @@ function scan(args: string[], io: Io): number {
   const root = single ? path.resolve(io.cwd, positionals[0]) : io.cwd;
   if (values.config && !fs.existsSync(path.resolve(io.cwd, values.config as string))) throw new UsageError(`--config ${values.config}: no such file`);
   let lastDraw = 0;
-  const report = workspace().scanWorkspace({
+  const report = await workspace().scanWorkspace({
+    heuristics: !values['no-heuristics'],
     root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();
@@ -166,13 +167,13 @@ function scan(args: string[], io: Io): number {
   return 0;
 }
 
-export function run(argv: string[], io: Io): number {
+export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'count': return count(rest, io);
       case 'cost': return cost(rest, io);
-      case 'scan': return scan(rest, io);
+      case 'scan': return await scan(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
       default: throw new UsageError(`unknown command "${command}" (expected count, cost or scan)`);

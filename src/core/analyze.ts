@@ -3,6 +3,8 @@
 import { annotationFor, parseAnnotations, type Annotation } from './config/annotations';
 import { resolveTraffic } from './config/resolve';
 import type { PromptCostConfig, SourcedTraffic } from './config/types';
+import { CodeProject, detectInCode, ensureLanguages, langForFile, mayContainPrompts } from './detect/code';
+import { notebookToPython, toCell } from './detect/code/notebook';
 import { readerFor } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
@@ -22,6 +24,12 @@ export interface AnalyzeOptions {
   defaultSlotTokens?: number;
   severities?: Record<string, Severity>;
   readRelative?: ReadContext['readRelative'];
+  /** Reads a workspace file by its root-relative path (imports); undefined when it cannot or may not. */
+  readWorkspaceFile?: (relativePath: string) => string | undefined;
+  /** Shared across one scan so imported files are parsed once. */
+  project?: CodeProject;
+  /** Report prompt-named constants no call uses (default true). */
+  heuristics?: boolean;
 }
 
 export interface FileAnalysis {
@@ -35,6 +43,57 @@ const CHAT_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool'])
 
 export class Engine {
   readonly counter = new TokenCounter();
+
+  /** Any file: loads the grammar a code file needs, then analyses it. */
+  async analyze(file: string, text: string, options: AnalyzeOptions): Promise<FileAnalysis> {
+    const lang = langForFile(file);
+    if (lang) await ensureLanguages([lang]);
+    return this.analyzeSync(file, text, options);
+  }
+
+  /** Any file whose grammar (if code) is loaded. */
+  analyzeSync(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
+    if (file.endsWith('.ipynb')) return this.analyzeNotebook(file, text, options);
+    if (langForFile(file)) return this.analyzeCode(file, text, options);
+    return this.analyzeFile(file, text, options);
+  }
+
+  analyzeCode(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
+    if (!mayContainPrompts(text, options.heuristics !== false)) return { file, prompts: [], diagnostics: [] };
+    const project = options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
+    const source = project.open(file, text);
+    if (!source) throw new Error(`${file}: its grammar is not loaded (use Engine.analyze, which loads it)`);
+    return this.priceDetected(file, text, detectInCode(source, project, { heuristics: options.heuristics }), [], options);
+  }
+
+  /** Code cells as one Python text; ranges in the result name their cell. */
+  analyzeNotebook(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
+    const nb = notebookToPython(text);
+    if ('error' in nb) {
+      return { file, prompts: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: ${nb.error}` }] };
+    }
+    const result = this.analyzeCode(file.replace(/\.ipynb$/, '.py'), nb.text, options);
+    const py = file.replace(/\.ipynb$/, '.py');
+    for (const p of result.prompts) {
+      const at = toCell(nb, p.range);
+      p.file = file;
+      p.cell = at.cell;
+      p.range = at.range;
+      if (p.id.startsWith(`${py}:`)) p.id = `${file}:cell${at.cell + 1}:${at.range.start.line + 1}`;
+      for (const part of p.parts) {
+        if (part.file) continue;
+        const pa = toCell(nb, part.range);
+        part.cell = pa.cell;
+        part.range = pa.range;
+      }
+      for (const d of p.diagnostics) {
+        const da = toCell(nb, d.range);
+        d.cell = da.cell;
+        d.range = da.range;
+      }
+    }
+    return { file, prompts: result.prompts, diagnostics: result.diagnostics.map((d) => ({ ...d, file, ...toCell(nb, d.range) })) };
+  }
 
   /** Reads a prompt file (by name) and prices what it finds. Files that are no prompt file give nothing. */
   analyzeFile(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
@@ -94,7 +153,7 @@ export class Engine {
       const slots = p.slots.map((s) => this.slotTokens(s.name, d, choice, options));
       staticTokens += tokens;
       for (const s of slots) dynamicTokens += s.tokens;
-      return { role: p.role, ...(p.name ? { name: p.name } : {}), range: p.range, tokens, slots };
+      return { role: p.role, ...(p.name ? { name: p.name } : {}), ...(p.file ? { file: p.file } : {}), range: p.range, tokens, slots };
     });
     const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role));
     const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding), choice) : 0;

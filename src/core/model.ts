@@ -29,6 +29,10 @@ export interface PromptPart {
   /** Template syntaxes whose slot markup `text` uses (removed before counting static tokens). */
   syntaxes: SlotSyntax[];
   name?: string;
+  /** The file the text is written in, when not the prompt's own (an imported constant). */
+  file?: string;
+  /** Anthropic: the block carries cache_control. */
+  cacheControl?: boolean;
 }
 
 /** A prompt as detection found it, before tokens and prices. */
@@ -57,6 +61,7 @@ export interface Diagnostic {
   range: Range;
   /** File relative to the scan root, when reported outside a prompt. */
   file?: string;
+  cell?: number;
 }
 
 export interface TokenCount {
@@ -119,6 +124,10 @@ export interface UnitPrices {
 export interface ReportPart {
   role: Role;
   name?: string;
+  /** Set when the text is written in another file than the prompt's call. */
+  file?: string;
+  /** Notebooks: the index of the cell the range is in. */
+  cell?: number;
   range: Range;
   /** Static tokens of this part (slots excluded). */
   tokens: number;
@@ -129,6 +138,8 @@ export interface PromptReport {
   id: string;
   file: string;
   range: Range;
+  /** Notebooks: the index (0-based, among all cells) of the cell `range` is in. */
+  cell?: number;
   source: 'code' | 'prompt-file';
   kind: string;
   confidence: 'call' | 'heuristic';

@@ -4,7 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { Engine, type AnalyzeOptions } from './analyze';
+import * as os from 'os';
+import { Worker } from 'worker_threads';
+import { Engine, type AnalyzeOptions, type FileAnalysis } from './analyze';
+import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
 import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './config/types';
 import { mayBePromptFile } from './detect/files';
@@ -28,8 +31,12 @@ export interface ScanOptions {
   exclude?: string[];
   severities?: Record<string, Severity>;
   maxMonthlyUsd?: number;
+  /** Report prompt-named constants that no call uses (default true). */
+  heuristics?: boolean;
   engine?: Engine;
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads for analysis: default one per core (up to 4) for large scans, 0 to stay in-process. */
+  workers?: number;
 }
 
 export type FileCheck = { ok: true; text: string } | { ok: false; reason: string };
@@ -129,35 +136,130 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
   };
 }
 
-export function scanWorkspace(options: ScanOptions): ScanReport {
+/** Files worth opening at all: prompt files, code, notebooks. */
+export function isCandidate(rel: string): boolean {
+  return mayBePromptFile(rel) || langForFile(rel) !== undefined;
+}
+
+/** Minified or generated JS: one huge line, or a .min. name. */
+export function looksMinified(rel: string, text: string): boolean {
+  if (/\.min\.(js|mjs|cjs)$/.test(rel)) return true;
+  if (!/\.(js|mjs|cjs|jsx)$/.test(rel) || text.length < 2000) return false;
+  const lines = text.split('\n', 50);
+  const longest = Math.max(...lines.map((l) => l.length));
+  return longest > 2000 && text.length / (text.split('\n').length || 1) > 300;
+}
+
+/** Reads a workspace-relative path, refusing anything outside the root. */
+export function workspaceReader(root: string): (rel: string) => string | undefined {
+  return (rel) => {
+    const abs = path.resolve(root, rel);
+    if (!abs.startsWith(root + path.sep)) return undefined;
+    const r = readTextFile(abs);
+    return r.ok ? r.text : undefined;
+  };
+}
+
+export interface AnalyzeBatchOptions {
+  root: string;
+  config: PromptCostConfig;
+  settings?: SourcedTraffic;
+  severities?: Record<string, Severity>;
+  heuristics?: boolean;
+}
+
+/** Analyses files (root-relative) in this thread. Used directly and by each scan worker. */
+export async function analyzeBatch(files: string[], options: AnalyzeBatchOptions, engine = new Engine(), onFileDone?: () => void): Promise<{ analyses: FileAnalysis[]; skipped: ScanReport['skipped'] }> {
+  const root = options.root;
+  const langs = new Set<Lang>();
+  for (const f of files) {
+    const l = langForFile(f);
+    if (l) langs.add(l);
+  }
+  if (langs.size) await ensureLanguages(langs);
+  const readWorkspaceFile = workspaceReader(root);
+  const project = new CodeProject(readWorkspaceFile);
+  const analyses: FileAnalysis[] = [];
+  const skipped: ScanReport['skipped'] = [];
+  for (const rel of files) {
+    const abs = path.join(root, rel);
+    const read = readTextFile(abs);
+    if (!read.ok) skipped.push({ file: rel, reason: read.reason });
+    else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
+    else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
+    else {
+      const analyzeOptions: AnalyzeOptions = {
+        config: options.config, settings: options.settings, severities: options.severities, heuristics: options.heuristics, project, readWorkspaceFile,
+        readRelative: (p) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
+      };
+      try {
+        analyses.push(engine.analyzeSync(rel, read.text, analyzeOptions));
+      } catch (e) {
+        // One file's failure is reported, never the end of the scan.
+        skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
+      }
+    }
+    onFileDone?.();
+  }
+  return { analyses, skipped };
+}
+
+/** The worker script: the bundle's sibling when bundled, the TypeScript source under tsx in development. */
+function workerEntry(): { file: string; execArgv?: string[] } {
+  const bundled = path.join(__dirname, 'scanWorker.js');
+  if (fs.existsSync(bundled)) return { file: bundled };
+  return { file: path.join(__dirname, 'scanWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+}
+
+function analyzeInWorkers(files: string[], options: AnalyzeBatchOptions, workers: number, onFileDone: () => void) {
+  // Largest files first, dealt round-robin, so the workers finish at about the same time.
+  const sized = files.map((f) => ({ f, size: fs.statSync(path.join(options.root, f)).size })).sort((a, b) => b.size - a.size);
+  const shares: string[][] = Array.from({ length: workers }, () => []);
+  sized.forEach((x, i) => shares[i % workers].push(x.f));
+  const entry = workerEntry();
+  return Promise.all(shares.map((share) => new Promise<{ analyses: FileAnalysis[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
+    const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
+    w.on('message', (m: { type: 'done' } | { type: 'result'; analyses: FileAnalysis[]; skipped: ScanReport['skipped'] }) => {
+      if (m.type === 'done') onFileDone();
+      else resolve({ analyses: m.analyses, skipped: m.skipped });
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with code ${code}`)));
+  })));
+}
+
+export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
   const root = path.resolve(options.root);
-  const engine = options.engine ?? new Engine();
   const config = loadConfig(root, options.configFile);
   const diagnostics: Diagnostic[] = config.problems.map((p) => ({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', message: p.message, range: p.range, file: p.file }));
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
-  const files = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))].filter((f) => mayBePromptFile(toPosix(f)));
+  const files = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))]
+    .map((abs) => toPosix(path.relative(root, abs)))
+    .filter(isCandidate);
 
+  const batch: AnalyzeBatchOptions = { root, config, settings: options.settings, severities: options.severities, heuristics: options.heuristics };
+  let done = 0;
+  const tick = () => options.onProgress?.(++done, files.length);
+  options.onProgress?.(0, files.length);
+  const workers = options.workers ?? (files.length >= 400 ? Math.min(4, os.availableParallelism?.() ?? os.cpus().length) : 0);
+  const results = workers > 1
+    ? await analyzeInWorkers(files, batch, workers, tick)
+    : [await analyzeBatch(files, batch, options.engine ?? new Engine(), tick)];
+
+  const byFile = new Map<string, FileAnalysis>();
+  for (const r of results) {
+    for (const a of r.analyses) byFile.set(a.file, a);
+    skipped.push(...r.skipped);
+  }
   const prompts: PromptReport[] = [];
-  files.forEach((abs, i) => {
-    options.onProgress?.(i, files.length);
-    const rel = toPosix(path.relative(root, abs));
-    const read = readTextFile(abs);
-    if (!read.ok) return void skipped.push({ file: rel, reason: read.reason });
-    const analyzeOptions: AnalyzeOptions = {
-      config, settings: options.settings, severities: options.severities,
-      readRelative: (p) => {
-        const target = path.resolve(path.dirname(abs), p);
-        if (!target.startsWith(root + path.sep)) return undefined; // never read outside the workspace
-        const r = readTextFile(target);
-        return r.ok ? r.text : undefined;
-      },
-    };
-    const result = engine.analyzeFile(rel, read.text, analyzeOptions);
-    prompts.push(...result.prompts);
-    diagnostics.push(...result.diagnostics);
-  });
-  options.onProgress?.(files.length, files.length);
+  for (const f of files) {
+    const a = byFile.get(f);
+    if (!a) continue;
+    prompts.push(...a.prompts);
+    diagnostics.push(...a.diagnostics);
+  }
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return summarize(root, prompts, diagnostics, skipped, config, options.maxMonthlyUsd);
 }

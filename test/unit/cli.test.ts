@@ -9,48 +9,48 @@ import { run } from '../../src/cli/main';
 const ROOT = path.join(__dirname, '..', '..');
 const DEMO = path.join(ROOT, 'examples', 'demo-workspace');
 
-function cli(args: string[], { stdin = '', cwd = ROOT } = {}) {
+async function cli(args: string[], { stdin = '', cwd = ROOT } = {}) {
   let stdout = '';
   let stderr = '';
-  const code = run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(stdin), stderrIsTTY: false, cwd });
+  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(stdin), stderrIsTTY: false, cwd });
   return { code, stdout, stderr };
 }
 
 describe('cli', () => {
   describe('count', () => {
-    it('counts standard input exactly, as JSON', () => {
+    it('counts standard input exactly, as JSON', async () => {
       const text = 'Count me, please: <|endoftext|> 日本語 🚀';
-      const r = cli(['count', '--model', 'gpt-4o', '--format', 'json'], { stdin: text });
+      const r = (await cli(['count', '--model', 'gpt-4o', '--format', 'json'], { stdin: text }));
       assert.strictEqual(r.code, 0, r.stderr);
       const enc = get_encoding('o200k_base');
       assert.deepStrictEqual(JSON.parse(r.stdout), { tokens: enc.encode_ordinary(text).length, encoding: 'o200k_base', exact: true, model: 'gpt-4o' });
       enc.free();
     });
 
-    it('counts a file, and - reads standard input', () => {
+    it('counts a file, and - reads standard input', async () => {
       const file = path.join(DEMO, 'prompts', 'support.prompty');
-      const fromFile = JSON.parse(cli(['count', file, '--format', 'json', '--model', 'gpt-4']).stdout);
-      const fromStdin = JSON.parse(cli(['count', '-', '--format', 'json', '--model', 'gpt-4'], { stdin: fs.readFileSync(file, 'utf8') }).stdout);
+      const fromFile = JSON.parse((await cli(['count', file, '--format', 'json', '--model', 'gpt-4'])).stdout);
+      const fromStdin = JSON.parse((await cli(['count', '-', '--format', 'json', '--model', 'gpt-4'], { stdin: fs.readFileSync(file, 'utf8') })).stdout);
       assert.strictEqual(fromFile.encoding, 'cl100k_base');
       assert.deepStrictEqual(fromFile, fromStdin);
     });
 
-    it('says "≈" and estimate for models without a public tokenizer', () => {
-      const r = cli(['count', '--model', 'claude-sonnet-4-5'], { stdin: 'hello there' });
+    it('says "≈" and estimate for models without a public tokenizer', async () => {
+      const r = (await cli(['count', '--model', 'claude-sonnet-4-5'], { stdin: 'hello there' }));
       assert.match(r.stdout, /^≈\d+ tokens \(o200k_base, estimated for claude-sonnet-4-5\)/);
     });
 
-    it('rejects a missing file, a folder and non-UTF-8 input with exit 2', () => {
-      assert.match(cli(['count', 'nope.txt']).stderr, /nope\.txt: no such file/);
-      assert.strictEqual(cli(['count', 'src']).code, 2);
-      const r = run(['count'], { stdout: () => {}, stderr: () => {}, readStdin: () => Buffer.from([0xff, 0xfe, 0x00, 0xc3]), stderrIsTTY: false, cwd: ROOT });
+    it('rejects a missing file, a folder and non-UTF-8 input with exit 2', async () => {
+      assert.match((await cli(['count', 'nope.txt'])).stderr, /nope\.txt: no such file/);
+      assert.strictEqual((await cli(['count', 'src'])).code, 2);
+      const r = await run(['count'], { stdout: () => {}, stderr: () => {}, readStdin: () => Buffer.from([0xff, 0xfe, 0x00, 0xc3]), stderrIsTTY: false, cwd: ROOT });
       assert.strictEqual(r, 2);
     });
   });
 
   describe('cost', () => {
-    it('the worked example as JSON', () => {
-      const r = cli(['cost', '--model', 'gpt-4o', '--input', '5200', '--output', '800', '--calls-per-day', '10000', '--format', 'json']);
+    it('the worked example as JSON', async () => {
+      const r = (await cli(['cost', '--model', 'gpt-4o', '--input', '5200', '--output', '800', '--calls-per-day', '10000', '--format', 'json']));
       assert.strictEqual(r.code, 0, r.stderr);
       const j = JSON.parse(r.stdout);
       assert.strictEqual(j.priced, true);
@@ -60,22 +60,22 @@ describe('cli', () => {
       assert.ok(Math.abs(j.monthlyUsd - 6300) < 1e-9);
     });
 
-    it('cached input is priced at the cached rate', () => {
-      const full = JSON.parse(cli(['cost', '--model', 'gpt-4o', '--input', '10000', '--output', '0', '--format', 'json']).stdout);
-      const cached = JSON.parse(cli(['cost', '--model', 'gpt-4o', '--input', '10000', '--cached-input', '8000', '--output', '0', '--format', 'json']).stdout);
+    it('cached input is priced at the cached rate', async () => {
+      const full = JSON.parse((await cli(['cost', '--model', 'gpt-4o', '--input', '10000', '--output', '0', '--format', 'json'])).stdout);
+      const cached = JSON.parse((await cli(['cost', '--model', 'gpt-4o', '--input', '10000', '--cached-input', '8000', '--output', '0', '--format', 'json'])).stdout);
       // 2,000 at $2.50/M + 8,000 at $1.25/M vs 10,000 at $2.50/M
       assert.ok(Math.abs(cached.perCallUsd - (2000 * 2.5 + 8000 * 1.25) / 1e6) < 1e-12);
       assert.ok(cached.perCallUsd < full.perCallUsd);
     });
 
-    it('an unknown model is unpriced with a reason', () => {
-      const j = JSON.parse(cli(['cost', '--model', 'nobody-knows-me', '--input', '10', '--output', '10', '--format', 'json']).stdout);
+    it('an unknown model is unpriced with a reason', async () => {
+      const j = JSON.parse((await cli(['cost', '--model', 'nobody-knows-me', '--input', '10', '--output', '10', '--format', 'json'])).stdout);
       assert.strictEqual(j.priced, false);
       assert.match(j.unpricedReason, /no price/);
       assert.strictEqual(j.monthlyUsd, undefined);
     });
 
-    it('bad usage exits 2 with a message naming the problem', () => {
+    it('bad usage exits 2 with a message naming the problem', async () => {
       const cases: [string[], RegExp][] = [
         [['cost', '--input', '10'], /needs --model/],
         [['cost', '--model', 'gpt-4o'], /needs --input/],
@@ -87,7 +87,7 @@ describe('cli', () => {
         [['scan', 'no/such/dir'], /no such file or folder/],
       ];
       for (const [args, message] of cases) {
-        const r = cli(args);
+        const r = await cli(args);
         assert.strictEqual(r.code, 2, args.join(' '));
         assert.match(r.stderr, message, args.join(' '));
       }
@@ -95,8 +95,8 @@ describe('cli', () => {
   });
 
   describe('scan', () => {
-    it('JSON follows the data model: files relative to the root, 0-based ranges, price data', () => {
-      const r = cli(['scan', DEMO, '--format', 'json']);
+    it('JSON follows the data model: files relative to the root, 0-based ranges, price data', async () => {
+      const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);
       assert.strictEqual(report.tool, 'prompt-cost');
       assert.deepStrictEqual(Object.keys(report.prices), ['source', 'version', 'asOf']);
@@ -112,16 +112,16 @@ describe('cli', () => {
       assert.strictEqual(r.stderr, '', 'nothing extra on stderr in JSON mode');
     });
 
-    it('--max-monthly exits 1 when the projected total exceeds it, 0 when not', () => {
-      const over = cli(['scan', DEMO, '--format', 'json', '--max-monthly', '1']);
+    it('--max-monthly exits 1 when the projected total exceeds it, 0 when not', async () => {
+      const over = (await cli(['scan', DEMO, '--format', 'json', '--max-monthly', '1']));
       assert.strictEqual(over.code, 1);
       assert.match(over.stderr, /exceeds the budget of \$1\.00 \(--max-monthly\)/);
       assert.strictEqual(JSON.parse(over.stdout).budget.exceeded, true);
-      assert.strictEqual(cli(['scan', DEMO, '--max-monthly', '1000000']).code, 0);
+      assert.strictEqual((await cli(['scan', DEMO, '--max-monthly', '1000000'])).code, 0);
     });
 
-    it('the table is aligned and ends with totals and the price data date', () => {
-      const r = cli(['scan', DEMO]);
+    it('the table is aligned and ends with totals and the price data date', async () => {
+      const r = (await cli(['scan', DEMO]));
       const lines = r.stdout.split('\n');
       assert.match(lines[0], /^PROMPT\s+KIND\s+MODEL\s+TOKENS IN/);
       const rows = lines.slice(2, lines.indexOf(''));
@@ -132,25 +132,25 @@ describe('cli', () => {
       assert.match(r.stdout, /data as of \d{4}-\d{2}-\d{2}/);
     });
 
-    it('markdown, csv and sarif render the same prompts', () => {
-      const json = JSON.parse(cli(['scan', DEMO, '--format', 'json']).stdout);
-      const md = cli(['scan', DEMO, '--format', 'markdown']).stdout;
+    it('markdown, csv and sarif render the same prompts', async () => {
+      const json = JSON.parse((await cli(['scan', DEMO, '--format', 'json'])).stdout);
+      const md = (await cli(['scan', DEMO, '--format', 'markdown'])).stdout;
       assert.match(md, /^# Prompt cost report/);
       assert.strictEqual(md.split('\n').filter((l) => /^\| prompts\/|^\| evals\//.test(l)).length, json.prompts.length);
-      const csv = cli(['scan', DEMO, '--format', 'csv']).stdout.trim().split('\n');
+      const csv = (await cli(['scan', DEMO, '--format', 'csv'])).stdout.trim().split('\n');
       assert.strictEqual(csv.length, json.prompts.length + 1);
       assert.match(csv[0], /^id,file,line,/);
-      const sarif = JSON.parse(cli(['scan', DEMO, '--format', 'sarif']).stdout);
+      const sarif = JSON.parse((await cli(['scan', DEMO, '--format', 'sarif'])).stdout);
       assert.strictEqual(sarif.version, '2.1.0');
       const diagCount = json.diagnostics.length + json.prompts.reduce((s: number, p: { diagnostics: unknown[] }) => s + p.diagnostics.length, 0);
       assert.strictEqual(sarif.runs[0].results.length, diagCount);
     });
 
-    it('a broken .promptcost.yaml is reported with file and line; the scan still runs on defaults', () => {
+    it('a broken .promptcost.yaml is reported with file and line; the scan still runs on defaults', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-'));
       fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: [1, 2\n');
       fs.writeFileSync(path.join(dir, 'a.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
-      const r = cli(['scan', dir, '--format', 'json']);
+      const r = (await cli(['scan', dir, '--format', 'json']));
       assert.strictEqual(r.code, 0);
       const report = JSON.parse(r.stdout);
       assert.strictEqual(report.diagnostics[0].code, 'invalid-config');
@@ -165,7 +165,7 @@ describe('cli', () => {
       if (!fs.existsSync(bin)) this.skip(); // `npm test` builds first; a bare `mocha` run may not have
     });
 
-    it('runs as a program: count from a pipe, exit codes', () => {
+    it('runs as a program: count from a pipe, exit codes', async () => {
       const out = execFileSync('node', [bin, 'count', '--format', 'json'], { input: 'hello world' }).toString();
       assert.deepStrictEqual(JSON.parse(out), { tokens: 2, encoding: 'o200k_base', exact: true, model: 'gpt-4o-mini' });
       assert.strictEqual(spawnSync('node', [bin, 'scan', DEMO, '--max-monthly', '0.01']).status, 1);

@@ -1,0 +1,190 @@
+// The shape finders work with: a call's callee path and arguments, whichever language it is in; and the
+// builders that turn message lists and text values into prompt parts.
+import type { DetectedPrompt, PromptPart, Role } from '../../model';
+import { findSlots, type SlotSyntax } from '../slots';
+import type { SyntaxNode } from './parser';
+import type { CodeFile } from './source';
+import { callArguments, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, propertyOf, resolveExpression, type EvalContext, type ModelValue, type TextValue } from './values';
+
+export interface CallInfo {
+  f: CodeFile;
+  node: SyntaxNode;
+  /** `client.chat.completions.create`, without whitespace, `?.`, `await` or `new`. */
+  callee: string;
+  segments: string[];
+  isNew: boolean;
+  positional: SyntaxNode[];
+  named: Map<string, SyntaxNode>;
+  /** JS: the options object (first object-literal argument, or an identifier that resolves to one). */
+  options?: { file: CodeFile; node: SyntaxNode };
+}
+
+export function callInfo(f: CodeFile, node: SyntaxNode, ctx: EvalContext): CallInfo | undefined {
+  const isNew = node.type === 'new_expression';
+  const fn = node.childForFieldName(isNew ? 'constructor' : 'function');
+  if (!fn) return undefined;
+  const callee = fn.text.replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!\./g, '.');
+  const { positional, named } = callArguments(node);
+  let options: CallInfo['options'];
+  if (!f.isPython) {
+    for (const p of positional.slice(0, 2)) {
+      const r = p.type === 'object' ? { file: f, node: p } : p.type === 'identifier' ? resolveExpression(f, p, ctx) : undefined;
+      if (r?.node.type === 'object') {
+        options = r;
+        break;
+      }
+    }
+  }
+  return { f, node, callee, segments: callee.split('.'), isNew, positional, named, options };
+}
+
+/** Named argument (Python keyword, or a property of the JS options object), resolved across files. */
+export function arg(call: CallInfo, ...keys: string[]): { file: CodeFile; node: SyntaxNode } | undefined {
+  for (const k of keys) {
+    const kw = call.named.get(k);
+    if (kw) return { file: call.f, node: kw };
+    if (call.options) {
+      const p = propertyOf(call.options.node, k);
+      if (p) return { file: call.options.file, node: p };
+    }
+  }
+  return undefined;
+}
+
+export function calleeEndsWith(call: CallInfo, ...tails: string[]): boolean {
+  return tails.some((t) => call.callee === t || call.callee.endsWith(`.${t}`));
+}
+
+const ROLE_NAMES: Record<string, Role> = {
+  system: 'system', developer: 'developer', user: 'user', human: 'user', assistant: 'assistant', ai: 'assistant', model: 'assistant', tool: 'tool', function: 'tool',
+};
+
+export function normaliseRole(raw: string | undefined, fallback: Role = 'user'): Role {
+  return (raw && ROLE_NAMES[raw.trim().toLowerCase()]) || fallback;
+}
+
+export const OUTPUT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'maxCompletionTokens', 'num_predict', 'numPredict', 'max_new_tokens'];
+
+/** Assembles parts for one prompt; a part's range is where its text is written (maybe another file). */
+export class PromptBuilder {
+  readonly parts: PromptPart[] = [];
+  readonly notes: string[] = [];
+
+  constructor(private readonly call: CallInfo, private readonly ctx: EvalContext) {}
+
+  addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean } = {}): void {
+    const { text, slots } = finishText(this.ctx, value);
+    const template = extra.template ?? value.template;
+    const owner = value.origin.file === this.call.f.file ? this.call.f : this.ctx.project.get(value.origin.file) ?? this.call.f;
+    const markup = template ? findSlots(text, template) : [];
+    this.parts.push({
+      role,
+      range: owner.lines.range(value.origin.start, value.origin.end),
+      ...(owner.file !== this.call.f.file ? { file: owner.file } : {}),
+      text,
+      slots: [
+        ...slots.map((s) => ({ name: s.name, ...(s.file === this.call.f.file ? { range: this.call.f.lines.range(s.start, s.end) } : {}) })),
+        ...markup.map((m) => ({ name: m.name })),
+      ],
+      syntaxes: template ?? [],
+      ...(extra.name ? { name: extra.name } : {}),
+      ...(extra.cacheControl ? { cacheControl: true } : {}),
+    });
+  }
+
+  /** A text argument: literal, template, constant, concatenation … */
+  addText(role: Role, at: { file: CodeFile; node: SyntaxNode } | undefined, extra: { name?: string; template?: SlotSyntax[] } = {}): void {
+    if (!at) return;
+    const v = evalTextOrUndefined(at.file, at.node, this.ctx);
+    if (v) this.addValue(role, v, extra);
+    else this.addBlocks(role, at, extra);
+  }
+
+  /** Content given as blocks: [{type: 'text', text}], Gemini [{text}], or Anthropic system blocks. */
+  addBlocks(role: Role, at: { file: CodeFile; node: SyntaxNode }, extra: { name?: string; template?: SlotSyntax[] } = {}): void {
+    const r = resolveExpression(at.file, at.node, this.ctx);
+    if (!r || !/^(array|list)$/.test(r.node.type)) {
+      this.addValue(role, dynamic(at.file, at.node, this.ctx), extra);
+      return;
+    }
+    let skipped = 0;
+    for (const block of r.node.namedChildren) {
+      if (!block || block.type === 'comment') continue;
+      const b = resolveExpression(r.file, block, this.ctx) ?? { file: r.file, node: block };
+      if (b.node.type === 'object' || b.node.type === 'dictionary') {
+        const type = propertyOf(b.node, 'type');
+        const typeText = type ? evalText(b.file, type, this.ctx).text : 'text';
+        const text = propertyOf(b.node, 'text');
+        if (text && /^(text|input_text|output_text)$/.test(typeText)) {
+          this.addValue(role, evalText(b.file, text, this.ctx), { ...extra, cacheControl: !!propertyOf(b.node, 'cache_control') });
+        } else skipped++;
+      } else if (/string/.test(b.node.type)) this.addValue(role, evalText(b.file, b.node, this.ctx), extra);
+      else if (b.node.type === 'spread_element' || b.node.type === 'list_splat') this.addValue(role, dynamic(b.file, b.node, this.ctx), extra);
+      else skipped++;
+    }
+    if (skipped) this.notes.push(`${skipped} non-text content block${skipped > 1 ? 's' : ''} (images, files, tool results) not counted`);
+  }
+
+  /** A message list: [{role, content}], spreads of history, LangChain tuples/messages via `element`. */
+  addMessages(at: { file: CodeFile; node: SyntaxNode } | undefined, element?: (file: CodeFile, node: SyntaxNode) => boolean): void {
+    if (!at) return;
+    const r = resolveExpression(at.file, at.node, this.ctx);
+    if (!r || !/^(array|list|tuple)$/.test(r.node.type)) {
+      // messages built elsewhere at run time: one dynamic part
+      this.addValue('user', dynamic(at.file, at.node, this.ctx));
+      return;
+    }
+    this.addMessageNodes(r.file, r.node.namedChildren.filter((c): c is SyntaxNode => !!c), element);
+  }
+
+  /** The elements of a message list, one by one. */
+  addMessageNodes(file: CodeFile, elements: SyntaxNode[], element?: (file: CodeFile, node: SyntaxNode) => boolean): void {
+    for (const el of elements) {
+      if (el.type === 'comment') continue;
+      if (element?.(file, el)) continue;
+      const m = resolveExpression(file, el, this.ctx) ?? { file, node: el };
+      if (m.node.type === 'object' || m.node.type === 'dictionary') {
+        const roleNode = propertyOf(m.node, 'role');
+        const role = normaliseRole(roleNode ? evalText(m.file, roleNode, this.ctx).text : undefined);
+        const nameNode = propertyOf(m.node, 'name');
+        const name = nameNode && /string/.test(nameNode.type) ? evalText(m.file, nameNode, this.ctx).text : undefined;
+        const content = propertyOf(m.node, 'content') ?? propertyOf(m.node, 'parts');
+        if (content) this.addText(role, { file: m.file, node: content }, { name });
+        continue;
+      }
+      // ...history, *history, or a message object built elsewhere
+      this.addValue('user', dynamic(file, el, this.ctx));
+    }
+  }
+
+  build(kind: string, model: ModelValue | undefined, output: number | undefined, outputKey?: string): DetectedPrompt | undefined {
+    if (this.parts.length === 0) return undefined;
+    return {
+      kind, source: 'code', confidence: 'call',
+      range: this.call.f.lines.range(this.call.node.startIndex, this.call.node.endIndex),
+      parts: this.parts,
+      model: model ? { id: model.id, from: model.from } : undefined,
+      outputTokens: output !== undefined ? { tokens: output, from: outputKey ? `code:${outputKey}` : 'code' } : undefined,
+      ...(this.notes.length ? { notes: this.notes } : {}),
+    };
+  }
+}
+
+export function modelArg(call: CallInfo, ctx: EvalContext, ...keys: string[]): ModelValue | undefined {
+  const m = arg(call, ...(keys.length ? keys : ['model']));
+  return m ? evalModel(m.file, m.node, ctx) : undefined;
+}
+
+export function outputArg(call: CallInfo, ctx: EvalContext, container?: { file: CodeFile; node: SyntaxNode }): { tokens: number; key: string } | undefined {
+  for (const k of OUTPUT_KEYS) {
+    const direct = arg(call, k);
+    const inContainer = container && (container.node.type === 'object' || container.node.type === 'dictionary') ? propertyOf(container.node, k) : undefined;
+    const at = direct ?? (inContainer ? { file: container!.file, node: inContainer } : undefined);
+    if (!at) continue;
+    const v = evalNumber(at.file, at.node, ctx);
+    if (v !== undefined) return { tokens: v, key: k };
+  }
+  return undefined;
+}
+
+export { evalText, evalModel, resolveExpression, propertyOf };

@@ -1,0 +1,127 @@
+// Code → prompts: every call site a finder recognises (one finder file per SDK family), then LangChain
+// message lists, then — unless turned off — the prompt-named-constant heuristic.
+import type { DetectedPrompt } from '../../model';
+import { callInfo, type CallInfo } from './calls';
+import { anthropicFinder } from './finders/anthropic';
+import { googleFinder } from './finders/google';
+import { isMessageConstructor, langchainFinder, messageListPrompt } from './finders/langchain';
+import { litellmFinder } from './finders/litellm';
+import { ollamaFinder } from './finders/ollama';
+import { openaiFinder } from './finders/openai';
+import type { ClientKind, Finder, FinderEnv } from './finders/types';
+import { vercelFinder } from './finders/vercel';
+import { heuristicPrompts } from './heuristic';
+import { query, type SyntaxNode } from './parser';
+import type { CodeFile, CodeProject } from './source';
+import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, type ModelValue } from './values';
+
+export { ensureLanguages, langForFile, type Lang } from './parser';
+export { CodeProject, type CodeFile } from './source';
+
+export const FINDERS: readonly Finder[] = [openaiFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, litellmFinder, ollamaFinder];
+
+/** Method and function names some finder handles: calls with any other name are not looked at further. */
+const INTERESTING_CALLEE = /(^|\.)(create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate)$/;
+
+/** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
+const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\./;
+const HEURISTIC_KEYWORDS = /prompt|instruction|system_?message|template|persona|preamble/i;
+
+export function mayContainPrompts(text: string, heuristics: boolean): boolean {
+  return CALL_KEYWORDS.test(text) || (heuristics && HEURISTIC_KEYWORDS.test(text));
+}
+
+const MODULE_KIND: [RegExp, ClientKind][] = [
+  [/^openai$/, 'openai'], [/^@anthropic-ai\/sdk|^anthropic$/, 'anthropic'], [/^ollama$/, 'ollama'], [/^@google\/genai|^google(\.genai)?$|^google\.generativeai$/, 'google'],
+  [/^litellm/, 'litellm'], [/^ai$/, 'ai-sdk'], [/^@openai\/agents|^agents$/, 'openai-agents'], [/langchain/, 'langchain'],
+];
+const CLASS_KIND: [RegExp, ClientKind][] = [
+  [/(^|\.)(Async)?(Azure)?OpenAI$/, 'openai'], [/(^|\.)(Async)?Anthropic(Bedrock|Vertex|Foundry)?$/, 'anthropic'], [/(^|\.)Ollama$|^ollama\.(Async)?Client$/, 'ollama'],
+  [/(^|\.)GoogleGenAI$|^genai\.Client$/, 'google'],
+];
+
+function makeEnv(f: CodeFile, project: CodeProject, calls: SyntaxNode[]): { env: FinderEnv; consumed: Set<number> } {
+  const ctx = newContext(project);
+  const consumed = new Set<number>();
+  let chatModel: ModelValue | undefined | null = null;
+  const moduleKind = (module: string | undefined) => (module ? MODULE_KIND.find(([re]) => re.test(module))?.[1] : undefined);
+  const env: FinderEnv = {
+    ctx,
+    importSource: (name) => f.imports.get(name)?.module,
+    consume: (node) => void consumed.add(node.id),
+    clientKind(call: CallInfo) {
+      const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
+      const def = findDefinition(f, root, call.node);
+      let value = def?.value;
+      if (value?.type === 'await_expression') value = value.namedChildren[0] ?? undefined;
+      if (value && (value.type === 'call_expression' || value.type === 'call' || value.type === 'new_expression')) {
+        const ctor = (value.childForFieldName('function') ?? value.childForFieldName('constructor'))?.text ?? '';
+        const byClass = CLASS_KIND.find(([re]) => re.test(ctor))?.[1];
+        if (byClass) return byClass;
+        const ctorRoot = ctor.split('.')[0];
+        return moduleKind(f.imports.get(ctorRoot)?.module);
+      }
+      return moduleKind(f.imports.get(root)?.module) ?? (root === 'ollama' ? 'ollama' : undefined);
+    },
+    fileChatModel() {
+      if (chatModel !== null) return chatModel;
+      const ids = new Map<string, ModelValue>();
+      for (const c of calls) {
+        const fn = (c.childForFieldName('function') ?? c.childForFieldName('constructor'))?.text ?? '';
+        const name = fn.split('.').pop() ?? '';
+        if (!CHAT_MODEL_CLASS.test(name) && !/^(init_chat_model|initChatModel)$/.test(name)) continue;
+        const m = evalModel(f, c, ctx);
+        if (m) ids.set(m.id, { ...m, from: 'chat model in file' });
+      }
+      chatModel = ids.size === 1 ? [...ids.values()][0] : undefined;
+      return chatModel;
+    },
+  };
+  return { env, consumed };
+}
+
+export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean } = {}): DetectedPrompt[] {
+  const calls = query(f.lang, f.isPython ? '(call) @c' : '[(call_expression) (new_expression)] @c').captures(f.tree.rootNode).map((c) => c.node);
+  const { env, consumed } = makeEnv(f, project, calls);
+  const prompts: DetectedPrompt[] = [];
+
+  for (const node of calls) {
+    if (consumed.has(node.id)) continue;
+    const fn = (node.childForFieldName('function') ?? node.childForFieldName('constructor'))?.text ?? '';
+    if (!INTERESTING_CALLEE.test(fn.replace(/\s+/g, ''))) continue;
+    const call = callInfo(f, node, env.ctx);
+    if (!call) continue;
+    for (const finder of FINDERS) {
+      const found = finder.find(call, env);
+      if (found) {
+        prompts.push(found);
+        break;
+      }
+    }
+  }
+
+  // SystemMessage / HumanMessage lists outside templates: one prompt per list.
+  const lists = new Set<number>();
+  for (const node of calls) {
+    if (consumed.has(node.id) || !isMessageConstructor(node)) continue;
+    const list = node.parent && /^(array|list)$/.test(node.parent.type) ? node.parent : undefined;
+    if (list && lists.has(list.id)) continue;
+    if (list) lists.add(list.id);
+    const host = list?.parent?.type === 'arguments' || list?.parent?.type === 'argument_list' ? list.parent.parent : undefined;
+    const call = callInfo(f, host ?? node, env.ctx);
+    if (!call) continue;
+    const elements = list ? list.namedChildren.filter((c): c is SyntaxNode => !!c) : [node];
+    const found = messageListPrompt(call, f, elements, env);
+    if (found) prompts.push(found);
+  }
+
+  if (options.heuristics !== false) {
+    const taken = (start: number, end: number) => {
+      const r = f.lines.range(start, end);
+      return prompts.some((p) => p.parts.some((part) => !part.file && part.range.start.line <= r.end.line && r.start.line <= part.range.end.line
+        && !(part.range.end.line === r.start.line && part.range.end.character <= r.start.character)));
+    };
+    prompts.push(...heuristicPrompts(f, env.ctx, taken));
+  }
+  return prompts.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}

@@ -1,0 +1,507 @@
+// Static evaluation of the expressions prompts are built from: literals, template literals and
+// f-strings, concatenation, .format / % / .replace, dedent, .join, and identifiers resolved to their
+// definitions in this file or, through relative imports, in another. What cannot be known statically
+// becomes a named slot. Text carries one private-use marker character per slot, so every string
+// operation (dedent, replace, join) moves slots along with the text around them.
+import type { SlotSyntax } from '../slots';
+import type { SyntaxNode } from './parser';
+import type { CodeFile, CodeProject, Definition } from './source';
+
+export interface Loc { file: string; start: number; end: number }
+export interface SlotRef extends Loc { name: string }
+
+export interface TextValue {
+  /** Static text; each slot is one marker character (U+E000 + its index in the context's table). */
+  text: string;
+  /** Where the text is written: a literal, or the definition an identifier resolved to. */
+  origin: Loc;
+  /** Template syntax whose markup the text still holds (LangChain templates, str.format targets). */
+  template?: SlotSyntax[];
+}
+
+export interface EvalContext {
+  project: CodeProject;
+  slots: SlotRef[];
+  depth: number;
+  /** Definitions being evaluated (cycle guard). */
+  active: Set<SyntaxNode['id']>;
+}
+
+export function newContext(project: CodeProject): EvalContext {
+  return { project, slots: [], depth: 0, active: new Set() };
+}
+
+const MARK = 0xe000;
+const MARKER_RE = /[\ue000-\uf8ff]/g;
+
+export function slotMarker(ctx: EvalContext, slot: SlotRef): string {
+  ctx.slots.push(slot);
+  return String.fromCharCode(MARK + ctx.slots.length - 1);
+}
+
+/** Static text and the slots in order of appearance. */
+export function finishText(ctx: EvalContext, v: TextValue): { text: string; slots: SlotRef[] } {
+  const slots: SlotRef[] = [];
+  for (const m of v.text.matchAll(MARKER_RE)) {
+    const s = ctx.slots[m[0].charCodeAt(0) - MARK];
+    if (s) slots.push(s);
+  }
+  return { text: v.text.replace(MARKER_RE, ''), slots };
+}
+
+export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: n.startIndex, end: n.endIndex });
+
+function compact(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > 40 ? `${one.slice(0, 37)}…` : one;
+}
+
+/** A slot for an expression whose value is only known at run time. */
+export function dynamic(f: CodeFile, n: SyntaxNode, ctx: EvalContext, name = slotName(n)): TextValue {
+  return { text: slotMarker(ctx, { name, ...loc(f, n) }), origin: loc(f, n) };
+}
+
+function slotName(n: SyntaxNode): string {
+  if (n.type === 'spread_element' || n.type === 'list_splat' || n.type === 'dictionary_splat') return slotName(n.namedChildren[0] ?? n);
+  if (n.type === 'call_expression' || n.type === 'call') {
+    const fn = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+    // str(user.name), JSON.stringify(doc) → the argument names the slot better than the function
+    if (fn && /^(str|String|JSON\.stringify|json\.dumps|repr|format)$/.test(fn.text) && args[0]) return slotName(args[0]);
+  }
+  return compact(n.text);
+}
+
+// ---------------------------------------------------------------- escapes
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0', a: '\x07' };
+
+function unescape(raw: string, python: boolean): string {
+  return raw.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|N\{[^}]*\}|\r?\n|[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (e === '\n' || e === '\r\n') return '';
+    if (e[0] === 'u' && e[1] === '{') return String.fromCodePoint(parseInt(e.slice(2, -1), 16));
+    if ((e[0] === 'u' && e.length === 5) || (e[0] === 'U' && python)) return String.fromCodePoint(parseInt(e.slice(1), 16));
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (e[0] === 'N' && python) return '?';
+    if (/^[0-7]+$/.test(e) && e !== '0') return python ? String.fromCharCode(parseInt(e, 8)) : e;
+    return SIMPLE_ESCAPES[e] ?? e;
+  });
+}
+
+// ---------------------------------------------------------------- definitions
+
+/** The definition an identifier (or `this.x` / `self.x`) refers to at `use`, nearest before it in scope. */
+export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Definition | undefined {
+  const defs = f.defs.get(name);
+  if (!defs?.length) return undefined;
+  const inScope = defs.filter((d) => {
+    if (d.value.startIndex <= use.startIndex && use.endIndex <= d.value.endIndex) return false; // x = f(x)
+    return d.scope === null || (d.scope.startIndex <= use.startIndex && use.endIndex <= d.scope.endIndex);
+  });
+  const before = inScope.filter((d) => d.start <= use.startIndex);
+  return (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
+}
+
+export interface Resolved { file: CodeFile; node: SyntaxNode }
+
+/** Follows identifiers, member access on object literals / dicts and imports to the expression they name. */
+export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, depth = 0): Resolved | undefined {
+  if (depth > 12) return undefined;
+  const t = n.type;
+  if (t === 'parenthesized_expression' || t === 'as_expression' || t === 'satisfies_expression' || t === 'non_null_expression' || t === 'await_expression' || t === 'type_assertion') {
+    const inner = n.namedChildren.find((c) => c && c.type !== 'type_annotation' && !c.type.endsWith('_type') && c.type !== 'type_identifier');
+    return inner ? resolveExpression(f, inner, ctx, depth + 1) : undefined;
+  }
+  if (t === 'identifier' || t === 'this' || (t === 'member_expression' && n.childForFieldName('object')?.type === 'this') || (t === 'attribute' && n.childForFieldName('object')?.text === 'self')) {
+    const name = t === 'member_expression' ? `this.${n.childForFieldName('property')?.text}` : n.text;
+    const def = findDefinition(f, name, n);
+    if (def) return { file: f, node: def.value };
+    const imp = f.imports.get(name);
+    if (imp?.file && imp.imported !== '*') {
+      const target = ctx.project.get(imp.file);
+      if (!target) return undefined;
+      const exported = target.defs.get(imp.imported);
+      const d = exported?.find((x) => x.scope === null) ?? exported?.[0];
+      if (d) return { file: target, node: d.value };
+    }
+    return undefined;
+  }
+  if (t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript') {
+    const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
+    const key = t === 'member_expression' || t === 'attribute'
+      ? (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text
+      : staticKey(n.childForFieldName('index') ?? n.childForFieldName('subscript'));
+    if (!objNode || key === undefined) return undefined;
+    // prompts.SYSTEM where `prompts` is an imported module / namespace
+    if (objNode.type === 'identifier') {
+      const imp = f.imports.get(objNode.text);
+      if (imp?.file && imp.imported === '*') {
+        const target = ctx.project.get(imp.file);
+        const d = target?.defs.get(key)?.find((x) => x.scope === null);
+        if (target && d) return { file: target, node: d.value };
+      }
+    }
+    const obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    const prop = propertyOf(obj.node, key);
+    return prop ? (resolveExpression(obj.file, prop, ctx, depth + 1) ?? { file: obj.file, node: prop }) : undefined;
+  }
+  return { file: f, node: n };
+}
+
+function staticKey(n: SyntaxNode | null | undefined): string | undefined {
+  if (!n) return undefined;
+  if (n.type === 'string') return n.text.replace(/^[a-zA-Z]*['"`]+|['"`]+$/g, '');
+  if (n.type === 'number' || n.type === 'integer') return n.text;
+  return undefined;
+}
+
+/** The value of `key` in an object literal / dict node. */
+export function propertyOf(obj: SyntaxNode, key: string): SyntaxNode | undefined {
+  if (obj.type !== 'object' && obj.type !== 'dictionary') return undefined;
+  for (const p of obj.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'shorthand_property_identifier' && p.text === key) return p;
+    if (p.type === 'pair') {
+      const k = p.childForFieldName('key');
+      if (!k) continue;
+      const name = k.type === 'property_identifier' || k.type === 'identifier' ? k.text : staticKey(k);
+      if (name === key) return p.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- text
+
+function concat(a: TextValue, b: TextValue, origin: Loc): TextValue {
+  return { text: a.text + b.text, origin, template: a.template ?? b.template };
+}
+
+/** textwrap.dedent: remove the whitespace every non-blank line starts with. */
+export function dedent(text: string): string {
+  const lines = text.split('\n');
+  let common: string | undefined;
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    const indent = /^[ \t]*/.exec(line)![0];
+    if (common === undefined || !indent.startsWith(common)) {
+      let i = 0;
+      const c = common ?? indent;
+      while (i < c.length && i < indent.length && c[i] === indent[i]) i++;
+      common = c.slice(0, i);
+    }
+  }
+  if (!common) return lines.map((l) => (l.trim() ? l : '')).join('\n');
+  return lines.map((l) => (l.trim() ? l.slice(common!.length) : '')).join('\n');
+}
+
+const DEDENT_FUNCTIONS = /^(textwrap\.)?dedent$|^(inspect\.)?cleandoc$|^dedent$|^stripIndent$|^outdent$|^(common[-_]?tags\.)?stripIndents?$/;
+
+function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
+  if (f.isPython) {
+    const start = n.children.find((c) => c?.type === 'string_start')?.text ?? '"';
+    const prefix = start.replace(/['"]+$/, '').toLowerCase();
+    const raw = prefix.includes('r');
+    const fstring = prefix.includes('f');
+    let text = '';
+    for (const c of n.children) {
+      if (!c) continue;
+      if (c.type === 'string_content') {
+        let s = raw ? c.text : unescape(c.text, true);
+        if (fstring) s = s.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+        text += s;
+      } else if (c.type === 'interpolation') {
+        const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
+        text += expr ? evalText(f, expr, ctx).text : '';
+      }
+    }
+    return { text, origin: loc(f, n) };
+  }
+  if (n.type === 'template_string') {
+    let text = '';
+    for (const c of n.children) {
+      if (!c) continue;
+      if (c.type === 'string_fragment') text += c.text;
+      else if (c.type === 'escape_sequence') text += unescape(c.text, false);
+      else if (c.type === 'template_substitution') {
+        const expr = c.namedChildren[0];
+        text += expr ? evalText(f, expr, ctx).text : '';
+      }
+    }
+    return { text, origin: loc(f, n) };
+  }
+  return { text: unescape(n.text.slice(1, -1), false), origin: loc(f, n) };
+}
+
+function isStringNode(n: SyntaxNode): boolean {
+  return n.type === 'string' || n.type === 'template_string' || n.type === 'concatenated_string';
+}
+
+/** Text-ish value of an expression; dynamic slot when it cannot be known. */
+export function evalText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
+  if (ctx.depth > 40) return dynamic(f, n, ctx);
+  ctx.depth++;
+  try {
+    return evalTextInner(f, n, ctx);
+  } finally {
+    ctx.depth--;
+  }
+}
+
+/** Like evalText, but undefined for values that are certainly not text (objects, lists, numbers). */
+export function evalTextOrUndefined(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const r = resolveExpression(f, n, ctx);
+  const t = r?.node.type;
+  if (t && /^(object|dictionary|array|list|tuple|number|integer|float|true|false|null|none|undefined)$/.test(t)) return undefined;
+  return evalText(f, n, ctx);
+}
+
+function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
+  switch (n.type) {
+    case 'string':
+    case 'template_string':
+      return stringLiteral(f, n, ctx);
+    case 'concatenated_string': {
+      const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => stringLiteral(f, c, ctx));
+      return { text: parts.map((p) => p.text).join(''), origin: loc(f, n) };
+    }
+    case 'parenthesized_expression':
+    case 'as_expression':
+    case 'satisfies_expression':
+    case 'non_null_expression': {
+      const inner = n.namedChildren.find((c) => c && !c.type.endsWith('_type') && c.type !== 'type_identifier' && c.type !== 'type_annotation');
+      if (!inner) return dynamic(f, n, ctx);
+      const v = evalText(f, inner, ctx);
+      return inner.type === 'string' || inner.type === 'concatenated_string' ? { ...v, origin: loc(f, n) } : v;
+    }
+    case 'binary_expression':
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.text ?? n.children[1]?.text;
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right) return dynamic(f, n, ctx);
+      if (op === '+') return concat(evalText(f, left, ctx), evalText(f, right, ctx), loc(f, n));
+      if (op === '%' && f.isPython) return percentFormat(f, left, right, n, ctx);
+      if ((op === '??' || op === '||') && isStringNode(right)) return evalText(f, right, ctx);
+      return dynamic(f, n, ctx);
+    }
+    case 'boolean_operator': {
+      // value or "default": the default is what a static reading can know
+      const right = n.childForFieldName('right');
+      return right && isStringNode(right) ? evalText(f, right, ctx) : dynamic(f, n, ctx);
+    }
+    case 'ternary_expression':
+    case 'conditional_expression': {
+      // the more expensive branch: cost is planned for the worst case
+      const branches = f.isPython ? [n.namedChildren[0], n.namedChildren[2]] : [n.childForFieldName('consequence'), n.childForFieldName('alternative')];
+      const values = branches.filter((b): b is SyntaxNode => !!b).map((b) => evalText(f, b, ctx));
+      if (values.length !== 2) return dynamic(f, n, ctx);
+      const longer = values[0].text.length >= values[1].text.length ? values[0] : values[1];
+      return { ...longer, origin: loc(f, n) };
+    }
+    case 'identifier':
+    case 'member_expression':
+    case 'attribute':
+    case 'subscript_expression':
+    case 'subscript': {
+      const r = resolveExpression(f, n, ctx);
+      if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
+      if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
+      ctx.active.add(r.node.id);
+      try {
+        const v = evalText(r.file, r.node, ctx);
+        return v;
+      } finally {
+        ctx.active.delete(r.node.id);
+      }
+    }
+    case 'call_expression':
+    case 'call':
+      return evalCall(f, n, ctx);
+    default:
+      return dynamic(f, n, ctx);
+  }
+}
+
+function args(n: SyntaxNode): { positional: SyntaxNode[]; named: Map<string, SyntaxNode> } {
+  const positional: SyntaxNode[] = [];
+  const named = new Map<string, SyntaxNode>();
+  for (const a of n.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      const k = a.childForFieldName('name')?.text;
+      const v = a.childForFieldName('value');
+      if (k && v) named.set(k, v);
+    } else positional.push(a);
+  }
+  return { positional, named };
+}
+
+function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
+  const fn = n.childForFieldName('function');
+  if (!fn) return dynamic(f, n, ctx);
+  const { positional, named } = args(n);
+  const argsNode = n.childForFieldName('arguments');
+  // dedent`…` (a tagged template) and dedent("…")
+  if (DEDENT_FUNCTIONS.test(fn.text)) {
+    const target = argsNode?.type === 'template_string' ? argsNode : positional[0];
+    if (!target) return dynamic(f, n, ctx);
+    const v = evalText(f, target, ctx);
+    let text = dedent(v.text);
+    if (!f.isPython || /cleandoc/.test(fn.text)) text = text.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
+    return { ...v, text };
+  }
+  if (/^(String|str)$/.test(fn.text) && positional[0]) return evalText(f, positional[0], ctx);
+  if (fn.type === 'member_expression' || fn.type === 'attribute') {
+    const method = (fn.childForFieldName('property') ?? fn.childForFieldName('attribute'))?.text;
+    const obj = fn.childForFieldName('object');
+    if (!obj || !method) return dynamic(f, n, ctx);
+    switch (method) {
+      case 'join': {
+        // JS: [a, b].join(sep); Python: sep.join([a, b])
+        const listNode = f.isPython ? positional[0] : obj;
+        const sepNode = f.isPython ? obj : positional[0];
+        const list = listNode && resolveExpression(f, listNode, ctx);
+        if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
+        const sep = sepNode ? evalText(f, sepNode, ctx).text : ',';
+        const items = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment').map((c) => evalText(list.file, c, ctx).text);
+        return { text: items.join(sep), origin: loc(list.file, list.node) };
+      }
+      case 'format': {
+        if (!f.isPython) return dynamic(f, n, ctx);
+        const base = evalText(f, obj, ctx);
+        let i = 0;
+        const text = base.text.replace(/\{\{|\}\}|\{([A-Za-z_]\w*|\d*)(?:![rsa])?(?::[^{}]*)?\}/g, (m, key: string | undefined) => {
+          if (m === '{{') return '{';
+          if (m === '}}') return '}';
+          const arg = key === undefined || key === '' ? positional[i++] : /^\d+$/.test(key) ? positional[Number(key)] : named.get(key);
+          if (!arg) return slotMarker(ctx, { name: key || `arg${i}`, ...loc(f, n) });
+          const v = evalText(f, arg, ctx);
+          return v.text.length && !/^[\ue000-\uf8ff]$/.test(v.text) ? v.text : slotMarker(ctx, { name: key || slotName(arg), ...loc(f, arg) });
+        });
+        return { text, origin: base.origin };
+      }
+      case 'replace':
+      case 'replaceAll': {
+        const base = evalText(f, obj, ctx);
+        const from = positional[0] && evalText(f, positional[0], ctx);
+        if (!from || !positional[1] || positional[0].type === 'regex' || /[\ue000-\uf8ff]/.test(from.text) || !from.text) return { ...base };
+        const to = evalText(f, positional[1], ctx);
+        return { text: base.text.split(from.text).join(to.text), origin: base.origin };
+      }
+      case 'trim': case 'strip': case 'trimEnd': case 'trimStart': case 'rstrip': case 'lstrip': {
+        const base = evalText(f, obj, ctx);
+        const text = method === 'trim' || method === 'strip' ? base.text.trim() : /End|rstrip/.test(method) ? base.text.trimEnd() : base.text.trimStart();
+        return { ...base, text };
+      }
+      case 'concat': {
+        if (f.isPython) return dynamic(f, n, ctx);
+        let v = evalText(f, obj, ctx);
+        for (const p of positional) v = concat(v, evalText(f, p, ctx), loc(f, n));
+        return v;
+      }
+      default:
+        return dynamic(f, n, ctx);
+    }
+  }
+  return dynamic(f, n, ctx);
+}
+
+function percentFormat(f: CodeFile, left: SyntaxNode, right: SyntaxNode, n: SyntaxNode, ctx: EvalContext): TextValue {
+  const base = evalText(f, left, ctx);
+  const items = right.type === 'tuple' ? right.namedChildren.filter((c): c is SyntaxNode => !!c) : [right];
+  let i = 0;
+  const text = base.text.replace(/%%|%\(([A-Za-z_]\w*)\)[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]|%[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]/g, (m, key: string | undefined) => {
+    if (m === '%%') return '%';
+    if (key) {
+      const v = right.type === 'dictionary' ? propertyOf(right, key) : undefined;
+      return v ? evalText(f, v, ctx).text : slotMarker(ctx, { name: key, ...loc(f, right) });
+    }
+    const item = items[i++];
+    return item ? evalText(f, item, ctx).text : slotMarker(ctx, { name: `arg${i}`, ...loc(f, n) });
+  });
+  return { text, origin: base.origin };
+}
+
+// ---------------------------------------------------------------- numbers and models
+
+export function evalNumber(f: CodeFile, n: SyntaxNode, ctx: EvalContext): number | undefined {
+  const r = resolveExpression(f, n, ctx);
+  if (!r) return undefined;
+  if (r.node.type === 'number' || r.node.type === 'integer' || r.node.type === 'float') {
+    const v = Number(r.node.text.replace(/_/g, ''));
+    return Number.isFinite(v) ? v : undefined;
+  }
+  return undefined;
+}
+
+/** Provider wrapper functions of the Vercel AI SDK and friends → the provider prefix of the model id. */
+const WRAPPER_PROVIDER: Record<string, string> = {
+  openai: '', azure: 'azure', anthropic: '', google: '', vertex: '', mistral: 'mistral', groq: 'groq', xai: 'xai',
+  deepseek: 'deepseek', cohere: 'cohere', ollama: 'ollama', togetherai: 'together', fireworks: 'fireworks', bedrock: 'bedrock',
+  openrouter: 'openrouter',
+};
+
+/** Chat-model classes whose constructor names the model (LangChain and similar). */
+export const CHAT_MODEL_CLASS = /^(Chat(OpenAI|Anthropic|GoogleGenerativeAI|VertexAI|Ollama|MistralAI|Groq|Bedrock|BedrockConverse|Fireworks|Together|DeepSeek|XAI|Cohere|LiteLLM)|AzureChatOpenAI)$/;
+const MODEL_KEYS = ['model', 'modelName', 'model_name', 'azure_deployment', 'azureOpenAIApiDeploymentName', 'deployment_name', 'model_id', 'modelId'];
+const LOCAL_CLASSES = /Ollama/;
+
+export interface ModelValue { id: string; from: string }
+
+export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = 'literal', depth = 0): ModelValue | undefined {
+  if (depth > 8) return undefined;
+  const t = n.type;
+  if (t === 'string' || (t === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution'))) {
+    const v = stringLiteral(f, n, ctx).text.trim();
+    return v ? { id: v, from } : undefined;
+  }
+  if (t === 'identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
+    // process.env.MODEL alone: nothing static to say
+    if (/^process\.env\./.test(n.text) || /^os\.environ\[/.test(n.text)) return undefined;
+    const r = resolveExpression(f, n, ctx);
+    if (!r || r.node === n) return undefined;
+    return evalModel(r.file, r.node, ctx, from === 'literal' ? 'constant' : from, depth + 1);
+  }
+  if (t === 'binary_expression' || t === 'boolean_operator') {
+    // process.env.MODEL ?? 'gpt-4o', os.environ.get(...) or "gpt-4o"
+    const right = n.childForFieldName('right');
+    return right ? evalModel(f, right, ctx, 'env default', depth + 1) : undefined;
+  }
+  if (t === 'call_expression' || t === 'call' || t === 'new_expression') {
+    const fn = (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text ?? '';
+    const { positional, named } = args(n);
+    if (/^os\.(getenv|environ\.get)$/.test(fn)) return positional[1] ? evalModel(f, positional[1], ctx, 'env default', depth + 1) : undefined;
+    const objectArg = positional.find((p) => p.type === 'object');
+    const keyed = (key: string) => named.get(key) ?? (objectArg && propertyOf(objectArg, key));
+    const className = fn.split('.').pop() ?? '';
+    if (CHAT_MODEL_CLASS.test(className)) {
+      for (const k of MODEL_KEYS) {
+        const v = keyed(k);
+        if (v) {
+          const m = evalModel(f, v, ctx, 'chat model', depth + 1);
+          if (m) return LOCAL_CLASSES.test(className) ? { ...m, id: `ollama/${m.id}` } : m;
+        }
+      }
+      if (positional[0] && positional[0].type === 'string') return evalModel(f, positional[0], ctx, 'chat model', depth + 1);
+      return undefined;
+    }
+    if (/^(init_chat_model|initChatModel)$/.test(className) && positional[0]) {
+      const m = evalModel(f, positional[0], ctx, 'chat model', depth + 1);
+      const provider = keyed('model_provider') ?? keyed('modelProvider');
+      const p = provider && evalModel(f, provider, ctx, 'literal', depth + 1);
+      if (m) return { ...m, id: (p ? `${p.id}/${m.id}` : m.id).replace(/^(\w+):/, '$1/') };
+      return undefined;
+    }
+    // openai('gpt-4o'), anthropic('claude-…'), openai.chat('gpt-4o'), createOpenAI({...})('gpt-4o')
+    const root = fn.split('.')[0];
+    if (root in WRAPPER_PROVIDER && positional[0]) {
+      const m = evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
+      if (m) return WRAPPER_PROVIDER[root] ? { ...m, id: `${WRAPPER_PROVIDER[root]}/${m.id}` } : m;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+export { args as callArguments };
