@@ -4,7 +4,9 @@ import { annotationFor, parseAnnotations, type Annotation } from './config/annot
 import { resolveTraffic } from './config/resolve';
 import type { PromptCostConfig, SourcedTraffic } from './config/types';
 import { CodeProject, detectInCode, ensureLanguages, langForFile, mayContainPrompts } from './detect/code';
-import { notebookToPython, toCell } from './detect/code/notebook';
+import type { SyntaxTree } from './detect/code/parser';
+import { editTree } from './detect/code/source';
+import { notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
 import { readerFor } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
@@ -17,12 +19,15 @@ import { chatOverheadTokens, resolveTokenizer, TokenCounter, type TokenizerChoic
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
 
-export interface AnalyzeOptions {
+export interface PriceOptions {
   config: PromptCostConfig;
   /** The editor-settings layer of the traffic precedence. */
   settings?: SourcedTraffic;
   defaultSlotTokens?: number;
   severities?: Record<string, Severity>;
+}
+
+export interface DetectOptions {
   readRelative?: ReadContext['readRelative'];
   /** Reads a workspace file by its root-relative path (imports); undefined when it cannot or may not. */
   readWorkspaceFile?: (relativePath: string) => string | undefined;
@@ -30,6 +35,18 @@ export interface AnalyzeOptions {
   project?: CodeProject;
   /** Report prompt-named constants no call uses (default true). */
   heuristics?: boolean;
+}
+
+export type AnalyzeOptions = PriceOptions & DetectOptions;
+
+/** A file's prompts before pricing (serializable). */
+export interface Detection {
+  file: string;
+  /** The text pricing reads annotations from: the file's, or a notebook's joined code cells. */
+  text: string;
+  detected: DetectedPrompt[];
+  diagnostics: Diagnostic[];
+  notebook?: NotebookText;
 }
 
 export interface FileAnalysis {
@@ -41,8 +58,18 @@ export interface FileAnalysis {
 
 const CHAT_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 
+/** Files whose last parse tree is kept for incremental reparsing (the editor's open documents). */
+const KEPT_TREES = 32;
+
 export class Engine {
   readonly counter = new TokenCounter();
+  private readonly lastParse = new Map<string, { text: string; tree: SyntaxTree }>();
+
+  /** Loads the tokenizer and the price database now, so that later pricing does not wait for them. */
+  warmUp(): void {
+    this.counter.encodingTokens('warm up', 'o200k_base');
+    lookupPrice('gpt-4o');
+  }
 
   /** Any file: loads the grammar a code file needs, then analyses it. */
   async analyze(file: string, text: string, options: AnalyzeOptions): Promise<FileAnalysis> {
@@ -51,66 +78,99 @@ export class Engine {
     return this.analyzeSync(file, text, options);
   }
 
-  /** Any file whose grammar (if code) is loaded. */
+  /** Any file whose grammar (if code) is loaded: detect, then price. */
   analyzeSync(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
-    if (file.endsWith('.ipynb')) return this.analyzeNotebook(file, text, options);
-    if (langForFile(file)) return this.analyzeCode(file, text, options);
-    return this.analyzeFile(file, text, options);
+    return this.price(this.detectSync(file, text, options), options);
   }
 
-  analyzeCode(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
-    if (!mayContainPrompts(text, options.heuristics !== false)) return { file, prompts: [], diagnostics: [] };
+  /**
+   * What a file holds, before tokens and prices: plain data, so a scan worker can detect while the
+   * main thread loads the tokenizer and the price database.
+   */
+  detectSync(file: string, text: string, options: DetectOptions): Detection {
+    if (file.endsWith('.ipynb')) return this.detectNotebook(file, text, options);
+    if (langForFile(file)) return { file, text, detected: this.detectCode(file, text, options), diagnostics: [] };
+    return this.detectPromptFile(file, text, options);
+  }
+
+  private detectCode(file: string, text: string, options: DetectOptions): DetectedPrompt[] {
+    if (!mayContainPrompts(text, options.heuristics !== false)) return [];
     const project = options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
-    const source = project.open(file, text);
+    const previous = this.lastParse.get(file);
+    if (previous) {
+      this.lastParse.delete(file);
+      if (previous.text !== text) editTree(previous.tree, previous.text, text);
+    }
+    const source = project.open(file, text, undefined, previous?.tree);
+    previous?.tree.delete();
     if (!source) throw new Error(`${file}: its grammar is not loaded (use Engine.analyze, which loads it)`);
-    return this.priceDetected(file, text, detectInCode(source, project, { heuristics: options.heuristics }), [], options);
+    try {
+      return detectInCode(source, project, { heuristics: options.heuristics });
+    } finally {
+      this.keepTree(file, text, source.tree);
+      if (!options.project) project.dispose();
+    }
   }
 
-  /** Code cells as one Python text; ranges in the result name their cell. */
-  analyzeNotebook(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
+  private keepTree(file: string, text: string, tree: SyntaxTree): void {
+    this.lastParse.set(file, { text, tree: tree.copy() });
+    if (this.lastParse.size > KEPT_TREES) {
+      const [oldest, entry] = this.lastParse.entries().next().value as [string, { tree: SyntaxTree }];
+      entry.tree.delete();
+      this.lastParse.delete(oldest);
+    }
+  }
+
+  /** Code cells as one Python text (so cells see each other's constants). */
+  private detectNotebook(file: string, text: string, options: DetectOptions): Detection {
     const nb = notebookToPython(text);
     if ('error' in nb) {
-      return { file, prompts: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: ${nb.error}` }] };
+      return { file, text, detected: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: ${nb.error}` }] };
     }
-    const result = this.analyzeCode(file.replace(/\.ipynb$/, '.py'), nb.text, options);
-    const py = file.replace(/\.ipynb$/, '.py');
+    return { file, text: nb.text, detected: this.detectCode(file, nb.text, options), diagnostics: [], notebook: nb };
+  }
+
+  private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
+    const reader = readerFor(file, text);
+    if (!reader) return { file, text, detected: [], diagnostics: [] };
+    try {
+      const read = reader.read(text, { file, readRelative: options.readRelative });
+      return { file, text, detected: read.prompts, diagnostics: read.diagnostics };
+    } catch (e) {
+      // A reader bug must not take the scan down; say where it happened.
+      return { file, text, detected: [], diagnostics: [{ code: 'prompt-file-error', severity: 'error', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: could not read this ${reader.format} file: ${(e as Error).message}` }] };
+    }
+  }
+
+  /** Reads a prompt file (by name) and prices what it finds. Files that are no prompt file give nothing. */
+  analyzeFile(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
+    return this.price(this.detectPromptFile(file, text, options), options);
+  }
+
+  /** Tokens, traffic, cost and diagnostics for a detection; notebook ranges mapped back to their cells. */
+  price(d: Detection, options: PriceOptions): FileAnalysis {
+    const result = this.priceDetected(d.file, d.text, d.detected, d.diagnostics, options);
+    if (!d.notebook) return result;
+    const nb = d.notebook;
     for (const p of result.prompts) {
       const at = toCell(nb, p.range);
-      p.file = file;
       p.cell = at.cell;
       p.range = at.range;
-      if (p.id.startsWith(`${py}:`)) p.id = `${file}:cell${at.cell + 1}:${at.range.start.line + 1}`;
+      // ids made from the joined text's line number are renamed by cell; annotation ids stay
+      if (/^\d+$/.test(p.id.slice(d.file.length + 1))) p.id = `${d.file}:cell${at.cell + 1}:${at.range.start.line + 1}`;
       for (const part of p.parts) {
         if (part.file) continue;
         const pa = toCell(nb, part.range);
         part.cell = pa.cell;
         part.range = pa.range;
       }
-      for (const d of p.diagnostics) {
-        const da = toCell(nb, d.range);
-        d.cell = da.cell;
-        d.range = da.range;
-      }
+      for (const x of p.diagnostics) Object.assign(x, toCell(nb, x.range));
     }
-    return { file, prompts: result.prompts, diagnostics: result.diagnostics.map((d) => ({ ...d, file, ...toCell(nb, d.range) })) };
-  }
-
-  /** Reads a prompt file (by name) and prices what it finds. Files that are no prompt file give nothing. */
-  analyzeFile(file: string, text: string, options: AnalyzeOptions): FileAnalysis {
-    const reader = readerFor(file, text);
-    if (!reader) return { file, prompts: [], diagnostics: [] };
-    let read;
-    try {
-      read = reader.read(text, { file, readRelative: options.readRelative });
-    } catch (e) {
-      // A reader bug must not take the scan down; say where it happened.
-      return { file, prompts: [], diagnostics: [{ code: 'prompt-file-error', severity: 'error', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: could not read this ${reader.format} file: ${(e as Error).message}` }] };
-    }
-    return this.priceDetected(file, text, read.prompts, read.diagnostics, options);
+    return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => ({ ...x, ...toCell(nb, x.range) })) };
   }
 
   /** Prices prompts found by any detector (prompt-file readers now, code finders later). */
-  priceDetected(file: string, text: string, detected: DetectedPrompt[], fileDiagnostics: Diagnostic[], options: AnalyzeOptions): FileAnalysis {
+  priceDetected(file: string, text: string, detected: DetectedPrompt[], fileDiagnostics: Diagnostic[], options: PriceOptions): FileAnalysis {
     const annotations = parseAnnotations(text);
     const lines = new LineIndex(text);
     const diagnostics = [...fileDiagnostics];
@@ -129,7 +189,7 @@ export class Engine {
     return { file, prompts, diagnostics };
   }
 
-  private slotTokens(name: string, d: DetectedPrompt, choice: TokenizerChoice, options: AnalyzeOptions): Slot {
+  private slotTokens(name: string, d: DetectedPrompt, choice: TokenizerChoice, options: PriceOptions): Slot {
     const configured = options.config.variables[name];
     if (configured) return { name, tokens: configured.tokens, from: configured.from };
     const sample = d.slotSamples?.[name];
@@ -137,7 +197,7 @@ export class Engine {
     return { name, tokens: options.defaultSlotTokens ?? DEFAULT_SLOT_TOKENS, from: 'default' };
   }
 
-  private pricePrompt(file: string, d: DetectedPrompt, annotation: Annotation | undefined, lines: LineIndex, options: AnalyzeOptions): PromptReport {
+  private pricePrompt(file: string, d: DetectedPrompt, annotation: Annotation | undefined, lines: LineIndex, options: PriceOptions): PromptReport {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
     if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };

@@ -6,7 +6,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
-import { Engine, type AnalyzeOptions, type FileAnalysis } from './analyze';
+import { Engine, type Detection } from './analyze';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
 import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './config/types';
@@ -43,14 +43,25 @@ export type FileCheck = { ok: true; text: string } | { ok: false; reason: string
 
 /** Reads a file as UTF-8 text, or says why it is not scanned. */
 export function readTextFile(absPath: string, maxBytes = MAX_FILE_BYTES): FileCheck {
-  let size: number;
+  let buf: Buffer;
+  let fd: number | undefined;
   try {
-    size = fs.statSync(absPath).size;
+    fd = fs.openSync(absPath, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1024)} KB (${Math.round(size / 1024)} KB)` };
+    buf = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const n = fs.readSync(fd, buf, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    buf = buf.subarray(0, at);
   } catch (e) {
     return { ok: false, reason: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
-  if (size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1024)} KB (${Math.round(size / 1024)} KB)` };
-  const buf = fs.readFileSync(absPath);
   if (buf.subarray(0, 8000).includes(0)) return { ok: false, reason: 'binary' };
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
@@ -160,16 +171,16 @@ export function workspaceReader(root: string): (rel: string) => string | undefin
   };
 }
 
-export interface AnalyzeBatchOptions {
+export interface DetectBatchOptions {
   root: string;
-  config: PromptCostConfig;
-  settings?: SourcedTraffic;
-  severities?: Record<string, Severity>;
   heuristics?: boolean;
 }
 
-/** Analyses files (root-relative) in this thread. Used directly and by each scan worker. */
-export async function analyzeBatch(files: string[], options: AnalyzeBatchOptions, engine = new Engine(), onFileDone?: () => void): Promise<{ analyses: FileAnalysis[]; skipped: ScanReport['skipped'] }> {
+/**
+ * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
+ * run by each scan worker. Returns only the files that hold something, and the files skipped.
+ */
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -179,7 +190,7 @@ export async function analyzeBatch(files: string[], options: AnalyzeBatchOptions
   if (langs.size) await ensureLanguages(langs);
   const readWorkspaceFile = workspaceReader(root);
   const project = new CodeProject(readWorkspaceFile);
-  const analyses: FileAnalysis[] = [];
+  const detections: Detection[] = [];
   const skipped: ScanReport['skipped'] = [];
   for (const rel of files) {
     const abs = path.join(root, rel);
@@ -188,12 +199,12 @@ export async function analyzeBatch(files: string[], options: AnalyzeBatchOptions
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
     else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
     else {
-      const analyzeOptions: AnalyzeOptions = {
-        config: options.config, settings: options.settings, severities: options.severities, heuristics: options.heuristics, project, readWorkspaceFile,
-        readRelative: (p) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
-      };
       try {
-        analyses.push(engine.analyzeSync(rel, read.text, analyzeOptions));
+        const d = engine.detectSync(rel, read.text, {
+          heuristics: options.heuristics, project, readWorkspaceFile,
+          readRelative: (p) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
+        });
+        if (d.detected.length || d.diagnostics.length) detections.push(d);
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
         skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
@@ -201,7 +212,8 @@ export async function analyzeBatch(files: string[], options: AnalyzeBatchOptions
     }
     onFileDone?.();
   }
-  return { analyses, skipped };
+  project.dispose();
+  return { detections, skipped };
 }
 
 /** The worker script: the bundle's sibling when bundled, the TypeScript source under tsx in development. */
@@ -211,21 +223,28 @@ function workerEntry(): { file: string; execArgv?: string[] } {
   return { file: path.join(__dirname, 'scanWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
-function analyzeInWorkers(files: string[], options: AnalyzeBatchOptions, workers: number, onFileDone: () => void) {
-  // Largest files first, dealt round-robin, so the workers finish at about the same time.
-  const sized = files.map((f) => ({ f, size: fs.statSync(path.join(options.root, f)).size })).sort((a, b) => b.size - a.size);
+function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void) {
+  // Dealt round-robin: neighbouring files are alike, so the shares come out about even.
   const shares: string[][] = Array.from({ length: workers }, () => []);
-  sized.forEach((x, i) => shares[i % workers].push(x.f));
+  files.forEach((f, i) => shares[i % workers].push(f));
   const entry = workerEntry();
-  return Promise.all(shares.map((share) => new Promise<{ analyses: FileAnalysis[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
+  return Promise.all(shares.map((share) => new Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
     const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
-    w.on('message', (m: { type: 'done' } | { type: 'result'; analyses: FileAnalysis[]; skipped: ScanReport['skipped'] }) => {
-      if (m.type === 'done') onFileDone();
-      else resolve({ analyses: m.analyses, skipped: m.skipped });
+    w.on('message', (m: { type: 'done'; files: number } | { type: 'result'; detections: Detection[]; skipped: ScanReport['skipped'] }) => {
+      if (m.type === 'done') for (let i = 0; i < m.files; i++) onFileDone();
+      else resolve({ detections: m.detections, skipped: m.skipped });
     });
     w.on('error', reject);
     w.on('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with code ${code}`)));
   })));
+}
+
+/** Worker threads worth starting for `files` candidates: none for small trees (start-up would dominate). */
+function defaultWorkers(files: number): number {
+  if (files < 400) return 0;
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  // The main thread mostly waits (it loads the tokenizer and prices meanwhile): one worker per core.
+  return Math.max(1, Math.min(4, cores));
 }
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
@@ -239,24 +258,30 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
     .map((abs) => toPosix(path.relative(root, abs)))
     .filter(isCandidate);
 
-  const batch: AnalyzeBatchOptions = { root, config, settings: options.settings, severities: options.severities, heuristics: options.heuristics };
   let done = 0;
   const tick = () => options.onProgress?.(++done, files.length);
   options.onProgress?.(0, files.length);
-  const workers = options.workers ?? (files.length >= 400 ? Math.min(4, os.availableParallelism?.() ?? os.cpus().length) : 0);
-  const results = workers > 1
-    ? await analyzeInWorkers(files, batch, workers, tick)
-    : [await analyzeBatch(files, batch, options.engine ?? new Engine(), tick)];
+  const engine = options.engine ?? new Engine();
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics };
+  const workers = options.workers ?? defaultWorkers(files.length);
+  let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
+  if (workers > 0) {
+    const pending = detectInWorkers(files, batch, workers, tick);
+    engine.warmUp(); // while the workers read and parse
+    results = await pending;
+  } else results = [await detectBatch(files, batch, engine, tick)];
 
-  const byFile = new Map<string, FileAnalysis>();
+  const byFile = new Map<string, Detection>();
   for (const r of results) {
-    for (const a of r.analyses) byFile.set(a.file, a);
+    for (const d of r.detections) byFile.set(d.file, d);
     skipped.push(...r.skipped);
   }
   const prompts: PromptReport[] = [];
+  const priceOptions = { config, settings: options.settings, severities: options.severities };
   for (const f of files) {
-    const a = byFile.get(f);
-    if (!a) continue;
+    const d = byFile.get(f);
+    if (!d) continue;
+    const a = engine.price(d, priceOptions);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
   }

@@ -2,7 +2,7 @@
 // summary_template, system_message) that no call site used. Reported with confidence "heuristic".
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt } from '../../model';
-import type { CodeFile } from './source';
+import { definitionsOf, promptLikeNames, type CodeFile } from './source';
 import { findSlots } from '../slots';
 import { evalText, finishText, type EvalContext } from './values';
 
@@ -15,7 +15,8 @@ export function looksLikeNonPrompt(text: string): string | undefined {
   const t = text.trim();
   if (/^(select|insert\s+into|update\s+\w+\s+set|delete\s+from|create\s+(table|index|view)|with\s+\w+\s+as\s*\()\b/i.test(t)) return 'SQL';
   if (/^<(!doctype|html|div|span|p|table|svg|style|script|head|body|section|ul|a)\b/i.test(t)) return 'HTML';
-  if (/^[.#@]?[\w-]+(\s*[>+~,]?\s*[.#]?[\w-]+)*\s*\{[^{}]*:[^{}]*;/.test(t)) return 'CSS';
+  // selectors then a declaration block; bounded classes only (no nested quantifiers on prose)
+  if (/^[.#@]?[\w-][\w\s.#>+~,:()-]{0,200}\{[^{}]*:[^{}]*;/.test(t)) return 'CSS';
   if (/^\s*(error|warning|failed|exception|traceback)\b[:\s]/i.test(t)) return 'error message';
   const words = t.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
   if (words < 8) return 'too few words';
@@ -24,7 +25,8 @@ export function looksLikeNonPrompt(text: string): string | undefined {
 
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
-  for (const [name, defs] of f.defs) {
+  for (const name of promptLikeNames(f)) {
+    const defs = definitionsOf(f, name);
     const bare = name.replace(/^(this|self)\./, '');
     if (!PROMPT_NAME.test(bare) || NOT_PROMPT_NAME.test(bare)) continue;
     for (const d of defs) {
@@ -36,7 +38,7 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       const { text, slots } = finishText(ctx, value);
       if (text.trim().length < MIN_HEURISTIC_CHARS || looksLikeNonPrompt(text)) continue;
       const range = f.lines.range(node.startIndex, node.endIndex);
-      const role = /system|instruction|persona|preamble/i.test(bare) ? 'system' : 'user';
+      const role = /user|human|question|query|template/i.test(bare) ? 'user' : 'system';
       const template = /template/i.test(bare) || /\{[A-Za-z_]\w*\}/.test(text) ? (['single', 'mustache'] as const) : undefined;
       found.push({
         kind: 'heuristic', source: 'code', confidence: 'heuristic', range,

@@ -11,7 +11,7 @@ import { openaiFinder } from './finders/openai';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { heuristicPrompts } from './heuristic';
-import { query, type SyntaxNode } from './parser';
+import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject } from './source';
 import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, type ModelValue } from './values';
 
@@ -20,8 +20,34 @@ export { CodeProject, type CodeFile } from './source';
 
 export const FINDERS: readonly Finder[] = [openaiFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, litellmFinder, ollamaFinder];
 
-/** Method and function names some finder handles: calls with any other name are not looked at further. */
-const INTERESTING_CALLEE = /(^|\.)(create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate)$/;
+/** Function and method names some finder handles; only calls of these names are looked at. */
+const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate';
+const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChatModel';
+const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
+
+/** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
+function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
+  const re = new RegExp(`(?<![\\w$])(${names})\\s*(?:<[^<>()]*>\\s*)?\\(`, 'g');
+  const out: SyntaxNode[] = [];
+  const seen = new Set<number>();
+  for (const m of f.text.matchAll(re)) {
+    const start = m.index ?? 0;
+    const end = start + m[1].length;
+    let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end);
+    // up from the name to the call whose callee ends at it: x.y.create( → call_expression
+    while (n && n.endIndex <= end + 1 && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') n = n.parent;
+    while (n && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') {
+      if (n.endIndex > end && n.type !== 'member_expression' && n.type !== 'attribute') break;
+      n = n.parent;
+    }
+    if (!n || (n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call')) continue;
+    const callee = n.childForFieldName('function') ?? n.childForFieldName('constructor');
+    if (!callee || callee.endIndex !== end || seen.has(n.id)) continue;
+    seen.add(n.id);
+    out.push(n);
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
 
 /** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
 const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\./;
@@ -40,7 +66,7 @@ const CLASS_KIND: [RegExp, ClientKind][] = [
   [/(^|\.)GoogleGenAI$|^genai\.Client$/, 'google'],
 ];
 
-function makeEnv(f: CodeFile, project: CodeProject, calls: SyntaxNode[]): { env: FinderEnv; consumed: Set<number> } {
+function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv; consumed: Set<number> } {
   const ctx = newContext(project);
   const consumed = new Set<number>();
   let chatModel: ModelValue | undefined | null = null;
@@ -66,7 +92,7 @@ function makeEnv(f: CodeFile, project: CodeProject, calls: SyntaxNode[]): { env:
     fileChatModel() {
       if (chatModel !== null) return chatModel;
       const ids = new Map<string, ModelValue>();
-      for (const c of calls) {
+      for (const c of callsNamed(f, CHAT_MODEL_NAMES)) {
         const fn = (c.childForFieldName('function') ?? c.childForFieldName('constructor'))?.text ?? '';
         const name = fn.split('.').pop() ?? '';
         if (!CHAT_MODEL_CLASS.test(name) && !/^(init_chat_model|initChatModel)$/.test(name)) continue;
@@ -81,14 +107,11 @@ function makeEnv(f: CodeFile, project: CodeProject, calls: SyntaxNode[]): { env:
 }
 
 export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean } = {}): DetectedPrompt[] {
-  const calls = query(f.lang, f.isPython ? '(call) @c' : '[(call_expression) (new_expression)] @c').captures(f.tree.rootNode).map((c) => c.node);
-  const { env, consumed } = makeEnv(f, project, calls);
+  const { env, consumed } = makeEnv(f, project);
   const prompts: DetectedPrompt[] = [];
 
-  for (const node of calls) {
+  for (const node of callsNamed(f, FINDER_NAMES)) {
     if (consumed.has(node.id)) continue;
-    const fn = (node.childForFieldName('function') ?? node.childForFieldName('constructor'))?.text ?? '';
-    if (!INTERESTING_CALLEE.test(fn.replace(/\s+/g, ''))) continue;
     const call = callInfo(f, node, env.ctx);
     if (!call) continue;
     for (const finder of FINDERS) {
@@ -102,7 +125,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
 
   // SystemMessage / HumanMessage lists outside templates: one prompt per list.
   const lists = new Set<number>();
-  for (const node of calls) {
+  for (const node of callsNamed(f, MESSAGE_NAMES)) {
     if (consumed.has(node.id) || !isMessageConstructor(node)) continue;
     const list = node.parent && /^(array|list)$/.test(node.parent.type) ? node.parent : undefined;
     if (list && lists.has(list.id)) continue;

@@ -29,7 +29,8 @@ export interface CodeFile {
   isPython: boolean;
   tree: SyntaxTree;
   lines: LineIndex;
-  defs: Map<string, Definition[]>;
+  /** Definitions looked up so far, by name (see definitionsOf). */
+  defCache: Map<string, Definition[]>;
   imports: Map<string, ImportBinding>;
 }
 
@@ -40,39 +41,72 @@ function enclosingScope(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
-const JS_DEFS = `
-(variable_declarator name: (identifier) @name value: (_) @value)
-(assignment_expression left: (identifier) @name right: (_) @value)
-(assignment_expression left: (member_expression object: (this) property: (property_identifier) @thisprop) right: (_) @value)
-(assignment_expression left: (member_expression object: (identifier) @obj property: (property_identifier) @prop) right: (_) @value)
-(public_field_definition name: (property_identifier) @field value: (_) @value)
-(export_statement value: (_) @default)
-`;
-const PY_DEFS = `
-(assignment left: (identifier) @name right: (_) @value)
-(assignment left: (attribute object: (identifier) @obj attribute: (identifier) @prop) right: (_) @value)
-`;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function collectDefs(f: CodeFile): void {
-  const add = (name: string, value: SyntaxNode) => {
-    const list = f.defs.get(name) ?? [];
-    list.push({ name, value, start: value.startIndex, scope: enclosingScope(value) });
-    f.defs.set(name, list);
-  };
-  for (const m of query(f.lang, f.isPython ? PY_DEFS : JS_DEFS).matches(f.tree.rootNode)) {
-    const cap = Object.fromEntries(m.captures.map((c) => [c.name, c.node]));
-    const value = cap.value ?? cap.default;
-    if (!value) continue;
-    if (cap.name) add(cap.name.text, value);
-    else if (cap.thisprop) add(`this.${cap.thisprop.text}`, value);
-    else if (cap.field) add(`this.${cap.field.text}`, value);
-    else if (cap.obj && cap.prop) {
-      const obj = cap.obj.text;
-      // exports.X = …, module.exports.X = … (CommonJS); self.x = … (Python instance attributes)
-      if (obj === 'exports') add(cap.prop.text, value);
-      else add(`${obj}.${cap.prop.text}`, value);
-    } else if (cap.default && cap.default.parent?.children.some((c) => c?.type === 'default')) add('default', value);
+/** Value node of an assignment-like construct whose target is `target` (an identifier-ish node). */
+function assignedValue(target: SyntaxNode): SyntaxNode | undefined {
+  let n: SyntaxNode | null = target;
+  // `this.x` / `self.x` / `exports.x`: the target is the whole member expression
+  if (n.parent && (n.parent.type === 'member_expression' || n.parent.type === 'attribute')) {
+    const prop = n.parent.childForFieldName('property') ?? n.parent.childForFieldName('attribute');
+    if (prop && prop.startIndex === n.startIndex) n = n.parent;
   }
+  const p = n.parent;
+  if (!p) return undefined;
+  const is = (field: string) => p.childForFieldName(field)?.startIndex === n!.startIndex && p.childForFieldName(field)?.endIndex === n!.endIndex;
+  switch (p.type) {
+    case 'variable_declarator': return is('name') ? p.childForFieldName('value') ?? undefined : undefined;
+    case 'assignment_expression': return is('left') ? p.childForFieldName('right') ?? undefined : undefined;
+    case 'assignment': return is('left') ? p.childForFieldName('right') ?? undefined : undefined;
+    case 'public_field_definition': return is('name') ? p.childForFieldName('value') ?? undefined : undefined;
+    case 'field_definition': return is('property') ? p.childForFieldName('value') ?? undefined : undefined;
+    default: return undefined;
+  }
+}
+
+/**
+ * Definitions of `name` (an identifier, `this.x`, `self.x`), found from the text first: every place the
+ * name is followed by `=` (or `: Type =`) is checked against the tree. Work is proportional to the
+ * occurrences of the name, not to the size of the file, and each name is looked up once per parse.
+ */
+export function definitionsOf(f: CodeFile, name: string): Definition[] {
+  const cached = f.defCache.get(name);
+  if (cached) return cached;
+  const defs: Definition[] = [];
+  if (name === 'default') {
+    for (const m of f.text.matchAll(/\bexport\s+default\s+/g)) {
+      const stmt = f.tree.rootNode.descendantForIndex(m.index ?? 0);
+      const exp = stmt && (stmt.type === 'export_statement' ? stmt : stmt.parent);
+      const value = exp?.type === 'export_statement' ? exp.childForFieldName('value') ?? exp.childForFieldName('declaration') : undefined;
+      if (value) defs.push({ name, value, start: value.startIndex, scope: null });
+    }
+  } else {
+    const bare = name.replace(/^(this|self)\./, '');
+    const re = new RegExp(`(?<![\\w$])${escapeRe(bare)}\\s*(?::[^=;\\n]{1,200})?=(?![=>])`, 'g');
+    for (const m of f.text.matchAll(re)) {
+      const at = m.index ?? 0;
+      const target = f.tree.rootNode.descendantForIndex(at, at + bare.length);
+      if (!target || target.text !== bare) continue;
+      const parent = target.parent;
+      const qualified = parent && (parent.type === 'member_expression' || parent.type === 'attribute') ? parent.text.replace(/\s+/g, '') : undefined;
+      const isField = parent?.type === 'public_field_definition' || parent?.type === 'field_definition';
+      // `this.x = …` defines this.x (so does a class field x); `obj.x = …` defines obj.x; `x = …` defines x
+      const defines = qualified ?? (isField ? `this.${bare}` : bare);
+      const commonJsExport = qualified === `exports.${bare}` || qualified === `module.exports.${bare}`;
+      if (defines !== name && !(commonJsExport && name === bare)) continue;
+      const value = assignedValue(target);
+      if (value) defs.push({ name, value, start: value.startIndex, scope: enclosingScope(value) });
+    }
+  }
+  f.defCache.set(name, defs);
+  return defs;
+}
+
+const PROMPT_LIKE_NAME = /(?<![\w$.])((?:this\.|self\.)?[A-Za-z_$][\w$]*?(?:prompt|instruction|system_?message|template|persona|preamble)[\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/gi;
+
+/** Names defined in this file that look like prompts (for the heuristic pass). */
+export function promptLikeNames(f: CodeFile): string[] {
+  return [...new Set([...f.text.matchAll(PROMPT_LIKE_NAME)].map((m) => m[1]))];
 }
 
 function stringValue(node: SyntaxNode | null | undefined): string | undefined {
@@ -106,9 +140,10 @@ function collectJsImports(f: CodeFile, project: CodeProject): void {
       }
     }
   }
-  // const { A, B: C } = require('./x'); const x = require('./x')
-  for (const call of f.tree.rootNode.descendantsOfType('call_expression')) {
-    if (!call || call.childForFieldName('function')?.text !== 'require') continue;
+  // const { A, B: C } = require('./x'); const x = require('./x') — top-level declarations only
+  for (const m of f.text.matchAll(/\brequire\s*\(\s*['"]/g)) {
+    const call = f.tree.rootNode.descendantForIndex(m.index ?? 0)?.parent;
+    if (!call || call.type !== 'call_expression' || call.childForFieldName('function')?.text !== 'require') continue;
     const module = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
     const decl = call.parent;
     if (!module || decl?.type !== 'variable_declarator') continue;
@@ -129,8 +164,9 @@ function collectJsImports(f: CodeFile, project: CodeProject): void {
 }
 
 function collectPyImports(f: CodeFile, project: CodeProject): void {
-  for (const stmt of f.tree.rootNode.descendantsOfType(['import_from_statement', 'import_statement'])) {
-    if (!stmt) continue;
+  for (const m of f.text.matchAll(/^[ \t]*(from|import)\s/gm)) {
+    const stmt = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].length - m[1].length - 1)?.parent;
+    if (!stmt || (stmt.type !== 'import_from_statement' && stmt.type !== 'import_statement')) continue;
     if (stmt.type === 'import_from_statement') {
       const moduleNode = stmt.childForFieldName('module_name');
       const module = moduleNode?.text ?? '';
@@ -155,6 +191,28 @@ function collectPyImports(f: CodeFile, project: CodeProject): void {
   }
 }
 
+/** Tells tree-sitter how `oldText` became `newText` (one changed span: common prefix and suffix kept). */
+export function editTree(tree: SyntaxTree, oldText: string, newText: string): void {
+  let start = 0;
+  const min = Math.min(oldText.length, newText.length);
+  while (start < min && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  const point = (text: string, index: number) => {
+    let row = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) row++;
+    return { row, column: index - (text.lastIndexOf('\n', index - 1) + 1) };
+  };
+  tree.edit({
+    startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd,
+    startPosition: point(newText, start), oldEndPosition: point(oldText, oldEnd), newEndPosition: point(newText, newEnd),
+  });
+}
+
 export class CodeProject {
   private readonly files = new Map<string, CodeFile | null>();
   private readonly texts = new Map<string, string | undefined>();
@@ -162,13 +220,16 @@ export class CodeProject {
   /** `readFile` takes a path relative to the root and returns undefined for what cannot or may not be read. */
   constructor(private readonly readFile: (relativePath: string) => string | undefined) {}
 
-  /** Parses `text` as `file` (the document being analysed: its text may be newer than the disk's). */
-  open(file: string, text: string, lang = langForFile(file)): CodeFile | undefined {
+  /**
+   * Parses `text` as `file` (the document being analysed: its text may be newer than the disk's). With
+   * `previous` — the tree of an earlier version, already edited to match — tree-sitter reparses only
+   * what changed.
+   */
+  open(file: string, text: string, lang = langForFile(file), previous?: SyntaxTree): CodeFile | undefined {
     if (!lang || !isLoaded(lang)) return undefined;
-    const tree = parse(lang, text);
-    const f: CodeFile = { file, text, lang, isPython: lang === 'python', tree, lines: new LineIndex(text), defs: new Map(), imports: new Map() };
+    const tree = parse(lang, text, previous);
+    const f: CodeFile = { file, text, lang, isPython: lang === 'python', tree, lines: new LineIndex(text), defCache: new Map(), imports: new Map() };
     this.files.set(file, f);
-    collectDefs(f);
     if (f.isPython) collectPyImports(f, this);
     else collectJsImports(f, this);
     return f;
@@ -181,6 +242,12 @@ export class CodeProject {
     const text = this.read(file);
     if (text === undefined) return undefined;
     return this.open(file, text);
+  }
+
+  /** Frees the trees this project parsed (WASM memory), except `keep`. */
+  dispose(keep?: SyntaxTree): void {
+    for (const f of this.files.values()) if (f && f.tree !== keep) f.tree.delete();
+    this.files.clear();
   }
 
   private read(file: string): string | undefined {

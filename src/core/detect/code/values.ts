@@ -5,7 +5,7 @@
 // operation (dedent, replace, join) moves slots along with the text around them.
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
-import type { CodeFile, CodeProject, Definition } from './source';
+import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
 
 export interface Loc { file: string; start: number; end: number }
 export interface SlotRef extends Loc { name: string }
@@ -92,7 +92,7 @@ function unescape(raw: string, python: boolean): string {
 
 /** The definition an identifier (or `this.x` / `self.x`) refers to at `use`, nearest before it in scope. */
 export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Definition | undefined {
-  const defs = f.defs.get(name);
+  const defs = definitionsOf(f, name);
   if (!defs?.length) return undefined;
   const inScope = defs.filter((d) => {
     if (d.value.startIndex <= use.startIndex && use.endIndex <= d.value.endIndex) return false; // x = f(x)
@@ -120,7 +120,7 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     if (imp?.file && imp.imported !== '*') {
       const target = ctx.project.get(imp.file);
       if (!target) return undefined;
-      const exported = target.defs.get(imp.imported);
+      const exported = definitionsOf(target, imp.imported);
       const d = exported?.find((x) => x.scope === null) ?? exported?.[0];
       if (d) return { file: target, node: d.value };
     }
@@ -137,7 +137,7 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
       const imp = f.imports.get(objNode.text);
       if (imp?.file && imp.imported === '*') {
         const target = ctx.project.get(imp.file);
-        const d = target?.defs.get(key)?.find((x) => x.scope === null);
+        const d = target && definitionsOf(target, key).find((x) => x.scope === null);
         if (target && d) return { file: target, node: d.value };
       }
     }
@@ -349,7 +349,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     const v = evalText(f, target, ctx);
     let text = dedent(v.text);
     if (!f.isPython || /cleandoc/.test(fn.text)) text = text.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
-    return { ...v, text };
+    return { ...v, text, origin: loc(f, n) };
   }
   if (/^(String|str)$/.test(fn.text) && positional[0]) return evalText(f, positional[0], ctx);
   if (fn.type === 'member_expression' || fn.type === 'attribute') {
