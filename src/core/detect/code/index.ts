@@ -135,7 +135,8 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     if (!call) continue;
     const elements = list ? list.namedChildren.filter((c): c is SyntaxNode => !!c) : [node];
     const found = messageListPrompt(call, f, elements, env);
-    if (found) prompts.push(found);
+    // Messages made only of run-time values (converting chat history) carry no prompt text of their own.
+    if (found && found.parts.some((p) => p.text.trim().length > 0)) prompts.push(found);
   }
 
   if (options.heuristics !== false) {
