@@ -9,7 +9,7 @@ const watch = process.argv.includes('--watch');
 const dist = path.join(__dirname, 'dist');
 
 /** Entry points: [source, output name]. */
-const entries = [['src/cli/index.ts', 'cli'], ['src/core/scanWorker.ts', 'scanWorker']];
+const entries = [['src/cli/index.ts', 'cli'], ['src/core/scanWorker.ts', 'scanWorker'], ['src/server/server.ts', 'server'], ['src/extension/extension.ts', 'extension']];
 
 function copyTokenizerData() {
   fs.mkdirSync(path.join(dist, 'tiktoken'), { recursive: true });

@@ -14,10 +14,10 @@ import { TOOL_VERSION } from '../core/version';
 const prices = () => require('../core/prices') as typeof import('../core/prices');
 const workspace = () => require('../core/workspace') as typeof import('../core/workspace');
 const formatters = () => ({
-  table: (require('./format/table') as typeof import('./format/table')).formatTable,
-  markdown: (require('./format/markdown') as typeof import('./format/markdown')).formatMarkdown,
-  csv: (require('./format/csv') as typeof import('./format/csv')).formatCsv,
-  sarif: (require('./format/sarif') as typeof import('./format/sarif')).formatSarif,
+  table: (require('../core/report/table') as typeof import('../core/report/table')).formatTable,
+  markdown: (require('../core/report/markdown') as typeof import('../core/report/markdown')).formatMarkdown,
+  csv: (require('../core/report/csv') as typeof import('../core/report/csv')).formatCsv,
+  sarif: (require('../core/report/sarif') as typeof import('../core/report/sarif')).formatSarif,
   json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
 });
 

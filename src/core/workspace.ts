@@ -37,6 +37,8 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
   /** Worker threads for analysis: default one per core (up to 4) for large scans, 0 to stay in-process. */
   workers?: number;
+  /** Stops the scan early (what was read so far is returned). */
+  signal?: AbortSignal;
 }
 
 export type FileCheck = { ok: true; text: string } | { ok: false; reason: string };
@@ -180,7 +182,7 @@ export interface DetectBatchOptions {
  * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
  * run by each scan worker. Returns only the files that hold something, and the files skipped.
  */
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -193,6 +195,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   const detections: Detection[] = [];
   const skipped: ScanReport['skipped'] = [];
   for (const rel of files) {
+    if (signal?.aborted) break;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
@@ -223,19 +226,23 @@ function workerEntry(): { file: string; execArgv?: string[] } {
   return { file: path.join(__dirname, 'scanWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
-function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void) {
+function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void, signal?: AbortSignal) {
   // Dealt round-robin: neighbouring files are alike, so the shares come out about even.
   const shares: string[][] = Array.from({ length: workers }, () => []);
   files.forEach((f, i) => shares[i % workers].push(f));
   const entry = workerEntry();
   return Promise.all(shares.map((share) => new Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
     const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
+    signal?.addEventListener('abort', () => {
+      void w.terminate();
+      resolve({ detections: [], skipped: [] });
+    });
     w.on('message', (m: { type: 'done'; files: number } | { type: 'result'; detections: Detection[]; skipped: ScanReport['skipped'] }) => {
       if (m.type === 'done') for (let i = 0; i < m.files; i++) onFileDone();
       else resolve({ detections: m.detections, skipped: m.skipped });
     });
     w.on('error', reject);
-    w.on('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with code ${code}`)));
+    w.on('exit', (code) => code !== 0 && !signal?.aborted && reject(new Error(`scan worker exited with code ${code}`)));
   })));
 }
 
@@ -247,10 +254,19 @@ function defaultWorkers(files: number): number {
   return Math.max(1, Math.min(4, cores));
 }
 
-export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
+/** A scanned workspace before pricing: what each file holds. Re-priced cheaply when settings change. */
+export interface WorkspaceDetections {
+  root: string;
+  config: PromptCostConfig;
+  /** Candidate files in walk order (root-relative). */
+  files: string[];
+  detections: Map<string, Detection>;
+  skipped: ScanReport['skipped'];
+}
+
+export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDetections> {
   const root = path.resolve(options.root);
   const config = loadConfig(root, options.configFile);
-  const diagnostics: Diagnostic[] = config.problems.map((p) => ({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', message: p.message, range: p.range, file: p.file }));
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
@@ -266,25 +282,38 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
   const workers = options.workers ?? defaultWorkers(files.length);
   let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {
-    const pending = detectInWorkers(files, batch, workers, tick);
+    const pending = detectInWorkers(files, batch, workers, tick, options.signal);
     engine.warmUp(); // while the workers read and parse
     results = await pending;
-  } else results = [await detectBatch(files, batch, engine, tick)];
+  } else results = [await detectBatch(files, batch, engine, tick, options.signal)];
 
-  const byFile = new Map<string, Detection>();
+  const detections = new Map<string, Detection>();
   for (const r of results) {
-    for (const d of r.detections) byFile.set(d.file, d);
+    for (const d of r.detections) detections.set(d.file, d);
     skipped.push(...r.skipped);
   }
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { root, config, files, detections, skipped };
+}
+
+/** Prices every detection (in walk order) and sums the workspace. */
+export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig } = {}): ScanReport {
+  const config = options.config ?? ws.config;
+  const diagnostics: Diagnostic[] = config.problems.map((p) => ({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', message: p.message, range: p.range, file: p.file }));
   const prompts: PromptReport[] = [];
   const priceOptions = { config, settings: options.settings, severities: options.severities };
-  for (const f of files) {
-    const d = byFile.get(f);
+  for (const f of ws.files) {
+    const d = ws.detections.get(f);
     if (!d) continue;
     const a = engine.price(d, priceOptions);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
   }
-  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return summarize(root, prompts, diagnostics, skipped, config, options.maxMonthlyUsd);
+  return summarize(ws.root, prompts, diagnostics, ws.skipped, config, options.maxMonthlyUsd);
+}
+
+export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
+  const engine = options.engine ?? new Engine();
+  const ws = await detectWorkspace({ ...options, engine });
+  return priceWorkspace(ws, engine, options);
 }

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code-scanning UIs: one rule per diagnostic code, one result per diagnostic.
-import type { Diagnostic, ScanReport, Severity } from '../../core/model';
-import { DIAGNOSTIC_CODES } from '../../core/rules';
-import { TOOL_VERSION } from '../../core/version';
+import type { Diagnostic, ScanReport, Severity } from '../model';
+import { DIAGNOSTIC_CODES } from '../rules';
+import { TOOL_VERSION } from '../version';
 
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 

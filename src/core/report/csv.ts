@@ -1,4 +1,4 @@
-import type { ScanReport } from '../../core/model';
+import type { ScanReport } from '../model';
 
 const q = (v: string | number | boolean | undefined) => {
   const s = v === undefined ? '' : String(v);

@@ -1,5 +1,5 @@
-import { formatTokens, formatUsd, groupDigits } from '../../core/format';
-import type { ScanReport } from '../../core/model';
+import { formatTokens, formatUsd, groupDigits } from '../format';
+import type { ScanReport } from '../model';
 import { byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine } from './table';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');

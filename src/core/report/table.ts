@@ -1,5 +1,5 @@
-import { formatTokens, formatUsd, groupDigits } from '../../core/format';
-import type { PromptReport, ScanReport } from '../../core/model';
+import { formatTokens, formatUsd, groupDigits } from '../format';
+import type { PromptReport, ScanReport } from '../model';
 
 export function promptLocation(p: PromptReport): string {
   return `${p.file}:${p.range.start.line + 1}${p.label ? ` (${p.label})` : ''}`;

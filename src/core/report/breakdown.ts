@@ -1,0 +1,50 @@
+// The per-prompt breakdown, as Markdown tables that read well in VS Code's hover and in a preview.
+import { formatTokens, formatUsd, groupDigits } from '../format';
+import type { PriceDataInfo, PromptReport } from '../model';
+import type { Alternative } from '../routing';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, alternatives: Alternative[] = []): string {
+  const est = p.tokens.exact ? `exact, ${p.tokens.encoding}` : `estimate: ${p.tokens.encoding} × family factor`;
+  const out: string[] = [];
+  out.push(`**Prompt Cost** · \`${p.kind}\`${p.confidence === 'heuristic' ? ' (heuristic: no call found)' : ''} · model \`${cell(p.model.id)}\` (${cell(p.model.from)})`, '');
+  out.push('| Tokens | |', '|:--|--:|');
+  p.parts.forEach((part) => {
+    const where = part.file ? ` — ${cell(part.file)}:${part.range.start.line + 1}` : '';
+    out.push(`| ${part.role}${part.name ? ` (${cell(part.name)})` : ''}${where} | ${formatTokens(part.tokens, p.tokens.exact)} |`);
+    for (const s of part.slots) out.push(`| &nbsp;&nbsp;slot \`${cell(s.name)}\` (${cell(s.from)}) | ${groupDigits(s.tokens)} |`);
+  });
+  if (p.tokens.overhead) out.push(`| chat formatting overhead | ${formatTokens(p.tokens.overhead, p.tokens.exact)} |`);
+  out.push(`| **input** (${est}) | **${formatTokens(p.tokens.input, p.tokens.exact)}** |`);
+  out.push(`| output (${cell(p.tokens.outputFrom)}) | ${groupDigits(p.tokens.output)} |`, '');
+
+  const t = p.traffic;
+  if (p.cost.priced) {
+    out.push('| Cost | |', '|:--|--:|');
+    out.push(`| per call | ${formatUsd(p.cost.perCallUsd!)} |`);
+    out.push(`| per 1,000 calls | ${formatUsd(p.cost.per1kUsd!)} |`);
+    out.push(`| per day — ${groupDigits(t.callsPerDay)} calls (${cell(t.sources.callsPerDay)}) | ${formatUsd(p.cost.perDayUsd!)} |`);
+    out.push(`| **per month** — ${t.daysPerMonth} days (${cell(t.sources.daysPerMonth)}) | **${formatUsd(p.cost.monthlyUsd!)}** |`);
+    if (p.cost.batchMonthlyUsd !== undefined) out.push(`| per month through the batch API | ${formatUsd(p.cost.batchMonthlyUsd)} |`);
+    out.push('');
+    if (p.cost.prices) out.push(`Prices: $${p.cost.prices.inputUsdPerMillion}/M input, $${p.cost.prices.outputUsdPerMillion}/M output (${cell(p.cost.prices.source)}).`, '');
+  } else {
+    out.push(`**Unpriced:** ${cell(p.cost.unpricedReason ?? 'no price')}. Not included in totals.`, '');
+  }
+  if (alternatives.length) {
+    out.push(`| Cheaper on ${p.model.provider} (same tokens) | $/month | saving |`, '|:--|--:|--:|');
+    for (const a of alternatives) out.push(`| \`${cell(a.model)}\` | ${formatUsd(a.monthlyUsd)} | ${formatUsd(a.savingUsd)} (${Math.round(a.savingShare * 100)}%) |`);
+    out.push('');
+  }
+  for (const n of p.notes ?? []) out.push(`_${cell(n)}_`, '');
+  out.push(`_Price data: ${prices.source} ${prices.version}, as of ${prices.asOf}._`);
+  return out.join('\n');
+}
+
+/** The one-line inline figure: `812 tokens · $0.0031/call · $930/mo`. */
+export function inlineSummary(p: PromptReport): string {
+  const tokens = `${formatTokens(p.tokens.input, p.tokens.exact)} tokens`;
+  if (!p.cost.priced) return `${tokens} · unpriced (${p.model.id})`;
+  return `${tokens} · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatUsd(p.cost.monthlyUsd!)}/mo`;
+}

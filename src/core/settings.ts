@@ -1,0 +1,106 @@
+// The editor settings, defined once. package.json's `contributes.configuration` is generated from this
+// table by `npm run settings:generate` (a test fails when they drift); the server reads them through
+// `toSettings` and turns them into the settings layer of the traffic precedence.
+import type { SourcedTraffic } from './config/types';
+import type { Severity } from './model';
+
+export type InlineMode = 'codeLens' | 'inlayHints' | 'off';
+export type SeveritySetting = Severity | 'off';
+
+/** The typed view of the `promptCost.*` settings. */
+export interface PromptCostSettings {
+  /** Model assumed where a prompt names none. */
+  defaultModel: string;
+  traffic: { callsPerDay: number; outputTokens: number; cacheHitRate: number; daysPerMonth: number };
+  /** How the per-prompt cost line is shown. */
+  inline: InlineMode;
+  thresholds: { promptTokens: number; promptMonthlyUsd: number };
+  exclude: string[];
+  heuristics: boolean;
+  severity: Record<string, SeveritySetting>;
+  /** Delay after an edit before the document is re-analysed. */
+  debounceMs: number;
+}
+
+interface SettingSpec {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  default: unknown;
+  description: string;
+  enum?: string[];
+  enumDescriptions?: string[];
+  minimum?: number;
+  maximum?: number;
+  items?: { type: string };
+  additionalProperties?: { type: string; enum: string[] };
+}
+
+/** Every setting, by its key under `promptCost.`. Order is the order in the Settings editor. */
+export const SETTINGS: Record<string, SettingSpec> = {
+  defaultModel: { type: 'string', default: 'gpt-4o-mini', description: 'Model assumed for prompts that name none (a `.promptcost.yaml` `defaults.model` wins over this).' },
+  'traffic.callsPerDay': { type: 'number', default: 1000, minimum: 0, description: 'Expected calls per day of each prompt, unless `.promptcost.yaml` or an annotation says otherwise.' },
+  'traffic.outputTokens': { type: 'integer', default: 500, minimum: 0, description: 'Expected output tokens per call where the code sets no max_tokens.' },
+  'traffic.cacheHitRate': { type: 'number', default: 0, minimum: 0, maximum: 1, description: 'Share of calls whose cacheable prefix is read from the provider\'s prompt cache.' },
+  'traffic.daysPerMonth': { type: 'number', default: 30, minimum: 1, maximum: 31, description: 'Days in a billing month.' },
+  inline: {
+    type: 'string', default: 'codeLens', enum: ['codeLens', 'inlayHints', 'off'],
+    enumDescriptions: ['A line above each prompt: tokens · $/call · $/month.', 'An inlay hint at the end of the prompt\'s first line.', 'No inline figures (hover and diagnostics only).'],
+    description: 'How each prompt\'s tokens and cost are shown in the editor.',
+  },
+  'thresholds.promptTokens': { type: 'integer', default: 0, minimum: 0, description: 'Warn (prompt-over-budget) when a prompt has more input tokens than this. 0 turns it off.' },
+  'thresholds.promptMonthlyUsd': { type: 'number', default: 0, minimum: 0, description: 'Warn (prompt-over-budget) when a prompt costs more than this per month, in USD. 0 turns it off.' },
+  exclude: { type: 'array', default: [], items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan skips, on top of .gitignore.' },
+  heuristics: { type: 'boolean', default: true, description: 'Report long strings assigned to prompt-like names (SYSTEM_PROMPT, *_TEMPLATE) that no LLM call uses.' },
+  severity: {
+    type: 'object', default: {}, additionalProperties: { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'] },
+    description: 'Severity per diagnostic code, e.g. {"unknown-model-tokenizer": "off", "prompt-over-budget": "error"}.',
+  },
+  debounceMs: { type: 'integer', default: 150, minimum: 0, maximum: 5000, description: 'Milliseconds after the last keystroke before a document is re-analysed.' },
+};
+
+function get(raw: unknown, dotted: string): unknown {
+  let v: unknown = raw;
+  for (const k of dotted.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+/** Validated settings from the raw `promptCost` object an editor sends; invalid values fall back to defaults. */
+export function toSettings(raw: unknown): PromptCostSettings {
+  const pick = <T>(key: string, valid: (v: unknown) => boolean): T => {
+    const v = get(raw, key);
+    return (valid(v) ? v : SETTINGS[key].default) as T;
+  };
+  const num = (key: string) => pick<number>(key, (v) => typeof v === 'number' && Number.isFinite(v) && v >= (SETTINGS[key].minimum ?? -Infinity) && v <= (SETTINGS[key].maximum ?? Infinity));
+  const severity = pick<Record<string, unknown>>('severity', (v) => !!v && typeof v === 'object' && !Array.isArray(v));
+  return {
+    defaultModel: pick('defaultModel', (v) => typeof v === 'string' && v.trim().length > 0),
+    traffic: { callsPerDay: num('traffic.callsPerDay'), outputTokens: num('traffic.outputTokens'), cacheHitRate: num('traffic.cacheHitRate'), daysPerMonth: num('traffic.daysPerMonth') },
+    inline: pick('inline', (v) => typeof v === 'string' && SETTINGS.inline.enum!.includes(v)),
+    thresholds: { promptTokens: num('thresholds.promptTokens'), promptMonthlyUsd: num('thresholds.promptMonthlyUsd') },
+    exclude: pick<string[]>('exclude', (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')),
+    heuristics: pick('heuristics', (v) => typeof v === 'boolean'),
+    severity: Object.fromEntries(Object.entries(severity).filter(([, v]) => typeof v === 'string' && ['error', 'warning', 'information', 'hint', 'off'].includes(v as string))) as Record<string, SeveritySetting>,
+    debounceMs: num('debounceMs'),
+  };
+}
+
+export const DEFAULT_SETTINGS: PromptCostSettings = toSettings({});
+
+/** The settings layer of the traffic precedence (below `.promptcost.yaml`, above the built-ins). */
+export function settingsTraffic(s: PromptCostSettings): SourcedTraffic {
+  const from = 'setting';
+  return {
+    model: { value: s.defaultModel, from: `${from} promptCost.defaultModel` },
+    callsPerDay: { value: s.traffic.callsPerDay, from: `${from} promptCost.traffic.callsPerDay` },
+    outputTokens: { value: s.traffic.outputTokens, from: `${from} promptCost.traffic.outputTokens` },
+    cacheHitRate: { value: s.traffic.cacheHitRate, from: `${from} promptCost.traffic.cacheHitRate` },
+    daysPerMonth: { value: s.traffic.daysPerMonth, from: `${from} promptCost.traffic.daysPerMonth` },
+  };
+}
+
+/** `contributes.configuration` for package.json. */
+export function contributedConfiguration() {
+  return {
+    title: 'Prompt Cost',
+    properties: Object.fromEntries(Object.entries(SETTINGS).map(([key, spec]) => [`promptCost.${key}`, { ...spec, markdownDescription: spec.description, description: undefined }].map((x) => (typeof x === 'object' && x ? JSON.parse(JSON.stringify(x)) : x)))),
+  };
+}

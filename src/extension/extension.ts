@@ -1,0 +1,118 @@
+// The VS Code client: starts the language server, shows the workspace total in the status bar, and
+// offers the breakdown, report and prompt-list commands. All analysis happens in the server.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { formatUsd } from '../core/format';
+import type { ScanReport } from '../core/model';
+import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from '../server/protocol';
+
+/** What the extension exports: used by the integration tests, and by anyone scripting VS Code. */
+export interface PromptCostApi {
+  client: LanguageClient;
+  /** Resolves with the next totals the server reports that satisfy `accept`. */
+  totals(accept?: (t: Totals) => boolean): Promise<Totals>;
+  lastTotals(): Totals | undefined;
+}
+
+const SELECTOR: ({ scheme: string; language: string } | { scheme: string; pattern: string })[] = [
+  ...['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'yaml'].flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+  { scheme: 'file', pattern: '**/*.prompty' },
+  { scheme: 'file', pattern: '**/*.prompt' },
+  { scheme: 'file', pattern: '**/*.prompt.md' },
+  { scheme: 'file', pattern: '**/.promptcost.yaml' },
+];
+
+async function showMarkdown(content: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<PromptCostApi> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: SELECTOR,
+    synchronize: {
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.promptcost.yaml,*.ts,*.tsx,*.js,*.jsx,*.mjs,*.cjs,*.py,*.ipynb,*.prompty,*.prompt,*.md,*.yml,*.yaml}'),
+    },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('promptCost') },
+    outputChannelName: 'Prompt Cost',
+  };
+  const client = new LanguageClient('promptCost', 'Prompt Cost', serverOptions, clientOptions);
+
+  const status = vscode.window.createStatusBarItem('promptCost.total', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'Prompt Cost';
+  status.command = 'promptCost.openReport';
+  status.text = '$(sync~spin) Prompt Cost';
+  status.tooltip = 'Prompt Cost: scanning the workspace…';
+  status.show();
+
+  let last: Totals | undefined;
+  const waiters: { accept: (t: Totals) => boolean; resolve: (t: Totals) => void }[] = [];
+  const onTotals = (t: Totals) => {
+    last = t;
+    status.text = `${t.scanning ? '$(sync~spin)' : '$(graph)'} ${formatUsd(t.monthlyUsd)}/mo`;
+    status.tooltip = new vscode.MarkdownString(
+      `**Prompt Cost** — projected ${formatUsd(t.monthlyUsd)}/month (${formatUsd(t.perDayUsd)}/day) for ${t.prompts} prompt${t.prompts === 1 ? '' : 's'}` +
+      `${t.unpriced ? `, ${t.unpriced} unpriced (not included)` : ''}.${t.scanning ? ' Scanning…' : ''}\n\nPrices as of ${t.pricesAsOf}. Click for the workspace report.`,
+    );
+    for (const w of [...waiters]) {
+      if (w.accept(t)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(t);
+      }
+    }
+  };
+
+  context.subscriptions.push(
+    status,
+    client,
+    vscode.commands.registerCommand('promptCost.showBreakdown', async (uri?: string, id?: string) => {
+      const editor = vscode.window.activeTextEditor;
+      const params: BreakdownParams = uri && id ? { uri, id } : editor ? { uri: editor.document.uri.toString(), position: editor.selection.active } : { uri: '' };
+      if (!params.uri) return void vscode.window.showInformationMessage('Prompt Cost: open a file and put the cursor on a prompt.');
+      const md = await client.sendRequest<string | null>(BreakdownRequest, params);
+      if (!md) return void vscode.window.showInformationMessage('Prompt Cost: no prompt here.');
+      await showMarkdown(`# Prompt cost breakdown\n\n${md}\n`);
+    }),
+    vscode.commands.registerCommand('promptCost.openReport', async () => {
+      await showMarkdown(await client.sendRequest<string>(ReportMarkdownRequest));
+    }),
+    vscode.commands.registerCommand('promptCost.listPrompts', async () => {
+      const report = await client.sendRequest<ScanReport>(ReportRequest);
+      const items = [...report.prompts].sort((a, b) => (b.cost.monthlyUsd ?? -1) - (a.cost.monthlyUsd ?? -1)).map((p) => ({
+        label: `${p.cost.priced ? formatUsd(p.cost.monthlyUsd!) + '/mo' : 'unpriced'}  ${p.model.id}`,
+        description: p.kind + (p.label ? ` · ${p.label}` : ''),
+        detail: `${p.file}:${p.range.start.line + 1}`,
+        prompt: p,
+      }));
+      const pick = await vscode.window.showQuickPick(items, { placeHolder: `${items.length} prompts by monthly cost — pick one to open it`, matchOnDescription: true, matchOnDetail: true });
+      if (!pick || !vscode.workspace.workspaceFolders?.length) return;
+      const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, pick.prompt.file);
+      const r = pick.prompt.range;
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(r.start.line, r.start.character, r.start.line, r.start.character) });
+    }),
+    vscode.commands.registerCommand('promptCost.rescan', () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prompt Cost: rescanning' }, () => client.sendRequest(RescanRequest))),
+  );
+
+  client.onNotification(TotalsNotification, onTotals);
+  await client.start();
+
+  return {
+    client,
+    lastTotals: () => last,
+    totals: (accept = () => true) => new Promise((resolve) => {
+      if (last && accept(last)) return resolve(last);
+      waiters.push({ accept, resolve });
+    }),
+  };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return undefined; // the client is disposed with context.subscriptions
+}

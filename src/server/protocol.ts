@@ -1,0 +1,23 @@
+// The custom requests and notifications between the VS Code client and the server (types and method
+// names only, shared by both sides). Everything else is standard LSP.
+import type { ScanReport } from '../core/model';
+
+export interface Totals {
+  prompts: number;
+  unpriced: number;
+  perDayUsd: number;
+  monthlyUsd: number;
+  /** True while the workspace scan runs (the totals cover what is scanned so far). */
+  scanning: boolean;
+  pricesAsOf: string;
+}
+
+export const TotalsNotification = 'promptCost/totals';
+export const ReportRequest = 'promptCost/report';
+export const ReportMarkdownRequest = 'promptCost/reportMarkdown';
+export const BreakdownRequest = 'promptCost/breakdown';
+export const RescanRequest = 'promptCost/rescan';
+
+/** A prompt by id, or the prompt at a position (the command run from the palette). */
+export interface BreakdownParams { uri: string; id?: string; position?: { line: number; character: number } }
+export type ReportResult = ScanReport;

@@ -1,0 +1,324 @@
+// The Prompt Cost language server: `node dist/server.js --stdio`. Translates core results to LSP —
+// diagnostics, hover, code lenses, inlay hints — for any LSP editor; the VS Code client adds the status
+// bar and commands on top through the custom requests in protocol.ts.
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import {
+  createConnection, DidChangeConfigurationNotification, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  type CodeLens, type Hover, type InlayHint, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ensureLanguages, langForFile } from '../core/detect/code';
+import { formatMarkdown } from '../core/report/markdown';
+import { breakdownMarkdown, inlineSummary } from '../core/report/breakdown';
+import { PRICE_DATA } from '../core/prices/priceData.generated';
+import type { PromptReport } from '../core/model';
+import { cheaperAlternatives } from '../core/routing';
+import { toSettings } from '../core/settings';
+import { TOOL_VERSION } from '../core/version';
+import { detectBatch, detectWorkspace, isCandidate } from '../core/workspace';
+import { contains, size, toLspDiagnostic } from './convert';
+import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
+import { WorkspaceState } from './workspaceState';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let state = new WorkspaceState(undefined);
+let canPullConfiguration = false;
+const CONFIG_FILE = '.promptcost.yaml';
+
+// ------------------------------------------------------------------ documents → paths
+
+const UNTITLED_EXT: Record<string, string> = { typescript: 'ts', typescriptreact: 'tsx', javascript: 'js', javascriptreact: 'jsx', python: 'py', yaml: 'yaml' };
+
+/** A document's workspace-relative name, or undefined for documents the server does not analyse. */
+function relOf(doc: TextDocument): string | undefined {
+  if (doc.uri.startsWith('file:')) return state.relative(fileURLToPath(doc.uri));
+  if (doc.uri.startsWith('untitled:')) {
+    const ext = UNTITLED_EXT[doc.languageId];
+    return ext ? `${doc.uri.replace(/[^\w-]/g, '_')}.${ext}` : undefined;
+  }
+  return undefined;
+}
+
+function openText(rel: string): string | undefined {
+  for (const d of documents.all()) if (relOf(d) === rel) return d.getText();
+  return undefined;
+}
+
+// ------------------------------------------------------------------ analysis of open documents
+
+const analysedVersion = new Map<string, number>();
+const timers = new Map<string, NodeJS.Timeout>();
+const inFlight = new Map<string, Promise<void>>();
+
+function schedule(doc: TextDocument): void {
+  clearTimeout(timers.get(doc.uri));
+  timers.set(doc.uri, setTimeout(() => void analyse(doc.uri), state.settings.debounceMs));
+}
+
+/** Analyses the current version of a document; a result for a version that was edited meanwhile is dropped. */
+async function analyse(uri: string): Promise<void> {
+  timers.delete(uri);
+  const doc = documents.get(uri);
+  if (!doc) return;
+  const rel = relOf(doc);
+  if (!rel || !isCandidate(rel)) return;
+  const version = doc.version;
+  const lang = langForFile(rel);
+  if (lang) await ensureLanguages([lang]);
+  const current = documents.get(uri);
+  if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
+  try {
+    const detection = state.engine.detectSync(rel, current.getText(), {
+      heuristics: state.settings.heuristics,
+      readWorkspaceFile: state.reader(openText),
+      readRelative: (p) => state.reader(openText)(state.relative(path.resolve(path.dirname(state.absolute(rel)), p))),
+    });
+    state.open.set(rel, detection);
+  } catch (e) {
+    connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
+    return;
+  }
+  analysedVersion.set(uri, version);
+  publish(current);
+  totalsSoon();
+}
+
+/** Requests answer from the document's current text: run a pending analysis first. */
+async function fresh(uri: string): Promise<TextDocument | undefined> {
+  const doc = documents.get(uri);
+  if (!doc) return undefined;
+  if (analysedVersion.get(uri) !== doc.version) {
+    clearTimeout(timers.get(uri));
+    let p = inFlight.get(uri);
+    if (!p) {
+      p = analyse(uri).finally(() => inFlight.delete(uri));
+      inFlight.set(uri, p);
+    }
+    await p;
+  }
+  return documents.get(uri);
+}
+
+function publish(doc: TextDocument): void {
+  const rel = relOf(doc);
+  if (!rel) return;
+  if (rel === CONFIG_FILE) {
+    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: state.isOff('invalid-config') ? [] : state.config.problems.map((p) => toLspDiagnostic({ code: 'invalid-config', severity: state.severities()['invalid-config'] ?? 'error', message: p.message, range: p.range })) });
+    return;
+  }
+  const a = state.analysis(rel);
+  const diagnostics = [
+    ...(a?.diagnostics ?? []).filter((d) => !d.file || d.file === rel),
+    ...(a?.prompts ?? []).filter((p) => p.file === rel && p.cell === undefined).flatMap((p) => p.diagnostics),
+  ].filter((d) => !state.isOff(d.code));
+  connection.sendDiagnostics({ uri: doc.uri, version: analysedVersion.get(doc.uri), diagnostics: diagnostics.map(toLspDiagnostic) });
+}
+
+function republishAll(): void {
+  for (const d of documents.all()) publish(d);
+  connection.languages.inlayHint.refresh().catch(() => undefined);
+  connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  totalsSoon();
+}
+
+// ------------------------------------------------------------------ totals and the workspace scan
+
+let totalsTimer: NodeJS.Timeout | undefined;
+function totalsSoon(): void {
+  if (totalsTimer) return;
+  totalsTimer = setTimeout(() => {
+    totalsTimer = undefined;
+    const r = state.report();
+    const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: PRICE_DATA.asOf };
+    void connection.sendNotification(TotalsNotification, totals);
+  }, 100);
+}
+
+let scanAbort: AbortController | undefined;
+async function runScan(): Promise<void> {
+  if (!state.root) return;
+  scanAbort?.abort();
+  const abort = new AbortController();
+  scanAbort = abort;
+  state.scanning = true;
+  totalsSoon();
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  progress?.begin('Prompt Cost: scanning the workspace', 0, undefined, true);
+  progress?.token.onCancellationRequested(() => abort.abort());
+  try {
+    const scan = await detectWorkspace({
+      root: state.root, exclude: state.settings.exclude, heuristics: state.settings.heuristics, signal: abort.signal,
+      onProgress: (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
+    });
+    if (!abort.signal.aborted) state.scan = scan;
+  } catch (e) {
+    connection.window.showErrorMessage(`Prompt Cost: the workspace scan failed: ${(e as Error).message}`);
+  } finally {
+    progress?.done();
+    if (scanAbort === abort) {
+      state.scanning = false;
+      republishAll();
+    }
+  }
+}
+
+// ------------------------------------------------------------------ settings
+
+async function pullSettings(): Promise<void> {
+  if (!canPullConfiguration) return;
+  const raw = await connection.workspace.getConfiguration('promptCost');
+  state.setSettings(toSettings(raw));
+}
+
+// ------------------------------------------------------------------ lifecycle
+
+/** `scanOnStart: false` (tests, or editors that want no background work) skips the workspace scan. */
+let initOptions: { scanOnStart?: boolean; settings?: unknown } = {};
+
+connection.onInitialize((params): InitializeResult => {
+  initOptions = (params.initializationOptions ?? {}) as typeof initOptions;
+  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  state = new WorkspaceState(folder?.startsWith('file:') ? fileURLToPath(folder) : undefined);
+  canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  if (initOptions.settings) state.setSettings(toSettings(initOptions.settings));
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      inlayHintProvider: true,
+    },
+    serverInfo: { name: 'prompt-cost', version: TOOL_VERSION },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'promptCost' });
+  await pullSettings().catch(() => undefined);
+  const cfg = documents.all().find((d) => relOf(d) === CONFIG_FILE);
+  if (cfg) state.setConfigText(cfg.getText());
+  if (state.root && initOptions.scanOnStart !== false) void runScan();
+});
+
+connection.onDidChangeConfiguration(async (change) => {
+  if (canPullConfiguration) await pullSettings();
+  else if (change.settings?.promptCost) state.setSettings(toSettings(change.settings.promptCost));
+  republishAll();
+});
+
+documents.onDidChangeContent((e) => {
+  const rel = relOf(e.document);
+  if (rel === CONFIG_FILE) {
+    state.setConfigText(e.document.getText());
+    publish(e.document);
+    republishAll();
+    return;
+  }
+  if (rel && isCandidate(rel)) schedule(e.document);
+});
+
+documents.onDidClose((e) => {
+  const rel = relOf(e.document);
+  clearTimeout(timers.get(e.document.uri));
+  analysedVersion.delete(e.document.uri);
+  if (!rel) return;
+  if (rel === CONFIG_FILE) {
+    state.setConfigText(undefined);
+    republishAll();
+  } else state.open.delete(rel);
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  totalsSoon();
+});
+
+connection.onDidChangeWatchedFiles(async (e) => {
+  if (!state.root) return;
+  let changed = false;
+  const redetect: string[] = [];
+  for (const c of e.changes) {
+    if (!c.uri.startsWith('file:')) continue;
+    const rel = state.relative(fileURLToPath(c.uri));
+    if (rel === CONFIG_FILE) {
+      if (!openText(rel)) state.setConfigText(undefined);
+      changed = true;
+    } else if (state.scan && isCandidate(rel) && !openText(rel)) {
+      if (c.type === FileChangeType.Deleted) state.scan.detections.delete(rel);
+      else redetect.push(rel);
+      if (c.type === FileChangeType.Created && !state.scan.files.includes(rel)) state.scan.files.push(rel);
+      changed = true;
+    }
+  }
+  if (redetect.length && state.scan) {
+    const r = await detectBatch(redetect, { root: state.root, heuristics: state.settings.heuristics }, state.engine);
+    for (const f of redetect) state.scan.detections.delete(f);
+    for (const d of r.detections) state.scan.detections.set(d.file, d);
+  }
+  if (changed) republishAll();
+});
+
+// ------------------------------------------------------------------ features
+
+function promptsAt(rel: string, pos: { line: number; character: number }): { prompt: PromptReport; range: PromptReport['range'] }[] {
+  const hits: { prompt: PromptReport; range: PromptReport['range'] }[] = [];
+  for (const p of state.promptsUsing(rel)) {
+    if (p.file === rel && p.cell === undefined && contains(p.range, pos)) hits.push({ prompt: p, range: p.range });
+    for (const part of p.parts) {
+      if ((part.file ?? p.file) === rel && part.cell === undefined && contains(part.range, pos)) hits.push({ prompt: p, range: part.range });
+    }
+  }
+  return hits.sort((a, b) => size(a.range) - size(b.range));
+}
+
+connection.onHover(async (params): Promise<Hover | null> => {
+  const doc = await fresh(params.textDocument.uri);
+  const rel = doc && relOf(doc);
+  if (!rel) return null;
+  const hits = promptsAt(rel, params.position);
+  if (!hits.length) return null;
+  const [first] = hits;
+  const others = [...new Set(hits.map((h) => h.prompt))].filter((p) => p !== first.prompt);
+  let md = breakdownMarkdown(first.prompt, PRICE_DATA, cheaperAlternatives(first.prompt));
+  if (others.length) md += `\n\n_Also used by ${others.map((p) => `\`${p.id}\``).join(', ')}._`;
+  return { contents: { kind: 'markdown', value: md }, range: first.range };
+});
+
+connection.onCodeLens(async (params): Promise<CodeLens[]> => {
+  if (state.settings.inline !== 'codeLens') return [];
+  const doc = await fresh(params.textDocument.uri);
+  const rel = doc && relOf(doc);
+  if (!rel) return [];
+  return (state.analysis(rel)?.prompts ?? []).filter((p) => p.file === rel && p.cell === undefined).map((p) => ({
+    range: { start: p.range.start, end: p.range.start },
+    command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
+  }));
+});
+
+connection.languages.inlayHint.on(async (params): Promise<InlayHint[]> => {
+  if (state.settings.inline !== 'inlayHints') return [];
+  const doc = await fresh(params.textDocument.uri);
+  const rel = doc && relOf(doc);
+  if (!doc || !rel) return [];
+  return (state.analysis(rel)?.prompts ?? []).filter((p) => p.file === rel && p.cell === undefined && contains(params.range, p.range.start)).map((p) => {
+    const line = p.range.start.line;
+    const end = doc.offsetAt({ line: line + 1, character: 0 }) - doc.offsetAt({ line, character: 0 });
+    const text = doc.getText({ start: { line, character: 0 }, end: { line, character: end } }).replace(/\r?\n$/, '');
+    return { position: { line, character: text.length }, label: inlineSummary(p), paddingLeft: true };
+  });
+});
+
+connection.onRequest(ReportRequest, () => state.report());
+connection.onRequest(ReportMarkdownRequest, () => formatMarkdown(state.report()));
+connection.onRequest(BreakdownRequest, async (p: BreakdownParams) => {
+  const doc = await fresh(p.uri);
+  const rel = doc ? relOf(doc) : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;
+  const prompt = !rel ? undefined : p.id ? state.analysis(rel)?.prompts.find((x) => x.id === p.id) : p.position ? promptsAt(rel, p.position)[0]?.prompt : undefined;
+  return prompt ? breakdownMarkdown(prompt, PRICE_DATA, cheaperAlternatives(prompt)) : null;
+});
+connection.onRequest(RescanRequest, async () => {
+  await runScan();
+  return state.report().totals;
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,127 @@
+// What the server knows about the workspace: the config (live from an open .promptcost.yaml), the
+// settings, the scan's detections, and the detections of open documents (newer than the disk's).
+import * as fs from 'fs';
+import * as path from 'path';
+import { Engine, type Detection, type FileAnalysis } from '../core/analyze';
+import { parseConfig } from '../core/config/load';
+import { emptyConfig, type PromptCostConfig } from '../core/config/types';
+import type { Diagnostic, PromptReport, ScanReport, Severity } from '../core/model';
+import { DEFAULT_SETTINGS, settingsTraffic, type PromptCostSettings } from '../core/settings';
+import { toPosix } from '../core/text';
+import { loadConfig, summarize, type WorkspaceDetections } from '../core/workspace';
+
+export class WorkspaceState {
+  readonly engine = new Engine();
+  settings: PromptCostSettings = DEFAULT_SETTINGS;
+  /** Config as read from disk, or from the open editor when .promptcost.yaml is open. */
+  config: PromptCostConfig = emptyConfig();
+  scan: WorkspaceDetections | undefined;
+  scanning = false;
+  readonly open = new Map<string, Detection>();
+  private priced = new Map<string, { detection: Detection; epoch: number; analysis: FileAnalysis }>();
+  /** Bumped whenever pricing inputs change (config, settings), invalidating priced results. */
+  private epoch = 0;
+
+  constructor(readonly root: string | undefined) {
+    if (root) this.config = loadConfig(root);
+  }
+
+  /** Root-relative path of a file (or its absolute path when outside the workspace). */
+  relative(absPath: string): string {
+    if (!this.root) return toPosix(absPath);
+    const rel = path.relative(this.root, absPath);
+    return rel.startsWith('..') || path.isAbsolute(rel) ? toPosix(absPath) : toPosix(rel);
+  }
+
+  absolute(rel: string): string {
+    return this.root && !path.isAbsolute(rel) ? path.join(this.root, rel) : rel;
+  }
+
+  setSettings(s: PromptCostSettings): void {
+    this.settings = s;
+    this.epoch++;
+  }
+
+  setConfigText(text: string | undefined): void {
+    this.config = text === undefined ? (this.root ? loadConfig(this.root) : emptyConfig()) : parseConfig(text, '.promptcost.yaml');
+    this.epoch++;
+  }
+
+  /** Effective config: thresholds not set in .promptcost.yaml come from the settings. */
+  private effectiveConfig(): PromptCostConfig {
+    const t = { ...this.config.thresholds };
+    if (!t.promptTokens && this.settings.thresholds.promptTokens > 0) t.promptTokens = { value: this.settings.thresholds.promptTokens, from: 'setting promptCost.thresholds.promptTokens' };
+    if (!t.promptMonthlyUsd && this.settings.thresholds.promptMonthlyUsd > 0) t.promptMonthlyUsd = { value: this.settings.thresholds.promptMonthlyUsd, from: 'setting promptCost.thresholds.promptMonthlyUsd' };
+    return { ...this.config, thresholds: t };
+  }
+
+  severities(): Record<string, Severity> {
+    return Object.fromEntries(Object.entries(this.settings.severity).filter(([, v]) => v !== 'off')) as Record<string, Severity>;
+  }
+
+  isOff(code: string): boolean {
+    return this.settings.severity[code] === 'off';
+  }
+
+  /** The current detection of a file: the open document's if open, else the scan's. */
+  detection(rel: string): Detection | undefined {
+    return this.open.get(rel) ?? this.scan?.detections.get(rel);
+  }
+
+  analysis(rel: string): FileAnalysis | undefined {
+    const d = this.detection(rel);
+    if (!d) return undefined;
+    const cached = this.priced.get(rel);
+    if (cached && cached.detection === d && cached.epoch === this.epoch) return cached.analysis;
+    const analysis = this.engine.price(d, { config: this.effectiveConfig(), settings: settingsTraffic(this.settings), severities: this.severities() });
+    this.priced.set(rel, { detection: d, epoch: this.epoch, analysis });
+    return analysis;
+  }
+
+  /** Every file with prompts or diagnostics: scanned files, plus open documents the scan did not see. */
+  files(): string[] {
+    const files = [...(this.scan?.files ?? [])];
+    const known = new Set(files);
+    for (const f of this.open.keys()) if (!known.has(f)) files.push(f);
+    return files;
+  }
+
+  /** Prompts whose text (a part) is written in `rel`, wherever the call is: hover on a constant. */
+  promptsUsing(rel: string): PromptReport[] {
+    const out: PromptReport[] = [];
+    for (const f of this.files()) {
+      const a = this.analysis(f);
+      if (!a) continue;
+      for (const p of a.prompts) if (p.file === rel || p.parts.some((part) => part.file === rel)) out.push(p);
+    }
+    return out;
+  }
+
+  report(): ScanReport {
+    const prompts: PromptReport[] = [];
+    const diagnostics: Diagnostic[] = this.config.problems.map((p) => ({ code: 'invalid-config', severity: 'error', message: p.message, range: p.range, file: p.file }));
+    for (const f of this.files()) {
+      const a = this.analysis(f);
+      if (!a) continue;
+      prompts.push(...a.prompts);
+      diagnostics.push(...a.diagnostics);
+    }
+    return summarize(this.root ?? '.', prompts, diagnostics, this.scan?.skipped ?? [], this.config);
+  }
+
+  /** Reads a workspace file for import resolution: open documents win over the disk. */
+  reader(openText: (rel: string) => string | undefined): (rel: string) => string | undefined {
+    return (rel) => {
+      const live = openText(rel);
+      if (live !== undefined) return live;
+      const abs = this.absolute(rel);
+      if (this.root && !abs.startsWith(this.root + path.sep)) return undefined;
+      try {
+        const st = fs.statSync(abs);
+        return st.size <= 1024 * 1024 ? fs.readFileSync(abs, 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+  }
+}

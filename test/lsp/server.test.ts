@@ -1,0 +1,168 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { TestClient } from './client';
+
+const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+
+const PROMPTS_TS = "export const SYSTEM = 'You are a careful support agent. Answer from the docs and cite the section you used.';\n";
+const APP_TS = [
+  "import OpenAI from 'openai';",
+  "import { SYSTEM } from './prompts';",
+  'const client = new OpenAI();',
+  'export async function ask(q: string) {',
+  '  return client.chat.completions.create({',
+  "    model: 'gpt-4o',",
+  '    max_tokens: 300,',
+  '    messages: [',
+  "      { role: 'system', content: SYSTEM },",
+  "      { role: 'user', content: `Question: ${q}` },",
+  '    ],',
+  '  });',
+  '}',
+  '',
+].join('\n');
+
+function workspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lsp-'));
+  fs.mkdirSync(path.join(dir, 'src'));
+  fs.writeFileSync(path.join(dir, 'src', 'prompts.ts'), PROMPTS_TS);
+  fs.writeFileSync(path.join(dir, 'src', 'app.ts'), APP_TS);
+  fs.writeFileSync(path.join(dir, 'mystery.prompt.yml'), 'model: acme/mystery-9\nmessages:\n  - role: user\n    content: Hello there\n');
+  fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 10000\n');
+  return dir;
+}
+
+describe('language server (protocol)', function () {
+  this.timeout(30000);
+  let client: TestClient;
+  let root: string;
+  const uri = (rel: string) => pathToFileURL(path.join(root, rel)).href;
+
+  before(function () {
+    if (!fs.existsSync(SERVER)) this.skip(); // `npm test` builds first
+  });
+
+  beforeEach(async () => {
+    root = workspace();
+    client = new TestClient(SERVER);
+    client.settings = { debounceMs: 0 };
+  });
+
+  afterEach(async () => {
+    await client.stop();
+  });
+
+  it('initializes with hover, code lens, inlay hints and incremental sync', async () => {
+    const r = await client.initialize(root, { scanOnStart: false });
+    assert.strictEqual(r.capabilities.hoverProvider, true);
+    assert.ok(r.capabilities.codeLensProvider);
+    assert.ok(r.capabilities.inlayHintProvider);
+    assert.strictEqual(r.capabilities.textDocumentSync, 2);
+  });
+
+  it('didOpen → diagnostics; hover and code lens on a call whose text lives in another file', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const app = uri('src/app.ts');
+    const published = client.diagnostics(app);
+    await client.open(app, 'typescript', APP_TS);
+    assert.deepStrictEqual((await published).diagnostics, []);
+
+    const hover = await client.hover(app, 9, 30);
+    assert.ok(hover, 'hover on the user message');
+    const md = hover!.contents.value;
+    assert.match(md, /model `gpt-4o` \(literal\)/);
+    assert.match(md, /src\/prompts\.ts:1/, 'the system part names the file its text is written in');
+    assert.match(md, /slot `q` \(default\)/);
+    assert.match(md, /per day — 10,000 calls \(\.promptcost\.yaml:2\)/);
+    assert.match(md, /\*\*per month\*\*/);
+    assert.match(md, /Cheaper on openai/);
+    assert.match(md, /Price data: @pydantic\/genai-prices [\d.]+, as of \d{4}-\d{2}-\d{2}/);
+
+    const lenses = await client.codeLens(app);
+    assert.strictEqual(lenses.length, 1);
+    assert.strictEqual(lenses[0].range.start.line, 4);
+    assert.match(lenses[0].command.title, /^\d+ tokens · \$[\d.]+\/call · \$[\d,.]+\/mo$/);
+    assert.deepStrictEqual(lenses[0].command.arguments, [app, 'src/app.ts:5']);
+
+    // Hover on the constant, in the file where it is written (open it: the server answers for open documents).
+    const prompts = uri('src/prompts.ts');
+    await client.open(prompts, 'typescript', PROMPTS_TS);
+    const onConstant = await client.hover(prompts, 0, 40);
+    assert.ok(onConstant, 'hover on the constant the text is written in');
+    assert.match(onConstant!.contents.value, /openai\.chat/);
+  });
+
+  it('didChange re-analyses: fresh diagnostics for the new version, stale results never win', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    client.settings = { debounceMs: 0, thresholds: { promptTokens: 60 } };
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const app = uri('src/app.ts');
+    const first = client.diagnostics(app);
+    await client.open(app, 'typescript', APP_TS);
+    assert.deepStrictEqual((await first).diagnostics.map((d) => d.code), []);
+
+    const longer = APP_TS.replace('Question: ${q}', `Question: ${'please answer in great detail '.repeat(10)} \${q}`);
+    const second = client.diagnostics(app, (p) => p.version === 3);
+    await client.change(app, 2, APP_TS.replace('Question', 'Q'));
+    await client.change(app, 3, longer);
+    const d = await second;
+    assert.deepStrictEqual(d.diagnostics.map((x) => x.code), ['prompt-over-budget']);
+    assert.match(d.diagnostics[0].message, /over the limit of 60 \(setting promptCost\.thresholds\.promptTokens\)/);
+    assert.match(d.diagnostics[0].codeDescription!.href, /^file:.*docs\/diagnostics\/prompt-over-budget\.md$/);
+  });
+
+  it('a settings change applies live (no reload)', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const yml = uri('mystery.prompt.yml');
+    const text = fs.readFileSync(path.join(root, 'mystery.prompt.yml'), 'utf8');
+    const first = client.diagnostics(yml);
+    await client.open(yml, 'yaml', text);
+    assert.deepStrictEqual((await first).diagnostics.map((d) => d.code), ['unpriced-model', 'unknown-model-tokenizer']);
+    assert.match((await client.codeLens(yml))[0].command.title, /unpriced/);
+
+    client.settings = { debounceMs: 0, severity: { 'unknown-model-tokenizer': 'off', 'unpriced-model': 'error' } };
+    const after = client.diagnostics(yml);
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const d = (await after).diagnostics;
+    assert.deepStrictEqual(d.map((x) => [x.code, x.severity]), [['unpriced-model', 1]]);
+
+    client.settings = { debounceMs: 0, inline: 'off' };
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.diagnostics(yml);
+    assert.deepStrictEqual(await client.codeLens(yml), []);
+  });
+
+  it('.promptcost.yaml edited in the editor: invalid-config at the line, traffic applies live', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const app = uri('src/app.ts');
+    await Promise.all([client.diagnostics(app), client.open(app, 'typescript', APP_TS)]);
+    const cfg = uri('.promptcost.yaml');
+    const bad = client.diagnostics(cfg);
+    await client.open(cfg, 'yaml', 'defaults:\n  callsPerDay: lots\n');
+    const d = (await bad).diagnostics;
+    assert.strictEqual(d[0].code, 'invalid-config');
+    assert.deepStrictEqual((d[0].range as { start: { line: number } }).start.line, 1);
+
+    const good = client.diagnostics(cfg, (p) => p.diagnostics.length === 0);
+    await client.change(cfg, 2, 'defaults:\n  callsPerDay: 777\n');
+    await good;
+    const hover = await client.hover(app, 9, 30);
+    assert.match(hover!.contents.value, /777 calls \(\.promptcost\.yaml:2\)/);
+  });
+
+  it('scans the workspace in the background with progress and reports totals', async () => {
+    await client.initialize(root);
+    const totals = await client.next<{ scanning: boolean; prompts: number; monthlyUsd: number; unpriced: number }>('promptCost/totals', (t) => !t.scanning, true);
+    assert.strictEqual(totals.prompts, 2);
+    assert.strictEqual(totals.unpriced, 1);
+    assert.ok(totals.monthlyUsd > 0);
+    assert.ok(client.seen.some((s) => s.method === '$/progress' && s.params.value?.kind === 'begin'), 'progress began');
+    assert.ok(client.seen.some((s) => s.method === '$/progress' && s.params.value?.kind === 'end'), 'progress ended');
+    const md = await client.conn.sendRequest<string>('promptCost/reportMarkdown');
+    assert.match(md, /^# Prompt cost report/);
+    assert.match(md, /src\/app\.ts:5/);
+  });
+});
