@@ -9,7 +9,18 @@ export interface Alternative { model: string; monthlyUsd: number; savingUsd: num
 /** Ids that are not text-generation models (embeddings, audio, images, moderation …). */
 const NOT_CHAT = /embed|tts|whisper|dall-e|image|audio|realtime|transcribe|moderation|search|computer-use|codex|instruct$|^babbage|^davinci|vision-preview/i;
 
+const computed = new WeakMap<PromptReport, Alternative[]>();
+
+/** Up to `max` cheaper models of the prompt's provider; computed once per report. */
 export function cheaperAlternatives(report: PromptReport, max = 3): Alternative[] {
+  const cached = computed.get(report);
+  if (cached) return cached.slice(0, max);
+  const result = computeAlternatives(report);
+  computed.set(report, result);
+  return result.slice(0, max);
+}
+
+function computeAlternatives(report: PromptReport): Alternative[] {
   if (!report.cost.priced || !report.model.provider || report.model.provider === 'custom') return [];
   const provider = findProvider({ providerId: report.model.provider });
   if (!provider) return [];
@@ -28,5 +39,5 @@ export function cheaperAlternatives(report: PromptReport, max = 3): Alternative[
     options.push({ model: m.id, monthlyUsd: monthly, savingUsd: current - monthly, savingShare: current ? (current - monthly) / current : 0 });
   }
   // The closest cheaper models first: the most likely drop-in replacements.
-  return options.sort((a, b) => b.monthlyUsd - a.monthlyUsd).slice(0, max);
+  return options.sort((a, b) => b.monthlyUsd - a.monthlyUsd);
 }

@@ -66,12 +66,25 @@ function pricingTimestamp(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
 }
 
+/**
+ * Database answers by model, provider and day. A memo of a pure lookup (the database is immutable for
+ * the life of the process, the date is part of the key): every prompt on every keystroke asks again.
+ */
+const calcMemo = new Map<string, PriceCalculation | null>();
+
 function tryCalc(model: string, providerId?: string): PriceCalculation | null {
+  const at = pricingTimestamp();
+  const key = `${model}\0${providerId ?? ''}\0${at.getTime()}`;
+  if (calcMemo.has(key)) return calcMemo.get(key)!;
+  let result: PriceCalculation | null;
   try {
-    return calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId, timestamp: pricingTimestamp() });
+    result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId, timestamp: at });
   } catch {
-    return null;
+    result = null;
   }
+  if (calcMemo.size > 5000) calcMemo.clear();
+  calcMemo.set(key, result);
+  return result;
 }
 
 function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {

@@ -8,7 +8,11 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, alternatives: Alternative[] = []): string {
   const est = p.tokens.exact ? `exact, ${p.tokens.encoding}` : `estimate: ${p.tokens.encoding} × family factor`;
   const out: string[] = [];
-  out.push(`**Prompt Cost** · \`${p.kind}\`${p.confidence === 'heuristic' ? ' (heuristic: no call found)' : ''} · model \`${cell(p.model.id)}\` (${cell(p.model.from)})`, '');
+  const headline = p.cost.priced
+    ? `**${formatUsd(p.cost.monthlyUsd!)}/month** · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatTokens(p.tokens.input, p.tokens.exact)} tokens in`
+    : `**unpriced** · ${formatTokens(p.tokens.input, p.tokens.exact)} tokens in`;
+  out.push(`**Prompt Cost** — ${headline}`, '');
+  out.push(`\`${p.kind}\`${p.confidence === 'heuristic' ? ' (heuristic: no call found)' : ''} · model \`${cell(p.model.id)}\` (${cell(p.model.from)})`, '');
   out.push('| Tokens | |', '|:--|--:|');
   p.parts.forEach((part) => {
     const where = part.file ? ` — ${cell(part.file)}:${part.range.start.line + 1}` : '';

@@ -1,0 +1,64 @@
+// npm run bench:lsp — the language server on a 5,000-line file with 50 prompts: time from process start
+// to the first hover answer, hover latency, and edit → fresh diagnostics (debounce set to 0 so the
+// figure is the server's work, not the configured pause). Percentiles over repeated runs in one process.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { TestClient } from '../test/lsp/client';
+import { bigFile } from './synthetic';
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+async function main() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-lsp-'));
+  const text = bigFile();
+  fs.writeFileSync(path.join(root, 'big.ts'), text);
+  const uri = pathToFileURL(path.join(root, 'big.ts')).href;
+  const lines = text.split('\n');
+  const promptLines = lines.map((l, i) => (l.includes("{ role: 'user', content:") ? i : -1)).filter((i) => i >= 0);
+
+  const readies: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const t0 = now();
+    const client = new TestClient();
+    client.settings = { debounceMs: 0 };
+    await client.initialize(root, { scanOnStart: false });
+    await client.open(uri, 'typescript', text);
+    const h = await client.hover(uri, promptLines[0], 70);
+    if (!h) throw new Error('no hover');
+    readies.push(now() - t0);
+    if (run < 4) await client.stop();
+    else {
+      const hovers: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const line = promptLines[i % promptLines.length];
+        const t = now();
+        await client.hover(uri, line, 70);
+        hovers.push(now() - t);
+      }
+      const edits: number[] = [];
+      let version = 1;
+      for (let i = 0; i < 40; i++) {
+        version++;
+        const edited = text.replace('Answer briefly', `Answer briefly ${i}`);
+        const t = now();
+        const fresh = client.diagnostics(uri, (p) => p.version === version);
+        await client.change(uri, version, edited);
+        await fresh;
+        edits.push(now() - t);
+      }
+      console.log(`5,000-line TypeScript file, ${promptLines.length} prompts`);
+      console.log(`  start → first hover answered: median ${pct(readies, 0.5).toFixed(0)} ms over 5 cold starts (target ≤ 500 ms)`);
+      console.log(`  hover: p50 ${pct(hovers, 0.5).toFixed(2)} ms, p95 ${pct(hovers, 0.95).toFixed(2)} ms over 200 (target p95 ≤ 5 ms)`);
+      console.log(`  edit → fresh diagnostics: p50 ${pct(edits, 0.5).toFixed(1)} ms, p95 ${pct(edits, 0.95).toFixed(1)} ms over 40 (target p95 ≤ 30 ms)`);
+      await client.stop();
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
