@@ -10,11 +10,13 @@ import { notebookToPython, toCell, type NotebookText } from './detect/code/noteb
 import { readerFor } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
-import type { DetectedPrompt, Diagnostic, PromptReport, Range, ReportPart, Severity, Slot } from './model';
+import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
 import { computeCost, lookupPrice } from './prices';
 import { runPromptRules } from './rules';
 import { LineIndex } from './text';
-import { chatOverheadTokens, resolveTokenizer, TokenCounter, type TokenizerChoice } from './tokens';
+import { chatOverheadTokens, messageOverheadTokens, resolveTokenizer, TokenCounter, type TokenizerChoice } from './tokens';
+import { analyzeCache, type PartLayout } from './cache/analyze';
+import { cacheRuleFor } from './cache/rules';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
@@ -197,6 +199,28 @@ export class Engine {
     return { name, tokens: options.defaultSlotTokens ?? DEFAULT_SLOT_TOKENS, from: 'default' };
   }
 
+  /** A part as static token runs between its run-time values (for the cache analysis). */
+  private layout(p: PromptPart, choice: TokenizerChoice, chat: boolean): PartLayout {
+    const count = (t: string) => this.counter.scaled(this.counter.encodingTokens(t, choice.encoding), choice);
+    let cuts: { start: number; end: number }[];
+    if (p.syntaxes.length) cuts = findSlots(p.text, p.syntaxes);
+    else if (p.slotOffsets) cuts = p.slotOffsets.map((o) => ({ start: o, end: o }));
+    else cuts = p.slots.map(() => ({ start: p.text.length, end: p.text.length }));
+    const runs: number[] = [];
+    let at = 0;
+    for (const c of cuts) {
+      runs.push(count(stripTemplateControl(p.text.slice(at, c.start))));
+      at = c.end;
+    }
+    runs.push(count(stripTemplateControl(p.text.slice(at))));
+    return {
+      overheadTokens: chat ? this.counter.scaled(messageOverheadTokens(p, choice.encoding), choice) : 0,
+      runs,
+      slots: cuts.map((_, k) => ({ name: p.slots[k]?.name ?? 'value', ...(p.slots[k]?.range ? { range: p.slots[k].range } : {}), ...(p.file ? { file: p.file } : {}) })),
+      cacheControl: !!p.cacheControl,
+    };
+  }
+
   private pricePrompt(file: string, d: DetectedPrompt, annotation: Annotation | undefined, lines: LineIndex, options: PriceOptions): PromptReport {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
@@ -221,7 +245,21 @@ export class Engine {
     const output = traffic.outputTokens.value;
 
     const pricing = lookupPrice(model, options.config.prices);
-    const cost = computeCost(pricing, { inputTokens: input, outputTokens: output }, { callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value });
+    let cost = computeCost(pricing, { inputTokens: input, outputTokens: output }, { callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value });
+    let cache: CacheReport | undefined;
+    const rule = pricing.priced ? cacheRuleFor(pricing.provider, model) : undefined;
+    if (rule && pricing.priced) {
+      const cached = analyzeCache({
+        rule, pricing, inputTokens: input, outputTokens: output,
+        callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value,
+        hitRate: traffic.cacheHitRate.from === 'default' ? undefined : { value: traffic.cacheHitRate.value, from: traffic.cacheHitRate.from },
+        parts: d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+      });
+      if (cached) {
+        cache = cached.report;
+        cost = cached.cost;
+      }
+    }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
 
     const report: PromptReport = {
@@ -241,10 +279,11 @@ export class Engine {
         sources: { callsPerDay: traffic.callsPerDay.from, daysPerMonth: traffic.daysPerMonth.from, cacheHitRate: traffic.cacheHitRate.from, model: traffic.model.from, outputTokens: traffic.outputTokens.from },
       },
       cost,
+      ...(cache ? { cache } : {}),
       ...(d.notes?.length ? { notes: d.notes } : {}),
       diagnostics: [],
     };
-    report.diagnostics = runPromptRules({ report, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
+    report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
     return report;
   }
 }

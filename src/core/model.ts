@@ -33,7 +33,16 @@ export interface PromptPart {
   file?: string;
   /** Anthropic: the block carries cache_control. */
   cacheControl?: boolean;
+  /** Code: offsets in `text` where run-time values sit (template parts compute theirs from the markup). */
+  slotOffsets?: number[];
+  /** A quick fix that moves the first run-time value to the end of this template, when that is a simple reorder. */
+  reorder?: TextEditSpec;
 }
+
+/** One text replacement; `file` when not the prompt's own file. */
+export interface TextEditSpec { range: Range; newText: string; file?: string }
+
+export interface Fix { title: string; edits: TextEditSpec[] }
 
 /** A prompt as detection found it, before tokens and prices. */
 export interface DetectedPrompt {
@@ -50,6 +59,8 @@ export interface DetectedPrompt {
   notes?: string[];
   /** Stable label within a file when one file yields several prompts (promptfoo rows). */
   label?: string;
+  /** Anthropic calls: rewriting `system` into block form with cache_control. */
+  cacheControlFix?: Fix;
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -62,6 +73,8 @@ export interface Diagnostic {
   /** File relative to the scan root, when reported outside a prompt. */
   file?: string;
   cell?: number;
+  /** A quick fix for this diagnostic, computed with the analysis. */
+  fix?: Fix;
 }
 
 export interface TokenCount {
@@ -134,6 +147,27 @@ export interface ReportPart {
   slots: Slot[];
 }
 
+export interface CacheReport {
+  provider: string;
+  mode: 'automatic' | 'explicit';
+  minTokens: number;
+  /** The rule's source (provider docs). */
+  source: string;
+  /** Tokens before the first run-time value, in the provider's order (system, then messages). */
+  stablePrefixTokens: number;
+  /** Of those, what the provider would cache (minimum, increments). */
+  cacheablePrefixTokens: number;
+  /** The prompt as written is cached (automatic caching, or cache_control set). */
+  applied: boolean;
+  hitRate: number;
+  hitRateFrom: Origin;
+  monthlyWithoutCacheUsd: number;
+  /** The month with the cacheable prefix cached (what `applied` prompts pay; potential otherwise). */
+  monthlyWithCacheUsd: number;
+  savingsMonthlyUsd: number;
+  breaker?: { slot: string; range?: Range; file?: string; lostTokens: number; lostMonthlyUsd: number };
+}
+
 export interface PromptReport {
   id: string;
   file: string;
@@ -149,6 +183,8 @@ export interface PromptReport {
   tokens: PromptTokens;
   traffic: Traffic;
   cost: Cost;
+  /** Prompt caching, where the provider has a rule for the model. */
+  cache?: CacheReport;
   notes?: string[];
   diagnostics: Diagnostic[];
 }
@@ -168,5 +204,7 @@ export interface ScanReport {
   budget?: { monthlyUsd: number; from: Origin; exceeded: boolean };
   prompts: PromptReport[];
   diagnostics: Diagnostic[];
+  /** Groups of prompts that start with the same long static text (one cache entry could serve them). */
+  sharedPrefixes?: { prompts: string[]; tokens: number }[];
   skipped: { file: string; reason: string }[];
 }

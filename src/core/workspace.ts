@@ -11,6 +11,8 @@ import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
 import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './config/types';
 import { mayBePromptFile } from './detect/files';
+import { findSharedPrefixes, stablePrefixText } from './cache/shared';
+import { groupDigits } from './format';
 import type { Diagnostic, PromptReport, ScanReport, Severity } from './model';
 import { PRICE_DATA } from './prices';
 import { toPosix } from './text';
@@ -301,6 +303,7 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   const config = options.config ?? ws.config;
   const diagnostics: Diagnostic[] = config.problems.map((p) => ({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', message: p.message, range: p.range, file: p.file }));
   const prompts: PromptReport[] = [];
+  const prefixes: { report: PromptReport; prefix: string }[] = [];
   const priceOptions = { config, settings: options.settings, severities: options.severities };
   for (const f of ws.files) {
     const d = ws.detections.get(f);
@@ -308,8 +311,22 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
     const a = engine.price(d, priceOptions);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
+    a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
   }
-  return summarize(ws.root, prompts, diagnostics, ws.skipped, config, options.maxMonthlyUsd);
+  const report = summarize(ws.root, prompts, diagnostics, ws.skipped, config, options.maxMonthlyUsd);
+  const shared = findSharedPrefixes(prefixes, (text, p) => engine.counter.count(text, p.model.id).tokens);
+  if (shared.length) {
+    report.sharedPrefixes = shared;
+    const severity = options.severities?.['shared-prefix'] ?? 'information';
+    for (const g of shared) {
+      for (const id of g.prompts) {
+        const p = prompts.find((x) => x.id === id);
+        const others = g.prompts.filter((x) => x !== id);
+        p?.diagnostics.push({ code: 'shared-prefix', severity, range: { start: p.range.start, end: p.range.start }, message: `Starts with the same ${groupDigits(g.tokens)}-token static text as ${others.join(', ')}: keep it byte-identical (one constant) so one cache entry serves all of them.` });
+      }
+    }
+  }
+  return report;
 }
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {

@@ -2,10 +2,10 @@
 // diagnostics, hover, code lenses, inlay hints — for any LSP editor; the VS Code client adds the status
 // bar and commands on top through the custom requests in protocol.ts.
 import * as path from 'path';
-import { fileURLToPath } from 'url';
+import { fileURLToPath, pathToFileURL } from 'url';
 import {
-  createConnection, DidChangeConfigurationNotification, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type CodeLens, type Hover, type InlayHint, type InitializeResult,
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  type CodeAction, type CodeLens, type Hover, type InlayHint, type InitializeResult, type TextDocumentEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureLanguages, langForFile } from '../core/detect/code';
@@ -189,6 +189,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
       inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'prompt-cost', version: TOOL_VERSION },
   };
@@ -306,6 +307,42 @@ connection.languages.inlayHint.on(async (params): Promise<InlayHint[]> => {
     return { position: { line, character: text.length }, label: inlineSummary(p), paddingLeft: true };
   });
 });
+
+// Quick fixes: computed with the analysis, applied as a versioned WorkspaceEdit, so an edit made to the
+// document meanwhile makes the editor refuse the fix instead of corrupting the text (and it is undoable).
+connection.onCodeAction(async (params): Promise<CodeAction[]> => {
+  const doc = await fresh(params.textDocument.uri);
+  const rel = doc && relOf(doc);
+  if (!doc || !rel) return [];
+  const a = state.analysis(rel);
+  const wanted = new Set(params.context.diagnostics.map((d) => String(d.code)));
+  const actions: CodeAction[] = [];
+  for (const p of a?.prompts ?? []) {
+    if (p.file !== rel || p.cell !== undefined) continue;
+    for (const d of p.diagnostics) {
+      if (!d.fix || state.isOff(d.code)) continue;
+      if (!wanted.has(d.code) && !rangesTouch(d.range, params.range)) continue;
+      const byFile = new Map<string, TextDocumentEdit>();
+      for (const e of d.fix.edits) {
+        const target = e.file ? documents.all().find((x) => relOf(x) === e.file) : doc;
+        const uri = target?.uri ?? pathToFileURL(state.absolute(e.file!)).href;
+        const entry = byFile.get(uri) ?? { textDocument: { uri, version: target?.version ?? null }, edits: [] };
+        entry.edits.push({ range: e.range, newText: e.newText });
+        byFile.set(uri, entry);
+      }
+      actions.push({
+        title: d.fix.title, kind: CodeActionKind.QuickFix, isPreferred: true,
+        diagnostics: params.context.diagnostics.filter((x) => String(x.code) === d.code),
+        edit: { documentChanges: [...byFile.values()] },
+      });
+    }
+  }
+  return actions;
+});
+
+function rangesTouch(a: { start: { line: number }; end: { line: number } }, b: { start: { line: number }; end: { line: number } }): boolean {
+  return a.start.line <= b.end.line && b.start.line <= a.end.line;
+}
 
 connection.onRequest(ReportRequest, () => state.report());
 connection.onRequest(ReportMarkdownRequest, () => formatMarkdown(state.report()));

@@ -153,6 +153,30 @@ describe('language server (protocol)', function () {
     assert.match(hover!.contents.value, /777 calls \(\.promptcost\.yaml:2\)/);
   });
 
+  it('quick fix: a versioned WorkspaceEdit adding cache_control; the hover shows the month with and without caching', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const long = Array.from({ length: 150 }, (_, i) => `Rule ${i}: cite the policy section and never promise refunds.`).join(' ');
+    const text = `import Anthropic from '@anthropic-ai/sdk';\nconst a = new Anthropic();\nexport const ask = (q: string) => a.messages.create({\n  model: 'claude-sonnet-4-5',\n  max_tokens: 300,\n  system: '${long}',\n  messages: [{ role: 'user', content: q }],\n});\n`;
+    const doc = uri('src/claude.ts');
+    const published = client.diagnostics(doc);
+    await client.open(doc, 'typescript', text, 7);
+    const diag = (await published).diagnostics.find((d) => d.code === 'anthropic-cache-control-missing');
+    assert.ok(diag, 'anthropic-cache-control-missing published');
+    const actions = await client.conn.sendRequest<{ title: string; kind: string; edit: { documentChanges: { textDocument: { uri: string; version: number }; edits: { newText: string }[] }[] } }[]>('textDocument/codeAction', {
+      textDocument: { uri: doc }, range: diag!.range, context: { diagnostics: [diag] },
+    });
+    assert.strictEqual(actions.length, 1);
+    assert.strictEqual(actions[0].kind, 'quickfix');
+    const change = actions[0].edit.documentChanges[0];
+    assert.deepStrictEqual(change.textDocument, { uri: doc, version: 7 }, 'the edit is bound to the analysed version');
+    assert.match(change.edits[0].newText, /^\[\{ type: 'text', text: 'Rule 0: .*', cache_control: \{ type: 'ephemeral' \} \}\]$/);
+
+    const hover = await client.hover(doc, 5, 12);
+    assert.match(hover!.contents.value, /Prompt caching on anthropic — not cached: no cache_control/);
+    assert.match(hover!.contents.value, /month without caching \| \$[\d,.]+/);
+    assert.match(hover!.contents.value, /month with the prefix cached \| \$[\d,.]+/);
+  });
+
   it('scans the workspace in the background with progress and reports totals', async () => {
     await client.initialize(root);
     const totals = await client.next<{ scanning: boolean; prompts: number; monthlyUsd: number; unpriced: number }>('promptCost/totals', (t) => !t.scanning, true);

@@ -36,6 +36,18 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
   } else {
     out.push(`**Unpriced:** ${cell(p.cost.unpricedReason ?? 'no price')}. Not included in totals.`, '');
   }
+  const c = p.cache;
+  if (c && p.cost.priced) {
+    const state = c.applied ? (c.mode === 'automatic' ? 'cached automatically' : 'cached (cache_control)') : c.cacheablePrefixTokens ? (c.mode === 'explicit' ? 'not cached: no cache_control' : 'not cached') : `not cached: under the ${groupDigits(c.minTokens)}-token minimum`;
+    out.push(`| Prompt caching on ${c.provider} — ${state} | |`, '|:--|--:|');
+    out.push(`| stable prefix (before the first run-time value) | ${formatTokens(c.stablePrefixTokens, p.tokens.exact)} |`);
+    out.push(`| cacheable | ${groupDigits(c.cacheablePrefixTokens)} |`);
+    out.push(`| hit rate (${cell(c.hitRateFrom)}) | ${Math.round(c.hitRate * 100)}% |`);
+    out.push(`| month without caching | ${formatUsd(c.monthlyWithoutCacheUsd)} |`);
+    out.push(`| month with the prefix cached | ${formatUsd(c.monthlyWithCacheUsd)} |`);
+    if (c.breaker) out.push(`| ⚠ \`${cell(c.breaker.slot)}\` breaks the cache: ${groupDigits(c.breaker.lostTokens)} more tokens cacheable if moved after the static text | ${formatUsd(c.breaker.lostMonthlyUsd)}/mo |`);
+    out.push('', `_Caching rule: ${cell(c.source)}._`, '');
+  }
   if (alternatives.length) {
     out.push(`| Cheaper on ${p.model.provider} (same tokens) | $/month | saving |`, '|:--|--:|--:|');
     for (const a of alternatives) out.push(`| \`${cell(a.model)}\` | ${formatUsd(a.monthlyUsd)} | ${formatUsd(a.savingUsd)} (${Math.round(a.savingShare * 100)}%) |`);
@@ -50,5 +62,10 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
 export function inlineSummary(p: PromptReport): string {
   const tokens = `${formatTokens(p.tokens.input, p.tokens.exact)} tokens`;
   if (!p.cost.priced) return `${tokens} · unpriced (${p.model.id})`;
-  return `${tokens} · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatUsd(p.cost.monthlyUsd!)}/mo`;
+  const base = `${tokens} · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatUsd(p.cost.monthlyUsd!)}/mo`;
+  const c = p.cache;
+  if (!c || !c.cacheablePrefixTokens) return c?.breaker ? `${base} · cache broken: ${formatUsd(c.breaker.lostMonthlyUsd)}/mo lost` : base;
+  return c.applied
+    ? `${base} · ${groupDigits(c.cacheablePrefixTokens)} cached, saves ${formatUsd(c.savingsMonthlyUsd)}/mo`
+    : `${base} · caching would save ${formatUsd(c.savingsMonthlyUsd)}/mo`;
 }

@@ -1,4 +1,7 @@
 import type { Diagnostic, Severity } from '../model';
+import { anthropicCacheControlMissing } from './anthropicCacheControlMissing';
+import { cacheablePrefix } from './cacheablePrefix';
+import { cacheBreaker } from './cacheBreaker';
 import { contextWindowExceeded } from './contextWindow';
 import { promptOverBudget } from './promptOverBudget';
 import { unknownModelTokenizer } from './unknownModelTokenizer';
@@ -7,7 +10,7 @@ import type { PromptRule, PromptRuleContext } from './types';
 
 export type { PromptRule, PromptRuleContext } from './types';
 
-export const PROMPT_RULES: readonly PromptRule[] = [unpricedModel, unknownModelTokenizer, promptOverBudget, contextWindowExceeded];
+export const PROMPT_RULES: readonly PromptRule[] = [unpricedModel, unknownModelTokenizer, promptOverBudget, contextWindowExceeded, cacheablePrefix, cacheBreaker, anthropicCacheControlMissing];
 
 /**
  * Every diagnostic code the product emits, with its default severity and docs page. Rules that are not
@@ -17,6 +20,7 @@ export const DIAGNOSTIC_CODES: Record<string, { defaultSeverity: Severity; docs:
   ...Object.fromEntries(PROMPT_RULES.map((r) => [r.code, { defaultSeverity: r.defaultSeverity, docs: r.docs }])),
   'invalid-config': { defaultSeverity: 'error', docs: 'invalid-config.md' },
   'prompt-file-error': { defaultSeverity: 'error', docs: 'prompt-file-error.md' },
+  'shared-prefix': { defaultSeverity: 'information', docs: 'shared-prefix.md' },
 };
 
 export function runPromptRules(ctx: PromptRuleContext, severities: Record<string, Severity> = {}): Diagnostic[] {

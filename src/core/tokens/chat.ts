@@ -20,6 +20,11 @@ export function chatOverheadTokens(messages: readonly { role: string; name?: str
   return tokens;
 }
 
+/** One message's share of the overhead (without the reply priming). */
+export function messageOverheadTokens(m: { role: string; name?: string }, encoding: EncodingName): number {
+  return TOKENS_PER_MESSAGE + countWithEncoding(m.role, encoding) + (m.name !== undefined ? TOKENS_PER_NAME + countWithEncoding(m.name, encoding) : 0);
+}
+
 /** The cookbook's num_tokens_from_messages: content plus overhead. */
 export function chatTokens(messages: readonly ChatMessageLike[], encoding: EncodingName): number {
   let content = 0;

@@ -4,7 +4,7 @@ import { CountMemo } from './memo';
 import { resolveTokenizer, type TokenizerChoice } from './resolve';
 
 export { resolveTokenizer, bareModelName, type TokenizerChoice } from './resolve';
-export { chatOverheadTokens, chatTokens } from './chat';
+export { chatOverheadTokens, chatTokens, messageOverheadTokens } from './chat';
 export { countWithEncoding, loadedEncodings, type EncodingName } from './encodings';
 
 /** A counter with its own memo; the analysis engine owns one, so no counts live in module state. */

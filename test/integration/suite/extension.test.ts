@@ -7,7 +7,7 @@ describe('Prompt Cost in VS Code', () => {
   it('activates and reports the workspace total after its background scan', async () => {
     const a = await api();
     const totals = await a.totals((t) => !t.scanning);
-    assert.strictEqual(totals.prompts, 3, JSON.stringify(totals));
+    assert.strictEqual(totals.prompts, 4, JSON.stringify(totals));
     assert.strictEqual(totals.unpriced, 1);
     assert.ok(totals.monthlyUsd > 100, `monthly ${totals.monthlyUsd}`);
   });
@@ -90,6 +90,23 @@ describe('Prompt Cost in VS Code', () => {
     assert.strictEqual(d.find((x) => codeOf(x) === 'invalid-config')!.range.start.line, line);
     await vscode.commands.executeCommand('undo');
     await diagnostics(uri, (ds) => ds.length === 0, 'config problems cleared');
+  });
+
+  it('quick fix: cache the Anthropic system prompt, then undo', async () => {
+    await api();
+    const uri = file('src/claude.ts');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const before = editor.document.getText();
+    const d = await diagnostics(uri, (ds) => ds.some((x) => codeOf(x) === 'anthropic-cache-control-missing'), 'anthropic-cache-control-missing');
+    const target = d.find((x) => codeOf(x) === 'anthropic-cache-control-missing')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, target.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => /cache_control/.test(a.title));
+    assert.ok(fix?.edit, `quick fix offered: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix!.edit!));
+    assert.match(editor.document.getText(), /system: \[\{ type: 'text', text: 'Rule 0: .*', cache_control: \{ type: 'ephemeral' \} \}\],/);
+    await diagnostics(uri, (ds) => !ds.some((x) => codeOf(x) === 'anthropic-cache-control-missing') && ds.some((x) => codeOf(x) === 'cacheable-prefix'), 'cached after the fix');
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), before, 'undo restores the text');
   });
 
   it('the report and breakdown commands run', async () => {

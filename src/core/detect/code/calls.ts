@@ -3,6 +3,7 @@
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
+import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
 import { callArguments, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, propertyOf, resolveExpression, type EvalContext, type ModelValue, type TextValue } from './values';
 
@@ -65,6 +66,20 @@ export function normaliseRole(raw: string | undefined, fallback: Role = 'user'):
 
 export const OUTPUT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'maxCompletionTokens', 'num_predict', 'numPredict', 'max_new_tokens'];
 
+/** Offsets, in the text without markers, where each slot marker sat. */
+function markerOffsets(marked: string): number[] {
+  const out: number[] = [];
+  let removed = 0;
+  for (let i = 0; i < marked.length; i++) {
+    const c = marked.charCodeAt(i);
+    if (c >= 0xe000 && c <= 0xf8ff) {
+      out.push(i - removed);
+      removed++;
+    }
+  }
+  return out;
+}
+
 /** Assembles parts for one prompt; a part's range is where its text is written (maybe another file). */
 export class PromptBuilder {
   readonly parts: PromptPart[] = [];
@@ -73,10 +88,12 @@ export class PromptBuilder {
   constructor(private readonly call: CallInfo, private readonly ctx: EvalContext) {}
 
   addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean } = {}): void {
+    const slotOffsets = markerOffsets(value.text);
     const { text, slots } = finishText(this.ctx, value);
     const template = extra.template ?? value.template;
     const owner = value.origin.file === this.call.f.file ? this.call.f : this.ctx.project.get(value.origin.file) ?? this.call.f;
     const markup = template ? findSlots(text, template) : [];
+    const reorder = owner === this.call.f && slots.length ? reorderTemplate(owner, value, slots) : undefined;
     this.parts.push({
       role,
       range: owner.lines.range(value.origin.start, value.origin.end),
@@ -89,6 +106,8 @@ export class PromptBuilder {
       syntaxes: template ?? [],
       ...(extra.name ? { name: extra.name } : {}),
       ...(extra.cacheControl ? { cacheControl: true } : {}),
+      ...(slotOffsets.length ? { slotOffsets } : {}),
+      ...(reorder ? { reorder } : {}),
     });
   }
 

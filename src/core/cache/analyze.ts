@@ -1,0 +1,99 @@
+// The stable prefix of a call and what caching it is worth. The prefix is the text before the first
+// run-time value in the provider's order (system, then messages, as the parts are listed); a
+// cache-breaker is a run-time value with enough static text after it that moving it would let the
+// provider cache more.
+import type { CacheReport, Cost, Origin, Range } from '../model';
+import { computeCost, type ModelPricing } from '../prices';
+import { cacheableTokens, steadyHitRate, type CacheRule } from './rules';
+
+/** A part as the cache analysis sees it: static token runs between run-time values. */
+export interface PartLayout {
+  /** Chat formatting tokens of this message (role, separators): static, part of the prefix. */
+  overheadTokens: number;
+  /** Tokens of each static run: n run-time values → n + 1 runs. */
+  runs: number[];
+  /** The run-time values, in order (name and where written). */
+  slots: { name: string; range?: Range; file?: string }[];
+  cacheControl: boolean;
+}
+
+export interface CacheInputs {
+  rule: CacheRule;
+  pricing: ModelPricing;
+  parts: PartLayout[];
+  inputTokens: number;
+  outputTokens: number;
+  callsPerDay: number;
+  daysPerMonth: number;
+  /** A configured hit rate; undefined derives one from traffic and the cache lifetime. */
+  hitRate?: { value: number; from: Origin };
+}
+
+/** The cache report, and the cost of the prompt as written (with whatever caching applies to it). */
+export interface CacheResult { report: CacheReport; cost: Cost }
+
+export function analyzeCache(i: CacheInputs): CacheResult | undefined {
+  const { rule, pricing } = i;
+  // No cached price, no claim (Anthropic's reads are 0.1× input by its rule when the database lacks one).
+  if (!pricing.cacheRead && rule.provider !== 'anthropic') return undefined;
+
+  // Walk the parts: the stable prefix ends at the first run-time value.
+  let prefix = 0;
+  let explicitPrefix = 0; // up to the last cache_control breakpoint inside the stable prefix
+  let breakerAt: { part: number; slot: number } | undefined;
+  for (let p = 0; p < i.parts.length && !breakerAt; p++) {
+    const part = i.parts[p];
+    prefix += part.overheadTokens + part.runs[0];
+    if (part.slots.length) breakerAt = { part: p, slot: 0 };
+    else if (part.cacheControl) explicitPrefix = prefix;
+  }
+  const stable = prefix;
+
+  const hit = i.hitRate ?? { value: steadyHitRate(rule, i.callsPerDay), from: `steady traffic: ${i.callsPerDay} calls/day, ${rule.ttlSeconds / 60}-minute cache lifetime` };
+  const potential = cacheableTokens(rule, stable);
+  const appliedTokens = rule.mode === 'automatic' ? potential : cacheableTokens(rule, explicitPrefix);
+  const applied = appliedTokens > 0;
+
+  const monthly = (cached: number) => {
+    const reads = cached * hit.value;
+    // Explicit caching pays a write premium on each miss; automatic caching bills a miss as plain input.
+    const writes = rule.mode === 'explicit' ? cached * (1 - hit.value) : 0;
+    const priced = rule.mode === 'explicit' && !pricing.cacheWrite && rule.writeMultiplier
+      ? { ...pricing, cacheWrite: { baseUsdPerMillion: pricing.input.baseUsdPerMillion * rule.writeMultiplier, tiers: [] } }
+      : pricing;
+    const withReads = priced.cacheRead || rule.provider !== 'anthropic' ? priced : { ...priced, cacheRead: { baseUsdPerMillion: pricing.input.baseUsdPerMillion * 0.1, tiers: [] } };
+    const c = computeCost(withReads, { inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: reads, cacheWriteTokens: writes }, { callsPerDay: i.callsPerDay, daysPerMonth: i.daysPerMonth });
+    return { usd: c.monthlyUsd ?? 0, cost: c };
+  };
+  const without = monthly(0).usd;
+  const withPotential = monthly(potential);
+  const asWritten = monthly(appliedTokens);
+
+  const report: CacheReport = {
+    provider: rule.provider, mode: rule.mode, minTokens: rule.minTokens, source: rule.source,
+    stablePrefixTokens: stable, cacheablePrefixTokens: potential, applied,
+    hitRate: hit.value, hitRateFrom: hit.from,
+    monthlyWithoutCacheUsd: without, monthlyWithCacheUsd: withPotential.usd, savingsMonthlyUsd: Math.max(0, without - withPotential.usd),
+  };
+
+  // Would moving the first run-time value after the static text that follows it cache more?
+  if (breakerAt) {
+    const part = i.parts[breakerAt.part];
+    let run = part.runs[1] ?? 0;
+    if (part.slots.length === 1) {
+      // the rest of this message is static: the following static messages join the run
+      for (let p = breakerAt.part + 1; p < i.parts.length; p++) {
+        run += i.parts[p].overheadTokens + i.parts[p].runs[0];
+        if (i.parts[p].slots.length) break;
+      }
+    }
+    const better = cacheableTokens(rule, stable + run);
+    const lostTokens = better - potential;
+    if (lostTokens > 0) {
+      const lostMonthlyUsd = Math.max(0, without - monthly(better).usd) - report.savingsMonthlyUsd;
+      const slot = part.slots[0];
+      report.breaker = { slot: slot.name, ...(slot.range ? { range: slot.range } : {}), ...(slot.file ? { file: slot.file } : {}), lostTokens, lostMonthlyUsd };
+    }
+  }
+  return { report, cost: asWritten.cost };
+}

@@ -1,0 +1,20 @@
+import { formatUsd, groupDigits } from '../format';
+import type { PromptRule } from './types';
+
+/** A run-time value in front of static text that could otherwise be cached. */
+export const cacheBreaker: PromptRule = {
+  code: 'cache-breaker',
+  defaultSeverity: 'warning',
+  docs: 'cache-breaker.md',
+  check({ report, detected, anchor }) {
+    const b = report.cache?.breaker;
+    if (!b) return [];
+    const part = detected.parts.find((p) => p.slots.some((s) => s.name === b.slot));
+    const fix = part?.reorder ? { title: `Move \`${b.slot}\` after the static text`, edits: [part.reorder] } : undefined;
+    return [{
+      range: !b.file && b.range ? b.range : anchor,
+      message: `\`${b.slot}\` changes on every call and sits before ${groupDigits(b.lostTokens)} tokens of static text that ${report.cache!.provider} could otherwise cache: ${formatUsd(b.lostMonthlyUsd)}/month lost. Move it after the static text.`,
+      ...(fix ? { fix } : {}),
+    }];
+  },
+};
