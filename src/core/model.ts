@@ -165,7 +165,8 @@ export interface CacheReport {
   /** The month with the cacheable prefix cached (what `applied` prompts pay; potential otherwise). */
   monthlyWithCacheUsd: number;
   savingsMonthlyUsd: number;
-  breaker?: { slot: string; range?: Range; file?: string; lostTokens: number; lostMonthlyUsd: number };
+  /** The first run-time value to move, and how many values sit in front of the static text. */
+  breaker?: { slot: string; values: number; range?: Range; file?: string; lostTokens: number; lostMonthlyUsd: number };
 }
 
 export interface PromptReport {

@@ -136,7 +136,7 @@ describe('cli', () => {
       const json = JSON.parse((await cli(['scan', DEMO, '--format', 'json'])).stdout);
       const md = (await cli(['scan', DEMO, '--format', 'markdown'])).stdout;
       assert.match(md, /^# Prompt cost report/);
-      assert.strictEqual(md.split('\n').filter((l) => /^\| prompts\/|^\| evals\//.test(l)).length, json.prompts.length);
+      assert.strictEqual(md.split('\n').filter((l) => /^\| (prompts|evals|src)\//.test(l)).length, json.prompts.length);
       const csv = (await cli(['scan', DEMO, '--format', 'csv'])).stdout.trim().split('\n');
       assert.strictEqual(csv.length, json.prompts.length + 1);
       assert.match(csv[0], /^id,file,line,/);

@@ -76,23 +76,32 @@ export function analyzeCache(i: CacheInputs): CacheResult | undefined {
     monthlyWithoutCacheUsd: without, monthlyWithCacheUsd: withPotential.usd, savingsMonthlyUsd: Math.max(0, without - withPotential.usd),
   };
 
-  // Would moving the first run-time value after the static text that follows it cache more?
+  // Would moving the run-time values in front of a stretch of static text after it cache more? Take the
+  // best stretch: the static run after each value of the breaking part (the last one joined by the
+  // static messages that follow it).
   if (breakerAt) {
     const part = i.parts[breakerAt.part];
-    let run = part.runs[1] ?? 0;
-    if (part.slots.length === 1) {
-      // the rest of this message is static: the following static messages join the run
-      for (let p = breakerAt.part + 1; p < i.parts.length; p++) {
-        run += i.parts[p].overheadTokens + i.parts[p].runs[0];
-        if (i.parts[p].slots.length) break;
+    let best = 0;
+    let movedValues = 0;
+    for (let k = 0; k < part.slots.length; k++) {
+      let run = part.runs[k + 1] ?? 0;
+      if (k === part.slots.length - 1) {
+        for (let p = breakerAt.part + 1; p < i.parts.length; p++) {
+          run += i.parts[p].overheadTokens + i.parts[p].runs[0];
+          if (i.parts[p].slots.length) break;
+        }
+      }
+      if (run > best) {
+        best = run;
+        movedValues = k + 1;
       }
     }
-    const better = cacheableTokens(rule, stable + run);
+    const better = cacheableTokens(rule, stable + best);
     const lostTokens = better - potential;
     if (lostTokens > 0) {
       const lostMonthlyUsd = Math.max(0, without - monthly(better).usd) - report.savingsMonthlyUsd;
       const slot = part.slots[0];
-      report.breaker = { slot: slot.name, ...(slot.range ? { range: slot.range } : {}), ...(slot.file ? { file: slot.file } : {}), lostTokens, lostMonthlyUsd };
+      report.breaker = { slot: slot.name, values: movedValues, ...(slot.range ? { range: slot.range } : {}), ...(slot.file ? { file: slot.file } : {}), lostTokens, lostMonthlyUsd };
     }
   }
   return { report, cost: asWritten.cost };
