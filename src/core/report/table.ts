@@ -55,7 +55,8 @@ export function formatTable(r: ScanReport): string {
     ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];
   if (diags.length) {
     lines.push('', 'Diagnostics:');
-    for (const d of diags) lines.push(`  ${d.severity.padEnd(11)} ${d.code.padEnd(24)} ${d.where}  ${d.message}`);
+    const codeWidth = Math.max(...diags.map((d) => d.code.length));
+    for (const d of diags) lines.push(`  ${d.severity.padEnd(11)} ${d.code.padEnd(codeWidth)} ${d.where}  ${d.message}`);
   }
   if (r.skipped.length) {
     lines.push('', `Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);
