@@ -16,7 +16,7 @@ import type { PromptReport } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
 import { TOOL_VERSION } from '../core/version';
-import { detectBatch, detectWorkspace, isCandidate } from '../core/workspace';
+import { detectBatch, detectWorkspace, isCandidate, MAX_FILE_BYTES } from '../core/workspace';
 import { contains, size, toLspDiagnostic } from './convert';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
@@ -69,6 +69,13 @@ async function analyse(uri: string): Promise<void> {
   if (lang) await ensureLanguages([lang]);
   const current = documents.get(uri);
   if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
+  if (current.getText().length > MAX_FILE_BYTES) {
+    // Generated or data files: the workspace scan skips them too, and parsing them on every keystroke would stall the server.
+    if (!analysedVersion.has(uri)) connection.console.info(`prompt-cost: ${rel} is larger than ${MAX_FILE_BYTES / 1024} KB; not analysed`);
+    state.open.delete(rel);
+    analysedVersion.set(uri, version);
+    return;
+  }
   try {
     const detection = state.engine.detectSync(rel, current.getText(), {
       heuristics: state.settings.heuristics,
