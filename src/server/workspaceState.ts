@@ -99,7 +99,8 @@ export class WorkspaceState {
 
   report(): ScanReport {
     const prompts: PromptReport[] = [];
-    const diagnostics: Diagnostic[] = this.config.problems.map((p) => ({ code: 'invalid-config', severity: 'error', message: p.message, range: p.range, file: p.file }));
+    const severity = this.severities()['invalid-config'] ?? 'error';
+    const diagnostics: Diagnostic[] = this.isOff('invalid-config') ? [] : this.config.problems.map((p) => ({ code: 'invalid-config', severity, message: p.message, range: p.range, file: p.file }));
     for (const f of this.files()) {
       const a = this.analysis(f);
       if (!a) continue;
