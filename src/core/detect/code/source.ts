@@ -31,6 +31,8 @@ export interface CodeFile {
   lines: LineIndex;
   /** Definitions looked up so far, by name (see definitionsOf). */
   defCache: Map<string, Definition[]>;
+  /** Offsets of `name =` in the text, by name (built on first lookup). */
+  assignments?: Map<string, number[]>;
   imports: Map<string, ImportBinding>;
 }
 
@@ -41,7 +43,6 @@ function enclosingScope(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Value node of an assignment-like construct whose target is `target` (an identifier-ish node). */
 function assignedValue(target: SyntaxNode): SyntaxNode | undefined {
@@ -82,9 +83,7 @@ export function definitionsOf(f: CodeFile, name: string): Definition[] {
     }
   } else {
     const bare = name.replace(/^(this|self)\./, '');
-    const re = new RegExp(`(?<![\\w$])${escapeRe(bare)}\\s*(?::[^=;\\n]{1,200})?=(?![=>])`, 'g');
-    for (const m of f.text.matchAll(re)) {
-      const at = m.index ?? 0;
+    for (const at of assignmentSites(f).get(bare) ?? []) {
       const target = f.tree.rootNode.descendantForIndex(at, at + bare.length);
       if (!target || target.text !== bare) continue;
       const parent = target.parent;
@@ -100,6 +99,21 @@ export function definitionsOf(f: CodeFile, name: string): Definition[] {
   }
   f.defCache.set(name, defs);
   return defs;
+}
+
+const ASSIGNED_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/g;
+
+/** Every `name =` (or `name: Type =`) in the file, by name: one pass over the text per parse. */
+function assignmentSites(f: CodeFile): Map<string, number[]> {
+  if (f.assignments) return f.assignments;
+  const sites = new Map<string, number[]>();
+  for (const m of f.text.matchAll(ASSIGNED_NAME)) {
+    const list = sites.get(m[1]);
+    if (list) list.push(m.index ?? 0);
+    else sites.set(m[1], [m.index ?? 0]);
+  }
+  f.assignments = sites;
+  return sites;
 }
 
 const PROMPT_LIKE_NAME = /(?<![\w$.])((?:this\.|self\.)?[A-Za-z_$][\w$]*?(?:prompt|instruction|system_?message|template|persona|preamble)[\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/gi;
