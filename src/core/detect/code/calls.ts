@@ -66,6 +66,15 @@ export function normaliseRole(raw: string | undefined, fallback: Role = 'user'):
 
 export const OUTPUT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'maxCompletionTokens', 'num_predict', 'numPredict', 'max_new_tokens'];
 
+/** A call of a Gemini SDK content type (`types.Content(...)`, `types.Part(text=...)`, `Part.from_text(...)`). */
+function sdkCall(n: SyntaxNode): { name: string; positional: SyntaxNode[]; named: Map<string, SyntaxNode> } | undefined {
+  if (n.type !== 'call' && n.type !== 'call_expression' && n.type !== 'new_expression') return undefined;
+  const fn = (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text ?? '';
+  const name = fn.split('.').pop() ?? '';
+  if (!/^(Content|Part|from_text)$/.test(name)) return undefined;
+  return { name, ...callArguments(n) };
+}
+
 /** Offsets, in the text without markers, where each slot marker sat. */
 function markerOffsets(marked: string): number[] {
   const out: number[] = [];
@@ -114,6 +123,17 @@ export class PromptBuilder {
   /** A text argument: literal, template, constant, concatenation … */
   addText(role: Role, at: { file: CodeFile; node: SyntaxNode } | undefined, extra: { name?: string; template?: SlotSyntax[] } = {}): void {
     if (!at) return;
+    // Gemini SDK objects: types.Content(parts=[...]) and types.Part(text=...)
+    const r = resolveExpression(at.file, at.node, this.ctx);
+    const sdk = r && sdkCall(r.node);
+    if (r && sdk?.name === 'Content') {
+      const parts = sdk.named.get('parts') ?? sdk.positional[0];
+      if (parts) return this.addBlocks(role, { file: r.file, node: parts }, extra);
+    }
+    if (r && (sdk?.name === 'Part' || sdk?.name === 'from_text')) {
+      const text = sdk.named.get('text') ?? sdk.positional[0];
+      if (text) return this.addText(role, { file: r.file, node: text }, extra);
+    }
     const v = evalTextOrUndefined(at.file, at.node, this.ctx);
     if (v) this.addValue(role, v, extra);
     else this.addBlocks(role, at, extra);
@@ -138,6 +158,7 @@ export class PromptBuilder {
           this.addValue(role, evalText(b.file, text, this.ctx), { ...extra, cacheControl: !!propertyOf(b.node, 'cache_control') });
         } else skipped++;
       } else if (/string/.test(b.node.type)) this.addValue(role, evalText(b.file, b.node, this.ctx), extra);
+      else if (sdkCall(b.node)) this.addText(role, b, extra);
       else if (b.node.type === 'spread_element' || b.node.type === 'list_splat') this.addValue(role, dynamic(b.file, b.node, this.ctx), extra);
       else skipped++;
     }
