@@ -15,6 +15,8 @@ function copyTokenizerData() {
   fs.mkdirSync(path.join(dist, 'tiktoken'), { recursive: true });
   const tiktoken = path.join(path.dirname(require.resolve('tiktoken/encoders/o200k_base.json')), '..');
   fs.copyFileSync(path.join(tiktoken, 'lite', 'tiktoken_bg.wasm'), path.join(dist, 'tiktoken_bg.wasm'));
+  // The JS glue of that WASM: the engine instantiates the module itself (to restore encoder snapshots).
+  fs.copyFileSync(path.join(tiktoken, 'lite', 'tiktoken_bg.cjs'), path.join(dist, 'tiktoken_bg.cjs'));
   for (const enc of ['o200k_base', 'cl100k_base']) {
     fs.copyFileSync(path.join(tiktoken, 'encoders', `${enc}.json`), path.join(dist, 'tiktoken', `${enc}.json`));
   }

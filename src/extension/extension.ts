@@ -30,9 +30,11 @@ async function showMarkdown(content: string): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<PromptCostApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // The tokenizer's start-up snapshot lives in the extension's own storage, not the user's cache folder.
+  const env = { ...process.env, PROMPT_COST_CACHE_DIR: context.globalStorageUri.fsPath };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: SELECTOR,

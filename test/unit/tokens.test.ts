@@ -2,23 +2,7 @@ import * as assert from 'assert';
 import { get_encoding } from 'tiktoken';
 import { chatTokens, countWithEncoding, resolveTokenizer, TokenCounter } from '../../src/core/tokens';
 
-// A varied corpus: code, prose, non-Latin scripts, emoji, whitespace runs, special-token strings.
-const CORPUS = [
-  'Hello, world!',
-  'You are a helpful assistant. Answer in one sentence.',
-  'function add(a: number, b: number): number {\n  return a + b;\n}\n',
-  'def f(x):\n    return {"k": [1, 2, 3]}  # comment\n',
-  '日本語のテキストをトークン化します。漢字とひらがな。',
-  'Привет, как дела? Это тест на кириллице.',
-  'مرحبا بالعالم، هذا اختبار.',
-  'हिन्दी में एक वाक्य।',
-  '👩‍💻🚀✨ emoji 🎉 and ZWJ 👨‍👩‍👧‍👦',
-  '   leading and   multiple    spaces\t\ttabs\n\n\nnewlines',
-  'Text with <|endoftext|> inside and <|im_start|>system<|im_end|> markers',
-  '<|fim_prefix|><|fim_middle|><|fim_suffix|><|endofprompt|>',
-  'a'.repeat(5000),
-  'Numbers 1234567890 3.14159 -42 1e10 0xFF',
-];
+import { CORPUS } from '../corpus';
 
 describe('tokens', () => {
   for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
@@ -93,5 +77,47 @@ describe('tokens', () => {
     const first = counter.encodingTokens(text, 'o200k_base');
     assert.strictEqual(memo.get('o200k_base', (' ' + text).slice(1)), first, 'an equal string from elsewhere hits the memo');
     assert.strictEqual(memo.get('cl100k_base', text), undefined, 'memo is per encoding');
+  });
+});
+
+describe('tokenizer snapshots', function () {
+  this.timeout(60000);
+  const { execFileSync } = require('child_process') as typeof import('child_process');
+  const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const path = require('path') as typeof import('path');
+  const probe = path.join(__dirname, '..', 'snapshotProbe.ts');
+  const run = (dir: string) => JSON.parse(execFileSync(process.execPath, ['--require', 'tsx/cjs', probe], { env: { ...process.env, PROMPT_COST_CACHE_DIR: dir }, encoding: 'utf8' })) as { counts: number[]; origin: string };
+
+  it('the first process builds and saves the encoder, the next restores it, with identical counts', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-snap-'));
+    const reference = get_encoding('o200k_base');
+    const expected = CORPUS.map((t) => reference.encode_ordinary(t).length);
+    reference.free();
+    const first = run(dir);
+    assert.strictEqual(first.origin, 'built');
+    assert.deepStrictEqual(first.counts, expected);
+    assert.strictEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.snapshot')).length, 1);
+    const second = run(dir);
+    assert.strictEqual(second.origin, 'snapshot');
+    assert.deepStrictEqual(second.counts, expected);
+  });
+
+  it('a damaged snapshot is ignored: the encoder is built again and counts stay exact', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-snap-'));
+    run(dir);
+    const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.snapshot'))!);
+    const data = fs.readFileSync(file);
+    // Keep the header, scramble the memory: the probe check (or a WASM trap) must catch it.
+    for (let i = data.readUInt32LE(0) + 4; i < data.length; i += 7) data[i] ^= 0x5a;
+    fs.writeFileSync(file, data);
+    const reference = get_encoding('o200k_base');
+    const expected = CORPUS.map((t) => reference.encode_ordinary(t).length);
+    reference.free();
+    const r = run(dir);
+    assert.deepStrictEqual(r.counts, expected);
+    assert.strictEqual(r.origin, 'built');
+    fs.writeFileSync(file, data.subarray(0, 1000)); // truncated
+    assert.deepStrictEqual(run(dir).counts, expected);
   });
 });

@@ -1,6 +1,13 @@
-// Lazy tiktoken: the WASM runtime and each encoding's ranks load on first use, one encoding at a time,
-// so a process that never counts (or counts only o200k) never pays for the rest.
+// Lazy tiktoken: the WASM runtime and each encoding's ranks load on first use, one encoding at a time.
+//
+// Building tiktoken's o200k encoder (parsing 200k ranks, compiling its regex inside WASM) takes a few
+// hundred milliseconds, which would dominate every cold start. So after the first build the encoder's
+// WASM memory is saved to a cache file; later processes restore it into a fresh instance of the same
+// WASM module and check it against token ids recorded at save time before trusting it. Any mismatch —
+// another tiktoken build, a damaged file — falls back to building the encoder.
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Tiktoken } from 'tiktoken/lite';
 
@@ -8,35 +15,142 @@ export type EncodingName = 'o200k_base' | 'cl100k_base';
 export const ENCODINGS: readonly EncodingName[] = ['o200k_base', 'cl100k_base'];
 
 interface EncoderFile { bpe_ranks: string; special_tokens: Record<string, number>; pat_str: string }
+interface WasmMemory { buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
+}
+/** The WebAssembly global, typed for the two calls made here (the ES lib has no WebAssembly types). */
+const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+interface Glue { Tiktoken: new (bfe: string, special: Record<string, number>, pat: string) => Tiktoken; __wbg_set_wasm(exports: Record<string, unknown>): void }
+interface Runtime { glue: Glue; memory: WasmMemory; wasmHash: string; fresh: boolean }
 
-const loaded = new Map<EncodingName, Tiktoken>();
+const loaded = new Map<EncodingName, { encoder: Tiktoken; origin: 'built' | 'snapshot' }>();
+let runtime: Runtime | undefined;
 
-/**
- * Where the ranks file is: beside the bundle (dist/tiktoken/NAME.json, copied by esbuild.js), else the
- * installed package (tests and `tsx` runs from source).
- */
+/** tiktoken's lite files: beside the bundle (copied by esbuild.js), else the installed package. */
+function tiktokenFile(name: string): string {
+  const besideBundle = path.join(__dirname, name);
+  if (fs.existsSync(besideBundle)) return besideBundle;
+  const entry = 'tiktoken/lite'; // a variable keeps esbuild from resolving it at build time
+  return path.join(path.dirname(require.resolve(entry)), name);
+}
+
 function ranksPath(name: EncodingName): string {
   const besideBundle = path.join(__dirname, 'tiktoken', `${name}.json`);
   if (fs.existsSync(besideBundle)) return besideBundle;
   return require.resolve(`tiktoken/encoders/${name}.json`);
 }
 
-export function getEncoder(name: EncodingName): Tiktoken {
-  let enc = loaded.get(name);
-  if (!enc) {
-    // Required here, not at the top: loading the module compiles the WASM.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Tiktoken: TiktokenClass } = require('tiktoken/lite') as typeof import('tiktoken/lite');
-    const file = JSON.parse(fs.readFileSync(ranksPath(name), 'utf8')) as EncoderFile;
-    enc = new TiktokenClass(file.bpe_ranks, file.special_tokens, file.pat_str);
-    loaded.set(name, enc);
-  }
-  return enc;
+function instantiate(): Runtime {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const glue = require(tiktokenFile('tiktoken_bg.cjs')) as Glue;
+  const bytes = fs.readFileSync(tiktokenFile('tiktoken_bg.wasm'));
+  const instance = new WASM.Instance(new WASM.Module(bytes), { './tiktoken_bg.js': glue });
+  glue.__wbg_set_wasm(instance.exports);
+  return { glue, memory: instance.exports.memory as WasmMemory, wasmHash: crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16), fresh: true };
 }
 
-/** Which encodings this process has loaded (start-up tests check that counting loads only what it needs). */
-export function loadedEncodings(): EncodingName[] {
-  return [...loaded.keys()];
+/** Where snapshots live: PROMPT_COST_CACHE_DIR (empty turns them off), else the user's cache folder. */
+export function snapshotDir(): string | undefined {
+  const configured = process.env.PROMPT_COST_CACHE_DIR;
+  if (configured !== undefined) return configured || undefined;
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'prompt-cost');
+}
+
+// Checked after a restore: special-token text, non-Latin scripts, emoji, digits and code.
+const PROBE = 'Hello, wörld! 12345 <|endoftext|> 日本語のテキスト 👩‍💻 const x = `${y}`;\n\tdef f(): return {"k": [1, 2]}';
+
+function snapshotFile(rt: Runtime, name: EncodingName): string | undefined {
+  const dir = snapshotDir();
+  if (!dir) return undefined;
+  const size = fs.statSync(ranksPath(name)).size;
+  return path.join(dir, `tiktoken-${name}-${rt.wasmHash}-${size}.snapshot`);
+}
+
+function restore(rt: Runtime, name: EncodingName): Tiktoken | undefined {
+  const file = snapshotFile(rt, name);
+  if (!file || !fs.existsSync(file)) return undefined;
+  let fd: number | undefined;
+  let touched = false;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(4);
+    fs.readSync(fd, head, 0, 4, 0);
+    const headerLength = head.readUInt32LE(0);
+    const headerBytes = Buffer.alloc(headerLength);
+    fs.readSync(fd, headerBytes, 0, headerLength, 4);
+    const header = JSON.parse(headerBytes.toString('utf8')) as { ptr: number; bytes: number; probe: number[] };
+    if (fs.fstatSync(fd).size !== 4 + headerLength + header.bytes) throw new Error('truncated snapshot');
+    const pages = Math.ceil(header.bytes / 65536) - rt.memory.buffer.byteLength / 65536;
+    if (pages > 0) rt.memory.grow(pages);
+    // Straight from the file into the WASM memory: one copy, one set of page faults.
+    touched = true;
+    const view = new Uint8Array(rt.memory.buffer, 0, header.bytes);
+    for (let at = 0; at < header.bytes;) {
+      const n = fs.readSync(fd, view, at, header.bytes - at, 4 + headerLength + at);
+      if (n === 0) throw new Error('short read');
+      at += n;
+    }
+    const encoder = Object.create(rt.glue.Tiktoken.prototype) as Tiktoken & { __wbg_ptr: number };
+    encoder.__wbg_ptr = header.ptr;
+    const ids = Array.from(encoder.encode_ordinary(PROBE));
+    if (ids.length !== header.probe.length || ids.some((id, i) => id !== header.probe[i])) throw new Error('probe mismatch');
+    return encoder;
+  } catch {
+    if (touched) {
+      // A damaged or foreign snapshot reached the memory: start over with a fresh instance. Growing the
+      // old memory detaches its buffer, so the glue's cached views re-read the new instance's memory.
+      rt.memory.grow(1);
+      runtime = instantiate();
+    }
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function save(rt: Runtime, name: EncodingName, encoder: Tiktoken & { __wbg_ptr?: number }): void {
+  const file = snapshotFile(rt, name);
+  if (!file || encoder.__wbg_ptr === undefined) return;
+  try {
+    const memoryBytes = new Uint8Array(rt.memory.buffer).slice();
+    const header = Buffer.from(JSON.stringify({ ptr: encoder.__wbg_ptr, bytes: memoryBytes.length, probe: Array.from(encoder.encode_ordinary(PROBE)) }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.length, 0);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([length, header, memoryBytes]));
+    fs.renameSync(tmp, file); // atomic: a concurrent reader sees the old file or the whole new one
+  } catch {
+    // A read-only or full disk only costs the next start its speed.
+  }
+}
+
+export function getEncoder(name: EncodingName): Tiktoken {
+  const hit = loaded.get(name);
+  if (hit) return hit.encoder;
+  runtime ??= instantiate();
+  if (runtime.fresh) {
+    // A snapshot holds the whole memory, so it can only seed an instance that has nothing else in it.
+    const restored = restore(runtime, name);
+    if (restored) {
+      runtime.fresh = false;
+      loaded.set(name, { encoder: restored, origin: 'snapshot' });
+      return restored;
+    }
+  }
+  const file = JSON.parse(fs.readFileSync(ranksPath(name), 'utf8')) as EncoderFile;
+  const encoder = new runtime.glue.Tiktoken(file.bpe_ranks, file.special_tokens, file.pat_str);
+  if (runtime.fresh) save(runtime, name, encoder);
+  runtime.fresh = false;
+  loaded.set(name, { encoder, origin: 'built' });
+  return encoder;
+}
+
+/** Which encodings this process has loaded, and how (start-up tests and benchmarks read this). */
+export function loadedEncodings(): { name: EncodingName; origin: 'built' | 'snapshot' }[] {
+  return [...loaded].map(([name, v]) => ({ name, origin: v.origin }));
 }
 
 /**
