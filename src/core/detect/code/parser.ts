@@ -35,7 +35,6 @@ let runtime: Promise<typeof TreeSitter> | undefined;
 const languages = new Map<Lang, TreeSitter.Language>();
 const loading = new Map<Lang, Promise<void>>();
 const parsers = new Map<Lang, TreeSitter.Parser>();
-const queries = new Map<string, TreeSitter.Query>();
 
 function loadRuntime(): Promise<typeof TreeSitter> {
   runtime ??= (async () => {
@@ -87,17 +86,4 @@ export function parse(lang: Lang, text: string, previous?: SyntaxTree): SyntaxTr
   const tree = parser.parse(text, previous ?? null);
   if (!tree) throw new Error(`tree-sitter returned no tree for a ${lang} file`);
   return tree;
-}
-
-/** A compiled query, cached per language and source. */
-export function query(lang: Lang, source: string): TreeSitter.Query {
-  const key = `${lang}\0${source}`;
-  let q = queries.get(key);
-  if (!q) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require('@vscode/tree-sitter-wasm') as typeof TreeSitter;
-    q = new ts.Query(requireLoaded(lang), source);
-    queries.set(key, q);
-  }
-  return q;
 }

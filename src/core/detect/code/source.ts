@@ -2,7 +2,7 @@
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
 import { LineIndex } from '../../text';
-import { isLoaded, langForFile, parse, query, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
+import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
 
 export interface Definition {
   name: string;
