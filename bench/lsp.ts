@@ -46,21 +46,27 @@ async function main() {
         await client.hover(uri, line, 70);
         hovers.push(now() - t);
       }
+      // Keystrokes as VS Code sends them (incremental changes): type one character into a prompt.
       const edits: number[] = [];
       let version = 1;
-      for (let i = 0; i < 40; i++) {
+      const line = promptLines[0];
+      const at = lines[line].indexOf('Q: ') + 3;
+      for (let i = 0; i < 80; i++) {
         version++;
-        const edited = text.replace('Answer briefly', `Answer briefly ${i}`);
+        const pos = { line, character: at + i };
         const t = now();
         const fresh = client.diagnostics(uri, (p) => p.version === version);
-        await client.change(uri, version, edited);
+        await client.edit(uri, version, { start: pos, end: pos }, 'x');
         await fresh;
         edits.push(now() - t);
       }
       console.log(`5,000-line TypeScript file, ${promptLines.length} prompts`);
       console.log(`  start → first hover answered: median ${pct(readies, 0.5).toFixed(0)} ms over 5 cold starts (target ≤ 500 ms)`);
       console.log(`  hover: p50 ${pct(hovers, 0.5).toFixed(2)} ms, p95 ${pct(hovers, 0.95).toFixed(2)} ms over 200 (target p95 ≤ 5 ms)`);
-      console.log(`  edit → fresh diagnostics: p50 ${pct(edits, 0.5).toFixed(1)} ms, p95 ${pct(edits, 0.95).toFixed(1)} ms over 40 (target p95 ≤ 30 ms)`);
+      const first = edits.slice(0, 40);
+      const later = edits.slice(40);
+      console.log(`  edit → fresh diagnostics, keystrokes 1–40 after opening: p50 ${pct(first, 0.5).toFixed(1)} ms, p95 ${pct(first, 0.95).toFixed(1)} ms (target p95 ≤ 30 ms)`);
+      console.log(`  edit → fresh diagnostics, keystrokes 41–80 (WASM and JS warmed up): p50 ${pct(later, 0.5).toFixed(1)} ms, p95 ${pct(later, 0.95).toFixed(1)} ms`);
       await client.stop();
     }
   }
