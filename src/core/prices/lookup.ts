@@ -143,6 +143,6 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
   }
   return {
     priced: false,
-    unpricedReason: `no price for "${id}" in ${PRICE_DATA.source} ${PRICE_DATA.version}; add one under prices: in .promptcost.yaml`,
+    unpricedReason: `not in ${PRICE_DATA.source} ${PRICE_DATA.version}; add its price under prices: in .promptcost.yaml`,
   };
 }
