@@ -146,6 +146,22 @@ describe('cli', () => {
       assert.strictEqual(sarif.runs[0].results.length, diagCount);
     });
 
+    it('large scans show progress on stderr in a terminal, never on stdout', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-progress-'));
+      for (let i = 0; i < 220; i++) fs.writeFileSync(path.join(dir, `m${i}.py`), `x${i} = ${i}\n`);
+      fs.writeFileSync(path.join(dir, 'p.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
+      let stdout = '';
+      let stderr = '';
+      const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), readStdin: () => Buffer.alloc(0), cwd: ROOT };
+      assert.strictEqual(await run(['scan', dir, '--format', 'json'], { ...io, stderrIsTTY: true }), 0);
+      assert.match(stderr, /scanning 221\/221 files\n$/);
+      assert.strictEqual(JSON.parse(stdout).prompts.length, 1, 'stdout is only the JSON');
+      stderr = '';
+      stdout = '';
+      await run(['scan', dir, '--format', 'json'], { ...io, stderrIsTTY: false });
+      assert.strictEqual(stderr, '', 'no progress when stderr is not a terminal');
+    });
+
     it('a broken .promptcost.yaml is reported with file and line; the scan still runs on defaults', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-'));
       fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: [1, 2\n');
