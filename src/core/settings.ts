@@ -11,7 +11,8 @@ export type SeveritySetting = Severity | 'off';
 export interface PromptCostSettings {
   /** Model assumed where a prompt names none. */
   defaultModel: string;
-  traffic: { callsPerDay: number; outputTokens: number; cacheHitRate: number; daysPerMonth: number };
+  /** cacheHitRate null: derived from callsPerDay and the provider's cache lifetime. */
+  traffic: { callsPerDay: number; outputTokens: number; cacheHitRate: number | null; daysPerMonth: number };
   /** How the per-prompt cost line is shown. */
   inline: InlineMode;
   thresholds: { promptTokens: number; promptMonthlyUsd: number };
@@ -23,7 +24,7 @@ export interface PromptCostSettings {
 }
 
 interface SettingSpec {
-  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | ['number', 'null'];
   default: unknown;
   description: string;
   enum?: string[];
@@ -39,7 +40,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
   defaultModel: { type: 'string', default: 'gpt-4o-mini', description: 'Model assumed for prompts that name none (a `.promptcost.yaml` `defaults.model` wins over this).' },
   'traffic.callsPerDay': { type: 'number', default: 1000, minimum: 0, description: 'Expected calls per day of each prompt, unless `.promptcost.yaml` or an annotation says otherwise.' },
   'traffic.outputTokens': { type: 'integer', default: 500, minimum: 0, description: 'Expected output tokens per call where the code sets no max_tokens.' },
-  'traffic.cacheHitRate': { type: 'number', default: 0, minimum: 0, maximum: 1, description: 'Share of calls whose cacheable prefix is read from the provider\'s prompt cache.' },
+  'traffic.cacheHitRate': { type: ['number', 'null'], default: null, minimum: 0, maximum: 1, description: 'Share of calls whose cacheable prefix is read from the provider\'s prompt cache. Unset (null): derived from callsPerDay and the provider\'s cache lifetime.' },
   'traffic.daysPerMonth': { type: 'number', default: 30, minimum: 1, maximum: 31, description: 'Days in a billing month.' },
   inline: {
     type: 'string', default: 'codeLens', enum: ['codeLens', 'inlayHints', 'off'],
@@ -73,7 +74,10 @@ export function toSettings(raw: unknown): PromptCostSettings {
   const severity = pick<Record<string, unknown>>('severity', (v) => !!v && typeof v === 'object' && !Array.isArray(v));
   return {
     defaultModel: pick('defaultModel', (v) => typeof v === 'string' && v.trim().length > 0),
-    traffic: { callsPerDay: num('traffic.callsPerDay'), outputTokens: num('traffic.outputTokens'), cacheHitRate: num('traffic.cacheHitRate'), daysPerMonth: num('traffic.daysPerMonth') },
+    traffic: {
+      callsPerDay: num('traffic.callsPerDay'), outputTokens: num('traffic.outputTokens'), daysPerMonth: num('traffic.daysPerMonth'),
+      cacheHitRate: pick<number | null>('traffic.cacheHitRate', (v) => typeof v === 'number' && v >= 0 && v <= 1),
+    },
     inline: pick('inline', (v) => typeof v === 'string' && SETTINGS.inline.enum!.includes(v)),
     thresholds: { promptTokens: num('thresholds.promptTokens'), promptMonthlyUsd: num('thresholds.promptMonthlyUsd') },
     exclude: pick<string[]>('exclude', (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')),
@@ -92,7 +96,7 @@ export function settingsTraffic(s: PromptCostSettings): SourcedTraffic {
     model: { value: s.defaultModel, from: `${from} promptCost.defaultModel` },
     callsPerDay: { value: s.traffic.callsPerDay, from: `${from} promptCost.traffic.callsPerDay` },
     outputTokens: { value: s.traffic.outputTokens, from: `${from} promptCost.traffic.outputTokens` },
-    cacheHitRate: { value: s.traffic.cacheHitRate, from: `${from} promptCost.traffic.cacheHitRate` },
+    ...(s.traffic.cacheHitRate !== null ? { cacheHitRate: { value: s.traffic.cacheHitRate, from: `${from} promptCost.traffic.cacheHitRate` } } : {}),
     daysPerMonth: { value: s.traffic.daysPerMonth, from: `${from} promptCost.traffic.daysPerMonth` },
   };
 }

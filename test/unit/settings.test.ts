@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { contributedConfiguration, DEFAULT_SETTINGS, SETTINGS, toSettings } from '../../src/core/settings';
+import { contributedConfiguration, DEFAULT_SETTINGS, SETTINGS, settingsTraffic, toSettings } from '../../src/core/settings';
 
 describe('settings', () => {
   it('package.json contributes.configuration is generated from src/core/settings.ts (run `npm run settings:generate`)', () => {
@@ -14,6 +14,12 @@ describe('settings', () => {
     assert.strictEqual(DEFAULT_SETTINGS.traffic.callsPerDay, SETTINGS['traffic.callsPerDay'].default);
     assert.strictEqual(DEFAULT_SETTINGS.inline, 'codeLens');
     assert.strictEqual(DEFAULT_SETTINGS.debounceMs, SETTINGS.debounceMs.default);
+  });
+
+  it('an unset cache hit rate stays unset, so the engine derives it from traffic', () => {
+    assert.strictEqual(DEFAULT_SETTINGS.traffic.cacheHitRate, null);
+    assert.strictEqual(settingsTraffic(DEFAULT_SETTINGS).cacheHitRate, undefined);
+    assert.deepStrictEqual(settingsTraffic(toSettings({ traffic: { cacheHitRate: 0.8 } })).cacheHitRate, { value: 0.8, from: 'setting promptCost.traffic.cacheHitRate' });
   });
 
   it('invalid values fall back to the defaults, valid ones are kept', () => {
