@@ -2,22 +2,12 @@
 // with this extension, driven by headless Chromium; the same host the integration tests use).
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from '../test/integration/codeServer';
 import { findHost, ROOT } from '../test/integration/vscodeHost';
 
 const OUT = path.join(ROOT, 'media', 'hover.png');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function main() {
   const host = await findHost((s) => console.log(s));

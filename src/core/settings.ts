@@ -105,6 +105,6 @@ export function settingsTraffic(s: PromptCostSettings): SourcedTraffic {
 export function contributedConfiguration() {
   return {
     title: 'Prompt Cost',
-    properties: Object.fromEntries(Object.entries(SETTINGS).map(([key, spec]) => [`promptCost.${key}`, { ...spec, markdownDescription: spec.description, description: undefined }].map((x) => (typeof x === 'object' && x ? JSON.parse(JSON.stringify(x)) : x)))),
+    properties: Object.fromEntries(Object.entries(SETTINGS).map(([key, { description, ...spec }]) => [`promptCost.${key}`, { ...spec, markdownDescription: description }])),
   };
 }

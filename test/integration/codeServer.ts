@@ -20,7 +20,7 @@ export interface CodeServerRun {
   log?: (s: string) => void;
 }
 
-const freePort = () => new Promise<number>((resolve, reject) => {
+export const freePort = () => new Promise<number>((resolve, reject) => {
   const s = net.createServer();
   s.listen(0, '127.0.0.1', () => {
     const port = (s.address() as net.AddressInfo).port;

@@ -1,6 +1,7 @@
 // The shape finders work with: a call's callee path and arguments, whichever language it is in; and the
 // builders that turn message lists and text values into prompt parts.
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
+import { normaliseRole, OUTPUT_LIMIT_KEYS } from '../shared';
 import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
@@ -52,19 +53,7 @@ export function arg(call: CallInfo, ...keys: string[]): { file: CodeFile; node: 
   return undefined;
 }
 
-export function calleeEndsWith(call: CallInfo, ...tails: string[]): boolean {
-  return tails.some((t) => call.callee === t || call.callee.endsWith(`.${t}`));
-}
-
-const ROLE_NAMES: Record<string, Role> = {
-  system: 'system', developer: 'developer', user: 'user', human: 'user', assistant: 'assistant', ai: 'assistant', model: 'assistant', tool: 'tool', function: 'tool',
-};
-
-export function normaliseRole(raw: string | undefined, fallback: Role = 'user'): Role {
-  return (raw && ROLE_NAMES[raw.trim().toLowerCase()]) || fallback;
-}
-
-export const OUTPUT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'maxCompletionTokens', 'num_predict', 'numPredict', 'max_new_tokens'];
+export { normaliseRole } from '../shared';
 
 /** A call of a Gemini SDK content type (`types.Content(...)`, `types.Part(text=...)`, `Part.from_text(...)`). */
 function sdkCall(n: SyntaxNode): { name: string; positional: SyntaxNode[]; named: Map<string, SyntaxNode> } | undefined {
@@ -216,7 +205,7 @@ export function modelArg(call: CallInfo, ctx: EvalContext, ...keys: string[]): M
 }
 
 export function outputArg(call: CallInfo, ctx: EvalContext, container?: { file: CodeFile; node: SyntaxNode }): { tokens: number; key: string } | undefined {
-  for (const k of OUTPUT_KEYS) {
+  for (const k of OUTPUT_LIMIT_KEYS) {
     const direct = arg(call, k);
     const inContainer = container && (container.node.type === 'object' || container.node.type === 'dictionary') ? propertyOf(container.node, k) : undefined;
     const at = direct ?? (inContainer ? { file: container!.file, node: inContainer } : undefined);

@@ -78,7 +78,7 @@ export function firstNum(map: Node | undefined, keys: readonly string[]): { valu
   return undefined;
 }
 
-export const OUTPUT_LIMIT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'max_new_tokens', 'num_predict'] as const;
+export { normaliseRole, OUTPUT_LIMIT_KEYS } from '../shared';
 
 export function nodeRange(y: ParsedYaml, node: Node | undefined): Range {
   const [s, , e] = node?.range ?? [0, 0, 0];
@@ -89,10 +89,6 @@ export function seqItems(node: Node | undefined): Node[] {
   return isSeq(node) ? (node.items as Node[]) : [];
 }
 
-const ROLES: Record<string, Role> = { system: 'system', developer: 'developer', user: 'user', human: 'user', assistant: 'assistant', ai: 'assistant', model: 'assistant', tool: 'tool' };
-export function normaliseRole(raw: string | undefined, fallback: Role = 'user'): Role {
-  return (raw && ROLES[raw.trim().toLowerCase()]) || fallback;
-}
 
 /** A part from text that sits at [start, end) of the file verbatim (frontmatter bodies, raw text). */
 export function verbatimPart(role: Role, fileText: string, start: number, end: number, lines: LineIndex, syntaxes: readonly SlotSyntax[]): PromptPart {
