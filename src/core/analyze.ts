@@ -3,7 +3,7 @@
 import { annotationFor, parseAnnotations, type Annotation } from './config/annotations';
 import { resolveTraffic } from './config/resolve';
 import type { PromptCostConfig, SourcedTraffic } from './config/types';
-import { CodeProject, detectInCode, ensureLanguages, langForFile, mayContainPrompts } from './detect/code';
+import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile, mayContainPrompts } from './detect/code';
 import type { SyntaxTree } from './detect/code/parser';
 import { editTree } from './detect/code/source';
 import { notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
@@ -14,7 +14,7 @@ import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport,
 import { computeCost, lookupPrice } from './prices';
 import { runPromptRules } from './rules';
 import { LineIndex } from './text';
-import { chatOverheadTokens, messageOverheadTokens, resolveTokenizer, TokenCounter, type TokenizerChoice } from './tokens';
+import { chatOverheadTokens, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 
@@ -65,12 +65,32 @@ const KEPT_TREES = 32;
 
 export class Engine {
   readonly counter = new TokenCounter();
+  private readonly countRaw = (text: string, encoding: EncodingName) => this.counter.encodingTokens(text, encoding);
   private readonly lastParse = new Map<string, { text: string; tree: SyntaxTree }>();
 
   /** Loads the tokenizer and the price database now, so that later pricing does not wait for them. */
   warmUp(): void {
     this.counter.encodingTokens('warm up', 'o200k_base');
     lookupPrice('gpt-4o');
+  }
+
+  /**
+   * The same for a long-lived process that can wait: the tokenizer's snapshot is read, and tree-sitter's
+   * runtime compiled, in the background while the price database loads here. Resolves once pricing is
+   * ready (tree-sitter may still be compiling: parsing waits for it through ensureLanguages). A server
+   * awaits it before its first pricing so that nothing is loaded twice. Never rejects: whatever failed
+   * here loads again, synchronously, on first use.
+   */
+  async prepare(): Promise<void> {
+    const tokenizer = preloadEncoder('o200k_base').catch(() => false);
+    void ensureRuntime().catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve)); // let the read and the compiles start first
+    try {
+      lookupPrice('gpt-4o');
+    } catch {
+      // reported where a price is actually needed
+    }
+    await tokenizer;
   }
 
   /** Any file: loads the grammar a code file needs, then analyses it. */
@@ -214,7 +234,7 @@ export class Engine {
     }
     runs.push(count(stripTemplateControl(p.text.slice(at))));
     return {
-      overheadTokens: chat ? this.counter.scaled(messageOverheadTokens(p, choice.encoding), choice) : 0,
+      overheadTokens: chat ? this.counter.scaled(messageOverheadTokens(p, choice.encoding, this.countRaw), choice) : 0,
       runs,
       slots: cuts.map((_, k) => ({ name: p.slots[k]?.name ?? 'value', ...(p.slots[k]?.range ? { range: p.slots[k].range } : {}), ...(p.file ? { file: p.file } : {}) })),
       cacheControl: !!p.cacheControl,
@@ -240,7 +260,7 @@ export class Engine {
       return { role: p.role, ...(p.name ? { name: p.name } : {}), ...(p.file ? { file: p.file } : {}), range: p.range, tokens, slots };
     });
     const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role));
-    const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding), choice) : 0;
+    const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding, this.countRaw), choice) : 0;
     const input = staticTokens + dynamicTokens + overhead;
     const output = traffic.outputTokens.value;
 

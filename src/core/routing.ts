@@ -1,8 +1,7 @@
 // The routing what-if: the same prompt on cheaper models of the same provider. Token counts are
 // reused (same provider, same tokenizer family); prices come from the same database.
-import { findProvider } from '@pydantic/genai-prices';
 import type { PromptReport } from './model';
-import { computeCost, lookupPrice } from './prices';
+import { computeCost, lookupPrice, priceDatabase, type ModelPricing } from './prices';
 
 export interface Alternative { model: string; monthlyUsd: number; savingUsd: number; savingShare: number }
 
@@ -20,23 +19,35 @@ export function cheaperAlternatives(report: PromptReport, max = 3): Alternative[
   return result.slice(0, max);
 }
 
-function computeAlternatives(report: PromptReport): Alternative[] {
-  if (!report.cost.priced || !report.model.provider || report.model.provider === 'custom') return [];
-  const provider = findProvider({ providerId: report.model.provider });
-  if (!provider) return [];
-  const current = report.cost.monthlyUsd ?? 0;
+/** A provider's priced chat models, looked up once per process (the database does not change). */
+const candidatesByProvider = new Map<string, { id: string; price: ModelPricing }[]>();
+
+function candidates(providerId: string): { id: string; price: ModelPricing }[] {
+  let list = candidatesByProvider.get(providerId);
+  if (list) return list;
+  list = [];
+  const provider = priceDatabase().findProvider({ providerId });
   const seen = new Set<string>();
-  const options: Alternative[] = [];
-  for (const m of provider.models) {
+  for (const m of provider?.models ?? []) {
     if (m.deprecated || NOT_CHAT.test(m.id) || seen.has(m.id)) continue;
     seen.add(m.id);
     const price = lookupPrice(m.id);
-    if (!price.priced || price.provider !== report.model.provider) continue;
+    if (price.priced && price.provider === providerId) list.push({ id: m.id, price });
+  }
+  candidatesByProvider.set(providerId, list);
+  return list;
+}
+
+function computeAlternatives(report: PromptReport): Alternative[] {
+  if (!report.cost.priced || !report.model.provider || report.model.provider === 'custom') return [];
+  const current = report.cost.monthlyUsd ?? 0;
+  const options: Alternative[] = [];
+  for (const { id, price } of candidates(report.model.provider)) {
     if (price.contextWindow && price.contextWindow < report.tokens.input + report.tokens.output) continue;
     const cost = computeCost(price, { inputTokens: report.tokens.input, outputTokens: report.tokens.output }, { callsPerDay: report.traffic.callsPerDay, daysPerMonth: report.traffic.daysPerMonth });
     const monthly = cost.monthlyUsd ?? Infinity;
     if (monthly > current * 0.9 || monthly <= 0) continue; // under 10% is not worth a switch
-    options.push({ model: m.id, monthlyUsd: monthly, savingUsd: current - monthly, savingShare: current ? (current - monthly) / current : 0 });
+    options.push({ model: id, monthlyUsd: monthly, savingUsd: current - monthly, savingShare: current ? (current - monthly) / current : 0 });
   }
   // The closest cheaper models first: the most likely drop-in replacements.
   return options.sort((a, b) => b.monthlyUsd - a.monthlyUsd);

@@ -17,6 +17,8 @@ import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
 import { TOOL_VERSION } from '../core/version';
 import { detectBatch, detectWorkspace, isCandidate, MAX_FILE_BYTES } from '../core/workspace';
+import type { DetectOptions } from '../core/analyze';
+import { DetectionCache } from '../core/detectionCache';
 import { contains, size, toLspDiagnostic } from './convert';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
@@ -49,12 +51,23 @@ function openText(rel: string): string | undefined {
 // ------------------------------------------------------------------ analysis of open documents
 
 const analysedVersion = new Map<string, number>();
+/** The engine's warm-up, started at initialize; the first pricing waits for it rather than loading twice. */
+let prepared: Promise<void> = Promise.resolve();
 const timers = new Map<string, NodeJS.Timeout>();
 const inFlight = new Map<string, Promise<void>>();
 
 function schedule(doc: TextDocument): void {
   clearTimeout(timers.get(doc.uri));
   timers.set(doc.uri, setTimeout(() => void analyse(doc.uri), state.settings.debounceMs));
+}
+
+function detectOptions(rel: string): DetectOptions {
+  const read = state.reader(openText);
+  return {
+    heuristics: state.settings.heuristics,
+    readWorkspaceFile: read,
+    readRelative: (p) => read(state.relative(path.resolve(path.dirname(state.absolute(rel)), p))),
+  };
 }
 
 /** Analyses the current version of a document; a result for a version that was edited meanwhile is dropped. */
@@ -65,31 +78,86 @@ async function analyse(uri: string): Promise<void> {
   const rel = relOf(doc);
   if (!rel || !isCandidate(rel)) return;
   const version = doc.version;
-  const lang = langForFile(rel);
-  if (lang) await ensureLanguages([lang]);
-  const current = documents.get(uri);
-  if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
-  if (current.getText().length > MAX_FILE_BYTES) {
+  if (doc.getText().length > MAX_FILE_BYTES) {
     // Generated or data files: the workspace scan skips them too, and parsing them on every keystroke would stall the server.
     if (!analysedVersion.has(uri)) connection.console.info(`prompt-cost: ${rel} is larger than ${MAX_FILE_BYTES / 1024} KB; not analysed`);
     state.open.delete(rel);
     analysedVersion.set(uri, version);
     return;
   }
-  try {
-    const detection = state.engine.detectSync(rel, current.getText(), {
-      heuristics: state.settings.heuristics,
-      readWorkspaceFile: state.reader(openText),
-      readRelative: (p) => state.reader(openText)(state.relative(path.resolve(path.dirname(state.absolute(rel)), p))),
-    });
-    state.open.set(rel, detection);
-  } catch (e) {
-    connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
-    return;
+  // A document opened unchanged since an earlier session: its stored detection, and a parse in the background.
+  const stored = !analysedVersion.has(uri) && !state.open.has(rel) ? detections.get(rel, doc.getText(), detectOptions(rel)) : undefined;
+  if (stored) {
+    state.engine.counter.seed(stored.counts);
+    state.open.set(rel, stored.detection);
+  } else {
+    const lang = langForFile(rel);
+    if (lang) await ensureLanguages([lang]);
+    const current = documents.get(uri);
+    if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
+    try {
+      const text = current.getText();
+      const options = detectOptions(rel);
+      const recorded = DetectionCache.recording(options);
+      const detection = state.engine.detectSync(rel, text, recorded.options);
+      state.open.set(rel, detection);
+      storeSoon(uri, () => detections.put(rel, text, options, detection, recorded.reads, state.countsUsedBy(detection)));
+    } catch (e) {
+      connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
+      return;
+    }
   }
+  // Publishing prices the detection: wait for the tokenizer, unless the stored counts cover it.
+  if (!stored) await prepared;
+  const current = documents.get(uri);
+  if (!current || current.version !== version) return; // edited meanwhile: a newer run is scheduled
   analysedVersion.set(uri, version);
   publish(current);
   totalsSoon();
+  if (stored) setTimeout(() => void verifyStored(uri, version), 0); // after the requests waiting on this analysis
+}
+
+/**
+ * After answering from a stored detection: parse the document now, so that the first edit reparses
+ * incrementally, and replace the stored result should the fresh one differ (it should not).
+ */
+async function verifyStored(uri: string, version: number): Promise<void> {
+  const doc = documents.get(uri);
+  const rel = doc && relOf(doc);
+  if (!doc || !rel || doc.version !== version) return; // an edit analyses it anyway
+  const lang = langForFile(rel);
+  if (lang) await ensureLanguages([lang]);
+  const current = documents.get(uri);
+  if (!current || current.version !== version) return;
+  try {
+    const detection = state.engine.detectSync(rel, current.getText(), detectOptions(rel));
+    const stored = state.open.get(rel);
+    if (stored && JSON.stringify({ ...stored, text: '' }) === JSON.stringify({ ...detection, text: '' })) return;
+    state.open.set(rel, detection);
+    if (analysedVersion.get(uri) === version) publish(current);
+    totalsSoon();
+  } catch (e) {
+    connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
+  }
+}
+
+// Detections are stored once a document rests (and when it closes or the server stops), not per keystroke.
+const detections = new DetectionCache(DetectionCache.defaultDir());
+const storeTimers = new Map<string, { timer: NodeJS.Timeout; store: () => void }>();
+const STORE_AFTER_MS = 2000;
+
+function storeSoon(uri: string, store: () => void): void {
+  clearTimeout(storeTimers.get(uri)?.timer);
+  storeTimers.set(uri, { store, timer: setTimeout(() => storeNow(uri), STORE_AFTER_MS) });
+}
+
+function storeNow(uri?: string): void {
+  for (const [u, pending] of [...storeTimers]) {
+    if (uri !== undefined && u !== uri) continue;
+    clearTimeout(pending.timer);
+    storeTimers.delete(u);
+    pending.store();
+  }
 }
 
 /** Requests answer from the document's current text: run a pending analysis first. */
@@ -190,6 +258,8 @@ connection.onInitialize((params): InitializeResult => {
   state = new WorkspaceState(folder?.startsWith('file:') ? fileURLToPath(folder) : undefined);
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   if (initOptions.settings) state.setSettings(toSettings(initOptions.settings));
+  // Warm up while the client sends its documents: a user opened a file this server serves.
+  prepared = state.engine.prepare();
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -230,6 +300,7 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   const rel = relOf(e.document);
   clearTimeout(timers.get(e.document.uri));
+  storeNow(e.document.uri);
   analysedVersion.delete(e.document.uri);
   if (!rel) return;
   if (rel === CONFIG_FILE) {
@@ -363,6 +434,8 @@ connection.onRequest(RescanRequest, async () => {
   await runScan();
   return state.report().totals;
 });
+
+connection.onShutdown(() => storeNow());
 
 documents.listen(connection);
 connection.listen();

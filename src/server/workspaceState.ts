@@ -68,12 +68,21 @@ export class WorkspaceState {
     return this.open.get(rel) ?? this.scan?.detections.get(rel);
   }
 
+  private priceOptions() {
+    return { config: this.effectiveConfig(), settings: settingsTraffic(this.settings), severities: this.severities() };
+  }
+
+  /** The token counts pricing `detection` uses, for the detection cache. */
+  countsUsedBy(detection: Detection): [string, number][] {
+    return this.engine.counter.recordCounts(() => this.engine.price(detection, this.priceOptions()));
+  }
+
   analysis(rel: string): FileAnalysis | undefined {
     const d = this.detection(rel);
     if (!d) return undefined;
     const cached = this.priced.get(rel);
     if (cached && cached.detection === d && cached.epoch === this.epoch) return cached.analysis;
-    const analysis = this.engine.price(d, { config: this.effectiveConfig(), settings: settingsTraffic(this.settings), severities: this.severities() });
+    const analysis = this.engine.price(d, this.priceOptions());
     this.priced.set(rel, { detection: d, epoch: this.epoch, analysis });
     return analysis;
   }

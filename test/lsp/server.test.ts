@@ -190,4 +190,46 @@ describe('language server (protocol)', function () {
     assert.match(md, /^# Prompt cost report/);
     assert.match(md, /src\/app\.ts:5/);
   });
+
+  it('a restarted server answers from the stored detection, then checks it with a fresh parse', async () => {
+    // A cache folder of this test's own: the servers inherit it from the environment at spawn.
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lsp-cache-'));
+    const saved = process.env.PROMPT_COST_CACHE_DIR;
+    process.env.PROMPT_COST_CACHE_DIR = cacheDir;
+    const app = uri('src/app.ts');
+    try {
+      const first = new TestClient(SERVER);
+      first.settings = { debounceMs: 0 };
+      await first.initialize(root, { scanOnStart: false });
+      await first.open(app, 'typescript', APP_TS);
+      assert.match((await first.hover(app, 9, 30))!.contents.value, /model `gpt-4o`/);
+      await first.stop(); // shutdown writes what the session detected
+      const stored = fs.readdirSync(path.join(cacheDir, 'detections'));
+      assert.strictEqual(stored.length, 1);
+      // Tamper with the stored model: the next session showing it proves the store answered.
+      const entry = path.join(cacheDir, 'detections', stored[0]);
+      fs.writeFileSync(entry, fs.readFileSync(entry, 'utf8').replace(/"gpt-4o"/g, '"gpt-4o-mini"'));
+
+      const second = new TestClient(SERVER);
+      second.settings = { debounceMs: 0 };
+      await second.initialize(root, { scanOnStart: false });
+      await second.open(app, 'typescript', APP_TS);
+      assert.match((await second.hover(app, 9, 30))!.contents.value, /model `gpt-4o-mini`/);
+      // The background parse finds the real model, replaces the stored result and publishes again.
+      await second.diagnostics(app);
+      assert.match((await second.hover(app, 9, 30))!.contents.value, /model `gpt-4o`/);
+      await second.stop();
+
+      // The text the store was written for no longer matches once edited on disk and reopened.
+      const edited = APP_TS.replace("model: 'gpt-4o'", "model: 'gpt-4.1'");
+      const third = new TestClient(SERVER);
+      third.settings = { debounceMs: 0 };
+      await third.initialize(root, { scanOnStart: false });
+      await third.open(app, 'typescript', edited);
+      assert.match((await third.hover(app, 9, 30))!.contents.value, /model `gpt-4\.1`/);
+      await third.stop();
+    } finally {
+      process.env.PROMPT_COST_CACHE_DIR = saved;
+    }
+  });
 });

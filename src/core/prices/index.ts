@@ -1,3 +1,3 @@
-export { lookupPrice, rateAt, type ModelPricing, type PriceLookup, type CustomPrice, type PriceRate } from './lookup';
+export { lookupPrice, priceDatabase, rateAt, type ModelPricing, type PriceLookup, type CustomPrice, type PriceRate } from './lookup';
 export { computeCost, perCallBreakdown, BATCH_DISCOUNT, DEFAULT_DAYS_PER_MONTH, type CallTokens, type TrafficVolume } from './cost';
 export { PRICE_DATA } from './priceData.generated';

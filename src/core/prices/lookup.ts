@@ -1,6 +1,7 @@
 // Price lookup over @pydantic/genai-prices, with custom prices from .promptcost.yaml taking precedence.
 // An unknown model is reported unpriced with a reason, never as $0.
-import { calcPrice, type ModelPrice, type PriceCalculation, type TieredPrices } from '@pydantic/genai-prices';
+import type * as GenaiPrices from '@pydantic/genai-prices';
+import type { ModelPrice, PriceCalculation, TieredPrices } from '@pydantic/genai-prices';
 import type { Origin } from '../model';
 import { PRICE_DATA } from './priceData.generated';
 
@@ -31,6 +32,17 @@ export interface CustomPrice {
   cachedInputUsdPerMillion?: number;
   cacheWriteUsdPerMillion?: number;
   from: Origin;
+}
+
+let database: typeof GenaiPrices | undefined;
+
+/**
+ * The price database (~480 KB of JS, tens of milliseconds to load) loads on the first lookup, not with
+ * this module: a language server then answers `initialize` and parses the first document sooner.
+ */
+export function priceDatabase(): typeof GenaiPrices {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (database ??= require('@pydantic/genai-prices') as typeof GenaiPrices);
 }
 
 /** Provider prefixes as GitHub Models, OpenRouter, LiteLLM, Genkit and Azure write them → genai-prices ids. */
@@ -78,7 +90,7 @@ function tryCalc(model: string, providerId?: string): PriceCalculation | null {
   if (calcMemo.has(key)) return calcMemo.get(key)!;
   let result: PriceCalculation | null;
   try {
-    result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId, timestamp: at });
+    result = priceDatabase().calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId, timestamp: at });
   } catch {
     result = null;
   }

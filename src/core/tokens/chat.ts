@@ -9,20 +9,20 @@ export const REPLY_PRIMING_TOKENS = 3;
 
 export interface ChatMessageLike { role: string; content: string; name?: string }
 
+/** How a text is counted: tiktoken directly, or through a memoizing TokenCounter. */
+export type CountFn = (text: string, encoding: EncodingName) => number;
+
 /** Overhead only: everything the formula adds beyond the messages' content. */
-export function chatOverheadTokens(messages: readonly { role: string; name?: string }[], encoding: EncodingName): number {
+export function chatOverheadTokens(messages: readonly { role: string; name?: string }[], encoding: EncodingName, count: CountFn = countWithEncoding): number {
   if (messages.length === 0) return 0;
   let tokens = REPLY_PRIMING_TOKENS;
-  for (const m of messages) {
-    tokens += TOKENS_PER_MESSAGE + countWithEncoding(m.role, encoding);
-    if (m.name !== undefined) tokens += TOKENS_PER_NAME + countWithEncoding(m.name, encoding);
-  }
+  for (const m of messages) tokens += messageOverheadTokens(m, encoding, count);
   return tokens;
 }
 
 /** One message's share of the overhead (without the reply priming). */
-export function messageOverheadTokens(m: { role: string; name?: string }, encoding: EncodingName): number {
-  return TOKENS_PER_MESSAGE + countWithEncoding(m.role, encoding) + (m.name !== undefined ? TOKENS_PER_NAME + countWithEncoding(m.name, encoding) : 0);
+export function messageOverheadTokens(m: { role: string; name?: string }, encoding: EncodingName, count: CountFn = countWithEncoding): number {
+  return TOKENS_PER_MESSAGE + count(m.role, encoding) + (m.name !== undefined ? TOKENS_PER_NAME + count(m.name, encoding) : 0);
 }
 
 /** The cookbook's num_tokens_from_messages: content plus overhead. */

@@ -18,12 +18,21 @@ interface EncoderFile { bpe_ranks: string; special_tokens: Record<string, number
 interface WasmMemory { buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
   Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
 }
 /** The WebAssembly global, typed for the two calls made here (the ES lib has no WebAssembly types). */
 const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface Glue { Tiktoken: new (bfe: string, special: Record<string, number>, pat: string) => Tiktoken; __wbg_set_wasm(exports: Record<string, unknown>): void }
-interface Runtime { glue: Glue; memory: WasmMemory; wasmHash: string; fresh: boolean }
+interface Runtime {
+  glue: Glue;
+  memory: WasmMemory;
+  wasmHash: string;
+  /** Nothing is in the memory yet: a snapshot may be restored into it. */
+  fresh: boolean;
+  /** A snapshot is being read into the memory by preloadEncoder: nothing else may touch it. */
+  pending?: boolean;
+}
 
 const loaded = new Map<EncodingName, { encoder: Tiktoken; origin: 'built' | 'snapshot' }>();
 let runtime: Runtime | undefined;
@@ -43,10 +52,15 @@ function ranksPath(name: EncodingName): string {
 }
 
 function instantiate(): Runtime {
+  const bytes = fs.readFileSync(tiktokenFile('tiktoken_bg.wasm'));
+  return instantiateModule(bytes, new WASM.Module(bytes));
+}
+
+/** A fresh instance of the compiled module; the glue (one per process) now talks to it. */
+function instantiateModule(bytes: Uint8Array, module: object): Runtime {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const glue = require(tiktokenFile('tiktoken_bg.cjs')) as Glue;
-  const bytes = fs.readFileSync(tiktokenFile('tiktoken_bg.wasm'));
-  const instance = new WASM.Instance(new WASM.Module(bytes), { './tiktoken_bg.js': glue });
+  const instance = new WASM.Instance(module, { './tiktoken_bg.js': glue });
   glue.__wbg_set_wasm(instance.exports);
   return { glue, memory: instance.exports.memory as WasmMemory, wasmHash: crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16), fresh: true };
 }
@@ -68,45 +82,133 @@ function snapshotFile(rt: Runtime, name: EncodingName): string | undefined {
   return path.join(dir, `tiktoken-${name}-${rt.wasmHash}-${size}.snapshot`);
 }
 
-function restore(rt: Runtime, name: EncodingName): Tiktoken | undefined {
+interface SnapshotHeader { ptr: number; bytes: number; probe: number[] }
+
+/** Opens `name`'s snapshot and checks its size; undefined when there is none. Throws on a damaged header. */
+function openSnapshot(rt: Runtime, name: EncodingName): { fd: number; header: SnapshotHeader; dataAt: number } | undefined {
   const file = snapshotFile(rt, name);
   if (!file || !fs.existsSync(file)) return undefined;
-  let fd: number | undefined;
-  let touched = false;
+  const fd = fs.openSync(file, 'r');
   try {
-    fd = fs.openSync(file, 'r');
     const head = Buffer.alloc(4);
     fs.readSync(fd, head, 0, 4, 0);
     const headerLength = head.readUInt32LE(0);
     const headerBytes = Buffer.alloc(headerLength);
     fs.readSync(fd, headerBytes, 0, headerLength, 4);
-    const header = JSON.parse(headerBytes.toString('utf8')) as { ptr: number; bytes: number; probe: number[] };
+    const header = JSON.parse(headerBytes.toString('utf8')) as SnapshotHeader;
     if (fs.fstatSync(fd).size !== 4 + headerLength + header.bytes) throw new Error('truncated snapshot');
-    const pages = Math.ceil(header.bytes / 65536) - rt.memory.buffer.byteLength / 65536;
-    if (pages > 0) rt.memory.grow(pages);
+    return { fd, header, dataAt: 4 + headerLength };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/** Grows the fresh instance's memory to the snapshot's size and returns the view the file is read into. */
+function memoryFor(rt: Runtime, header: SnapshotHeader): Uint8Array {
+  const pages = Math.ceil(header.bytes / 65536) - rt.memory.buffer.byteLength / 65536;
+  if (pages > 0) rt.memory.grow(pages);
+  return new Uint8Array(rt.memory.buffer, 0, header.bytes);
+}
+
+/** The encoder the restored memory holds, once it encodes the probe as it did when saved. */
+function restoredEncoder(rt: Runtime, header: SnapshotHeader): Tiktoken {
+  const encoder = Object.create(rt.glue.Tiktoken.prototype) as Tiktoken & { __wbg_ptr: number };
+  encoder.__wbg_ptr = header.ptr;
+  const ids = Array.from(encoder.encode_ordinary(PROBE));
+  if (ids.length !== header.probe.length || ids.some((id, i) => id !== header.probe[i])) throw new Error('probe mismatch');
+  return encoder;
+}
+
+/** A damaged or foreign snapshot reached `rt`'s memory: later encoders get a fresh instance. */
+function discard(rt: Runtime): void {
+  // Growing the old memory detaches its buffer, so the glue's cached views re-read the new instance's memory.
+  rt.memory.grow(1);
+  if (runtime === rt) runtime = instantiate();
+}
+
+function restore(rt: Runtime, name: EncodingName): Tiktoken | undefined {
+  let opened: ReturnType<typeof openSnapshot>;
+  try {
+    opened = openSnapshot(rt, name);
+  } catch {
+    return undefined;
+  }
+  if (!opened) return undefined;
+  const { fd, header, dataAt } = opened;
+  try {
     // Straight from the file into the WASM memory: one copy, one set of page faults.
-    touched = true;
-    const view = new Uint8Array(rt.memory.buffer, 0, header.bytes);
+    const view = memoryFor(rt, header);
     for (let at = 0; at < header.bytes;) {
-      const n = fs.readSync(fd, view, at, header.bytes - at, 4 + headerLength + at);
+      const n = fs.readSync(fd, view, at, header.bytes - at, dataAt + at);
       if (n === 0) throw new Error('short read');
       at += n;
     }
-    const encoder = Object.create(rt.glue.Tiktoken.prototype) as Tiktoken & { __wbg_ptr: number };
-    encoder.__wbg_ptr = header.ptr;
-    const ids = Array.from(encoder.encode_ordinary(PROBE));
-    if (ids.length !== header.probe.length || ids.some((id, i) => id !== header.probe[i])) throw new Error('probe mismatch');
-    return encoder;
+    return restoredEncoder(rt, header);
   } catch {
-    if (touched) {
-      // A damaged or foreign snapshot reached the memory: start over with a fresh instance. Growing the
-      // old memory detaches its buffer, so the glue's cached views re-read the new instance's memory.
-      rt.memory.grow(1);
-      runtime = instantiate();
-    }
+    discard(rt);
     return undefined;
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Restores `name`'s snapshot without holding the thread: the 28 MB read, and the page faults of the
+ * memory it fills, happen in libuv's thread pool while the caller parses or loads prices. `getEncoder`
+ * called before this settles does not wait: it uses an instance of its own and this one is dropped.
+ * Resolves to false when there is no usable snapshot (the encoder is then built on first use).
+ */
+export function preloadEncoder(name: EncodingName): Promise<boolean> {
+  let p = preloads.get(name);
+  if (!p) {
+    p = preloadOnce(name);
+    preloads.set(name, p);
+  }
+  return p;
+}
+
+const preloads = new Map<EncodingName, Promise<boolean>>();
+
+async function preloadOnce(name: EncodingName): Promise<boolean> {
+  if (loaded.has(name)) return true;
+  if (!runtime) {
+    // Compiled in the background too; a getEncoder call meanwhile instantiates its own and wins.
+    const bytes = await fs.promises.readFile(tiktokenFile('tiktoken_bg.wasm'));
+    const module = await WASM.compile(bytes);
+    runtime ??= instantiateModule(bytes, module);
+  }
+  const rt = runtime;
+  if (!rt.fresh || rt.pending) return false;
+  let opened: ReturnType<typeof openSnapshot>;
+  try {
+    opened = openSnapshot(rt, name);
+  } catch {
+    return false;
+  }
+  if (!opened) return false;
+  const { fd, header, dataAt } = opened;
+  rt.pending = true;
+  try {
+    const view = memoryFor(rt, header);
+    for (let at = 0; at < header.bytes;) {
+      const { bytesRead } = await new Promise<{ bytesRead: number }>((resolve, reject) =>
+        fs.read(fd, view, at, header.bytes - at, dataAt + at, (e, bytesRead) => (e ? reject(e) : resolve({ bytesRead }))));
+      if (bytesRead === 0) throw new Error('short read');
+      at += bytesRead;
+    }
+    if (runtime !== rt) return false; // someone needed an encoder meanwhile and got an instance of their own
+    const encoder = restoredEncoder(rt, header);
+    rt.pending = false;
+    rt.fresh = false;
+    loaded.set(name, { encoder, origin: 'snapshot' });
+    return true;
+  } catch {
+    rt.pending = false;
+    discard(rt);
+    return false;
+  } finally {
+    fs.close(fd, () => undefined);
   }
 }
 
@@ -130,7 +232,8 @@ function save(rt: Runtime, name: EncodingName, encoder: Tiktoken & { __wbg_ptr?:
 export function getEncoder(name: EncodingName): Tiktoken {
   const hit = loaded.get(name);
   if (hit) return hit.encoder;
-  runtime ??= instantiate();
+  // An instance being filled by preloadEncoder is off limits: take a new one (the preload is then dropped).
+  if (!runtime || runtime.pending) runtime = instantiate();
   if (runtime.fresh) {
     // A snapshot holds the whole memory, so it can only seed an instance that has nothing else in it.
     const restored = restore(runtime, name);

@@ -1,23 +1,49 @@
 import type { TokenCount } from '../model';
+import { createHash } from 'crypto';
 import { countWithEncoding, type EncodingName } from './encodings';
 import { CountMemo } from './memo';
 import { resolveTokenizer, type TokenizerChoice } from './resolve';
 
 export { resolveTokenizer, bareModelName, type TokenizerChoice } from './resolve';
 export { chatOverheadTokens, chatTokens, messageOverheadTokens } from './chat';
-export { countWithEncoding, loadedEncodings, type EncodingName } from './encodings';
+export { countWithEncoding, loadedEncodings, preloadEncoder, type EncodingName } from './encodings';
 
 /** A counter with its own memo; the analysis engine owns one, so no counts live in module state. */
 export class TokenCounter {
   private readonly memo = new CountMemo();
+  /** Counts known from an earlier session, by encoding and text digest (see `seed`). */
+  private readonly seeds = new Map<string, number>();
+  private recorder: Map<string, number> | undefined;
 
   /** Raw tokens of `text` under an encoding, memoized by content. */
   encodingTokens(text: string, encoding: EncodingName): number {
     const hit = this.memo.get(encoding, text);
-    if (hit !== undefined) return hit;
-    const tokens = countWithEncoding(text, encoding);
-    this.memo.set(encoding, text, tokens);
+    if (hit !== undefined && !this.recorder) return hit;
+    const key = this.seeds.size || this.recorder ? countKey(text, encoding) : '';
+    const tokens = hit ?? this.seeds.get(key) ?? countWithEncoding(text, encoding);
+    if (hit === undefined) this.memo.set(encoding, text, tokens);
+    this.recorder?.set(key, tokens);
     return tokens;
+  }
+
+  /**
+   * The counts `fn` uses, as `seed` takes them: a language server stores them with a file's detection
+   * so that a later session prices the unchanged file before its tokenizer has loaded.
+   */
+  recordCounts(fn: () => void): [string, number][] {
+    const outer = this.recorder;
+    this.recorder = new Map();
+    try {
+      fn();
+      return [...this.recorder];
+    } finally {
+      this.recorder = outer;
+    }
+  }
+
+  /** Counts recorded by `recordCounts`, possibly in another process; a text's digest must match. */
+  seed(counts: Iterable<[string, number]>): void {
+    for (const [key, tokens] of counts) if (typeof key === 'string' && Number.isInteger(tokens) && tokens >= 0) this.seeds.set(key, tokens);
   }
 
   /** Tokens of `text` for `model`: exact for OpenAI encodings, an estimate (rounded up) elsewhere. */
@@ -29,4 +55,9 @@ export class TokenCounter {
   scaled(tokens: number, choice: TokenizerChoice): number {
     return choice.exact ? tokens : Math.ceil(tokens * choice.factor);
   }
+}
+
+/** A count's key between sessions: the encoding and a digest of the text (texts stay in the source). */
+function countKey(text: string, encoding: EncodingName): string {
+  return `${encoding}:${createHash('sha1').update(text).digest('base64')}`;
 }

@@ -15,7 +15,7 @@ import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject } from './source';
 import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, type ModelValue } from './values';
 
-export { ensureLanguages, langForFile, type Lang } from './parser';
+export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
 export { CodeProject, type CodeFile } from './source';
 
 export const FINDERS: readonly Finder[] = [openaiFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, litellmFinder, ollamaFinder];

@@ -47,6 +47,11 @@ function loadRuntime(): Promise<typeof TreeSitter> {
   return runtime;
 }
 
+/** Starts tree-sitter's runtime (its WASM compiles in the background); grammars still load on demand. */
+export async function ensureRuntime(): Promise<void> {
+  await loadRuntime();
+}
+
 export async function ensureLanguages(langs: Iterable<Lang>): Promise<void> {
   const ts = await loadRuntime();
   await Promise.all([...new Set(langs)].map((lang) => {

@@ -1,0 +1,151 @@
+// Detections kept between sessions. The slowest step of a language server's cold start is the first
+// tree-sitter parse of a large file (its WASM code is not optimised yet); a restarted server whose
+// files have not changed answers from here instead, and parses in the background afterwards.
+//
+// An entry is used only when all of these are exactly as they were when it was written: the file's
+// text, the build of the detector, the heuristics setting, and the content of every file the detection
+// read (imports it followed, files a prompt file includes). Anything else is a miss, never a guess.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Detection, DetectOptions } from './analyze';
+import { snapshotDir } from './tokens/encodings';
+import { TOOL_VERSION } from './version';
+
+/** What a detection read besides its own file: path → content (undefined: it was missing). */
+export interface DetectionReads {
+  workspace: Map<string, string | undefined>;
+  relative: Map<string, string | undefined>;
+}
+
+interface Entry {
+  build: string;
+  file: string;
+  workspace: [string, string | null][];
+  relative: [string, string | null][];
+  /** The detection without its `text` (the caller has that). */
+  detection: Omit<Detection, 'text'>;
+  /** Token counts its pricing used (TokenCounter.recordCounts). */
+  counts: [string, number][];
+}
+
+export interface StoredDetection {
+  detection: Detection;
+  counts: [string, number][];
+}
+
+/** Entries kept; past this the oldest are removed. A few KB each. */
+const MAX_ENTRIES = 1000;
+
+const digest = (text: string | undefined): string | null => (text === undefined ? null : crypto.createHash('sha1').update(text).digest('hex'));
+
+/** The detector's build: the version, and the bundle file itself (a rebuild changes its size or time). */
+function currentBuild(): string {
+  try {
+    const st = fs.statSync(__filename);
+    return `${TOOL_VERSION}+${st.size}.${Math.round(st.mtimeMs)}`;
+  } catch {
+    return TOOL_VERSION;
+  }
+}
+
+export class DetectionCache {
+  private puts = 0;
+
+  /** `dir` undefined turns the cache off; `defaultDir()` is where the user's cache lives. */
+  constructor(readonly dir: string | undefined, private readonly build = currentBuild()) {}
+
+  /** `detections/` in the tokenizer snapshots' folder (PROMPT_COST_CACHE_DIR, empty: no cache). */
+  static defaultDir(): string | undefined {
+    const base = snapshotDir();
+    return base ? path.join(base, 'detections') : undefined;
+  }
+
+  /** Code files only: prompt files are cheap to read again, and notebooks carry a second text. */
+  static caches(file: string): boolean {
+    return /\.(ts|mts|cts|tsx|js|jsx|mjs|cjs|py|pyi)$/.test(file);
+  }
+
+  /** `options` with readers that remember what they returned, for `put`. */
+  static recording(options: DetectOptions): { options: DetectOptions; reads: DetectionReads } {
+    const reads: DetectionReads = { workspace: new Map(), relative: new Map() };
+    const { readWorkspaceFile, readRelative } = options;
+    return {
+      reads,
+      options: {
+        ...options,
+        readWorkspaceFile: readWorkspaceFile && ((p) => {
+          const text = readWorkspaceFile(p);
+          reads.workspace.set(p, text);
+          return text;
+        }),
+        readRelative: readRelative && ((p) => {
+          const text = readRelative(p);
+          reads.relative.set(p, text);
+          return text;
+        }),
+      },
+    };
+  }
+
+  private fileFor(file: string, text: string, heuristics: boolean): string | undefined {
+    if (!this.dir) return undefined;
+    const key = crypto.createHash('sha256').update(`${this.build}\0${file}\0${heuristics}\0`).update(text).digest('hex');
+    return path.join(this.dir, `${key.slice(0, 40)}.json`);
+  }
+
+  /** The stored detection of `file` with exactly this text, if every file it read still reads the same. */
+  get(file: string, text: string, options: DetectOptions): StoredDetection | undefined {
+    if (!DetectionCache.caches(file)) return undefined;
+    const at = this.fileFor(file, text, options.heuristics !== false);
+    if (!at) return undefined;
+    let entry: Entry;
+    try {
+      entry = JSON.parse(fs.readFileSync(at, 'utf8')) as Entry;
+    } catch {
+      return undefined; // none, unreadable or damaged: detect again
+    }
+    if (entry.build !== this.build || entry.file !== file || !entry.detection || !Array.isArray(entry.workspace) || !Array.isArray(entry.relative)) return undefined;
+    for (const [p, sha] of entry.workspace) if (digest(options.readWorkspaceFile?.(p)) !== sha) return undefined;
+    for (const [p, sha] of entry.relative) if (digest(options.readRelative?.(p)) !== sha) return undefined;
+    return { detection: { ...entry.detection, text }, counts: Array.isArray(entry.counts) ? entry.counts : [] };
+  }
+
+  /** Stores a detection made with `recording`'s readers. Failing to write only costs the next start its speed. */
+  put(file: string, text: string, options: DetectOptions, detection: Detection, reads: DetectionReads, counts: [string, number][] = []): void {
+    if (!DetectionCache.caches(file) || detection.notebook) return;
+    const at = this.fileFor(file, text, options.heuristics !== false);
+    if (!at) return;
+    const { text: _omitted, ...rest } = detection;
+    const entry: Entry = {
+      build: this.build,
+      file,
+      workspace: [...reads.workspace].map(([p, t]) => [p, digest(t)]),
+      relative: [...reads.relative].map(([p, t]) => [p, digest(t)]),
+      detection: rest,
+      counts,
+    };
+    try {
+      fs.mkdirSync(path.dirname(at), { recursive: true, mode: 0o700 });
+      const tmp = `${at}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
+      fs.renameSync(tmp, at);
+      if (++this.puts % 50 === 1) this.prune();
+    } catch {
+      // read-only or full disk
+    }
+  }
+
+  /** Removes the least recently written entries beyond MAX_ENTRIES. */
+  prune(max = MAX_ENTRIES): void {
+    if (!this.dir) return;
+    try {
+      const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
+      if (names.length <= max) return;
+      const byAge = names.map((n) => ({ n, t: fs.statSync(path.join(this.dir!, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+      for (const { n } of byAge.slice(0, names.length - Math.floor(max * 0.8))) fs.rmSync(path.join(this.dir, n), { force: true });
+    } catch {
+      // another process pruned meanwhile
+    }
+  }
+}
