@@ -3,9 +3,9 @@
 import { annotationFor, parseAnnotations, type Annotation } from './config/annotations';
 import { resolveTraffic } from './config/resolve';
 import type { PromptCostConfig, SourcedTraffic } from './config/types';
-import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile, mayContainPrompts } from './detect/code';
+import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile, mayContainPrompts, type CallRecord, type Reuse } from './detect/code';
 import type { SyntaxTree } from './detect/code/parser';
-import { editTree } from './detect/code/source';
+import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
 import { notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
 import { readerFor } from './detect/files';
 import type { ReadContext } from './detect/files/common';
@@ -63,10 +63,51 @@ const CHAT_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool'])
 /** Files whose last parse tree is kept for incremental reparsing (the editor's open documents). */
 const KEPT_TREES = 32;
 
+/** A file's last parse, and what its detection may lend the next one (see reusableAfter). */
+interface KeptParse {
+  text: string;
+  tree: SyntaxTree;
+  detection: { calls: CallRecord[]; reads: Map<string, string | undefined>; heuristics: boolean };
+}
+
+/**
+ * What the previous detection of a file can lend the next, when the edit between them is a keystroke's
+ * kind: within one row, no line added or removed (so every range elsewhere is unchanged), the syntax tree
+ * changed only on that row, and every other file the detection read reads the same.
+ */
+function reusableAfter(previous: KeptParse, change: TextChange, text: string, source: CodeFile, project: CodeProject, heuristics: boolean): Reuse | undefined {
+  if (previous.detection.heuristics !== heuristics) return undefined;
+  const removed = previous.text.slice(change.start, change.oldEnd);
+  const inserted = text.slice(change.start, change.newEnd);
+  if (/[\r\n\u2028\u2029]/.test(removed) || /[\r\n\u2028\u2029]/.test(inserted)) return undefined;
+  const { line: row, character } = source.lines.position(change.start);
+  for (const r of previous.tree.getChangedRanges(source.tree)) if (r.startPosition.row < row || r.endPosition.row > row) return undefined;
+  if (!project.readsSame(previous.detection.reads)) return undefined;
+  const after = source.lines.lineText(row);
+  const before = after.slice(0, character) + removed + after.slice(character + inserted.length);
+  // Definitions are found from `name =` in the text, imports from import statements: a name's lookup can
+  // only change if the row assigns it (before or after), or if the row imports or exports anything.
+  const names = new Set<string>();
+  for (const line of [before, after]) {
+    // Identifiers as JS reads them (`$` included) and as Python does (`$` a separator): both kinds.
+    if (/\b(import|from|require|export|global|nonlocal)\b/.test(line)) for (const m of line.matchAll(/[A-Za-z_$][\w$]*/g)) for (const n of [m[0], ...m[0].split('$')]) names.add(n);
+    else for (const m of line.matchAll(ASSIGNED_NAME)) names.add(m[1]);
+  }
+  return { calls: new Map(previous.detection.calls.map((c) => [`${c.start}:${c.end}`, c])), row, ...change, names };
+}
+
 export class Engine {
   readonly counter = new TokenCounter();
+  /** The last code detection's calls: how many kept their earlier result, how many were evaluated. */
+  lastCalls = { file: '', reused: 0, evaluated: 0 };
   private readonly countRaw = (text: string, encoding: EncodingName) => this.counter.encodingTokens(text, encoding);
-  private readonly lastParse = new Map<string, { text: string; tree: SyntaxTree }>();
+  private readonly lastParse = new Map<string, KeptParse>();
+
+  /** Reports of detected prompts by the object detection gave (see priceDetected). */
+  private readonly pricedPrompts = new WeakMap<DetectedPrompt, { file: string; options: PriceOptions; annotation: string; report: PromptReport }>();
+
+  /** `reuseCalls: false` evaluates every call on every detection (tests compare the two). */
+  constructor(private readonly engineOptions: { reuseCalls?: boolean } = {}) {}
 
   /** Loads the tokenizer and the price database now, so that later pricing does not wait for them. */
   warmUp(): void {
@@ -119,25 +160,31 @@ export class Engine {
     if (!mayContainPrompts(text, options.heuristics !== false)) return [];
     const project = options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
     const previous = this.lastParse.get(file);
+    let change: TextChange | undefined;
     if (previous) {
       this.lastParse.delete(file);
-      if (previous.text !== text) editTree(previous.tree, previous.text, text);
+      if (previous.text !== text) change = editTree(previous.tree, previous.text, text);
     }
     const source = project.open(file, text, undefined, previous?.tree);
+    const reuse = source && previous && change && !options.project && this.engineOptions.reuseCalls !== false ? reusableAfter(previous, change, text, source, project, options.heuristics !== false) : undefined;
     previous?.tree.delete();
     if (!source) throw new Error(`${file}: its grammar is not loaded (use Engine.analyze, which loads it)`);
+    const records: CallRecord[] = [];
     try {
-      return detectInCode(source, project, { heuristics: options.heuristics });
+      const prompts = detectInCode(source, project, { heuristics: options.heuristics, reuse, records });
+      const reused = records.filter((r) => r.reused).length;
+      this.lastCalls = { file, reused, evaluated: records.length - reused };
+      return prompts;
     } finally {
-      this.keepTree(file, text, source.tree);
+      this.keepTree(file, text, source.tree, { calls: records, reads: project.reads(), heuristics: options.heuristics !== false });
       if (!options.project) project.dispose();
     }
   }
 
-  private keepTree(file: string, text: string, tree: SyntaxTree): void {
-    this.lastParse.set(file, { text, tree: tree.copy() });
+  private keepTree(file: string, text: string, tree: SyntaxTree, detection: KeptParse['detection']): void {
+    this.lastParse.set(file, { text, tree: tree.copy(), detection });
     if (this.lastParse.size > KEPT_TREES) {
-      const [oldest, entry] = this.lastParse.entries().next().value as [string, { tree: SyntaxTree }];
+      const [oldest, entry] = this.lastParse.entries().next().value as [string, KeptParse];
       entry.tree.delete();
       this.lastParse.delete(oldest);
     }
@@ -171,7 +218,8 @@ export class Engine {
 
   /** Tokens, traffic, cost and diagnostics for a detection; notebook ranges mapped back to their cells. */
   price(d: Detection, options: PriceOptions): FileAnalysis {
-    const result = this.priceDetected(d.file, d.text, d.detected, d.diagnostics, options);
+    // Notebook reports are rewritten to cell positions below: never shared through the memo.
+    const result = this.priceDetected(d.file, d.text, d.detected, d.diagnostics, options, !d.notebook);
     if (!d.notebook) return result;
     const nb = d.notebook;
     for (const p of result.prompts) {
@@ -192,14 +240,27 @@ export class Engine {
   }
 
   /** Prices prompts found by any detector (prompt-file readers now, code finders later). */
-  priceDetected(file: string, text: string, detected: DetectedPrompt[], fileDiagnostics: Diagnostic[], options: PriceOptions): FileAnalysis {
+  priceDetected(file: string, text: string, detected: DetectedPrompt[], fileDiagnostics: Diagnostic[], options: PriceOptions, memo = true): FileAnalysis {
     const annotations = parseAnnotations(text);
-    const lines = new LineIndex(text);
+    const lines = LineIndex.of(text);
     const diagnostics = [...fileDiagnostics];
     for (const a of annotations) {
       for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
     }
-    const prompts = detected.map((d) => this.pricePrompt(file, d, annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file'), lines, options));
+    const prompts = detected.map((d) => {
+      const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file');
+      // A prompt detection reused from the previous keystroke, priced with the same options and annotation,
+      // costs what it cost then (its rows, so its anchor line, are unchanged). Counting for the detection
+      // cache must see every count, so it bypasses this.
+      const key = annotation ? JSON.stringify(annotation) : '';
+      const hit = memo && !this.counter.recording ? this.pricedPrompts.get(d) : undefined;
+      // Copies: callers rename ids and add workspace diagnostics (shared-prefix) to what they get.
+      const copy = (r: PromptReport): PromptReport => ({ ...r, diagnostics: [...r.diagnostics] });
+      if (hit && hit.file === file && hit.options === options && hit.annotation === key) return copy(hit.report);
+      const report = this.pricePrompt(file, d, annotation, lines, options);
+      if (memo) this.pricedPrompts.set(d, { file, options, annotation: key, report: copy(report) });
+      return report;
+    });
     // Ids are unique within a file: rows from one place (promptfoo prompt × provider) carry their label.
     const seen = new Map<string, number>();
     for (const p of prompts) {

@@ -3,9 +3,17 @@ import type { Position, Range } from './model';
 
 export class LineIndex {
   private readonly starts: number[] = [0];
+  private static last: LineIndex | undefined;
 
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** The index of `text`, shared with the last caller that asked for the same text (detection, then pricing). */
+  static of(text: string): LineIndex {
+    const last = LineIndex.last;
+    if (last && last.text === text) return last;
+    return (LineIndex.last = new LineIndex(text));
   }
 
   get lineCount(): number {

@@ -2,7 +2,7 @@
 // settings, the scan's detections, and the detections of open documents (newer than the disk's).
 import * as fs from 'fs';
 import * as path from 'path';
-import { Engine, type Detection, type FileAnalysis } from '../core/analyze';
+import { Engine, type Detection, type FileAnalysis, type PriceOptions } from '../core/analyze';
 import { parseConfig } from '../core/config/load';
 import { emptyConfig, type PromptCostConfig } from '../core/config/types';
 import type { Diagnostic, PromptReport, ScanReport, Severity } from '../core/model';
@@ -68,8 +68,12 @@ export class WorkspaceState {
     return this.open.get(rel) ?? this.scan?.detections.get(rel);
   }
 
-  private priceOptions() {
-    return { config: this.effectiveConfig(), settings: settingsTraffic(this.settings), severities: this.severities() };
+  private options: { epoch: number; value: PriceOptions } | undefined;
+
+  /** One options object per epoch: the engine reuses a prompt's report while its options are the same object. */
+  private priceOptions(): PriceOptions {
+    if (this.options?.epoch !== this.epoch) this.options = { epoch: this.epoch, value: { config: this.effectiveConfig(), settings: settingsTraffic(this.settings), severities: this.severities() } };
+    return this.options.value;
   }
 
   /** The token counts pricing `detection` uses, for the detection cache. */

@@ -26,6 +26,11 @@ export class TokenCounter {
     return tokens;
   }
 
+  /** Inside recordCounts: every count must be asked for, none answered from a memo of results. */
+  get recording(): boolean {
+    return this.recorder !== undefined;
+  }
+
   /**
    * The counts `fn` uses, as `seed` takes them: a language server stores them with a file's detection
    * so that a later session prices the unchanged file before its tokenizer has loaded.

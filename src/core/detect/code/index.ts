@@ -12,7 +12,7 @@ import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { heuristicPrompts } from './heuristic';
 import type { SyntaxNode } from './parser';
-import type { CodeFile, CodeProject } from './source';
+import type { CodeFile, CodeProject, Lookups } from './source';
 import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, type ModelValue } from './values';
 
 export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
@@ -66,15 +66,19 @@ const CLASS_KIND: [RegExp, ClientKind][] = [
   [/(^|\.)GoogleGenAI$|^genai\.Client$/, 'google'],
 ];
 
-function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv; consumed: Set<number> } {
+function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onConsume?: (key: string) => void }; consumed: Set<string> } {
   const ctx = newContext(project);
-  const consumed = new Set<number>();
+  const consumed = new Set<string>();
   let chatModel: ModelValue | undefined | null = null;
   const moduleKind = (module: string | undefined) => (module ? MODULE_KIND.find(([re]) => re.test(module))?.[1] : undefined);
-  const env: FinderEnv = {
+  const env: FinderEnv & { onConsume?: (key: string) => void } = {
     ctx,
     importSource: (name) => f.imports.get(name)?.module,
-    consume: (node) => void consumed.add(node.id),
+    consume: (node) => {
+      const key = rangeKey(node.startIndex, node.endIndex);
+      consumed.add(key);
+      env.onConsume?.(key);
+    },
     clientKind(call: CallInfo) {
       const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
       const def = findDefinition(f, root, call.node);
@@ -90,6 +94,7 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv; consumed:
       return moduleKind(f.imports.get(root)?.module) ?? (root === 'ollama' ? 'ollama' : undefined);
     },
     fileChatModel() {
+      if (f.lookups) f.lookups.fileWide = true;
       if (chatModel !== null) return chatModel;
       const ids = new Map<string, ModelValue>();
       for (const c of callsNamed(f, CHAT_MODEL_NAMES)) {
@@ -106,27 +111,109 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv; consumed:
   return { env, consumed };
 }
 
-export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean } = {}): DetectedPrompt[] {
+/** What evaluating one call gave, kept so that the next detection of the file can reuse it. */
+export interface CallRecord {
+  /** Offsets of the call node in the text it was found in. */
+  start: number;
+  end: number;
+  prompt?: DetectedPrompt;
+  /** Nodes the finder consumed (nested calls it covered), as `start:end`. */
+  consumed: string[];
+  /** Names it looked up in its file (definitions, imports). */
+  names: string[];
+  /** Rows its result depends on: the call, the definitions it used, the ranges it reports. */
+  rows: [number, number][];
+  fileWide: boolean;
+  /** This detection took the result from the earlier one. */
+  reused?: boolean;
+}
+
+/** A detection of the file before an edit confined to one row, whose calls may be reused. */
+export interface Reuse {
+  /** The earlier detection's calls, by `start:end` in the earlier text. */
+  calls: Map<string, CallRecord>;
+  row: number;
+  /** The edit, as offsets: [start, oldEnd) in the earlier text became [start, newEnd). */
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+  /** Names whose lookup the edit may change: assigned on the edited row (or on it at all, for an import row). */
+  names: Set<string>;
+}
+
+const rangeKey = (start: number, end: number) => `${start}:${end}`;
+
+/** Rows of every range in a detected prompt (parts, slots, fixes): conservative, other files included. */
+function rowsOf(value: unknown, out: [number, number][] = []): [number, number][] {
+  if (!value || typeof value !== 'object') return out;
+  const r = value as { start?: { line?: unknown }; end?: { line?: unknown } };
+  if (typeof r.start?.line === 'number' && typeof r.end?.line === 'number') out.push([r.start.line, r.end.line]);
+  else for (const v of Object.values(value)) rowsOf(v, out);
+  return out;
+}
+
+/**
+ * The prompts in a parsed file. With `reuse`, a call whose result cannot have changed — not on the
+ * edited row, none of its definitions or reported ranges on it, none of the names it looked up written
+ * on it — keeps its earlier result; `records` receives what the next detection may reuse.
+ */
+export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean; reuse?: Reuse; records?: CallRecord[] } = {}): DetectedPrompt[] {
   const { env, consumed } = makeEnv(f, project);
   const prompts: DetectedPrompt[] = [];
+  const { reuse, records } = options;
+  const delta = reuse ? reuse.newEnd - reuse.oldEnd : 0;
+  const toOld = (o: number) => (reuse && o >= reuse.newEnd ? o - delta : o);
+  const toNew = (key: string) => {
+    const [a, b] = key.split(':').map(Number);
+    return rangeKey(reuse && a >= reuse.oldEnd ? a + delta : a, reuse && b >= reuse.oldEnd ? b + delta : b);
+  };
+  const reusable = (node: SyntaxNode): CallRecord | undefined => {
+    if (!reuse) return undefined;
+    const rec = reuse.calls.get(rangeKey(toOld(node.startIndex), toOld(node.endIndex)));
+    if (!rec || rec.fileWide) return undefined;
+    if (rec.rows.some(([a, b]) => a <= reuse.row && reuse.row <= b)) return undefined;
+    if (rec.names.some((n) => n.split('.').some((segment) => reuse.names.has(segment)))) return undefined;
+    return rec;
+  };
 
   for (const node of callsNamed(f, FINDER_NAMES)) {
-    if (consumed.has(node.id)) continue;
-    const call = callInfo(f, node, env.ctx);
-    if (!call) continue;
-    for (const finder of FINDERS) {
-      const found = finder.find(call, env);
-      if (found) {
-        prompts.push(found);
-        break;
-      }
+    if (consumed.has(rangeKey(node.startIndex, node.endIndex))) continue;
+    const earlier = reusable(node);
+    if (earlier) {
+      const rec = { ...earlier, start: node.startIndex, end: node.endIndex, consumed: earlier.consumed.map(toNew), reused: true };
+      for (const k of rec.consumed) consumed.add(k);
+      if (rec.prompt) prompts.push(rec.prompt);
+      records?.push(rec);
+      continue;
     }
+    const lookups: Lookups = { names: new Set(), rows: [], fileWide: false };
+    const consumedHere: string[] = [];
+    f.lookups = lookups;
+    env.onConsume = (key) => consumedHere.push(key);
+    let found: DetectedPrompt | undefined;
+    try {
+      const call = callInfo(f, node, env.ctx);
+      if (call) {
+        for (const finder of FINDERS) {
+          found = finder.find(call, env);
+          if (found) break;
+        }
+      }
+    } finally {
+      f.lookups = undefined;
+      env.onConsume = undefined;
+    }
+    if (found) prompts.push(found);
+    records?.push({
+      start: node.startIndex, end: node.endIndex, prompt: found, consumed: consumedHere, names: [...lookups.names],
+      rows: [[node.startPosition.row, node.endPosition.row], ...lookups.rows, ...rowsOf(found)], fileWide: lookups.fileWide, reused: false,
+    });
   }
 
   // SystemMessage / HumanMessage lists outside templates: one prompt per list.
   const lists = new Set<number>();
   for (const node of callsNamed(f, MESSAGE_NAMES)) {
-    if (consumed.has(node.id) || !isMessageConstructor(node)) continue;
+    if (consumed.has(rangeKey(node.startIndex, node.endIndex)) || !isMessageConstructor(node)) continue;
     const list = node.parent && /^(array|list)$/.test(node.parent.type) ? node.parent : undefined;
     if (list && lists.has(list.id)) continue;
     if (list) lists.add(list.id);

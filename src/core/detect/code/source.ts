@@ -34,6 +34,32 @@ export interface CodeFile {
   /** Offsets of `name =` in the text, by name (built on first lookup). */
   assignments?: Map<string, number[]>;
   imports: Map<string, ImportBinding>;
+  /** While set, what evaluating one call looks up in this file (see Lookups). */
+  lookups?: Lookups;
+}
+
+/**
+ * What evaluating one call consulted in its own file besides the call itself: the names it looked up
+ * (definitions and imports) and the rows of the definitions found. An edit elsewhere that touches none
+ * of these cannot change that call's result; incremental detection relies on it.
+ */
+export interface Lookups {
+  names: Set<string>;
+  rows: [number, number][];
+  /** It used something computed from the whole file (LangChain's chat model of the file). */
+  fileWide: boolean;
+}
+
+/** An import map that reports lookups to the file's current Lookups. */
+class ImportMap extends Map<string, ImportBinding> {
+  constructor(private readonly owner: () => Lookups | undefined) {
+    super();
+  }
+
+  override get(name: string): ImportBinding | undefined {
+    this.owner()?.names.add(name);
+    return super.get(name);
+  }
 }
 
 const FUNCTION_TYPES = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'function_definition', 'class_body', 'class_definition', 'generator_function_declaration']);
@@ -71,6 +97,15 @@ function assignedValue(target: SyntaxNode): SyntaxNode | undefined {
  * occurrences of the name, not to the size of the file, and each name is looked up once per parse.
  */
 export function definitionsOf(f: CodeFile, name: string): Definition[] {
+  const defs = lookupDefinitions(f, name);
+  if (f.lookups) {
+    f.lookups.names.add(name);
+    for (const d of defs) f.lookups.rows.push([d.value.startPosition.row, d.value.endPosition.row]);
+  }
+  return defs;
+}
+
+function lookupDefinitions(f: CodeFile, name: string): Definition[] {
   const cached = f.defCache.get(name);
   if (cached) return cached;
   const defs: Definition[] = [];
@@ -101,7 +136,8 @@ export function definitionsOf(f: CodeFile, name: string): Definition[] {
   return defs;
 }
 
-const ASSIGNED_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/g;
+/** `name =` or `name: Type =` (not `==`, `=>`): where definitions are, found from the text. */
+export const ASSIGNED_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/g;
 
 /** Every `name =` (or `name: Type =`) in the file, by name: one pass over the text per parse. */
 function assignmentSites(f: CodeFile): Map<string, number[]> {
@@ -206,7 +242,11 @@ function collectPyImports(f: CodeFile, project: CodeProject): void {
 }
 
 /** Tells tree-sitter how `oldText` became `newText` (one changed span: common prefix and suffix kept). */
-export function editTree(tree: SyntaxTree, oldText: string, newText: string): void {
+/** An edit as offsets: [start, oldEnd) of the old text became [start, newEnd) of the new one. */
+export interface TextChange { start: number; oldEnd: number; newEnd: number }
+
+/** The single edit between two texts (common prefix and suffix), applied to `tree` so it can be reparsed. */
+export function editTree(tree: SyntaxTree, oldText: string, newText: string): TextChange {
   let start = 0;
   const min = Math.min(oldText.length, newText.length);
   while (start < min && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
@@ -216,15 +256,25 @@ export function editTree(tree: SyntaxTree, oldText: string, newText: string): vo
     oldEnd--;
     newEnd--;
   }
-  const point = (text: string, index: number) => {
-    let row = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) row++;
-    return { row, column: index - (text.lastIndexOf('\n', index - 1) + 1) };
+  // Rows and columns: one scan up to the edit, then only through the changed text.
+  let row = 0;
+  let lineStart = 0;
+  for (let i = newText.indexOf('\n'); i !== -1 && i < start; i = newText.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  const startPosition = { row, column: start - lineStart };
+  const after = (text: string, end: number) => {
+    let r = row;
+    let ls = lineStart;
+    for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
+      r++;
+      ls = i + 1;
+    }
+    return { row: r, column: end - ls };
   };
-  tree.edit({
-    startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd,
-    startPosition: point(newText, start), oldEndPosition: point(oldText, oldEnd), newEndPosition: point(newText, newEnd),
-  });
+  tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition: after(oldText, oldEnd), newEndPosition: after(newText, newEnd) });
+  return { start, oldEnd, newEnd };
 }
 
 export class CodeProject {
@@ -242,7 +292,8 @@ export class CodeProject {
   open(file: string, text: string, lang = langForFile(file), previous?: SyntaxTree): CodeFile | undefined {
     if (!lang || !isLoaded(lang)) return undefined;
     const tree = parse(lang, text, previous);
-    const f: CodeFile = { file, text, lang, isPython: lang === 'python', tree, lines: new LineIndex(text), defCache: new Map(), imports: new Map() };
+    const f: CodeFile = { file, text, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map() };
+    f.imports = new ImportMap(() => f.lookups);
     this.files.set(file, f);
     if (f.isPython) collectPyImports(f, this);
     else collectJsImports(f, this);
@@ -256,6 +307,17 @@ export class CodeProject {
     const text = this.read(file);
     if (text === undefined) return undefined;
     return this.open(file, text);
+  }
+
+  /** Every file read so far (imports and the probes that resolved them), with what it held. */
+  reads(): Map<string, string | undefined> {
+    return new Map(this.texts);
+  }
+
+  /** Whether each of `earlier`'s files reads the same now (read through this project). */
+  readsSame(earlier: Map<string, string | undefined>): boolean {
+    for (const [file, text] of earlier) if (this.read(file) !== text) return false;
+    return true;
   }
 
   /** Frees the trees this project parsed (WASM memory), except `keep`. */
