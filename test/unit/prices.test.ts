@@ -91,3 +91,30 @@ describe('prices', () => {
     assert.strictEqual(PRICE_DATA.version, installed);
   });
 });
+
+describe('the price database as shipped (dist/vendor)', () => {
+  const shipped = require('path').join(__dirname, '..', '..', 'dist', 'vendor', 'genai-prices.cjs') as string;
+
+  it('holds the same data as the package: every provider, and prices for models of each', function () {
+    if (!require('fs').existsSync(shipped)) this.skip(); // `npm test` builds first
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const vendor = require(shipped) as typeof import('@pydantic/genai-prices');
+    const pkg = require('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    assert.match(require('fs').readFileSync(shipped, 'utf8').slice(0, 200), /JSON\.parse\(/, 'the data is shipped as JSON');
+    const ids = ['openai', 'anthropic', 'google', 'mistral', 'deepseek', 'x-ai', 'groq', 'aws', 'azure', 'openrouter'];
+    let models = 0;
+    for (const id of ids) {
+      const a = vendor.findProvider({ providerId: id });
+      const b = pkg.findProvider({ providerId: id });
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)), id);
+      for (const m of b?.models ?? []) {
+        const usage = { input_tokens: 12_345, output_tokens: 678 };
+        const at = new Date('2026-10-01T12:00:00Z');
+        assert.deepStrictEqual(vendor.calcPrice(usage, m.id, { providerId: id, timestamp: at })?.total_price, pkg.calcPrice(usage, m.id, { providerId: id, timestamp: at })?.total_price, `${id}/${m.id}`);
+        models++;
+      }
+    }
+    assert.ok(models > 200, `compared ${models} models`);
+  });
+});
