@@ -87,7 +87,7 @@ describe('tokenizer snapshots', function () {
   const os = require('os') as typeof import('os');
   const path = require('path') as typeof import('path');
   const probe = path.join(__dirname, '..', 'snapshotProbe.ts');
-  const run = (dir: string) => JSON.parse(execFileSync(process.execPath, ['--require', 'tsx/cjs', probe], { env: { ...process.env, PROMPT_COST_CACHE_DIR: dir }, encoding: 'utf8' })) as { counts: number[]; origin: string };
+  const run = (dir: string, preload?: 'await' | 'race') => JSON.parse(execFileSync(process.execPath, ['--require', 'tsx/cjs', probe], { env: { ...process.env, PROMPT_COST_CACHE_DIR: dir, PROBE_PRELOAD: preload ?? '' }, encoding: 'utf8' })) as { counts: number[]; origin: string; preloaded?: boolean };
 
   it('the first process builds and saves the encoder, the next restores it, with identical counts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-snap-'));
@@ -101,6 +101,22 @@ describe('tokenizer snapshots', function () {
     const second = run(dir);
     assert.strictEqual(second.origin, 'snapshot');
     assert.deepStrictEqual(second.counts, expected);
+  });
+
+  it('restored off the main thread (preloadEncoder), or counted while that restore is still reading', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-snap-'));
+    const reference = get_encoding('o200k_base');
+    const expected = CORPUS.map((t) => reference.encode_ordinary(t).length);
+    reference.free();
+    assert.strictEqual(run(dir, 'await').preloaded, false, 'no snapshot yet: nothing to preload');
+    const preloaded = run(dir, 'await');
+    assert.strictEqual(preloaded.preloaded, true);
+    assert.strictEqual(preloaded.origin, 'snapshot');
+    assert.deepStrictEqual(preloaded.counts, expected);
+    // A count that cannot wait takes an instance of its own; the preload is then dropped, not mixed in.
+    const race = run(dir, 'race');
+    assert.strictEqual(race.preloaded, false);
+    assert.deepStrictEqual(race.counts, [...expected, ...expected]);
   });
 
   it('a damaged snapshot is ignored: the encoder is built again and counts stay exact', () => {
