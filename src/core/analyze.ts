@@ -112,26 +112,30 @@ export class Engine {
   /** Loads the tokenizer and the price database now, so that later pricing does not wait for them. */
   warmUp(): void {
     this.counter.encodingTokens('warm up', 'o200k_base');
-    lookupPrice('gpt-4o');
+    this.loadPrices();
   }
 
   /**
-   * The same for a long-lived process that can wait: the tokenizer's snapshot is read, and tree-sitter's
-   * runtime compiled, in the background while the price database loads here. Resolves once pricing is
-   * ready (tree-sitter may still be compiling: parsing waits for it through ensureLanguages). A server
-   * awaits it before its first pricing so that nothing is loaded twice. Never rejects: whatever failed
+   * The same for a long-lived process that can wait: the tokenizer's snapshot is read off the main
+   * thread and tree-sitter's runtime compiles in the background. Resolves once the tokenizer is ready
+   * (tree-sitter may still be compiling: parsing waits for it through ensureLanguages). A server awaits
+   * it before its first pricing so that nothing is loaded twice. The price database is left to
+   * `loadPrices`, for a moment when the main thread would otherwise wait. Never rejects: whatever failed
    * here loads again, synchronously, on first use.
    */
   async prepare(): Promise<void> {
     const tokenizer = preloadEncoder('o200k_base').catch(() => false);
     void ensureRuntime().catch(() => undefined);
-    await new Promise((resolve) => setImmediate(resolve)); // let the read and the compiles start first
+    await tokenizer;
+  }
+
+  /** Loads the price database now (tens of milliseconds, once), e.g. while a grammar compiles. */
+  loadPrices(): void {
     try {
       lookupPrice('gpt-4o');
     } catch {
       // reported where a price is actually needed
     }
-    await tokenizer;
   }
 
   /** Any file: loads the grammar a code file needs, then analyses it. */

@@ -92,7 +92,11 @@ async function analyse(uri: string): Promise<void> {
     state.open.set(rel, stored.detection);
   } else {
     const lang = langForFile(rel);
-    if (lang) await ensureLanguages([lang]);
+    if (lang) {
+      const grammar = ensureLanguages([lang]);
+      state.engine.loadPrices(); // the first time, while the grammar compiles in the background
+      await grammar;
+    }
     const current = documents.get(uri);
     if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
     try {

@@ -18,7 +18,6 @@ interface EncoderFile { bpe_ranks: string; special_tokens: Record<string, number
 interface WasmMemory { buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  compile(bytes: Uint8Array): Promise<object>;
   Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
 }
 /** The WebAssembly global, typed for the two calls made here (the ES lib has no WebAssembly types). */
@@ -172,12 +171,9 @@ const preloads = new Map<EncodingName, Promise<boolean>>();
 
 async function preloadOnce(name: EncodingName): Promise<boolean> {
   if (loaded.has(name)) return true;
-  if (!runtime) {
-    // Compiled in the background too; a getEncoder call meanwhile instantiates its own and wins.
-    const bytes = await fs.promises.readFile(tiktokenFile('tiktoken_bg.wasm'));
-    const module = await WASM.compile(bytes);
-    runtime ??= instantiateModule(bytes, module);
-  }
+  // The 1 MB module compiles lazily in a few milliseconds: synchronously, so that the read below starts
+  // at once rather than after turns of an event loop busy with parsing.
+  runtime ??= instantiate();
   const rt = runtime;
   if (!rt.fresh || rt.pending) return false;
   let opened: ReturnType<typeof openSnapshot>;
