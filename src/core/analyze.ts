@@ -375,7 +375,9 @@ export class Engine {
 
 /** The first line of a prompt's first part: where a diagnostic about the whole prompt is shown. */
 function anchorOf(d: DetectedPrompt, lines: LineIndex): Range {
-  const start = d.parts[0]?.range.start ?? d.range.start;
+  // Where the prompt's text starts in this file: a part written in another file (an imported constant)
+  // has that file's coordinates, so it cannot anchor a diagnostic published on this one.
+  const start = d.parts.find((p) => !p.file)?.range.start ?? d.range.start;
   const lineLength = lines.lineText(start.line).length;
   return { start, end: { line: start.line, character: Math.max(start.character, lineLength) } };
 }

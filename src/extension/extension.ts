@@ -15,8 +15,11 @@ export interface PromptCostApi {
   lastTotals(): Totals | undefined;
 }
 
-const SELECTOR: ({ scheme: string; language: string } | { scheme: string; pattern: string })[] = [
+const SELECTOR: LanguageClientOptions['documentSelector'] = [
   ...['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'yaml'].flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+  // Python cells of Jupyter notebooks: the server analyses the notebook as a whole (saved ones: their
+  // cells' own scheme is vscode-notebook-cell, so no scheme here; the server declines the unsaved).
+  { notebook: 'jupyter-notebook', language: 'python' },
   { scheme: 'file', pattern: '**/*.prompty' },
   { scheme: 'file', pattern: '**/*.prompt' },
   { scheme: 'file', pattern: '**/*.prompt.md' },

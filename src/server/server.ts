@@ -4,8 +4,8 @@
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
-  CodeActionKind, createConnection, DidChangeConfigurationNotification, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type CodeAction, type CodeLens, type Hover, type InlayHint, type InitializeResult, type TextDocumentEdit,
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, FileChangeType, NotebookCellKind, NotebookDocuments, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  type CodeAction, type CodeLens, type Hover, type InlayHint, type InitializeResult, type NotebookDocument, type TextDocumentEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureLanguages, langForFile } from '../core/detect/code';
@@ -25,6 +25,8 @@ import { WorkspaceState } from './workspaceState';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+/** Jupyter notebooks the editor has open (LSP notebook sync): their cells' live text. */
+const notebooks = new NotebookDocuments(TextDocument);
 let state = new WorkspaceState(undefined);
 let canPullConfiguration = false;
 const CONFIG_FILE = '.promptcost.yaml';
@@ -197,9 +199,107 @@ function publish(doc: TextDocument): void {
 
 function republishAll(): void {
   for (const d of documents.all()) publish(d);
+  for (const uri of notebookVersion.keys()) {
+    const nb = notebooks.getNotebookDocument(uri);
+    if (nb) publishNotebook(nb);
+  }
   connection.languages.inlayHint.refresh().catch(() => undefined);
   connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   totalsSoon();
+}
+
+// ------------------------------------------------------------------ notebooks
+
+// A notebook is analysed as one Python text of its code cells (so one cell's constant resolves in
+// another), exactly as the workspace scan reads the .ipynb file, but from the cells' live text; results
+// carry their cell index, and each cell gets its own diagnostics.
+const notebookVersion = new Map<string, number>();
+const notebookInFlight = new Map<string, Promise<void>>();
+
+function notebookRel(nb: NotebookDocument): string | undefined {
+  return nb.uri.startsWith('file:') ? state.relative(fileURLToPath(nb.uri)) : undefined;
+}
+
+/** The notebook as the .ipynb JSON the engine reads: the cells' current text, in order. */
+function notebookJson(nb: NotebookDocument): string {
+  return JSON.stringify({ cells: nb.cells.map((c) => ({ cell_type: c.kind === NotebookCellKind.Code ? 'code' : 'markdown', source: notebooks.getCellTextDocument(c)?.getText() ?? '' })) });
+}
+
+function scheduleNotebook(nb: NotebookDocument): void {
+  clearTimeout(timers.get(nb.uri));
+  timers.set(nb.uri, setTimeout(() => void analyseNotebook(nb.uri), state.settings.debounceMs));
+}
+
+async function analyseNotebook(uri: string): Promise<void> {
+  timers.delete(uri);
+  const nb = notebooks.getNotebookDocument(uri);
+  const rel = nb && notebookRel(nb);
+  if (!nb || !rel) return;
+  const version = nb.version;
+  const grammar = ensureLanguages(['python']);
+  state.engine.loadPrices();
+  await grammar;
+  const current = notebooks.getNotebookDocument(uri);
+  if (!current || current.version !== version) return; // changed meanwhile: a newer run is scheduled
+  try {
+    state.open.set(rel, state.engine.detectSync(rel, notebookJson(current), detectOptions(rel)));
+  } catch (e) {
+    connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
+    return;
+  }
+  await prepared;
+  if (notebooks.getNotebookDocument(uri)?.version !== version) return;
+  notebookVersion.set(uri, version);
+  publishNotebook(current);
+  totalsSoon();
+}
+
+async function freshNotebook(nb: NotebookDocument): Promise<void> {
+  if (notebookVersion.get(nb.uri) === nb.version) return;
+  clearTimeout(timers.get(nb.uri));
+  let p = notebookInFlight.get(nb.uri);
+  if (!p) {
+    p = analyseNotebook(nb.uri).finally(() => notebookInFlight.delete(nb.uri));
+    notebookInFlight.set(nb.uri, p);
+  }
+  await p;
+}
+
+function publishNotebook(nb: NotebookDocument): void {
+  const rel = notebookRel(nb);
+  const a = rel ? state.analysis(rel) : undefined;
+  const all = [...(a?.diagnostics ?? []), ...(a?.prompts ?? []).flatMap((p) => p.diagnostics)].filter((d) => !state.isOff(d.code));
+  nb.cells.forEach((cell, index) => {
+    if (cell.kind !== NotebookCellKind.Code) return;
+    connection.sendDiagnostics({ uri: cell.document, diagnostics: all.filter((d) => d.cell === index).map(toLspDiagnostic) });
+  });
+}
+
+notebooks.onDidOpen((nb) => scheduleNotebook(nb));
+notebooks.onDidChange((e) => scheduleNotebook(e.notebookDocument));
+notebooks.onDidClose((nb) => {
+  clearTimeout(timers.get(nb.uri));
+  notebookVersion.delete(nb.uri);
+  const rel = notebookRel(nb);
+  if (rel) state.open.delete(rel);
+  for (const cell of nb.cells) connection.sendDiagnostics({ uri: cell.document, diagnostics: [] });
+  totalsSoon();
+});
+
+/** What a request's document is: a file (or untitled) document, or a cell of an open notebook. */
+async function target(uri: string): Promise<{ doc: TextDocument; rel: string; cell?: number } | undefined> {
+  const cell = notebooks.getNotebookCell(uri);
+  if (cell) {
+    const nb = notebooks.findNotebookDocumentForCell(cell);
+    const rel = nb && notebookRel(nb);
+    if (!nb || !rel) return undefined;
+    await freshNotebook(nb);
+    const doc = notebooks.getCellTextDocument(cell);
+    return doc ? { doc, rel, cell: nb.cells.indexOf(cell) } : undefined;
+  }
+  const doc = await fresh(uri);
+  const rel = doc && relOf(doc);
+  return doc && rel ? { doc, rel } : undefined;
 }
 
 // ------------------------------------------------------------------ totals and the workspace scan
@@ -267,6 +367,7 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook', scheme: 'file' }, cells: [{ language: 'python' }] }] },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
       inlayHintProvider: true,
@@ -342,22 +443,22 @@ connection.onDidChangeWatchedFiles(async (e) => {
 
 // ------------------------------------------------------------------ features
 
-function promptsAt(rel: string, pos: { line: number; character: number }): { prompt: PromptReport; range: PromptReport['range'] }[] {
+/** Prompts with a part (or the call) at `pos` of `rel` — of its cell `cell` for a notebook. */
+function promptsAt(rel: string, pos: { line: number; character: number }, cell?: number): { prompt: PromptReport; range: PromptReport['range'] }[] {
   const hits: { prompt: PromptReport; range: PromptReport['range'] }[] = [];
   for (const p of state.promptsUsing(rel)) {
-    if (p.file === rel && p.cell === undefined && contains(p.range, pos)) hits.push({ prompt: p, range: p.range });
+    if (p.file === rel && p.cell === cell && contains(p.range, pos)) hits.push({ prompt: p, range: p.range });
     for (const part of p.parts) {
-      if ((part.file ?? p.file) === rel && part.cell === undefined && contains(part.range, pos)) hits.push({ prompt: p, range: part.range });
+      if ((part.file ?? p.file) === rel && part.cell === cell && contains(part.range, pos)) hits.push({ prompt: p, range: part.range });
     }
   }
   return hits.sort((a, b) => size(a.range) - size(b.range));
 }
 
 connection.onHover(async (params): Promise<Hover | null> => {
-  const doc = await fresh(params.textDocument.uri);
-  const rel = doc && relOf(doc);
-  if (!rel) return null;
-  const hits = promptsAt(rel, params.position);
+  const t = await target(params.textDocument.uri);
+  if (!t) return null;
+  const hits = promptsAt(t.rel, params.position, t.cell);
   if (!hits.length) return null;
   const [first] = hits;
   const others = [...new Set(hits.map((h) => h.prompt))].filter((p) => p !== first.prompt);
@@ -368,10 +469,9 @@ connection.onHover(async (params): Promise<Hover | null> => {
 
 connection.onCodeLens(async (params): Promise<CodeLens[]> => {
   if (state.settings.inline !== 'codeLens') return [];
-  const doc = await fresh(params.textDocument.uri);
-  const rel = doc && relOf(doc);
-  if (!rel) return [];
-  return (state.analysis(rel)?.prompts ?? []).filter((p) => p.file === rel && p.cell === undefined).map((p) => ({
+  const t = await target(params.textDocument.uri);
+  if (!t) return [];
+  return (state.analysis(t.rel)?.prompts ?? []).filter((p) => p.file === t.rel && p.cell === t.cell).map((p) => ({
     range: { start: p.range.start, end: p.range.start },
     command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
   }));
@@ -379,10 +479,10 @@ connection.onCodeLens(async (params): Promise<CodeLens[]> => {
 
 connection.languages.inlayHint.on(async (params): Promise<InlayHint[]> => {
   if (state.settings.inline !== 'inlayHints') return [];
-  const doc = await fresh(params.textDocument.uri);
-  const rel = doc && relOf(doc);
-  if (!doc || !rel) return [];
-  return (state.analysis(rel)?.prompts ?? []).filter((p) => p.file === rel && p.cell === undefined && contains(params.range, p.range.start)).map((p) => {
+  const t = await target(params.textDocument.uri);
+  if (!t) return [];
+  const { doc } = t;
+  return (state.analysis(t.rel)?.prompts ?? []).filter((p) => p.file === t.rel && p.cell === t.cell && contains(params.range, p.range.start)).map((p) => {
     const line = p.range.start.line;
     const end = doc.offsetAt({ line: line + 1, character: 0 }) - doc.offsetAt({ line, character: 0 });
     const text = doc.getText({ start: { line, character: 0 }, end: { line, character: end } }).replace(/\r?\n$/, '');
@@ -429,9 +529,9 @@ function rangesTouch(a: { start: { line: number }; end: { line: number } }, b: {
 connection.onRequest(ReportRequest, () => state.report());
 connection.onRequest(ReportMarkdownRequest, () => formatMarkdown(state.report()));
 connection.onRequest(BreakdownRequest, async (p: BreakdownParams) => {
-  const doc = await fresh(p.uri);
-  const rel = doc ? relOf(doc) : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;
-  const prompt = !rel ? undefined : p.id ? state.analysis(rel)?.prompts.find((x) => x.id === p.id) : p.position ? promptsAt(rel, p.position)[0]?.prompt : undefined;
+  const t = await target(p.uri);
+  const rel = t ? t.rel : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;
+  const prompt = !rel ? undefined : p.id ? state.analysis(rel)?.prompts.find((x) => x.id === p.id) : p.position ? promptsAt(rel, p.position, t?.cell)[0]?.prompt : undefined;
   return prompt ? breakdownMarkdown(prompt, PRICE_DATA, cheaperAlternatives(prompt)) : null;
 });
 connection.onRequest(RescanRequest, async () => {
@@ -442,4 +542,5 @@ connection.onRequest(RescanRequest, async () => {
 connection.onShutdown(() => storeNow());
 
 documents.listen(connection);
+notebooks.listen(connection);
 connection.listen();

@@ -232,4 +232,43 @@ describe('language server (protocol)', function () {
       process.env.PROMPT_COST_CACHE_DIR = saved;
     }
   });
+
+  it('notebook cells: a constant from one cell, the call in another; hover, code lens and diagnostics per cell', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const nbUri = uri('triage.ipynb');
+    const cellUri = (n: number) => `vscode-notebook-cell:${nbUri.slice('file:'.length)}#cell${n}`;
+    const cells = [
+      "SYSTEM = 'You sort support tickets into billing, bugs and how-to questions. Answer with one word.'\n",
+      '# Triage\nA markdown cell between the two.',
+      "%pip install openai\nfrom openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='acme-mystery-9', messages=[{'role': 'system', 'content': SYSTEM}, {'role': 'user', 'content': ticket}])\n",
+    ];
+    const kinds = [2, 1, 2];
+    await client.conn.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: { uri: nbUri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map((_, i) => ({ kind: kinds[i], document: cellUri(i) })) },
+      cellTextDocuments: cells.map((text, i) => ({ uri: cellUri(i), languageId: kinds[i] === 2 ? 'python' : 'markdown', version: 1, text })),
+    });
+    // unpriced-model for the unknown model, where the prompt's text starts (as in a file): cell 0.
+    const published = await client.diagnostics(cellUri(0), (p) => p.diagnostics.length > 0);
+    const unpriced = published.diagnostics.find((d) => d.code === 'unpriced-model');
+    assert.ok(unpriced, JSON.stringify(published));
+    assert.strictEqual((unpriced.range as { start: { line: number } }).start.line, 0);
+    // Hover on the constant in cell 0: the prompt that uses it, from cell 2.
+    const onConstant = await client.hover(cellUri(0), 0, 20);
+    assert.ok(onConstant, 'hover on the constant');
+    assert.match(onConstant.contents.value, /acme-mystery-9/);
+    const lenses = await client.conn.sendRequest<{ range: { start: { line: number } } }[]>('textDocument/codeLens', { textDocument: { uri: cellUri(2) } });
+    assert.strictEqual(lenses.length, 1);
+    assert.strictEqual(lenses[0].range.start.line, 3);
+    assert.deepStrictEqual(await client.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: cellUri(0) } }), []);
+
+    // Editing a cell re-analyses the notebook: the model becomes one with a price.
+    const edited = cells[2].replace('acme-mystery-9', 'gpt-4o-mini');
+    const fixed = client.diagnostics(cellUri(0), (p) => !p.diagnostics.some((d) => d.code === 'unpriced-model'));
+    await client.conn.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: nbUri, version: 2 },
+      change: { cells: { textContent: [{ document: { uri: cellUri(2), version: 2 }, changes: [{ text: edited }] }] } },
+    });
+    await fixed;
+    assert.match((await client.hover(cellUri(0), 0, 20))!.contents.value, /gpt-4o-mini/);
+  });
 });

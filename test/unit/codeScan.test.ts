@@ -25,6 +25,17 @@ describe('code scanning', () => {
     assert.strictEqual(r.prompts[0].kind, 'openai.chat');
   });
 
+  it("a prompt whose first part is imported anchors its diagnostics in its own file, not at the other file's position", async () => {
+    const dir = tree({
+      'src/prompts.ts': "export const SYSTEM = 'You are a precise assistant that answers with citations only.';\n",
+      'src/app.ts': "import { SYSTEM } from './prompts';\n\n\n" + CALL('SYSTEM').replace("model: 'gpt-4o'", "model: 'acme-mystery-9'").replace("content: SYSTEM }]", "content: SYSTEM }, { role: 'user', content: q }]"),
+    });
+    const r = await scanWorkspace({ root: dir, workers: 0 });
+    const d = r.prompts[0].diagnostics.find((x) => x.code === 'unpriced-model');
+    assert.ok(d);
+    assert.strictEqual(d.range.start.line, 5, 'the line of the call, where its own (user) part is');
+  });
+
   it('imported constants: the part points at the file where the text is written', async () => {
     const dir = tree({
       'src/prompts.ts': "export const SYSTEM = 'You are a precise assistant that answers with citations only.';\n",

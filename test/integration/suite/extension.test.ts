@@ -7,7 +7,7 @@ describe('Prompt Cost in VS Code', () => {
   it('activates and reports the workspace total after its background scan', async () => {
     const a = await api();
     const totals = await a.totals((t) => !t.scanning);
-    assert.strictEqual(totals.prompts, 4, JSON.stringify(totals));
+    assert.strictEqual(totals.prompts, 5, JSON.stringify(totals));
     assert.strictEqual(totals.unpriced, 1);
     assert.ok(totals.monthlyUsd > 100, `monthly ${totals.monthlyUsd}`);
   });
@@ -34,6 +34,21 @@ describe('Prompt Cost in VS Code', () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const text = await hoverText(uri, new vscode.Position(1, 20));
     assert.match(text, /openai\.chat/);
+  });
+
+  it('a notebook: hover on the constant in one cell, a code lens on the call in another', async () => {
+    await api();
+    const nb = await vscode.workspace.openNotebookDocument(file('src/triage.ipynb'));
+    await vscode.window.showNotebookDocument(nb);
+    const [constantCell, , callCell] = nb.getCells().map((c) => c.document.uri);
+    const text = await hoverText(constantCell, new vscode.Position(0, 30));
+    assert.match(text, /openai\.chat/);
+    assert.match(text, /model `gpt-4o-mini`/);
+    const found = await lenses(callCell);
+    assert.strictEqual(found.length, 1);
+    assert.strictEqual(found[0].range.start.line, 4);
+    assert.match(found[0].command!.title, /tokens · \$[\d.]+\/call/);
+    assert.deepStrictEqual(await lenses(constantCell), []);
   });
 
   it('a code lens above each prompt: tokens · $/call · $/month', async () => {
