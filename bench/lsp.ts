@@ -3,17 +3,17 @@
 // figure is the server's work, not the configured pause). Percentiles over repeated runs in one process.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { TestClient } from '../test/lsp/client';
 import { bigFile } from './synthetic';
+import { tempDir } from '../test/tempDir';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function main() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-lsp-'));
+  const root = tempDir('pc-bench-lsp-');
   const text = bigFile();
   fs.writeFileSync(path.join(root, 'big.ts'), text);
   const uri = pathToFileURL(path.join(root, 'big.ts')).href;
@@ -22,7 +22,7 @@ async function main() {
 
   // Tokenizer snapshots and stored detections in a folder of the bench's own; one warm-up start writes
   // them, as a user's first session would.
-  process.env.PROMPT_COST_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-lsp-cache-'));
+  process.env.PROMPT_COST_CACHE_DIR = tempDir('pc-bench-lsp-cache-');
   const warm = new TestClient();
   await warm.initialize(root, { scanOnStart: false });
   await warm.open(uri, 'typescript', text);

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { get_encoding } from 'tiktoken';
 import { countWithEncoding } from '../src/core/tokens';
+import { tempDir } from '../test/tempDir';
 
 const ROOT = path.join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -56,7 +57,7 @@ function coldStarts() {
   };
   const bareTiktoken = `const {Tiktoken}=require('tiktoken/lite');const f=JSON.parse(require('fs').readFileSync(require.resolve('tiktoken/encoders/o200k_base.json'),'utf8'));new Tiktoken(f.bpe_ranks,f.special_tokens,f.pat_str).encode_ordinary(require('fs').readFileSync(0,'utf8'))`;
   const runs = { cli: [] as number[], cold: [] as number[], tiktoken: [] as number[], node: [] as number[] };
-  const cacheDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'pc-bench-cache-'));
+  const cacheDir = tempDir('pc-bench-cache-');
   process.env.PROMPT_COST_CACHE_DIR = cacheDir;
   time([cli, 'count']); // the first run builds the encoder and saves its snapshot
   for (let i = 0; i < 9; i++) {

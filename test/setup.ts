@@ -1,6 +1,4 @@
 // Test-wide environment: tokenizer snapshots go to a temporary folder, not the user's cache.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { tempDir } from './tempDir';
 
-process.env.PROMPT_COST_CACHE_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-test-cache-'));
+process.env.PROMPT_COST_CACHE_DIR ??= tempDir('prompt-cost-test-cache-');

@@ -3,9 +3,9 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
+import { tempDir } from '../tempDir';
 
 export interface CodeServerRun {
   codeServer: string;
@@ -32,7 +32,7 @@ export const freePort = () => new Promise<number>((resolve, reject) => {
 /** Resolves 0 when the tests passed, 1 when some failed; rejects on a harness failure or timeout. */
 export async function runInCodeServer(o: CodeServerRun): Promise<number> {
   const log = o.log ?? ((s: string) => console.log(s));
-  const state = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-cs-'));
+  const state = tempDir('prompt-cost-cs-');
   for (const d of ['home', 'tmp', 'config', 'data', 'cache']) fs.mkdirSync(path.join(state, d));
   // Everything code-server, the extension host and Chromium write stays in this run's folder.
   const env = {

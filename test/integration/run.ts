@@ -4,10 +4,10 @@
 import { spawnSync } from 'child_process';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { runInCodeServer } from './codeServer';
 import { findHost, ROOT, type Host } from './vscodeHost';
+import { tempDir } from '../tempDir';
 
 const OUT = path.join(ROOT, 'out', 'integration');
 const log = (s: string) => console.log(s);
@@ -22,7 +22,7 @@ async function buildSuite(): Promise<void> {
 
 /** A fresh copy of the fixture workspace: the tests edit files and settings. */
 function workspaceCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-ws-'));
+  const dir = tempDir('prompt-cost-ws-');
   fs.cpSync(path.join(__dirname, 'workspace'), dir, { recursive: true });
   return dir;
 }

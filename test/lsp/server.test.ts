@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { TestClient } from './client';
+import { tempDir } from '../tempDir';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
@@ -26,7 +26,7 @@ const APP_TS = [
 ].join('\n');
 
 function workspace(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lsp-'));
+  const dir = tempDir('pc-lsp-');
   fs.mkdirSync(path.join(dir, 'src'));
   fs.writeFileSync(path.join(dir, 'src', 'prompts.ts'), PROMPTS_TS);
   fs.writeFileSync(path.join(dir, 'src', 'app.ts'), APP_TS);
@@ -193,7 +193,7 @@ describe('language server (protocol)', function () {
 
   it('a restarted server answers from the stored detection, then checks it with a fresh parse', async () => {
     // A cache folder of this test's own: the servers inherit it from the environment at spawn.
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lsp-cache-'));
+    const cacheDir = tempDir('pc-lsp-cache-');
     const saved = process.env.PROMPT_COST_CACHE_DIR;
     process.env.PROMPT_COST_CACHE_DIR = cacheDir;
     const app = uri('src/app.ts');

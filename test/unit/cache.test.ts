@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Engine } from '../../src/core/analyze';
 import { analyzeCache } from '../../src/core/cache/analyze';
@@ -11,6 +10,7 @@ import { lookupPrice, type ModelPricing } from '../../src/core/prices';
 import { LineIndex } from '../../src/core/text';
 import { countWithEncoding } from '../../src/core/tokens';
 import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
 
 /** English text of exactly `n` o200k tokens (checked, not assumed). */
 function textOfTokens(n: number): string {
@@ -194,7 +194,7 @@ describe('prompt caching', () => {
   });
 
   it('shared-prefix: prompts that start with the same long static text are grouped in the scan', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-shared-'));
+    const dir = tempDir('pc-shared-');
     const system = textOfTokens(1200);
     fs.writeFileSync(path.join(dir, 'prompts.ts'), `export const SYSTEM = '${system}';\n`);
     for (const name of ['a', 'b']) {

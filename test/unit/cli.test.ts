@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { get_encoding } from 'tiktoken';
 import { run } from '../../src/cli/main';
+import { tempDir } from '../tempDir';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DEMO = path.join(ROOT, 'examples', 'demo-workspace');
@@ -147,7 +147,7 @@ describe('cli', () => {
     });
 
     it('large scans show progress on stderr in a terminal, never on stdout', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-progress-'));
+      const dir = tempDir('pc-progress-');
       for (let i = 0; i < 220; i++) fs.writeFileSync(path.join(dir, `m${i}.py`), `x${i} = ${i}\n`);
       fs.writeFileSync(path.join(dir, 'p.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
       let stdout = '';
@@ -163,7 +163,7 @@ describe('cli', () => {
     });
 
     it('a broken .promptcost.yaml is reported with file and line; the scan still runs on defaults', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-'));
+      const dir = tempDir('pc-');
       fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: [1, 2\n');
       fs.writeFileSync(path.join(dir, 'a.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
       const r = (await cli(['scan', dir, '--format', 'json']));

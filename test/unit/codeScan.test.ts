@@ -1,13 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig, parseConfig } from '../../src/core/config';
 import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
 
 function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-code-'));
+  const dir = tempDir('pc-code-');
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);

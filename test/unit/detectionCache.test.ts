@@ -1,12 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Engine, type DetectOptions } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config';
 import { ensureLanguages } from '../../src/core/detect/code';
 import { DetectionCache } from '../../src/core/detectionCache';
 import { TokenCounter } from '../../src/core/tokens';
+import { tempDir } from '../tempDir';
 
 const PROMPTS = "export const SYSTEM = 'You are a precise assistant that answers with citations only.';\n";
 const APP = "import OpenAI from 'openai';\nimport { SYSTEM } from './prompts';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Hi' }] });\n";
@@ -18,7 +18,7 @@ describe('detection cache', () => {
 
   before(() => ensureLanguages(['typescript']));
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-detcache-'));
+    dir = tempDir('pc-detcache-');
     files = new Map([['src/prompts.ts', PROMPTS], ['src/app.ts', APP]]);
   });
 

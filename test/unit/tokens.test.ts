@@ -3,6 +3,7 @@ import { get_encoding } from 'tiktoken';
 import { chatTokens, countWithEncoding, resolveTokenizer, TokenCounter } from '../../src/core/tokens';
 
 import { CORPUS } from '../corpus';
+import { tempDir } from '../tempDir';
 
 describe('tokens', () => {
   for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
@@ -84,13 +85,12 @@ describe('tokenizer snapshots', function () {
   this.timeout(60000);
   const { execFileSync } = require('child_process') as typeof import('child_process');
   const fs = require('fs') as typeof import('fs');
-  const os = require('os') as typeof import('os');
   const path = require('path') as typeof import('path');
   const probe = path.join(__dirname, '..', 'snapshotProbe.ts');
   const run = (dir: string, preload?: 'await' | 'race') => JSON.parse(execFileSync(process.execPath, ['--require', 'tsx/cjs', probe], { env: { ...process.env, PROMPT_COST_CACHE_DIR: dir, PROBE_PRELOAD: preload ?? '' }, encoding: 'utf8' })) as { counts: number[]; origin: string; preloaded?: boolean };
 
   it('the first process builds and saves the encoder, the next restores it, with identical counts', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-snap-'));
+    const dir = tempDir('pc-snap-');
     const reference = get_encoding('o200k_base');
     const expected = CORPUS.map((t) => reference.encode_ordinary(t).length);
     reference.free();
@@ -104,7 +104,7 @@ describe('tokenizer snapshots', function () {
   });
 
   it('restored off the main thread (preloadEncoder), or counted while that restore is still reading', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-snap-'));
+    const dir = tempDir('pc-snap-');
     const reference = get_encoding('o200k_base');
     const expected = CORPUS.map((t) => reference.encode_ordinary(t).length);
     reference.free();
@@ -120,7 +120,7 @@ describe('tokenizer snapshots', function () {
   });
 
   it('a damaged snapshot is ignored: the encoder is built again and counts stay exact', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-snap-'));
+    const dir = tempDir('pc-snap-');
     run(dir);
     const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.snapshot'))!);
     const data = fs.readFileSync(file);

@@ -1,13 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
 
 const PROMPT = 'model: gpt-4o\nmessages:\n  - role: user\n    content: hello\n';
 
 function tree(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-ws-'));
+  const dir = tempDir('pc-ws-');
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);
