@@ -56,11 +56,24 @@ const analysedVersion = new Map<string, number>();
 /** The engine's warm-up, started at initialize; the first pricing waits for it rather than loading twice. */
 let prepared: Promise<void> = Promise.resolve();
 const timers = new Map<string, NodeJS.Timeout>();
-const inFlight = new Map<string, Promise<void>>();
+const inFlight = new Map<string, { version: number | undefined; done: Promise<void> }>();
 
 function schedule(doc: TextDocument): void {
   clearTimeout(timers.get(doc.uri));
-  timers.set(doc.uri, setTimeout(() => void analyse(doc.uri), state.settings.debounceMs));
+  timers.set(doc.uri, setTimeout(() => void analyseCurrent(doc.uri), state.settings.debounceMs));
+}
+
+/** The analysis of the document's current version: the one under way if it is for that version. */
+function analyseCurrent(uri: string): Promise<void> {
+  timers.delete(uri);
+  const version = documents.get(uri)?.version;
+  const running = inFlight.get(uri);
+  if (running && running.version === version) return running.done;
+  const done = analyse(uri).finally(() => {
+    if (inFlight.get(uri)?.done === done) inFlight.delete(uri);
+  });
+  inFlight.set(uri, { version, done });
+  return done;
 }
 
 function detectOptions(rel: string): DetectOptions {
@@ -80,6 +93,7 @@ async function analyse(uri: string): Promise<void> {
   const rel = relOf(doc);
   if (!rel || !isCandidate(rel)) return;
   const version = doc.version;
+  if (analysedVersion.get(uri) === version) return; // already done (on open, or for a request)
   if (doc.getText().length > MAX_FILE_BYTES) {
     // Generated or data files: the workspace scan skips them too, and parsing them on every keystroke would stall the server.
     if (!analysedVersion.has(uri)) connection.console.info(`prompt-cost: ${rel} is larger than ${MAX_FILE_BYTES / 1024} KB; not analysed`);
@@ -172,12 +186,7 @@ async function fresh(uri: string): Promise<TextDocument | undefined> {
   if (!doc) return undefined;
   if (analysedVersion.get(uri) !== doc.version) {
     clearTimeout(timers.get(uri));
-    let p = inFlight.get(uri);
-    if (!p) {
-      p = analyse(uri).finally(() => inFlight.delete(uri));
-      inFlight.set(uri, p);
-    }
-    await p;
+    await analyseCurrent(uri);
   }
   return documents.get(uri);
 }
@@ -400,6 +409,12 @@ documents.onDidChangeContent((e) => {
     return;
   }
   if (rel && isCandidate(rel)) schedule(e.document);
+});
+
+// Opening a file is not typing: analyse it now, not after the debounce.
+documents.onDidOpen((e) => {
+  const rel = relOf(e.document);
+  if (rel && rel !== CONFIG_FILE && isCandidate(rel)) void fresh(e.document.uri);
 });
 
 documents.onDidClose((e) => {

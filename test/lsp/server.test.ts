@@ -95,6 +95,18 @@ describe('language server (protocol)', function () {
     assert.match(onConstant!.contents.value, /openai\.chat/);
   });
 
+  it('opening a file analyses it at once: the debounce is for typing', async function () {
+    // The longest debounce there is (5 s), in force from initialize on: only an analysis on open
+    // publishes before this test's timeout.
+    this.timeout(4500);
+    client.settings = { debounceMs: 5000 };
+    await client.initialize(root, { scanOnStart: false, settings: { debounceMs: 5000 } });
+    const yml = uri('mystery.prompt.yml');
+    const published = client.diagnostics(yml, (p) => p.diagnostics.some((d) => d.code === 'unpriced-model'));
+    await client.open(yml, 'yaml', fs.readFileSync(path.join(root, 'mystery.prompt.yml'), 'utf8'));
+    await published;
+  });
+
   it('didChange re-analyses: fresh diagnostics for the new version, stale results never win', async () => {
     await client.initialize(root, { scanOnStart: false });
     client.settings = { debounceMs: 0, thresholds: { promptTokens: 60 } };
