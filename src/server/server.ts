@@ -134,7 +134,9 @@ async function analyse(uri: string): Promise<void> {
   analysedVersion.set(uri, version);
   publish(current);
   totalsSoon();
-  if (stored) setTimeout(() => void verifyStored(uri, version), 0); // after the requests waiting on this analysis
+  // The parse behind a stored result takes a while on a large file: leave the first requests (a hover
+  // right after opening) to be answered from the stored result before starting it.
+  if (stored) setTimeout(() => void verifyStored(uri, version), VERIFY_AFTER_MS);
 }
 
 /**
@@ -160,6 +162,8 @@ async function verifyStored(uri: string, version: number): Promise<void> {
     connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
   }
 }
+
+const VERIFY_AFTER_MS = 250;
 
 // Detections are stored once a document rests (and when it closes or the server stops), not per keystroke.
 const detections = new DetectionCache(DetectionCache.defaultDir());
