@@ -399,8 +399,24 @@ connection.onInitialized(async () => {
 });
 
 connection.onDidChangeConfiguration(async (change) => {
+  const before = state.settings;
   if (canPullConfiguration) await pullSettings();
   else if (change.settings?.promptCost) state.setSettings(toSettings(change.settings.promptCost));
+  const after = state.settings;
+  if (after.heuristics !== before.heuristics || JSON.stringify(after.exclude) !== JSON.stringify(before.exclude)) {
+    // What is found changed, not only what it costs: detect the open documents again, and rescan.
+    if (after.heuristics !== before.heuristics) {
+      const openNotebooks = [...notebookVersion.keys()];
+      analysedVersion.clear();
+      notebookVersion.clear();
+      for (const d of documents.all()) if (relOf(d) !== CONFIG_FILE) void analyseCurrent(d.uri);
+      for (const uri of openNotebooks) {
+        const nb = notebooks.getNotebookDocument(uri);
+        if (nb) void freshNotebook(nb);
+      }
+    }
+    if (state.scan) void runScan();
+  }
   republishAll();
 });
 

@@ -147,6 +147,25 @@ describe('language server (protocol)', function () {
     assert.deepStrictEqual(await client.codeLens(yml), []);
   });
 
+  it('turning the heuristic off re-detects open documents: a prompt-named constant stops being a prompt', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const doc = uri('src/persona.ts');
+    const text = "export const SUPPORT_PERSONA_PROMPT = 'You are Ada, a calm support agent who answers in two sentences.';\n";
+    await client.open(doc, 'typescript', text);
+    const lenses = async () => (await client.codeLens(doc)).map((l: { command: { title: string } }) => l.command.title);
+    assert.match((await lenses())[0] ?? '', /^\(heuristic\)/);
+    client.settings = { debounceMs: 0, heuristics: false };
+    const redetected = client.diagnostics(doc);
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await redetected;
+    assert.deepStrictEqual(await lenses(), []);
+    client.settings = { debounceMs: 0, heuristics: true };
+    const back = client.diagnostics(doc);
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await back;
+    assert.match((await lenses())[0] ?? '', /^\(heuristic\)/);
+  });
+
   it('.promptcost.yaml edited in the editor: invalid-config at the line, traffic applies live', async () => {
     await client.initialize(root, { scanOnStart: false });
     const app = uri('src/app.ts');
