@@ -16,7 +16,7 @@ import type { PromptReport } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
 import { TOOL_VERSION } from '../core/version';
-import { detectBatch, detectWorkspace, isCandidate, MAX_FILE_BYTES } from '../core/workspace';
+import { detectBatch, detectWorkspace, isCandidate, loadConfig, MAX_FILE_BYTES } from '../core/workspace';
 import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
 import { contains, size, toLspDiagnostic } from './convert';
@@ -344,7 +344,10 @@ async function runScan(): Promise<void> {
       root: state.root, exclude: state.settings.exclude, heuristics: state.settings.heuristics, signal: abort.signal,
       onProgress: (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
     });
-    if (!abort.signal.aborted) state.scan = scan;
+    if (!abort.signal.aborted) {
+      state.scan = scan;
+      state.scanExclude = scan.config.exclude;
+    }
   } catch (e) {
     connection.window.showErrorMessage(`Prompt Cost: the workspace scan failed: ${(e as Error).message}`);
   } finally {
@@ -454,12 +457,15 @@ documents.onDidClose((e) => {
 connection.onDidChangeWatchedFiles(async (e) => {
   if (!state.root) return;
   let changed = false;
+  let rescan = false;
   const redetect: string[] = [];
   for (const c of e.changes) {
     if (!c.uri.startsWith('file:')) continue;
     const rel = state.relative(fileURLToPath(c.uri));
     if (rel === CONFIG_FILE) {
       if (!openText(rel)) state.setConfigText(undefined);
+      // The scan reads the saved file: saved excludes that changed mean another set of files.
+      if (state.scan && JSON.stringify(loadConfig(state.root).exclude) !== JSON.stringify(state.scanExclude)) rescan = true;
       changed = true;
     } else if (state.scan && isCandidate(rel) && !openText(rel)) {
       if (c.type === FileChangeType.Deleted) state.scan.detections.delete(rel);
@@ -473,7 +479,8 @@ connection.onDidChangeWatchedFiles(async (e) => {
     for (const f of redetect) state.scan.detections.delete(f);
     for (const d of r.detections) state.scan.detections.set(d.file, d);
   }
-  if (changed) republishAll();
+  if (rescan) void runScan();
+  else if (changed) republishAll();
 });
 
 // ------------------------------------------------------------------ features

@@ -16,6 +16,8 @@ export class WorkspaceState {
   /** Config as read from disk, or from the open editor when .promptcost.yaml is open. */
   config: PromptCostConfig = emptyConfig();
   scan: WorkspaceDetections | undefined;
+  /** The `.promptcost.yaml` excludes the scan ran with. */
+  scanExclude: string[] = [];
   scanning = false;
   readonly open = new Map<string, Detection>();
   private priced = new Map<string, { detection: Detection; epoch: number; analysis: FileAnalysis }>();

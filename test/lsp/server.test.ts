@@ -220,6 +220,12 @@ describe('language server (protocol)', function () {
     const md = await client.conn.sendRequest<string>('promptCost/reportMarkdown');
     assert.match(md, /^# Prompt cost report/);
     assert.match(md, /src\/app\.ts:5/);
+
+    // A saved .promptcost.yaml that excludes a file: the workspace is scanned again without it.
+    fs.writeFileSync(path.join(root, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 10000\nexclude:\n  - mystery.prompt.yml\n');
+    const rescanned = client.next<{ scanning: boolean; prompts: number; unpriced: number }>('promptCost/totals', (t) => !t.scanning && t.prompts === 1);
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('.promptcost.yaml'), type: 2 }] });
+    assert.strictEqual((await rescanned).unpriced, 0);
   });
 
   it('a restarted server answers from the stored detection, then checks it with a fresh parse', async () => {
