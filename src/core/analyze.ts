@@ -238,7 +238,11 @@ export class Engine {
         part.cell = pa.cell;
         part.range = pa.range;
       }
-      for (const x of p.diagnostics) Object.assign(x, toCell(nb, x.range));
+      for (const x of p.diagnostics) {
+        Object.assign(x, toCell(nb, x.range));
+        // Fix edits too (copied: the fix may be the detection's own object, priced again later).
+        if (x.fix) x.fix = { ...x.fix, edits: x.fix.edits.map((e) => (e.file ? e : { ...e, ...toCell(nb, e.range) })) };
+      }
     }
     return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => ({ ...x, ...toCell(nb, x.range) })) };
   }

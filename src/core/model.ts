@@ -39,8 +39,8 @@ export interface PromptPart {
   reorder?: TextEditSpec;
 }
 
-/** One text replacement; `file` when not the prompt's own file. */
-export interface TextEditSpec { range: Range; newText: string; file?: string }
+/** One text replacement; `file` when not the prompt's own file, `cell` (its index) in a notebook. */
+export interface TextEditSpec { range: Range; newText: string; file?: string; cell?: number }
 
 export interface Fix { title: string; edits: TextEditSpec[] }
 

@@ -535,22 +535,36 @@ connection.languages.inlayHint.on(async (params): Promise<InlayHint[]> => {
 // Quick fixes: computed with the analysis, applied as a versioned WorkspaceEdit, so an edit made to the
 // document meanwhile makes the editor refuse the fix instead of corrupting the text (and it is undoable).
 connection.onCodeAction(async (params): Promise<CodeAction[]> => {
-  const doc = await fresh(params.textDocument.uri);
-  const rel = doc && relOf(doc);
-  if (!doc || !rel) return [];
-  const a = state.analysis(rel);
+  const t = await target(params.textDocument.uri);
+  if (!t) return [];
+  const a = state.analysis(t.rel);
+  const nb = t.cell === undefined ? undefined : notebooks.findNotebookDocumentForCell(params.textDocument.uri);
   const wanted = new Set(params.context.diagnostics.map((d) => String(d.code)));
   const actions: CodeAction[] = [];
   for (const p of a?.prompts ?? []) {
-    if (p.file !== rel || p.cell !== undefined) continue;
+    if (p.file !== t.rel) continue;
     for (const d of p.diagnostics) {
-      if (!d.fix || state.isOff(d.code)) continue;
+      if (!d.fix || state.isOff(d.code) || d.cell !== t.cell) continue;
       if (!wanted.has(d.code) && !rangesTouch(d.range, params.range)) continue;
       const byFile = new Map<string, TextDocumentEdit>();
       for (const e of d.fix.edits) {
-        const target = e.file ? documents.all().find((x) => relOf(x) === e.file) : doc;
-        const uri = target?.uri ?? pathToFileURL(state.absolute(e.file!)).href;
-        const entry = byFile.get(uri) ?? { textDocument: { uri, version: target?.version ?? null }, edits: [] };
+        let uri: string;
+        let version: number | null;
+        if (e.file) {
+          const other = documents.all().find((x) => relOf(x) === e.file);
+          uri = other?.uri ?? pathToFileURL(state.absolute(e.file)).href;
+          version = other?.version ?? null;
+        } else if (nb && e.cell !== undefined) {
+          const cell = nb.cells[e.cell];
+          const cellDoc = cell && notebooks.getCellTextDocument(cell);
+          if (!cellDoc) continue;
+          uri = cellDoc.uri;
+          version = cellDoc.version;
+        } else {
+          uri = t.doc.uri;
+          version = t.doc.version;
+        }
+        const entry = byFile.get(uri) ?? { textDocument: { uri, version }, edits: [] };
         entry.edits.push({ range: e.range, newText: e.newText });
         byFile.set(uri, entry);
       }

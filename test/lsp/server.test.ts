@@ -308,4 +308,30 @@ describe('language server (protocol)', function () {
     await fixed;
     assert.match((await client.hover(cellUri(0), 0, 20))!.contents.value, /gpt-4o-mini/);
   });
+
+  it('notebook cells: the cache_control quick fix edits the cell, bound to its version', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const nbUri = uri('claude.ipynb');
+    const cellUri = (n: number) => `vscode-notebook-cell:${nbUri.slice('file:'.length)}#cell${n}`;
+    const long = Array.from({ length: 150 }, (_, i) => `Rule ${i}: cite the policy section and never promise refunds.`).join(' ');
+    const cells = ['import anthropic\nclient = anthropic.Anthropic()\n', '# Support', `def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, system='${long}', messages=[{'role': 'user', 'content': q}])\n`];
+    const kinds = [2, 1, 2];
+    const published = client.diagnostics(cellUri(2), (p) => p.diagnostics.some((d) => d.code === 'anthropic-cache-control-missing'));
+    await client.conn.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: { uri: nbUri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map((_, i) => ({ kind: kinds[i], document: cellUri(i) })) },
+      cellTextDocuments: cells.map((text, i) => ({ uri: cellUri(i), languageId: kinds[i] === 2 ? 'python' : 'markdown', version: 4, text })),
+    });
+    const diag = (await published).diagnostics.find((d) => d.code === 'anthropic-cache-control-missing')!;
+    assert.strictEqual((diag.range as { start: { line: number } }).start.line, 1, 'at the system text, in the cell');
+    const actions = await client.conn.sendRequest<{ edit: { documentChanges: { textDocument: { uri: string; version: number }; edits: { range: { start: { line: number } }; newText: string }[] }[] } }[]>('textDocument/codeAction', {
+      textDocument: { uri: cellUri(2) }, range: diag.range, context: { diagnostics: [diag] },
+    });
+    assert.strictEqual(actions.length, 1);
+    const [change] = actions[0].edit.documentChanges;
+    assert.deepStrictEqual(change.textDocument, { uri: cellUri(2), version: 4 });
+    assert.strictEqual(change.edits[0].range.start.line, 1, 'cell coordinates, not the joined text');
+    assert.match(change.edits[0].newText, /^\[\{'type': 'text', 'text': 'Rule 0: .*', 'cache_control': \{'type': 'ephemeral'\}\}\]$/);
+    // None offered in a cell the diagnostic is not in.
+    assert.deepStrictEqual(await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: cellUri(0) }, range: diag.range, context: { diagnostics: [diag] } }), []);
+  });
 });
