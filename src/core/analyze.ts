@@ -170,7 +170,12 @@ export class Engine {
       if (previous.text !== text) change = editTree(previous.tree, previous.text, text);
     }
     const source = project.open(file, text, undefined, previous?.tree);
-    const reuse = source && previous && change && !options.project && this.engineOptions.reuseCalls !== false ? reusableAfter(previous, change, text, source, project, options.heuristics !== false) : undefined;
+    let reuse: Reuse | undefined;
+    try {
+      if (source && previous && change && !options.project && this.engineOptions.reuseCalls !== false) reuse = reusableAfter(previous, change, text, source, project, options.heuristics !== false);
+    } catch {
+      reuse = undefined; // an optimisation only: evaluate every call
+    }
     previous?.tree.delete();
     if (!source) throw new Error(`${file}: its grammar is not loaded (use Engine.analyze, which loads it)`);
     const records: CallRecord[] = [];
