@@ -63,17 +63,24 @@ function schedule(doc: TextDocument): void {
   timers.set(doc.uri, setTimeout(() => void analyseCurrent(doc.uri), state.settings.debounceMs));
 }
 
-/** The analysis of the document's current version: the one under way if it is for that version. */
-function analyseCurrent(uri: string): Promise<void> {
+/**
+ * The analysis of `uri` (a document or a notebook) at `version`: the one under way if it is for that
+ * version, else a new run. The pending debounce timer is dropped either way.
+ */
+function analysisOf(uri: string, version: number | undefined, run: (uri: string) => Promise<void>): Promise<void> {
+  clearTimeout(timers.get(uri));
   timers.delete(uri);
-  const version = documents.get(uri)?.version;
   const running = inFlight.get(uri);
   if (running && running.version === version) return running.done;
-  const done = analyse(uri).finally(() => {
+  const done = run(uri).finally(() => {
     if (inFlight.get(uri)?.done === done) inFlight.delete(uri);
   });
   inFlight.set(uri, { version, done });
   return done;
+}
+
+function analyseCurrent(uri: string): Promise<void> {
+  return analysisOf(uri, documents.get(uri)?.version, analyse);
 }
 
 function detectOptions(rel: string): DetectOptions {
@@ -87,7 +94,6 @@ function detectOptions(rel: string): DetectOptions {
 
 /** Analyses the current version of a document; a result for a version that was edited meanwhile is dropped. */
 async function analyse(uri: string): Promise<void> {
-  timers.delete(uri);
   const doc = documents.get(uri);
   if (!doc) return;
   const rel = relOf(doc);
@@ -188,10 +194,7 @@ function storeNow(uri?: string): void {
 async function fresh(uri: string): Promise<TextDocument | undefined> {
   const doc = documents.get(uri);
   if (!doc) return undefined;
-  if (analysedVersion.get(uri) !== doc.version) {
-    clearTimeout(timers.get(uri));
-    await analyseCurrent(uri);
-  }
+  if (analysedVersion.get(uri) !== doc.version) await analyseCurrent(uri);
   return documents.get(uri);
 }
 
@@ -227,7 +230,6 @@ function republishAll(): void {
 // another), exactly as the workspace scan reads the .ipynb file, but from the cells' live text; results
 // carry their cell index, and each cell gets its own diagnostics.
 const notebookVersion = new Map<string, number>();
-const notebookInFlight = new Map<string, Promise<void>>();
 
 function notebookRel(nb: NotebookDocument): string | undefined {
   return nb.uri.startsWith('file:') ? state.relative(fileURLToPath(nb.uri)) : undefined;
@@ -240,11 +242,10 @@ function notebookJson(nb: NotebookDocument): string {
 
 function scheduleNotebook(nb: NotebookDocument): void {
   clearTimeout(timers.get(nb.uri));
-  timers.set(nb.uri, setTimeout(() => void analyseNotebook(nb.uri), state.settings.debounceMs));
+  timers.set(nb.uri, setTimeout(() => void analysisOf(nb.uri, nb.version, analyseNotebook), state.settings.debounceMs));
 }
 
 async function analyseNotebook(uri: string): Promise<void> {
-  timers.delete(uri);
   const nb = notebooks.getNotebookDocument(uri);
   const rel = nb && notebookRel(nb);
   if (!nb || !rel) return;
@@ -268,14 +269,7 @@ async function analyseNotebook(uri: string): Promise<void> {
 }
 
 async function freshNotebook(nb: NotebookDocument): Promise<void> {
-  if (notebookVersion.get(nb.uri) === nb.version) return;
-  clearTimeout(timers.get(nb.uri));
-  let p = notebookInFlight.get(nb.uri);
-  if (!p) {
-    p = analyseNotebook(nb.uri).finally(() => notebookInFlight.delete(nb.uri));
-    notebookInFlight.set(nb.uri, p);
-  }
-  await p;
+  if (notebookVersion.get(nb.uri) !== nb.version) await analysisOf(nb.uri, nb.version, analyseNotebook);
 }
 
 function publishNotebook(nb: NotebookDocument): void {
