@@ -4,11 +4,9 @@
 // start in one run: on a noisy machine only a comparison made this way means much. By default each start
 // opens a file whose text the server has never seen; --unchanged opens the same file every time (after a
 // warm-up start per build), so the stored detection answers.
-import * as fs from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
-import { TestClient } from '../test/lsp/client';
 import { tempDir } from '../test/tempDir';
+import { timeFirstHover } from './firstHover';
 import { bigFile } from './synthetic';
 
 const args = process.argv.slice(2);
@@ -27,27 +25,14 @@ async function main() {
   const unchanged = flag('--unchanged');
   const root = tempDir('pc-ab-');
   process.env.PROMPT_COST_CACHE_DIR = tempDir('pc-ab-cache-');
-  const base = bigFile().split('\n').slice(0, lines).join('\n');
-  const uri = pathToFileURL(path.join(root, 'f.ts')).href;
-  const line = base.split('\n').findIndex((l) => l.includes("{ role: 'user', content:"));
+  const text = bigFile().split('\n').slice(0, lines).join('\n');
+  const line = text.split('\n').findIndex((l) => l.includes("{ role: 'user', content:"));
+  const start = (build: string, content: string) => timeFirstHover({ server: path.resolve(build, 'server.js'), root, file: 'f.ts', text: content, line });
 
-  const start = async (build: string, text: string) => {
-    fs.writeFileSync(path.join(root, 'f.ts'), text);
-    const t0 = performance.now();
-    const client = new TestClient(path.resolve(build, 'server.js'));
-    client.settings = { debounceMs: 0 };
-    await client.initialize(root, { scanOnStart: false });
-    await client.open(uri, 'typescript', text);
-    if (!(await client.hover(uri, line, 70))) throw new Error(`${build}: no hover`);
-    const ms = performance.now() - t0;
-    await client.stop();
-    return ms;
-  };
-
-  for (const b of builds) await start(b, base); // tokenizer snapshot, and the stored detection for --unchanged
+  for (const b of builds) await start(b, text); // tokenizer snapshot, and the stored detection for --unchanged
   const times = new Map(builds.map((b) => [b, [] as number[]]));
   for (let run = 0; run < runs; run++) {
-    for (const b of builds) times.get(b)!.push(await start(b, unchanged ? base : `${base}\n// ${run} ${b} ${Date.now()}\n`));
+    for (const b of builds) times.get(b)!.push(await start(b, unchanged ? text : `${text}\n// ${run} ${b} ${Date.now()}\n`));
   }
   console.log(`${lines}-line file, ${unchanged ? 'unchanged since the last session' : 'text never seen before'}, ${runs} starts each`);
   for (const [b, xs] of times) console.log(`  ${b}: median ${median(xs).toFixed(0)} ms  (${xs.map((x) => x.toFixed(0)).join(' ')})`);
