@@ -184,7 +184,13 @@ function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean):
 function modelOf(call: CallInfo | undefined, env: FinderEnv): { id: string; from: string } | undefined {
   if (!call || !call.callee) return undefined;
   const m = modelArg(call, env.ctx, 'model', 'model_name', 'modelName', 'llm');
-  if (m) return m;
+  if (m) return { ...m, id: m.id.replace(/^(\w+):/, '$1/') };
+  // Agent("openai:gpt-4o", …): a model id as the first argument
+  const first = call.positional[0];
+  if (first?.type === 'string') {
+    const id = finishText(env.ctx, evalText(call.f, first, env.ctx)).text.trim();
+    if (/^[\w.-]+[:/][\w.:-]+$|^(gpt-|claude-|gemini-|o\d|llama|mistral)/.test(id) && !/\s/.test(id)) return { id: id.replace(/^(\w+):/, '$1/'), from: 'literal' };
+  }
   // model.invoke([...]) where model = ChatOpenAI(model=…)
   const fn = call.node.childForFieldName('function');
   const receiver = fn?.childForFieldName('object');

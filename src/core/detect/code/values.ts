@@ -151,9 +151,9 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     // Prompts.SYSTEM: a constant in a class body
     if (obj.node.type === 'class_definition' || obj.node.type === 'class_declaration' || obj.node.type === 'class') {
       const body = obj.node.childForFieldName('body');
-      const d = definitionsOf(obj.file, key).find((x) => x.scope === obj.node || (body && x.scope === body));
+      const d = definitionsOf(obj.file, key).find((x) => x.scope?.id === obj.node.id || (body && x.scope?.id === body.id));
       if (d) return resolveExpression(obj.file, d.value, ctx, depth + 1) ?? { file: obj.file, node: d.value };
-      const field = body && definitionsOf(obj.file, `this.${key}`).find((x) => x.scope === body);
+      const field = body && definitionsOf(obj.file, `this.${key}`).find((x) => x.scope?.id === body.id);
       return field ? { file: obj.file, node: field.value } : undefined;
     }
     const prop = propertyOf(obj.node, key);
@@ -317,8 +317,8 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'non_null_expression': {
       const inner = n.namedChildren.find((c) => c && !c.type.endsWith('_type') && c.type !== 'type_identifier' && c.type !== 'type_annotation');
       if (!inner) return dynamic(f, n, ctx);
-      const v = evalText(f, inner, ctx);
-      return inner.type === 'string' || inner.type === 'concatenated_string' ? { ...v, origin: loc(f, n) } : v;
+      // a part starts at the literal holding its text, not at the parenthesis around it
+      return evalText(f, inner, ctx);
     }
     case 'binary_expression':
     case 'binary_operator': {
@@ -506,7 +506,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     const v = evalText(f, target, ctx);
     let text = dedent(v.text);
     if (!f.isPython || /cleandoc/.test(fn.text)) text = text.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
-    return { ...v, text, origin: loc(f, n) };
+    return { ...v, text, origin: /string/.test(target.type) ? v.origin : loc(f, n) };
   }
   if (/^(String|str)$/.test(fn.text) && positional[0]) return evalText(f, positional[0], ctx);
   if (fn.type === 'member_expression' || fn.type === 'attribute') {
@@ -521,8 +521,11 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const list = listNode && resolveExpression(f, listNode, ctx);
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const sep = sepNode ? evalText(f, sepNode, ctx).text : ',';
-        const items = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment').map((c) => evalText(list.file, c, ctx).text);
-        return { text: items.join(sep), origin: loc(list.file, list.node) };
+        const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+        const items = nodes.map((c) => evalText(list.file, c, ctx).text);
+        // the part starts at the first literal of the list, ends at the list's end
+        const first = nodes.find((c) => /string/.test(c.type));
+        return { text: items.join(sep), origin: first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node) };
       }
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
