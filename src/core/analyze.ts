@@ -335,11 +335,13 @@ export class Engine {
       const found = findSlots(p.text, p.syntaxes);
       const tokens = this.counter.scaled(this.counter.encodingTokens(stripTemplateControl(staticText(p.text, found)), choice.encoding), choice);
       const slots = p.slots.map((s) => this.slotTokens(s.name, d, choice, options));
-      staticTokens += tokens;
-      for (const s of slots) dynamicTokens += s.tokens;
-      return { role: p.role, ...(p.name ? { name: p.name } : {}), ...(p.file ? { file: p.file } : {}), range: p.range, tokens, slots };
+      if (!p.alternative) {
+        staticTokens += tokens;
+        for (const s of slots) dynamicTokens += s.tokens;
+      }
+      return { role: p.role, ...(p.name ? { name: p.name } : {}), ...(p.file ? { file: p.file } : {}), range: p.range, ...(p.alternative ? { alternative: p.alternative } : {}), tokens, slots };
     });
-    const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role));
+    const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role) && !p.alternative);
     const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding, this.countRaw), choice) : 0;
     const input = staticTokens + dynamicTokens + overhead;
     const output = traffic.outputTokens.value;

@@ -33,6 +33,8 @@ export interface PromptPart {
   file?: string;
   /** Anthropic: the block carries cache_control. */
   cacheControl?: boolean;
+  /** Another text the prompt may hold instead of the part before it (a branch, another return): shown, not added. */
+  alternative?: string;
   /** Code: offsets in `text` where run-time values sit (template parts compute theirs from the markup). */
   slotOffsets?: number[];
   /** A quick fix that moves the first run-time value to the end of this template, when that is a simple reorder. */
@@ -149,6 +151,8 @@ export interface ReportPart {
   /** Notebooks: the index of the cell the range is in. */
   cell?: number;
   range: Range;
+  /** Another text the prompt may hold instead (a branch, another return): its tokens are not in the total. */
+  alternative?: string;
   /** Static tokens of this part (slots excluded). */
   tokens: number;
   slots: Slot[];

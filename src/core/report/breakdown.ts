@@ -23,7 +23,8 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
   out.push('| Tokens | |', '|:--|--:|');
   p.parts.forEach((part) => {
     const where = part.file ? ` — ${cell(part.file)}:${part.range.start.line + 1}` : '';
-    out.push(`| ${part.role}${part.name ? ` (${cell(part.name)})` : ''}${where} | ${formatTokens(part.tokens, p.tokens.exact)} |`);
+    const alt = part.alternative ? ` — alternative, not in the total` : '';
+    out.push(`| ${part.role}${part.name ? ` (${cell(part.name)})` : ''}${where}${alt} | ${formatTokens(part.tokens, p.tokens.exact)} |`);
     for (const s of part.slots) out.push(`| &nbsp;&nbsp;slot \`${cell(s.name)}\` (${cell(s.from)}) | ${groupDigits(s.tokens)} |`);
   });
   if (p.tokens.overhead) out.push(`| chat formatting overhead | ${formatTokens(p.tokens.overhead, p.tokens.exact)} |`);

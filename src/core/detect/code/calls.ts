@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, propertyOf, resolveExpression, type EvalContext, type ModelValue, type TextValue } from './values';
+import { callArguments, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, propertyOf, resolveExpression, splitValue, type EvalContext, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -109,7 +109,22 @@ export class PromptBuilder {
 
   constructor(private readonly call: CallInfo, private readonly ctx: EvalContext) {}
 
-  addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean } = {}): void {
+  addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string } = {}, depth = 0): void {
+    const { own, fragments, alternatives } = splitValue(this.ctx, value);
+    if (fragments.length || alternatives.length) {
+      // text written elsewhere is a part where it is written; whitespace alone between fragments joins the first
+      const ownText = finishText(this.ctx, own).text;
+      const before = this.parts.length;
+      if (ownText.trim() || own.text !== ownText || !fragments.length) this.addOwn(role, own, extra);
+      for (const fr of depth < 12 ? fragments : []) this.addValue(role, fr, extra, depth + 1);
+      if (!(ownText.trim() || own.text !== ownText || !fragments.length) && this.parts[before]) this.parts[before].text = ownText + this.parts[before].text;
+      for (const alt of depth < 12 ? alternatives : []) this.addValue(role, alt, { ...extra, alternative: extra.alternative ?? 'another text the same expression may take (a branch or another return)' }, depth + 1);
+      return;
+    }
+    this.addOwn(role, value, extra);
+  }
+
+  private addOwn(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string }): void {
     const slotOffsets = markerOffsets(value.text);
     const { text, slots } = finishText(this.ctx, value);
     const template = extra.template ?? value.template;
@@ -128,6 +143,7 @@ export class PromptBuilder {
       syntaxes: template ?? [],
       ...(extra.name ? { name: extra.name } : {}),
       ...(extra.cacheControl ? { cacheControl: true } : {}),
+      ...(extra.alternative ? { alternative: extra.alternative } : {}),
       ...(slotOffsets.length ? { slotOffsets } : {}),
       ...(reorder ? { reorder } : {}),
     });

@@ -3,12 +3,16 @@
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt } from '../../model';
 import { definitionsOf, promptLikeNames, type CodeFile } from './source';
-import { findSlots } from '../slots';
-import { evalText, finishText, type EvalContext } from './values';
+import type { SlotSyntax } from '../slots';
+import { PromptBuilder, type CallInfo } from './calls';
+import type { SyntaxNode } from './parser';
+import { evalText, finishText, inlineText, type EvalContext } from './values';
 
 const PROMPT_NAME = /(prompt|instructions?|system_?message|_template$|template$|^template_|persona|preamble)/i;
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
 export const MIN_HEURISTIC_CHARS = 60;
+/** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
+export const MIN_STRONG_CHARS = 15;
 
 /** Text that is code or markup rather than natural-language instructions. */
 export function looksLikeNonPrompt(text: string): string | undefined {
@@ -23,37 +27,62 @@ export function looksLikeNonPrompt(text: string): string | undefined {
   return undefined;
 }
 
+/** Names that say "prompt" outright: a shorter text under them is still a prompt. */
+const STRONG_NAME = /(prompt|instructions?|system_?message|persona|preamble)/i;
+
+/** How the file uses `name`: a constant handed to HumanMessage / a user message is the user's text. */
+function roleByUse(f: CodeFile, name: string): 'user' | undefined {
+  const n = name.replace(/[$]/g, '\\$&');
+  const user = new RegExp(`(Human|User)Message(PromptTemplate\\.from_?[tT]emplate)?\\(\\s*(content\\s*[=:]\\s*)?${n}\\b|["'](user|human)["']\\s*,\\s*${n}\\b|role["']?\\s*[:=]\\s*["'](user|human)["']\\s*,\\s*["']?content["']?\\s*[:=]\\s*${n}\\b`);
+  return user.test(f.text) ? 'user' : undefined;
+}
+
+function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
+  return { f, node, callee: '', segments: [], isNew: false, positional: [], named: new Map() };
+}
+
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
+  const consider = (bare: string, node: SyntaxNode, key?: string) => {
+    if (taken(node.startIndex, node.endIndex)) return;
+    const value = evalText(f, node, ctx);
+    if (value.origin.file !== f.file) return; // an imported constant is reported where it is written
+    // derived from a prompt found already (x = PROMPT.replace(…)): not a second prompt
+    if (taken(value.origin.start, value.origin.end)) return;
+    const whole = finishText(ctx, { ...value, text: inlineText(ctx, value) }).text;
+    const strong = STRONG_NAME.test(bare);
+    const why = looksLikeNonPrompt(whole);
+    const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
+    if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < 3 || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
+    const role = roleByUse(f, bare) ?? (/user|human|question|query|template/i.test(key ?? bare) ? 'user' : 'system');
+    const template = /template/i.test(bare) || /\{[A-Za-z_]\w*\}/.test(whole) ? (['single', 'mustache'] as SlotSyntax[]) : undefined;
+    const b = new PromptBuilder(synthetic(f, node), ctx);
+    b.addValue(role, value, { template });
+    const built = b.build('heuristic', undefined, undefined);
+    if (!built) return;
+    const range = built.parts.find((p) => !p.file)?.range ?? built.range;
+    found.push({
+      ...built, confidence: 'heuristic', range,
+      notes: [`"${bare}${key ? `[${key}]` : ''}" looks like a prompt but no LLM call using it was found in this file`],
+    });
+  };
   for (const name of promptLikeNames(f)) {
     const defs = definitionsOf(f, name);
     const bare = name.replace(/^(this|self)\./, '');
     if (!PROMPT_NAME.test(bare) || NOT_PROMPT_NAME.test(bare)) continue;
     for (const d of defs) {
       const node = d.value;
+      // PROMPTS = {"triage": "…", …}: each entry is a prompt
+      if (node.type === 'object' || node.type === 'dictionary') {
+        for (const pair of node.namedChildren) {
+          const v = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
+          const k = pair?.childForFieldName('key');
+          if (v && /string|binary|template|call|parenthesized/.test(v.type)) consider(bare, v, k?.text.replace(/^["'`]|["'`]$/g, ''));
+        }
+        continue;
+      }
       if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression/.test(node.type)) continue;
-      if (taken(node.startIndex, node.endIndex)) continue;
-      const value = evalText(f, node, ctx);
-      if (value.origin.file !== f.file) continue; // an imported constant is reported where it is written
-      // derived from a prompt found already (x = PROMPT.replace(…)): not a second prompt
-      if (taken(value.origin.start, value.origin.end)) continue;
-      const { text, slots } = finishText(ctx, value);
-      if (text.trim().length < MIN_HEURISTIC_CHARS || looksLikeNonPrompt(text)) continue;
-      // the part starts at the literal holding the text (inside dedent(…), parentheses, a join)
-      const range = value.origin.start >= node.startIndex && value.origin.end <= node.endIndex ? f.lines.range(value.origin.start, value.origin.end) : f.lines.range(node.startIndex, node.endIndex);
-      const role = /user|human|question|query|template/i.test(bare) ? 'user' : 'system';
-      const template = /template/i.test(bare) || /\{[A-Za-z_]\w*\}/.test(text) ? (['single', 'mustache'] as const) : undefined;
-      found.push({
-        kind: 'heuristic', source: 'code', confidence: 'heuristic', range,
-        parts: [{
-          role, range, text, syntaxes: template ? [...template] : [],
-          slots: [
-            ...slots.map((s) => ({ name: s.name, ...(s.file === f.file ? { range: f.lines.range(s.start, s.end) } : {}) })),
-            ...(template ? findSlots(text, template).map((s) => ({ name: s.name })) : []),
-          ],
-        }],
-        notes: [`"${bare}" looks like a prompt but no LLM call using it was found in this file`],
-      });
+      consider(bare, node);
     }
   }
   return found;

@@ -8,7 +8,13 @@ import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
 
 export interface Loc { file: string; start: number; end: number }
-export interface SlotRef extends Loc { name: string }
+export interface SlotRef extends Loc {
+  name: string;
+  /** Not a run-time value: text written elsewhere (a constant, a function's return) embedded here. */
+  fragment?: TextValue;
+  /** Not a run-time value: another text the expression may take instead (a branch, another return). */
+  alternative?: TextValue;
+}
 
 export interface TextValue {
   /** Static text; each slot is one marker character (U+E000 + its index in the context's table). */
@@ -55,6 +61,48 @@ export function finishText(ctx: EvalContext, v: TextValue): { text: string; slot
 }
 
 export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: n.startIndex, end: n.endIndex });
+
+/**
+ * The text of `v` as embedded in `container` (a template, a concatenation, a join): text written
+ * elsewhere — a constant, a function's return — becomes a fragment marker, so that it is reported where
+ * it is written; text written inside the container, and run-time values, stay inline.
+ */
+function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContext): string {
+  if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v.text;
+  if (!v.text.replace(MARKER_RE, '').trim()) return v.text;
+  return slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v });
+}
+
+/** `chosen`, carrying `others` (with text of their own) as alternatives. */
+function withAlternatives(chosen: TextValue, others: TextValue[], ctx: EvalContext): TextValue {
+  let text = chosen.text;
+  for (const o of others) if (o !== chosen && o.text.replace(MARKER_RE, '').trim()) text += slotMarker(ctx, { name: 'alternative', ...o.origin, alternative: o });
+  return { ...chosen, text };
+}
+
+/** A value split into its own text (fragment and alternative markers removed) and those values. */
+export function splitValue(ctx: EvalContext, v: TextValue): { own: TextValue; fragments: TextValue[]; alternatives: TextValue[] } {
+  const fragments: TextValue[] = [];
+  const alternatives: TextValue[] = [];
+  const text = v.text.replace(MARKER_RE, (m) => {
+    const s = ctx.slots[m.charCodeAt(0) - MARK];
+    if (s?.fragment) fragments.push(s.fragment);
+    else if (s?.alternative) alternatives.push(s.alternative);
+    else return m;
+    return '';
+  });
+  return { own: fragments.length || alternatives.length ? { ...v, text } : v, fragments, alternatives };
+}
+
+/** The whole text of `v`, fragments put back in place and alternatives left out (for measuring). */
+export function inlineText(ctx: EvalContext, v: TextValue, depth = 0): string {
+  return v.text.replace(MARKER_RE, (m) => {
+    const s = ctx.slots[m.charCodeAt(0) - MARK];
+    if (s?.fragment) return depth < 20 ? inlineText(ctx, s.fragment, depth + 1) : '';
+    if (s?.alternative) return '';
+    return m;
+  });
+}
 
 function compact(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
@@ -219,10 +267,6 @@ export function propertyOf(obj: SyntaxNode, key: string): SyntaxNode | undefined
 
 // ---------------------------------------------------------------- text
 
-function concat(a: TextValue, b: TextValue, origin: Loc): TextValue {
-  return { text: a.text + b.text, origin, template: a.template ?? b.template };
-}
-
 /** textwrap.dedent: remove the whitespace every non-blank line starts with. */
 export function dedent(text: string): string {
   const lines = text.split('\n');
@@ -258,7 +302,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         text += s;
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        text += expr ? evalText(f, expr, ctx).text : '';
+        text += expr ? embed(f, n, evalText(f, expr, ctx), ctx) : '';
       }
     }
     return { text, origin: loc(f, n) };
@@ -271,7 +315,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       else if (c.type === 'escape_sequence') text += unescape(c.text, false);
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        text += expr ? evalText(f, expr, ctx).text : '';
+        text += expr ? embed(f, n, evalText(f, expr, ctx), ctx) : '';
       }
     }
     return { text, origin: loc(f, n) };
@@ -326,7 +370,11 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right) return dynamic(f, n, ctx);
-      if (op === '+') return concat(evalText(f, left, ctx), evalText(f, right, ctx), loc(f, n));
+      if (op === '+') {
+        const a = evalText(f, left, ctx);
+        const b = evalText(f, right, ctx);
+        return { text: embed(f, n, a, ctx) + embed(f, n, b, ctx), origin: loc(f, n), template: a.template ?? b.template };
+      }
       if (op === '%' && f.isPython) return percentFormat(f, left, right, n, ctx);
       if ((op === '??' || op === '||') && isStringNode(right)) return evalText(f, right, ctx);
       return dynamic(f, n, ctx);
@@ -342,8 +390,9 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const branches = f.isPython ? [n.namedChildren[0], n.namedChildren[2]] : [n.childForFieldName('consequence'), n.childForFieldName('alternative')];
       const values = branches.filter((b): b is SyntaxNode => !!b).map((b) => evalText(f, b, ctx));
       if (values.length !== 2) return dynamic(f, n, ctx);
-      const longer = values[0].text.length >= values[1].text.length ? values[0] : values[1];
-      return { ...longer, origin: loc(f, n) };
+      const longer = inlineText(ctx, values[0]).length >= inlineText(ctx, values[1]).length ? values[0] : values[1];
+      // the part is the longer branch, where it is written; the other is an alternative
+      return withAlternatives(longer, values, ctx);
     }
     case 'identifier':
     case 'member_expression':
@@ -464,16 +513,19 @@ export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext,
   try {
     let best: TextValue | undefined;
     let bestLength = -1;
+    const values: TextValue[] = [];
     for (const r of returns) {
       const v = evalTextOrUndefined(file, r, ctx);
       if (!v) continue;
-      const length = finishText(ctx, v).text.trim().length;
+      values.push(v);
+      const length = inlineText(ctx, v).replace(MARKER_RE, '').trim().length;
       if (length > bestLength) {
         best = v;
         bestLength = length;
       }
     }
-    return best && bestLength > 0 ? best : undefined;
+    // the longest return is the part; the others are its alternatives
+    return best && bestLength > 0 ? withAlternatives(best, values, ctx) : undefined;
   } finally {
     ctx.active.delete(fn.id);
     ctx.frames.pop();
@@ -522,7 +574,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const sep = sepNode ? evalText(f, sepNode, ctx).text : ',';
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
-        const items = nodes.map((c) => evalText(list.file, c, ctx).text);
+        const items = nodes.map((c) => embed(list.file, list.node, evalText(list.file, c, ctx), ctx));
         // the part starts at the first literal of the list, ends at the list's end
         const first = nodes.find((c) => /string/.test(c.type));
         return { text: items.join(sep), origin: first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node) };
@@ -537,7 +589,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
           const arg = key === undefined || key === '' ? positional[i++] : /^\d+$/.test(key) ? positional[Number(key)] : named.get(key);
           if (!arg) return slotMarker(ctx, { name: key || `arg${i}`, ...loc(f, n) });
           const v = evalText(f, arg, ctx);
-          return v.text.length && !/^[\ue000-\uf8ff]$/.test(v.text) ? v.text : slotMarker(ctx, { name: key || slotName(arg), ...loc(f, arg) });
+          return v.text.length && !/^[\ue000-\uf8ff]$/.test(v.text) ? embed(f, n, v, ctx) : slotMarker(ctx, { name: key || slotName(arg), ...loc(f, arg) });
         });
         return { text, origin: base.origin };
       }
@@ -557,8 +609,9 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
       case 'concat': {
         if (f.isPython) return dynamic(f, n, ctx);
         let v = evalText(f, obj, ctx);
-        for (const p of positional) v = concat(v, evalText(f, p, ctx), loc(f, n));
-        return v;
+        let text = embed(f, n, v, ctx);
+        for (const p of positional) text += embed(f, n, evalText(f, p, ctx), ctx);
+        return { text, origin: loc(f, n), template: v.template };
       }
       case 'get': {
         // PROMPTS.get("triage"), PROMPTS.get("triage", "default")
@@ -597,7 +650,7 @@ function percentFormat(f: CodeFile, left: SyntaxNode, right: SyntaxNode, n: Synt
       return v ? evalText(f, v, ctx).text : slotMarker(ctx, { name: key, ...loc(f, right) });
     }
     const item = items[i++];
-    return item ? evalText(f, item, ctx).text : slotMarker(ctx, { name: `arg${i}`, ...loc(f, n) });
+    return item ? embed(f, n, evalText(f, item, ctx), ctx) : slotMarker(ctx, { name: `arg${i}`, ...loc(f, n) });
   });
   return { text, origin: base.origin };
 }
