@@ -115,9 +115,17 @@ export class PromptBuilder {
       // text written elsewhere is a part where it is written; whitespace alone between fragments joins the first
       const ownText = finishText(this.ctx, own).text;
       const before = this.parts.length;
-      if (ownText.trim() || own.text !== ownText || !fragments.length) this.addOwn(role, own, extra);
+      this.addOwn(role, own, extra);
       for (const fr of depth < 12 ? fragments : []) this.addValue(role, fr, extra, depth + 1);
-      if (!(ownText.trim() || own.text !== ownText || !fragments.length) && this.parts[before]) this.parts[before].text = ownText + this.parts[before].text;
+      // own text with no words (separators, a run-time value between fragments) joins the first fragment
+      const first = this.parts[before + 1];
+      if (fragments.length && first && !/[\p{L}]{2}/u.test(ownText)) {
+        const mine = this.parts[before];
+        first.text = mine.text + first.text;
+        first.slots = [...mine.slots, ...first.slots];
+        delete first.slotOffsets;
+        this.parts.splice(before, 1);
+      }
       for (const alt of depth < 12 ? alternatives : []) this.addValue(role, alt, { ...extra, alternative: extra.alternative ?? 'another text the same expression may take (a branch or another return)' }, depth + 1);
       return;
     }

@@ -69,8 +69,15 @@ export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: 
  */
 function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContext): string {
   if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v.text;
-  if (!v.text.replace(MARKER_RE, '').trim()) return v.text;
+  const own = v.text.replace(MARKER_RE, '');
+  // a word or two (a local variable's value) reads as part of the text around it
+  if (!own.trim() || (!own.includes('\n') && own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length < 3 && !hasFragment(ctx, v.text))) return v.text;
   return slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v });
+}
+
+function hasFragment(ctx: EvalContext, text: string): boolean {
+  for (const m of text.matchAll(MARKER_RE)) if (ctx.slots[m[0].charCodeAt(0) - MARK]?.fragment) return true;
+  return false;
 }
 
 /** `chosen`, carrying `others` (with text of their own) as alternatives. */
@@ -373,7 +380,11 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       if (op === '+') {
         const a = evalText(f, left, ctx);
         const b = evalText(f, right, ctx);
-        return { text: embed(f, n, a, ctx) + embed(f, n, b, ctx), origin: loc(f, n), template: a.template ?? b.template };
+        const ta = embed(f, n, a, ctx);
+        const tb = embed(f, n, b, ctx);
+        // the concatenation's own text starts at its first operand with text of its own
+        const start = !ta.replace(MARKER_RE, '').trim() && tb.replace(MARKER_RE, '').trim() && b.origin.file === f.file && b.origin.start >= n.startIndex ? b.origin.start : n.startIndex;
+        return { text: ta + tb, origin: { file: f.file, start, end: n.endIndex }, template: a.template ?? b.template };
       }
       if (op === '%' && f.isPython) return percentFormat(f, left, right, n, ctx);
       if ((op === '??' || op === '||') && isStringNode(right)) return evalText(f, right, ctx);
@@ -469,13 +480,12 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
   };
   for (const item of items) {
     let nameNode: SyntaxNode | null | undefined;
-    let def: SyntaxNode | null | undefined;
     switch (item.type) {
       case 'identifier': nameNode = item; break;
       case 'typed_parameter': nameNode = item.namedChildren.find((c) => c?.type === 'identifier'); break;
-      case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); def = item.childForFieldName('value'); break;
-      case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); def = item.childForFieldName('value'); break;
-      case 'assignment_pattern': nameNode = item.childForFieldName('left'); def = item.childForFieldName('right'); break;
+      case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); break;
+      case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); break;
+      case 'assignment_pattern': nameNode = item.childForFieldName('left'); break;
       case 'object_pattern': nameNode = item; break;
       default: index++; continue; // *args, **kwargs, rest
     }
@@ -493,10 +503,9 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
         const local = p.type === 'pair_pattern' ? p.childForFieldName('value')?.text : key;
         if (!key || !local) continue;
         const v = obj && (obj.node.type === 'object' ? propertyOf(obj.node, key) : undefined);
-        const dflt = p.type === 'object_assignment_pattern' ? p.childForFieldName('right') : undefined;
-        params.set(local, v ? { file: obj!.file, node: v } : dflt ? { file, node: dflt } : undefined);
+        params.set(local, v ? { file: obj!.file, node: v } : undefined);
       }
-    } else params.set(nameNode.text, given ?? (def ? { file, node: def } : undefined));
+    } else params.set(nameNode.text, given); // a default is not the text: an unbound parameter is a slot
     index++;
   }
   return params;
@@ -558,7 +567,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     const v = evalText(f, target, ctx);
     let text = dedent(v.text);
     if (!f.isPython || /cleandoc/.test(fn.text)) text = text.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
-    return { ...v, text, origin: /string/.test(target.type) ? v.origin : loc(f, n) };
+    return { ...v, text };
   }
   if (/^(String|str)$/.test(fn.text) && positional[0]) return evalText(f, positional[0], ctx);
   if (fn.type === 'member_expression' || fn.type === 'attribute') {
