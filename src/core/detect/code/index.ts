@@ -10,6 +10,7 @@ import { ollamaFinder } from './finders/ollama';
 import { openaiFinder } from './finders/openai';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
+import { attachRequestExtras } from './extras';
 import { heuristicPrompts } from './heuristic';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
@@ -198,6 +199,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
           found = finder.find(call, env);
           if (found) break;
         }
+        if (found) attachRequestExtras(found, call, env);
       }
     } finally {
       f.lookups = undefined;
