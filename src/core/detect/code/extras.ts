@@ -42,7 +42,17 @@ export function attachRequestExtras(found: DetectedPrompt, call: CallInfo, env: 
     const schema = readSchema(found.kind, call, env);
     if (schema) found.schema = schema;
     const media = readMedia(found.kind, call, env);
-    if (media.length) found.media = media;
+    if (media.length) {
+      found.media = media;
+      // The builder's note counted these blocks as skipped; now they are counted (or named) here.
+      found.notes = found.notes?.flatMap((n) => {
+        const m = /^(\d+) non-text content blocks? \(images, files, tool results\) not counted$/.exec(n);
+        if (!m) return [n];
+        const rest = Number(m[1]) - media.length;
+        return rest > 0 ? [`${rest} other non-text content block${rest > 1 ? 's' : ''} (tool results …) not counted`] : [];
+      });
+      if (found.notes && !found.notes.length) delete found.notes;
+    }
   } catch {
     // an optional reading: the prompt stays as the finder found it
   }
@@ -196,7 +206,8 @@ function collectMedia(v: Json | undefined, out: DetectedMedia[], depth = 0): voi
     const source = isObject(v.source) ? v.source : undefined;
     const mime = [v.mediaType, v.media_type, v.mimeType, source?.media_type, source?.mediaType].find((x): x is string => typeof x === 'string');
     let kind = MEDIA_TYPES[type];
-    if (kind === 'file' || kind === 'pdf') kind = mediaKindOfMime(mime) ?? (kind === 'pdf' ? 'pdf' : typeof v.filename === 'string' && /\.pdf$/i.test(v.filename) ? 'pdf' : 'file');
+    const filename = [v.filename, isObject(v.file) ? v.file.filename : undefined].find((x): x is string => typeof x === 'string');
+    if (kind === 'file' || kind === 'pdf') kind = mediaKindOfMime(mime) ?? (kind === 'pdf' || (filename && /\.pdf$/i.test(filename)) ? 'pdf' : 'file');
     const detail = typeof inner.detail === 'string' ? inner.detail : undefined;
     out.push({ kind, ...(detail ? { detail } : {}) });
     return;
