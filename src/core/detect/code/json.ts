@@ -74,7 +74,7 @@ export function calleeFunction(f: CodeFile, call: SyntaxNode, ctx: EvalContext):
   const declared = functionNamed(f, fn.text, ctx);
   if (declared) return declared;
   const r = resolveExpression(f, fn, ctx);
-  if (r && r.node !== fn && /^(arrow_function|function_expression|function|lambda)$/.test(r.node.type)) return r;
+  if (r && r.node !== fn && /^(arrow_function|function_expression|function|lambda|function_declaration|function_definition)$/.test(r.node.type)) return r;
   return undefined;
 }
 
@@ -175,6 +175,10 @@ export function evalJson(f: CodeFile, n: SyntaxNode, r: JsonReader, depth = 0): 
         if (fn) return { $function: n.text, $file: fn.file.file, $at: fn.node.startIndex } as unknown as Json;
         r.unknown.push(at(f, n, `\`${compact(n.text)}\` is only known at run time`));
         return undefined;
+      }
+      // A name for a function (`tools=[get_weather]` with `def get_weather`): a marker the tool reader expands
+      if (/^(function_definition|function_declaration|generator_function_declaration)$/.test(to.node.type)) {
+        return { $function: to.node.childForFieldName('name')?.text ?? n.text, $file: to.file.file, $at: to.node.startIndex } as unknown as Json;
       }
       r.ctx.active.add(to.node.id);
       try {
