@@ -17,6 +17,7 @@ import { LineIndex } from './text';
 import { chatOverheadTokens, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
+import { providerOfKind, unresolvedModelNote } from './models/defaults';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
@@ -319,8 +320,13 @@ export class Engine {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
     if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
-    const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings });
+    const provider = d.provider ?? providerOfKind(d.kind);
+    const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings, provider });
     const model = traffic.model.value;
+    const notes = [...(d.notes ?? [])];
+    if (d.source === 'code' && d.confidence === 'call' && !d.model && !traffic.model.from.startsWith('annotation')) {
+      notes.unshift(unresolvedModelNote(provider, traffic.model));
+    }
     const choice = resolveTokenizer(model);
 
     let staticTokens = 0;
@@ -338,7 +344,7 @@ export class Engine {
     const input = staticTokens + dynamicTokens + overhead;
     const output = traffic.outputTokens.value;
 
-    const pricing = lookupPrice(model, options.config.prices);
+    const pricing = lookupPrice(model, options.config.prices, { deployments: options.config.deployments });
     let cost = computeCost(pricing, { inputTokens: input, outputTokens: output }, { callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value });
     let cache: CacheReport | undefined;
     const rule = pricing.priced ? cacheRuleFor(pricing.provider, model) : undefined;
@@ -374,7 +380,7 @@ export class Engine {
       },
       cost,
       ...(cache ? { cache } : {}),
-      ...(d.notes?.length ? { notes: d.notes } : {}),
+      ...(notes.length ? { notes } : {}),
       diagnostics: [],
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);

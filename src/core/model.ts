@@ -52,6 +52,8 @@ export interface DetectedPrompt {
   range: Range;
   parts: PromptPart[];
   model?: { id: string; from: Origin };
+  /** The SDK's provider (`anthropic`), when the call is of a provider's own SDK; else derived from `kind`. */
+  provider?: string;
   outputTokens?: { tokens: number; from: Origin };
   /** Token estimates for slots that the file itself gives (samples, test data). */
   slotSamples?: Record<string, { text: string; from: Origin }>;

@@ -64,6 +64,13 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   };
 
   config.defaults = readTraffic(getNode(root, 'defaults'));
+  const models = getNode(getNode(root, 'defaults'), 'models');
+  if (isMap(models)) {
+    for (const pair of models.items) {
+      const v = pair.value as Node;
+      if (valid(v) && isScalar(pair.key)) (config.defaults.models ??= {})[String(pair.key.value)] = { value: String((v as { value: unknown }).value), from: origin(v) };
+    }
+  }
 
   const overrides = getNode(root, 'overrides');
   if (isSeq(overrides)) {
@@ -121,6 +128,14 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   for (const k of ['promptTokens', 'promptMonthlyUsd'] as const) {
     const n = getNode(thresholds, k);
     if (valid(n)) config.thresholds[k] = { value: (n as { value: number }).value, from: origin(n) };
+  }
+
+  const deployments = getNode(root, 'deployments');
+  if (isMap(deployments)) {
+    for (const pair of deployments.items) {
+      const v = pair.value as Node;
+      if (valid(v) && isScalar(pair.key)) config.deployments[String(pair.key.value)] = String((v as { value: unknown }).value);
+    }
   }
 
   const exclude = getNode(root, 'exclude');

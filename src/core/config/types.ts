@@ -13,7 +13,10 @@ export interface TrafficValues {
 }
 
 /** Each given field with where it was written. */
-export type SourcedTraffic = { [K in TrafficField]?: { value: NonNullable<TrafficValues[K]>; from: Origin } };
+export type SourcedTraffic = { [K in TrafficField]?: { value: NonNullable<TrafficValues[K]>; from: Origin } } & {
+  /** Default models per provider (`defaults.models`, `promptCost.defaultModels.*`), for calls whose model is not known. */
+  models?: Record<string, { value: string; from: Origin }>;
+};
 
 export interface Override { path?: string; id?: string; traffic: SourcedTraffic; from: Origin }
 
@@ -33,9 +36,11 @@ export interface PromptCostConfig {
   budget?: { monthlyUsd: number; from: Origin };
   thresholds: { promptTokens?: { value: number; from: Origin }; promptMonthlyUsd?: { value: number; from: Origin } };
   exclude: string[];
+  /** Azure deployment names → the models they run (`deployments:`). */
+  deployments: Record<string, string>;
   problems: ConfigProblem[];
 }
 
 export function emptyConfig(): PromptCostConfig {
-  return { defaults: {}, overrides: [], variables: {}, prices: {}, thresholds: {}, exclude: [], problems: [] };
+  return { defaults: {}, overrides: [], variables: {}, prices: {}, thresholds: {}, exclude: [], deployments: {}, problems: [] };
 }
