@@ -39,10 +39,13 @@ Usage:
                    [--days-per-month N] [--config FILE] [--format text|json]
   prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
                    [--max-monthly USD] [--no-heuristics]
+  prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
+                   [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
 
 Exit codes (every command):
-  0  done (scan: within the budget, or no budget set)
-  1  scan: the projected monthly total is over the budget (--max-monthly or budget.monthlyUsd)
+  0  done (scan: within the budget, or no budget set; diff: within the increase limits)
+  1  scan: the projected monthly total is over the budget (--max-monthly or budget.monthlyUsd);
+     diff: the change raises the bill past --max-increase-usd or --max-increase-pct
   2  nothing was priced as asked: bad usage, or an input named on the command line (FILE, PATH,
      --config) or the .promptcost.yaml that is missing, unreadable, not a regular file, not UTF-8,
      or not valid YAML; the message names it (file:line). Files the scan finds itself that cannot
@@ -51,7 +54,7 @@ Exit codes (every command):
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} (as of ${PRICE_DATA.asOf}).
 `;
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
@@ -60,7 +63,7 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
   }
 }
 
-function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
+export function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(String(value).replace(/_/g, ''));
   if (String(value).trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)) || (max !== undefined && n > max)) {
@@ -69,7 +72,7 @@ function numberOption(value: unknown, name: string, { integer = false, max }: { 
   return n;
 }
 
-function formatOption(value: unknown, allowed: string[]): string {
+export function formatOption(value: unknown, allowed: string[]): string {
   const f = String(value ?? allowed[0]);
   if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got "${f}"`);
   return f;
@@ -195,9 +198,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'count': return count(rest, io);
       case 'cost': return cost(rest, io);
       case 'scan': return await scan(rest, io);
+      case 'diff': return await (require('./diff') as typeof import('./diff')).diffCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost or scan)`);
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan or diff)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

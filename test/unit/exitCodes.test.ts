@@ -26,7 +26,7 @@ function workspace(): string {
   return dir;
 }
 
-describe('exit codes: one rule for count, cost and scan', () => {
+describe('exit codes: one rule for count, cost, scan and diff', () => {
   it('0 when done, for each command', async () => {
     const ws = workspace();
     for (const args of [['count', 'a.prompt.yml'], COST, ['scan'], ['scan', '.'], ['scan', 'a.prompt.yml'], ['--help']]) {
@@ -43,8 +43,8 @@ describe('exit codes: one rule for count, cost and scan', () => {
   });
 
   const cases: { name: string; setup: (ws: string) => void; commands: string[][]; message: RegExp }[] = [
-    { name: '--config DIR', setup: () => undefined, commands: [['scan', '--config', 'sub'], [...COST, '--config', 'sub']], message: /--config sub is a folder/ },
-    { name: '--config /missing', setup: () => undefined, commands: [['scan', '--config', '/missing/x.yaml'], [...COST, '--config', '/missing/x.yaml']], message: /--config \/missing\/x\.yaml: no such file/ },
+    { name: '--config DIR', setup: () => undefined, commands: [['scan', '--config', 'sub'], [...COST, '--config', 'sub'], ['diff', '--base', 'HEAD', '--config', 'sub']], message: /--config sub is a folder/ },
+    { name: '--config /missing', setup: () => undefined, commands: [['scan', '--config', '/missing/x.yaml'], [...COST, '--config', '/missing/x.yaml'], ['diff', '--base', 'HEAD', '--config', '/missing/x.yaml']], message: /--config \/missing\/x\.yaml: no such file/ },
     { name: 'a missing FILE or PATH', setup: () => undefined, commands: [['count', 'nope.txt'], ['scan', 'nope.txt']], message: /nope\.txt: no such file/ },
     { name: 'a dangling link named', setup: (ws) => fs.symlinkSync(path.join(ws, 'gone'), path.join(ws, 'dangling.ts')), commands: [['count', 'dangling.ts'], ['scan', 'dangling.ts']], message: /dangling\.ts: no such file or folder \(a symbolic link to nothing\)/ },
     { name: 'a config that is not YAML', setup: (ws) => fs.writeFileSync(path.join(ws, 'bad.yaml'), 'budget:\n  monthlyUsd: 5\n x: [\n'), commands: [['scan', '--config', 'bad.yaml'], [...COST, '--config', 'bad.yaml']], message: /bad\.yaml:\d+: YAML error/ },
