@@ -72,7 +72,6 @@ async function diffJson(dir: string, ...extra: string[]): Promise<CostDiff> {
   return JSON.parse(r.stdout) as CostDiff;
 }
 
-const statusOf = (d: CostDiff, file: string) => d.prompts.filter((p) => p.file === file || p.before?.file === file).map((p) => p.status);
 
 describe('cost diff', function () {
   this.timeout(60_000);
