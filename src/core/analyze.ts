@@ -369,6 +369,7 @@ export class Engine {
       source: d.source,
       kind: d.kind,
       confidence: d.confidence,
+      ...(d.shape ? { shape: d.shape } : {}),
       ...(d.label ? { label: d.label } : {}),
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,

@@ -45,10 +45,15 @@ export interface TextEditSpec { range: Range; newText: string; file?: string; ce
 export interface Fix { title: string; edits: TextEditSpec[] }
 
 /** A prompt as detection found it, before tokens and prices. */
+export type Confidence = 'call' | 'shape' | 'heuristic';
+
 export interface DetectedPrompt {
   kind: string;
   source: 'code' | 'prompt-file';
-  confidence: 'call' | 'heuristic';
+  /** Which layer found it: an SDK finder (`call`), the shape layer (`shape`) or the name heuristic. */
+  confidence: Confidence;
+  /** Shape-layer finds: what the shape was, in words (`a \`{role, content}\` message`). */
+  shape?: string;
   range: Range;
   parts: PromptPart[];
   model?: { id: string; from: Origin };
@@ -179,7 +184,8 @@ export interface PromptReport {
   cell?: number;
   source: 'code' | 'prompt-file';
   kind: string;
-  confidence: 'call' | 'heuristic';
+  confidence: Confidence;
+  shape?: string;
   label?: string;
   model: { id: string; provider?: string; from: Origin };
   parts: ReportPart[];

@@ -13,7 +13,7 @@ import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './confi
 import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
-import type { Diagnostic, PromptReport, ScanReport, Severity } from './model';
+import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
 import { PRICE_DATA } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
@@ -264,7 +264,35 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
     skipped.push(...r.skipped);
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  dropFoundElsewhere(detections);
   return { root, config, files, detections, skipped };
+}
+
+const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
+
+/**
+ * A constant imported by a call in another file is that call's part; its own file's shape or heuristic
+ * pass must not report it a second time. Drops such prompts when every part with text is a part of a
+ * prompt found with more confidence in another file.
+ */
+function dropFoundElsewhere(detections: Map<string, Detection>): void {
+  const found = new Map<string, number>();
+  for (const d of detections.values()) {
+    for (const p of d.detected) {
+      for (const part of p.parts) if (part.file && part.file !== d.file) {
+        const key = `${part.file}:${part.range.start.line}`;
+        found.set(key, Math.max(found.get(key) ?? -1, RANK[p.confidence]));
+      }
+    }
+  }
+  if (!found.size) return;
+  for (const d of detections.values()) {
+    d.detected = d.detected.filter((p) => {
+      if (p.confidence === 'call' || p.source !== 'code') return true;
+      const own = p.parts.filter((part) => !part.file && part.text.trim());
+      return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);
+    });
+  }
 }
 
 /** Prices every detection (in walk order) and sums the workspace. */

@@ -517,7 +517,7 @@ connection.onCodeLens(async (params): Promise<CodeLens[]> => {
   if (!t) return [];
   return (state.analysis(t.rel)?.prompts ?? []).filter((p) => p.file === t.rel && p.cell === t.cell).map((p) => ({
     range: { start: p.range.start, end: p.range.start },
-    command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
+    command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : p.confidence === 'shape' ? '(shape) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
   }));
 });
 

@@ -5,6 +5,13 @@ import type { Alternative } from '../routing';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
+/** Which detection layer found the prompt, in words. */
+function foundBy(p: PromptReport): string {
+  if (p.confidence === 'heuristic') return ' (heuristic: a prompt-named value, no call found)';
+  if (p.confidence === 'shape') return ` (found by its shape: ${p.shape ?? 'a prompt-shaped value'})`;
+  return '';
+}
+
 export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, alternatives: Alternative[] = []): string {
   const est = p.tokens.exact ? `exact, ${p.tokens.encoding}` : `estimate: ${p.tokens.encoding} × family factor`;
   const out: string[] = [];
@@ -12,7 +19,7 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
     ? `**${formatUsd(p.cost.monthlyUsd!)}/month** · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatTokens(p.tokens.input, p.tokens.exact)} tokens in`
     : `**unpriced** · ${formatTokens(p.tokens.input, p.tokens.exact)} tokens in`;
   out.push(`**Prompt Cost** — ${headline}`, '');
-  out.push(`\`${p.kind}\`${p.confidence === 'heuristic' ? ' (heuristic: no call found)' : ''} · model \`${cell(p.model.id)}\` (${cell(p.model.from)})`, '');
+  out.push(`\`${p.kind}\`${foundBy(p)} · model \`${cell(p.model.id)}\` (${cell(p.model.from)})`, '');
   out.push('| Tokens | |', '|:--|--:|');
   p.parts.forEach((part) => {
     const where = part.file ? ` — ${cell(part.file)}:${part.range.start.line + 1}` : '';
