@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatOption, numberOption, parse, UsageError, type Io } from './main';
+import { readNamedFile } from './inputs';
 
 export const DIFF_USAGE = `prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
                  [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics]`;
@@ -40,7 +41,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const folder = path.resolve(io.cwd, positionals[0] ?? '.');
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${positionals[0]}: no such folder`);
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
-  if (configFile && (!fs.existsSync(configFile) || !fs.statSync(configFile).isFile())) throw new UsageError(`--config ${values.config}: no such file`);
+  if (configFile) readNamedFile(io.cwd, values.config as string, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER }); // a folder, a pipe, unreadable: exit 2
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { diffCost } = require('../core/diff') as typeof import('../core/diff');
   // eslint-disable-next-line @typescript-eslint/no-require-imports

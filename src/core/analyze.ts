@@ -6,7 +6,7 @@ import type { PromptCostConfig, SourcedTraffic } from './config/types';
 import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile, mayContainPrompts, type CallRecord, type Reuse } from './detect/code';
 import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
-import { notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
+import { badCellDiagnostics, notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
 import { readerFor } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
@@ -207,7 +207,7 @@ export class Engine {
     if ('error' in nb) {
       return { file, text, detected: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: ${nb.error}` }] };
     }
-    return { file, text: nb.text, detected: this.detectCode(file, nb.text, options), diagnostics: [], notebook: nb };
+    return { file, text: nb.text, detected: this.detectCode(file, nb.text, options), diagnostics: badCellDiagnostics(file, nb), notebook: nb };
   }
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
@@ -251,7 +251,7 @@ export class Engine {
         if (x.fix) x.fix = { ...x.fix, edits: x.fix.edits.map((e) => (e.file ? e : { ...e, ...toCell(nb, e.range) })) };
       }
     }
-    return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => ({ ...x, ...toCell(nb, x.range) })) };
+    return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => (x.cell !== undefined ? x : { ...x, ...toCell(nb, x.range) })) };
   }
 
   /** Prices prompts found by any detector (prompt-file readers now, code finders later). */
