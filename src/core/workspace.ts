@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { Engine, type Detection } from './analyze';
+import { currentBuild, DetectionCache, type ReadDigests } from './detectionCache';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
 import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './config/types';
@@ -42,6 +43,12 @@ export interface ScanOptions {
   workers?: number;
   /** Stops the scan early (what was read so far is returned). */
   signal?: AbortSignal;
+  /**
+   * A folder for stored detections (detectionCache.ts): an unchanged file — same text, same build, same
+   * heuristics, and every file its detection read unchanged — is not parsed again, and is priced with
+   * the token counts stored with it. Undefined: no cache.
+   */
+  cacheDir?: string;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -143,13 +150,24 @@ export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): 
 export interface DetectBatchOptions {
   root: string;
   heuristics?: boolean;
+  /** Stored detections: the folder and the build they are keyed by (the main thread's, also in workers). */
+  cache?: { dir: string; build: string };
+}
+
+export interface BatchResult {
+  detections: Detection[];
+  skipped: ScanReport['skipped'];
+  /** Token counts stored with the detections read from the cache. */
+  counts: [string, number][];
+  /** Detections made afresh that the main thread stores once it has priced them: what each read. */
+  fresh: { file: string; reads: ReadDigests }[];
 }
 
 /**
  * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
  * run by each scan worker. Returns only the files that hold something, and the files skipped.
  */
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<BatchResult> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -161,8 +179,12 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   let refusals: Refusal[] = [];
   const readWorkspaceFile = workspaceReader(root, (r) => refusals.push(r));
   const project = new CodeProject(readWorkspaceFile);
+  const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build) : undefined;
   const detections: Detection[] = [];
   const skipped: ScanReport['skipped'] = [];
+  const counts: [string, number][] = [];
+  const fresh: BatchResult['fresh'] = [];
+  const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
   for (const rel of files) {
     if (signal?.aborted) break;
     const abs = path.join(root, rel);
@@ -173,12 +195,25 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     else {
       try {
         refusals = [];
-        const d = engine.detectSync(rel, read.text, {
+        const detectOptions = {
           heuristics: options.heuristics, project, readWorkspaceFile,
-          readRelative: (p) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
-        });
-        d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
-        if (d.detected.length || d.diagnostics.length) detections.push(d);
+          readRelative: (p: string) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
+        };
+        const stored = cache?.get(rel, read.text, detectOptions);
+        if (stored) {
+          if (holds(stored.detection)) detections.push(stored.detection);
+          counts.push(...stored.counts);
+        } else {
+          const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
+          const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
+          // The shared project read each import once: what this file looked at there is its dependency too.
+          for (const [f, t] of reads) if (f !== rel) recording?.reads.workspace.set(f, t);
+          d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
+          if (holds(d)) {
+            detections.push(d);
+            if (recording) fresh.push({ file: rel, reads: DetectionCache.digests(recording.reads) });
+          } else if (recording) cache!.put(rel, read.text, detectOptions, d, recording.reads); // nothing to price: stored here
+        }
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
         skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
@@ -187,7 +222,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     onFileDone?.();
   }
   project.dispose();
-  return { detections, skipped };
+  return { detections, skipped, counts, fresh };
 }
 
 /** The worker script: the bundle's sibling when bundled, the TypeScript source under tsx in development. */
@@ -202,15 +237,15 @@ function detectInWorkers(files: string[], options: DetectBatchOptions, workers: 
   const shares: string[][] = Array.from({ length: workers }, () => []);
   files.forEach((f, i) => shares[i % workers].push(f));
   const entry = workerEntry();
-  return Promise.all(shares.map((share) => new Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
+  return Promise.all(shares.map((share) => new Promise<BatchResult>((resolve, reject) => {
     const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
     signal?.addEventListener('abort', () => {
       void w.terminate();
-      resolve({ detections: [], skipped: [] });
+      resolve({ detections: [], skipped: [], counts: [], fresh: [] });
     });
-    w.on('message', (m: { type: 'done'; files: number } | { type: 'result'; detections: Detection[]; skipped: ScanReport['skipped'] }) => {
+    w.on('message', (m: { type: 'done'; files: number } | ({ type: 'result' } & BatchResult)) => {
       if (m.type === 'done') for (let i = 0; i < m.files; i++) onFileDone();
-      else resolve({ detections: m.detections, skipped: m.skipped });
+      else resolve({ detections: m.detections, skipped: m.skipped, counts: m.counts, fresh: m.fresh });
     });
     w.on('error', reject);
     w.on('exit', (code) => code !== 0 && !signal?.aborted && reject(new Error(`scan worker exited with code ${code}`)));
@@ -233,6 +268,8 @@ export interface WorkspaceDetections {
   files: string[];
   detections: Map<string, Detection>;
   skipped: ScanReport['skipped'];
+  /** Stored detections in use: token counts read with them, and fresh detections to store once priced. */
+  cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean };
 }
 
 export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDetections> {
@@ -249,9 +286,10 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const tick = () => options.onProgress?.(++done, files.length);
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics };
+  const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, ...(store ? { cache: { dir: store.dir!, build: store.build } } : {}) };
   const workers = options.workers ?? defaultWorkers(files.length);
-  let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
+  let results: BatchResult[];
   if (workers > 0) {
     const pending = detectInWorkers(files, batch, workers, tick, options.signal);
     engine.warmUp(); // while the workers read and parse
@@ -259,13 +297,18 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   } else results = [await detectBatch(files, batch, engine, tick, options.signal)];
 
   const detections = new Map<string, Detection>();
+  const counts: [string, number][] = [];
+  const fresh = new Map<string, { reads: ReadDigests; detection: Detection }>();
   for (const r of results) {
     for (const d of r.detections) detections.set(d.file, d);
     skipped.push(...r.skipped);
+    counts.push(...r.counts);
+    // What the file's own detection found, before other files' findings filter it (they may change).
+    for (const f of r.fresh) fresh.set(f.file, { reads: f.reads, detection: { ...detections.get(f.file)! } });
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
-  return { root, config, files, detections, skipped };
+  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false } } : {}) };
 }
 
 const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
@@ -302,10 +345,18 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   const prompts: PromptReport[] = [];
   const prefixes: { report: PromptReport; prefix: string }[] = [];
   const priceOptions = { config, settings: options.settings, severities: options.severities };
+  if (ws.cache) engine.counter.seed(ws.cache.counts);
   for (const f of ws.files) {
     const d = ws.detections.get(f);
     if (!d) continue;
-    const a = engine.price(d, priceOptions);
+    const fresh = ws.cache?.fresh.get(f);
+    let a!: ReturnType<Engine['price']>;
+    if (ws.cache && fresh) {
+      // Stored with the counts its pricing used, so that the next scan prices it without the tokenizer.
+      const counts = engine.counter.recordCounts(() => (a = engine.price(d, priceOptions)));
+      ws.cache.store.put(f, d.text, { heuristics: ws.cache.heuristics }, fresh.detection, fresh.reads, counts);
+      ws.cache.fresh.delete(f); // once: a re-price (settings changed) has nothing new to store
+    } else a = engine.price(d, priceOptions);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
     a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
