@@ -18,6 +18,7 @@ import { chatOverheadTokens, messageOverheadTokens, preloadEncoder, resolveToken
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
+import { countRequestExtras } from './tokens/extras';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
@@ -341,7 +342,13 @@ export class Engine {
     });
     const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role));
     const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding, this.countRaw), choice) : 0;
-    const input = staticTokens + dynamicTokens + overhead;
+    // Tools, schema and media: sent with every call, counted by each provider's documented method (tokens/extras.ts).
+    const extras = countRequestExtras(d, { model, choice, count: this.countRaw, scaled: (t, c) => this.counter.scaled(t, c), imageSize: options.config.images });
+    const toolTokens = extras.tools?.tokens ?? 0;
+    const schemaTokens = extras.schema?.tokens ?? 0;
+    const mediaTokens = extras.media?.tokens ?? 0;
+    const input = staticTokens + dynamicTokens + overhead + toolTokens + schemaTokens + mediaTokens;
+    const exact = choice.exact && Object.values(extras).every((x) => x.exact);
     const output = traffic.outputTokens.value;
 
     const pricing = lookupPrice(model, options.config.prices, { deployments: options.config.deployments });
@@ -353,7 +360,11 @@ export class Engine {
         rule, pricing, inputTokens: input, outputTokens: output,
         callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value,
         hitRate: traffic.cacheHitRate.from === 'default' ? undefined : { value: traffic.cacheHitRate.value, from: traffic.cacheHitRate.from },
-        parts: d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+        // The provider's cache order: tools (and the schema) first, then system, then messages.
+        parts: [
+          ...(toolTokens + schemaTokens ? [{ overheadTokens: 0, runs: [toolTokens + schemaTokens], slots: [], cacheControl: !!d.tools?.definitions.some((t) => t.cacheControl) }] : []),
+          ...d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+        ],
       });
       if (cached) {
         cache = cached.report;
@@ -373,7 +384,10 @@ export class Engine {
       ...(d.label ? { label: d.label } : {}),
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,
-      tokens: { input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: choice.exact, encoding: choice.encoding },
+      tokens: {
+        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact, encoding: choice.encoding,
+        ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
+      },
       traffic: {
         callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: traffic.cacheHitRate.value,
         from: traffic.callsPerDay.from,
@@ -381,6 +395,7 @@ export class Engine {
       },
       cost,
       ...(cache ? { cache } : {}),
+      ...(extras.tools ? { tools: extras.tools } : {}), ...(extras.schema ? { schema: extras.schema } : {}), ...(extras.media ? { media: extras.media } : {}),
       ...(notes.length ? { notes } : {}),
       diagnostics: [],
     };

@@ -130,6 +130,16 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
     if (valid(n)) config.thresholds[k] = { value: (n as { value: number }).value, from: origin(n) };
   }
 
+  const images = getNode(root, 'images');
+  const width = getNode(images, 'width');
+  const height = getNode(images, 'height');
+  if (valid(width) || valid(height)) {
+    config.images = {
+      width: valid(width) ? (width as { value: number }).value : 1024, height: valid(height) ? (height as { value: number }).value : 1024,
+      from: origin(valid(width) ? width : height),
+    };
+  }
+
   const deployments = getNode(root, 'deployments');
   if (isMap(deployments)) {
     for (const pair of deployments.items) {

@@ -36,6 +36,8 @@ export interface PromptCostConfig {
   budget?: { monthlyUsd: number; from: Origin };
   thresholds: { promptTokens?: { value: number; from: Origin }; promptMonthlyUsd?: { value: number; from: Origin } };
   exclude: string[];
+  /** The size assumed for images whose size the code does not give (`images:`). */
+  images?: { width: number; height: number; from: Origin };
   /** Azure deployment names → the models they run (`deployments:`). */
   deployments: Record<string, string>;
   problems: ConfigProblem[];

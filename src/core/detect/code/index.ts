@@ -10,6 +10,7 @@ import { ollamaFinder } from './finders/ollama';
 import { openaiFinder } from './finders/openai';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
+import { attachRequestExtras } from './extras';
 import { heuristicPrompts } from './heuristic';
 import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
@@ -183,6 +184,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
           found = finder.find(call, env);
           if (found) break;
         }
+        if (found) attachRequestExtras(found, call, env);
       }
     } finally {
       f.lookups = undefined;
