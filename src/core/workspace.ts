@@ -5,7 +5,6 @@ import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import * as os from 'os';
-import { Worker } from 'worker_threads';
 import { Engine, type Detection } from './analyze';
 import { currentBuild, DetectionCache, type ReadDigests } from './detectionCache';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
@@ -18,6 +17,7 @@ import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } f
 import { PRICE_DATA } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
+import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 
 export { TOOL_VERSION } from './version';
@@ -43,6 +43,12 @@ export interface ScanOptions {
   workers?: number;
   /** Stops the scan early (what was read so far is returned). */
   signal?: AbortSignal;
+  /** At least this many workers (the language server: 1, so the scan never runs on its main thread). */
+  minWorkers?: number;
+  /** In workers: a file whose analysis runs longer than this (ms) is stopped and skipped with a reason. */
+  fileBudgetMs?: number;
+  /** In-process: yield to the event loop at least this often (ms). */
+  yieldEveryMs?: number;
   /**
    * A folder for stored detections (detectionCache.ts): an unchanged file — same text, same build, same
    * heuristics, and every file its detection read unchanged — is not parsed again, and is priced with
@@ -154,20 +160,29 @@ export interface DetectBatchOptions {
   cache?: { dir: string; build: string };
 }
 
-export interface BatchResult {
-  detections: Detection[];
-  skipped: ScanReport['skipped'];
-  /** Token counts stored with the detections read from the cache. */
-  counts: [string, number][];
-  /** Detections made afresh that the main thread stores once it has priced them: what each read. */
-  fresh: { file: string; reads: ReadDigests }[];
-}
-
 /**
  * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
  * run by each scan worker. Returns only the files that hold something, and the files skipped.
  */
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<BatchResult> {
+/**
+ * A detection on its way from detectBatch to pricing, with what the scan cache needs: the token counts
+ * stored with it (read from the cache), or what its detection read (made afresh: stored once priced).
+ */
+export type ScannedDetection = Detection & { storedCounts?: [string, number][]; freshReads?: ReadDigests };
+
+export interface BatchHooks {
+  /** Before file `index` of `files` is read (a watchdog's heartbeat). */
+  onFileStart?: (index: number) => void;
+  /** After each file, with what it gave (a detection only when it holds something). */
+  onFileResult?: (result: { detection?: Detection; skipped?: ScanReport['skipped'][number] }) => void;
+  /**
+   * In-process scans (the language server's): give the event loop a turn at least this often (ms), so
+   * requests are answered between files. Unset: never yield (workers, the CLI).
+   */
+  yieldEveryMs?: number;
+}
+
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -180,13 +195,19 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   const readWorkspaceFile = workspaceReader(root, (r) => refusals.push(r));
   const project = new CodeProject(readWorkspaceFile);
   const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build) : undefined;
-  const detections: Detection[] = [];
-  const skipped: ScanReport['skipped'] = [];
-  const counts: [string, number][] = [];
-  const fresh: BatchResult['fresh'] = [];
   const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
-  for (const rel of files) {
+  const detections: ScannedDetection[] = [];
+  const skipped: ScanReport['skipped'] = [];
+  let lastYield = performance.now();
+  for (const [index, rel] of files.entries()) {
+    if (hooks.yieldEveryMs !== undefined && performance.now() - lastYield >= hooks.yieldEveryMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     if (signal?.aborted) break;
+    hooks.onFileStart?.(index);
+    const detectionsBefore = detections.length;
+    const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
@@ -201,60 +222,34 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         };
         const stored = cache?.get(rel, read.text, detectOptions);
         if (stored) {
-          if (holds(stored.detection)) detections.push(stored.detection);
-          counts.push(...stored.counts);
+          if (holds(stored.detection)) detections.push({ ...stored.detection, storedCounts: stored.counts });
         } else {
           const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
-          // The shared project read each import once: what this file looked at there is its dependency too.
-          for (const [f, t] of reads) if (f !== rel) recording?.reads.workspace.set(f, t);
           d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
-          if (holds(d)) {
-            detections.push(d);
-            if (recording) fresh.push({ file: rel, reads: DetectionCache.digests(recording.reads) });
-          } else if (recording) cache!.put(rel, read.text, detectOptions, d, recording.reads); // nothing to price: stored here
+          if (recording) {
+            // The shared project read each import once: what this file looked at there is its dependency too.
+            for (const [f, t] of reads) if (f !== rel) recording.reads.workspace.set(f, t);
+            // Nothing to price: stored here; otherwise once priced, with its counts (priceWorkspace).
+            if (!holds(d)) cache!.put(rel, read.text, detectOptions, d, recording.reads);
+          }
+          if (holds(d)) detections.push(recording ? { ...d, freshReads: DetectionCache.digests(recording.reads) } : d);
         }
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
         skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
       }
     }
+    hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
     onFileDone?.();
   }
   project.dispose();
-  return { detections, skipped, counts, fresh };
-}
-
-/** The worker script: the bundle's sibling when bundled, the TypeScript source under tsx in development. */
-function workerEntry(): { file: string; execArgv?: string[] } {
-  const bundled = path.join(__dirname, 'scanWorker.js');
-  if (fs.existsSync(bundled)) return { file: bundled };
-  return { file: path.join(__dirname, 'scanWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
-}
-
-function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void, signal?: AbortSignal) {
-  // Dealt round-robin: neighbouring files are alike, so the shares come out about even.
-  const shares: string[][] = Array.from({ length: workers }, () => []);
-  files.forEach((f, i) => shares[i % workers].push(f));
-  const entry = workerEntry();
-  return Promise.all(shares.map((share) => new Promise<BatchResult>((resolve, reject) => {
-    const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
-    signal?.addEventListener('abort', () => {
-      void w.terminate();
-      resolve({ detections: [], skipped: [], counts: [], fresh: [] });
-    });
-    w.on('message', (m: { type: 'done'; files: number } | ({ type: 'result' } & BatchResult)) => {
-      if (m.type === 'done') for (let i = 0; i < m.files; i++) onFileDone();
-      else resolve({ detections: m.detections, skipped: m.skipped, counts: m.counts, fresh: m.fresh });
-    });
-    w.on('error', reject);
-    w.on('exit', (code) => code !== 0 && !signal?.aborted && reject(new Error(`scan worker exited with code ${code}`)));
-  })));
+  return { detections, skipped };
 }
 
 /** Worker threads worth starting for `files` candidates: none for small trees (start-up would dominate). */
-function defaultWorkers(files: number): number {
-  if (files < 400) return 0;
+function defaultWorkers(files: number, min = 0): number {
+  if (files < 400) return min;
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   // The main thread mostly waits (it loads the tokenizer and prices meanwhile): one worker per core.
   return Math.max(1, Math.min(4, cores));
@@ -287,24 +282,26 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
   const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, ...(store ? { cache: { dir: store.dir!, build: store.build } } : {}) };
-  const workers = options.workers ?? defaultWorkers(files.length);
-  let results: BatchResult[];
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
+  const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
+  let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {
-    const pending = detectInWorkers(files, batch, workers, tick, options.signal);
+    const pending = detectInWorkers(files, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
     engine.warmUp(); // while the workers read and parse
     results = await pending;
-  } else results = [await detectBatch(files, batch, engine, tick, options.signal)];
+  } else results = [await detectBatch(files, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs })];
 
   const detections = new Map<string, Detection>();
   const counts: [string, number][] = [];
   const fresh = new Map<string, { reads: ReadDigests; detection: Detection }>();
   for (const r of results) {
-    for (const d of r.detections) detections.set(d.file, d);
+    for (const { storedCounts, freshReads, ...d } of r.detections as ScannedDetection[]) {
+      detections.set(d.file, d);
+      if (storedCounts) counts.push(...storedCounts);
+      // What the file's own detection found, before other files' findings filter it (they may change).
+      if (freshReads) fresh.set(d.file, { reads: freshReads, detection: { ...d } });
+    }
     skipped.push(...r.skipped);
-    counts.push(...r.counts);
-    // What the file's own detection found, before other files' findings filter it (they may change).
-    for (const f of r.fresh) fresh.set(f.file, { reads: f.reads, detection: { ...detections.get(f.file)! } });
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
