@@ -13,8 +13,8 @@ import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
 import { computeCost, lookupPrice } from './prices';
 import { runPromptRules } from './rules';
-import { LineIndex } from './text';
-import { chatOverheadTokens, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
+import { hasLoneCr, LineIndex } from './text';
+import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 
@@ -80,6 +80,7 @@ function reusableAfter(previous: KeptParse, change: TextChange, text: string, so
   const removed = previous.text.slice(change.start, change.oldEnd);
   const inserted = text.slice(change.start, change.newEnd);
   if (/[\r\n\u2028\u2029]/.test(removed) || /[\r\n\u2028\u2029]/.test(inserted)) return undefined;
+  if (hasLoneCr(text) || hasLoneCr(previous.text)) return undefined; // rows: keep the reuse test to plain lines
   const { line: row, character } = source.lines.position(change.start);
   for (const r of previous.tree.getChangedRanges(source.tree)) if (r.startPosition.row < row || r.endPosition.row > row) return undefined;
   if (!project.readsSame(previous.detection.reads)) return undefined;
@@ -325,9 +326,21 @@ export class Engine {
 
     let staticTokens = 0;
     let dynamicTokens = 0;
+    let estimated = false;
+    const notes = new Set(d.notes ?? []);
     const parts: ReportPart[] = d.parts.map((p) => {
       const found = findSlots(p.text, p.syntaxes);
-      const tokens = this.counter.scaled(this.counter.encodingTokens(stripTemplateControl(staticText(p.text, found)), choice.encoding), choice);
+      const counted = stripTemplateControl(staticText(p.text, found));
+      let tokens = this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice);
+      if (hasLongRun(counted)) {
+        estimated = true;
+        notes.add(`a run of ${LONG_RUN}+ characters without a break is counted in pieces: its tokens are an estimate`);
+      }
+      if (p.omittedChars) {
+        // Text past the evaluation ceiling was counted, not built: tokens per character of the text kept.
+        tokens = Math.ceil(tokens * (1 + p.omittedChars / Math.max(1, p.text.length)));
+        estimated = true;
+      }
       const slots = p.slots.map((s) => this.slotTokens(s.name, d, choice, options));
       staticTokens += tokens;
       for (const s of slots) dynamicTokens += s.tokens;
@@ -366,7 +379,7 @@ export class Engine {
       ...(d.label ? { label: d.label } : {}),
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,
-      tokens: { input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: choice.exact, encoding: choice.encoding },
+      tokens: { input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: choice.exact && !estimated, encoding: choice.encoding },
       traffic: {
         callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: traffic.cacheHitRate.value,
         from: traffic.callsPerDay.from,
@@ -374,7 +387,7 @@ export class Engine {
       },
       cost,
       ...(cache ? { cache } : {}),
-      ...(d.notes?.length ? { notes: d.notes } : {}),
+      ...(notes.size ? { notes: [...notes] } : {}),
       diagnostics: [],
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
