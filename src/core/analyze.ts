@@ -17,6 +17,7 @@ import { hasLoneCr, LineIndex } from './text';
 import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
+import { own } from './own';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
@@ -287,9 +288,9 @@ export class Engine {
   }
 
   private slotTokens(name: string, d: DetectedPrompt, choice: TokenizerChoice, options: PriceOptions): Slot {
-    const configured = options.config.variables[name];
+    const configured = own(options.config.variables, name);
     if (configured) return { name, tokens: configured.tokens, from: configured.from };
-    const sample = d.slotSamples?.[name];
+    const sample = own(d.slotSamples, name);
     if (sample) return { name, tokens: this.counter.scaled(this.counter.encodingTokens(sample.text, choice.encoding), choice), from: sample.from };
     return { name, tokens: options.defaultSlotTokens ?? DEFAULT_SLOT_TOKENS, from: 'default' };
   }

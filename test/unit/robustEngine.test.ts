@@ -2,7 +2,8 @@
 // of input, checked by the figure a user sees.
 import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
-import { emptyConfig } from '../../src/core/config';
+import { emptyConfig, parseConfig } from '../../src/core/config';
+import { normaliseRole } from '../../src/core/detect/shared';
 import { LineIndex } from '../../src/core/text';
 import { countWithEncoding, hasLongRun } from '../../src/core/tokens';
 
@@ -132,5 +133,38 @@ describe('engine robustness: counting', () => {
     assert.strictEqual(hasLongRun(text), false);
     const r = await analyze('n.ts', TS_CALL(JSON.stringify(text)));
     assert.strictEqual(r.prompts[0].tokens.exact, true);
+  });
+});
+
+describe('engine robustness: names from Object.prototype', () => {
+  const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+
+  it('slots named like Object.prototype members get the default size, in code and prompt files', async () => {
+    const py = await analyze('p.py', PY_CALL(`"Answer ${NAMES.map((n) => `{${n}}`).join(' ')} politely.".format(${NAMES.map((n) => `${n}=x`).join(', ')})`));
+    const yml = `---\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: gpt-4o\nsample:\n  toString: a sample\n---\nsystem:\nAnswer ${NAMES.map((n) => `{{${n}}}`).join(' ')} politely.\n`;
+    const pf = await new Engine().analyze('x.prompty', yml, { config: emptyConfig() });
+    for (const r of [py, pf]) {
+      const [p] = r.prompts;
+      const slots = p.parts.flatMap((x) => x.slots);
+      assert.ok(slots.length >= NAMES.length, JSON.stringify(slots));
+      for (const s of slots) assert.ok(Number.isFinite(s.tokens) && s.tokens > 0, `${s.name}: ${s.tokens}`);
+      assert.ok(Number.isFinite(p.tokens.input) && Number.isFinite(p.cost.monthlyUsd ?? NaN));
+    }
+    const sampled = pf.prompts[0].parts.flatMap((x) => x.slots).find((s) => s.name === 'toString');
+    assert.strictEqual(sampled?.from, 'sample', 'a sample named toString is the file’s own');
+  });
+
+  it('config variables and prices keyed __proto__ / constructor are stored and used as given', async () => {
+    const c = parseConfig('variables:\n  __proto__: 7\n  constructor: 9\n');
+    assert.deepStrictEqual(Object.keys(c.variables).sort(), ['__proto__', 'constructor']);
+    const r = await new Engine().analyze('x.prompty', '---\nmodel:\n  configuration:\n    type: openai\n    name: gpt-4o\n---\nsystem:\nHi {{__proto__}} and {{constructor}} and {{toString}}.\n', { config: c });
+    const slots = r.prompts[0].parts.flatMap((x) => x.slots);
+    assert.deepStrictEqual(slots.map((s) => [s.name, s.tokens]), [['__proto__', 7], ['constructor', 9], ['toString', 100]]);
+  });
+
+  it('roles, providers and wrappers named like Object.prototype members are not recognised as real ones', async () => {
+    assert.strictEqual(normaliseRole('constructor', 'user'), 'user');
+    const r = await analyze('w.ts', "import { generateText } from 'ai';\nawait generateText({ model: constructor('gpt-4o'), prompt: 'Write a haiku about the sea and the wind at dawn.' });\n");
+    for (const p of r.prompts) assert.ok(!/function|native/.test(p.model.id), p.model.id);
   });
 });

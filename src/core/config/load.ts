@@ -5,6 +5,7 @@ import schemaJson from '../../../schemas/promptcost.schema.json';
 import type { Range } from '../model';
 import { validateNode, type SchemaNode, type SchemaProblem } from './validate';
 import { emptyConfig, TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic } from './types';
+import { setOwn } from '../own';
 
 export const CONFIG_FILE_NAME = '.promptcost.yaml';
 const schema = schemaJson as SchemaNode;
@@ -89,7 +90,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   if (isMap(variables)) {
     for (const pair of variables.items) {
       const v = pair.value as Node;
-      if (valid(v) && isScalar(pair.key)) config.variables[String(pair.key.value)] = { tokens: (v as { value: number }).value, from: origin(v) };
+      if (valid(v) && isScalar(pair.key)) setOwn(config.variables, String(pair.key.value), { tokens: (v as { value: number }).value, from: origin(v) });
     }
   }
 
@@ -105,11 +106,11 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
       const input = num('inputUsdPerMillion');
       const output = num('outputUsdPerMillion');
       if (input === undefined || output === undefined) continue; // reported by validation
-      config.prices[String(pair.key.value)] = {
+      setOwn(config.prices, String(pair.key.value), {
         inputUsdPerMillion: input, outputUsdPerMillion: output,
         cachedInputUsdPerMillion: num('cachedInputUsdPerMillion'), cacheWriteUsdPerMillion: num('cacheWriteUsdPerMillion'),
         from: origin(p),
-      };
+      });
     }
   }
 

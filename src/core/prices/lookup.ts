@@ -4,6 +4,7 @@ import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, PriceCalculation, TieredPrices } from '@pydantic/genai-prices';
 import type { Origin } from '../model';
 import { PRICE_DATA } from './priceData.generated';
+import { own as ownEntry } from '../own';
 
 /** A price in USD per million tokens, possibly tiered by the prompt's total input tokens. */
 export interface PriceRate { baseUsdPerMillion: number; tiers: { aboveInputTokens: number; usdPerMillion: number }[] }
@@ -145,7 +146,7 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
   const direct = tryCalc(id);
   if (direct) return fromCalculation(id, direct);
   if (prefix) {
-    const provider = PROVIDER_ALIASES[prefix];
+    const provider = ownEntry(PROVIDER_ALIASES, prefix);
     const viaProvider = provider ? tryCalc(rest, provider) : null;
     if (viaProvider) return fromCalculation(id, viaProvider);
     const bare = tryCalc(rest);

@@ -258,7 +258,7 @@ export function loadedEncodings(): { name: EncodingName; origin: 'built' | 'snap
  */
 export function countWithEncoding(text: string, name: EncodingName): number {
   if (text.length === 0) return 0;
-  if (text.length < LONG_RUN) return encodeCount(text, name);
+  if (!hasLongRun(text)) return encodeCount(text, name);
   // tiktoken's merge step is quadratic in the length of one piece (a run of letters, of punctuation or
   // of whitespace): 200,000 letters take about a minute. Runs longer than LONG_RUN are counted in
   // chunks of RUN_CHUNK characters instead — linear, and within a token or so per chunk of the exact
@@ -291,7 +291,36 @@ const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 /** Whether `countWithEncoding(text)` counted a long unbroken run in chunks (so the count is an estimate). */
 export function hasLongRun(text: string): boolean {
-  return text.length >= LONG_RUN && LONG_RUN_TEST.test(text);
+  return text.length >= LONG_RUN && mayHaveLongRun(text) && LONG_RUN_TEST.test(text);
+}
+
+// 1 ASCII letter, 2 ASCII punctuation (or control), 3 whitespace as JavaScript's \s has it, 0 digit.
+const ASCII_CLASS = new Uint8Array(128).map((_, c) => (/[A-Za-z]/.test(String.fromCharCode(c)) ? 1 : /[0-9]/.test(String.fromCharCode(c)) ? 0 : /\s/.test(String.fromCharCode(c)) ? 3 : 2));
+
+/**
+ * A quick superset of LONG_RUN_RE, so ordinary text never pays for the Unicode regex: letters, marks,
+ * punctuation and whitespace beyond ASCII count towards every class, so any run the regex would find
+ * is a run of at least LONG_RUN here.
+ */
+function mayHaveLongRun(text: string): boolean {
+  let letters = 0;
+  let punct = 0;
+  let space = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) {
+      letters++;
+      punct++;
+      space++;
+    } else {
+      const k = ASCII_CLASS[c];
+      letters = k === 1 ? letters + 1 : 0;
+      punct = k === 2 ? punct + 1 : 0;
+      space = k === 3 ? space + 1 : 0;
+    }
+    if (letters >= LONG_RUN || punct >= LONG_RUN || space >= LONG_RUN) return true;
+  }
+  return false;
 }
 
 function encodeCount(text: string, name: EncodingName): number {

@@ -12,6 +12,7 @@
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
+import { own } from '../../own';
 
 export interface Loc { file: string; start: number; end: number }
 export interface SlotRef extends Loc { name: string }
@@ -214,7 +215,7 @@ function unescape(raw: string, python: boolean): string {
     if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
     if (e[0] === 'N' && python) return '?';
     if (/^[0-7]+$/.test(e) && e !== '0') return python ? String.fromCharCode(parseInt(e, 8)) : e;
-    return SIMPLE_ESCAPES[e] ?? e;
+    return own(SIMPLE_ESCAPES, e) ?? e;
   });
 }
 
@@ -697,9 +698,10 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     }
     // openai('gpt-4o'), anthropic('claude-…'), openai.chat('gpt-4o'), createOpenAI({...})('gpt-4o')
     const root = fn.split('.')[0];
-    if (root in WRAPPER_PROVIDER && positional[0]) {
+    const prefix = own(WRAPPER_PROVIDER, root);
+    if (prefix !== undefined && positional[0]) {
       const m = evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
-      if (m) return WRAPPER_PROVIDER[root] ? { ...m, id: `${WRAPPER_PROVIDER[root]}/${m.id}` } : m;
+      if (m) return prefix ? { ...m, id: `${prefix}/${m.id}` } : m;
     }
     return undefined;
   }

@@ -7,6 +7,7 @@ import type { DetectedPrompt, PromptPart, Range } from '../../model';
 import { LineIndex, pointRange } from '../../text';
 import { fileError, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 import { findSlots } from '../slots';
+import { own } from '../../own';
 
 interface PromptEntry { label: string; parts: PromptPart[]; range: Range }
 interface ProviderEntry { label: string; model: string; limit?: { value: number; key: string } }
@@ -21,7 +22,7 @@ const PROVIDER_PREFIX: Record<string, string> = {
 export function providerModel(id: string): string {
   const segments = id.split(':');
   if (segments.length < 2) return id;
-  const prefix = PROVIDER_PREFIX[segments[0].toLowerCase()];
+  const prefix = own(PROVIDER_PREFIX, segments[0].toLowerCase());
   // openrouter:anthropic/claude-… keeps its own provider/model form
   const model = segments.slice(segments[0] === 'openrouter' ? 1 : segments.length - 1).join(':');
   if (!prefix) return model;
