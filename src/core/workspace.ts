@@ -13,14 +13,15 @@ import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './confi
 import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
-import type { Diagnostic, PromptReport, ScanReport, Severity } from './model';
+import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
 import { PRICE_DATA } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
+import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 
 export { TOOL_VERSION } from './version';
 
-export const MAX_FILE_BYTES = 1024 * 1024;
+export { MAX_FILE_BYTES, readTextFile, type FileCheck } from './fileAccess';
 export const DEFAULT_EXCLUDED_DIRS = ['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__'];
 
 export interface ScanOptions {
@@ -43,43 +44,12 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
-export type FileCheck = { ok: true; text: string } | { ok: false; reason: string };
-
-/** Reads a file as UTF-8 text, or says why it is not scanned. */
-export function readTextFile(absPath: string, maxBytes = MAX_FILE_BYTES): FileCheck {
-  let buf: Buffer;
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(absPath, 'r');
-    const size = fs.fstatSync(fd).size;
-    if (size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1024)} KB (${Math.round(size / 1024)} KB)` };
-    buf = Buffer.allocUnsafe(size);
-    let at = 0;
-    while (at < size) {
-      const n = fs.readSync(fd, buf, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    buf = buf.subarray(0, at);
-  } catch (e) {
-    return { ok: false, reason: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-  if (buf.subarray(0, 8000).includes(0)) return { ok: false, reason: 'binary' };
-  try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
-  } catch {
-    return { ok: false, reason: 'not UTF-8 text' };
-  }
-}
-
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
   const abs = configFile ? path.resolve(configFile) : path.join(root, CONFIG_FILE_NAME);
   if (!fs.existsSync(abs)) {
     if (configFile) {
       const c = emptyConfig();
-      c.problems.push({ file: configFile, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${configFile}: config file not found` });
+      c.problems.push({ file: configFile, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${configFile}: config file not found`, fatal: true });
       return c;
     }
     return emptyConfig();
@@ -88,7 +58,7 @@ export function loadConfig(root: string, configFile?: string): PromptCostConfig 
   const read = readTextFile(abs);
   if (!read.ok) {
     const c = emptyConfig();
-    c.problems.push({ file: rel, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${rel}: cannot be read (${read.reason})` });
+    c.problems.push({ file: rel, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${rel}: cannot be read (${read.reason})`, fatal: true });
     return c;
   }
   return parseConfig(read.text, rel);
@@ -165,14 +135,9 @@ export function looksMinified(rel: string, text: string): boolean {
   return longest > 2000 && text.length / (text.split('\n').length || 1) > 300;
 }
 
-/** Reads a workspace-relative path, refusing anything outside the root. */
-export function workspaceReader(root: string): (rel: string) => string | undefined {
-  return (rel) => {
-    const abs = path.resolve(root, rel);
-    if (!abs.startsWith(root + path.sep)) return undefined;
-    const r = readTextFile(abs);
-    return r.ok ? r.text : undefined;
-  };
+/** Reads a workspace-relative path: regular files whose real path is inside the root only (see fileAccess). */
+export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): (rel: string) => string | undefined {
+  return guardedReader(root, onRefuse);
 }
 
 export interface DetectBatchOptions {
@@ -192,7 +157,9 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     if (l) langs.add(l);
   }
   if (langs.size) await ensureLanguages(langs);
-  const readWorkspaceFile = workspaceReader(root);
+  // Refusals (a link out of the workspace, a pipe) are reported on the file whose detection asked.
+  let refusals: Refusal[] = [];
+  const readWorkspaceFile = workspaceReader(root, (r) => refusals.push(r));
   const project = new CodeProject(readWorkspaceFile);
   const detections: Detection[] = [];
   const skipped: ScanReport['skipped'] = [];
@@ -205,10 +172,12 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
     else {
       try {
+        refusals = [];
         const d = engine.detectSync(rel, read.text, {
           heuristics: options.heuristics, project, readWorkspaceFile,
           readRelative: (p) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
         });
+        d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
         if (d.detected.length || d.diagnostics.length) detections.push(d);
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
@@ -295,7 +264,35 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
     skipped.push(...r.skipped);
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  dropFoundElsewhere(detections);
   return { root, config, files, detections, skipped };
+}
+
+const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
+
+/**
+ * A constant imported by a call in another file is that call's part; its own file's shape or heuristic
+ * pass must not report it a second time. Drops such prompts when every part with text is a part of a
+ * prompt found with more confidence in another file.
+ */
+function dropFoundElsewhere(detections: Map<string, Detection>): void {
+  const found = new Map<string, number>();
+  for (const d of detections.values()) {
+    for (const p of d.detected) {
+      for (const part of p.parts) if (part.file && part.file !== d.file) {
+        const key = `${part.file}:${part.range.start.line}`;
+        found.set(key, Math.max(found.get(key) ?? -1, RANK[p.confidence]));
+      }
+    }
+  }
+  if (!found.size) return;
+  for (const d of detections.values()) {
+    d.detected = d.detected.filter((p) => {
+      if (p.confidence === 'call' || p.source !== 'code') return true;
+      const own = p.parts.filter((part) => !part.file && part.text.trim());
+      return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);
+    });
+  }
 }
 
 /** Prices every detection (in walk order) and sums the workspace. */
