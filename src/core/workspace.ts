@@ -18,6 +18,7 @@ import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
+import { isBudgetExceeded, type FileBudgets } from './budgets';
 
 export { TOOL_VERSION } from './version';
 
@@ -149,6 +150,8 @@ export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): 
 export interface DetectBatchOptions {
   root: string;
   heuristics?: boolean;
+  /** The engine's per-file budgets (budgets.ts), for the engine each worker makes. */
+  budgets?: Partial<FileBudgets>;
 }
 
 /**
@@ -167,7 +170,7 @@ export interface BatchHooks {
   yieldEveryMs?: number;
 }
 
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -207,7 +210,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         if (d.detected.length || d.diagnostics.length) detections.push(d);
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
-        skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
+        skipped.push({ file: rel, reason: isBudgetExceeded(e) ? e.reason : `analysis failed: ${(e as Error).message}` });
       }
     }
     hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
@@ -249,7 +252,7 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const tick = () => options.onProgress?.(++done, files.length);
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics };
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, budgets: engine.budgets };
   const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
   let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {
