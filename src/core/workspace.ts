@@ -5,7 +5,6 @@ import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import * as os from 'os';
-import { Worker } from 'worker_threads';
 import { Engine, type Detection } from './analyze';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
@@ -17,6 +16,7 @@ import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } f
 import { priceDataInfo } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
+import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 
 export { TOOL_VERSION } from './version';
@@ -42,6 +42,12 @@ export interface ScanOptions {
   workers?: number;
   /** Stops the scan early (what was read so far is returned). */
   signal?: AbortSignal;
+  /** At least this many workers (the language server: 1, so the scan never runs on its main thread). */
+  minWorkers?: number;
+  /** In workers: a file whose analysis runs longer than this (ms) is stopped and skipped with a reason. */
+  fileBudgetMs?: number;
+  /** In-process: yield to the event loop at least this often (ms). */
+  yieldEveryMs?: number;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -149,7 +155,19 @@ export interface DetectBatchOptions {
  * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
  * run by each scan worker. Returns only the files that hold something, and the files skipped.
  */
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export interface BatchHooks {
+  /** Before file `index` of `files` is read (a watchdog's heartbeat). */
+  onFileStart?: (index: number) => void;
+  /** After each file, with what it gave (a detection only when it holds something). */
+  onFileResult?: (result: { detection?: Detection; skipped?: ScanReport['skipped'][number] }) => void;
+  /**
+   * In-process scans (the language server's): give the event loop a turn at least this often (ms), so
+   * requests are answered between files. Unset: never yield (workers, the CLI).
+   */
+  yieldEveryMs?: number;
+}
+
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -163,8 +181,16 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   const project = new CodeProject(readWorkspaceFile);
   const detections: Detection[] = [];
   const skipped: ScanReport['skipped'] = [];
-  for (const rel of files) {
+  let lastYield = performance.now();
+  for (const [index, rel] of files.entries()) {
+    if (hooks.yieldEveryMs !== undefined && performance.now() - lastYield >= hooks.yieldEveryMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     if (signal?.aborted) break;
+    hooks.onFileStart?.(index);
+    const detectionsBefore = detections.length;
+    const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
@@ -184,42 +210,16 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
       }
     }
+    hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
     onFileDone?.();
   }
   project.dispose();
   return { detections, skipped };
 }
 
-/** The worker script: the bundle's sibling when bundled, the TypeScript source under tsx in development. */
-function workerEntry(): { file: string; execArgv?: string[] } {
-  const bundled = path.join(__dirname, 'scanWorker.js');
-  if (fs.existsSync(bundled)) return { file: bundled };
-  return { file: path.join(__dirname, 'scanWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
-}
-
-function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void, signal?: AbortSignal) {
-  // Dealt round-robin: neighbouring files are alike, so the shares come out about even.
-  const shares: string[][] = Array.from({ length: workers }, () => []);
-  files.forEach((f, i) => shares[i % workers].push(f));
-  const entry = workerEntry();
-  return Promise.all(shares.map((share) => new Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
-    const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
-    signal?.addEventListener('abort', () => {
-      void w.terminate();
-      resolve({ detections: [], skipped: [] });
-    });
-    w.on('message', (m: { type: 'done'; files: number } | { type: 'result'; detections: Detection[]; skipped: ScanReport['skipped'] }) => {
-      if (m.type === 'done') for (let i = 0; i < m.files; i++) onFileDone();
-      else resolve({ detections: m.detections, skipped: m.skipped });
-    });
-    w.on('error', reject);
-    w.on('exit', (code) => code !== 0 && !signal?.aborted && reject(new Error(`scan worker exited with code ${code}`)));
-  })));
-}
-
 /** Worker threads worth starting for `files` candidates: none for small trees (start-up would dominate). */
-function defaultWorkers(files: number): number {
-  if (files < 400) return 0;
+function defaultWorkers(files: number, min = 0): number {
+  if (files < 400) return min;
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   // The main thread mostly waits (it loads the tokenizer and prices meanwhile): one worker per core.
   return Math.max(1, Math.min(4, cores));
@@ -250,13 +250,13 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
   const batch: DetectBatchOptions = { root, heuristics: options.heuristics };
-  const workers = options.workers ?? defaultWorkers(files.length);
+  const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
   let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {
-    const pending = detectInWorkers(files, batch, workers, tick, options.signal);
+    const pending = detectInWorkers(files, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
     engine.warmUp(); // while the workers read and parse
     results = await pending;
-  } else results = [await detectBatch(files, batch, engine, tick, options.signal)];
+  } else results = [await detectBatch(files, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs })];
 
   const detections = new Map<string, Detection>();
   for (const r of results) {

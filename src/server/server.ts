@@ -345,6 +345,8 @@ async function runScan(): Promise<void> {
   try {
     const scan = await detectWorkspace({
       root: state.root, exclude: state.settings.exclude, heuristics: state.settings.heuristics, signal: abort.signal,
+      // Off the main thread, with a per-file budget: the scan never keeps a request waiting.
+      minWorkers: 1,
       onProgress: (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
     });
     if (!abort.signal.aborted) {
