@@ -1,7 +1,7 @@
 // A parsed source file with what value resolution needs: definitions by name, import bindings, and a
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
-import { LineIndex } from '../../text';
+import { LineIndex, loneCrToLf } from '../../text';
 import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
 
 export interface Definition {
@@ -301,7 +301,10 @@ function collectPyImports(f: CodeFile, project: CodeProject): void {
 export interface TextChange { start: number; oldEnd: number; newEnd: number }
 
 /** The single edit between two texts (common prefix and suffix), applied to `tree` so it can be reparsed. */
-export function editTree(tree: SyntaxTree, oldText: string, newText: string): TextChange {
+export function editTree(tree: SyntaxTree, oldSource: string, newSource: string): TextChange {
+  // The tree was parsed from the text with lone \r made \n (see CodeProject.open): edit in those terms.
+  const oldText = loneCrToLf(oldSource);
+  const newText = loneCrToLf(newSource);
   let start = 0;
   const min = Math.min(oldText.length, newText.length);
   while (start < min && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
@@ -346,8 +349,11 @@ export class CodeProject {
    */
   open(file: string, text: string, lang = langForFile(file), previous?: SyntaxTree): CodeFile | undefined {
     if (!lang || !isLoaded(lang)) return undefined;
-    const tree = parse(lang, text, previous);
-    const f: CodeFile = { file, text, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map() };
+    // Lone \r ends a line for LSP, Python and JavaScript, but not for tree-sitter: parse (and read
+    // values from) the text with it made \n — same offsets, so every range stays the document's.
+    const source = loneCrToLf(text);
+    const tree = parse(lang, source, previous);
+    const f: CodeFile = { file, text: source, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map() };
     f.imports = new ImportMap(() => f.lookups);
     this.files.set(file, f);
     if (f.isPython) collectPyImports(f, this);
