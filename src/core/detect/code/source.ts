@@ -382,7 +382,10 @@ export class CodeProject {
 
   /** A file an import points to, parsed once per project. */
   get(file: string): CodeFile | undefined {
-    if (this.files.has(file)) return this.files.get(file) ?? undefined;
+    if (this.files.has(file)) {
+      this.note(file);
+      return this.files.get(file) ?? undefined;
+    }
     this.files.set(file, null); // cycle guard while parsing
     const text = this.read(file);
     if (text === undefined) return undefined;
@@ -413,7 +416,33 @@ export class CodeProject {
 
   private read(file: string): string | undefined {
     if (!this.texts.has(file)) this.texts.set(file, this.readFile(file));
+    this.note(file);
     return this.texts.get(file);
+  }
+
+  private tracked: Map<string, string | undefined> | undefined;
+
+  /**
+   * Runs `fn` and returns, with its result, every file it looked at through this project — read, probed
+   * or served from what the project had parsed for an earlier file — with the text it had. A project
+   * shared by many files reads each import once; this tells one file's dependencies apart.
+   */
+  track<T>(fn: () => T): { result: T; reads: Map<string, string | undefined> } {
+    const outer = this.tracked;
+    const reads = new Map<string, string | undefined>();
+    this.tracked = reads;
+    try {
+      return { result: fn(), reads };
+    } finally {
+      this.tracked = outer;
+      if (outer) for (const [f, t] of reads) if (!outer.has(f)) outer.set(f, t);
+    }
+  }
+
+  private note(file: string): void {
+    if (!this.tracked || this.tracked.has(file)) return;
+    const parsed = this.files.get(file);
+    this.tracked.set(file, parsed ? parsed.text : this.texts.get(file));
   }
 
   private exists(file: string): boolean {
