@@ -3,10 +3,11 @@
 // Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included).
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatOption, numberOption, parse, UsageError, type Io } from './main';
+import { formatOption, numberOption, parse, scanCacheDir, UsageError, type Io } from './main';
+import { readNamedFile } from './inputs';
 
 export const DIFF_USAGE = `prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
-                 [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics]`;
+                 [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics] [--no-cache]`;
 
 const HELP = `Usage:
   ${DIFF_USAGE}
@@ -19,6 +20,8 @@ are listed only with --all).
 
   --max-increase-usd N   exit 1 when the monthly total grows by more than N USD
   --max-increase-pct P   exit 1 when it grows by more than P percent of the base total
+  --no-cache             analyse every file afresh (by default files whose text and imports are
+                         unchanged are read from the scan cache in the user's cache folder)
 
 Exit codes: 0 within the limits · 1 over a limit · 2 bad usage or an unknown ref.
 `;
@@ -26,7 +29,7 @@ Exit codes: 0 within the limits · 1 over a limit · 2 bad usage or an unknown r
 export async function diffCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'max-increase-usd': { type: 'string' },
-    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, help: { type: 'boolean' },
+    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout(HELP);
@@ -40,7 +43,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const folder = path.resolve(io.cwd, positionals[0] ?? '.');
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${positionals[0]}: no such folder`);
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
-  if (configFile && (!fs.existsSync(configFile) || !fs.statSync(configFile).isFile())) throw new UsageError(`--config ${values.config}: no such file`);
+  if (configFile) readNamedFile(io.cwd, values.config as string, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER }); // a folder, a pipe, unreadable: exit 2
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { diffCost } = require('../core/diff') as typeof import('../core/diff');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,7 +52,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const f = require('../core/report/diff') as typeof import('../core/report/diff');
   let d;
   try {
-    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, heuristics: !values['no-heuristics'], all: !!values.all });
+    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(e.message);
     throw e;

@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, propertyOf, resolveExpression, splitValue, type EvalContext, type ModelValue, type TextValue } from './values';
+import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, markerOffsets, propertyOf, resolveExpression, splitValue, type EvalContext, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -88,29 +88,22 @@ function sdkCall(n: SyntaxNode): { name: string; positional: SyntaxNode[]; named
   return { name, ...callArguments(n) };
 }
 
-/** Offsets, in the text without markers, where each slot marker sat. */
-function markerOffsets(marked: string): number[] {
-  const out: number[] = [];
-  let removed = 0;
-  for (let i = 0; i < marked.length; i++) {
-    const c = marked.charCodeAt(i);
-    if (c >= 0xe000 && c <= 0xf8ff) {
-      out.push(i - removed);
-      removed++;
-    }
-  }
-  return out;
-}
-
 /** Assembles parts for one prompt; a part's range is where its text is written (maybe another file). */
 export class PromptBuilder {
   readonly parts: PromptPart[] = [];
   readonly notes: string[] = [];
+  private readonly fragmentsSeen = new Set<string>();
 
   constructor(private readonly call: CallInfo, private readonly ctx: EvalContext) {}
 
   addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string } = {}, depth = 0): void {
-    const { own, fragments, alternatives } = splitValue(this.ctx, value);
+    // a fragment written once is one part, however often the prompt holds it; repeats stay in the text
+    const { own, fragments, alternatives } = splitValue(this.ctx, value, (fr) => {
+      const key = `${fr.origin.file}:${fr.origin.start}:${fr.origin.end}`;
+      if (this.fragmentsSeen.has(key)) return false;
+      this.fragmentsSeen.add(key);
+      return true;
+    });
     if (fragments.length || alternatives.length) {
       // text written elsewhere is a part where it is written; whitespace alone between fragments joins the first
       const ownText = finishText(this.ctx, own).text;
@@ -134,7 +127,8 @@ export class PromptBuilder {
 
   private addOwn(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string }): void {
     const slotOffsets = markerOffsets(value.text);
-    const { text, slots } = finishText(this.ctx, value);
+    const { text, slots, omitted } = finishText(this.ctx, value);
+    if (omitted) this.notes.push(ceilingNote(omitted, this.ctx.ceiling));
     const template = extra.template ?? value.template;
     const owner = value.origin.file === this.call.f.file ? this.call.f : this.ctx.project.get(value.origin.file) ?? this.call.f;
     const markup = template ? findSlots(text, template) : [];
@@ -154,6 +148,7 @@ export class PromptBuilder {
       ...(extra.alternative ? { alternative: extra.alternative } : {}),
       ...(slotOffsets.length ? { slotOffsets } : {}),
       ...(reorder ? { reorder } : {}),
+      ...(omitted ? { omittedChars: omitted } : {}),
     });
   }
 

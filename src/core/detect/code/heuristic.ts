@@ -6,7 +6,7 @@ import { definitionsOf, promptLikeNames, type CodeFile } from './source';
 import type { SlotSyntax } from '../slots';
 import { PromptBuilder, type CallInfo } from './calls';
 import type { SyntaxNode } from './parser';
-import { evalText, finishText, inlineText, type EvalContext } from './values';
+import { evalText, finishText, inlineText, resetShared, type EvalContext } from './values';
 
 const PROMPT_NAME = /(prompt|instructions?|system_?message|_template$|template$|^template_|persona|preamble)/i;
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
@@ -45,6 +45,7 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
   const found: DetectedPrompt[] = [];
   const consider = (bare: string, node: SyntaxNode, key?: string) => {
     if (taken(node.startIndex, node.endIndex)) return;
+    resetShared(ctx);
     const value = evalText(f, node, ctx);
     if (value.origin.file !== f.file) return; // an imported constant is reported where it is written
     // derived from a prompt found already (x = PROMPT.replace(…)): not a second prompt
@@ -63,7 +64,7 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     const range = built.parts.find((p) => !p.file)?.range ?? built.range;
     found.push({
       ...built, confidence: 'heuristic', range,
-      notes: [`"${bare}${key ? `[${key}]` : ''}" looks like a prompt but no LLM call using it was found in this file`],
+      notes: [`"${bare}${key ? `[${key}]` : ''}" looks like a prompt but no LLM call using it was found in this file`, ...(built.notes ?? [])],
     });
   };
   for (const name of promptLikeNames(f)) {

@@ -1,11 +1,19 @@
 // Static evaluation of the expressions prompts are built from: literals, template literals and
 // f-strings, concatenation, .format / % / .replace, dedent, .join, and identifiers resolved to their
 // definitions in this file or, through relative imports, in another. What cannot be known statically
-// becomes a named slot. Text carries one private-use marker character per slot, so every string
-// operation (dedent, replace, join) moves slots along with the text around them.
+// becomes a named slot. Text carries one marker per slot, so every string operation (dedent, replace,
+// join) moves slots along with the text around them. A marker is a run of lone UTF-16 low surrogates:
+// no character is one, and text read from a literal is made well-formed first (a lone surrogate in an
+// escape becomes U+FFFD, which is also what tiktoken counts it as), so real text is never taken for one.
+//
+// Evaluation shares: a definition's value is computed once per call (A1 = A0 + A0; A2 = A1 + A1 …),
+// and no value grows past TEXT_CEILING characters: beyond it the text is cut and the characters left
+// out are counted (`omitted`), so the part's tokens are an estimate from the text kept.
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
+import { own } from '../../own';
+import type { Deadline } from '../../budgets';
 
 export interface Loc { file: string; start: number; end: number }
 export interface SlotRef extends Loc {
@@ -17,8 +25,10 @@ export interface SlotRef extends Loc {
 }
 
 export interface TextValue {
-  /** Static text; each slot is one marker character (U+E000 + its index in the context's table). */
+  /** Static text; each slot is one marker (see slotMarker) naming its index in the context's table. */
   text: string;
+  /** Characters left out of `text` because the value grew past the ceiling (an estimate follows). */
+  omitted?: number;
   /** Where the text is written: a literal, or the definition an identifier resolved to. */
   origin: Loc;
   /** Template syntax whose markup the text still holds (LangChain templates, str.format targets). */
@@ -31,33 +41,158 @@ export interface EvalContext {
   depth: number;
   /** Definitions being evaluated (cycle guard). */
   active: Set<SyntaxNode['id']>;
+  /** Values of definitions already evaluated for the current call, by file and node (see resetShared). */
+  shared: Map<string, TextValue>;
+  /** Characters past which a value is cut and estimated. */
+  ceiling: number;
   /** Functions being followed from a call: their parameters bound to the call's arguments. */
   frames?: Frame[];
+  /** The file's evaluation budget: checked every few evaluation steps (throws BudgetExceeded). */
+  deadline?: Deadline;
+  steps?: number;
 }
 
 /** A function followed from its call: each parameter's argument (undefined: not given, a slot). */
 export interface Frame { file: string; fn: SyntaxNode; params: Map<string, Resolved | undefined> }
 
-export function newContext(project: CodeProject): EvalContext {
-  return { project, slots: [], depth: 0, active: new Set() };
+/** Characters one evaluated value may hold; past it the rest is counted, not built (an estimate). */
+export const TEXT_CEILING = 1_000_000;
+
+export function newContext(project: CodeProject, ceiling = TEXT_CEILING): EvalContext {
+  return { project, slots: [], depth: 0, active: new Set(), shared: new Map(), ceiling };
 }
 
-const MARK = 0xe000;
-const MARKER_RE = /[\ue000-\uf8ff]/g;
+/**
+ * Forgets shared values: called before each call is evaluated, so that what one call looks up is
+ * recorded for it (incremental detection relies on each call's lookups) and memory stays per call.
+ */
+export function resetShared(ctx: EvalContext): void {
+  ctx.shared.clear();
+}
+
+// A marker: digits in U+DC00–U+DDFF (9 bits each, most significant first), then a last digit in
+// U+DE00–U+DFFF. Lone low surrogates only; unbounded, so any number of slots has its own marker.
+const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
+const MARKER_ONLY = /^[\udc00-\uddff]*[\ude00-\udfff]$/;
+const HAS_MARKER = /(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function slotMarker(ctx: EvalContext, slot: SlotRef): string {
   ctx.slots.push(slot);
-  return String.fromCharCode(MARK + ctx.slots.length - 1);
+  let n = ctx.slots.length - 1;
+  let out = String.fromCharCode(0xde00 + (n & 511));
+  for (n = Math.floor(n / 512); n > 0; n = Math.floor(n / 512)) out = String.fromCharCode(0xdc00 + (n & 511)) + out;
+  return out;
 }
 
-/** Static text and the slots in order of appearance. */
-export function finishText(ctx: EvalContext, v: TextValue): { text: string; slots: SlotRef[] } {
+function markerIndex(m: string): number {
+  let n = 0;
+  for (let i = 0; i < m.length; i++) n = n * 512 + ((m.charCodeAt(i) - 0xdc00) & 511);
+  return n;
+}
+
+/** Whether `text` is exactly one slot marker (a value known only at run time). */
+export function isMarker(text: string): boolean {
+  return MARKER_ONLY.test(text);
+}
+
+/** Whether `text` holds any slot marker. */
+export function hasMarker(text: string): boolean {
+  return HAS_MARKER.test(text);
+}
+
+/** Offsets, in the text without markers, where each slot marker sat. */
+export function markerOffsets(marked: string): number[] {
+  const out: number[] = [];
+  let removed = 0;
+  for (const m of marked.matchAll(MARKER_RE)) {
+    out.push((m.index ?? 0) - removed);
+    removed += m[0].length;
+  }
+  return out;
+}
+
+/**
+ * Text as written in a literal, made well-formed: a lone surrogate (an escape such as "\\udc00", never
+ * a character of decoded source text) becomes U+FFFD, so no text can be mistaken for a marker.
+ */
+export function wellFormed(s: string): string {
+  return HAS_SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\ufffd') : s;
+}
+const HAS_SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Static text, the slots in order of appearance, and the characters left out past the ceiling. */
+export function finishText(ctx: EvalContext, v: TextValue): { text: string; slots: SlotRef[]; omitted: number } {
   const slots: SlotRef[] = [];
   for (const m of v.text.matchAll(MARKER_RE)) {
-    const s = ctx.slots[m[0].charCodeAt(0) - MARK];
+    const s = ctx.slots[markerIndex(m[0])];
     if (s) slots.push(s);
   }
-  return { text: v.text.replace(MARKER_RE, ''), slots };
+  return { text: v.text.replace(MARKER_RE, ''), slots, omitted: v.omitted ?? 0 };
+}
+
+/** The note a part carries when its text was cut at the ceiling. */
+export function ceilingNote(omitted: number, ceiling: number): string {
+  return `prompt text longer than the evaluation ceiling (${ceiling.toLocaleString('en-US')} characters; ${omitted.toLocaleString('en-US')} more not built): its tokens are an estimate from the text kept`;
+}
+
+/**
+ * Joins text pieces under the ceiling: pieces are appended until the ceiling, the rest only counted.
+ * Sizes are known before strings are built, so no value ever grows past the ceiling.
+ */
+class TextBuilder {
+  private parts: string[] = [];
+  private length = 0;
+  omitted = 0;
+  template: SlotSyntax[] | undefined;
+
+  constructor(private readonly ceiling: number) {}
+
+  add(piece: string | TextValue): this {
+    const text = typeof piece === 'string' ? piece : piece.text;
+    if (typeof piece !== 'string') this.template ??= piece.template;
+    if (this.omitted > 0 || this.length + text.length > this.ceiling) {
+      const room = this.omitted > 0 ? 0 : this.ceiling - this.length;
+      const cut = safeCut(text, room);
+      if (cut > 0) {
+        this.parts.push(text.slice(0, cut));
+        this.length += cut;
+      }
+      this.omitted += text.length - cut;
+    } else {
+      this.parts.push(text);
+      this.length += text.length;
+    }
+    // What the piece itself left out comes after its text.
+    if (typeof piece !== 'string') this.omitted += piece.omitted ?? 0;
+    return this;
+  }
+
+  /** Counts `n` characters that are not built (they are past the ceiling). */
+  skip(n: number): void {
+    this.omitted += n;
+  }
+
+  get full(): boolean {
+    return this.omitted > 0;
+  }
+
+  value(origin: Loc, template?: SlotSyntax[]): TextValue {
+    const t = template ?? this.template;
+    return { text: this.parts.join(''), origin, ...(this.omitted ? { omitted: this.omitted } : {}), ...(t ? { template: t } : {}) };
+  }
+}
+
+/** A cut at most `at` that splits neither a surrogate pair nor a slot marker. */
+function safeCut(text: string, at: number): number {
+  let i = Math.max(0, Math.min(at, text.length));
+  while (i > 0 && i < text.length) {
+    const c = text.charCodeAt(i);
+    const prev = text.charCodeAt(i - 1);
+    if (c >= 0xdc00 && c <= 0xdfff && ((prev >= 0xd800 && prev <= 0xdbff) || (prev >= 0xdc00 && prev <= 0xddff))) i--;
+    else break;
+  }
+  return i;
 }
 
 export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: n.startIndex, end: n.endIndex });
@@ -67,16 +202,17 @@ export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: 
  * elsewhere — a constant, a function's return — becomes a fragment marker, so that it is reported where
  * it is written; text written inside the container, and run-time values, stay inline.
  */
-function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContext): string {
-  if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v.text;
+function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v;
   const own = v.text.replace(MARKER_RE, '');
   // a word or two (a local variable's value) reads as part of the text around it
-  if (!own.trim() || (!own.includes('\n') && own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length < 3 && !hasFragment(ctx, v.text))) return v.text;
-  return slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v });
+  if (hasFragment(ctx, v.text)) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
+  if (!own.trim() || (!own.includes('\n') && own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length < 3)) return v;
+  return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
 function hasFragment(ctx: EvalContext, text: string): boolean {
-  for (const m of text.matchAll(MARKER_RE)) if (ctx.slots[m[0].charCodeAt(0) - MARK]?.fragment) return true;
+  for (const m of text.matchAll(MARKER_RE)) if (ctx.slots[markerIndex(m[0])]?.fragment) return true;
   return false;
 }
 
@@ -87,28 +223,60 @@ function withAlternatives(chosen: TextValue, others: TextValue[], ctx: EvalConte
   return { ...chosen, text };
 }
 
-/** A value split into its own text (fragment and alternative markers removed) and those values. */
-export function splitValue(ctx: EvalContext, v: TextValue): { own: TextValue; fragments: TextValue[]; alternatives: TextValue[] } {
+/** A value split into its own text and the fragments `take` accepts (the others put back in place), and its alternatives. */
+export function splitValue(ctx: EvalContext, v: TextValue, take: (fragment: TextValue) => boolean = () => true): { own: TextValue; fragments: TextValue[]; alternatives: TextValue[] } {
   const fragments: TextValue[] = [];
   const alternatives: TextValue[] = [];
-  const text = v.text.replace(MARKER_RE, (m) => {
-    const s = ctx.slots[m.charCodeAt(0) - MARK];
-    if (s?.fragment) fragments.push(s.fragment);
-    else if (s?.alternative) alternatives.push(s.alternative);
-    else return m;
-    return '';
-  });
-  return { own: fragments.length || alternatives.length ? { ...v, text } : v, fragments, alternatives };
+  if (!hasSpecial(ctx, v.text)) return { own: v, fragments, alternatives };
+  const out = new TextBuilder(ctx.ceiling);
+  const memo = new Map<TextValue, TextValue>();
+  let last = 0;
+  for (const m of v.text.matchAll(MARKER_RE)) {
+    const s = ctx.slots[markerIndex(m[0])];
+    if (!s?.fragment && !s?.alternative) continue;
+    out.add(v.text.slice(last, m.index));
+    last = (m.index ?? 0) + m[0].length;
+    if (s.alternative) alternatives.push(s.alternative);
+    else if (s.fragment && take(s.fragment)) fragments.push(s.fragment);
+    else if (s.fragment) out.add(inlineValue(ctx, s.fragment, memo));
+  }
+  out.add(v.text.slice(last));
+  if (v.omitted) out.skip(v.omitted);
+  return { own: out.value(v.origin, v.template), fragments, alternatives };
+}
+
+function hasSpecial(ctx: EvalContext, text: string): boolean {
+  for (const m of text.matchAll(MARKER_RE)) {
+    const s = ctx.slots[markerIndex(m[0])];
+    if (s?.fragment || s?.alternative) return true;
+  }
+  return false;
+}
+
+/** `v` with its fragments put back in place and its alternatives left out, within the ceiling. */
+export function inlineValue(ctx: EvalContext, v: TextValue, memo = new Map<TextValue, TextValue>()): TextValue {
+  const known = memo.get(v);
+  if (known) return known;
+  if (!hasSpecial(ctx, v.text)) return v;
+  const out = new TextBuilder(ctx.ceiling);
+  let last = 0;
+  for (const m of v.text.matchAll(MARKER_RE)) {
+    const s = ctx.slots[markerIndex(m[0])];
+    if (!s?.fragment && !s?.alternative) continue;
+    out.add(v.text.slice(last, m.index));
+    last = (m.index ?? 0) + m[0].length;
+    if (s.fragment) out.add(inlineValue(ctx, s.fragment, memo));
+  }
+  out.add(v.text.slice(last));
+  if (v.omitted) out.skip(v.omitted);
+  const r = out.value(v.origin, v.template);
+  memo.set(v, r);
+  return r;
 }
 
 /** The whole text of `v`, fragments put back in place and alternatives left out (for measuring). */
-export function inlineText(ctx: EvalContext, v: TextValue, depth = 0): string {
-  return v.text.replace(MARKER_RE, (m) => {
-    const s = ctx.slots[m.charCodeAt(0) - MARK];
-    if (s?.fragment) return depth < 20 ? inlineText(ctx, s.fragment, depth + 1) : '';
-    if (s?.alternative) return '';
-    return m;
-  });
+export function inlineText(ctx: EvalContext, v: TextValue): string {
+  return inlineValue(ctx, v).text;
 }
 
 function compact(s: string): string {
@@ -144,7 +312,7 @@ function unescape(raw: string, python: boolean): string {
     if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
     if (e[0] === 'N' && python) return '?';
     if (/^[0-7]+$/.test(e) && e !== '0') return python ? String.fromCharCode(parseInt(e, 8)) : e;
-    return SIMPLE_ESCAPES[e] ?? e;
+    return own(SIMPLE_ESCAPES, e) ?? e;
   });
 }
 
@@ -274,6 +442,14 @@ export function propertyOf(obj: SyntaxNode, key: string): SyntaxNode | undefined
 
 // ---------------------------------------------------------------- text
 
+function concat(ctx: EvalContext, a: TextValue, b: TextValue, origin: Loc): TextValue {
+  if (!a.omitted && !b.omitted && a.text.length + b.text.length <= ctx.ceiling) return { text: a.text + b.text, origin, template: a.template ?? b.template };
+  return new TextBuilder(ctx.ceiling).add(a).add(b).value(origin);
+}
+
+/** Value length including what was left out past the ceiling. */
+const fullLength = (v: TextValue) => v.text.length + (v.omitted ?? 0);
+
 /** textwrap.dedent: remove the whitespace every non-blank line starts with. */
 export function dedent(text: string): string {
   const lines = text.split('\n');
@@ -300,43 +476,47 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     const prefix = start.replace(/['"]+$/, '').toLowerCase();
     const raw = prefix.includes('r');
     const fstring = prefix.includes('f');
-    let text = '';
+    const out = new TextBuilder(ctx.ceiling);
     for (const c of n.children) {
       if (!c) continue;
       if (c.type === 'string_content') {
         let s = raw ? c.text : unescape(c.text, true);
         if (fstring) s = s.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
-        text += s;
+        out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        text += expr ? embed(f, n, evalText(f, expr, ctx), ctx) : '';
+        if (expr) out.add({ ...embed(f, n, evalText(f, expr, ctx), ctx), template: undefined });
       }
     }
-    return { text, origin: loc(f, n) };
+    return out.value(loc(f, n), undefined);
   }
   if (n.type === 'template_string') {
-    let text = '';
+    const out = new TextBuilder(ctx.ceiling);
     for (const c of n.children) {
       if (!c) continue;
-      if (c.type === 'string_fragment') text += c.text;
-      else if (c.type === 'escape_sequence') text += unescape(c.text, false);
+      if (c.type === 'string_fragment') out.add(wellFormed(c.text));
+      else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        text += expr ? embed(f, n, evalText(f, expr, ctx), ctx) : '';
+        if (expr) out.add({ ...embed(f, n, evalText(f, expr, ctx), ctx), template: undefined });
       }
     }
-    return { text, origin: loc(f, n) };
+    return out.value(loc(f, n), undefined);
   }
-  return { text: unescape(n.text.slice(1, -1), false), origin: loc(f, n) };
+  return { text: wellFormed(unescape(n.text.slice(1, -1), false)), origin: loc(f, n) };
 }
 
 function isStringNode(n: SyntaxNode): boolean {
   return n.type === 'string' || n.type === 'template_string' || n.type === 'concatenated_string';
 }
 
+/** Nesting a value may have (definitions of definitions, nested calls) before the rest is a slot. */
+const MAX_DEPTH = 200;
+
 /** Text-ish value of an expression; dynamic slot when it cannot be known. */
 export function evalText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
-  if (ctx.depth > 40) return dynamic(f, n, ctx);
+  if (ctx.deadline && ((ctx.steps = (ctx.steps ?? 0) + 1) & 63) === 0) ctx.deadline.check();
+  if (ctx.depth > MAX_DEPTH) return dynamic(f, n, ctx);
   ctx.depth++;
   try {
     return evalTextInner(f, n, ctx);
@@ -359,8 +539,9 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'template_string':
       return stringLiteral(f, n, ctx);
     case 'concatenated_string': {
-      const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => stringLiteral(f, c, ctx));
-      return { text: parts.map((p) => p.text).join(''), origin: loc(f, n) };
+      const out = new TextBuilder(ctx.ceiling);
+      for (const c of n.namedChildren) if (c) out.add({ ...stringLiteral(f, c, ctx), template: undefined });
+      return out.value(loc(f, n), undefined);
     }
     case 'parenthesized_expression':
     case 'as_expression':
@@ -377,15 +558,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right) return dynamic(f, n, ctx);
-      if (op === '+') {
-        const a = evalText(f, left, ctx);
-        const b = evalText(f, right, ctx);
-        const ta = embed(f, n, a, ctx);
-        const tb = embed(f, n, b, ctx);
-        // the concatenation's own text starts at its first operand with text of its own
-        const start = !ta.replace(MARKER_RE, '').trim() && tb.replace(MARKER_RE, '').trim() && b.origin.file === f.file && b.origin.start >= n.startIndex ? b.origin.start : n.startIndex;
-        return { text: ta + tb, origin: { file: f.file, start, end: n.endIndex }, template: a.template ?? b.template };
-      }
+      if (op === '+') return plusChain(f, n, ctx);
       if (op === '%' && f.isPython) return percentFormat(f, left, right, n, ctx);
       if ((op === '??' || op === '||') && isStringNode(right)) return evalText(f, right, ctx);
       return dynamic(f, n, ctx);
@@ -401,7 +574,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const branches = f.isPython ? [n.namedChildren[0], n.namedChildren[2]] : [n.childForFieldName('consequence'), n.childForFieldName('alternative')];
       const values = branches.filter((b): b is SyntaxNode => !!b).map((b) => evalText(f, b, ctx));
       if (values.length !== 2) return dynamic(f, n, ctx);
-      const longer = inlineText(ctx, values[0]).length >= inlineText(ctx, values[1]).length ? values[0] : values[1];
+      const longer = fullLength(values[0]) >= fullLength(values[1]) ? values[0] : values[1];
       // the part is the longer branch, where it is written; the other is an alternative
       return withAlternatives(longer, values, ctx);
     }
@@ -413,9 +586,16 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const r = resolveExpression(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
+      // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
+      // inside a function being followed from a call: there the value depends on that call's arguments.
+      const key = `${r.file.file}\0${r.node.id}`;
+      const shareable = !ctx.frames?.some((fr) => fr.file === r.file.file && fr.fn.startIndex <= r.node.startIndex && r.node.endIndex <= fr.fn.endIndex);
+      const known = shareable ? ctx.shared.get(key) : undefined;
+      if (known) return known;
       ctx.active.add(r.node.id);
       try {
         const v = evalText(r.file, r.node, ctx);
+        if (shareable) ctx.shared.set(key, v);
         return v;
       } finally {
         ctx.active.delete(r.node.id);
@@ -581,34 +761,50 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const sepNode = f.isPython ? obj : positional[0];
         const list = listNode && resolveExpression(f, listNode, ctx);
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
-        const sep = sepNode ? evalText(f, sepNode, ctx).text : ',';
+        const sep = sepNode ? evalText(f, sepNode, ctx) : { text: ',', origin: loc(f, n) };
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
-        const items = nodes.map((c) => embed(list.file, list.node, evalText(list.file, c, ctx), ctx));
+        const out = new TextBuilder(ctx.ceiling);
+        nodes.forEach((c, k) => {
+          if (k > 0) out.add({ ...sep, template: undefined });
+          out.add({ ...embed(list.file, list.node, evalText(list.file, c, ctx), ctx), template: undefined });
+        });
         // the part starts at the first literal of the list, ends at the list's end
         const first = nodes.find((c) => /string/.test(c.type));
-        return { text: items.join(sep), origin: first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node) };
+        return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
       }
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
         const base = evalText(f, obj, ctx);
         let i = 0;
-        const text = base.text.replace(/\{\{|\}\}|\{([A-Za-z_]\w*|\d*)(?:![rsa])?(?::[^{}]*)?\}/g, (m, key: string | undefined) => {
+        const text = substitute(ctx, base, /\{\{|\}\}|\{([A-Za-z_]\w*|\d*)(?:![rsa])?(?::[^{}]*)?\}/g, (m, key) => {
           if (m === '{{') return '{';
           if (m === '}}') return '}';
           const arg = key === undefined || key === '' ? positional[i++] : /^\d+$/.test(key) ? positional[Number(key)] : named.get(key);
           if (!arg) return slotMarker(ctx, { name: key || `arg${i}`, ...loc(f, n) });
           const v = evalText(f, arg, ctx);
-          return v.text.length && !/^[\ue000-\uf8ff]$/.test(v.text) ? embed(f, n, v, ctx) : slotMarker(ctx, { name: key || slotName(arg), ...loc(f, arg) });
+          return fullLength(v) && !isMarker(v.text) ? embed(f, n, v, ctx) : slotMarker(ctx, { name: key || slotName(arg), ...loc(f, arg) });
         });
-        return { text, origin: base.origin };
+        return { ...text, origin: base.origin };
       }
       case 'replace':
       case 'replaceAll': {
         const base = evalText(f, obj, ctx);
         const from = positional[0] && evalText(f, positional[0], ctx);
-        if (!from || !positional[1] || positional[0].type === 'regex' || /[\ue000-\uf8ff]/.test(from.text) || !from.text) return { ...base };
+        if (!from || !positional[1] || positional[0].type === 'regex' || hasMarker(from.text) || !from.text) return { ...base };
         const to = evalText(f, positional[1], ctx);
-        return { text: base.text.split(from.text).join(to.text), origin: base.origin };
+        // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling.
+        const pieces = base.text.split(from.text);
+        const out = new TextBuilder(ctx.ceiling);
+        for (let k = 0; k < pieces.length; k++) {
+          if (k > 0) {
+            if (out.full) out.skip(fullLength(to));
+            else out.add({ ...to, template: undefined });
+          }
+          if (out.full) out.skip(pieces[k].length);
+          else out.add(pieces[k]);
+        }
+        out.skip(base.omitted ?? 0);
+        return out.value(base.origin);
       }
       case 'trim': case 'strip': case 'trimEnd': case 'trimStart': case 'rstrip': case 'lstrip': {
         const base = evalText(f, obj, ctx);
@@ -618,9 +814,9 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
       case 'concat': {
         if (f.isPython) return dynamic(f, n, ctx);
         let v = evalText(f, obj, ctx);
-        let text = embed(f, n, v, ctx);
-        for (const p of positional) text += embed(f, n, evalText(f, p, ctx), ctx);
-        return { text, origin: loc(f, n), template: v.template };
+        v = embed(f, n, v, ctx);
+        for (const p of positional) v = concat(ctx, v, embed(f, n, evalText(f, p, ctx), ctx), loc(f, n));
+        return v;
       }
       case 'get': {
         // PROMPTS.get("triage"), PROMPTS.get("triage", "default")
@@ -652,16 +848,61 @@ function percentFormat(f: CodeFile, left: SyntaxNode, right: SyntaxNode, n: Synt
   const base = evalText(f, left, ctx);
   const items = right.type === 'tuple' ? right.namedChildren.filter((c): c is SyntaxNode => !!c) : [right];
   let i = 0;
-  const text = base.text.replace(/%%|%\(([A-Za-z_]\w*)\)[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]|%[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]/g, (m, key: string | undefined) => {
+  const text = substitute(ctx, base, /%%|%\(([A-Za-z_]\w*)\)[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]|%[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]/g, (m, key) => {
     if (m === '%%') return '%';
     if (key) {
       const v = right.type === 'dictionary' ? propertyOf(right, key) : undefined;
-      return v ? evalText(f, v, ctx).text : slotMarker(ctx, { name: key, ...loc(f, right) });
+      return v ? evalText(f, v, ctx) : slotMarker(ctx, { name: key, ...loc(f, right) });
     }
     const item = items[i++];
     return item ? embed(f, n, evalText(f, item, ctx), ctx) : slotMarker(ctx, { name: `arg${i}`, ...loc(f, n) });
   });
-  return { text, origin: base.origin };
+  return { ...text, origin: base.origin };
+}
+
+/** `base` with each match of `re` replaced by what `fill` gives, built only up to the ceiling. */
+function substitute(ctx: EvalContext, base: TextValue, re: RegExp, fill: (match: string, key: string | undefined) => string | TextValue): TextValue {
+  const out = new TextBuilder(ctx.ceiling);
+  let at = 0;
+  for (const m of base.text.matchAll(re)) {
+    const index = m.index ?? 0;
+    out.add(base.text.slice(at, index));
+    const v = fill(m[0], m[1]);
+    out.add(typeof v === 'string' ? v : { ...v, template: undefined });
+    at = index + m[0].length;
+  }
+  out.add(base.text.slice(at));
+  out.skip(base.omitted ?? 0);
+  return out.value(base.origin);
+}
+
+/**
+ * `a + b + c …`: the left-nested chain is walked with a loop, not recursion, so a prompt of hundreds
+ * of concatenated lines is evaluated like one of three.
+ */
+function plusChain(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
+  const terms: SyntaxNode[] = [];
+  let cur: SyntaxNode = n;
+  for (;;) {
+    const left = cur.childForFieldName('left');
+    const right = cur.childForFieldName('right');
+    if (!left || !right) return dynamic(f, n, ctx);
+    terms.push(right);
+    if ((left.type === 'binary_expression' || left.type === 'binary_operator') && (left.childForFieldName('operator')?.text ?? left.children[1]?.text) === '+') cur = left;
+    else {
+      terms.push(left);
+      break;
+    }
+  }
+  terms.reverse();
+  // text written elsewhere is a fragment; the concatenation's own text starts at its first operand with text
+  const values = terms.map((t) => embed(f, n, evalText(f, t, ctx), ctx));
+  const firstOwn = values.find((v) => v.text.replace(MARKER_RE, '').trim());
+  const start = firstOwn && firstOwn.origin.file === f.file && firstOwn.origin.start >= n.startIndex ? firstOwn.origin.start : n.startIndex;
+  const origin = { file: f.file, start, end: n.endIndex };
+  let v = values[0];
+  for (let k = 1; k < values.length; k++) v = concat(ctx, v, values[k], origin);
+  return values.length === 1 ? { ...v, origin } : v;
 }
 
 // ---------------------------------------------------------------- numbers and models
@@ -736,9 +977,10 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     }
     // openai('gpt-4o'), anthropic('claude-…'), openai.chat('gpt-4o'), createOpenAI({...})('gpt-4o')
     const root = fn.split('.')[0];
-    if (root in WRAPPER_PROVIDER && positional[0]) {
+    const prefix = own(WRAPPER_PROVIDER, root);
+    if (prefix !== undefined && positional[0]) {
       const m = evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
-      if (m) return WRAPPER_PROVIDER[root] ? { ...m, id: `${WRAPPER_PROVIDER[root]}/${m.id}` } : m;
+      if (m) return prefix ? { ...m, id: `${prefix}/${m.id}` } : m;
     }
     return undefined;
   }
