@@ -98,7 +98,7 @@ export class PromptBuilder {
 
   addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string } = {}, depth = 0): void {
     // a fragment written once is one part, however often the prompt holds it; repeats stay in the text
-    const { own, fragments, alternatives } = splitValue(this.ctx, value, (fr) => {
+    const { own, fragments, alternatives, bare, repeats } = splitValue(this.ctx, value, (fr) => {
       const key = `${fr.origin.file}:${fr.origin.start}:${fr.origin.end}`;
       if (this.fragmentsSeen.has(key)) return false;
       this.fragmentsSeen.add(key);
@@ -106,13 +106,14 @@ export class PromptBuilder {
     });
     if (fragments.length || alternatives.length) {
       // text written elsewhere is a part where it is written; whitespace alone between fragments joins the first
-      const ownText = finishText(this.ctx, own).text;
+      const ownText = finishText(this.ctx, { ...own, text: bare }).text;
       const before = this.parts.length;
-      this.addOwn(role, own, extra);
+      // with no words of its own, text repeated from a fragment is reported where that text is written
+      this.addOwn(role, !/[\p{L}]{2}/u.test(ownText) && repeats.length ? { ...own, origin: repeats[0] } : own, extra);
       for (const fr of depth < 12 ? fragments : []) this.addValue(role, fr, extra, depth + 1);
       // own text with no words (separators, a run-time value between fragments) joins the first fragment
       const first = this.parts[before + 1];
-      if (fragments.length && first && !/[\p{L}]{2}/u.test(ownText)) {
+      if (fragments.length && first && !repeats.length && !/[\p{L}]{2}/u.test(ownText)) {
         const mine = this.parts[before];
         first.text = mine.text + first.text;
         first.slots = [...mine.slots, ...first.slots];

@@ -224,10 +224,12 @@ function withAlternatives(chosen: TextValue, others: TextValue[], ctx: EvalConte
 }
 
 /** A value split into its own text and the fragments `take` accepts (the others put back in place), and its alternatives. */
-export function splitValue(ctx: EvalContext, v: TextValue, take: (fragment: TextValue) => boolean = () => true): { own: TextValue; fragments: TextValue[]; alternatives: TextValue[] } {
+export function splitValue(ctx: EvalContext, v: TextValue, take: (fragment: TextValue) => boolean = () => true): { own: TextValue; fragments: TextValue[]; alternatives: TextValue[]; bare: string; repeats: Loc[] } {
   const fragments: TextValue[] = [];
   const alternatives: TextValue[] = [];
-  if (!hasSpecial(ctx, v.text)) return { own: v, fragments, alternatives };
+  const repeats: Loc[] = [];
+  if (!hasSpecial(ctx, v.text)) return { own: v, fragments, alternatives, bare: v.text, repeats };
+  let bare = '';
   const out = new TextBuilder(ctx.ceiling);
   const memo = new Map<TextValue, TextValue>();
   let last = 0;
@@ -235,14 +237,19 @@ export function splitValue(ctx: EvalContext, v: TextValue, take: (fragment: Text
     const s = ctx.slots[markerIndex(m[0])];
     if (!s?.fragment && !s?.alternative) continue;
     out.add(v.text.slice(last, m.index));
+    bare += v.text.slice(last, m.index);
     last = (m.index ?? 0) + m[0].length;
     if (s.alternative) alternatives.push(s.alternative);
     else if (s.fragment && take(s.fragment)) fragments.push(s.fragment);
-    else if (s.fragment) out.add(inlineValue(ctx, s.fragment, memo));
+    else if (s.fragment) {
+      out.add(inlineValue(ctx, s.fragment, memo));
+      repeats.push(s.fragment.origin);
+    }
   }
   out.add(v.text.slice(last));
+  bare += v.text.slice(last);
   if (v.omitted) out.skip(v.omitted);
-  return { own: out.value(v.origin, v.template), fragments, alternatives };
+  return { own: out.value(v.origin, v.template), fragments, alternatives, bare, repeats };
 }
 
 function hasSpecial(ctx: EvalContext, text: string): boolean {
