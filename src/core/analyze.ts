@@ -7,7 +7,7 @@ import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile,
 import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
 import { notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
-import { readerFor } from './detect/files';
+import { readerFor, readPromptText } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
@@ -38,6 +38,8 @@ export interface DetectOptions {
   project?: CodeProject;
   /** Report prompt-named constants no call uses (default true). */
   heuristics?: boolean;
+  /** The file is text that code loads as a prompt (a workspace scan found its name in code). */
+  promptText?: boolean;
 }
 
 export type AnalyzeOptions = PriceOptions & DetectOptions;
@@ -210,7 +212,7 @@ export class Engine {
   }
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
-    const reader = readerFor(file, text);
+    const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: readPromptText } : undefined);
     if (!reader) return { file, text, detected: [], diagnostics: [] };
     try {
       const read = reader.read(text, { file, readRelative: options.readRelative });
@@ -333,7 +335,9 @@ export class Engine {
     let dynamicTokens = 0;
     const parts: ReportPart[] = d.parts.map((p) => {
       const found = findSlots(p.text, p.syntaxes);
-      const tokens = this.counter.scaled(this.counter.encodingTokens(stripTemplateControl(staticText(p.text, found)), choice.encoding), choice);
+      // Only whitespace between run-time values ({{history}}\n{{question}}) is no static text of the prompt.
+      const fixed = stripTemplateControl(staticText(p.text, found));
+      const tokens = /\S/.test(fixed) ? this.counter.scaled(this.counter.encodingTokens(fixed, choice.encoding), choice) : 0;
       const slots = p.slots.map((s) => this.slotTokens(s.name, d, choice, options));
       staticTokens += tokens;
       for (const s of slots) dynamicTokens += s.tokens;

@@ -10,7 +10,7 @@ import { Engine, type Detection } from './analyze';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
 import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './config/types';
-import { mayBePromptFile } from './detect/files';
+import { isPromptTextCandidate, mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
 import type { Diagnostic, PromptReport, ScanReport, Severity } from './model';
@@ -178,13 +178,15 @@ export function workspaceReader(root: string): (rel: string) => string | undefin
 export interface DetectBatchOptions {
   root: string;
   heuristics?: boolean;
+  /** File names (prompt-text candidates) to look for in the code read: the batch says which it saw. */
+  lookFor?: string[];
 }
 
 /**
  * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
  * run by each scan worker. Returns only the files that hold something, and the files skipped.
  */
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<{ detections: Detection[]; skipped: ScanReport['skipped']; seen?: string[] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -196,10 +198,20 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   const project = new CodeProject(readWorkspaceFile);
   const detections: Detection[] = [];
   const skipped: ScanReport['skipped'] = [];
+  const lookFor = new Set(options.lookFor ?? []);
+  const seen = new Set<string>();
   for (const rel of files) {
     if (signal?.aborted) break;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
+    if (read.ok && lookFor.size && langForFile(rel)) {
+      for (const name of lookFor) {
+        if (read.text.includes(name)) {
+          seen.add(name);
+          lookFor.delete(name);
+        }
+      }
+    }
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
     else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
@@ -218,7 +230,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     onFileDone?.();
   }
   project.dispose();
-  return { detections, skipped };
+  return { detections, skipped, ...(seen.size ? { seen: [...seen] } : {}) };
 }
 
 /** The worker script: the bundle's sibling when bundled, the TypeScript source under tsx in development. */
@@ -233,15 +245,15 @@ function detectInWorkers(files: string[], options: DetectBatchOptions, workers: 
   const shares: string[][] = Array.from({ length: workers }, () => []);
   files.forEach((f, i) => shares[i % workers].push(f));
   const entry = workerEntry();
-  return Promise.all(shares.map((share) => new Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
+  return Promise.all(shares.map((share) => new Promise<{ detections: Detection[]; skipped: ScanReport['skipped']; seen?: string[] }>((resolve, reject) => {
     const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
     signal?.addEventListener('abort', () => {
       void w.terminate();
       resolve({ detections: [], skipped: [] });
     });
-    w.on('message', (m: { type: 'done'; files: number } | { type: 'result'; detections: Detection[]; skipped: ScanReport['skipped'] }) => {
+    w.on('message', (m: { type: 'done'; files: number } | { type: 'result'; detections: Detection[]; skipped: ScanReport['skipped']; seen?: string[] }) => {
       if (m.type === 'done') for (let i = 0; i < m.files; i++) onFileDone();
-      else resolve({ detections: m.detections, skipped: m.skipped });
+      else resolve({ detections: m.detections, skipped: m.skipped, seen: m.seen });
     });
     w.on('error', reject);
     w.on('exit', (code) => code !== 0 && !signal?.aborted && reject(new Error(`scan worker exited with code ${code}`)));
@@ -272,17 +284,19 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
-  const files = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))]
-    .map((abs) => toPosix(path.relative(root, abs)))
-    .filter(isCandidate);
+  const walked = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))].map((abs) => toPosix(path.relative(root, abs)));
+  const files = walked.filter(isCandidate);
+  // Text files under prompt-named paths are prompts when code names them (loaded at run time).
+  const textCandidates = walked.filter(isPromptTextCandidate);
+  const lookFor = [...new Set(textCandidates.map((f) => f.slice(f.lastIndexOf('/') + 1)))];
 
   let done = 0;
   const tick = () => options.onProgress?.(++done, files.length);
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics };
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, ...(lookFor.length ? { lookFor } : {}) };
   const workers = options.workers ?? defaultWorkers(files.length);
-  let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
+  let results: { detections: Detection[]; skipped: ScanReport['skipped']; seen?: string[] }[];
   if (workers > 0) {
     const pending = detectInWorkers(files, batch, workers, tick, options.signal);
     engine.warmUp(); // while the workers read and parse
@@ -290,9 +304,23 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   } else results = [await detectBatch(files, batch, engine, tick, options.signal)];
 
   const detections = new Map<string, Detection>();
+  const seen = new Set<string>();
   for (const r of results) {
     for (const d of r.detections) detections.set(d.file, d);
     skipped.push(...r.skipped);
+    for (const n of r.seen ?? []) seen.add(n);
+  }
+  const loaded = textCandidates.filter((f) => !detections.has(f) && seen.has(f.slice(f.lastIndexOf('/') + 1)));
+  for (const rel of loaded) {
+    const read = readTextFile(path.join(root, rel));
+    if (!read.ok) continue;
+    const d = engine.detectSync(rel, read.text, { promptText: true });
+    if (d.detected.length) detections.set(rel, d);
+  }
+  if (loaded.length) {
+    const order = new Map(walked.map((f, i) => [f, i] as const));
+    files.push(...loaded.filter((f) => !files.includes(f)));
+    files.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { root, config, files, detections, skipped };
