@@ -20,7 +20,11 @@ export type SourcedTraffic = { [K in TrafficField]?: { value: NonNullable<Traffi
 
 export interface Override { path?: string; id?: string; traffic: SourcedTraffic; from: Origin }
 
-export interface ConfigProblem { message: string; field: string; range: Range; file: string }
+export interface ConfigProblem {
+  message: string; field: string; range: Range; file: string;
+  /** The file as a whole could not be used (unreadable, not YAML): a CLI gate fails on it (exit 2). */
+  fatal?: boolean;
+}
 
 export interface PromptCostConfig {
   /** The file it was read from (relative to the workspace root), or undefined for no file. */
@@ -32,6 +36,8 @@ export interface PromptCostConfig {
   budget?: { monthlyUsd: number; from: Origin };
   thresholds: { promptTokens?: { value: number; from: Origin }; promptMonthlyUsd?: { value: number; from: Origin } };
   exclude: string[];
+  /** The size assumed for images whose size the code does not give (`images:`). */
+  images?: { width: number; height: number; from: Origin };
   /** Azure deployment names → the models they run (`deployments:`). */
   deployments: Record<string, string>;
   problems: ConfigProblem[];

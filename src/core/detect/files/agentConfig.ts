@@ -104,7 +104,7 @@ function readAgentConfig(y: ParsedYaml): DetectedPrompt[] {
       if (parts.length) {
         const model = str(get(node, 'model')) ?? str(get(node, 'model_name')) ?? str(get(node, 'llm'));
         out.push({
-          kind: 'agent-config', source: 'prompt-file', confidence: 'heuristic', range: nodeRange(y, node), parts, label: label || undefined,
+          kind: 'agent-config', source: 'prompt-file', confidence: 'shape', range: nodeRange(y, node), parts, label: label || undefined,
           model: model && /^[\w./:-]+$/.test(model) ? { id: model, from: 'file' } : undefined,
           notes: ['prompt-named keys in a YAML config (an agent definition loaded by code)'],
         });

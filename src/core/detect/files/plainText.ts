@@ -112,7 +112,7 @@ export function readPromptText(text: string, ctx: ReadContext): FileReadResult {
   if (looksLikeMessageTemplate(base, text)) return messageTemplateReader.read(text, ctx);
   const parts = plainTextParts(text, /system/i.test(base) ? 'system' : 'user');
   return {
-    prompts: parts.length ? [{ ...promptOf('prompt-text', text, parts, ['a text file that code in this workspace loads (its name appears in the code)']), confidence: 'heuristic' }] : [],
+    prompts: parts.length ? [{ ...promptOf('prompt-text', text, parts, ['a text file that code in this workspace loads (its name appears in the code)']), confidence: 'shape' as const }] : [],
     diagnostics: [],
   };
 }
