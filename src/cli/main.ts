@@ -23,6 +23,11 @@ const formatters = () => ({
 
 export { UsageError };
 
+/** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */
+export function scanCacheDir(): string | undefined {
+  return (require('../core/detectionCache') as typeof import('../core/detectionCache')).DetectionCache.defaultDir();
+}
+
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
@@ -38,7 +43,7 @@ Usage:
   prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
                    [--days-per-month N] [--config FILE] [--format text|json]
   prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
-                   [--max-monthly USD] [--no-heuristics]
+                   [--max-monthly USD] [--no-heuristics] [--no-cache]
   prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
                    [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
 
@@ -144,7 +149,7 @@ function cost(args: string[], io: Io): number {
 }
 
 async function scan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' } });
+  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
   const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif']);
   const maxMonthlyUsd = numberOption(values['max-monthly'], 'max-monthly');
   // Every path named must be readable (a file named is also read once here: a pipe or an unreadable file stops the run).
@@ -160,7 +165,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const report = await workspace().scanWorkspace({
-    heuristics: !values['no-heuristics'],
+    heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
     root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();

@@ -6,6 +6,7 @@ import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
 import { stripTemplateControl } from '../slots';
 import { firstNum, get, getPath, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, splitFrontmatter, str, verbatimPart, normaliseRole, fileError, type PromptFileReader } from './common';
+import { setOwn } from '../../own';
 
 /** Blank lines before the opening `---` (the Prompty runtime accepts them). */
 const LEADING_BLANKS = /\s*/y;
@@ -63,7 +64,7 @@ export const promptyReader: PromptFileReader = {
       for (const pair of inputs.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
         const sample = str(get(pair.value, 'sample')) ?? str(get(pair.value, 'default'));
-        if (key && sample !== undefined) samples[key] = { text: sample, from: 'sample' };
+        if (key && sample !== undefined) setOwn(samples, key, { text: sample, from: 'sample' });
       }
     }
 
