@@ -46,6 +46,8 @@ Usage:
                    [--max-monthly USD] [--no-heuristics] [--no-cache]
   prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
                    [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
+  prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
+  prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]
 
 Exit codes (every command):
   0  done (scan: within the budget, or no budget set; diff: within the increase limits)
@@ -204,9 +206,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'cost': return cost(rest, io);
       case 'scan': return await scan(rest, io);
       case 'diff': return await (require('./diff') as typeof import('./diff')).diffCommand(rest, io);
+      case 'prices': return await (require('./prices') as typeof import('./prices')).pricesCommand(rest, io);
+      case 'explain': return await (require('./explain') as typeof import('./explain')).explainCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan or diff)`);
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain or prices)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -276,6 +276,10 @@ export interface PriceDataInfo {
   source: string;
   version: string;
   asOf: string;
+  /** bundled with this build, or a cached update (`prompt-cost prices --update`). */
+  from?: 'bundled' | 'cache';
+  /** Why a cached update could not be used, when it could not. */
+  problem?: string;
 }
 
 export interface ScanReport {

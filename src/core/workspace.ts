@@ -14,7 +14,7 @@ import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
 import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
-import { PRICE_DATA } from './prices';
+import { priceDataInfo } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
@@ -128,7 +128,7 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
   }
   const budgetSource = maxMonthlyUsd !== undefined ? { monthlyUsd: maxMonthlyUsd, from: '--max-monthly' } : config.budget;
   return {
-    tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: { ...PRICE_DATA },
+    tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
     ...(budgetSource ? { budget: { ...budgetSource, exceeded: monthlyUsd > budgetSource.monthlyUsd } } : {}),
     prompts, diagnostics, skipped,
