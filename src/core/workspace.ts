@@ -20,6 +20,7 @@ import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
+import { isBudgetExceeded, type FileBudgets } from './budgets';
 
 export { TOOL_VERSION } from './version';
 
@@ -157,6 +158,8 @@ export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): 
 export interface DetectBatchOptions {
   root: string;
   heuristics?: boolean;
+  /** The engine's per-file budgets (budgets.ts), for the engine each worker makes. */
+  budgets?: Partial<FileBudgets>;
   /** Stored detections: the folder and the build they are keyed by (the main thread's, also in workers). */
   cache?: { dir: string; build: string };
 }
@@ -183,7 +186,7 @@ export interface BatchHooks {
   yieldEveryMs?: number;
 }
 
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -238,7 +241,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         }
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
-        skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
+        skipped.push({ file: rel, reason: isBudgetExceeded(e) ? e.reason : `analysis failed: ${(e as Error).message}` });
       }
     }
     hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
@@ -282,7 +285,7 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
   const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, budgets: engine.budgets, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
   const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
   let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {
