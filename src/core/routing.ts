@@ -22,7 +22,8 @@ export function cheaperAlternatives(report: PromptReport, max = 3): Alternative[
 /** A provider's priced chat models, looked up once per process (the database does not change). */
 const candidatesByProvider = new Map<string, { id: string; price: ModelPricing }[]>();
 
-function candidates(providerId: string): { id: string; price: ModelPricing }[] {
+/** A provider's priced chat models (what the report panel offers for a model swap). */
+export function candidates(providerId: string): { id: string; price: ModelPricing }[] {
   let list = candidatesByProvider.get(providerId);
   if (list) return list;
   list = [];
@@ -40,9 +41,24 @@ function candidates(providerId: string): { id: string; price: ModelPricing }[] {
 
 function computeAlternatives(report: PromptReport): Alternative[] {
   if (!report.cost.priced || !report.model.provider || report.model.provider === 'custom') return [];
+  return rankAlternatives(report, candidates(report.model.provider));
+}
+
+/** The reporting shape `rankAlternatives` needs: the report panel passes its own rows. */
+export interface RoutablePrompt {
+  cost: { monthlyUsd?: number };
+  tokens: { input: number; output: number };
+  traffic: { callsPerDay: number; daysPerMonth: number };
+}
+
+/**
+ * Cheaper models among `list` for a priced prompt, closest first. Pure (no database): the report
+ * panel's webview bundles it and passes the price table the host sent.
+ */
+export function rankAlternatives(report: RoutablePrompt, list: readonly { id: string; price: ModelPricing }[]): Alternative[] {
   const current = report.cost.monthlyUsd ?? 0;
   const options: Alternative[] = [];
-  for (const { id, price } of candidates(report.model.provider)) {
+  for (const { id, price } of list) {
     if (price.contextWindow && price.contextWindow < report.tokens.input + report.tokens.output) continue;
     const cost = computeCost(price, { inputTokens: report.tokens.input, outputTokens: report.tokens.output }, { callsPerDay: report.traffic.callsPerDay, daysPerMonth: report.traffic.daysPerMonth });
     const monthly = cost.monthlyUsd ?? Infinity;
