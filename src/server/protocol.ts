@@ -17,6 +17,8 @@ export const ReportRequest = 'promptCost/report';
 export const ReportMarkdownRequest = 'promptCost/reportMarkdown';
 export const BreakdownRequest = 'promptCost/breakdown';
 export const RescanRequest = 'promptCost/rescan';
+/** The report panel's data (ReportViewData: slim rows and the price table its what-ifs use). */
+export const ReportViewRequest = 'promptCost/reportView';
 
 /** A prompt by id, or the prompt at a position (the command run from the palette). */
 export interface BreakdownParams { uri: string; id?: string; position?: { line: number; character: number } }

@@ -20,7 +20,8 @@ import { detectBatch, detectWorkspace, isCandidate, loadConfig, MAX_FILE_BYTES }
 import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
 import { contains, size, toLspDiagnostic } from './convert';
-import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
+import { reportView } from './reportView';
+import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -578,6 +579,7 @@ function rangesTouch(a: { start: { line: number }; end: { line: number } }, b: {
 
 connection.onRequest(ReportRequest, () => state.report());
 connection.onRequest(ReportMarkdownRequest, () => formatMarkdown(state.report()));
+connection.onRequest(ReportViewRequest, () => reportView(state));
 connection.onRequest(BreakdownRequest, async (p: BreakdownParams) => {
   const t = await target(p.uri);
   const rel = t ? t.rel : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;
