@@ -6,7 +6,7 @@ import type { PromptCostConfig, SourcedTraffic } from './config/types';
 import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile, mayContainPrompts, type CallRecord, type Reuse } from './detect/code';
 import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
-import { notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
+import { badCellDiagnostics, notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
 import { readerFor } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
@@ -17,6 +17,8 @@ import { LineIndex } from './text';
 import { chatOverheadTokens, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
+import { providerOfKind, unresolvedModelNote } from './models/defaults';
+import { countRequestExtras } from './tokens/extras';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
@@ -205,7 +207,7 @@ export class Engine {
     if ('error' in nb) {
       return { file, text, detected: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: ${nb.error}` }] };
     }
-    return { file, text: nb.text, detected: this.detectCode(file, nb.text, options), diagnostics: [], notebook: nb };
+    return { file, text: nb.text, detected: this.detectCode(file, nb.text, options), diagnostics: badCellDiagnostics(file, nb), notebook: nb };
   }
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
@@ -249,7 +251,7 @@ export class Engine {
         if (x.fix) x.fix = { ...x.fix, edits: x.fix.edits.map((e) => (e.file ? e : { ...e, ...toCell(nb, e.range) })) };
       }
     }
-    return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => ({ ...x, ...toCell(nb, x.range) })) };
+    return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => (x.cell !== undefined ? x : { ...x, ...toCell(nb, x.range) })) };
   }
 
   /** Prices prompts found by any detector (prompt-file readers now, code finders later). */
@@ -319,8 +321,13 @@ export class Engine {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
     if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
-    const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings });
+    const provider = d.provider ?? providerOfKind(d.kind);
+    const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings, provider });
     const model = traffic.model.value;
+    const notes = [...(d.notes ?? [])];
+    if (d.source === 'code' && d.confidence === 'call' && !d.model && !traffic.model.from.startsWith('annotation')) {
+      notes.unshift(unresolvedModelNote(provider, traffic.model));
+    }
     const choice = resolveTokenizer(model);
 
     let staticTokens = 0;
@@ -335,10 +342,16 @@ export class Engine {
     });
     const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role));
     const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding, this.countRaw), choice) : 0;
-    const input = staticTokens + dynamicTokens + overhead;
+    // Tools, schema and media: sent with every call, counted by each provider's documented method (tokens/extras.ts).
+    const extras = countRequestExtras(d, { model, choice, count: this.countRaw, scaled: (t, c) => this.counter.scaled(t, c), imageSize: options.config.images });
+    const toolTokens = extras.tools?.tokens ?? 0;
+    const schemaTokens = extras.schema?.tokens ?? 0;
+    const mediaTokens = extras.media?.tokens ?? 0;
+    const input = staticTokens + dynamicTokens + overhead + toolTokens + schemaTokens + mediaTokens;
+    const exact = choice.exact && Object.values(extras).every((x) => x.exact);
     const output = traffic.outputTokens.value;
 
-    const pricing = lookupPrice(model, options.config.prices);
+    const pricing = lookupPrice(model, options.config.prices, { deployments: options.config.deployments });
     let cost = computeCost(pricing, { inputTokens: input, outputTokens: output }, { callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value });
     let cache: CacheReport | undefined;
     const rule = pricing.priced ? cacheRuleFor(pricing.provider, model) : undefined;
@@ -347,7 +360,11 @@ export class Engine {
         rule, pricing, inputTokens: input, outputTokens: output,
         callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value,
         hitRate: traffic.cacheHitRate.from === 'default' ? undefined : { value: traffic.cacheHitRate.value, from: traffic.cacheHitRate.from },
-        parts: d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+        // The provider's cache order: tools (and the schema) first, then system, then messages.
+        parts: [
+          ...(toolTokens + schemaTokens ? [{ overheadTokens: 0, runs: [toolTokens + schemaTokens], slots: [], cacheControl: !!d.tools?.definitions.some((t) => t.cacheControl) }] : []),
+          ...d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+        ],
       });
       if (cached) {
         cache = cached.report;
@@ -363,10 +380,14 @@ export class Engine {
       source: d.source,
       kind: d.kind,
       confidence: d.confidence,
+      ...(d.shape ? { shape: d.shape } : {}),
       ...(d.label ? { label: d.label } : {}),
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,
-      tokens: { input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: choice.exact, encoding: choice.encoding },
+      tokens: {
+        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact, encoding: choice.encoding,
+        ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
+      },
       traffic: {
         callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: traffic.cacheHitRate.value,
         from: traffic.callsPerDay.from,
@@ -374,7 +395,8 @@ export class Engine {
       },
       cost,
       ...(cache ? { cache } : {}),
-      ...(d.notes?.length ? { notes: d.notes } : {}),
+      ...(extras.tools ? { tools: extras.tools } : {}), ...(extras.schema ? { schema: extras.schema } : {}), ...(extras.media ? { media: extras.media } : {}),
+      ...(notes.length ? { notes } : {}),
       diagnostics: [],
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);

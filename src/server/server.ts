@@ -19,6 +19,7 @@ import { TOOL_VERSION } from '../core/version';
 import { detectBatch, detectWorkspace, isCandidate, loadConfig, MAX_FILE_BYTES } from '../core/workspace';
 import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
+import { refusalDiagnostics, type Refusal } from '../core/fileAccess';
 import { contains, size, toLspDiagnostic } from './convert';
 import { reportView } from './reportView';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
@@ -84,8 +85,8 @@ function analyseCurrent(uri: string): Promise<void> {
   return analysisOf(uri, documents.get(uri)?.version, analyse);
 }
 
-function detectOptions(rel: string): DetectOptions {
-  const read = state.reader(openText);
+function detectOptions(rel: string, onRefuse?: (r: Refusal) => void): DetectOptions {
+  const read = state.reader(openText, onRefuse);
   return {
     heuristics: state.settings.heuristics,
     readWorkspaceFile: read,
@@ -124,9 +125,11 @@ async function analyse(uri: string): Promise<void> {
     if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
     try {
       const text = current.getText();
-      const options = detectOptions(rel);
+      const refusals: Refusal[] = [];
+      const options = detectOptions(rel, (r) => refusals.push(r));
       const recorded = DetectionCache.recording(options);
       const detection = state.engine.detectSync(rel, text, recorded.options);
+      detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
       state.open.set(rel, detection);
       storeSoon(uri, () => detections.put(rel, text, options, detection, recorded.reads, state.countsUsedBy(detection)));
     } catch (e) {
@@ -159,7 +162,9 @@ async function verifyStored(uri: string, version: number): Promise<void> {
   const current = documents.get(uri);
   if (!current || current.version !== version) return;
   try {
-    const detection = state.engine.detectSync(rel, current.getText(), detectOptions(rel));
+    const refusals: Refusal[] = [];
+    const detection = state.engine.detectSync(rel, current.getText(), detectOptions(rel, (r) => refusals.push(r)));
+    detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
     const stored = state.open.get(rel);
     if (stored && JSON.stringify({ ...stored, text: '' }) === JSON.stringify({ ...detection, text: '' })) return;
     state.open.set(rel, detection);
@@ -257,7 +262,10 @@ async function analyseNotebook(uri: string): Promise<void> {
   const current = notebooks.getNotebookDocument(uri);
   if (!current || current.version !== version) return; // changed meanwhile: a newer run is scheduled
   try {
-    state.open.set(rel, state.engine.detectSync(rel, notebookJson(current), detectOptions(rel)));
+    const refusals: Refusal[] = [];
+    const detection = state.engine.detectSync(rel, notebookJson(current), detectOptions(rel, (r) => refusals.push(r)));
+    detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
+    state.open.set(rel, detection);
   } catch (e) {
     connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
     return;
@@ -337,6 +345,8 @@ async function runScan(): Promise<void> {
   try {
     const scan = await detectWorkspace({
       root: state.root, exclude: state.settings.exclude, heuristics: state.settings.heuristics, signal: abort.signal,
+      // Off the main thread, with a per-file budget: the scan never keeps a request waiting.
+      minWorkers: 1,
       onProgress: (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
     });
     if (!abort.signal.aborted) {
@@ -510,7 +520,7 @@ connection.onCodeLens(async (params): Promise<CodeLens[]> => {
   if (!t) return [];
   return (state.analysis(t.rel)?.prompts ?? []).filter((p) => p.file === t.rel && p.cell === t.cell).map((p) => ({
     range: { start: p.range.start, end: p.range.start },
-    command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
+    command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : p.confidence === 'shape' ? '(shape) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
   }));
 });
 

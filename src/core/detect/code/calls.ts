@@ -8,6 +8,30 @@ import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
 import { callArguments, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, propertyOf, resolveExpression, type EvalContext, type ModelValue, type TextValue } from './values';
 
+/** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
+export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
+  const re = new RegExp(`(?<![\\w$])(${names})\\s*(?:<[^<>()]*>\\s*)?\\(`, 'g');
+  const out: SyntaxNode[] = [];
+  const seen = new Set<number>();
+  for (const m of f.text.matchAll(re)) {
+    const start = m.index ?? 0;
+    const end = start + m[1].length;
+    let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end);
+    // up from the name to the call whose callee ends at it: x.y.create( → call_expression
+    while (n && n.endIndex <= end + 1 && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') n = n.parent;
+    while (n && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') {
+      if (n.endIndex > end && n.type !== 'member_expression' && n.type !== 'attribute') break;
+      n = n.parent;
+    }
+    if (!n || (n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call')) continue;
+    const callee = n.childForFieldName('function') ?? n.childForFieldName('constructor');
+    if (!callee || callee.endIndex !== end || seen.has(n.id)) continue;
+    seen.add(n.id);
+    out.push(n);
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
 export interface CallInfo {
   f: CodeFile;
   node: SyntaxNode;

@@ -35,9 +35,12 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       if (taken(node.startIndex, node.endIndex)) continue;
       const value = evalText(f, node, ctx);
       if (value.origin.file !== f.file) continue; // an imported constant is reported where it is written
+      // derived from a prompt found already (x = PROMPT.replace(…)): not a second prompt
+      if (taken(value.origin.start, value.origin.end)) continue;
       const { text, slots } = finishText(ctx, value);
       if (text.trim().length < MIN_HEURISTIC_CHARS || looksLikeNonPrompt(text)) continue;
-      const range = f.lines.range(node.startIndex, node.endIndex);
+      // the part starts at the literal holding the text (inside dedent(…), parentheses, a join)
+      const range = value.origin.start >= node.startIndex && value.origin.end <= node.endIndex ? f.lines.range(value.origin.start, value.origin.end) : f.lines.range(node.startIndex, node.endIndex);
       const role = /user|human|question|query|template/i.test(bare) ? 'user' : 'system';
       const template = /template/i.test(bare) || /\{[A-Za-z_]\w*\}/.test(text) ? (['single', 'mustache'] as const) : undefined;
       found.push({

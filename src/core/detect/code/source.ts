@@ -34,6 +34,10 @@ export interface CodeFile {
   /** Offsets of `name =` in the text, by name (built on first lookup). */
   assignments?: Map<string, number[]>;
   imports: Map<string, ImportBinding>;
+  /** JS `export * from './x'`: the files whose exports this file passes on. */
+  starExports?: string[];
+  /** Offsets of `def name(` / `function name(` / `class name`, by name (built on first lookup). */
+  functionSites?: Map<string, number[]>;
   /** While set, what evaluating one call looks up in this file (see Lookups). */
   lookups?: Lookups;
 }
@@ -131,9 +135,42 @@ function lookupDefinitions(f: CodeFile, name: string): Definition[] {
       const value = assignedValue(target);
       if (value) defs.push({ name, value, start: value.startIndex, scope: enclosingScope(value) });
     }
+    // a constant in a class body is read as self.X / cls.X (Python) inside the class
+    if (/^(self|cls)\./.test(name)) {
+      for (const d of lookupDefinitions(f, bare)) if (d.scope?.type === 'class_definition' && !defs.includes(d)) defs.push({ ...d, name });
+    }
+    // def name(…) / function name(…) / class Name: the definition is the function (or class) itself
+    for (const at of functionSites(f).get(bare) ?? []) {
+      const id = f.tree.rootNode.descendantForIndex(at, at + bare.length);
+      const fn = id?.parent;
+      if (!id || !fn || id.text !== bare || !DEFINITION_TYPES.has(fn.type) || fn.childForFieldName('name')?.startIndex !== id.startIndex) continue;
+      const scope = enclosingScope(fn);
+      const method = scope?.type === 'class_definition' || scope?.type === 'class_body';
+      const defines = method ? (f.isPython ? ['self.', 'cls.'] : ['this.']).map((p) => p + bare) : [bare];
+      if (!defines.includes(name)) continue;
+      defs.push({ name, value: fn, start: fn.startIndex, scope });
+    }
   }
   f.defCache.set(name, defs);
   return defs;
+}
+
+const DEFINITION_TYPES = new Set(['function_definition', 'function_declaration', 'generator_function_declaration', 'class_definition', 'class_declaration', 'method_definition']);
+
+/** `def name(`, `function name(`, `class Name`, and JS methods `name(…) {`: one pass over the text per parse. */
+function functionSites(f: CodeFile): Map<string, number[]> {
+  if (f.functionSites) return f.functionSites;
+  const sites = new Map<string, number[]>();
+  const re = f.isPython ? /\b(?:def|class)\s+([A-Za-z_]\w*)/g : /\b(?:function\*?|class)\s+([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:public|private|protected|static|async|override)\s+)*([A-Za-z_$][\w$]*)\s*\([^()\n]*\)\s*(?::[^{;\n]*)?\{/gm;
+  for (const m of f.text.matchAll(re)) {
+    const name = m[1] ?? m[2];
+    const at = m[1] ? (m.index ?? 0) + m[0].length - name.length : (m.index ?? 0) + m[0].slice(0, m[0].indexOf('(')).trimEnd().length - name.length;
+    const list = sites.get(name);
+    if (list) list.push(at);
+    else sites.set(name, [at]);
+  }
+  f.functionSites = sites;
+  return sites;
 }
 
 /** `name =` or `name: Type =` (not `==`, `=>`): where definitions are, found from the text. */
@@ -188,6 +225,24 @@ function collectJsImports(f: CodeFile, project: CodeProject): void {
           }
         }
       }
+    }
+  }
+  // export { A, B as C } from './x'; export * from './x' — names passed on, resolved like imports
+  for (const stmt of f.tree.rootNode.namedChildren) {
+    if (stmt?.type !== 'export_statement') continue;
+    const module = stringValue(stmt.childForFieldName('source'));
+    if (!module) continue;
+    const file = project.resolveJs(f.file, module);
+    const clause = stmt.namedChildren.find((c) => c?.type === 'export_clause');
+    if (!clause) {
+      if (file) (f.starExports ??= []).push(file);
+      continue;
+    }
+    for (const spec of clause.namedChildren) {
+      if (spec?.type !== 'export_specifier') continue;
+      const name = spec.childForFieldName('name')?.text;
+      const alias = spec.childForFieldName('alias')?.text ?? name;
+      if (name && alias && !f.imports.has(alias)) f.imports.set(alias, { file, module, imported: name });
     }
   }
   // const { A, B: C } = require('./x'); const x = require('./x') — top-level declarations only
@@ -337,15 +392,73 @@ export class CodeProject {
   }
 
   resolveJs(from: string, spec: string): string | undefined {
-    if (!spec.startsWith('.')) return undefined;
-    const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+    if (!spec.startsWith('.')) {
+      // tsconfig/jsconfig `paths` aliases (`@/lib/prompts`), from the nearest config above the file
+      for (const target of this.aliasTargets(from, spec)) {
+        const found = this.jsCandidate(target);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    return this.jsCandidate(path.posix.normalize(path.posix.join(path.posix.dirname(from), spec)));
+  }
+
+  private jsCandidate(base: string): string | undefined {
+    base = base.replace(/^\.\//, '');
     if (base.startsWith('..')) return undefined;
     const stem = base.replace(/\.(js|jsx|mjs|cjs)$/, '');
     const candidates = [base, ...['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'].map((e) => stem + e), ...['ts', 'tsx', 'js', 'jsx'].map((e) => `${base}/index.${e}`)];
     return candidates.find((c) => langForFile(c) && this.exists(c));
   }
 
+  private readonly jsConfigs = new Map<string, JsPaths | null>();
+
+  /** The `compilerOptions.paths` of the nearest tsconfig.json / jsconfig.json at or above `dir`. */
+  private jsPaths(dir: string): JsPaths | null {
+    const cached = this.jsConfigs.get(dir);
+    if (cached !== undefined) return cached;
+    let found: JsPaths | null = null;
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const file = dir && dir !== '.' ? `${dir}/${name}` : name;
+      const text = this.read(file);
+      if (text === undefined) continue;
+      found = parseJsPaths(text, dir === '.' ? '' : dir);
+      if (found) break;
+    }
+    if (!found && dir && dir !== '.') found = this.jsPaths(path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir));
+    this.jsConfigs.set(dir, found);
+    return found;
+  }
+
+  private aliasTargets(from: string, spec: string): string[] {
+    const dir = path.posix.dirname(from);
+    const cfg = this.jsPaths(dir === '.' ? '' : dir);
+    if (!cfg) return [];
+    const out: string[] = [];
+    for (const [pattern, targets] of cfg.paths) {
+      const star = pattern.indexOf('*');
+      let rest: string | undefined;
+      if (star === -1) rest = pattern === spec ? '' : undefined;
+      else if (spec.startsWith(pattern.slice(0, star)) && spec.endsWith(pattern.slice(star + 1)) && spec.length >= pattern.length - 1) rest = spec.slice(star, spec.length - (pattern.length - star - 1));
+      if (rest === undefined) continue;
+      for (const t of targets) out.push(path.posix.normalize(path.posix.join(cfg.base, t.replace('*', rest))));
+    }
+    return out;
+  }
+
   resolvePy(from: string, module: string): string | undefined {
+    // absolute imports: the scan root, then each folder above the importing file as a package root
+    if (!module.startsWith('.') && module) {
+      const rest = module.split('.').filter(Boolean).join('/');
+      const dirs = [''];
+      for (let d = path.posix.dirname(from), i = 0; d && d !== '.' && i < 8; d = path.posix.dirname(d), i++) dirs.push(d);
+      for (const d of dirs) {
+        const base = d ? `${d}/${rest}` : rest;
+        const hit = [`${base}.py`, `${base}/__init__.py`].find((c) => this.exists(c));
+        if (hit) return hit;
+      }
+      return undefined;
+    }
     const dots = /^\.*/.exec(module)![0].length;
     const rest = module.slice(dots).split('.').filter(Boolean).join('/');
     let dir: string;
@@ -358,4 +471,44 @@ export class CodeProject {
     const candidates = rest ? [`${base}.py`, `${base}/__init__.py`] : [`${base}/__init__.py`];
     return candidates.map((c) => c.replace(/^\.\//, '')).find((c) => this.exists(c));
   }
+}
+
+interface JsPaths { base: string; paths: [string, string[]][] }
+
+/** tsconfig.json is JSON with comments and trailing commas. */
+function parseJsonc(text: string): unknown {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = /"(?:[^"\\\n]|\\.)*"/y;
+      end.lastIndex = i;
+      const m = end.exec(text);
+      if (!m) return undefined;
+      out += m[0];
+      i += m[0].length - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close === -1 ? text.length : close + 1;
+    } else out += c;
+  }
+  try {
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJsPaths(text: string, dir: string): JsPaths | null {
+  const json = parseJsonc(text) as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  const opts = json?.compilerOptions;
+  if (!opts || !opts.paths || typeof opts.paths !== 'object') return null;
+  const baseUrl = typeof opts.baseUrl === 'string' ? opts.baseUrl : '.';
+  const base = path.posix.normalize(path.posix.join(dir || '.', baseUrl));
+  const paths = Object.entries(opts.paths as Record<string, unknown>)
+    .filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((t) => typeof t === 'string'));
+  return { base: base === '.' ? '' : base, paths };
 }

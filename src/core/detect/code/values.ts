@@ -25,7 +25,12 @@ export interface EvalContext {
   depth: number;
   /** Definitions being evaluated (cycle guard). */
   active: Set<SyntaxNode['id']>;
+  /** Functions being followed from a call: their parameters bound to the call's arguments. */
+  frames?: Frame[];
 }
+
+/** A function followed from its call: each parameter's argument (undefined: not given, a slot). */
+export interface Frame { file: string; fn: SyntaxNode; params: Map<string, Resolved | undefined> }
 
 export function newContext(project: CodeProject): EvalContext {
   return { project, slots: [], depth: 0, active: new Set() };
@@ -112,17 +117,18 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     const inner = n.namedChildren.find((c) => c && c.type !== 'type_annotation' && !c.type.endsWith('_type') && c.type !== 'type_identifier');
     return inner ? resolveExpression(f, inner, ctx, depth + 1) : undefined;
   }
-  if (t === 'identifier' || t === 'this' || (t === 'member_expression' && n.childForFieldName('object')?.type === 'this') || (t === 'attribute' && n.childForFieldName('object')?.text === 'self')) {
+  if (t === 'identifier' || t === 'shorthand_property_identifier' || t === 'this' || (t === 'member_expression' && n.childForFieldName('object')?.type === 'this') || (t === 'attribute' && /^(self|cls)$/.test(n.childForFieldName('object')?.text ?? ''))) {
     const name = t === 'member_expression' ? `this.${n.childForFieldName('property')?.text}` : n.text;
+    if (t === 'identifier' || t === 'shorthand_property_identifier') {
+      const bound = boundParameter(f, n, ctx);
+      if (bound) return bound.value ? resolveExpression(bound.value.file, bound.value.node, ctx, depth + 1) ?? bound.value : undefined;
+    }
     const def = findDefinition(f, name, n);
     if (def) return { file: f, node: def.value };
     const imp = f.imports.get(name);
     if (imp?.file && imp.imported !== '*') {
       const target = ctx.project.get(imp.file);
-      if (!target) return undefined;
-      const exported = definitionsOf(target, imp.imported);
-      const d = exported?.find((x) => x.scope === null) ?? exported?.[0];
-      if (d) return { file: target, node: d.value };
+      return target ? exportedValue(target, imp.imported, ctx, depth + 1) : undefined;
     }
     return undefined;
   }
@@ -137,15 +143,55 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
       const imp = f.imports.get(objNode.text);
       if (imp?.file && imp.imported === '*') {
         const target = ctx.project.get(imp.file);
-        const d = target && definitionsOf(target, key).find((x) => x.scope === null);
-        if (target && d) return { file: target, node: d.value };
+        const v = target && exportedValue(target, key, ctx, depth + 1);
+        if (v) return v;
       }
     }
     const obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    // Prompts.SYSTEM: a constant in a class body
+    if (obj.node.type === 'class_definition' || obj.node.type === 'class_declaration' || obj.node.type === 'class') {
+      const body = obj.node.childForFieldName('body');
+      const d = definitionsOf(obj.file, key).find((x) => x.scope?.id === obj.node.id || (body && x.scope?.id === body.id));
+      if (d) return resolveExpression(obj.file, d.value, ctx, depth + 1) ?? { file: obj.file, node: d.value };
+      const field = body && definitionsOf(obj.file, `this.${key}`).find((x) => x.scope?.id === body.id);
+      return field ? { file: obj.file, node: field.value } : undefined;
+    }
     const prop = propertyOf(obj.node, key);
     return prop ? (resolveExpression(obj.file, prop, ctx, depth + 1) ?? { file: obj.file, node: prop }) : undefined;
   }
   return { file: f, node: n };
+}
+
+/** A module's top-level `name`, following re-exports (`export { X } from`, `export *`, `from .x import X`). */
+export function exportedValue(target: CodeFile, name: string, ctx: EvalContext, depth = 0): Resolved | undefined {
+  if (depth > 12) return undefined;
+  const exported = definitionsOf(target, name);
+  const d = exported.find((x) => x.scope === null) ?? exported[0];
+  if (d) return { file: target, node: d.value };
+  const imp = target.imports.get(name);
+  if (imp?.file) {
+    const next = ctx.project.get(imp.file);
+    if (next && imp.imported !== '*') return exportedValue(next, imp.imported, ctx, depth + 1);
+  }
+  for (const file of target.starExports ?? []) {
+    const next = ctx.project.get(file);
+    const v = next && exportedValue(next, name, ctx, depth + 1);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** An identifier that names a parameter of a function being followed from its call. */
+function boundParameter(f: CodeFile, n: SyntaxNode, ctx: EvalContext): { value: Resolved | undefined } | undefined {
+  const frames = ctx.frames;
+  if (!frames?.length) return undefined;
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const fr = frames[i];
+    if (fr.file !== f.file || n.startIndex < fr.fn.startIndex || n.endIndex > fr.fn.endIndex) continue;
+    if (!fr.params.has(n.text)) return undefined;
+    return { value: fr.params.get(n.text) };
+  }
+  return undefined;
 }
 
 function staticKey(n: SyntaxNode | null | undefined): string | undefined {
@@ -271,8 +317,8 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'non_null_expression': {
       const inner = n.namedChildren.find((c) => c && !c.type.endsWith('_type') && c.type !== 'type_identifier' && c.type !== 'type_annotation');
       if (!inner) return dynamic(f, n, ctx);
-      const v = evalText(f, inner, ctx);
-      return inner.type === 'string' || inner.type === 'concatenated_string' ? { ...v, origin: loc(f, n) } : v;
+      // a part starts at the literal holding its text, not at the parenthesis around it
+      return evalText(f, inner, ctx);
     }
     case 'binary_expression':
     case 'binary_operator': {
@@ -318,8 +364,119 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'call_expression':
     case 'call':
       return evalCall(f, n, ctx);
+    case 'shorthand_property_identifier': {
+      const r = resolveExpression(f, n, ctx);
+      if (!r || r.node === n || ctx.active.has(r.node.id) || /^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
+      ctx.active.add(r.node.id);
+      try {
+        return evalText(r.file, r.node, ctx);
+      } finally {
+        ctx.active.delete(r.node.id);
+      }
+    }
     default:
+      // a function given where text is expected (instructions=fn): the text it returns
+      if (FUNCTION_NODE.test(n.type)) return followFunction(f, n, ctx, undefined) ?? dynamic(f, n, ctx);
       return dynamic(f, n, ctx);
+  }
+}
+
+export const FUNCTION_NODE = /^(function_definition|function_declaration|generator_function_declaration|function_expression|function|arrow_function|lambda|method_definition)$/;
+
+/** The expressions a function returns (its own return statements, not nested functions'), or an arrow's body. */
+export function returnedExpressions(fn: SyntaxNode): SyntaxNode[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  if ((fn.type === 'arrow_function' && body.type !== 'statement_block') || fn.type === 'lambda') return [body];
+  const out: SyntaxNode[] = [];
+  const walk = (n: SyntaxNode) => {
+    for (const c of n.namedChildren) {
+      if (!c || out.length >= 8) continue;
+      if (FUNCTION_NODE.test(c.type) || /^class_(definition|declaration)$/.test(c.type)) continue;
+      if (c.type === 'return_statement') {
+        const e = c.namedChildren.find((x) => x && x.type !== 'comment');
+        if (e) out.push(e);
+      } else walk(c);
+    }
+  };
+  walk(body);
+  return out;
+}
+
+interface CallArgs { file: CodeFile; positional: SyntaxNode[]; named: Map<string, SyntaxNode> }
+
+/** Parameters of `fn` bound to a call's arguments (defaults where none is given). */
+function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefined, ctx: EvalContext): Map<string, Resolved | undefined> {
+  const params = new Map<string, Resolved | undefined>();
+  const list = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  if (!list) return params;
+  const items = list.type === 'identifier' ? [list] : list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  let index = 0;
+  const argAt = (name: string | undefined): Resolved | undefined => {
+    const byName = name && call?.named.get(name);
+    if (byName) return { file: call!.file, node: byName };
+    const p = call?.positional[index];
+    return p && p.type !== 'list_splat' && p.type !== 'spread_element' ? { file: call!.file, node: p } : undefined;
+  };
+  for (const item of items) {
+    let nameNode: SyntaxNode | null | undefined;
+    let def: SyntaxNode | null | undefined;
+    switch (item.type) {
+      case 'identifier': nameNode = item; break;
+      case 'typed_parameter': nameNode = item.namedChildren.find((c) => c?.type === 'identifier'); break;
+      case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); def = item.childForFieldName('value'); break;
+      case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); def = item.childForFieldName('value'); break;
+      case 'assignment_pattern': nameNode = item.childForFieldName('left'); def = item.childForFieldName('right'); break;
+      case 'object_pattern': nameNode = item; break;
+      default: index++; continue; // *args, **kwargs, rest
+    }
+    if (!nameNode) continue;
+    if (nameNode.type === 'identifier' && /^(self|cls)$/.test(nameNode.text) && file.isPython) continue;
+    const given = argAt(nameNode.type === 'identifier' ? nameNode.text : undefined);
+    if (nameNode.type === 'object_pattern') {
+      // ({ name, topic = 'x' }) => … called with ({ name: …, topic: … })
+      const obj = given && (resolveExpression(given.file, given.node, ctx) ?? given);
+      for (const p of nameNode.namedChildren) {
+        if (!p) continue;
+        const key = p.type === 'shorthand_property_identifier_pattern' ? p.text
+          : p.type === 'object_assignment_pattern' ? p.childForFieldName('left')?.text
+          : p.type === 'pair_pattern' ? p.childForFieldName('key')?.text : undefined;
+        const local = p.type === 'pair_pattern' ? p.childForFieldName('value')?.text : key;
+        if (!key || !local) continue;
+        const v = obj && (obj.node.type === 'object' ? propertyOf(obj.node, key) : undefined);
+        const dflt = p.type === 'object_assignment_pattern' ? p.childForFieldName('right') : undefined;
+        params.set(local, v ? { file: obj!.file, node: v } : dflt ? { file, node: dflt } : undefined);
+      }
+    } else params.set(nameNode.text, given ?? (def ? { file, node: def } : undefined));
+    index++;
+  }
+  return params;
+}
+
+/** The text `fn` returns, its parameters slots filled from `call`'s arguments; the longest return wins. */
+export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext, call: CallArgs | undefined): TextValue | undefined {
+  if (ctx.active.has(fn.id) || (ctx.frames?.length ?? 0) >= 6) return undefined;
+  const returns = returnedExpressions(fn);
+  if (!returns.length) return undefined;
+  const frame: Frame = { file: file.file, fn, params: bindParameters(file, fn, call, ctx) };
+  (ctx.frames ??= []).push(frame);
+  ctx.active.add(fn.id);
+  try {
+    let best: TextValue | undefined;
+    let bestLength = -1;
+    for (const r of returns) {
+      const v = evalTextOrUndefined(file, r, ctx);
+      if (!v) continue;
+      const length = finishText(ctx, v).text.trim().length;
+      if (length > bestLength) {
+        best = v;
+        bestLength = length;
+      }
+    }
+    return best && bestLength > 0 ? best : undefined;
+  } finally {
+    ctx.active.delete(fn.id);
+    ctx.frames.pop();
   }
 }
 
@@ -349,7 +506,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     const v = evalText(f, target, ctx);
     let text = dedent(v.text);
     if (!f.isPython || /cleandoc/.test(fn.text)) text = text.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
-    return { ...v, text, origin: loc(f, n) };
+    return { ...v, text, origin: /string/.test(target.type) ? v.origin : loc(f, n) };
   }
   if (/^(String|str)$/.test(fn.text) && positional[0]) return evalText(f, positional[0], ctx);
   if (fn.type === 'member_expression' || fn.type === 'attribute') {
@@ -364,8 +521,11 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const list = listNode && resolveExpression(f, listNode, ctx);
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const sep = sepNode ? evalText(f, sepNode, ctx).text : ',';
-        const items = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment').map((c) => evalText(list.file, c, ctx).text);
-        return { text: items.join(sep), origin: loc(list.file, list.node) };
+        const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+        const items = nodes.map((c) => evalText(list.file, c, ctx).text);
+        // the part starts at the first literal of the list, ends at the list's end
+        const first = nodes.find((c) => /string/.test(c.type));
+        return { text: items.join(sep), origin: first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node) };
       }
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
@@ -400,9 +560,28 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         for (const p of positional) v = concat(v, evalText(f, p, ctx), loc(f, n));
         return v;
       }
+      case 'get': {
+        // PROMPTS.get("triage"), PROMPTS.get("triage", "default")
+        const dict = positional[0] && resolveExpression(f, obj, ctx);
+        const key = positional[0] && staticKey(positional[0]);
+        const prop = dict && key !== undefined ? propertyOf(dict.node, key) : undefined;
+        if (prop) return evalText(dict!.file, prop, ctx);
+        if (dict && (dict.node.type === 'dictionary' || dict.node.type === 'object') && positional[1]) return evalText(f, positional[1], ctx);
+        return followCall(f, n, fn, ctx, positional, named);
+      }
       default:
-        return dynamic(f, n, ctx);
+        return followCall(f, n, fn, ctx, positional, named);
     }
+  }
+  return followCall(f, n, fn, ctx, positional, named);
+}
+
+/** A call of a function defined in the project: the text it returns, with its parameters from the arguments. */
+function followCall(f: CodeFile, n: SyntaxNode, fn: SyntaxNode, ctx: EvalContext, positional: SyntaxNode[], named: Map<string, SyntaxNode>): TextValue {
+  const target = resolveExpression(f, fn, ctx);
+  if (target && target.node !== fn && FUNCTION_NODE.test(target.node.type)) {
+    const v = followFunction(target.file, target.node, ctx, { file: f, positional, named });
+    if (v) return v;
   }
   return dynamic(f, n, ctx);
 }
