@@ -208,6 +208,8 @@ export class ReportPanelHost implements vscode.Disposable {
     } catch (e) {
       return this.post({ type: 'wrote', overrides: 0, error: (e as Error).message });
     }
+    const shadowed = result.shadowed.length || undefined;
+    if (!result.written) return this.post({ type: 'wrote', overrides: 0, file: '.promptcost.yaml', shadowed });
     const edit = new vscode.WorkspaceEdit();
     if (doc) {
       const before = doc.getText();
@@ -220,6 +222,6 @@ export class ReportPanelHost implements vscode.Disposable {
     if (!(await vscode.workspace.applyEdit(edit))) return this.post({ type: 'wrote', overrides: 0, error: 'the editor refused the edit' });
     await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One, preserveFocus: true });
     if (result.conflicts.length) void vscode.window.showWarningMessage(`Prompt Cost: ${result.conflicts.length} prompt(s) share a file with another prompt that asked for different values; only the first was written (${result.conflicts.slice(0, 3).join(', ')}). Give them annotation ids to override each on its own.`);
-    this.post({ type: 'wrote', overrides: result.written, file: '.promptcost.yaml' });
+    this.post({ type: 'wrote', overrides: result.written, file: '.promptcost.yaml', shadowed });
   }
 }

@@ -70,7 +70,10 @@ export class ReportApp {
     if (m.type === 'data') this.setData(m.data);
     else if (m.type === 'focus') this.focusId(m.id);
     else if (m.type === 'exported') this.say(m.path ? `Exported ${m.format.toUpperCase()} to ${m.path}` : 'Export cancelled');
-    else if (m.type === 'wrote') this.say(m.error ? `Could not write .promptcost.yaml: ${m.error}` : `Wrote ${m.overrides} override${m.overrides === 1 ? '' : 's'} to ${m.file ?? '.promptcost.yaml'} (undo with Edit › Undo in that file)`);
+    else if (m.type === 'wrote') {
+      const shadowed = m.shadowed ? ` ${m.shadowed} change${m.shadowed === 1 ? ' is' : 's are'} set in the code or an annotation, which wins over .promptcost.yaml: edit it there.` : '';
+      this.say(m.error ? `Could not write .promptcost.yaml: ${m.error}` : `Wrote ${m.overrides} override${m.overrides === 1 ? '' : 's'} to ${m.file ?? '.promptcost.yaml'} (undo with Edit › Undo in that file).${shadowed}`);
+    }
   }
 
   setData(data: ReportViewData): void {
@@ -391,7 +394,7 @@ export class ReportApp {
     this.data.prompts.forEach((p, i) => {
       const model = w.models[p.id];
       const traffic = w.trafficMultiplier !== 1 ? this.priced[i].callsPerDay : undefined;
-      if (model || traffic !== undefined) out.push({ id: p.id, file: p.file, ...(model ? { model } : {}), ...(traffic !== undefined ? { callsPerDay: round(traffic) } : {}) });
+      if (model || traffic !== undefined) out.push({ id: p.id, file: p.file, ...(model ? { model, modelFrom: p.modelFrom } : {}), ...(traffic !== undefined ? { callsPerDay: round(traffic), trafficFrom: p.trafficFrom } : {}) });
     });
     return out;
   }

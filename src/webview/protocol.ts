@@ -20,14 +20,14 @@ export interface ViewState {
 export type ExportFormat = 'csv' | 'json' | 'markdown';
 
 /** A traffic or model change to write into .promptcost.yaml as an override. */
-export interface OverrideChange { id: string; file: string; model?: string; callsPerDay?: number }
+export interface OverrideChange { id: string; file: string; model?: string; callsPerDay?: number; modelFrom?: string; trafficFrom?: string }
 
 export type ToWebview =
   | { type: 'data'; data: ReportViewData }
   /** Focus a prompt's row (the code lens "show in report"). */
   | { type: 'focus'; id: string }
   | { type: 'exported'; format: ExportFormat; path?: string }
-  | { type: 'wrote'; overrides: number; file?: string; error?: string };
+  | { type: 'wrote'; overrides: number; file?: string; error?: string; shadowed?: number };
 
 export type FromWebview =
   | { type: 'ready' }

@@ -165,7 +165,7 @@ describe('report panel in Chromium', function () {
       await p.page.getByRole('row', { name: new RegExp(`^${top.file}:${top.line},`) }).click();
       await p.page.getByLabel(`Model for ${top.file}:${top.line}`).selectOption('gpt-4o-mini');
       await write.click();
-      assert.deepStrictEqual((await p.posted()).at(-1), { type: 'writeOverrides', changes: [{ id: top.id, file: top.file, model: 'gpt-4o-mini' }] });
+      assert.deepStrictEqual((await p.posted()).at(-1), { type: 'writeOverrides', changes: [{ id: top.id, file: top.file, model: 'gpt-4o-mini', modelFrom: top.modelFrom }] });
       await p.page.getByRole('button', { name: 'Reset what-ifs' }).click();
       await p.page.getByLabel('Traffic ×').fill('2');
       await write.click();

@@ -3,7 +3,15 @@
 // file are kept (yaml's Document model); the caller applies the result as one undoable edit.
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 
-export interface OverrideWrite { id: string; file: string; model?: string; callsPerDay?: number }
+export interface OverrideWrite {
+  id: string;
+  file: string;
+  model?: string;
+  callsPerDay?: number;
+  /** Where the prompt's model and calls per day come from now (an override cannot beat the code or an annotation). */
+  modelFrom?: string;
+  trafficFrom?: string;
+}
 
 export interface OverrideEditResult {
   text: string;
@@ -11,6 +19,13 @@ export interface OverrideEditResult {
   written: number;
   /** Prompts whose change was not written: another prompt of the same file asked for a different value. */
   conflicts: string[];
+  /** Changes not written because the code or an annotation sets that value (it wins over .promptcost.yaml). */
+  shadowed: { id: string; field: 'model' | 'callsPerDay'; from: string }[];
+}
+
+/** Origins that rank above .promptcost.yaml overrides (see config/resolve.ts): the code, a prompt file, an annotation. */
+function beatsOverrides(from: string | undefined): boolean {
+  return from !== undefined && (from === 'literal' || from === 'file' || from.startsWith('annotation'));
 }
 
 /** An id given by an annotation (not the `file:line` the report makes up): overridable by id. */
@@ -38,7 +53,18 @@ export function writeOverrides(text: string | undefined, writes: OverrideWrite[]
   // One override per target: by id, or by path (every prompt of the file must want the same values).
   const targets = new Map<string, { key: 'id' | 'path'; value: string; model?: string; callsPerDay?: number }>();
   const conflicts: string[] = [];
-  for (const w of writes) {
+  const shadowed: OverrideEditResult['shadowed'] = [];
+  for (const original of writes) {
+    const w = { ...original };
+    if (w.model && beatsOverrides(w.modelFrom)) {
+      shadowed.push({ id: w.id, field: 'model', from: w.modelFrom! });
+      delete w.model;
+    }
+    if (w.callsPerDay !== undefined && beatsOverrides(w.trafficFrom)) {
+      shadowed.push({ id: w.id, field: 'callsPerDay', from: w.trafficFrom! });
+      delete w.callsPerDay;
+    }
+    if (!w.model && w.callsPerDay === undefined) continue;
     const byId = annotationId(w);
     const k = byId ? `id\0${w.id}` : `path\0${w.file}`;
     const t = targets.get(k);
@@ -53,7 +79,8 @@ export function writeOverrides(text: string | undefined, writes: OverrideWrite[]
     if (t.callsPerDay !== undefined) target.set('callsPerDay', t.callsPerDay);
     if (!existing) seq.add(target);
   }
-  return { text: doc.toString(), written: targets.size, conflicts };
+  if (!targets.size) return { text: text ?? '', written: 0, conflicts, shadowed };
+  return { text: doc.toString(), written: targets.size, conflicts, shadowed };
 }
 
 /** The smallest single replacement turning `before` into `after` (offsets into `before`). */
