@@ -6,7 +6,7 @@ import { cachedMonthlyCost } from './cache/analyze';
 import { cacheableTokens, cacheRuleFor, steadyHitRate } from './cache/rules';
 import { computeCost } from './prices/cost';
 import type { PriceTable, ViewPrompt } from './report/view';
-import { rankAlternatives } from './routing';
+import { rankAlternatives } from './alternatives';
 
 export interface WhatIf {
   /** Multiplies every prompt's calls per day. */

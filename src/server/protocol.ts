@@ -19,6 +19,8 @@ export const BreakdownRequest = 'promptCost/breakdown';
 export const RescanRequest = 'promptCost/rescan';
 /** The report panel's data (ReportViewData: slim rows and the price table its what-ifs use). */
 export const ReportViewRequest = 'promptCost/reportView';
+/** Fetch the price database's current data (the user's explicit request; trusted workspaces only). */
+export const UpdatePricesRequest = 'promptCost/updatePrices';
 
 /** A prompt by id, or the prompt at a position (the command run from the palette). */
 export interface BreakdownParams { uri: string; id?: string; position?: { line: number; character: number } }

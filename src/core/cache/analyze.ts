@@ -3,7 +3,8 @@
 // cache-breaker is a run-time value with enough static text after it that moving it would let the
 // provider cache more.
 import type { CacheReport, Cost, Origin, Range } from '../model';
-import { computeCost, type ModelPricing, type TrafficVolume } from '../prices';
+import { computeCost, type TrafficVolume } from '../prices/cost';
+import type { ModelPricing } from '../prices/lookup';
 import { cacheableTokens, steadyHitRate, type CacheRule } from './rules';
 
 /** A part as the cache analysis sees it: static token runs between run-time values. */

@@ -4,10 +4,11 @@ import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, PriceCalculation, TieredPrices } from '@pydantic/genai-prices';
 import type { Origin } from '../model';
 import { parseModelId, type ParseOptions } from '../models/ids';
-import { PRICE_DATA } from './priceData.generated';
+import { loadCachedPrices, priceDataInfo, updatePriceData, type UpdateOptions, type UpdateResult } from './refresh';
 
-/** A price in USD per million tokens, possibly tiered by the prompt's total input tokens. */
-export interface PriceRate { baseUsdPerMillion: number; tiers: { aboveInputTokens: number; usdPerMillion: number }[] }
+import { rateAt, type PriceRate } from './rates';
+
+export { rateAt, type PriceRate };
 
 export interface ModelPricing {
   priced: true;
@@ -43,7 +44,18 @@ let database: typeof GenaiPrices | undefined;
  */
 export function priceDatabase(): typeof GenaiPrices {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (database ??= require('@pydantic/genai-prices') as typeof GenaiPrices);
+  if (!database) {
+    database = require('@pydantic/genai-prices') as typeof GenaiPrices;
+    loadCachedPrices(database);
+  }
+  return database;
+}
+
+/** Fetches the current price data (explicit request only), applies it in this process and caches it for the next. */
+export async function refreshPrices(options: Omit<UpdateOptions, 'db'> = {}): Promise<UpdateResult> {
+  const result = await updatePriceData({ ...options, db: priceDatabase() });
+  calcMemo.clear();
+  return result;
 }
 
 function rate(value: number | TieredPrices | undefined): PriceRate | undefined {
@@ -52,12 +64,6 @@ function rate(value: number | TieredPrices | undefined): PriceRate | undefined {
   return { baseUsdPerMillion: value.base, tiers: value.tiers.map((t) => ({ aboveInputTokens: t.start, usdPerMillion: t.price })) };
 }
 
-/** The rate in force for a prompt of `inputTokens` (genai-prices tiers: the last tier whose start is below it). */
-export function rateAt(r: PriceRate, inputTokens: number): number {
-  let usd = r.baseUsdPerMillion;
-  for (const t of r.tiers) if (inputTokens > t.aboveInputTokens) usd = t.usdPerMillion;
-  return usd;
-}
 
 /**
  * Prices are looked up at 12:00 UTC today: deterministic within a day, and for providers with
@@ -93,7 +99,7 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
   const input = rate(p.input_mtok);
   const output = rate(p.output_mtok);
   if (!input || !output) {
-    return { priced: false, provider: calc.provider.id, unpricedReason: `${PRICE_DATA.source} has no token prices for "${model}" (${calc.model.id})` };
+    return { priced: false, provider: calc.provider.id, unpricedReason: `${priceDataInfo().source} has no token prices for "${model}" (${calc.model.id})` };
   }
   return {
     priced: true,
@@ -105,7 +111,7 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
     cacheWrite: rate(p.cache_write_mtok),
     cacheWrite1h: rate(p.cache_write_1h_mtok),
     contextWindow: calc.model.context_window,
-    source: `${PRICE_DATA.source}@${PRICE_DATA.version}`,
+    source: `${priceDataInfo().source}@${priceDataInfo().version}`,
   };
 }
 
@@ -147,10 +153,10 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
     if (viaRouter) return fromCalculation(id, viaRouter);
   }
   if (parsed.via && parsed.provider && parsed.provider !== 'openrouter') {
-    return { priced: false, provider: parsed.provider, unpricedReason: `${PRICE_DATA.source} ${PRICE_DATA.version} has no ${parsed.via} price for "${parsed.model}"; add its price under prices: in .promptcost.yaml` };
+    return { priced: false, provider: parsed.provider, unpricedReason: `${priceDataInfo().source} ${priceDataInfo().version} has no ${parsed.via} price for "${parsed.model}"; add its price under prices: in .promptcost.yaml` };
   }
   return {
     priced: false,
-    unpricedReason: `not in ${PRICE_DATA.source} ${PRICE_DATA.version}; add its price under prices: in .promptcost.yaml`,
+    unpricedReason: `not in ${priceDataInfo().source} ${priceDataInfo().version}; add its price under prices: in .promptcost.yaml`,
   };
 }

@@ -1,5 +1,6 @@
 // Code → prompts: every call site a finder recognises (one finder file per SDK family), then LangChain
 // message lists, then — unless turned off — the prompt-named-constant heuristic.
+import { Deadline, type FileBudgets } from '../../budgets';
 import type { DetectedPrompt, Range } from '../../model';
 import { callInfo, callsNamed, type CallInfo } from './calls';
 import { anthropicFinder } from './finders/anthropic';
@@ -15,7 +16,7 @@ import { heuristicPrompts } from './heuristic';
 import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
-import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, type ModelValue } from './values';
+import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, resetShared, type ModelValue } from './values';
 
 export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
 export { CodeProject, type CodeFile } from './source';
@@ -143,8 +144,10 @@ function rowsOf(value: unknown, out: [number, number][] = []): [number, number][
  * edited row, none of its definitions or reported ranges on it, none of the names it looked up written
  * on it — keeps its earlier result; `records` receives what the next detection may reuse.
  */
-export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean; reuse?: Reuse; records?: CallRecord[] } = {}): DetectedPrompt[] {
+export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean; reuse?: Reuse; records?: CallRecord[]; budgets?: Partial<FileBudgets> } = {}): DetectedPrompt[] {
   const { env, consumed } = makeEnv(f, project);
+  // One evaluation budget for the whole file: each step of evaluation checks it (values.ts).
+  env.ctx.deadline = Deadline.start('evaluate', options.budgets, f.file);
   const prompts: DetectedPrompt[] = [];
   const { reuse, records } = options;
   const delta = reuse ? reuse.newEnd - reuse.oldEnd : 0;
@@ -175,6 +178,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     const lookups: Lookups = { names: new Set(), rows: [], fileWide: false };
     const consumedHere: string[] = [];
     f.lookups = lookups;
+    resetShared(env.ctx);
     env.onConsume = (key) => consumedHere.push(key);
     let found: DetectedPrompt | undefined;
     try {
@@ -205,6 +209,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     if (list && lists.has(list.id)) continue;
     if (list) lists.add(list.id);
     const host = list?.parent?.type === 'arguments' || list?.parent?.type === 'argument_list' ? list.parent.parent : undefined;
+    resetShared(env.ctx);
     const call = callInfo(f, host ?? node, env.ctx);
     if (!call) continue;
     const elements = list ? list.namedChildren.filter((c): c is SyntaxNode => !!c) : [node];
