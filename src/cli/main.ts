@@ -29,6 +29,8 @@ export interface Io {
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
   cwd: string;
+  /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
+  env?: Record<string, string | undefined>;
 }
 
 const HELP = `prompt-cost ${TOOL_VERSION} — what your LLM prompts cost, before the bill does.
@@ -39,6 +41,8 @@ Usage:
                    [--days-per-month N] [--config FILE] [--format text|json]
   prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
                    [--max-monthly USD] [--no-heuristics]
+  prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
+                   [--apply] [--format text|json]      (see \`prompt-cost compress --help\`)
 
 Exit codes: 0 ok · 1 projected monthly total over the budget · 2 bad usage or unreadable input.
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} (as of ${PRICE_DATA.asOf}).
@@ -167,6 +171,16 @@ async function scan(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function compress(args: string[], io: Io): Promise<number> {
+  const { compressCommand, CompressUsageError } = require('./compress') as typeof import('./compress');
+  try {
+    return await compressCommand(args, { ...io, env: io.env ?? process.env });
+  } catch (e) {
+    if (e instanceof CompressUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -174,9 +188,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'count': return count(rest, io);
       case 'cost': return cost(rest, io);
       case 'scan': return await scan(rest, io);
+      case 'compress': return await compress(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost or scan)`);
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan or compress)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
