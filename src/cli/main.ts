@@ -184,6 +184,11 @@ async function compress(args: string[], io: Io): Promise<number> {
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Every command's --help prints the usage (compress has its own, longer one).
+    if (command !== 'compress' && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout(HELP);
+      return 0;
+    }
     switch (command) {
       case 'count': return count(rest, io);
       case 'cost': return cost(rest, io);

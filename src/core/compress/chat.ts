@@ -66,7 +66,7 @@ export async function chatRewrite(req: ChatRequest): Promise<ChatReply> {
 function toChatError(e: unknown, host: string, req: ChatRequest): ChatError {
   if (e instanceof ChatError) return e;
   if (e instanceof OpenAI.APIUserAbortError || req.signal?.aborted) return new ChatError('cancelled', 'cancelled');
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new ChatError('timeout', `${host} did not answer within ${Math.round(req.timeoutMs / 1000)} s (promptCost.compress.timeoutSeconds / --timeout)`);
+  if (e instanceof OpenAI.APIConnectionTimeoutError) return new ChatError('timeout', `${host} did not answer within ${Number((req.timeoutMs / 1000).toFixed(1))} s (promptCost.compress.timeoutSeconds / --timeout)`);
   if (e instanceof OpenAI.APIConnectionError) return new ChatError('network', `could not reach ${host}: ${(e.cause as Error | undefined)?.message ?? e.message}`);
   if (e instanceof OpenAI.AuthenticationError) return new ChatError('auth', `${host} refused the API key (401); set another with "Prompt Cost: Set API Key" or OPENAI_API_KEY`, 401);
   if (e instanceof OpenAI.PermissionDeniedError) return new ChatError('forbidden', `${host} does not allow this key to use ${req.model} (403)`, 403);

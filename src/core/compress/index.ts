@@ -10,7 +10,7 @@ import { resolveTokenizer } from '../tokens';
 import type { ChatMessage } from './chat';
 import { guardWarnings } from './guards';
 import { applyView, LiteralError, locateLiteral, sourceForm, writeLiteral, type LiteralTarget } from './literal';
-import { protect, restore, type Protected } from './placeholders';
+import { protect, restore, templatePlaceholders, type Protected } from './placeholders';
 
 export { chatRewrite, ChatError, hostOf, stripFence, type ChatMessage, type ChatReply, type ChatRequest } from './chat';
 export { CompressCache, cacheKey } from './cache';
@@ -163,6 +163,12 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
     throw e;
   }
   const visible = applyView(target.content, target.view);
+  // The literal must hold this part's text and nothing else (a Semantic Kernel template holds several
+  // messages; a %-formatted string has values the engine filled in): compared without whitespace,
+  // run-time values or template markup.
+  const bare = (s: string) => s.replace(/[\ue000-\uf8ff]/g, '').split(/\s+/).join('');
+  const strip = (s: string) => bare(templatePlaceholders(s).reduceRight((t, p) => t.slice(0, p.start) + t.slice(p.end), s));
+  if (strip(visible) !== strip(part.text)) throw new CompressError(`${t.file}:${part.range.start.line + 1}: the ${target.description} here holds more than this part's text (or values filled in by the program); compress rewrites a literal that is exactly one part`);
   const { core, frame } = unframe(visible);
   if (!core.replace(/[\ue000-\uf8ff]/g, '').trim()) throw new CompressError(`${t.file}:${part.range.start.line + 1}: this part has no static text to rewrite`);
   const before = { text: sourceForm(visible, target.slots), tokens: o.engine.counter.count(sourceForm(visible, target.slots), prompt.model.id).tokens };
@@ -205,6 +211,7 @@ export async function finishCompress(plan: CompressPlan, reply: string, o: PlanO
   const request = requestFigures(plan, o);
   const restored = restore(reply.trim(), plan.protectedText);
   if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request });
+  if (!restored.text.replace(/[\ue000-\uf8ff]/g, '').trim()) return result(plan, 'rejected', { reason: 'the rewrite left no text of its own, only the run-time values', request });
   return writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)));
 }
 

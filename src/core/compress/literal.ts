@@ -93,8 +93,9 @@ const TRIM_FN: Record<string, View['trim']> = { trim: 'both', strip: 'both', tri
 interface Leaf { content: string; slots: string[]; kind: LiteralKind & { lang: 'js' | 'py' } }
 
 function codeLiteral(root: SyntaxNode, start: number, end: number, python: boolean, lines: LineIndex): LiteralTarget {
-  let n = nodeAt(root, start, end);
-  if (!n) throw new LiteralError('no single expression holds this text');
+  const found = nodeAt(root, start, end);
+  if (!found) throw new LiteralError('no single expression holds this text');
+  let n: SyntaxNode = found;
   const view: View = {};
   for (;;) {
     if (n.type === 'parenthesized_expression') {
@@ -105,10 +106,10 @@ function codeLiteral(root: SyntaxNode, start: number, end: number, python: boole
     }
     if (n.type === 'call_expression' || n.type === 'call') {
       const fn = n.childForFieldName('function');
-      const argsNode = n.childForFieldName('arguments');
+      const argsNode: SyntaxNode | null = n.childForFieldName('arguments');
       if (fn && DEDENT_FN.test(fn.text) && !view.dedent && !view.trim) {
         view.dedent = /cleandoc/.test(fn.text) ? 'cleandoc' : python ? 'py' : 'js';
-        const arg = argsNode?.type === 'template_string' ? argsNode : argsNode?.namedChildren.find((c): c is SyntaxNode => !!c && c.type !== 'comment');
+        const arg: SyntaxNode | undefined = argsNode?.type === 'template_string' ? argsNode : argsNode?.namedChildren.find((c): c is SyntaxNode => !!c && c.type !== 'comment');
         if (!arg) break;
         n = arg;
         continue;
@@ -155,13 +156,15 @@ function codeLiteral(root: SyntaxNode, start: number, end: number, python: boole
   const needsTemplate = leaves.length > strings.length || strings.some((s) => decodeString(s, python).slots.length > 0);
   if (leaves.length > 1) {
     // Several pieces become one literal that can hold run-time values: a template literal or an f-string.
-    if (python) kind = { lang: 'py', prefix: needsTemplate && !/f/i.test(first.kind.prefix) ? first.kind.prefix.replace(/[rR]/, '') + 'f' : first.kind.prefix, quote: first.kind.quote };
+    const fk = first.kind as Extract<LiteralKind, { lang: 'py' }>;
+    if (python) kind = { lang: 'py', prefix: needsTemplate && !/f/i.test(fk.prefix) ? fk.prefix.replace(/[rR]/, '') + 'f' : fk.prefix, quote: fk.quote };
     else if (needsTemplate) kind = { lang: 'js', quote: '`' };
   }
   for (const leaf of leaves) {
     if (isStringNode(leaf)) {
       const d = decodeString(leaf, python);
-      if (python && kind.lang === 'py' && /[rR]/.test(kind.prefix) && !/[rR]/.test(d.kind.prefix) && leaves.length > 1) kind = { ...kind, prefix: kind.prefix.replace(/[rR]/, '') };
+      const dk = d.kind as Extract<LiteralKind, { lang: 'py' }>;
+      if (kind.lang === 'py' && /[rR]/.test(kind.prefix) && !/[rR]/.test(dk.prefix) && leaves.length > 1) kind = { ...kind, prefix: kind.prefix.replace(/[rR]/, '') };
       content += d.content.replace(MARKER_RE, (m) => marker(slots.push(d.slots[m.charCodeAt(0) - MARK]) - 1));
       continue;
     }
