@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { formatUsd } from '../core/format';
 import type { ScanReport } from '../core/model';
+import { registerCompress, type CompressApi } from './compress';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from '../server/protocol';
 
 /** What the extension exports: used by the integration tests, and by anyone scripting VS Code. */
@@ -13,6 +14,7 @@ export interface PromptCostApi {
   /** Resolves with the next totals the server reports that satisfy `accept`. */
   totals(accept?: (t: Totals) => boolean): Promise<Totals>;
   lastTotals(): Totals | undefined;
+  compress: CompressApi;
 }
 
 const SELECTOR: LanguageClientOptions['documentSelector'] = [
@@ -46,6 +48,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
     },
     initializationOptions: { settings: vscode.workspace.getConfiguration('promptCost') },
     outputChannelName: 'Prompt Cost',
+    middleware: {
+      // Untrusted workspaces get no network actions: compress is not offered there.
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        if (vscode.workspace.isTrusted || !actions) return actions;
+        return actions.filter((a) => !('command' in a && a.command && typeof a.command === 'object' && a.command.command === 'promptCost.compressPrompt'));
+      },
+    },
   };
   const client = new LanguageClient('promptCost', 'Prompt Cost', serverOptions, clientOptions);
 
@@ -105,11 +115,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prompt Cost: rescanning' }, () => client.sendRequest(RescanRequest))),
   );
 
+  const compress = registerCompress(context, client);
   client.onNotification(TotalsNotification, onTotals);
   await client.start();
 
   return {
     client,
+    compress,
     lastTotals: () => last,
     totals: (accept = () => true) => new Promise((resolve) => {
       if (last && accept(last)) return resolve(last);

@@ -3,6 +3,8 @@
 // The network call sits between the two, wherever the key is (the CLI, the VS Code client).
 import { createTwoFilesPatch } from 'diff';
 import type { AnalyzeOptions, Engine } from '../analyze';
+import { ensureLanguages, langForFile } from '../detect/code/parser';
+import { formatUsd, groupDigits } from '../format';
 import type { DetectedPrompt, Position, PromptReport, Range } from '../model';
 import { computeCost, lookupPrice } from '../prices';
 import { chatOverheadTokens } from '../tokens';
@@ -149,8 +151,10 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
 
 /** What compress would send for the part at `t`, with its own cost; throws CompressError when there is nothing to rewrite. */
 export async function planCompress(t: Target, o: PlanOptions): Promise<CompressPlan> {
-  const analysis = await o.engine.analyze(t.file, t.text, o.analyze);
+  const lang = langForFile(t.file);
+  if (lang) await ensureLanguages([lang]);
   const detection = o.engine.detectSync(t.file, t.text, o.analyze);
+  const analysis = o.engine.price(detection, o.analyze);
   if (detection.notebook) throw new CompressError(`${t.file}: compress does not rewrite notebook cells yet`);
   const at = choosePart(detection.detected, analysis.prompts, t);
   const part = detection.detected[at.prompt].parts[at.part];
@@ -270,4 +274,11 @@ export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: 
   if (reframe(core, tidyFrame) === t.content) return result({ ...plan, compressModel: 'none' }, 'no-saving', { reason: 'nothing to tidy: no trailing spaces, blank-line runs or common indentation' });
   const r = await writeRewrite({ ...plan, compressModel: 'none' }, core, o, { tokens: 0, costUsd: 0 }, [], tidyFrame);
   return r;
+}
+
+/** The diff editor's title: the saving per call and per month at the prompt's traffic, and the request's own cost. */
+export function savingTitle(r: CompressResult, callsPerDay: number): string {
+  if (!r.saved || !r.after) return `${r.file}:${r.line}: ${r.status}`;
+  const request = r.request?.cached ? 'cached, no request' : r.request?.costUsd !== undefined ? `request ${formatUsd(r.request.costUsd)}` : 'request unpriced';
+  return `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}) · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
 }
