@@ -13,7 +13,7 @@ run(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e: Error) => {
-    process.stderr.write(`prompt-cost: internal error: ${e.stack ?? e.message}\n`);
+    process.stderr.write(`prompt-cost: internal error: ${(process.env.PROMPT_COST_DEBUG ? e.stack : undefined) ?? e.message}\n(a bug in prompt-cost: please report it; PROMPT_COST_DEBUG=1 shows where it happened)\n`);
     process.exitCode = 3;
   },
 );

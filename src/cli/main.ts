@@ -1,5 +1,4 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
@@ -7,6 +6,7 @@ import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import { PRICE_DATA } from '../core/prices/priceData.generated';
 import { TokenCounter } from '../core/tokens';
 import { TOOL_VERSION } from '../core/version';
+import { readNamedFile, statNamed, UsageError } from './inputs';
 
 // Each command loads what it needs when it runs: `count` must start fast, and the price database and
 // the YAML and scanning code are most of the bundle's start-up cost.
@@ -21,7 +21,12 @@ const formatters = () => ({
   json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
 });
 
-export class UsageError extends Error {}
+export { UsageError };
+
+/** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */
+export function scanCacheDir(): string | undefined {
+  return (require('../core/detectionCache') as typeof import('../core/detectionCache')).DetectionCache.defaultDir();
+}
 
 export interface Io {
   stdout: (s: string) => void;
@@ -40,15 +45,27 @@ Usage:
   prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
                    [--days-per-month N] [--config FILE] [--format text|json]
   prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
-                   [--max-monthly USD] [--no-heuristics]
+                   [--max-monthly USD] [--no-heuristics] [--no-cache]
+  prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
+                   [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
+  prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
+  prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]
   prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
                    [--apply] [--format text|json]      (see \`prompt-cost compress --help\`)
 
-Exit codes: 0 ok · 1 projected monthly total over the budget · 2 bad usage or unreadable input.
+Exit codes (every command):
+  0  done (scan: within the budget, or no budget set; diff: within the increase limits)
+  1  scan: the projected monthly total is over the budget (--max-monthly or budget.monthlyUsd);
+     diff: the change raises the bill past --max-increase-usd or --max-increase-pct
+  2  nothing was priced as asked: bad usage, or an input named on the command line (FILE, PATH,
+     --config) or the .promptcost.yaml that is missing, unreadable, not a regular file, not UTF-8,
+     or not valid YAML; the message names it (file:line). Files the scan finds itself that cannot
+     be read are listed under "Skipped" instead, and a config field with a bad value is a warning.
+  3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} (as of ${PRICE_DATA.asOf}).
 `;
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
@@ -57,7 +74,7 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
   }
 }
 
-function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
+export function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(String(value).replace(/_/g, ''));
   if (String(value).trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)) || (max !== undefined && n > max)) {
@@ -66,7 +83,7 @@ function numberOption(value: unknown, name: string, { integer = false, max }: { 
   return n;
 }
 
-function formatOption(value: unknown, allowed: string[]): string {
+export function formatOption(value: unknown, allowed: string[]): string {
   const f = String(value ?? allowed[0]);
   if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got "${f}"`);
   return f;
@@ -87,12 +104,7 @@ function count(args: string[], io: Io): number {
   const file = positionals[0];
   let text: string;
   if (file === undefined || file === '-') text = decodeUtf8(io.readStdin(), 'standard input');
-  else {
-    const abs = path.resolve(io.cwd, file);
-    if (!fs.existsSync(abs)) throw new UsageError(`${file}: no such file`);
-    if (fs.statSync(abs).isDirectory()) throw new UsageError(`${file} is a folder; use \`prompt-cost scan ${file}\``);
-    text = decodeUtf8(fs.readFileSync(abs), file);
-  }
+  else text = readNamedFile(io.cwd, file, { folderHint: `; use \`prompt-cost scan ${file}\`` }).text;
   const model = (values.model as string | undefined) ?? BUILT_IN_DEFAULTS.model;
   const result = new TokenCounter().count(text, model);
   if (format === 'json') io.stdout(JSON.stringify(result) + '\n');
@@ -116,8 +128,7 @@ function cost(args: string[], io: Io): number {
   const callsPerDay = numberOption(values['calls-per-day'], 'calls-per-day') ?? BUILT_IN_DEFAULTS.callsPerDay;
   const daysPerMonth = numberOption(values['days-per-month'], 'days-per-month', { max: 31 }) ?? BUILT_IN_DEFAULTS.daysPerMonth;
   const { computeCost, lookupPrice } = prices();
-  const config = workspace().loadConfig(io.cwd, values.config as string | undefined);
-  for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
+  const config = loadNamedConfig(io, io.cwd, values.config as string | undefined);
   const model = values.model as string;
   const c = computeCost(lookupPrice(model, config.prices), { inputTokens: input, outputTokens: output, cacheReadTokens: cached }, { callsPerDay, daysPerMonth });
   const result = c.priced
@@ -144,17 +155,23 @@ function cost(args: string[], io: Io): number {
 }
 
 async function scan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' } });
+  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
   const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif']);
   const maxMonthlyUsd = numberOption(values['max-monthly'], 'max-monthly');
-  for (const p of positionals) if (!fs.existsSync(path.resolve(io.cwd, p))) throw new UsageError(`${p}: no such file or folder`);
+  // Every path named must be readable (a file named is also read once here: a pipe or an unreadable file stops the run).
+  const named = positionals.map((p) => {
+    const st = statNamed(io.cwd, p, '');
+    if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
+    return st;
+  });
   // One folder given: it is the root (ids relative to it, its .promptcost.yaml). Otherwise the current folder.
-  const single = positionals.length === 1 && fs.statSync(path.resolve(io.cwd, positionals[0])).isDirectory();
-  const root = single ? path.resolve(io.cwd, positionals[0]) : io.cwd;
-  if (values.config && !fs.existsSync(path.resolve(io.cwd, values.config as string))) throw new UsageError(`--config ${values.config}: no such file`);
+  const single = named.length === 1 && named[0].isDirectory;
+  const root = single ? named[0].abs : io.cwd;
+  // The config is the gate's input too: one that cannot be read or parsed fails the run (exit 2).
+  loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const report = await workspace().scanWorkspace({
-    heuristics: !values['no-heuristics'],
+    heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
     root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();
@@ -181,11 +198,25 @@ async function compress(args: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
+ * .promptcost.yaml. One that cannot be read or parsed is a UsageError (exit 2, file:line); field-level
+ * problems are warnings (the valid parts apply), printed unless `quiet` (the scan report lists them).
+ */
+function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
+  if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
+  const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
+  const fatal = config.problems.filter((p) => p.fatal);
+  if (fatal.length) throw new UsageError(`the config cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix it (the other problems, if any, are listed by \`prompt-cost scan\`), or name another with --config FILE.`);
+  if (!quiet) for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
+  return config;
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    // Every command's --help prints the usage (compress has its own, longer one).
-    if (command !== 'compress' && (rest.includes('--help') || rest.includes('-h'))) {
+    // Every command's --help prints a usage (diff, explain, prices and compress print their own).
+    if (['count', 'cost', 'scan'].includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
       io.stdout(HELP);
       return 0;
     }
@@ -194,9 +225,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'cost': return cost(rest, io);
       case 'scan': return await scan(rest, io);
       case 'compress': return await compress(rest, io);
+      case 'diff': return await (require('./diff') as typeof import('./diff')).diffCommand(rest, io);
+      case 'prices': return await (require('./prices') as typeof import('./prices')).pricesCommand(rest, io);
+      case 'explain': return await (require('./explain') as typeof import('./explain')).explainCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan or compress)`);
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain, prices or compress)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

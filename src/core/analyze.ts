@@ -6,17 +6,21 @@ import type { PromptCostConfig, SourcedTraffic } from './config/types';
 import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile, mayContainPrompts, type CallRecord, type Reuse } from './detect/code';
 import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
-import { notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
+import { badCellDiagnostics, notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
 import { readerFor } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
 import { computeCost, lookupPrice } from './prices';
 import { runPromptRules } from './rules';
-import { LineIndex } from './text';
-import { chatOverheadTokens, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
+import { hasLoneCr, LineIndex } from './text';
+import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
+import { own } from './own';
+import { Deadline, formatMs, type FileBudgets } from './budgets';
+import { providerOfKind, unresolvedModelNote } from './models/defaults';
+import { countRequestExtras } from './tokens/extras';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
@@ -67,6 +71,8 @@ const KEPT_TREES = 32;
 interface KeptParse {
   text: string;
   tree: SyntaxTree;
+  /** The tree is of the text with comment runs blanked: not to be edited and reused. */
+  blanked?: boolean;
   detection: { calls: CallRecord[]; reads: Map<string, string | undefined>; heuristics: boolean };
 }
 
@@ -80,6 +86,7 @@ function reusableAfter(previous: KeptParse, change: TextChange, text: string, so
   const removed = previous.text.slice(change.start, change.oldEnd);
   const inserted = text.slice(change.start, change.newEnd);
   if (/[\r\n\u2028\u2029]/.test(removed) || /[\r\n\u2028\u2029]/.test(inserted)) return undefined;
+  if (hasLoneCr(text) || hasLoneCr(previous.text)) return undefined; // rows: keep the reuse test to plain lines
   const { line: row, character } = source.lines.position(change.start);
   for (const r of previous.tree.getChangedRanges(source.tree)) if (r.startPosition.row < row || r.endPosition.row > row) return undefined;
   if (!project.readsSame(previous.detection.reads)) return undefined;
@@ -106,8 +113,13 @@ export class Engine {
   /** Reports of detected prompts by the object detection gave (see priceDetected). */
   private readonly pricedPrompts = new WeakMap<DetectedPrompt, { file: string; options: PriceOptions; annotation: string; report: PromptReport }>();
 
+  /** Per-file budgets for parsing, evaluation and counting (budgets.ts); unset ones take the defaults. */
+  budgets: Partial<FileBudgets>;
+
   /** `reuseCalls: false` evaluates every call on every detection (tests compare the two). */
-  constructor(private readonly engineOptions: { reuseCalls?: boolean } = {}) {}
+  constructor(private readonly engineOptions: { reuseCalls?: boolean; budgets?: Partial<FileBudgets> } = {}) {
+    this.budgets = { ...engineOptions.budgets };
+  }
 
   /** Loads the tokenizer and the price database now, so that later pricing does not wait for them. */
   warmUp(): void {
@@ -169,7 +181,8 @@ export class Engine {
       this.lastParse.delete(file);
       if (previous.text !== text) change = editTree(previous.tree, previous.text, text);
     }
-    const source = project.open(file, text, undefined, previous?.tree);
+    project.budgets = this.budgets;
+    const source = project.open(file, text, undefined, previous && !previous.blanked ? previous.tree : undefined);
     let reuse: Reuse | undefined;
     try {
       if (source && previous && change && !options.project && this.engineOptions.reuseCalls !== false) reuse = reusableAfter(previous, change, text, source, project, options.heuristics !== false);
@@ -180,18 +193,18 @@ export class Engine {
     if (!source) throw new Error(`${file}: its grammar is not loaded (use Engine.analyze, which loads it)`);
     const records: CallRecord[] = [];
     try {
-      const prompts = detectInCode(source, project, { heuristics: options.heuristics, reuse, records });
+      const prompts = detectInCode(source, project, { heuristics: options.heuristics, reuse, records, budgets: this.budgets });
       const reused = records.filter((r) => r.reused).length;
       this.lastCalls = { file, reused, evaluated: records.length - reused };
       return prompts;
     } finally {
-      this.keepTree(file, text, source.tree, { calls: records, reads: project.reads(), heuristics: options.heuristics !== false });
+      this.keepTree(file, text, source.tree, { calls: records, reads: project.reads(), heuristics: options.heuristics !== false }, source.blanked);
       if (!options.project) project.dispose();
     }
   }
 
-  private keepTree(file: string, text: string, tree: SyntaxTree, detection: KeptParse['detection']): void {
-    this.lastParse.set(file, { text, tree: tree.copy(), detection });
+  private keepTree(file: string, text: string, tree: SyntaxTree, detection: KeptParse['detection'], blanked?: boolean): void {
+    this.lastParse.set(file, { text, tree: tree.copy(), detection, ...(blanked ? { blanked } : {}) });
     if (this.lastParse.size > KEPT_TREES) {
       const [oldest, entry] = this.lastParse.entries().next().value as [string, KeptParse];
       entry.tree.delete();
@@ -205,7 +218,7 @@ export class Engine {
     if ('error' in nb) {
       return { file, text, detected: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: ${nb.error}` }] };
     }
-    return { file, text: nb.text, detected: this.detectCode(file, nb.text, options), diagnostics: [], notebook: nb };
+    return { file, text: nb.text, detected: this.detectCode(file, nb.text, options), diagnostics: badCellDiagnostics(file, nb), notebook: nb };
   }
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
@@ -249,7 +262,7 @@ export class Engine {
         if (x.fix) x.fix = { ...x.fix, edits: x.fix.edits.map((e) => (e.file ? e : { ...e, ...toCell(nb, e.range) })) };
       }
     }
-    return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => ({ ...x, ...toCell(nb, x.range) })) };
+    return { file: d.file, prompts: result.prompts, diagnostics: result.diagnostics.map((x) => (x.cell !== undefined ? x : { ...x, ...toCell(nb, x.range) })) };
   }
 
   /** Prices prompts found by any detector (prompt-file readers now, code finders later). */
@@ -260,6 +273,17 @@ export class Engine {
     for (const a of annotations) {
       for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
     }
+    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.deadline).
+    const outer = this.counter.deadline;
+    this.counter.deadline = Deadline.start('count', this.budgets, file);
+    try {
+      return this.priceAll(file, detected, annotations, lines, diagnostics, options, memo);
+    } finally {
+      this.counter.deadline = outer;
+    }
+  }
+
+  private priceAll(file: string, detected: DetectedPrompt[], annotations: Annotation[], lines: LineIndex, diagnostics: Diagnostic[], options: PriceOptions, memo: boolean): FileAnalysis {
     const prompts = detected.map((d) => {
       const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file');
       // A prompt detection reused from the previous keystroke, priced with the same options and annotation,
@@ -286,9 +310,9 @@ export class Engine {
   }
 
   private slotTokens(name: string, d: DetectedPrompt, choice: TokenizerChoice, options: PriceOptions): Slot {
-    const configured = options.config.variables[name];
+    const configured = own(options.config.variables, name);
     if (configured) return { name, tokens: configured.tokens, from: configured.from };
-    const sample = d.slotSamples?.[name];
+    const sample = own(d.slotSamples, name);
     if (sample) return { name, tokens: this.counter.scaled(this.counter.encodingTokens(sample.text, choice.encoding), choice), from: sample.from };
     return { name, tokens: options.defaultSlotTokens ?? DEFAULT_SLOT_TOKENS, from: 'default' };
   }
@@ -319,15 +343,33 @@ export class Engine {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
     if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
-    const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings });
+    const provider = d.provider ?? providerOfKind(d.kind);
+    const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings, provider });
     const model = traffic.model.value;
+    const notes = [...(d.notes ?? [])];
+    if (d.source === 'code' && d.confidence === 'call' && !d.model && !traffic.model.from.startsWith('annotation')) {
+      notes.unshift(unresolvedModelNote(provider, traffic.model));
+    }
     const choice = resolveTokenizer(model);
 
     let staticTokens = 0;
     let dynamicTokens = 0;
+    let estimated = false;
+    const overBudgetBefore = this.counter.budgetEstimates;
     const parts: ReportPart[] = d.parts.map((p) => {
       const found = findSlots(p.text, p.syntaxes);
-      const tokens = this.counter.scaled(this.counter.encodingTokens(stripTemplateControl(staticText(p.text, found)), choice.encoding), choice);
+      const counted = stripTemplateControl(staticText(p.text, found));
+      let tokens = this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice);
+      if (hasLongRun(counted)) {
+        estimated = true;
+        const note = `a run of ${LONG_RUN}+ characters without a break is counted in pieces: its tokens are an estimate`;
+        if (!notes.includes(note)) notes.push(note);
+      }
+      if (p.omittedChars) {
+        // Text past the evaluation ceiling was counted, not built: tokens per character of the text kept.
+        tokens = Math.ceil(tokens * (1 + p.omittedChars / Math.max(1, p.text.length)));
+        estimated = true;
+      }
       const slots = p.slots.map((s) => this.slotTokens(s.name, d, choice, options));
       staticTokens += tokens;
       for (const s of slots) dynamicTokens += s.tokens;
@@ -335,10 +377,16 @@ export class Engine {
     });
     const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role));
     const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding, this.countRaw), choice) : 0;
-    const input = staticTokens + dynamicTokens + overhead;
+    // Tools, schema and media: sent with every call, counted by each provider's documented method (tokens/extras.ts).
+    const extras = countRequestExtras(d, { model, choice, count: this.countRaw, scaled: (t, c) => this.counter.scaled(t, c), imageSize: options.config.images });
+    const toolTokens = extras.tools?.tokens ?? 0;
+    const schemaTokens = extras.schema?.tokens ?? 0;
+    const mediaTokens = extras.media?.tokens ?? 0;
+    const input = staticTokens + dynamicTokens + overhead + toolTokens + schemaTokens + mediaTokens;
+    const exact = choice.exact && !estimated && Object.values(extras).every((x) => x.exact);
     const output = traffic.outputTokens.value;
 
-    const pricing = lookupPrice(model, options.config.prices);
+    const pricing = lookupPrice(model, options.config.prices, { deployments: options.config.deployments });
     let cost = computeCost(pricing, { inputTokens: input, outputTokens: output }, { callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value });
     let cache: CacheReport | undefined;
     const rule = pricing.priced ? cacheRuleFor(pricing.provider, model) : undefined;
@@ -347,7 +395,11 @@ export class Engine {
         rule, pricing, inputTokens: input, outputTokens: output,
         callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value,
         hitRate: traffic.cacheHitRate.from === 'default' ? undefined : { value: traffic.cacheHitRate.value, from: traffic.cacheHitRate.from },
-        parts: d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+        // The provider's cache order: tools (and the schema) first, then system, then messages.
+        parts: [
+          ...(toolTokens + schemaTokens ? [{ overheadTokens: 0, runs: [toolTokens + schemaTokens], slots: [], cacheControl: !!d.tools?.definitions.some((t) => t.cacheControl) }] : []),
+          ...d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+        ],
       });
       if (cached) {
         cache = cached.report;
@@ -356,6 +408,10 @@ export class Engine {
     }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
 
+    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.deadline) {
+      notes.push(`count budget exceeded: counting this file took longer than ${formatMs(this.counter.deadline.limitMs)}, so the rest of its text is estimated at 4 bytes per token`);
+      estimated = true;
+    }
     const report: PromptReport = {
       id: traffic.id ?? `${file}:${d.range.start.line + 1}`,
       file,
@@ -363,10 +419,14 @@ export class Engine {
       source: d.source,
       kind: d.kind,
       confidence: d.confidence,
+      ...(d.shape ? { shape: d.shape } : {}),
       ...(d.label ? { label: d.label } : {}),
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,
-      tokens: { input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: choice.exact, encoding: choice.encoding },
+      tokens: {
+        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: exact && !estimated, encoding: choice.encoding,
+        ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
+      },
       traffic: {
         callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: traffic.cacheHitRate.value,
         from: traffic.callsPerDay.from,
@@ -374,7 +434,8 @@ export class Engine {
       },
       cost,
       ...(cache ? { cache } : {}),
-      ...(d.notes?.length ? { notes: d.notes } : {}),
+      ...(extras.tools ? { tools: extras.tools } : {}), ...(extras.schema ? { schema: extras.schema } : {}), ...(extras.media ? { media: extras.media } : {}),
+      ...(notes.length ? { notes } : {}),
       diagnostics: [],
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);

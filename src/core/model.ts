@@ -3,6 +3,7 @@
 // whose names say so; nothing here is rounded.
 
 import type { SlotSyntax } from './detect/slots';
+import type { Json } from './detect/code/json';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -37,6 +38,8 @@ export interface PromptPart {
   slotOffsets?: number[];
   /** A quick fix that moves the first run-time value to the end of this template, when that is a simple reorder. */
   reorder?: TextEditSpec;
+  /** Code: characters of the evaluated text past the evaluation ceiling, not built; its tokens are estimated. */
+  omittedChars?: number;
 }
 
 /** One text replacement; `file` when not the prompt's own file, `cell` (its index) in a notebook. */
@@ -44,14 +47,65 @@ export interface TextEditSpec { range: Range; newText: string; file?: string; ce
 
 export interface Fix { title: string; edits: TextEditSpec[] }
 
+/** A tool definition as the provider receives it: name, description and JSON Schema parameters. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters?: { [key: string]: Json };
+  strict?: boolean;
+  /** Anthropic: the tool carries cache_control (a breakpoint after the tools). */
+  cacheControl?: boolean;
+}
+
+/** Part of a request that static reading could not know, with the reason and where it is written. */
+export interface Unresolved { reason: string; file?: string; range?: Range; count?: 'unknown' }
+
+/** The tools a call sends (see detect/code/tools.ts). */
+export interface DetectedTools {
+  definitions: ToolDefinition[];
+  unresolved: Unresolved[];
+  /** Provider-run tools (web_search, code_interpreter …): named, not counted. */
+  builtIn: string[];
+  /** tool_choice as written: auto, none, any, required, tool, function. */
+  choice?: string;
+  range?: Range;
+}
+
+/** A structured-output schema the call sends (response_format, output_type, responseSchema …). */
+export interface DetectedSchema {
+  /** Where it is written in the request: `response_format`, `zodResponseFormat`, `output_type`, `schema`, `responseSchema`. */
+  form: string;
+  name?: string;
+  schema?: { [key: string]: Json };
+  unresolved?: Unresolved;
+  range?: Range;
+}
+
+/** An image, PDF or audio block in the messages. */
+export interface DetectedMedia {
+  kind: 'image' | 'pdf' | 'audio' | 'file';
+  /** OpenAI image detail: low, high or auto (auto when not written). */
+  detail?: string;
+  width?: number;
+  height?: number;
+  range?: Range;
+}
+
 /** A prompt as detection found it, before tokens and prices. */
+export type Confidence = 'call' | 'shape' | 'heuristic';
+
 export interface DetectedPrompt {
   kind: string;
   source: 'code' | 'prompt-file';
-  confidence: 'call' | 'heuristic';
+  /** Which layer found it: an SDK finder (`call`), the shape layer (`shape`) or the name heuristic. */
+  confidence: Confidence;
+  /** Shape-layer finds: what the shape was, in words (`a \`{role, content}\` message`). */
+  shape?: string;
   range: Range;
   parts: PromptPart[];
   model?: { id: string; from: Origin };
+  /** The SDK's provider (`anthropic`), when the call is of a provider's own SDK; else derived from `kind`. */
+  provider?: string;
   outputTokens?: { tokens: number; from: Origin };
   /** Token estimates for slots that the file itself gives (samples, test data). */
   slotSamples?: Record<string, { text: string; from: Origin }>;
@@ -61,6 +115,9 @@ export interface DetectedPrompt {
   label?: string;
   /** Anthropic calls: rewriting `system` into block form with cache_control. */
   cacheControlFix?: Fix;
+  tools?: DetectedTools;
+  schema?: DetectedSchema;
+  media?: DetectedMedia[];
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -85,6 +142,7 @@ export interface TokenCount {
 }
 
 export interface PromptTokens {
+  /** Everything sent: parts, slots, chat overhead, and tools, schema and media below. */
   input: number;
   static: number;
   dynamic: number;
@@ -93,6 +151,26 @@ export interface PromptTokens {
   outputFrom: Origin;
   exact: boolean;
   encoding: string;
+  /** Tool definitions (and a provider's tool-use system prompt), when the call sends tools. */
+  tools?: number;
+  /** The structured-output schema, when the call sends one. */
+  schema?: number;
+  /** Images, PDFs and audio in the messages, where counted. */
+  media?: number;
+}
+
+/** How one request extra (tools, schema, media) was counted, item by item. */
+export interface ExtraReport {
+  tokens: number;
+  exact: boolean;
+  /** The method, e.g. "OpenAI cookbook function-calling formula (gpt-4o constants)". */
+  method: string;
+  /** Where the method or its data come from. */
+  source: string;
+  items: { name: string; tokens: number; exact: boolean; file?: string; range?: Range; note?: string }[];
+  /** Fixed tokens the provider adds (the cookbook's closing tokens, Anthropic's tool-use system prompt). */
+  overheadTokens?: number;
+  notes?: string[];
 }
 
 export interface Traffic {
@@ -177,7 +255,8 @@ export interface PromptReport {
   cell?: number;
   source: 'code' | 'prompt-file';
   kind: string;
-  confidence: 'call' | 'heuristic';
+  confidence: Confidence;
+  shape?: string;
   label?: string;
   model: { id: string; provider?: string; from: Origin };
   parts: ReportPart[];
@@ -186,6 +265,9 @@ export interface PromptReport {
   cost: Cost;
   /** Prompt caching, where the provider has a rule for the model. */
   cache?: CacheReport;
+  tools?: ExtraReport;
+  schema?: ExtraReport;
+  media?: ExtraReport;
   notes?: string[];
   diagnostics: Diagnostic[];
 }
@@ -194,6 +276,10 @@ export interface PriceDataInfo {
   source: string;
   version: string;
   asOf: string;
+  /** bundled with this build, or a cached update (`prompt-cost prices --update`). */
+  from?: 'bundled' | 'cache';
+  /** Why a cached update could not be used, when it could not. */
+  problem?: string;
 }
 
 export interface ScanReport {

@@ -1,17 +1,28 @@
-// A scan worker thread: reads and detects its share of the files and posts the detections back; the
-// main thread prices them (it has the tokenizer and price database loaded meanwhile).
+// A scan worker thread: reads and detects its share of the files and posts the detections back in
+// batches; the main thread prices them (it has the tokenizer and price database loaded meanwhile). The
+// index of the file it is on goes into shared memory: the main thread's per-file budget (scanPool.ts).
 import { parentPort, workerData } from 'worker_threads';
-import { detectBatch, type DetectBatchOptions } from './workspace';
+import type { Detection } from './analyze';
+import type { ScanReport } from './model';
+import type { WorkerData, WorkerMessage } from './scanPool';
+import { detectBatch } from './workspace';
 
-const { files, options } = workerData as { files: string[]; options: DetectBatchOptions };
-// Progress goes back in batches: a message per file costs more than the file.
-let unreported = 0;
-void detectBatch(files, options, undefined, () => {
-  if (++unreported >= 100) {
-    parentPort!.postMessage({ type: 'done', files: unreported });
-    unreported = 0;
-  }
-}).then((r) => {
-  if (unreported) parentPort!.postMessage({ type: 'done', files: unreported });
-  parentPort!.postMessage({ type: 'result', ...r });
+const { files, options, heartbeat } = workerData as WorkerData;
+// Results go back in batches: a message per file costs more than the file.
+let batch: { files: number; detections: Detection[]; skipped: ScanReport['skipped'] } = { files: 0, detections: [], skipped: [] };
+const flush = () => {
+  if (batch.files) parentPort!.postMessage({ type: 'done', ...batch } satisfies WorkerMessage);
+  batch = { files: 0, detections: [], skipped: [] };
+};
+void detectBatch(files, options, undefined, undefined, undefined, {
+  onFileStart: (i) => Atomics.store(heartbeat, 0, i),
+  onFileResult: (r) => {
+    batch.files++;
+    if (r.detection) batch.detections.push(r.detection);
+    if (r.skipped) batch.skipped.push(r.skipped);
+    if (batch.files >= 100) flush();
+  },
+}).then(() => {
+  flush();
+  parentPort!.postMessage({ type: 'end' } satisfies WorkerMessage);
 });

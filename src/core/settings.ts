@@ -11,6 +11,8 @@ export type SeveritySetting = Severity | 'off';
 export interface PromptCostSettings {
   /** Model assumed where a prompt names none. */
   defaultModel: string;
+  /** Per provider: the model assumed for calls of its SDK whose model is not known ('' = built-in default). */
+  defaultModels: Record<'openai' | 'anthropic' | 'google', string>;
   /** cacheHitRate null: derived from callsPerDay and the provider's cache lifetime. */
   traffic: { callsPerDay: number; outputTokens: number; cacheHitRate: number | null; daysPerMonth: number };
   /** How the per-prompt cost line is shown. */
@@ -42,6 +44,9 @@ interface SettingSpec {
 /** Every setting, by its key under `promptCost.`. Order is the order in the Settings editor. */
 export const SETTINGS: Record<string, SettingSpec> = {
   defaultModel: { type: 'string', default: 'gpt-4o-mini', description: 'Model assumed for prompts that name none (a `.promptcost.yaml` `defaults.model` wins over this).' },
+  'defaultModels.openai': { type: 'string', default: '', description: 'Model assumed for OpenAI SDK calls whose model the code does not give statically (empty: gpt-4o-mini). `.promptcost.yaml` `defaults.models.openai` wins over this.' },
+  'defaultModels.anthropic': { type: 'string', default: '', description: 'Model assumed for Anthropic SDK calls whose model the code does not give statically (empty: claude-sonnet-4-5). `.promptcost.yaml` `defaults.models.anthropic` wins over this.' },
+  'defaultModels.google': { type: 'string', default: '', description: 'Model assumed for Google Gen AI SDK calls whose model the code does not give statically (empty: gemini-2.5-flash). `.promptcost.yaml` `defaults.models.google` wins over this.' },
   'traffic.callsPerDay': { type: 'number', default: 1000, minimum: 0, description: 'Expected calls per day of each prompt, unless `.promptcost.yaml` or an annotation says otherwise.' },
   'traffic.outputTokens': { type: 'integer', default: 500, minimum: 0, description: 'Expected output tokens per call where the code sets no max_tokens.' },
   'traffic.cacheHitRate': { type: ['number', 'null'], default: null, minimum: 0, maximum: 1, description: 'Share of calls whose cacheable prefix is read from the provider\'s prompt cache. Unset (null): derived from callsPerDay and the provider\'s cache lifetime.' },
@@ -84,6 +89,11 @@ export function toSettings(raw: unknown): PromptCostSettings {
   const severity = pick<Record<string, unknown>>('severity', (v) => !!v && typeof v === 'object' && !Array.isArray(v));
   return {
     defaultModel: pick('defaultModel', (v) => typeof v === 'string' && v.trim().length > 0),
+    defaultModels: {
+      openai: pick('defaultModels.openai', (v) => typeof v === 'string'),
+      anthropic: pick('defaultModels.anthropic', (v) => typeof v === 'string'),
+      google: pick('defaultModels.google', (v) => typeof v === 'string'),
+    },
     traffic: {
       callsPerDay: num('traffic.callsPerDay'), outputTokens: num('traffic.outputTokens'), daysPerMonth: num('traffic.daysPerMonth'),
       cacheHitRate: pick<number | null>('traffic.cacheHitRate', (v) => typeof v === 'number' && v >= 0 && v <= 1),
@@ -107,7 +117,9 @@ export const DEFAULT_SETTINGS: PromptCostSettings = toSettings({});
 /** The settings layer of the traffic precedence (below `.promptcost.yaml`, above the built-ins). */
 export function settingsTraffic(s: PromptCostSettings): SourcedTraffic {
   const from = 'setting';
+  const models = Object.fromEntries(Object.entries(s.defaultModels).filter(([, v]) => v.trim()).map(([k, v]) => [k, { value: v.trim(), from: `${from} promptCost.defaultModels.${k}` }]));
   return {
+    ...(Object.keys(models).length ? { models } : {}),
     model: { value: s.defaultModel, from: `${from} promptCost.defaultModel` },
     callsPerDay: { value: s.traffic.callsPerDay, from: `${from} promptCost.traffic.callsPerDay` },
     outputTokens: { value: s.traffic.outputTokens, from: `${from} promptCost.traffic.outputTokens` },

@@ -5,22 +5,25 @@ import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import * as os from 'os';
-import { Worker } from 'worker_threads';
 import { Engine, type Detection } from './analyze';
+import { currentBuild, DetectionCache, type ReadDigests } from './detectionCache';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
 import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './config/types';
 import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
-import type { Diagnostic, PromptReport, ScanReport, Severity } from './model';
-import { PRICE_DATA } from './prices';
+import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
+import { priceDataInfo } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
+import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
+import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
+import { isBudgetExceeded, type FileBudgets } from './budgets';
 
 export { TOOL_VERSION } from './version';
 
-export const MAX_FILE_BYTES = 1024 * 1024;
+export { MAX_FILE_BYTES, readTextFile, type FileCheck } from './fileAccess';
 export const DEFAULT_EXCLUDED_DIRS = ['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__'];
 
 export interface ScanOptions {
@@ -41,37 +44,18 @@ export interface ScanOptions {
   workers?: number;
   /** Stops the scan early (what was read so far is returned). */
   signal?: AbortSignal;
-}
-
-export type FileCheck = { ok: true; text: string } | { ok: false; reason: string };
-
-/** Reads a file as UTF-8 text, or says why it is not scanned. */
-export function readTextFile(absPath: string, maxBytes = MAX_FILE_BYTES): FileCheck {
-  let buf: Buffer;
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(absPath, 'r');
-    const size = fs.fstatSync(fd).size;
-    if (size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1024)} KB (${Math.round(size / 1024)} KB)` };
-    buf = Buffer.allocUnsafe(size);
-    let at = 0;
-    while (at < size) {
-      const n = fs.readSync(fd, buf, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    buf = buf.subarray(0, at);
-  } catch (e) {
-    return { ok: false, reason: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-  if (buf.subarray(0, 8000).includes(0)) return { ok: false, reason: 'binary' };
-  try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
-  } catch {
-    return { ok: false, reason: 'not UTF-8 text' };
-  }
+  /** At least this many workers (the language server: 1, so the scan never runs on its main thread). */
+  minWorkers?: number;
+  /** In workers: a file whose analysis runs longer than this (ms) is stopped and skipped with a reason. */
+  fileBudgetMs?: number;
+  /** In-process: yield to the event loop at least this often (ms). */
+  yieldEveryMs?: number;
+  /**
+   * A folder for stored detections (detectionCache.ts): an unchanged file — same text, same build, same
+   * heuristics, and every file its detection read unchanged — is not parsed again, and is priced with
+   * the token counts stored with it. Undefined: no cache.
+   */
+  cacheDir?: string;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -79,7 +63,7 @@ export function loadConfig(root: string, configFile?: string): PromptCostConfig 
   if (!fs.existsSync(abs)) {
     if (configFile) {
       const c = emptyConfig();
-      c.problems.push({ file: configFile, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${configFile}: config file not found` });
+      c.problems.push({ file: configFile, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${configFile}: config file not found`, fatal: true });
       return c;
     }
     return emptyConfig();
@@ -88,7 +72,7 @@ export function loadConfig(root: string, configFile?: string): PromptCostConfig 
   const read = readTextFile(abs);
   if (!read.ok) {
     const c = emptyConfig();
-    c.problems.push({ file: rel, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${rel}: cannot be read (${read.reason})` });
+    c.problems.push({ file: rel, field: '(file)', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${rel}: cannot be read (${read.reason})`, fatal: true });
     return c;
   }
   return parseConfig(read.text, rel);
@@ -144,7 +128,7 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
   }
   const budgetSource = maxMonthlyUsd !== undefined ? { monthlyUsd: maxMonthlyUsd, from: '--max-monthly' } : config.budget;
   return {
-    tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: { ...PRICE_DATA },
+    tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
     ...(budgetSource ? { budget: { ...budgetSource, exceeded: monthlyUsd > budgetSource.monthlyUsd } } : {}),
     prompts, diagnostics, skipped,
@@ -165,26 +149,43 @@ export function looksMinified(rel: string, text: string): boolean {
   return longest > 2000 && text.length / (text.split('\n').length || 1) > 300;
 }
 
-/** Reads a workspace-relative path, refusing anything outside the root. */
-export function workspaceReader(root: string): (rel: string) => string | undefined {
-  return (rel) => {
-    const abs = path.resolve(root, rel);
-    if (!abs.startsWith(root + path.sep)) return undefined;
-    const r = readTextFile(abs);
-    return r.ok ? r.text : undefined;
-  };
+/** Reads a workspace-relative path: regular files whose real path is inside the root only (see fileAccess). */
+export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): (rel: string) => string | undefined {
+  return guardedReader(root, onRefuse);
 }
 
 export interface DetectBatchOptions {
   root: string;
   heuristics?: boolean;
+  /** The engine's per-file budgets (budgets.ts), for the engine each worker makes. */
+  budgets?: Partial<FileBudgets>;
+  /** Stored detections: the folder and the build they are keyed by (the main thread's, also in workers). */
+  cache?: { dir: string; build: string };
 }
 
 /**
  * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
  * run by each scan worker. Returns only the files that hold something, and the files skipped.
  */
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+/**
+ * A detection on its way from detectBatch to pricing, with what the scan cache needs: the token counts
+ * stored with it (read from the cache), or what its detection read (made afresh: stored once priced).
+ */
+export type ScannedDetection = Detection & { storedCounts?: [string, number][]; freshReads?: ReadDigests };
+
+export interface BatchHooks {
+  /** Before file `index` of `files` is read (a watchdog's heartbeat). */
+  onFileStart?: (index: number) => void;
+  /** After each file, with what it gave (a detection only when it holds something). */
+  onFileResult?: (result: { detection?: Detection; skipped?: ScanReport['skipped'][number] }) => void;
+  /**
+   * In-process scans (the language server's): give the event loop a turn at least this often (ms), so
+   * requests are answered between files. Unset: never yield (workers, the CLI).
+   */
+  yieldEveryMs?: number;
+}
+
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -192,12 +193,24 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     if (l) langs.add(l);
   }
   if (langs.size) await ensureLanguages(langs);
-  const readWorkspaceFile = workspaceReader(root);
+  // Refusals (a link out of the workspace, a pipe) are reported on the file whose detection asked.
+  let refusals: Refusal[] = [];
+  const readWorkspaceFile = workspaceReader(root, (r) => refusals.push(r));
   const project = new CodeProject(readWorkspaceFile);
-  const detections: Detection[] = [];
+  const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build) : undefined;
+  const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
+  const detections: ScannedDetection[] = [];
   const skipped: ScanReport['skipped'] = [];
-  for (const rel of files) {
+  let lastYield = performance.now();
+  for (const [index, rel] of files.entries()) {
+    if (hooks.yieldEveryMs !== undefined && performance.now() - lastYield >= hooks.yieldEveryMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     if (signal?.aborted) break;
+    hooks.onFileStart?.(index);
+    const detectionsBefore = detections.length;
+    const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
@@ -205,52 +218,41 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
     else {
       try {
-        const d = engine.detectSync(rel, read.text, {
+        refusals = [];
+        const detectOptions = {
           heuristics: options.heuristics, project, readWorkspaceFile,
-          readRelative: (p) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
-        });
-        if (d.detected.length || d.diagnostics.length) detections.push(d);
+          readRelative: (p: string) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
+        };
+        const stored = cache?.get(rel, read.text, detectOptions);
+        if (stored) {
+          if (holds(stored.detection)) detections.push({ ...stored.detection, storedCounts: stored.counts });
+        } else {
+          const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
+          const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
+          d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
+          if (recording) {
+            // The shared project read each import once: what this file looked at there is its dependency too.
+            for (const [f, t] of reads) if (f !== rel) recording.reads.workspace.set(f, t);
+            // Nothing to price: stored here; otherwise once priced, with its counts (priceWorkspace).
+            if (!holds(d)) cache!.put(rel, read.text, detectOptions, d, recording.reads);
+          }
+          if (holds(d)) detections.push(recording ? { ...d, freshReads: DetectionCache.digests(recording.reads) } : d);
+        }
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
-        skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
+        skipped.push({ file: rel, reason: isBudgetExceeded(e) ? e.reason : `analysis failed: ${(e as Error).message}` });
       }
     }
+    hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
     onFileDone?.();
   }
   project.dispose();
   return { detections, skipped };
 }
 
-/** The worker script: the bundle's sibling when bundled, the TypeScript source under tsx in development. */
-function workerEntry(): { file: string; execArgv?: string[] } {
-  const bundled = path.join(__dirname, 'scanWorker.js');
-  if (fs.existsSync(bundled)) return { file: bundled };
-  return { file: path.join(__dirname, 'scanWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
-}
-
-function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void, signal?: AbortSignal) {
-  // Dealt round-robin: neighbouring files are alike, so the shares come out about even.
-  const shares: string[][] = Array.from({ length: workers }, () => []);
-  files.forEach((f, i) => shares[i % workers].push(f));
-  const entry = workerEntry();
-  return Promise.all(shares.map((share) => new Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>((resolve, reject) => {
-    const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: { files: share, options } });
-    signal?.addEventListener('abort', () => {
-      void w.terminate();
-      resolve({ detections: [], skipped: [] });
-    });
-    w.on('message', (m: { type: 'done'; files: number } | { type: 'result'; detections: Detection[]; skipped: ScanReport['skipped'] }) => {
-      if (m.type === 'done') for (let i = 0; i < m.files; i++) onFileDone();
-      else resolve({ detections: m.detections, skipped: m.skipped });
-    });
-    w.on('error', reject);
-    w.on('exit', (code) => code !== 0 && !signal?.aborted && reject(new Error(`scan worker exited with code ${code}`)));
-  })));
-}
-
 /** Worker threads worth starting for `files` candidates: none for small trees (start-up would dominate). */
-function defaultWorkers(files: number): number {
-  if (files < 400) return 0;
+function defaultWorkers(files: number, min = 0): number {
+  if (files < 400) return min;
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   // The main thread mostly waits (it loads the tokenizer and prices meanwhile): one worker per core.
   return Math.max(1, Math.min(4, cores));
@@ -264,6 +266,8 @@ export interface WorkspaceDetections {
   files: string[];
   detections: Map<string, Detection>;
   skipped: ScanReport['skipped'];
+  /** Stored detections in use: token counts read with them, and fresh detections to store once priced. */
+  cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean };
 }
 
 export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDetections> {
@@ -280,22 +284,58 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const tick = () => options.onProgress?.(++done, files.length);
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics };
-  const workers = options.workers ?? defaultWorkers(files.length);
+  const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, budgets: engine.budgets, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
+  const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
   let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {
-    const pending = detectInWorkers(files, batch, workers, tick, options.signal);
+    const pending = detectInWorkers(files, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
     engine.warmUp(); // while the workers read and parse
     results = await pending;
-  } else results = [await detectBatch(files, batch, engine, tick, options.signal)];
+  } else results = [await detectBatch(files, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs })];
 
   const detections = new Map<string, Detection>();
+  const counts: [string, number][] = [];
+  const fresh = new Map<string, { reads: ReadDigests; detection: Detection }>();
   for (const r of results) {
-    for (const d of r.detections) detections.set(d.file, d);
+    for (const { storedCounts, freshReads, ...d } of r.detections as ScannedDetection[]) {
+      detections.set(d.file, d);
+      if (storedCounts) counts.push(...storedCounts);
+      // What the file's own detection found, before other files' findings filter it (they may change).
+      if (freshReads) fresh.set(d.file, { reads: freshReads, detection: { ...d } });
+    }
     skipped.push(...r.skipped);
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { root, config, files, detections, skipped };
+  dropFoundElsewhere(detections);
+  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false } } : {}) };
+}
+
+const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
+
+/**
+ * A constant imported by a call in another file is that call's part; its own file's shape or heuristic
+ * pass must not report it a second time. Drops such prompts when every part with text is a part of a
+ * prompt found with more confidence in another file.
+ */
+function dropFoundElsewhere(detections: Map<string, Detection>): void {
+  const found = new Map<string, number>();
+  for (const d of detections.values()) {
+    for (const p of d.detected) {
+      for (const part of p.parts) if (part.file && part.file !== d.file) {
+        const key = `${part.file}:${part.range.start.line}`;
+        found.set(key, Math.max(found.get(key) ?? -1, RANK[p.confidence]));
+      }
+    }
+  }
+  if (!found.size) return;
+  for (const d of detections.values()) {
+    d.detected = d.detected.filter((p) => {
+      if (p.confidence === 'call' || p.source !== 'code') return true;
+      const own = p.parts.filter((part) => !part.file && part.text.trim());
+      return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);
+    });
+  }
 }
 
 /** Prices every detection (in walk order) and sums the workspace. */
@@ -305,10 +345,18 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   const prompts: PromptReport[] = [];
   const prefixes: { report: PromptReport; prefix: string }[] = [];
   const priceOptions = { config, settings: options.settings, severities: options.severities };
+  if (ws.cache) engine.counter.seed(ws.cache.counts);
   for (const f of ws.files) {
     const d = ws.detections.get(f);
     if (!d) continue;
-    const a = engine.price(d, priceOptions);
+    const fresh = ws.cache?.fresh.get(f);
+    let a!: ReturnType<Engine['price']>;
+    if (ws.cache && fresh) {
+      // Stored with the counts its pricing used, so that the next scan prices it without the tokenizer.
+      const counts = engine.counter.recordCounts(() => (a = engine.price(d, priceOptions)));
+      ws.cache.store.put(f, d.text, { heuristics: ws.cache.heuristics }, fresh.detection, fresh.reads, counts);
+      ws.cache.fresh.delete(f); // once: a re-price (settings changed) has nothing new to store
+    } else a = engine.price(d, priceOptions);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
     a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));

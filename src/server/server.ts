@@ -11,7 +11,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureLanguages, langForFile } from '../core/detect/code';
 import { formatMarkdown } from '../core/report/markdown';
 import { breakdownMarkdown, inlineSummary } from '../core/report/breakdown';
-import { PRICE_DATA } from '../core/prices/priceData.generated';
+import { priceDataInfo } from '../core/prices/refresh';
+import { refreshPrices } from '../core/prices/lookup';
 import type { PromptReport } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
@@ -19,8 +20,9 @@ import { TOOL_VERSION } from '../core/version';
 import { detectBatch, detectWorkspace, isCandidate, loadConfig, MAX_FILE_BYTES } from '../core/workspace';
 import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
+import { refusalDiagnostics, type Refusal } from '../core/fileAccess';
 import { contains, size, toLspDiagnostic } from './convert';
-import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
+import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
 import { compressActions, registerCompress } from './compress';
 
@@ -84,8 +86,8 @@ function analyseCurrent(uri: string): Promise<void> {
   return analysisOf(uri, documents.get(uri)?.version, analyse);
 }
 
-function detectOptions(rel: string): DetectOptions {
-  const read = state.reader(openText);
+function detectOptions(rel: string, onRefuse?: (r: Refusal) => void): DetectOptions {
+  const read = state.reader(openText, onRefuse);
   return {
     heuristics: state.settings.heuristics,
     readWorkspaceFile: read,
@@ -124,9 +126,11 @@ async function analyse(uri: string): Promise<void> {
     if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
     try {
       const text = current.getText();
-      const options = detectOptions(rel);
+      const refusals: Refusal[] = [];
+      const options = detectOptions(rel, (r) => refusals.push(r));
       const recorded = DetectionCache.recording(options);
       const detection = state.engine.detectSync(rel, text, recorded.options);
+      detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
       state.open.set(rel, detection);
       storeSoon(uri, () => detections.put(rel, text, options, detection, recorded.reads, state.countsUsedBy(detection)));
     } catch (e) {
@@ -159,7 +163,9 @@ async function verifyStored(uri: string, version: number): Promise<void> {
   const current = documents.get(uri);
   if (!current || current.version !== version) return;
   try {
-    const detection = state.engine.detectSync(rel, current.getText(), detectOptions(rel));
+    const refusals: Refusal[] = [];
+    const detection = state.engine.detectSync(rel, current.getText(), detectOptions(rel, (r) => refusals.push(r)));
+    detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
     const stored = state.open.get(rel);
     if (stored && JSON.stringify({ ...stored, text: '' }) === JSON.stringify({ ...detection, text: '' })) return;
     state.open.set(rel, detection);
@@ -257,7 +263,10 @@ async function analyseNotebook(uri: string): Promise<void> {
   const current = notebooks.getNotebookDocument(uri);
   if (!current || current.version !== version) return; // changed meanwhile: a newer run is scheduled
   try {
-    state.open.set(rel, state.engine.detectSync(rel, notebookJson(current), detectOptions(rel)));
+    const refusals: Refusal[] = [];
+    const detection = state.engine.detectSync(rel, notebookJson(current), detectOptions(rel, (r) => refusals.push(r)));
+    detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
+    state.open.set(rel, detection);
   } catch (e) {
     connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
     return;
@@ -318,7 +327,7 @@ function totalsSoon(): void {
   totalsTimer = setTimeout(() => {
     totalsTimer = undefined;
     const r = state.report();
-    const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: PRICE_DATA.asOf };
+    const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: priceDataInfo().asOf };
     void connection.sendNotification(TotalsNotification, totals);
   }, 100);
 }
@@ -337,6 +346,8 @@ async function runScan(): Promise<void> {
   try {
     const scan = await detectWorkspace({
       root: state.root, exclude: state.settings.exclude, heuristics: state.settings.heuristics, signal: abort.signal,
+      // Off the main thread, with a per-file budget: the scan never keeps a request waiting.
+      minWorkers: 1,
       onProgress: (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
     });
     if (!abort.signal.aborted) {
@@ -499,7 +510,7 @@ connection.onHover(async (params): Promise<Hover | null> => {
   if (!hits.length) return null;
   const [first] = hits;
   const others = [...new Set(hits.map((h) => h.prompt))].filter((p) => p !== first.prompt);
-  let md = breakdownMarkdown(first.prompt, PRICE_DATA, cheaperAlternatives(first.prompt));
+  let md = breakdownMarkdown(first.prompt, priceDataInfo(), cheaperAlternatives(first.prompt));
   if (others.length) md += `\n\n_Also used by ${others.map((p) => `\`${p.id}\``).join(', ')}._`;
   return { contents: { kind: 'markdown', value: md }, range: first.range };
 });
@@ -510,7 +521,7 @@ connection.onCodeLens(async (params): Promise<CodeLens[]> => {
   if (!t) return [];
   return (state.analysis(t.rel)?.prompts ?? []).filter((p) => p.file === t.rel && p.cell === t.cell).map((p) => ({
     range: { start: p.range.start, end: p.range.start },
-    command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
+    command: { title: (p.confidence === 'heuristic' ? '(heuristic) ' : p.confidence === 'shape' ? '(shape) ' : '') + inlineSummary(p), command: 'promptCost.showBreakdown', arguments: [params.textDocument.uri, p.id] },
   }));
 });
 
@@ -584,7 +595,17 @@ connection.onRequest(BreakdownRequest, async (p: BreakdownParams) => {
   const t = await target(p.uri);
   const rel = t ? t.rel : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;
   const prompt = !rel ? undefined : p.id ? state.analysis(rel)?.prompts.find((x) => x.id === p.id) : p.position ? promptsAt(rel, p.position, t?.cell)[0]?.prompt : undefined;
-  return prompt ? breakdownMarkdown(prompt, PRICE_DATA, cheaperAlternatives(prompt)) : null;
+  return prompt ? breakdownMarkdown(prompt, priceDataInfo(), cheaperAlternatives(prompt)) : null;
+});
+connection.onRequest(UpdatePricesRequest, async () => {
+  // Only on the user's command (the client sends it from trusted workspaces only); the URL is the
+  // published one, or PROMPT_COST_PRICES_URL of this process: no workspace file can change it.
+  const result = await refreshPrices();
+  if (result.ok) {
+    state.pricesChanged();
+    republishAll();
+  }
+  return result;
 });
 connection.onRequest(RescanRequest, async () => {
   await runScan();

@@ -1,6 +1,5 @@
 // What the server knows about the workspace: the config (live from an open .promptcost.yaml), the
 // settings, the scan's detections, and the detections of open documents (newer than the disk's).
-import * as fs from 'fs';
 import * as path from 'path';
 import { Engine, type Detection, type FileAnalysis, type PriceOptions } from '../core/analyze';
 import { parseConfig } from '../core/config/load';
@@ -8,6 +7,7 @@ import { emptyConfig, type PromptCostConfig } from '../core/config/types';
 import type { Diagnostic, PromptReport, ScanReport, Severity } from '../core/model';
 import { DEFAULT_SETTINGS, settingsTraffic, type PromptCostSettings } from '../core/settings';
 import { toPosix } from '../core/text';
+import { guardedReader, type Refusal } from '../core/fileAccess';
 import { loadConfig, summarize, type WorkspaceDetections } from '../core/workspace';
 
 export class WorkspaceState {
@@ -41,6 +41,11 @@ export class WorkspaceState {
 
   setSettings(s: PromptCostSettings): void {
     this.settings = s;
+    this.epoch++;
+  }
+
+  /** The price data changed (an update): every prompt is priced again. */
+  pricesChanged(): void {
     this.epoch++;
   }
 
@@ -125,19 +130,16 @@ export class WorkspaceState {
     return summarize(this.root ?? '.', prompts, diagnostics, this.scan?.skipped ?? [], this.config);
   }
 
-  /** Reads a workspace file for import resolution: open documents win over the disk. */
-  reader(openText: (rel: string) => string | undefined): (rel: string) => string | undefined {
+  /**
+   * Reads a workspace file for import resolution: open documents win over the disk. From the disk only
+   * regular files whose real path is inside the workspace (see core/fileAccess); refusals go to `onRefuse`.
+   */
+  reader(openText: (rel: string) => string | undefined, onRefuse?: (r: Refusal) => void): (rel: string) => string | undefined {
+    const disk = this.root ? guardedReader(this.root, onRefuse) : () => undefined;
     return (rel) => {
       const live = openText(rel);
       if (live !== undefined) return live;
-      const abs = this.absolute(rel);
-      if (this.root && !abs.startsWith(this.root + path.sep)) return undefined;
-      try {
-        const st = fs.statSync(abs);
-        return st.size <= 1024 * 1024 ? fs.readFileSync(abs, 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
+      return disk(rel);
     };
   }
 }

@@ -99,7 +99,7 @@ describe('cli', () => {
       const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);
       assert.strictEqual(report.tool, 'prompt-cost');
-      assert.deepStrictEqual(Object.keys(report.prices), ['source', 'version', 'asOf']);
+      assert.deepStrictEqual(Object.keys(report.prices), ['source', 'version', 'asOf', 'from']);
       const support = report.prompts.find((p: { file: string }) => p.file === 'prompts/support.prompty');
       assert.ok(support, 'support.prompty found, path relative to the scan root');
       assert.strictEqual(support.parts[0].range.start.line, 14, '0-based line of the system text');
@@ -162,16 +162,27 @@ describe('cli', () => {
       assert.strictEqual(stderr, '', 'no progress when stderr is not a terminal');
     });
 
-    it('a broken .promptcost.yaml is reported with file and line; the scan still runs on defaults', async () => {
+    it('a .promptcost.yaml that is not valid YAML fails the gate: exit 2 with file and line, budget or not', async () => {
       const dir = tempDir('pc-');
-      fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: [1, 2\n');
+      // The budget is valid, but the file is not YAML: the gate must not pass on defaults.
+      fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'budget:\n  monthlyUsd: 1\ndefaults:\n  callsPerDay: [1, 2\n');
       fs.writeFileSync(path.join(dir, 'a.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
       const r = (await cli(['scan', dir, '--format', 'json']));
-      assert.strictEqual(r.code, 0);
+      assert.strictEqual(r.code, 2);
+      assert.strictEqual(r.stdout, '');
+      assert.match(r.stderr, /\.promptcost\.yaml:\d+: YAML error/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    });
+
+    it('a field-level problem in .promptcost.yaml keeps the valid parts (the budget still gates)', async () => {
+      const dir = tempDir('pc-');
+      fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'budget:\n  monthlyUsd: 0.0001\ndefaults:\n  callsPerDay: lots\n  outputTokens: 10\n');
+      fs.writeFileSync(path.join(dir, 'a.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
+      const r = (await cli(['scan', dir, '--format', 'json']));
+      assert.strictEqual(r.code, 1, r.stderr);
       const report = JSON.parse(r.stdout);
-      assert.strictEqual(report.diagnostics[0].code, 'invalid-config');
-      assert.match(report.diagnostics[0].message, /^\.promptcost\.yaml:\d+: YAML error/);
-      assert.deepStrictEqual([report.prompts[0].traffic.callsPerDay, report.prompts[0].traffic.from], [1000, 'default']);
+      assert.ok(report.diagnostics.some((d: { code: string; message: string }) => d.code === 'invalid-config' && /\.promptcost\.yaml:4/.test(d.message)));
+      assert.deepStrictEqual([report.prompts[0].traffic.callsPerDay, report.prompts[0].tokens.output], [1000, 10]);
     });
   });
 

@@ -4,7 +4,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import schemaJson from '../../../schemas/promptcost.schema.json';
 import type { Range } from '../model';
 import { validateNode, type SchemaNode, type SchemaProblem } from './validate';
+import { yamlErrorText } from '../yamlErrors';
 import { emptyConfig, TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic } from './types';
+import { setOwn } from '../own';
 
 export const CONFIG_FILE_NAME = '.promptcost.yaml';
 const schema = schemaJson as SchemaNode;
@@ -32,7 +34,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
     const e = lines.linePos(end);
     config.problems.push({
       file, field: '(yaml)',
-      message: `${file}:${s.line}: YAML error: ${err.message.split('\n')[0]}`,
+      message: `${file}:${s.line}: YAML error: ${yamlErrorText(err.message)}`, fatal: true,
       range: { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } },
     });
   }
@@ -63,6 +65,13 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   };
 
   config.defaults = readTraffic(getNode(root, 'defaults'));
+  const models = getNode(getNode(root, 'defaults'), 'models');
+  if (isMap(models)) {
+    for (const pair of models.items) {
+      const v = pair.value as Node;
+      if (valid(v) && isScalar(pair.key)) (config.defaults.models ??= {})[String(pair.key.value)] = { value: String((v as { value: unknown }).value), from: origin(v) };
+    }
+  }
 
   const overrides = getNode(root, 'overrides');
   if (isSeq(overrides)) {
@@ -89,7 +98,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   if (isMap(variables)) {
     for (const pair of variables.items) {
       const v = pair.value as Node;
-      if (valid(v) && isScalar(pair.key)) config.variables[String(pair.key.value)] = { tokens: (v as { value: number }).value, from: origin(v) };
+      if (valid(v) && isScalar(pair.key)) setOwn(config.variables, String(pair.key.value), { tokens: (v as { value: number }).value, from: origin(v) });
     }
   }
 
@@ -105,11 +114,11 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
       const input = num('inputUsdPerMillion');
       const output = num('outputUsdPerMillion');
       if (input === undefined || output === undefined) continue; // reported by validation
-      config.prices[String(pair.key.value)] = {
+      setOwn(config.prices, String(pair.key.value), {
         inputUsdPerMillion: input, outputUsdPerMillion: output,
         cachedInputUsdPerMillion: num('cachedInputUsdPerMillion'), cacheWriteUsdPerMillion: num('cacheWriteUsdPerMillion'),
         from: origin(p),
-      };
+      });
     }
   }
 
@@ -120,6 +129,24 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   for (const k of ['promptTokens', 'promptMonthlyUsd'] as const) {
     const n = getNode(thresholds, k);
     if (valid(n)) config.thresholds[k] = { value: (n as { value: number }).value, from: origin(n) };
+  }
+
+  const images = getNode(root, 'images');
+  const width = getNode(images, 'width');
+  const height = getNode(images, 'height');
+  if (valid(width) || valid(height)) {
+    config.images = {
+      width: valid(width) ? (width as { value: number }).value : 1024, height: valid(height) ? (height as { value: number }).value : 1024,
+      from: origin(valid(width) ? width : height),
+    };
+  }
+
+  const deployments = getNode(root, 'deployments');
+  if (isMap(deployments)) {
+    for (const pair of deployments.items) {
+      const v = pair.value as Node;
+      if (valid(v) && isScalar(pair.key)) setOwn(config.deployments, String(pair.key.value), String((v as { value: unknown }).value));
+    }
   }
 
   const exclude = getNode(root, 'exclude');

@@ -4,6 +4,7 @@
 import picomatch from 'picomatch';
 import type { Origin } from '../model';
 import type { Annotation } from './annotations';
+import { providerDefault } from '../models/defaults';
 import { TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic, type TrafficField } from './types';
 
 export const BUILT_IN_DEFAULTS = {
@@ -32,6 +33,8 @@ export interface TrafficInputs {
   config: PromptCostConfig;
   /** Editor settings (the layer between the file's defaults and the built-ins). */
   settings?: SourcedTraffic;
+  /** The SDK's provider, when the call is of a known SDK: an unknown model gets that provider's default. */
+  provider?: string;
 }
 
 const matcherCache = new Map<string, (p: string) => boolean>();
@@ -65,6 +68,13 @@ export function resolveTraffic(inputs: TrafficInputs): ResolvedTraffic {
     return { value: BUILT_IN_DEFAULTS[field], from: 'default' };
   };
   const resolved = Object.fromEntries(TRAFFIC_FIELDS.map((f) => [f, pick(f)])) as unknown as ResolvedTraffic;
+  if (inputs.provider) {
+    // Only what names this prompt (annotation, the code, overrides) beats the provider's own default:
+    // a workspace-wide model of another provider would price a Claude call as GPT.
+    const explicit = [inputs.annotation?.traffic, inputs.detected, ...byId.map((o) => o.traffic), ...byPath.map((o) => o.traffic)].find((l) => l?.model)?.model;
+    const fallback = explicit ? undefined : providerDefault(inputs.provider, { config: inputs.config.defaults.models, settings: inputs.settings?.models, workspace: [inputs.config.defaults.model, inputs.settings?.model] });
+    if (fallback) resolved.model = fallback;
+  }
   resolved.id = id;
   return resolved;
 }

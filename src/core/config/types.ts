@@ -13,11 +13,18 @@ export interface TrafficValues {
 }
 
 /** Each given field with where it was written. */
-export type SourcedTraffic = { [K in TrafficField]?: { value: NonNullable<TrafficValues[K]>; from: Origin } };
+export type SourcedTraffic = { [K in TrafficField]?: { value: NonNullable<TrafficValues[K]>; from: Origin } } & {
+  /** Default models per provider (`defaults.models`, `promptCost.defaultModels.*`), for calls whose model is not known. */
+  models?: Record<string, { value: string; from: Origin }>;
+};
 
 export interface Override { path?: string; id?: string; traffic: SourcedTraffic; from: Origin }
 
-export interface ConfigProblem { message: string; field: string; range: Range; file: string }
+export interface ConfigProblem {
+  message: string; field: string; range: Range; file: string;
+  /** The file as a whole could not be used (unreadable, not YAML): a CLI gate fails on it (exit 2). */
+  fatal?: boolean;
+}
 
 export interface PromptCostConfig {
   /** The file it was read from (relative to the workspace root), or undefined for no file. */
@@ -29,9 +36,13 @@ export interface PromptCostConfig {
   budget?: { monthlyUsd: number; from: Origin };
   thresholds: { promptTokens?: { value: number; from: Origin }; promptMonthlyUsd?: { value: number; from: Origin } };
   exclude: string[];
+  /** The size assumed for images whose size the code does not give (`images:`). */
+  images?: { width: number; height: number; from: Origin };
+  /** Azure deployment names → the models they run (`deployments:`). */
+  deployments: Record<string, string>;
   problems: ConfigProblem[];
 }
 
 export function emptyConfig(): PromptCostConfig {
-  return { defaults: {}, overrides: [], variables: {}, prices: {}, thresholds: {}, exclude: [], problems: [] };
+  return { defaults: {}, overrides: [], variables: {}, prices: {}, thresholds: {}, exclude: [], deployments: {}, problems: [] };
 }

@@ -3,7 +3,8 @@
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, PriceCalculation, TieredPrices } from '@pydantic/genai-prices';
 import type { Origin } from '../model';
-import { PRICE_DATA } from './priceData.generated';
+import { parseModelId, type ParseOptions } from '../models/ids';
+import { loadCachedPrices, priceDataInfo, updatePriceData, type UpdateOptions, type UpdateResult } from './refresh';
 
 /** A price in USD per million tokens, possibly tiered by the prompt's total input tokens. */
 export interface PriceRate { baseUsdPerMillion: number; tiers: { aboveInputTokens: number; usdPerMillion: number }[] }
@@ -42,20 +43,19 @@ let database: typeof GenaiPrices | undefined;
  */
 export function priceDatabase(): typeof GenaiPrices {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (database ??= require('@pydantic/genai-prices') as typeof GenaiPrices);
+  if (!database) {
+    database = require('@pydantic/genai-prices') as typeof GenaiPrices;
+    loadCachedPrices(database);
+  }
+  return database;
 }
 
-/** Provider prefixes as GitHub Models, OpenRouter, LiteLLM, Genkit and Azure write them → genai-prices ids. */
-const PROVIDER_ALIASES: Record<string, string> = {
-  openai: 'openai', azure: 'azure', azure_openai: 'azure', 'azure-openai': 'azure', azureml: 'azure',
-  anthropic: 'anthropic', google: 'google', googleai: 'google', vertexai: 'google', vertex_ai: 'google', gemini: 'google',
-  mistral: 'mistral', 'mistral-ai': 'mistral', mistralai: 'mistral', deepseek: 'deepseek', xai: 'x-ai', 'x-ai': 'x-ai',
-  groq: 'groq', together: 'together', together_ai: 'together', fireworks: 'fireworks', fireworks_ai: 'fireworks',
-  bedrock: 'aws', aws: 'aws', cohere: 'cohere', cohere_chat: 'cohere', openrouter: 'openrouter',
-};
-
-/** Providers that run models on the user's own machine: no per-token bill to look up. */
-const LOCAL_PROVIDERS = new Set(['ollama', 'ollama_chat', 'lmstudio', 'llamacpp', 'local']);
+/** Fetches the current price data (explicit request only), applies it in this process and caches it for the next. */
+export async function refreshPrices(options: Omit<UpdateOptions, 'db'> = {}): Promise<UpdateResult> {
+  const result = await updatePriceData({ ...options, db: priceDatabase() });
+  calcMemo.clear();
+  return result;
+}
 
 function rate(value: number | TieredPrices | undefined): PriceRate | undefined {
   if (value === undefined) return undefined;
@@ -104,7 +104,7 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
   const input = rate(p.input_mtok);
   const output = rate(p.output_mtok);
   if (!input || !output) {
-    return { priced: false, provider: calc.provider.id, unpricedReason: `${PRICE_DATA.source} has no token prices for "${model}" (${calc.model.id})` };
+    return { priced: false, provider: calc.provider.id, unpricedReason: `${priceDataInfo().source} has no token prices for "${model}" (${calc.model.id})` };
   }
   return {
     priced: true,
@@ -116,12 +116,12 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
     cacheWrite: rate(p.cache_write_mtok),
     cacheWrite1h: rate(p.cache_write_1h_mtok),
     contextWindow: calc.model.context_window,
-    source: `${PRICE_DATA.source}@${PRICE_DATA.version}`,
+    source: `${priceDataInfo().source}@${priceDataInfo().version}`,
   };
 }
 
 /** Looks a model up: custom prices first (case-insensitive id), then the price database. */
-export function lookupPrice(model: string, custom: Record<string, CustomPrice> = {}): PriceLookup {
+export function lookupPrice(model: string, custom: Record<string, CustomPrice> = {}, ids: ParseOptions = {}): PriceLookup {
   const id = model.trim();
   const own = Object.entries(custom).find(([k]) => k.toLowerCase() === id.toLowerCase());
   if (own) {
@@ -135,26 +135,33 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
   }
   if (!id) return { priced: false, unpricedReason: 'no model given' };
 
-  const slash = id.indexOf('/');
-  const prefix = slash > 0 ? id.slice(0, slash).toLowerCase() : undefined;
-  const rest = slash > 0 ? id.slice(slash + 1) : id;
-  if (prefix && LOCAL_PROVIDERS.has(prefix)) {
-    return { priced: false, provider: prefix, unpricedReason: `it runs locally, with no per-token bill; add its cost under prices: in .promptcost.yaml to include it` };
+  const parsed = parseModelId(id, ids);
+  if (parsed.local) {
+    return { priced: false, provider: parsed.via, unpricedReason: `it runs locally, with no per-token bill; add its cost under prices: in .promptcost.yaml to include it` };
   }
+  if (parsed.problem) return { priced: false, provider: parsed.provider, unpricedReason: parsed.problem };
 
-  const direct = tryCalc(id);
-  if (direct) return fromCalculation(id, direct);
-  if (prefix) {
-    const provider = PROVIDER_ALIASES[prefix];
-    const viaProvider = provider ? tryCalc(rest, provider) : null;
+  // The provider the id names first (Bedrock, Azure, OpenRouter, Groq price the same model differently),
+  // then the bare model, then the id as OpenRouter writes it.
+  if (parsed.provider) {
+    const viaProvider = tryCalc(parsed.model, parsed.provider);
     if (viaProvider) return fromCalculation(id, viaProvider);
-    const bare = tryCalc(rest);
-    if (bare) return fromCalculation(id, bare);
-    const viaRouter = tryCalc(id, 'openrouter');
+  }
+  const direct = tryCalc(parsed.model);
+  if (direct && (!parsed.provider || parsed.provider === 'openrouter' || direct.provider.id === parsed.provider || !parsed.via || (parsed.provider === 'azure' && direct.provider.id === 'openai'))) return fromCalculation(id, direct);
+  if (parsed.model !== id) {
+    const whole = tryCalc(id);
+    if (whole) return fromCalculation(id, whole);
+  }
+  if (id.includes('/')) {
+    const viaRouter = tryCalc(id.slice(id.indexOf('/') + 1).includes('/') ? id.slice(id.indexOf('/') + 1) : id, 'openrouter');
     if (viaRouter) return fromCalculation(id, viaRouter);
+  }
+  if (parsed.via && parsed.provider && parsed.provider !== 'openrouter') {
+    return { priced: false, provider: parsed.provider, unpricedReason: `${priceDataInfo().source} ${priceDataInfo().version} has no ${parsed.via} price for "${parsed.model}"; add its price under prices: in .promptcost.yaml` };
   }
   return {
     priced: false,
-    unpricedReason: `not in ${PRICE_DATA.source} ${PRICE_DATA.version}; add its price under prices: in .promptcost.yaml`,
+    unpricedReason: `not in ${priceDataInfo().source} ${priceDataInfo().version}; add its price under prices: in .promptcost.yaml`,
   };
 }

@@ -5,6 +5,13 @@ import type { Alternative } from '../routing';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
+/** Which detection layer found the prompt, in words. */
+function foundBy(p: PromptReport): string {
+  if (p.confidence === 'heuristic') return ' (heuristic: a prompt-named value, no call found)';
+  if (p.confidence === 'shape') return ` (found by its shape: ${p.shape ?? 'a prompt-shaped value'})`;
+  return '';
+}
+
 export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, alternatives: Alternative[] = []): string {
   const est = p.tokens.exact ? `exact, ${p.tokens.encoding}` : `estimate: ${p.tokens.encoding} × family factor`;
   const out: string[] = [];
@@ -12,7 +19,7 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
     ? `**${formatUsd(p.cost.monthlyUsd!)}/month** · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatTokens(p.tokens.input, p.tokens.exact)} tokens in`
     : `**unpriced** · ${formatTokens(p.tokens.input, p.tokens.exact)} tokens in`;
   out.push(`**Prompt Cost** — ${headline}`, '');
-  out.push(`\`${p.kind}\`${p.confidence === 'heuristic' ? ' (heuristic: no call found)' : ''} · model \`${cell(p.model.id)}\` (${cell(p.model.from)})`, '');
+  out.push(`\`${p.kind}\`${foundBy(p)} · model \`${cell(p.model.id)}\` (${cell(p.model.from)})`, '');
   out.push('| Tokens | |', '|:--|--:|');
   p.parts.forEach((part) => {
     const where = part.file ? ` — ${cell(part.file)}:${part.range.start.line + 1}` : '';
@@ -20,6 +27,17 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
     for (const s of part.slots) out.push(`| &nbsp;&nbsp;slot \`${cell(s.name)}\` (${cell(s.from)}) | ${groupDigits(s.tokens)} |`);
   });
   if (p.tokens.overhead) out.push(`| chat formatting overhead | ${formatTokens(p.tokens.overhead, p.tokens.exact)} |`);
+  const extra = (label: string, x: NonNullable<PromptReport['tools']>) => {
+    out.push(`| ${label} — ${cell(x.method)} | ${formatTokens(x.tokens, x.exact)} |`);
+    for (const item of x.items) {
+      const where = item.file ? ` — ${cell(item.file)}${item.range ? `:${item.range.start.line + 1}` : ''}` : '';
+      out.push(`| &nbsp;&nbsp;\`${cell(item.name)}\`${where}${item.note ? ` (${cell(item.note)})` : ''} | ${formatTokens(item.tokens, item.exact)} |`);
+    }
+    if (x.overheadTokens) out.push(`| &nbsp;&nbsp;fixed tokens the provider adds | ${groupDigits(x.overheadTokens)} |`);
+  };
+  if (p.tools) extra(`tools (${p.tools.items.length})`, p.tools);
+  if (p.schema) extra('output schema', p.schema);
+  if (p.media) extra(`images and files (${p.media.items.length})`, p.media);
   out.push(`| **input** (${est}) | **${formatTokens(p.tokens.input, p.tokens.exact)}** |`);
   out.push(`| output (${cell(p.tokens.outputFrom)}) | ${groupDigits(p.tokens.output)} |`, '');
 
@@ -53,7 +71,9 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
     for (const a of alternatives) out.push(`| \`${cell(a.model)}\` | ${formatUsd(a.monthlyUsd)} | ${formatUsd(a.savingUsd)} (${Math.round(a.savingShare * 100)}%) |`);
     out.push('');
   }
-  for (const n of p.notes ?? []) out.push(`_${cell(n)}_`, '');
+  for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push(`_${cell(n)}_`, '');
+  const sources = [p.tools, p.schema, p.media].filter((x) => x && x.source !== 'estimate' && x.source !== 'none').map((x) => x!.source);
+  if (sources.length) out.push(`_Sources: ${cell([...new Set(sources)].join('; '))}._`, '');
   out.push(`_Price data: ${prices.source} ${prices.version}, as of ${prices.asOf}._`);
   return out.join('\n');
 }

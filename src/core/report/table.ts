@@ -27,6 +27,23 @@ export function priceLine(r: ScanReport): string {
   return `Prices: ${r.prices.source} ${r.prices.version} (data as of ${r.prices.asOf}). ≈ marks estimated token counts.`;
 }
 
+/** Widest a table cell gets: one long model name or path must not widen every row (JSON and CSV keep it whole). */
+export const MAX_CELL = 60;
+/** Longest diagnostic message printed in the table. */
+export const MAX_MESSAGE = 400;
+
+/** `s` cut to about `max` characters, the cut marked with … in the middle so both ends stay readable. */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  // UTF-16 slices, moved off the middle of a surrogate pair; never a copy of the whole string.
+  const head = Math.ceil((max - 1) / 2);
+  let a = head;
+  if (/[\uD800-\uDBFF]/.test(s[a - 1] ?? '')) a--;
+  let b = s.length - (max - 1 - head);
+  if (/[\uDC00-\uDFFF]/.test(s[b] ?? '')) b++;
+  return s.slice(0, a) + '…' + s.slice(b);
+}
+
 function pad(cells: string[][], rightAligned: Set<number>): string[] {
   const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => [...row[c]].length)));
   return cells.map((row) => row.map((cell, c) => {
@@ -40,7 +57,7 @@ export function formatTable(r: ScanReport): string {
   const rows = byMonthlyCost(r.prompts).map((p) => [
     promptLocation(p), p.kind, p.model.id, formatTokens(p.tokens.input, p.tokens.exact), groupDigits(p.tokens.output),
     perCallText(p), groupDigits(p.traffic.callsPerDay), monthlyText(p),
-  ]);
+  ].map((cell) => truncate(cell, MAX_CELL)));
   const lines: string[] = [];
   if (rows.length) {
     const table = pad([header, ...rows], new Set([3, 4, 5, 6, 7]));
@@ -55,12 +72,12 @@ export function formatTable(r: ScanReport): string {
     ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];
   if (diags.length) {
     lines.push('', 'Diagnostics:');
-    const codeWidth = Math.max(...diags.map((d) => d.code.length));
-    for (const d of diags) lines.push(`  ${d.severity.padEnd(11)} ${d.code.padEnd(codeWidth)} ${d.where}  ${d.message}`);
+    const codeWidth = Math.min(MAX_CELL, Math.max(...diags.map((d) => d.code.length)));
+    for (const d of diags) lines.push(`  ${d.severity.padEnd(11)} ${truncate(d.code, MAX_CELL).padEnd(codeWidth)} ${truncate(d.where, MAX_CELL)}  ${truncate(d.message, MAX_MESSAGE)}`);
   }
   if (r.skipped.length) {
     lines.push('', `Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);
-    for (const s of r.skipped.slice(0, 20)) lines.push(`  ${s.file}: ${s.reason}`);
+    for (const s of r.skipped.slice(0, 20)) lines.push(`  ${truncate(s.file, MAX_CELL * 2)}: ${truncate(s.reason, MAX_MESSAGE)}`);
     if (r.skipped.length > 20) lines.push(`  … and ${r.skipped.length - 20} more (see --format json)`);
   }
   return lines.join('\n') + '\n';

@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES: Record<string, { defaultSeverity: Severity; docs:
   ...Object.fromEntries(PROMPT_RULES.map((r) => [r.code, { defaultSeverity: r.defaultSeverity, docs: r.docs }])),
   'invalid-config': { defaultSeverity: 'error', docs: 'invalid-config.md' },
   'prompt-file-error': { defaultSeverity: 'error', docs: 'prompt-file-error.md' },
+  'file-not-read': { defaultSeverity: 'warning', docs: 'file-not-read.md' },
   'shared-prefix': { defaultSeverity: 'information', docs: 'shared-prefix.md' },
 };
 

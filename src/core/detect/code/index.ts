@@ -1,7 +1,8 @@
 // Code → prompts: every call site a finder recognises (one finder file per SDK family), then LangChain
 // message lists, then — unless turned off — the prompt-named-constant heuristic.
-import type { DetectedPrompt } from '../../model';
-import { callInfo, type CallInfo } from './calls';
+import { Deadline, type FileBudgets } from '../../budgets';
+import type { DetectedPrompt, Range } from '../../model';
+import { callInfo, callsNamed, type CallInfo } from './calls';
 import { anthropicFinder } from './finders/anthropic';
 import { googleFinder } from './finders/google';
 import { isMessageConstructor, langchainFinder, messageListPrompt } from './finders/langchain';
@@ -10,10 +11,12 @@ import { ollamaFinder } from './finders/ollama';
 import { openaiFinder } from './finders/openai';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
+import { attachRequestExtras } from './extras';
 import { heuristicPrompts } from './heuristic';
+import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
-import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, type ModelValue } from './values';
+import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, resetShared, type ModelValue } from './values';
 
 export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
 export { CodeProject, type CodeFile } from './source';
@@ -25,36 +28,14 @@ const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|updat
 const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChatModel';
 const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 
-/** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
-function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
-  const re = new RegExp(`(?<![\\w$])(${names})\\s*(?:<[^<>()]*>\\s*)?\\(`, 'g');
-  const out: SyntaxNode[] = [];
-  const seen = new Set<number>();
-  for (const m of f.text.matchAll(re)) {
-    const start = m.index ?? 0;
-    const end = start + m[1].length;
-    let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end);
-    // up from the name to the call whose callee ends at it: x.y.create( → call_expression
-    while (n && n.endIndex <= end + 1 && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') n = n.parent;
-    while (n && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') {
-      if (n.endIndex > end && n.type !== 'member_expression' && n.type !== 'attribute') break;
-      n = n.parent;
-    }
-    if (!n || (n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call')) continue;
-    const callee = n.childForFieldName('function') ?? n.childForFieldName('constructor');
-    if (!callee || callee.endIndex !== end || seen.has(n.id)) continue;
-    seen.add(n.id);
-    out.push(n);
-  }
-  return out.sort((a, b) => a.startIndex - b.startIndex);
-}
-
 /** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
 const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\./;
+/** What the shape layer looks for: message shapes and prompt-named arguments. */
+const SHAPE_KEYWORDS = /role["']?\s*[:=]|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]/;
 const HEURISTIC_KEYWORDS = /prompt|instruction|system_?message|template|persona|preamble/i;
 
 export function mayContainPrompts(text: string, heuristics: boolean): boolean {
-  return CALL_KEYWORDS.test(text) || (heuristics && HEURISTIC_KEYWORDS.test(text));
+  return CALL_KEYWORDS.test(text) || SHAPE_KEYWORDS.test(text) || (heuristics && HEURISTIC_KEYWORDS.test(text));
 }
 
 const MODULE_KIND: [RegExp, ClientKind][] = [
@@ -143,6 +124,12 @@ export interface Reuse {
 
 const rangeKey = (start: number, end: number) => `${start}:${end}`;
 
+/** Two ranges share a character. */
+function overlaps(a: Range, b: Range): boolean {
+  const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character <= y.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
 /** Rows of every range in a detected prompt (parts, slots, fixes): conservative, other files included. */
 function rowsOf(value: unknown, out: [number, number][] = []): [number, number][] {
   if (!value || typeof value !== 'object') return out;
@@ -157,8 +144,10 @@ function rowsOf(value: unknown, out: [number, number][] = []): [number, number][
  * edited row, none of its definitions or reported ranges on it, none of the names it looked up written
  * on it — keeps its earlier result; `records` receives what the next detection may reuse.
  */
-export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean; reuse?: Reuse; records?: CallRecord[] } = {}): DetectedPrompt[] {
+export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean; reuse?: Reuse; records?: CallRecord[]; budgets?: Partial<FileBudgets> } = {}): DetectedPrompt[] {
   const { env, consumed } = makeEnv(f, project);
+  // One evaluation budget for the whole file: each step of evaluation checks it (values.ts).
+  env.ctx.deadline = Deadline.start('evaluate', options.budgets, f.file);
   const prompts: DetectedPrompt[] = [];
   const { reuse, records } = options;
   const delta = reuse ? reuse.newEnd - reuse.oldEnd : 0;
@@ -189,6 +178,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     const lookups: Lookups = { names: new Set(), rows: [], fileWide: false };
     const consumedHere: string[] = [];
     f.lookups = lookups;
+    resetShared(env.ctx);
     env.onConsume = (key) => consumedHere.push(key);
     let found: DetectedPrompt | undefined;
     try {
@@ -198,6 +188,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
           found = finder.find(call, env);
           if (found) break;
         }
+        if (found) attachRequestExtras(found, call, env);
       }
     } finally {
       f.lookups = undefined;
@@ -218,6 +209,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     if (list && lists.has(list.id)) continue;
     if (list) lists.add(list.id);
     const host = list?.parent?.type === 'arguments' || list?.parent?.type === 'argument_list' ? list.parent.parent : undefined;
+    resetShared(env.ctx);
     const call = callInfo(f, host ?? node, env.ctx);
     if (!call) continue;
     const elements = list ? list.namedChildren.filter((c): c is SyntaxNode => !!c) : [node];
@@ -225,6 +217,20 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     // Messages made only of run-time values (converting chat history) carry no prompt text of their own.
     if (found && found.parts.some((p) => p.text.trim().length > 0)) prompts.push(found);
   }
+
+  // The shape layer: message-shaped values and prompt-named arguments no finder claimed.
+  const claims: { file: string; range: Range }[] = [];
+  for (const p of prompts) {
+    claims.push({ file: f.file, range: p.range });
+    for (const part of p.parts) claims.push({ file: part.file ?? f.file, range: part.range });
+  }
+  const claimed: Claimed = (file, start, end) => {
+    const lines = file === f.file ? f.lines : project.get(file)?.lines;
+    if (!lines) return false;
+    const r = lines.range(start, end);
+    return claims.some((c) => c.file === file && overlaps(c.range, r));
+  };
+  prompts.push(...shapePrompts(f, env, claimed));
 
   if (options.heuristics !== false) {
     const taken = (start: number, end: number) => {

@@ -1,7 +1,8 @@
 // A parsed source file with what value resolution needs: definitions by name, import bindings, and a
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
-import { LineIndex } from '../../text';
+import { BudgetExceeded, Deadline, isBudgetExceeded, type FileBudgets } from '../../budgets';
+import { LineIndex, loneCrToLf } from '../../text';
 import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
 
 export interface Definition {
@@ -34,8 +35,14 @@ export interface CodeFile {
   /** Offsets of `name =` in the text, by name (built on first lookup). */
   assignments?: Map<string, number[]>;
   imports: Map<string, ImportBinding>;
+  /** JS `export * from './x'`: the files whose exports this file passes on. */
+  starExports?: string[];
+  /** Offsets of `def name(` / `function name(` / `class name`, by name (built on first lookup). */
+  functionSites?: Map<string, number[]>;
   /** While set, what evaluating one call looks up in this file (see Lookups). */
   lookups?: Lookups;
+  /** Comment runs were blanked for the parser (see blankCommentRuns): the tree is not of `text` as edited. */
+  blanked?: boolean;
 }
 
 /**
@@ -131,9 +138,42 @@ function lookupDefinitions(f: CodeFile, name: string): Definition[] {
       const value = assignedValue(target);
       if (value) defs.push({ name, value, start: value.startIndex, scope: enclosingScope(value) });
     }
+    // a constant in a class body is read as self.X / cls.X (Python) inside the class
+    if (/^(self|cls)\./.test(name)) {
+      for (const d of lookupDefinitions(f, bare)) if (d.scope?.type === 'class_definition' && !defs.includes(d)) defs.push({ ...d, name });
+    }
+    // def name(…) / function name(…) / class Name: the definition is the function (or class) itself
+    for (const at of functionSites(f).get(bare) ?? []) {
+      const id = f.tree.rootNode.descendantForIndex(at, at + bare.length);
+      const fn = id?.parent;
+      if (!id || !fn || id.text !== bare || !DEFINITION_TYPES.has(fn.type) || fn.childForFieldName('name')?.startIndex !== id.startIndex) continue;
+      const scope = enclosingScope(fn);
+      const method = scope?.type === 'class_definition' || scope?.type === 'class_body';
+      const defines = method ? (f.isPython ? ['self.', 'cls.'] : ['this.']).map((p) => p + bare) : [bare];
+      if (!defines.includes(name)) continue;
+      defs.push({ name, value: fn, start: fn.startIndex, scope });
+    }
   }
   f.defCache.set(name, defs);
   return defs;
+}
+
+const DEFINITION_TYPES = new Set(['function_definition', 'function_declaration', 'generator_function_declaration', 'class_definition', 'class_declaration', 'method_definition']);
+
+/** `def name(`, `function name(`, `class Name`, and JS methods `name(…) {`: one pass over the text per parse. */
+function functionSites(f: CodeFile): Map<string, number[]> {
+  if (f.functionSites) return f.functionSites;
+  const sites = new Map<string, number[]>();
+  const re = f.isPython ? /\b(?:def|class)\s+([A-Za-z_]\w*)/g : /\b(?:function\*?|class)\s+([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:public|private|protected|static|async|override)\s+)*([A-Za-z_$][\w$]*)\s*\([^()\n]*\)\s*(?::[^{;\n]*)?\{/gm;
+  for (const m of f.text.matchAll(re)) {
+    const name = m[1] ?? m[2];
+    const at = m[1] ? (m.index ?? 0) + m[0].length - name.length : (m.index ?? 0) + m[0].slice(0, m[0].indexOf('(')).trimEnd().length - name.length;
+    const list = sites.get(name);
+    if (list) list.push(at);
+    else sites.set(name, [at]);
+  }
+  f.functionSites = sites;
+  return sites;
 }
 
 /** `name =` or `name: Type =` (not `==`, `=>`): where definitions are, found from the text. */
@@ -188,6 +228,24 @@ function collectJsImports(f: CodeFile, project: CodeProject): void {
           }
         }
       }
+    }
+  }
+  // export { A, B as C } from './x'; export * from './x' — names passed on, resolved like imports
+  for (const stmt of f.tree.rootNode.namedChildren) {
+    if (stmt?.type !== 'export_statement') continue;
+    const module = stringValue(stmt.childForFieldName('source'));
+    if (!module) continue;
+    const file = project.resolveJs(f.file, module);
+    const clause = stmt.namedChildren.find((c) => c?.type === 'export_clause');
+    if (!clause) {
+      if (file) (f.starExports ??= []).push(file);
+      continue;
+    }
+    for (const spec of clause.namedChildren) {
+      if (spec?.type !== 'export_specifier') continue;
+      const name = spec.childForFieldName('name')?.text;
+      const alias = spec.childForFieldName('alias')?.text ?? name;
+      if (name && alias && !f.imports.has(alias)) f.imports.set(alias, { file, module, imported: name });
     }
   }
   // const { A, B: C } = require('./x'); const x = require('./x') — top-level declarations only
@@ -246,7 +304,10 @@ function collectPyImports(f: CodeFile, project: CodeProject): void {
 export interface TextChange { start: number; oldEnd: number; newEnd: number }
 
 /** The single edit between two texts (common prefix and suffix), applied to `tree` so it can be reparsed. */
-export function editTree(tree: SyntaxTree, oldText: string, newText: string): TextChange {
+export function editTree(tree: SyntaxTree, oldSource: string, newSource: string): TextChange {
+  // The tree was parsed from the text with lone \r made \n (see CodeProject.open): edit in those terms.
+  const oldText = loneCrToLf(oldSource);
+  const newText = loneCrToLf(newSource);
   let start = 0;
   const min = Math.min(oldText.length, newText.length);
   while (start < min && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
@@ -281,8 +342,13 @@ export class CodeProject {
   private readonly files = new Map<string, CodeFile | null>();
   private readonly texts = new Map<string, string | undefined>();
 
+  /** Per-file budgets (see budgets.ts); each file's parse gets its own parse budget. */
+  budgets: Partial<FileBudgets> | undefined;
+
   /** `readFile` takes a path relative to the root and returns undefined for what cannot or may not be read. */
-  constructor(private readonly readFile: (relativePath: string) => string | undefined) {}
+  constructor(private readonly readFile: (relativePath: string) => string | undefined, budgets?: Partial<FileBudgets>) {
+    this.budgets = budgets;
+  }
 
   /**
    * Parses `text` as `file` (the document being analysed: its text may be newer than the disk's). With
@@ -291,8 +357,22 @@ export class CodeProject {
    */
   open(file: string, text: string, lang = langForFile(file), previous?: SyntaxTree): CodeFile | undefined {
     if (!lang || !isLoaded(lang)) return undefined;
-    const tree = parse(lang, text, previous);
-    const f: CodeFile = { file, text, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map() };
+    // Lone \r ends a line for LSP, Python and JavaScript, but not for tree-sitter: parse (and read
+    // values from) the text with it made \n — same offsets, so every range stays the document's.
+    const lf = loneCrToLf(text);
+    const deadline = Deadline.start('parse', this.budgets, file);
+    // tree-sitter-python is quadratic in a run of comment lines: such runs are parsed as blank lines.
+    const blanked = lang === 'python' ? blankCommentRuns(lf) : undefined;
+    let source = blanked?.text ?? lf;
+    let tree = parse(lang, source, blanked ? undefined : previous, deadline.at);
+    if (tree && blanked && blanked.runs.some(([start]) => insideString(tree!, start))) {
+      // A run of `#` lines inside a string (a Markdown prompt): that text must be read as written.
+      tree.delete();
+      source = lf;
+      tree = parse(lang, source, previous, deadline.at);
+    }
+    if (!tree) throw new BudgetExceeded('parse', deadline.limitMs, file);
+    const f: CodeFile = { file, text: source, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map(), ...(source !== lf ? { blanked: true } : {}) };
     f.imports = new ImportMap(() => f.lookups);
     this.files.set(file, f);
     if (f.isPython) collectPyImports(f, this);
@@ -302,11 +382,19 @@ export class CodeProject {
 
   /** A file an import points to, parsed once per project. */
   get(file: string): CodeFile | undefined {
-    if (this.files.has(file)) return this.files.get(file) ?? undefined;
+    if (this.files.has(file)) {
+      this.note(file);
+      return this.files.get(file) ?? undefined;
+    }
     this.files.set(file, null); // cycle guard while parsing
     const text = this.read(file);
     if (text === undefined) return undefined;
-    return this.open(file, text);
+    try {
+      return this.open(file, text);
+    } catch (e) {
+      if (isBudgetExceeded(e)) return undefined; // an import past its parse budget: its values are slots
+      throw e;
+    }
   }
 
   /** Every file read so far (imports and the probes that resolved them), with what it held. */
@@ -328,7 +416,33 @@ export class CodeProject {
 
   private read(file: string): string | undefined {
     if (!this.texts.has(file)) this.texts.set(file, this.readFile(file));
+    this.note(file);
     return this.texts.get(file);
+  }
+
+  private tracked: Map<string, string | undefined> | undefined;
+
+  /**
+   * Runs `fn` and returns, with its result, every file it looked at through this project — read, probed
+   * or served from what the project had parsed for an earlier file — with the text it had. A project
+   * shared by many files reads each import once; this tells one file's dependencies apart.
+   */
+  track<T>(fn: () => T): { result: T; reads: Map<string, string | undefined> } {
+    const outer = this.tracked;
+    const reads = new Map<string, string | undefined>();
+    this.tracked = reads;
+    try {
+      return { result: fn(), reads };
+    } finally {
+      this.tracked = outer;
+      if (outer) for (const [f, t] of reads) if (!outer.has(f)) outer.set(f, t);
+    }
+  }
+
+  private note(file: string): void {
+    if (!this.tracked || this.tracked.has(file)) return;
+    const parsed = this.files.get(file);
+    this.tracked.set(file, parsed ? parsed.text : this.texts.get(file));
   }
 
   private exists(file: string): boolean {
@@ -337,15 +451,73 @@ export class CodeProject {
   }
 
   resolveJs(from: string, spec: string): string | undefined {
-    if (!spec.startsWith('.')) return undefined;
-    const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+    if (!spec.startsWith('.')) {
+      // tsconfig/jsconfig `paths` aliases (`@/lib/prompts`), from the nearest config above the file
+      for (const target of this.aliasTargets(from, spec)) {
+        const found = this.jsCandidate(target);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    return this.jsCandidate(path.posix.normalize(path.posix.join(path.posix.dirname(from), spec)));
+  }
+
+  private jsCandidate(base: string): string | undefined {
+    base = base.replace(/^\.\//, '');
     if (base.startsWith('..')) return undefined;
     const stem = base.replace(/\.(js|jsx|mjs|cjs)$/, '');
     const candidates = [base, ...['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'].map((e) => stem + e), ...['ts', 'tsx', 'js', 'jsx'].map((e) => `${base}/index.${e}`)];
     return candidates.find((c) => langForFile(c) && this.exists(c));
   }
 
+  private readonly jsConfigs = new Map<string, JsPaths | null>();
+
+  /** The `compilerOptions.paths` of the nearest tsconfig.json / jsconfig.json at or above `dir`. */
+  private jsPaths(dir: string): JsPaths | null {
+    const cached = this.jsConfigs.get(dir);
+    if (cached !== undefined) return cached;
+    let found: JsPaths | null = null;
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const file = dir && dir !== '.' ? `${dir}/${name}` : name;
+      const text = this.read(file);
+      if (text === undefined) continue;
+      found = parseJsPaths(text, dir === '.' ? '' : dir);
+      if (found) break;
+    }
+    if (!found && dir && dir !== '.') found = this.jsPaths(path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir));
+    this.jsConfigs.set(dir, found);
+    return found;
+  }
+
+  private aliasTargets(from: string, spec: string): string[] {
+    const dir = path.posix.dirname(from);
+    const cfg = this.jsPaths(dir === '.' ? '' : dir);
+    if (!cfg) return [];
+    const out: string[] = [];
+    for (const [pattern, targets] of cfg.paths) {
+      const star = pattern.indexOf('*');
+      let rest: string | undefined;
+      if (star === -1) rest = pattern === spec ? '' : undefined;
+      else if (spec.startsWith(pattern.slice(0, star)) && spec.endsWith(pattern.slice(star + 1)) && spec.length >= pattern.length - 1) rest = spec.slice(star, spec.length - (pattern.length - star - 1));
+      if (rest === undefined) continue;
+      for (const t of targets) out.push(path.posix.normalize(path.posix.join(cfg.base, t.replace('*', rest))));
+    }
+    return out;
+  }
+
   resolvePy(from: string, module: string): string | undefined {
+    // absolute imports: the scan root, then each folder above the importing file as a package root
+    if (!module.startsWith('.') && module) {
+      const rest = module.split('.').filter(Boolean).join('/');
+      const dirs = [''];
+      for (let d = path.posix.dirname(from), i = 0; d && d !== '.' && i < 8; d = path.posix.dirname(d), i++) dirs.push(d);
+      for (const d of dirs) {
+        const base = d ? `${d}/${rest}` : rest;
+        const hit = [`${base}.py`, `${base}/__init__.py`].find((c) => this.exists(c));
+        if (hit) return hit;
+      }
+      return undefined;
+    }
     const dots = /^\.*/.exec(module)![0].length;
     const rest = module.slice(dots).split('.').filter(Boolean).join('/');
     let dir: string;
@@ -358,4 +530,91 @@ export class CodeProject {
     const candidates = rest ? [`${base}.py`, `${base}/__init__.py`] : [`${base}/__init__.py`];
     return candidates.map((c) => c.replace(/^\.\//, '')).find((c) => this.exists(c));
   }
+}
+
+interface JsPaths { base: string; paths: [string, string[]][] }
+
+/** tsconfig.json is JSON with comments and trailing commas. */
+function parseJsonc(text: string): unknown {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = /"(?:[^"\\\n]|\\.)*"/y;
+      end.lastIndex = i;
+      const m = end.exec(text);
+      if (!m) return undefined;
+      out += m[0];
+      i += m[0].length - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close === -1 ? text.length : close + 1;
+    } else out += c;
+  }
+  try {
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJsPaths(text: string, dir: string): JsPaths | null {
+  const json = parseJsonc(text) as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  const opts = json?.compilerOptions;
+  if (!opts || !opts.paths || typeof opts.paths !== 'object') return null;
+  const baseUrl = typeof opts.baseUrl === 'string' ? opts.baseUrl : '.';
+  const base = path.posix.normalize(path.posix.join(dir || '.', baseUrl));
+  const paths = Object.entries(opts.paths as Record<string, unknown>)
+    .filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((t) => typeof t === 'string'));
+  return { base: base === '.' ? '' : base, paths };
+}
+
+/** Consecutive comment-only lines from which a run is blanked for tree-sitter-python. */
+export const COMMENT_RUN = 32;
+
+/**
+ * Runs of COMMENT_RUN or more comment-only lines with their text replaced by spaces (same offsets,
+ * newlines kept): tree-sitter-python's scanner looks ahead through every following comment line at each
+ * line end, so a long run costs its square; blank lines cost nothing. Comments carry no prompt text and
+ * annotations are read from the original text. Undefined when there is no such run.
+ */
+export function blankCommentRuns(text: string): { text: string; runs: [number, number][] } | undefined {
+  if (!text.includes('#')) return undefined;
+  const runs: [number, number][] = [];
+  let runStart = -1;
+  let runEnd = -1;
+  let comments = 0;
+  for (let at = 0; at <= text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end);
+    const kind = /^[ \t]*#/.test(line) ? 'comment' : /^[ \t\r]*$/.test(line) ? 'blank' : 'code';
+    if (kind === 'code') {
+      if (comments >= COMMENT_RUN) runs.push([runStart, runEnd]);
+      runStart = -1;
+      comments = 0;
+    } else if (kind === 'comment') {
+      if (runStart < 0) runStart = at;
+      runEnd = end;
+      comments++;
+    }
+    at = end + 1;
+  }
+  if (comments >= COMMENT_RUN) runs.push([runStart, runEnd]);
+  if (!runs.length) return undefined;
+  let out = '';
+  let at = 0;
+  for (const [s, e] of runs) {
+    out += text.slice(at, s) + text.slice(s, e).replace(/[^\n\r]/g, ' ');
+    at = e;
+  }
+  return { text: out + text.slice(at), runs };
+}
+
+function insideString(tree: SyntaxTree, offset: number): boolean {
+  for (let n: SyntaxNode | null = tree.rootNode.descendantForIndex(offset, offset); n; n = n.parent) if (n.type === 'string') return true;
+  return false;
 }

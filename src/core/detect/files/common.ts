@@ -3,6 +3,8 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Y
 import type { DetectedPrompt, Diagnostic, PromptPart, Range, Role } from '../../model';
 import { LineIndex } from '../../text';
 import { findSlots, type SlotSyntax } from '../slots';
+import { setOwn } from '../../own';
+import { resolveAliases, yamlErrorText } from '../../yamlErrors';
 
 export interface ReadContext {
   /** Path relative to the workspace root, forward slashes. */
@@ -32,6 +34,7 @@ export interface ParsedYaml {
 export function parseYamlAt(fileText: string, start: number, end: number, ctx: ReadContext, lines = new LineIndex(fileText)):
   { ok: true; yaml: ParsedYaml } | { ok: false; diagnostics: Diagnostic[] } {
   const doc = parseDocument(fileText.slice(start, end), { prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length === 0) resolveAliases(doc);
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -39,7 +42,7 @@ export function parseYamlAt(fileText: string, start: number, end: number, ctx: R
         const range = lines.range(start + e.pos[0], start + e.pos[1]);
         return {
           code: 'prompt-file-error', severity: 'error' as const, file: ctx.file, range,
-          message: `${ctx.file}:${range.start.line + 1}: malformed YAML: ${e.message.split('\n')[0]}`,
+          message: `${ctx.file}:${range.start.line + 1}: malformed YAML: ${yamlErrorText(e.message)}`,
         };
       }),
     };
@@ -144,7 +147,7 @@ export function samplesFrom(map: Node | undefined, from: string): Record<string,
     const value = pair.value as Node | undefined;
     if (!key || !value) continue;
     const text = isScalar(value) ? (value.value === null ? '' : String(value.value)) : JSON.stringify(value.toJSON());
-    if (!text.startsWith('file:')) out[key] = { text, from };
+    if (!text.startsWith('file:')) setOwn(out, key, { text, from });
   }
   return out;
 }

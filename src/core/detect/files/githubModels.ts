@@ -2,22 +2,32 @@
 //   model: openai/gpt-4o-mini
 //   modelParameters: { max_tokens | maxTokens | max_completion_tokens }
 //   messages: [{ role, content }], testData: [{ var: value }]
-import { isMap, isSeq } from 'yaml';
-import type { PromptPart } from '../../model';
+import { isAlias, isMap, isSeq } from 'yaml';
+import type { Diagnostic, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
-import { firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
+import { firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, fileError, seqItems, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 
 export function looksLikeGithubModels(text: string): boolean {
   return /^messages\s*:/m.test(text) && /^model\s*:/m.test(text);
 }
 
-export function readGithubModels(y: ParsedYaml) {
+export function readGithubModels(y: ParsedYaml, ctx: ReadContext) {
   const modelId = str(get(y.root, 'model'));
   const limit = firstNum(get(y.root, 'modelParameters'), OUTPUT_LIMIT_KEYS);
   const parts: PromptPart[] = [];
-  for (const m of seqItems(get(y.root, 'messages'))) {
+  const diagnostics: Diagnostic[] = [];
+  const messages = get(y.root, 'messages');
+  if (messages && !isSeq(messages)) {
+    // A map, a string or an alias that could not be resolved: say so rather than find nothing.
+    const what = isMap(messages) ? 'a map' : isAlias(messages) ? 'an alias that does not name a list' : 'not a list';
+    diagnostics.push(fileError(ctx, nodeRange(y, messages), `\`messages\` is ${what}: it must be a list of { role, content } (- role: user …); nothing in it is counted`));
+  }
+  for (const m of seqItems(messages)) {
     const content = get(m, 'content');
-    if (!content || str(content) === undefined) continue;
+    if (!content || str(content) === undefined) {
+      diagnostics.push(fileError(ctx, nodeRange(y, m), isMap(m) ? 'this message has no text `content`; it is not counted' : 'this message is not a { role, content } map; it is not counted'));
+      continue;
+    }
     parts.push(yamlPart(normaliseRole(str(get(m, 'role'))), y, content, ['mustache'], str(get(m, 'name'))));
   }
   const testData = get(y.root, 'testData');
@@ -32,7 +42,7 @@ export function readGithubModels(y: ParsedYaml) {
       slotSamples: samples,
       notes: modelId ? [] : ['no model in the file: the default model is used'],
     }],
-    diagnostics: [],
+    diagnostics,
   };
 }
 
@@ -42,6 +52,6 @@ export const githubModelsReader: PromptFileReader = {
   read(text, ctx) {
     const parsed = parseYamlAt(text, 0, text.length, ctx, new LineIndex(text));
     if (!parsed.ok) return { prompts: [], diagnostics: parsed.diagnostics };
-    return readGithubModels(parsed.yaml);
+    return readGithubModels(parsed.yaml, ctx);
   },
 };

@@ -7,25 +7,14 @@ import type { DetectedPrompt, PromptPart, Range } from '../../model';
 import { LineIndex, pointRange } from '../../text';
 import { fileError, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 import { findSlots } from '../slots';
+import { normalizeModelId } from '../../models/ids';
 
 interface PromptEntry { label: string; parts: PromptPart[]; range: Range }
 interface ProviderEntry { label: string; model: string; limit?: { value: number; key: string } }
 
-/** promptfoo provider prefixes → the provider half of a provider/model id the price lookup understands. */
-const PROVIDER_PREFIX: Record<string, string> = {
-  openai: 'openai', azure: 'azure', azureopenai: 'azure', anthropic: 'anthropic', google: 'google', vertex: 'google',
-  gemini: 'google', mistral: 'mistral', groq: 'groq', deepseek: 'deepseek', xai: 'x-ai', bedrock: 'bedrock',
-  ollama: 'ollama', openrouter: 'openrouter', togetherai: 'together', fireworks: 'fireworks', cohere: 'cohere',
-};
-
+/** A promptfoo provider id (`openai:gpt-4o-mini`, `bedrock:converse:amazon.nova-pro-v1:0`) as a provider/model id. */
 export function providerModel(id: string): string {
-  const segments = id.split(':');
-  if (segments.length < 2) return id;
-  const prefix = PROVIDER_PREFIX[segments[0].toLowerCase()];
-  // openrouter:anthropic/claude-… keeps its own provider/model form
-  const model = segments.slice(segments[0] === 'openrouter' ? 1 : segments.length - 1).join(':');
-  if (!prefix) return model;
-  return model.includes('/') && prefix === 'openrouter' ? model : `${prefix}/${model}`;
+  return normalizeModelId(id);
 }
 
 function chatParts(json: unknown, range: Range): PromptPart[] | undefined {

@@ -1,0 +1,385 @@
+// The shape layer: prompts found by what they look like, whichever call receives them. Beneath the SDK
+// finders (which claim what they own and add model, provider and call kind), it finds
+//   - message-shaped values anywhere: `{role, content}` objects/dicts (or `parts`), `("system", "…")` /
+//     `["user", "…"]` pairs in a list, message class instances (`SystemMessage(…)`, `UserMessage(…)`,
+//     `ChatMessage(role=…)`, `Message(role=…, content=[Part(text=…)])`);
+//   - prompt-named parameters and properties of any call (`system`, `system_prompt`, `instructions`,
+//     `systemInstruction`, `preamble`, `backstory`, …; `role`/`goal` on Agent-like callees,
+//     `description`/`expected_output` on Task-like ones), the value followed through constants, imports
+//     and prompt-returning functions;
+//   - functions registered as prompts (`@agent.system_prompt`, `@agent.instructions`, `@dynamic_prompt`)
+//     and functions handed to a prompt-named call (`dynamicSystemPromptMiddleware((s) => …)`).
+// Everything found here has `confidence: 'shape'` and says which shape in `shape`.
+import type { DetectedPrompt, PromptPart, Role } from '../../model';
+import { normaliseRole } from '../shared';
+import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
+import type { FinderEnv } from './finders/types';
+import { looksLikeNonPrompt } from './heuristic';
+import type { SyntaxNode } from './parser';
+import type { CodeFile } from './source';
+import { callArguments, dynamic, evalModel, evalText, finishText, followFunction, FUNCTION_NODE, propertyOf, resolveExpression } from './values';
+
+/** Is [start, end) of `file` part of a prompt found already (a finder's call, a reported part)? */
+export type Claimed = (file: string, start: number, end: number) => boolean;
+
+const ROLE_WORD = /^(system|developer|user|human|assistant|ai|model|bot)$/i;
+const CALL_TYPES = new Set(['call', 'call_expression', 'new_expression']);
+const LIST_TYPES = /^(array|list)$/;
+const MESSAGE_CLASS = /^(System|Human|AI|User|Assistant|Developer|Chat)Message$|^Message$/;
+
+/** Prompt-named parameters and properties, with the role their text plays. */
+const PARAM_ROLES: Record<string, Role> = {
+  system: 'system', system_prompt: 'system', systemPrompt: 'system', instructions: 'system', instruction: 'system',
+  system_instruction: 'system', systemInstruction: 'system', system_message: 'system', systemMessage: 'system',
+  developer_prompt: 'developer', developerPrompt: 'developer', preamble: 'system', backstory: 'system', persona: 'system',
+  goal: 'system', role: 'system', prompt: 'user', user_prompt: 'user', userPrompt: 'user', template: 'user',
+  prompt_template: 'user', promptTemplate: 'user', description: 'user', expected_output: 'user', expectedOutput: 'user',
+};
+/** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
+const NEEDS_CALLEE: Record<string, RegExp> = {
+  role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
+};
+/** Names that mean a prompt even in an object no call receives (a config object). */
+const STRONG = /^(system_prompt|systemPrompt|instructions|system_instruction|systemInstruction|system_message|systemMessage|developer_prompt|developerPrompt|preamble|backstory|prompt_template|promptTemplate)$/;
+const PARAM_NAMES = Object.keys(PARAM_ROLES).join('|');
+const PARAM_RE = new RegExp(`(?<![\\w$.])(["']?)(${PARAM_NAMES})\\1\\s*[:=](?![=>])`, 'g');
+const SHORTHAND_RE = new RegExp(`[{,]\\s*(${PARAM_NAMES})\\s*(?=[,}])`, 'g');
+const ROLE_KEY_RE = /(?:(["'])role\1|(?<![\w$.])role)\s*[:=](?![=>])/g;
+const PAIR_RE = /[([]\s*(["'])(system|user|human|assistant|ai|developer|placeholder)\1\s*,/g;
+const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?Message)\s*\(/g;
+const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
+const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
+
+function lastName(callee: string): string {
+  return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
+}
+
+function calleeOf(call: SyntaxNode): string {
+  return (call.childForFieldName('function') ?? call.childForFieldName('constructor'))?.text ?? '';
+}
+
+/** The call an argument belongs to, through enclosing objects, dicts and keyword arguments (≤ 6 steps). */
+function hostCall(n: SyntaxNode): SyntaxNode | undefined {
+  let cur: SyntaxNode | null = n.parent;
+  for (let i = 0; cur && i < 8; i++, cur = cur.parent) {
+    if (CALL_TYPES.has(cur.type)) return cur;
+    if (!/^(arguments|argument_list|pair|keyword_argument|object|dictionary|array|list|parenthesized_expression|as_expression|satisfies_expression)$/.test(cur.type)) return undefined;
+  }
+  return undefined;
+}
+
+function roleOfValue(file: CodeFile, n: SyntaxNode, env: FinderEnv): string | undefined {
+  if (n.type === 'attribute' || n.type === 'member_expression') {
+    // Role.USER, MessageRole.SYSTEM
+    const prop = (n.childForFieldName('attribute') ?? n.childForFieldName('property'))?.text ?? '';
+    if (ROLE_WORD.test(prop)) return prop.toLowerCase();
+  }
+  const text = evalText(file, n, env.ctx);
+  const t = finishText(env.ctx, text).text.trim();
+  return ROLE_WORD.test(t) ? t.toLowerCase() : undefined;
+}
+
+const roleOf = (r: string | undefined): Role => (r && /^(model|bot|ai)$/.test(r) ? 'assistant' : normaliseRole(r));
+
+function classRole(name: string): Role | undefined {
+  if (name.startsWith('System')) return 'system';
+  if (name.startsWith('Developer')) return 'developer';
+  if (name.startsWith('AI') || name.startsWith('Assistant')) return 'assistant';
+  if (name.startsWith('Human') || name.startsWith('User')) return 'user';
+  return undefined;
+}
+
+interface MessageNode { node: SyntaxNode; shape: string }
+
+/** A call that is a message instance: its role and content node, or undefined when it is not one. */
+function messageCall(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode } | undefined {
+  if (!CALL_TYPES.has(n.type)) return undefined;
+  const name = lastName(calleeOf(n));
+  if (!MESSAGE_CLASS.test(name)) return undefined;
+  const { positional, named } = callArguments(n);
+  const obj = positional[0]?.type === 'object' ? positional[0] : undefined;
+  const get = (k: string) => named.get(k) ?? (obj ? propertyOf(obj, k) : undefined);
+  let role = classRole(name);
+  if (!role) {
+    const r = get('role') ?? (name === 'ChatMessage' && positional[1] ? positional[1] : undefined);
+    const word = r && roleOfValue(file, r, env);
+    if (!word) return undefined;
+    role = roleOf(word);
+  }
+  const content = get('content') ?? get('parts') ?? get('text') ?? (obj ? undefined : positional[0]);
+  return content ? { role, content } : undefined;
+}
+
+/** An object/dict `{role: 'user', content: …}`: role and content, or undefined. */
+function messageObject(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode } | undefined {
+  if (n.type !== 'object' && n.type !== 'dictionary') return undefined;
+  const r = propertyOf(n, 'role');
+  const content = propertyOf(n, 'content') ?? propertyOf(n, 'parts') ?? propertyOf(n, 'text');
+  if (!r || !content) return undefined;
+  const word = roleOfValue(file, r, env);
+  return word ? { role: roleOf(word), content } : undefined;
+}
+
+/** A `("system", "…")` / `["user", "…"]` pair. */
+function messagePair(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode; placeholder: boolean } | undefined {
+  if (n.type !== 'tuple' && n.type !== 'array') return undefined;
+  const items = n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  if (items.length !== 2 || items[0].type !== 'string') return undefined;
+  const word = finishText(env.ctx, evalText(file, items[0], env.ctx)).text.trim().toLowerCase();
+  if (word === 'placeholder') return { role: 'user', content: items[1], placeholder: true };
+  return ROLE_WORD.test(word) ? { role: roleOf(word), content: items[1], placeholder: false } : undefined;
+}
+
+/** Message-shaped nodes of the file, found from the text and checked in the tree. */
+function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
+  const out: MessageNode[] = [];
+  const seen = new Set<number>();
+  const add = (node: SyntaxNode, shape: string) => {
+    if (seen.has(node.id)) return;
+    seen.add(node.id);
+    out.push({ node, shape });
+  };
+  const root = f.tree.rootNode;
+  for (const m of f.text.matchAll(ROLE_KEY_RE)) {
+    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0);
+    for (let i = 0; n && i < 4 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = n.parent;
+    if (!n) continue;
+    if (n.type === 'pair' && n.parent && messageObject(f, n.parent, env)) add(n.parent, 'a `{role, content}` message');
+    else if (n.type === 'keyword_argument' && n.parent?.parent && messageCall(f, n.parent.parent, env)) add(n.parent.parent, `a \`${lastName(calleeOf(n.parent.parent))}(role=…)\` message`);
+  }
+  for (const m of f.text.matchAll(PAIR_RE)) {
+    const n = root.descendantForIndex(m.index ?? 0)?.parent;
+    if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && n.parent && LIST_TYPES.test(n.parent.type) && messagePair(f, n, env)) {
+      add(n, `a \`("${m[2]}", …)\` message pair`);
+    }
+  }
+  for (const m of f.text.matchAll(CLASS_RE)) {
+    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0, (m.index ?? 0) + m[1].length);
+    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = n.parent;
+    if (n && CALL_TYPES.has(n.type) && messageCall(f, n, env)) add(n, `a \`${m[1]}(…)\` message`);
+  }
+  return out;
+}
+
+function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
+  return { f, node, callee: '', segments: [], isNew: false, positional: [], named: new Map() };
+}
+
+/** Keeps parts with prompt-like static text (or slots beside such parts); undefined if none has any. */
+function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean): PromptPart[] | undefined {
+  const kept = parts.filter((p) => {
+    const text = p.text.trim();
+    if (!text) return true;
+    const why = looksLikeNonPrompt(text);
+    if (why && why !== 'too few words') return false;
+    if (weak(p)) {
+      const words = text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
+      if (words < (p.slots.length ? 2 : 3) && !text.includes('\n')) return false;
+    }
+    return true;
+  });
+  return kept.some((p) => p.text.trim()) ? kept : undefined;
+}
+
+function modelOf(call: CallInfo | undefined, env: FinderEnv): { id: string; from: string } | undefined {
+  if (!call || !call.callee) return undefined;
+  const m = modelArg(call, env.ctx, 'model', 'model_name', 'modelName', 'llm');
+  if (m) return { ...m, id: m.id.replace(/^(\w+):/, '$1/') };
+  // Agent("openai:gpt-4o", …): a model id as the first argument
+  const first = call.positional[0];
+  if (first?.type === 'string') {
+    const id = finishText(env.ctx, evalText(call.f, first, env.ctx)).text.trim();
+    if (/^[\w.-]+[:/][\w.:-]+$|^(gpt-|claude-|gemini-|o\d|llama|mistral)/.test(id) && !/\s/.test(id)) return { id: id.replace(/^(\w+):/, '$1/'), from: 'literal' };
+  }
+  // model.invoke([...]) where model = ChatOpenAI(model=…)
+  const fn = call.node.childForFieldName('function');
+  const receiver = fn?.childForFieldName('object');
+  if (receiver && /^(invoke|ainvoke|stream|astream|batch|abatch|generate|agenerate|predict_messages|call)$/.test(call.segments[call.segments.length - 1] ?? '')) {
+    const made = resolveExpression(call.f, receiver, env.ctx);
+    if (made && made.node !== receiver) {
+      const v = evalModel(made.file, made.node, env.ctx);
+      if (v) return v;
+    }
+    if (/^(invoke|ainvoke|stream|astream|batch|abatch)$/.test(call.segments[call.segments.length - 1] ?? '')) return env.fileChatModel();
+  }
+  return undefined;
+}
+
+function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: string, env: FinderEnv, weak: (p: PromptPart) => boolean): DetectedPrompt | undefined {
+  const parts = keepPromptParts(b.parts, weak);
+  if (!parts) return undefined;
+  b.parts.splice(0, b.parts.length, ...parts);
+  const found = b.build(kind, modelOf(call.callee ? call : undefined, env), undefined);
+  return found && { ...found, confidence: 'shape', shape };
+}
+
+/** Message groups: each list holding message-shaped values is one prompt; a lone message is one too. */
+function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  const groups = new Map<number, { container: SyntaxNode; list?: SyntaxNode; shapes: string[] }>();
+  for (const m of messageNodes(f, env)) {
+    const list = m.node.parent && LIST_TYPES.test(m.node.parent.type) ? m.node.parent : undefined;
+    const container = list ?? m.node;
+    const g = groups.get(container.id);
+    if (g) g.shapes.push(m.shape);
+    else groups.set(container.id, { container, list, shapes: [m.shape] });
+  }
+  const out: DetectedPrompt[] = [];
+  for (const g of groups.values()) {
+    if (claimed(f.file, g.container.startIndex, g.container.endIndex)) continue;
+    const host = hostCall(g.container);
+    const call = (host && callInfo(f, host, env.ctx)) || synthetic(f, g.container);
+    if (host && claimed(f.file, host.startIndex, host.endIndex)) continue;
+    const b = new PromptBuilder(call, env.ctx);
+    const element = (file: CodeFile, el: SyntaxNode): boolean => {
+      const r = resolveExpression(file, el, env.ctx) ?? { file, node: el };
+      const pair = messagePair(r.file, r.node, env);
+      if (pair) {
+        if (pair.placeholder) b.addValue('user', dynamic(r.file, pair.content, env.ctx, finishText(env.ctx, evalText(r.file, pair.content, env.ctx)).text.replace(/[{}]/g, '') || 'history'));
+        else b.addText(pair.role, { file: r.file, node: pair.content });
+        return true;
+      }
+      const mc = messageCall(r.file, r.node, env) ?? messageObject(r.file, r.node, env);
+      if (mc) {
+        b.addText(mc.role, { file: r.file, node: mc.content });
+        return true;
+      }
+      return false;
+    };
+    const elements = g.list ? g.list.namedChildren.filter((c): c is SyntaxNode => !!c) : [g.container];
+    b.addMessageNodes(f, elements, element);
+    // error text handed back as an assistant message is not a prompt
+    const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
+    b.parts.splice(0, b.parts.length, ...parts);
+    if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
+    const shape = [...new Set(g.shapes)].slice(0, 2).join(', ');
+    const found = finish(b, call, 'shape.messages', shape, env, () => false);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+function claimedPart(f: CodeFile, p: PromptPart, claimed: Claimed): boolean {
+  const start = f.lines.offset(p.range.start);
+  const end = f.lines.offset(p.range.end);
+  return claimed(f.file, start, end);
+}
+
+interface ParamHit { key: string; value: SyntaxNode; at: SyntaxNode }
+
+/** Prompt-named keyword arguments and properties of calls (and of config objects, for the strong names). */
+function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  const root = f.tree.rootNode;
+  const byHost = new Map<number, { host: SyntaxNode | undefined; anchor: SyntaxNode; hits: ParamHit[] }>();
+  const seen = new Set<number>();
+  const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
+    if (seen.has(at.id)) return;
+    seen.add(at.id);
+    const container = at.type === 'keyword_argument' ? at.parent : at.parent; // argument_list / object / dictionary
+    if (!container) return;
+    if (container.type === 'object' || container.type === 'dictionary') {
+      // a message object's own keys belong to the message layer
+      if (propertyOf(container, 'role') && (propertyOf(container, 'content') || propertyOf(container, 'parts'))) return;
+    }
+    const host = at.type === 'keyword_argument' ? (container.parent && CALL_TYPES.has(container.parent.type) ? container.parent : undefined) : hostCall(container);
+    const calleeName = host ? lastName(calleeOf(host)) : '';
+    if (!host && !STRONG.test(key)) return;
+    if (host && /^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '')) {
+      if (!STRONG.test(key)) return;
+    }
+    const needs = NEEDS_CALLEE[key];
+    if (needs && !needs.test(calleeName)) return;
+    const anchor = host ?? container;
+    if (claimed(f.file, anchor.startIndex, anchor.endIndex)) return;
+    const g = byHost.get(anchor.id);
+    if (g) g.hits.push({ key, value, at });
+    else byHost.set(anchor.id, { host, anchor, hits: [{ key, value, at }] });
+  };
+  for (const m of f.text.matchAll(PARAM_RE)) {
+    let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[1].length);
+    for (let i = 0; n && i < 3 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = n.parent;
+    if (!n || (n.type !== 'pair' && n.type !== 'keyword_argument')) continue;
+    const keyNode = n.childForFieldName(n.type === 'pair' ? 'key' : 'name');
+    const value = n.childForFieldName('value');
+    if (!keyNode || !value || keyNode.startIndex !== (m.index ?? 0)) continue;
+    consider(m[2], n, value);
+  }
+  if (!f.isPython) {
+    for (const m of f.text.matchAll(SHORTHAND_RE)) {
+      const at = (m.index ?? 0) + m[0].indexOf(m[1]);
+      const n = root.descendantForIndex(at, at + m[1].length);
+      if (n?.type === 'shorthand_property_identifier' && n.parent?.type === 'object') consider(m[1], n, n);
+    }
+  }
+  const out: DetectedPrompt[] = [];
+  for (const g of byHost.values()) {
+    const call = (g.host && callInfo(f, g.host, env.ctx)) || synthetic(f, g.anchor);
+    const b = new PromptBuilder(call, env.ctx);
+    const weakParts = new Set<PromptPart>();
+    for (const h of g.hits.sort((a, c) => a.at.startIndex - c.at.startIndex)) {
+      const r = resolveExpression(f, h.value, env.ctx);
+      if (r && /^(true|false|none|null|undefined|number|integer|float|object|dictionary)$/.test(r.node.type)) continue;
+      const before = b.parts.length;
+      b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
+      if (!STRONG.test(h.key) && !NEEDS_CALLEE[h.key]) for (const p of b.parts.slice(before)) weakParts.add(p);
+    }
+    if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
+    const keys = [...new Set(g.hits.map((h) => h.key))];
+    const shape = `${keys.map((k) => `\`${k}${f.isPython && g.hits[0].at.type === 'keyword_argument' ? '=' : ':'}\``).join(', ')} ${g.host ? `of \`${lastName(calleeOf(g.host))}(…)\`` : 'in a config object'}`;
+    const found = finish(b, call, 'shape.argument', shape, env, (p) => weakParts.has(p));
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+/** Functions that are prompts: decorated as one, or handed to a prompt-named call. */
+function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  const out: DetectedPrompt[] = [];
+  const root = f.tree.rootNode;
+  const emit = (fn: SyntaxNode, anchor: SyntaxNode, shape: string) => {
+    if (claimed(f.file, anchor.startIndex, anchor.endIndex)) return;
+    const v = followFunction(f, fn, env.ctx, undefined);
+    if (!v) return;
+    const b = new PromptBuilder(synthetic(f, anchor), env.ctx);
+    b.addValue('system', v);
+    if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) return;
+    const found = finish(b, synthetic(f, anchor), 'shape.function', shape, env, () => false);
+    if (found) out.push(found);
+  };
+  if (f.isPython) {
+    for (const m of f.text.matchAll(DECORATOR_RE)) {
+      let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[0].length - 1);
+      while (n && n.type !== 'decorator') n = n.parent;
+      const def = n?.parent?.type === 'decorated_definition' ? n.parent.childForFieldName('definition') : undefined;
+      if (def?.type === 'function_definition') emit(def, n!.parent!, `a function decorated \`${n!.text.trim().replace(/\(.*$/s, '')}\``);
+    }
+  }
+  // dynamicSystemPromptMiddleware((state) => `…`), definePrompt(…, async () => …)
+  for (const m of f.text.matchAll(/(?<![\w$])([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)(?:Middleware)?)\s*\(/g)) {
+    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0, (m.index ?? 0) + m[1].length);
+    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = n.parent;
+    if (!n || !CALL_TYPES.has(n.type) || !FUNCTION_ARG_CALLEE.test(lastName(calleeOf(n)))) continue;
+    const fnArg = callArguments(n).positional.find((a) => FUNCTION_NODE.test(a.type));
+    if (fnArg) emit(fnArg, n, `a function given to \`${lastName(calleeOf(n))}(…)\``);
+  }
+  return out;
+}
+
+/** The shape layer's prompts in `f`, leaving out what `claimed` says is found already. */
+export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  const out: DetectedPrompt[] = [];
+  const claim = (p: DetectedPrompt) => out.push(p);
+  const claimedNow: Claimed = (file, start, end) => claimed(file, start, end) || out.some((p) => overlapsPrompt(f, p, file, start, end));
+  for (const p of messagePrompts(f, env, claimedNow)) claim(p);
+  for (const p of paramPrompts(f, env, claimedNow)) claim(p);
+  for (const p of functionPrompts(f, env, claimedNow)) claim(p);
+  return out;
+}
+
+function overlapsPrompt(f: CodeFile, p: DetectedPrompt, file: string, start: number, end: number): boolean {
+  if (file !== f.file) return false;
+  return p.parts.filter((x) => !x.file).some(({ range: r }) => {
+    const a = f.lines.offset(r.start);
+    const b = f.lines.offset(r.end);
+    return a < end && start < b;
+  });
+}

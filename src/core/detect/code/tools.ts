@@ -1,0 +1,195 @@
+// Tool definitions of a call, in every form the SDKs take them, normalised to name + description + JSON
+// Schema parameters (what every provider turns into prompt text):
+//   OpenAI chat   tools: [{ type: 'function', function: { name, description, parameters } }], functions: [...]
+//   Responses     tools: [{ type: 'function', name, description, parameters }] (+ built-in tools)
+//   Agents SDK    tools: [tool({ name, description, parameters: z.object(…) })], Python @function_tool defs
+//   AI SDK        tools: { name: tool({ description, inputSchema | parameters }) } with zod or jsonSchema()
+//   Anthropic     tools: [{ name, description, input_schema }], tool_choice: { type }
+//   Gemini        config.tools: [{ functionDeclarations: [{ name, description, parameters }] }]
+// Definitions in another file or returned by a helper resolve like prompt text (json.ts); what cannot be
+// read is kept as an unresolved entry with its reason, so pricing can estimate it and say so.
+import type { DetectedTools, ToolDefinition } from '../../model';
+import type { SyntaxNode } from './parser';
+import type { CodeFile } from './source';
+import { evalJson, isCallJson, resolveValue, type Json, type JsonReader, type Unknown } from './json';
+import type { EvalContext } from './values';
+
+type JsonObject = { [k: string]: Json };
+const isObject = (v: Json | undefined): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
+const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+interface Place { file: CodeFile; node: SyntaxNode }
+
+function rangeOf(ctx: EvalContext, u: { file: string; start: number; end: number }): { file: string; range: NonNullable<DetectedTools['range']> } | undefined {
+  const f = ctx.project.get(u.file);
+  return f ? { file: u.file, range: f.lines.range(u.start, u.end) } : undefined;
+}
+
+/** One tool value (already read as JSON) → a definition, a built-in tool's name, or why it is unknown. */
+function toDefinition(v: Json | undefined, key: string | undefined, ctx: EvalContext): ToolDefinition | { builtIn: string } | { unknown: string } | ToolDefinition[] {
+  if (v === undefined) return { unknown: 'its value is only known at run time' };
+  if (isCallJson(v)) {
+    const callee = v.$call.split('.').pop() ?? v.$call;
+    const opts = isObject(v.positional[0]) ? v.positional[0] : undefined;
+    if (/^(tool|createTool|dynamicTool|zodFunction|betaZodTool|betaTool)$/.test(callee) && opts) {
+      return definition(str(opts.name) ?? key, opts.description, schemaOf(opts.inputSchema ?? opts.input_schema ?? opts.parameters));
+    }
+    if (/^(function_tool)$/.test(callee)) {
+      const fn = v.positional[0];
+      if (isFunctionMarker(fn)) return pythonFunctionTool(fn, ctx, v.named);
+    }
+    if (/^(Tool)$/.test(callee)) {
+      const decls = v.named.function_declarations ?? v.named.functionDeclarations;
+      if (Array.isArray(decls)) return decls.map((d) => toDefinition(d, undefined, ctx)).filter((d): d is ToolDefinition => 'name' in d);
+    }
+    if (/^(FunctionDeclaration)$/.test(callee)) return definition(str(v.named.name), v.named.description, schemaOf(v.named.parameters ?? v.named.parameters_json_schema));
+    return { unknown: `\`${v.$call}(…)\` is not a tool definition that can be read statically` };
+  }
+  if (isFunctionMarker(v)) return pythonFunctionTool(v, ctx, {});
+  if (!isObject(v)) return { unknown: 'not a tool definition object' };
+  const decls = v.functionDeclarations ?? v.function_declarations;
+  if (Array.isArray(decls)) return decls.map((d) => toDefinition(d, undefined, ctx)).filter((d): d is ToolDefinition => 'name' in d);
+  if (isObject(v.function)) return definition(str(v.function.name), v.function.description, schemaOf(v.function.parameters), v.function.strict === true);
+  const type = str(v.type);
+  if (type && type !== 'function' && type !== 'custom') return { builtIn: str(v.name) ?? type };
+  if (v.input_schema !== undefined || v.inputSchema !== undefined) {
+    return { ...definition(str(v.name) ?? key, v.description, schemaOf(v.input_schema ?? v.inputSchema)), ...(v.cache_control ? { cacheControl: true } : {}) };
+  }
+  if (v.name !== undefined || v.parameters !== undefined || v.description !== undefined) return definition(str(v.name) ?? key, v.description, schemaOf(v.parameters), v.strict === true);
+  return { unknown: 'an object without name, description or parameters' };
+}
+
+function definition(name: string | undefined, description: Json | undefined, parameters: JsonObject | undefined, strict?: boolean): ToolDefinition {
+  return { name: name ?? 'tool', description: str(description) ?? '', ...(parameters ? { parameters } : {}), ...(strict ? { strict } : {}) };
+}
+
+/** A parameters value: a JSON Schema object, or jsonSchema(…) / zodToJsonSchema(…) around one. */
+function schemaOf(v: Json | undefined): JsonObject | undefined {
+  if (isCallJson(v)) {
+    const inner = v.positional[0];
+    return isObject(inner) && !isCallJson(inner) ? inner : undefined;
+  }
+  return isObject(v) ? v : undefined;
+}
+
+// ---------------------------------------------------------------- Python @function_tool functions
+
+interface FunctionMarker { $function: string; $file: string; $at: number }
+function isFunctionMarker(v: Json | undefined): v is Json & FunctionMarker {
+  return isObject(v) && typeof v.$function === 'string' && typeof v.$file === 'string';
+}
+
+const PY_TYPES: Record<string, string> = { str: 'string', int: 'integer', float: 'number', bool: 'boolean', list: 'array', List: 'array', dict: 'object', Dict: 'object', tuple: 'array', set: 'array' };
+
+/** A Python annotation as a JSON Schema fragment (Literal → enum, Optional[X] → X). */
+export function pythonTypeSchema(annotation: string): JsonObject {
+  const t = annotation.replace(/\s+/g, '');
+  const literal = /^(?:typing\.)?Literal\[(.*)\]$/.exec(t);
+  if (literal) return { type: 'string', enum: literal[1].split(',').map((s) => s.replace(/^['"]|['"]$/g, '')) };
+  const optional = /^(?:typing\.)?Optional\[(.*)\]$/.exec(t) ?? /^(.*)\|None$/.exec(t);
+  if (optional) return pythonTypeSchema(optional[1]);
+  const generic = /^(\w+)\[/.exec(t);
+  const base = generic ? generic[1] : t;
+  return PY_TYPES[base] ? { type: PY_TYPES[base] } : { type: 'object' };
+}
+
+/** Google-style docstring: the summary, and `Args:` descriptions by parameter name. */
+function parseDocstring(doc: string): { summary: string; args: Record<string, string> } {
+  const lines = doc.split('\n').map((l) => l.trim());
+  const argsAt = lines.findIndex((l) => /^(Args|Arguments|Parameters):$/.test(l));
+  const summary = (argsAt >= 0 ? lines.slice(0, argsAt) : lines).join('\n').split(/\n\s*\n/)[0].replace(/\s+/g, ' ').trim();
+  const args: Record<string, string> = {};
+  if (argsAt >= 0) {
+    for (const l of lines.slice(argsAt + 1)) {
+      if (/^(Returns|Raises|Yields|Examples?):$/.test(l) || !l) break;
+      const m = /^(\w+)(?:\s*\([^)]*\))?:\s*(.*)$/.exec(l);
+      if (m) args[m[1]] = m[2];
+    }
+  }
+  return { summary, args };
+}
+
+/** What the Agents SDK sends for a function tool: its name, docstring summary and typed parameters. */
+function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: Record<string, Json | undefined>): ToolDefinition {
+  const f = ctx.project.get(marker.$file);
+  const node = f?.tree.rootNode.descendantForIndex(marker.$at);
+  let fn: SyntaxNode | null | undefined = node;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  if (!f || !fn) return { name: marker.$function, description: '' };
+  const body = fn.childForFieldName('body');
+  const first = body?.namedChildren[0];
+  const docNode = first?.type === 'expression_statement' ? first.namedChildren[0] : undefined;
+  const doc = docNode?.type === 'string' ? docNode.text.replace(/^[rbuRBU]*("""|'''|"|')/, '').replace(/("""|'''|"|')$/, '') : '';
+  const { summary, args } = parseDocstring(doc);
+  const properties: JsonObject = {};
+  const required: string[] = [];
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    const name = (p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren[0])?.text;
+    if (!name || name === 'self' || name === 'cls') continue;
+    const type = p.childForFieldName('type')?.text ?? '';
+    if (/RunContextWrapper|ToolContext|AgentContext/.test(type)) continue;
+    properties[name] = { ...pythonTypeSchema(type || 'str'), ...(args[name] ? { description: args[name] } : {}) };
+    if (!/default_parameter/.test(p.type)) required.push(name);
+  }
+  return {
+    name: str(options.name_override) ?? marker.$function,
+    description: str(options.description_override) ?? summary,
+    parameters: { type: 'object', properties, required, additionalProperties: false },
+  };
+}
+
+// ---------------------------------------------------------------- the tools of a call
+
+/** Reads a `tools` value (list, AI SDK name → tool map, or a reference to one) with its tool_choice. */
+export function readTools(at: Place, ctx: EvalContext, choice?: Place): DetectedTools {
+  const reader: JsonReader = { ctx, unknown: [] };
+  const out: DetectedTools = { definitions: [], unresolved: [], builtIn: [] };
+  const resolved = resolveValue(at.file, at.node, ctx) ?? at;
+  const place = rangeOf(ctx, { file: at.file.file, start: at.node.startIndex, end: at.node.endIndex });
+  if (place) out.range = place.range;
+  const add = (v: Json | undefined, key: string | undefined, unknown: Unknown[]) => {
+    const d = toDefinition(v, key, ctx);
+    if (Array.isArray(d)) out.definitions.push(...d);
+    else if ('builtIn' in d) out.builtIn.push(d.builtIn);
+    else if ('unknown' in d) {
+      const why = unknown[0] ?? (isCallJson(v) ? (v as unknown as { $at?: Unknown }).$at : undefined);
+      const where = why ? rangeOf(ctx, why) : undefined;
+      out.unresolved.push({ reason: why?.reason ?? d.unknown, ...(where ? { file: where.file, range: where.range } : {}) });
+    } else out.definitions.push(d);
+  };
+  const kind = resolved.node.type;
+  if (kind === 'array' || kind === 'list' || kind === 'tuple') {
+    for (const el of resolved.node.namedChildren) {
+      if (!el || el.type === 'comment') continue;
+      const r: JsonReader = { ctx, unknown: [] };
+      const isSpread = el.type === 'spread_element' || el.type === 'list_splat';
+      const v = evalJson(resolved.file, isSpread ? el.namedChildren[0] ?? el : el, r);
+      if (isSpread && Array.isArray(v)) for (const item of v) add(item, undefined, r.unknown);
+      else if (isSpread) add(undefined, undefined, r.unknown);
+      else add(v, undefined, r.unknown);
+    }
+  } else if (kind === 'object' || kind === 'dictionary') {
+    // AI SDK: { weather: tool({...}), search: searchTool }
+    const v = evalJson(resolved.file, resolved.node, reader);
+    if (isObject(v)) for (const [k, item] of Object.entries(v)) add(item, k, []);
+    for (const u of reader.unknown) {
+      const where = rangeOf(ctx, u);
+      out.unresolved.push({ reason: u.reason, ...(where ? { file: where.file, range: where.range } : {}) });
+    }
+  } else {
+    const v = evalJson(resolved.file, resolved.node, reader);
+    if (Array.isArray(v)) for (const item of v) add(item, undefined, []);
+    else {
+      const why = reader.unknown[0];
+      const where = why ? rangeOf(ctx, why) : place;
+      out.unresolved.push({ reason: why?.reason ?? 'the tools are only known at run time', count: 'unknown', ...(where ? { file: where.file, range: where.range } : {}) });
+    }
+  }
+  if (choice) {
+    const c = evalJson(choice.file, choice.node, { ctx, unknown: [] });
+    const type = typeof c === 'string' ? c : isObject(c) ? str(c.type) : undefined;
+    if (type) out.choice = type;
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+// Reading one side of a cost diff from git objects: a ref resolved to its commit, and that commit's files
+// under the scanned folder written into a temporary folder for the scan. Nothing touches the user's work
+// tree, index or HEAD: only `rev-parse`, `ls-tree` and `cat-file` are run.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { MAX_FILE_BYTES } from '../workspace';
+
+export class GitError extends Error {}
+
+export interface GitRepo {
+  /** The repository's top folder (work tree). */
+  top: string;
+}
+
+function git(cwd: string, args: string[], input?: string): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', input, maxBuffer: 2 ** 30 });
+  if (r.error) throw new GitError(`git could not be run (${r.error.message}); is git installed?`);
+  if (r.status !== 0) throw new GitError(r.stderr.trim() || `git ${args[0]} failed`);
+  return r.stdout;
+}
+
+export function openRepo(folder: string): GitRepo {
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: folder, encoding: 'utf8' });
+  if (r.error) throw new GitError(`git could not be run (${r.error.message}); is git installed?`);
+  if (r.status !== 0) throw new GitError(`${folder} is not inside a git repository`);
+  return { top: fs.realpathSync(r.stdout.trim()) };
+}
+
+/** The commit a ref names, or a GitError that says how to get it (shallow clones are the usual cause). */
+export function resolveCommit(repo: GitRepo, ref: string): string {
+  if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a ref`);
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
+  if (r.status === 0) return r.stdout.trim();
+  const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim() === 'true';
+  const remoteName = ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref;
+  throw new GitError(
+    `unknown ref "${ref}": no such branch, tag or commit in ${repo.top}.` +
+    (shallow
+      ? ` This is a shallow clone: fetch the base first (\`git fetch --depth=1 origin ${remoteName}\`, or \`git fetch --unshallow\`); in GitHub Actions set \`fetch-depth: 0\` on actions/checkout.`
+      : ` Fetch it first (\`git fetch origin ${remoteName}\`).`),
+  );
+}
+
+export interface TreeFile { path: string; sha: string; size: number }
+
+/** Regular files of `commit` under `prefix` (a folder relative to the repository top, '' for all). */
+export function listTree(repo: GitRepo, commit: string, prefix: string): TreeFile[] {
+  const out = git(repo.top, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', prefix] : [])]);
+  const files: TreeFile[] = [];
+  for (const row of out.split('\0')) {
+    if (!row) continue;
+    const tab = row.indexOf('\t');
+    const [mode, type, sha, size] = row.slice(0, tab).split(/\s+/);
+    // Blobs only: no symlinks (120000), no submodules (commit entries).
+    if (type !== 'blob' || mode === '120000') continue;
+    files.push({ path: row.slice(tab + 1), sha, size: Number(size) });
+  }
+  return files;
+}
+
+/**
+ * Writes the files of `commit` under `prefix` into `dest` (keeping their paths below the prefix).
+ * Files over the scan's size limit are written as they are only when small enough to be read at all;
+ * larger ones are left out (the scan would skip them as huge anyway).
+ */
+export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: string): TreeFile[] {
+  const files = listTree(repo, commit, prefix).filter((f) => f.size <= MAX_FILE_BYTES);
+  const base = prefix ? prefix.replace(/\/$/, '') + '/' : '';
+  for (let i = 0; i < files.length; i += 2000) {
+    const chunk = files.slice(i, i + 2000);
+    const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: repo.top, input: chunk.map((f) => f.sha).join('\n') + '\n', maxBuffer: 2 ** 32 });
+    let at = 0;
+    for (const f of chunk) {
+      const nl = batch.indexOf(0x0a, at);
+      const size = Number(batch.subarray(at, nl).toString('latin1').split(' ')[2]);
+      const target = path.join(dest, f.path.slice(base.length));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, batch.subarray(nl + 1, nl + 1 + size));
+      at = nl + 1 + size + 1;
+    }
+  }
+  return files;
+}
+
+/** Renames between two commits (or a commit and the work tree) under `prefix`: old path → new path. */
+export function renames(repo: GitRepo, base: string, head: string | undefined, prefix: string): Map<string, string> {
+  const args = ['diff', '--name-status', '-M', '-z', '--no-color', base, ...(head ? [head] : []), '--', prefix || '.'];
+  const out = git(repo.top, args).split('\0');
+  const map = new Map<string, string>();
+  for (let i = 0; i < out.length; i++) {
+    if (out[i].startsWith('R')) {
+      map.set(out[i + 1], out[i + 2]);
+      i += 2;
+    } else if (/^[ACDMTUX]/.test(out[i])) i += 1;
+  }
+  return map;
+}

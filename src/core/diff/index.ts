@@ -1,0 +1,171 @@
+// prompt-cost diff: what a change does to the monthly bill. The base side is read from git objects into
+// a temporary folder and scanned with its own .promptcost.yaml; the head side is the work tree (or
+// another ref, read the same way). Prompts are paired (pair.ts) and each pair gets a status, a delta
+// and the reasons in words.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Engine } from '../analyze';
+import { formatTokens, formatUsd, groupDigits } from '../format';
+import type { PromptReport, ScanReport } from '../model';
+import { scanWorkspace, type ScanOptions } from '../workspace';
+import * as os from 'os';
+import { openRepo, renames, resolveCommit, writeTree } from './git';
+import { pairPrompts, type PairStatus, type Side } from './pair';
+
+export interface DiffOptions {
+  /** The folder to compare (inside a git repository). */
+  path: string;
+  base: string;
+  /** A ref for the head side; the work tree when absent. */
+  head?: string;
+  /** A config file used on both sides instead of each side's own .promptcost.yaml. */
+  configFile?: string;
+  heuristics?: boolean;
+  /** Include unchanged prompts in `prompts`. */
+  all?: boolean;
+  engine?: Engine;
+  scan?: Partial<ScanOptions>;
+}
+
+export interface DiffSide { file: string; line: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }
+export interface DiffRow {
+  id: string;
+  file: string;
+  status: PairStatus;
+  before?: DiffSide;
+  after?: DiffSide;
+  /** null when either side is unpriced. */
+  deltaMonthlyUsd: number | null;
+  reasons: string[];
+}
+
+export interface CostDiff {
+  tool: 'prompt-cost';
+  base: { ref: string; commit: string; monthlyUsd: number; unpriced: number };
+  head: { ref: string; commit?: string; monthlyUsd: number; unpriced: number };
+  deltaMonthlyUsd: number;
+  /** null when the base total is 0. */
+  deltaPct: number | null;
+  prices: ScanReport['prices'];
+  counts: Record<PairStatus, number>;
+  prompts: DiffRow[];
+}
+
+/** The text of a prompt's parts as written, read from the scanned files by their ranges. */
+function promptText(root: string, p: PromptReport, files: Map<string, string[] | null>): string {
+  const out: string[] = [];
+  for (const part of p.parts) {
+    const rel = part.file ?? p.file;
+    if (!files.has(rel)) {
+      let lines: string[] | null = null;
+      try {
+        lines = fs.readFileSync(path.join(root, rel), 'utf8').split(/\r\n|\n|\r/);
+      } catch { /* gone: similarity falls back to an empty text */ }
+      files.set(rel, lines);
+    }
+    const lines = files.get(rel);
+    if (!lines || p.cell !== undefined) continue; // notebook ranges are per cell: not read back here
+    const { start, end } = part.range;
+    const chunk = lines.slice(start.line, end.line + 1);
+    if (!chunk.length) continue;
+    chunk[chunk.length - 1] = chunk[chunk.length - 1].slice(0, end.character);
+    chunk[0] = chunk[0].slice(start.character);
+    out.push(chunk.join('\n'));
+  }
+  return out.join('\n');
+}
+
+const sides = (report: ScanReport, root: string): Side[] => {
+  const cache = new Map<string, string[] | null>();
+  return report.prompts.map((prompt) => ({ prompt, text: promptText(root, prompt, cache) }));
+};
+
+function sideOf(p: PromptReport): DiffSide {
+  return { file: p.file, line: p.range.start.line + 1, model: p.model.id, tokens: p.tokens.input, exact: p.tokens.exact, monthlyUsd: p.cost.priced ? p.cost.monthlyUsd ?? 0 : null };
+}
+
+function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, textSame: boolean): string[] {
+  if (!b) return [`new prompt (${formatTokens(a!.tokens.input, a!.tokens.exact)} tokens on ${a!.model.id})`];
+  if (!a) return [`prompt removed (was ${formatTokens(b.tokens.input, b.tokens.exact)} tokens on ${b.model.id})`];
+  const r: string[] = [];
+  if (b.model.id !== a.model.id) r.push(`model changed: ${b.model.id} → ${a.model.id}`);
+  if (b.file !== a.file) r.push(`moved from ${b.file}:${b.range.start.line + 1}`);
+  if (!textSame) r.push('text edited');
+  if (b.tokens.input !== a.tokens.input) r.push(`input tokens ${formatTokens(b.tokens.input, b.tokens.exact)} → ${formatTokens(a.tokens.input, a.tokens.exact)}`);
+  if (b.tokens.output !== a.tokens.output) r.push(`output tokens ${groupDigits(b.tokens.output)} → ${groupDigits(a.tokens.output)}`);
+  if (b.traffic.callsPerDay !== a.traffic.callsPerDay) r.push(`traffic ${groupDigits(b.traffic.callsPerDay)} → ${groupDigits(a.traffic.callsPerDay)} calls/day`);
+  if (b.traffic.daysPerMonth !== a.traffic.daysPerMonth) r.push(`days per month ${b.traffic.daysPerMonth} → ${a.traffic.daysPerMonth}`);
+  if (b.cost.priced !== a.cost.priced) r.push(a.cost.priced ? 'now priced' : `now unpriced: ${a.cost.unpricedReason ?? 'no price'}`);
+  const bm = b.cost.monthlyUsd ?? 0, am = a.cost.monthlyUsd ?? 0;
+  if (b.cost.priced && a.cost.priced && Math.abs(am - bm) > 1e-9 && !r.some((x) => /tokens|model|traffic|days/.test(x))) r.push(`cost ${formatUsd(bm)} → ${formatUsd(am)}/month (prices or caching)`);
+  return r;
+}
+
+export function diffReports(before: ScanReport, beforeRoot: string, after: ScanReport, afterRoot: string, renamed: Map<string, string>, opts: { all?: boolean } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
+  const pairs = pairPrompts(sides(before, beforeRoot), sides(after, afterRoot), renamed);
+  const counts: Record<PairStatus, number> = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 };
+  const rows: DiffRow[] = [];
+  for (const { before: b, after: a } of pairs) {
+    const bp = b?.prompt, ap = a?.prompt;
+    const textSame = !!b && !!a && b.text.replace(/\s+/g, ' ').trim() === a.text.replace(/\s+/g, ' ').trim();
+    const bm = bp ? (bp.cost.priced ? bp.cost.monthlyUsd ?? 0 : null) : 0;
+    const am = ap ? (ap.cost.priced ? ap.cost.monthlyUsd ?? 0 : null) : 0;
+    const delta = bm === null || am === null ? null : am - bm;
+    const reasons = reasonsFor(bp, ap, textSame);
+    let status: PairStatus;
+    if (!bp) status = 'added';
+    else if (!ap) status = 'removed';
+    else if (reasons.some((x) => !x.startsWith('moved from'))) status = 'changed';
+    else status = bp.file !== ap.file || bp.range.start.line !== ap.range.start.line ? 'moved' : 'unchanged';
+    counts[status]++;
+    if (!opts.all && status === 'unchanged') continue;
+    const p = ap ?? bp!;
+    rows.push({ id: p.id, file: p.file, status, ...(bp ? { before: sideOf(bp) } : {}), ...(ap ? { after: sideOf(ap) } : {}), deltaMonthlyUsd: delta, reasons });
+  }
+  const mag = (r: DiffRow) => Math.abs(r.deltaMonthlyUsd ?? 0);
+  rows.sort((x, y) => mag(y) - mag(x) || x.file.localeCompare(y.file) || (x.after?.line ?? x.before!.line) - (y.after?.line ?? y.before!.line));
+  const deltaMonthlyUsd = after.totals.monthlyUsd - before.totals.monthlyUsd;
+  return {
+    baseMonthlyUsd: before.totals.monthlyUsd, headMonthlyUsd: after.totals.monthlyUsd, deltaMonthlyUsd,
+    deltaPct: before.totals.monthlyUsd > 0 ? (deltaMonthlyUsd / before.totals.monthlyUsd) * 100 : null,
+    prices: after.prices, counts, prompts: rows,
+  };
+}
+
+export async function diffCost(o: DiffOptions): Promise<CostDiff> {
+  const repo = openRepo(o.path);
+  const folder = fs.realpathSync(o.path);
+  const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
+  const baseCommit = resolveCommit(repo, o.base);
+  const headCommit = o.head ? resolveCommit(repo, o.head) : undefined;
+  const engine = o.engine ?? new Engine();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
+  try {
+    // Each side reads its own .promptcost.yaml at its root, unless one config file is given for both.
+    const scanSide = (root: string) => scanWorkspace({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile });
+    // The head first: on a warm cache it is mostly stored detections, and the files the base shares
+    // with it are then read from what the head scan stored.
+    let headRoot = folder;
+    if (headCommit) {
+      headRoot = path.join(tmp, 'head');
+      fs.mkdirSync(headRoot, { recursive: true });
+      writeTree(repo, headCommit, prefix, headRoot);
+    }
+    const after = await scanSide(headRoot);
+    const baseRoot = path.join(tmp, 'base');
+    fs.mkdirSync(baseRoot, { recursive: true });
+    writeTree(repo, baseCommit, prefix, baseRoot);
+    const before = await scanSide(baseRoot);
+    const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
+    const moved = new Map([...renames(repo, baseCommit, headCommit, prefix)].map(([from, to]) => [strip(from), strip(to)]));
+    const d = diffReports(before, baseRoot, after, headRoot, moved, { all: o.all });
+    return {
+      tool: 'prompt-cost',
+      base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: before.totals.unpriced },
+      head: { ref: o.head ?? 'work tree', ...(headCommit ? { commit: headCommit } : {}), monthlyUsd: d.headMonthlyUsd, unpriced: after.totals.unpriced },
+      deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
+    };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

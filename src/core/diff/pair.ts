@@ -1,0 +1,88 @@
+// Pairing the prompts of two scans: by annotation id first, then per file (following renames) by
+// identical text, then by similar text; what is left is added or removed. Pure: the texts come in.
+import type { PromptReport } from '../model';
+
+export interface Side {
+  prompt: PromptReport;
+  /** The prompt's static text as written (its parts' source, joined), for similarity. */
+  text: string;
+}
+
+export type PairStatus = 'added' | 'removed' | 'changed' | 'moved' | 'unchanged';
+export interface Pair { before?: Side; after?: Side }
+
+/** True when the id was given by an annotation or config, not made from the file and line. */
+export function hasOwnId(p: PromptReport): boolean {
+  return !p.id.startsWith(`${p.file}:`);
+}
+
+const words = (s: string) => s.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+
+/** Dice coefficient over word multisets: 1 for the same words, 0 for none in common. */
+export function similarity(a: string, b: string): number {
+  const wa = words(a), wb = words(b);
+  if (!wa.length && !wb.length) return 1;
+  if (!wa.length || !wb.length) return 0;
+  const counts = new Map<string, number>();
+  for (const w of wa) counts.set(w, (counts.get(w) ?? 0) + 1);
+  let common = 0;
+  for (const w of wb) {
+    const c = counts.get(w) ?? 0;
+    if (c > 0) {
+      common++;
+      counts.set(w, c - 1);
+    }
+  }
+  return (2 * common) / (wa.length + wb.length);
+}
+
+/** How alike two texts must be to be one prompt edited rather than one removed and one added. */
+export const SIMILAR = 0.5;
+
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+const labelOf = (p: PromptReport) => p.label ?? '';
+
+/**
+ * Pairs `before` with `after`. `renamed` maps a base file to its head file. Within a file, prompts are
+ * matched by equal text (nearest line first), then greedily by similarity; then across files by equal
+ * text (a prompt that moved to another file) and by similarity with the same kind and label.
+ */
+export function pairPrompts(before: Side[], after: Side[], renamed: Map<string, string> = new Map()): Pair[] {
+  const pairs: Pair[] = [];
+  const left = new Set(before), right = new Set(after);
+  const take = (b: Side, a: Side) => {
+    pairs.push({ before: b, after: a });
+    left.delete(b);
+    right.delete(a);
+  };
+  // 1. Annotation ids.
+  const byId = new Map<string, Side>();
+  for (const a of after) if (hasOwnId(a.prompt)) byId.set(a.prompt.id, a);
+  for (const b of before) {
+    const a = hasOwnId(b.prompt) ? byId.get(b.prompt.id) : undefined;
+    if (a && right.has(a)) take(b, a);
+  }
+  const headFile = (b: Side) => renamed.get(b.prompt.file) ?? b.prompt.file;
+  const sameFile = (b: Side, a: Side) => headFile(b) === a.prompt.file;
+  const sameRow = (b: Side, a: Side) => b.prompt.kind === a.prompt.kind && labelOf(b.prompt) === labelOf(a.prompt);
+  const dist = (b: Side, a: Side) => Math.abs(b.prompt.range.start.line - a.prompt.range.start.line);
+  const matchBy = (fits: (b: Side, a: Side) => boolean, score: (b: Side, a: Side) => number) => {
+    const candidates: { b: Side; a: Side; s: number }[] = [];
+    for (const b of left) for (const a of right) if (fits(b, a)) candidates.push({ b, a, s: score(b, a) });
+    candidates.sort((x, y) => y.s - x.s);
+    for (const c of candidates) if (left.has(c.b) && right.has(c.a)) take(c.b, c.a);
+  };
+  // 2. Same file, same text (a line shift): nearest first.
+  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && norm(b.text) === norm(a.text), (b, a) => -dist(b, a));
+  // 3. Same file, similar text (an edit).
+  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && similarity(b.text, a.text) >= SIMILAR, (b, a) => similarity(b.text, a.text) - dist(b, a) * 1e-6);
+  // 3b. What is left of a file on both sides, one prompt of a kind each: the same prompt rewritten.
+  const lone = (side: Set<Side>, file: (s: Side) => string, s: Side) => [...side].filter((x) => file(x) === file(s) && sameRow(x, s)).length === 1;
+  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && lone(left, headFile, b) && lone(right, (x) => x.prompt.file, a), () => 0);
+  // 4. Another file, same text (moved), then similar text.
+  matchBy((b, a) => sameRow(b, a) && norm(b.text) !== '' && norm(b.text) === norm(a.text), (b, a) => -dist(b, a));
+  matchBy((b, a) => sameRow(b, a) && similarity(b.text, a.text) >= 0.8, (b, a) => similarity(b.text, a.text));
+  for (const b of left) pairs.push({ before: b });
+  for (const a of right) pairs.push({ after: a });
+  return pairs;
+}

@@ -1,0 +1,93 @@
+// Formatters for a cost diff: a terminal table, Markdown for a sticky pull-request comment, SARIF that
+// marks changed and added prompts for code-scanning annotations. Pure string functions.
+import type { CostDiff, DiffRow } from '../diff';
+import { formatTokens, formatUsd } from '../format';
+import { TOOL_VERSION } from '../version';
+
+/** The marker a sticky comment is found by. */
+export const DIFF_COMMENT_MARKER = '<!-- prompt-cost-diff -->';
+
+const signedUsd = (usd: number | null) => (usd === null ? 'unpriced' : `${usd > 0 ? '+' : usd < 0 ? '−' : '±'}${formatUsd(Math.abs(usd))}`);
+const pctText = (pct: number | null) => (pct === null ? '' : `, ${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct).toFixed(1)}%`);
+const where = (r: DiffRow) => (r.after ? `${r.after.file}:${r.after.line}` : `${r.before!.file}:${r.before!.line}`);
+const monthly = (s: DiffRow['before']) => (!s ? '—' : s.monthlyUsd === null ? 'unpriced' : formatUsd(s.monthlyUsd));
+const tokens = (s: DiffRow['before']) => (s ? formatTokens(s.tokens, s.exact) : '—');
+
+export function verdictLine(d: CostDiff): string {
+  return `Monthly cost: ${formatUsd(d.base.monthlyUsd)} → ${formatUsd(d.head.monthlyUsd)} (${signedUsd(d.deltaMonthlyUsd)}/month${pctText(d.deltaPct)})`;
+}
+
+function countsLine(d: CostDiff): string {
+  const c = d.counts;
+  return `${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.moved} moved, ${c.unchanged} unchanged`;
+}
+
+export function formatDiffTable(d: CostDiff): string {
+  const head = ['STATUS', 'PROMPT', 'MODEL', 'TOKENS', '$/MONTH', 'DELTA', 'WHY'];
+  const rows = d.prompts.map((r) => [
+    r.status, where(r),
+    r.before && r.after && r.before.model !== r.after.model ? `${r.before.model} → ${r.after.model}` : (r.after ?? r.before)!.model,
+    r.before && r.after ? `${tokens(r.before)} → ${tokens(r.after)}` : tokens(r.after ?? r.before),
+    r.before && r.after ? `${monthly(r.before)} → ${monthly(r.after)}` : monthly(r.after ?? r.before),
+    signedUsd(r.deltaMonthlyUsd), r.reasons.join('; '),
+  ].map((c) => (c.length > 80 ? `${c.slice(0, 79)}…` : c)));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const out = [`${d.base.ref} (${d.base.commit.slice(0, 12)}) → ${d.head.ref}${d.head.commit ? ` (${d.head.commit.slice(0, 12)})` : ''}`, ''];
+  if (rows.length) out.push(line(head), '-'.repeat(Math.min(200, widths.reduce((a, b) => a + b + 2, 0))), ...rows.map(line), '');
+  else out.push('No prompt changed.', '');
+  out.push(verdictLine(d), countsLine(d), `Prices: ${d.prices.source} ${d.prices.version} (data as of ${d.prices.asOf}). ≈ marks estimated token counts.`);
+  return out.join('\n') + '\n';
+}
+
+const md = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+
+export function formatDiffMarkdown(d: CostDiff): string {
+  const out = [DIFF_COMMENT_MARKER, '### Prompt Cost', '', `**${verdictLine(d)}**`, '', countsLine(d), ''];
+  const changed = d.prompts.filter((r) => r.status !== 'unchanged' && r.status !== 'moved');
+  if (changed.length) {
+    out.push('| | prompt | model | tokens | $/month | delta |', '|---|---|---|---|---:|---:|');
+    for (const r of changed.slice(0, 25)) {
+      const model = r.before && r.after && r.before.model !== r.after.model ? `${r.before.model} → **${r.after.model}**` : (r.after ?? r.before)!.model;
+      const tok = r.before && r.after ? `${tokens(r.before)} → ${tokens(r.after)}` : tokens(r.after ?? r.before);
+      const cost = r.before && r.after ? `${monthly(r.before)} → ${monthly(r.after)}` : monthly(r.after ?? r.before);
+      out.push(`| ${r.status} | \`${md(where(r))}\` | ${md(model)} | ${tok} | ${cost} | ${signedUsd(r.deltaMonthlyUsd)} |`);
+    }
+    out.push('');
+    const details = [...changed.slice(25), ...d.prompts.filter((r) => r.status === 'unchanged' || r.status === 'moved')];
+    const why = changed.filter((r) => r.reasons.length);
+    if (why.length) {
+      out.push('<details><summary>Why each prompt changed</summary>', '');
+      for (const r of why) out.push(`- \`${md(where(r))}\` (${r.status}): ${md(r.reasons.join('; '))}`);
+      out.push('', '</details>', '');
+    }
+    if (details.length) {
+      out.push(`<details><summary>${details.length} more prompt${details.length === 1 ? '' : 's'}</summary>`, '');
+      for (const r of details) out.push(`- \`${md(where(r))}\` ${r.status}: ${signedUsd(r.deltaMonthlyUsd)}/month`);
+      out.push('', '</details>', '');
+    }
+  } else out.push('No prompt changed cost.', '');
+  out.push(`<sub>${d.base.ref} \`${d.base.commit.slice(0, 12)}\` → ${d.head.ref}${d.head.commit ? ` \`${d.head.commit.slice(0, 12)}\`` : ''} · prices: ${d.prices.source} ${d.prices.version}, data as of ${d.prices.asOf} · ≈ marks estimated token counts</sub>`);
+  return out.join('\n') + '\n';
+}
+
+export function formatDiffSarif(d: CostDiff): string {
+  const results = d.prompts.filter((r) => r.after && (r.status === 'changed' || r.status === 'added')).map((r) => ({
+    ruleId: `prompt-${r.status}`,
+    level: (r.deltaMonthlyUsd ?? 0) > 0 ? 'warning' : 'note',
+    message: { text: `${r.status === 'added' ? 'New prompt' : 'Prompt changed'}: ${signedUsd(r.deltaMonthlyUsd)}/month. ${r.reasons.join('; ')}.` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: r.after!.file }, region: { startLine: r.after!.line } } }],
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'prompt-cost', version: TOOL_VERSION, rules: [
+        { id: 'prompt-changed', shortDescription: { text: 'A prompt whose cost changed' }, defaultConfiguration: { level: 'note' } },
+        { id: 'prompt-added', shortDescription: { text: 'A new prompt' }, defaultConfiguration: { level: 'note' } },
+      ] } },
+      results,
+      properties: { base: d.base, head: d.head, deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices },
+    }],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

@@ -1,0 +1,54 @@
+// YAML that is valid but hostile, or shaped wrongly: a clear message at the right line, never silence
+// and never the parser's own "Maximum call stack size exceeded".
+import * as assert from 'assert';
+import { Engine } from '../../src/core/analyze';
+import { parseConfig } from '../../src/core/config/load';
+
+describe('bad YAML', () => {
+  const deepFlow = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const deepBlock = (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i * 2)}a:`).join('\n') + ' 1\n';
+
+  it('.promptcost.yaml nested 10,000 levels deep: "too deeply nested" at a line, and fatal', () => {
+    for (const text of [`defaults:\n  x: ${deepFlow(10000)}\n`, deepBlock(10000)]) {
+      const c = parseConfig(text);
+      assert.ok(c.problems.length > 0);
+      for (const p of c.problems) {
+        assert.doesNotMatch(p.message, /call stack/i);
+        assert.match(p.message, /^\.promptcost\.yaml:\d+: YAML error: too deeply nested/);
+        assert.strictEqual(p.fatal, true);
+      }
+    }
+  });
+
+  it('a prompt file nested 10,000 levels deep: prompt-file-error "too deeply nested"', () => {
+    const d = new Engine().detectSync('x.prompt.yml', `model: gpt-4o\nmessages: ${deepFlow(10000)}\n`, {});
+    assert.strictEqual(d.diagnostics[0]?.code, 'prompt-file-error');
+    assert.match(d.diagnostics[0].message, /^x\.prompt\.yml:2: malformed YAML: too deeply nested/);
+  });
+
+  it('.prompt.yml whose messages is a map: a diagnostic at messages, not silence', () => {
+    const d = new Engine().detectSync('x.prompt.yml', 'model: openai/gpt-4o\nmessages:\n  role: user\n  content: hello\n', {});
+    assert.strictEqual(d.detected.length, 0);
+    assert.strictEqual(d.diagnostics.length, 1);
+    assert.strictEqual(d.diagnostics[0].code, 'prompt-file-error');
+    assert.match(d.diagnostics[0].message, /^x\.prompt\.yml:3: `messages` is a map: it must be a list/);
+  });
+
+  it('.prompt.yml whose messages is an alias is read through the anchor', () => {
+    const d = new Engine().detectSync('x.prompt.yml', 'shared: &m\n  - role: system\n    content: You are terse.\n  - role: user\n    content: hello\nmodel: openai/gpt-4o\nmessages: *m\n', {});
+    assert.deepStrictEqual(d.diagnostics, []);
+    assert.deepStrictEqual(d.detected[0].parts.map((p) => [p.role, p.text]), [['system', 'You are terse.'], ['user', 'hello']]);
+  });
+
+  it('an alias to its own ancestor (a cycle) is reported, never followed forever', () => {
+    const d = new Engine().detectSync('x.prompt.yml', 'model: openai/gpt-4o\nmessages: &m\n  - role: user\n    content: hi\n  - *m\n', {});
+    assert.strictEqual(d.detected[0].parts.length, 1);
+    assert.match(d.diagnostics[0]?.message ?? '', /not a \{ role, content \} map/);
+  });
+
+  it('messages that have no text content are each reported', () => {
+    const d = new Engine().detectSync('x.prompt.yml', 'model: openai/gpt-4o\nmessages:\n  - role: user\n  - just text\n  - role: user\n    content: ok\n', {});
+    assert.strictEqual(d.detected[0].parts.length, 1);
+    assert.deepStrictEqual(d.diagnostics.map((x) => x.range.start.line), [2, 3]);
+  });
+});

@@ -1,0 +1,266 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { run } from '../../src/cli/main';
+import type { CostDiff } from '../../src/core/diff';
+import { pairPrompts, similarity } from '../../src/core/diff/pair';
+import { tempDir } from '../tempDir';
+
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+
+const LONG = Array.from({ length: 30 }, (_, i) => `Rule ${i + 1}: answer support questions about invoices, refunds and plans politely and precisely.`).join(' ');
+
+const FILES: Record<string, string> = {
+  '.promptcost.yaml': 'defaults:\n  callsPerDay: 1000\n',
+  'src/bot.ts': `import OpenAI from 'openai';
+const client = new OpenAI();
+export async function answer(question: string) {
+  return client.chat.completions.create({
+    model: 'gpt-4o',
+    messages: [
+      { role: 'system', content: 'You are the billing assistant. ${LONG}' },
+      { role: 'user', content: question },
+    ],
+  });
+}
+`,
+  'src/triage.py': `import anthropic
+client = anthropic.Anthropic()
+
+def triage(ticket):
+    return client.messages.create(
+        model="claude-sonnet-4-5",
+        max_tokens=20,
+        system="You triage support tickets into one topic. ${LONG}",
+        messages=[{"role": "user", "content": ticket}],
+    )
+`,
+  'prompts/summary.prompt.yml': `model: openai/gpt-4o-mini
+messages:
+  - role: system
+    content: Summarize the ticket in one sentence for the on-call engineer.
+  - role: user
+    content: '{{ticket}}'
+`,
+};
+
+function repoWith(files: Record<string, string | Buffer>): string {
+  const dir = tempDir('prompt-cost-diff-');
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'base');
+  return dir;
+}
+
+const edit = (dir: string, file: string, fn: (s: string) => string) => fs.writeFileSync(path.join(dir, file), fn(fs.readFileSync(path.join(dir, file), 'utf8')));
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '', stderr = '';
+  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd });
+  return { code, stdout, stderr };
+}
+
+async function diffJson(dir: string, ...extra: string[]): Promise<CostDiff> {
+  const r = await cli(['diff', '--base', 'HEAD', '--format', 'json', ...extra], dir);
+  assert.strictEqual(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as CostDiff;
+}
+
+
+describe('cost diff', function () {
+  this.timeout(60_000);
+
+  it('an untouched work tree: no rows, zero delta, and the work tree, index and HEAD are left alone', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing helper')); // dirty, not staged
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const status = git(dir, 'status', '--porcelain');
+    await diffJson(dir);
+    assert.strictEqual(git(dir, 'rev-parse', 'HEAD'), head);
+    assert.strictEqual(git(dir, 'status', '--porcelain'), status);
+    assert.match(fs.readFileSync(path.join(dir, 'src/bot.ts'), 'utf8'), /billing helper/);
+    git(dir, 'checkout', '--', '.');
+    const d = await diffJson(dir);
+    assert.deepStrictEqual(d.prompts, []);
+    assert.strictEqual(d.deltaMonthlyUsd, 0);
+    assert.strictEqual(d.counts.unchanged, 3);
+  });
+
+  it('a longer prompt is changed, with its delta and the reason; the total delta is the sum', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace('You are the billing assistant.', `You are the billing assistant. ${LONG}`));
+    const d = await diffJson(dir);
+    assert.deepStrictEqual(d.prompts.map((p) => [p.file, p.status]), [['src/bot.ts', 'changed']]);
+    const row = d.prompts[0];
+    assert.ok(row.after!.tokens > row.before!.tokens + 500);
+    assert.ok(row.deltaMonthlyUsd! > 0);
+    assert.ok(Math.abs(row.deltaMonthlyUsd! - (row.after!.monthlyUsd! - row.before!.monthlyUsd!)) < 1e-9);
+    assert.ok(Math.abs(d.deltaMonthlyUsd - row.deltaMonthlyUsd!) < 1e-9);
+    assert.ok(row.reasons.includes('text edited'), row.reasons.join());
+    assert.ok(row.reasons.some((r) => /^input tokens [\d,]+ → [\d,]+$/.test(r)), row.reasons.join());
+    assert.ok(d.deltaPct! > 0);
+  });
+
+  it('a model change is called out as such', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace("model: 'gpt-4o'", "model: 'gpt-4o-mini'"));
+    const d = await diffJson(dir);
+    assert.strictEqual(d.prompts.length, 1);
+    assert.deepStrictEqual(d.prompts[0].reasons, ['model changed: gpt-4o → gpt-4o-mini']);
+    assert.ok(d.prompts[0].deltaMonthlyUsd! < 0);
+  });
+
+  it('lines shifted by an edit above: moved with no delta; only --all lists unchanged prompts', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/triage.py', (s) => `# a comment\n# and another\n${s}`);
+    const d = await diffJson(dir);
+    assert.deepStrictEqual(d.prompts.map((p) => [p.status, p.before!.line, p.after!.line, p.deltaMonthlyUsd]), [['moved', 5, 7, 0]]);
+    assert.strictEqual((await diffJson(dir, '--all')).prompts.length, 3);
+  });
+
+  it('a renamed file: moved, not removed and added', async () => {
+    const dir = repoWith(FILES);
+    git(dir, 'mv', 'prompts/summary.prompt.yml', 'prompts/ticket-summary.prompt.yml');
+    git(dir, 'commit', '-qm', 'rename');
+    const d = JSON.parse((await cli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'], dir)).stdout) as CostDiff;
+    assert.deepStrictEqual(d.prompts.map((p) => [p.status, p.before!.file, p.after!.file]), [['moved', 'prompts/summary.prompt.yml', 'prompts/ticket-summary.prompt.yml']]);
+    assert.ok(d.head.commit && d.head.commit !== d.base.commit);
+  });
+
+  it('a prompt whose text moved into an imported constant is unchanged', async () => {
+    const dir = repoWith(FILES);
+    const text = `You are the billing assistant. ${LONG}`;
+    fs.writeFileSync(path.join(dir, 'src/prompts.ts'), `export const BILLING = '${text}';\n`);
+    edit(dir, 'src/bot.ts', (s) => `import { BILLING } from './prompts';\n${s.replace(`'${text}'`, 'BILLING')}`);
+    const d = await diffJson(dir, '--all');
+    const bot = d.prompts.find((p) => p.file === 'src/bot.ts')!;
+    assert.strictEqual(bot.deltaMonthlyUsd, 0);
+    assert.ok(['moved', 'unchanged'].includes(bot.status), bot.status);
+    assert.strictEqual(d.counts.added + d.counts.removed, 0);
+  });
+
+  it('added and removed prompts', async () => {
+    const dir = repoWith(FILES);
+    fs.rmSync(path.join(dir, 'src/triage.py'));
+    fs.writeFileSync(path.join(dir, 'src/new.ts'), `import Anthropic from '@anthropic-ai/sdk';\nconst a = new Anthropic();\na.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Write a haiku about invoices, in the voice of an accountant.' }] });\n`);
+    const d = await diffJson(dir);
+    assert.deepStrictEqual(d.prompts.map((p) => p.status).sort(), ['added', 'removed']);
+    assert.ok(d.prompts.find((p) => p.status === 'removed')!.deltaMonthlyUsd! < 0);
+    assert.ok(d.prompts.find((p) => p.status === 'added')!.reasons[0].startsWith('new prompt'));
+  });
+
+  it('each side uses its own .promptcost.yaml: a traffic change on one side changes every prompt', async () => {
+    const dir = repoWith(FILES);
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 3000\n');
+    const d = await diffJson(dir);
+    assert.strictEqual(d.prompts.length, 3);
+    for (const p of d.prompts) assert.ok(p.reasons.includes('traffic 1,000 → 3,000 calls/day'), p.reasons.join());
+    assert.ok(Math.abs(d.head.monthlyUsd - 3 * d.base.monthlyUsd) < 1e-6);
+  });
+
+  it('binary and huge files on one side are skipped, not compared', async () => {
+    const dir = repoWith({ ...FILES, 'assets/logo.bin': Buffer.from([0, 1, 2, 0xff, 0xfe, 0]) });
+    fs.writeFileSync(path.join(dir, 'src/huge.ts'), `const SYSTEM_PROMPT = "${'word '.repeat(300_000)}";\n`);
+    fs.writeFileSync(path.join(dir, 'assets/logo.bin'), Buffer.from([0xff, 0, 0xfe, 0, 7]));
+    const d = await diffJson(dir);
+    assert.deepStrictEqual(d.prompts, []);
+  });
+
+  it('exit 1 over --max-increase-usd or --max-increase-pct, 0 within; the message says which', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace('You are the billing assistant.', `You are the billing assistant. ${LONG}`));
+    const d = await diffJson(dir);
+    const within = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', String(Math.ceil(d.deltaMonthlyUsd) + 1)], dir);
+    assert.strictEqual(within.code, 0, within.stderr);
+    const over = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', String(Math.floor(d.deltaMonthlyUsd) - 1)], dir);
+    assert.strictEqual(over.code, 1);
+    assert.match(over.stderr, /over --max-increase-usd/);
+    const pct = await cli(['diff', '--base', 'HEAD', '--max-increase-pct', '0.5', '--format', 'markdown'], dir);
+    assert.strictEqual(pct.code, d.deltaPct! > 0.5 ? 1 : 0);
+  });
+
+  it('usage errors exit 2: no --base, an unknown ref (saying how to fetch it), a folder outside git', async () => {
+    const dir = repoWith(FILES);
+    assert.strictEqual((await cli(['diff'], dir)).code, 2);
+    const unknown = await cli(['diff', '--base', 'origin/release-9'], dir);
+    assert.strictEqual(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown ref "origin\/release-9".*git fetch origin release-9/s);
+    const outside = tempDir('prompt-cost-nogit-');
+    const r = await cli(['diff', '--base', 'HEAD'], outside);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /not inside a git repository/);
+  });
+
+  it('a shallow clone without the base says so and how to fetch it', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing helper'));
+    git(dir, 'commit', '-qam', 'second');
+    const clone = tempDir('prompt-cost-shallow-');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${dir}`, clone]);
+    const r = await cli(['diff', '--base', 'HEAD~1'], clone);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /shallow clone/);
+    assert.match(r.stderr, /fetch-depth: 0/);
+  });
+
+  it('Markdown: the verdict, the changed prompts by |delta|, collapsed details, the price date', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace("model: 'gpt-4o'", "model: 'gpt-4o-mini'"));
+    edit(dir, 'src/triage.py', (s) => s.replace('You triage support tickets into one topic.', 'You triage support tickets into one topic, and explain why in detail.'));
+    const r = await cli(['diff', '--base', 'HEAD', '--format', 'markdown'], dir);
+    const md = r.stdout.replace(/`[0-9a-f]{12}`/g, '`COMMIT`');
+    const lines = md.split('\n');
+    assert.strictEqual(lines[0], '<!-- prompt-cost-diff -->');
+    assert.match(lines[3], /^\*\*Monthly cost: \$[\d,.]+ → \$[\d,.]+ \(−\$[\d,.]+\/month, −\d+\.\d%\)\*\*$/);
+    const rows = lines.filter((l) => l.startsWith('| changed'));
+    assert.strictEqual(rows.length, 2);
+    assert.match(rows[0], /src\/bot\.ts:4.*gpt-4o → \*\*gpt-4o-mini\*\*/); // the bigger |delta| first
+    assert.match(rows[1], /src\/triage\.py:5/);
+    assert.match(md, /<details><summary>Why each prompt changed<\/summary>/);
+    assert.match(md, /data as of \d{4}-\d{2}-\d{2}/);
+  });
+
+  it('SARIF marks changed and added prompts at their head lines', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace("model: 'gpt-4o'", "model: 'gpt-4.1'"));
+    const sarif = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'sarif'], dir)).stdout);
+    const results = sarif.runs[0].results;
+    assert.strictEqual(results.length, 1);
+    assert.strictEqual(results[0].ruleId, 'prompt-changed');
+    assert.strictEqual(results[0].locations[0].physicalLocation.artifactLocation.uri, 'src/bot.ts');
+  });
+
+  it('a subfolder of the repository is compared on its own', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace("model: 'gpt-4o'", "model: 'gpt-4.1'"));
+    const r = await cli(['diff', '--base', 'HEAD', '--format', 'json', 'prompts'], dir);
+    const d = JSON.parse(r.stdout) as CostDiff;
+    assert.deepStrictEqual(d.prompts, []);
+    assert.strictEqual(d.counts.unchanged, 1);
+  });
+});
+
+describe('prompt pairing', () => {
+  it('similarity: 1 for the same words, 0 for none in common', () => {
+    assert.strictEqual(similarity('a b c', 'c b a'), 1);
+    assert.strictEqual(similarity('alpha beta', 'gamma delta'), 0);
+    assert.ok(similarity('You are a helpful assistant', 'You are a helpful, terse assistant') > 0.8);
+  });
+
+  it('pairs by text nearest line first, then leaves the rest added or removed', () => {
+    const p = (file: string, line: number, kind = 'openai.chat') => ({ id: `${file}:${line + 1}`, file, kind, range: { start: { line, character: 0 }, end: { line, character: 1 } } }) as never;
+    const before = [{ prompt: p('a.ts', 1), text: 'first prompt text' }, { prompt: p('a.ts', 10), text: 'second prompt text here' }];
+    const after = [{ prompt: p('a.ts', 12), text: 'second prompt text here' }, { prompt: p('a.ts', 3), text: 'first prompt text' }, { prompt: p('b.ts', 1), text: 'something new entirely' }];
+    const pairs = pairPrompts(before, after);
+    const byBefore = (t: string) => pairs.find((x) => x.before?.text === t)!;
+    assert.strictEqual(byBefore('first prompt text').after!.prompt, after[1].prompt);
+    assert.strictEqual(byBefore('second prompt text here').after!.prompt, after[0].prompt);
+    assert.ok(pairs.some((x) => !x.before && x.after!.prompt === after[2].prompt));
+  });
+});

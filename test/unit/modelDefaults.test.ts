@@ -1,0 +1,120 @@
+import * as assert from 'assert';
+import { Engine } from '../../src/core/analyze';
+import { emptyConfig, parseConfig } from '../../src/core/config';
+import { breakdownMarkdown } from '../../src/core/report/breakdown';
+import { PRICE_DATA } from '../../src/core/prices';
+import { settingsTraffic, toSettings } from '../../src/core/settings';
+import { normalizeModelId, parseModelId, providerOfModel } from '../../src/core/models/ids';
+import { lookupPrice } from '../../src/core/prices';
+import { promptfooReader } from '../../src/core/detect/files/promptfoo';
+
+const ANTHROPIC_REQUEST_MODEL = `import Anthropic from '@anthropic-ai/sdk';
+const anthropic = new Anthropic();
+export async function POST(req: Request) {
+  const { model, question } = await req.json();
+  return anthropic.messages.create({ model, max_tokens: 300, system: 'You are a concise assistant for a bookshop.', messages: [{ role: 'user', content: question }] });
+}
+`;
+
+describe('provider-aware default models', () => {
+  it('an Anthropic call whose model is a request value gets the Anthropic default, estimated, never gpt-4o-mini', async () => {
+    const r = await new Engine().analyze('app/api/route.ts', ANTHROPIC_REQUEST_MODEL, { config: emptyConfig() });
+    const [p] = r.prompts;
+    assert.strictEqual(p.kind, 'anthropic.messages');
+    assert.strictEqual(p.model.id, 'claude-sonnet-4-5');
+    assert.strictEqual(p.model.from, 'default for anthropic');
+    assert.strictEqual(p.model.provider, 'anthropic');
+    assert.strictEqual(p.tokens.exact, false, 'Claude has no public tokenizer: an estimate');
+    assert.ok(p.cost.priced && p.cost.prices?.source.includes('genai-prices'));
+    const hover = breakdownMarkdown(p, PRICE_DATA);
+    assert.match(hover, /Model not resolved from the code/);
+    assert.match(hover, /defaults\.models\.anthropic/);
+  });
+
+  it('a workspace default of another provider does not apply; one of the same provider does', async () => {
+    const other = await new Engine().analyze('a.ts', ANTHROPIC_REQUEST_MODEL, { config: parseConfig('defaults:\n  model: gpt-4o\n') });
+    assert.strictEqual(other.prompts[0].model.id, 'claude-sonnet-4-5');
+    const same = await new Engine().analyze('a.ts', ANTHROPIC_REQUEST_MODEL, { config: parseConfig('defaults:\n  model: claude-3-5-haiku-20241022\n') });
+    assert.strictEqual(same.prompts[0].model.id, 'claude-3-5-haiku-20241022');
+    assert.strictEqual(same.prompts[0].model.from, '.promptcost.yaml:2');
+  });
+
+  it('defaults.models in .promptcost.yaml, then the setting, override the built-in default', async () => {
+    const config = parseConfig('defaults:\n  models:\n    anthropic: claude-3-5-haiku-20241022\n');
+    assert.deepStrictEqual(config.problems, []);
+    const viaConfig = await new Engine().analyze('a.ts', ANTHROPIC_REQUEST_MODEL, { config });
+    assert.deepStrictEqual(viaConfig.prompts[0].model, { id: 'claude-3-5-haiku-20241022', provider: 'anthropic', from: '.promptcost.yaml:3' });
+    const settings = settingsTraffic(toSettings({ defaultModels: { anthropic: 'claude-opus-4-1' } }));
+    const viaSetting = await new Engine().analyze('a.ts', ANTHROPIC_REQUEST_MODEL, { config: emptyConfig(), settings });
+    assert.strictEqual(viaSetting.prompts[0].model.id, 'claude-opus-4-1');
+    assert.strictEqual(viaSetting.prompts[0].model.from, 'setting promptCost.defaultModels.anthropic');
+    const both = await new Engine().analyze('a.ts', ANTHROPIC_REQUEST_MODEL, { config, settings });
+    assert.strictEqual(both.prompts[0].model.id, 'claude-3-5-haiku-20241022', 'the workspace file wins over the setting');
+  });
+
+  it('an annotation still wins; a misspelt provider key is a config problem with its line', async () => {
+    const annotated = ANTHROPIC_REQUEST_MODEL.replace('  return anthropic', '  // prompt-cost: model=claude-3-haiku-20240307\n  return anthropic');
+    const r = await new Engine().analyze('a.ts', annotated, { config: emptyConfig() });
+    assert.strictEqual(r.prompts[0].model.id, 'claude-3-haiku-20240307');
+    assert.ok(!(r.prompts[0].notes ?? []).some((n) => /not resolved/.test(n)));
+    const bad = parseConfig('defaults:\n  models:\n    antropic: claude-3-haiku-20240307\n');
+    assert.strictEqual(bad.problems.length, 1);
+    assert.match(bad.problems[0].message, /:3: .*antropic/);
+  });
+
+  it('Gemini and OpenAI calls get their own providers\' defaults', async () => {
+    const gemini = `import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({});\nai.models.generateContent({ model: process.env.MODEL, contents: 'Write a haiku about tea.' });\n`;
+    const g = await new Engine().analyze('g.ts', gemini, { config: emptyConfig() });
+    assert.deepStrictEqual([g.prompts[0].model.id, g.prompts[0].model.from], ['gemini-2.5-flash', 'default for google']);
+    const openai = `import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: process.env.MODEL, messages: [{ role: 'user', content: 'Hello there, assistant.' }] });\n`;
+    const o = await new Engine().analyze('o.ts', openai, { config: emptyConfig() });
+    assert.deepStrictEqual([o.prompts[0].model.id, o.prompts[0].model.from, o.prompts[0].tokens.exact], ['gpt-4o-mini', 'default for openai', true]);
+  });
+});
+
+describe('model ids as the ecosystem writes them', () => {
+  it('promptfoo bedrock:converse:MODEL keeps the version suffix (was bedrock/0)', () => {
+    assert.strictEqual(normalizeModelId('bedrock:converse:amazon.nova-pro-v1:0'), 'bedrock/amazon.nova-pro-v1:0');
+    const r = promptfooReader.read('prompts:\n  - "Summarise: {{text}}"\nproviders:\n  - bedrock:converse:amazon.nova-pro-v1:0\n', { file: 'promptfooconfig.yaml' });
+    assert.strictEqual(r.prompts[0].model?.id, 'bedrock/amazon.nova-pro-v1:0');
+    const price = lookupPrice(r.prompts[0].model!.id);
+    assert.ok(price.priced && price.provider === 'aws' && price.modelId === 'amazon.nova-pro-v1:0');
+  });
+
+  it('each platform prefix is parsed to the model and provider the price data knows', () => {
+    const cases: [string, string, string][] = [
+      ['bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0', 'aws', 'anthropic'],
+      ['bedrock/converse/amazon.nova-pro-v1:0', 'aws', 'aws'],
+      ['vertex_ai/gemini-1.5-pro', 'google', 'google'],
+      ['vertex_ai/claude-3-5-sonnet@20240620', 'anthropic', 'anthropic'],
+      ['openrouter/anthropic/claude-3.5-sonnet', 'openrouter', 'anthropic'],
+      ['litellm_proxy/anthropic/claude-3-5-sonnet-20240620', 'anthropic', 'anthropic'],
+      ['groq/llama-3.3-70b-versatile', 'groq', 'groq'],
+      ['azure/prod-gpt-4o-eastus', 'azure', 'openai'],
+    ];
+    for (const [id, priceProvider, family] of cases) {
+      const p = lookupPrice(id);
+      assert.ok(p.priced, `${id} is priced (${!p.priced ? p.unpricedReason : ''})`);
+      assert.strictEqual(p.provider, priceProvider, id);
+      assert.strictEqual(providerOfModel(id), family, id);
+    }
+  });
+
+  it('azure/DEPLOYMENT: mapped by deployments: in the config, else unpriced saying how to map it', () => {
+    const unmapped = lookupPrice('azure/support-bot');
+    assert.ok(!unmapped.priced);
+    assert.match(unmapped.unpricedReason, /deployments: in \.promptcost\.yaml/);
+    const config = parseConfig('deployments:\n  support-bot: gpt-4o\n');
+    assert.deepStrictEqual(config.deployments, { 'support-bot': 'gpt-4o' });
+    const mapped = lookupPrice('azure/support-bot', {}, { deployments: config.deployments });
+    assert.ok(mapped.priced && mapped.provider === 'azure' && mapped.modelId === 'gpt-4o');
+  });
+
+  it('local and unknown ids are unpriced with the reason', () => {
+    const local = lookupPrice('ollama/llama3:8b');
+    assert.ok(!local.priced && /runs locally/.test(local.unpricedReason));
+    assert.ok(parseModelId('ollama:chat:llama3:8b').local);
+    const groqMissing = lookupPrice('groq/not-a-real-model-xyz');
+    assert.ok(!groqMissing.priced && /groq/.test(groqMissing.unpricedReason));
+  });
+});

@@ -1,0 +1,41 @@
+// The per-file budget of scan workers: a file whose analysis runs past it is stopped and listed as
+// skipped with the budget named, and the files after it (in the same worker's share) are still
+// analysed. The language server runs its scan this way, so its main thread never waits on a file.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { budgetReason } from '../../src/core/scanPool';
+import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
+
+const call = (i: number) => `const P${i} = 'You are assistant number ${i}. Answer briefly and politely.';\nexport async function f${i}(q: string) {\n  return client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: P${i} }, { role: 'user', content: \`Q: \${q}\` }] });\n}\n`;
+
+describe('scan workers: per-file time budget', function () {
+  this.timeout(120000);
+
+  it('a file over budget is skipped with the budget named; the files around it are analysed', async () => {
+    const ws = tempDir('pc-budget-');
+    // ~200 KB of calls: seconds of detection, far past a 300 ms budget on any machine.
+    let big = "import OpenAI from 'openai';\nconst client = new OpenAI();\n";
+    for (let i = 0; big.length < 200_000; i++) big += call(i);
+    fs.writeFileSync(path.join(ws, 'm_big.ts'), big);
+    const small = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + call(0);
+    fs.writeFileSync(path.join(ws, 'a.ts'), small);
+    fs.writeFileSync(path.join(ws, 'z.ts'), small);
+    fs.writeFileSync(path.join(ws, 'y.prompt.yml'), 'model: openai/gpt-4o\nmessages:\n  - role: user\n    content: hello there\n');
+    const progress: number[] = [];
+    const report = await scanWorkspace({ root: ws, workers: 1, fileBudgetMs: 300, onProgress: (done) => progress.push(done) });
+    assert.deepStrictEqual(report.skipped, [{ file: 'm_big.ts', reason: budgetReason(300) }]);
+    assert.deepStrictEqual([...new Set(report.prompts.map((p) => p.file))].sort(), ['a.ts', 'y.prompt.yml', 'z.ts']);
+    assert.strictEqual(progress[progress.length - 1], 4, 'every file counted once in the progress');
+  });
+
+  it('without an over-budget file, a worker scan equals an in-process one', async () => {
+    const ws = tempDir('pc-budget2-');
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(ws, `f${i}.ts`), "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + call(i));
+    const inWorker = await scanWorkspace({ root: ws, workers: 2 });
+    const inProcess = await scanWorkspace({ root: ws, workers: 0 });
+    assert.deepStrictEqual(inWorker.prompts.map((p) => [p.id, p.tokens.input]), inProcess.prompts.map((p) => [p.id, p.tokens.input]));
+    assert.deepStrictEqual(inWorker.skipped, []);
+  });
+});
