@@ -157,6 +157,8 @@ export function registerCompress(context: vscode.ExtensionContext, client: Langu
       edit.replace(doc.uri, new vscode.Range(g.start.line, g.start.character, g.end.line, g.end.character), r.edit!.newText);
       const ok = await vscode.workspace.applyEdit(edit);
       if (!ok) void vscode.window.showErrorMessage('Prompt Cost: the edit could not be applied. Nothing was changed.');
+      // Back to the document, so that one Undo there takes the rewrite back.
+      else await vscode.window.showTextDocument(doc, { selection: new vscode.Range(g.start.line, g.start.character, g.start.line, g.start.character) });
       if (pending?.result === r) pending = undefined;
       return ok;
     };

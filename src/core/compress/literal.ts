@@ -125,6 +125,8 @@ function codeLiteral(root: SyntaxNode, start: number, end: number, python: boole
     }
     break;
   }
+  // The engine may name the literal itself; a dedent() or .strip() around it still shapes what is sent.
+  if (!view.dedent && !view.trim) outerView(n, python, view);
   const leaves: SyntaxNode[] = [];
   const flatten = (x: SyntaxNode) => {
     if ((x.type === 'binary_expression' || x.type === 'binary_operator') && (x.childForFieldName('operator')?.text ?? x.children[1]?.text) === '+') {
@@ -176,6 +178,36 @@ function codeLiteral(root: SyntaxNode, start: number, end: number, python: boole
     start: n.startIndex, end: n.endIndex, range: lines.range(n.startIndex, n.endIndex), kind, content, slots, view,
     description: describe(kind) + (leaves.length > 1 ? ` (joined from ${leaves.length} pieces)` : ''),
   };
+}
+
+/** dedent(…), a tagged dedent`…` and .strip()/.trim() calls around `n`, innermost first. */
+function outerView(n: SyntaxNode, python: boolean, view: View): void {
+  let x = n;
+  for (let guard = 0; guard < 6; guard++) {
+    const p = x.parent;
+    if (!p) return;
+    if (p.type === 'parenthesized_expression') {
+      x = p;
+      continue;
+    }
+    const call = p.type === 'arguments' || p.type === 'argument_list' ? p.parent : p.type === 'call_expression' && p.childForFieldName('arguments')?.id === x.id ? p : undefined;
+    const fn = call?.childForFieldName('function');
+    if (call && fn && !view.dedent && !view.trim && DEDENT_FN.test(fn.text)) {
+      view.dedent = /cleandoc/.test(fn.text) ? 'cleandoc' : python ? 'py' : 'js';
+      x = call;
+      continue;
+    }
+    if ((p.type === 'member_expression' || p.type === 'attribute') && p.childForFieldName('object')?.id === x.id) {
+      const method = (p.childForFieldName('property') ?? p.childForFieldName('attribute'))?.text;
+      const c = p.parent;
+      if (method && TRIM_FN[method] && !view.trim && c && (c.type === 'call_expression' || c.type === 'call') && (c.childForFieldName('arguments')?.namedChildren.length ?? 0) === 0) {
+        view.trim = TRIM_FN[method];
+        x = c;
+        continue;
+      }
+    }
+    return;
+  }
 }
 
 function isStringNode(n: SyntaxNode): boolean {

@@ -20,7 +20,8 @@ describe('Compress prompt in VS Code', () => {
       await a.compress.allowHost(host);
       const uri = file('src/compressme.ts');
       await vscode.workspace.fs.writeFile(uri, Buffer.from(SOURCE));
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
       const at = new vscode.Position(6, 40);
       const action = await eventually(a, async () => {
         const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at), vscode.CodeActionKind.RefactorRewrite.value);
@@ -39,23 +40,26 @@ describe('Compress prompt in VS Code', () => {
       const pending = a.compress.pending();
       assert.ok(pending);
       assert.ok(await pending!.apply());
-      assert.strictEqual(editor.document.getText(), SOURCE.replace(`\`${PROMPT}\``, '`Support assistant for ${customer}. Be brief. Never promise refunds.`'));
-      // Asking again is answered from the cache: no second request.
+      assert.strictEqual(doc.getText(), SOURCE.replace(`\`${PROMPT}\``, '`Support assistant for ${customer}. Be brief. Never promise refunds.`'));
+      assert.strictEqual(vscode.window.activeTextEditor?.document, doc, 'Apply returns to the document');
+      // One undo takes the rewrite back; asking again is answered from the cache: no second request.
       await vscode.commands.executeCommand('undo');
-      assert.strictEqual(editor.document.getText(), SOURCE, 'one undo restores the text');
+      assert.strictEqual(doc.getText(), SOURCE, 'one undo restores the text');
       const again = await eventually(a, async () => {
         const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at), vscode.CodeActionKind.RefactorRewrite.value);
         const x = actions.find((y) => y.title === 'Compress prompt');
-        return x && (x.command!.arguments![0] as { version: number }).version === editor.document.version ? x : undefined;
+        return x && (x.command!.arguments![0] as { version: number }).version === doc.version ? x : undefined;
       }, 'the action for the new version');
       const second = await vscode.commands.executeCommand<CompressOutcome>(again.command!.command, ...(again.command!.arguments ?? []));
       assert.strictEqual(second?.status, 'ok');
       assert.strictEqual(fake.requests.length, 1, 'cached by content, model and endpoint');
       // The document changed after the result was computed: Apply refuses.
+      const editor = await vscode.window.showTextDocument(doc);
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// edited\n'));
       assert.strictEqual(await a.compress.pending()!.apply(), false);
+      await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('undo');
-      assert.strictEqual(editor.document.getText(), SOURCE);
+      assert.strictEqual(doc.getText(), SOURCE);
     } finally {
       await vscode.workspace.getConfiguration('promptCost.compress').update('baseURL', undefined, vscode.ConfigurationTarget.Global);
       await fake.close();
