@@ -3,11 +3,11 @@
 // Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included).
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatOption, numberOption, parse, UsageError, type Io } from './main';
+import { formatOption, numberOption, parse, scanCacheDir, UsageError, type Io } from './main';
 import { readNamedFile } from './inputs';
 
 export const DIFF_USAGE = `prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
-                 [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics]`;
+                 [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics] [--no-cache]`;
 
 const HELP = `Usage:
   ${DIFF_USAGE}
@@ -20,6 +20,8 @@ are listed only with --all).
 
   --max-increase-usd N   exit 1 when the monthly total grows by more than N USD
   --max-increase-pct P   exit 1 when it grows by more than P percent of the base total
+  --no-cache             analyse every file afresh (by default files whose text and imports are
+                         unchanged are read from the scan cache in the user's cache folder)
 
 Exit codes: 0 within the limits · 1 over a limit · 2 bad usage or an unknown ref.
 `;
@@ -27,7 +29,7 @@ Exit codes: 0 within the limits · 1 over a limit · 2 bad usage or an unknown r
 export async function diffCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'max-increase-usd': { type: 'string' },
-    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, help: { type: 'boolean' },
+    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout(HELP);
@@ -50,7 +52,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const f = require('../core/report/diff') as typeof import('../core/report/diff');
   let d;
   try {
-    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, heuristics: !values['no-heuristics'], all: !!values.all });
+    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(e.message);
     throw e;

@@ -23,6 +23,11 @@ const formatters = () => ({
 
 export { UsageError };
 
+/** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */
+export function scanCacheDir(): string | undefined {
+  return (require('../core/detectionCache') as typeof import('../core/detectionCache')).DetectionCache.defaultDir();
+}
+
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
@@ -38,9 +43,11 @@ Usage:
   prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
                    [--days-per-month N] [--config FILE] [--format text|json]
   prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
-                   [--max-monthly USD] [--no-heuristics]
+                   [--max-monthly USD] [--no-heuristics] [--no-cache]
   prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
                    [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
+  prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
+  prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]
 
 Exit codes (every command):
   0  done (scan: within the budget, or no budget set; diff: within the increase limits)
@@ -144,7 +151,7 @@ function cost(args: string[], io: Io): number {
 }
 
 async function scan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' } });
+  const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
   const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif']);
   const maxMonthlyUsd = numberOption(values['max-monthly'], 'max-monthly');
   // Every path named must be readable (a file named is also read once here: a pipe or an unreadable file stops the run).
@@ -160,7 +167,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const report = await workspace().scanWorkspace({
-    heuristics: !values['no-heuristics'],
+    heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
     root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();
@@ -199,9 +206,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'cost': return cost(rest, io);
       case 'scan': return await scan(rest, io);
       case 'diff': return await (require('./diff') as typeof import('./diff')).diffCommand(rest, io);
+      case 'prices': return await (require('./prices') as typeof import('./prices')).pricesCommand(rest, io);
+      case 'explain': return await (require('./explain') as typeof import('./explain')).explainCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan or diff)`);
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain or prices)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -13,10 +13,11 @@ import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
 import { computeCost, lookupPrice } from './prices';
 import { runPromptRules } from './rules';
-import { LineIndex } from './text';
-import { chatOverheadTokens, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
+import { hasLoneCr, LineIndex } from './text';
+import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloadEncoder, resolveTokenizer, TokenCounter, type EncodingName, type TokenizerChoice } from './tokens';
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
+import { own } from './own';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
 import { countRequestExtras } from './tokens/extras';
 
@@ -82,6 +83,7 @@ function reusableAfter(previous: KeptParse, change: TextChange, text: string, so
   const removed = previous.text.slice(change.start, change.oldEnd);
   const inserted = text.slice(change.start, change.newEnd);
   if (/[\r\n\u2028\u2029]/.test(removed) || /[\r\n\u2028\u2029]/.test(inserted)) return undefined;
+  if (hasLoneCr(text) || hasLoneCr(previous.text)) return undefined; // rows: keep the reuse test to plain lines
   const { line: row, character } = source.lines.position(change.start);
   for (const r of previous.tree.getChangedRanges(source.tree)) if (r.startPosition.row < row || r.endPosition.row > row) return undefined;
   if (!project.readsSame(previous.detection.reads)) return undefined;
@@ -288,9 +290,9 @@ export class Engine {
   }
 
   private slotTokens(name: string, d: DetectedPrompt, choice: TokenizerChoice, options: PriceOptions): Slot {
-    const configured = options.config.variables[name];
+    const configured = own(options.config.variables, name);
     if (configured) return { name, tokens: configured.tokens, from: configured.from };
-    const sample = d.slotSamples?.[name];
+    const sample = own(d.slotSamples, name);
     if (sample) return { name, tokens: this.counter.scaled(this.counter.encodingTokens(sample.text, choice.encoding), choice), from: sample.from };
     return { name, tokens: options.defaultSlotTokens ?? DEFAULT_SLOT_TOKENS, from: 'default' };
   }
@@ -332,9 +334,21 @@ export class Engine {
 
     let staticTokens = 0;
     let dynamicTokens = 0;
+    let estimated = false;
     const parts: ReportPart[] = d.parts.map((p) => {
       const found = findSlots(p.text, p.syntaxes);
-      const tokens = this.counter.scaled(this.counter.encodingTokens(stripTemplateControl(staticText(p.text, found)), choice.encoding), choice);
+      const counted = stripTemplateControl(staticText(p.text, found));
+      let tokens = this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice);
+      if (hasLongRun(counted)) {
+        estimated = true;
+        const note = `a run of ${LONG_RUN}+ characters without a break is counted in pieces: its tokens are an estimate`;
+        if (!notes.includes(note)) notes.push(note);
+      }
+      if (p.omittedChars) {
+        // Text past the evaluation ceiling was counted, not built: tokens per character of the text kept.
+        tokens = Math.ceil(tokens * (1 + p.omittedChars / Math.max(1, p.text.length)));
+        estimated = true;
+      }
       const slots = p.slots.map((s) => this.slotTokens(s.name, d, choice, options));
       staticTokens += tokens;
       for (const s of slots) dynamicTokens += s.tokens;
@@ -348,7 +362,7 @@ export class Engine {
     const schemaTokens = extras.schema?.tokens ?? 0;
     const mediaTokens = extras.media?.tokens ?? 0;
     const input = staticTokens + dynamicTokens + overhead + toolTokens + schemaTokens + mediaTokens;
-    const exact = choice.exact && Object.values(extras).every((x) => x.exact);
+    const exact = choice.exact && !estimated && Object.values(extras).every((x) => x.exact);
     const output = traffic.outputTokens.value;
 
     const pricing = lookupPrice(model, options.config.prices, { deployments: options.config.deployments });

@@ -18,6 +18,12 @@ export interface DetectionReads {
   relative: Map<string, string | undefined>;
 }
 
+/** DetectionReads as plain data (worker messages): path → content digest. */
+export interface ReadDigests {
+  workspace: [string, string | null][];
+  relative: [string, string | null][];
+}
+
 interface Entry {
   build: string;
   file: string;
@@ -34,13 +40,15 @@ export interface StoredDetection {
   counts: [string, number][];
 }
 
-/** Entries kept; past this the oldest are removed. A few KB each. */
-const MAX_ENTRIES = 1000;
+/** Entries kept; past this the oldest are removed. A few KB each; a CLI scan of a monorepo stores one per file with prompt candidates. */
+const MAX_ENTRIES = 20_000;
+/** Puts between two prunes: a prune stats every entry. */
+const PRUNE_EVERY = 2_000;
 
 const digest = (text: string | undefined): string | null => (text === undefined ? null : crypto.createHash('sha1').update(text).digest('hex'));
 
 /** The detector's build: the version, and the bundle file itself (a rebuild changes its size or time). */
-function currentBuild(): string {
+export function currentBuild(): string {
   try {
     const st = fs.statSync(__filename);
     return `${TOOL_VERSION}+${st.size}.${Math.round(st.mtimeMs)}`;
@@ -53,7 +61,7 @@ export class DetectionCache {
   private puts = 0;
 
   /** `dir` undefined turns the cache off; `defaultDir()` is where the user's cache lives. */
-  constructor(readonly dir: string | undefined, private readonly build = currentBuild()) {}
+  constructor(readonly dir: string | undefined, readonly build = currentBuild()) {}
 
   /** `detections/` in the tokenizer snapshots' folder (PROMPT_COST_CACHE_DIR, empty: no cache). */
   static defaultDir(): string | undefined {
@@ -64,6 +72,14 @@ export class DetectionCache {
   /** Code files only: prompt files are cheap to read again, and notebooks carry a second text. */
   static caches(file: string): boolean {
     return /\.(ts|mts|cts|tsx|js|jsx|mjs|cjs|py|pyi)$/.test(file);
+  }
+
+  /** What a detection read, as digests: small enough to post from a scan worker to the main thread. */
+  static digests(reads: DetectionReads): ReadDigests {
+    return {
+      workspace: [...reads.workspace].map(([p, t]) => [p, digest(t)]),
+      relative: [...reads.relative].map(([p, t]) => [p, digest(t)]),
+    };
   }
 
   /** `options` with readers that remember what they returned, for `put`. */
@@ -112,7 +128,7 @@ export class DetectionCache {
   }
 
   /** Stores a detection made with `recording`'s readers. Failing to write only costs the next start its speed. */
-  put(file: string, text: string, options: DetectOptions, detection: Detection, reads: DetectionReads, counts: [string, number][] = []): void {
+  put(file: string, text: string, options: DetectOptions, detection: Detection, reads: DetectionReads | ReadDigests, counts: [string, number][] = []): void {
     if (!DetectionCache.caches(file) || detection.notebook) return;
     const at = this.fileFor(file, text, options.heuristics !== false);
     if (!at) return;
@@ -120,8 +136,7 @@ export class DetectionCache {
     const entry: Entry = {
       build: this.build,
       file,
-      workspace: [...reads.workspace].map(([p, t]) => [p, digest(t)]),
-      relative: [...reads.relative].map(([p, t]) => [p, digest(t)]),
+      ...(reads.workspace instanceof Map ? DetectionCache.digests(reads as DetectionReads) : (reads as ReadDigests)),
       detection: rest,
       counts,
     };
@@ -130,7 +145,7 @@ export class DetectionCache {
       const tmp = `${at}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
       fs.renameSync(tmp, at);
-      if (++this.puts % 50 === 1) this.prune();
+      if (++this.puts % PRUNE_EVERY === 1) this.prune();
     } catch {
       // read-only or full disk
     }

@@ -38,6 +38,8 @@ export interface PromptPart {
   slotOffsets?: number[];
   /** A quick fix that moves the first run-time value to the end of this template, when that is a simple reorder. */
   reorder?: TextEditSpec;
+  /** Code: characters of the evaluated text past the evaluation ceiling, not built; its tokens are estimated. */
+  omittedChars?: number;
 }
 
 /** One text replacement; `file` when not the prompt's own file, `cell` (its index) in a notebook. */
@@ -274,6 +276,10 @@ export interface PriceDataInfo {
   source: string;
   version: string;
   asOf: string;
+  /** bundled with this build, or a cached update (`prompt-cost prices --update`). */
+  from?: 'bundled' | 'cache';
+  /** Why a cached update could not be used, when it could not. */
+  problem?: string;
 }
 
 export interface ScanReport {

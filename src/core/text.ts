@@ -1,4 +1,5 @@
 // Offsets ↔ 0-based line/character positions (UTF-16 code units, as LSP and VS Code count them).
+// Lines end at \r\n, \n or a lone \r — LSP's three terminators (and Python's and JavaScript's).
 import type { Position, Range } from './model';
 
 export class LineIndex {
@@ -6,7 +7,11 @@ export class LineIndex {
   private static last: LineIndex | undefined;
 
   constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    if (text.includes('\r')) {
+      for (const m of text.matchAll(/\r\n?|\n/g)) this.starts.push((m.index ?? 0) + m[0].length);
+    } else {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    }
   }
 
   /** The index of `text`, shared with the last caller that asked for the same text (detection, then pricing). */
@@ -44,7 +49,7 @@ export class LineIndex {
   lineText(line: number): string {
     const start = this.starts[line] ?? this.text.length;
     const next = this.starts[line + 1];
-    return this.text.slice(start, next === undefined ? undefined : next - 1).replace(/\r$/, '');
+    return this.text.slice(start, next).replace(/\r?\n$|\r$/, '');
   }
 }
 
@@ -55,4 +60,19 @@ export function pointRange(line: number, character = 0): Range {
 /** Forward slashes, for ids and report paths on every platform. */
 export function toPosix(p: string): string {
   return p.split('\\').join('/');
+}
+
+/**
+ * The text with each lone \r made \n (same length, so offsets are unchanged): what a parser that ends
+ * lines only at \n (tree-sitter's rows, its Python scanner) must be given to see the lines LSP sees.
+ * Python reads source with universal newlines and JavaScript normalises a template's \r to \n, so
+ * string values read from the result are the languages' own.
+ */
+export function loneCrToLf(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/** Whether the text ends any line with a lone \r. */
+export function hasLoneCr(text: string): boolean {
+  return text.includes('\r') && /\r(?!\n)/.test(text);
 }

@@ -6,6 +6,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import * as os from 'os';
 import { Engine, type Detection } from './analyze';
+import { currentBuild, DetectionCache, type ReadDigests } from './detectionCache';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
 import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './config/types';
@@ -13,7 +14,7 @@ import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
 import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
-import { PRICE_DATA } from './prices';
+import { priceDataInfo } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
@@ -48,6 +49,12 @@ export interface ScanOptions {
   fileBudgetMs?: number;
   /** In-process: yield to the event loop at least this often (ms). */
   yieldEveryMs?: number;
+  /**
+   * A folder for stored detections (detectionCache.ts): an unchanged file — same text, same build, same
+   * heuristics, and every file its detection read unchanged — is not parsed again, and is priced with
+   * the token counts stored with it. Undefined: no cache.
+   */
+  cacheDir?: string;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -120,7 +127,7 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
   }
   const budgetSource = maxMonthlyUsd !== undefined ? { monthlyUsd: maxMonthlyUsd, from: '--max-monthly' } : config.budget;
   return {
-    tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: { ...PRICE_DATA },
+    tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
     ...(budgetSource ? { budget: { ...budgetSource, exceeded: monthlyUsd > budgetSource.monthlyUsd } } : {}),
     prompts, diagnostics, skipped,
@@ -149,12 +156,20 @@ export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): 
 export interface DetectBatchOptions {
   root: string;
   heuristics?: boolean;
+  /** Stored detections: the folder and the build they are keyed by (the main thread's, also in workers). */
+  cache?: { dir: string; build: string };
 }
 
 /**
  * Reads and detects files (root-relative) in this thread: the part of a scan that scales with the tree,
  * run by each scan worker. Returns only the files that hold something, and the files skipped.
  */
+/**
+ * A detection on its way from detectBatch to pricing, with what the scan cache needs: the token counts
+ * stored with it (read from the cache), or what its detection read (made afresh: stored once priced).
+ */
+export type ScannedDetection = Detection & { storedCounts?: [string, number][]; freshReads?: ReadDigests };
+
 export interface BatchHooks {
   /** Before file `index` of `files` is read (a watchdog's heartbeat). */
   onFileStart?: (index: number) => void;
@@ -179,7 +194,9 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   let refusals: Refusal[] = [];
   const readWorkspaceFile = workspaceReader(root, (r) => refusals.push(r));
   const project = new CodeProject(readWorkspaceFile);
-  const detections: Detection[] = [];
+  const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build) : undefined;
+  const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
+  const detections: ScannedDetection[] = [];
   const skipped: ScanReport['skipped'] = [];
   let lastYield = performance.now();
   for (const [index, rel] of files.entries()) {
@@ -199,12 +216,25 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     else {
       try {
         refusals = [];
-        const d = engine.detectSync(rel, read.text, {
+        const detectOptions = {
           heuristics: options.heuristics, project, readWorkspaceFile,
-          readRelative: (p) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
-        });
-        d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
-        if (d.detected.length || d.diagnostics.length) detections.push(d);
+          readRelative: (p: string) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
+        };
+        const stored = cache?.get(rel, read.text, detectOptions);
+        if (stored) {
+          if (holds(stored.detection)) detections.push({ ...stored.detection, storedCounts: stored.counts });
+        } else {
+          const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
+          const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
+          d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
+          if (recording) {
+            // The shared project read each import once: what this file looked at there is its dependency too.
+            for (const [f, t] of reads) if (f !== rel) recording.reads.workspace.set(f, t);
+            // Nothing to price: stored here; otherwise once priced, with its counts (priceWorkspace).
+            if (!holds(d)) cache!.put(rel, read.text, detectOptions, d, recording.reads);
+          }
+          if (holds(d)) detections.push(recording ? { ...d, freshReads: DetectionCache.digests(recording.reads) } : d);
+        }
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
         skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
@@ -233,6 +263,8 @@ export interface WorkspaceDetections {
   files: string[];
   detections: Map<string, Detection>;
   skipped: ScanReport['skipped'];
+  /** Stored detections in use: token counts read with them, and fresh detections to store once priced. */
+  cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean };
 }
 
 export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDetections> {
@@ -249,7 +281,8 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const tick = () => options.onProgress?.(++done, files.length);
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics };
+  const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
   const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
   let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {
@@ -259,13 +292,20 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   } else results = [await detectBatch(files, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs })];
 
   const detections = new Map<string, Detection>();
+  const counts: [string, number][] = [];
+  const fresh = new Map<string, { reads: ReadDigests; detection: Detection }>();
   for (const r of results) {
-    for (const d of r.detections) detections.set(d.file, d);
+    for (const { storedCounts, freshReads, ...d } of r.detections as ScannedDetection[]) {
+      detections.set(d.file, d);
+      if (storedCounts) counts.push(...storedCounts);
+      // What the file's own detection found, before other files' findings filter it (they may change).
+      if (freshReads) fresh.set(d.file, { reads: freshReads, detection: { ...d } });
+    }
     skipped.push(...r.skipped);
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
-  return { root, config, files, detections, skipped };
+  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false } } : {}) };
 }
 
 const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
@@ -302,10 +342,18 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   const prompts: PromptReport[] = [];
   const prefixes: { report: PromptReport; prefix: string }[] = [];
   const priceOptions = { config, settings: options.settings, severities: options.severities };
+  if (ws.cache) engine.counter.seed(ws.cache.counts);
   for (const f of ws.files) {
     const d = ws.detections.get(f);
     if (!d) continue;
-    const a = engine.price(d, priceOptions);
+    const fresh = ws.cache?.fresh.get(f);
+    let a!: ReturnType<Engine['price']>;
+    if (ws.cache && fresh) {
+      // Stored with the counts its pricing used, so that the next scan prices it without the tokenizer.
+      const counts = engine.counter.recordCounts(() => (a = engine.price(d, priceOptions)));
+      ws.cache.store.put(f, d.text, { heuristics: ws.cache.heuristics }, fresh.detection, fresh.reads, counts);
+      ws.cache.fresh.delete(f); // once: a re-price (settings changed) has nothing new to store
+    } else a = engine.price(d, priceOptions);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
     a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { formatUsd } from '../core/format';
 import type { ScanReport } from '../core/model';
-import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from '../server/protocol';
+import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from '../server/protocol';
+import type { UpdateResult } from '../core/prices/refresh';
 
 /** What the extension exports: used by the integration tests, and by anyone scripting VS Code. */
 export interface PromptCostApi {
@@ -103,6 +104,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
     }),
     vscode.commands.registerCommand('promptCost.rescan', () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prompt Cost: rescanning' }, () => client.sendRequest(RescanRequest))),
+    // The one network call the extension makes, and only when the user runs this; never in an untrusted workspace.
+    vscode.commands.registerCommand('promptCost.updatePrices', async () => {
+      if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Prompt Cost: updating prices is off in an untrusted workspace (it makes a network request). Trust the workspace to use it.');
+      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Prompt Cost: fetching current prices' }, () => client.sendRequest<UpdateResult>(UpdatePricesRequest));
+      if (r.ok) void vscode.window.showInformationMessage(`Prompt Cost: prices updated (${r.providers} providers, ${r.models} models, fetched ${r.fetchedAt.slice(0, 10)}).`);
+      else void vscode.window.showErrorMessage(`Prompt Cost: the price update failed: ${r.error}. Still using ${r.using.source} ${r.using.version} (as of ${r.using.asOf}).`);
+    }),
   );
 
   client.onNotification(TotalsNotification, onTotals);

@@ -17,6 +17,8 @@ export const ReportRequest = 'promptCost/report';
 export const ReportMarkdownRequest = 'promptCost/reportMarkdown';
 export const BreakdownRequest = 'promptCost/breakdown';
 export const RescanRequest = 'promptCost/rescan';
+/** Fetch the price database's current data (the user's explicit request; trusted workspaces only). */
+export const UpdatePricesRequest = 'promptCost/updatePrices';
 
 /** A prompt by id, or the prompt at a position (the command run from the palette). */
 export interface BreakdownParams { uri: string; id?: string; position?: { line: number; character: number } }

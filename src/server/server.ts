@@ -11,7 +11,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureLanguages, langForFile } from '../core/detect/code';
 import { formatMarkdown } from '../core/report/markdown';
 import { breakdownMarkdown, inlineSummary } from '../core/report/breakdown';
-import { PRICE_DATA } from '../core/prices/priceData.generated';
+import { priceDataInfo } from '../core/prices/refresh';
+import { refreshPrices } from '../core/prices/lookup';
 import type { PromptReport } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
@@ -21,7 +22,7 @@ import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
 import { refusalDiagnostics, type Refusal } from '../core/fileAccess';
 import { contains, size, toLspDiagnostic } from './convert';
-import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, type BreakdownParams, type Totals } from './protocol';
+import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -325,7 +326,7 @@ function totalsSoon(): void {
   totalsTimer = setTimeout(() => {
     totalsTimer = undefined;
     const r = state.report();
-    const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: PRICE_DATA.asOf };
+    const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: priceDataInfo().asOf };
     void connection.sendNotification(TotalsNotification, totals);
   }, 100);
 }
@@ -508,7 +509,7 @@ connection.onHover(async (params): Promise<Hover | null> => {
   if (!hits.length) return null;
   const [first] = hits;
   const others = [...new Set(hits.map((h) => h.prompt))].filter((p) => p !== first.prompt);
-  let md = breakdownMarkdown(first.prompt, PRICE_DATA, cheaperAlternatives(first.prompt));
+  let md = breakdownMarkdown(first.prompt, priceDataInfo(), cheaperAlternatives(first.prompt));
   if (others.length) md += `\n\n_Also used by ${others.map((p) => `\`${p.id}\``).join(', ')}._`;
   return { contents: { kind: 'markdown', value: md }, range: first.range };
 });
@@ -592,7 +593,17 @@ connection.onRequest(BreakdownRequest, async (p: BreakdownParams) => {
   const t = await target(p.uri);
   const rel = t ? t.rel : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;
   const prompt = !rel ? undefined : p.id ? state.analysis(rel)?.prompts.find((x) => x.id === p.id) : p.position ? promptsAt(rel, p.position, t?.cell)[0]?.prompt : undefined;
-  return prompt ? breakdownMarkdown(prompt, PRICE_DATA, cheaperAlternatives(prompt)) : null;
+  return prompt ? breakdownMarkdown(prompt, priceDataInfo(), cheaperAlternatives(prompt)) : null;
+});
+connection.onRequest(UpdatePricesRequest, async () => {
+  // Only on the user's command (the client sends it from trusted workspaces only); the URL is the
+  // published one, or PROMPT_COST_PRICES_URL of this process: no workspace file can change it.
+  const result = await refreshPrices();
+  if (result.ok) {
+    state.pricesChanged();
+    republishAll();
+  }
+  return result;
 });
 connection.onRequest(RescanRequest, async () => {
   await runScan();

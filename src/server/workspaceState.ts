@@ -44,6 +44,11 @@ export class WorkspaceState {
     this.epoch++;
   }
 
+  /** The price data changed (an update): every prompt is priced again. */
+  pricesChanged(): void {
+    this.epoch++;
+  }
+
   setConfigText(text: string | undefined): void {
     this.config = text === undefined ? (this.root ? loadConfig(this.root) : emptyConfig()) : parseConfig(text, '.promptcost.yaml');
     this.epoch++;

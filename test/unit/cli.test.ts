@@ -99,7 +99,7 @@ describe('cli', () => {
       const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);
       assert.strictEqual(report.tool, 'prompt-cost');
-      assert.deepStrictEqual(Object.keys(report.prices), ['source', 'version', 'asOf']);
+      assert.deepStrictEqual(Object.keys(report.prices), ['source', 'version', 'asOf', 'from']);
       const support = report.prompts.find((p: { file: string }) => p.file === 'prompts/support.prompty');
       assert.ok(support, 'support.prompty found, path relative to the scan root');
       assert.strictEqual(support.parts[0].range.start.line, 14, '0-based line of the system text');

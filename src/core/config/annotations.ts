@@ -33,7 +33,7 @@ export function parseAnnotations(text: string): Annotation[] {
       const range = { start: { line, character: at }, end: { line, character: at + tok[0].length } };
       if (key === 'id') a.id = raw;
       else if (key === 'model') a.traffic.model = { value: raw, from };
-      else if (key in NUMERIC) {
+      else if (Object.prototype.hasOwnProperty.call(NUMERIC, key)) {
         const kind = NUMERIC[key as keyof typeof NUMERIC];
         const value = Number(raw.replace(/_/g, ''));
         const ok = Number.isFinite(value) && value >= 0 && (kind !== 'integer' || Number.isInteger(value)) && (kind !== 'rate' || value <= 1);

@@ -6,6 +6,7 @@ import type { Range } from '../model';
 import { validateNode, type SchemaNode, type SchemaProblem } from './validate';
 import { yamlErrorText } from '../yamlErrors';
 import { emptyConfig, TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic } from './types';
+import { setOwn } from '../own';
 
 export const CONFIG_FILE_NAME = '.promptcost.yaml';
 const schema = schemaJson as SchemaNode;
@@ -97,7 +98,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   if (isMap(variables)) {
     for (const pair of variables.items) {
       const v = pair.value as Node;
-      if (valid(v) && isScalar(pair.key)) config.variables[String(pair.key.value)] = { tokens: (v as { value: number }).value, from: origin(v) };
+      if (valid(v) && isScalar(pair.key)) setOwn(config.variables, String(pair.key.value), { tokens: (v as { value: number }).value, from: origin(v) });
     }
   }
 
@@ -113,11 +114,11 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
       const input = num('inputUsdPerMillion');
       const output = num('outputUsdPerMillion');
       if (input === undefined || output === undefined) continue; // reported by validation
-      config.prices[String(pair.key.value)] = {
+      setOwn(config.prices, String(pair.key.value), {
         inputUsdPerMillion: input, outputUsdPerMillion: output,
         cachedInputUsdPerMillion: num('cachedInputUsdPerMillion'), cacheWriteUsdPerMillion: num('cacheWriteUsdPerMillion'),
         from: origin(p),
-      };
+      });
     }
   }
 
@@ -144,7 +145,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   if (isMap(deployments)) {
     for (const pair of deployments.items) {
       const v = pair.value as Node;
-      if (valid(v) && isScalar(pair.key)) config.deployments[String(pair.key.value)] = String((v as { value: unknown }).value);
+      if (valid(v) && isScalar(pair.key)) setOwn(config.deployments, String(pair.key.value), String((v as { value: unknown }).value));
     }
   }
 

@@ -2,6 +2,7 @@
 // YAML node tree so every problem carries its line. The schema file is the one source of the format:
 // the editor's YAML support, this validator and the docs all read it.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { own } from '../own';
 
 export interface SchemaNode {
   type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
@@ -21,7 +22,7 @@ export interface SchemaProblem { path: string; message: string; node: Node | nul
 function deref(schema: SchemaNode, root: SchemaNode): SchemaNode {
   if (!schema.$ref) return schema;
   const name = schema.$ref.replace('#/definitions/', '');
-  const target = root.definitions?.[name];
+  const target = own(root.definitions, name);
   if (!target) throw new Error(`schema: unresolved $ref ${schema.$ref}`);
   return target;
 }
@@ -45,7 +46,7 @@ export function validateNode(node: Node | null, schemaIn: SchemaNode, root: Sche
         seen.add(key);
         const childPath = path ? `${path}.${key}` : key;
         const valueNode = (pair.value ?? null) as Node | null;
-        const declared = schema.properties?.[key];
+        const declared = own(schema.properties, key);
         if (declared) validateNode(valueNode, declared, root, childPath, out);
         else if (typeof schema.additionalProperties === 'object') validateNode(valueNode, schema.additionalProperties, root, childPath, out);
         else if (schema.additionalProperties === false) {

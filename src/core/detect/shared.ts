@@ -1,13 +1,14 @@
 // Vocabulary both detectors share: message roles as SDKs and prompt files spell them, and the names
 // an output-token limit goes by.
 import type { Role } from '../model';
+import { own } from '../own';
 
 const ROLE_NAMES: Record<string, Role> = {
   system: 'system', developer: 'developer', user: 'user', human: 'user', assistant: 'assistant', ai: 'assistant', model: 'assistant', tool: 'tool', function: 'tool',
 };
 
 export function normaliseRole(raw: string | undefined, fallback: Role = 'user'): Role {
-  return (raw && ROLE_NAMES[raw.trim().toLowerCase()]) || fallback;
+  return (raw && own(ROLE_NAMES, raw.trim().toLowerCase())) || fallback;
 }
 
 /** max_tokens and its cousins across OpenAI, Anthropic, Google, Vercel AI SDK, Ollama and Hugging Face. */

@@ -143,10 +143,8 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   try {
     // Each side reads its own .promptcost.yaml at its root, unless one config file is given for both.
     const scanSide = (root: string) => scanWorkspace({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile });
-    const baseRoot = path.join(tmp, 'base');
-    fs.mkdirSync(baseRoot, { recursive: true });
-    writeTree(repo, baseCommit, prefix, baseRoot);
-    const before = await scanSide(baseRoot);
+    // The head first: on a warm cache it is mostly stored detections, and the files the base shares
+    // with it are then read from what the head scan stored.
     let headRoot = folder;
     if (headCommit) {
       headRoot = path.join(tmp, 'head');
@@ -154,6 +152,10 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       writeTree(repo, headCommit, prefix, headRoot);
     }
     const after = await scanSide(headRoot);
+    const baseRoot = path.join(tmp, 'base');
+    fs.mkdirSync(baseRoot, { recursive: true });
+    writeTree(repo, baseCommit, prefix, baseRoot);
+    const before = await scanSide(baseRoot);
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...renames(repo, baseCommit, headCommit, prefix)].map(([from, to]) => [strip(from), strip(to)]));
     const d = diffReports(before, baseRoot, after, headRoot, moved, { all: o.all });

@@ -3,6 +3,7 @@
 // tokenizer or price); a prompt with no provider at all gets the workspace default (`defaults.model`).
 import type { Origin } from '../model';
 import { providerOfModel } from './ids';
+import { own } from '../own';
 
 /**
  * Built-in defaults per provider: each provider's mainstream general-purpose model in the bundled price
@@ -34,10 +35,10 @@ export interface SourcedModel { value: string; from: Origin }
  * workspace-wide default that is of the same provider, then the built-in row.
  */
 export function providerDefault(provider: string, layers: { config?: Record<string, SourcedModel>; settings?: Record<string, SourcedModel>; workspace: (SourcedModel | undefined)[] }): SourcedModel | undefined {
-  const configured = layers.config?.[provider] ?? layers.settings?.[provider];
+  const configured = own(layers.config, provider) ?? own(layers.settings, provider);
   if (configured) return configured;
   for (const w of layers.workspace) if (w && providerOfModel(w.value) === provider) return w;
-  const builtIn = PROVIDER_DEFAULT_MODELS[provider];
+  const builtIn = own(PROVIDER_DEFAULT_MODELS, provider);
   return builtIn ? { value: builtIn, from: `default for ${provider}` } : undefined;
 }
 

@@ -12,6 +12,7 @@
 //   litellm_proxy/…                          whatever the proxy routes to: the rest parsed again
 //   ollama/…, ollama_chat/…                  local: no per-token bill
 //   groq/…, together_ai/…, fireworks_ai/…    hosted open models, priced per host
+import { own } from '../own';
 
 export interface ParsedModelId {
   /** The id as written. */
@@ -102,7 +103,7 @@ export function parseModelId(id: string, options: ParseOptions = {}): ParsedMode
   const slash = text.indexOf('/');
   if (colon > 0 && (slash < 0 || colon < slash)) {
     const head = text.slice(0, colon).toLowerCase();
-    if (head in PROVIDERS || LOCAL.has(head) || PROXIES.has(head) || head === 'azureopenai') {
+    if (own(PROVIDERS, head) !== undefined || LOCAL.has(head) || PROXIES.has(head) || head === 'azureopenai') {
       let rest = text.slice(colon + 1);
       const second = rest.split(':')[0].toLowerCase();
       if (API_SEGMENTS.has(second) && rest.includes(':')) rest = rest.slice(second.length + 1);
@@ -118,7 +119,7 @@ export function parseModelId(id: string, options: ParseOptions = {}): ParsedMode
     const inner = parseModelId(rest, options);
     return { ...inner, raw, via: inner.via ? `${head} → ${inner.via}` : head };
   }
-  const provider = PROVIDERS[head];
+  const provider = own(PROVIDERS, head);
   if (!provider) return { raw, model: rest };
   switch (provider) {
     case 'aws': {
@@ -167,7 +168,7 @@ export function normalizeModelId(id: string): string {
   const slash = text.indexOf('/');
   if (colon <= 0 || (slash >= 0 && slash < colon)) return text;
   const head = text.slice(0, colon).toLowerCase();
-  if (!(head in PROVIDERS || LOCAL.has(head) || PROXIES.has(head))) return text;
+  if (!(own(PROVIDERS, head) !== undefined || LOCAL.has(head) || PROXIES.has(head))) return text;
   let rest = text.slice(colon + 1);
   const second = rest.split(':')[0].toLowerCase();
   if (API_SEGMENTS.has(second) && rest.includes(':')) rest = rest.slice(second.length + 1);

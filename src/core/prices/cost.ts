@@ -1,6 +1,7 @@
 // Cost arithmetic. Full precision throughout; rounding is the formatter's job.
 import type { Cost } from '../model';
 import { rateAt, type ModelPricing, type PriceLookup } from './lookup';
+import { own } from '../own';
 
 /**
  * Batch APIs bill half the standard price: OpenAI Batch API ("50% discount", platform docs, Batch),
@@ -47,7 +48,7 @@ export function computeCost(price: PriceLookup, call: CallTokens, traffic: Traff
   const perCallUsd = breakdown.uncachedInputUsd + breakdown.cacheReadUsd + breakdown.cacheWriteUsd + breakdown.outputUsd;
   const perDayUsd = perCallUsd * traffic.callsPerDay;
   const monthlyUsd = perDayUsd * traffic.daysPerMonth;
-  const discount = BATCH_DISCOUNT[price.provider];
+  const discount = price.provider ? own(BATCH_DISCOUNT, price.provider) : undefined;
   return {
     priced: true,
     perCallUsd,

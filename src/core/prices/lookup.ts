@@ -4,7 +4,7 @@ import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, PriceCalculation, TieredPrices } from '@pydantic/genai-prices';
 import type { Origin } from '../model';
 import { parseModelId, type ParseOptions } from '../models/ids';
-import { PRICE_DATA } from './priceData.generated';
+import { loadCachedPrices, priceDataInfo, updatePriceData, type UpdateOptions, type UpdateResult } from './refresh';
 
 /** A price in USD per million tokens, possibly tiered by the prompt's total input tokens. */
 export interface PriceRate { baseUsdPerMillion: number; tiers: { aboveInputTokens: number; usdPerMillion: number }[] }
@@ -43,7 +43,18 @@ let database: typeof GenaiPrices | undefined;
  */
 export function priceDatabase(): typeof GenaiPrices {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (database ??= require('@pydantic/genai-prices') as typeof GenaiPrices);
+  if (!database) {
+    database = require('@pydantic/genai-prices') as typeof GenaiPrices;
+    loadCachedPrices(database);
+  }
+  return database;
+}
+
+/** Fetches the current price data (explicit request only), applies it in this process and caches it for the next. */
+export async function refreshPrices(options: Omit<UpdateOptions, 'db'> = {}): Promise<UpdateResult> {
+  const result = await updatePriceData({ ...options, db: priceDatabase() });
+  calcMemo.clear();
+  return result;
 }
 
 function rate(value: number | TieredPrices | undefined): PriceRate | undefined {
@@ -93,7 +104,7 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
   const input = rate(p.input_mtok);
   const output = rate(p.output_mtok);
   if (!input || !output) {
-    return { priced: false, provider: calc.provider.id, unpricedReason: `${PRICE_DATA.source} has no token prices for "${model}" (${calc.model.id})` };
+    return { priced: false, provider: calc.provider.id, unpricedReason: `${priceDataInfo().source} has no token prices for "${model}" (${calc.model.id})` };
   }
   return {
     priced: true,
@@ -105,7 +116,7 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
     cacheWrite: rate(p.cache_write_mtok),
     cacheWrite1h: rate(p.cache_write_1h_mtok),
     contextWindow: calc.model.context_window,
-    source: `${PRICE_DATA.source}@${PRICE_DATA.version}`,
+    source: `${priceDataInfo().source}@${priceDataInfo().version}`,
   };
 }
 
@@ -147,10 +158,10 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
     if (viaRouter) return fromCalculation(id, viaRouter);
   }
   if (parsed.via && parsed.provider && parsed.provider !== 'openrouter') {
-    return { priced: false, provider: parsed.provider, unpricedReason: `${PRICE_DATA.source} ${PRICE_DATA.version} has no ${parsed.via} price for "${parsed.model}"; add its price under prices: in .promptcost.yaml` };
+    return { priced: false, provider: parsed.provider, unpricedReason: `${priceDataInfo().source} ${priceDataInfo().version} has no ${parsed.via} price for "${parsed.model}"; add its price under prices: in .promptcost.yaml` };
   }
   return {
     priced: false,
-    unpricedReason: `not in ${PRICE_DATA.source} ${PRICE_DATA.version}; add its price under prices: in .promptcost.yaml`,
+    unpricedReason: `not in ${priceDataInfo().source} ${priceDataInfo().version}; add its price under prices: in .promptcost.yaml`,
   };
 }

@@ -258,5 +258,78 @@ export function loadedEncodings(): { name: EncodingName; origin: 'built' | 'snap
  */
 export function countWithEncoding(text: string, name: EncodingName): number {
   if (text.length === 0) return 0;
-  return getEncoder(name).encode_ordinary(text).length;
+  if (!hasLongRun(text)) return encodeCount(text, name);
+  // tiktoken's merge step is quadratic in the length of one piece (a run of letters, of punctuation or
+  // of whitespace): 200,000 letters take about a minute. Runs longer than LONG_RUN are counted in
+  // chunks of RUN_CHUNK characters instead — linear, and within a token or so per chunk of the exact
+  // count (`hasLongRun` tells the caller the count is an estimate). Text without such runs is exact.
+  let tokens = 0;
+  let at = 0;
+  for (const m of text.matchAll(LONG_RUN_RE)) {
+    const start = m.index ?? 0;
+    if (start > at) tokens += encodeCount(text.slice(at, start), name);
+    const end = start + m[0].length;
+    for (let i = start; i < end;) {
+      let j = Math.min(end, i + RUN_CHUNK);
+      if (j < end && isLowSurrogate(text.charCodeAt(j))) j--; // keep surrogate pairs whole
+      tokens += encodeCount(text.slice(i, j), name);
+      i = j;
+    }
+    at = end;
+  }
+  if (at < text.length) tokens += encodeCount(text.slice(at), name);
+  return tokens;
+}
+
+/** A run of this many characters that tiktoken would treat as one piece is counted in chunks. */
+export const LONG_RUN = 256;
+const RUN_CHUNK = 128;
+// A superset of the pieces tiktoken's o200k/cl100k patterns make (digits are pieces of at most three).
+const LONG_RUN_RE = new RegExp(`[\\p{L}\\p{M}]{${LONG_RUN},}|[^\\s\\p{L}\\p{N}]{${LONG_RUN},}|\\s{${LONG_RUN},}`, 'gu');
+const LONG_RUN_TEST = new RegExp(LONG_RUN_RE.source, 'u');
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** Whether `countWithEncoding(text)` counted a long unbroken run in chunks (so the count is an estimate). */
+export function hasLongRun(text: string): boolean {
+  return text.length >= LONG_RUN && mayHaveLongRun(text) && LONG_RUN_TEST.test(text);
+}
+
+// 1 ASCII letter, 2 ASCII punctuation (or control), 3 whitespace as JavaScript's \s has it, 0 digit.
+const ASCII_CLASS = new Uint8Array(128).map((_, c) => (/[A-Za-z]/.test(String.fromCharCode(c)) ? 1 : /[0-9]/.test(String.fromCharCode(c)) ? 0 : /\s/.test(String.fromCharCode(c)) ? 3 : 2));
+
+/**
+ * A quick superset of LONG_RUN_RE, so ordinary text never pays for the Unicode regex: letters, marks,
+ * punctuation and whitespace beyond ASCII count towards every class, so any run the regex would find
+ * is a run of at least LONG_RUN here.
+ */
+function mayHaveLongRun(text: string): boolean {
+  let letters = 0;
+  let punct = 0;
+  let space = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) {
+      letters++;
+      punct++;
+      space++;
+    } else {
+      const k = ASCII_CLASS[c];
+      letters = k === 1 ? letters + 1 : 0;
+      punct = k === 2 ? punct + 1 : 0;
+      space = k === 3 ? space + 1 : 0;
+    }
+    if (letters >= LONG_RUN || punct >= LONG_RUN || space >= LONG_RUN) return true;
+  }
+  return false;
+}
+
+function encodeCount(text: string, name: EncodingName): number {
+  try {
+    return getEncoder(name).encode_ordinary(text).length;
+  } catch (e) {
+    // A Rust panic leaves the WASM instance unusable: drop it, so the next count builds a fresh one.
+    loaded.clear();
+    runtime = undefined;
+    throw e;
+  }
 }

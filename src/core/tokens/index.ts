@@ -6,7 +6,7 @@ import { resolveTokenizer, type TokenizerChoice } from './resolve';
 
 export { resolveTokenizer, bareModelName, type TokenizerChoice } from './resolve';
 export { chatOverheadTokens, chatTokens, messageOverheadTokens } from './chat';
-export { countWithEncoding, loadedEncodings, preloadEncoder, type EncodingName } from './encodings';
+export { countWithEncoding, hasLongRun, LONG_RUN, loadedEncodings, preloadEncoder, type EncodingName } from './encodings';
 
 /** A counter with its own memo; the analysis engine owns one, so no counts live in module state. */
 export class TokenCounter {

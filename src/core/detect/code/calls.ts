@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, propertyOf, resolveExpression, type EvalContext, type ModelValue, type TextValue } from './values';
+import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, markerOffsets, propertyOf, resolveExpression, type EvalContext, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -88,20 +88,6 @@ function sdkCall(n: SyntaxNode): { name: string; positional: SyntaxNode[]; named
   return { name, ...callArguments(n) };
 }
 
-/** Offsets, in the text without markers, where each slot marker sat. */
-function markerOffsets(marked: string): number[] {
-  const out: number[] = [];
-  let removed = 0;
-  for (let i = 0; i < marked.length; i++) {
-    const c = marked.charCodeAt(i);
-    if (c >= 0xe000 && c <= 0xf8ff) {
-      out.push(i - removed);
-      removed++;
-    }
-  }
-  return out;
-}
-
 /** Assembles parts for one prompt; a part's range is where its text is written (maybe another file). */
 export class PromptBuilder {
   readonly parts: PromptPart[] = [];
@@ -111,7 +97,8 @@ export class PromptBuilder {
 
   addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean } = {}): void {
     const slotOffsets = markerOffsets(value.text);
-    const { text, slots } = finishText(this.ctx, value);
+    const { text, slots, omitted } = finishText(this.ctx, value);
+    if (omitted) this.notes.push(ceilingNote(omitted, this.ctx.ceiling));
     const template = extra.template ?? value.template;
     const owner = value.origin.file === this.call.f.file ? this.call.f : this.ctx.project.get(value.origin.file) ?? this.call.f;
     const markup = template ? findSlots(text, template) : [];
@@ -130,6 +117,7 @@ export class PromptBuilder {
       ...(extra.cacheControl ? { cacheControl: true } : {}),
       ...(slotOffsets.length ? { slotOffsets } : {}),
       ...(reorder ? { reorder } : {}),
+      ...(omitted ? { omittedChars: omitted } : {}),
     });
   }
 

@@ -4,7 +4,7 @@
 import type { DetectedPrompt } from '../../model';
 import { definitionsOf, promptLikeNames, type CodeFile } from './source';
 import { findSlots } from '../slots';
-import { evalText, finishText, type EvalContext } from './values';
+import { ceilingNote, evalText, finishText, resetShared, type EvalContext } from './values';
 
 const PROMPT_NAME = /(prompt|instructions?|system_?message|_template$|template$|^template_|persona|preamble)/i;
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
@@ -33,11 +33,12 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       const node = d.value;
       if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression/.test(node.type)) continue;
       if (taken(node.startIndex, node.endIndex)) continue;
+      resetShared(ctx);
       const value = evalText(f, node, ctx);
       if (value.origin.file !== f.file) continue; // an imported constant is reported where it is written
       // derived from a prompt found already (x = PROMPT.replace(…)): not a second prompt
       if (taken(value.origin.start, value.origin.end)) continue;
-      const { text, slots } = finishText(ctx, value);
+      const { text, slots, omitted } = finishText(ctx, value);
       if (text.trim().length < MIN_HEURISTIC_CHARS || looksLikeNonPrompt(text)) continue;
       // the part starts at the literal holding the text (inside dedent(…), parentheses, a join)
       const range = value.origin.start >= node.startIndex && value.origin.end <= node.endIndex ? f.lines.range(value.origin.start, value.origin.end) : f.lines.range(node.startIndex, node.endIndex);
@@ -46,13 +47,13 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       found.push({
         kind: 'heuristic', source: 'code', confidence: 'heuristic', range,
         parts: [{
-          role, range, text, syntaxes: template ? [...template] : [],
+          role, range, text, syntaxes: template ? [...template] : [], ...(omitted ? { omittedChars: omitted } : {}),
           slots: [
             ...slots.map((s) => ({ name: s.name, ...(s.file === f.file ? { range: f.lines.range(s.start, s.end) } : {}) })),
             ...(template ? findSlots(text, template).map((s) => ({ name: s.name })) : []),
           ],
         }],
-        notes: [`"${bare}" looks like a prompt but no LLM call using it was found in this file`],
+        notes: [`"${bare}" looks like a prompt but no LLM call using it was found in this file`, ...(omitted ? [ceilingNote(omitted, ctx.ceiling)] : [])],
       });
     }
   }

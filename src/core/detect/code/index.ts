@@ -15,7 +15,7 @@ import { heuristicPrompts } from './heuristic';
 import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
-import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, type ModelValue } from './values';
+import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, resetShared, type ModelValue } from './values';
 
 export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
 export { CodeProject, type CodeFile } from './source';
@@ -175,6 +175,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     const lookups: Lookups = { names: new Set(), rows: [], fileWide: false };
     const consumedHere: string[] = [];
     f.lookups = lookups;
+    resetShared(env.ctx);
     env.onConsume = (key) => consumedHere.push(key);
     let found: DetectedPrompt | undefined;
     try {
@@ -205,6 +206,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     if (list && lists.has(list.id)) continue;
     if (list) lists.add(list.id);
     const host = list?.parent?.type === 'arguments' || list?.parent?.type === 'argument_list' ? list.parent.parent : undefined;
+    resetShared(env.ctx);
     const call = callInfo(f, host ?? node, env.ctx);
     if (!call) continue;
     const elements = list ? list.namedChildren.filter((c): c is SyntaxNode => !!c) : [node];

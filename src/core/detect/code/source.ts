@@ -1,7 +1,7 @@
 // A parsed source file with what value resolution needs: definitions by name, import bindings, and a
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
-import { LineIndex } from '../../text';
+import { LineIndex, loneCrToLf } from '../../text';
 import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
 
 export interface Definition {
@@ -301,7 +301,10 @@ function collectPyImports(f: CodeFile, project: CodeProject): void {
 export interface TextChange { start: number; oldEnd: number; newEnd: number }
 
 /** The single edit between two texts (common prefix and suffix), applied to `tree` so it can be reparsed. */
-export function editTree(tree: SyntaxTree, oldText: string, newText: string): TextChange {
+export function editTree(tree: SyntaxTree, oldSource: string, newSource: string): TextChange {
+  // The tree was parsed from the text with lone \r made \n (see CodeProject.open): edit in those terms.
+  const oldText = loneCrToLf(oldSource);
+  const newText = loneCrToLf(newSource);
   let start = 0;
   const min = Math.min(oldText.length, newText.length);
   while (start < min && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
@@ -346,8 +349,11 @@ export class CodeProject {
    */
   open(file: string, text: string, lang = langForFile(file), previous?: SyntaxTree): CodeFile | undefined {
     if (!lang || !isLoaded(lang)) return undefined;
-    const tree = parse(lang, text, previous);
-    const f: CodeFile = { file, text, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map() };
+    // Lone \r ends a line for LSP, Python and JavaScript, but not for tree-sitter: parse (and read
+    // values from) the text with it made \n — same offsets, so every range stays the document's.
+    const source = loneCrToLf(text);
+    const tree = parse(lang, source, previous);
+    const f: CodeFile = { file, text: source, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map() };
     f.imports = new ImportMap(() => f.lookups);
     this.files.set(file, f);
     if (f.isPython) collectPyImports(f, this);
@@ -357,7 +363,10 @@ export class CodeProject {
 
   /** A file an import points to, parsed once per project. */
   get(file: string): CodeFile | undefined {
-    if (this.files.has(file)) return this.files.get(file) ?? undefined;
+    if (this.files.has(file)) {
+      this.note(file);
+      return this.files.get(file) ?? undefined;
+    }
     this.files.set(file, null); // cycle guard while parsing
     const text = this.read(file);
     if (text === undefined) return undefined;
@@ -383,7 +392,33 @@ export class CodeProject {
 
   private read(file: string): string | undefined {
     if (!this.texts.has(file)) this.texts.set(file, this.readFile(file));
+    this.note(file);
     return this.texts.get(file);
+  }
+
+  private tracked: Map<string, string | undefined> | undefined;
+
+  /**
+   * Runs `fn` and returns, with its result, every file it looked at through this project — read, probed
+   * or served from what the project had parsed for an earlier file — with the text it had. A project
+   * shared by many files reads each import once; this tells one file's dependencies apart.
+   */
+  track<T>(fn: () => T): { result: T; reads: Map<string, string | undefined> } {
+    const outer = this.tracked;
+    const reads = new Map<string, string | undefined>();
+    this.tracked = reads;
+    try {
+      return { result: fn(), reads };
+    } finally {
+      this.tracked = outer;
+      if (outer) for (const [f, t] of reads) if (!outer.has(f)) outer.set(f, t);
+    }
+  }
+
+  private note(file: string): void {
+    if (!this.tracked || this.tracked.has(file)) return;
+    const parsed = this.files.get(file);
+    this.tracked.set(file, parsed ? parsed.text : this.texts.get(file));
   }
 
   private exists(file: string): boolean {

@@ -1,18 +1,27 @@
 // Static evaluation of the expressions prompts are built from: literals, template literals and
 // f-strings, concatenation, .format / % / .replace, dedent, .join, and identifiers resolved to their
 // definitions in this file or, through relative imports, in another. What cannot be known statically
-// becomes a named slot. Text carries one private-use marker character per slot, so every string
-// operation (dedent, replace, join) moves slots along with the text around them.
+// becomes a named slot. Text carries one marker per slot, so every string operation (dedent, replace,
+// join) moves slots along with the text around them. A marker is a run of lone UTF-16 low surrogates:
+// no character is one, and text read from a literal is made well-formed first (a lone surrogate in an
+// escape becomes U+FFFD, which is also what tiktoken counts it as), so real text is never taken for one.
+//
+// Evaluation shares: a definition's value is computed once per call (A1 = A0 + A0; A2 = A1 + A1 …),
+// and no value grows past TEXT_CEILING characters: beyond it the text is cut and the characters left
+// out are counted (`omitted`), so the part's tokens are an estimate from the text kept.
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
+import { own } from '../../own';
 
 export interface Loc { file: string; start: number; end: number }
 export interface SlotRef extends Loc { name: string }
 
 export interface TextValue {
-  /** Static text; each slot is one marker character (U+E000 + its index in the context's table). */
+  /** Static text; each slot is one marker (see slotMarker) naming its index in the context's table. */
   text: string;
+  /** Characters left out of `text` because the value grew past the ceiling (an estimate follows). */
+  omitted?: number;
   /** Where the text is written: a literal, or the definition an identifier resolved to. */
   origin: Loc;
   /** Template syntax whose markup the text still holds (LangChain templates, str.format targets). */
@@ -25,6 +34,10 @@ export interface EvalContext {
   depth: number;
   /** Definitions being evaluated (cycle guard). */
   active: Set<SyntaxNode['id']>;
+  /** Values of definitions already evaluated for the current call, by file and node (see resetShared). */
+  shared: Map<string, TextValue>;
+  /** Characters past which a value is cut and estimated. */
+  ceiling: number;
   /** Functions being followed from a call: their parameters bound to the call's arguments. */
   frames?: Frame[];
 }
@@ -32,26 +45,144 @@ export interface EvalContext {
 /** A function followed from its call: each parameter's argument (undefined: not given, a slot). */
 export interface Frame { file: string; fn: SyntaxNode; params: Map<string, Resolved | undefined> }
 
-export function newContext(project: CodeProject): EvalContext {
-  return { project, slots: [], depth: 0, active: new Set() };
+/** Characters one evaluated value may hold; past it the rest is counted, not built (an estimate). */
+export const TEXT_CEILING = 1_000_000;
+
+export function newContext(project: CodeProject, ceiling = TEXT_CEILING): EvalContext {
+  return { project, slots: [], depth: 0, active: new Set(), shared: new Map(), ceiling };
 }
 
-const MARK = 0xe000;
-const MARKER_RE = /[\ue000-\uf8ff]/g;
+/**
+ * Forgets shared values: called before each call is evaluated, so that what one call looks up is
+ * recorded for it (incremental detection relies on each call's lookups) and memory stays per call.
+ */
+export function resetShared(ctx: EvalContext): void {
+  ctx.shared.clear();
+}
+
+// A marker: digits in U+DC00–U+DDFF (9 bits each, most significant first), then a last digit in
+// U+DE00–U+DFFF. Lone low surrogates only; unbounded, so any number of slots has its own marker.
+const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
+const MARKER_ONLY = /^[\udc00-\uddff]*[\ude00-\udfff]$/;
+const HAS_MARKER = /(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function slotMarker(ctx: EvalContext, slot: SlotRef): string {
   ctx.slots.push(slot);
-  return String.fromCharCode(MARK + ctx.slots.length - 1);
+  let n = ctx.slots.length - 1;
+  let out = String.fromCharCode(0xde00 + (n & 511));
+  for (n = Math.floor(n / 512); n > 0; n = Math.floor(n / 512)) out = String.fromCharCode(0xdc00 + (n & 511)) + out;
+  return out;
 }
 
-/** Static text and the slots in order of appearance. */
-export function finishText(ctx: EvalContext, v: TextValue): { text: string; slots: SlotRef[] } {
+function markerIndex(m: string): number {
+  let n = 0;
+  for (let i = 0; i < m.length; i++) n = n * 512 + ((m.charCodeAt(i) - 0xdc00) & 511);
+  return n;
+}
+
+/** Whether `text` is exactly one slot marker (a value known only at run time). */
+export function isMarker(text: string): boolean {
+  return MARKER_ONLY.test(text);
+}
+
+/** Whether `text` holds any slot marker. */
+export function hasMarker(text: string): boolean {
+  return HAS_MARKER.test(text);
+}
+
+/** Offsets, in the text without markers, where each slot marker sat. */
+export function markerOffsets(marked: string): number[] {
+  const out: number[] = [];
+  let removed = 0;
+  for (const m of marked.matchAll(MARKER_RE)) {
+    out.push((m.index ?? 0) - removed);
+    removed += m[0].length;
+  }
+  return out;
+}
+
+/**
+ * Text as written in a literal, made well-formed: a lone surrogate (an escape such as "\\udc00", never
+ * a character of decoded source text) becomes U+FFFD, so no text can be mistaken for a marker.
+ */
+export function wellFormed(s: string): string {
+  return HAS_SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\ufffd') : s;
+}
+const HAS_SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Static text, the slots in order of appearance, and the characters left out past the ceiling. */
+export function finishText(ctx: EvalContext, v: TextValue): { text: string; slots: SlotRef[]; omitted: number } {
   const slots: SlotRef[] = [];
   for (const m of v.text.matchAll(MARKER_RE)) {
-    const s = ctx.slots[m[0].charCodeAt(0) - MARK];
+    const s = ctx.slots[markerIndex(m[0])];
     if (s) slots.push(s);
   }
-  return { text: v.text.replace(MARKER_RE, ''), slots };
+  return { text: v.text.replace(MARKER_RE, ''), slots, omitted: v.omitted ?? 0 };
+}
+
+/** The note a part carries when its text was cut at the ceiling. */
+export function ceilingNote(omitted: number, ceiling: number): string {
+  return `prompt text longer than the evaluation ceiling (${ceiling.toLocaleString('en-US')} characters; ${omitted.toLocaleString('en-US')} more not built): its tokens are an estimate from the text kept`;
+}
+
+/**
+ * Joins text pieces under the ceiling: pieces are appended until the ceiling, the rest only counted.
+ * Sizes are known before strings are built, so no value ever grows past the ceiling.
+ */
+class TextBuilder {
+  private parts: string[] = [];
+  private length = 0;
+  omitted = 0;
+  template: SlotSyntax[] | undefined;
+
+  constructor(private readonly ceiling: number) {}
+
+  add(piece: string | TextValue): this {
+    const text = typeof piece === 'string' ? piece : piece.text;
+    if (typeof piece !== 'string') this.template ??= piece.template;
+    if (this.omitted > 0 || this.length + text.length > this.ceiling) {
+      const room = this.omitted > 0 ? 0 : this.ceiling - this.length;
+      const cut = safeCut(text, room);
+      if (cut > 0) {
+        this.parts.push(text.slice(0, cut));
+        this.length += cut;
+      }
+      this.omitted += text.length - cut;
+    } else {
+      this.parts.push(text);
+      this.length += text.length;
+    }
+    // What the piece itself left out comes after its text.
+    if (typeof piece !== 'string') this.omitted += piece.omitted ?? 0;
+    return this;
+  }
+
+  /** Counts `n` characters that are not built (they are past the ceiling). */
+  skip(n: number): void {
+    this.omitted += n;
+  }
+
+  get full(): boolean {
+    return this.omitted > 0;
+  }
+
+  value(origin: Loc, template?: SlotSyntax[]): TextValue {
+    const t = template ?? this.template;
+    return { text: this.parts.join(''), origin, ...(this.omitted ? { omitted: this.omitted } : {}), ...(t ? { template: t } : {}) };
+  }
+}
+
+/** A cut at most `at` that splits neither a surrogate pair nor a slot marker. */
+function safeCut(text: string, at: number): number {
+  let i = Math.max(0, Math.min(at, text.length));
+  while (i > 0 && i < text.length) {
+    const c = text.charCodeAt(i);
+    const prev = text.charCodeAt(i - 1);
+    if (c >= 0xdc00 && c <= 0xdfff && ((prev >= 0xd800 && prev <= 0xdbff) || (prev >= 0xdc00 && prev <= 0xddff))) i--;
+    else break;
+  }
+  return i;
 }
 
 export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: n.startIndex, end: n.endIndex });
@@ -89,7 +220,7 @@ function unescape(raw: string, python: boolean): string {
     if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
     if (e[0] === 'N' && python) return '?';
     if (/^[0-7]+$/.test(e) && e !== '0') return python ? String.fromCharCode(parseInt(e, 8)) : e;
-    return SIMPLE_ESCAPES[e] ?? e;
+    return own(SIMPLE_ESCAPES, e) ?? e;
   });
 }
 
@@ -219,9 +350,13 @@ export function propertyOf(obj: SyntaxNode, key: string): SyntaxNode | undefined
 
 // ---------------------------------------------------------------- text
 
-function concat(a: TextValue, b: TextValue, origin: Loc): TextValue {
-  return { text: a.text + b.text, origin, template: a.template ?? b.template };
+function concat(ctx: EvalContext, a: TextValue, b: TextValue, origin: Loc): TextValue {
+  if (!a.omitted && !b.omitted && a.text.length + b.text.length <= ctx.ceiling) return { text: a.text + b.text, origin, template: a.template ?? b.template };
+  return new TextBuilder(ctx.ceiling).add(a).add(b).value(origin);
 }
+
+/** Value length including what was left out past the ceiling. */
+const fullLength = (v: TextValue) => v.text.length + (v.omitted ?? 0);
 
 /** textwrap.dedent: remove the whitespace every non-blank line starts with. */
 export function dedent(text: string): string {
@@ -249,43 +384,46 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     const prefix = start.replace(/['"]+$/, '').toLowerCase();
     const raw = prefix.includes('r');
     const fstring = prefix.includes('f');
-    let text = '';
+    const out = new TextBuilder(ctx.ceiling);
     for (const c of n.children) {
       if (!c) continue;
       if (c.type === 'string_content') {
         let s = raw ? c.text : unescape(c.text, true);
         if (fstring) s = s.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
-        text += s;
+        out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        text += expr ? evalText(f, expr, ctx).text : '';
+        if (expr) out.add({ ...evalText(f, expr, ctx), template: undefined });
       }
     }
-    return { text, origin: loc(f, n) };
+    return out.value(loc(f, n), undefined);
   }
   if (n.type === 'template_string') {
-    let text = '';
+    const out = new TextBuilder(ctx.ceiling);
     for (const c of n.children) {
       if (!c) continue;
-      if (c.type === 'string_fragment') text += c.text;
-      else if (c.type === 'escape_sequence') text += unescape(c.text, false);
+      if (c.type === 'string_fragment') out.add(wellFormed(c.text));
+      else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        text += expr ? evalText(f, expr, ctx).text : '';
+        if (expr) out.add({ ...evalText(f, expr, ctx), template: undefined });
       }
     }
-    return { text, origin: loc(f, n) };
+    return out.value(loc(f, n), undefined);
   }
-  return { text: unescape(n.text.slice(1, -1), false), origin: loc(f, n) };
+  return { text: wellFormed(unescape(n.text.slice(1, -1), false)), origin: loc(f, n) };
 }
 
 function isStringNode(n: SyntaxNode): boolean {
   return n.type === 'string' || n.type === 'template_string' || n.type === 'concatenated_string';
 }
 
+/** Nesting a value may have (definitions of definitions, nested calls) before the rest is a slot. */
+const MAX_DEPTH = 200;
+
 /** Text-ish value of an expression; dynamic slot when it cannot be known. */
 export function evalText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
-  if (ctx.depth > 40) return dynamic(f, n, ctx);
+  if (ctx.depth > MAX_DEPTH) return dynamic(f, n, ctx);
   ctx.depth++;
   try {
     return evalTextInner(f, n, ctx);
@@ -308,8 +446,9 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'template_string':
       return stringLiteral(f, n, ctx);
     case 'concatenated_string': {
-      const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => stringLiteral(f, c, ctx));
-      return { text: parts.map((p) => p.text).join(''), origin: loc(f, n) };
+      const out = new TextBuilder(ctx.ceiling);
+      for (const c of n.namedChildren) if (c) out.add({ ...stringLiteral(f, c, ctx), template: undefined });
+      return out.value(loc(f, n), undefined);
     }
     case 'parenthesized_expression':
     case 'as_expression':
@@ -326,7 +465,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right) return dynamic(f, n, ctx);
-      if (op === '+') return concat(evalText(f, left, ctx), evalText(f, right, ctx), loc(f, n));
+      if (op === '+') return plusChain(f, n, ctx);
       if (op === '%' && f.isPython) return percentFormat(f, left, right, n, ctx);
       if ((op === '??' || op === '||') && isStringNode(right)) return evalText(f, right, ctx);
       return dynamic(f, n, ctx);
@@ -342,7 +481,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const branches = f.isPython ? [n.namedChildren[0], n.namedChildren[2]] : [n.childForFieldName('consequence'), n.childForFieldName('alternative')];
       const values = branches.filter((b): b is SyntaxNode => !!b).map((b) => evalText(f, b, ctx));
       if (values.length !== 2) return dynamic(f, n, ctx);
-      const longer = values[0].text.length >= values[1].text.length ? values[0] : values[1];
+      const longer = fullLength(values[0]) >= fullLength(values[1]) ? values[0] : values[1];
       return { ...longer, origin: loc(f, n) };
     }
     case 'identifier':
@@ -353,9 +492,16 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const r = resolveExpression(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
+      // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
+      // inside a function being followed from a call: there the value depends on that call's arguments.
+      const key = `${r.file.file}\0${r.node.id}`;
+      const shareable = !ctx.frames?.some((fr) => fr.file === r.file.file && fr.fn.startIndex <= r.node.startIndex && r.node.endIndex <= fr.fn.endIndex);
+      const known = shareable ? ctx.shared.get(key) : undefined;
+      if (known) return known;
       ctx.active.add(r.node.id);
       try {
         const v = evalText(r.file, r.node, ctx);
+        if (shareable) ctx.shared.set(key, v);
         return v;
       } finally {
         ctx.active.delete(r.node.id);
@@ -520,34 +666,50 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const sepNode = f.isPython ? obj : positional[0];
         const list = listNode && resolveExpression(f, listNode, ctx);
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
-        const sep = sepNode ? evalText(f, sepNode, ctx).text : ',';
+        const sep = sepNode ? evalText(f, sepNode, ctx) : { text: ',', origin: loc(f, n) };
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
-        const items = nodes.map((c) => evalText(list.file, c, ctx).text);
+        const out = new TextBuilder(ctx.ceiling);
+        nodes.forEach((c, k) => {
+          if (k > 0) out.add({ ...sep, template: undefined });
+          out.add({ ...evalText(list.file, c, ctx), template: undefined });
+        });
         // the part starts at the first literal of the list, ends at the list's end
         const first = nodes.find((c) => /string/.test(c.type));
-        return { text: items.join(sep), origin: first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node) };
+        return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
       }
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
         const base = evalText(f, obj, ctx);
         let i = 0;
-        const text = base.text.replace(/\{\{|\}\}|\{([A-Za-z_]\w*|\d*)(?:![rsa])?(?::[^{}]*)?\}/g, (m, key: string | undefined) => {
+        const text = substitute(ctx, base, /\{\{|\}\}|\{([A-Za-z_]\w*|\d*)(?:![rsa])?(?::[^{}]*)?\}/g, (m, key) => {
           if (m === '{{') return '{';
           if (m === '}}') return '}';
           const arg = key === undefined || key === '' ? positional[i++] : /^\d+$/.test(key) ? positional[Number(key)] : named.get(key);
           if (!arg) return slotMarker(ctx, { name: key || `arg${i}`, ...loc(f, n) });
           const v = evalText(f, arg, ctx);
-          return v.text.length && !/^[\ue000-\uf8ff]$/.test(v.text) ? v.text : slotMarker(ctx, { name: key || slotName(arg), ...loc(f, arg) });
+          return fullLength(v) && !isMarker(v.text) ? v : slotMarker(ctx, { name: key || slotName(arg), ...loc(f, arg) });
         });
-        return { text, origin: base.origin };
+        return { ...text, origin: base.origin };
       }
       case 'replace':
       case 'replaceAll': {
         const base = evalText(f, obj, ctx);
         const from = positional[0] && evalText(f, positional[0], ctx);
-        if (!from || !positional[1] || positional[0].type === 'regex' || /[\ue000-\uf8ff]/.test(from.text) || !from.text) return { ...base };
+        if (!from || !positional[1] || positional[0].type === 'regex' || hasMarker(from.text) || !from.text) return { ...base };
         const to = evalText(f, positional[1], ctx);
-        return { text: base.text.split(from.text).join(to.text), origin: base.origin };
+        // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling.
+        const pieces = base.text.split(from.text);
+        const out = new TextBuilder(ctx.ceiling);
+        for (let k = 0; k < pieces.length; k++) {
+          if (k > 0) {
+            if (out.full) out.skip(fullLength(to));
+            else out.add({ ...to, template: undefined });
+          }
+          if (out.full) out.skip(pieces[k].length);
+          else out.add(pieces[k]);
+        }
+        out.skip(base.omitted ?? 0);
+        return out.value(base.origin);
       }
       case 'trim': case 'strip': case 'trimEnd': case 'trimStart': case 'rstrip': case 'lstrip': {
         const base = evalText(f, obj, ctx);
@@ -557,7 +719,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
       case 'concat': {
         if (f.isPython) return dynamic(f, n, ctx);
         let v = evalText(f, obj, ctx);
-        for (const p of positional) v = concat(v, evalText(f, p, ctx), loc(f, n));
+        for (const p of positional) v = concat(ctx, v, evalText(f, p, ctx), loc(f, n));
         return v;
       }
       case 'get': {
@@ -590,16 +752,56 @@ function percentFormat(f: CodeFile, left: SyntaxNode, right: SyntaxNode, n: Synt
   const base = evalText(f, left, ctx);
   const items = right.type === 'tuple' ? right.namedChildren.filter((c): c is SyntaxNode => !!c) : [right];
   let i = 0;
-  const text = base.text.replace(/%%|%\(([A-Za-z_]\w*)\)[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]|%[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]/g, (m, key: string | undefined) => {
+  const text = substitute(ctx, base, /%%|%\(([A-Za-z_]\w*)\)[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]|%[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo]/g, (m, key) => {
     if (m === '%%') return '%';
     if (key) {
       const v = right.type === 'dictionary' ? propertyOf(right, key) : undefined;
-      return v ? evalText(f, v, ctx).text : slotMarker(ctx, { name: key, ...loc(f, right) });
+      return v ? evalText(f, v, ctx) : slotMarker(ctx, { name: key, ...loc(f, right) });
     }
     const item = items[i++];
-    return item ? evalText(f, item, ctx).text : slotMarker(ctx, { name: `arg${i}`, ...loc(f, n) });
+    return item ? evalText(f, item, ctx) : slotMarker(ctx, { name: `arg${i}`, ...loc(f, n) });
   });
-  return { text, origin: base.origin };
+  return { ...text, origin: base.origin };
+}
+
+/** `base` with each match of `re` replaced by what `fill` gives, built only up to the ceiling. */
+function substitute(ctx: EvalContext, base: TextValue, re: RegExp, fill: (match: string, key: string | undefined) => string | TextValue): TextValue {
+  const out = new TextBuilder(ctx.ceiling);
+  let at = 0;
+  for (const m of base.text.matchAll(re)) {
+    const index = m.index ?? 0;
+    out.add(base.text.slice(at, index));
+    const v = fill(m[0], m[1]);
+    out.add(typeof v === 'string' ? v : { ...v, template: undefined });
+    at = index + m[0].length;
+  }
+  out.add(base.text.slice(at));
+  out.skip(base.omitted ?? 0);
+  return out.value(base.origin);
+}
+
+/**
+ * `a + b + c …`: the left-nested chain is walked with a loop, not recursion, so a prompt of hundreds
+ * of concatenated lines is evaluated like one of three.
+ */
+function plusChain(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
+  const terms: SyntaxNode[] = [];
+  let cur: SyntaxNode = n;
+  for (;;) {
+    const left = cur.childForFieldName('left');
+    const right = cur.childForFieldName('right');
+    if (!left || !right) return dynamic(f, n, ctx);
+    terms.push(right);
+    if ((left.type === 'binary_expression' || left.type === 'binary_operator') && (left.childForFieldName('operator')?.text ?? left.children[1]?.text) === '+') cur = left;
+    else {
+      terms.push(left);
+      break;
+    }
+  }
+  terms.reverse();
+  let v = evalText(f, terms[0], ctx);
+  for (let k = 1; k < terms.length; k++) v = concat(ctx, v, evalText(f, terms[k], ctx), loc(f, n));
+  return v;
 }
 
 // ---------------------------------------------------------------- numbers and models
@@ -674,9 +876,10 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     }
     // openai('gpt-4o'), anthropic('claude-…'), openai.chat('gpt-4o'), createOpenAI({...})('gpt-4o')
     const root = fn.split('.')[0];
-    if (root in WRAPPER_PROVIDER && positional[0]) {
+    const prefix = own(WRAPPER_PROVIDER, root);
+    if (prefix !== undefined && positional[0]) {
       const m = evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
-      if (m) return WRAPPER_PROVIDER[root] ? { ...m, id: `${WRAPPER_PROVIDER[root]}/${m.id}` } : m;
+      if (m) return prefix ? { ...m, id: `${prefix}/${m.id}` } : m;
     }
     return undefined;
   }

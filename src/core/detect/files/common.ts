@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Y
 import type { DetectedPrompt, Diagnostic, PromptPart, Range, Role } from '../../model';
 import { LineIndex } from '../../text';
 import { findSlots, type SlotSyntax } from '../slots';
+import { setOwn } from '../../own';
 import { resolveAliases, yamlErrorText } from '../../yamlErrors';
 
 export interface ReadContext {
@@ -146,7 +147,7 @@ export function samplesFrom(map: Node | undefined, from: string): Record<string,
     const value = pair.value as Node | undefined;
     if (!key || !value) continue;
     const text = isScalar(value) ? (value.value === null ? '' : String(value.value)) : JSON.stringify(value.toJSON());
-    if (!text.startsWith('file:')) out[key] = { text, from };
+    if (!text.startsWith('file:')) setOwn(out, key, { text, from });
   }
   return out;
 }

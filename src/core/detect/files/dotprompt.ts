@@ -4,6 +4,7 @@
 import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
 import { fileError, firstNum, get, getPath, OUTPUT_LIMIT_KEYS, parseYamlAt, splitFrontmatter, str, verbatimPart, normaliseRole, type PromptFileReader } from './common';
+import { setOwn } from '../../own';
 
 /** Blank lines, Handlebars comments and `#` lines before the frontmatter. */
 const LEADING_HEADER = /(?:\s*(?:\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}|#[^\n]*))*\s*/y;
@@ -37,7 +38,7 @@ export const dotpromptReader: PromptFileReader = {
     const limit = firstNum(get(y.root, 'config'), OUTPUT_LIMIT_KEYS);
     const defaults = getPath(y.root, 'input', 'default');
     const samples: Record<string, { text: string; from: string }> = {};
-    if (defaults) for (const [k, v] of Object.entries((defaults.toJSON() ?? {}) as Record<string, unknown>)) samples[k] = { text: String(v), from: 'input.default' };
+    if (defaults) for (const [k, v] of Object.entries((defaults.toJSON() ?? {}) as Record<string, unknown>)) setOwn(samples, k, { text: String(v), from: 'input.default' });
 
     const parts: PromptPart[] = [];
     const push = (role: string, s: number, e: number) => {

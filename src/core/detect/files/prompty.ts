@@ -5,6 +5,7 @@ import { isMap, isScalar } from 'yaml';
 import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
 import { firstNum, get, getPath, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, splitFrontmatter, str, verbatimPart, normaliseRole, fileError, type PromptFileReader } from './common';
+import { setOwn } from '../../own';
 
 const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|human|ai)[ \t]*:[ \t]*$/gim;
 
@@ -59,7 +60,7 @@ export const promptyReader: PromptFileReader = {
       for (const pair of inputs.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
         const sample = str(get(pair.value, 'sample')) ?? str(get(pair.value, 'default'));
-        if (key && sample !== undefined) samples[key] = { text: sample, from: 'sample' };
+        if (key && sample !== undefined) setOwn(samples, key, { text: sample, from: 'sample' });
       }
     }
 

@@ -6,6 +6,7 @@ import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
 import type { SlotSyntax } from '../slots';
 import { firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, seqItems, str, yamlPart, type PromptFileReader } from './common';
+import { setOwn } from '../../own';
 
 export function looksLikeSemanticKernel(text: string): boolean {
   return /^template\s*:/m.test(text) && /^(execution_settings|input_variables|template_format)\s*:/m.test(text);
@@ -42,7 +43,7 @@ export const semanticKernelReader: PromptFileReader = {
     for (const v of seqItems(get(y.root, 'input_variables'))) {
       const name = str(get(v, 'name'));
       const def = str(get(v, 'default'));
-      if (name && def !== undefined) samples[name] = { text: def, from: 'input_variables.default' };
+      if (name && def !== undefined) setOwn(samples, name, { text: def, from: 'input_variables.default' });
     }
 
     const whole = yamlPart('user', y, template, syntaxes);

@@ -1,0 +1,60 @@
+// prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
+// The full arithmetic of the prompt at FILE:LINE (the prompt whose range holds the line, else the first
+// one after it). Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
+import * as path from 'path';
+import { formatOption, parse, UsageError, type Io } from './main';
+import { statNamed } from './inputs';
+
+export const EXPLAIN_USAGE = 'prompt-cost explain FILE:LINE [--config FILE] [--format text|json]';
+
+const HELP = `Usage:
+  ${EXPLAIN_USAGE}
+
+Prints the full arithmetic of one prompt: each part's tokens and where it is written, the slots and
+where their sizes come from, tools, schema and images item by item with the method used, the chat
+overhead, the price rows (per million input, cache read, cache write, output, and the tier in force),
+and the sums per call, per day and per month with the traffic and its sources. LINE is 1-based; the
+prompt whose call spans that line is explained (a notebook: FILE:cellN:LINE). The current folder is
+the workspace root (its .promptcost.yaml applies) unless --config names another file.
+
+Exit codes: 0 done · 2 bad usage, a file that cannot be read, or no prompt at that line.
+`;
+
+export async function explainCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { config: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const format = formatOption(values.format, ['text', 'json']);
+  if (positionals.length !== 1) throw new UsageError(`explain takes one FILE:LINE, got ${positionals.length}`);
+  const m = /^(.*?):(?:cell(\d+):)?(\d+)$/.exec(positionals[0]);
+  if (!m) throw new UsageError(`explain needs FILE:LINE (e.g. src/app.ts:12), got "${positionals[0]}"`);
+  const [, file, cell, lineText] = m;
+  const line = Number(lineText);
+  if (line < 1) throw new UsageError(`LINE is 1-based, got ${line}`);
+  const { abs, isDirectory } = statNamed(io.cwd, file, '');
+  if (isDirectory) throw new UsageError(`${file} is a folder; explain takes a file and a line`);
+  if (values.config) statNamed(io.cwd, values.config as string, '--config ');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ws = require('../core/workspace') as typeof import('../core/workspace');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { explainPrompt, formatExplanation } = require('../core/report/explain') as typeof import('../core/report/explain');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const prices = require('../core/prices') as typeof import('../core/prices');
+  const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
+  const report = await ws.scanWorkspace({ root: io.cwd, paths: [abs], configFile, workers: 0 });
+  const rel = path.relative(io.cwd, abs).split(path.sep).join('/');
+  const inFile = report.prompts.filter((p) => p.file === rel && (cell === undefined || p.cell === Number(cell) - 1));
+  const row = line - 1;
+  const prompt = inFile.find((p) => p.range.start.line <= row && row <= p.range.end.line) ?? inFile.find((p) => p.range.start.line >= row);
+  if (!prompt) {
+    const lines = inFile.map((p) => p.range.start.line + 1);
+    throw new UsageError(`${rel}:${line}: no prompt here${lines.length ? ` (prompts start at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})` : ' (the file has no prompts prompt-cost recognises)'}`);
+  }
+  const config = ws.loadConfig(io.cwd, configFile);
+  const pricing = prices.lookupPrice(prompt.model.id, config.prices, { deployments: config.deployments });
+  const e = explainPrompt(prompt, report.prices, pricing);
+  io.stdout(format === 'json' ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e));
+  return 0;
+}

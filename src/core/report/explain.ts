@@ -1,0 +1,117 @@
+// The full arithmetic of one prompt, as numbers a user can check by hand: each part's tokens and where
+// its text is, slots with the source of their sizes, tools / schema / media item by item, overhead, the
+// price rows used (per million, cache read and write, the tier in force), and the sums per call, per
+// day and per month.
+import { formatUsd, groupDigits } from '../format';
+import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
+import type { PriceLookup } from '../prices';
+
+export interface ExplainStep { label: string; value: string; detail?: string }
+export interface Explanation {
+  prompt: PromptReport;
+  prices: PriceDataInfo;
+  sections: { title: string; steps: ExplainStep[] }[];
+}
+
+const MILLION = 1_000_000;
+const tok = (n: number, exact: boolean) => `${exact ? '' : '≈'}${groupDigits(n)}`;
+const rate = (usdPerMillion: number | undefined) => (usdPerMillion === undefined ? '—' : `$${usdPerMillion}/M`);
+
+function extraSteps(x: ExtraReport, exact: boolean): ExplainStep[] {
+  const steps: ExplainStep[] = [];
+  for (const item of x.items) {
+    steps.push({ label: `  ${item.name}${item.file ? ` (${item.file}${item.range ? `:${item.range.start.line + 1}` : ''})` : ''}`, value: tok(item.tokens, item.exact && exact), ...(item.note ? { detail: item.note } : {}) });
+  }
+  if (x.overheadTokens) steps.push({ label: '  fixed tokens the provider adds', value: groupDigits(x.overheadTokens) });
+  return steps;
+}
+
+/** `pricing` is the price lookup the report was priced with (for its tiers); optional. */
+export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: PriceLookup): Explanation {
+  const exact = p.tokens.exact;
+  const tokens: ExplainStep[] = [];
+  const terms: number[] = [];
+  for (const part of p.parts) {
+    const where = `${part.file ?? p.file}:${part.range.start.line + 1}`;
+    tokens.push({ label: `${part.role}${part.name ? ` (${part.name})` : ''} — static text`, value: tok(part.tokens, exact), detail: where });
+    terms.push(part.tokens);
+    for (const s of part.slots) {
+      tokens.push({ label: `  slot ${s.name}`, value: groupDigits(s.tokens), detail: `size from ${s.from}` });
+      terms.push(s.tokens);
+    }
+  }
+  if (p.tokens.overhead) {
+    tokens.push({ label: 'chat formatting overhead', value: tok(p.tokens.overhead, exact), detail: 'OpenAI cookbook num_tokens_from_messages: 3 per message + its role (+1 and the name for a name) + 3 priming the reply' });
+    terms.push(p.tokens.overhead);
+  }
+  for (const [label, x] of [['tools', p.tools], ['output schema', p.schema], ['images and files', p.media]] as const) {
+    if (!x) continue;
+    tokens.push({ label: `${label} — ${x.method}`, value: tok(x.tokens, x.exact), detail: x.source });
+    tokens.push(...extraSteps(x, x.exact));
+    terms.push(x.tokens);
+  }
+  tokens.push({ label: 'input', value: tok(p.tokens.input, exact), detail: `= ${terms.map((t) => groupDigits(t)).join(' + ')}; ${exact ? `exact (${p.tokens.encoding})` : `estimate (${p.tokens.encoding} × the model family's factor, or an estimated extra)`}` });
+  tokens.push({ label: 'output', value: groupDigits(p.tokens.output), detail: `from ${p.tokens.outputFrom}` });
+
+  const sections: Explanation['sections'] = [
+    { title: `Model ${p.model.id}${p.model.provider ? ` (${p.model.provider})` : ''}, from ${p.model.from}`, steps: [] },
+    { title: 'Tokens per call', steps: tokens },
+  ];
+  const c = p.cost;
+  if (!c.priced || !c.prices || !c.breakdown) {
+    sections.push({ title: 'Price', steps: [{ label: 'unpriced', value: '—', detail: c.unpricedReason }] });
+    return { prompt: p, prices, sections };
+  }
+  const priceSteps: ExplainStep[] = [
+    { label: 'input', value: rate(c.prices.inputUsdPerMillion) },
+    { label: 'cache read', value: rate(c.prices.cacheReadUsdPerMillion), ...(c.prices.cacheReadUsdPerMillion === undefined ? { detail: 'no cached price: reads cost the input price' } : {}) },
+    { label: 'cache write', value: rate(c.prices.cacheWriteUsdPerMillion), ...(c.prices.cacheWriteUsdPerMillion === undefined ? { detail: 'no write price: writes cost the input price' } : {}) },
+    { label: 'output', value: rate(c.prices.outputUsdPerMillion) },
+  ];
+  if (pricing?.priced) {
+    const tiers = pricing.input.tiers;
+    priceSteps.push({
+      label: 'tier', value: tiers.length ? (p.tokens.input > tiers[0].aboveInputTokens ? 'long-context' : 'base') : 'one rate',
+      detail: tiers.length ? `input above ${tiers.map((t) => `${groupDigits(t.aboveInputTokens)} tokens: $${t.usdPerMillion}/M`).join(', ')}; this prompt has ${groupDigits(p.tokens.input)}` : `${pricing.modelId} at ${pricing.provider}`,
+    });
+  }
+  sections.push({ title: `Prices (${c.prices.source}; data ${prices.version}, as of ${prices.asOf})`, steps: priceSteps });
+
+  const b = c.breakdown;
+  const back = (usd: number, r: number | undefined) => (r ? (usd / r) * MILLION : 0);
+  const inRate = c.prices.inputUsdPerMillion;
+  const readRate = c.prices.cacheReadUsdPerMillion ?? inRate;
+  const writeRate = c.prices.cacheWriteUsdPerMillion ?? inRate;
+  const perCall: ExplainStep[] = [
+    { label: 'uncached input', value: formatUsd(b.uncachedInputUsd), detail: `${groupDigits(Math.round(back(b.uncachedInputUsd, inRate) * 100) / 100)} tokens × ${rate(inRate)}` },
+  ];
+  if (b.cacheReadUsd) perCall.push({ label: 'cache reads', value: formatUsd(b.cacheReadUsd), detail: `${groupDigits(Math.round(back(b.cacheReadUsd, readRate) * 100) / 100)} tokens × ${rate(readRate)} (average per call: cached prefix × hit rate ${Math.round((p.cache?.hitRate ?? 0) * 100)}%)` });
+  if (b.cacheWriteUsd) perCall.push({ label: 'cache writes', value: formatUsd(b.cacheWriteUsd), detail: `${groupDigits(Math.round(back(b.cacheWriteUsd, writeRate) * 100) / 100)} tokens × ${rate(writeRate)} (average per call: one write per miss)` });
+  perCall.push({ label: 'output', value: formatUsd(b.outputUsd), detail: `${groupDigits(p.tokens.output)} tokens × ${rate(c.prices.outputUsdPerMillion)}` });
+  perCall.push({ label: 'per call', value: formatUsd(c.perCallUsd!), detail: `= ${[b.uncachedInputUsd, b.cacheReadUsd, b.cacheWriteUsd, b.outputUsd].filter((x) => x).map((x) => formatUsd(x)).join(' + ')}` });
+  sections.push({ title: 'Per call', steps: perCall });
+  const t = p.traffic;
+  sections.push({
+    title: 'Per month',
+    steps: [
+      { label: 'per day', value: formatUsd(c.perDayUsd!), detail: `${formatUsd(c.perCallUsd!)} × ${groupDigits(t.callsPerDay)} calls/day (${t.sources.callsPerDay})` },
+      { label: 'per month', value: formatUsd(c.monthlyUsd!), detail: `${formatUsd(c.perDayUsd!)} × ${t.daysPerMonth} days (${t.sources.daysPerMonth})` },
+      ...(c.batchMonthlyUsd !== undefined ? [{ label: 'through the batch API', value: formatUsd(c.batchMonthlyUsd), detail: 'half the standard price' }] : []),
+      ...(p.cache ? [{ label: `without caching`, value: formatUsd(p.cache.monthlyWithoutCacheUsd), detail: `stable prefix ${groupDigits(p.cache.stablePrefixTokens)}, cacheable ${groupDigits(p.cache.cacheablePrefixTokens)} (${p.cache.source})` }] : []),
+    ],
+  });
+  return { prompt: p, prices, sections };
+}
+
+export function formatExplanation(e: Explanation): string {
+  const p = e.prompt;
+  const out: string[] = [`${p.id}  ${p.kind}${p.label ? ` [${p.label}]` : ''}`];
+  for (const s of e.sections) {
+    out.push('', s.title);
+    const width = Math.max(0, ...s.steps.map((x) => x.label.length));
+    const vwidth = Math.max(0, ...s.steps.map((x) => x.value.length));
+    for (const x of s.steps) out.push(`  ${x.label.padEnd(width)}  ${x.value.padStart(vwidth)}${x.detail ? `   ${x.detail}` : ''}`);
+  }
+  for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', `Note: ${n}`);
+  return out.join('\n') + '\n';
+}

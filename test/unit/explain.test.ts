@@ -1,0 +1,85 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { run } from '../../src/cli/main';
+import { tempDir } from '../tempDir';
+
+const APP = `import OpenAI from 'openai';
+import { SYSTEM } from './prompts';
+const client = new OpenAI();
+const tools = [{ type: 'function', function: { name: 'get_current_weather', description: 'Get the current weather in a given location', parameters: { type: 'object', properties: { location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' } }, required: ['location'] } } }];
+export async function ask(question: string) {
+  return client.chat.completions.create({
+    model: 'gpt-4o',
+    max_tokens: 300,
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: \`Question: \${question}\` },
+    ],
+    tools,
+  });
+}
+`;
+
+function io(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), readStdin: () => Buffer.alloc(0), stderrIsTTY: false, cwd } };
+}
+
+describe('prompt-cost explain FILE:LINE', () => {
+  let dir: string;
+  before(() => {
+    dir = tempDir('pc-explain-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'prompts.ts'), "export const SYSTEM = 'You are a helpful assistant that can answer to questions about the weather.';\n");
+    fs.writeFileSync(path.join(dir, 'src', 'app.ts'), APP);
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 2000\nvariables:\n  question: 40\n');
+  });
+
+  it('prints each part with its source, slots, overhead, tools, price rows and the sums', async () => {
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'src/app.ts:8'], t.io), 0, t.err.join(''));
+    const text = t.out.join('');
+    assert.match(text, /system — static text\s+14\s+src\/prompts\.ts:1/);
+    assert.match(text, /slot question\s+40\s+size from \.promptcost\.yaml:4/);
+    assert.match(text, /chat formatting overhead/);
+    assert.match(text, /tools — cookbook function-calling formula/);
+    assert.match(text, /get_current_weather/);
+    assert.match(text, /input\s+\$2\.5\/M/);
+    assert.match(text, /cache read\s+\$1\.25\/M/);
+    assert.match(text, /output\s+300\s+from code:max_tokens/);
+    assert.match(text, /per day .* × 2,000 calls\/day \(\.promptcost\.yaml:2\)/);
+    assert.match(text, /per month .* × 30 days \(default\)/);
+  });
+
+  it('the JSON form has the same numbers, and they add up', async () => {
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'src/app.ts:6', '--format', 'json'], t.io), 0);
+    const e = JSON.parse(t.out.join(''));
+    const p = e.prompt;
+    const parts = p.parts.reduce((s: number, x: { tokens: number; slots: { tokens: number }[] }) => s + x.tokens + x.slots.reduce((a, b) => a + b.tokens, 0), 0);
+    assert.strictEqual(p.tokens.input, parts + p.tokens.overhead + p.tokens.tools);
+    const b = p.cost.breakdown;
+    assert.ok(Math.abs(b.uncachedInputUsd + b.cacheReadUsd + b.cacheWriteUsd + b.outputUsd - p.cost.perCallUsd) < 1e-12);
+    assert.ok(Math.abs(p.cost.perCallUsd * 2000 * 30 - p.cost.monthlyUsd) < 1e-9);
+  });
+
+  it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
+    const none = io(dir);
+    assert.strictEqual(await run(['explain', 'src/prompts.ts:1'], none.io), 2);
+    assert.match(none.err.join(''), /src\/prompts\.ts:1: no prompt here/);
+    const after = io(dir);
+    assert.strictEqual(await run(['explain', 'src/app.ts:40'], after.io), 2);
+    assert.match(after.err.join(''), /prompts start at line 6/);
+    const missing = io(dir);
+    assert.strictEqual(await run(['explain', 'src/nope.ts:3'], missing.io), 2);
+    assert.match(missing.err.join(''), /src\/nope\.ts: no such file/);
+    const bare = io(dir);
+    assert.strictEqual(await run(['explain', 'src/app.ts'], bare.io), 2);
+    assert.match(bare.err.join(''), /FILE:LINE/);
+    const help = io(dir);
+    assert.strictEqual(await run(['explain', '--help'], help.io), 0);
+    assert.match(help.out.join(''), /full arithmetic/);
+  });
+});

@@ -1,0 +1,170 @@
+// Inputs that used to hang, blow up or give wrong numbers in the engine (issue 10): each case is a class
+// of input, checked by the figure a user sees.
+import * as assert from 'assert';
+import { Engine } from '../../src/core/analyze';
+import { emptyConfig, parseConfig } from '../../src/core/config';
+import { normaliseRole } from '../../src/core/detect/shared';
+import { LineIndex } from '../../src/core/text';
+import { countWithEncoding, hasLongRun } from '../../src/core/tokens';
+
+const analyze = (file: string, text: string) => new Engine().analyze(file, text, { config: emptyConfig() });
+
+const TS_CALL = (content: string, before = '') => `import OpenAI from 'openai';\nconst c = new OpenAI();\n${before}c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: ${content} }] });\n`;
+const PY_CALL = (content: string, before = '') => `from openai import OpenAI\nclient = OpenAI()\n${before}client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": ${content}}])\n`;
+
+describe('engine robustness: values', () => {
+  it('a + chain of hundreds of terms is evaluated whole, like implicit concatenation', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `'Line ${i} of the instructions says something specific about topic ${i}.\\n'`);
+    const plus = await analyze('a.ts', TS_CALL(lines.join(' +\n  ')));
+    const joined = await analyze('b.ts', TS_CALL(`[${lines.map((l) => l.replace(/\\n'$/, "'")).join(', ')}].join('\\n') + '\\n'`));
+    const [p] = plus.prompts;
+    assert.strictEqual(p.parts[0].slots.length, 0, 'no part of the chain became a slot');
+    assert.strictEqual(p.tokens.static, joined.prompts[0].tokens.static);
+    assert.ok(p.tokens.static > 2000, `${p.tokens.static} tokens`);
+  });
+
+  it('a Python + chain of hundreds of terms too', async () => {
+    const lines = Array.from({ length: 150 }, (_, i) => `"Rule ${i}: answer questions about subject ${i} briefly.\\n"`);
+    const r = await analyze('a.py', PY_CALL(lines.join(' + ')));
+    assert.strictEqual(r.prompts[0].parts[0].slots.length, 0);
+    assert.ok(r.prompts[0].tokens.static > 1500);
+  });
+
+  it('sharing: A1 = A0 + A0 … is evaluated once per definition, cut at the ceiling, estimated with a note', async () => {
+    const defs = ["const A0 = 'Repeat this sentence for the model to read. ';"];
+    for (let i = 1; i <= 60; i++) defs.push(`const A${i} = A${i - 1} + A${i - 1};`);
+    const one = countWithEncoding('Repeat this sentence for the model to read. '.repeat(64), 'o200k_base') / 64;
+    const r20 = await analyze('s.ts', TS_CALL('A20', defs.join('\n') + '\n'));
+    const [p] = r20.prompts;
+    assert.strictEqual(p.tokens.exact, false, 'an estimate');
+    assert.ok(Math.abs(p.tokens.input / (one * 2 ** 20) - 1) < 0.01, `${p.tokens.input} ≈ ${one} × 2^20`);
+    assert.ok(p.notes?.some((n) => /evaluation ceiling/.test(n)), 'the note says why');
+    const r60 = await analyze('s.ts', TS_CALL('A60', defs.join('\n') + '\n'));
+    const p60 = r60.prompts[0];
+    assert.ok(Number.isFinite(p60.tokens.input) && p60.tokens.input > 1e18, `${p60.tokens.input}`);
+    assert.ok(Number.isFinite(p60.cost.monthlyUsd ?? NaN), `${p60.cost.monthlyUsd}`);
+  });
+
+  it('sharing keeps slots: a definition with a run-time value used twice has the slot twice', async () => {
+    const r = await analyze('s.ts', TS_CALL('B', 'const A = `Summarise ${doc} for the reader in three short bullet points.`;\nconst B = A + A;\n'));
+    assert.deepStrictEqual(r.prompts[0].parts[0].slots.map((s) => s.name), ['doc', 'doc']);
+    const once = await analyze('o.ts', TS_CALL('A', 'const A = `Summarise ${doc} for the reader in three short bullet points.`;\n'));
+    assert.ok(Math.abs(r.prompts[0].tokens.static - 2 * once.prompts[0].tokens.static) <= 2, 'the text twice');
+  });
+
+  it('chained .replace that multiplies the text stays under the ceiling and is estimated', async () => {
+    let expr = "'aaaa aaaa aaaa aaaa'";
+    for (let i = 0; i < 14; i++) expr += ".replace('a', 'aaaa')".replace(".replace(", ".replaceAll(");
+    const r = await analyze('r.ts', TS_CALL(expr));
+    const [p] = r.prompts;
+    assert.strictEqual(p.tokens.exact, false);
+    assert.ok(Number.isFinite(p.tokens.input));
+    assert.ok(p.parts[0].tokens > 0);
+  });
+
+  it('private-use characters in a prompt are text, not slots', async () => {
+    const pua = '\ue000\ue001\uf8ff';
+    const r = await analyze('p.ts', TS_CALL(`'Icons ${pua} are drawn from the private-use area of the icon font.'`));
+    const [p] = r.prompts;
+    assert.strictEqual(p.parts[0].slots.length, 0);
+    const e = new Engine();
+    assert.strictEqual(p.tokens.static, e.counter.encodingTokens(`Icons ${pua} are drawn from the private-use area of the icon font.`, 'o200k_base'));
+  });
+
+  it('a lone surrogate from an escape is counted as U+FFFD, never taken for a slot', async () => {
+    const r = await analyze('p.ts', TS_CALL("'broken \\udc00\\ude00 escape in the prompt text here'"));
+    assert.strictEqual(r.prompts[0].parts[0].slots.length, 0);
+  });
+
+  it('more than 6,400 slots each keep their own name', async () => {
+    const n = 7000;
+    const body = Array.from({ length: n }, (_, i) => `\${v${i}}`).join(' ');
+    const r = await analyze('m.ts', TS_CALL(`\`Values: ${body}\``));
+    const slots = r.prompts[0].parts[0].slots;
+    assert.strictEqual(slots.length, n);
+    assert.strictEqual(slots[6999].name, 'v6999');
+    assert.strictEqual(new Set(slots.map((s) => s.name)).size, n);
+  });
+});
+
+describe('engine robustness: line endings', () => {
+  it('LineIndex ends lines at \\r\\n, \\n and a lone \\r, as LSP does', () => {
+    const lines = new LineIndex('a\rb\r\nc\nd');
+    assert.strictEqual(lines.lineCount, 4);
+    assert.deepStrictEqual(lines.position(2), { line: 1, character: 0 });
+    assert.deepStrictEqual(lines.position(5), { line: 2, character: 0 });
+    assert.deepStrictEqual(['a', 'b', 'c', 'd'], [0, 1, 2, 3].map((l) => lines.lineText(l)));
+  });
+
+  it('Python with lone-CR line endings: the prompt is found, on its line', async () => {
+    const text = PY_CALL('"Tell me a short story about a lighthouse keeper and a storm."').split('\n').join('\r');
+    const r = await analyze('cr.py', text);
+    assert.strictEqual(r.prompts.length, 1);
+    assert.strictEqual(r.prompts[0].range.start.line, 2);
+  });
+
+  it('TypeScript with lone-CR line endings: ranges are on the lines LSP counts', async () => {
+    const lf = TS_CALL("'Tell me a short story about a lighthouse keeper and a storm.'", '\n\n');
+    const r = await analyze('cr.ts', lf.split('\n').join('\r'));
+    const r2 = await analyze('lf.ts', lf);
+    assert.strictEqual(r.prompts.length, 1);
+    assert.deepStrictEqual(r.prompts[0].range, r2.prompts[0].range);
+    assert.deepStrictEqual(r.prompts[0].parts[0].range, r2.prompts[0].parts[0].range);
+    assert.strictEqual(r.prompts[0].range.start.line, 4);
+  });
+});
+
+describe('engine robustness: counting', () => {
+  it("long unbroken runs ('ab' × 100,000, spaces, punctuation, CJK) are counted in linear time, labelled an estimate", async () => {
+    for (const run of ['ab'.repeat(100_000), ' '.repeat(200_000), '-+'.repeat(100_000), '日本'.repeat(50_000)]) {
+      const t = countWithEncoding(`Start. ${run} End.`, 'o200k_base');
+      assert.ok(hasLongRun(run));
+      // chunked counts stay close to what the whole run would give: within two tokens per 128-character chunk
+      const exact = countWithEncoding(run.slice(0, 200), 'o200k_base') * (run.length / 200);
+      assert.ok(Math.abs(t - exact) <= (2 * run.length) / 128 + 10, `${t} vs ${exact}`);
+    }
+    const r = await analyze('l.py', PY_CALL(`"ab" * 3 + "${'ab'.repeat(5000)}"`));
+    assert.strictEqual(r.prompts[0].tokens.exact, false);
+    assert.ok(r.prompts[0].notes?.some((n) => /without a break/.test(n)));
+  });
+
+  it('normal text stays exact', async () => {
+    const text = 'You are a helpful assistant. '.repeat(2000) + '='.repeat(120) + ' https://example.com/a/very/long/path?with=query&and=more';
+    assert.strictEqual(hasLongRun(text), false);
+    const r = await analyze('n.ts', TS_CALL(JSON.stringify(text)));
+    assert.strictEqual(r.prompts[0].tokens.exact, true);
+  });
+});
+
+describe('engine robustness: names from Object.prototype', () => {
+  const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+
+  it('slots named like Object.prototype members get the default size, in code and prompt files', async () => {
+    const py = await analyze('p.py', PY_CALL(`"Answer ${NAMES.map((n) => `{${n}}`).join(' ')} politely.".format(${NAMES.map((n) => `${n}=x`).join(', ')})`));
+    const yml = `---\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: gpt-4o\nsample:\n  toString: a sample\n---\nsystem:\nAnswer ${NAMES.map((n) => `{{${n}}}`).join(' ')} politely.\n`;
+    const pf = await new Engine().analyze('x.prompty', yml, { config: emptyConfig() });
+    for (const r of [py, pf]) {
+      const [p] = r.prompts;
+      const slots = p.parts.flatMap((x) => x.slots);
+      assert.ok(slots.length >= NAMES.length, JSON.stringify(slots));
+      for (const s of slots) assert.ok(Number.isFinite(s.tokens) && s.tokens > 0, `${s.name}: ${s.tokens}`);
+      assert.ok(Number.isFinite(p.tokens.input) && Number.isFinite(p.cost.monthlyUsd ?? NaN));
+    }
+    const sampled = pf.prompts[0].parts.flatMap((x) => x.slots).find((s) => s.name === 'toString');
+    assert.strictEqual(sampled?.from, 'sample', 'a sample named toString is the file’s own');
+  });
+
+  it('config variables and prices keyed __proto__ / constructor are stored and used as given', async () => {
+    const c = parseConfig('variables:\n  __proto__: 7\n  constructor: 9\n');
+    assert.deepStrictEqual(Object.keys(c.variables).sort(), ['__proto__', 'constructor']);
+    const r = await new Engine().analyze('x.prompty', '---\nmodel:\n  configuration:\n    type: openai\n    name: gpt-4o\n---\nsystem:\nHi {{__proto__}} and {{constructor}} and {{toString}}.\n', { config: c });
+    const slots = r.prompts[0].parts.flatMap((x) => x.slots);
+    assert.deepStrictEqual(slots.map((s) => [s.name, s.tokens]), [['__proto__', 7], ['constructor', 9], ['toString', 100]]);
+  });
+
+  it('roles, providers and wrappers named like Object.prototype members are not recognised as real ones', async () => {
+    assert.strictEqual(normaliseRole('constructor', 'user'), 'user');
+    const r = await analyze('w.ts', "import { generateText } from 'ai';\nawait generateText({ model: constructor('gpt-4o'), prompt: 'Write a haiku about the sea and the wind at dawn.' });\n");
+    for (const p of r.prompts) assert.ok(!/function|native/.test(p.model.id), p.model.id);
+  });
+});
