@@ -18,6 +18,7 @@ import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloa
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 import { own } from './own';
+import { Deadline, formatMs, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
 import { countRequestExtras } from './tokens/extras';
 
@@ -70,6 +71,8 @@ const KEPT_TREES = 32;
 interface KeptParse {
   text: string;
   tree: SyntaxTree;
+  /** The tree is of the text with comment runs blanked: not to be edited and reused. */
+  blanked?: boolean;
   detection: { calls: CallRecord[]; reads: Map<string, string | undefined>; heuristics: boolean };
 }
 
@@ -110,8 +113,13 @@ export class Engine {
   /** Reports of detected prompts by the object detection gave (see priceDetected). */
   private readonly pricedPrompts = new WeakMap<DetectedPrompt, { file: string; options: PriceOptions; annotation: string; report: PromptReport }>();
 
+  /** Per-file budgets for parsing, evaluation and counting (budgets.ts); unset ones take the defaults. */
+  budgets: Partial<FileBudgets>;
+
   /** `reuseCalls: false` evaluates every call on every detection (tests compare the two). */
-  constructor(private readonly engineOptions: { reuseCalls?: boolean } = {}) {}
+  constructor(private readonly engineOptions: { reuseCalls?: boolean; budgets?: Partial<FileBudgets> } = {}) {
+    this.budgets = { ...engineOptions.budgets };
+  }
 
   /** Loads the tokenizer and the price database now, so that later pricing does not wait for them. */
   warmUp(): void {
@@ -173,7 +181,8 @@ export class Engine {
       this.lastParse.delete(file);
       if (previous.text !== text) change = editTree(previous.tree, previous.text, text);
     }
-    const source = project.open(file, text, undefined, previous?.tree);
+    project.budgets = this.budgets;
+    const source = project.open(file, text, undefined, previous && !previous.blanked ? previous.tree : undefined);
     let reuse: Reuse | undefined;
     try {
       if (source && previous && change && !options.project && this.engineOptions.reuseCalls !== false) reuse = reusableAfter(previous, change, text, source, project, options.heuristics !== false);
@@ -184,18 +193,18 @@ export class Engine {
     if (!source) throw new Error(`${file}: its grammar is not loaded (use Engine.analyze, which loads it)`);
     const records: CallRecord[] = [];
     try {
-      const prompts = detectInCode(source, project, { heuristics: options.heuristics, reuse, records });
+      const prompts = detectInCode(source, project, { heuristics: options.heuristics, reuse, records, budgets: this.budgets });
       const reused = records.filter((r) => r.reused).length;
       this.lastCalls = { file, reused, evaluated: records.length - reused };
       return prompts;
     } finally {
-      this.keepTree(file, text, source.tree, { calls: records, reads: project.reads(), heuristics: options.heuristics !== false });
+      this.keepTree(file, text, source.tree, { calls: records, reads: project.reads(), heuristics: options.heuristics !== false }, source.blanked);
       if (!options.project) project.dispose();
     }
   }
 
-  private keepTree(file: string, text: string, tree: SyntaxTree, detection: KeptParse['detection']): void {
-    this.lastParse.set(file, { text, tree: tree.copy(), detection });
+  private keepTree(file: string, text: string, tree: SyntaxTree, detection: KeptParse['detection'], blanked?: boolean): void {
+    this.lastParse.set(file, { text, tree: tree.copy(), detection, ...(blanked ? { blanked } : {}) });
     if (this.lastParse.size > KEPT_TREES) {
       const [oldest, entry] = this.lastParse.entries().next().value as [string, KeptParse];
       entry.tree.delete();
@@ -264,6 +273,17 @@ export class Engine {
     for (const a of annotations) {
       for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
     }
+    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.deadline).
+    const outer = this.counter.deadline;
+    this.counter.deadline = Deadline.start('count', this.budgets, file);
+    try {
+      return this.priceAll(file, detected, annotations, lines, diagnostics, options, memo);
+    } finally {
+      this.counter.deadline = outer;
+    }
+  }
+
+  private priceAll(file: string, detected: DetectedPrompt[], annotations: Annotation[], lines: LineIndex, diagnostics: Diagnostic[], options: PriceOptions, memo: boolean): FileAnalysis {
     const prompts = detected.map((d) => {
       const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file');
       // A prompt detection reused from the previous keystroke, priced with the same options and annotation,
@@ -335,6 +355,7 @@ export class Engine {
     let staticTokens = 0;
     let dynamicTokens = 0;
     let estimated = false;
+    const overBudgetBefore = this.counter.budgetEstimates;
     const parts: ReportPart[] = d.parts.map((p) => {
       const found = findSlots(p.text, p.syntaxes);
       const counted = stripTemplateControl(staticText(p.text, found));
@@ -387,6 +408,10 @@ export class Engine {
     }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
 
+    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.deadline) {
+      notes.push(`count budget exceeded: counting this file took longer than ${formatMs(this.counter.deadline.limitMs)}, so the rest of its text is estimated at 4 bytes per token`);
+      estimated = true;
+    }
     const report: PromptReport = {
       id: traffic.id ?? `${file}:${d.range.start.line + 1}`,
       file,
@@ -399,7 +424,7 @@ export class Engine {
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,
       tokens: {
-        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact, encoding: choice.encoding,
+        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: exact && !estimated, encoding: choice.encoding,
         ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
       },
       traffic: {

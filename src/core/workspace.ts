@@ -19,6 +19,7 @@ import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
+import { isBudgetExceeded, type FileBudgets } from './budgets';
 
 export { TOOL_VERSION } from './version';
 
@@ -156,6 +157,8 @@ export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): 
 export interface DetectBatchOptions {
   root: string;
   heuristics?: boolean;
+  /** The engine's per-file budgets (budgets.ts), for the engine each worker makes. */
+  budgets?: Partial<FileBudgets>;
   /** Stored detections: the folder and the build they are keyed by (the main thread's, also in workers). */
   cache?: { dir: string; build: string };
 }
@@ -182,7 +185,7 @@ export interface BatchHooks {
   yieldEveryMs?: number;
 }
 
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine(), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {
@@ -237,7 +240,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         }
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
-        skipped.push({ file: rel, reason: `analysis failed: ${(e as Error).message}` });
+        skipped.push({ file: rel, reason: isBudgetExceeded(e) ? e.reason : `analysis failed: ${(e as Error).message}` });
       }
     }
     hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
@@ -282,7 +285,7 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   options.onProgress?.(0, files.length);
   const engine = options.engine ?? new Engine();
   const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
-  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
+  const batch: DetectBatchOptions = { root, heuristics: options.heuristics, budgets: engine.budgets, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
   const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
   let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
   if (workers > 0) {

@@ -4,7 +4,12 @@ import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig, parseConfig } from '../../src/core/config';
 import { normaliseRole } from '../../src/core/detect/shared';
+import * as fs from 'fs';
+import * as path from 'path';
+import { BudgetExceeded } from '../../src/core/budgets';
 import { LineIndex } from '../../src/core/text';
+import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
 import { countWithEncoding, hasLongRun } from '../../src/core/tokens';
 
 const analyze = (file: string, text: string) => new Engine().analyze(file, text, { config: emptyConfig() });
@@ -166,5 +171,45 @@ describe('engine robustness: names from Object.prototype', () => {
     assert.strictEqual(normaliseRole('constructor', 'user'), 'user');
     const r = await analyze('w.ts', "import { generateText } from 'ai';\nawait generateText({ model: constructor('gpt-4o'), prompt: 'Write a haiku about the sea and the wind at dawn.' });\n");
     for (const p of r.prompts) assert.ok(!/function|native/.test(p.model.id), p.model.id);
+  });
+});
+
+describe('engine robustness: per-file budgets', () => {
+  it('20,000 comment lines in Python parse in linear time; the prompt after them is found', async () => {
+    const text = PY_CALL('"Summarise the following document for a busy executive reader."', 'def f():\n    x = 1\n' + '    # a comment line that repeats\n'.repeat(20_000) + '    return x\n');
+    const r = await analyze('c.py', text);
+    assert.strictEqual(r.prompts.length, 1);
+    assert.strictEqual(r.prompts[0].range.start.line, 20_005);
+  });
+
+  it('a run of # lines inside a string stays prompt text', async () => {
+    const md = Array.from({ length: 40 }, (_, i) => `# Heading ${i} of the instructions`).join('\n');
+    const r = await analyze('m.py', PY_CALL('PROMPT', `PROMPT = """\n${md}\n"""\n`));
+    assert.ok(r.prompts[0].tokens.static > 200, `${r.prompts[0].tokens.static}`);
+  });
+
+  it('parse and evaluation budgets: the file is skipped with a reason naming the budget', async () => {
+    const e = new Engine({ budgets: { parseMs: 0 } });
+    await assert.rejects(e.analyze('p.ts', TS_CALL("'hello there, summarise this text for me please'"), { config: emptyConfig() }), (err: unknown) => err instanceof BudgetExceeded && /parse budget exceeded/.test((err as InstanceType<typeof BudgetExceeded>).reason));
+    const defs = ["const A0 = 'x';"];
+    for (let i = 1; i <= 150; i++) defs.push(`const A${i} = A${i - 1} + A${i - 1}.replace('x', A${i - 1});`);
+    const slow = new Engine({ budgets: { evaluateMs: 0 } });
+    await assert.rejects(slow.analyze('v.ts', TS_CALL('A150', defs.join('\n') + '\n'), { config: emptyConfig() }), (err: unknown) => err instanceof BudgetExceeded && /evaluate budget exceeded/.test((err as InstanceType<typeof BudgetExceeded>).reason));
+  });
+
+  it('a scan lists a file over its budget as skipped, naming the budget', async () => {
+    const dir = tempDir('pc-budget-');
+    fs.writeFileSync(path.join(dir, 'a.ts'), TS_CALL("'hello there, summarise this text for me please'"));
+    const r = await scanWorkspace({ root: dir, workers: 0, engine: new Engine({ budgets: { parseMs: 0 } }) });
+    assert.deepStrictEqual(r.skipped.map((s) => [s.file, /parse budget exceeded/.test(s.reason)]), [['a.ts', true]]);
+  });
+
+  it('count budget: past it, counts are estimates with a note naming the budget, numbers stay finite', async () => {
+    const e = new Engine({ budgets: { countMs: 0 } });
+    const r = await e.analyze('c.ts', TS_CALL("'hello there, summarise this text for me please, in detail'"), { config: emptyConfig() });
+    const [p] = r.prompts;
+    assert.strictEqual(p.tokens.exact, false);
+    assert.ok(p.notes?.some((n) => /count budget exceeded/.test(n)));
+    assert.ok(Number.isFinite(p.tokens.input) && p.tokens.input > 0);
   });
 });

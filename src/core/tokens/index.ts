@@ -2,6 +2,7 @@ import type { TokenCount } from '../model';
 import { createHash } from 'crypto';
 import { countWithEncoding, type EncodingName } from './encodings';
 import { CountMemo } from './memo';
+import type { Deadline } from '../budgets';
 import { resolveTokenizer, type TokenizerChoice } from './resolve';
 
 export { resolveTokenizer, bareModelName, type TokenizerChoice } from './resolve';
@@ -14,13 +15,23 @@ export class TokenCounter {
   /** Counts known from an earlier session, by encoding and text digest (see `seed`). */
   private readonly seeds = new Map<string, number>();
   private recorder: Map<string, number> | undefined;
+  /** The count budget of the file being priced; past it, texts not counted yet are estimated. */
+  deadline: Deadline | undefined;
+  /** How many counts were estimated because the budget had passed (pricing compares before/after). */
+  budgetEstimates = 0;
 
   /** Raw tokens of `text` under an encoding, memoized by content. */
   encodingTokens(text: string, encoding: EncodingName): number {
     const hit = this.memo.get(encoding, text);
     if (hit !== undefined && !this.recorder) return hit;
     const key = this.seeds.size || this.recorder ? countKey(text, encoding) : '';
-    const tokens = hit ?? this.seeds.get(key) ?? countWithEncoding(text, encoding);
+    const seeded = hit ?? this.seeds.get(key);
+    if (seeded === undefined && this.deadline?.passed) {
+      // Over the count budget: an estimate, neither memoized nor recorded as a count.
+      this.budgetEstimates++;
+      return Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
+    }
+    const tokens = seeded ?? countWithEncoding(text, encoding);
     if (hit === undefined) this.memo.set(encoding, text, tokens);
     this.recorder?.set(key, tokens);
     return tokens;

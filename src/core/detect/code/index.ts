@@ -1,5 +1,6 @@
 // Code → prompts: every call site a finder recognises (one finder file per SDK family), then LangChain
 // message lists, then — unless turned off — the prompt-named-constant heuristic.
+import { Deadline, type FileBudgets } from '../../budgets';
 import type { DetectedPrompt, Range } from '../../model';
 import { callInfo, callsNamed, type CallInfo } from './calls';
 import { anthropicFinder } from './finders/anthropic';
@@ -143,8 +144,10 @@ function rowsOf(value: unknown, out: [number, number][] = []): [number, number][
  * edited row, none of its definitions or reported ranges on it, none of the names it looked up written
  * on it — keeps its earlier result; `records` receives what the next detection may reuse.
  */
-export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean; reuse?: Reuse; records?: CallRecord[] } = {}): DetectedPrompt[] {
+export function detectInCode(f: CodeFile, project: CodeProject, options: { heuristics?: boolean; reuse?: Reuse; records?: CallRecord[]; budgets?: Partial<FileBudgets> } = {}): DetectedPrompt[] {
   const { env, consumed } = makeEnv(f, project);
+  // One evaluation budget for the whole file: each step of evaluation checks it (values.ts).
+  env.ctx.deadline = Deadline.start('evaluate', options.budgets, f.file);
   const prompts: DetectedPrompt[] = [];
   const { reuse, records } = options;
   const delta = reuse ? reuse.newEnd - reuse.oldEnd : 0;

@@ -78,8 +78,14 @@ function requireLoaded(lang: Lang): TreeSitter.Language {
   return l;
 }
 
-/** Parses `text`; with `previous` (edited to match) tree-sitter reuses the unchanged parts. */
-export function parse(lang: Lang, text: string, previous?: SyntaxTree): SyntaxTree {
+/**
+ * Parses `text`; with `previous` (edited to match) tree-sitter reuses the unchanged parts. With
+ * `deadline` (a `performance.now()` time) the parse is cancelled once it passes, and undefined returned:
+ * some grammars are quadratic on some inputs (tree-sitter-python on long runs of comment lines).
+ */
+export function parse(lang: Lang, text: string, previous?: SyntaxTree): SyntaxTree;
+export function parse(lang: Lang, text: string, previous: SyntaxTree | undefined, deadline: number): SyntaxTree | undefined;
+export function parse(lang: Lang, text: string, previous?: SyntaxTree, deadline?: number): SyntaxTree | undefined {
   let parser = parsers.get(lang);
   if (!parser) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -88,7 +94,14 @@ export function parse(lang: Lang, text: string, previous?: SyntaxTree): SyntaxTr
     parser.setLanguage(requireLoaded(lang));
     parsers.set(lang, parser);
   }
-  const tree = parser.parse(text, previous ?? null);
-  if (!tree) throw new Error(`tree-sitter returned no tree for a ${lang} file`);
+  let cancelled = false;
+  // The callback returns true to cancel (its declared type says void). Checked every call: cheap.
+  const progressCallback = deadline === undefined ? undefined : ((() => (cancelled ||= performance.now() > deadline)) as unknown as (state: TreeSitter.ParseState) => void);
+  const tree = parser.parse(text, previous ?? null, progressCallback ? { progressCallback } : undefined);
+  if (!tree) {
+    parser.reset(); // the next parse starts from the beginning, not from where this one stopped
+    if (cancelled) return undefined;
+    throw new Error(`tree-sitter returned no tree for a ${lang} file`);
+  }
   return tree;
 }

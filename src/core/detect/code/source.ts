@@ -1,6 +1,7 @@
 // A parsed source file with what value resolution needs: definitions by name, import bindings, and a
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
+import { BudgetExceeded, Deadline, isBudgetExceeded, type FileBudgets } from '../../budgets';
 import { LineIndex, loneCrToLf } from '../../text';
 import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
 
@@ -40,6 +41,8 @@ export interface CodeFile {
   functionSites?: Map<string, number[]>;
   /** While set, what evaluating one call looks up in this file (see Lookups). */
   lookups?: Lookups;
+  /** Comment runs were blanked for the parser (see blankCommentRuns): the tree is not of `text` as edited. */
+  blanked?: boolean;
 }
 
 /**
@@ -339,8 +342,13 @@ export class CodeProject {
   private readonly files = new Map<string, CodeFile | null>();
   private readonly texts = new Map<string, string | undefined>();
 
+  /** Per-file budgets (see budgets.ts); each file's parse gets its own parse budget. */
+  budgets: Partial<FileBudgets> | undefined;
+
   /** `readFile` takes a path relative to the root and returns undefined for what cannot or may not be read. */
-  constructor(private readonly readFile: (relativePath: string) => string | undefined) {}
+  constructor(private readonly readFile: (relativePath: string) => string | undefined, budgets?: Partial<FileBudgets>) {
+    this.budgets = budgets;
+  }
 
   /**
    * Parses `text` as `file` (the document being analysed: its text may be newer than the disk's). With
@@ -351,9 +359,20 @@ export class CodeProject {
     if (!lang || !isLoaded(lang)) return undefined;
     // Lone \r ends a line for LSP, Python and JavaScript, but not for tree-sitter: parse (and read
     // values from) the text with it made \n — same offsets, so every range stays the document's.
-    const source = loneCrToLf(text);
-    const tree = parse(lang, source, previous);
-    const f: CodeFile = { file, text: source, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map() };
+    const lf = loneCrToLf(text);
+    const deadline = Deadline.start('parse', this.budgets, file);
+    // tree-sitter-python is quadratic in a run of comment lines: such runs are parsed as blank lines.
+    const blanked = lang === 'python' ? blankCommentRuns(lf) : undefined;
+    let source = blanked?.text ?? lf;
+    let tree = parse(lang, source, blanked ? undefined : previous, deadline.at);
+    if (tree && blanked && blanked.runs.some(([start]) => insideString(tree!, start))) {
+      // A run of `#` lines inside a string (a Markdown prompt): that text must be read as written.
+      tree.delete();
+      source = lf;
+      tree = parse(lang, source, previous, deadline.at);
+    }
+    if (!tree) throw new BudgetExceeded('parse', deadline.limitMs, file);
+    const f: CodeFile = { file, text: source, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map(), ...(source !== lf ? { blanked: true } : {}) };
     f.imports = new ImportMap(() => f.lookups);
     this.files.set(file, f);
     if (f.isPython) collectPyImports(f, this);
@@ -370,7 +389,12 @@ export class CodeProject {
     this.files.set(file, null); // cycle guard while parsing
     const text = this.read(file);
     if (text === undefined) return undefined;
-    return this.open(file, text);
+    try {
+      return this.open(file, text);
+    } catch (e) {
+      if (isBudgetExceeded(e)) return undefined; // an import past its parse budget: its values are slots
+      throw e;
+    }
   }
 
   /** Every file read so far (imports and the probes that resolved them), with what it held. */
@@ -546,4 +570,51 @@ function parseJsPaths(text: string, dir: string): JsPaths | null {
   const paths = Object.entries(opts.paths as Record<string, unknown>)
     .filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((t) => typeof t === 'string'));
   return { base: base === '.' ? '' : base, paths };
+}
+
+/** Consecutive comment-only lines from which a run is blanked for tree-sitter-python. */
+export const COMMENT_RUN = 32;
+
+/**
+ * Runs of COMMENT_RUN or more comment-only lines with their text replaced by spaces (same offsets,
+ * newlines kept): tree-sitter-python's scanner looks ahead through every following comment line at each
+ * line end, so a long run costs its square; blank lines cost nothing. Comments carry no prompt text and
+ * annotations are read from the original text. Undefined when there is no such run.
+ */
+export function blankCommentRuns(text: string): { text: string; runs: [number, number][] } | undefined {
+  if (!text.includes('#')) return undefined;
+  const runs: [number, number][] = [];
+  let runStart = -1;
+  let runEnd = -1;
+  let comments = 0;
+  for (let at = 0; at <= text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end);
+    const kind = /^[ \t]*#/.test(line) ? 'comment' : /^[ \t\r]*$/.test(line) ? 'blank' : 'code';
+    if (kind === 'code') {
+      if (comments >= COMMENT_RUN) runs.push([runStart, runEnd]);
+      runStart = -1;
+      comments = 0;
+    } else if (kind === 'comment') {
+      if (runStart < 0) runStart = at;
+      runEnd = end;
+      comments++;
+    }
+    at = end + 1;
+  }
+  if (comments >= COMMENT_RUN) runs.push([runStart, runEnd]);
+  if (!runs.length) return undefined;
+  let out = '';
+  let at = 0;
+  for (const [s, e] of runs) {
+    out += text.slice(at, s) + text.slice(s, e).replace(/[^\n\r]/g, ' ');
+    at = e;
+  }
+  return { text: out + text.slice(at), runs };
+}
+
+function insideString(tree: SyntaxTree, offset: number): boolean {
+  for (let n: SyntaxNode | null = tree.rootNode.descendantForIndex(offset, offset); n; n = n.parent) if (n.type === 'string') return true;
+  return false;
 }

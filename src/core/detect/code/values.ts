@@ -13,6 +13,7 @@ import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
 import { own } from '../../own';
+import type { Deadline } from '../../budgets';
 
 export interface Loc { file: string; start: number; end: number }
 export interface SlotRef extends Loc { name: string }
@@ -40,6 +41,9 @@ export interface EvalContext {
   ceiling: number;
   /** Functions being followed from a call: their parameters bound to the call's arguments. */
   frames?: Frame[];
+  /** The file's evaluation budget: checked every few evaluation steps (throws BudgetExceeded). */
+  deadline?: Deadline;
+  steps?: number;
 }
 
 /** A function followed from its call: each parameter's argument (undefined: not given, a slot). */
@@ -423,6 +427,7 @@ const MAX_DEPTH = 200;
 
 /** Text-ish value of an expression; dynamic slot when it cannot be known. */
 export function evalText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
+  if (ctx.deadline && ((ctx.steps = (ctx.steps ?? 0) + 1) & 63) === 0) ctx.deadline.check();
   if (ctx.depth > MAX_DEPTH) return dynamic(f, n, ctx);
   ctx.depth++;
   try {
