@@ -211,7 +211,7 @@ async function main(): Promise<number> {
     if (res.verdict) {
       problems.push(...res.verdict.problems);
       if (res.verdict.skipped === undefined) times.push(res.verdict.ms);
-      if (res.verdict.problems.some((p) => /budget/.test(p))) budgetSkips++;
+      if (res.verdict.budget) budgetSkips++;
       if (res.verdict.ms > 500) slow.push({ index: i, file: input.file, ms: Math.round(res.verdict.ms), ops });
     }
     peakHeap = Math.max(peakHeap, res.heapMb ?? 0);

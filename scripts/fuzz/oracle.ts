@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/core/config/load';
 import { emptyConfig, type PromptCostConfig } from '../../src/core/config/types';
 import { MAX_FILE_BYTES } from '../../src/core/fileAccess';
 import { langForFile } from '../../src/core/detect/code';
+import { isBudgetExceeded } from '../../src/core/budgets';
 
 export interface Input {
   /** Root-relative name (decides the reader). */
@@ -22,6 +23,8 @@ export interface Verdict {
   ms: number;
   prompts: number;
   skipped?: string;
+  /** The engine budget that stopped it (handled: the scan skips the file with this reason). */
+  budget?: string;
 }
 
 /** Fields that may legitimately be negative (none today): path suffixes in dotted form. */
@@ -59,6 +62,8 @@ export function check(engine: Engine, input: Input): Verdict {
     // Round trip: what the CLI prints as JSON must be JSON.
     JSON.parse(JSON.stringify(a));
   } catch (e) {
+    // A budget spent is the engine handling the input (the scan lists the file as skipped, naming it).
+    if (isBudgetExceeded(e)) return { problems, ms: performance.now() - t0, prompts: 0, budget: e.reason };
     problems.push(`threw: ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? e}`);
   }
   return { problems, ms: performance.now() - t0, prompts };
