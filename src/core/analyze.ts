@@ -20,6 +20,7 @@ import { cacheRuleFor } from './cache/rules';
 import { own } from './own';
 import { Deadline, formatMs, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
+import { parseModelId } from './models/ids';
 import { countRequestExtras } from './tokens/extras';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
@@ -350,7 +351,9 @@ export class Engine {
     if (d.source === 'code' && d.confidence === 'call' && !d.model && !traffic.model.from.startsWith('annotation')) {
       notes.unshift(unresolvedModelNote(provider, traffic.model));
     }
-    const choice = resolveTokenizer(model);
+    // An Azure deployment the config maps to a model is counted with that model's tokenizer.
+    const id = parseModelId(model, { deployments: options.config.deployments });
+    const choice = resolveTokenizer(id.deployment && !id.problem ? id.model : model);
 
     let staticTokens = 0;
     let dynamicTokens = 0;
