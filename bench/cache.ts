@@ -1,0 +1,60 @@
+// npm run bench:cache -- DIR — the scan cache and the cost diff on a real tree (DIR must be a git work
+// tree with a clean HEAD, e.g. a snapshot of vercel/ai committed once): `rg -l` with the SDK keywords,
+// a cold scan (empty cache), a warm scan of the unchanged tree, and `diff --base HEAD` after one file
+// changed; peak memory of each via /usr/bin/time where it exists. Ratios to rg within one run are what
+// to compare: this machine's absolute times move with its load.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const hasTime = fs.existsSync('/usr/bin/time');
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; peakMb?: number; status: number | null } {
+  const t = process.hrtime.bigint();
+  const r = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const kb = hasTime ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { ms, peakMb: Number.isFinite(kb) ? kb / 1024 : undefined, status: r.status };
+}
+
+function main() {
+  const dir = path.resolve(process.argv[2] ?? '');
+  if (!process.argv[2] || !fs.existsSync(path.join(dir, '.git'))) {
+    console.error('usage: npm run bench:cache -- DIR   (DIR: a git work tree, e.g. a committed snapshot of vercel/ai)');
+    process.exit(2);
+  }
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-bench-cache-'));
+  const env = { ...process.env, PROMPT_COST_CACHE_DIR: cache };
+  const keywords = 'openai|anthropic|generateText|streamText|generateObject|streamObject|langchain|PromptTemplate|generateContent|generate_content|litellm|ollama';
+  const rg = [1, 2, 3].map(() => timed('rg', ['-l', '-e', keywords, dir]).ms);
+  const rgMs = median(rg);
+  const row = (name: string, r: { ms: number; peakMb?: number }) =>
+    console.log(`  ${name.padEnd(34)} ${r.ms.toFixed(0).padStart(7)} ms  ${(r.ms / rgMs).toFixed(1).padStart(6)}× rg -l${r.peakMb ? `  peak ${r.peakMb.toFixed(0)} MB` : ''}`);
+  console.log(`tree: ${dir}\n  rg -l: ${rgMs.toFixed(0)} ms (median of 3)`);
+  // Seeds the tokenizer snapshot so that the cold figure is the scan's, not the first build of tiktoken's encoder.
+  timed(process.execPath, [CLI, 'count', '--model', 'gpt-4o', path.join(ROOT, 'package.json')], env);
+  const cold = timed(process.execPath, [CLI, 'scan', dir, '--format', 'json'], env);
+  row('cold scan (empty scan cache)', cold);
+  const warm = [1, 2, 3].map(() => timed(process.execPath, [CLI, 'scan', dir, '--format', 'json'], env));
+  row('warm scan, unchanged (median of 3)', warm.sort((a, b) => a.ms - b.ms)[1]);
+  row('scan --no-cache', timed(process.execPath, [CLI, 'scan', dir, '--format', 'json', '--no-cache'], env));
+  // One file changed in the work tree: the diff reads the base from git and analyses what differs.
+  const changed = spawnSync('rg', ['-l', '-e', 'generateText', '--type', 'ts', dir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()[0];
+  const original = fs.readFileSync(changed);
+  try {
+    fs.writeFileSync(changed, Buffer.concat([Buffer.from('// edited for the benchmark\n'), original]));
+    const diffs = [1, 2, 3].map(() => timed(process.execPath, [CLI, 'diff', '--base', 'HEAD', dir, '--format', 'json'], env));
+    row('diff --base HEAD, one file changed', diffs.sort((a, b) => a.ms - b.ms)[1]);
+  } finally {
+    fs.writeFileSync(changed, original);
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+main();
