@@ -31,9 +31,38 @@ function configValue(call: CallInfo, env: FinderEnv, ...keys: string[]): Place |
   return undefined;
 }
 
+/** AI SDK provider functions and LangChain chat-model classes → the provider they call. */
+const WRAPPERS: Record<string, string> = { openai: 'openai', azure: 'openai', anthropic: 'anthropic', google: 'google', vertex: 'google' };
+const CHAT_CLASSES: [RegExp, string][] = [[/\b(Azure)?ChatOpenAI\s*\(/, 'openai'], [/\bChatAnthropic\s*\(/, 'anthropic'], [/\bChat(GoogleGenerativeAI|VertexAI)\s*\(/, 'google']];
+
+/**
+ * The provider of a call whose model is not known statically, where the code still says which provider
+ * it is: `model: anthropic(modelId)` (AI SDK), or a file whose one chat-model class is ChatAnthropic.
+ */
+function inferProvider(found: DetectedPrompt, call: CallInfo, env: FinderEnv): string | undefined {
+  if (found.kind.startsWith('ai-sdk.')) {
+    const m = arg(call, 'model');
+    const r = m && resolveExpression(m.file, m.node, env.ctx);
+    if (r && (r.node.type === 'call_expression' || r.node.type === 'call')) {
+      const root = (r.node.childForFieldName('function')?.text ?? '').split('.')[0];
+      return WRAPPERS[root];
+    }
+  }
+  if (found.kind.startsWith('langchain.')) {
+    if (call.f.lookups) call.f.lookups.fileWide = true; // read from the whole file
+    const seen = new Set(CHAT_CLASSES.filter(([re]) => re.test(call.f.text)).map(([, p]) => p));
+    if (seen.size === 1) return [...seen][0];
+  }
+  return undefined;
+}
+
 /** Attaches tools, schema and media to a prompt a finder found. Never throws: a reading failure adds nothing. */
 export function attachRequestExtras(found: DetectedPrompt, call: CallInfo, env: FinderEnv): void {
   try {
+    if (!found.model && !found.provider) {
+      const provider = inferProvider(found, call, env);
+      if (provider) found.provider = provider;
+    }
     const google = found.kind.startsWith('google.');
     const tools = google ? configValue(call, env, 'tools') : arg(call, 'tools');
     const functions = found.kind === 'openai.chat' || found.kind.startsWith('litellm') ? arg(call, 'functions') : undefined;
@@ -91,8 +120,13 @@ function pythonClass(at: Place, ctx: EvalContext): Place | undefined {
   for (const m of at.file.text.matchAll(new RegExp(`(?<![\\w$])class\\s+${name}\\s*[(:]`, 'g'))) {
     let n: SyntaxNode | null = at.file.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf(name));
     while (n && n.type !== 'class_definition') n = n.parent;
-    if (n) return { file: at.file, node: n };
+    if (n) {
+      at.file.lookups?.names.add(name);
+      at.file.lookups?.rows.push([n.startPosition.row, n.endPosition.row]);
+      return { file: at.file, node: n };
+    }
   }
+  at.file.lookups?.names.add(name);
   const imp = at.file.imports.get(name);
   const target = imp?.file ? ctx.project.get(imp.file) : undefined;
   if (target) {
