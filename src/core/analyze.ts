@@ -7,7 +7,7 @@ import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile,
 import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
 import { badCellDiagnostics, notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
-import { readerFor } from './detect/files';
+import { readerFor, readPromptText } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
@@ -21,6 +21,7 @@ import { own } from './own';
 import { numberProblem } from './numbers';
 import { Deadline, formatMs, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
+import { parseModelId } from './models/ids';
 import { countRequestExtras } from './tokens/extras';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
@@ -42,6 +43,8 @@ export interface DetectOptions {
   project?: CodeProject;
   /** Report prompt-named constants no call uses (default true). */
   heuristics?: boolean;
+  /** The file is text that code loads as a prompt (a workspace scan found its name in code). */
+  promptText?: boolean;
 }
 
 export type AnalyzeOptions = PriceOptions & DetectOptions;
@@ -223,7 +226,7 @@ export class Engine {
   }
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
-    const reader = readerFor(file, text);
+    const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: readPromptText } : undefined);
     if (!reader) return { file, text, detected: [], diagnostics: [] };
     try {
       const read = reader.read(text, { file, readRelative: options.readRelative });
@@ -353,7 +356,9 @@ export class Engine {
     if (d.source === 'code' && d.confidence === 'call' && !d.model && !traffic.model.from.startsWith('annotation')) {
       notes.unshift(unresolvedModelNote(provider, traffic.model));
     }
-    const choice = resolveTokenizer(model);
+    // An Azure deployment the config maps to a model is counted with that model's tokenizer.
+    const id = parseModelId(model, { deployments: options.config.deployments });
+    const choice = resolveTokenizer(id.deployment && !id.problem ? id.model : model);
 
     let staticTokens = 0;
     let dynamicTokens = 0;
@@ -362,7 +367,8 @@ export class Engine {
     const parts: ReportPart[] = d.parts.map((p) => {
       const found = findSlots(p.text, p.syntaxes);
       const counted = stripTemplateControl(staticText(p.text, found));
-      let tokens = this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice);
+      // Only whitespace between run-time values ({{history}}\n{{question}}) is no static text of the prompt.
+      let tokens = /\S/.test(counted) ? this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice) : 0;
       if (hasLongRun(counted)) {
         estimated = true;
         const note = `a run of ${LONG_RUN}+ characters without a break is counted in pieces: its tokens are an estimate`;

@@ -18,6 +18,7 @@ import { priceDataInfo } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
+import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
 
@@ -285,9 +286,8 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
-  const files = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))]
-    .map((abs) => toPosix(path.relative(root, abs)))
-    .filter(isCandidate);
+  const walked = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))].map((abs) => toPosix(path.relative(root, abs)));
+  const files = walked.filter(isCandidate);
 
   let done = 0;
   const tick = () => options.onProgress?.(++done, files.length);
@@ -315,6 +315,7 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
     }
     skipped.push(...r.skipped);
   }
+  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
   return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false } } : {}) };

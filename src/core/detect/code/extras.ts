@@ -8,7 +8,7 @@ import { evalJson, isCallJson, type Json, type JsonReader } from './json';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
 import { pythonTypeSchema, readTools } from './tools';
-import { callArguments, propertyOf, resolveExpression, type EvalContext } from './values';
+import { callArguments, findDefinition, propertyOf, resolveExpression, type EvalContext } from './values';
 
 interface Place { file: CodeFile; node: SyntaxNode }
 type JsonObject = { [k: string]: Json };
@@ -56,9 +56,18 @@ function inferProvider(found: DetectedPrompt, call: CallInfo, env: FinderEnv): s
   return undefined;
 }
 
+/** An Azure OpenAI client's `model` is a deployment name: `azure/NAME`, which `deployments:` maps to a model. */
+function azureDeployment(found: DetectedPrompt, call: CallInfo): void {
+  if (!found.model || found.model.id.includes('/') || !found.kind.startsWith('openai.')) return;
+  const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
+  const def = findDefinition(call.f, root, call.node);
+  if (def && /^(new\s+)?(openai\.)?(Async)?AzureOpenAI\s*\(/.test(def.value.text.replace(/^await\s+/, ''))) found.model = { ...found.model, id: `azure/${found.model.id}` };
+}
+
 /** Attaches tools, schema and media to a prompt a finder found. Never throws: a reading failure adds nothing. */
 export function attachRequestExtras(found: DetectedPrompt, call: CallInfo, env: FinderEnv): void {
   try {
+    azureDeployment(found, call);
     if (!found.model && !found.provider) {
       const provider = inferProvider(found, call, env);
       if (provider) found.provider = provider;
