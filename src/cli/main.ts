@@ -198,7 +198,7 @@ async function scan(args: string[], io: Io): Promise<number> {
  * .promptcost.yaml. One that cannot be read or parsed is a UsageError (exit 2, file:line); field-level
  * problems are warnings (the valid parts apply), printed unless `quiet` (the scan report lists them).
  */
-function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
+export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
