@@ -2,6 +2,8 @@
 import * as path from 'path';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
+import type { ScanReport } from '../core/model';
+import type { CustomPrice } from '../core/prices';
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import { PRICE_DATA } from '../core/prices/priceData.generated';
 import { TokenCounter } from '../core/tokens';
@@ -19,6 +21,7 @@ const formatters = () => ({
   csv: (require('../core/report/csv') as typeof import('../core/report/csv')).formatCsv,
   sarif: (require('../core/report/sarif') as typeof import('../core/report/sarif')).formatSarif,
   json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
+  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices),
 });
 
 export { UsageError };
@@ -34,6 +37,8 @@ export interface Io {
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
   cwd: string;
+  /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
+  env?: Record<string, string | undefined>;
 }
 
 const HELP = `prompt-cost ${TOOL_VERSION} — what your LLM prompts cost, before the bill does.
@@ -42,12 +47,14 @@ Usage:
   prompt-cost count [--model M] [FILE|-] [--format text|json]
   prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
                    [--days-per-month N] [--config FILE] [--format text|json]
-  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
+  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif|html] [--config FILE]
                    [--max-monthly USD] [--no-heuristics] [--no-cache]
   prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
                    [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
   prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
   prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]
+  prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
+                   [--apply] [--format text|json]      (see \`prompt-cost compress --help\`)
 
 Exit codes (every command):
   0  done (scan: within the budget, or no budget set; diff: within the increase limits)
@@ -152,7 +159,7 @@ function cost(args: string[], io: Io): number {
 
 async function scan(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
-  const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif']);
+  const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif', 'html']);
   const maxMonthlyUsd = numberOption(values['max-monthly'], 'max-monthly');
   // Every path named must be readable (a file named is also read once here: a pipe or an unreadable file stops the run).
   const named = positionals.map((p) => {
@@ -176,7 +183,13 @@ async function scan(args: string[], io: Io): Promise<number> {
       io.stderr(`\rscanning ${done}/${total} files${done === total ? '\n' : ''}`);
     } : undefined,
   });
-  io.stdout(formatters()[format as 'table'](report));
+  // The HTML report's what-ifs re-price with the config's custom prices too.
+  const customPrices = format === 'html' ? workspace().loadConfig(root, values.config ? path.resolve(io.cwd, values.config as string) : undefined).prices : undefined;
+  io.stdout(format === 'html' ? formatters().html(report, customPrices) : formatters()[format as 'table'](report));
+  if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
+    io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
+    return 2;
+  }
   if (report.budget?.exceeded) {
     io.stderr(`prompt-cost: projected ${formatUsd(report.totals.monthlyUsd)}/month exceeds the budget of ${formatUsd(report.budget.monthlyUsd)} (${report.budget.from})\n`);
     return 1;
@@ -184,12 +197,22 @@ async function scan(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function compress(args: string[], io: Io): Promise<number> {
+  const { compressCommand, CompressUsageError } = require('./compress') as typeof import('./compress');
+  try {
+    return await compressCommand(args, { ...io, env: io.env ?? process.env });
+  } catch (e) {
+    if (e instanceof CompressUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /**
  * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
  * .promptcost.yaml. One that cannot be read or parsed is a UsageError (exit 2, file:line); field-level
  * problems are warnings (the valid parts apply), printed unless `quiet` (the scan report lists them).
  */
-function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
+export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
@@ -201,16 +224,22 @@ function loadNamedConfig(io: Io, root: string, configFile: string | undefined, q
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Every command's --help prints a usage (diff, explain, prices and compress print their own).
+    if (['count', 'cost', 'scan'].includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout(HELP);
+      return 0;
+    }
     switch (command) {
       case 'count': return count(rest, io);
       case 'cost': return cost(rest, io);
       case 'scan': return await scan(rest, io);
+      case 'compress': return await compress(rest, io);
       case 'diff': return await (require('./diff') as typeof import('./diff')).diffCommand(rest, io);
       case 'prices': return await (require('./prices') as typeof import('./prices')).pricesCommand(rest, io);
       case 'explain': return await (require('./explain') as typeof import('./explain')).explainCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain or prices)`);
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain, prices or compress)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

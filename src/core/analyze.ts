@@ -7,7 +7,7 @@ import { CodeProject, detectInCode, ensureLanguages, ensureRuntime, langForFile,
 import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
 import { badCellDiagnostics, notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
-import { readerFor } from './detect/files';
+import { readerFor, readPromptText } from './detect/files';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
@@ -18,8 +18,10 @@ import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloa
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 import { own } from './own';
-import { Deadline, formatMs, type FileBudgets } from './budgets';
+import { numberProblem } from './numbers';
+import { formatBytes, startCountBudget, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
+import { parseModelId } from './models/ids';
 import { countRequestExtras } from './tokens/extras';
 
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
@@ -41,6 +43,8 @@ export interface DetectOptions {
   project?: CodeProject;
   /** Report prompt-named constants no call uses (default true). */
   heuristics?: boolean;
+  /** The file is text that code loads as a prompt (a workspace scan found its name in code). */
+  promptText?: boolean;
 }
 
 export type AnalyzeOptions = PriceOptions & DetectOptions;
@@ -222,7 +226,7 @@ export class Engine {
   }
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
-    const reader = readerFor(file, text);
+    const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: readPromptText } : undefined);
     if (!reader) return { file, text, detected: [], diagnostics: [] };
     try {
       const read = reader.read(text, { file, readRelative: options.readRelative });
@@ -273,13 +277,13 @@ export class Engine {
     for (const a of annotations) {
       for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
     }
-    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.deadline).
-    const outer = this.counter.deadline;
-    this.counter.deadline = Deadline.start('count', this.budgets, file);
+    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.budget).
+    const outer = this.counter.budget;
+    this.counter.budget = startCountBudget(this.budgets);
     try {
       return this.priceAll(file, detected, annotations, lines, diagnostics, options, memo);
     } finally {
-      this.counter.deadline = outer;
+      this.counter.budget = outer;
     }
   }
 
@@ -342,7 +346,9 @@ export class Engine {
   private pricePrompt(file: string, d: DetectedPrompt, annotation: Annotation | undefined, lines: LineIndex, options: PriceOptions): PromptReport {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
-    if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
+    // The output limit the file sets passes the same validation as every other number (numbers.ts).
+    const outputProblem = d.outputTokens ? numberProblem('outputTokens', d.outputTokens.tokens) : undefined;
+    if (d.outputTokens && !outputProblem) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
     const provider = d.provider ?? providerOfKind(d.kind);
     const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings, provider });
     const model = traffic.model.value;
@@ -350,7 +356,9 @@ export class Engine {
     if (d.source === 'code' && d.confidence === 'call' && !d.model && !traffic.model.from.startsWith('annotation')) {
       notes.unshift(unresolvedModelNote(provider, traffic.model));
     }
-    const choice = resolveTokenizer(model);
+    // An Azure deployment the config maps to a model is counted with that model's tokenizer.
+    const id = parseModelId(model, { deployments: options.config.deployments });
+    const choice = resolveTokenizer(id.deployment && !id.problem ? id.model : model);
 
     let staticTokens = 0;
     let dynamicTokens = 0;
@@ -359,7 +367,8 @@ export class Engine {
     const parts: ReportPart[] = d.parts.map((p) => {
       const found = findSlots(p.text, p.syntaxes);
       const counted = stripTemplateControl(staticText(p.text, found));
-      let tokens = this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice);
+      // Only whitespace between run-time values ({{history}}\n{{question}}) is no static text of the prompt.
+      let tokens = /\S/.test(counted) ? this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice) : 0;
       if (hasLongRun(counted)) {
         estimated = true;
         const note = `a run of ${LONG_RUN}+ characters without a break is counted in pieces: its tokens are an estimate`;
@@ -410,8 +419,8 @@ export class Engine {
     }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
 
-    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.deadline) {
-      notes.push(`count budget exceeded: counting this file took longer than ${formatMs(this.counter.deadline.limitMs)}, so the rest of its text is estimated at 4 bytes per token`);
+    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.budget) {
+      notes.push(`count budget exceeded: this file's prompt text is over ${formatBytes(this.counter.budget.limitBytes)}, so the rest of it is estimated at 4 bytes per token`);
       estimated = true;
     }
     const report: PromptReport = {
@@ -441,6 +450,14 @@ export class Engine {
       diagnostics: [],
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
+    if (outputProblem && d.outputTokens) {
+      const anchor = anchorOf(d, lines);
+      const field = d.outputTokens.from.replace(/^(file|code):/, '');
+      report.diagnostics.unshift({
+        code: 'invalid-number', severity: options.severities?.['invalid-number'] ?? 'error', range: anchor,
+        message: `${file}:${d.range.start.line + 1}: ${field} ${outputProblem}; not used: the output is ${output} tokens (${traffic.outputTokens.from})`,
+      });
+    }
     return report;
   }
 }

@@ -18,6 +18,7 @@ import { priceDataInfo } from './prices';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
+import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
 
@@ -127,10 +128,19 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
     } else unpriced++;
   }
   const budgetSource = maxMonthlyUsd !== undefined ? { monthlyUsd: maxMonthlyUsd, from: '--max-monthly' } : config.budget;
+  // A total that is not a finite number can never be within a budget: it is an error, said as such.
+  const finite = Number.isFinite(perDayUsd) && Number.isFinite(monthlyUsd);
+  if (!finite) {
+    const worst = prompts.filter((p) => p.cost.priced && !Number.isFinite(p.cost.monthlyUsd ?? 0)).map((p) => p.id).slice(0, 5);
+    diagnostics = [...diagnostics, {
+      code: 'invalid-number', severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      message: `the projected total is not a finite number (${monthlyUsd} USD/month)${worst.length ? `: from ${worst.join(', ')}` : ''}; check the traffic and prices these prompts use`,
+    }];
+  }
   return {
     tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
-    ...(budgetSource ? { budget: { ...budgetSource, exceeded: monthlyUsd > budgetSource.monthlyUsd } } : {}),
+    ...(budgetSource ? { budget: { ...budgetSource, exceeded: !finite || monthlyUsd > budgetSource.monthlyUsd } } : {}),
     prompts, diagnostics, skipped,
   };
 }
@@ -243,6 +253,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         skipped.push({ file: rel, reason: isBudgetExceeded(e) ? e.reason : `analysis failed: ${(e as Error).message}` });
       }
     }
+    project.release(rel);
     hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
     onFileDone?.();
   }
@@ -276,9 +287,8 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
-  const files = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))]
-    .map((abs) => toPosix(path.relative(root, abs)))
-    .filter(isCandidate);
+  const walked = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))].map((abs) => toPosix(path.relative(root, abs)));
+  const files = walked.filter(isCandidate);
 
   let done = 0;
   const tick = () => options.onProgress?.(++done, files.length);
@@ -306,6 +316,7 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
     }
     skipped.push(...r.skipped);
   }
+  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
   return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false } } : {}) };

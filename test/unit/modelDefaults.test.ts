@@ -110,6 +110,17 @@ describe('model ids as the ecosystem writes them', () => {
     assert.ok(mapped.priced && mapped.provider === 'azure' && mapped.modelId === 'gpt-4o');
   });
 
+  it('an AzureOpenAI client\'s model is a deployment: mapped by deployments:, counted with the mapped model\'s tokenizer', async () => {
+    const text = `import { AzureOpenAI } from 'openai';\nconst client = new AzureOpenAI({ apiVersion: '2024-10-21' });\nclient.chat.completions.create({ model: 'support-bot', messages: [{ role: 'user', content: 'Where is my parcel? It was due on Monday.' }] });\n`;
+    const unmapped = (await new Engine().analyze('a.ts', text, { config: emptyConfig() })).prompts[0];
+    assert.strictEqual(unmapped.model.id, 'azure/support-bot');
+    assert.ok(!unmapped.cost.priced && /deployments:/.test(unmapped.cost.unpricedReason ?? ''));
+    const mapped = (await new Engine().analyze('a.ts', text, { config: parseConfig('deployments:\n  support-bot: gpt-4o\n') })).prompts[0];
+    assert.ok(mapped.cost.priced);
+    assert.strictEqual(mapped.model.provider, 'azure');
+    assert.strictEqual(mapped.tokens.exact, true, 'gpt-4o behind the deployment: o200k, exact');
+  });
+
   it('local and unknown ids are unpriced with the reason', () => {
     const local = lookupPrice('ollama/llama3:8b');
     assert.ok(!local.priced && /runs locally/.test(local.unpricedReason));

@@ -57,7 +57,9 @@ describe('prompt files', () => {
     assert.deepStrictEqual([p.tokens.output, p.tokens.outputFrom], [20, 'file:modelParameters.max_tokens']);
     assert.deepStrictEqual(p.parts.map((x) => x.role), ['system', 'user']);
     assert.strictEqual(p.parts[0].range.start.line, 8);
-    assert.deepStrictEqual(p.parts[1].slots.map((s) => [s.name, s.from]), [['ticket', 'testData']]);
+    // the user message is only {{ticket}}: what it sends is the testData row's value, where that is written
+    assert.deepStrictEqual([p.parts[1].range.start.line, p.parts[1].slots], [14, []]);
+    assert.strictEqual(p.parts[1].tokens, countWithEncoding('I was charged twice for my subscription this month.', 'o200k_base'));
   });
 
   it('broken GitHub Models YAML reports the line', () => {

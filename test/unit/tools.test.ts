@@ -254,4 +254,35 @@ await ai.models.generateContent({
     assert.strictEqual(json.prompts[0].tokens.tools, 68);
     assert.strictEqual(json.prompts[0].tools.items[0].name, 'get_current_weather');
   });
+
+  it('editing a function tool\'s docstring on another row re-counts the tools on the next keystroke', async () => {
+    const py = (desc: string) => `from agents import Agent, function_tool
+
+@function_tool
+def lookup(city: str) -> str:
+    """${desc}"""
+    return "sunny"
+
+agent = Agent(name="Weather", model="gpt-4o", instructions="You answer questions about the weather.", tools=[lookup])
+`;
+    const engine = new Engine();
+    const first = await engine.analyze('agent.py', py('Look up the weather'), { config: emptyConfig() });
+    const second = await engine.analyze('agent.py', py('Look up the current weather in a city, with the temperature in celsius and the chance of rain'), { config: emptyConfig() });
+    const fresh = await new Engine().analyze('agent.py', py('Look up the current weather in a city, with the temperature in celsius and the chance of rain'), { config: emptyConfig() });
+    assert.ok(second.prompts[0].tokens.tools! > first.prompts[0].tokens.tools!);
+    assert.strictEqual(second.prompts[0].tokens.tools, fresh.prompts[0].tokens.tools);
+  });
+});
+
+describe('provider of a call whose model is not known', () => {
+  it('AI SDK anthropic(modelId) with a run-time id: the Anthropic default, not gpt-4o-mini', async () => {
+    const text = `import { generateText } from 'ai';
+import { anthropic } from '@ai-sdk/anthropic';
+export async function run(modelId: string, question: string) {
+  return generateText({ model: anthropic(modelId), system: 'You are a careful assistant.', prompt: question });
+}
+`;
+    const p = (await new Engine().analyze('a.ts', text, { config: emptyConfig() })).prompts[0];
+    assert.deepStrictEqual([p.model.id, p.model.from, p.tokens.exact], ['claude-sonnet-4-5', 'default for anthropic', false]);
+  });
 });

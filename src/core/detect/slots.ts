@@ -52,10 +52,15 @@ export function staticText(text: string, slots: readonly FoundSlot[]): string {
   return out + text.slice(at);
 }
 
-/** Handlebars/Jinja control markup that is not sent: {{#if}}, {{/each}}, {{! comment }}, {% if %}, {# #}. */
+/**
+ * Handlebars/Jinja control markup that is not sent: {{#if}}, {{/each}}, {{! comment }}, {% if %}, {# #},
+ * and the dotprompt helpers that place messages or media rather than text ({{role "user"}}, {{history}},
+ * {{section "x"}}, {{media url=…}}).
+ */
 export function stripTemplateControl(text: string): string {
   return text
     .replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, '')
     .replace(/\{\{[#/^>~][^}]*\}\}|\{\{else\}\}/g, '')
+    .replace(/\{\{-?\s*(?:role|history|section|media)\b[^}]*\}\}/g, '')
     .replace(/\{%-?[\s\S]*?-?%\}|\{#[\s\S]*?#\}/g, '');
 }

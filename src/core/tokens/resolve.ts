@@ -1,6 +1,7 @@
 // Model name → tokenizer. OpenAI models get their exact encoding; models without a public tokenizer get
 // an o200k count times a per-family factor, always labelled as an estimate.
 import type { EncodingName } from './encodings';
+import { parseModelId } from '../models/ids';
 
 export interface TokenizerChoice {
   encoding: EncodingName;
@@ -63,7 +64,8 @@ const UNKNOWN_FACTOR = 1.1;
  * ids (`ft:gpt-4o-mini:acme:triage:abc123` → `gpt-4o-mini`), which keep their base model's tokenizer.
  */
 export function bareModelName(model: string): string {
-  let name = model.trim().toLowerCase();
+  // The one model-id parser (promptfoo's provider:type:model, Bedrock, Azure deployments, Vertex …)
+  let name = parseModelId(model).model.trim().toLowerCase() || model.trim().toLowerCase();
   const slash = name.lastIndexOf('/');
   if (slash >= 0) name = name.slice(slash + 1);
   const ft = /^ft:([^:]+)/.exec(name);

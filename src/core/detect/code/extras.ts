@@ -8,7 +8,7 @@ import { evalJson, isCallJson, type Json, type JsonReader } from './json';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
 import { pythonTypeSchema, readTools } from './tools';
-import { callArguments, propertyOf, resolveExpression, type EvalContext } from './values';
+import { callArguments, findDefinition, propertyOf, resolveExpression, type EvalContext } from './values';
 
 interface Place { file: CodeFile; node: SyntaxNode }
 type JsonObject = { [k: string]: Json };
@@ -31,9 +31,60 @@ function configValue(call: CallInfo, env: FinderEnv, ...keys: string[]): Place |
   return undefined;
 }
 
+/** AI SDK provider functions and LangChain chat-model classes → the provider they call. */
+const WRAPPERS: Record<string, string> = { openai: 'openai', azure: 'openai', anthropic: 'anthropic', google: 'google', vertex: 'google' };
+const CHAT_CLASSES: [RegExp, string][] = [[/\b(Azure)?ChatOpenAI\s*\(/, 'openai'], [/\bChatAnthropic\s*\(/, 'anthropic'], [/\bChat(GoogleGenerativeAI|VertexAI)\s*\(/, 'google']];
+
+/**
+ * The provider of a call whose model is not known statically, where the code still says which provider
+ * it is: `model: anthropic(modelId)` (AI SDK), or a file whose one chat-model class is ChatAnthropic.
+ */
+function inferProvider(found: DetectedPrompt, call: CallInfo, env: FinderEnv): string | undefined {
+  if (found.kind.startsWith('ai-sdk.')) {
+    const m = arg(call, 'model');
+    const r = m && resolveExpression(m.file, m.node, env.ctx);
+    if (r && (r.node.type === 'call_expression' || r.node.type === 'call')) {
+      const root = (r.node.childForFieldName('function')?.text ?? '').split('.')[0];
+      return WRAPPERS[root];
+    }
+  }
+  if (found.kind.startsWith('langchain.')) {
+    if (call.f.lookups) call.f.lookups.fileWide = true; // read from the whole file
+    const seen = new Set(CHAT_CLASSES.filter(([re]) => re.test(call.f.text)).map(([, p]) => p));
+    if (seen.size === 1) return [...seen][0];
+  }
+  return undefined;
+}
+
+/** An Azure OpenAI client's `model` is a deployment name: `azure/NAME`, which `deployments:` maps to a model. */
+function azureDeployment(found: DetectedPrompt, call: CallInfo): void {
+  if (!found.model || found.model.id.includes('/') || !found.kind.startsWith('openai.')) return;
+  const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
+  const isAzure = () => {
+    const def = findDefinition(call.f, root, call.node);
+    return !!def && /^(new\s+)?(openai\.)?(Async)?AzureOpenAI\s*\(/.test(def.value.text.replace(/^await\s+/, ''));
+  };
+  // Looked up without recording it for incremental reuse (a keystroke on the client's row would otherwise
+  // re-evaluate every call of it); recorded when it is an Azure client, whose result depends on it.
+  const lookups = call.f.lookups;
+  call.f.lookups = undefined;
+  let azure: boolean;
+  try {
+    azure = isAzure();
+  } finally {
+    call.f.lookups = lookups;
+  }
+  if (azure && isAzure()) found.model = { ...found.model, id: `azure/${found.model.id}` };
+}
+
 /** Attaches tools, schema and media to a prompt a finder found. Never throws: a reading failure adds nothing. */
 export function attachRequestExtras(found: DetectedPrompt, call: CallInfo, env: FinderEnv): void {
   try {
+    azureDeployment(found, call);
+    if (!found.model && !found.provider) {
+      const provider = inferProvider(found, call, env);
+      if (provider) found.provider = provider;
+    }
     const google = found.kind.startsWith('google.');
     const tools = google ? configValue(call, env, 'tools') : arg(call, 'tools');
     const functions = found.kind === 'openai.chat' || found.kind.startsWith('litellm') ? arg(call, 'functions') : undefined;
@@ -91,8 +142,13 @@ function pythonClass(at: Place, ctx: EvalContext): Place | undefined {
   for (const m of at.file.text.matchAll(new RegExp(`(?<![\\w$])class\\s+${name}\\s*[(:]`, 'g'))) {
     let n: SyntaxNode | null = at.file.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf(name));
     while (n && n.type !== 'class_definition') n = n.parent;
-    if (n) return { file: at.file, node: n };
+    if (n) {
+      at.file.lookups?.names.add(name);
+      at.file.lookups?.rows.push([n.startPosition.row, n.endPosition.row]);
+      return { file: at.file, node: n };
+    }
   }
+  at.file.lookups?.names.add(name);
   const imp = at.file.imports.get(name);
   const target = imp?.file ? ctx.project.get(imp.file) : undefined;
   if (target) {

@@ -56,7 +56,12 @@ export function functionNamed(f: CodeFile, name: string, ctx: EvalContext): { fi
   for (const m of f.text.matchAll(re)) {
     let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf(name));
     while (n && n.type !== 'function_declaration' && n.type !== 'function_definition' && n.type !== 'generator_function_declaration') n = n.parent;
-    if (n && n.childForFieldName('name')?.text === name) return { file: f, node: n };
+    if (n && n.childForFieldName('name')?.text === name) {
+      // what incremental detection must know this call depends on (see Lookups)
+      f.lookups?.names.add(name);
+      f.lookups?.rows.push([n.startPosition.row, n.endPosition.row]);
+      return { file: f, node: n };
+    }
   }
   const imp = f.imports.get(name);
   if (imp?.file && imp.imported !== '*') {

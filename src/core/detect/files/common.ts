@@ -151,3 +151,39 @@ export function samplesFrom(map: Node | undefined, from: string): Record<string,
   }
   return out;
 }
+
+/** The one slot a part consists of (`{{question}}`, whitespace aside), or undefined when it has static text. */
+export function placeholderOnly(part: PromptPart): string | undefined {
+  const found = findSlots(part.text, part.syntaxes);
+  if (found.length !== 1) return undefined;
+  return /\S/.test(part.text.slice(0, found[0].start) + part.text.slice(found[0].end)) ? undefined : found[0].name;
+}
+
+/** Test-data variables by name: only string values (the text a test sends). */
+export function stringVars(map: Node | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (!isMap(map)) return out;
+  for (const pair of map.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const value = pair.value as Node | undefined;
+    if (key && value && isScalar(value) && typeof value.value === 'string' && /\S/.test(value.value) && !value.value.startsWith('file:')) out.set(key, value);
+  }
+  return out;
+}
+
+/**
+ * A test case's parts: each message that is nothing but one placeholder (`content: "{{input}}"`) is
+ * replaced by the test's value for it, which is the text that message sends, at the line it is written.
+ * Undefined when the test fills no such message.
+ */
+export function fillPlaceholderParts(parts: readonly PromptPart[], vars: Map<string, Node>, y: ParsedYaml): PromptPart[] | undefined {
+  let filled = false;
+  const out = parts.map((part) => {
+    const name = placeholderOnly(part);
+    const value = name === undefined ? undefined : vars.get(name);
+    if (!value) return part;
+    filled = true;
+    return yamlPart(part.role, y, value, [], part.name);
+  });
+  return filled ? out : undefined;
+}

@@ -1,7 +1,9 @@
 // One reader per prompt-file format; the first whose `matches` accepts a file reads it. Order matters
 // where formats share extensions: specific names first, then content-sniffed YAML shapes.
+import { agentConfigReader, crewaiReader } from './agentConfig';
 import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
+import { messageTemplateReader } from './plainText';
 import { promptfooReader } from './promptfoo';
 import { promptMdReader } from './promptMd';
 import { promptyReader } from './prompty';
@@ -9,6 +11,7 @@ import { semanticKernelReader } from './semanticKernel';
 import type { PromptFileReader } from './common';
 
 export type { PromptFileReader, ReadContext, FileReadResult } from './common';
+export { isPromptTextCandidate, readPromptText } from './plainText';
 
 export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,
@@ -17,11 +20,14 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptfooReader,
   githubModelsReader,
   semanticKernelReader,
+  crewaiReader,
+  agentConfigReader,
+  messageTemplateReader,
 ];
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml)$/.test(fileName);
+  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid)$/.test(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {

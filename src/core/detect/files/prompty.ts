@@ -4,9 +4,12 @@
 import { isMap, isScalar } from 'yaml';
 import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
+import { stripTemplateControl } from '../slots';
 import { firstNum, get, getPath, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, splitFrontmatter, str, verbatimPart, normaliseRole, fileError, type PromptFileReader } from './common';
 import { setOwn } from '../../own';
 
+/** Blank lines before the opening `---` (the Prompty runtime accepts them). */
+const LEADING_BLANKS = /\s*/y;
 const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|human|ai)[ \t]*:[ \t]*$/gim;
 
 export function splitRoleSections(text: string, bodyStart: number, lines: LineIndex, defaultRole: 'system' | 'user'): PromptPart[] {
@@ -17,7 +20,8 @@ export function splitRoleSections(text: string, bodyStart: number, lines: LineIn
     // trim blank lines around the section, keeping offsets exact
     while (s < e && /\s/.test(text[s])) s++;
     while (e > s && /\s/.test(text[e - 1])) e--;
-    if (e > s) parts.push(verbatimPart(normaliseRole(role, defaultRole), text, s, e, lines, ['mustache']));
+    // a section of nothing but comments or control markup sends nothing: no part
+    if (e > s && /\S/.test(stripTemplateControl(text.slice(s, e)))) parts.push(verbatimPart(normaliseRole(role, defaultRole), text, s, e, lines, ['mustache']));
   };
   if (markers.length === 0) {
     push(defaultRole, bodyStart, text.length);
@@ -37,7 +41,7 @@ export const promptyReader: PromptFileReader = {
   matches: (name) => name.endsWith('.prompty'),
   read(text, ctx) {
     const lines = new LineIndex(text);
-    const fm = splitFrontmatter(text);
+    const fm = splitFrontmatter(text, LEADING_BLANKS);
     if (!fm) {
       return { prompts: [], diagnostics: [fileError(ctx, lines.range(0, Math.min(text.length, 3)), 'a .prompty file starts with a --- YAML frontmatter block closed by ---')] };
     }
