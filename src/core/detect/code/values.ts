@@ -827,10 +827,14 @@ export function evalNumber(f: CodeFile, n: SyntaxNode, ctx: EvalContext): number
 }
 
 /** Provider wrapper functions of the Vercel AI SDK and friends → the provider prefix of the model id. */
+// AI SDK provider instances and similar wrappers, by name lowercased without separators (`amazonBedrock`,
+// `vertexAnthropic`, `deepSeek`): the id prefix the price database knows them by ('' = the bare id).
 const WRAPPER_PROVIDER: Record<string, string> = {
-  openai: '', azure: 'azure', anthropic: '', google: '', vertex: '', mistral: 'mistral', groq: 'groq', xai: 'xai',
-  deepseek: 'deepseek', cohere: 'cohere', ollama: 'ollama', togetherai: 'together', fireworks: 'fireworks', bedrock: 'bedrock',
-  openrouter: 'openrouter',
+  openai: '', azure: 'azure', anthropic: '', google: '', googlegenerativeai: '', vertex: '', googlevertex: '', vertexanthropic: '',
+  mistral: 'mistral', groq: 'groq', xai: 'xai', deepseek: 'deepseek', cohere: 'cohere', ollama: 'ollama', togetherai: 'together',
+  together: 'together', fireworks: 'fireworks', bedrock: 'bedrock', amazonbedrock: 'bedrock', bedrockanthropic: 'bedrock',
+  openrouter: 'openrouter', perplexity: 'perplexity', cerebras: 'cerebras', deepinfra: 'deepinfra', huggingface: 'huggingface',
+  alibaba: 'alibaba', gateway: '',
 };
 
 /** Chat-model classes whose constructor names the model (LangChain and similar). */
@@ -886,10 +890,16 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     }
     // openai('gpt-4o'), anthropic('claude-…'), openai.chat('gpt-4o'), createOpenAI({...})('gpt-4o')
     const root = fn.split('.')[0];
-    const prefix = own(WRAPPER_PROVIDER, root);
+    const prefix = own(WRAPPER_PROVIDER, root.toLowerCase().replace(/[^a-z]/g, ''));
     if (prefix !== undefined && positional[0]) {
       const m = evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
       if (m) return prefix ? { ...m, id: `${prefix}/${m.id}` } : m;
+    }
+    // Any other provider or helper called with the model's name (`bedrockAnthropic('claude-…')`,
+    // `getModel('o3-mini')`): the name is the model — priced if the database knows it, else unpriced
+    // with the reason, never another provider's default.
+    if (prefix === undefined && positional.length === 1 && positional[0].type === 'string' && /^[A-Za-z_$][\w$]*$/.test(fn)) {
+      return evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
     }
     return undefined;
   }
