@@ -81,6 +81,26 @@ function priceDataAsJson(src) {
   return `${src.slice(0, literal.getStart(file))}JSON.parse(${JSON.stringify(json)})${src.slice(literal.end)}`;
 }
 
+/**
+ * The report panel's renderer (src/webview): a browser bundle with its CSS beside it, used by the VS Code
+ * panel and inlined into `prompt-cost scan --format html`. The core modules it imports are pure; the
+ * price database is never bundled into it (the host sends a price table).
+ */
+function webviewContext() {
+  return esbuild.context({
+    entryPoints: ['src/webview/main.ts'],
+    outfile: path.join(dist, 'webview.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: ['@pydantic/genai-prices'],
+    minify: true,
+    sourcemap: false,
+    logLevel: 'warning',
+  });
+}
+
 async function main() {
   fs.mkdirSync(dist, { recursive: true });
   copyTokenizerData();
@@ -101,6 +121,7 @@ async function main() {
     sourcesContent: false,
     logLevel: 'warning',
   })));
+  contexts.push(await webviewContext());
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
     return;

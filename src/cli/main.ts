@@ -2,6 +2,8 @@
 import * as path from 'path';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
+import type { ScanReport } from '../core/model';
+import type { CustomPrice } from '../core/prices';
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import { PRICE_DATA } from '../core/prices/priceData.generated';
 import { TokenCounter } from '../core/tokens';
@@ -19,6 +21,7 @@ const formatters = () => ({
   csv: (require('../core/report/csv') as typeof import('../core/report/csv')).formatCsv,
   sarif: (require('../core/report/sarif') as typeof import('../core/report/sarif')).formatSarif,
   json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
+  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices),
 });
 
 export { UsageError };
@@ -42,7 +45,7 @@ Usage:
   prompt-cost count [--model M] [FILE|-] [--format text|json]
   prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
                    [--days-per-month N] [--config FILE] [--format text|json]
-  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif] [--config FILE]
+  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif|html] [--config FILE]
                    [--max-monthly USD] [--no-heuristics] [--no-cache]
   prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
                    [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
@@ -152,7 +155,7 @@ function cost(args: string[], io: Io): number {
 
 async function scan(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' }, config: { type: 'string' }, 'max-monthly': { type: 'string' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
-  const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif']);
+  const format = formatOption(values.format, ['table', 'json', 'markdown', 'csv', 'sarif', 'html']);
   const maxMonthlyUsd = numberOption(values['max-monthly'], 'max-monthly');
   // Every path named must be readable (a file named is also read once here: a pipe or an unreadable file stops the run).
   const named = positionals.map((p) => {
@@ -176,7 +179,9 @@ async function scan(args: string[], io: Io): Promise<number> {
       io.stderr(`\rscanning ${done}/${total} files${done === total ? '\n' : ''}`);
     } : undefined,
   });
-  io.stdout(formatters()[format as 'table'](report));
+  // The HTML report's what-ifs re-price with the config's custom prices too.
+  const customPrices = format === 'html' ? workspace().loadConfig(root, values.config ? path.resolve(io.cwd, values.config as string) : undefined).prices : undefined;
+  io.stdout(format === 'html' ? formatters().html(report, customPrices) : formatters()[format as 'table'](report));
   if (report.budget?.exceeded) {
     io.stderr(`prompt-cost: projected ${formatUsd(report.totals.monthlyUsd)}/month exceeds the budget of ${formatUsd(report.budget.monthlyUsd)} (${report.budget.from})\n`);
     return 1;

@@ -1,9 +1,10 @@
 // The routing what-if: the same prompt on cheaper models of the same provider. Token counts are
 // reused (same provider, same tokenizer family); prices come from the same database.
 import type { PromptReport } from './model';
-import { computeCost, lookupPrice, priceDatabase, type ModelPricing } from './prices';
+import { rankAlternatives, type Alternative } from './alternatives';
+import { lookupPrice, priceDatabase, type ModelPricing } from './prices';
 
-export interface Alternative { model: string; monthlyUsd: number; savingUsd: number; savingShare: number }
+export { rankAlternatives, type Alternative, type RoutablePrompt } from './alternatives';
 
 /** Ids that are not text-generation models (embeddings, audio, images, moderation …). */
 const NOT_CHAT = /embed|tts|whisper|dall-e|image|audio|realtime|transcribe|moderation|search|computer-use|codex|instruct$|^babbage|^davinci|vision-preview/i;
@@ -22,7 +23,8 @@ export function cheaperAlternatives(report: PromptReport, max = 3): Alternative[
 /** A provider's priced chat models, looked up once per process (the database does not change). */
 const candidatesByProvider = new Map<string, { id: string; price: ModelPricing }[]>();
 
-function candidates(providerId: string): { id: string; price: ModelPricing }[] {
+/** A provider's priced chat models (what the report panel offers for a model swap). */
+export function candidates(providerId: string): { id: string; price: ModelPricing }[] {
   let list = candidatesByProvider.get(providerId);
   if (list) return list;
   list = [];
@@ -40,15 +42,5 @@ function candidates(providerId: string): { id: string; price: ModelPricing }[] {
 
 function computeAlternatives(report: PromptReport): Alternative[] {
   if (!report.cost.priced || !report.model.provider || report.model.provider === 'custom') return [];
-  const current = report.cost.monthlyUsd ?? 0;
-  const options: Alternative[] = [];
-  for (const { id, price } of candidates(report.model.provider)) {
-    if (price.contextWindow && price.contextWindow < report.tokens.input + report.tokens.output) continue;
-    const cost = computeCost(price, { inputTokens: report.tokens.input, outputTokens: report.tokens.output }, { callsPerDay: report.traffic.callsPerDay, daysPerMonth: report.traffic.daysPerMonth });
-    const monthly = cost.monthlyUsd ?? Infinity;
-    if (monthly > current * 0.9 || monthly <= 0) continue; // under 10% is not worth a switch
-    options.push({ model: id, monthlyUsd: monthly, savingUsd: current - monthly, savingShare: current ? (current - monthly) / current : 0 });
-  }
-  // The closest cheaper models first: the most likely drop-in replacements.
-  return options.sort((a, b) => b.monthlyUsd - a.monthlyUsd);
+  return rankAlternatives(report, candidates(report.model.provider));
 }

@@ -5,12 +5,15 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { formatUsd } from '../core/format';
 import type { ScanReport } from '../core/model';
-import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from '../server/protocol';
+import { ReportPanelHost } from './reportPanel';
+import { BreakdownRequest, ReportRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from '../server/protocol';
 import type { UpdateResult } from '../core/prices/refresh';
 
 /** What the extension exports: used by the integration tests, and by anyone scripting VS Code. */
 export interface PromptCostApi {
   client: LanguageClient;
+  /** The workspace report panel's host (tests watch its messages). */
+  report: ReportPanelHost;
   /** Resolves with the next totals the server reports that satisfy `accept`. */
   totals(accept?: (t: Totals) => boolean): Promise<Totals>;
   lastTotals(): Totals | undefined;
@@ -46,6 +49,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{.promptcost.yaml,*.ts,*.tsx,*.js,*.jsx,*.mjs,*.cjs,*.py,*.ipynb,*.prompty,*.prompt,*.md,*.yml,*.yaml}'),
     },
     initializationOptions: { settings: vscode.workspace.getConfiguration('promptCost') },
+    // Each prompt's cost lens gets a "show in report" lens beside it (the report panel lives in the client).
+    middleware: {
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = (await next(document, token)) ?? [];
+        return lenses.flatMap((l) => l.command?.command === 'promptCost.showBreakdown' && typeof l.command.arguments?.[1] === 'string'
+          ? [l, new vscode.CodeLens(l.range, { title: 'show in report', command: 'promptCost.showInReport', arguments: [l.command.arguments[1]] })]
+          : [l]);
+      },
+    },
     outputChannelName: 'Prompt Cost',
   };
   const client = new LanguageClient('promptCost', 'Prompt Cost', serverOptions, clientOptions);
@@ -57,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
   status.tooltip = 'Prompt Cost: scanning the workspace…';
   status.show();
 
+  const report = new ReportPanelHost(context, client);
   let last: Totals | undefined;
   const waiters: { accept: (t: Totals) => boolean; resolve: (t: Totals) => void }[] = [];
   const onTotals = (t: Totals) => {
@@ -66,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
       `**Prompt Cost** — projected ${formatUsd(t.monthlyUsd)}/month (${formatUsd(t.perDayUsd)}/day) for ${t.prompts} prompt${t.prompts === 1 ? '' : 's'}` +
       `${t.unpriced ? `, ${t.unpriced} unpriced (not included)` : ''}.${t.scanning ? ' Scanning…' : ''}\n\nPrices as of ${t.pricesAsOf}. Click for the workspace report.`,
     );
+    report.refreshSoon();
     for (const w of [...waiters]) {
       if (w.accept(t)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -85,9 +99,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
       if (!md) return void vscode.window.showInformationMessage('Prompt Cost: no prompt here.');
       await showMarkdown(`# Prompt cost breakdown\n\n${md}\n`);
     }),
-    vscode.commands.registerCommand('promptCost.openReport', async () => {
-      await showMarkdown(await client.sendRequest<string>(ReportMarkdownRequest));
-    }),
+    report,
+    vscode.commands.registerCommand('promptCost.openReport', () => report.show()),
+    vscode.commands.registerCommand('promptCost.showInReport', (id?: string) => report.show(typeof id === 'string' ? id : undefined)),
     vscode.commands.registerCommand('promptCost.listPrompts', async () => {
       const report = await client.sendRequest<ScanReport>(ReportRequest);
       const items = [...report.prompts].sort((a, b) => (b.cost.monthlyUsd ?? -1) - (a.cost.monthlyUsd ?? -1)).map((p) => ({
@@ -118,6 +132,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
 
   return {
     client,
+    report,
     lastTotals: () => last,
     totals: (accept = () => true) => new Promise((resolve) => {
       if (last && accept(last)) return resolve(last);

@@ -17,6 +17,8 @@ export const ReportRequest = 'promptCost/report';
 export const ReportMarkdownRequest = 'promptCost/reportMarkdown';
 export const BreakdownRequest = 'promptCost/breakdown';
 export const RescanRequest = 'promptCost/rescan';
+/** The report panel's data (ReportViewData: slim rows and the price table its what-ifs use). */
+export const ReportViewRequest = 'promptCost/reportView';
 /** Fetch the price database's current data (the user's explicit request; trusted workspaces only). */
 export const UpdatePricesRequest = 'promptCost/updatePrices';
 

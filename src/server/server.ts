@@ -22,7 +22,8 @@ import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
 import { refusalDiagnostics, type Refusal } from '../core/fileAccess';
 import { contains, size, toLspDiagnostic } from './convert';
-import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
+import { reportView } from './reportView';
+import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -589,6 +590,7 @@ function rangesTouch(a: { start: { line: number }; end: { line: number } }, b: {
 
 connection.onRequest(ReportRequest, () => state.report());
 connection.onRequest(ReportMarkdownRequest, () => formatMarkdown(state.report()));
+connection.onRequest(ReportViewRequest, () => reportView(state));
 connection.onRequest(BreakdownRequest, async (p: BreakdownParams) => {
   const t = await target(p.uri);
   const rel = t ? t.rel : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;

@@ -29,6 +29,23 @@ export const freePort = () => new Promise<number>((resolve, reject) => {
   s.on('error', reject);
 });
 
+/** Clicks the row whose accessible name starts with `label` in whichever webview frame shows it. */
+async function clickWebviewRow(page: import('playwright-core').Page, label: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const name = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const row = frame.getByRole('row', { name });
+      if (await row.count().catch(() => 0)) {
+        await row.first().click();
+        return;
+      }
+    }
+    await page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => undefined);
+  }
+  throw new Error(`no webview row named ${label}`);
+}
+
 /** Resolves 0 when the tests passed, 1 when some failed; rejects on a harness failure or timeout. */
 export async function runInCodeServer(o: CodeServerRun): Promise<number> {
   const log = o.log ?? ((s: string) => console.log(s));
@@ -36,7 +53,7 @@ export async function runInCodeServer(o: CodeServerRun): Promise<number> {
   for (const d of ['home', 'tmp', 'config', 'data', 'cache']) fs.mkdirSync(path.join(state, d));
   // Everything code-server, the extension host and Chromium write stays in this run's folder.
   const env = {
-    ...process.env, ...o.env, HOME: path.join(state, 'home'), TMPDIR: path.join(state, 'tmp'),
+    ...process.env, ...o.env, PROMPT_COST_HARNESS_CLICKS: '1', HOME: path.join(state, 'home'), TMPDIR: path.join(state, 'tmp'),
     XDG_CONFIG_HOME: path.join(state, 'config'), XDG_DATA_HOME: path.join(state, 'data'), XDG_CACHE_HOME: path.join(state, 'cache'),
   };
   const dirs = ['--user-data-dir', path.join(state, 'user-data'), '--extensions-dir', path.join(state, 'extensions')];
@@ -77,7 +94,13 @@ export async function runInCodeServer(o: CodeServerRun): Promise<number> {
     const page = await browser.newPage();
     let finish!: (code: number) => void;
     const done = new Promise<number>((r) => (finish = r));
-    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => log(`[exthost ${type}] ${util.format(...(args ?? []))}`));
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const line = util.format(...(args ?? []));
+      log(`[exthost ${type}] ${line}`);
+      // A test asks for a real click in a webview (the report panel) by logging this line.
+      const click = /^\[harness\] click webview row: (.+)$/.exec(line);
+      if (click) clickWebviewRow(page, click[1]).catch((e: Error) => log(`[harness] webview click failed: ${e.message}`));
+    });
     await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
     page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
     const host = `127.0.0.1:${port}`;

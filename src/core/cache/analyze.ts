@@ -3,7 +3,8 @@
 // cache-breaker is a run-time value with enough static text after it that moving it would let the
 // provider cache more.
 import type { CacheReport, Cost, Origin, Range } from '../model';
-import { computeCost, type ModelPricing } from '../prices';
+import { computeCost, type TrafficVolume } from '../prices/cost';
+import type { ModelPricing } from '../prices/lookup';
 import { cacheableTokens, steadyHitRate, type CacheRule } from './rules';
 
 /** A part as the cache analysis sees it: static token runs between run-time values. */
@@ -54,17 +55,7 @@ export function analyzeCache(i: CacheInputs): CacheResult | undefined {
   const appliedTokens = rule.mode === 'automatic' ? potential : cacheableTokens(rule, explicitPrefix);
   const applied = appliedTokens > 0;
 
-  const monthly = (cached: number) => {
-    const reads = cached * hit.value;
-    // Explicit caching pays a write premium on each miss; automatic caching bills a miss as plain input.
-    const writes = rule.mode === 'explicit' ? cached * (1 - hit.value) : 0;
-    const priced = rule.mode === 'explicit' && !pricing.cacheWrite && rule.writeMultiplier
-      ? { ...pricing, cacheWrite: { baseUsdPerMillion: pricing.input.baseUsdPerMillion * rule.writeMultiplier, tiers: [] } }
-      : pricing;
-    const withReads = priced.cacheRead || rule.provider !== 'anthropic' ? priced : { ...priced, cacheRead: { baseUsdPerMillion: pricing.input.baseUsdPerMillion * 0.1, tiers: [] } };
-    const c = computeCost(withReads, { inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: reads, cacheWriteTokens: writes }, { callsPerDay: i.callsPerDay, daysPerMonth: i.daysPerMonth });
-    return { usd: c.monthlyUsd ?? 0, cost: c };
-  };
+  const monthly = (cached: number) => cachedMonthlyCost(rule, pricing, { inputTokens: i.inputTokens, outputTokens: i.outputTokens }, { callsPerDay: i.callsPerDay, daysPerMonth: i.daysPerMonth }, cached, hit.value);
   const without = monthly(0).usd;
   const withPotential = monthly(potential);
   const asWritten = monthly(appliedTokens);
@@ -105,4 +96,20 @@ export function analyzeCache(i: CacheInputs): CacheResult | undefined {
     }
   }
   return { report, cost: asWritten.cost };
+}
+
+/**
+ * A month of a prompt with `cachedTokens` of its prefix cached at `hitRate`. Pure: the report panel's
+ * what-ifs call it in the webview with the price table the host sent.
+ */
+export function cachedMonthlyCost(rule: CacheRule, pricing: ModelPricing, call: { inputTokens: number; outputTokens: number }, traffic: TrafficVolume, cachedTokens: number, hitRate: number): { usd: number; cost: Cost } {
+  const reads = cachedTokens * hitRate;
+  // Explicit caching pays a write premium on each miss; automatic caching bills a miss as plain input.
+  const writes = rule.mode === 'explicit' ? cachedTokens * (1 - hitRate) : 0;
+  const priced = rule.mode === 'explicit' && !pricing.cacheWrite && rule.writeMultiplier
+    ? { ...pricing, cacheWrite: { baseUsdPerMillion: pricing.input.baseUsdPerMillion * rule.writeMultiplier, tiers: [] } }
+    : pricing;
+  const withReads = priced.cacheRead || rule.provider !== 'anthropic' ? priced : { ...priced, cacheRead: { baseUsdPerMillion: pricing.input.baseUsdPerMillion * 0.1, tiers: [] } };
+  const c = computeCost(withReads, { ...call, cacheReadTokens: reads, cacheWriteTokens: writes }, traffic);
+  return { usd: c.monthlyUsd ?? 0, cost: c };
 }

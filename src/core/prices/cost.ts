@@ -1,6 +1,7 @@
 // Cost arithmetic. Full precision throughout; rounding is the formatter's job.
 import type { Cost } from '../model';
-import { rateAt, type ModelPricing, type PriceLookup } from './lookup';
+import type { ModelPricing, PriceLookup } from './lookup';
+import { rateAt } from './rates';
 import { own } from '../own';
 
 /**

@@ -6,8 +6,9 @@ import type { Origin } from '../model';
 import { parseModelId, type ParseOptions } from '../models/ids';
 import { loadCachedPrices, priceDataInfo, updatePriceData, type UpdateOptions, type UpdateResult } from './refresh';
 
-/** A price in USD per million tokens, possibly tiered by the prompt's total input tokens. */
-export interface PriceRate { baseUsdPerMillion: number; tiers: { aboveInputTokens: number; usdPerMillion: number }[] }
+import { rateAt, type PriceRate } from './rates';
+
+export { rateAt, type PriceRate };
 
 export interface ModelPricing {
   priced: true;
@@ -63,12 +64,6 @@ function rate(value: number | TieredPrices | undefined): PriceRate | undefined {
   return { baseUsdPerMillion: value.base, tiers: value.tiers.map((t) => ({ aboveInputTokens: t.start, usdPerMillion: t.price })) };
 }
 
-/** The rate in force for a prompt of `inputTokens` (genai-prices tiers: the last tier whose start is below it). */
-export function rateAt(r: PriceRate, inputTokens: number): number {
-  let usd = r.baseUsdPerMillion;
-  for (const t of r.tiers) if (inputTokens > t.aboveInputTokens) usd = t.usdPerMillion;
-  return usd;
-}
 
 /**
  * Prices are looked up at 12:00 UTC today: deterministic within a day, and for providers with

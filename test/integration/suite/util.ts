@@ -44,7 +44,12 @@ export async function hoverText(uri: vscode.Uri, position: vscode.Position): Pro
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
 }
 
+/** The cost lenses of a document (each has a "show in report" lens beside it: see allLenses). */
 export async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  return (await allLenses(uri)).filter((l) => l.command?.command !== 'promptCost.showInReport');
+}
+
+export async function allLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
 }
 
