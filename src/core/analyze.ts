@@ -19,7 +19,8 @@ import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloa
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 import { own } from './own';
-import { Deadline, formatMs, type FileBudgets } from './budgets';
+import { numberProblem } from './numbers';
+import { formatBytes, startCountBudget, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
 import { parseModelId } from './models/ids';
 import { countRequestExtras } from './tokens/extras';
@@ -286,13 +287,13 @@ export class Engine {
     for (const a of annotations) {
       for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
     }
-    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.deadline).
-    const outer = this.counter.deadline;
-    this.counter.deadline = Deadline.start('count', this.budgets, file);
+    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.budget).
+    const outer = this.counter.budget;
+    this.counter.budget = startCountBudget(this.budgets);
     try {
       return this.priceAll(file, detected, annotations, lines, diagnostics, options, memo);
     } finally {
-      this.counter.deadline = outer;
+      this.counter.budget = outer;
     }
   }
 
@@ -355,7 +356,9 @@ export class Engine {
   private pricePrompt(file: string, d: DetectedPrompt, annotation: Annotation | undefined, lines: LineIndex, options: PriceOptions): PromptReport {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
-    if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
+    // The output limit the file sets passes the same validation as every other number (numbers.ts).
+    const outputProblem = d.outputTokens ? numberProblem('outputTokens', d.outputTokens.tokens) : undefined;
+    if (d.outputTokens && !outputProblem) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
     const provider = d.provider ?? providerOfKind(d.kind);
     const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings, provider });
     const model = traffic.model.value;
@@ -424,8 +427,8 @@ export class Engine {
     }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
 
-    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.deadline) {
-      notes.push(`count budget exceeded: counting this file took longer than ${formatMs(this.counter.deadline.limitMs)}, so the rest of its text is estimated at 4 bytes per token`);
+    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.budget) {
+      notes.push(`count budget exceeded: this file's prompt text is over ${formatBytes(this.counter.budget.limitBytes)}, so the rest of it is estimated at 4 bytes per token`);
       estimated = true;
     }
     const report: PromptReport = {
@@ -455,6 +458,14 @@ export class Engine {
       diagnostics: [],
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
+    if (outputProblem && d.outputTokens) {
+      const anchor = anchorOf(d, lines);
+      const field = d.outputTokens.from.replace(/^(file|code):/, '');
+      report.diagnostics.unshift({
+        code: 'invalid-number', severity: options.severities?.['invalid-number'] ?? 'error', range: anchor,
+        message: `${file}:${d.range.start.line + 1}: ${field} ${outputProblem}; not used: the output is ${output} tokens (${traffic.outputTokens.from})`,
+      });
+    }
     return report;
   }
 }

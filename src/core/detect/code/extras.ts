@@ -60,8 +60,21 @@ function inferProvider(found: DetectedPrompt, call: CallInfo, env: FinderEnv): s
 function azureDeployment(found: DetectedPrompt, call: CallInfo): void {
   if (!found.model || found.model.id.includes('/') || !found.kind.startsWith('openai.')) return;
   const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
-  const def = findDefinition(call.f, root, call.node);
-  if (def && /^(new\s+)?(openai\.)?(Async)?AzureOpenAI\s*\(/.test(def.value.text.replace(/^await\s+/, ''))) found.model = { ...found.model, id: `azure/${found.model.id}` };
+  const isAzure = () => {
+    const def = findDefinition(call.f, root, call.node);
+    return !!def && /^(new\s+)?(openai\.)?(Async)?AzureOpenAI\s*\(/.test(def.value.text.replace(/^await\s+/, ''));
+  };
+  // Looked up without recording it for incremental reuse (a keystroke on the client's row would otherwise
+  // re-evaluate every call of it); recorded when it is an Azure client, whose result depends on it.
+  const lookups = call.f.lookups;
+  call.f.lookups = undefined;
+  let azure: boolean;
+  try {
+    azure = isAzure();
+  } finally {
+    call.f.lookups = lookups;
+  }
+  if (azure && isAzure()) found.model = { ...found.model, id: `azure/${found.model.id}` };
 }
 
 /** Attaches tools, schema and media to a prompt a finder found. Never throws: a reading failure adds nothing. */
