@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES: Record<string, { defaultSeverity: Severity; docs:
   'prompt-file-error': { defaultSeverity: 'error', docs: 'prompt-file-error.md' },
   'file-not-read': { defaultSeverity: 'warning', docs: 'file-not-read.md' },
   'file-not-analysed': { defaultSeverity: 'warning', docs: 'file-not-analysed.md' },
+  'invalid-number': { defaultSeverity: 'error', docs: 'invalid-number.md' },
   'shared-prefix': { defaultSeverity: 'information', docs: 'shared-prefix.md' },
 };
 
