@@ -8,6 +8,7 @@ import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
 import { badCellDiagnostics, notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
 import { readerFor, readPromptText } from './detect/files';
+import { functionReturnParts } from './detect/code/functionText';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
@@ -19,7 +20,7 @@ import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 import { own } from './own';
 import { numberProblem } from './numbers';
-import { Deadline, formatMs, type FileBudgets } from './budgets';
+import { formatBytes, startCountBudget, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
 import { parseModelId } from './models/ids';
 import { countRequestExtras } from './tokens/extras';
@@ -229,8 +230,17 @@ export class Engine {
     const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: readPromptText } : undefined);
     if (!reader) return { file, text, detected: [], diagnostics: [] };
     try {
-      const read = reader.read(text, { file, readRelative: options.readRelative });
-      return { file, text, detected: read.prompts, diagnostics: read.diagnostics };
+      let project: CodeProject | undefined;
+      const functionText = (code: string, name: string) => {
+        project ??= options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
+        return functionReturnParts(project, code, name, 'user');
+      };
+      try {
+        const read = reader.read(text, { file, readRelative: options.readRelative, functionText });
+        return { file, text, detected: read.prompts, diagnostics: read.diagnostics };
+      } finally {
+        if (project && project !== options.project) project.dispose();
+      }
     } catch (e) {
       // A reader bug must not take the scan down; say where it happened.
       return { file, text, detected: [], diagnostics: [{ code: 'prompt-file-error', severity: 'error', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: could not read this ${reader.format} file: ${(e as Error).message}` }] };
@@ -277,13 +287,13 @@ export class Engine {
     for (const a of annotations) {
       for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
     }
-    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.deadline).
-    const outer = this.counter.deadline;
-    this.counter.deadline = Deadline.start('count', this.budgets, file);
+    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.budget).
+    const outer = this.counter.budget;
+    this.counter.budget = startCountBudget(this.budgets);
     try {
       return this.priceAll(file, detected, annotations, lines, diagnostics, options, memo);
     } finally {
-      this.counter.deadline = outer;
+      this.counter.budget = outer;
     }
   }
 
@@ -417,8 +427,8 @@ export class Engine {
     }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
 
-    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.deadline) {
-      notes.push(`count budget exceeded: counting this file took longer than ${formatMs(this.counter.deadline.limitMs)}, so the rest of its text is estimated at 4 bytes per token`);
+    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.budget) {
+      notes.push(`count budget exceeded: this file's prompt text is over ${formatBytes(this.counter.budget.limitBytes)}, so the rest of it is estimated at 4 bytes per token`);
       estimated = true;
     }
     const report: PromptReport = {

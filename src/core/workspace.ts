@@ -223,6 +223,11 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
+    // A prompt file may name a code function as its prompt (promptfoo `prompts.py:fn`): load its grammar.
+    if (read.ok && !langForFile(rel)) {
+      const refs = codeReferencedLangs(read.text);
+      if (refs.length) await ensureLanguages(refs);
+    }
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
     else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
@@ -253,11 +258,22 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         skipped.push({ file: rel, reason: isBudgetExceeded(e) ? e.reason : `analysis failed: ${(e as Error).message}` });
       }
     }
+    project.release(rel);
     hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
     onFileDone?.();
   }
   project.dispose();
   return { detections, skipped };
+}
+
+/** Languages of code files a prompt file names with a function (`prompts.py:fn`, `prompts.ts:fn`). */
+function codeReferencedLangs(text: string): Lang[] {
+  const out = new Set<Lang>();
+  for (const m of text.matchAll(/[\w./-]+\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
+    const l = langForFile(`x.${m[1]}`);
+    if (l) out.add(l);
+  }
+  return [...out];
 }
 
 /** Worker threads worth starting for `files` candidates: none for small trees (start-up would dominate). */
