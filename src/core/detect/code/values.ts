@@ -702,17 +702,29 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const from = positional[0] && evalText(f, positional[0], ctx);
         if (!from || !positional[1] || positional[0].type === 'regex' || hasMarker(from.text) || !from.text) return { ...base };
         const to = evalText(f, positional[1], ctx);
-        // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling.
-        const pieces = base.text.split(from.text);
+        // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling;
+        // past it, the remaining occurrences are only counted.
+        const text = base.text;
+        const sought = from.text;
+        const toLength = fullLength(to);
+        const piece = { ...to, template: undefined };
         const out = new TextBuilder(ctx.ceiling);
-        for (let k = 0; k < pieces.length; k++) {
-          if (k > 0) {
-            if (out.full) out.skip(fullLength(to));
-            else out.add({ ...to, template: undefined });
+        let at = 0;
+        let steps = 0;
+        for (let i = text.indexOf(sought); i !== -1; i = text.indexOf(sought, at)) {
+          if ((++steps & 4095) === 0) ctx.deadline?.check();
+          if (out.full) {
+            let rest = 0;
+            for (let k = i; k !== -1; k = text.indexOf(sought, k + sought.length)) rest++;
+            out.skip(text.length - at - rest * sought.length + rest * toLength);
+            at = text.length;
+            break;
           }
-          if (out.full) out.skip(pieces[k].length);
-          else out.add(pieces[k]);
+          out.add(text.slice(at, i));
+          out.add(piece);
+          at = i + sought.length;
         }
+        if (at < text.length) out.add(text.slice(at));
         out.skip(base.omitted ?? 0);
         return out.value(base.origin);
       }
