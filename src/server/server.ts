@@ -381,8 +381,11 @@ async function pullSettings(): Promise<void> {
 
 // ------------------------------------------------------------------ lifecycle
 
-/** `scanOnStart: false` (tests, or editors that want no background work) skips the workspace scan. */
-let initOptions: { scanOnStart?: boolean; settings?: unknown } = {};
+/**
+ * `scanOnStart: false` (tests, or editors that want no background work) skips the workspace scan;
+ * `budgets` sets the engine's per-file budgets (budgets.ts) — the editor's choice, never a workspace file's.
+ */
+let initOptions: { scanOnStart?: boolean; settings?: unknown; budgets?: Record<string, unknown> } = {};
 
 connection.onInitialize((params): InitializeResult => {
   initOptions = (params.initializationOptions ?? {}) as typeof initOptions;
@@ -390,6 +393,10 @@ connection.onInitialize((params): InitializeResult => {
   state = new WorkspaceState(folder?.startsWith('file:') ? fileURLToPath(folder) : undefined);
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   if (initOptions.settings) state.setSettings(toSettings(initOptions.settings));
+  for (const key of ['parseMs', 'evaluateMs', 'countBytes'] as const) {
+    const v = initOptions.budgets?.[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) state.engine.budgets[key] = v;
+  }
   // Warm up while the client sends its documents: a user opened a file this server serves.
   prepared = state.engine.prepare();
   return {

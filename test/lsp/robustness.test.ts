@@ -115,12 +115,12 @@ describe('language server: robustness', function () {
 
   it('an open file past the engine budget: a file-not-analysed diagnostic, and requests answered from it', async () => {
     const root = tempDir('pc-lsp-budget-');
-    // ~400 KB of calls: evaluating them takes longer than the engine's 2 s evaluate budget.
+    // ~400 KB of calls, and budgets too small for them (a budget of times must not depend on this machine's speed).
     let big = "import OpenAI from 'openai';\nconst client = new OpenAI();\n";
     for (let i = 0; big.length < 400_000; i++) big += `const P${i} = 'You are assistant ${i}.';\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: P${i} }] });\n`;
     fs.writeFileSync(path.join(root, 'big.ts'), big);
     const c = start();
-    await c.initialize(root, { scanOnStart: false });
+    await c.initialize(root, { scanOnStart: false, budgets: { parseMs: 1, evaluateMs: 1 } });
     const uri = pathToFileURL(path.join(root, 'big.ts')).href;
     const published = c.diagnostics(uri);
     await c.open(uri, 'typescript', big);
