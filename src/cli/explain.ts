@@ -2,7 +2,7 @@
 // The full arithmetic of the prompt at FILE:LINE (the prompt whose range holds the line, else the first
 // one after it). Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
 import * as path from 'path';
-import { formatOption, parse, UsageError, type Io } from './main';
+import { formatOption, loadNamedConfig, parse, UsageError, type Io } from './main';
 import { statNamed } from './inputs';
 
 export const EXPLAIN_USAGE = 'prompt-cost explain FILE:LINE [--config FILE] [--format text|json]';
@@ -35,7 +35,8 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   if (line < 1) throw new UsageError(`LINE is 1-based, got ${line}`);
   const { abs, isDirectory } = statNamed(io.cwd, file, '');
   if (isDirectory) throw new UsageError(`${file} is a folder; explain takes a file and a line`);
-  if (values.config) statNamed(io.cwd, values.config as string, '--config ');
+  // The config must be a readable file that parses (exit 2 otherwise), as for every command.
+  loadNamedConfig(io, io.cwd, values.config as string | undefined, true);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ws = require('../core/workspace') as typeof import('../core/workspace');
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -37,6 +37,8 @@ export interface Io {
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
   cwd: string;
+  /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
+  env?: Record<string, string | undefined>;
 }
 
 const HELP = `prompt-cost ${TOOL_VERSION} — what your LLM prompts cost, before the bill does.
@@ -51,6 +53,8 @@ Usage:
                    [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
   prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
   prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]
+  prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
+                   [--apply] [--format text|json]      (see \`prompt-cost compress --help\`)
 
 Exit codes (every command):
   0  done (scan: within the budget, or no budget set; diff: within the increase limits)
@@ -189,12 +193,22 @@ async function scan(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function compress(args: string[], io: Io): Promise<number> {
+  const { compressCommand, CompressUsageError } = require('./compress') as typeof import('./compress');
+  try {
+    return await compressCommand(args, { ...io, env: io.env ?? process.env });
+  } catch (e) {
+    if (e instanceof CompressUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /**
  * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
  * .promptcost.yaml. One that cannot be read or parsed is a UsageError (exit 2, file:line); field-level
  * problems are warnings (the valid parts apply), printed unless `quiet` (the scan report lists them).
  */
-function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
+export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
@@ -206,16 +220,22 @@ function loadNamedConfig(io: Io, root: string, configFile: string | undefined, q
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Every command's --help prints a usage (diff, explain, prices and compress print their own).
+    if (['count', 'cost', 'scan'].includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout(HELP);
+      return 0;
+    }
     switch (command) {
       case 'count': return count(rest, io);
       case 'cost': return cost(rest, io);
       case 'scan': return await scan(rest, io);
+      case 'compress': return await compress(rest, io);
       case 'diff': return await (require('./diff') as typeof import('./diff')).diffCommand(rest, io);
       case 'prices': return await (require('./prices') as typeof import('./prices')).pricesCommand(rest, io);
       case 'explain': return await (require('./explain') as typeof import('./explain')).explainCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain or prices)`);
+      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain, prices or compress)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -23,6 +23,8 @@ export interface PromptCostSettings {
   severity: Record<string, SeveritySetting>;
   /** Delay after an edit before the document is re-analysed. */
   debounceMs: number;
+  /** "Compress prompt": the rewriting model, its OpenAI-compatible endpoint ('' = OpenAI's), the request timeout. */
+  compress: { model: string; baseURL: string; timeoutSeconds: number };
 }
 
 interface SettingSpec {
@@ -35,6 +37,8 @@ interface SettingSpec {
   maximum?: number;
   items?: { type: string };
   additionalProperties?: { type: string; enum: string[] };
+  /** Where a value may be set; `machine`/`application` keep a workspace from setting it. */
+  scope?: 'application' | 'machine' | 'window' | 'resource';
 }
 
 /** Every setting, by its key under `promptCost.`. Order is the order in the Settings editor. */
@@ -61,6 +65,12 @@ export const SETTINGS: Record<string, SettingSpec> = {
     description: 'Severity per diagnostic code, e.g. {"unknown-model-tokenizer": "off", "prompt-over-budget": "error"}.',
   },
   debounceMs: { type: 'integer', default: 150, minimum: 0, maximum: 5000, description: 'Milliseconds after the last keystroke before a document is re-analysed.' },
+  'compress.model': { type: 'string', default: 'gpt-4o-mini', description: 'Model that rewrites prompts for "Compress prompt" (any chat model the endpoint serves, e.g. `gpt-4.1-nano`, an Azure deployment name, `meta-llama/llama-3.1-8b-instruct` on OpenRouter, `llama3.1` on Ollama).' },
+  'compress.baseURL': {
+    type: 'string', default: '', scope: 'machine',
+    description: 'OpenAI-compatible endpoint for "Compress prompt" (empty: OpenAI). E.g. `https://openrouter.ai/api/v1`, `http://localhost:11434/v1` (Ollama), `http://localhost:8000/v1` (vLLM), `https://RESOURCE.openai.azure.com/openai/v1`. User or machine settings only: a workspace cannot redirect requests.',
+  },
+  'compress.timeoutSeconds': { type: 'number', default: 60, minimum: 1, maximum: 600, description: 'Seconds to wait for the rewrite before giving up.' },
 };
 
 function get(raw: unknown, dotted: string): unknown {
@@ -94,6 +104,11 @@ export function toSettings(raw: unknown): PromptCostSettings {
     heuristics: pick('heuristics', (v) => typeof v === 'boolean'),
     severity: Object.fromEntries(Object.entries(severity).filter(([, v]) => typeof v === 'string' && ['error', 'warning', 'information', 'hint', 'off'].includes(v as string))) as Record<string, SeveritySetting>,
     debounceMs: num('debounceMs'),
+    compress: {
+      model: pick('compress.model', (v) => typeof v === 'string' && v.trim().length > 0),
+      baseURL: pick('compress.baseURL', (v) => typeof v === 'string' && (v === '' || /^https?:\/\/\S+$/.test(v))),
+      timeoutSeconds: num('compress.timeoutSeconds'),
+    },
   };
 }
 

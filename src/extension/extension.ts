@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { formatUsd } from '../core/format';
 import type { ScanReport } from '../core/model';
+import { registerCompress, type CompressApi } from './compress';
 import { ReportPanelHost } from './reportPanel';
 import { BreakdownRequest, ReportRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from '../server/protocol';
 import type { UpdateResult } from '../core/prices/refresh';
@@ -17,6 +18,7 @@ export interface PromptCostApi {
   /** Resolves with the next totals the server reports that satisfy `accept`. */
   totals(accept?: (t: Totals) => boolean): Promise<Totals>;
   lastTotals(): Totals | undefined;
+  compress: CompressApi;
 }
 
 const SELECTOR: LanguageClientOptions['documentSelector'] = [
@@ -56,6 +58,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
         return lenses.flatMap((l) => l.command?.command === 'promptCost.showBreakdown' && typeof l.command.arguments?.[1] === 'string'
           ? [l, new vscode.CodeLens(l.range, { title: 'show in report', command: 'promptCost.showInReport', arguments: [l.command.arguments[1]] })]
           : [l]);
+      },
+      // Untrusted workspaces get no network actions: compress is not offered there.
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        if (vscode.workspace.isTrusted || !actions) return actions;
+        return actions.filter((a) => !('command' in a && a.command && typeof a.command === 'object' && a.command.command === 'promptCost.compressPrompt'));
       },
     },
     outputChannelName: 'Prompt Cost',
@@ -127,11 +135,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
     }),
   );
 
+  const compress = registerCompress(context, client);
   client.onNotification(TotalsNotification, onTotals);
   await client.start();
 
   return {
     client,
+    compress,
     report,
     lastTotals: () => last,
     totals: (accept = () => true) => new Promise((resolve) => {

@@ -25,6 +25,7 @@ import { contains, size, toLspDiagnostic } from './convert';
 import { reportView } from './reportView';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
+import { compressActions, registerCompress } from './compress';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -393,7 +394,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
       inlayHintProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
     },
     serverInfo: { name: 'prompt-cost', version: TOOL_VERSION },
   };
@@ -581,6 +582,7 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
       });
     }
   }
+  actions.push(...compressActions({ uri: params.textDocument.uri, version: t.doc.version, range: params.range, prompts: a?.prompts ?? [], detected: state.detection(t.rel)?.detected, rel: t.rel, cell: t.cell, diagnostics: params.context.diagnostics, only: params.context.only }));
   return actions;
 });
 
@@ -611,6 +613,8 @@ connection.onRequest(RescanRequest, async () => {
   await runScan();
   return state.report().totals;
 });
+
+registerCompress(connection, { target, options: (rel) => ({ ...state.priceOptions(), ...detectOptions(rel) }) });
 
 connection.onShutdown(() => storeNow());
 

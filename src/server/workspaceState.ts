@@ -78,7 +78,7 @@ export class WorkspaceState {
   private options: { epoch: number; value: PriceOptions } | undefined;
 
   /** One options object per epoch: the engine reuses a prompt's report while its options are the same object. */
-  private priceOptions(): PriceOptions {
+  priceOptions(): PriceOptions {
     if (this.options?.epoch !== this.epoch) this.options = { epoch: this.epoch, value: { config: this.effectiveConfig(), settings: settingsTraffic(this.settings), severities: this.severities() } };
     return this.options.value;
   }

@@ -15,7 +15,7 @@ const log = (s: string) => console.log(s);
 async function buildSuite(): Promise<void> {
   fs.rmSync(OUT, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: ['index.ts', 'extension.test.ts', 'reportPanel.test.ts', 'vsix.test.ts'].map((f) => path.join(__dirname, 'suite', f)),
+    entryPoints: ['index.ts', 'extension.test.ts', 'reportPanel.test.ts', 'compress.test.ts', 'vsix.test.ts'].map((f) => path.join(__dirname, 'suite', f)),
     outdir: OUT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'], logLevel: 'warning',
   });
 }
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   await buildSuite();
   const host = await findHost(log);
   log(`[harness] VS Code host: ${host.kind === 'electron' ? host.executable : `code-server (${host.codeServer}) + ${host.chromium}`}`);
-  const dev = await runSuite(host, 'extension.test.js,reportPanel.test.js', ROOT);
+  const dev = await runSuite(host, 'extension.test.js,reportPanel.test.js,compress.test.js', ROOT);
   if (dev !== 0) return dev;
   if (process.env.PROMPT_COST_SKIP_VSIX === '1') return 0;
   return runSuite(host, 'vsix.test.js', path.join(__dirname, 'stub-extension'), packageVsix());

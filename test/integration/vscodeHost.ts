@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ensureSystemPackages } from './systemDeps';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const CACHE = process.env.PROMPT_COST_VSCODE_CACHE ?? path.join(ROOT, '.vscode-test');
@@ -92,6 +93,8 @@ function installCodeServer(log: (s: string) => void): string {
 export async function findHost(log: (s: string) => void): Promise<Host> {
   const electron = await tryElectron(log);
   if (electron) return { kind: 'electron', executable: electron };
+  // Chromium, and code-server's build tools until it is installed: apt-get as root, else the command.
+  ensureSystemPackages({ buildTools: !fs.existsSync(codeServerBin()), log });
   const chromium = chromiumPath();
   if (!chromium) throw new Error(`No VS Code could be downloaded and no Chromium is installed to drive code-server. Install it with:\n  ${APT_HINT}`);
   return { kind: 'code-server', codeServer: installCodeServer(log), chromium };

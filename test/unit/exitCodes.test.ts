@@ -26,7 +26,7 @@ function workspace(): string {
   return dir;
 }
 
-describe('exit codes: one rule for count, cost, scan and diff', () => {
+describe('exit codes: one rule for count, cost, scan, diff and explain', () => {
   it('0 when done, for each command', async () => {
     const ws = workspace();
     for (const args of [['count', 'a.prompt.yml'], COST, ['scan'], ['scan', '.'], ['scan', 'a.prompt.yml'], ['--help']]) {
@@ -43,12 +43,12 @@ describe('exit codes: one rule for count, cost, scan and diff', () => {
   });
 
   const cases: { name: string; setup: (ws: string) => void; commands: string[][]; message: RegExp }[] = [
-    { name: '--config DIR', setup: () => undefined, commands: [['scan', '--config', 'sub'], [...COST, '--config', 'sub'], ['diff', '--base', 'HEAD', '--config', 'sub']], message: /--config sub is a folder/ },
-    { name: '--config /missing', setup: () => undefined, commands: [['scan', '--config', '/missing/x.yaml'], [...COST, '--config', '/missing/x.yaml'], ['diff', '--base', 'HEAD', '--config', '/missing/x.yaml']], message: /--config \/missing\/x\.yaml: no such file/ },
+    { name: '--config DIR', setup: () => undefined, commands: [['scan', '--config', 'sub'], [...COST, '--config', 'sub'], ['diff', '--base', 'HEAD', '--config', 'sub'], ['explain', 'a.prompt.yml:1', '--config', 'sub']], message: /--config sub is a folder/ },
+    { name: '--config /missing', setup: () => undefined, commands: [['scan', '--config', '/missing/x.yaml'], [...COST, '--config', '/missing/x.yaml'], ['diff', '--base', 'HEAD', '--config', '/missing/x.yaml'], ['explain', 'a.prompt.yml:1', '--config', '/missing/x.yaml']], message: /--config \/missing\/x\.yaml: no such file/ },
     { name: 'a missing FILE or PATH', setup: () => undefined, commands: [['count', 'nope.txt'], ['scan', 'nope.txt']], message: /nope\.txt: no such file/ },
     { name: 'a dangling link named', setup: (ws) => fs.symlinkSync(path.join(ws, 'gone'), path.join(ws, 'dangling.ts')), commands: [['count', 'dangling.ts'], ['scan', 'dangling.ts']], message: /dangling\.ts: no such file or folder \(a symbolic link to nothing\)/ },
     { name: 'a config that is not YAML', setup: (ws) => fs.writeFileSync(path.join(ws, 'bad.yaml'), 'budget:\n  monthlyUsd: 5\n x: [\n'), commands: [['scan', '--config', 'bad.yaml'], [...COST, '--config', 'bad.yaml']], message: /bad\.yaml:\d+: YAML error/ },
-    { name: "the root's .promptcost.yaml not YAML", setup: (ws) => fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults: {callsPerDay: 5\n'), commands: [['scan'], ['scan', '.'], COST], message: /\.promptcost\.yaml:\d+: YAML error/ },
+    { name: "the root's .promptcost.yaml not YAML", setup: (ws) => fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults: {callsPerDay: 5\n'), commands: [['scan'], ['scan', '.'], COST, ['explain', 'a.prompt.yml:1']], message: /\.promptcost\.yaml:\d+: YAML error/ },
     { name: 'a count FILE that is not UTF-8', setup: (ws) => fs.writeFileSync(path.join(ws, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9])), commands: [['count', 'latin1.txt']], message: /latin1\.txt: not UTF-8 text/ },
     { name: 'bad usage', setup: () => undefined, commands: [['count', '--nope'], ['cost'], ['scan', '--format', 'xml'], ['frobnicate']], message: /./ },
   ];

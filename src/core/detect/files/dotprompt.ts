@@ -21,13 +21,21 @@ function hasRoleHelper(text: string): boolean {
   return text.search(ROLE_HELPER) >= 0;
 }
 
+/** Opens a frontmatter block (`---` on the first line after the header) whether or not it is closed. */
+function opensFrontmatter(text: string): boolean {
+  LEADING_HEADER.lastIndex = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const m = LEADING_HEADER.exec(text);
+  return /^---[ \t]*\r?\n/.test(text.slice((m?.index ?? 0) + (m?.[0].length ?? 0)));
+}
+
 export const dotpromptReader: PromptFileReader = {
   format: 'dotprompt',
-  matches: (name, text) => name.endsWith('.prompt') && isDotprompt(text),
+  // An unclosed frontmatter is a broken dotprompt file, said so (not a file of another tool).
+  matches: (name, text) => name.endsWith('.prompt') && (isDotprompt(text) || opensFrontmatter(text)),
   read(text, ctx) {
     const lines = new LineIndex(text);
     const fm = splitFrontmatter(text, LEADING_HEADER) ?? (hasRoleHelper(text) ? { yamlStart: 0, yamlEnd: 0, bodyStart: 0 } : undefined);
-    if (!fm) return { prompts: [], diagnostics: [fileError(ctx, lines.range(0, 0), 'a dotprompt file needs a --- YAML frontmatter block')] };
+    if (!fm) return { prompts: [], diagnostics: [fileError(ctx, lines.range(0, 0), opensFrontmatter(text) ? 'the --- frontmatter block is never closed: end it with a line of ---' : 'a dotprompt file needs a --- YAML frontmatter block')] };
     const parsed = parseYamlAt(text, fm.yamlStart, fm.yamlEnd, ctx, lines);
     if (!parsed.ok) return { prompts: [], diagnostics: parsed.diagnostics };
     const y = parsed.yaml;

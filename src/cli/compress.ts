@@ -1,0 +1,138 @@
+// prompt-cost compress FILE:LINE — a cheap model's shorter rewrite of one prompt part, as a unified diff
+// with its saving. Nothing is written without --apply. Exit: 0 ok / no-saving, 1 rejected / error, 2 usage.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import type { CompressResult } from '../core/compress';
+import { formatUsd, groupDigits } from '../core/format';
+import { toPosix } from '../core/text';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const core = () => require('../core/compress') as typeof import('../core/compress');
+
+export const COMPRESS_HELP = `prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
+                    [--apply] [--format text|json]
+
+Rewrites the prompt part whose text is on LINE (else the largest static part of the prompt whose range
+holds LINE, or part N with --part) with a cheap model, keeping every placeholder, and prints the
+unified diff and the saving. Nothing is written unless --apply.
+
+  --model M          the rewriting model (default gpt-4o-mini)
+  --base-url URL     any OpenAI-compatible endpoint (else OPENAI_BASE_URL, else OpenAI's)
+  --timeout SECONDS  give up on the request after this long (default 60)
+  --apply            write the rewrite into FILE
+  --format json      one object: status, reason, before, after, saved, warnings, diff, applied
+
+The key is read from OPENAI_API_KEY. Exit codes: 0 ok or no saving · 1 rejected or error · 2 usage.
+`;
+
+export interface CompressIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+export class CompressUsageError extends Error {}
+
+export async function compressCommand(args: string[], io: CompressIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new CompressUsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(COMPRESS_HELP);
+    return 0;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new CompressUsageError(`--format must be one of text, json, got "${format}"`);
+  if (positionals.length !== 1) throw new CompressUsageError('compress takes one FILE:LINE, e.g. `prompt-cost compress src/bot.ts:12`');
+  const m = /^(.+):(\d+)$/.exec(positionals[0]);
+  if (!m || Number(m[2]) < 1) throw new CompressUsageError(`"${positionals[0]}" is not FILE:LINE (LINE 1-based), e.g. src/bot.ts:12`);
+  const [, fileArg, lineArg] = m;
+  const part = values.part === undefined ? undefined : Number(values.part);
+  if (part !== undefined && (!Number.isInteger(part) || part < 1)) throw new CompressUsageError(`--part must be a whole number of 1 or more, got "${values.part}"`);
+  const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new CompressUsageError(`--timeout must be a number of seconds above 0, got "${values.timeout}"`);
+  const abs = path.resolve(io.cwd, fileArg);
+  if (!fs.existsSync(abs) || fs.statSync(abs).isDirectory()) throw new CompressUsageError(`${fileArg}: no such file`);
+  const apiKey = io.env.OPENAI_API_KEY;
+  if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY (nothing was sent)');
+  const baseURL = values['base-url'] ?? (io.env.OPENAI_BASE_URL || undefined);
+  if (baseURL !== undefined && !/^https?:\/\/[^\s/]+/.test(baseURL)) throw new CompressUsageError(`--base-url must be an http(s) URL, got "${baseURL}"`);
+  const model = values.model ?? 'gpt-4o-mini';
+
+  const c = core();
+  const { Engine } = require('../core/analyze') as typeof import('../core/analyze');
+  const { loadConfig } = require('../core/workspace') as typeof import('../core/workspace');
+  const { snapshotDir } = require('../core/tokens/encodings') as typeof import('../core/tokens/encodings');
+  const text = fs.readFileSync(abs, 'utf8');
+  const rel = toPosix(path.relative(io.cwd, abs));
+  const config = loadConfig(io.cwd);
+  const engine = new Engine();
+  const options = { engine, analyze: { config }, compressModel: model };
+  const print = (r: CompressResult) => {
+    io.stdout(format === 'json' ? JSON.stringify(publicResult(r), null, 2) + '\n' : textResult(r));
+    return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
+  };
+
+  let plan: import('../core/compress').CompressPlan;
+  try {
+    plan = await c.planCompress({ file: rel, text, line: Number(lineArg) - 1, part: part === undefined ? undefined : part - 1 }, options);
+  } catch (e) {
+    if (e instanceof c.CompressError && e.usage) throw new CompressUsageError(e.message);
+    if (!(e instanceof c.CompressError)) throw e;
+    return print({ status: 'error', reason: e.message, file: rel, line: Number(lineArg), model, before: { text: '', tokens: 0 }, warnings: [], applied: false });
+  }
+  const dir = snapshotDir();
+  const cache = new c.CompressCache(dir ? path.join(dir, 'compress-cache.json') : undefined);
+  const key = c.cacheKey({ messages: plan.messages, model, baseURL });
+  let reply = cache.get(key);
+  const cached = !!reply;
+  if (!reply) {
+    try {
+      reply = await c.chatRewrite({ apiKey, baseURL, model, messages: plan.messages, timeoutMs: timeout * 1000 });
+    } catch (e) {
+      if (e instanceof c.ChatError) return print(c.errorResult(plan, e.message));
+      throw e;
+    }
+    cache.set(key, reply);
+  }
+  const result = await c.finishCompress(plan, reply.text, { ...options, text, usage: reply.usage, cached });
+  if (values.apply && result.status === 'ok' && result.edit) {
+    if (fs.readFileSync(abs, 'utf8') !== text) return print({ ...result, status: 'error', reason: `${rel} changed while compress ran; run it again` });
+    const { LineIndex } = require('../core/text') as typeof import('../core/text');
+    const lines = new LineIndex(text);
+    const updated = text.slice(0, lines.offset(result.edit.range.start)) + result.edit.newText + text.slice(lines.offset(result.edit.range.end));
+    fs.writeFileSync(abs, updated);
+    result.applied = true;
+  }
+  return print(result);
+}
+
+const OPTIONS = {
+  part: { type: 'string' }, model: { type: 'string' }, 'base-url': { type: 'string' }, timeout: { type: 'string' },
+  apply: { type: 'boolean' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The CLI's JSON contract: the result without the editor-only fields. */
+function publicResult(r: CompressResult) {
+  const { edit: _edit, request: _request, notes: _notes, ...rest } = r;
+  return rest;
+}
+
+function textResult(r: CompressResult): string {
+  const out: string[] = [];
+  if (r.diff && r.status !== 'rejected') out.push(r.diff.replace(/^={10,}\n/, ''));
+  if (r.status === 'ok' && r.after && r.saved) {
+    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}), ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
+  } else {
+    out.push(`${r.file}:${r.line}: ${r.status}${r.reason ? `: ${r.reason}` : ''}`);
+  }
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  for (const n of r.notes ?? []) out.push(`note: ${n}`);
+  return out.join('\n') + '\n';
+}

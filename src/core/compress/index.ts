@@ -1,0 +1,284 @@
+// "Compress prompt": plan (which literal, what is sent, what it costs), then finish with the model's
+// reply (placeholders restored, guards checked, re-escaped, priced) — or the zero-cost whitespace tidy.
+// The network call sits between the two, wherever the key is (the CLI, the VS Code client).
+import { createTwoFilesPatch } from 'diff';
+import type { AnalyzeOptions, Engine } from '../analyze';
+import { ensureLanguages, langForFile } from '../detect/code/parser';
+import { formatUsd, groupDigits } from '../format';
+import type { DetectedPrompt, Position, PromptReport, Range } from '../model';
+import { computeCost, lookupPrice } from '../prices';
+import { chatOverheadTokens } from '../tokens';
+import { resolveTokenizer } from '../tokens';
+import type { ChatMessage } from './chat';
+import { guardWarnings } from './guards';
+import { applyView, LiteralError, locateLiteral, sourceForm, writeLiteral, type LiteralTarget } from './literal';
+import { protect, restore, templatePlaceholders, type Protected } from './placeholders';
+
+export { chatRewrite, ChatError, hostOf, stripFence, type ChatMessage, type ChatReply, type ChatRequest } from './chat';
+export { CompressCache, cacheKey } from './cache';
+export { LiteralError } from './literal';
+
+export const DEFAULT_COMPRESS_MODEL = 'gpt-4o-mini';
+/** Below this many tokens a rewrite rarely saves anything worth a request. */
+export const SHORT_PROMPT_TOKENS = 50;
+
+/** Our instructions to the rewriting model (the prompt text goes in the user message). */
+export const COMPRESS_INSTRUCTIONS = [
+  'You shorten prompts written for language models. Rewrite the text the user sends so that it uses as few tokens as possible',
+  'while keeping every instruction, constraint, number, name, example, format requirement and the exact meaning of every negation',
+  '("never", "do not", "must not", "only"). Terse imperative lines are fine. Markers such as [[V1]] stand for values filled in later:',
+  'keep each marker exactly as written, exactly once, where its value belongs; do not add markers, braces or placeholders of your own.',
+  'Reply with the rewritten text only: no explanation, no quotes, no code fence.',
+].join(' ');
+
+export type CompressStatus = 'ok' | 'rejected' | 'no-saving' | 'error';
+
+export interface CompressResult {
+  status: CompressStatus;
+  reason?: string;
+  file: string;
+  /** 1-based line of the literal's start. */
+  line: number;
+  model: string;
+  before: { text: string; tokens: number };
+  after?: { text: string; tokens: number };
+  saved?: { tokens: number; perCallUsd: number; monthlyUsd: number };
+  warnings: string[];
+  diff?: string;
+  applied: boolean;
+  /** The edit that makes the rewrite (ok results). */
+  edit?: { range: Range; newText: string };
+  /** The compress request's own tokens and cost (estimated before sending; from usage after). */
+  request?: { tokens: number; costUsd?: number; cached?: boolean };
+  notes?: string[];
+}
+
+export class CompressError extends Error {
+  constructor(message: string, readonly usage = false) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------- text frame
+
+interface Frame { lead: string; trail: string; indent: string }
+
+/** Leading/trailing whitespace and the common indentation of lines 2…n: layout, not content, to the rewriter. */
+function unframe(v: string): { core: string; frame: Frame } {
+  const lead = /^\s*/.exec(v)![0];
+  const rest = v.slice(lead.length);
+  const trail = /\s*$/.exec(rest)![0];
+  const core = rest.slice(0, rest.length - trail.length);
+  const lines = core.split('\n');
+  let indent: string | undefined;
+  for (const l of lines.slice(1)) {
+    if (!l.trim()) continue;
+    const i = /^[ \t]*/.exec(l)![0];
+    if (indent === undefined) indent = i;
+    else {
+      let k = 0;
+      while (k < indent.length && k < i.length && indent[k] === i[k]) k++;
+      indent = indent.slice(0, k);
+    }
+  }
+  indent ??= '';
+  const stripped = lines.map((l, i) => (i === 0 ? l : l.trim() ? l.slice(indent!.length) : ''));
+  return { core: stripped.join('\n'), frame: { lead, trail, indent } };
+}
+
+function reframe(core: string, f: Frame): string {
+  return f.lead + core.split('\n').map((l, i) => (i === 0 || !l.trim() ? l : f.indent + l)).join('\n') + f.trail;
+}
+
+// ---------------------------------------------------------------- choosing the part
+
+export interface Target { file: string; text: string; line: number; character?: number; part?: number }
+
+export interface PlanOptions {
+  engine: Engine;
+  analyze: AnalyzeOptions;
+  /** The model that rewrites (promptCost.compress.model / --model). */
+  compressModel: string;
+}
+
+export interface CompressPlan {
+  file: string;
+  line: number;
+  target: LiteralTarget;
+  prompt: PromptReport;
+  partIndex: number;
+  view: { text: string; core: string; frame: Frame };
+  before: { text: string; tokens: number };
+  protectedText: Protected;
+  messages: ChatMessage[];
+  compressModel: string;
+  request: { tokens: number; costUsd?: number };
+  notes: string[];
+}
+
+function contains(r: Range, p: Position): boolean {
+  const after = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
+  const before = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
+  return after && before;
+}
+
+/** The prompt part named by FILE:LINE (and --part N), as the CLI contract says. */
+export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], t: Target): { prompt: number; part: number } {
+  const lineHits: { prompt: number; part: number; size: number }[] = [];
+  const size = (r: Range) => (r.end.line - r.start.line) * 10000 + (r.end.character - r.start.character);
+  detected.forEach((d, i) => d.parts.forEach((p, k) => {
+    if (p.file) return;
+    const onLine = p.range.start.line <= t.line && t.line <= p.range.end.line;
+    const atChar = t.character === undefined || contains(p.range, { line: t.line, character: t.character });
+    if (onLine && atChar) lineHits.push({ prompt: i, part: k, size: size(p.range) });
+  }));
+  lineHits.sort((a, b) => a.size - b.size);
+  if (t.part === undefined && lineHits.length) return lineHits[0];
+  const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => d.range.start.line <= t.line && t.line <= d.range.end.line);
+  if (holding < 0) throw new CompressError(`${t.file}:${t.line + 1}: no prompt here (run \`prompt-cost scan ${t.file}\` to list them)`, true);
+  const parts = detected[holding].parts;
+  if (t.part !== undefined) {
+    if (t.part < 0 || t.part >= parts.length) throw new CompressError(`${t.file}:${t.line + 1}: --part ${t.part + 1} is out of range: this prompt has ${parts.length} part${parts.length === 1 ? '' : 's'}`, true);
+    return { prompt: holding, part: t.part };
+  }
+  let best = -1;
+  reports[holding].parts.forEach((p, k) => {
+    if (!parts[k].file && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
+  });
+  if (best < 0) throw new CompressError(`${t.file}:${t.line + 1}: this prompt's text is written in another file (${parts[0]?.file}); run compress there`);
+  return { prompt: holding, part: best };
+}
+
+/** What compress would send for the part at `t`, with its own cost; throws CompressError when there is nothing to rewrite. */
+export async function planCompress(t: Target, o: PlanOptions): Promise<CompressPlan> {
+  const lang = langForFile(t.file);
+  if (lang) await ensureLanguages([lang]);
+  const detection = o.engine.detectSync(t.file, t.text, o.analyze);
+  const analysis = o.engine.price(detection, o.analyze);
+  if (detection.notebook) throw new CompressError(`${t.file}: compress does not rewrite notebook cells yet`);
+  const at = choosePart(detection.detected, analysis.prompts, t);
+  const part = detection.detected[at.prompt].parts[at.part];
+  const prompt = analysis.prompts[at.prompt];
+  let target: LiteralTarget;
+  try {
+    target = await locateLiteral(t.file, t.text, part.range);
+  } catch (e) {
+    if (e instanceof LiteralError) throw new CompressError(`${t.file}:${part.range.start.line + 1}: ${e.message}`);
+    throw e;
+  }
+  const visible = applyView(target.content, target.view);
+  // The literal must hold this part's text and nothing else (a Semantic Kernel template holds several
+  // messages; a %-formatted string has values the engine filled in): compared without whitespace,
+  // run-time values or template markup.
+  const bare = (s: string) => s.replace(/[\ue000-\uf8ff]/g, '').split(/\s+/).join('');
+  const strip = (s: string) => bare(templatePlaceholders(s).reduceRight((t, p) => t.slice(0, p.start) + t.slice(p.end), s));
+  if (strip(visible) !== strip(part.text)) throw new CompressError(`${t.file}:${part.range.start.line + 1}: the ${target.description} here holds more than this part's text (or values filled in by the program); compress rewrites a literal that is exactly one part`);
+  const { core, frame } = unframe(visible);
+  if (!core.replace(/[\ue000-\uf8ff]/g, '').trim()) throw new CompressError(`${t.file}:${part.range.start.line + 1}: this part has no static text to rewrite`);
+  const before = { text: sourceForm(visible, target.slots), tokens: o.engine.counter.count(sourceForm(visible, target.slots), prompt.model.id).tokens };
+  const p = protect(core, target.slots);
+  const messages: ChatMessage[] = [{ role: 'system', content: COMPRESS_INSTRUCTIONS }, { role: 'user', content: p.text }];
+  const choice = resolveTokenizer(o.compressModel);
+  const content = messages.reduce((n, m) => n + o.engine.counter.encodingTokens(m.content, choice.encoding), 0);
+  const requestTokens = o.engine.counter.scaled(content + chatOverheadTokens(messages, choice.encoding), choice);
+  const outputGuess = o.engine.counter.scaled(o.engine.counter.encodingTokens(p.text, choice.encoding), choice);
+  const pricing = lookupPrice(o.compressModel, o.analyze.config.prices);
+  const cost = pricing.priced ? computeCost(pricing, { inputTokens: requestTokens, outputTokens: outputGuess }, { callsPerDay: 1, daysPerMonth: 1 }).perCallUsd : undefined;
+  const notes: string[] = [];
+  if (before.tokens < SHORT_PROMPT_TOKENS) notes.push(`this part is ${before.tokens} tokens: short prompts rarely shrink`);
+  return {
+    file: t.file, line: target.range.start.line + 1, target, prompt, partIndex: at.part,
+    view: { text: visible, core, frame }, before, protectedText: p, messages, compressModel: o.compressModel,
+    request: { tokens: requestTokens, ...(cost !== undefined ? { costUsd: cost } : {}) }, notes,
+  };
+}
+
+function result(plan: CompressPlan, status: CompressStatus, extra: Partial<CompressResult> = {}): CompressResult {
+  return { status, file: plan.file, line: plan.line, model: plan.compressModel, before: plan.before, warnings: [], applied: false, ...(plan.notes.length ? { notes: plan.notes } : {}), ...extra };
+}
+
+/** An error before or during the request, in the result shape. */
+export function errorResult(plan: CompressPlan, reason: string): CompressResult {
+  return result(plan, 'error', { reason });
+}
+
+/** Saving of `tokens` fewer input tokens per call, at the prompt's model and traffic (uncached input price). */
+export function savingOf(prompt: PromptReport, tokens: number, analyze: AnalyzeOptions): { tokens: number; perCallUsd: number; monthlyUsd: number } {
+  const pricing = lookupPrice(prompt.model.id, analyze.config.prices);
+  if (!pricing.priced) return { tokens, perCallUsd: 0, monthlyUsd: 0 };
+  const c = computeCost(pricing, { inputTokens: tokens, outputTokens: 0 }, { callsPerDay: prompt.traffic.callsPerDay, daysPerMonth: prompt.traffic.daysPerMonth });
+  return { tokens, perCallUsd: c.perCallUsd ?? 0, monthlyUsd: c.monthlyUsd ?? 0 };
+}
+
+/** The model's reply → a checked rewrite of the literal (or why not). Never throws for a bad reply. */
+export async function finishCompress(plan: CompressPlan, reply: string, o: PlanOptions & { text: string; usage?: { inputTokens: number; outputTokens: number }; cached?: boolean }): Promise<CompressResult> {
+  const request = requestFigures(plan, o);
+  const restored = restore(reply.trim(), plan.protectedText);
+  if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request });
+  if (!restored.text.replace(/[\ue000-\uf8ff]/g, '').trim()) return result(plan, 'rejected', { reason: 'the rewrite left no text of its own, only the run-time values', request });
+  return writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)));
+}
+
+function requestFigures(plan: CompressPlan, o: { usage?: { inputTokens: number; outputTokens: number }; cached?: boolean; analyze: AnalyzeOptions }): CompressResult['request'] {
+  if (o.cached) return { tokens: 0, costUsd: 0, cached: true };
+  if (!o.usage) return plan.request;
+  const pricing = lookupPrice(plan.compressModel, o.analyze.config.prices);
+  const costUsd = pricing.priced ? computeCost(pricing, { inputTokens: o.usage.inputTokens, outputTokens: o.usage.outputTokens }, { callsPerDay: 1, daysPerMonth: 1 }).perCallUsd : undefined;
+  return { tokens: o.usage.inputTokens + o.usage.outputTokens, ...(costUsd !== undefined ? { costUsd } : {}) };
+}
+
+function sentinelRe(p: Protected): RegExp {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${esc(p.open)}\\s*\\d+\\s*${esc(p.close)}`, 'g');
+}
+
+async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & { text: string }, request: CompressResult['request'], warnings: string[], frame = unframe(plan.target.content).frame): Promise<CompressResult> {
+  const t = plan.target;
+  const content = reframe(core, frame);
+  const visible = applyView(content, t.view);
+  if (unframe(visible).core !== unframe(reframe(core, { ...frame, lead: '', trail: '' })).core && t.view.dedent) {
+    return result(plan, 'rejected', { reason: `the rewrite does not survive the ${t.view.dedent} call around the literal`, request, warnings });
+  }
+  let written: { newText: string };
+  try {
+    written = await writeLiteral(plan.file, o.text, t, content);
+  } catch (e) {
+    if (e instanceof LiteralError) return result(plan, 'rejected', { reason: e.message, request, warnings });
+    throw e;
+  }
+  const afterText = sourceForm(visible, t.slots);
+  const after = { text: afterText, tokens: o.engine.counter.count(afterText, plan.prompt.model.id).tokens };
+  const base = { after, warnings, request, diff: createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
+  if (after.tokens >= plan.before.tokens) {
+    return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${plan.before.tokens}` });
+  }
+  return result(plan, 'ok', { ...base, saved: savingOf(plan.prompt, plan.before.tokens - after.tokens, o.analyze), edit: { range: t.range, newText: written.newText } });
+}
+
+const ensureNewline = (s: string) => (s.endsWith('\n') ? s : s + '\n');
+
+// ---------------------------------------------------------------- tidy
+
+/** Trailing spaces, runs of blank lines, and (where the indentation is sent) common indentation. */
+export function tidyText(core: string): string {
+  return core.split('\n').map((l) => l.replace(/[ \t]+$/, '')).join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+/** "Tidy prompt whitespace": the same result shape, no network. */
+export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: string }): Promise<CompressResult> {
+  const t = plan.target;
+  const frame = unframe(t.content).frame;
+  // Where the program dedents, indentation is not sent: keep it. Elsewhere it is sent, and goes.
+  const tidyFrame = t.view.dedent ? frame : { ...frame, indent: '', lead: frame.lead.replace(/[ \t]+$/, '') };
+  const core = tidyText(unframe(applyView(t.content, t.view)).core);
+  if (reframe(core, tidyFrame) === t.content) return result({ ...plan, compressModel: 'none' }, 'no-saving', { reason: 'nothing to tidy: no trailing spaces, blank-line runs or common indentation' });
+  const r = await writeRewrite({ ...plan, compressModel: 'none' }, core, o, { tokens: 0, costUsd: 0 }, [], tidyFrame);
+  return r;
+}
+
+/** The diff editor's title: the saving per call and per month at the prompt's traffic, and the request's own cost. */
+export function savingTitle(r: CompressResult, callsPerDay: number): string {
+  if (!r.saved || !r.after) return `${r.file}:${r.line}: ${r.status}`;
+  const request = r.request?.cached ? 'cached, no request' : r.request?.costUsd !== undefined ? `request ${formatUsd(r.request.costUsd)}` : 'request unpriced';
+  return `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}) · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
+}

@@ -1,0 +1,68 @@
+// "Compress prompt" in a real VS Code: the code action, against an OpenAI-compatible server this test
+// starts on 127.0.0.1, through the real `openai` SDK in the extension host; the diff, Apply, one undo.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { completion, startFakeOpenAI } from '../../fakeOpenAI';
+import type { CompressOutcome } from '../../../src/server/protocol';
+import { api, eventually, file } from './util';
+
+const PROMPT = 'You are a friendly and helpful support assistant for ${customer}. Please always make sure that your answers are short and to the point, and never promise refunds under any circumstances whatsoever.';
+const SOURCE = `import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function ask(customer: string, q: string) {\n  return client.chat.completions.create({\n    model: 'gpt-4o',\n    messages: [\n      { role: 'system', content: \`${PROMPT}\` },\n      { role: 'user', content: q },\n    ],\n  });\n}\n`;
+
+describe('Compress prompt in VS Code', () => {
+  it('the code action rewrites the literal through the endpoint, shows the diff with the saving, applies as one undoable edit', async () => {
+    const a = await api();
+    const fake = await startFakeOpenAI(() => completion('Support assistant for [[V1]]. Be brief. Never promise refunds.'));
+    try {
+      const host = new URL(fake.baseURL).host;
+      await vscode.workspace.getConfiguration('promptCost.compress').update('baseURL', fake.baseURL, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('promptCost.setApiKey', 'sk-integration-test');
+      await a.compress.allowHost(host);
+      const uri = file('src/compressme.ts');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(SOURCE));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const at = new vscode.Position(6, 40);
+      const action = await eventually(a, async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at), vscode.CodeActionKind.RefactorRewrite.value);
+        return actions.find((x) => x.title === 'Compress prompt');
+      }, 'the Compress prompt action');
+      assert.strictEqual(action.kind?.value, 'refactor.rewrite');
+      const result = await vscode.commands.executeCommand<CompressOutcome>(action.command!.command, ...(action.command!.arguments ?? []));
+      assert.strictEqual(result?.status, 'ok', JSON.stringify(result));
+      assert.strictEqual(fake.requests.length, 1);
+      assert.strictEqual(fake.requests[0].authorization, 'Bearer sk-integration-test');
+      assert.ok(!fake.requests[0].body.messages.some((m) => m.content.includes('${customer}')), 'placeholders travel as sentinels');
+      // The diff editor of the two read-only documents, titled with the saving.
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputTextDiff, `active tab: ${tab?.label}`);
+      assert.match(tab!.label, /tokens\/call .*\/month at [\d,]+ calls\/day/);
+      const pending = a.compress.pending();
+      assert.ok(pending);
+      assert.ok(await pending!.apply());
+      assert.strictEqual(doc.getText(), SOURCE.replace(`\`${PROMPT}\``, '`Support assistant for ${customer}. Be brief. Never promise refunds.`'));
+      assert.strictEqual(vscode.window.activeTextEditor?.document, doc, 'Apply returns to the document');
+      // One undo takes the rewrite back; asking again is answered from the cache: no second request.
+      await vscode.commands.executeCommand('undo');
+      assert.strictEqual(doc.getText(), SOURCE, 'one undo restores the text');
+      const again = await eventually(a, async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at), vscode.CodeActionKind.RefactorRewrite.value);
+        const x = actions.find((y) => y.title === 'Compress prompt');
+        return x && (x.command!.arguments![0] as { version: number }).version === doc.version ? x : undefined;
+      }, 'the action for the new version');
+      const second = await vscode.commands.executeCommand<CompressOutcome>(again.command!.command, ...(again.command!.arguments ?? []));
+      assert.strictEqual(second?.status, 'ok');
+      assert.strictEqual(fake.requests.length, 1, 'cached by content, model and endpoint');
+      // The document changed after the result was computed: Apply refuses.
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// edited\n'));
+      assert.strictEqual(await a.compress.pending()!.apply(), false);
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      assert.strictEqual(doc.getText(), SOURCE);
+    } finally {
+      await vscode.workspace.getConfiguration('promptCost.compress').update('baseURL', undefined, vscode.ConfigurationTarget.Global);
+      await fake.close();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+// The server's half of "Compress prompt" over the real protocol: the code actions, then prepare → (the
+// client's call to an OpenAI-compatible server on 127.0.0.1, through the real SDK) → finish, and tidy.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { chatRewrite } from '../../src/core/compress/chat';
+import type { CompressOutcome, CompressPrepared } from '../../src/server/protocol';
+import { completion, startFakeOpenAI } from '../fakeOpenAI';
+import { tempDir } from '../tempDir';
+import { TestClient } from './client';
+
+const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+const LONG = 'You are a friendly and helpful support assistant for ${customer}. Please always make sure your answers are short and to the point, and never promise refunds under any circumstances.';
+const APP = `import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function ask(customer: string, q: string) {\n  return client.chat.completions.create({\n    model: 'gpt-4o',\n    messages: [\n      { role: 'system', content: \`${LONG}\` },\n      { role: 'user', content: q },\n    ],\n  });\n}\n`;
+
+interface Action { title: string; kind: string; command?: { command: string; arguments: [{ uri: string; version: number; position: { line: number; character: number }; part?: number }] }; diagnostics?: unknown[] }
+
+describe('language server: compress (protocol)', function () {
+  this.timeout(30000);
+  let client: TestClient;
+  let root: string;
+
+  before(function () {
+    if (!fs.existsSync(SERVER)) this.skip();
+  });
+  beforeEach(() => {
+    root = tempDir('pc-lsp-compress-');
+    fs.writeFileSync(path.join(root, 'app.ts'), APP);
+    client = new TestClient(SERVER);
+    client.settings = { debounceMs: 0, thresholds: { promptTokens: 10 } };
+  });
+  afterEach(async () => {
+    await client.stop();
+  });
+
+  it('offers Compress prompt (refactor.rewrite, and a quick fix on prompt-over-budget); prepare → call → finish gives a versioned edit', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const uri = pathToFileURL(path.join(root, 'app.ts')).href;
+    const published = client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'prompt-over-budget'));
+    await client.open(uri, 'typescript', APP, 3);
+    const over = (await published).diagnostics.find((d) => d.code === 'prompt-over-budget')!;
+    const actions = await client.conn.sendRequest<Action[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 6, character: 40 }, end: { line: 6, character: 40 } }, context: { diagnostics: [over] },
+    });
+    const rewrite = actions.find((a) => a.title === 'Compress prompt' && a.kind === 'refactor.rewrite');
+    const quick = actions.find((a) => a.title === 'Compress prompt' && a.kind === 'quickfix');
+    assert.ok(rewrite && quick, JSON.stringify(actions));
+    assert.strictEqual(rewrite.command!.command, 'promptCost.compressPrompt');
+    assert.deepStrictEqual(quick.diagnostics, [over]);
+    assert.strictEqual(rewrite.command!.arguments[0].version, 3);
+    // Asked only for quick fixes, no refactoring is offered.
+    const onlyQuick = await client.conn.sendRequest<Action[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 6, character: 40 }, end: { line: 6, character: 40 } }, context: { diagnostics: [], only: ['quickfix'] },
+    });
+    assert.ok(!onlyQuick.some((a) => a.kind === 'refactor.rewrite'));
+
+    const prepared = await client.conn.sendRequest<CompressPrepared>('promptCost/compressPrepare', { target: rewrite.command!.arguments[0], model: 'gpt-4o-mini' });
+    assert.ok(prepared.id, JSON.stringify(prepared));
+    assert.strictEqual(prepared.before.text, LONG);
+    const sent = prepared.messages.find((m) => m.role === 'user')!.content;
+    assert.ok(sent.includes('[[V1]]') && !sent.includes('${customer}'), sent);
+    assert.ok(prepared.requestTokens > 0 && prepared.requestCostUsd! > 0);
+
+    const fake = await startFakeOpenAI(() => completion('Support assistant for [[V1]]. Be brief. Never promise refunds.'));
+    try {
+      const reply = await chatRewrite({ apiKey: 'k', baseURL: fake.baseURL, model: 'gpt-4o-mini', messages: prepared.messages, timeoutMs: 5000 });
+      const out = await client.conn.sendRequest<CompressOutcome>('promptCost/compressFinish', { id: prepared.id, reply: reply.text, usage: reply.usage });
+      assert.strictEqual(out.status, 'ok', out.reason);
+      assert.deepStrictEqual([out.uri, out.version], [uri, 3]);
+      assert.strictEqual(out.edit!.newText, '`Support assistant for ${customer}. Be brief. Never promise refunds.`');
+      assert.match(out.title, /^−\d+ tokens\/call \(\d+ → \d+\) · \$[\d.]+\/call · \$[\d.,]+\/month at 1,000 calls\/day · request \$[\d.]+$/);
+      assert.ok(!JSON.stringify(out).includes('sk-'), 'no key in what the server returns');
+      // A plan is used once.
+      const again = await client.conn.sendRequest<{ error?: string }>('promptCost/compressFinish', { id: prepared.id, reply: reply.text });
+      assert.match(again.error!, /no longer known/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a stale version is refused; tidy works without a network call', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const uri = pathToFileURL(path.join(root, 'tidy.py')).href;
+    const text = 'import openai\nclient = openai.OpenAI()\nSYSTEM = """You are helpful.   \n    Be brief.\n\n\n\n    Cite sources."""\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}])\n';
+    const published = client.diagnostics(uri);
+    await client.open(uri, 'python', text, 5);
+    await published;
+    const stale = await client.conn.sendRequest<{ error?: string }>('promptCost/compressPrepare', { target: { uri, version: 4, position: { line: 2, character: 12 } }, model: 'gpt-4o-mini' });
+    assert.match(stale.error!, /the file changed — run compress again/);
+    const actions = await client.conn.sendRequest<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 2, character: 12 }, end: { line: 2, character: 12 } }, context: { diagnostics: [] } });
+    const tidy = actions.find((a) => a.title === 'Tidy prompt whitespace');
+    assert.ok(tidy, JSON.stringify(actions));
+    const out = await client.conn.sendRequest<CompressOutcome>('promptCost/tidy', tidy.command!.arguments[0]);
+    assert.strictEqual(out.status, 'ok', out.reason);
+    assert.strictEqual(out.after!.text, 'You are helpful.\nBe brief.\n\nCite sources.');
+    assert.ok(out.saved!.tokens > 0);
+    assert.strictEqual(out.version, 5);
+  });
+});

@@ -1,0 +1,159 @@
+import * as assert from 'assert';
+import { Engine } from '../../src/core/analyze';
+import { emptyConfig } from '../../src/core/config/types';
+import { finishCompress, planCompress, tidyCompress, type CompressPlan } from '../../src/core/compress';
+import { guardWarnings } from '../../src/core/compress/guards';
+import { protect, restore } from '../../src/core/compress/placeholders';
+import { stripFence } from '../../src/core/compress/chat';
+import { LineIndex } from '../../src/core/text';
+
+const engine = new Engine();
+const options = { engine, analyze: { config: emptyConfig() }, compressModel: 'gpt-4o-mini' };
+
+function apply(text: string, edit: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }): string {
+  const lines = new LineIndex(text);
+  return text.slice(0, lines.offset(edit.range.start)) + edit.newText + text.slice(lines.offset(edit.range.end));
+}
+
+async function plan(file: string, text: string, line: number): Promise<CompressPlan> {
+  return planCompress({ file, text, line }, options);
+}
+
+describe('compress: placeholders', () => {
+  it('replaces every kind of placeholder by a sentinel and restores them', () => {
+    const text = 'Hi \ue000, {customer_name} and {{ user.name }}; {% if vip %}VIP{% endif %} {{#if x}}y{{/if}} %s %(name)s ${input:topic} {} {0} 100%% {"json": 1}';
+    const p = protect(text, ['${customerName}']);
+    assert.deepStrictEqual(p.sentinels.map((s) => s.source), ['${customerName}', '{customer_name}', '{{ user.name }}', '{% if vip %}', '{% endif %}', '{{#if x}}', '{{/if}}', '%s', '%(name)s', '${input:topic}', '{}', '{0}', '%%']);
+    assert.ok(!/[{}%$]/.test(p.text.replace(/\{"json": 1\}/, '')), p.text);
+    const r = restore(p.text, p);
+    assert.deepStrictEqual(r, { ok: true, text });
+  });
+
+  it('rejects a reply that drops, repeats or invents a placeholder, naming it', () => {
+    const p = protect('Dear {customer_name}, about \ue000: be brief.', ['${order.id}']);
+    const [a, b] = p.sentinels.map((s) => s.token);
+    assert.deepStrictEqual(restore(`Dear ${a}: brief.`, p), { ok: false, reason: 'the rewrite dropped the placeholder `${order.id}`' });
+    assert.deepStrictEqual(restore(`${a} ${a} ${b}`, p), { ok: false, reason: 'the rewrite repeats the placeholder `{customer_name}` (2 times)' });
+    assert.match((restore(`${a} ${b} [[V9]]`, p) as { reason: string }).reason, /invented a placeholder \(\[\[V9\]\]\)/);
+    assert.match((restore(`${a} ${b} {discount}`, p) as { reason: string }).reason, /invented a placeholder `\{discount\}`/);
+  });
+
+  it('keeps block tags and positional values in order', () => {
+    const p = protect('{% if a %}x{% endif %} %s then %s', []);
+    const t = p.sentinels.map((s) => s.token);
+    assert.strictEqual(restore(`${t[1]} ${t[0]} ${t[2]} ${t[3]}`, p).ok, false);
+    assert.strictEqual(restore(`${t[0]} ${t[1]} ${t[3]} ${t[2]}`, p).ok, false);
+    assert.strictEqual(restore(`${t[0]}y${t[1]} ${t[2]}, ${t[3]}`, p).ok, true);
+  });
+
+  it('picks other brackets when the text already holds [[V', () => {
+    const p = protect('See [[V1]] and {x}', []);
+    assert.strictEqual(p.sentinels[0].token, '⟦V1⟧');
+  });
+
+  it('strips one surrounding code fence from a reply, and only one', () => {
+    assert.strictEqual(stripFence('```text\nBe brief.\n```'), 'Be brief.');
+    assert.strictEqual(stripFence('Be brief.'), 'Be brief.');
+    assert.strictEqual(stripFence('```\na\n```\nmid\n```\nb\n```'), '```\na\n```\nmid\n```\nb\n```');
+  });
+});
+
+describe('compress: guards', () => {
+  it('warns for lost numbers, negations, URLs, fences, JSON keys and quoted strings', () => {
+    const before = 'Never reply in more than 120 words. Do not guess. Only cite https://acme.test/policy. Reply as {"answer": "..."} and say "I am not sure".\n```\nx\n```';
+    const after = 'Reply briefly. Guess freely. Cite the policy.';
+    const w = guardWarnings(before, after, /\[\[V\d+\]\]/g);
+    for (const expected of ['“120”', '“never”', '“do not”', '“only”', 'https://acme.test/policy', 'code fence', '"answer"', '"I am not sure"']) {
+      assert.ok(w.some((x) => x.includes(expected)), `${expected} in ${JSON.stringify(w)}`);
+    }
+    assert.deepStrictEqual(guardWarnings(before, before, /\[\[V\d+\]\]/g), []);
+    assert.deepStrictEqual(guardWarnings("Don't guess.", 'Do not guess.', /x/g), []);
+  });
+});
+
+/** A reply that exercises escaping: quotes of every kind, backslashes, `${`, braces, a line break. */
+const TRICKY = 'Say \'hi\' and "bye", use a `tick`, a \\ backslash, cost $5 or $ {x, a brace {"k": 1} and """ triple.\nSecond line.';
+
+interface Case { name: string; file: string; text: string; line: number; tricky?: string }
+
+const CASES: Case[] = [
+  { name: 'JS single quotes', file: 'a.js', line: 2, text: "const openai = require('openai');\nconst c = new openai.OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are a helpful assistant. Please always answer politely and briefly.' }] });\n" },
+  { name: 'JS double quotes', file: 'a.ts', line: 2, text: "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: \"You are a helpful assistant. Please always answer politely and briefly.\" }] });\n" },
+  { name: 'TS template literal with ${} and backticks', file: 'a.ts', line: 3, text: "import OpenAI from 'openai';\nconst c = new OpenAI();\nexport async function f(name: string) {\n  return c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: `You are a helpful assistant for ${name}.\n    Please always answer politely and briefly.` }] });\n}\n" },
+  { name: 'TS concatenation into one template literal', file: 'a.ts', line: 3, text: "import OpenAI from 'openai';\nconst c = new OpenAI();\nexport async function f(name: string) {\n  return c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are a helpful assistant for ' + name + '. Please always answer politely and briefly.' }] });\n}\n" },
+  { name: 'Python single quotes', file: 'a.py', line: 2, text: "import openai\nclient = openai.OpenAI()\nclient.chat.completions.create(model='gpt-4o', messages=[{'role': 'system', 'content': 'You are a helpful assistant. Please always answer politely and briefly.'}])\n" },
+  { name: 'Python triple quotes', file: 'a.py', line: 2, text: 'import openai\nclient = openai.OpenAI()\nSYSTEM = """You are a helpful assistant.\nPlease always answer politely and briefly."""\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}])\n' },
+  { name: 'Python f-string (brace doubling)', file: 'a.py', line: 3, text: "import openai\nclient = openai.OpenAI()\ndef f(name):\n    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'system', 'content': f'You are a helpful {{json}} assistant for {name}. Please always answer politely and briefly.'}])\n" },
+  { name: 'Python triple-quoted f-string in dedent()', file: 'a.py', line: 4, text: 'import openai\nimport textwrap\nclient = openai.OpenAI()\ndef f(name):\n    system = textwrap.dedent(f"""\n        You are a helpful assistant for {name}.\n        Please always answer politely and briefly.\n    """)\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": system}])\n' },
+  { name: 'Python raw string', file: 'a.py', line: 2, text: "import openai\nclient = openai.OpenAI()\nclient.chat.completions.create(model='gpt-4o', messages=[{'role': 'system', 'content': r'You are a helpful assistant. Match \\d+ digits. Please always answer politely and briefly.'}])\n", tricky: 'Match \\d+ digits, "politely".' },
+  { name: 'YAML literal block scalar', file: 'p.prompt.yml', line: 3, text: 'messages:\n  - role: system\n    content: |\n      You are a helpful assistant for {{name}}.\n      Please always answer politely and briefly.\nmodel: openai/gpt-4o\n' },
+  { name: 'YAML folded block scalar', file: 'p.prompt.yml', line: 3, text: 'messages:\n  - role: system\n    content: >-\n      You are a helpful assistant for {{name}}.\n      Please always answer politely and briefly.\nmodel: openai/gpt-4o\n' },
+  { name: 'YAML plain scalar', file: 'p.prompt.yml', line: 2, text: 'messages:\n  - role: system\n    content: You are a helpful assistant for {{name}}. Please always answer politely and briefly.\nmodel: openai/gpt-4o\n' },
+  { name: 'YAML single-quoted scalar', file: 'p.prompt.yml', line: 2, text: "messages:\n  - role: system\n    content: 'You are a helpful assistant for {{name}}. Please always answer politely and briefly.'\nmodel: openai/gpt-4o\n" },
+  { name: 'YAML double-quoted scalar', file: 'p.prompt.yml', line: 2, text: 'messages:\n  - role: system\n    content: "You are a helpful assistant for {{name}}. Please always answer politely and briefly."\nmodel: openai/gpt-4o\n' },
+  { name: 'Prompty body', file: 'p.prompty', line: 5, text: '---\nname: x\nmodel:\n  api: chat\n---\nsystem:\nYou are a helpful assistant for {{name}}. Please always answer politely and briefly.\n\nuser:\n{{q}}\n' },
+];
+
+const LONG = 'Please always answer politely and briefly, and remember that being polite and brief matters to every single customer we serve on any day of the week, whatever they ask. '.repeat(3).trim();
+for (const c of CASES) c.text = c.text.replace('Please always answer politely and briefly.', LONG);
+
+describe('compress: escaping round trips (rewrite applied, file re-parsed, text read back equal)', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const p = await plan(c.file, c.text, c.line);
+      const tricky = c.tricky ?? TRICKY;
+      // The reply keeps the sentinels and replaces the prose with text that needs escaping.
+      const reply = p.protectedText.sentinels.map((s) => s.token).join(' ') + ' ' + tricky;
+      const r = await finishCompress(p, reply, { ...options, text: c.text });
+      if (/raw string/.test(c.name) && r.status === 'rejected') assert.fail(r.reason);
+      assert.ok(r.status === 'ok' || r.status === 'no-saving', `${r.status}: ${r.reason}`);
+      assert.ok(r.after && r.edit, `${r.status}: ${r.reason}`);
+      const edit = r.edit ?? { range: p.target.range, newText: '' };
+      const updated = apply(c.text, edit);
+      // The engine reads the new file: the part at the literal's place has the rewrite as its text.
+      const d = engine.detectSync(c.file, updated, {});
+      const start = new LineIndex(updated).offset(edit.range.start);
+      const parts = d.detected.flatMap((x) => x.parts);
+      const part = parts.find((x) => new LineIndex(updated).offset(x.range.start) >= start - 30 && x.text.includes(tricky.slice(-8)));
+      assert.ok(part, `no part with the rewrite in:\n${updated}`);
+      const expected = p.target.slots.reduce((t, s) => t.split(s).join(''), r.after!.text);
+      const codeFile = /\.(ts|js|py)$/.test(c.file);
+      assert.strictEqual(part!.text.trim(), (codeFile ? expected : r.after!.text).trim(), updated);
+      assert.strictEqual(part!.slots.length, codeFile ? p.target.slots.length : part!.slots.length);
+      assert.ok(r.after!.text.includes(tricky.split('\n')[0].replace(/\\\\/g, '\\')) || r.after!.text.includes(tricky.split('\n')[0]));
+      // And a raw reading of the new literal gives the same visible text.
+      const again = await plan(c.file, updated, edit.range.start.line);
+      assert.strictEqual(again.before.text, r.after!.text);
+    });
+  }
+
+  it('refuses what a raw string cannot hold, instead of changing its meaning', async () => {
+    const c = CASES.find((x) => x.name === 'Python raw string')!;
+    const p = await plan(c.file, c.text, c.line);
+    const r = await finishCompress(p, "Don't use 'quotes'.", { ...options, text: c.text });
+    assert.strictEqual(r.status, 'rejected');
+    assert.match(r.reason!, /raw string cannot hold its own quote/);
+  });
+});
+
+describe('compress: tidy whitespace', () => {
+  it('drops trailing spaces, blank-line runs and sent indentation, with the exact token saving', async () => {
+    const text = 'import openai\nclient = openai.OpenAI()\nSYSTEM = """You are a helpful assistant.   \n    Please answer politely.\n\n\n\n    Be brief."""\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}])\n';
+    const p = await plan('t.py', text, 2);
+    const r = await tidyCompress(p, { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    assert.strictEqual(r.after!.text, 'You are a helpful assistant.\nPlease answer politely.\n\nBe brief.');
+    assert.strictEqual(r.saved!.tokens, engine.counter.count(p.before.text, 'gpt-4o').tokens - engine.counter.count(r.after!.text, 'gpt-4o').tokens);
+    assert.ok(r.saved!.tokens > 0);
+    const again = await plan('t.py', apply(text, r.edit!), 2);
+    assert.strictEqual((await tidyCompress(again, { ...options, text: apply(text, r.edit!) })).status, 'no-saving');
+  });
+
+  it('keeps indentation a dedent() call removes anyway', async () => {
+    const text = 'import openai\nimport textwrap\nclient = openai.OpenAI()\nSYSTEM = textwrap.dedent("""\n    You are a helpful assistant.   \n    Be brief.\n""")\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}])\n';
+    const p = await plan('t.py', text, 3);
+    const r = await tidyCompress(p, { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    assert.match(r.edit!.newText, /\n {4}You are a helpful assistant\.\n {4}Be brief\.\n"""/);
+  });
+});

@@ -1,0 +1,307 @@
+// `prompt-cost compress` end to end: the real `openai` SDK against an OpenAI-compatible server started on
+// 127.0.0.1 (test/fakeOpenAI.ts), with deterministic rewrites and each way an endpoint misbehaves.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { run } from '../../src/cli/main';
+import { Engine } from '../../src/core/analyze';
+import { emptyConfig } from '../../src/core/config/types';
+import { chatRewrite, finishCompress, planCompress } from '../../src/core/compress';
+import { apiError, completion, rewriting, startFakeOpenAI, type FakeOpenAI } from '../fakeOpenAI';
+import { tempDir } from '../tempDir';
+import { LineIndex } from '../../src/core/text';
+
+async function cli(args: string[], cwd: string, env: Record<string, string | undefined> = { OPENAI_API_KEY: 'sk-test-key' }) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd, env });
+  return { code, stdout, stderr };
+}
+
+// The seed's example: a six-sentence support prompt that says what four terse lines say.
+const SUPPORT = [
+  'You are a friendly and helpful customer support assistant working for Acme Corporation, and you always do your best to help.',
+  'When you answer a question from {customer_name}, please make sure that your answer is as concise and to the point as you possibly can.',
+  'You should never, under any circumstances, promise refunds or discounts to the customer, even if they ask for them repeatedly.',
+  'If you do not know the answer to a question, you should say that you do not know rather than trying to make something up.',
+  'Please always reply in the same language that the customer used when they wrote their message to you.',
+  'At the end of every single answer, you should ask the customer whether there is anything else that you can help them with today.',
+].join(' ');
+const TERSE = ['Acme support assistant. Answer [[V1]] concisely.', 'Never promise refunds or discounts.', 'If unsure, say you do not know.', "Reply in the customer's language; end by offering more help."].join('\n');
+
+const SUPPORT_FILE = `from openai import OpenAI
+
+client = OpenAI()
+
+# prompt-cost: callsPerDay=20000
+SYSTEM = """${SUPPORT}"""
+
+
+def reply(customer_name, question):
+    return client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "system", "content": SYSTEM.format(customer_name=customer_name)}, {"role": "user", "content": question}],
+    )
+`;
+
+describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', function () {
+  this.timeout(60000);
+  let fake: FakeOpenAI;
+  let dir: string;
+  beforeEach(async () => {
+    dir = tempDir('prompt-cost-compress-');
+    fs.writeFileSync(path.join(dir, 'support.py'), SUPPORT_FILE);
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+
+  it("the seed's example: six sentences → four terse lines; the saving matches `prompt-cost count` and `cost` on both texts", async () => {
+    fake = await startFakeOpenAI(() => completion(TERSE));
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'gpt-4o-mini', '--format', 'json'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    assert.strictEqual(out.status, 'ok');
+    assert.strictEqual(out.before.text, SUPPORT);
+    assert.strictEqual(out.after.text, TERSE.replace('[[V1]]', '{customer_name}'));
+    assert.strictEqual(out.after.text.split('\n').length, 4);
+    assert.strictEqual(out.applied, false);
+    assert.deepStrictEqual(Object.keys(out).sort(), ['after', 'before', 'diff', 'file', 'line', 'model', 'saved', 'status', 'warnings', 'applied'].sort());
+    // The model was sent the text with a sentinel, never the placeholder, with the key as a bearer token.
+    assert.strictEqual(fake.requests.length, 1);
+    const sent = fake.requests[0].body.messages.find((m) => m.role === 'user')!.content;
+    assert.ok(sent.includes('[[V1]]') && !sent.includes('{customer_name}'), sent);
+    assert.strictEqual(fake.requests[0].authorization, 'Bearer sk-test-key');
+    assert.strictEqual(fake.requests[0].body.model, 'gpt-4o-mini');
+    // `prompt-cost count` on both texts gives the same tokens.
+    fs.writeFileSync(path.join(dir, 'before.txt'), out.before.text);
+    fs.writeFileSync(path.join(dir, 'after.txt'), out.after.text);
+    const count = async (f: string) => JSON.parse((await cli(['count', f, '--model', 'gpt-4o', '--format', 'json'], dir)).stdout).tokens as number;
+    const [b, a] = [await count('before.txt'), await count('after.txt')];
+    assert.deepStrictEqual([out.before.tokens, out.after.tokens, out.saved.tokens], [b, a, b - a]);
+    // …and `prompt-cost cost` prices the saved tokens at the prompt's traffic (20,000 calls/day).
+    const cost = JSON.parse((await cli(['cost', '--model', 'gpt-4o', '--input', String(b - a), '--output', '0', '--calls-per-day', '20000', '--format', 'json'], dir)).stdout);
+    assert.strictEqual(out.saved.perCallUsd, cost.perCallUsd);
+    assert.strictEqual(out.saved.monthlyUsd, cost.monthlyUsd);
+    // The text format prints the diff and the saving line.
+    const text = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL], dir);
+    assert.strictEqual(text.code, 0);
+    assert.match(text.stdout, /^--- support\.py:6 \(before\)/m);
+    assert.match(text.stdout, /^\+Never promise refunds or discounts\.$/m);
+    assert.match(text.stdout, new RegExp(`support\\.py:6: saves ${b - a} tokens/call \\(${b} → ${a}\\), \\$[\\d.]+/call, \\$[\\d.,]+/month · from the cache, no request · not applied`));
+    console.log(`      seed example: ${b} → ${a} tokens (o200k_base), ${out.saved.perCallUsd} $/call, ${out.saved.monthlyUsd} $/month at 20,000 calls/day on gpt-4o`);
+  });
+
+  it('asking twice never sends twice (cache by content, model and endpoint); --apply writes the file', async () => {
+    fake = await startFakeOpenAI(() => completion(TERSE));
+    const first = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    const second = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    assert.strictEqual(fake.requests.length, 1);
+    assert.deepStrictEqual({ ...JSON.parse(first.stdout), applied: true }, JSON.parse(second.stdout));
+    const written = fs.readFileSync(path.join(dir, 'support.py'), 'utf8');
+    assert.ok(written.includes(`SYSTEM = """${TERSE.replace('[[V1]]', '{customer_name}')}"""`), written);
+    // Another model is another request.
+    await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'gpt-4.1-nano', '--format', 'json'], dir);
+    assert.strictEqual(fake.requests.length, 2);
+  });
+
+  it('a rewrite that drops a placeholder is rejected, naming it (exit 1, nothing written)', async () => {
+    fake = await startFakeOpenAI(() => completion('Acme support. Be concise. Never promise refunds.'));
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    assert.strictEqual(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.deepStrictEqual([out.status, out.reason, out.applied], ['rejected', 'the rewrite dropped the placeholder `{customer_name}`', false]);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'support.py'), 'utf8'), SUPPORT_FILE);
+  });
+
+  it('a rewrite that invents a placeholder is rejected', async () => {
+    fake = await startFakeOpenAI(() => completion('Help [[V1]] with {order_id}. Never promise refunds.'));
+    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
+    assert.deepStrictEqual([out.status, out.reason], ['rejected', 'the rewrite invented a placeholder `{order_id}` the prompt does not have']);
+  });
+
+  it('a longer rewrite is "no saving" (exit 0, nothing written), and lost guards are warnings', async () => {
+    fake = await startFakeOpenAI(rewriting((t) => `${t} Also, be extra careful with every word you write.`.replace('never', 'rarely')));
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    assert.strictEqual(r.code, 0);
+    const out = JSON.parse(r.stdout);
+    assert.strictEqual(out.status, 'no-saving');
+    assert.match(out.reason, /^no saving: the rewrite is \d+ tokens, the prompt \d+$/);
+    assert.strictEqual(out.applied, false);
+    assert.deepStrictEqual(out.warnings, ['negation “never” is gone']);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'support.py'), 'utf8'), SUPPORT_FILE);
+  });
+
+  it('401: a clear error, exit 1', async () => {
+    fake = await startFakeOpenAI(() => apiError(401, 'Incorrect API key provided'));
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    assert.strictEqual(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.strictEqual(out.status, 'error');
+    assert.match(out.reason, /refused the API key \(401\)/);
+    assert.ok(!r.stdout.includes('sk-test-key') && !r.stderr.includes('sk-test-key'), 'the key never appears in output');
+  });
+
+  it('404 model and 403 say which', async () => {
+    fake = await startFakeOpenAI(() => apiError(404, 'The model does not exist'));
+    assert.match(JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope', '--format', 'json'], dir)).stdout).reason, /has no model "nope" \(404\)/);
+    fake.respond = () => apiError(403, 'forbidden');
+    assert.match(JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope2', '--format', 'json'], dir)).stdout).reason, /\(403\)/);
+  });
+
+  it('429 then OK: the SDK retries with backoff and the rewrite arrives', async () => {
+    fake = await startFakeOpenAI((_, n) => (n === 1 ? apiError(429, 'Rate limit reached', { 'retry-after-ms': '20' }) : completion(TERSE)));
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    assert.strictEqual(r.code, 0, r.stdout);
+    assert.strictEqual(JSON.parse(r.stdout).status, 'ok');
+    assert.strictEqual(fake.requests.length, 2);
+  });
+
+  it('429 every time: a message after the retries', async () => {
+    fake = await startFakeOpenAI(() => apiError(429, 'Rate limit reached', { 'retry-after-ms': '5' }));
+    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
+    assert.match(out.reason, /rate-limiting requests \(429\) and still was after 2 retries/);
+    assert.strictEqual(fake.requests.length, 3);
+  });
+
+  it('a server that hangs: the timeout fires (exit 1)', async () => {
+    fake = await startFakeOpenAI(() => ({ hang: true }));
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '0.3', '--format', 'json'], dir);
+    assert.strictEqual(r.code, 1);
+    assert.match(JSON.parse(r.stdout).reason, /did not answer within 0\.3 s/);
+  });
+
+  it('a body that is not a completion (an HTML page) is an error, not a rewrite', async () => {
+    fake = await startFakeOpenAI(() => ({ status: 200, body: '<html><body>Welcome to the proxy</body></html>' }));
+    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
+    assert.strictEqual(out.status, 'error');
+    assert.match(out.reason, /not a chat completion/);
+  });
+
+  it('network down: says it could not reach the host', async () => {
+    fake = await startFakeOpenAI();
+    const url = fake.baseURL;
+    await fake.close();
+    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', url, '--format', 'json'], dir)).stdout);
+    assert.match(out.reason, /could not reach 127\.0\.0\.1/);
+  });
+
+  it('no key: exit 2 naming OPENAI_API_KEY, and no request is sent', async () => {
+    fake = await startFakeOpenAI();
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL], dir, {});
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /OPENAI_API_KEY/);
+    assert.strictEqual(fake.requests.length, 0);
+  });
+
+  it('usage: --help, a bad FILE:LINE, a line without a prompt, --part out of range, OPENAI_BASE_URL', async () => {
+    fake = await startFakeOpenAI(() => completion(TERSE));
+    const help = await cli(['compress', '--help'], dir);
+    assert.strictEqual(help.code, 0);
+    assert.match(help.stdout, /^prompt-cost compress FILE:LINE \[--part N\] \[--model M\] \[--base-url URL\] \[--timeout SECONDS\]/);
+    assert.strictEqual((await cli(['compress', 'support.py'], dir)).code, 2);
+    const none = await cli(['compress', 'support.py:1'], dir);
+    assert.deepStrictEqual([none.code, /support\.py:1: no prompt here/.test(none.stderr)], [2, true]);
+    const part = await cli(['compress', 'support.py:6', '--part', '9'], dir);
+    assert.deepStrictEqual([part.code, /--part 9 is out of range/.test(part.stderr)], [2, true]);
+    const viaEnv = await cli(['compress', 'support.py:6', '--format', 'json'], dir, { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.baseURL });
+    assert.strictEqual(JSON.parse(viaEnv.stdout).status, 'ok');
+    assert.strictEqual(fake.requests.length, 1);
+    assert.match((await cli(['--help'], dir)).stdout, /prompt-cost compress FILE:LINE/);
+  });
+});
+
+// ---------------------------------------------------------------- the target: zero lost placeholders
+
+/** A seeded generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('compress across every fixture prompt with slots (a server rewriting at random, sentinels kept)', function () {
+  this.timeout(120000);
+  it('loses or invents no placeholder: every rewrite applied reads back with the same slots', async () => {
+    const rnd = random(12);
+    // Drops and shuffles words between sentinels, keeps each sentinel once and in order.
+    const fake = await startFakeOpenAI(rewriting((t) => t.split(/(\[\[V\d+\]\]|⟦V\d+⟧)/).map((piece, i) => {
+      if (i % 2) return piece;
+      const words = piece.split(/\s+/).filter(() => rnd() > 0.4);
+      for (let k = words.length - 1; k > 0; k--) {
+        const j = Math.floor(rnd() * (k + 1));
+        [words[k], words[j]] = [words[j], words[k]];
+      }
+      return ` ${words.join(' ')} `;
+    }).join('').trim()));
+    const roots = [path.join(__dirname, '..', 'fixtures'), path.join(__dirname, '..', 'integration', 'workspace'), path.join(__dirname, '..', '..', 'examples', 'demo-workspace')];
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (!/\.ipynb$/.test(e.name)) files.push(p);
+      }
+    };
+    roots.forEach(walk);
+    const engine = new Engine();
+    const options = { engine, analyze: { config: emptyConfig() }, compressModel: 'gpt-4o-mini' };
+    const tally = { parts: 0, rewritten: 0, rejectedLiteral: 0, notLocatable: 0, noSaving: 0, lost: 0, invented: 0 };
+    for (const abs of files) {
+      const file = path.basename(abs);
+      const text = fs.readFileSync(abs, 'utf8');
+      let analysis;
+      try {
+        analysis = await engine.analyze(file, text, { config: emptyConfig() });
+      } catch {
+        continue;
+      }
+      const detection = engine.detectSync(file, text, {});
+      for (const [i, d] of detection.detected.entries()) {
+        for (const [k, part] of d.parts.entries()) {
+          if (part.file || !part.slots.length || !part.text.trim() || !analysis.prompts[i]) continue;
+          tally.parts++;
+          let plan;
+          try {
+            plan = await planCompress({ file, text, line: part.range.start.line, character: part.range.start.character, part: k }, options);
+          } catch (e) {
+            if (process.env.COMPRESS_DEBUG) console.log(`${file}:${part.range.start.line + 1}: ${(e as Error).message}`);
+            tally.notLocatable++;
+            continue;
+          }
+          const reply = await chatRewrite({ apiKey: 'k', baseURL: fake.baseURL, model: 'gpt-4o-mini', messages: plan.messages, timeoutMs: 10000 });
+          const r = await finishCompress(plan, reply.text, { ...options, text });
+          if (r.status === 'rejected') {
+            assert.ok(!/placeholder/.test(r.reason!), `${file}:${part.range.start.line + 1}: ${r.reason}`);
+            tally.rejectedLiteral++;
+            continue;
+          }
+          if (r.status === 'no-saving') {
+            tally.noSaving++;
+            continue;
+          }
+          tally.rewritten++;
+          // Applied and read back from the re-parsed file, the text is the rewrite.
+          const lines = new LineIndex(text);
+          const updated = text.slice(0, lines.offset(r.edit!.range.start)) + r.edit!.newText + text.slice(lines.offset(r.edit!.range.end));
+          const again = await planCompress({ file, text: updated, line: r.edit!.range.start.line, character: r.edit!.range.start.character, part: k }, options);
+          assert.strictEqual(again.before.text, r.after!.text, `${file}:${part.range.start.line + 1}`);
+          // The placeholders of the text before and after, in source form, are the same multiset.
+          const count = (t: string) => plan.protectedText.sentinels.map((s) => t.split(s.source).length - 1);
+          const before = count(plan.before.text);
+          const after = count(r.after!.text);
+          before.forEach((n, j) => {
+            if (after[j] < n) tally.lost++;
+            if (after[j] > n) tally.invented++;
+          });
+        }
+      }
+    }
+    await fake.close();
+    console.log(`      ${JSON.stringify(tally)}`);
+    assert.ok(tally.rewritten >= 10, JSON.stringify(tally));
+    assert.deepStrictEqual([tally.lost, tally.invented], [0, 0]);
+  });
+});
