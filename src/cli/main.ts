@@ -186,6 +186,10 @@ async function scan(args: string[], io: Io): Promise<number> {
   // The HTML report's what-ifs re-price with the config's custom prices too.
   const customPrices = format === 'html' ? workspace().loadConfig(root, values.config ? path.resolve(io.cwd, values.config as string) : undefined).prices : undefined;
   io.stdout(format === 'html' ? formatters().html(report, customPrices) : formatters()[format as 'table'](report));
+  if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
+    io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
+    return 2;
+  }
   if (report.budget?.exceeded) {
     io.stderr(`prompt-cost: projected ${formatUsd(report.totals.monthlyUsd)}/month exceeds the budget of ${formatUsd(report.budget.monthlyUsd)} (${report.budget.from})\n`);
     return 1;

@@ -18,6 +18,7 @@ import { chatOverheadTokens, hasLongRun, LONG_RUN, messageOverheadTokens, preloa
 import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 import { own } from './own';
+import { numberProblem } from './numbers';
 import { Deadline, formatMs, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
 import { parseModelId } from './models/ids';
@@ -345,7 +346,9 @@ export class Engine {
   private pricePrompt(file: string, d: DetectedPrompt, annotation: Annotation | undefined, lines: LineIndex, options: PriceOptions): PromptReport {
     const detectedTraffic: SourcedTraffic = {};
     if (d.model) detectedTraffic.model = { value: d.model.id, from: d.model.from };
-    if (d.outputTokens) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
+    // The output limit the file sets passes the same validation as every other number (numbers.ts).
+    const outputProblem = d.outputTokens ? numberProblem('outputTokens', d.outputTokens.tokens) : undefined;
+    if (d.outputTokens && !outputProblem) detectedTraffic.outputTokens = { value: d.outputTokens.tokens, from: d.outputTokens.from };
     const provider = d.provider ?? providerOfKind(d.kind);
     const traffic = resolveTraffic({ file, annotation, detected: detectedTraffic, config: options.config, settings: options.settings, provider });
     const model = traffic.model.value;
@@ -445,6 +448,14 @@ export class Engine {
       diagnostics: [],
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
+    if (outputProblem && d.outputTokens) {
+      const anchor = anchorOf(d, lines);
+      const field = d.outputTokens.from.replace(/^(file|code):/, '');
+      report.diagnostics.unshift({
+        code: 'invalid-number', severity: options.severities?.['invalid-number'] ?? 'error', range: anchor,
+        message: `${file}:${d.range.start.line + 1}: ${field} ${outputProblem}; not used: the output is ${output} tokens (${traffic.outputTokens.from})`,
+      });
+    }
     return report;
   }
 }

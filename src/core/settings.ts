@@ -47,8 +47,8 @@ export const SETTINGS: Record<string, SettingSpec> = {
   'defaultModels.openai': { type: 'string', default: '', description: 'Model assumed for OpenAI SDK calls whose model the code does not give statically (empty: gpt-4o-mini). `.promptcost.yaml` `defaults.models.openai` wins over this.' },
   'defaultModels.anthropic': { type: 'string', default: '', description: 'Model assumed for Anthropic SDK calls whose model the code does not give statically (empty: claude-sonnet-4-5). `.promptcost.yaml` `defaults.models.anthropic` wins over this.' },
   'defaultModels.google': { type: 'string', default: '', description: 'Model assumed for Google Gen AI SDK calls whose model the code does not give statically (empty: gemini-2.5-flash). `.promptcost.yaml` `defaults.models.google` wins over this.' },
-  'traffic.callsPerDay': { type: 'number', default: 1000, minimum: 0, description: 'Expected calls per day of each prompt, unless `.promptcost.yaml` or an annotation says otherwise.' },
-  'traffic.outputTokens': { type: 'integer', default: 500, minimum: 0, description: 'Expected output tokens per call where the code sets no max_tokens.' },
+  'traffic.callsPerDay': { type: 'number', default: 1000, minimum: 0, maximum: 10_000_000_000, description: 'Expected calls per day of each prompt, unless `.promptcost.yaml` or an annotation says otherwise.' },
+  'traffic.outputTokens': { type: 'integer', default: 500, minimum: 0, maximum: 10_000_000, description: 'Expected output tokens per call where the code sets no max_tokens.' },
   'traffic.cacheHitRate': { type: ['number', 'null'], default: null, minimum: 0, maximum: 1, description: 'Share of calls whose cacheable prefix is read from the provider\'s prompt cache. Unset (null): derived from callsPerDay and the provider\'s cache lifetime.' },
   'traffic.daysPerMonth': { type: 'number', default: 30, minimum: 1, maximum: 31, description: 'Days in a billing month.' },
   inline: {

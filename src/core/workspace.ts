@@ -128,10 +128,19 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
     } else unpriced++;
   }
   const budgetSource = maxMonthlyUsd !== undefined ? { monthlyUsd: maxMonthlyUsd, from: '--max-monthly' } : config.budget;
+  // A total that is not a finite number can never be within a budget: it is an error, said as such.
+  const finite = Number.isFinite(perDayUsd) && Number.isFinite(monthlyUsd);
+  if (!finite) {
+    const worst = prompts.filter((p) => p.cost.priced && !Number.isFinite(p.cost.monthlyUsd ?? 0)).map((p) => p.id).slice(0, 5);
+    diagnostics = [...diagnostics, {
+      code: 'invalid-number', severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      message: `the projected total is not a finite number (${monthlyUsd} USD/month)${worst.length ? `: from ${worst.join(', ')}` : ''}; check the traffic and prices these prompts use`,
+    }];
+  }
   return {
     tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
-    ...(budgetSource ? { budget: { ...budgetSource, exceeded: monthlyUsd > budgetSource.monthlyUsd } } : {}),
+    ...(budgetSource ? { budget: { ...budgetSource, exceeded: !finite || monthlyUsd > budgetSource.monthlyUsd } } : {}),
     prompts, diagnostics, skipped,
   };
 }

@@ -93,7 +93,7 @@ describe('config', () => {
     const [a] = parseAnnotations('x = 1 # prompt-cost: callsPerDay=abc cacheHitRate=0.5 colour=blue -->\n');
     assert.deepStrictEqual(a.traffic.cacheHitRate, { value: 0.5, from: 'annotation:1' });
     assert.strictEqual(a.problems.length, 2);
-    assert.match(a.problems[0].message, /callsPerDay=abc is not a valid number/);
+    assert.match(a.problems[0].message, /callsPerDay=abc: callsPerDay must be a decimal number/);
     assert.match(a.problems[1].message, /unknown key "colour"/);
   });
 

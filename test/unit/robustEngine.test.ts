@@ -2,13 +2,15 @@
 // of input, checked by the figure a user sees.
 import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
-import { emptyConfig, parseConfig } from '../../src/core/config';
+import { emptyConfig, parseAnnotations, parseConfig } from '../../src/core/config';
+import { NUMBER_LIMITS } from '../../src/core/numbers';
+import { SETTINGS } from '../../src/core/settings';
 import { normaliseRole } from '../../src/core/detect/shared';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BudgetExceeded } from '../../src/core/budgets';
 import { LineIndex } from '../../src/core/text';
-import { scanWorkspace } from '../../src/core/workspace';
+import { scanWorkspace, summarize } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 import { countWithEncoding, hasLongRun } from '../../src/core/tokens';
 
@@ -211,5 +213,78 @@ describe('engine robustness: per-file budgets', () => {
     assert.strictEqual(p.tokens.exact, false);
     assert.ok(p.notes?.some((n) => /count budget exceeded/.test(n)));
     assert.ok(Number.isFinite(p.tokens.input) && p.tokens.input > 0);
+  });
+});
+
+describe('engine robustness: numbers', () => {
+  const PROMPT_FILES: Record<string, string> = {
+    'a.prompty': '---\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: gpt-4o\n  parameters:\n    max_tokens: -100000\n---\nsystem:\nTell me a story about a cat and a dog who are friends.\n',
+    'b.prompt.yml': 'model: openai/gpt-4o\nmodelParameters:\n  max_tokens: -100000\nmessages:\n  - role: system\n    content: Tell me a story about a cat and a dog who are friends.\n',
+    'c.prompt': '---\nmodel: openai/gpt-4o\nconfig:\n  maxOutputTokens: -100000\n---\nTell me a story about a cat and a dog who are friends.\n',
+    'd.ts': "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', max_tokens: -100000, messages: [{ role: 'user', content: 'Tell me a story about a cat and a dog who are friends.' }] });\n",
+    'e.py': 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", max_tokens=-100000, messages=[{"role": "user", "content": "Tell me a story about a cat and a dog who are friends."}])\n',
+  };
+
+  for (const [file, text] of Object.entries(PROMPT_FILES)) {
+    it(`max_tokens: -100000 in ${file} is rejected with a diagnostic; the default output applies`, async () => {
+      const r = await analyze(file, text);
+      assert.strictEqual(r.prompts.length, 1, JSON.stringify(r.diagnostics));
+      const [p] = r.prompts;
+      assert.ok(p.tokens.output >= 0 && p.tokens.outputFrom !== `file:max_tokens`, `${p.tokens.output} from ${p.tokens.outputFrom}`);
+      assert.ok((p.cost.monthlyUsd ?? 0) >= 0);
+      const d = p.diagnostics.find((x) => x.code === 'invalid-number');
+      assert.ok(d, JSON.stringify(p.diagnostics));
+      assert.match(d.message, new RegExp(`^${file.replace('.', '\\.')}:\\d+: [\\w.]+ must be a whole number from 0 to 10,000,000`));
+    });
+  }
+
+  it('annotations: daysPerMonth=0 and 1000, callsPerDay=0x10 and 1e308, model= and id= with no value are each reported', () => {
+    const [a] = parseAnnotations('// prompt-cost: daysPerMonth=0 callsPerDay=0x10 model= id= outputTokens=12\n');
+    assert.deepStrictEqual(a.problems.map((p) => p.message.replace(/^prompt-cost annotation on line 1: /, '').split(':')[0]), ['daysPerMonth=0', 'callsPerDay=0x10', 'model= has no value (write model=VALUE with no space after =)', 'id= has no value (write id=VALUE with no space after =)']);
+    assert.deepStrictEqual(a.traffic.outputTokens?.value, 12);
+    assert.strictEqual(a.traffic.daysPerMonth, undefined);
+    const [b] = parseAnnotations('# prompt-cost: daysPerMonth=1000 callsPerDay=1e308 cacheHitRate=1.5\n');
+    assert.strictEqual(b.problems.length, 3);
+    assert.match(b.problems[1].message, /callsPerDay must be a number from 0 to 10,000,000,000/);
+    assert.deepStrictEqual(b.traffic, {});
+  });
+
+  it('.promptcost.yaml: callsPerDay 1e308 is an invalid-config problem and not used; the total stays finite', async () => {
+    const c = parseConfig('defaults:\n  callsPerDay: 1e308\n  daysPerMonth: 0\n');
+    assert.ok(c.problems.some((p) => /callsPerDay/.test(p.message) && /at most 10000000000/.test(p.message)), JSON.stringify(c.problems));
+    assert.ok(c.problems.some((p) => /daysPerMonth/.test(p.message)));
+    const r = await new Engine().analyze('d.ts', PROMPT_FILES['d.ts'], { config: c });
+    assert.strictEqual(r.prompts[0].traffic.callsPerDay, 1000);
+  });
+
+  it('the schema, the editor settings and the engine share one set of limits', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schemas', 'promptcost.schema.json'), 'utf8'));
+    const seen: string[] = [];
+    const walk = (n: unknown): void => {
+      if (!n || typeof n !== 'object') return;
+      for (const [k, v] of Object.entries(n)) {
+        if (k in NUMBER_LIMITS && v && typeof v === 'object' && 'type' in v) {
+          const l = NUMBER_LIMITS[k as keyof typeof NUMBER_LIMITS];
+          assert.deepStrictEqual([(v as { minimum?: number }).minimum, (v as { maximum?: number }).maximum], [l.min, l.max], `schema ${k}`);
+          seen.push(k);
+        } else walk(v);
+      }
+    };
+    walk(schema);
+    assert.ok(seen.length >= 8);
+    for (const k of ['callsPerDay', 'outputTokens', 'daysPerMonth'] as const) {
+      const s = SETTINGS[`traffic.${k}`];
+      assert.deepStrictEqual([s.minimum, s.maximum], [NUMBER_LIMITS[k].min, NUMBER_LIMITS[k].max], `setting traffic.${k}`);
+    }
+  });
+});
+
+describe('engine robustness: totals', () => {
+  it('a total that is not finite is never within budget: an invalid-number error and the budget exceeded', async () => {
+    const r = await analyze('d.ts', TS_CALL("'Tell me a story about a cat and a dog who are friends.'"));
+    const p = { ...r.prompts[0], cost: { ...r.prompts[0].cost, monthlyUsd: Infinity, perDayUsd: NaN } };
+    const report = summarize('/x', [p], [], [], { ...emptyConfig(), budget: { monthlyUsd: 100, from: '.promptcost.yaml:1' } });
+    assert.strictEqual(report.budget?.exceeded, true);
+    assert.ok(report.diagnostics.some((d) => d.code === 'invalid-number' && d.severity === 'error' && /not a finite number/.test(d.message)));
   });
 });

@@ -1,6 +1,7 @@
 // Inline annotations in a comment on or just above a prompt:
 //   // prompt-cost: callsPerDay=5000 model=gpt-4o-mini outputTokens=300 id=summarize
 import type { Range } from '../model';
+import { NUMBER_LIMITS, numberProblem, parseDecimal, type NumberField } from '../numbers';
 import { LineIndex } from '../text';
 import type { SourcedTraffic } from './types';
 
@@ -12,7 +13,6 @@ export interface Annotation {
 }
 
 const MARKER = /prompt-cost:\s*(.*)$/;
-const NUMERIC = { callsPerDay: 'number', outputTokens: 'integer', cacheHitRate: 'rate', daysPerMonth: 'number' } as const;
 
 export function parseAnnotations(text: string): Annotation[] {
   if (!text.includes('prompt-cost:')) return [];
@@ -27,20 +27,22 @@ export function parseAnnotations(text: string): Annotation[] {
     const bodyStart = lineText.length - m[1].length;
     // Stop at a comment closer so `<!-- prompt-cost: … -->` and `/* … */` work too.
     const body = m[1].replace(/\s*(-->|\*\/|#}|--}}|}})\s*$/, '');
-    for (const tok of body.matchAll(/(\S+?)=(\S+)/g)) {
+    for (const tok of body.matchAll(/(\S+?)=(\S*)/g)) {
       const [, key, raw] = tok;
       const at = bodyStart + (tok.index ?? 0);
       const range = { start: { line, character: at }, end: { line, character: at + tok[0].length } };
-      if (key === 'id') a.id = raw;
+      const where = `prompt-cost annotation on line ${line + 1}`;
+      if (raw === '') a.problems.push({ range, message: `${where}: ${key}= has no value (write ${key}=VALUE with no space after =)` });
+      else if (key === 'id') a.id = raw;
       else if (key === 'model') a.traffic.model = { value: raw, from };
-      else if (Object.prototype.hasOwnProperty.call(NUMERIC, key)) {
-        const kind = NUMERIC[key as keyof typeof NUMERIC];
-        const value = Number(raw.replace(/_/g, ''));
-        const ok = Number.isFinite(value) && value >= 0 && (kind !== 'integer' || Number.isInteger(value)) && (kind !== 'rate' || value <= 1);
-        if (ok) (a.traffic as Record<string, unknown>)[key] = { value, from };
-        else a.problems.push({ range, message: `prompt-cost annotation on line ${line + 1}: ${key}=${raw} is not a valid ${kind === 'rate' ? 'rate between 0 and 1' : kind === 'integer' ? 'whole number' : 'number'}` });
+      else if (Object.prototype.hasOwnProperty.call(NUMBER_LIMITS, key) && key !== 'model') {
+        const field = key as NumberField;
+        const value = parseDecimal(raw);
+        const problem = value === undefined ? `must be a decimal number, got "${raw}"` : numberProblem(field, value);
+        if (problem === undefined) (a.traffic as Record<string, unknown>)[key] = { value, from };
+        else a.problems.push({ range, message: `${where}: ${key}=${raw}: ${key} ${problem}` });
       } else {
-        a.problems.push({ range, message: `prompt-cost annotation on line ${line + 1}: unknown key "${key}" (expected id, model, callsPerDay, outputTokens, cacheHitRate, daysPerMonth)` });
+        a.problems.push({ range, message: `${where}: unknown key "${key}" (expected id, model, callsPerDay, outputTokens, cacheHitRate, daysPerMonth)` });
       }
     }
     found.push(a);

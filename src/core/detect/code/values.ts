@@ -818,6 +818,11 @@ export function evalNumber(f: CodeFile, n: SyntaxNode, ctx: EvalContext): number
     const v = Number(r.node.text.replace(/_/g, ''));
     return Number.isFinite(v) ? v : undefined;
   }
+  // -100000: a negative number is a number (and then rejected, with a diagnostic, by pricing's validation)
+  if ((r.node.type === 'unary_expression' || r.node.type === 'unary_operator') && r.node.children[0]?.text === '-' && r.node.namedChildren[0]) {
+    const v = evalNumber(r.file, r.node.namedChildren[0], ctx);
+    return v === undefined ? undefined : -v;
+  }
   return undefined;
 }
 
