@@ -19,7 +19,7 @@ import { analyzeCache, type PartLayout } from './cache/analyze';
 import { cacheRuleFor } from './cache/rules';
 import { own } from './own';
 import { numberProblem } from './numbers';
-import { Deadline, formatMs, type FileBudgets } from './budgets';
+import { formatBytes, startCountBudget, type FileBudgets } from './budgets';
 import { providerOfKind, unresolvedModelNote } from './models/defaults';
 import { parseModelId } from './models/ids';
 import { countRequestExtras } from './tokens/extras';
@@ -277,13 +277,13 @@ export class Engine {
     for (const a of annotations) {
       for (const p of a.problems) diagnostics.push({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', file, range: p.range, message: p.message });
     }
-    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.deadline).
-    const outer = this.counter.deadline;
-    this.counter.deadline = Deadline.start('count', this.budgets, file);
+    // One count budget for the file: past it, the rest of its text is estimated (TokenCounter.budget).
+    const outer = this.counter.budget;
+    this.counter.budget = startCountBudget(this.budgets);
     try {
       return this.priceAll(file, detected, annotations, lines, diagnostics, options, memo);
     } finally {
-      this.counter.deadline = outer;
+      this.counter.budget = outer;
     }
   }
 
@@ -417,8 +417,8 @@ export class Engine {
     }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
 
-    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.deadline) {
-      notes.push(`count budget exceeded: counting this file took longer than ${formatMs(this.counter.deadline.limitMs)}, so the rest of its text is estimated at 4 bytes per token`);
+    if (this.counter.budgetEstimates > overBudgetBefore && this.counter.budget) {
+      notes.push(`count budget exceeded: this file's prompt text is over ${formatBytes(this.counter.budget.limitBytes)}, so the rest of it is estimated at 4 bytes per token`);
       estimated = true;
     }
     const report: PromptReport = {

@@ -207,7 +207,7 @@ describe('engine robustness: per-file budgets', () => {
   });
 
   it('count budget: past it, counts are estimates with a note naming the budget, numbers stay finite', async () => {
-    const e = new Engine({ budgets: { countMs: 0 } });
+    const e = new Engine({ budgets: { countBytes: 0 } });
     const r = await e.analyze('c.ts', TS_CALL("'hello there, summarise this text for me please, in detail'"), { config: emptyConfig() });
     const [p] = r.prompts;
     assert.strictEqual(p.tokens.exact, false);

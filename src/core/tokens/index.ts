@@ -2,7 +2,7 @@ import type { TokenCount } from '../model';
 import { createHash } from 'crypto';
 import { countWithEncoding, type EncodingName } from './encodings';
 import { CountMemo } from './memo';
-import type { Deadline } from '../budgets';
+import type { CountBudget } from '../budgets';
 import { resolveTokenizer, type TokenizerChoice } from './resolve';
 
 export { resolveTokenizer, bareModelName, type TokenizerChoice } from './resolve';
@@ -16,7 +16,7 @@ export class TokenCounter {
   private readonly seeds = new Map<string, number>();
   private recorder: Map<string, number> | undefined;
   /** The count budget of the file being priced; past it, texts not counted yet are estimated. */
-  deadline: Deadline | undefined;
+  budget: CountBudget | undefined;
   /** How many counts were estimated because the budget had passed (pricing compares before/after). */
   budgetEstimates = 0;
 
@@ -26,10 +26,14 @@ export class TokenCounter {
     if (hit !== undefined && !this.recorder) return hit;
     const key = this.seeds.size || this.recorder ? countKey(text, encoding) : '';
     const seeded = hit ?? this.seeds.get(key);
-    if (seeded === undefined && this.deadline?.passed) {
-      // Over the count budget: an estimate, neither memoized nor recorded as a count.
-      this.budgetEstimates++;
-      return Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
+    if (seeded === undefined && this.budget) {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > this.budget.remainingBytes) {
+        // Over the count budget: an estimate, neither memoized nor recorded as a count.
+        this.budgetEstimates++;
+        return Math.ceil(bytes / 4);
+      }
+      this.budget.remainingBytes -= bytes;
     }
     const tokens = seeded ?? countWithEncoding(text, encoding);
     if (hit === undefined) this.memo.set(encoding, text, tokens);

@@ -387,6 +387,7 @@ export class CodeProject {
       return this.files.get(file) ?? undefined;
     }
     this.files.set(file, null); // cycle guard while parsing
+    this.imported.add(file);
     const text = this.read(file);
     if (text === undefined) return undefined;
     try {
@@ -407,6 +408,22 @@ export class CodeProject {
     for (const [file, text] of earlier) if (this.read(file) !== text) return false;
     return true;
   }
+
+  /**
+   * Frees one file's tree once its detection is done, unless an import of another file brought it in
+   * (those are parsed once and shared). A scan opens every candidate file in one project: keeping
+   * each tree until the end held the whole tree's syntax in WASM memory. A later import of a released
+   * file reads and parses it again.
+   */
+  release(file: string): void {
+    const f = this.files.get(file);
+    if (!f || this.imported.has(file)) return;
+    f.tree.delete();
+    this.files.delete(file);
+  }
+
+  /** Files brought in through `get` (imports), which `release` keeps. */
+  private readonly imported = new Set<string>();
 
   /** Frees the trees this project parsed (WASM memory), except `keep`. */
   dispose(keep?: SyntaxTree): void {
