@@ -6,6 +6,7 @@ import { parseArgs } from 'util';
 import type { CompressResult } from '../core/compress';
 import { formatUsd, groupDigits } from '../core/format';
 import { toPosix } from '../core/text';
+import { readNamedFile } from './inputs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const core = () => require('../core/compress') as typeof import('../core/compress');
@@ -58,7 +59,13 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
   const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new CompressUsageError(`--timeout must be a number of seconds above 0, got "${values.timeout}"`);
   const abs = path.resolve(io.cwd, fileArg);
-  if (!fs.existsSync(abs) || fs.statSync(abs).isDirectory()) throw new CompressUsageError(`${fileArg}: no such file`);
+  // A regular, readable UTF-8 file (a named pipe is refused at once, never waited on).
+  let text: string;
+  try {
+    text = readNamedFile(io.cwd, fileArg).text;
+  } catch (e) {
+    throw new CompressUsageError((e as Error).message);
+  }
   const apiKey = io.env.OPENAI_API_KEY;
   if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY (nothing was sent)');
   const baseURL = values['base-url'] ?? (io.env.OPENAI_BASE_URL || undefined);
@@ -69,7 +76,6 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
   const { Engine } = require('../core/analyze') as typeof import('../core/analyze');
   const { loadConfig } = require('../core/workspace') as typeof import('../core/workspace');
   const { snapshotDir } = require('../core/tokens/encodings') as typeof import('../core/tokens/encodings');
-  const text = fs.readFileSync(abs, 'utf8');
   const rel = toPosix(path.relative(io.cwd, abs));
   const config = loadConfig(io.cwd);
   const engine = new Engine();

@@ -65,7 +65,7 @@ Exit codes (every command):
      or not valid YAML; the message names it (file:line). Files the scan finds itself that cannot
      be read are listed under "Skipped" instead, and a config field with a bad value is a warning.
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
-Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} (as of ${PRICE_DATA.asOf}).
+Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
 `;
 
 export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
@@ -135,8 +135,8 @@ function cost(args: string[], io: Io): number {
   const model = values.model as string;
   const c = computeCost(lookupPrice(model, config.prices), { inputTokens: input, outputTokens: output, cacheReadTokens: cached }, { callsPerDay, daysPerMonth });
   const result = c.priced
-    ? { model, priced: true, perCallUsd: c.perCallUsd, per1kUsd: c.per1kUsd, perDayUsd: c.perDayUsd, monthlyUsd: c.monthlyUsd, batchMonthlyUsd: c.batchMonthlyUsd, callsPerDay, daysPerMonth, prices: { ...c.prices, data: PRICE_DATA } }
-    : { model, priced: false, unpricedReason: c.unpricedReason, callsPerDay, daysPerMonth, prices: { data: PRICE_DATA } };
+    ? { model, priced: true, perCallUsd: c.perCallUsd, per1kUsd: c.per1kUsd, perDayUsd: c.perDayUsd, monthlyUsd: c.monthlyUsd, batchMonthlyUsd: c.batchMonthlyUsd, callsPerDay, daysPerMonth, prices: { ...c.prices, data: prices().priceDataInfo() } }
+    : { model, priced: false, unpricedReason: c.unpricedReason, callsPerDay, daysPerMonth, prices: { data: prices().priceDataInfo() } };
   if (format === 'json') {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
     return 0;
@@ -152,7 +152,7 @@ function cost(args: string[], io: Io): number {
     `  per day      ${formatUsd(c.perDayUsd!)}  at ${groupDigits(callsPerDay)} calls/day`,
     `  per month    ${formatUsd(c.monthlyUsd!)}  (${daysPerMonth} days)`,
     ...(c.batchMonthlyUsd !== undefined ? [`  batch API    ${formatUsd(c.batchMonthlyUsd)}/month`] : []),
-    `Prices: ${c.prices!.source}, $${c.prices!.inputUsdPerMillion}/M in, $${c.prices!.outputUsdPerMillion}/M out (data as of ${PRICE_DATA.asOf})`,
+    `Prices: ${c.prices!.source}, $${c.prices!.inputUsdPerMillion}/M in, $${c.prices!.outputUsdPerMillion}/M out (data as of ${prices().priceDataInfo().asOf})`,
   ].join('\n') + '\n');
   return 0;
 }

@@ -8,6 +8,7 @@ import type { SyntaxTree } from './detect/code/parser';
 import { ASSIGNED_NAME, editTree, type CodeFile, type TextChange } from './detect/code/source';
 import { badCellDiagnostics, notebookToPython, toCell, type NotebookText } from './detect/code/notebook';
 import { readerFor, readPromptText } from './detect/files';
+import { functionReturnParts } from './detect/code/functionText';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
 import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
@@ -229,8 +230,17 @@ export class Engine {
     const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: readPromptText } : undefined);
     if (!reader) return { file, text, detected: [], diagnostics: [] };
     try {
-      const read = reader.read(text, { file, readRelative: options.readRelative });
-      return { file, text, detected: read.prompts, diagnostics: read.diagnostics };
+      let project: CodeProject | undefined;
+      const functionText = (code: string, name: string) => {
+        project ??= options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
+        return functionReturnParts(project, code, name, 'user');
+      };
+      try {
+        const read = reader.read(text, { file, readRelative: options.readRelative, functionText });
+        return { file, text, detected: read.prompts, diagnostics: read.diagnostics };
+      } finally {
+        if (project && project !== options.project) project.dispose();
+      }
     } catch (e) {
       // A reader bug must not take the scan down; say where it happened.
       return { file, text, detected: [], diagnostics: [{ code: 'prompt-file-error', severity: 'error', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${file}: could not read this ${reader.format} file: ${(e as Error).message}` }] };

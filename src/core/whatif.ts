@@ -70,26 +70,58 @@ function computeReported(p: ViewPrompt, table: PriceTable): Priced {
   };
 }
 
-function leversOf(p: ViewPrompt, model: string, monthly: number, batchMonthly: number | undefined, caching: number, callsPerDay: number, table: PriceTable, trafficScale: number): Priced['levers'] {
-  const pricing = table.models[model];
-  const list = pricing ? (table.byProvider[pricing.provider] ?? []) : [];
-  const cheaper = p.priced && list.length
-    ? rankAlternatives({ cost: { monthlyUsd: monthly }, tokens: { input: p.tokensIn, output: p.tokensOut }, traffic: { callsPerDay, daysPerMonth: p.daysPerMonth } },
-      list.filter((id) => id !== model).map((id) => ({ id, price: table.models[id] })))[0]
-    : undefined;
+function leversOf(p: ViewPrompt, _model: string, monthly: number, batchMonthly: number | undefined, caching: number, _callsPerDay: number, _table: PriceTable, trafficScale: number): Priced['levers'] {
   return {
-    cheaperModel: cheaper?.savingUsd ?? 0,
-    ...(cheaper ? { cheaperModelId: cheaper.model } : {}),
+    // Filled in by cheaperModelLever: ranking every model of the provider is the costly part, so the
+    // report panel computes it after the first render.
+    cheaperModel: 0,
     caching,
     batch: batchMonthly === undefined ? 0 : Math.max(0, monthly - batchMonthly),
     compression: (p.compress?.monthlySavingsUsd ?? 0) * trafficScale,
   };
 }
 
+const cheaperMemo = new WeakMap<PriceTable, Map<string, { savingUsd: number; model?: string }>>();
+
+/**
+ * The closest cheaper model of the provider for a prompt priced as `r` (routing's rankAlternatives
+ * over the price table), and what it saves a month. Memoized per table and figures.
+ */
+export function cheaperModelLever(p: ViewPrompt, r: Priced, table: PriceTable): { savingUsd: number; model?: string } {
+  if (!r.priced || r.monthlyUsd === undefined) return { savingUsd: 0 };
+  const pricing = table.models[r.model];
+  const list = pricing ? (table.byProvider[pricing.provider] ?? []) : [];
+  if (!list.length) return { savingUsd: 0 };
+  let memo = cheaperMemo.get(table);
+  if (!memo) cheaperMemo.set(table, (memo = new Map()));
+  const key = `${r.model}\0${p.tokensIn}\0${p.tokensOut}\0${r.callsPerDay}\0${p.daysPerMonth}\0${r.monthlyUsd}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const best = rankAlternatives({ cost: { monthlyUsd: r.monthlyUsd }, tokens: { input: p.tokensIn, output: p.tokensOut }, traffic: { callsPerDay: r.callsPerDay, daysPerMonth: p.daysPerMonth } },
+    list.filter((id) => id !== r.model).map((id) => ({ id, price: table.models[id] })))[0];
+  const result = best ? { savingUsd: best.savingUsd, model: best.model } : { savingUsd: 0 };
+  memo.set(key, result);
+  return result;
+}
+
+/** Fills in the cheaper-model lever of `r` (see cheaperModelLever). */
+export function withCheaperModel(p: ViewPrompt, r: Priced, table: PriceTable): Priced {
+  const c = cheaperModelLever(p, r, table);
+  r.levers.cheaperModel = c.savingUsd;
+  if (c.model) r.levers.cheaperModelId = c.model;
+  else delete r.levers.cheaperModelId;
+  return r;
+}
+
 /** Re-prices one prompt under `w`. With no what-if the report's own figures come back unchanged. */
-export function priceWhatIf(p: ViewPrompt, w: WhatIf, table: PriceTable): Priced {
+export function priceWhatIf(p: ViewPrompt, w: WhatIf, table: PriceTable, options: { cheaperModel?: boolean } = {}): Priced {
+  const r = priceWithoutRouting(p, w, table);
+  return options.cheaperModel === false ? r : withCheaperModel(p, r, table);
+}
+
+function priceWithoutRouting(p: ViewPrompt, w: WhatIf, table: PriceTable): Priced {
   const model = w.models[p.id] ?? p.model;
-  if (w.trafficMultiplier === 1 && w.cacheHitRate === undefined && model === p.model) return asReported(p, table);
+  if (w.trafficMultiplier === 1 && w.cacheHitRate === undefined && model === p.model) return { ...asReported(p, table), levers: { ...asReported(p, table).levers } };
   const callsPerDay = p.callsPerDay * w.trafficMultiplier;
   const traffic = { callsPerDay, daysPerMonth: p.daysPerMonth };
   const pricing = table.models[model];

@@ -223,6 +223,11 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
+    // A prompt file may name a code function as its prompt (promptfoo `prompts.py:fn`): load its grammar.
+    if (read.ok && !langForFile(rel)) {
+      const refs = codeReferencedLangs(read.text);
+      if (refs.length) await ensureLanguages(refs);
+    }
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
     else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
@@ -259,6 +264,16 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   }
   project.dispose();
   return { detections, skipped };
+}
+
+/** Languages of code files a prompt file names with a function (`prompts.py:fn`, `prompts.ts:fn`). */
+function codeReferencedLangs(text: string): Lang[] {
+  const out = new Set<Lang>();
+  for (const m of text.matchAll(/[\w./-]+\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
+    const l = langForFile(`x.${m[1]}`);
+    if (l) out.add(l);
+  }
+  return [...out];
 }
 
 /** Worker threads worth starting for `files` candidates: none for small trees (start-up would dominate). */

@@ -21,6 +21,8 @@ import { detectBatch, detectWorkspace, isCandidate, loadConfig, MAX_FILE_BYTES }
 import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
 import { refusalDiagnostics, type Refusal } from '../core/fileAccess';
+import { isBudgetExceeded } from '../core/budgets';
+import { failedDetection } from './failedAnalysis';
 import { contains, size, toLspDiagnostic } from './convert';
 import { reportView } from './reportView';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
@@ -135,8 +137,9 @@ async function analyse(uri: string): Promise<void> {
       state.open.set(rel, detection);
       storeSoon(uri, () => detections.put(rel, text, options, detection, recorded.reads, state.countsUsedBy(detection)));
     } catch (e) {
-      connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
-      return;
+      if (!isBudgetExceeded(e)) connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
+      // This version's result: requests answer from it instead of running the failing analysis again.
+      state.open.set(rel, failedDetection(rel, current.getText(), e));
     }
   }
   // Publishing prices the detection: wait for the tokenizer, unless the stored counts cover it.
@@ -269,8 +272,10 @@ async function analyseNotebook(uri: string): Promise<void> {
     detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
     state.open.set(rel, detection);
   } catch (e) {
-    connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
-    return;
+    if (!isBudgetExceeded(e)) connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
+    const failed = failedDetection(rel, '', e);
+    for (const d of failed.diagnostics) d.cell = 0; // a notebook's diagnostics go to a cell: the first
+    state.open.set(rel, failed);
   }
   await prepared;
   if (notebooks.getNotebookDocument(uri)?.version !== version) return;
@@ -376,8 +381,11 @@ async function pullSettings(): Promise<void> {
 
 // ------------------------------------------------------------------ lifecycle
 
-/** `scanOnStart: false` (tests, or editors that want no background work) skips the workspace scan. */
-let initOptions: { scanOnStart?: boolean; settings?: unknown } = {};
+/**
+ * `scanOnStart: false` (tests, or editors that want no background work) skips the workspace scan;
+ * `budgets` sets the engine's per-file budgets (budgets.ts) — the editor's choice, never a workspace file's.
+ */
+let initOptions: { scanOnStart?: boolean; settings?: unknown; budgets?: Record<string, unknown> } = {};
 
 connection.onInitialize((params): InitializeResult => {
   initOptions = (params.initializationOptions ?? {}) as typeof initOptions;
@@ -385,6 +393,10 @@ connection.onInitialize((params): InitializeResult => {
   state = new WorkspaceState(folder?.startsWith('file:') ? fileURLToPath(folder) : undefined);
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   if (initOptions.settings) state.setSettings(toSettings(initOptions.settings));
+  for (const key of ['parseMs', 'evaluateMs', 'countBytes'] as const) {
+    const v = initOptions.budgets?.[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) state.engine.budgets[key] = v;
+  }
   // Warm up while the client sends its documents: a user opened a file this server serves.
   prepared = state.engine.prepare();
   return {

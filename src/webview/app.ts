@@ -2,7 +2,7 @@
 // The same code runs in the VS Code panel (with a host to talk to) and in `scan --format html` (without).
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import type { ReportViewData, ViewPrompt } from '../core/report/view';
-import { isNeutral, priceWhatIf, swapChoices, totalsOf, type Priced, type WhatIfTotals } from '../core/whatif';
+import { isNeutral, priceWhatIf, swapChoices, totalsOf, withCheaperModel, type Priced, type WhatIfTotals } from '../core/whatif';
 import { barChart, leversChart, treemap, type Slice } from './charts';
 import { h } from './dom';
 import type { FromWebview, GroupBy, OverrideChange, SortKey, ToWebview, ViewState } from './protocol';
@@ -36,6 +36,8 @@ export class ReportApp {
   private readonly writeButton = h('button', { type: 'button', text: 'Write to .promptcost.yaml' });
   private readonly resetButton = h('button', { type: 'button', text: 'Reset what-ifs', class: 'secondary' });
   private sortedCache: { key: string; order: number[] } | undefined;
+  /** Each row's lower-cased filter text (file:line, id, model, kind, label, confidence). */
+  private haystacks: string[] | undefined;
 
   constructor(mount: HTMLElement, private readonly host: Host, private state: ViewState) {
     this.root = mount;
@@ -124,17 +126,40 @@ export class ReportApp {
   private recompute(): void {
     const w = this.state.whatIf;
     const table = this.data.priceTable;
-    this.priced = this.data.prompts.map((p) => priceWhatIf(p, w, table));
+    // The cheaper-model lever (every model of the provider ranked per prompt) follows the first paint.
+    this.priced = this.data.prompts.map((p) => priceWhatIf(p, w, table, { cheaperModel: false }));
+    this.haystacks = undefined;
     const totals = totalsOf(this.priced, this.data.prompts);
     if (isNeutral(w)) this.reported = totals;
-    else this.reported ??= totalsOf(this.data.prompts.map((p) => priceWhatIf(p, { trafficMultiplier: 1, models: {} }, table)), this.data.prompts);
+    else this.reported ??= totalsOf(this.data.prompts.map((p) => priceWhatIf(p, { trafficMultiplier: 1, models: {} }, table, { cheaperModel: false })), this.data.prompts);
     this.sortedCache = undefined;
     this.renderTotals(totals);
-    this.renderCharts(totals);
+    this.renderCharts(totals, true);
+    this.fillCheaperModelLever();
     this.writeButton.disabled = !this.overrideChanges().length;
     this.refreshGrid();
     const focused = this.state.focused ? this.data.prompts.findIndex((p) => p.id === this.state.focused) : -1;
     if (focused >= 0) this.renderDetails(focused);
+  }
+
+  private leverRun = 0;
+
+  /** Computes the cheaper-model lever in slices between frames, then redraws the charts with it. */
+  private fillCheaperModelLever(): void {
+    const run = ++this.leverRun;
+    const priced = this.priced;
+    const table = this.data.priceTable;
+    let i = 0;
+    const step = () => {
+      if (run !== this.leverRun) return; // a newer what-if started over
+      const end = Math.min(priced.length, i + 250);
+      for (; i < end; i++) withCheaperModel(this.data.prompts[i], priced[i], table);
+      if (i < priced.length) return void setTimeout(step, 0);
+      this.renderCharts(totalsOf(priced, this.data.prompts), false);
+      const focused = this.state.focused ? this.data.prompts.findIndex((p) => p.id === this.state.focused) : -1;
+      if (focused >= 0) this.renderDetails(focused);
+    };
+    setTimeout(step, 0);
   }
 
   private renderTotals(t: WhatIfTotals): void {
@@ -165,7 +190,7 @@ export class ReportApp {
     );
   }
 
-  private renderCharts(t: WhatIfTotals): void {
+  private renderCharts(t: WhatIfTotals, leversPending = false): void {
     const byModel = new Map<string, number>();
     const byFolder = new Map<string, number>();
     this.priced.forEach((r, i) => {
@@ -186,7 +211,7 @@ export class ReportApp {
       barChart('Monthly cost by model', top(byModel, 8), 'Monthly cost by model'),
       treemap('Where the money goes (by folder)', top(byFolder, 30)),
       barChart('Top 10 prompts', prompts.map((x) => ({ label: `${x.p.file.split('/').pop()}:${x.p.line}`, usd: x.r.monthlyUsd ?? 0, title: x.p.id })), 'Top 10 prompts by monthly cost'),
-      leversChart(t),
+      leversChart(t, leversPending),
     );
   }
 
@@ -196,13 +221,10 @@ export class ReportApp {
     const terms = this.state.filter.toLowerCase().split(/\s+/).filter(Boolean);
     const out: number[] = [];
     const prompts = this.data.prompts;
+    if (!terms.length) return prompts.map((_, i) => i);
+    const hays = (this.haystacks ??= prompts.map((p, i) => `${p.file}:${p.line} ${p.id} ${this.priced[i].model} ${p.kind} ${p.label ?? ''} ${p.confidence}`.toLowerCase()));
     for (let i = 0; i < prompts.length; i++) {
-      if (!terms.length) {
-        out.push(i);
-        continue;
-      }
-      const p = prompts[i];
-      const hay = `${p.file}:${p.line} ${p.id} ${this.priced[i].model} ${p.kind} ${p.label ?? ''} ${p.confidence}`.toLowerCase();
+      const hay = hays[i];
       if (terms.every((t) => hay.includes(t))) out.push(i);
     }
     return out;

@@ -59,10 +59,10 @@ export function treemap(caption: string, slices: Slice[]): HTMLElement {
 }
 
 /** The savings on the table, one segment per lever with its $/month; the compression lever only where rewrites exist. */
-export function leversChart(t: WhatIfTotals): HTMLElement {
+export function leversChart(t: WhatIfTotals, cheaperPending = false): HTMLElement {
   const caption = 'Savings on the table ($/month)';
   const levers: Slice[] = [
-    { label: 'Cheaper model, same provider', usd: t.levers.cheaperModel },
+    ...(cheaperPending ? [] : [{ label: 'Cheaper model, same provider', usd: t.levers.cheaperModel }]),
     { label: 'Caching fixed', usd: t.levers.caching },
     { label: 'Batch API', usd: t.levers.batch },
     ...(t.hasCompression ? [{ label: 'Compression (cached rewrites)', usd: t.levers.compression }] : []),
@@ -70,15 +70,16 @@ export function leversChart(t: WhatIfTotals): HTMLElement {
   const total = levers.reduce((n, l) => n + l.usd, 0);
   if (!total) return empty(caption, 'No savings found at these figures.');
   const width = 420;
-  const svg = s('svg', { role: 'img', 'aria-label': `Savings levers: ${levers.map((l) => `${l.label} ${formatUsd(l.usd)} per month`).join(', ')}`, viewBox: `0 0 ${width} 28`, width, height: 28, class: 'stack' });
+  const svg = s('svg', { role: 'img', 'aria-label': `Savings levers${cheaperPending ? ' (comparing models…)' : ''}: ${levers.map((l) => `${l.label} ${formatUsd(l.usd)} per month`).join(', ')}`, viewBox: `0 0 ${width} 28`, width, height: 28, class: 'stack' });
   let x = 0;
+  const offset = cheaperPending ? 1 : 0; // a lever keeps its colour while the first is computed
   levers.forEach((l, i) => {
     const w = (width * l.usd) / total;
-    if (w > 0) svg.append(s('rect', { x: x.toFixed(1), y: 2, width: Math.max(0, w - 1).toFixed(1), height: 24, class: `fill c${i}` }, s('title', { text: `${l.label}: ${formatUsd(l.usd)}/month` })));
+    if (w > 0) svg.append(s('rect', { x: x.toFixed(1), y: 2, width: Math.max(0, w - 1).toFixed(1), height: 24, class: `fill c${i + offset}` }, s('title', { text: `${l.label}: ${formatUsd(l.usd)}/month` })));
     x += w;
   });
   const legend = h('ul', { class: 'legend', 'aria-label': 'Savings levers' },
-    ...levers.map((l, i) => h('li', {}, h('span', { class: `swatch c${i}`, 'aria-hidden': 'true' }), `${l.label}: `, h('strong', { text: `${formatUsd(l.usd)}/mo` }))));
+    ...levers.map((l, i) => h('li', {}, h('span', { class: `swatch c${i + offset}`, 'aria-hidden': 'true' }), `${l.label}: `, h('strong', { text: `${formatUsd(l.usd)}/mo` }))));
   const box = h('div', {}, svg, legend);
   return figure(caption, box);
 }

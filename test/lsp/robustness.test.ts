@@ -113,6 +113,25 @@ describe('language server: robustness', function () {
     assert.doesNotMatch(hover.contents.value, /confidential/);
   });
 
+  it('an open file past the engine budget: a file-not-analysed diagnostic, and requests answered from it', async () => {
+    const root = tempDir('pc-lsp-budget-');
+    // ~400 KB of calls, and budgets too small for them (a budget of times must not depend on this machine's speed).
+    let big = "import OpenAI from 'openai';\nconst client = new OpenAI();\n";
+    for (let i = 0; big.length < 400_000; i++) big += `const P${i} = 'You are assistant ${i}.';\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: P${i} }] });\n`;
+    fs.writeFileSync(path.join(root, 'big.ts'), big);
+    const c = start();
+    await c.initialize(root, { scanOnStart: false, budgets: { parseMs: 1, evaluateMs: 1 } });
+    const uri = pathToFileURL(path.join(root, 'big.ts')).href;
+    const published = c.diagnostics(uri);
+    await c.open(uri, 'typescript', big);
+    const d = (await published).diagnostics;
+    assert.strictEqual(d.length, 1, JSON.stringify(d));
+    assert.strictEqual(d[0].code, 'file-not-analysed');
+    assert.match(d[0].message, /big\.ts: (evaluate|parse) budget exceeded/);
+    assert.deepStrictEqual(await c.codeLens(uri), []);
+    assert.strictEqual(await c.hover(uri, 3, 10), null);
+  });
+
   it('a notebook with a null cell in the workspace: the good cells are in the report, the bad one has a diagnostic', async () => {
     const root = tempDir('pc-lsp-nb-');
     const good = { cell_type: 'code', source: 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": "You are a careful analyst of quarterly reports."}])\n' };

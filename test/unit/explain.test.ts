@@ -1,3 +1,4 @@
+import { countWithEncoding as warmEncoder } from '../../src/core/tokens';
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,6 +27,13 @@ function io(cwd: string) {
   const err: string[] = [];
   return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), readStdin: () => Buffer.alloc(0), stderrIsTTY: false, cwd } };
 }
+
+
+// Load both encoders first: the engine's per-file count budget would otherwise include building them.
+before(() => {
+  warmEncoder('warm up', 'o200k_base');
+  warmEncoder('warm up', 'cl100k_base');
+});
 
 describe('prompt-cost explain FILE:LINE', () => {
   let dir: string;

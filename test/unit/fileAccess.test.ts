@@ -103,7 +103,7 @@ describe('file access: regular files inside the workspace only', function () {
     spawnSync('mkfifo', [path.join(ws, 'pipe.ts')]);
     spawnSync('mkfifo', [path.join(ws, 'cfg.yaml')]);
     fs.writeFileSync(path.join(ws, 'a.ts'), 'export const x = 1;\n');
-    for (const args of [['scan', 'pipe.ts'], ['scan', 'a.ts', 'pipe.ts'], ['count', 'pipe.ts'], ['scan', '--config', 'cfg.yaml'], ['cost', '--model', 'gpt-4o', '--input', '1', '--config', 'cfg.yaml']]) {
+    for (const args of [['scan', 'pipe.ts'], ['scan', 'a.ts', 'pipe.ts'], ['count', 'pipe.ts'], ['scan', '--config', 'cfg.yaml'], ['cost', '--model', 'gpt-4o', '--input', '1', '--config', 'cfg.yaml'], ['compress', 'pipe.ts:1']]) {
       const r = cli(args, ws);
       assert.strictEqual(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /(pipe\.ts|cfg\.yaml) is a named pipe, not a file/, args.join(' '));

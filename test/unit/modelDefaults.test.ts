@@ -7,6 +7,7 @@ import { settingsTraffic, toSettings } from '../../src/core/settings';
 import { normalizeModelId, parseModelId, providerOfModel } from '../../src/core/models/ids';
 import { lookupPrice } from '../../src/core/prices';
 import { promptfooReader } from '../../src/core/detect/files/promptfoo';
+import { countWithEncoding as warmEncoder } from '../../src/core/tokens';
 
 const ANTHROPIC_REQUEST_MODEL = `import Anthropic from '@anthropic-ai/sdk';
 const anthropic = new Anthropic();
@@ -15,6 +16,13 @@ export async function POST(req: Request) {
   return anthropic.messages.create({ model, max_tokens: 300, system: 'You are a concise assistant for a bookshop.', messages: [{ role: 'user', content: question }] });
 }
 `;
+
+
+// Load both encoders first: the engine's per-file count budget would otherwise include building them.
+before(() => {
+  warmEncoder('warm up', 'o200k_base');
+  warmEncoder('warm up', 'cl100k_base');
+});
 
 describe('provider-aware default models', () => {
   it('an Anthropic call whose model is a request value gets the Anthropic default, estimated, never gpt-4o-mini', async () => {

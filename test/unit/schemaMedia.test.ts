@@ -1,3 +1,4 @@
+import { countWithEncoding as warmEncoder } from '../../src/core/tokens';
 import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig, parseConfig } from '../../src/core/config';
@@ -8,6 +9,13 @@ import { anthropicImageTokens, geminiImageTokens, openaiImageTokens } from '../.
 import { DEFAULT_SCHEMA_TOKENS } from '../../src/core/tokens/extras';
 
 const SCHEMA = { type: 'object', properties: { answer: { type: 'string' }, confidence: { type: 'number' } }, required: ['answer', 'confidence'], additionalProperties: false };
+
+
+// Load both encoders first: the engine's per-file count budget would otherwise include building them.
+before(() => {
+  warmEncoder('warm up', 'o200k_base');
+  warmEncoder('warm up', 'cl100k_base');
+});
 
 describe('structured output schemas', () => {
   it('response_format json_schema: the schema JSON counted, labelled an estimate, in tokens.schema', async () => {

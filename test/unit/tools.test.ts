@@ -1,3 +1,4 @@
+import { countWithEncoding as warmEncoder } from '../../src/core/tokens';
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -72,6 +73,13 @@ function tree(files: Record<string, string>): string {
   }
   return dir;
 }
+
+
+// Load both encoders first: the engine's per-file count budget would otherwise include building them.
+before(() => {
+  warmEncoder('warm up', 'o200k_base');
+  warmEncoder('warm up', 'cl100k_base');
+});
 
 describe('tool definitions', () => {
   for (const [model, expected] of [['gpt-4o', 101], ['gpt-4o-mini', 101], ['gpt-4', 105], ['gpt-3.5-turbo', 105]] as const) {
@@ -271,6 +279,23 @@ agent = Agent(name="Weather", model="gpt-4o", instructions="You answer questions
     const fresh = await new Engine().analyze('agent.py', py('Look up the current weather in a city, with the temperature in celsius and the chance of rain'), { config: emptyConfig() });
     assert.ok(second.prompts[0].tokens.tools! > first.prompts[0].tokens.tools!);
     assert.strictEqual(second.prompts[0].tokens.tools, fresh.prompts[0].tokens.tools);
+  });
+});
+
+describe('hosted tools and agents as tools', () => {
+  it('hosted tools are named, not counted; agent.asTool is a function tool with one string input', async () => {
+    const text = `import { Agent, webSearchTool } from '@openai/agents';
+const translator = new Agent({ name: 'Translator', model: 'gpt-4o', instructions: 'Translate to French.' });
+export const agent = new Agent({
+  name: 'Helper', model: 'gpt-4o', instructions: 'Help the user; translate when asked.',
+  tools: [webSearchTool(), translator.asTool({ toolName: 'translate_to_french', toolDescription: 'Translate the text to French' })],
+});
+`;
+    const r = await new Engine().analyze('a.ts', text, { config: emptyConfig() });
+    const helper = r.prompts.find((p) => p.tools)!;
+    assert.deepStrictEqual(helper.tools!.items.map((i) => i.name), ['translate_to_french']);
+    assert.ok(helper.tools!.notes?.some((n) => /webSearchTool/.test(n)));
+    assert.strictEqual(helper.tools!.exact, true);
   });
 });
 

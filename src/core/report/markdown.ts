@@ -1,6 +1,6 @@
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { ScanReport } from '../model';
-import { byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine } from './table';
+import { byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -10,7 +10,7 @@ export function formatMarkdown(r: ScanReport): string {
   if (r.prompts.length) {
     out.push('| Prompt | Kind | Model | Tokens in | Out | $/call | Calls/day | $/month |', '|---|---|---|--:|--:|--:|--:|--:|');
     for (const p of byMonthlyCost(r.prompts)) {
-      out.push(`| ${cell(promptLocation(p))} | ${p.kind} | ${cell(p.model.id)} | ${formatTokens(p.tokens.input, p.tokens.exact)} | ${groupDigits(p.tokens.output)} | ${perCallText(p)} | ${groupDigits(p.traffic.callsPerDay)} | ${monthlyText(p)} |`);
+      out.push(`| ${cell(promptLocation(p))} | ${p.kind} | ${cell(modelText(p))} | ${formatTokens(p.tokens.input, p.tokens.exact)} | ${groupDigits(p.tokens.output)} | ${perCallText(p)} | ${groupDigits(p.traffic.callsPerDay)} | ${monthlyText(p)} |`);
     }
     out.push('');
   } else out.push('No prompts found.', '');

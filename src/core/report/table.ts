@@ -52,10 +52,20 @@ function pad(cells: string[][], rightAligned: Set<number>): string[] {
   }).join('  ').trimEnd());
 }
 
+/** The model was not found in the code: a built-in or provider default stands in for it. */
+export function assumedModel(p: PromptReport): boolean {
+  return p.model.from === 'default' || p.model.from.startsWith('default for ');
+}
+
+/** The model cell: `gpt-4o-mini*` when assumed (see the footnote), as `≈` marks estimated counts. */
+export function modelText(p: PromptReport): string {
+  return assumedModel(p) ? `${p.model.id}*` : p.model.id;
+}
+
 export function formatTable(r: ScanReport): string {
   const header = ['PROMPT', 'KIND', 'MODEL', 'TOKENS IN', 'OUT', '$/CALL', 'CALLS/DAY', '$/MONTH'];
   const rows = byMonthlyCost(r.prompts).map((p) => [
-    promptLocation(p), p.kind, p.model.id, formatTokens(p.tokens.input, p.tokens.exact), groupDigits(p.tokens.output),
+    promptLocation(p), p.kind, modelText(p), formatTokens(p.tokens.input, p.tokens.exact), groupDigits(p.tokens.output),
     perCallText(p), groupDigits(p.traffic.callsPerDay), monthlyText(p),
   ].map((cell) => truncate(cell, MAX_CELL)));
   const lines: string[] = [];
@@ -66,6 +76,8 @@ export function formatTable(r: ScanReport): string {
     lines.push('No prompts found.', '');
   }
   lines.push(totalsLine(r));
+  const assumed = r.prompts.filter(assumedModel).length;
+  if (assumed) lines.push(`* ${assumed} prompt${assumed === 1 ? '' : 's'}: the model is not in the code, a default is assumed — name it with a \`prompt-cost: model=…\` annotation or defaults in .promptcost.yaml.`);
   if (r.budget) lines.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? 'EXCEEDED' : 'within budget'}`);
   lines.push(priceLine(r));
   const diags = [...r.diagnostics.map((d) => ({ ...d, where: `${d.file ?? ''}:${d.range.start.line + 1}` })),

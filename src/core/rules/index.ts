@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES: Record<string, { defaultSeverity: Severity; docs:
   'invalid-config': { defaultSeverity: 'error', docs: 'invalid-config.md' },
   'prompt-file-error': { defaultSeverity: 'error', docs: 'prompt-file-error.md' },
   'file-not-read': { defaultSeverity: 'warning', docs: 'file-not-read.md' },
+  'file-not-analysed': { defaultSeverity: 'warning', docs: 'file-not-analysed.md' },
   'invalid-number': { defaultSeverity: 'error', docs: 'invalid-number.md' },
   'shared-prefix': { defaultSeverity: 'information', docs: 'shared-prefix.md' },
 };

@@ -34,6 +34,16 @@ function toDefinition(v: Json | undefined, key: string | undefined, ctx: EvalCon
     if (/^(tool|createTool|dynamicTool|zodFunction|betaZodTool|betaTool)$/.test(callee) && opts) {
       return definition(str(opts.name) ?? key, opts.description, schemaOf(opts.inputSchema ?? opts.input_schema ?? opts.parameters));
     }
+    // Hosted tools (Agents SDK helpers, AI SDK provider tools): run and billed by the provider
+    if (/^(webSearchTool|fileSearchTool|codeInterpreterTool|imageGenerationTool|hostedMcpTool|computerTool|WebSearchTool|FileSearchTool|CodeInterpreterTool|ImageGenerationTool|HostedMCPTool|ComputerTool|LocalShellTool)$/.test(callee) || /\.tools\.\w+$/.test(v.$call)) {
+      return { builtIn: callee };
+    }
+    // agent.asTool({ toolName, toolDescription }) / agent.as_tool(tool_name=…, tool_description=…): one string input
+    if (/^(asTool|as_tool)$/.test(callee)) {
+      const name = str(opts?.toolName) ?? str(v.named.tool_name);
+      const description = opts?.toolDescription ?? v.named.tool_description;
+      return definition(name, description, { type: 'object', properties: { input: { type: 'string' } }, required: ['input'], additionalProperties: false });
+    }
     if (/^(function_tool)$/.test(callee)) {
       const fn = v.positional[0];
       if (isFunctionMarker(fn)) return pythonFunctionTool(fn, ctx, v.named);

@@ -799,17 +799,29 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const from = positional[0] && evalText(f, positional[0], ctx);
         if (!from || !positional[1] || positional[0].type === 'regex' || hasMarker(from.text) || !from.text) return { ...base };
         const to = evalText(f, positional[1], ctx);
-        // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling.
-        const pieces = base.text.split(from.text);
+        // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling;
+        // past it, the remaining occurrences are only counted.
+        const text = base.text;
+        const sought = from.text;
+        const toLength = fullLength(to);
+        const piece = { ...to, template: undefined };
         const out = new TextBuilder(ctx.ceiling);
-        for (let k = 0; k < pieces.length; k++) {
-          if (k > 0) {
-            if (out.full) out.skip(fullLength(to));
-            else out.add({ ...to, template: undefined });
+        let at = 0;
+        let steps = 0;
+        for (let i = text.indexOf(sought); i !== -1; i = text.indexOf(sought, at)) {
+          if ((++steps & 4095) === 0) ctx.deadline?.check();
+          if (out.full) {
+            let rest = 0;
+            for (let k = i; k !== -1; k = text.indexOf(sought, k + sought.length)) rest++;
+            out.skip(text.length - at - rest * sought.length + rest * toLength);
+            at = text.length;
+            break;
           }
-          if (out.full) out.skip(pieces[k].length);
-          else out.add(pieces[k]);
+          out.add(text.slice(at, i));
+          out.add(piece);
+          at = i + sought.length;
         }
+        if (at < text.length) out.add(text.slice(at));
         out.skip(base.omitted ?? 0);
         return out.value(base.origin);
       }
@@ -930,10 +942,14 @@ export function evalNumber(f: CodeFile, n: SyntaxNode, ctx: EvalContext): number
 }
 
 /** Provider wrapper functions of the Vercel AI SDK and friends → the provider prefix of the model id. */
+// AI SDK provider instances and similar wrappers, by name lowercased without separators (`amazonBedrock`,
+// `vertexAnthropic`, `deepSeek`): the id prefix the price database knows them by ('' = the bare id).
 const WRAPPER_PROVIDER: Record<string, string> = {
-  openai: '', azure: 'azure', anthropic: '', google: '', vertex: '', mistral: 'mistral', groq: 'groq', xai: 'xai',
-  deepseek: 'deepseek', cohere: 'cohere', ollama: 'ollama', togetherai: 'together', fireworks: 'fireworks', bedrock: 'bedrock',
-  openrouter: 'openrouter',
+  openai: '', azure: 'azure', anthropic: '', google: '', googlegenerativeai: '', vertex: '', googlevertex: '', vertexanthropic: '',
+  mistral: 'mistral', groq: 'groq', xai: 'xai', deepseek: 'deepseek', cohere: 'cohere', ollama: 'ollama', togetherai: 'together',
+  together: 'together', fireworks: 'fireworks', bedrock: 'bedrock', amazonbedrock: 'bedrock', bedrockanthropic: 'bedrock',
+  openrouter: 'openrouter', perplexity: 'perplexity', cerebras: 'cerebras', deepinfra: 'deepinfra', huggingface: 'huggingface',
+  alibaba: 'alibaba', gateway: '',
 };
 
 /** Chat-model classes whose constructor names the model (LangChain and similar). */
@@ -989,10 +1005,16 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     }
     // openai('gpt-4o'), anthropic('claude-…'), openai.chat('gpt-4o'), createOpenAI({...})('gpt-4o')
     const root = fn.split('.')[0];
-    const prefix = own(WRAPPER_PROVIDER, root);
+    const prefix = own(WRAPPER_PROVIDER, root.toLowerCase().replace(/[^a-z]/g, ''));
     if (prefix !== undefined && positional[0]) {
       const m = evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
       if (m) return prefix ? { ...m, id: `${prefix}/${m.id}` } : m;
+    }
+    // Any other provider or helper called with the model's name (`bedrockAnthropic('claude-…')`,
+    // `getModel('o3-mini')`): the name is the model — priced if the database knows it, else unpriced
+    // with the reason, never another provider's default.
+    if (prefix === undefined && positional.length === 1 && positional[0].type === 'string' && /^[A-Za-z_$][\w$]*$/.test(fn)) {
+      return evalModel(f, positional[0], ctx, 'wrapper', depth + 1);
     }
     return undefined;
   }

@@ -11,6 +11,8 @@ export interface ReadContext {
   file: string;
   /** Reads a file relative to this one (promptfoo's file:// prompts); undefined when it cannot. */
   readRelative?: (relativePath: string) => string | undefined;
+  /** The text a function of a code file (root-relative) returns, as parts; undefined when it cannot tell. */
+  functionText?: (file: string, name: string) => PromptPart[] | undefined;
 }
 
 export interface FileReadResult { prompts: DetectedPrompt[]; diagnostics: Diagnostic[] }
