@@ -132,6 +132,26 @@ function overlaps(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
+/**
+ * A copy of `value` with the text offsets it carries in `file` (a run-time value's `{file, start, end}`,
+ * a function marker's `$at`) moved by `delta` where they lie at or after `from`: ranges are by row and
+ * stay, offsets after an edit on an earlier row do not.
+ */
+function shiftOffsets<T>(value: T, file: string, from: number, delta: number): T {
+  if (!value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => shiftOffsets(v, file, from, delta)) as T;
+  const o = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = shiftOffsets(v, file, from, delta);
+  const move = (n: unknown) => (typeof n === 'number' && n >= from ? n + delta : n);
+  if (o.file === file && typeof o.start === 'number' && typeof o.end === 'number') {
+    out.start = move(o.start);
+    out.end = move(o.end);
+  }
+  if (o.$file === file && typeof o.$at === 'number') out.$at = move(o.$at);
+  return out as T;
+}
+
 /** Rows of every range in a detected prompt (parts, slots, fixes): conservative, other files included. */
 function rowsOf(value: unknown, out: [number, number][] = []): [number, number][] {
   if (!value || typeof value !== 'object') return out;
@@ -171,7 +191,8 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     if (consumed.has(rangeKey(node.startIndex, node.endIndex))) continue;
     const earlier = reusable(node);
     if (earlier) {
-      const rec = { ...earlier, start: node.startIndex, end: node.endIndex, consumed: earlier.consumed.map(toNew), reused: true };
+      const prompt = earlier.prompt && delta ? shiftOffsets(earlier.prompt, f.file, reuse!.oldEnd, delta) : earlier.prompt;
+      const rec = { ...earlier, prompt, start: node.startIndex, end: node.endIndex, consumed: earlier.consumed.map(toNew), reused: true };
       for (const k of rec.consumed) consumed.add(k);
       if (rec.prompt) prompts.push(rec.prompt);
       records?.push(rec);
