@@ -171,7 +171,7 @@ describe('compress: the saving is what the prompt pays', () => {
     const r = await finishCompress(p, rules(100), { ...options, text });
     assert.strictEqual(r.status, 'ok', r.reason);
     // The same prompt, priced as the engine prices the rewritten file.
-    const after = engine.price(engine.detectSync('cached.py', apply(text, r.edit!), options.analyze), options.analyze).prompts[0];
+    const after = engine.price(engine.detectSync('cached.py', apply(text, r.edit!), {}), options.analyze).prompts[0];
     assert.ok(after.cache?.applied);
     const expected = p.prompt.cost.monthlyUsd! - after.cost.monthlyUsd!;
     assert.ok(Math.abs(r.saved!.monthlyUsd - expected) < 1e-9, `${r.saved!.monthlyUsd} vs ${expected}`);
