@@ -21,6 +21,7 @@ import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
+import { fileDigest, fileInputKey, guardedInputKey, ScanManifest, storable, textDigest, type ScanInputs } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -57,6 +58,12 @@ export interface ScanOptions {
    * the token counts stored with it. Undefined: no cache.
    */
   cacheDir?: string;
+  /**
+   * With cacheDir: keep the priced report of the whole scan, so that a rescan of the unchanged tree
+   * (same epoch, same files, same contents) is answered from it (scanManifest.ts). Default true; off
+   * for throw-away roots (the cost diff's checkouts of a ref).
+   */
+  storeReport?: boolean;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -193,6 +200,15 @@ export interface BatchHooks {
    * requests are answered between files. Unset: never yield (workers, the CLI).
    */
   yieldEveryMs?: number;
+  /**
+   * Answer from stored detections only: a file that would need parsing (a code file the cache has no
+   * entry for, a notebook, a prompt file naming code) goes to `onMiss` instead, unread by any parser;
+   * prompt files are detected here (no grammar needed). No grammar is loaded. The caller detects the
+   * misses afterwards (in workers); their progress ticks are theirs.
+   */
+  onMiss?: (rel: string) => void;
+  /** Receives what the batch read (scanManifest.ts): each file's digest, and each guarded read's. */
+  inputs?: ScanInputs;
 }
 
 export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
@@ -202,12 +218,20 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const l = langForFile(f);
     if (l) langs.add(l);
   }
-  if (langs.size) await ensureLanguages(langs);
+  if (langs.size && !hooks.onMiss) await ensureLanguages(langs);
   // Refusals (a link out of the workspace, a pipe) are reported on the file whose detection asked.
   let refusals: Refusal[] = [];
-  const readWorkspaceFile = workspaceReader(root, (r) => refusals.push(r));
+  const guarded = workspaceReader(root, (r) => refusals.push(r));
+  const inputs = hooks.inputs;
+  const readWorkspaceFile = inputs
+    ? (p: string) => {
+      const text = guarded(p);
+      inputs.set(guardedInputKey(p), textDigest(text));
+      return text;
+    }
+    : guarded;
   const project = new CodeProject(readWorkspaceFile);
-  const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build) : undefined;
+  const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build).rememberReads() : undefined;
   const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
   const detections: ScannedDetection[] = [];
   const skipped: ScanReport['skipped'] = [];
@@ -223,10 +247,13 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
     const read = readTextFile(abs);
+    inputs?.set(fileInputKey(rel), fileDigest(read));
     // A prompt file may name a code function as its prompt (promptfoo `prompts.py:fn`): load its grammar.
-    if (read.ok && !langForFile(rel)) {
+    let needsGrammar = !!langForFile(rel);
+    if (read.ok && !needsGrammar) {
       const refs = codeReferencedLangs(read.text);
-      if (refs.length) await ensureLanguages(refs);
+      needsGrammar = refs.length > 0;
+      if (refs.length && !hooks.onMiss) await ensureLanguages(refs);
     }
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
@@ -241,6 +268,10 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         const stored = cache?.get(rel, read.text, detectOptions);
         if (stored) {
           if (holds(stored.detection)) detections.push({ ...stored.detection, storedCounts: stored.counts });
+        } else if (hooks.onMiss && needsGrammar) {
+          hooks.onMiss(rel);
+          project.release(rel);
+          continue;
         } else {
           const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
@@ -293,17 +324,30 @@ export interface WorkspaceDetections {
   detections: Map<string, Detection>;
   skipped: ScanReport['skipped'];
   /** Stored detections in use: token counts read with them, and fresh detections to store once priced. */
-  cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean };
+  cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean; inputs: ScanInputs };
 }
 
-export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDetections> {
+/** What a scan will look at: the config, every file the walk found, and the candidates among them. */
+export interface ScanPlan {
+  root: string;
+  config: PromptCostConfig;
+  walked: string[];
+  files: string[];
+  skipped: ScanReport['skipped'];
+}
+
+export function planScan(options: ScanOptions): ScanPlan {
   const root = path.resolve(options.root);
   const config = loadConfig(root, options.configFile);
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
   const walked = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))].map((abs) => toPosix(path.relative(root, abs)));
-  const files = walked.filter(isCandidate);
+  return { root, config, walked, files: walked.filter(isCandidate), skipped };
+}
+
+export async function detectWorkspace(options: ScanOptions, plan = planScan(options)): Promise<WorkspaceDetections> {
+  const { root, config, walked, files, skipped } = plan;
 
   let done = 0;
   const tick = () => options.onProgress?.(++done, files.length);
@@ -311,13 +355,29 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const engine = options.engine ?? new Engine();
   const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
   const batch: DetectBatchOptions = { root, heuristics: options.heuristics, budgets: engine.budgets, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
-  const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
-  let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
-  if (workers > 0) {
-    const pending = detectInWorkers(files, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
+  const results: { detections: Detection[]; skipped: ScanReport['skipped'] }[] = [];
+  // What the scan read, for a stored report (scanManifest.ts): each batch's, in this thread or a worker.
+  const inputs: ScanInputs = new Map();
+  let toDetect = files;
+  if (store && !options.minWorkers) {
+    // Stored detections first, in this thread: a warm scan of an unchanged tree starts no worker and
+    // loads no grammar and no tokenizer (pricing reads the counts stored with each detection). Only
+    // the files without a valid entry are detected, below. (Not in a language server: its main thread
+    // must stay free, so everything goes to its worker.)
+    const misses: string[] = [];
+    results.push(await detectBatch(files, batch, engine, tick, options.signal, { onMiss: (rel) => misses.push(rel), inputs }));
+    toDetect = misses;
+  }
+  const workers = options.workers ?? defaultWorkers(toDetect.length, options.minWorkers);
+  if (!toDetect.length) { /* all answered */ }
+  else if (workers > 0) {
+    const pending = detectInWorkers(toDetect, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
     engine.warmUp(); // while the workers read and parse
-    results = await pending;
-  } else results = [await detectBatch(files, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs })];
+    for (const r of await pending) {
+      results.push(r);
+      for (const [k, v] of r.inputs) inputs.set(k, v);
+    }
+  } else results.push(await detectBatch(toDetect, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs, inputs }));
 
   const detections = new Map<string, Detection>();
   const counts: [string, number][] = [];
@@ -331,10 +391,10 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
     }
     skipped.push(...r.skipped);
   }
-  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine);
+  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine, (rel, read) => inputs.set(fileInputKey(rel), fileDigest(read)));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
-  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false } } : {}) };
+  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false, inputs } } : {}) };
 }
 
 const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
@@ -403,8 +463,28 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   return report;
 }
 
+/** The stored whole-scan reports of `cacheDir` (scanManifest.ts), for a scan with these options. */
+function manifestFor(options: ScanOptions, root: string): ScanManifest | undefined {
+  if (!options.cacheDir || options.storeReport === false) return undefined;
+  const configFile = options.configFile ? path.resolve(options.configFile) : path.join(root, CONFIG_FILE_NAME);
+  return new ScanManifest(path.join(options.cacheDir, 'scans'), {
+    build: currentBuild(), root, paths: options.paths ?? null, heuristics: options.heuristics !== false, exclude: options.exclude ?? null,
+    settings: options.settings ?? null, severities: options.severities ?? null, maxMonthlyUsd: options.maxMonthlyUsd ?? null,
+    configFile, config: fileDigest(readTextFile(configFile)),
+  });
+}
+
 export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
   const engine = options.engine ?? new Engine();
-  const ws = await detectWorkspace({ ...options, engine });
-  return priceWorkspace(ws, engine, options);
+  const plan = planScan(options);
+  const manifest = options.signal ? undefined : manifestFor(options, plan.root);
+  const stored = manifest?.lookup(plan.root, plan.walked);
+  if (stored) {
+    options.onProgress?.(plan.files.length, plan.files.length);
+    return stored;
+  }
+  const ws = await detectWorkspace({ ...options, engine }, plan);
+  const report = priceWorkspace(ws, engine, options);
+  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report);
+  return report;
 }

@@ -142,7 +142,8 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
   try {
     // Each side reads its own .promptcost.yaml at its root, unless one config file is given for both.
-    const scanSide = (root: string) => scanWorkspace({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile });
+    // A side checked out into the temporary folder is scanned once: its whole report is not kept.
+    const scanSide = (root: string) => scanWorkspace({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile, ...(root.startsWith(tmp) ? { storeReport: false } : {}) });
     // The head first: on a warm cache it is mostly stored detections, and the files the base shares
     // with it are then read from what the head scan stored.
     let headRoot = folder;

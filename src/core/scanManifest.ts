@@ -1,0 +1,126 @@
+// The priced result of a whole scan, kept between runs: a warm rescan of an unchanged tree reads and
+// hashes its files and answers with the stored report, without parsing, pricing or loading a grammar,
+// the tokenizer or the price database.
+//
+// A stored report is used only when all of these are exactly as they were when it was written:
+//   - the epoch: the tool's build, the root, the paths, the options and settings of the scan, the
+//     config file's content and the price data in use (the bundled data, or a cached update's content);
+//   - the list of files the walk found (so .gitignore and exclude changes are covered by what they do);
+//   - the content of every input: each file the scan read (the candidates, text files code loads) and
+//     each file a detection read through the workspace guard (imports, includes, `file://`), compared
+//     by a digest of its content. A file's size or time is never taken as proof of its content.
+// Anything else is a miss; a damaged or foreign entry is ignored and replaced by the scan that follows.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { guardedReader, readTextFile, type FileCheck } from './fileAccess';
+import type { ScanReport } from './model';
+import { priceCacheFile } from './prices/refresh';
+
+const FORMAT = 1;
+/** Stored reports kept (one per root and epoch); past this the oldest are removed. */
+const MAX_REPORTS = 8;
+
+/** What a scan read, by kind: `f\0rel` a walked file as the walk reads it, `w\0rel` one read through the workspace guard. */
+export type ScanInputs = Map<string, string>;
+
+export const fileInputKey = (rel: string) => `f\0${rel}`;
+export const guardedInputKey = (rel: string) => `w\0${rel}`;
+
+export function textDigest(text: string | undefined): string {
+  return text === undefined ? '-' : crypto.createHash('sha1').update(text).digest('base64');
+}
+
+/** A file read's digest: its text's, or the reason it was not read (so that a file becoming readable is a change). */
+export function fileDigest(read: FileCheck): string {
+  return read.ok ? textDigest(read.text) : `!${read.reason}`;
+}
+
+/** The price data a report was priced with: the bundled data (part of the build) or the cached update's content. */
+function priceEpoch(): string {
+  const file = priceCacheFile();
+  if (!file) return 'bundled';
+  try {
+    return crypto.createHash('sha1').update(fs.readFileSync(file)).digest('base64');
+  } catch {
+    return 'bundled';
+  }
+}
+
+interface Stored {
+  format: number;
+  epoch: string;
+  walked: string;
+  inputs: [string, string][];
+  report: ScanReport;
+}
+
+const listDigest = (files: readonly string[]) => crypto.createHash('sha1').update(files.join('\0')).digest('base64');
+
+export class ScanManifest {
+  readonly epoch: string;
+
+  /** `parts`: everything besides file contents that the report depends on (JSON data). */
+  constructor(readonly dir: string, parts: Record<string, unknown>) {
+    this.epoch = crypto.createHash('sha256').update(JSON.stringify({ format: FORMAT, prices: priceEpoch(), ...parts })).digest('hex');
+  }
+
+  private file(): string {
+    return path.join(this.dir, `${this.epoch.slice(0, 40)}.json`);
+  }
+
+  /** The stored report, if the walk found the same files and every input still reads the same. */
+  lookup(root: string, walked: readonly string[]): ScanReport | undefined {
+    let m: Stored;
+    try {
+      m = JSON.parse(fs.readFileSync(this.file(), 'utf8')) as Stored;
+    } catch {
+      return undefined; // none, unreadable or damaged
+    }
+    if (!m || m.format !== FORMAT || m.epoch !== this.epoch || m.walked !== listDigest(walked) || !Array.isArray(m.inputs) || !m.report || typeof m.report !== 'object') return undefined;
+    const guarded = guardedReader(root);
+    for (const input of m.inputs) {
+      if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
+      const [key, digest] = input;
+      const rel = key.slice(2);
+      const now = key.startsWith('f\0') ? fileDigest(readTextFile(path.join(root, rel))) : key.startsWith('w\0') ? textDigest(guarded(rel)) : undefined;
+      if (now !== digest) return undefined;
+    }
+    return m.report;
+  }
+
+  /** Stores a report with what it read. Failing to write only costs the next scan its speed. */
+  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport): void {
+    const stored: Stored = { format: FORMAT, epoch: this.epoch, walked: listDigest(walked), inputs: [...inputs], report };
+    const at = this.file();
+    try {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const tmp = `${at}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
+      fs.renameSync(tmp, at);
+      this.prune();
+    } catch {
+      // read-only or full disk
+    }
+  }
+
+  private prune(): void {
+    try {
+      const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
+      if (names.length <= MAX_REPORTS) return;
+      const byAge = names.map((n) => ({ n, t: fs.statSync(path.join(this.dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+      for (const { n } of byAge.slice(0, names.length - MAX_REPORTS)) fs.rmSync(path.join(this.dir, n), { force: true });
+    } catch {
+      // another process pruned meanwhile
+    }
+  }
+}
+
+/**
+ * Whether a report may be stored: a result that depends on this machine's speed (a file skipped over a
+ * time budget) or that JSON cannot carry faithfully (a non-finite total) is computed again next time.
+ */
+export function storable(report: ScanReport): boolean {
+  if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) return false;
+  return !report.skipped.some((s) => /budget/.test(s.reason));
+}
