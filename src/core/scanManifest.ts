@@ -13,7 +13,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { guardedReader, readTextFile, type FileCheck } from './fileAccess';
+import { guardedReader, readFileBytes, readTextFile, type FileCheck } from './fileAccess';
 import type { ScanReport } from './model';
 import { priceCacheFile } from './prices/refresh';
 
@@ -31,9 +31,21 @@ export function textDigest(text: string | undefined): string {
   return text === undefined ? '-' : crypto.createHash('sha1').update(text).digest('base64');
 }
 
-/** A file read's digest: its text's, or the reason it was not read (so that a file becoming readable is a change). */
-export function fileDigest(read: FileCheck): string {
-  return read.ok ? textDigest(read.text) : `!${read.reason}`;
+const bytesDigest = (bytes: Buffer) => crypto.createHash('sha1').update(bytes).digest('base64');
+
+/** A walked file's digest: its bytes', or the reason it was not read (so that a file becoming readable is a change). */
+function walkedDigest(abs: string): string {
+  const r = readFileBytes(abs);
+  return r.ok ? bytesDigest(r.bytes) : `!${r.reason}`;
+}
+
+/** readTextFile of a walked file, its digest recorded in `inputs` (when given) as lookup computes it. */
+export function readRecorded(abs: string, rel: string, inputs: ScanInputs | undefined): FileCheck {
+  if (!inputs) return readTextFile(abs);
+  let digest: string | undefined;
+  const read = readTextFile(abs, {}, (bytes) => (digest = bytesDigest(bytes)));
+  inputs.set(fileInputKey(rel), digest ?? `!${(read as { reason: string }).reason}`);
+  return read;
 }
 
 /** The price data a report was priced with: the bundled data (part of the build) or the cached update's content. */
@@ -83,7 +95,7 @@ export class ScanManifest {
       if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
       const [key, digest] = input;
       const rel = key.slice(2);
-      const now = key.startsWith('f\0') ? fileDigest(readTextFile(path.join(root, rel))) : key.startsWith('w\0') ? textDigest(guarded(rel)) : undefined;
+      const now = key.startsWith('f\0') ? walkedDigest(path.join(root, rel)) : key.startsWith('w\0') ? textDigest(guarded(rel)) : undefined;
       if (now !== digest) return undefined;
     }
     return m.report;

@@ -21,7 +21,7 @@ import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
-import { fileDigest, fileInputKey, guardedInputKey, ScanManifest, storable, textDigest, type ScanInputs } from './scanManifest';
+import { guardedInputKey, readRecorded, ScanManifest, storable, textDigest, type ScanInputs } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -86,41 +86,50 @@ export function loadConfig(root: string, configFile?: string): PromptCostConfig 
   return parseConfig(read.text, rel);
 }
 
-interface IgnoreLayer { dir: string; ig: Ignore }
+interface IgnoreLayer { rel: string; ig: Ignore }
 
 /** Files under `start` that the scan should look at, as absolute paths. */
 export function walk(root: string, start: string, exclude: string[], skipped: ScanReport['skipped']): string[] {
+  return walkRelative(root, start, exclude, skipped).map((rel) => path.join(root, rel));
+}
+
+/**
+ * Files under `start` that the scan should look at, relative to the root (POSIX separators). Paths are
+ * built by joining names, not by path.relative per entry: a monorepo has tens of thousands of them.
+ */
+export function walkRelative(root: string, start: string, exclude: string[], skipped: ScanReport['skipped']): string[] {
   const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   const out: string[] = [];
-  const visit = (dir: string, layers: IgnoreLayer[]) => {
+  const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
+  const visit = (dir: string, dirRel: string, layers: IgnoreLayer[]) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      skipped.push({ file: toPosix(path.relative(root, dir)) || '.', reason: `unreadable folder: ${(e as NodeJS.ErrnoException).code}` });
+      skipped.push({ file: dirRel || '.', reason: `unreadable folder: ${(e as NodeJS.ErrnoException).code}` });
       return;
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
     if (gitignore) {
       try {
-        layers = [...layers, { dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+        layers = [...layers, { rel: dirRel, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
       } catch { /* an unreadable .gitignore ignores nothing */ }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      const rel = toPosix(path.relative(root, abs));
+      const rel = join(dirRel, e.name);
       const isDir = e.isDirectory();
       if (isDir && DEFAULT_EXCLUDED_DIRS.includes(e.name)) continue;
       if (excluded(rel) || (isDir && excluded(`${rel}/`))) continue;
-      if (layers.some((l) => l.ig.ignores(toPosix(path.relative(l.dir, abs)) + (isDir ? '/' : '')))) continue;
-      if (isDir) visit(abs, layers);
-      else if (e.isFile()) out.push(abs);
+      if (layers.some((l) => l.ig.ignores((l.rel ? rel.slice(l.rel.length + 1) : rel) + (isDir ? '/' : '')))) continue;
+      if (isDir) visit(path.join(dir, e.name), rel, layers);
+      else if (e.isFile()) out.push(rel);
     }
   };
   const st = fs.statSync(start);
-  if (st.isDirectory()) visit(start, []);
-  else out.push(start);
+  const startRel = toPosix(path.relative(root, start));
+  if (st.isDirectory()) visit(start, startRel, []);
+  else out.push(startRel);
   return out;
 }
 
@@ -246,8 +255,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const detectionsBefore = detections.length;
     const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
-    const read = readTextFile(abs);
-    inputs?.set(fileInputKey(rel), fileDigest(read));
+    const read = readRecorded(abs, rel, inputs);
     // A prompt file may name a code function as its prompt (promptfoo `prompts.py:fn`): load its grammar.
     let needsGrammar = !!langForFile(rel);
     if (read.ok && !needsGrammar) {
@@ -342,7 +350,7 @@ export function planScan(options: ScanOptions): ScanPlan {
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
-  const walked = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))].map((abs) => toPosix(path.relative(root, abs)));
+  const walked = [...new Set(starts.flatMap((s) => walkRelative(root, s, exclude, skipped)))];
   return { root, config, walked, files: walked.filter(isCandidate), skipped };
 }
 
@@ -391,7 +399,7 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
     }
     skipped.push(...r.skipped);
   }
-  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine, (rel, read) => inputs.set(fileInputKey(rel), fileDigest(read)));
+  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine, store ? inputs : undefined);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
   return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false, inputs } } : {}) };
@@ -470,7 +478,7 @@ function manifestFor(options: ScanOptions, root: string): ScanManifest | undefin
   return new ScanManifest(path.join(options.cacheDir, 'scans'), {
     build: currentBuild(), root, paths: options.paths ?? null, heuristics: options.heuristics !== false, exclude: options.exclude ?? null,
     settings: options.settings ?? null, severities: options.severities ?? null, maxMonthlyUsd: options.maxMonthlyUsd ?? null,
-    configFile, config: fileDigest(readTextFile(configFile)),
+    configFile, config: (() => { const r = readTextFile(configFile); return r.ok ? textDigest(r.text) : `!${r.reason}`; })(),
   });
 }
 
