@@ -13,7 +13,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { guardedReader, readFileBytes, readTextFile, type FileCheck } from './fileAccess';
+import { decodeText, guardedReader, readFileBytes, readTextFile, type ByteCheck, type FileCheck } from './fileAccess';
 import type { ScanReport } from './model';
 import { priceCacheFile } from './prices/refresh';
 
@@ -33,12 +33,6 @@ export function textDigest(text: string | undefined): string {
 
 const bytesDigest = (bytes: Buffer) => crypto.createHash('sha1').update(bytes).digest('base64');
 
-/** A walked file's digest: its bytes', or the reason it was not read (so that a file becoming readable is a change). */
-function walkedDigest(abs: string): string {
-  const r = readFileBytes(abs);
-  return r.ok ? bytesDigest(r.bytes) : `!${r.reason}`;
-}
-
 /** readTextFile of a walked file, its digest recorded in `inputs` (when given) as lookup computes it. */
 export function readRecorded(abs: string, rel: string, inputs: ScanInputs | undefined): FileCheck {
   if (!inputs) return readTextFile(abs);
@@ -49,7 +43,7 @@ export function readRecorded(abs: string, rel: string, inputs: ScanInputs | unde
 }
 
 /** The price data a report was priced with: the bundled data (part of the build) or the cached update's content. */
-function priceEpoch(): string {
+export function priceEpoch(): string {
   const file = priceCacheFile();
   if (!file) return 'bundled';
   try {
@@ -91,11 +85,27 @@ export class ScanManifest {
     }
     if (!m || m.format !== FORMAT || m.epoch !== this.epoch || m.walked !== listDigest(walked) || !Array.isArray(m.inputs) || !m.report || typeof m.report !== 'object') return undefined;
     const guarded = guardedReader(root);
-    for (const input of m.inputs) {
-      if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
-      const [key, digest] = input;
+    for (const input of m.inputs) if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
+    // A file both walked and read through the guard (an import of a scanned file) is read once: the
+    // walk found it a regular file inside the root in this run, which is what the guard would check;
+    // its text digest is taken from the same bytes.
+    const walkedNow = new Set(walked);
+    const wanted = new Set(m.inputs.filter(([k]) => k.startsWith('w\0') && walkedNow.has(k.slice(2))).map(([k]) => k.slice(2)));
+    const bytesOf = new Map<string, ByteCheck>();
+    for (const [key, digest] of m.inputs) {
+      if (!key.startsWith('f\0')) continue;
       const rel = key.slice(2);
-      const now = key.startsWith('f\0') ? walkedDigest(path.join(root, rel)) : key.startsWith('w\0') ? textDigest(guarded(rel)) : undefined;
+      const r = readFileBytes(path.join(root, rel));
+      if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) return undefined;
+      if (wanted.has(rel)) bytesOf.set(rel, r);
+    }
+    for (const [key, digest] of m.inputs) {
+      if (key.startsWith('f\0')) continue;
+      if (!key.startsWith('w\0')) return undefined;
+      const rel = key.slice(2);
+      const r = bytesOf.get(rel);
+      const text = r ? (r.ok ? decodeText(r.bytes) : undefined) : undefined;
+      const now = r ? textDigest(text?.ok ? text.text : undefined) : textDigest(guarded(rel));
       if (now !== digest) return undefined;
     }
     return m.report;
