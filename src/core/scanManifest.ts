@@ -17,7 +17,7 @@ import { decodeText, guardedReader, readFileBytes, readTextFile, type ByteCheck,
 import type { ScanReport } from './model';
 import { priceCacheFile } from './prices/refresh';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Stored reports kept (one per root and epoch); past this the oldest are removed. */
 const MAX_REPORTS = 8;
 
@@ -58,8 +58,24 @@ interface Stored {
   epoch: string;
   walked: string;
   inputs: [string, string][];
-  report: ScanReport;
+  /** Digest of the report's text (kept beside, as the JSON format prints it): the pair must match. */
+  reportDigest: string;
+  /** What a gate needs without reading the report. */
+  summary: ReportSummary;
 }
+
+/** The parts of a report the CLI's exit code depends on. */
+export type ReportSummary = Pick<ScanReport, 'totals' | 'budget'>;
+
+/** A stored report: its text as `JSON.stringify(report, null, 2)` gives it, and the report when asked. */
+export interface StoredReport {
+  json: string;
+  summary: ReportSummary;
+  report(): ScanReport;
+}
+
+/** The report as the JSON format prints it (without the final newline). */
+export const reportJson = (report: ScanReport) => JSON.stringify(report, null, 2);
 
 const listDigest = (files: readonly string[]) => crypto.createHash('sha1').update(files.join('\0')).digest('base64');
 
@@ -75,15 +91,19 @@ export class ScanManifest {
     return path.join(this.dir, `${this.epoch.slice(0, 40)}.json`);
   }
 
+  private reportFile(): string {
+    return path.join(this.dir, `${this.epoch.slice(0, 40)}.report`);
+  }
+
   /** The stored report, if the walk found the same files and every input still reads the same. */
-  lookup(root: string, walked: readonly string[]): ScanReport | undefined {
+  lookup(root: string, walked: readonly string[]): StoredReport | undefined {
     let m: Stored;
     try {
       m = JSON.parse(fs.readFileSync(this.file(), 'utf8')) as Stored;
     } catch {
       return undefined; // none, unreadable or damaged
     }
-    if (!m || m.format !== FORMAT || m.epoch !== this.epoch || m.walked !== listDigest(walked) || !Array.isArray(m.inputs) || !m.report || typeof m.report !== 'object') return undefined;
+    if (!m || m.format !== FORMAT || m.epoch !== this.epoch || m.walked !== listDigest(walked) || !Array.isArray(m.inputs) || typeof m.reportDigest !== 'string' || !m.summary?.totals) return undefined;
     const guarded = guardedReader(root);
     for (const input of m.inputs) if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
     // A file both walked and read through the guard (an import of a scanned file) is read once: the
@@ -108,16 +128,30 @@ export class ScanManifest {
       const now = r ? textDigest(text?.ok ? text.text : undefined) : textDigest(guarded(rel));
       if (now !== digest) return undefined;
     }
-    return m.report;
+    let json: string;
+    try {
+      json = fs.readFileSync(this.reportFile(), 'utf8');
+    } catch {
+      return undefined;
+    }
+    if (textDigest(json) !== m.reportDigest) return undefined; // not the report this entry was written with
+    let parsed: ScanReport | undefined;
+    return { json, summary: m.summary, report: () => (parsed ??= JSON.parse(json) as ScanReport) };
   }
 
-  /** Stores a report with what it read. Failing to write only costs the next scan its speed. */
-  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport): void {
-    const stored: Stored = { format: FORMAT, epoch: this.epoch, walked: listDigest(walked), inputs: [...inputs], report };
+  /**
+   * Stores a report with what it read (`json`: reportJson(report), when the caller has it already).
+   * Failing to write only costs the next scan its speed.
+   */
+  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report)): void {
+    const stored: Stored = { format: FORMAT, epoch: this.epoch, walked: listDigest(walked), inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) } };
     const at = this.file();
     try {
       fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const tmp = `${at}.${process.pid}.tmp`;
+      const tmpReport = `${this.reportFile()}.${process.pid}.tmp`;
+      fs.writeFileSync(tmpReport, json, { mode: 0o600 });
+      fs.renameSync(tmpReport, this.reportFile());
       fs.writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
       fs.renameSync(tmp, at);
       this.prune();
@@ -131,7 +165,10 @@ export class ScanManifest {
       const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
       if (names.length <= MAX_REPORTS) return;
       const byAge = names.map((n) => ({ n, t: fs.statSync(path.join(this.dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
-      for (const { n } of byAge.slice(0, names.length - MAX_REPORTS)) fs.rmSync(path.join(this.dir, n), { force: true });
+      for (const { n } of byAge.slice(0, names.length - MAX_REPORTS)) {
+        fs.rmSync(path.join(this.dir, n), { force: true });
+        fs.rmSync(path.join(this.dir, n.replace(/\.json$/, '.report')), { force: true });
+      }
     } catch {
       // another process pruned meanwhile
     }

@@ -21,7 +21,7 @@ import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
-import { guardedInputKey, readRecorded, ScanManifest, storable, textDigest, type ScanInputs } from './scanManifest';
+import { guardedInputKey, readRecorded, reportJson, ScanManifest, storable, textDigest, type ReportSummary, type ScanInputs } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -483,16 +483,27 @@ function manifestFor(options: ScanOptions, root: string): ScanManifest | undefin
 }
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
+  const r = await scanWorkspaceStored(options);
+  return r.report();
+}
+
+/**
+ * scanWorkspace, for a caller that may print the report as JSON: a report answered from the stored
+ * one (scanManifest.ts) comes with its JSON text (`reportJson`), so that printing it parses and
+ * serialises nothing; `summary` is what an exit code needs.
+ */
+export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(): string; summary: ReportSummary; report(): ScanReport }> {
   const engine = options.engine ?? new Engine();
   const plan = planScan(options);
   const manifest = options.signal ? undefined : manifestFor(options, plan.root);
   const stored = manifest?.lookup(plan.root, plan.walked);
   if (stored) {
     options.onProgress?.(plan.files.length, plan.files.length);
-    return stored;
+    return { json: () => stored.json, summary: stored.summary, report: stored.report };
   }
   const ws = await detectWorkspace({ ...options, engine }, plan);
   const report = priceWorkspace(ws, engine, options);
-  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report);
-  return report;
+  let json: string | undefined;
+  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)));
+  return { json: () => (json ??= reportJson(report)), summary: report, report: () => report };
 }

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { run } from '../../src/cli/main';
 import { Engine } from '../../src/core/analyze';
 import type { ScanReport } from '../../src/core/model';
 import { formatCsv } from '../../src/core/report/csv';
@@ -115,16 +116,24 @@ describe('stored scan reports (warm rescans)', () => {
     const damaged = await scan({ root, cacheDir });
     assert.ok(damaged.priced > 0);
     assert.deepStrictEqual(every(damaged.report), every(cold.report));
-    // A well-formed entry that lies about its inputs is not believed either.
-    for (const f of fs.readdirSync(dir)) {
+    // A well-formed entry that lies about its inputs is not believed either, nor a report that is not
+    // the one its entry was written with.
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) {
       const m = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
       m.inputs = m.inputs.map(([k]: [string, string]) => [k, 'not the digest']);
-      m.report.totals.monthlyUsd = 0;
       fs.writeFileSync(path.join(dir, f), JSON.stringify(m));
     }
     const lied = await scan({ root, cacheDir });
     assert.ok(lied.priced > 0);
     assert.deepStrictEqual(every(lied.report), every(cold.report));
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.report'))) {
+      const r = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+      r.totals.monthlyUsd = 0;
+      fs.writeFileSync(path.join(dir, f), JSON.stringify(r, null, 2));
+    }
+    const swapped = await scan({ root, cacheDir });
+    assert.ok(swapped.priced > 0);
+    assert.deepStrictEqual(every(swapped.report), every(cold.report));
     const rewritten = await scan({ root, cacheDir });
     assert.strictEqual(rewritten.priced, 0);
     assert.deepStrictEqual(every(rewritten.report), every(cold.report));
@@ -139,5 +148,35 @@ describe('stored scan reports (warm rescans)', () => {
     assert.deepStrictEqual(every(warm.report), every(cold.report));
     fs.writeFileSync(path.join(root, 'gen', 'rules.ts'), `export const RULES = 'You check parcels twice. ${LONG}';\n`);
     assert.ok((await scan({ root, cacheDir })).priced > 0);
+  });
+});
+
+describe('prompt-cost scan with a stored report', () => {
+  it('prints the same bytes and exits the same, cold and warm, in JSON and as a table; the budget gate still applies', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-cli-');
+    const before = process.env.PROMPT_COST_CACHE_DIR;
+    process.env.PROMPT_COST_CACHE_DIR = cacheDir;
+    try {
+      const cli = async (...args: string[]) => {
+        let out = '';
+        const code = await run(['scan', ...args], { stdout: (s: string) => (out += s), stderr: () => undefined, readStdin: () => Buffer.alloc(0), stderrIsTTY: false, cwd: root });
+        return { code, out };
+      };
+      for (const format of ['json', 'table']) {
+        const cold = await cli('--format', format);
+        const warm = await cli('--format', format);
+        assert.strictEqual(warm.out, cold.out);
+        assert.strictEqual(warm.code, cold.code);
+        assert.strictEqual(warm.out, (await cli('--format', format, '--no-cache')).out);
+      }
+      assert.ok(fs.readdirSync(path.join(cacheDir, 'detections', 'scans')).some((n) => n.endsWith('.report')));
+      const over = [await cli('--format', 'json', '--max-monthly', '0.01'), await cli('--format', 'json', '--max-monthly', '0.01')];
+      assert.deepStrictEqual(over.map((r) => r.code), [1, 1]);
+      assert.strictEqual(over[1].out, over[0].out);
+    } finally {
+      if (before === undefined) delete process.env.PROMPT_COST_CACHE_DIR;
+      else process.env.PROMPT_COST_CACHE_DIR = before;
+    }
   });
 });
