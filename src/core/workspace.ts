@@ -308,7 +308,9 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
 /** Languages of code files a prompt file names with a function (`prompts.py:fn`, `prompts.ts:fn`). */
 function codeReferencedLangs(text: string): Lang[] {
   const out = new Set<Lang>();
-  for (const m of text.matchAll(/[\w./-]+\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
+  // The lookbehind starts a match only where a path can start: without it a long run of word characters
+  // is rescanned from every position (quadratic: 20 s for a 100,000-character model name).
+  for (const m of text.matchAll(/(?<![\w./-])[\w./-]+\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
     const l = langForFile(`x.${m[1]}`);
     if (l) out.add(l);
   }
