@@ -5,12 +5,13 @@ import * as path from 'path';
 import type { Detection, Engine } from './analyze';
 import { langForFile } from './detect/code';
 import { isPromptTextCandidate } from './detect/files';
-import { readTextFile } from './fileAccess';
+import { readRecorded, type ScanInputs } from './scanManifest';
 
 const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 /** Detects the walked text files that code names; adds them to `detections` and to `files` (walk order). */
-export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine): void {
+/** `inputs` receives every file read (the scan's stored report depends on them). */
+export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine, inputs?: ScanInputs): void {
   const candidates = walked.filter((f) => isPromptTextCandidate(f) && !detections.has(f));
   if (!candidates.length) return;
   const wanted = new Set(candidates.map(baseName));
@@ -18,7 +19,7 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   for (const rel of walked) {
     if (!wanted.size) break;
     if (!langForFile(rel)) continue;
-    const read = readTextFile(path.join(root, rel));
+    const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;
     for (const name of wanted) {
       if (read.text.includes(name)) {
@@ -30,7 +31,7 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   const loaded: string[] = [];
   for (const rel of candidates) {
     if (!seen.has(baseName(rel))) continue;
-    const read = readTextFile(path.join(root, rel));
+    const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;
     const d = engine.detectSync(rel, read.text, { promptText: true });
     if (d.detected.length) {

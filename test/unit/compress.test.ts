@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config/types';
-import { finishCompress, planCompress, tidyCompress, type CompressPlan } from '../../src/core/compress';
+import { finishCompress, planCompress, savingOf, tidyCompress, type CompressPlan } from '../../src/core/compress';
 import { guardWarnings } from '../../src/core/compress/guards';
 import { protect, restore } from '../../src/core/compress/placeholders';
 import { stripFence } from '../../src/core/compress/chat';
@@ -155,5 +155,40 @@ describe('compress: tidy whitespace', () => {
     const r = await tidyCompress(p, { ...options, text });
     assert.strictEqual(r.status, 'ok', r.reason);
     assert.match(r.edit!.newText, /\n {4}You are a helpful assistant\.\n {4}Be brief\.\n"""/);
+  });
+});
+
+describe('compress: the saving is what the prompt pays', () => {
+  // A cached prefix: a long static system prompt (over OpenAI's 1,024-token minimum) before the
+  // user's run-time message, at enough traffic that the cache is hit most of the time.
+  const rules = (n: number) => Array.from({ length: n }, (_, i) => `Rule ${i + 1}: answer the customer politely, briefly and in their language.`).join(' ');
+  const source = (system: string) => `from openai import OpenAI\n\nclient = OpenAI()\n\n# prompt-cost: callsPerDay=50000\nSYSTEM = "${system}"\n\n\ndef reply(question):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}])\n`;
+
+  it('a part in a cached prefix saves at the cached input price, not the uncached one', async () => {
+    const text = source(rules(120));
+    const p = await plan('cached.py', text, 5);
+    assert.ok(p.prompt.cache?.applied && p.prompt.cache.hitRate > 0.5, JSON.stringify(p.prompt.cache));
+    const r = await finishCompress(p, rules(100), { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    // The same prompt, priced as the engine prices the rewritten file.
+    const after = engine.price(engine.detectSync('cached.py', apply(text, r.edit!), {}), options.analyze).prompts[0];
+    assert.ok(after.cache?.applied);
+    const expected = p.prompt.cost.monthlyUsd! - after.cost.monthlyUsd!;
+    assert.ok(Math.abs(r.saved!.monthlyUsd - expected) < 1e-9, `${r.saved!.monthlyUsd} vs ${expected}`);
+    // Less than the same tokens at the uncached input price (what it used to say).
+    const uncached = savingOf(p.prompt, r.saved!.tokens, options.analyze);
+    assert.ok(r.saved!.monthlyUsd < uncached.monthlyUsd * 0.8, `${r.saved!.monthlyUsd} vs uncached ${uncached.monthlyUsd}`);
+    assert.ok(r.saved!.perCallUsd < uncached.perCallUsd * 0.8);
+  });
+
+  it('an uncached prompt saves at the input price, without float noise', async () => {
+    const text = source(rules(30));
+    const p = await plan('small.py', text, 5);
+    assert.ok(!p.prompt.cache?.applied);
+    const r = await finishCompress(p, rules(20), { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    const uncached = savingOf(p.prompt, r.saved!.tokens, options.analyze);
+    assert.ok(Math.abs(r.saved!.perCallUsd - uncached.perCallUsd) < 1e-12, `${r.saved!.perCallUsd} vs ${uncached.perCallUsd}`);
+    assert.strictEqual(r.saved!.perCallUsd, Number(r.saved!.perCallUsd.toPrecision(12)));
   });
 });

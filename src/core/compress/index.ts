@@ -11,6 +11,7 @@ import { chatOverheadTokens } from '../tokens';
 import { resolveTokenizer } from '../tokens';
 import type { ChatMessage } from './chat';
 import { guardWarnings } from './guards';
+import { LineIndex } from '../text';
 import { applyView, LiteralError, locateLiteral, sourceForm, writeLiteral, type LiteralTarget } from './literal';
 import { protect, restore, templatePlaceholders, type Protected } from './placeholders';
 
@@ -106,6 +107,8 @@ export interface CompressPlan {
   line: number;
   target: LiteralTarget;
   prompt: PromptReport;
+  /** The prompt's index among the file's prompts (to find it again in the rewritten file). */
+  promptIndex: number;
   partIndex: number;
   view: { text: string; core: string; frame: Frame };
   before: { text: string; tokens: number };
@@ -187,7 +190,7 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   const notes: string[] = [];
   if (before.tokens < SHORT_PROMPT_TOKENS) notes.push(`this part is ${before.tokens} tokens: short prompts rarely shrink`);
   return {
-    file: t.file, line: target.range.start.line + 1, target, prompt, partIndex: at.part,
+    file: t.file, line: target.range.start.line + 1, target, prompt, promptIndex: at.prompt, partIndex: at.part,
     view: { text: visible, core, frame }, before, protectedText: p, messages, compressModel: o.compressModel,
     request: { tokens: requestTokens, ...(cost !== undefined ? { costUsd: cost } : {}) }, notes,
   };
@@ -200,6 +203,27 @@ function result(plan: CompressPlan, status: CompressStatus, extra: Partial<Compr
 /** An error before or during the request, in the result shape. */
 export function errorResult(plan: CompressPlan, reason: string): CompressResult {
   return result(plan, 'error', { reason });
+}
+
+/**
+ * The saving of the rewrite as the prompt pays it: the prompt priced in the rewritten file against the
+ * prompt as it is, so a part inside a cached prefix saves at the cached input price (reads at the hit
+ * rate, writes on misses) and tiers apply as they do to the bill. Falls back to the uncached input price
+ * when the rewritten file no longer lines up prompt for prompt.
+ */
+export function rewriteSaving(plan: CompressPlan, updatedText: string, tokens: number, o: PlanOptions): { tokens: number; perCallUsd: number; monthlyUsd: number } {
+  const before = plan.prompt.cost;
+  if (before.priced && before.perCallUsd !== undefined && before.monthlyUsd !== undefined) {
+    const detection = o.engine.detectSync(plan.file, updatedText, o.analyze);
+    const prompts = o.engine.price(detection, o.analyze).prompts;
+    const after = prompts[plan.promptIndex]?.cost;
+    if (prompts[plan.promptIndex]?.model.id === plan.prompt.model.id && after?.perCallUsd !== undefined && after.monthlyUsd !== undefined) {
+      // 12 significant digits: the difference of two sums carries float noise (…0000004) otherwise.
+      const usd = (x: number) => Number(Math.max(0, x).toPrecision(12));
+      return { tokens, perCallUsd: usd(before.perCallUsd - after.perCallUsd), monthlyUsd: usd(before.monthlyUsd - after.monthlyUsd) };
+    }
+  }
+  return savingOf(plan.prompt, tokens, o.analyze);
 }
 
 /** Saving of `tokens` fewer input tokens per call, at the prompt's model and traffic (uncached input price). */
@@ -252,7 +276,9 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   if (after.tokens >= plan.before.tokens) {
     return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${plan.before.tokens}` });
   }
-  return result(plan, 'ok', { ...base, saved: savingOf(plan.prompt, plan.before.tokens - after.tokens, o.analyze), edit: { range: t.range, newText: written.newText } });
+  const lines = new LineIndex(o.text);
+  const updated = o.text.slice(0, lines.offset(t.range.start)) + written.newText + o.text.slice(lines.offset(t.range.end));
+  return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit: { range: t.range, newText: written.newText } });
 }
 
 const ensureNewline = (s: string) => (s.endsWith('\n') ? s : s + '\n');

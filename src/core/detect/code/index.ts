@@ -224,8 +224,11 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     claims.push({ file: f.file, range: p.range });
     for (const part of p.parts) claims.push({ file: part.file ?? f.file, range: part.range });
   }
+  // This file's claims as offsets (the shape layer asks about its own file for every candidate).
+  const ownClaims = claims.filter((c) => c.file === f.file).map((c) => [f.lines.offset(c.range.start), f.lines.offset(c.range.end)] as const);
   const claimed: Claimed = (file, start, end) => {
-    const lines = file === f.file ? f.lines : project.get(file)?.lines;
+    if (file === f.file) return ownClaims.some(([a, b]) => a < end && start < b);
+    const lines = project.get(file)?.lines;
     if (!lines) return false;
     const r = lines.range(start, end);
     return claims.some((c) => c.file === file && overlaps(c.range, r));

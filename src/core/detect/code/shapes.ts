@@ -336,6 +336,26 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   return out;
 }
 
+const PROMPT_CALL_SUFFIX = /(?:[Pp]rompt|[Ii]nstructions?)(?:Middleware)?\s*\(/g;
+const IDENT_CHAR = /[\w$]/;
+const IDENT_START = /[A-Za-z_$]/;
+
+/**
+ * Calls of prompt-named functions (`xxxPrompt(`, `fooInstructions(`, `…PromptMiddleware(`): the name,
+ * where it starts, and the length up to the `(`. Found from the suffix and then the name's start
+ * backwards — one pass, where a pattern starting at every identifier backtracks over each of them.
+ */
+function* promptNamedCalls(text: string): Generator<{ index: number; name: string; length: number }> {
+  for (const m of text.matchAll(PROMPT_CALL_SUFFIX)) {
+    const at = m.index ?? 0;
+    let start = at;
+    while (start > 0 && IDENT_CHAR.test(text[start - 1])) start--;
+    // At least one character before the suffix, and a name cannot start with a digit.
+    if (start === at || !IDENT_START.test(text[start])) continue;
+    yield { index: start, name: text.slice(start, at) + m[0].replace(/\s*\($/, ''), length: at + m[0].length - start };
+  }
+}
+
 /** Functions that are prompts: decorated as one, or handed to a prompt-named call. */
 function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const out: DetectedPrompt[] = [];
@@ -359,9 +379,9 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
     }
   }
   // dynamicSystemPromptMiddleware((state) => `…`), definePrompt(…, async () => …)
-  for (const m of f.text.matchAll(/(?<![\w$])([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)(?:Middleware)?)\s*\(/g)) {
-    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0, (m.index ?? 0) + m[1].length);
-    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = n.parent;
+  for (const m of promptNamedCalls(f.text)) {
+    let n: SyntaxNode | null = root.descendantForIndex(m.index, m.index + m.name.length);
+    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= m.index + m.length + 1) n = n.parent;
     if (!n || !CALL_TYPES.has(n.type) || !FUNCTION_ARG_CALLEE.test(lastName(calleeOf(n)))) continue;
     const fnArg = callArguments(n).positional.find((a) => FUNCTION_NODE.test(a.type));
     if (fnArg) emit(fnArg, n, `a function given to \`${lastName(calleeOf(n))}(…)\``);
