@@ -75,6 +75,7 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new CompressUsageError(`--timeout must be a number of seconds above 0, got "${values.timeout}"`);
   const abs = path.resolve(io.cwd, fileArg);
+  if (/\.ipynb$/i.test(fileArg)) throw new CompressUsageError(`${fileArg}: the CLI rewrites code and prompt files; for a notebook cell use "Compress prompt" on the cell in VS Code`);
   // A regular, readable UTF-8 file (a named pipe is refused at once, never waited on).
   let text: string;
   try {

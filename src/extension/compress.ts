@@ -149,8 +149,8 @@ export function registerCompress(context: vscode.ExtensionContext, client: Langu
       edit.replace(doc.uri, new vscode.Range(g.start.line, g.start.character, g.end.line, g.end.character), r.edit!.newText);
       const ok = await vscode.workspace.applyEdit(edit);
       if (!ok) void vscode.window.showErrorMessage('Prompt Cost: the edit could not be applied. Nothing was changed.');
-      // Back to the document, so that one Undo there takes the rewrite back.
-      else await vscode.window.showTextDocument(doc, { selection: new vscode.Range(g.start.line, g.start.character, g.start.line, g.start.character) });
+      // Back to the document (a notebook: its cell), so that one Undo there takes the rewrite back.
+      else await showDocument(doc, new vscode.Range(g.start.line, g.start.character, g.start.line, g.start.character));
       if (pending?.result === r) pending = undefined;
       return ok;
     };
@@ -169,4 +169,15 @@ export function registerCompress(context: vscode.ExtensionContext, client: Langu
     allowHost: async (host) => context.globalState.update(consentKey(host), true),
     answerConsent: (answer) => { consentAnswer = answer; },
   };
+}
+
+/** The edited text in its editor: a file's, or a notebook cell's in the notebook editor. */
+async function showDocument(doc: vscode.TextDocument, selection: vscode.Range): Promise<void> {
+  const cell = vscode.workspace.notebookDocuments.flatMap((nb) => nb.getCells().map((c) => ({ nb, c }))).find((x) => x.c.document === doc);
+  if (!cell) {
+    await vscode.window.showTextDocument(doc, { selection });
+    return;
+  }
+  const range = new vscode.NotebookRange(cell.c.index, cell.c.index + 1);
+  await vscode.window.showNotebookDocument(cell.nb, { selections: [range] });
 }

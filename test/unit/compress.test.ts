@@ -192,3 +192,39 @@ describe('compress: the saving is what the prompt pays', () => {
     assert.strictEqual(r.saved!.perCallUsd, Number(r.saved!.perCallUsd.toPrecision(12)));
   });
 });
+
+describe('compress: notebook cells', () => {
+  const system = 'You are a very friendly and helpful assistant for {user}. Please always make sure that every answer you give is short, clear and to the point, and never promise refunds.';
+  const cells = [
+    '# Setup\nfrom openai import OpenAI\nclient = OpenAI()\n',
+    `%pip install openai\nSYSTEM = f"${system}"\n`,
+    'def ask(user, q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])\n',
+  ];
+  const notebook = (srcs: string[]) => JSON.stringify({ cells: [{ cell_type: 'markdown', source: '# Notes' }, ...srcs.map((source) => ({ cell_type: 'code', source }))] });
+
+  it('rewrites the literal in its cell: the edit is in cell coordinates and the cell reads back rewritten', async () => {
+    const text = notebook(cells);
+    // Cell 3 of the notebook (index 2: the markdown cell is index 0), line 2 of that cell (1-based).
+    const p = await planCompress({ file: 'nb.ipynb', text, line: 1, cell: 2 }, options);
+    assert.strictEqual(p.line, 2, 'the line within the cell');
+    assert.strictEqual(p.before.text, system);
+    const reply = p.protectedText.sentinels.map((s) => s.token).join(' ') + ': brief answers, never promise refunds.';
+    const r = await finishCompress(p, reply, { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    assert.strictEqual(r.edit!.cell, 2);
+    assert.strictEqual(r.edit!.range.start.line, 1);
+    const cell = apply(cells[1], r.edit!);
+    assert.strictEqual(cell, `%pip install openai\nSYSTEM = f"{user}: brief answers, never promise refunds."\n`);
+    assert.ok(r.saved!.monthlyUsd > 0);
+    // The rewritten notebook is read by the engine with the new text in the prompt.
+    const again = engine.price(engine.detectSync('nb.ipynb', notebook([cells[0], cell, cells[2]]), {}), options.analyze).prompts[0];
+    assert.strictEqual(again.cell, 3, 'the call is in the last cell');
+    assert.strictEqual(again.parts[0].cell, 2, 'the text in the cell that was rewritten');
+    assert.ok(again.parts[0].tokens < p.prompt.parts[0].tokens);
+  });
+
+  it('without a cell, or on a markdown cell, says which cell to name', async () => {
+    await assert.rejects(planCompress({ file: 'nb.ipynb', text: notebook(cells), line: 1 }, options), /name a code cell/);
+    await assert.rejects(planCompress({ file: 'nb.ipynb', text: notebook(cells), line: 0, cell: 0 }, options), /cell 1 is not a code cell/);
+  });
+});
