@@ -68,6 +68,66 @@ Exit codes (every command):
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
 `;
 
+const COMMAND_HELP = {
+  count: `Usage:
+  prompt-cost count [FILE|-] [--model M] [--format text|json]
+
+Counts the tokens of a text (FILE, or standard input when FILE is - or left out) in the model's
+tokenizer: exact for OpenAI models (tiktoken), a labelled estimate (≈) for the others.
+
+Options:
+  --model M        the model whose tokenizer counts (default ${BUILT_IN_DEFAULTS.model})
+  --format json    {"tokens", "exact", "encoding", ...} instead of one line
+
+Examples:
+  prompt-cost count prompts/system.txt --model gpt-4o
+  echo "You are a helpful assistant." | prompt-cost count --model claude-sonnet-4-5
+`,
+  cost: `Usage:
+  prompt-cost cost --model M --input N [--output N] [--cached-input N] [--calls-per-day N]
+                   [--days-per-month N] [--config FILE] [--format text|json]
+
+Prices one call of N input and N output tokens, and the day and month at the traffic given, from
+the bundled price data (and the custom prices of .promptcost.yaml or --config FILE).
+
+Options:
+  --model M            the model priced (required)
+  --input N            input tokens per call (required)
+  --output N           output tokens per call (default 0)
+  --cached-input N     of the input, tokens read from the provider's prompt cache
+  --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
+  --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
+  --config FILE        a .promptcost.yaml other than the current folder's
+  --format json        the figures and the prices used, as JSON
+
+Examples:
+  prompt-cost cost --model gpt-4o --input 1200 --output 300 --calls-per-day 5000
+  prompt-cost cost --model claude-sonnet-4-5 --input 8000 --cached-input 6000 --output 500 --format json
+`,
+  scan: `Usage:
+  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif|html] [--config FILE]
+                   [--max-monthly USD] [--no-heuristics] [--no-cache]
+
+Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
+prices each at its traffic, and prints the report. One folder given is the root (its .promptcost.yaml
+applies); otherwise the current folder is.
+
+Options:
+  --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
+                     self-contained file with sorting, filtering, grouping and charts)
+  --config FILE      a .promptcost.yaml other than the root's
+  --max-monthly USD  exit 1 when the projected monthly total is over USD (else budget.monthlyUsd)
+  --no-heuristics    only calls of known SDKs and prompt files (no name-based guesses)
+  --no-cache         do not read or write the per-file detection cache
+
+Examples:
+  prompt-cost scan
+  prompt-cost scan src --format markdown > cost.md
+  prompt-cost scan --format html > prompt-cost.html
+  prompt-cost scan --max-monthly 500 --format sarif > prompt-cost.sarif
+`,
+};
+
 export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -229,9 +289,10 @@ export function loadNamedConfig(io: Io, root: string, configFile: string | undef
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    // Every command's --help prints a usage (diff, explain, prices and compress print their own).
-    if (['count', 'cost', 'scan'].includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
-      io.stdout(HELP);
+    // Every command's --help prints its own usage, options and examples (diff, explain, prices and
+    // compress in their modules).
+    if (command in COMMAND_HELP && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout(COMMAND_HELP[command as keyof typeof COMMAND_HELP]);
       return 0;
     }
     switch (command) {
