@@ -333,7 +333,9 @@ export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Defi
     if (d.value.startIndex <= use.startIndex && use.endIndex <= d.value.endIndex) return false; // x = f(x)
     return d.scope === null || (d.scope.startIndex <= use.startIndex && use.endIndex <= d.scope.endIndex);
   });
-  const before = inScope.filter((d) => d.start <= use.startIndex);
+  // the innermost scope's definition, the nearest before the use in it (a local `chat` over a module's `function chat`)
+  const depth = (d: Definition) => d.scope?.startIndex ?? -1;
+  const before = inScope.filter((d) => d.start <= use.startIndex).sort((a, b) => depth(a) - depth(b) || a.start - b.start);
   return (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
 }
 
@@ -591,6 +593,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'subscript_expression':
     case 'subscript': {
       const r = resolveExpression(f, n, ctx);
+      if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
@@ -599,6 +602,8 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const shareable = !ctx.frames?.some((fr) => fr.file === r.file.file && fr.fn.startIndex <= r.node.startIndex && r.node.endIndex <= fr.fn.endIndex);
       const known = shareable ? ctx.shared.get(key) : undefined;
       if (known) return known;
+      // a function named where text is expected (instructions: fn): followFunction guards its own recursion
+      if (FUNCTION_NODE.test(r.node.type)) return followFunction(r.file, r.node, ctx, undefined) ?? dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
         const v = evalText(r.file, r.node, ctx);
@@ -626,6 +631,56 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       if (FUNCTION_NODE.test(n.type)) return followFunction(f, n, ctx, undefined) ?? dynamic(f, n, ctx);
       return dynamic(f, n, ctx);
   }
+}
+
+/** Most elements of a literal list a loop variable is read from (the rest are left out). */
+const MAX_LOOP_ELEMENTS = 64;
+
+/**
+ * A loop variable over a literal list — `for (const q of ['…', '…'])`, `for (const { input } of cases)`,
+ * `for q in ["…"]` — takes each element's text in turn: the longest is the value, the others are its
+ * alternatives. Undefined when `n` is not bound by such a loop or no element is text.
+ */
+function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (FUNCTION_NODE.test(p.type)) return undefined;
+    if (p.type !== 'for_in_statement' && p.type !== 'for_statement') continue;
+    const left = p.childForFieldName('left');
+    const right = p.childForFieldName('right');
+    if (!left || !right || n.startIndex < right.endIndex) continue; // the loop's own header
+    let key: string | undefined;
+    if (left.type === 'identifier') {
+      if (left.text !== n.text) continue;
+    } else if (left.type === 'object_pattern') {
+      const bound = left.namedChildren.find((c) => c?.type === 'shorthand_property_identifier_pattern' && c.text === n.text)
+        ?? left.namedChildren.find((c) => c?.type === 'pair_pattern' && c.childForFieldName('value')?.text === n.text);
+      if (!bound) continue;
+      key = bound.type === 'pair_pattern' ? bound.childForFieldName('key')?.text : bound.text;
+    } else continue;
+    const list = resolveExpression(f, right, ctx);
+    if (!list || !/^(array|list|tuple)$/.test(list.node.type) || ctx.active.has(list.node.id)) return undefined;
+    const values: TextValue[] = [];
+    ctx.active.add(list.node.id);
+    try {
+      for (const el of list.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
+        if (!el || el.type === 'comment') continue;
+        let item: Resolved | undefined = { file: list.file, node: el };
+        if (key !== undefined) {
+          const obj = resolveExpression(list.file, el, ctx);
+          const v = obj && propertyOf(obj.node, key);
+          item = v && obj ? { file: obj.file, node: v } : undefined;
+        }
+        const v = item && evalTextOrUndefined(item.file, item.node, ctx);
+        if (v && v.text.replace(MARKER_RE, '').trim()) values.push(v);
+      }
+    } finally {
+      ctx.active.delete(list.node.id);
+    }
+    if (!values.length) return undefined;
+    const longest = values.reduce((a, b) => (fullLength(b) > fullLength(a) ? b : a));
+    return withAlternatives(longest, values, ctx);
+  }
+  return undefined;
 }
 
 export const FUNCTION_NODE = /^(function_definition|function_declaration|generator_function_declaration|function_expression|function|arrow_function|lambda|method_definition)$/;
