@@ -211,16 +211,22 @@ async function compress(args: string[], io: Io): Promise<number> {
 
 /**
  * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
- * .promptcost.yaml. One that cannot be read or parsed is a UsageError (exit 2, file:line); field-level
- * problems are warnings (the valid parts apply), printed unless `quiet` (the scan report lists them).
+ * .promptcost.yaml. One that cannot be read or parsed, or whose budget or thresholds are wrong, is a
+ * UsageError (exit 2, file:line); other field-level problems are warnings (the valid parts apply),
+ * printed unless `quiet` (the scan report lists them).
  */
 export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
-  if (fatal.length) throw new UsageError(`the config cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix it (the other problems, if any, are listed by \`prompt-cost scan\`), or name another with --config FILE.`);
+  if (fatal.length) throw configError(fatal);
   if (!quiet) for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
   return config;
+}
+
+/** Exit 2 for a config the run cannot use as written (see ConfigProblem.fatal). */
+export function configError(fatal: { message: string }[], whose = 'the config'): UsageError {
+  return new UsageError(`${whose} cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix ${fatal.length > 1 ? 'these' : 'it'}, or name another config with --config FILE.`, false);
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -245,7 +251,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`prompt-cost: ${e.message}\nRun \`prompt-cost --help\` for usage.\n`);
+      io.stderr(`prompt-cost: ${e.message}\n${e.showUsage ? 'Run `prompt-cost --help` for usage.\n' : ''}`);
       return 2;
     }
     throw e;
