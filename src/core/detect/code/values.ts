@@ -601,14 +601,15 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const key = `${r.file.file}\0${r.node.id}`;
       const shareable = !ctx.frames?.some((fr) => fr.file === r.file.file && fr.fn.startIndex <= r.node.startIndex && r.node.endIndex <= fr.fn.endIndex);
       const known = shareable ? ctx.shared.get(key) : undefined;
-      if (known) return known;
+      const appends = n.type === 'identifier' && r.file === f ? appendsBetween(f, n, r.node) : [];
+      if (known) return appends.length ? withAppends(f, r.node, known, appends, ctx) : known;
       // a function named where text is expected (instructions: fn): followFunction guards its own recursion
       if (FUNCTION_NODE.test(r.node.type)) return followFunction(r.file, r.node, ctx, undefined) ?? dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
         const v = evalText(r.file, r.node, ctx);
         if (shareable) ctx.shared.set(key, v);
-        return v;
+        return appends.length ? withAppends(f, r.node, v, appends, ctx) : v;
       } finally {
         ctx.active.delete(r.node.id);
       }
@@ -631,6 +632,40 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       if (FUNCTION_NODE.test(n.type)) return followFunction(f, n, ctx, undefined) ?? dynamic(f, n, ctx);
       return dynamic(f, n, ctx);
   }
+}
+
+/**
+ * `prompt += "…"` statements between a variable's definition `def` and its use `use`, in the same
+ * function (any branch: cost is planned for the worst case), not in nested functions.
+ */
+function appendsBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
+  const name = use.text;
+  if (def.endIndex >= use.startIndex) return [];
+  const between = f.text.slice(def.endIndex, use.startIndex);
+  if (!between.includes('+=')) return [];
+  const fnOf = (x: SyntaxNode) => {
+    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c.id;
+    return -1;
+  };
+  const scope = fnOf(def);
+  const out: SyntaxNode[] = [];
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\+=`, 'g');
+  for (const m of between.matchAll(re)) {
+    const at = def.endIndex + (m.index ?? 0);
+    const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
+    const stmt = target?.parent;
+    if (!stmt || !/^augmented_assignment(_expression)?$/.test(stmt.type) || stmt.childForFieldName('left')?.id !== target.id) continue;
+    const right = stmt.childForFieldName('right');
+    if (right && fnOf(stmt) === scope && out.length < 64) out.push(right);
+  }
+  return out;
+}
+
+/** A value followed by the text appended to it with `+=`; each appended literal is reported where it is written. */
+function withAppends(f: CodeFile, def: SyntaxNode, v: TextValue, appends: SyntaxNode[], ctx: EvalContext): TextValue {
+  let out = v;
+  for (const a of appends) out = concat(ctx, out, embed(f, def, evalText(f, a, ctx), ctx), v.origin);
+  return out;
 }
 
 /** Most elements of a literal list a loop variable is read from (the rest are left out). */
