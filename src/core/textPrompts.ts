@@ -85,7 +85,7 @@ function merge(a: Evidence | undefined, b: Evidence): Evidence {
 
 const STRING = /(["'`])((?:(?!\1)[^\\\n]|\\.){1,300})\1/g;
 
-function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
+export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
   for (const m of text.matchAll(MENTION)) {
     const name = m[0];
     if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;

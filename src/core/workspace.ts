@@ -269,7 +269,10 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
 /** Languages of code files a prompt file names with a function (`prompts.py:fn`, `prompts.ts:fn`). */
 function codeReferencedLangs(text: string): Lang[] {
   const out = new Set<Lang>();
-  for (const m of text.matchAll(/[\w./-]+\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
+  // Cheap test first, and names matched from their start only: `[\w./-]+` tried at every offset of a
+  // long base64 run (recorded HTTP cassettes) is quadratic, seconds per file.
+  if (!/\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/.test(text)) return [];
+  for (const m of text.matchAll(/(?<![\w./-])[\w./-]{1,300}\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
     const l = langForFile(`x.${m[1]}`);
     if (l) out.add(l);
   }

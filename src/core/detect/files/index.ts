@@ -5,7 +5,7 @@ import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
 import { messageTemplateReader } from './plainText';
 import { promptfooReader } from './promptfoo';
-import { promptMdReader } from './promptMd';
+import { isInstructionsFile, promptMdReader } from './promptMd';
 import { promptyReader } from './prompty';
 import { semanticKernelReader } from './semanticKernel';
 import { promptDataReader } from './structured';
@@ -31,7 +31,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName);
+  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {

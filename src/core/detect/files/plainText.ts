@@ -94,7 +94,7 @@ export function isPromptTextCandidate(rel: string): boolean {
 }
 
 // `System:` / `User (json only):` / `## Assistant` lines; text may follow the colon on the same line.
-const ROLE_MARK = /^[ \t]*(?:#{1,6}[ \t]*)?(system|user|human|assistant|ai|developer)(?:[ \t]+(?:prompt|message))?[ \t]*(?:\([^)\n]*\))?[ \t]*(:|$)[ \t]*/gim;
+const ROLE_MARK = /^[ \t]*(?:#{1,6}[ \t]*)?(system|user|human|assistant|ai|developer)(?:[ \t]+(?:prompt|message))?[ \t]*(?:\([^)\n]*\))?[ \t]*(:|\r?$)[ \t]*/gim;
 
 /** Role sections of a plain text prompt; text without markers is one part of `defaultRole`. */
 export function plainTextParts(text: string, defaultRole: Role): PromptPart[] {

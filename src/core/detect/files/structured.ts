@@ -32,7 +32,8 @@ const SYSTEM_KEY = /system|instruction|persona|start|preamble|role/i;
 // The document is about a model: a model setting or an LLM provider's name anywhere.
 const LLM_CONTEXT = /["']?(model|model_name|modelName|llm|temperature|max_tokens|maxTokens|top_p|provider)["']?\s*:|\b(gpt-|claude|gemini|llama|mistral|openai|anthropic|ollama)/i;
 // Recorded HTTP exchanges (VCR cassettes, HAR, SDK test recordings): test data.
-const RECORDING = /^interactions\s*:|["']interactions["']\s*:|["']log["']\s*:\s*\{\s*["']version|["']request["']\s*:[\s\S]*["']response["']\s*:/m;
+const RECORDING = /^interactions\s*:|["']interactions["']\s*:|["']log["']\s*:\s*\{\s*["']version/m;
+const isRecording = (text: string) => RECORDING.test(text) || (/["']request["']\s*:/.test(text) && /["']response["']\s*:/.test(text));
 const MAX_BYTES = 2_000_000;
 const MAX_LINES = 500;
 
@@ -151,7 +152,7 @@ const NOT_DATA = /(^|\/)(package(-lock)?\.json|tsconfig[\w.-]*\.json|jsconfig\.j
 
 export function looksLikePromptData(name: string, text: string): boolean {
   if (!DATA_NAME.test(name) || NOT_DATA.test(name) || text.length > MAX_BYTES) return false;
-  if (RECORDING.test(text)) return false;
+  if (isRecording(text)) return false;
   if (/\.(jsonl|ndjson)$/i.test(name)) return ROLE_SNIFF.test(text);
   return ROLE_SNIFF.test(text) || LANGCHAIN_SNIFF.test(text) || PROMPT_KEY_SNIFF.test(text);
 }
