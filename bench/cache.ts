@@ -1,8 +1,10 @@
 // npm run bench:cache -- DIR — the scan cache and the cost diff on a real tree (DIR must be a git work
 // tree with a clean HEAD, e.g. a snapshot of vercel/ai committed once): `rg -l` with the SDK keywords,
 // a cold scan (empty cache), a warm scan of the unchanged tree, and `diff --base HEAD` after one file
-// changed; peak memory of each via /usr/bin/time where it exists. Ratios to rg within one run are what
-// to compare: this machine's absolute times move with its load.
+// changed (the first diff against that base, then repeats); peak memory of each via /usr/bin/time where
+// it exists. Ratios to rg are what to compare: this machine's absolute times move with its load, so each
+// timed run is paired with an `rg -l` run just before it and the ratio reported is the median of the
+// pairs' ratios.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -32,25 +34,34 @@ function main() {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-bench-cache-'));
   const env = { ...process.env, PROMPT_COST_CACHE_DIR: cache };
   const keywords = 'openai|anthropic|generateText|streamText|generateObject|streamObject|langchain|PromptTemplate|generateContent|generate_content|litellm|ollama';
-  const rg = [1, 2, 3].map(() => timed('rg', ['-l', '-e', keywords, dir]).ms);
-  const rgMs = median(rg);
-  const row = (name: string, r: { ms: number; peakMb?: number }) =>
-    console.log(`  ${name.padEnd(34)} ${r.ms.toFixed(0).padStart(7)} ms  ${(r.ms / rgMs).toFixed(1).padStart(6)}× rg -l${r.peakMb ? `  peak ${r.peakMb.toFixed(0)} MB` : ''}`);
+  const rgOnce = () => timed('rg', ['-l', '-e', keywords, dir]).ms;
+  const rgMs = median([rgOnce(), rgOnce(), rgOnce()]);
   console.log(`tree: ${dir}\n  rg -l: ${rgMs.toFixed(0)} ms (median of 3)`);
+  /** Runs `fn` n times, each right after an rg run: the median time, the median ratio to its rg, the peak. */
+  const paired = (n: number, fn: () => { ms: number; peakMb?: number }) => {
+    const runs = Array.from({ length: n }, () => {
+      const rg = rgOnce();
+      const r = fn();
+      return { ...r, ratio: r.ms / rg };
+    });
+    return { ms: median(runs.map((r) => r.ms)), ratio: median(runs.map((r) => r.ratio)), peakMb: Math.max(...runs.map((r) => r.peakMb ?? 0)) || undefined };
+  };
+  const row = (name: string, r: { ms: number; ratio: number; peakMb?: number }) =>
+    console.log(`  ${name.padEnd(38)} ${r.ms.toFixed(0).padStart(7)} ms  ${r.ratio.toFixed(1).padStart(6)}× rg -l${r.peakMb ? `  peak ${r.peakMb.toFixed(0)} MB` : ''}`);
+  const scan = (...extra: string[]) => () => timed(process.execPath, [CLI, 'scan', dir, '--format', 'json', ...extra], env);
   // Seeds the tokenizer snapshot so that the cold figure is the scan's, not the first build of tiktoken's encoder.
   timed(process.execPath, [CLI, 'count', '--model', 'gpt-4o', path.join(ROOT, 'package.json')], env);
-  const cold = timed(process.execPath, [CLI, 'scan', dir, '--format', 'json'], env);
-  row('cold scan (empty scan cache)', cold);
-  const warm = [1, 2, 3].map(() => timed(process.execPath, [CLI, 'scan', dir, '--format', 'json'], env));
-  row('warm scan, unchanged (median of 3)', warm.sort((a, b) => a.ms - b.ms)[1]);
-  row('scan --no-cache', timed(process.execPath, [CLI, 'scan', dir, '--format', 'json', '--no-cache'], env));
+  row('cold scan (empty scan cache)', paired(1, scan()));
+  row('warm scan, unchanged (median of 3)', paired(3, scan()));
+  row('scan --no-cache', paired(1, scan('--no-cache')));
   // One file changed in the work tree: the diff reads the base from git and analyses what differs.
   const changed = spawnSync('rg', ['-l', '-e', 'generateText', '--type', 'ts', dir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()[0];
   const original = fs.readFileSync(changed);
+  const diff = () => timed(process.execPath, [CLI, 'diff', '--base', 'HEAD', dir, '--format', 'json'], env);
   try {
     fs.writeFileSync(changed, Buffer.concat([Buffer.from('// edited for the benchmark\n'), original]));
-    const diffs = [1, 2, 3].map(() => timed(process.execPath, [CLI, 'diff', '--base', 'HEAD', dir, '--format', 'json'], env));
-    row('diff --base HEAD, one file changed', diffs.sort((a, b) => a.ms - b.ms)[1]);
+    row('diff --base HEAD, one file changed: 1st', paired(1, diff));
+    row('  the same again (median of 3)', paired(3, diff));
   } finally {
     fs.writeFileSync(changed, original);
     fs.rmSync(cache, { recursive: true, force: true });

@@ -18,7 +18,7 @@ export type Outcome =
   /** Not visited at all (the walk does not follow links or open pipes). */
   | { ignored: true };
 
-export interface Case { file: string; outcome: Outcome; why: string; also?: Outcome[]; pending?: string }
+export interface Case { file: string; outcome: Outcome; why: string; also?: Outcome[] }
 
 const CALL_TS = (content: string) => `import OpenAI from 'openai';\nconst client = new OpenAI();\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: ${content} }] });\n`;
 const CALL_PY = (content: string) => `from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": ${content}}])\n`;
@@ -109,13 +109,12 @@ export function generateCorpus(dir: string, outside: string): Case[] {
   put('code/huge-literal.ts', CALL_TS(`'${'word '.repeat(150_000)}'`), { finding: 1 }, 'a 750 KB string literal');
   put('code/many-lines-comment.ts', '// comment\n'.repeat(20_000) + CALL_TS("'hi there'"), { finding: 1 }, '20,000 comment lines (TypeScript)');
 
-  // Known engine-half cases (issue 10, robust-engine): written so the corpus covers them; checked only
-  // for "no crash" until the engine's budgets and validation land.
-  put('engine/proto-slot.ts', CALL_TS('`Hello {constructor} {toString} {__proto__}`'), { finding: 1 }, 'slots named like Object.prototype members', { pending: 'NaN tokens (robust-engine)' });
-  put('engine/negative-max.prompty', '---\nname: n\nmodel:\n  configuration:\n    name: gpt-4o\n  parameters:\n    max_tokens: -100000\n---\nsystem:\nYou are nice.\n', { finding: 1 }, 'max_tokens: -100000', { pending: 'negative cost (robust-engine)' });
-  put('engine/annotation-1e308.py', '# prompt-cost: callsPerDay=1e308\n' + CALL_PY('"hello there"'), { finding: 1 }, 'callsPerDay=1e308', { pending: 'non-finite cost (robust-engine)' });
-  put('engine/private-use.ts', CALL_TS("'\uE000\uE001 private use \uF8FF'"), { finding: 1 }, 'private-use characters', { pending: 'slot markers (robust-engine)' });
-  put('engine/lone-cr.py', CALL_PY('"You are terse."').replace(/\n/g, '\r'), { finding: 1 }, 'lone CR line endings', { pending: 'no prompts found (robust-engine)' });
+  // Engine cases (issue 10): names, numbers and characters that once gave NaN, negative costs or no prompt.
+  put('engine/proto-slot.ts', CALL_TS('`Hello {constructor} {toString} {__proto__}`'), { finding: 1 }, 'slots named like Object.prototype members');
+  put('engine/negative-max.prompty', '---\nname: n\nmodel:\n  configuration:\n    name: gpt-4o\n  parameters:\n    max_tokens: -100000\n---\nsystem:\nYou are nice.\n', { finding: 1 }, 'max_tokens: -100000');
+  put('engine/annotation-1e308.py', '# prompt-cost: callsPerDay=1e308\n' + CALL_PY('"hello there"'), { finding: 1 }, 'callsPerDay=1e308');
+  put('engine/private-use.ts', CALL_TS("'\uE000\uE001 private use \uF8FF'"), { finding: 1 }, 'private-use characters');
+  put('engine/lone-cr.py', CALL_PY('"You are terse."').replace(/\n/g, '\r'), { finding: 1 }, 'lone CR line endings');
   return cases;
 }
 

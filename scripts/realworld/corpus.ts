@@ -12,6 +12,8 @@ export const ROOT = path.join(__dirname, '..', '..');
 export const LABELS_DIR = path.join(ROOT, 'eval', 'realworld', 'labels');
 export const CORPUS_DIR = path.join(ROOT, 'eval', 'realworld', '.corpus');
 export const HOLDOUT_FILE = path.join(ROOT, 'eval', 'realworld', 'holdout.txt');
+/** A second hold-out: whole repositories labelled later by a reviewer who never saw the detector; scored with --fresh only. */
+export const FRESH_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh.txt');
 /** Where fetched snapshots sit: one bare git directory per repository, `<owner>+<name>/repo`. */
 export const MIRRORS = process.env.PROMPT_COST_MIRRORS ?? findUp('.mirror') ?? path.join(ROOT, '..', '.mirror');
 
@@ -69,9 +71,9 @@ export function readLabels(dir = LABELS_DIR): RepoLabels[] {
 }
 
 /** The hold-out repositories: listed in holdout.txt once chosen (a fifth, by hash, fixed before any hold-out run). */
-export function holdout(): Set<string> {
-  if (!fs.existsSync(HOLDOUT_FILE)) return new Set();
-  return new Set(fs.readFileSync(HOLDOUT_FILE, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean));
+export function holdout(file = HOLDOUT_FILE): Set<string> {
+  if (!fs.existsSync(file)) return new Set();
+  return new Set(fs.readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean));
 }
 
 /** Picks a fifth of the repositories (at least one) by the hash of their names: nobody chooses them. */

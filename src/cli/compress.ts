@@ -50,6 +50,22 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new CompressUsageError(`--format must be one of text, json, got "${format}"`);
+  try {
+    return await compressWith(values, positionals, format, io);
+  } catch (e) {
+    // --format json promises one object on stdout: a usage error (no key, bad FILE:LINE, …) is one too,
+    // with the same exit code 2 and the message on stderr.
+    if (format === 'json' && e instanceof CompressUsageError) {
+      const m = /^(.+):(\d+)$/.exec(positionals[0] ?? '');
+      io.stdout(JSON.stringify({ status: 'error', reason: e.message, file: m ? toPosix(m[1]) : positionals[0] ?? null, line: m ? Number(m[2]) : null, model: values.model ?? 'gpt-4o-mini', warnings: [], applied: false }, null, 2) + '\n');
+    }
+    throw e;
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
+
+async function compressWith(values: Values, positionals: string[], format: 'text' | 'json', io: CompressIo): Promise<number> {
   if (positionals.length !== 1) throw new CompressUsageError('compress takes one FILE:LINE, e.g. `prompt-cost compress src/bot.ts:12`');
   const m = /^(.+):(\d+)$/.exec(positionals[0]);
   if (!m || Number(m[2]) < 1) throw new CompressUsageError(`"${positionals[0]}" is not FILE:LINE (LINE 1-based), e.g. src/bot.ts:12`);
@@ -59,6 +75,7 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
   const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new CompressUsageError(`--timeout must be a number of seconds above 0, got "${values.timeout}"`);
   const abs = path.resolve(io.cwd, fileArg);
+  if (/\.ipynb$/i.test(fileArg)) throw new CompressUsageError(`${fileArg}: the CLI rewrites code and prompt files; for a notebook cell use "Compress prompt" on the cell in VS Code`);
   // A regular, readable UTF-8 file (a named pipe is refused at once, never waited on).
   let text: string;
   try {

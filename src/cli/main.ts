@@ -173,7 +173,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   // The config is the gate's input too: one that cannot be read or parsed fails the run (exit 2).
   loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
-  const report = await workspace().scanWorkspace({
+  const scanned = await workspace().scanWorkspaceStored({
     heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
     root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
@@ -185,7 +185,9 @@ async function scan(args: string[], io: Io): Promise<number> {
   });
   // The HTML report's what-ifs re-price with the config's custom prices too.
   const customPrices = format === 'html' ? workspace().loadConfig(root, values.config ? path.resolve(io.cwd, values.config as string) : undefined).prices : undefined;
-  io.stdout(format === 'html' ? formatters().html(report, customPrices) : formatters()[format as 'table'](report));
+  // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
+  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices) : formatters()[format as 'table'](scanned.report()));
+  const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
     return 2;

@@ -59,6 +59,8 @@ export function currentBuild(): string {
 
 export class DetectionCache {
   private puts = 0;
+  /** Digests of the files entries depend on, read once per batch (see rememberReads). */
+  private readMemo?: Map<string, string | null>;
 
   /** `dir` undefined turns the cache off; `defaultDir()` is where the user's cache lives. */
   constructor(readonly dir: string | undefined, readonly build = currentBuild()) {}
@@ -104,6 +106,22 @@ export class DetectionCache {
     };
   }
 
+  /**
+   * From now on, a file that several entries depend on (a shared import) is read and digested once:
+   * for one scan, over which the files are taken not to change (as the scan's shared project does).
+   */
+  rememberReads(): this {
+    this.readMemo ??= new Map();
+    return this;
+  }
+
+  private digestOf(key: string, read: () => string | undefined): string | null {
+    if (!this.readMemo) return digest(read());
+    let d = this.readMemo.get(key);
+    if (d === undefined) this.readMemo.set(key, (d = digest(read())));
+    return d;
+  }
+
   private fileFor(file: string, text: string, heuristics: boolean): string | undefined {
     if (!this.dir) return undefined;
     const key = crypto.createHash('sha256').update(`${this.build}\0${file}\0${heuristics}\0`).update(text).digest('hex');
@@ -122,8 +140,9 @@ export class DetectionCache {
       return undefined; // none, unreadable or damaged: detect again
     }
     if (entry.build !== this.build || entry.file !== file || !entry.detection || !Array.isArray(entry.workspace) || !Array.isArray(entry.relative)) return undefined;
-    for (const [p, sha] of entry.workspace) if (digest(options.readWorkspaceFile?.(p)) !== sha) return undefined;
-    for (const [p, sha] of entry.relative) if (digest(options.readRelative?.(p)) !== sha) return undefined;
+    for (const [p, sha] of entry.workspace) if (this.digestOf(`w\0${p}`, () => options.readWorkspaceFile?.(p)) !== sha) return undefined;
+    // A relative path reads relative to the file's folder: the folder is part of the key.
+    for (const [p, sha] of entry.relative) if (this.digestOf(`r\0${path.posix.dirname(file)}\0${p}`, () => options.readRelative?.(p)) !== sha) return undefined;
     return { detection: { ...entry.detection, text }, counts: Array.isArray(entry.counts) ? entry.counts : [] };
   }
 

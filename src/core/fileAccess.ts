@@ -57,8 +57,10 @@ function realPathOf(fd: number, absPath: string): string {
   return fs.realpathSync(absPath);
 }
 
-/** Reads a file as UTF-8 text, or says why it is not read. Never blocks on a pipe, never follows a link out of `within`. */
-export function readTextFile(absPath: string, limits: ReadLimits | number = {}): FileCheck {
+export type ByteCheck = { ok: true; bytes: Buffer } | Extract<FileCheck, { ok: false }>;
+
+/** Reads a file's bytes, or says why it is not read. Never blocks on a pipe, never follows a link out of `within`. */
+export function readFileBytes(absPath: string, limits: ReadLimits | number = {}): ByteCheck {
   const { maxBytes = MAX_FILE_BYTES, within } = typeof limits === 'number' ? { maxBytes: limits } : limits;
   if (within) {
     // Checked before opening too: nothing outside the workspace is even opened.
@@ -96,12 +98,28 @@ export function readTextFile(absPath: string, limits: ReadLimits | number = {}):
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+  return { ok: true, bytes: buf };
+}
+
+/** Decodes bytes as UTF-8 text, or says why they are not text. */
+export function decodeText(buf: Buffer): FileCheck {
   if (buf.subarray(0, 8000).includes(0)) return { ok: false, reason: 'binary' };
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
   } catch {
     return { ok: false, reason: 'not UTF-8 text' };
   }
+}
+
+/**
+ * Reads a file as UTF-8 text, or says why it is not read. Never blocks on a pipe, never follows a link
+ * out of `within`. `onBytes` sees the bytes read, when a file was read at all (a scan's digests).
+ */
+export function readTextFile(absPath: string, limits: ReadLimits | number = {}, onBytes?: (bytes: Buffer) => void): FileCheck {
+  const read = readFileBytes(absPath, limits);
+  if (!read.ok) return read;
+  onBytes?.(read.bytes);
+  return decodeText(read.bytes);
 }
 
 /** A file a detection wanted to read and was refused (root-relative, or absolute when outside). */

@@ -15,11 +15,11 @@ import type { DetectBatchOptions } from './workspace';
 export const FILE_BUDGET_MS = 10_000;
 
 type Skipped = ScanReport['skipped'];
-export interface BatchResult { detections: Detection[]; skipped: Skipped }
+export interface BatchResult { detections: Detection[]; skipped: Skipped; inputs: [string, string][] }
 
 /** What a worker posts: a batch of finished files (in order), then the end. */
 export type WorkerMessage =
-  | { type: 'done'; files: number; detections: Detection[]; skipped: Skipped }
+  | { type: 'done'; files: number; detections: Detection[]; skipped: Skipped; inputs: [string, string][] }
   | { type: 'end' };
 
 export interface WorkerData { files: string[]; options: DetectBatchOptions; heartbeat: Int32Array }
@@ -38,7 +38,7 @@ export function budgetReason(budgetMs: number): string {
 /** One share of the files, through as many workers as its over-budget files need. */
 function runShare(share: string[], options: DetectBatchOptions, onFileDone: () => void, budgetMs: number, signal?: AbortSignal): Promise<BatchResult> {
   const entry = workerEntry();
-  const out: BatchResult = { detections: [], skipped: [] };
+  const out: BatchResult = { detections: [], skipped: [], inputs: [] };
   return new Promise<BatchResult>((resolve, reject) => {
     let settled = false;
     const finish = (error?: Error) => {
@@ -86,6 +86,7 @@ function runShare(share: string[], options: DetectBatchOptions, onFileDone: () =
           reported += m.files;
           out.detections.push(...m.detections);
           out.skipped.push(...m.skipped);
+          for (const i of m.inputs) out.inputs.push(i);
           for (let i = 0; i < m.files; i++) onFileDone();
         } else {
           stopped = true;

@@ -10,11 +10,15 @@ import { detectBatch } from './workspace';
 const { files, options, heartbeat } = workerData as WorkerData;
 // Results go back in batches: a message per file costs more than the file.
 let batch: { files: number; detections: Detection[]; skipped: ScanReport['skipped'] } = { files: 0, detections: [], skipped: [] };
+// What the files read (scanManifest.ts), posted with their batch.
+const inputs = new Map<string, string>();
 const flush = () => {
-  if (batch.files) parentPort!.postMessage({ type: 'done', ...batch } satisfies WorkerMessage);
+  if (batch.files) parentPort!.postMessage({ type: 'done', ...batch, inputs: [...inputs] } satisfies WorkerMessage);
   batch = { files: 0, detections: [], skipped: [] };
+  inputs.clear();
 };
 void detectBatch(files, options, undefined, undefined, undefined, {
+  inputs,
   onFileStart: (i) => Atomics.store(heartbeat, 0, i),
   onFileResult: (r) => {
     batch.files++;

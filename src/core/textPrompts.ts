@@ -14,7 +14,7 @@ import type { Detection, Engine } from './analyze';
 import type { Role } from './model';
 import { langForFile } from './detect/code';
 import { isPromptTextCandidate, isPromptNamedPath, isTextPromptName, promptFolderOf } from './detect/files';
-import { readTextFile } from './fileAccess';
+import { readRecorded, type ScanInputs } from './scanManifest';
 
 const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 const extOf = (name: string) => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
@@ -91,7 +91,7 @@ export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>
     if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;
     facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, m.index ?? 0)));
   }
-  if (!folderNames.size || !READS.test(text)) return;
+  if (!folderNames.size || ![...folderNames].some((f) => text.includes(f)) || !READS.test(text)) return;
   const exts = new Set<string>();
   // A computed name (`${name}.md`, f"{name}.txt", name + ".md", "*.md", endswith(".md")), not one file's literal name.
   for (const m of text.matchAll(/[}*"'`]\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)\b/gi)) exts.add(m[1].toLowerCase());
@@ -119,8 +119,11 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   return undefined;
 }
 
-/** Detects the walked text files that code loads as prompts; adds them to `detections` and to `files` (walk order). */
-export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine): void {
+/**
+ * Detects the walked text files that code loads as prompts; adds them to `detections` and to `files`
+ * (walk order). `inputs` receives every file read (the scan's stored report depends on them).
+ */
+export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine, inputs?: ScanInputs): void {
   const candidates = walked.filter((f) => isTextPromptName(f) && !detections.has(f));
   if (!candidates.length) return;
   const wantedNames = new Set(candidates.map(baseName));
@@ -128,7 +131,7 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   const facts: CodeFacts = { mentions: new Map(), folders: new Map() };
   for (const rel of walked) {
     if (!langForFile(rel)) continue;
-    const read = readTextFile(path.join(root, rel));
+    const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;
     factsOf(read.text, facts, wantedNames, folderNames);
   }
@@ -136,7 +139,7 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   for (const rel of candidates) {
     const verdict = judge(rel, facts);
     if (!verdict) continue;
-    const read = readTextFile(path.join(root, rel));
+    const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;
     const d = engine.detectSync(rel, read.text, { promptText: verdict.role ? { role: verdict.role } : true });
     if (d.detected.length) {

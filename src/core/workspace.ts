@@ -21,6 +21,7 @@ import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
+import { guardedInputKey, readRecorded, reportJson, ScanManifest, storable, textDigest, type PricedMemo, type ReportSummary, type ScanInputs } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -57,6 +58,12 @@ export interface ScanOptions {
    * the token counts stored with it. Undefined: no cache.
    */
   cacheDir?: string;
+  /**
+   * With cacheDir: keep the priced report of the whole scan, so that a rescan of the unchanged tree
+   * (same epoch, same files, same contents) is answered from it (scanManifest.ts). Default true; off
+   * for throw-away roots (the cost diff's checkouts of a ref).
+   */
+  storeReport?: boolean;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -79,41 +86,50 @@ export function loadConfig(root: string, configFile?: string): PromptCostConfig 
   return parseConfig(read.text, rel);
 }
 
-interface IgnoreLayer { dir: string; ig: Ignore }
+interface IgnoreLayer { rel: string; ig: Ignore }
 
 /** Files under `start` that the scan should look at, as absolute paths. */
 export function walk(root: string, start: string, exclude: string[], skipped: ScanReport['skipped']): string[] {
+  return walkRelative(root, start, exclude, skipped).map((rel) => path.join(root, rel));
+}
+
+/**
+ * Files under `start` that the scan should look at, relative to the root (POSIX separators). Paths are
+ * built by joining names, not by path.relative per entry: a monorepo has tens of thousands of them.
+ */
+export function walkRelative(root: string, start: string, exclude: string[], skipped: ScanReport['skipped']): string[] {
   const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   const out: string[] = [];
-  const visit = (dir: string, layers: IgnoreLayer[]) => {
+  const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
+  const visit = (dir: string, dirRel: string, layers: IgnoreLayer[]) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      skipped.push({ file: toPosix(path.relative(root, dir)) || '.', reason: `unreadable folder: ${(e as NodeJS.ErrnoException).code}` });
+      skipped.push({ file: dirRel || '.', reason: `unreadable folder: ${(e as NodeJS.ErrnoException).code}` });
       return;
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
     if (gitignore) {
       try {
-        layers = [...layers, { dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+        layers = [...layers, { rel: dirRel, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
       } catch { /* an unreadable .gitignore ignores nothing */ }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      const rel = toPosix(path.relative(root, abs));
+      const rel = join(dirRel, e.name);
       const isDir = e.isDirectory();
       if (isDir && DEFAULT_EXCLUDED_DIRS.includes(e.name)) continue;
       if (excluded(rel) || (isDir && excluded(`${rel}/`))) continue;
-      if (layers.some((l) => l.ig.ignores(toPosix(path.relative(l.dir, abs)) + (isDir ? '/' : '')))) continue;
-      if (isDir) visit(abs, layers);
-      else if (e.isFile()) out.push(abs);
+      if (layers.some((l) => l.ig.ignores((l.rel ? rel.slice(l.rel.length + 1) : rel) + (isDir ? '/' : '')))) continue;
+      if (isDir) visit(path.join(dir, e.name), rel, layers);
+      else if (e.isFile()) out.push(rel);
     }
   };
   const st = fs.statSync(start);
-  if (st.isDirectory()) visit(start, []);
-  else out.push(start);
+  const startRel = toPosix(path.relative(root, start));
+  if (st.isDirectory()) visit(start, startRel, []);
+  else out.push(startRel);
   return out;
 }
 
@@ -193,6 +209,15 @@ export interface BatchHooks {
    * requests are answered between files. Unset: never yield (workers, the CLI).
    */
   yieldEveryMs?: number;
+  /**
+   * Answer from stored detections only: a file that would need parsing (a code file the cache has no
+   * entry for, a notebook, a prompt file naming code) goes to `onMiss` instead, unread by any parser;
+   * prompt files are detected here (no grammar needed). No grammar is loaded. The caller detects the
+   * misses afterwards (in workers); their progress ticks are theirs.
+   */
+  onMiss?: (rel: string) => void;
+  /** Receives what the batch read (scanManifest.ts): each file's digest, and each guarded read's. */
+  inputs?: ScanInputs;
 }
 
 export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
@@ -202,12 +227,20 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const l = langForFile(f);
     if (l) langs.add(l);
   }
-  if (langs.size) await ensureLanguages(langs);
+  if (langs.size && !hooks.onMiss) await ensureLanguages(langs);
   // Refusals (a link out of the workspace, a pipe) are reported on the file whose detection asked.
   let refusals: Refusal[] = [];
-  const readWorkspaceFile = workspaceReader(root, (r) => refusals.push(r));
+  const guarded = workspaceReader(root, (r) => refusals.push(r));
+  const inputs = hooks.inputs;
+  const readWorkspaceFile = inputs
+    ? (p: string) => {
+      const text = guarded(p);
+      inputs.set(guardedInputKey(p), textDigest(text));
+      return text;
+    }
+    : guarded;
   const project = new CodeProject(readWorkspaceFile);
-  const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build) : undefined;
+  const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build).rememberReads() : undefined;
   const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
   const detections: ScannedDetection[] = [];
   const skipped: ScanReport['skipped'] = [];
@@ -222,11 +255,13 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const detectionsBefore = detections.length;
     const skippedBefore = skipped.length;
     const abs = path.join(root, rel);
-    const read = readTextFile(abs);
+    const read = readRecorded(abs, rel, inputs);
     // A prompt file may name a code function as its prompt (promptfoo `prompts.py:fn`): load its grammar.
-    if (read.ok && !langForFile(rel)) {
+    let needsGrammar = !!langForFile(rel);
+    if (read.ok && !needsGrammar) {
       const refs = codeReferencedLangs(read.text);
-      if (refs.length) await ensureLanguages(refs);
+      needsGrammar = refs.length > 0;
+      if (refs.length && !hooks.onMiss) await ensureLanguages(refs);
     }
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
@@ -241,6 +276,10 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         const stored = cache?.get(rel, read.text, detectOptions);
         if (stored) {
           if (holds(stored.detection)) detections.push({ ...stored.detection, storedCounts: stored.counts });
+        } else if (hooks.onMiss && needsGrammar) {
+          hooks.onMiss(rel);
+          project.release(rel);
+          continue;
         } else {
           const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
@@ -269,10 +308,9 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
 /** Languages of code files a prompt file names with a function (`prompts.py:fn`, `prompts.ts:fn`). */
 function codeReferencedLangs(text: string): Lang[] {
   const out = new Set<Lang>();
-  // Cheap test first, and names matched from their start only: `[\w./-]+` tried at every offset of a
-  // long base64 run (recorded HTTP cassettes) is quadratic, seconds per file.
-  if (!/\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/.test(text)) return [];
-  for (const m of text.matchAll(/(?<![\w./-])[\w./-]{1,300}\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
+  // The lookbehind starts a match only where a path can start: without it a long run of word characters
+  // is rescanned from every position (quadratic: 20 s for a 100,000-character model name).
+  for (const m of text.matchAll(/(?<![\w./-])[\w./-]+\.(py|js|mjs|cjs|ts|mts|cts):[A-Za-z_$]/g)) {
     const l = langForFile(`x.${m[1]}`);
     if (l) out.add(l);
   }
@@ -296,17 +334,30 @@ export interface WorkspaceDetections {
   detections: Map<string, Detection>;
   skipped: ScanReport['skipped'];
   /** Stored detections in use: token counts read with them, and fresh detections to store once priced. */
-  cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean };
+  cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean; inputs: ScanInputs };
 }
 
-export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDetections> {
+/** What a scan will look at: the config, every file the walk found, and the candidates among them. */
+export interface ScanPlan {
+  root: string;
+  config: PromptCostConfig;
+  walked: string[];
+  files: string[];
+  skipped: ScanReport['skipped'];
+}
+
+export function planScan(options: ScanOptions): ScanPlan {
   const root = path.resolve(options.root);
   const config = loadConfig(root, options.configFile);
   const skipped: ScanReport['skipped'] = [];
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
-  const walked = [...new Set(starts.flatMap((s) => walk(root, s, exclude, skipped)))].map((abs) => toPosix(path.relative(root, abs)));
-  const files = walked.filter(isCandidate);
+  const walked = [...new Set(starts.flatMap((s) => walkRelative(root, s, exclude, skipped)))];
+  return { root, config, walked, files: walked.filter(isCandidate), skipped };
+}
+
+export async function detectWorkspace(options: ScanOptions, plan = planScan(options)): Promise<WorkspaceDetections> {
+  const { root, config, walked, files, skipped } = plan;
 
   let done = 0;
   const tick = () => options.onProgress?.(++done, files.length);
@@ -314,13 +365,29 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
   const engine = options.engine ?? new Engine();
   const store = options.cacheDir ? new DetectionCache(options.cacheDir, currentBuild()) : undefined;
   const batch: DetectBatchOptions = { root, heuristics: options.heuristics, budgets: engine.budgets, ...(store ? { cache: { dir: options.cacheDir!, build: store.build } } : {}) };
-  const workers = options.workers ?? defaultWorkers(files.length, options.minWorkers);
-  let results: { detections: Detection[]; skipped: ScanReport['skipped'] }[];
-  if (workers > 0) {
-    const pending = detectInWorkers(files, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
+  const results: { detections: Detection[]; skipped: ScanReport['skipped'] }[] = [];
+  // What the scan read, for a stored report (scanManifest.ts): each batch's, in this thread or a worker.
+  const inputs: ScanInputs = new Map();
+  let toDetect = files;
+  if (store && !options.minWorkers) {
+    // Stored detections first, in this thread: a warm scan of an unchanged tree starts no worker and
+    // loads no grammar and no tokenizer (pricing reads the counts stored with each detection). Only
+    // the files without a valid entry are detected, below. (Not in a language server: its main thread
+    // must stay free, so everything goes to its worker.)
+    const misses: string[] = [];
+    results.push(await detectBatch(files, batch, engine, tick, options.signal, { onMiss: (rel) => misses.push(rel), inputs }));
+    toDetect = misses;
+  }
+  const workers = options.workers ?? defaultWorkers(toDetect.length, options.minWorkers);
+  if (!toDetect.length) { /* all answered */ }
+  else if (workers > 0) {
+    const pending = detectInWorkers(toDetect, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
     engine.warmUp(); // while the workers read and parse
-    results = await pending;
-  } else results = [await detectBatch(files, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs })];
+    for (const r of await pending) {
+      results.push(r);
+      for (const [k, v] of r.inputs) inputs.set(k, v);
+    }
+  } else results.push(await detectBatch(toDetect, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs, inputs }));
 
   const detections = new Map<string, Detection>();
   const counts: [string, number][] = [];
@@ -334,10 +401,10 @@ export async function detectWorkspace(options: ScanOptions): Promise<WorkspaceDe
     }
     skipped.push(...r.skipped);
   }
-  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine);
+  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine, store ? inputs : undefined);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
-  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false } } : {}) };
+  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false, inputs } } : {}) };
 }
 
 const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
@@ -368,7 +435,7 @@ function dropFoundElsewhere(detections: Map<string, Detection>): void {
 }
 
 /** Prices every detection (in walk order) and sums the workspace. */
-export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig } = {}): ScanReport {
+export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig; priced?: PricedMemo } = {}): ScanReport {
   const config = options.config ?? ws.config;
   const diagnostics: Diagnostic[] = config.problems.map((p) => ({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', message: p.message, range: p.range, file: p.file }));
   const prompts: PromptReport[] = [];
@@ -380,12 +447,18 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
     if (!d) continue;
     const fresh = ws.cache?.fresh.get(f);
     let a!: ReturnType<Engine['price']>;
-    if (ws.cache && fresh) {
+    // The same detection priced with the same epoch before (a rescan after an edit elsewhere): its result.
+    const memoKey = options.priced?.keyOf(d);
+    const memoHit = memoKey && !fresh ? options.priced!.get(f, memoKey) : undefined;
+    if (memoHit) a = memoHit;
+    else if (ws.cache && fresh) {
       // Stored with the counts its pricing used, so that the next scan prices it without the tokenizer.
       const counts = engine.counter.recordCounts(() => (a = engine.price(d, priceOptions)));
       ws.cache.store.put(f, d.text, { heuristics: ws.cache.heuristics }, fresh.detection, fresh.reads, counts);
       ws.cache.fresh.delete(f); // once: a re-price (settings changed) has nothing new to store
     } else a = engine.price(d, priceOptions);
+    // Kept as it is now: the shared-prefix pass below adds to its prompts' diagnostics.
+    if (memoKey) options.priced!.set(f, memoKey, a);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
     a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
@@ -406,8 +479,40 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   return report;
 }
 
+/** The stored whole-scan reports of `cacheDir` (scanManifest.ts), for a scan with these options. */
+function manifestFor(options: ScanOptions, root: string): ScanManifest | undefined {
+  if (!options.cacheDir || options.storeReport === false) return undefined;
+  const configFile = options.configFile ? path.resolve(options.configFile) : path.join(root, CONFIG_FILE_NAME);
+  return new ScanManifest(path.join(options.cacheDir, 'scans'), {
+    build: currentBuild(), root, paths: options.paths ?? null, heuristics: options.heuristics !== false, exclude: options.exclude ?? null,
+    settings: options.settings ?? null, severities: options.severities ?? null, maxMonthlyUsd: options.maxMonthlyUsd ?? null,
+    configFile, config: (() => { const r = readTextFile(configFile); return r.ok ? textDigest(r.text) : `!${r.reason}`; })(),
+  });
+}
+
 export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
+  const r = await scanWorkspaceStored(options);
+  return r.report();
+}
+
+/**
+ * scanWorkspace, for a caller that may print the report as JSON: a report answered from the stored
+ * one (scanManifest.ts) comes with its JSON text (`reportJson`), so that printing it parses and
+ * serialises nothing; `summary` is what an exit code needs.
+ */
+export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(): string; summary: ReportSummary; report(): ScanReport }> {
   const engine = options.engine ?? new Engine();
-  const ws = await detectWorkspace({ ...options, engine });
-  return priceWorkspace(ws, engine, options);
+  const plan = planScan(options);
+  const manifest = options.signal ? undefined : manifestFor(options, plan.root);
+  const stored = manifest?.lookup(plan.root, plan.walked);
+  if (stored) {
+    options.onProgress?.(plan.files.length, plan.files.length);
+    return { json: () => stored.json, summary: stored.summary, report: stored.report };
+  }
+  const ws = await detectWorkspace({ ...options, engine }, plan);
+  const priced = manifest?.pricedMemo();
+  const report = priceWorkspace(ws, engine, { ...options, priced });
+  let json: string | undefined;
+  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced);
+  return { json: () => (json ??= reportJson(report)), summary: report, report: () => report };
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CompressCache, cacheKey } from '../core/compress/cache';
 import { ChatError, chatRewrite, hostOf } from '../core/compress/chat';
-import { formatUsd, groupDigits } from '../core/format';
+import { consentKey, ensureConsent, type ConsentQuestion } from './compressConsent';
 import {
   CompressFinishRequest, CompressPrepareRequest, TidyRequest,
   type CompressOutcome, type CompressPrepared, type CompressTarget,
@@ -15,13 +15,14 @@ import {
 
 const SECRET = 'promptCost.openaiApiKey';
 const SCHEME = 'prompt-cost-compress';
-const consentKey = (host: string) => `promptCost.compress.consent:${host}`;
 
 export interface CompressApi {
   /** The last result shown, with its Apply (tests and scripts; the user clicks the button). */
   pending(): { result: CompressOutcome; apply: () => Promise<boolean> } | undefined;
   /** Records a yes for `host`, as the consent dialog does. */
   allowHost(host: string): Promise<void>;
+  /** Answers the consent question instead of the modal dialog (tests: the dialog cannot be clicked); undefined restores the dialog. */
+  answerConsent(answer: ((q: ConsentQuestion) => string | undefined) | undefined): void;
 }
 
 export function registerCompress(context: vscode.ExtensionContext, client: LanguageClient): CompressApi {
@@ -30,6 +31,9 @@ export function registerCompress(context: vscode.ExtensionContext, client: Langu
   const changed = new vscode.EventEmitter<vscode.Uri>();
   let pending: { result: CompressOutcome; apply: () => Promise<boolean> } | undefined;
   let counter = 0;
+  let consentAnswer: ((q: ConsentQuestion) => string | undefined) | undefined;
+  const askConsent = async (q: ConsentQuestion): Promise<string | undefined> =>
+    consentAnswer ? consentAnswer(q) : vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, q.confirm);
 
   context.subscriptions.push(
     changed,
@@ -91,20 +95,8 @@ export function registerCompress(context: vscode.ExtensionContext, client: Langu
     let reply = cache.get(key);
     const cached = !!reply;
     if (!reply) {
-      if (!context.globalState.get<boolean>(consentKey(host))) {
-        const cost = prepared.requestCostUsd !== undefined ? `about ${formatUsd(prepared.requestCostUsd)}` : 'an unknown amount (the model is not in the price data)';
-        const sent = prepared.messages.find((m) => m.role === 'user')?.content ?? '';
-        const answer = await vscode.window.showWarningMessage(
-          `Send this prompt to ${host}?`,
-          {
-            modal: true,
-            detail: `Prompt Cost will send the text of ${prepared.file}:${prepared.line} (${groupDigits(prepared.requestTokens)} tokens with our instructions; placeholders replaced by markers) to ${host} for ${s.model} to rewrite. The request costs ${cost}. Your answer is remembered for ${host}.\n\n${sent.length > 1200 ? sent.slice(0, 1200) + '…' : sent}`,
-          },
-          'Send',
-        );
-        if (answer !== 'Send') return undefined;
-        await context.globalState.update(consentKey(host), true);
-      }
+      const consent = { host, model: s.model, file: prepared.file, line: prepared.line, requestTokens: prepared.requestTokens, requestCostUsd: prepared.requestCostUsd, sent: prepared.messages.find((m) => m.role === 'user')?.content ?? '' };
+      if (!(await ensureConsent(context.globalState, consent, askConsent))) return undefined;
       try {
         reply = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Prompt Cost: compressing with ${s.model} at ${host}…`, cancellable: true },
@@ -157,8 +149,8 @@ export function registerCompress(context: vscode.ExtensionContext, client: Langu
       edit.replace(doc.uri, new vscode.Range(g.start.line, g.start.character, g.end.line, g.end.character), r.edit!.newText);
       const ok = await vscode.workspace.applyEdit(edit);
       if (!ok) void vscode.window.showErrorMessage('Prompt Cost: the edit could not be applied. Nothing was changed.');
-      // Back to the document, so that one Undo there takes the rewrite back.
-      else await vscode.window.showTextDocument(doc, { selection: new vscode.Range(g.start.line, g.start.character, g.start.line, g.start.character) });
+      // Back to the document (a notebook: its cell), so that one Undo there takes the rewrite back.
+      else await showDocument(doc, new vscode.Range(g.start.line, g.start.character, g.start.line, g.start.character));
       if (pending?.result === r) pending = undefined;
       return ok;
     };
@@ -175,5 +167,17 @@ export function registerCompress(context: vscode.ExtensionContext, client: Langu
   return {
     pending: () => pending,
     allowHost: async (host) => context.globalState.update(consentKey(host), true),
+    answerConsent: (answer) => { consentAnswer = answer; },
   };
+}
+
+/** The edited text in its editor: a file's, or a notebook cell's in the notebook editor. */
+async function showDocument(doc: vscode.TextDocument, selection: vscode.Range): Promise<void> {
+  const cell = vscode.workspace.notebookDocuments.flatMap((nb) => nb.getCells().map((c) => ({ nb, c }))).find((x) => x.c.document === doc);
+  if (!cell) {
+    await vscode.window.showTextDocument(doc, { selection });
+    return;
+  }
+  const range = new vscode.NotebookRange(cell.c.index, cell.c.index + 1);
+  await vscode.window.showNotebookDocument(cell.nb, { selections: [range] });
 }

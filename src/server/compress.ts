@@ -15,7 +15,8 @@ import {
 } from './protocol';
 
 export interface CompressHost {
-  target(uri: string): Promise<{ doc: TextDocument; rel: string; cell?: number } | undefined>;
+  /** The document (a notebook cell's, with `cell` its index and `notebookText` the notebook as .ipynb JSON). */
+  target(uri: string): Promise<{ doc: TextDocument; rel: string; cell?: number; notebookText?: string } | undefined>;
   /** Price options (config, settings) and detect options for a file. */
   options(rel: string): AnalyzeOptions;
 }
@@ -35,13 +36,13 @@ export function compressActions(args: {
   uri: string; version: number; range: Range; prompts: PromptReport[]; detected: DetectedPrompt[] | undefined;
   rel: string; cell?: number; diagnostics: LspDiagnostic[]; only?: string[];
 }): CodeAction[] {
-  if (args.cell !== undefined) return [];
   const wants = (kind: string) => !args.only || args.only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
   const at = args.range.start;
   for (const [i, p] of args.prompts.entries()) {
     if (p.file !== args.rel) continue;
-    const k = p.parts.findIndex((part) => !part.file && part.tokens > 0 && contains(part.range, at));
+    // In a notebook, the parts written in this cell (ranges are within their cell).
+    const k = p.parts.findIndex((part) => !part.file && part.cell === args.cell && part.tokens > 0 && contains(part.range, at));
     if (k < 0) continue;
     const target: CompressTarget = { uri: args.uri, version: args.version, position: at, part: k };
     if (!wants(CodeActionKind.RefactorRewrite)) break;
@@ -55,8 +56,8 @@ export function compressActions(args: {
   // Over budget: the same action as a quick fix on the diagnostic.
   for (const d of args.diagnostics) {
     if (String(d.code) !== 'prompt-over-budget' || !wants(CodeActionKind.QuickFix)) continue;
-    const p = args.prompts.find((x) => x.file === args.rel && x.diagnostics.some((y) => y.code === 'prompt-over-budget' && y.range.start.line === d.range.start.line));
-    const k = p ? largestPart(p) : -1;
+    const p = args.prompts.find((x) => x.file === args.rel && x.diagnostics.some((y) => y.code === 'prompt-over-budget' && y.cell === args.cell && y.range.start.line === d.range.start.line));
+    const k = p ? largestPart(p, args.cell) : -1;
     if (!p || k < 0) continue;
     const target: CompressTarget = { uri: args.uri, version: args.version, position: p.parts[k].range.start, part: k };
     actions.push({ title: 'Compress prompt', kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: 'Compress prompt', command: COMPRESS_COMMAND, arguments: [target] } });
@@ -64,21 +65,23 @@ export function compressActions(args: {
   return actions;
 }
 
-function largestPart(p: PromptReport): number {
+/** The largest part with static text written in this file (in a notebook: in cell `cell`, where the edit goes). */
+function largestPart(p: PromptReport, cell: number | undefined): number {
   let best = -1;
   p.parts.forEach((part, k) => {
-    if (!part.file && part.tokens > 0 && (best < 0 || part.tokens > p.parts[best].tokens)) best = k;
+    if (!part.file && part.cell === cell && part.tokens > 0 && (best < 0 || part.tokens > p.parts[best].tokens)) best = k;
   });
   return best;
 }
 
-async function planAt(host: CompressHost, t: CompressTarget, compressModel: string): Promise<{ plan: CompressPlan; doc: TextDocument; rel: string } | { error: string }> {
+async function planAt(host: CompressHost, t: CompressTarget, compressModel: string): Promise<{ plan: CompressPlan; doc: TextDocument; rel: string; text: string } | { error: string }> {
   const found = await host.target(t.uri);
-  if (!found || found.cell !== undefined) return { error: 'Prompt Cost: compress works on code and prompt files (not notebook cells yet).' };
+  if (!found || (found.cell !== undefined && found.notebookText === undefined)) return { error: 'Prompt Cost: compress works on code and prompt files, and on cells of a notebook saved in the workspace.' };
   if (t.version !== undefined && found.doc.version !== t.version) return { error: 'Prompt Cost: the file changed — run compress again.' };
   try {
-    const plan = await planCompress({ file: found.rel, text: found.doc.getText(), line: t.position.line, character: t.position.character, part: t.part }, { engine, analyze: host.options(found.rel), compressModel });
-    return { plan, doc: found.doc, rel: found.rel };
+    const text = found.notebookText ?? found.doc.getText();
+    const plan = await planCompress({ file: found.rel, text, line: t.position.line, character: t.position.character, part: t.part, cell: found.cell }, { engine, analyze: host.options(found.rel), compressModel });
+    return { plan, doc: found.doc, rel: found.rel, text };
   } catch (e) {
     if (e instanceof CompressError) return { error: `Prompt Cost: ${e.message}` };
     throw e;
@@ -94,7 +97,7 @@ export function registerCompress(connection: Connection, host: CompressHost): vo
     const r = await planAt(host, p.target, p.model);
     if ('error' in r) return r;
     const id = String(nextId++);
-    plans.set(id, { plan: r.plan, text: r.doc.getText(), uri: p.target.uri, version: r.doc.version, rel: r.rel });
+    plans.set(id, { plan: r.plan, text: r.text, uri: p.target.uri, version: r.doc.version, rel: r.rel });
     while (plans.size > 8) plans.delete(plans.keys().next().value as string);
     return {
       id, messages: r.plan.messages, before: r.plan.before, requestTokens: r.plan.request.tokens,
@@ -112,7 +115,7 @@ export function registerCompress(connection: Connection, host: CompressHost): vo
   connection.onRequest(TidyRequest, async (t: CompressTarget): Promise<CompressOutcome | { error: string }> => {
     const r = await planAt(host, t, 'none');
     if ('error' in r) return r;
-    const result = await tidyCompress(r.plan, { engine, analyze: host.options(r.rel), compressModel: 'none', text: r.doc.getText() });
+    const result = await tidyCompress(r.plan, { engine, analyze: host.options(r.rel), compressModel: 'none', text: r.text });
     return outcome(result, r.plan, t.uri, r.doc.version);
   });
 }

@@ -626,7 +626,15 @@ connection.onRequest(RescanRequest, async () => {
   return state.report().totals;
 });
 
-registerCompress(connection, { target, options: (rel) => ({ ...state.priceOptions(), ...detectOptions(rel) }) });
+registerCompress(connection, {
+  // A cell: the whole notebook's live text too (compress plans on the cells joined, as they are analysed).
+  target: async (uri) => {
+    const t = await target(uri);
+    const nb = t?.cell !== undefined ? notebooks.findNotebookDocumentForCell(uri) : undefined;
+    return t && nb ? { ...t, notebookText: notebookJson(nb) } : t;
+  },
+  options: (rel) => ({ ...state.priceOptions(), ...detectOptions(rel) }),
+});
 
 connection.onShutdown(() => storeNow());
 

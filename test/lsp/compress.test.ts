@@ -97,4 +97,34 @@ describe('language server: compress (protocol)', function () {
     assert.ok(out.saved!.tokens > 0);
     assert.strictEqual(out.version, 5);
   });
+  it('notebook cells: offered in the cell that holds the text; the edit is for that cell, in its coordinates and version', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const nbUri = pathToFileURL(path.join(root, 'support.ipynb')).href;
+    const cellUri = (n: number) => `vscode-notebook-cell:${nbUri.slice('file:'.length)}#cell${n}`;
+    const system = 'You are a friendly and helpful support assistant. Please always make sure your answers are short and to the point, and never promise refunds under any circumstances.';
+    const cells = ['from openai import OpenAI\nclient = OpenAI()\n', '# Prompts', `%load_ext autoreload\nSYSTEM = "${system}"\n`, 'def ask(q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])\n'];
+    const kinds = [2, 1, 2, 2];
+    const published = client.diagnostics(cellUri(3));
+    await client.conn.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: { uri: nbUri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map((_, i) => ({ kind: kinds[i], document: cellUri(i) })) },
+      cellTextDocuments: cells.map((text, i) => ({ uri: cellUri(i), languageId: kinds[i] === 2 ? 'python' : 'markdown', version: 7, text })),
+    });
+    await published;
+    const at = { line: 1, character: 20 };
+    const actions = await client.conn.sendRequest<Action[]>('textDocument/codeAction', { textDocument: { uri: cellUri(2) }, range: { start: at, end: at }, context: { diagnostics: [] } });
+    const rewrite = actions.find((a) => a.title === 'Compress prompt');
+    assert.ok(rewrite, JSON.stringify(actions));
+    assert.deepStrictEqual(rewrite.command!.arguments[0], { uri: cellUri(2), version: 7, position: at, part: 0 });
+    // Not offered in a cell without the text (the call's cell).
+    const inCall = await client.conn.sendRequest<Action[]>('textDocument/codeAction', { textDocument: { uri: cellUri(3) }, range: { start: at, end: at }, context: { diagnostics: [] } });
+    assert.ok(!inCall.some((a) => a.title === 'Compress prompt'), JSON.stringify(inCall));
+    const prepared = await client.conn.sendRequest<CompressPrepared>('promptCost/compressPrepare', { target: rewrite.command!.arguments[0], model: 'gpt-4o-mini' });
+    assert.strictEqual(prepared.before.text, system, JSON.stringify(prepared));
+    assert.strictEqual(prepared.line, 2, 'the line within the cell');
+    const out = await client.conn.sendRequest<CompressOutcome>('promptCost/compressFinish', { id: prepared.id, reply: 'Support assistant. Be brief. Never promise refunds.' });
+    assert.strictEqual(out.status, 'ok', out.reason);
+    assert.deepStrictEqual([out.uri, out.version], [cellUri(2), 7]);
+    assert.deepStrictEqual(out.edit!.range, { start: { line: 1, character: 9 }, end: { line: 1, character: 11 + system.length } });
+    assert.strictEqual(out.edit!.newText, '"Support assistant. Be brief. Never promise refunds."');
+  });
 });

@@ -323,9 +323,12 @@ describe('language server (protocol)', function () {
     });
     const diag = (await published).diagnostics.find((d) => d.code === 'anthropic-cache-control-missing')!;
     assert.strictEqual((diag.range as { start: { line: number } }).start.line, 1, 'at the system text, in the cell');
-    const actions = await client.conn.sendRequest<{ edit: { documentChanges: { textDocument: { uri: string; version: number }; edits: { range: { start: { line: number } }; newText: string }[] }[] } }[]>('textDocument/codeAction', {
+    const offered = await client.conn.sendRequest<{ title: string; edit: { documentChanges: { textDocument: { uri: string; version: number }; edits: { range: { start: { line: number } }; newText: string }[] }[] } }[]>('textDocument/codeAction', {
       textDocument: { uri: cellUri(2) }, range: diag.range, context: { diagnostics: [diag] },
     });
+    // The fix, and Compress prompt (a command: no edit) on the text in this cell.
+    const actions = offered.filter((a) => a.edit);
+    assert.deepStrictEqual(offered.filter((a) => !a.edit).map((a) => a.title), ['Compress prompt']);
     assert.strictEqual(actions.length, 1);
     const [change] = actions[0].edit.documentChanges;
     assert.deepStrictEqual(change.textDocument, { uri: cellUri(2), version: 4 });

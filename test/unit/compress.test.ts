@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config/types';
-import { finishCompress, planCompress, tidyCompress, type CompressPlan } from '../../src/core/compress';
+import { finishCompress, planCompress, savingOf, tidyCompress, type CompressPlan } from '../../src/core/compress';
 import { guardWarnings } from '../../src/core/compress/guards';
 import { protect, restore } from '../../src/core/compress/placeholders';
 import { stripFence } from '../../src/core/compress/chat';
@@ -155,5 +155,76 @@ describe('compress: tidy whitespace', () => {
     const r = await tidyCompress(p, { ...options, text });
     assert.strictEqual(r.status, 'ok', r.reason);
     assert.match(r.edit!.newText, /\n {4}You are a helpful assistant\.\n {4}Be brief\.\n"""/);
+  });
+});
+
+describe('compress: the saving is what the prompt pays', () => {
+  // A cached prefix: a long static system prompt (over OpenAI's 1,024-token minimum) before the
+  // user's run-time message, at enough traffic that the cache is hit most of the time.
+  const rules = (n: number) => Array.from({ length: n }, (_, i) => `Rule ${i + 1}: answer the customer politely, briefly and in their language.`).join(' ');
+  const source = (system: string) => `from openai import OpenAI\n\nclient = OpenAI()\n\n# prompt-cost: callsPerDay=50000\nSYSTEM = "${system}"\n\n\ndef reply(question):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}])\n`;
+
+  it('a part in a cached prefix saves at the cached input price, not the uncached one', async () => {
+    const text = source(rules(120));
+    const p = await plan('cached.py', text, 5);
+    assert.ok(p.prompt.cache?.applied && p.prompt.cache.hitRate > 0.5, JSON.stringify(p.prompt.cache));
+    const r = await finishCompress(p, rules(100), { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    // The same prompt, priced as the engine prices the rewritten file.
+    const after = engine.price(engine.detectSync('cached.py', apply(text, r.edit!), {}), options.analyze).prompts[0];
+    assert.ok(after.cache?.applied);
+    const expected = p.prompt.cost.monthlyUsd! - after.cost.monthlyUsd!;
+    assert.ok(Math.abs(r.saved!.monthlyUsd - expected) < 1e-9, `${r.saved!.monthlyUsd} vs ${expected}`);
+    // Less than the same tokens at the uncached input price (what it used to say).
+    const uncached = savingOf(p.prompt, r.saved!.tokens, options.analyze);
+    assert.ok(r.saved!.monthlyUsd < uncached.monthlyUsd * 0.8, `${r.saved!.monthlyUsd} vs uncached ${uncached.monthlyUsd}`);
+    assert.ok(r.saved!.perCallUsd < uncached.perCallUsd * 0.8);
+  });
+
+  it('an uncached prompt saves at the input price, without float noise', async () => {
+    const text = source(rules(30));
+    const p = await plan('small.py', text, 5);
+    assert.ok(!p.prompt.cache?.applied);
+    const r = await finishCompress(p, rules(20), { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    const uncached = savingOf(p.prompt, r.saved!.tokens, options.analyze);
+    assert.ok(Math.abs(r.saved!.perCallUsd - uncached.perCallUsd) < 1e-12, `${r.saved!.perCallUsd} vs ${uncached.perCallUsd}`);
+    assert.strictEqual(r.saved!.perCallUsd, Number(r.saved!.perCallUsd.toPrecision(12)));
+  });
+});
+
+describe('compress: notebook cells', () => {
+  const system = 'You are a very friendly and helpful assistant for {user}. Please always make sure that every answer you give is short, clear and to the point, and never promise refunds.';
+  const cells = [
+    '# Setup\nfrom openai import OpenAI\nclient = OpenAI()\n',
+    `%pip install openai\nSYSTEM = f"${system}"\n`,
+    'def ask(user, q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])\n',
+  ];
+  const notebook = (srcs: string[]) => JSON.stringify({ cells: [{ cell_type: 'markdown', source: '# Notes' }, ...srcs.map((source) => ({ cell_type: 'code', source }))] });
+
+  it('rewrites the literal in its cell: the edit is in cell coordinates and the cell reads back rewritten', async () => {
+    const text = notebook(cells);
+    // Cell 3 of the notebook (index 2: the markdown cell is index 0), line 2 of that cell (1-based).
+    const p = await planCompress({ file: 'nb.ipynb', text, line: 1, cell: 2 }, options);
+    assert.strictEqual(p.line, 2, 'the line within the cell');
+    assert.strictEqual(p.before.text, system);
+    const reply = p.protectedText.sentinels.map((s) => s.token).join(' ') + ': brief answers, never promise refunds.';
+    const r = await finishCompress(p, reply, { ...options, text });
+    assert.strictEqual(r.status, 'ok', r.reason);
+    assert.strictEqual(r.edit!.cell, 2);
+    assert.strictEqual(r.edit!.range.start.line, 1);
+    const cell = apply(cells[1], r.edit!);
+    assert.strictEqual(cell, `%pip install openai\nSYSTEM = f"{user}: brief answers, never promise refunds."\n`);
+    assert.ok(r.saved!.monthlyUsd > 0);
+    // The rewritten notebook is read by the engine with the new text in the prompt.
+    const again = engine.price(engine.detectSync('nb.ipynb', notebook([cells[0], cell, cells[2]]), {}), options.analyze).prompts[0];
+    assert.strictEqual(again.cell, 3, 'the call is in the last cell');
+    assert.strictEqual(again.parts[0].cell, 2, 'the text in the cell that was rewritten');
+    assert.ok(again.parts[0].tokens < p.prompt.parts[0].tokens);
+  });
+
+  it('without a cell, or on a markdown cell, says which cell to name', async () => {
+    await assert.rejects(planCompress({ file: 'nb.ipynb', text: notebook(cells), line: 1 }, options), /name a code cell/);
+    await assert.rejects(planCompress({ file: 'nb.ipynb', text: notebook(cells), line: 0, cell: 0 }, options), /cell 1 is not a code cell/);
   });
 });

@@ -192,6 +192,14 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /OPENAI_API_KEY/);
     assert.strictEqual(fake.requests.length, 0);
+    // --format json: still one JSON object on stdout (an error), the same exit code.
+    const j = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
+    assert.strictEqual(j.code, 2);
+    const out = JSON.parse(j.stdout);
+    assert.strictEqual(out.status, 'error');
+    assert.match(out.reason, /OPENAI_API_KEY/);
+    assert.deepStrictEqual([out.file, out.line, out.applied], ['support.py', 6, false]);
+    assert.strictEqual(fake.requests.length, 0);
   });
 
   it('usage: --help, a bad FILE:LINE, a line without a prompt, --part out of range, OPENAI_BASE_URL', async () => {

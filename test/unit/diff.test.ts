@@ -3,7 +3,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
-import type { CostDiff } from '../../src/core/diff';
+import { Engine } from '../../src/core/analyze';
+import { diffCost, type CostDiff } from '../../src/core/diff';
 import { pairPrompts, similarity } from '../../src/core/diff/pair';
 import { tempDir } from '../tempDir';
 
@@ -262,5 +263,39 @@ describe('prompt pairing', () => {
     assert.strictEqual(byBefore('first prompt text').after!.prompt, after[1].prompt);
     assert.strictEqual(byBefore('second prompt text here').after!.prompt, after[0].prompt);
     assert.ok(pairs.some((x) => !x.before && x.after!.prompt === after[2].prompt));
+  });
+});
+
+describe('cost diff with the scan cache', () => {
+  it('a second diff against the same base reads the base from the cache and gives the same answer; a new base does not', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-diff-cache-');
+    fs.writeFileSync(path.join(dir, 'src', 'bot.ts'), FILES['src/bot.ts'].replace('billing assistant', 'billing and refunds assistant'));
+    const counted = () => {
+      const engine = new Engine();
+      let n = 0;
+      const price = engine.price.bind(engine);
+      engine.price = ((...a: Parameters<typeof price>) => (n++, price(...a))) as typeof engine.price;
+      return { engine, priced: () => n };
+    };
+    const strip = (d: CostDiff) => JSON.stringify({ ...d, tool: '' });
+    const first = counted();
+    const d1 = await diffCost({ path: dir, base: 'HEAD', engine: first.engine, scan: { cacheDir } });
+    assert.ok(first.priced() > 0);
+    assert.ok(fs.readdirSync(path.join(cacheDir, 'diff-sides')).some((n) => n.endsWith('.json')));
+    const second = counted();
+    const d2 = await diffCost({ path: dir, base: 'HEAD', engine: second.engine, scan: { cacheDir } });
+    assert.strictEqual(second.priced(), 0); // the work tree from its stored report, the base from the side cache
+    assert.strictEqual(strip(d2), strip(d1));
+    assert.strictEqual(strip(d1), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    assert.ok(d1.prompts.some((p) => p.status === 'changed'));
+    // A damaged entry is not trusted.
+    for (const f of fs.readdirSync(path.join(cacheDir, 'diff-sides'))) fs.writeFileSync(path.join(cacheDir, 'diff-sides', f), '{"format": 1, "texts": [');
+    assert.strictEqual(strip(await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } })), strip(d1));
+    // Committing the edit makes another base: nothing left to report.
+    git(dir, 'commit', '-qam', 'edit');
+    const d3 = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } });
+    assert.strictEqual(d3.deltaMonthlyUsd, 0);
+    assert.strictEqual(d3.prompts.length, 0);
   });
 });

@@ -42,7 +42,7 @@ describe('scan cache', () => {
     const first = await scanWorkspace({ root, cacheDir, workers: 0, engine: cold.engine });
     assert.deepStrictEqual(cold.detected.sort(), ['src/bot.ts', 'src/triage.py']); // prompts.ts holds no call: only read through the import
     const warm = countingEngine();
-    const second = await scanWorkspace({ root, cacheDir, workers: 0, engine: warm.engine });
+    const second = await scanWorkspace({ root, cacheDir, workers: 0, engine: warm.engine, storeReport: false });
     assert.deepStrictEqual(warm.detected, []);
     assert.strictEqual(strip(second), strip(first));
     assert.ok(first.prompts.length >= 2);
@@ -51,20 +51,20 @@ describe('scan cache', () => {
   it('an edited import re-detects the file that read it; a corrupt entry is ignored and rewritten', async () => {
     const root = workspace();
     const cacheDir = tempDir('prompt-cost-scancache-dir-');
-    await scanWorkspace({ root, cacheDir, workers: 0 });
+    await scanWorkspace({ root, cacheDir, workers: 0, storeReport: false });
     fs.writeFileSync(path.join(root, 'src', 'prompts.ts'), `export const SYSTEM = 'You are the billing assistant. ${LONG} ${LONG}';\n`);
     const edited = countingEngine();
-    const after = await scanWorkspace({ root, cacheDir, workers: 0, engine: edited.engine });
+    const after = await scanWorkspace({ root, cacheDir, workers: 0, storeReport: false, engine: edited.engine });
     assert.deepStrictEqual(edited.detected, ['src/bot.ts']);
     const fresh = await scanWorkspace({ root, workers: 0 });
     assert.strictEqual(strip(after), strip(fresh));
-    for (const f of fs.readdirSync(path.join(cacheDir))) fs.writeFileSync(path.join(cacheDir, f), '{"build": "x", "detection": 4');
+    for (const f of fs.readdirSync(cacheDir).filter((n) => n.endsWith('.json'))) fs.writeFileSync(path.join(cacheDir, f), '{"build": "x", "detection": 4');
     const corrupt = countingEngine();
-    const again = await scanWorkspace({ root, cacheDir, workers: 0, engine: corrupt.engine });
+    const again = await scanWorkspace({ root, cacheDir, workers: 0, storeReport: false, engine: corrupt.engine });
     assert.strictEqual(corrupt.detected.length, 2);
     assert.strictEqual(strip(again), strip(fresh));
     const rewritten = countingEngine();
-    await scanWorkspace({ root, cacheDir, workers: 0, engine: rewritten.engine });
+    await scanWorkspace({ root, cacheDir, workers: 0, storeReport: false, engine: rewritten.engine });
     assert.deepStrictEqual(rewritten.detected, []);
   });
 
@@ -73,7 +73,7 @@ describe('scan cache', () => {
     const cacheDir = tempDir('prompt-cost-scancache-dir-');
     await scanWorkspace({ root, cacheDir, workers: 0 });
     const other = countingEngine();
-    await scanWorkspace({ root, cacheDir, workers: 0, heuristics: false, engine: other.engine });
+    await scanWorkspace({ root, cacheDir, workers: 0, heuristics: false, engine: other.engine, storeReport: false });
     assert.strictEqual(other.detected.length, 2);
     const none = countingEngine();
     await scanWorkspace({ root, workers: 0, engine: none.engine });
@@ -83,9 +83,9 @@ describe('scan cache', () => {
   it('scan workers read and write the same cache as the main thread', async () => {
     const root = workspace();
     const cacheDir = tempDir('prompt-cost-scancache-dir-');
-    const first = await scanWorkspace({ root, cacheDir, workers: 2 });
+    const first = await scanWorkspace({ root, cacheDir, workers: 2, storeReport: false });
     const warm = countingEngine();
-    const second = await scanWorkspace({ root, cacheDir, workers: 0, engine: warm.engine });
+    const second = await scanWorkspace({ root, cacheDir, workers: 0, engine: warm.engine, storeReport: false });
     assert.deepStrictEqual(warm.detected, []);
     assert.strictEqual(strip(second), strip(first));
   });

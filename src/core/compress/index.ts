@@ -11,6 +11,8 @@ import { chatOverheadTokens } from '../tokens';
 import { resolveTokenizer } from '../tokens';
 import type { ChatMessage } from './chat';
 import { guardWarnings } from './guards';
+import { toCell, type NotebookText } from '../detect/code/notebook';
+import { LineIndex } from '../text';
 import { applyView, LiteralError, locateLiteral, sourceForm, writeLiteral, type LiteralTarget } from './literal';
 import { protect, restore, templatePlaceholders, type Protected } from './placeholders';
 
@@ -47,7 +49,8 @@ export interface CompressResult {
   diff?: string;
   applied: boolean;
   /** The edit that makes the rewrite (ok results). */
-  edit?: { range: Range; newText: string };
+  /** In a notebook, `range` is within code cell `cell` (its index among all cells). */
+  edit?: { range: Range; newText: string; cell?: number };
   /** The compress request's own tokens and cost (estimated before sending; from usage after). */
   request?: { tokens: number; costUsd?: number; cached?: boolean };
   notes?: string[];
@@ -92,7 +95,8 @@ function reframe(core: string, f: Frame): string {
 
 // ---------------------------------------------------------------- choosing the part
 
-export interface Target { file: string; text: string; line: number; character?: number; part?: number }
+/** `line`/`character` 0-based; in a notebook (.ipynb `text`) they are within code cell `cell` (its index among all cells). */
+export interface Target { file: string; text: string; line: number; character?: number; part?: number; cell?: number }
 
 export interface PlanOptions {
   engine: Engine;
@@ -106,6 +110,10 @@ export interface CompressPlan {
   line: number;
   target: LiteralTarget;
   prompt: PromptReport;
+  /** The prompt's index among the file's prompts (to find it again in the rewritten file). */
+  promptIndex: number;
+  /** The code the literal is found and rewritten in: the file, or a notebook's code cells joined as Python. */
+  source: { file: string; text: string; notebook?: NotebookText };
   partIndex: number;
   view: { text: string; core: string; frame: Frame };
   before: { text: string; tokens: number };
@@ -155,13 +163,21 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   if (lang) await ensureLanguages([lang]);
   const detection = o.engine.detectSync(t.file, t.text, o.analyze);
   const analysis = o.engine.price(detection, o.analyze);
-  if (detection.notebook) throw new CompressError(`${t.file}: compress does not rewrite notebook cells yet`);
+  // A notebook: the cells' code joined as Python (as the engine reads it), the cell's line placed in it.
+  let source: CompressPlan['source'] = { file: t.file, text: t.text };
+  if (detection.notebook) {
+    const nb = detection.notebook;
+    const cell = nb.cells.find((c) => c.index === t.cell);
+    if (!cell) throw new CompressError(`${t.file}: ${t.cell === undefined ? 'name a code cell (compress rewrites a prompt in one notebook cell)' : `cell ${t.cell + 1} is not a code cell`}`, true);
+    source = { file: `${t.file}.py`, text: nb.text, notebook: nb };
+    t = { ...t, line: cell.startLine + t.line };
+  }
   const at = choosePart(detection.detected, analysis.prompts, t);
   const part = detection.detected[at.prompt].parts[at.part];
   const prompt = analysis.prompts[at.prompt];
   let target: LiteralTarget;
   try {
-    target = await locateLiteral(t.file, t.text, part.range);
+    target = await locateLiteral(source.file, source.text, part.range);
   } catch (e) {
     if (e instanceof LiteralError) throw new CompressError(`${t.file}:${part.range.start.line + 1}: ${e.message}`);
     throw e;
@@ -187,7 +203,7 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   const notes: string[] = [];
   if (before.tokens < SHORT_PROMPT_TOKENS) notes.push(`this part is ${before.tokens} tokens: short prompts rarely shrink`);
   return {
-    file: t.file, line: target.range.start.line + 1, target, prompt, partIndex: at.part,
+    file: t.file, line: (source.notebook ? toCell(source.notebook, target.range).range : target.range).start.line + 1, target, prompt, promptIndex: at.prompt, partIndex: at.part, source,
     view: { text: visible, core, frame }, before, protectedText: p, messages, compressModel: o.compressModel,
     request: { tokens: requestTokens, ...(cost !== undefined ? { costUsd: cost } : {}) }, notes,
   };
@@ -200,6 +216,27 @@ function result(plan: CompressPlan, status: CompressStatus, extra: Partial<Compr
 /** An error before or during the request, in the result shape. */
 export function errorResult(plan: CompressPlan, reason: string): CompressResult {
   return result(plan, 'error', { reason });
+}
+
+/**
+ * The saving of the rewrite as the prompt pays it: the prompt priced in the rewritten file against the
+ * prompt as it is, so a part inside a cached prefix saves at the cached input price (reads at the hit
+ * rate, writes on misses) and tiers apply as they do to the bill. Falls back to the uncached input price
+ * when the rewritten file no longer lines up prompt for prompt.
+ */
+export function rewriteSaving(plan: CompressPlan, updatedText: string, tokens: number, o: PlanOptions): { tokens: number; perCallUsd: number; monthlyUsd: number } {
+  const before = plan.prompt.cost;
+  if (before.priced && before.perCallUsd !== undefined && before.monthlyUsd !== undefined) {
+    const detection = o.engine.detectSync(plan.source.file, updatedText, o.analyze);
+    const prompts = o.engine.price(detection, o.analyze).prompts;
+    const after = prompts[plan.promptIndex]?.cost;
+    if (prompts[plan.promptIndex]?.model.id === plan.prompt.model.id && after?.perCallUsd !== undefined && after.monthlyUsd !== undefined) {
+      // 12 significant digits: the difference of two sums carries float noise (…0000004) otherwise.
+      const usd = (x: number) => Number(Math.max(0, x).toPrecision(12));
+      return { tokens, perCallUsd: usd(before.perCallUsd - after.perCallUsd), monthlyUsd: usd(before.monthlyUsd - after.monthlyUsd) };
+    }
+  }
+  return savingOf(plan.prompt, tokens, o.analyze);
 }
 
 /** Saving of `tokens` fewer input tokens per call, at the prompt's model and traffic (uncached input price). */
@@ -241,7 +278,7 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   }
   let written: { newText: string };
   try {
-    written = await writeLiteral(plan.file, o.text, t, content);
+    written = await writeLiteral(plan.source.file, plan.source.text, t, content);
   } catch (e) {
     if (e instanceof LiteralError) return result(plan, 'rejected', { reason: e.message, request, warnings });
     throw e;
@@ -252,7 +289,12 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   if (after.tokens >= plan.before.tokens) {
     return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${plan.before.tokens}` });
   }
-  return result(plan, 'ok', { ...base, saved: savingOf(plan.prompt, plan.before.tokens - after.tokens, o.analyze), edit: { range: t.range, newText: written.newText } });
+  const code = plan.source.text;
+  const lines = new LineIndex(code);
+  const updated = code.slice(0, lines.offset(t.range.start)) + written.newText + code.slice(lines.offset(t.range.end));
+  const nb = plan.source.notebook;
+  const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText };
+  return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit });
 }
 
 const ensureNewline = (s: string) => (s.endsWith('\n') ? s : s + '\n');

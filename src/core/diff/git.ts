@@ -59,13 +59,17 @@ export function listTree(repo: GitRepo, commit: string, prefix: string): TreeFil
   return files;
 }
 
+/** The files writeTree writes for `commit` under `prefix`: what a scan of that side can see. */
+export function treeToWrite(repo: GitRepo, commit: string, prefix: string): TreeFile[] {
+  return listTree(repo, commit, prefix).filter((f) => f.size <= MAX_FILE_BYTES);
+}
+
 /**
  * Writes the files of `commit` under `prefix` into `dest` (keeping their paths below the prefix).
  * Files over the scan's size limit are written as they are only when small enough to be read at all;
  * larger ones are left out (the scan would skip them as huge anyway).
  */
-export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: string): TreeFile[] {
-  const files = listTree(repo, commit, prefix).filter((f) => f.size <= MAX_FILE_BYTES);
+export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: string, files = treeToWrite(repo, commit, prefix)): TreeFile[] {
   const base = prefix ? prefix.replace(/\/$/, '') + '/' : '';
   for (let i = 0; i < files.length; i += 2000) {
     const chunk = files.slice(i, i + 2000);

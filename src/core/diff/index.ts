@@ -9,7 +9,10 @@ import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { scanWorkspace, type ScanOptions } from '../workspace';
 import * as os from 'os';
-import { openRepo, renames, resolveCommit, writeTree } from './git';
+import { openRepo, renames, resolveCommit, treeToWrite, writeTree } from './git';
+import { SideCache } from './sideCache';
+import { readTextFile } from '../fileAccess';
+import { storable, textDigest } from '../scanManifest';
 import { pairPrompts, type PairStatus, type Side } from './pair';
 
 export interface DiffOptions {
@@ -101,8 +104,8 @@ function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, te
   return r;
 }
 
-export function diffReports(before: ScanReport, beforeRoot: string, after: ScanReport, afterRoot: string, renamed: Map<string, string>, opts: { all?: boolean } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
-  const pairs = pairPrompts(sides(before, beforeRoot), sides(after, afterRoot), renamed);
+export function diffReports(before: ScanReport, beforeSides: Side[], after: ScanReport, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
+  const pairs = pairPrompts(beforeSides, afterSides, renamed);
   const counts: Record<PairStatus, number> = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 };
   const rows: DiffRow[] = [];
   for (const { before: b, after: a } of pairs) {
@@ -142,23 +145,42 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
   try {
     // Each side reads its own .promptcost.yaml at its root, unless one config file is given for both.
-    const scanSide = (root: string) => scanWorkspace({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile });
+    // A side checked out into the temporary folder is scanned once: its whole report is not kept there.
+    const scanSide = (root: string) => scanWorkspace({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile, ...(root.startsWith(tmp) ? { storeReport: false } : {}) });
+    // A side read from git is kept by the exact files it is made of (sideCache.ts): a second diff
+    // against the same base neither writes nor scans it again.
+    const sideCache = o.scan?.cacheDir ? new SideCache(path.join(o.scan.cacheDir, 'diff-sides')) : undefined;
+    const configText = o.configFile ? readTextFile(path.resolve(o.configFile)) : undefined;
+    const epoch = {
+      heuristics: o.heuristics !== false, configFile: o.configFile ? path.resolve(o.configFile) : null,
+      config: configText ? (configText.ok ? textDigest(configText.text) : `!${configText.reason}`) : null,
+      settings: o.scan?.settings ?? null, severities: o.scan?.severities ?? null, exclude: o.scan?.exclude ?? null, paths: o.scan?.paths ?? null, maxMonthlyUsd: o.scan?.maxMonthlyUsd ?? null,
+    };
+    const fromGit = async (commit: string, name: string): Promise<{ report: ScanReport; sides: Side[] }> => {
+      const files = treeToWrite(repo, commit, prefix);
+      const key = sideCache?.key(files, epoch);
+      const hit = key ? sideCache!.get(key) : undefined;
+      if (hit) return { report: hit.report, sides: hit.report.prompts.map((prompt, i) => ({ prompt, text: hit.texts[i] })) };
+      const root = path.join(tmp, name);
+      fs.mkdirSync(root, { recursive: true });
+      writeTree(repo, commit, prefix, root, files);
+      const report = await scanSide(root);
+      const s = sides(report, root);
+      if (key && storable(report)) sideCache!.put(key, { report, texts: s.map((x) => x.text) });
+      return { report, sides: s };
+    };
     // The head first: on a warm cache it is mostly stored detections, and the files the base shares
     // with it are then read from what the head scan stored.
-    let headRoot = folder;
-    if (headCommit) {
-      headRoot = path.join(tmp, 'head');
-      fs.mkdirSync(headRoot, { recursive: true });
-      writeTree(repo, headCommit, prefix, headRoot);
-    }
-    const after = await scanSide(headRoot);
-    const baseRoot = path.join(tmp, 'base');
-    fs.mkdirSync(baseRoot, { recursive: true });
-    writeTree(repo, baseCommit, prefix, baseRoot);
-    const before = await scanSide(baseRoot);
+    const head = headCommit ? await fromGit(headCommit, 'head') : await (async () => {
+      const report = await scanSide(folder);
+      return { report, sides: sides(report, folder) };
+    })();
+    const base = await fromGit(baseCommit, 'base');
+    const before = base.report;
+    const after = head.report;
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...renames(repo, baseCommit, headCommit, prefix)].map(([from, to]) => [strip(from), strip(to)]));
-    const d = diffReports(before, baseRoot, after, headRoot, moved, { all: o.all });
+    const d = diffReports(before, base.sides, after, head.sides, moved, { all: o.all });
     return {
       tool: 'prompt-cost',
       base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: before.totals.unpriced },

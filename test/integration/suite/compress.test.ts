@@ -65,4 +65,54 @@ describe('Compress prompt in VS Code', () => {
       await fake.close();
     }
   });
+  it('asks before the first request to a host: no means nothing is sent, yes is remembered for that host', async () => {
+    const a = await api();
+    const fake = await startFakeOpenAI(() => completion('Support assistant for [[V1]]. Be brief. Never promise refunds.'));
+    const asked: { message: string; detail: string }[] = [];
+    let reply: string | undefined;
+    a.compress.answerConsent((q) => { asked.push(q); return reply; });
+    try {
+      const host = new URL(fake.baseURL).host;
+      await vscode.workspace.getConfiguration('promptCost.compress').update('baseURL', fake.baseURL, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('promptCost.setApiKey', 'sk-integration-test');
+      const uri = file('src/consentme.ts');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(SOURCE));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const at = new vscode.Position(6, 40);
+      const action = await eventually(a, async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at), vscode.CodeActionKind.RefactorRewrite.value);
+        return actions.find((x) => x.title === 'Compress prompt');
+      }, 'the Compress prompt action');
+      const runIt = () => vscode.commands.executeCommand<CompressOutcome | undefined>(action.command!.command, ...(action.command!.arguments ?? []));
+      reply = undefined;
+      assert.strictEqual(await runIt(), undefined, 'declined: nothing happens');
+      assert.strictEqual(fake.requests.length, 0, 'declined: no request');
+      assert.strictEqual(asked.length, 1);
+      assert.strictEqual(asked[0].message, `Send this prompt to ${host}?`);
+      assert.match(asked[0].detail, /src\/consentme\.ts:7 \([\d,]+ tokens/);
+      assert.match(asked[0].detail, /The request costs about \$/);
+      reply = 'Send';
+      assert.strictEqual((await runIt())?.status, 'ok');
+      assert.strictEqual(fake.requests.length, 1);
+      assert.strictEqual(asked.length, 2, 'asked again after a no');
+      // Remembered: another prompt text (not in the cache) to the same host is sent without asking.
+      const editor = await vscode.window.showTextDocument(doc);
+      const word = doc.getText().indexOf('short and');
+      await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(word), doc.positionAt(word + 5)), 'brief'));
+      const at2 = new vscode.Position(6, 40);
+      const action2 = await eventually(a, async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at2, at2), vscode.CodeActionKind.RefactorRewrite.value);
+        const x = actions.find((y) => y.title === 'Compress prompt');
+        return x && (x.command!.arguments![0] as { version: number }).version === doc.version ? x : undefined;
+      }, 'the action for the edited file');
+      assert.strictEqual((await vscode.commands.executeCommand<CompressOutcome>(action2.command!.command, ...(action2.command!.arguments ?? [])))?.status, 'ok');
+      assert.strictEqual(fake.requests.length, 2, 'the new text was sent');
+      assert.strictEqual(asked.length, 2, 'the yes is remembered for the host');
+    } finally {
+      a.compress.answerConsent(undefined);
+      await vscode.workspace.getConfiguration('promptCost.compress').update('baseURL', undefined, vscode.ConfigurationTarget.Global);
+      await fake.close();
+    }
+  });
 });

@@ -13,23 +13,47 @@ export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
   const re = new RegExp(`(?<![\\w$])(${names})\\s*(?:<[^<>()]*>\\s*)?\\(`, 'g');
   const out: SyntaxNode[] = [];
   const seen = new Set<number>();
-  for (const m of f.text.matchAll(re)) {
-    const start = m.index ?? 0;
-    const end = start + m[1].length;
-    let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end);
-    // up from the name to the call whose callee ends at it: x.y.create( → call_expression
-    while (n && n.endIndex <= end + 1 && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') n = n.parent;
-    while (n && n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call') {
-      if (n.endIndex > end && n.type !== 'member_expression' && n.type !== 'attribute') break;
-      n = n.parent;
+  const isCall = (type: string) => type === 'call_expression' || type === 'new_expression' || type === 'call';
+  // One cursor, moved down to the name and back up: `node.parent` walks down from the root on every
+  // step, which made this quadratic in nesting depth (500 nested calls took 8 s).
+  const cursor = f.tree.rootNode.walk();
+  try {
+    for (const m of f.text.matchAll(re)) {
+      const start = m.index ?? 0;
+      const end = start + m[1].length;
+      cursor.reset(f.tree.rootNode);
+      descendTo(cursor, start, end);
+      // up from the name to the call whose callee ends at it: x.y.create( → call_expression
+      let ok = true;
+      while (ok && cursor.endIndex <= end + 1 && !isCall(cursor.nodeType)) ok = cursor.gotoParent();
+      while (ok && !isCall(cursor.nodeType)) {
+        if (cursor.endIndex > end && cursor.nodeType !== 'member_expression' && cursor.nodeType !== 'attribute') break;
+        ok = cursor.gotoParent();
+      }
+      if (!ok || !isCall(cursor.nodeType)) continue;
+      const n = cursor.currentNode;
+      const callee = n.childForFieldName('function') ?? n.childForFieldName('constructor');
+      if (!callee || callee.endIndex !== end || seen.has(n.id)) continue;
+      seen.add(n.id);
+      out.push(n);
     }
-    if (!n || (n.type !== 'call_expression' && n.type !== 'new_expression' && n.type !== 'call')) continue;
-    const callee = n.childForFieldName('function') ?? n.childForFieldName('constructor');
-    if (!callee || callee.endIndex !== end || seen.has(n.id)) continue;
-    seen.add(n.id);
-    out.push(n);
+  } finally {
+    cursor.delete();
   }
   return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** Moves the cursor down to the smallest node that contains [start, end) (what `descendantForIndex` finds). */
+function descendTo(cursor: ReturnType<SyntaxNode['walk']>, start: number, end: number): void {
+  // (gotoFirstChildForIndex does not find the child in this build of web-tree-sitter)
+  while (cursor.gotoFirstChild()) {
+    let inside = true;
+    while (cursor.endIndex <= start) if (!cursor.gotoNextSibling()) { inside = false; break; }
+    if (!inside || cursor.startIndex > start || cursor.endIndex < end) {
+      cursor.gotoParent();
+      return;
+    }
+  }
 }
 
 export interface CallInfo {

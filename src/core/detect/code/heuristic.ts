@@ -17,7 +17,9 @@ export const MIN_STRONG_CHARS = 15;
 /** Text that is code or markup rather than natural-language instructions. */
 export function looksLikeNonPrompt(text: string): string | undefined {
   const t = text.trim();
-  if (/^(select|insert\s+into|update\s+\w+\s+set|delete\s+from|create\s+(table|index|view)|with\s+\w+\s+as\s*\()\b/i.test(t)) return 'SQL';
+  // `select` alone starts instructions too ("Select the best option …"): SQL selects `*` or columns
+  if (/^select\s+(\*|distinct\b|top\s+\d|[\w."`[\]]+(\s*,|\s+from\b|\s+as\b))/i.test(t)) return 'SQL';
+  if (/^(insert\s+into|update\s+\w+\s+set|delete\s+from|create\s+(table|index|view)|with\s+\w+\s+as\s*\()\b/i.test(t)) return 'SQL';
   if (/^<(!doctype|html|div|span|p|table|svg|style|script|head|body|section|ul|a)\b/i.test(t)) return 'HTML';
   // selectors then a declaration block; bounded classes only (no nested quantifiers on prose)
   if (/^[.#@]?[\w-][\w\s.#>+~,:()-]{0,200}\{[^{}]*:[^{}]*;/.test(t)) return 'CSS';

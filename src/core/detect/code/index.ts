@@ -5,10 +5,12 @@ import type { DetectedPrompt, Range } from '../../model';
 import { callInfo, callsNamed, type CallInfo } from './calls';
 import { anthropicFinder } from './finders/anthropic';
 import { googleFinder } from './finders/google';
+import { googleChatFinder } from './finders/googleChat';
 import { isMessageConstructor, langchainFinder, messageListPrompt } from './finders/langchain';
 import { litellmFinder } from './finders/litellm';
 import { ollamaFinder } from './finders/ollama';
 import { openaiFinder } from './finders/openai';
+import { openaiAgentsFinder } from './finders/openaiAgents';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { attachRequestExtras } from './extras';
@@ -21,17 +23,17 @@ import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, resetShared, t
 export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
 export { CodeProject, type CodeFile } from './source';
 
-export const FINDERS: readonly Finder[] = [openaiFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, litellmFinder, ollamaFinder];
+export const FINDERS: readonly Finder[] = [openaiFinder, openaiAgentsFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, googleChatFinder, litellmFinder, ollamaFinder];
 
 /** Function and method names some finder handles; only calls of these names are looked at. */
-const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate';
+const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate|RealtimeAgent|run|runStreamed|sendMessage|sendMessageStream|send_message|send_message_stream|sendClientContent|send_client_content';
 const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChatModel';
 const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 
 /** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
-const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\./;
+const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\.|sendMessage|send_message|sendClientContent|send_client_content|interactions\.create|@openai\/agents/;
 /** What the shape layer looks for: message shapes and prompt-named arguments. */
-const SHAPE_KEYWORDS = /role["']?\s*[:=]|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]/;
+const SHAPE_KEYWORDS = /role["']?\s*[:=]|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b/;
 const HEURISTIC_KEYWORDS = /prompt|instruction|system_?message|template|persona|preamble/i;
 
 export function mayContainPrompts(text: string, heuristics: boolean): boolean {
@@ -130,6 +132,26 @@ function overlaps(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
+/**
+ * A copy of `value` with the text offsets it carries in `file` (a run-time value's `{file, start, end}`,
+ * a function marker's `$at`) moved by `delta` where they lie at or after `from`: ranges are by row and
+ * stay, offsets after an edit on an earlier row do not.
+ */
+function shiftOffsets<T>(value: T, file: string, from: number, delta: number): T {
+  if (!value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => shiftOffsets(v, file, from, delta)) as T;
+  const o = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = shiftOffsets(v, file, from, delta);
+  const move = (n: unknown) => (typeof n === 'number' && n >= from ? n + delta : n);
+  if (o.file === file && typeof o.start === 'number' && typeof o.end === 'number') {
+    out.start = move(o.start);
+    out.end = move(o.end);
+  }
+  if (o.$file === file && typeof o.$at === 'number') out.$at = move(o.$at);
+  return out as T;
+}
+
 /** Rows of every range in a detected prompt (parts, slots, fixes): conservative, other files included. */
 function rowsOf(value: unknown, out: [number, number][] = []): [number, number][] {
   if (!value || typeof value !== 'object') return out;
@@ -169,7 +191,8 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     if (consumed.has(rangeKey(node.startIndex, node.endIndex))) continue;
     const earlier = reusable(node);
     if (earlier) {
-      const rec = { ...earlier, start: node.startIndex, end: node.endIndex, consumed: earlier.consumed.map(toNew), reused: true };
+      const prompt = earlier.prompt && delta ? shiftOffsets(earlier.prompt, f.file, reuse!.oldEnd, delta) : earlier.prompt;
+      const rec = { ...earlier, prompt, start: node.startIndex, end: node.endIndex, consumed: earlier.consumed.map(toNew), reused: true };
       for (const k of rec.consumed) consumed.add(k);
       if (rec.prompt) prompts.push(rec.prompt);
       records?.push(rec);
@@ -224,8 +247,11 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     claims.push({ file: f.file, range: p.range });
     for (const part of p.parts) claims.push({ file: part.file ?? f.file, range: part.range });
   }
+  // This file's claims as offsets (the shape layer asks about its own file for every candidate).
+  const ownClaims = claims.filter((c) => c.file === f.file).map((c) => [f.lines.offset(c.range.start), f.lines.offset(c.range.end)] as const);
   const claimed: Claimed = (file, start, end) => {
-    const lines = file === f.file ? f.lines : project.get(file)?.lines;
+    if (file === f.file) return ownClaims.some(([a, b]) => a < end && start < b);
+    const lines = project.get(file)?.lines;
     if (!lines) return false;
     const r = lines.range(start, end);
     return claims.some((c) => c.file === file && overlaps(c.range, r));

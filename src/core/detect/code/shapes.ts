@@ -13,6 +13,8 @@
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { normaliseRole } from '../shared';
 import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
+import { agentRunPrompts } from './agentRuns';
+import { dspyPrompts } from './dspy';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
 import type { SyntaxNode } from './parser';
@@ -50,7 +52,7 @@ const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?M
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
-function lastName(callee: string): string {
+export function lastName(callee: string): string {
   return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
 }
 
@@ -161,7 +163,7 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
   return out;
 }
 
-function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
+export function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
   return { f, node, callee: '', segments: [], isNew: false, positional: [], named: new Map() };
 }
 
@@ -181,7 +183,7 @@ function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean):
   return kept.some((p) => p.text.trim()) ? kept : undefined;
 }
 
-function modelOf(call: CallInfo | undefined, env: FinderEnv): { id: string; from: string } | undefined {
+export function modelOf(call: CallInfo | undefined, env: FinderEnv): { id: string; from: string } | undefined {
   if (!call || !call.callee) return undefined;
   const m = modelArg(call, env.ctx, 'model', 'model_name', 'modelName', 'llm');
   if (m) return { ...m, id: m.id.replace(/^(\w+):/, '$1/') };
@@ -205,7 +207,7 @@ function modelOf(call: CallInfo | undefined, env: FinderEnv): { id: string; from
   return undefined;
 }
 
-function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: string, env: FinderEnv, weak: (p: PromptPart) => boolean): DetectedPrompt | undefined {
+export function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: string, env: FinderEnv, weak: (p: PromptPart) => boolean): DetectedPrompt | undefined {
   const parts = keepPromptParts(b.parts, weak);
   if (!parts) return undefined;
   b.parts.splice(0, b.parts.length, ...parts);
@@ -317,6 +319,9 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     const weakParts = new Set<PromptPart>();
     for (const h of g.hits.sort((a, c) => a.at.startIndex - c.at.startIndex)) {
       const r = resolveExpression(f, h.value, env.ctx);
+      // system_prompt={"type": "preset", "append": "…"}: the appended text is the program's own
+      const appended = r && /^(object|dictionary)$/.test(r.node.type) && STRONG.test(h.key) ? propertyOf(r.node, 'append') : undefined;
+      if (appended && r) b.addText(PARAM_ROLES[h.key], { file: r.file, node: appended });
       if (r && /^(true|false|none|null|undefined|number|integer|float|object|dictionary)$/.test(r.node.type)) continue;
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
@@ -329,6 +334,26 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     if (found) out.push(found);
   }
   return out;
+}
+
+const PROMPT_CALL_SUFFIX = /(?:[Pp]rompt|[Ii]nstructions?)(?:Middleware)?\s*\(/g;
+const IDENT_CHAR = /[\w$]/;
+const IDENT_START = /[A-Za-z_$]/;
+
+/**
+ * Calls of prompt-named functions (`xxxPrompt(`, `fooInstructions(`, `…PromptMiddleware(`): the name,
+ * where it starts, and the length up to the `(`. Found from the suffix and then the name's start
+ * backwards — one pass, where a pattern starting at every identifier backtracks over each of them.
+ */
+function* promptNamedCalls(text: string): Generator<{ index: number; name: string; length: number }> {
+  for (const m of text.matchAll(PROMPT_CALL_SUFFIX)) {
+    const at = m.index ?? 0;
+    let start = at;
+    while (start > 0 && IDENT_CHAR.test(text[start - 1])) start--;
+    // At least one character before the suffix, and a name cannot start with a digit.
+    if (start === at || !IDENT_START.test(text[start])) continue;
+    yield { index: start, name: text.slice(start, at) + m[0].replace(/\s*\($/, ''), length: at + m[0].length - start };
+  }
 }
 
 /** Functions that are prompts: decorated as one, or handed to a prompt-named call. */
@@ -354,9 +379,9 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
     }
   }
   // dynamicSystemPromptMiddleware((state) => `…`), definePrompt(…, async () => …)
-  for (const m of f.text.matchAll(/(?<![\w$])([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)(?:Middleware)?)\s*\(/g)) {
-    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0, (m.index ?? 0) + m[1].length);
-    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = n.parent;
+  for (const m of promptNamedCalls(f.text)) {
+    let n: SyntaxNode | null = root.descendantForIndex(m.index, m.index + m.name.length);
+    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= m.index + m.length + 1) n = n.parent;
     if (!n || !CALL_TYPES.has(n.type) || !FUNCTION_ARG_CALLEE.test(lastName(calleeOf(n)))) continue;
     const fnArg = callArguments(n).positional.find((a) => FUNCTION_NODE.test(a.type));
     if (fnArg) emit(fnArg, n, `a function given to \`${lastName(calleeOf(n))}(…)\``);
@@ -369,6 +394,8 @@ export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Det
   const out: DetectedPrompt[] = [];
   const claim = (p: DetectedPrompt) => out.push(p);
   const claimedNow: Claimed = (file, start, end) => claimed(file, start, end) || out.some((p) => overlapsPrompt(f, p, file, start, end));
+  for (const p of agentRunPrompts(f, env, claimedNow)) claim(p);
+  for (const p of dspyPrompts(f, env, claimedNow)) claim(p);
   for (const p of messagePrompts(f, env, claimedNow)) claim(p);
   for (const p of paramPrompts(f, env, claimedNow)) claim(p);
   for (const p of functionPrompts(f, env, claimedNow)) claim(p);

@@ -333,7 +333,9 @@ export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Defi
     if (d.value.startIndex <= use.startIndex && use.endIndex <= d.value.endIndex) return false; // x = f(x)
     return d.scope === null || (d.scope.startIndex <= use.startIndex && use.endIndex <= d.scope.endIndex);
   });
-  const before = inScope.filter((d) => d.start <= use.startIndex);
+  // the innermost scope's definition, the nearest before the use in it (a local `chat` over a module's `function chat`)
+  const depth = (d: Definition) => d.scope?.startIndex ?? -1;
+  const before = inScope.filter((d) => d.start <= use.startIndex).sort((a, b) => depth(a) - depth(b) || a.start - b.start);
   return (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
 }
 
@@ -591,6 +593,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'subscript_expression':
     case 'subscript': {
       const r = resolveExpression(f, n, ctx);
+      if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
@@ -598,12 +601,15 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const key = `${r.file.file}\0${r.node.id}`;
       const shareable = !ctx.frames?.some((fr) => fr.file === r.file.file && fr.fn.startIndex <= r.node.startIndex && r.node.endIndex <= fr.fn.endIndex);
       const known = shareable ? ctx.shared.get(key) : undefined;
-      if (known) return known;
+      const appends = n.type === 'identifier' && r.file === f ? appendsBetween(f, n, r.node) : [];
+      if (known) return appends.length ? withAppends(f, r.node, known, appends, ctx) : known;
+      // a function named where text is expected (instructions: fn): followFunction guards its own recursion
+      if (FUNCTION_NODE.test(r.node.type)) return followFunction(r.file, r.node, ctx, undefined) ?? dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
         const v = evalText(r.file, r.node, ctx);
         if (shareable) ctx.shared.set(key, v);
-        return v;
+        return appends.length ? withAppends(f, r.node, v, appends, ctx) : v;
       } finally {
         ctx.active.delete(r.node.id);
       }
@@ -626,6 +632,90 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       if (FUNCTION_NODE.test(n.type)) return followFunction(f, n, ctx, undefined) ?? dynamic(f, n, ctx);
       return dynamic(f, n, ctx);
   }
+}
+
+/**
+ * `prompt += "…"` statements between a variable's definition `def` and its use `use`, in the same
+ * function (any branch: cost is planned for the worst case), not in nested functions.
+ */
+function appendsBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
+  const name = use.text;
+  if (def.endIndex >= use.startIndex) return [];
+  const between = f.text.slice(def.endIndex, use.startIndex);
+  if (!between.includes('+=')) return [];
+  const fnOf = (x: SyntaxNode) => {
+    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c.id;
+    return -1;
+  };
+  const scope = fnOf(def);
+  const out: SyntaxNode[] = [];
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\+=`, 'g');
+  for (const m of between.matchAll(re)) {
+    const at = def.endIndex + (m.index ?? 0);
+    const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
+    const stmt = target?.parent;
+    if (!stmt || !/^augmented_assignment(_expression)?$/.test(stmt.type) || stmt.childForFieldName('left')?.id !== target.id) continue;
+    const right = stmt.childForFieldName('right');
+    if (right && fnOf(stmt) === scope && out.length < 64) out.push(right);
+  }
+  return out;
+}
+
+/** A value followed by the text appended to it with `+=`; each appended literal is reported where it is written. */
+function withAppends(f: CodeFile, def: SyntaxNode, v: TextValue, appends: SyntaxNode[], ctx: EvalContext): TextValue {
+  let out = v;
+  for (const a of appends) out = concat(ctx, out, embed(f, def, evalText(f, a, ctx), ctx), v.origin);
+  return out;
+}
+
+/** Most elements of a literal list a loop variable is read from (the rest are left out). */
+const MAX_LOOP_ELEMENTS = 64;
+
+/**
+ * A loop variable over a literal list — `for (const q of ['…', '…'])`, `for (const { input } of cases)`,
+ * `for q in ["…"]` — takes each element's text in turn: the longest is the value, the others are its
+ * alternatives. Undefined when `n` is not bound by such a loop or no element is text.
+ */
+function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (FUNCTION_NODE.test(p.type)) return undefined;
+    if (p.type !== 'for_in_statement' && p.type !== 'for_statement') continue;
+    const left = p.childForFieldName('left');
+    const right = p.childForFieldName('right');
+    if (!left || !right || n.startIndex < right.endIndex) continue; // the loop's own header
+    let key: string | undefined;
+    if (left.type === 'identifier') {
+      if (left.text !== n.text) continue;
+    } else if (left.type === 'object_pattern') {
+      const bound = left.namedChildren.find((c) => c?.type === 'shorthand_property_identifier_pattern' && c.text === n.text)
+        ?? left.namedChildren.find((c) => c?.type === 'pair_pattern' && c.childForFieldName('value')?.text === n.text);
+      if (!bound) continue;
+      key = bound.type === 'pair_pattern' ? bound.childForFieldName('key')?.text : bound.text;
+    } else continue;
+    const list = resolveExpression(f, right, ctx);
+    if (!list || !/^(array|list|tuple)$/.test(list.node.type) || ctx.active.has(list.node.id)) return undefined;
+    const values: TextValue[] = [];
+    ctx.active.add(list.node.id);
+    try {
+      for (const el of list.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
+        if (!el || el.type === 'comment') continue;
+        let item: Resolved | undefined = { file: list.file, node: el };
+        if (key !== undefined) {
+          const obj = resolveExpression(list.file, el, ctx);
+          const v = obj && propertyOf(obj.node, key);
+          item = v && obj ? { file: obj.file, node: v } : undefined;
+        }
+        const v = item && evalTextOrUndefined(item.file, item.node, ctx);
+        if (v && v.text.replace(MARKER_RE, '').trim()) values.push(v);
+      }
+    } finally {
+      ctx.active.delete(list.node.id);
+    }
+    if (!values.length) return undefined;
+    const longest = values.reduce((a, b) => (fullLength(b) > fullLength(a) ? b : a));
+    return withAlternatives(longest, values, ctx);
+  }
+  return undefined;
 }
 
 export const FUNCTION_NODE = /^(function_definition|function_declaration|generator_function_declaration|function_expression|function|arrow_function|lambda|method_definition)$/;

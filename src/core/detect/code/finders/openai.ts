@@ -33,9 +33,9 @@ export const openaiFinder: Finder = {
       const out = outputArg(call, env.ctx);
       return b.build('openai.completions', modelArg(call, env.ctx), out?.tokens, out?.key);
     }
-    if (call.segments[call.segments.length - 1] === 'Agent' && (call.isNew || f.isPython)) {
+    if (/^(Agent|RealtimeAgent)$/.test(call.segments[call.segments.length - 1]) && (call.isNew || f.isPython)) {
       const source = env.importSource(call.segments[0]);
-      const isOpenAI = source ? /^(@openai\/agents|agents)(\/|\.|$)/.test(source) : !!arg(call, 'instructions');
+      const isOpenAI = source ? /^(@openai\/agents(-[\w]+)?|agents)(\/|\.|$)/.test(source) : !!arg(call, 'instructions');
       if (!isOpenAI) return undefined;
       b.addText('system', arg(call, 'instructions'));
       return b.build('openai.agent', modelArg(call, env.ctx), undefined);

@@ -1,0 +1,82 @@
+// Run inputs of agent frameworks: the text a program hands to an agent it built, which the framework
+// sends as the user's turn. Recognised only where the receiver is known to be an agent, never from a
+// bare `.run(…)`:
+//   - a runner of the OpenAI Agents SDK: `Runner.run(agent, "…")`, `run_sync`, `run_streamed`
+//     (input: a string or a list of messages);
+//   - a method of an object the file builds from an agent-like class (`Agent(…)`, `Agent[Deps, Out](…)`,
+//     `AssistantAgent(…)`, `RoundRobinGroupChat(…)`, `ClaudeSDKClient(…)`): `agent.run("…")`,
+//     `run_sync`, `run_stream`, `team.run(task="…")`, `client.query("…")`;
+//   - a function imported from the Claude Agent SDK: `query(prompt="…")`.
+// The agent's own instructions are found where the agent is built (the SDK finders, the shape layer).
+import type { DetectedPrompt } from '../../model';
+import { callInfo, callsNamed, PromptBuilder, type CallInfo } from './calls';
+import type { FinderEnv } from './finders/types';
+import type { SyntaxNode } from './parser';
+import { finish, lastName, modelOf, type Claimed } from './shapes';
+import type { CodeFile } from './source';
+import { resolveExpression } from './values';
+
+const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query';
+/** Classes whose instances run as agents; their run methods take the user's input. */
+const AGENT_CLASS = /(Agent|Team|GroupChat|Swarm|ClaudeSDKClient)$/;
+/** Where the input is, by keyword, when it is not the first argument. */
+const INPUT_KEYS = ['input', 'user_prompt', 'task', 'prompt', 'message'];
+const AGENT_SDK_MODULE = /^(agents|claude_agent_sdk|claude_code_sdk)(\.|$)/;
+
+/** The call that built the value `node` names (`agent = Agent(…)`), if it is one. */
+function constructed(f: CodeFile, node: SyntaxNode | null | undefined, env: FinderEnv): CallInfo | undefined {
+  if (!node) return undefined;
+  const r = resolveExpression(f, node, env.ctx);
+  if (!r || r.node === node || (r.node.type !== 'call' && r.node.type !== 'call_expression' && r.node.type !== 'new_expression')) return undefined;
+  return callInfo(r.file, r.node, env.ctx);
+}
+
+interface Run { call: CallInfo; input?: { file: CodeFile; node: SyntaxNode }; agent?: CallInfo; what: string }
+
+function runOf(f: CodeFile, node: SyntaxNode, env: FinderEnv): Run | undefined {
+  const call = callInfo(f, node, env.ctx);
+  if (!call) return undefined;
+  const method = call.segments[call.segments.length - 1];
+  const at = (n: SyntaxNode | undefined) => (n ? { file: f, node: n } : undefined);
+  const keyed = () => INPUT_KEYS.map((k) => call.named.get(k)).find((n) => n);
+  // query(prompt="…") imported from the Claude Agent SDK
+  if (call.segments.length === 1 && method === 'query') {
+    if (!AGENT_SDK_MODULE.test(env.importSource(method) ?? '')) return undefined;
+    return { call, input: at(call.named.get('prompt') ?? call.positional[0]), what: '`query(prompt=…)`' };
+  }
+  if (call.segments.length < 2) return undefined;
+  // Runner.run(agent, input)
+  if (call.segments.length === 2 && call.segments[0] === 'Runner' && /^run(_sync|_streamed)?$/.test(method)) {
+    const source = env.importSource('Runner');
+    if (source && !AGENT_SDK_MODULE.test(source)) return undefined;
+    if (!source && !/\bAgent\s*[[(]/.test(f.text)) return undefined;
+    const agentNode = call.named.get('starting_agent') ?? call.positional[0];
+    return { call, input: at(call.named.get('input') ?? call.positional[1]), agent: constructed(f, agentNode, env), what: `\`Runner.${method}(…)\`` };
+  }
+  // agent.run_sync("…") where agent = Agent(…)
+  const receiver = call.node.childForFieldName('function')?.childForFieldName('object');
+  const agent = constructed(f, receiver, env);
+  if (!agent || !AGENT_CLASS.test(lastName(agent.callee))) return undefined;
+  if (method === 'query' && !/ClaudeSDKClient$/.test(lastName(agent.callee))) return undefined;
+  return { call, input: at(keyed() ?? call.positional[0]), agent, what: `\`${lastName(agent.callee)}(…).${method}(…)\`` };
+}
+
+/** Agent run inputs in `f`, leaving out what `claimed` says is found already. */
+export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query)\s*\(|\bquery\s*\(/.test(f.text)) return [];
+  const out: DetectedPrompt[] = [];
+  for (const node of callsNamed(f, RUN_METHODS)) {
+    if (claimed(f.file, node.startIndex, node.endIndex)) continue;
+    const run = runOf(f, node, env);
+    if (!run?.input) continue;
+    const b = new PromptBuilder(run.call, env.ctx);
+    const r = resolveExpression(run.input.file, run.input.node, env.ctx);
+    if (r && /^(list|array)$/.test(r.node.type)) b.addMessages(run.input);
+    else b.addText('user', run.input);
+    const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false);
+    if (!found) continue;
+    const model = run.agent && modelOf(run.agent, env);
+    out.push(model ? { ...found, model } : found);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// DSPy signatures: `class X(dspy.Signature)` is a prompt DSPy writes for the model — the class's
+// docstring is its instructions, each `dspy.InputField(prefix=…, desc=…)` / `dspy.OutputField(…)` adds
+// its prefix and description to the text sent. One prompt per signature class; the values at run time
+// (the fields' contents) are not known here.
+import type { DetectedPrompt, Role } from '../../model';
+import { PromptBuilder } from './calls';
+import type { FinderEnv } from './finders/types';
+import type { SyntaxNode } from './parser';
+import { finish, lastName, synthetic, type Claimed } from './shapes';
+import type { CodeFile } from './source';
+import { callArguments } from './values';
+
+const SIGNATURE_CLASS = /^[ \t]*class\s+\w+\s*\(\s*([\w.]*Signature)\s*\)\s*:/gm;
+const FIELD = /^(InputField|OutputField)$/;
+
+export function dspyPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  if (!f.isPython || !f.text.includes('Signature')) return [];
+  const out: DetectedPrompt[] = [];
+  for (const m of f.text.matchAll(SIGNATURE_CLASS)) {
+    const base = m[1];
+    // dspy.Signature, or Signature imported from dspy
+    const fromDspy = base.startsWith('dspy.') || /^dspy(\.|$)/.test(env.importSource(base.split('.')[0]) ?? '');
+    if (!fromDspy) continue;
+    let cls: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf('class'));
+    while (cls && cls.type !== 'class_definition') cls = cls.parent;
+    const body = cls?.childForFieldName('body');
+    if (!cls || !body || claimed(f.file, cls.startIndex, cls.endIndex)) continue;
+    const b = new PromptBuilder(synthetic(f, cls), env.ctx);
+    for (const stmt of body.namedChildren) {
+      if (!stmt || stmt.type !== 'expression_statement') continue;
+      const e = stmt.namedChildren[0];
+      if (!e) continue;
+      if (e.type === 'string' && stmt === body.namedChildren.find((c) => c && c.type !== 'comment')) {
+        b.addText('system', { file: f, node: e }); // the docstring: the signature's instructions
+        continue;
+      }
+      // topic = dspy.InputField(prefix="…", desc="…")
+      const value = e.type === 'assignment' ? e.childForFieldName('right') : undefined;
+      if (!value || value.type !== 'call') continue;
+      const field = lastName(value.childForFieldName('function')?.text ?? '');
+      if (!FIELD.test(field)) continue;
+      const { named } = callArguments(value);
+      const role: Role = field === 'InputField' ? 'user' : 'system';
+      for (const key of ['prefix', 'desc']) {
+        const v = named.get(key);
+        if (v && /string/.test(v.type)) b.addText(key === 'desc' ? 'system' : role, { file: f, node: v });
+      }
+    }
+    const found = finish(b, synthetic(f, cls), 'dspy.signature', 'a `dspy.Signature` class (docstring and field prefixes)', env, () => false);
+    if (found) out.push(found);
+  }
+  return out;
+}

@@ -1,0 +1,246 @@
+// The priced result of a whole scan, kept between runs: a warm rescan of an unchanged tree reads and
+// hashes its files and answers with the stored report, without parsing, pricing or loading a grammar,
+// the tokenizer or the price database.
+//
+// A stored report is used only when all of these are exactly as they were when it was written:
+//   - the epoch: the tool's build, the root, the paths, the options and settings of the scan, the
+//     config file's content and the price data in use (the bundled data, or a cached update's content);
+//   - the list of files the walk found (so .gitignore and exclude changes are covered by what they do);
+//   - the content of every input: each file the scan read (the candidates, text files code loads) and
+//     each file a detection read through the workspace guard (imports, includes, `file://`), compared
+//     by a digest of its content. A file's size or time is never taken as proof of its content.
+// Anything else is a miss; a damaged or foreign entry is ignored and replaced by the scan that follows.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { decodeText, guardedReader, readFileBytes, readTextFile, type ByteCheck, type FileCheck } from './fileAccess';
+import type { Detection, Engine } from './analyze';
+import type { ScanReport } from './model';
+import { priceCacheFile } from './prices/refresh';
+
+const FORMAT = 2;
+/** Stored reports kept (one per root and epoch); past this the oldest are removed. */
+const MAX_REPORTS = 8;
+
+/** What a scan read, by kind: `f\0rel` a walked file as the walk reads it, `w\0rel` one read through the workspace guard. */
+export type ScanInputs = Map<string, string>;
+
+export const fileInputKey = (rel: string) => `f\0${rel}`;
+export const guardedInputKey = (rel: string) => `w\0${rel}`;
+
+export function textDigest(text: string | undefined): string {
+  return text === undefined ? '-' : crypto.createHash('sha1').update(text).digest('base64');
+}
+
+const bytesDigest = (bytes: Buffer) => crypto.createHash('sha1').update(bytes).digest('base64');
+
+/** readTextFile of a walked file, its digest recorded in `inputs` (when given) as lookup computes it. */
+export function readRecorded(abs: string, rel: string, inputs: ScanInputs | undefined): FileCheck {
+  if (!inputs) return readTextFile(abs);
+  let digest: string | undefined;
+  const read = readTextFile(abs, {}, (bytes) => (digest = bytesDigest(bytes)));
+  inputs.set(fileInputKey(rel), digest ?? `!${(read as { reason: string }).reason}`);
+  return read;
+}
+
+/** The price data a report was priced with: the bundled data (part of the build) or the cached update's content. */
+export function priceEpoch(): string {
+  const file = priceCacheFile();
+  if (!file) return 'bundled';
+  try {
+    return crypto.createHash('sha1').update(fs.readFileSync(file)).digest('base64');
+  } catch {
+    return 'bundled';
+  }
+}
+
+interface Stored {
+  format: number;
+  epoch: string;
+  walked: string;
+  inputs: [string, string][];
+  /** Digest of the report's text (kept beside, as the JSON format prints it): the pair must match. */
+  reportDigest: string;
+  /** What a gate needs without reading the report. */
+  summary: ReportSummary;
+}
+
+/** The parts of a report the CLI's exit code depends on. */
+export type ReportSummary = Pick<ScanReport, 'totals' | 'budget'>;
+
+/** A stored report: its text as `JSON.stringify(report, null, 2)` gives it, and the report when asked. */
+export interface StoredReport {
+  json: string;
+  summary: ReportSummary;
+  report(): ScanReport;
+}
+
+/** The report as the JSON format prints it (without the final newline). */
+export const reportJson = (report: ScanReport) => JSON.stringify(report, null, 2);
+
+const listDigest = (files: readonly string[]) => crypto.createHash('sha1').update(files.join('\0')).digest('base64');
+
+export class ScanManifest {
+  readonly epoch: string;
+
+  /** `parts`: everything besides file contents that the report depends on (JSON data). */
+  constructor(readonly dir: string, parts: Record<string, unknown>) {
+    this.epoch = crypto.createHash('sha256').update(JSON.stringify({ format: FORMAT, prices: priceEpoch(), ...parts })).digest('hex');
+  }
+
+  private file(): string {
+    return path.join(this.dir, `${this.epoch.slice(0, 40)}.json`);
+  }
+
+  private pricedFile(): string {
+    return path.join(this.dir, `${this.epoch.slice(0, 40)}.priced`);
+  }
+
+  /**
+   * Each file's priced result from the last scan of this epoch, by a digest of the detection priced:
+   * after an edit, the files whose detection is unchanged are not priced again. Read lazily; anything
+   * damaged is an empty memo.
+   */
+  pricedMemo(): PricedMemo {
+    return new PricedMemo(() => {
+      try {
+        const m = JSON.parse(fs.readFileSync(this.pricedFile(), 'utf8')) as { format: number; epoch: string; files: Record<string, [string, string]> };
+        if (m?.format === FORMAT && m.epoch === this.epoch && m.files && typeof m.files === 'object') return new Map(Object.entries(m.files));
+      } catch { /* none or damaged */ }
+      return new Map();
+    });
+  }
+
+  private reportFile(): string {
+    return path.join(this.dir, `${this.epoch.slice(0, 40)}.report`);
+  }
+
+  /** The stored report, if the walk found the same files and every input still reads the same. */
+  lookup(root: string, walked: readonly string[]): StoredReport | undefined {
+    let m: Stored;
+    try {
+      m = JSON.parse(fs.readFileSync(this.file(), 'utf8')) as Stored;
+    } catch {
+      return undefined; // none, unreadable or damaged
+    }
+    if (!m || m.format !== FORMAT || m.epoch !== this.epoch || m.walked !== listDigest(walked) || !Array.isArray(m.inputs) || typeof m.reportDigest !== 'string' || !m.summary?.totals) return undefined;
+    const guarded = guardedReader(root);
+    for (const input of m.inputs) if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
+    // A file both walked and read through the guard (an import of a scanned file) is read once: the
+    // walk found it a regular file inside the root in this run, which is what the guard would check;
+    // its text digest is taken from the same bytes.
+    const walkedNow = new Set(walked);
+    const wanted = new Set(m.inputs.filter(([k]) => k.startsWith('w\0') && walkedNow.has(k.slice(2))).map(([k]) => k.slice(2)));
+    const bytesOf = new Map<string, ByteCheck>();
+    for (const [key, digest] of m.inputs) {
+      if (!key.startsWith('f\0')) continue;
+      const rel = key.slice(2);
+      const r = readFileBytes(path.join(root, rel));
+      if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) return undefined;
+      if (wanted.has(rel)) bytesOf.set(rel, r);
+    }
+    for (const [key, digest] of m.inputs) {
+      if (key.startsWith('f\0')) continue;
+      if (!key.startsWith('w\0')) return undefined;
+      const rel = key.slice(2);
+      const r = bytesOf.get(rel);
+      const text = r ? (r.ok ? decodeText(r.bytes) : undefined) : undefined;
+      const now = r ? textDigest(text?.ok ? text.text : undefined) : textDigest(guarded(rel));
+      if (now !== digest) return undefined;
+    }
+    let json: string;
+    try {
+      json = fs.readFileSync(this.reportFile(), 'utf8');
+    } catch {
+      return undefined;
+    }
+    if (textDigest(json) !== m.reportDigest) return undefined; // not the report this entry was written with
+    let parsed: ScanReport | undefined;
+    return { json, summary: m.summary, report: () => (parsed ??= JSON.parse(json) as ScanReport) };
+  }
+
+  /**
+   * Stores a report with what it read (`json`: reportJson(report), when the caller has it already).
+   * Failing to write only costs the next scan its speed.
+   */
+  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo): void {
+    const stored: Stored = { format: FORMAT, epoch: this.epoch, walked: listDigest(walked), inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) } };
+    const at = this.file();
+    try {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const tmp = `${at}.${process.pid}.tmp`;
+      const tmpReport = `${this.reportFile()}.${process.pid}.tmp`;
+      fs.writeFileSync(tmpReport, json, { mode: 0o600 });
+      fs.renameSync(tmpReport, this.reportFile());
+      if (priced) {
+        const tmpPriced = `${this.pricedFile()}.${process.pid}.tmp`;
+        fs.writeFileSync(tmpPriced, JSON.stringify({ format: FORMAT, epoch: this.epoch, files: Object.fromEntries(priced.next) }), { mode: 0o600 });
+        fs.renameSync(tmpPriced, this.pricedFile());
+      }
+      fs.writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
+      fs.renameSync(tmp, at);
+      this.prune();
+    } catch {
+      // read-only or full disk
+    }
+  }
+
+  private prune(): void {
+    try {
+      const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
+      if (names.length <= MAX_REPORTS) return;
+      const byAge = names.map((n) => ({ n, t: fs.statSync(path.join(this.dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+      for (const { n } of byAge.slice(0, names.length - MAX_REPORTS)) {
+        fs.rmSync(path.join(this.dir, n), { force: true });
+        fs.rmSync(path.join(this.dir, n.replace(/\.json$/, '.report')), { force: true });
+        fs.rmSync(path.join(this.dir, n.replace(/\.json$/, '.priced')), { force: true });
+      }
+    } catch {
+      // another process pruned meanwhile
+    }
+  }
+}
+
+/**
+ * Whether a report may be stored: a result that depends on this machine's speed (a file skipped over a
+ * time budget) or that JSON cannot carry faithfully (a non-finite total) is computed again next time.
+ */
+export function storable(report: ScanReport): boolean {
+  if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) return false;
+  return !report.skipped.some((s) => /budget/.test(s.reason));
+}
+
+type Priced = ReturnType<Engine['price']>;
+
+/** A file's priced result by its detection (see ScanManifest.pricedMemo). */
+export class PricedMemo {
+  private earlier?: Map<string, [string, string]>;
+  /** What this scan priced: the next scan's memo (files gone from the tree drop out). */
+  readonly next = new Map<string, [string, string]>();
+
+  constructor(private readonly load: () => Map<string, [string, string]>) {}
+
+  /** The digest of what pricing reads from a detection: its text, prompts, diagnostics and notebook. */
+  keyOf(d: Detection): string {
+    return crypto.createHash('sha1').update(JSON.stringify([d.file, d.detected, d.diagnostics, d.notebook ?? null])).update('\0').update(d.text).digest('base64');
+  }
+
+  get(file: string, key: string): Priced | undefined {
+    this.earlier ??= this.load();
+    const e = this.earlier.get(file);
+    if (!Array.isArray(e) || e[0] !== key || typeof e[1] !== 'string') return undefined;
+    try {
+      const a = JSON.parse(e[1]) as Priced;
+      return Array.isArray(a?.prompts) && Array.isArray(a.diagnostics) ? a : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(file: string, key: string, a: Priced): void {
+    const json = JSON.stringify(a);
+    // JSON has no NaN or Infinity (they come back as null): such a result is priced again next time.
+    if (/[:,[]null\b/.test(json)) return;
+    this.next.set(file, [key, json]);
+  }
+}
