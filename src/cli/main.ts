@@ -21,7 +21,7 @@ const formatters = () => ({
   csv: (require('../core/report/csv') as typeof import('../core/report/csv')).formatCsv,
   sarif: (require('../core/report/sarif') as typeof import('../core/report/sarif')).formatSarif,
   json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
-  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices),
+  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>, rewrites?: Record<string, { monthlySavingsUsd: number }>) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices, rewrites),
 });
 
 export { UsageError };
@@ -67,6 +67,66 @@ Exit codes (every command):
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
 `;
+
+const COMMAND_HELP = {
+  count: `Usage:
+  prompt-cost count [FILE|-] [--model M] [--format text|json]
+
+Counts the tokens of a text (FILE, or standard input when FILE is - or left out) in the model's
+tokenizer: exact for OpenAI models (tiktoken), a labelled estimate (≈) for the others.
+
+Options:
+  --model M        the model whose tokenizer counts (default ${BUILT_IN_DEFAULTS.model})
+  --format json    {"tokens", "exact", "encoding", ...} instead of one line
+
+Examples:
+  prompt-cost count prompts/system.txt --model gpt-4o
+  echo "You are a helpful assistant." | prompt-cost count --model claude-sonnet-4-5
+`,
+  cost: `Usage:
+  prompt-cost cost --model M --input N [--output N] [--cached-input N] [--calls-per-day N]
+                   [--days-per-month N] [--config FILE] [--format text|json]
+
+Prices one call of N input and N output tokens, and the day and month at the traffic given, from
+the bundled price data (and the custom prices of .promptcost.yaml or --config FILE).
+
+Options:
+  --model M            the model priced (required)
+  --input N            input tokens per call (required)
+  --output N           output tokens per call (default 0)
+  --cached-input N     of the input, tokens read from the provider's prompt cache
+  --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
+  --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
+  --config FILE        a .promptcost.yaml other than the current folder's
+  --format json        the figures and the prices used, as JSON
+
+Examples:
+  prompt-cost cost --model gpt-4o --input 1200 --output 300 --calls-per-day 5000
+  prompt-cost cost --model claude-sonnet-4-5 --input 8000 --cached-input 6000 --output 500 --format json
+`,
+  scan: `Usage:
+  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif|html] [--config FILE]
+                   [--max-monthly USD] [--no-heuristics] [--no-cache]
+
+Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
+prices each at its traffic, and prints the report. One folder given is the root (its .promptcost.yaml
+applies); otherwise the current folder is.
+
+Options:
+  --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
+                     self-contained file with sorting, filtering, grouping and charts)
+  --config FILE      a .promptcost.yaml other than the root's
+  --max-monthly USD  exit 1 when the projected monthly total is over USD (else budget.monthlyUsd)
+  --no-heuristics    only calls of known SDKs and prompt files (no name-based guesses)
+  --no-cache         do not read or write the per-file detection cache
+
+Examples:
+  prompt-cost scan
+  prompt-cost scan src --format markdown > cost.md
+  prompt-cost scan --format html > prompt-cost.html
+  prompt-cost scan --max-monthly 500 --format sarif > prompt-cost.sarif
+`,
+};
 
 export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
@@ -184,9 +244,12 @@ async function scan(args: string[], io: Io): Promise<number> {
     } : undefined,
   });
   // The HTML report's what-ifs re-price with the config's custom prices too.
-  const customPrices = format === 'html' ? workspace().loadConfig(root, values.config ? path.resolve(io.cwd, values.config as string) : undefined).prices : undefined;
+  const configPath = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
+  const customPrices = format === 'html' ? workspace().loadConfig(root, configPath).prices : undefined;
+  // …and its compression lever shows the rewrites `prompt-cost compress` cached (nothing is sent).
+  const rewrites = format === 'html' ? await (require('./html') as typeof import('./html')).cachedSavings(scanned.report(), root, configPath) : undefined;
   // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
-  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices) : formatters()[format as 'table'](scanned.report()));
+  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites) : formatters()[format as 'table'](scanned.report()));
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
@@ -226,9 +289,10 @@ export function loadNamedConfig(io: Io, root: string, configFile: string | undef
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    // Every command's --help prints a usage (diff, explain, prices and compress print their own).
-    if (['count', 'cost', 'scan'].includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
-      io.stdout(HELP);
+    // Every command's --help prints its own usage, options and examples (diff, explain, prices and
+    // compress in their modules).
+    if (command in COMMAND_HELP && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout(COMMAND_HELP[command as keyof typeof COMMAND_HELP]);
       return 0;
     }
     switch (command) {

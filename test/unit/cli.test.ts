@@ -17,6 +17,21 @@ async function cli(args: string[], { stdin = '', cwd = ROOT } = {}) {
 }
 
 describe('cli', () => {
+  it('count, cost and scan --help each print their own usage, options and examples (not the general help)', async () => {
+    const general = (await cli(['--help'])).stdout;
+    for (const [command, option] of [['count', '--model M'], ['cost', '--cached-input N'], ['scan', '--max-monthly USD']] as const) {
+      for (const flag of ['--help', '-h']) {
+        const r = await cli([command, flag]);
+        assert.strictEqual(r.code, 0);
+        assert.notStrictEqual(r.stdout, general, `${command} ${flag}`);
+        assert.match(r.stdout, new RegExp(`^Usage:\\n  prompt-cost ${command} `), r.stdout);
+        assert.match(r.stdout, /\nOptions:\n/);
+        assert.match(r.stdout, new RegExp(`\\nExamples:\\n  prompt-cost ${command}\\b`));
+        assert.ok(r.stdout.includes(option), `${command} --help names ${option}`);
+      }
+    }
+  });
+
   describe('count', () => {
     it('counts standard input exactly, as JSON', async () => {
       const text = 'Count me, please: <|endoftext|> 日本語 🚀';
