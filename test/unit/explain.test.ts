@@ -3,6 +3,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
+import { breakdownMarkdown } from '../../src/core/report/breakdown';
+import { scanWorkspace } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
 const APP = `import OpenAI from 'openai';
@@ -56,9 +58,26 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.match(text, /get_current_weather/);
     assert.match(text, /input\s+\$2\.5\/M/);
     assert.match(text, /cache read\s+\$1\.25\/M/);
-    assert.match(text, /output\s+300\s+from code:max_tokens/);
+    assert.match(text, /output\s+300\s+up to max_tokens 300 \(the limit, priced as if every reply used it\) — set the expected output with a `# prompt-cost: outputTokens=N` annotation/);
     assert.match(text, /per day .* × 2,000 calls\/day \(\.promptcost\.yaml:2\)/);
     assert.match(text, /per month .* × 30 days \(default\)/);
+  });
+
+  it('names the real source of the chat overhead (a Claude call: no published formula) and says when the output is max_tokens', async () => {
+    fs.writeFileSync(path.join(dir, 'src', 'claude.py'), 'import anthropic\nclient = anthropic.Anthropic()\n\ndef ask(q):\n    return client.messages.create(model="claude-sonnet-4-5", max_tokens=700, system="You are a careful assistant for weather questions.", messages=[{"role": "user", "content": q}])\n');
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'src/claude.py:5'], t.io), 0, t.err.join(''));
+    const text = t.out.join('');
+    assert.match(text, /chat formatting overhead\s+≈?\d+\s+estimate: anthropic publishes no per-message overhead, so OpenAI's formula stands in for it/);
+    assert.match(text, /up to max_tokens 700/);
+    const openai = io(dir);
+    await run(['explain', 'src/app.ts:8'], openai.io);
+    assert.match(openai.out.join(''), /chat formatting overhead\s+\d+\s+OpenAI cookbook num_tokens_from_messages/);
+    // The hover says it too.
+    const report = await scanWorkspace({ root: dir, workers: 0 });
+    const claude = report.prompts.find((p) => p.file === 'src/claude.py')!;
+    assert.match(breakdownMarkdown(claude, report.prices), /\| output \(up to max_tokens\) \| 700 \|/);
+    assert.match(breakdownMarkdown(claude, report.prices), /_Output: up to max_tokens 700 — the limit, priced as if every reply used it\. Set the expected output with a `# prompt-cost: outputTokens=N` annotation above the call\._/);
   });
 
   it('the JSON form has the same numbers, and they add up', async () => {

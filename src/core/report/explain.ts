@@ -2,6 +2,7 @@
 // its text is, slots with the source of their sizes, tools / schema / media item by item, overhead, the
 // price rows used (per million, cache read and write, the tier in force), and the sums per call, per
 // day and per month.
+import { outputSource, overheadSource } from './wording';
 import { formatUsd, groupDigits } from '../format';
 import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
 import type { PriceLookup } from '../prices';
@@ -41,7 +42,7 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
     }
   }
   if (p.tokens.overhead) {
-    tokens.push({ label: 'chat formatting overhead', value: tok(p.tokens.overhead, exact), detail: 'OpenAI cookbook num_tokens_from_messages: 3 per message + its role (+1 and the name for a name) + 3 priming the reply' });
+    tokens.push({ label: 'chat formatting overhead', value: tok(p.tokens.overhead, exact), detail: overheadSource(p) });
     terms.push(p.tokens.overhead);
   }
   for (const [label, x] of [['tools', p.tools], ['output schema', p.schema], ['images and files', p.media]] as const) {
@@ -51,7 +52,7 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
     terms.push(x.tokens);
   }
   tokens.push({ label: 'input', value: tok(p.tokens.input, exact), detail: `= ${terms.map((t) => groupDigits(t)).join(' + ')}; ${exact ? `exact (${p.tokens.encoding})` : `estimate (${p.tokens.encoding} × the model family's factor, or an estimated extra)`}` });
-  tokens.push({ label: 'output', value: groupDigits(p.tokens.output), detail: `from ${p.tokens.outputFrom}` });
+  tokens.push({ label: 'output', value: groupDigits(p.tokens.output), detail: outputSource(p) });
 
   const sections: Explanation['sections'] = [
     { title: `Model ${p.model.id}${p.model.provider ? ` (${p.model.provider})` : ''}, from ${p.model.from}`, steps: [] },
