@@ -37,6 +37,8 @@ export interface Io {
   stderr: (s: string) => void;
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
+  /** The terminal's width when stdout is one (explain wraps to it). */
+  columns?: number;
   cwd: string;
   /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
   env?: Record<string, string | undefined>;
