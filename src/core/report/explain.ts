@@ -104,15 +104,40 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   return { prompt: p, prices, sections };
 }
 
-export function formatExplanation(e: Explanation): string {
+/** `text` in lines of at most `width` characters (words kept whole), lines after the first indented by `indent`. */
+function wrap(text: string, width: number, indent: number): string {
+  if (width <= indent + 20 || text.length <= width) return text;
+  const out: string[] = [];
+  let line = '';
+  let limit = width;
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > limit) {
+      out.push(line);
+      line = word;
+      limit = width - indent;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out.join('\n' + ' '.repeat(indent));
+}
+
+/** The text form; `columns` (the terminal's width) wraps long lines, their details under each other. */
+export function formatExplanation(e: Explanation, columns?: number): string {
   const p = e.prompt;
   const out: string[] = [`${p.id}  ${p.kind}${p.label ? ` [${p.label}]` : ''}`];
   for (const s of e.sections) {
     out.push('', s.title);
     const width = Math.max(0, ...s.steps.map((x) => x.label.length));
     const vwidth = Math.max(0, ...s.steps.map((x) => x.value.length));
-    for (const x of s.steps) out.push(`  ${x.label.padEnd(width)}  ${x.value.padStart(vwidth)}${x.detail ? `   ${x.detail}` : ''}`);
+    for (const x of s.steps) {
+      const head = `  ${x.label.padEnd(width)}  ${x.value.padStart(vwidth)}`;
+      if (!x.detail) out.push(head);
+      else if (!columns) out.push(`${head}   ${x.detail}`);
+      // The detail in its own column while there is room for it, else on the lines below.
+      else if (columns - head.length - 3 >= 30) out.push(`${head}   ${wrap(x.detail, columns - head.length - 3, 0).split('\n').join('\n' + ' '.repeat(head.length + 3))}`);
+      else out.push(head, `      ${wrap(x.detail, columns - 6, 0).split('\n').join('\n      ')}`);
+    }
   }
-  for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', `Note: ${n}`);
+  for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', columns ? wrap(`Note: ${n}`, columns, 6) : `Note: ${n}`);
   return out.join('\n') + '\n';
 }
