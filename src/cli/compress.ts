@@ -111,7 +111,7 @@ async function compressWith(values: Values, positionals: string[], format: 'text
     return print({ status: 'error', reason: e.message, file: rel, line: Number(lineArg), model, before: { text: '', tokens: 0 }, warnings: [], applied: false });
   }
   const dir = snapshotDir();
-  const cache = new c.CompressCache(dir ? path.join(dir, 'compress-cache.json') : undefined);
+  const cache = new c.CompressCache(compressCacheFile(dir));
   const key = c.cacheKey({ messages: plan.messages, model, baseURL });
   let reply = cache.get(key);
   const cached = !!reply;
@@ -123,6 +123,8 @@ async function compressWith(values: Values, positionals: string[], format: 'text
       throw e;
     }
     cache.set(key, reply);
+    // Also by content alone: the HTML report's compression lever finds it whatever model wrote it.
+    cache.set(c.contentKey(plan.messages), reply);
   }
   const result = await c.finishCompress(plan, reply.text, { ...options, text, usage: reply.usage, cached });
   if (values.apply && result.status === 'ok' && result.edit) {
@@ -134,6 +136,11 @@ async function compressWith(values: Values, positionals: string[], format: 'text
     result.applied = true;
   }
   return print(result);
+}
+
+/** The CLI's compress cache (beside the tokenizer snapshots), read by `scan --format html` too. */
+export function compressCacheFile(dir = (require('../core/tokens/encodings') as typeof import('../core/tokens/encodings')).snapshotDir()): string | undefined {
+  return dir ? path.join(dir, 'compress-cache.json') : undefined;
 }
 
 const OPTIONS = {

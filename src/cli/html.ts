@@ -7,6 +7,7 @@ import type { CustomPrice } from '../core/prices';
 import { formatHtml } from '../core/report/html';
 import { buildPriceTable } from '../core/report/priceTable';
 import { toViewData } from '../core/report/view';
+import type { RewriteSavings } from '../core/compress/savings';
 
 /** The webview bundle beside this one (dist/), or the repository's dist/ when run from source. */
 function asset(name: string): string {
@@ -17,7 +18,28 @@ function asset(name: string): string {
   throw new Error(`${name} is missing beside the CLI (${__dirname}); run \`npm run build\``);
 }
 
-export function reportHtml(r: ScanReport, customPrices?: Record<string, CustomPrice>): string {
-  const data = toViewData(r, buildPriceTable(r, { allProviders: true, customPrices }));
+export function reportHtml(r: ScanReport, customPrices?: Record<string, CustomPrice>, compress: RewriteSavings = {}): string {
+  const data = toViewData(r, buildPriceTable(r, { allProviders: true, customPrices }), compress);
   return formatHtml(data, { js: asset('webview.js'), css: asset('webview.css') });
+}
+
+/** The compression lever's data: savings of the rewrites in the CLI's compress cache (none sent now). */
+export async function cachedSavings(r: ScanReport, root: string, configFile?: string): Promise<RewriteSavings> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { CompressCache } = require('../core/compress/cache') as typeof import('../core/compress/cache');
+  const { compressCacheFile } = require('./compress') as typeof import('./compress');
+  const file = compressCacheFile();
+  if (!file || !fs.existsSync(file)) return {};
+  const { cachedRewriteSavings } = require('../core/compress/savings') as typeof import('../core/compress/savings');
+  const { Engine } = require('../core/analyze') as typeof import('../core/analyze');
+  const { loadConfig } = require('../core/workspace') as typeof import('../core/workspace');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const read = (rel: string) => {
+    try {
+      return fs.readFileSync(path.join(root, rel), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return cachedRewriteSavings(r, read, new CompressCache(file), { engine: new Engine(), analyze: { config: loadConfig(root, configFile) } });
 }

@@ -1,5 +1,6 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
+import * as fs from 'fs';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
 import type { ScanReport } from '../core/model';
@@ -21,7 +22,7 @@ const formatters = () => ({
   csv: (require('../core/report/csv') as typeof import('../core/report/csv')).formatCsv,
   sarif: (require('../core/report/sarif') as typeof import('../core/report/sarif')).formatSarif,
   json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
-  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices),
+  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>, rewrites?: Record<string, { monthlySavingsUsd: number }>) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices, rewrites),
 });
 
 export { UsageError };
@@ -67,6 +68,66 @@ Exit codes (every command):
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
 `;
+
+const COMMAND_HELP = {
+  count: `Usage:
+  prompt-cost count [FILE|-] [--model M] [--format text|json]
+
+Counts the tokens of a text (FILE, or standard input when FILE is - or left out) in the model's
+tokenizer: exact for OpenAI models (tiktoken), a labelled estimate (≈) for the others.
+
+Options:
+  --model M        the model whose tokenizer counts (default ${BUILT_IN_DEFAULTS.model})
+  --format json    {"tokens", "exact", "encoding", ...} instead of one line
+
+Examples:
+  prompt-cost count prompts/system.txt --model gpt-4o
+  echo "You are a helpful assistant." | prompt-cost count --model claude-sonnet-4-5
+`,
+  cost: `Usage:
+  prompt-cost cost --model M --input N [--output N] [--cached-input N] [--calls-per-day N]
+                   [--days-per-month N] [--config FILE] [--format text|json]
+
+Prices one call of N input and N output tokens, and the day and month at the traffic given, from
+the bundled price data (and the custom prices of .promptcost.yaml or --config FILE).
+
+Options:
+  --model M            the model priced (required)
+  --input N            input tokens per call (required)
+  --output N           output tokens per call (default 0)
+  --cached-input N     of the input, tokens read from the provider's prompt cache
+  --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
+  --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
+  --config FILE        a .promptcost.yaml other than the current folder's
+  --format json        the figures and the prices used, as JSON
+
+Examples:
+  prompt-cost cost --model gpt-4o --input 1200 --output 300 --calls-per-day 5000
+  prompt-cost cost --model claude-sonnet-4-5 --input 8000 --cached-input 6000 --output 500 --format json
+`,
+  scan: `Usage:
+  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif|html] [--config FILE]
+                   [--max-monthly USD] [--no-heuristics] [--no-cache]
+
+Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
+prices each at its traffic, and prints the report. One folder given is the root (its .promptcost.yaml
+applies); otherwise the current folder is.
+
+Options:
+  --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
+                     self-contained file with sorting, filtering, grouping and charts)
+  --config FILE      a .promptcost.yaml other than the root's
+  --max-monthly USD  exit 1 when the projected monthly total is over USD (else budget.monthlyUsd)
+  --no-heuristics    only calls of known SDKs and prompt files (no name-based guesses)
+  --no-cache         do not read or write the per-file detection cache
+
+Examples:
+  prompt-cost scan
+  prompt-cost scan src --format markdown > cost.md
+  prompt-cost scan --format html > prompt-cost.html
+  prompt-cost scan --max-monthly 500 --format sarif > prompt-cost.sarif
+`,
+};
 
 export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
@@ -167,15 +228,18 @@ async function scan(args: string[], io: Io): Promise<number> {
     if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
     return st;
   });
-  // One folder given: it is the root (ids relative to it, its .promptcost.yaml). Otherwise the current folder.
-  const single = named.length === 1 && named[0].isDirectory;
-  const root = single ? named[0].abs : io.cwd;
+  // One folder given: the root (ids relative to it, its .promptcost.yaml) is the nearest folder from it up
+  // to the current one that holds a .promptcost.yaml, else the current folder when it is inside it (so
+  // `scan src` prices with the project's config, as `scan src/a.ts` does), else the folder itself.
+  // Otherwise the root is the current folder.
+  const root = named.length === 1 && named[0].isDirectory ? rootFor(named[0].abs, io.cwd) : io.cwd;
+  const single = named.length === 1 && named[0].isDirectory && root === named[0].abs;
   // The config is the gate's input too: one that cannot be read or parsed fails the run (exit 2).
   loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const scanned = await workspace().scanWorkspaceStored({
     heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
-    root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
+    root, paths: single ? undefined : named.map((n) => n.abs), configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();
       if (total < 200 || (now - lastDraw < 100 && done < total)) return;
@@ -184,9 +248,12 @@ async function scan(args: string[], io: Io): Promise<number> {
     } : undefined,
   });
   // The HTML report's what-ifs re-price with the config's custom prices too.
-  const customPrices = format === 'html' ? workspace().loadConfig(root, values.config ? path.resolve(io.cwd, values.config as string) : undefined).prices : undefined;
+  const configPath = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
+  const customPrices = format === 'html' ? workspace().loadConfig(root, configPath).prices : undefined;
+  // …and its compression lever shows the rewrites `prompt-cost compress` cached (nothing is sent).
+  const rewrites = format === 'html' ? await (require('./html') as typeof import('./html')).cachedSavings(scanned.report(), root, configPath) : undefined;
   // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
-  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices) : formatters()[format as 'table'](scanned.report()));
+  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites) : formatters()[format as 'table'](scanned.report()));
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
@@ -209,26 +276,43 @@ async function compress(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** The scan root for one folder named on the command line (see scan). */
+export function rootFor(folder: string, cwd: string): string {
+  const inside = (dir: string) => dir === cwd || dir.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
+  if (!inside(folder)) return folder;
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.promptcost.yaml'))) return dir;
+    if (dir === cwd || path.dirname(dir) === dir) return cwd;
+  }
+}
+
 /**
  * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
- * .promptcost.yaml. One that cannot be read or parsed is a UsageError (exit 2, file:line); field-level
- * problems are warnings (the valid parts apply), printed unless `quiet` (the scan report lists them).
+ * .promptcost.yaml. One that cannot be read or parsed, or whose budget or thresholds are wrong, is a
+ * UsageError (exit 2, file:line); other field-level problems are warnings (the valid parts apply),
+ * printed unless `quiet` (the scan report lists them).
  */
 export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
-  if (fatal.length) throw new UsageError(`the config cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix it (the other problems, if any, are listed by \`prompt-cost scan\`), or name another with --config FILE.`);
+  if (fatal.length) throw configError(fatal);
   if (!quiet) for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
   return config;
+}
+
+/** Exit 2 for a config the run cannot use as written (see ConfigProblem.fatal). */
+export function configError(fatal: { message: string }[], whose = 'the config'): UsageError {
+  return new UsageError(`${whose} cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix ${fatal.length > 1 ? 'these' : 'it'}, or name another config with --config FILE.`, false);
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    // Every command's --help prints a usage (diff, explain, prices and compress print their own).
-    if (['count', 'cost', 'scan'].includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
-      io.stdout(HELP);
+    // Every command's --help prints its own usage, options and examples (diff, explain, prices and
+    // compress in their modules).
+    if (command in COMMAND_HELP && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout(COMMAND_HELP[command as keyof typeof COMMAND_HELP]);
       return 0;
     }
     switch (command) {
@@ -245,7 +329,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`prompt-cost: ${e.message}\nRun \`prompt-cost --help\` for usage.\n`);
+      io.stderr(`prompt-cost: ${e.message}\n${e.showUsage ? 'Run `prompt-cost --help` for usage.\n' : ''}`);
       return 2;
     }
     throw e;

@@ -14,6 +14,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeText, guardedReader, readFileBytes, readTextFile, type ByteCheck, type FileCheck } from './fileAccess';
+import type { Detection, Engine } from './analyze';
 import type { ScanReport } from './model';
 import { priceCacheFile } from './prices/refresh';
 
@@ -91,6 +92,25 @@ export class ScanManifest {
     return path.join(this.dir, `${this.epoch.slice(0, 40)}.json`);
   }
 
+  private pricedFile(): string {
+    return path.join(this.dir, `${this.epoch.slice(0, 40)}.priced`);
+  }
+
+  /**
+   * Each file's priced result from the last scan of this epoch, by a digest of the detection priced:
+   * after an edit, the files whose detection is unchanged are not priced again. Read lazily; anything
+   * damaged is an empty memo.
+   */
+  pricedMemo(): PricedMemo {
+    return new PricedMemo(() => {
+      try {
+        const m = JSON.parse(fs.readFileSync(this.pricedFile(), 'utf8')) as { format: number; epoch: string; files: Record<string, [string, string]> };
+        if (m?.format === FORMAT && m.epoch === this.epoch && m.files && typeof m.files === 'object') return new Map(Object.entries(m.files));
+      } catch { /* none or damaged */ }
+      return new Map();
+    });
+  }
+
   private reportFile(): string {
     return path.join(this.dir, `${this.epoch.slice(0, 40)}.report`);
   }
@@ -143,7 +163,7 @@ export class ScanManifest {
    * Stores a report with what it read (`json`: reportJson(report), when the caller has it already).
    * Failing to write only costs the next scan its speed.
    */
-  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report)): void {
+  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo): void {
     const stored: Stored = { format: FORMAT, epoch: this.epoch, walked: listDigest(walked), inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) } };
     const at = this.file();
     try {
@@ -152,6 +172,11 @@ export class ScanManifest {
       const tmpReport = `${this.reportFile()}.${process.pid}.tmp`;
       fs.writeFileSync(tmpReport, json, { mode: 0o600 });
       fs.renameSync(tmpReport, this.reportFile());
+      if (priced) {
+        const tmpPriced = `${this.pricedFile()}.${process.pid}.tmp`;
+        fs.writeFileSync(tmpPriced, JSON.stringify({ format: FORMAT, epoch: this.epoch, files: Object.fromEntries(priced.next) }), { mode: 0o600 });
+        fs.renameSync(tmpPriced, this.pricedFile());
+      }
       fs.writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
       fs.renameSync(tmp, at);
       this.prune();
@@ -168,6 +193,7 @@ export class ScanManifest {
       for (const { n } of byAge.slice(0, names.length - MAX_REPORTS)) {
         fs.rmSync(path.join(this.dir, n), { force: true });
         fs.rmSync(path.join(this.dir, n.replace(/\.json$/, '.report')), { force: true });
+        fs.rmSync(path.join(this.dir, n.replace(/\.json$/, '.priced')), { force: true });
       }
     } catch {
       // another process pruned meanwhile
@@ -182,4 +208,39 @@ export class ScanManifest {
 export function storable(report: ScanReport): boolean {
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) return false;
   return !report.skipped.some((s) => /budget/.test(s.reason));
+}
+
+type Priced = ReturnType<Engine['price']>;
+
+/** A file's priced result by its detection (see ScanManifest.pricedMemo). */
+export class PricedMemo {
+  private earlier?: Map<string, [string, string]>;
+  /** What this scan priced: the next scan's memo (files gone from the tree drop out). */
+  readonly next = new Map<string, [string, string]>();
+
+  constructor(private readonly load: () => Map<string, [string, string]>) {}
+
+  /** The digest of what pricing reads from a detection: its text, prompts, diagnostics and notebook. */
+  keyOf(d: Detection): string {
+    return crypto.createHash('sha1').update(JSON.stringify([d.file, d.detected, d.diagnostics, d.notebook ?? null])).update('\0').update(d.text).digest('base64');
+  }
+
+  get(file: string, key: string): Priced | undefined {
+    this.earlier ??= this.load();
+    const e = this.earlier.get(file);
+    if (!Array.isArray(e) || e[0] !== key || typeof e[1] !== 'string') return undefined;
+    try {
+      const a = JSON.parse(e[1]) as Priced;
+      return Array.isArray(a?.prompts) && Array.isArray(a.diagnostics) ? a : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(file: string, key: string, a: Priced): void {
+    const json = JSON.stringify(a);
+    // JSON has no NaN or Infinity (they come back as null): such a result is priced again next time.
+    if (/[:,[]null\b/.test(json)) return;
+    this.next.set(file, [key, json]);
+  }
 }

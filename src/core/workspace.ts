@@ -21,7 +21,7 @@ import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
-import { guardedInputKey, readRecorded, reportJson, ScanManifest, storable, textDigest, type ReportSummary, type ScanInputs } from './scanManifest';
+import { guardedInputKey, readRecorded, reportJson, ScanManifest, storable, textDigest, type PricedMemo, type ReportSummary, type ScanInputs } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -435,7 +435,7 @@ function dropFoundElsewhere(detections: Map<string, Detection>): void {
 }
 
 /** Prices every detection (in walk order) and sums the workspace. */
-export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig } = {}): ScanReport {
+export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig; priced?: PricedMemo } = {}): ScanReport {
   const config = options.config ?? ws.config;
   const diagnostics: Diagnostic[] = config.problems.map((p) => ({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', message: p.message, range: p.range, file: p.file }));
   const prompts: PromptReport[] = [];
@@ -447,12 +447,18 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
     if (!d) continue;
     const fresh = ws.cache?.fresh.get(f);
     let a!: ReturnType<Engine['price']>;
-    if (ws.cache && fresh) {
+    // The same detection priced with the same epoch before (a rescan after an edit elsewhere): its result.
+    const memoKey = options.priced?.keyOf(d);
+    const memoHit = memoKey && !fresh ? options.priced!.get(f, memoKey) : undefined;
+    if (memoHit) a = memoHit;
+    else if (ws.cache && fresh) {
       // Stored with the counts its pricing used, so that the next scan prices it without the tokenizer.
       const counts = engine.counter.recordCounts(() => (a = engine.price(d, priceOptions)));
       ws.cache.store.put(f, d.text, { heuristics: ws.cache.heuristics }, fresh.detection, fresh.reads, counts);
       ws.cache.fresh.delete(f); // once: a re-price (settings changed) has nothing new to store
     } else a = engine.price(d, priceOptions);
+    // Kept as it is now: the shared-prefix pass below adds to its prompts' diagnostics.
+    if (memoKey) options.priced!.set(f, memoKey, a);
     prompts.push(...a.prompts);
     diagnostics.push(...a.diagnostics);
     a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
@@ -504,8 +510,9 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
     return { json: () => stored.json, summary: stored.summary, report: stored.report };
   }
   const ws = await detectWorkspace({ ...options, engine }, plan);
-  const report = priceWorkspace(ws, engine, options);
+  const priced = manifest?.pricedMemo();
+  const report = priceWorkspace(ws, engine, { ...options, priced });
   let json: string | undefined;
-  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)));
+  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced);
   return { json: () => (json ??= reportJson(report)), summary: report, report: () => report };
 }

@@ -8,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { minimalEdit, writeOverrides } from '../core/config/edit';
 import type { ScanReport } from '../core/model';
 import { formatCsv } from '../core/report/csv';
+import { reportShell } from '../core/report/htmlShell';
 import { formatMarkdown } from '../core/report/markdown';
 import type { ReportViewData } from '../core/report/view';
 import { ReportRequest, ReportViewRequest } from '../server/protocol';
@@ -103,21 +104,12 @@ export class ReportPanelHost implements vscode.Disposable {
   private html(webview: vscode.Webview): string {
     const nonce = randomBytes(16).toString('base64');
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', name));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${asset('webview.css')}">
-<title>${TITLE}</title>
-</head>
-<body>
-<main id="prompt-cost-report"></main>
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
-</body>
-</html>`;
+    return reportShell({
+      allow: { 'style-src': [webview.cspSource], 'script-src': [`'nonce-${nonce}'`], 'img-src': [webview.cspSource, 'data:'], 'font-src': [webview.cspSource] },
+      title: TITLE,
+      head: [`<link rel="stylesheet" href="${asset('webview.css')}">`],
+      body: [`<script nonce="${nonce}" src="${asset('webview.js')}"></script>`],
+    });
   }
 
   private post(m: ToWebview): void {

@@ -7,6 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzeOptions } from '../core/analyze';
 import { Engine } from '../core/analyze';
 import { finishCompress, planCompress, savingTitle, tidyCompress, CompressError, type CompressPlan, type CompressResult } from '../core/compress';
+import { RewriteLedger } from '../core/compress/savings';
 import type { DetectedPrompt, PromptReport } from '../core/model';
 import { contains } from './convert';
 import {
@@ -20,6 +21,9 @@ export interface CompressHost {
   /** Price options (config, settings) and detect options for a file. */
   options(rel: string): AnalyzeOptions;
 }
+
+/** The rewrites finished this session: the report panel's compression lever. */
+export const rewriteLedger = new RewriteLedger();
 
 export const COMPRESS_COMMAND = 'promptCost.compressPrompt';
 export const TIDY_COMMAND = 'promptCost.tidyPrompt';
@@ -110,6 +114,7 @@ export function registerCompress(connection: Connection, host: CompressHost): vo
     if (!entry) return { error: 'Prompt Cost: this compress request is no longer known to the server — run it again.' };
     plans.delete(p.id);
     const r = await finishCompress(entry.plan, p.reply, { engine, analyze: host.options(entry.rel), compressModel: entry.plan.compressModel, text: entry.text, usage: p.usage, cached: p.cached });
+    if (r.status === 'ok' && r.saved) rewriteLedger.record(entry.plan.prompt, entry.plan.partIndex, r.saved.monthlyUsd);
     return outcome(r, entry.plan, entry.uri, entry.version);
   });
   connection.onRequest(TidyRequest, async (t: CompressTarget): Promise<CompressOutcome | { error: string }> => {

@@ -71,6 +71,9 @@ describe('language server: compress (protocol)', function () {
       assert.strictEqual(out.edit!.newText, '`Support assistant for ${customer}. Be brief. Never promise refunds.`');
       assert.match(out.title, /^−\d+ tokens\/call \(\d+ → \d+\) · \$[\d.]+\/call · \$[\d.,]+\/month at 1,000 calls\/day · request \$[\d.]+$/);
       assert.ok(!JSON.stringify(out).includes('sk-'), 'no key in what the server returns');
+      // The report panel's compression lever now has this rewrite's saving.
+      const view = await client.conn.sendRequest<{ prompts: { file: string; compress?: { monthlySavingsUsd: number } }[] }>('promptCost/reportView');
+      assert.deepStrictEqual(view.prompts.filter((p) => p.compress).map((p) => [p.file, p.compress!.monthlySavingsUsd]), [['app.ts', out.saved!.monthlyUsd]]);
       // A plan is used once.
       const again = await client.conn.sendRequest<{ error?: string }>('promptCost/compressFinish', { id: prepared.id, reply: reply.text });
       assert.match(again.error!, /no longer known/);

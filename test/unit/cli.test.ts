@@ -17,6 +17,21 @@ async function cli(args: string[], { stdin = '', cwd = ROOT } = {}) {
 }
 
 describe('cli', () => {
+  it('count, cost and scan --help each print their own usage, options and examples (not the general help)', async () => {
+    const general = (await cli(['--help'])).stdout;
+    for (const [command, option] of [['count', '--model M'], ['cost', '--cached-input N'], ['scan', '--max-monthly USD']] as const) {
+      for (const flag of ['--help', '-h']) {
+        const r = await cli([command, flag]);
+        assert.strictEqual(r.code, 0);
+        assert.notStrictEqual(r.stdout, general, `${command} ${flag}`);
+        assert.match(r.stdout, new RegExp(`^Usage:\\n  prompt-cost ${command} `), r.stdout);
+        assert.match(r.stdout, /\nOptions:\n/);
+        assert.match(r.stdout, new RegExp(`\\nExamples:\\n  prompt-cost ${command}\\b`));
+        assert.ok(r.stdout.includes(option), `${command} --help names ${option}`);
+      }
+    }
+  });
+
   describe('count', () => {
     it('counts standard input exactly, as JSON', async () => {
       const text = 'Count me, please: <|endoftext|> 日本語 🚀';
@@ -95,6 +110,23 @@ describe('cli', () => {
   });
 
   describe('scan', () => {
+    it("a subfolder is scanned with the project's .promptcost.yaml (the nearest one up to the current folder)", async () => {
+      const ws = tempDir('pc-subfolder-');
+      fs.mkdirSync(path.join(ws, 'src', 'deep'), { recursive: true });
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      fs.writeFileSync(path.join(ws, 'src', 'deep', 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n");
+      const scan = async (args: string[], cwd: string) => JSON.parse((await cli([...args, '--format', 'json'], { cwd })).stdout);
+      for (const [args, cwd] of [[['scan', 'src'], ws], [['scan', 'src/deep'], ws], [['scan', path.join(ws, 'src')], path.dirname(ws)], [['scan', 'src/deep/a.ts'], ws]] as const) {
+        const r = await scan([...args], cwd);
+        assert.strictEqual(r.root, ws, args.join(' '));
+        assert.deepStrictEqual(r.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]], args.join(' '));
+      }
+      // A folder with its own config is its own root.
+      fs.writeFileSync(path.join(ws, 'src', '.promptcost.yaml'), 'defaults:\n  callsPerDay: 7\n');
+      const own = await scan(['scan', 'src'], ws);
+      assert.deepStrictEqual(own.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['deep/a.ts:3', 7]]);
+    });
+
     it('JSON follows the data model: files relative to the root, 0-based ranges, price data', async () => {
       const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);

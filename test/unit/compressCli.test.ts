@@ -92,6 +92,29 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     console.log(`      seed example: ${b} → ${a} tokens (o200k_base), ${out.saved.perCallUsd} $/call, ${out.saved.monthlyUsd} $/month at 20,000 calls/day on gpt-4o`);
   });
 
+  it('scan --format html: the compression lever shows the cached rewrite (whatever model wrote it), no request sent', async () => {
+    const dataOf = (html: string) => JSON.parse(/<script type="application\/json" id="prompt-cost-data">(.*?)<\/script>/s.exec(html)![1]) as { prompts: { id: string; compress?: { monthlySavingsUsd: number } }[] };
+    // A fresh cache folder: no rewrite yet, no lever.
+    const cacheDir = tempDir('prompt-cost-lever-cache-');
+    const before = process.env.PROMPT_COST_CACHE_DIR;
+    process.env.PROMPT_COST_CACHE_DIR = cacheDir;
+    try {
+      const none = await cli(['scan', '--format', 'html', '--no-cache'], dir);
+      assert.strictEqual(none.code, 0, none.stderr);
+      assert.ok(dataOf(none.stdout).prompts.every((p) => !p.compress));
+      fake = await startFakeOpenAI(() => completion(TERSE));
+      const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'some-other-model', '--format', 'json'], dir)).stdout);
+      assert.strictEqual(out.status, 'ok');
+      const html = await cli(['scan', '--format', 'html', '--no-cache'], dir);
+      const prompt = dataOf(html.stdout).prompts.find((p) => p.compress);
+      assert.ok(prompt, 'a prompt with the compression lever');
+      assert.ok(Math.abs(prompt!.compress!.monthlySavingsUsd - out.saved.monthlyUsd) < 1e-9, `${prompt!.compress!.monthlySavingsUsd} vs ${out.saved.monthlyUsd}`);
+      assert.strictEqual(fake.requests.length, 1, 'the scan sent nothing');
+    } finally {
+      process.env.PROMPT_COST_CACHE_DIR = before;
+    }
+  });
+
   it('asking twice never sends twice (cache by content, model and endpoint); --apply writes the file', async () => {
     fake = await startFakeOpenAI(() => completion(TERSE));
     const first = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);

@@ -124,16 +124,18 @@ describe('stored scan reports (warm rescans)', () => {
       fs.writeFileSync(path.join(dir, f), JSON.stringify(m));
     }
     const lied = await scan({ root, cacheDir });
-    assert.ok(lied.priced > 0);
     assert.deepStrictEqual(every(lied.report), every(cold.report));
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+      assert.ok(m.inputs.length && m.inputs.every(([, d]: [string, string]) => d !== 'not the digest')); // rewritten
+    }
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.report'))) {
       const r = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
       r.totals.monthlyUsd = 0;
       fs.writeFileSync(path.join(dir, f), JSON.stringify(r, null, 2));
     }
     const swapped = await scan({ root, cacheDir });
-    assert.ok(swapped.priced > 0);
-    assert.deepStrictEqual(every(swapped.report), every(cold.report));
+    assert.deepStrictEqual(every(swapped.report), every(cold.report)); // not the stored total of 0
     const rewritten = await scan({ root, cacheDir });
     assert.strictEqual(rewritten.priced, 0);
     assert.deepStrictEqual(every(rewritten.report), every(cold.report));
@@ -178,5 +180,30 @@ describe('prompt-cost scan with a stored report', () => {
       if (before === undefined) delete process.env.PROMPT_COST_CACHE_DIR;
       else process.env.PROMPT_COST_CACHE_DIR = before;
     }
+  });
+});
+
+describe('priced results kept per file', () => {
+  it('after an edit, only the edited file is priced again, and the report is what a fresh scan gives', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-priced-');
+    const cold = await scan({ root, cacheDir });
+    assert.ok(cold.priced >= 2);
+    const py = path.join(root, 'src', 'label.py');
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace('You write labels.', 'You write shipping labels.'));
+    const edited = await scan({ root, cacheDir });
+    assert.strictEqual(edited.priced, 1); // label.py; bot.ts from the memo
+    assert.deepStrictEqual(every(edited.report), every((await scan({ root })).report));
+    // A damaged memo is an empty one.
+    for (const f of fs.readdirSync(path.join(cacheDir, 'scans')).filter((n) => n.endsWith('.priced'))) fs.writeFileSync(path.join(cacheDir, 'scans', f), '{"format": 2, "files": {"src/bot.ts": ["x"');
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace('shipping labels', 'parcel labels'));
+    const damaged = await scan({ root, cacheDir });
+    assert.ok(damaged.priced >= 2);
+    assert.deepStrictEqual(every(damaged.report), every((await scan({ root })).report));
+    // Another config is another epoch: everything priced again.
+    fs.writeFileSync(path.join(root, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 7\nexclude:\n  - "gen/**"\n');
+    const reconfigured = await scan({ root, cacheDir });
+    assert.ok(reconfigured.priced >= 2);
+    assert.deepStrictEqual(every(reconfigured.report), every((await scan({ root })).report));
   });
 });

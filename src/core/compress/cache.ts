@@ -10,6 +10,11 @@ export function cacheKey(parts: { messages: { role: string; content: string }[];
   return h.digest('hex');
 }
 
+/** The same request's key whatever model or endpoint answered it (the report's lever looks rewrites up by content). */
+export function contentKey(messages: { role: string; content: string }[]): string {
+  return 'content:' + createHash('sha256').update(JSON.stringify(messages.map((m) => [m.role, m.content]))).digest('hex');
+}
+
 export interface CachedReply { text: string; usage?: { inputTokens: number; outputTokens: number } }
 
 export class CompressCache {
@@ -18,6 +23,11 @@ export class CompressCache {
 
   /** `file`: a JSON file kept between runs (entries beyond `max` drop the oldest). */
   constructor(private readonly file?: string, private readonly max = 500) {}
+
+  get size(): number {
+    this.load();
+    return this.entries.size;
+  }
 
   get(key: string): CachedReply | undefined {
     this.load();

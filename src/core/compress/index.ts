@@ -17,7 +17,7 @@ import { applyView, LiteralError, locateLiteral, sourceForm, writeLiteral, type 
 import { protect, restore, templatePlaceholders, type Protected } from './placeholders';
 
 export { chatRewrite, ChatError, hostOf, stripFence, type ChatMessage, type ChatReply, type ChatRequest } from './chat';
-export { CompressCache, cacheKey } from './cache';
+export { CompressCache, cacheKey, contentKey } from './cache';
 export { LiteralError } from './literal';
 
 export const DEFAULT_COMPRESS_MODEL = 'gpt-4o-mini';

@@ -15,14 +15,15 @@ export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
   const seen = new Set<number>();
   const isCall = (type: string) => type === 'call_expression' || type === 'new_expression' || type === 'call';
   // One cursor, moved down to the name and back up: `node.parent` walks down from the root on every
-  // step, which made this quadratic in nesting depth (500 nested calls took 8 s).
+  // step, which made this quadratic in nesting depth (500 nested calls took 8 s). The matches come in
+  // text order, so the cursor goes on from where the last one left it (moveTo): starting again at the
+  // root scanned every earlier sibling once per match, quadratic in a file's number of statements.
   const cursor = f.tree.rootNode.walk();
   try {
     for (const m of f.text.matchAll(re)) {
       const start = m.index ?? 0;
       const end = start + m[1].length;
-      cursor.reset(f.tree.rootNode);
-      descendTo(cursor, start, end);
+      moveTo(cursor, start, end);
       // up from the name to the call whose callee ends at it: x.y.create( → call_expression
       let ok = true;
       while (ok && cursor.endIndex <= end + 1 && !isCall(cursor.nodeType)) ok = cursor.gotoParent();
@@ -41,6 +42,20 @@ export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
     cursor.delete();
   }
   return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/**
+ * Moves the cursor, from wherever it is, to the smallest node that contains [start, end): right along
+ * its siblings while they end before the range, up while the node does not contain it, then down. Any
+ * node that contains the range lies on the path descendTo takes from the root, so the result is the
+ * same; for ranges in text order the siblings are walked once in all.
+ */
+function moveTo(cursor: ReturnType<SyntaxNode['walk']>, start: number, end: number): void {
+  while (!(cursor.startIndex <= start && cursor.endIndex >= end)) {
+    if (cursor.endIndex <= start && cursor.gotoNextSibling()) continue;
+    if (!cursor.gotoParent()) break; // the root: it holds the whole text
+  }
+  descendTo(cursor, start, end);
 }
 
 /** Moves the cursor down to the smallest node that contains [start, end) (what `descendantForIndex` finds). */
@@ -261,7 +276,7 @@ export class PromptBuilder {
       range: this.call.f.lines.range(this.call.node.startIndex, this.call.node.endIndex),
       parts: this.parts,
       model: model ? { id: model.id, from: model.from } : undefined,
-      outputTokens: output !== undefined ? { tokens: output, from: outputKey ? `code:${outputKey}` : 'code' } : undefined,
+      outputTokens: output !== undefined ? { tokens: output, from: outputKey ? `code:${outputKey}` : 'code' } : model?.output ? { tokens: model.output.tokens, from: `code:${model.output.key}` } : undefined,
       ...(this.notes.length ? { notes: this.notes } : {}),
     };
   }
