@@ -22,6 +22,12 @@ export const openaiFinder: Finder = {
       const out = outputArg(call, env.ctx);
       return b.build('openai.responses', modelArg(call, env.ctx), out?.tokens, out?.key);
     }
+    // a run on a thread: its instructions replace the assistant's, additional_instructions are appended
+    if (/(^|\.)threads\.runs\.(create|createAndPoll|createAndStream|stream|create_and_poll|create_and_stream)$/.test(callee)) {
+      b.addText('system', arg(call, 'instructions'));
+      b.addText('system', arg(call, 'additional_instructions'));
+      return b.build('openai.run', modelArg(call, env.ctx), undefined);
+    }
     if (/(^|\.)assistants\.(create|update)$/.test(callee)) {
       b.addText('system', arg(call, 'instructions'));
       return b.build('openai.assistant', modelArg(call, env.ctx), undefined);
