@@ -5,7 +5,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readTextFile } from '../core/fileAccess';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** `showUsage`: whether pointing at --help helps (not when a config or a file is what is wrong). */
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
 
 function kind(st: fs.Stats): string | undefined {
   if (st.isFIFO()) return 'a named pipe';

@@ -1,5 +1,6 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
+import * as fs from 'fs';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
 import type { ScanReport } from '../core/model';
@@ -227,15 +228,18 @@ async function scan(args: string[], io: Io): Promise<number> {
     if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
     return st;
   });
-  // One folder given: it is the root (ids relative to it, its .promptcost.yaml). Otherwise the current folder.
-  const single = named.length === 1 && named[0].isDirectory;
-  const root = single ? named[0].abs : io.cwd;
+  // One folder given: the root (ids relative to it, its .promptcost.yaml) is the nearest folder from it up
+  // to the current one that holds a .promptcost.yaml, else the current folder when it is inside it (so
+  // `scan src` prices with the project's config, as `scan src/a.ts` does), else the folder itself.
+  // Otherwise the root is the current folder.
+  const root = named.length === 1 && named[0].isDirectory ? rootFor(named[0].abs, io.cwd) : io.cwd;
+  const single = named.length === 1 && named[0].isDirectory && root === named[0].abs;
   // The config is the gate's input too: one that cannot be read or parsed fails the run (exit 2).
   loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const scanned = await workspace().scanWorkspaceStored({
     heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
-    root, paths: single ? undefined : positionals, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
+    root, paths: single ? undefined : named.map((n) => n.abs), configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();
       if (total < 200 || (now - lastDraw < 100 && done < total)) return;
@@ -272,18 +276,34 @@ async function compress(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** The scan root for one folder named on the command line (see scan). */
+export function rootFor(folder: string, cwd: string): string {
+  const inside = (dir: string) => dir === cwd || dir.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
+  if (!inside(folder)) return folder;
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.promptcost.yaml'))) return dir;
+    if (dir === cwd || path.dirname(dir) === dir) return cwd;
+  }
+}
+
 /**
  * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
- * .promptcost.yaml. One that cannot be read or parsed is a UsageError (exit 2, file:line); field-level
- * problems are warnings (the valid parts apply), printed unless `quiet` (the scan report lists them).
+ * .promptcost.yaml. One that cannot be read or parsed, or whose budget or thresholds are wrong, is a
+ * UsageError (exit 2, file:line); other field-level problems are warnings (the valid parts apply),
+ * printed unless `quiet` (the scan report lists them).
  */
 export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
-  if (fatal.length) throw new UsageError(`the config cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix it (the other problems, if any, are listed by \`prompt-cost scan\`), or name another with --config FILE.`);
+  if (fatal.length) throw configError(fatal);
   if (!quiet) for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
   return config;
+}
+
+/** Exit 2 for a config the run cannot use as written (see ConfigProblem.fatal). */
+export function configError(fatal: { message: string }[], whose = 'the config'): UsageError {
+  return new UsageError(`${whose} cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix ${fatal.length > 1 ? 'these' : 'it'}, or name another config with --config FILE.`, false);
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -309,7 +329,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`prompt-cost: ${e.message}\nRun \`prompt-cost --help\` for usage.\n`);
+      io.stderr(`prompt-cost: ${e.message}\n${e.showUsage ? 'Run `prompt-cost --help` for usage.\n' : ''}`);
       return 2;
     }
     throw e;

@@ -110,6 +110,23 @@ describe('cli', () => {
   });
 
   describe('scan', () => {
+    it("a subfolder is scanned with the project's .promptcost.yaml (the nearest one up to the current folder)", async () => {
+      const ws = tempDir('pc-subfolder-');
+      fs.mkdirSync(path.join(ws, 'src', 'deep'), { recursive: true });
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      fs.writeFileSync(path.join(ws, 'src', 'deep', 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n");
+      const scan = async (args: string[], cwd: string) => JSON.parse((await cli([...args, '--format', 'json'], { cwd })).stdout);
+      for (const [args, cwd] of [[['scan', 'src'], ws], [['scan', 'src/deep'], ws], [['scan', path.join(ws, 'src')], path.dirname(ws)], [['scan', 'src/deep/a.ts'], ws]] as const) {
+        const r = await scan([...args], cwd);
+        assert.strictEqual(r.root, ws, args.join(' '));
+        assert.deepStrictEqual(r.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]], args.join(' '));
+      }
+      // A folder with its own config is its own root.
+      fs.writeFileSync(path.join(ws, 'src', '.promptcost.yaml'), 'defaults:\n  callsPerDay: 7\n');
+      const own = await scan(['scan', 'src'], ws);
+      assert.deepStrictEqual(own.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['deep/a.ts:3', 7]]);
+    });
+
     it('JSON follows the data model: files relative to the root, 0-based ranges, price data', async () => {
       const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);

@@ -165,6 +165,30 @@ describe('cost diff', function () {
     assert.ok(Math.abs(d.head.monthlyUsd - 3 * d.base.monthlyUsd) < 1e-6);
   });
 
+  it('a work-tree config that cannot be used fails the diff (exit 2, file:line); a broken base config is priced without and said so', async () => {
+    const dir = repoWith(FILES);
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'budget:\n  monthlyUsd: 1000\n  - oops\n');
+    const broken = await cli(['diff', '--base', 'HEAD'], dir);
+    assert.strictEqual(broken.code, 2, broken.stdout);
+    assert.match(broken.stderr, /\.promptcost\.yaml:3: YAML error/);
+    assert.strictEqual(broken.stdout, '');
+    // A budget the gate cannot read is as bad as no file: the typo would switch the limit off.
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'budget:\n  monthlyUSD: 10\n');
+    const typo = await cli(['diff', '--base', 'HEAD'], dir);
+    assert.strictEqual(typo.code, 2);
+    assert.match(typo.stderr, /\.promptcost\.yaml:2: budget\.monthlyUSD unknown field/);
+    // Committed broken, fixed in the work tree: the base is priced with the defaults, with a warning.
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: [\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'broken config');
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 2000\n');
+    const fixed = await cli(['diff', '--base', 'HEAD', '--format', 'json'], dir);
+    assert.strictEqual(fixed.code, 0, fixed.stderr);
+    assert.match(fixed.stderr, /the base's config \(HEAD\) cannot be used, so the base is priced without it:\n {2}\.promptcost\.yaml:\d+: YAML error/);
+    const d = JSON.parse(fixed.stdout) as CostDiff;
+    assert.ok(Math.abs(d.head.monthlyUsd - 2 * d.base.monthlyUsd) < 1e-6);
+  });
+
   it('binary and huge files on one side are skipped, not compared', async () => {
     const dir = repoWith({ ...FILES, 'assets/logo.bin': Buffer.from([0, 1, 2, 0xff, 0xfe, 0]) });
     fs.writeFileSync(path.join(dir, 'src/huge.ts'), `const SYSTEM_PROMPT = "${'word '.repeat(300_000)}";\n`);

@@ -48,7 +48,9 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   for (const p of problems) {
     if (p.node) badNodes.add(p.node);
     const range = nodeRange(p.node, lines);
-    config.problems.push({ file, field: p.path || '(root)', range, message: `${file}:${range.start.line + 1}: ${p.path || 'the file'} ${p.message}` });
+    // A budget or threshold the gate cannot read would silently switch the gate off: those fail a CLI run.
+    const gate = /^(budget|thresholds)(\.|$)/.test(p.path);
+    config.problems.push({ file, field: p.path || '(root)', range, message: `${file}:${range.start.line + 1}: ${p.path || 'the file'} ${p.message}`, ...(gate ? { fatal: true } : {}) });
   }
   if (!isMap(root)) return config;
 

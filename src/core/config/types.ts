@@ -22,7 +22,10 @@ export interface Override { path?: string; id?: string; traffic: SourcedTraffic;
 
 export interface ConfigProblem {
   message: string; field: string; range: Range; file: string;
-  /** The file as a whole could not be used (unreadable, not YAML): a CLI gate fails on it (exit 2). */
+  /**
+   * A CLI gate fails on it (exit 2): the file as a whole could not be used (unreadable, not YAML), or a
+   * `budget` / `thresholds` field is wrong (the gate would otherwise pass without the limit).
+   */
   fatal?: boolean;
 }
 

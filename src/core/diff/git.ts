@@ -100,3 +100,9 @@ export function renames(repo: GitRepo, base: string, head: string | undefined, p
   }
   return map;
 }
+
+/** The text of one file at `commit` (path relative to the repository top), or undefined when it has none. */
+export function fileAt(repo: GitRepo, commit: string, file: string): string | undefined {
+  const r = spawnSync('git', ['cat-file', 'blob', `${commit}:${file}`], { cwd: repo.top, encoding: 'utf8', maxBuffer: 2 ** 26 });
+  return r.status === 0 ? r.stdout : undefined;
+}

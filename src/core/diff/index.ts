@@ -9,7 +9,9 @@ import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { scanWorkspace, type ScanOptions } from '../workspace';
 import * as os from 'os';
-import { openRepo, renames, resolveCommit, treeToWrite, writeTree } from './git';
+import { fileAt, openRepo, renames, resolveCommit, treeToWrite, writeTree } from './git';
+import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
+import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
 import { readTextFile } from '../fileAccess';
 import { storable, textDigest } from '../scanManifest';
@@ -133,6 +135,26 @@ export function diffReports(before: ScanReport, beforeSides: Side[], after: Scan
     deltaPct: before.totals.monthlyUsd > 0 ? (deltaMonthlyUsd / before.totals.monthlyUsd) * 100 : null,
     prices: after.prices, counts, prompts: rows,
   };
+}
+
+/**
+ * The problems of the .promptcost.yaml each side is priced with: `--config FILE` for both, else each
+ * side's own (the work tree's, or the one in the commit). A fatal one (YAML that cannot be parsed, a
+ * file that cannot be read) means that side would be priced without its config: the caller decides.
+ */
+export function diffConfigProblems(o: Pick<DiffOptions, 'path' | 'base' | 'head' | 'configFile'>): { base: ConfigProblem[]; head: ConfigProblem[] } {
+  const folder = fs.realpathSync(o.path);
+  if (o.configFile) {
+    const problems = loadConfig(folder, o.configFile).problems;
+    return { base: problems, head: problems };
+  }
+  const repo = openRepo(o.path);
+  const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
+  const inGit = (ref: string) => {
+    const text = fileAt(repo, resolveCommit(repo, ref), prefix ? `${prefix}/${CONFIG_FILE_NAME}` : CONFIG_FILE_NAME);
+    return text === undefined ? [] : parseConfig(text, CONFIG_FILE_NAME).problems;
+  };
+  return { base: inGit(o.base), head: o.head ? inGit(o.head) : loadConfig(folder).problems };
 }
 
 export async function diffCost(o: DiffOptions): Promise<CostDiff> {

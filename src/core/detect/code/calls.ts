@@ -276,7 +276,7 @@ export class PromptBuilder {
       range: this.call.f.lines.range(this.call.node.startIndex, this.call.node.endIndex),
       parts: this.parts,
       model: model ? { id: model.id, from: model.from } : undefined,
-      outputTokens: output !== undefined ? { tokens: output, from: outputKey ? `code:${outputKey}` : 'code' } : undefined,
+      outputTokens: output !== undefined ? { tokens: output, from: outputKey ? `code:${outputKey}` : 'code' } : model?.output ? { tokens: model.output.tokens, from: `code:${model.output.key}` } : undefined,
       ...(this.notes.length ? { notes: this.notes } : {}),
     };
   }

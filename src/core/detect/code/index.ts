@@ -85,7 +85,11 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
         const name = fn.split('.').pop() ?? '';
         if (!CHAT_MODEL_CLASS.test(name) && !/^(init_chat_model|initChatModel)$/.test(name)) continue;
         const m = evalModel(f, c, ctx);
-        if (m) ids.set(m.id, { ...m, from: 'chat model in file' });
+        if (!m) continue;
+        const seen = ids.get(m.id);
+        // Two chat models of the same id with different output limits: the limit is not known.
+        const output = seen && seen.output?.tokens !== m.output?.tokens ? undefined : m.output;
+        ids.set(m.id, { id: m.id, from: 'chat model in file', ...(output ? { output } : {}) });
       }
       chatModel = ids.size === 1 ? [...ids.values()][0] : undefined;
       return chatModel;

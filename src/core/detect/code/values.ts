@@ -9,6 +9,7 @@
 // Evaluation shares: a definition's value is computed once per call (A1 = A0 + A0; A2 = A1 + A1 …),
 // and no value grows past TEXT_CEILING characters: beyond it the text is cut and the characters left
 // out are counted (`omitted`), so the part's tokens are an estimate from the text kept.
+import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
@@ -1047,7 +1048,11 @@ export const CHAT_MODEL_CLASS = /^(Chat(OpenAI|Anthropic|GoogleGenerativeAI|Vert
 const MODEL_KEYS = ['model', 'modelName', 'model_name', 'azure_deployment', 'azureOpenAIApiDeploymentName', 'deployment_name', 'model_id', 'modelId'];
 const LOCAL_CLASSES = /Ollama/;
 
-export interface ModelValue { id: string; from: string }
+export interface ModelValue {
+  id: string; from: string;
+  /** The output limit given where the model was made (`ChatOpenAI(max_tokens=…)`): the calls through it inherit it. */
+  output?: { tokens: number; key: string };
+}
 
 export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = 'literal', depth = 0): ModelValue | undefined {
   if (depth > 8) return undefined;
@@ -1076,14 +1081,25 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     const keyed = (key: string) => named.get(key) ?? (objectArg && propertyOf(objectArg, key));
     const className = fn.split('.').pop() ?? '';
     if (CHAT_MODEL_CLASS.test(className)) {
+      // The chat model's own output limit (max_tokens=, maxTokens:, num_predict=…) goes with the model.
+      let output: ModelValue['output'];
+      for (const k of OUTPUT_LIMIT_KEYS) {
+        const v = keyed(k);
+        const tokens = v ? evalNumber(f, v, ctx) : undefined;
+        if (tokens !== undefined) {
+          output = { tokens, key: k };
+          break;
+        }
+      }
+      const withOutput = (m: ModelValue | undefined) => (m && output ? { ...m, output } : m);
       for (const k of MODEL_KEYS) {
         const v = keyed(k);
         if (v) {
           const m = evalModel(f, v, ctx, 'chat model', depth + 1);
-          if (m) return LOCAL_CLASSES.test(className) ? { ...m, id: `ollama/${m.id}` } : m;
+          if (m) return withOutput(LOCAL_CLASSES.test(className) ? { ...m, id: `ollama/${m.id}` } : m);
         }
       }
-      if (positional[0] && positional[0].type === 'string') return evalModel(f, positional[0], ctx, 'chat model', depth + 1);
+      if (positional[0] && positional[0].type === 'string') return withOutput(evalModel(f, positional[0], ctx, 'chat model', depth + 1));
       return undefined;
     }
     if (/^(init_chat_model|initChatModel)$/.test(className) && positional[0]) {
