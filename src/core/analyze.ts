@@ -11,7 +11,7 @@ import { readerFor, readPromptText } from './detect/files';
 import { functionReturnParts } from './detect/code/functionText';
 import type { ReadContext } from './detect/files/common';
 import { findSlots, staticText, stripTemplateControl } from './detect/slots';
-import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Severity, Slot } from './model';
+import type { CacheReport, DetectedPrompt, Diagnostic, PromptPart, PromptReport, Range, ReportPart, Role, Severity, Slot } from './model';
 import { computeCost, lookupPrice } from './prices';
 import { runPromptRules } from './rules';
 import { hasLoneCr, LineIndex } from './text';
@@ -44,8 +44,8 @@ export interface DetectOptions {
   project?: CodeProject;
   /** Report prompt-named constants no call uses (default true). */
   heuristics?: boolean;
-  /** The file is text that code loads as a prompt (a workspace scan found its name in code). */
-  promptText?: boolean;
+  /** The file is text that code loads as a prompt (a workspace scan found it so), and the role code gives it. */
+  promptText?: boolean | { role: Role };
 }
 
 export type AnalyzeOptions = PriceOptions & DetectOptions;
@@ -227,7 +227,8 @@ export class Engine {
   }
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
-    const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: readPromptText } : undefined);
+    const textRole = typeof options.promptText === 'object' ? options.promptText.role : undefined;
+    const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: (t: string, c: ReadContext) => readPromptText(t, c, textRole) } : undefined);
     if (!reader) return { file, text, detected: [], diagnostics: [] };
     try {
       let project: CodeProject | undefined;

@@ -1,39 +1,147 @@
-// Text prompts that code loads at run time: Markdown or text files under a prompt-named path
-// (`prompts/summary.md`) are prompts when a code file of the workspace names them. Looked for after
-// the scan's detection, only when such files exist, reading code until every name is seen.
+// Text prompts that code loads at run time (`open("prompts/x.txt").read()`, `Path(…).read_text()`,
+// `readFileSync(path.join(__dirname, "prompts", "x.md"))`, `env.get_template("x.j2")`, `load_prompt(…)`).
+// A text file is a prompt when code of the workspace gives evidence that it is read as one:
+//   - its name is written in code and its path is prompt-named (`prompts/…`, `system_prompt.txt`), or
+//   - its name is written in code in a statement that loads it into something prompt-named
+//     (`SYSTEM_PROMPT = Path(…, "x.txt").read_text()`, `instructions: await readFile(…)`) or through a
+//     prompt loader (`load_prompt`, `PromptTemplate.from_file`, `get_template`), or
+//   - it sits in a prompt-named folder that code reads by name with a computed file name
+//     (`path.join(PROMPTS_DIR, `${name}.md`)`): a folder name in a string, its extension, and a read.
+// Looked for after the scan's detection, reading each code file once. Docs (README, CHANGELOG, …) never
+// count, whatever folder they are in.
 import * as path from 'path';
 import type { Detection, Engine } from './analyze';
+import type { Role } from './model';
 import { langForFile } from './detect/code';
-import { isPromptTextCandidate } from './detect/files';
+import { isPromptTextCandidate, isPromptNamedPath, isTextPromptName, promptFolderOf } from './detect/files';
 import { readRecorded, type ScanInputs } from './scanManifest';
 
 const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
+const extOf = (name: string) => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
 
-/** Detects the walked text files that code names; adds them to `detections` and to `files` (walk order). */
-/** `inputs` receives every file read (the scan's stored report depends on them). */
+// A file name with a text extension written in code (inside a string or a path expression).
+const MENTION = /([\w@+-][\w@+.-]*)\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)(?![\w-])/gi;
+// Reading a file's text (Python, JS/TS).
+const READS = /\bopen\s*\(|\.read_text\s*\(|\.read\s*\(|readFileSync|readFile\s*\(|promises\.readFile|Deno\.readTextFile|Bun\.file|import\.meta\.url|\bfetch\s*\(|read_text|importlib\.resources|pkgutil\.get_data|resources\.files|\bfiles\s*\(|get_template|load_prompt|from_file|from_template_file|loadPrompt|readPrompt|getPrompt|load_template|loadTemplate|render_template|TemplateResponse|readdirSync|readdir\s*\(|listdir|iterdir|\bglob\b|scandir/;
+// Loaders and constructors whose result is a prompt by their name (LangChain, Jinja prompt environments, app helpers).
+const PROMPT_SINKS = /\b(load_prompt|loadPrompt|from_file|from_template_file|fromFile|read_prompt|readPrompt|get_prompt|getPrompt|load_prompt_template|loadPromptTemplate|get_template|from_template|fromTemplate|PromptTemplate|HumanMessage|HumanMessagePromptTemplate|SystemMessage|SystemMessagePromptTemplate)\s*\(/g;
+// An assignment, keyword argument or property (the text's destination): `X =`, `x: str =`, `x:`, `"x":`.
+const TARGET = /\b([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w[\]., |]+)?\s*(?:=(?![=>])|:(?!:))/g;
+const PROMPT_WORD = /prompt|instruction|system|persona|preamble|backstory|few_?shot|guideline/i;
+const SYSTEM_WORD = /system|instruction|persona|preamble|backstory|guideline/i;
+const MESSAGE_ROLE = /role["']?\s*[:=]\s*["'](system|developer|user|human|assistant)["']/;
+
+interface Evidence { loaded: boolean; role?: Role }
+
+/** Evidence from the statement around one mention of a file name in code. */
+function evidenceAt(text: string, index: number): Evidence {
+  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  // The statement may start on the line before (`X = (\n  Path(…) / "x.txt"\n).read_text()`).
+  const prevStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
+  let lineEnd = text.indexOf('\n', index);
+  if (lineEnd < 0) lineEnd = text.length;
+  const nextEnd = text.indexOf('\n', lineEnd + 1);
+  const window = text.slice(prevStart, nextEnd < 0 ? text.length : nextEnd);
+  const loaded = READS.test(window);
+  // The statement holding the name: this line, and the line before when it is continued.
+  const prev = text.slice(prevStart, lineStart).trimEnd();
+  let before = text.slice(lineStart, index);
+  if (lineStart > 0 && /[([{=,\\+/]$/.test(prev)) before = `${prev}\n${before}`;
+  // `with open("x.txt") as f:` — the destination is where the next line puts `f.read()`.
+  const withAs = /\bwith\b.*\bas\s+(\w+)\s*:\s*$/.exec(text.slice(lineStart, lineEnd));
+  if (withAs) {
+    const next = text.slice(lineEnd + 1, nextEnd < 0 ? text.length : nextEnd);
+    const m = new RegExp(`^\\s*([A-Za-z_]\\w*)\\s*(?::[^=]+)?=\\s*${withAs[1]}\\.read`).exec(next);
+    if (m) before += ` ${m[1]} = `;
+  }
+  // The nearest destination before the name says what the text becomes.
+  const targets = [...before.matchAll(TARGET)];
+  const nearest = targets.length ? targets[targets.length - 1] : undefined;
+  const sinks = [...before.matchAll(PROMPT_SINKS)];
+  const sink = sinks.length ? sinks[sinks.length - 1] : undefined;
+  // A constructor or loader nearer than the destination (`X = PromptTemplate.from_file("x.txt")`) decides.
+  if (sink && (!nearest || (sink.index ?? 0) > (nearest.index ?? 0))) return { loaded: true, role: /^System/.test(sink[1]) ? 'system' : 'user' };
+  if (nearest && PROMPT_WORD.test(nearest[1])) return { loaded, role: SYSTEM_WORD.test(nearest[1]) ? 'system' : 'user' };
+  if (nearest && /^(content|text)$/i.test(nearest[1])) {
+    const role = MESSAGE_ROLE.exec(window)?.[1];
+    if (role) return { loaded, role: role === 'system' || role === 'developer' ? 'system' : 'user' };
+  }
+  if (sink) return { loaded: true, role: /^System/.test(sink[1]) ? 'system' : 'user' };
+  return { loaded };
+}
+
+interface CodeFacts {
+  /** Mentioned file names → strongest evidence seen. */
+  mentions: Map<string, Evidence>;
+  /** Path segments written in strings of code files that also read files, with the extensions they name. */
+  folders: Map<string, Set<string>>;
+}
+
+function merge(a: Evidence | undefined, b: Evidence): Evidence {
+  if (!a) return b;
+  const role = a.role === 'system' || b.role === 'system' ? 'system' : a.role ?? b.role;
+  return { loaded: a.loaded || b.loaded, ...(role ? { role } : {}) };
+}
+
+const STRING = /(["'`])((?:(?!\1)[^\\\n]|\\.){1,300})\1/g;
+
+export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
+  for (const m of text.matchAll(MENTION)) {
+    const name = m[0];
+    if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;
+    facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, m.index ?? 0)));
+  }
+  if (!folderNames.size || ![...folderNames].some((f) => text.includes(f)) || !READS.test(text)) return;
+  const exts = new Set<string>();
+  // A computed name (`${name}.md`, f"{name}.txt", name + ".md", "*.md", endswith(".md")), not one file's literal name.
+  for (const m of text.matchAll(/[}*"'`]\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)\b/gi)) exts.add(m[1].toLowerCase());
+  if (!exts.size) return;
+  for (const m of text.matchAll(STRING)) {
+    for (const seg of m[2].split(/[/\\.]/)) {
+      if (!folderNames.has(seg)) continue;
+      const set = facts.folders.get(seg) ?? new Set<string>();
+      for (const e of exts) set.add(e);
+      facts.folders.set(seg, set);
+    }
+  }
+}
+
+/** Whether code's evidence makes `rel` a loaded prompt; the role its text is given. */
+function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
+  const base = baseName(rel);
+  const said = facts.mentions.get(base);
+  const pathNamed = isPromptNamedPath(rel);
+  const nameRole: Role | undefined = SYSTEM_WORD.test(base) ? 'system' : undefined;
+  if (said && pathNamed) return { role: said.role === 'system' || nameRole ? 'system' : said.role ?? nameRole };
+  if (said?.loaded && said.role) return { role: nameRole ?? said.role };
+  const folder = promptFolderOf(rel);
+  if (folder && facts.folders.get(folder)?.has(extOf(base))) return { role: nameRole };
+  return undefined;
+}
+
+/**
+ * Detects the walked text files that code loads as prompts; adds them to `detections` and to `files`
+ * (walk order). `inputs` receives every file read (the scan's stored report depends on them).
+ */
 export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine, inputs?: ScanInputs): void {
-  const candidates = walked.filter((f) => isPromptTextCandidate(f) && !detections.has(f));
+  const candidates = walked.filter((f) => isTextPromptName(f) && !detections.has(f));
   if (!candidates.length) return;
-  const wanted = new Set(candidates.map(baseName));
-  const seen = new Set<string>();
+  const wantedNames = new Set(candidates.map(baseName));
+  const folderNames = new Set(candidates.map(promptFolderOf).filter((f): f is string => !!f));
+  const facts: CodeFacts = { mentions: new Map(), folders: new Map() };
   for (const rel of walked) {
-    if (!wanted.size) break;
     if (!langForFile(rel)) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;
-    for (const name of wanted) {
-      if (read.text.includes(name)) {
-        seen.add(name);
-        wanted.delete(name);
-      }
-    }
+    factsOf(read.text, facts, wantedNames, folderNames);
   }
   const loaded: string[] = [];
   for (const rel of candidates) {
-    if (!seen.has(baseName(rel))) continue;
+    const verdict = judge(rel, facts);
+    if (!verdict) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;
-    const d = engine.detectSync(rel, read.text, { promptText: true });
+    const d = engine.detectSync(rel, read.text, { promptText: verdict.role ? { role: verdict.role } : true });
     if (d.detected.length) {
       detections.set(rel, d);
       loaded.push(rel);
@@ -45,3 +153,5 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   files.push(...loaded.filter((f) => !inFiles.has(f)));
   files.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
 }
+
+export { isPromptTextCandidate };

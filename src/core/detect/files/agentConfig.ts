@@ -86,7 +86,7 @@ export function looksLikeAgentConfig(text: string): boolean {
   return KEY_LINE.test(text) && !CASSETTE.test(text);
 }
 
-function readAgentConfig(y: ParsedYaml): DetectedPrompt[] {
+export function readAgentConfig(y: ParsedYaml): DetectedPrompt[] {
   const out: DetectedPrompt[] = [];
   const visit = (node: Node | null | undefined, label: string, depth: number) => {
     if (depth > 8 || !node) return;

@@ -5,13 +5,15 @@ import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
 import { messageTemplateReader } from './plainText';
 import { promptfooReader } from './promptfoo';
-import { promptMdReader } from './promptMd';
+import { isInstructionsFile, promptMdReader } from './promptMd';
 import { promptyReader } from './prompty';
 import { semanticKernelReader } from './semanticKernel';
+import { promptDataReader } from './structured';
+import { skPromptDirReader } from './skPromptDir';
 import type { PromptFileReader } from './common';
 
 export type { PromptFileReader, ReadContext, FileReadResult } from './common';
-export { isPromptTextCandidate, readPromptText } from './plainText';
+export { isPromptTextCandidate, isPromptNamedPath, isTextPromptName, promptFolderOf, readPromptText } from './plainText';
 
 export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,
@@ -20,14 +22,16 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptfooReader,
   githubModelsReader,
   semanticKernelReader,
+  skPromptDirReader,
   crewaiReader,
+  promptDataReader,
   agentConfigReader,
   messageTemplateReader,
 ];
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid)$/.test(fileName);
+  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {

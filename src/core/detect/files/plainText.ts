@@ -6,7 +6,8 @@
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { LineIndex } from '../../text';
 import type { SlotSyntax } from '../slots';
-import { normaliseRole, verbatimPart, type FileReadResult, type PromptFileReader, type ReadContext } from './common';
+import { isMap } from 'yaml';
+import { get, normaliseRole, parseYamlAt, splitFrontmatter, str, verbatimPart, type FileReadResult, type PromptFileReader, type ReadContext } from './common';
 
 const TEMPLATE_NAME = /\.(hbs|handlebars|jinja2?|j2|liquid)$/i;
 const MESSAGE_OPEN = /\{\{#message\s+role=["'](\w+)["'][^}]*\}\}|<message\s+role=["'](\w+)["'][^>]*>/g;
@@ -56,21 +57,44 @@ function promptOf(kind: string, text: string, parts: PromptPart[], notes: string
 
 // ---------------------------------------------------------------- plain prompt text loaded by code
 
-const TEXT_NAME = /\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl)$/i;
-const NOT_PROMPTS = /^(readme|changelog|license|licence|contributing|code_of_conduct|security|requirements.*)\.[^.]+$/i;
+const TEXT_NAME = /\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)$/i;
+// Project documents and metadata: never a prompt, whatever folder they are in or whoever reads them.
+const NOT_PROMPTS = /^(readme|changelog|changes|history|license|licence|copying|notice|authors|contributors|contributing|code_of_conduct|security|support|governance|maintainers|codeowners|todo|roadmap|requirements.*|constraints.*|robots|llms(-full)?|cmakelists)(\.[^.]+)?\.[^.]+$/i;
+const PROMPT_SEGMENT = /prompt|instruction/i;
+// Whole folder names that hold prompts by convention (`prompts/`, `prompt_templates/`, `system-prompts/`).
+const PROMPT_FOLDER = /^[\w.-]*(prompt|instruction)[\w.-]*$/i;
+// Folders of project documentation, tests' expected output and vendored code: their text files are not prompts.
+const NOT_PROMPT_FOLDERS = /(^|\/)(node_modules|docs?|documentation|site|website|\.github|\.vscode|changelogs?|licenses|snapshots?|__snapshots__|expected|golden|fixtures?\/outputs?)\//i;
+
+/** A text file that may hold a prompt code loads: a text extension and not a project document. */
+export function isTextPromptName(rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  return TEXT_NAME.test(base) && !NOT_PROMPTS.test(base) && !/\.(prompt|instructions|chatmode|agent)\.md$/i.test(base) && !NOT_PROMPT_FOLDERS.test(rel);
+}
+
+/** The path says prompt: a folder or the file name names prompts or instructions, or the name says system prompt. */
+export function isPromptNamedPath(rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  return PROMPT_SEGMENT.test(rel.slice(0, rel.lastIndexOf('/') + 1)) || PROMPT_SEGMENT.test(base) || /(^|[\W_])(system|persona)([\W_]|$)/i.test(base.replace(/\.[^.]+$/, '') + '.');
+}
+
+/** The nearest enclosing folder whose name says prompts (`app/prompts/agents/x.md` → `prompts`… the nearest: `prompts`). */
+export function promptFolderOf(rel: string): string | undefined {
+  const segs = rel.split('/').slice(0, -1);
+  for (let i = segs.length - 1; i >= 0; i--) if (PROMPT_FOLDER.test(segs[i])) return segs[i];
+  return undefined;
+}
 
 /**
- * A text file that may hold a prompt that code loads: a text extension, under a prompt-named folder or
- * with a prompt-named file name (`prompts/summary.md`, `system_prompt.txt`, `instructions.md`).
+ * A text file that may hold a prompt that code loads, by its path alone: a text extension, under a
+ * prompt-named folder or with a prompt-named file name (`prompts/summary.md`, `system_prompt.txt`).
  */
 export function isPromptTextCandidate(rel: string): boolean {
-  const base = rel.slice(rel.lastIndexOf('/') + 1);
-  if (!TEXT_NAME.test(base) || NOT_PROMPTS.test(base) || /\.prompt\.md$/.test(base)) return false;
-  return /(^|\/)[^/]*(prompt|instruction)[^/]*\//i.test(rel) || /prompt|instruction/i.test(base);
+  return isTextPromptName(rel) && isPromptNamedPath(rel);
 }
 
 // `System:` / `User (json only):` / `## Assistant` lines; text may follow the colon on the same line.
-const ROLE_MARK = /^[ \t]*(?:#{1,6}[ \t]*)?(system|user|human|assistant|ai|developer)(?:[ \t]+(?:prompt|message))?[ \t]*(?:\([^)\n]*\))?[ \t]*(:|$)[ \t]*/gim;
+const ROLE_MARK = /^[ \t]*(?:#{1,6}[ \t]*)?(system|user|human|assistant|ai|developer)(?:[ \t]+(?:prompt|message))?[ \t]*(?:\([^)\n]*\))?[ \t]*(:|\r?$)[ \t]*/gim;
 
 /** Role sections of a plain text prompt; text without markers is one part of `defaultRole`. */
 export function plainTextParts(text: string, defaultRole: Role): PromptPart[] {
@@ -106,13 +130,30 @@ export function plainTextParts(text: string, defaultRole: Role): PromptPart[] {
   return parts;
 }
 
-/** Reads a text file that code loads as a prompt (see isPromptTextCandidate). */
-export function readPromptText(text: string, ctx: ReadContext): FileReadResult {
+/** Reads a text file that code loads as a prompt (see textPrompts.ts); `role` is what the loading code makes of it. */
+export function readPromptText(text: string, ctx: ReadContext, role?: Role): FileReadResult {
   const base = ctx.file.slice(ctx.file.lastIndexOf('/') + 1);
   if (looksLikeMessageTemplate(base, text)) return messageTemplateReader.read(text, ctx);
-  const parts = plainTextParts(text, /system/i.test(base) ? 'system' : 'user');
+  // Markdown prompts often carry YAML frontmatter (name, model …) that loaders strip: the body is the text.
+  // Blanked in place (newlines kept) so that ranges stay those of the file.
+  let body = text;
+  let model: string | undefined;
+  const fm = splitFrontmatter(text);
+  if (fm) {
+    const parsed = parseYamlAt(text, fm.yamlStart, fm.yamlEnd, ctx);
+    if (parsed.ok && isMap(parsed.yaml.root)) {
+      body = text.slice(0, fm.bodyStart).replace(/[^\n]/g, ' ') + text.slice(fm.bodyStart);
+      const m = str(get(parsed.yaml.root, 'model'));
+      if (m && /^[\w./:-]+$/.test(m)) model = m;
+    }
+  }
+  const parts = plainTextParts(body, role ?? (/system/i.test(base) ? 'system' : 'user'));
   return {
-    prompts: parts.length ? [{ ...promptOf('prompt-text', text, parts, ['a text file that code in this workspace loads (its name appears in the code)']), confidence: 'shape' as const }] : [],
+    prompts: parts.length ? [{
+      ...promptOf('prompt-text', text, parts, ['a text file that code in this workspace loads as a prompt (see how: its name or folder in the code)']),
+      confidence: 'shape' as const,
+      ...(model ? { model: { id: model, from: 'file' }, notes: ['a text file that code in this workspace loads as a prompt; the model is its frontmatter\'s'] } : {}),
+    }] : [],
     diagnostics: [],
   };
 }

@@ -10,7 +10,8 @@ import { setOwn } from '../../own';
 
 /** Blank lines before the opening `---` (the Prompty runtime accepts them). */
 const LEADING_BLANKS = /\s*/y;
-const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|human|ai)[ \t]*:[ \t]*$/gim;
+// `\r` allowed before the line end: `$` (multiline) matches only before `\n`, and CRLF files are common.
+const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|human|ai)[ \t]*:[ \t\r]*$/gim;
 
 export function splitRoleSections(text: string, bodyStart: number, lines: LineIndex, defaultRole: 'system' | 'user'): PromptPart[] {
   const body = text.slice(bodyStart);
@@ -56,6 +57,11 @@ export const promptyReader: PromptFileReader = {
       ?? str(getPath(model, 'configuration', 'model')) ?? (isScalar(model) ? str(model) : undefined);
     const providerHint = str(get(model, 'provider')) ?? str(getPath(model, 'configuration', 'type'));
     if (modelId && providerHint && /ollama/i.test(providerHint) && !modelId.includes('/')) modelId = `ollama/${modelId}`;
+    // `${env:AZURE_OPENAI_DEPLOYMENT}`: the deployment is chosen at run time, not a model id.
+    if (modelId && /^\$\{/.test(modelId)) {
+      notes.push(`the model is ${modelId}, set at run time: the default model is used`);
+      modelId = undefined;
+    }
     const limit = firstNum(get(model, 'options'), OUTPUT_LIMIT_KEYS) ?? firstNum(get(model, 'parameters'), OUTPUT_LIMIT_KEYS);
 
     const samples = samplesFrom(get(y.root, 'sample'), 'sample');
@@ -69,7 +75,7 @@ export const promptyReader: PromptFileReader = {
     }
 
     const parts = splitRoleSections(text, fm.bodyStart, lines, 'system');
-    if (!modelId) notes.push('no model in the frontmatter: the default model is used');
+    if (!modelId && !notes.length) notes.push('no model in the frontmatter: the default model is used');
     const prompt: DetectedPrompt = {
       kind: 'prompty', source: 'prompt-file', confidence: 'call',
       range: lines.range(0, text.length), parts,

@@ -1,0 +1,192 @@
+// Prompts kept as data in JSON, JSON Lines and YAML files that code or a tool sends as they are:
+//   - message lists anywhere in the document: `[{"role": "system", "content": …}]`, `{"messages": […]}`,
+//     content as a string or as parts (`[{"type": "text", "text": …}]`, PromptLayer's and OpenAI's);
+//   - LangChain serialized prompts (`_type: prompt`, `template` + `input_variables`; `few_shot` prefix /
+//     suffix) and Langfuse prompt exports (`prompt` text beside `type` / `config` / `labels`);
+//   - OpenAI evals samples in JSON Lines (`{"input": [messages], "ideal": …}`), one prompt per line;
+//   - prompt-named keys with prose values (`system_prompt`, `summary_prompt`, `prompt_template`,
+//     `prompt_start`) in a file that is about a model (it names a model, a temperature, an LLM).
+// What a model answered or is expected to answer (`choices`, `response`, `ideal`, `expected_output`) and
+// recorded HTTP traffic are not input: left alone. Fine-tuning data (`{"messages"}` per line, with the
+// assistant's answer) is training data, not a prompt sent at run time: only JSON Lines under an eval-named
+// path are read as prompts.
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { DetectedPrompt, PromptPart, Role } from '../../model';
+import { LineIndex } from '../../text';
+import type { SlotSyntax } from '../slots';
+import { readAgentConfig } from './agentConfig';
+import { get, nodeRange, normaliseRole, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
+
+const SLOTS: readonly SlotSyntax[] = ['mustache', 'single'];
+const MESSAGE_ROLE = /^(system|developer|user|human|assistant|ai)$/i;
+// Where a document keeps what came back or what should come back: not input.
+const OUTPUT_KEYS = /^(choices|responses?|outputs?|completions?|ideal|expected(_\w+)?|expected_outputs?|references?|targets?|answers?|golden|results?|generations?)$/i;
+const ROLE_SNIFF = /["']?role["']?\s*:\s*["']?(system|developer|user|human|assistant)\b/i;
+const LANGCHAIN_SNIFF = /["']?_type["']?\s*:\s*["']?(prompt|few_shot|chat)\b|["']?input_variables["']?\s*:/;
+const PROMPT_KEY_SNIFF = /["']?[\w-]*(prompt|Prompt)[\w-]*["']?\s*:/;
+// A prompt-named key: `system_prompt`, `summaryPrompt`, `prompt_template`, `prompt_start`, `user_prompt`.
+const PROMPT_KEY = /^(?:[a-z][\w-]*[_-])?(?:prompt|Prompt|PROMPT)(?:[_-][\w-]*)?$|^[a-z]\w*Prompt(?:[A-Z]\w*)?$/;
+// … but not one that names, describes or points at a prompt.
+const NOT_TEXT_KEY = /(name|id|ids|description|title|label|version|path|file|files|url|uri|type|key|ref|format|count|tokens|length|enabled|mode|style|language|lang)$/i;
+const SYSTEM_KEY = /system|instruction|persona|start|preamble|role/i;
+// The document is about a model: a model setting or an LLM provider's name anywhere.
+const LLM_CONTEXT = /["']?(model|model_name|modelName|llm|temperature|max_tokens|maxTokens|top_p|provider)["']?\s*:|\b(gpt-|claude|gemini|llama|mistral|openai|anthropic|ollama)/i;
+// Recorded HTTP exchanges (VCR cassettes, HAR, SDK test recordings): test data.
+const RECORDING = /^interactions\s*:|["']interactions["']\s*:|["']log["']\s*:\s*\{\s*["']version/m;
+const isRecording = (text: string) => RECORDING.test(text) || (/["']request["']\s*:/.test(text) && /["']response["']\s*:/.test(text));
+const MAX_BYTES = 2_000_000;
+const MAX_LINES = 500;
+
+function prose(text: string | undefined, minWords = 3): boolean {
+  return text !== undefined && /[A-Za-z]{2}/.test(text) && text.trim().split(/\s+/).length >= minWords;
+}
+
+function entries(node: Node | null | undefined): { key: string; value: Node }[] {
+  if (!isMap(node)) return [];
+  return (node as YAMLMap).items.flatMap((p) => (isScalar(p.key) && p.value ? [{ key: String(p.key.value), value: p.value as Node }] : []));
+}
+
+/** Parts of one message's content: a string, or a list of text parts. */
+function contentParts(y: ParsedYaml, content: Node | undefined, role: Role, name?: string): PromptPart[] {
+  if (!content) return [];
+  if (isScalar(content)) return typeof content.value === 'string' && content.value.trim() ? [yamlPart(role, y, content, SLOTS, name)] : [];
+  if (isSeq(content)) {
+    return (content.items as Node[]).flatMap((item) => {
+      if (isScalar(item)) return contentParts(y, item, role, name);
+      const text = get(item, 'text');
+      const type = str(get(item, 'type'));
+      return text && (!type || /text/.test(type)) ? contentParts(y, text, role, name) : [];
+    });
+  }
+  return [];
+}
+
+/** A list whose items are all { role, content } maps with a chat role (one at least). */
+function messageList(node: Node | undefined): Node[] | undefined {
+  if (!isSeq(node) || !node.items.length) return undefined;
+  const items = node.items as Node[];
+  return items.every((m) => isMap(m) && MESSAGE_ROLE.test(str(get(m, 'role')) ?? '') && get(m, 'content') !== undefined) ? items : undefined;
+}
+
+interface Found { prompts: DetectedPrompt[]; claimed: Set<Node> }
+
+function modelNear(map: Node | undefined): string | undefined {
+  const m = str(get(map, 'model')) ?? str(get(get(map, 'config'), 'model')) ?? str(get(map, 'model_name'));
+  return m && /^[\w./:@-]+$/.test(m) ? m : undefined;
+}
+
+function prompt(kind: string, y: ParsedYaml, range: Node, parts: PromptPart[], label: string, model: string | undefined, note: string): DetectedPrompt {
+  return {
+    kind, source: 'prompt-file', confidence: 'shape', range: nodeRange(y, range), parts, label: label || undefined,
+    model: model ? { id: model, from: 'file' } : undefined,
+    notes: [note, ...(model ? [] : ['no model in the file: the default model is used'])],
+  };
+}
+
+function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<string>): void {
+  const isTaken = (n: Node) => { const r = nodeRange(y, n); return taken.has(`${r.start.line}:${r.start.character}`); };
+  const visit = (node: Node | null | undefined, parent: Node | undefined, label: string, depth: number) => {
+    if (!node || depth > 10) return;
+    const messages = messageList(node);
+    if (messages) {
+      const parts = messages.flatMap((m) => contentParts(y, get(m, 'content'), normaliseRole(str(get(m, 'role'))), str(get(m, 'name'))));
+      if (parts.length) {
+        found.prompts.push(prompt('message-data', y, node, parts, label, modelNear(parent), 'a list of { role, content } messages kept as data'));
+        messages.forEach((m) => found.claimed.add(get(m, 'content')!));
+      }
+      return;
+    }
+    if (isSeq(node)) {
+      (node.items as Node[]).forEach((item, i) => visit(item, node, `${label}[${i}]`, depth + 1));
+      return;
+    }
+    if (!isMap(node)) return;
+    const es = entries(node);
+    const keys = new Set(es.map((e) => e.key));
+    const type = str(get(node, '_type'));
+    // LangChain serialized prompts: `template` with its variables, or a few-shot prompt's prefix and suffix.
+    const template = get(node, 'template');
+    if (str(template)?.trim() && (type === 'prompt' || keys.has('input_variables') || keys.has('template_format'))) {
+      found.prompts.push(prompt('langchain-file', y, node, [yamlPart('user', y, template!, SLOTS, 'template')], label, modelNear(node), 'a LangChain prompt saved as data (load_prompt)'));
+      found.claimed.add(template!);
+    } else if (type === 'few_shot') {
+      const parts = ['prefix', 'suffix'].flatMap((k) => (str(get(node, k))?.trim() ? [yamlPart('user', y, get(node, k)!, SLOTS, k)] : []));
+      if (parts.length) found.prompts.push(prompt('langchain-file', y, node, parts, label, modelNear(node), 'a LangChain few-shot prompt saved as data (load_prompt)'));
+    }
+    // Langfuse prompt exports: `prompt` text beside its prompt-management keys.
+    const text = get(node, 'prompt');
+    if (isScalar(text) && prose(str(text), 1) && keys.has('name') && (keys.has('labels') || keys.has('config') || (keys.has('type') && /^(text|completion)$/.test(str(get(node, 'type')) ?? '')))) {
+      found.prompts.push(prompt('langfuse', y, node, [yamlPart('user', y, text, SLOTS, 'prompt')], label, modelNear(node), 'a managed prompt exported as data (Langfuse)'));
+      found.claimed.add(text);
+    }
+    // Prompt-named keys with prose, in a document about a model (or long enough to be nothing else).
+    const named: PromptPart[] = [];
+    for (const e of es) {
+      if (!isScalar(e.value) || found.claimed.has(e.value) || isTaken(e.value) || !PROMPT_KEY.test(e.key) || NOT_TEXT_KEY.test(e.key)) continue;
+      const v = str(e.value);
+      if (!prose(v, llm ? 3 : 12)) continue;
+      named.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
+      found.claimed.add(e.value);
+    }
+    if (named.length) found.prompts.push(prompt('prompt-data', y, node, named, label, modelNear(node), 'prompt-named keys in a data file (text that code loads as a prompt)'));
+    for (const e of es) if (!OUTPUT_KEYS.test(e.key)) visit(e.value, node, label ? `${label}.${e.key}` : e.key, depth + 1);
+  };
+  visit(y.root, undefined, '', 0);
+}
+
+function readDocument(text: string, start: number, end: number, ctx: ReadContext, lines: LineIndex, llm: boolean, withAgentKeys: boolean): DetectedPrompt[] {
+  const parsed = parseYamlAt(text, start, end, ctx, lines);
+  if (!parsed.ok) return [];
+  // Agent-config keys (system_message, instructions beside tools, prompt beside a model) first: their
+  // reader knows their roles; the walk takes what is left.
+  const agents = withAgentKeys ? readAgentConfig(parsed.yaml) : [];
+  const taken = new Set(agents.flatMap((p) => p.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`)));
+  const found: Found = { prompts: [], claimed: new Set() };
+  walk(parsed.yaml, llm, found, taken);
+  return [...agents, ...found.prompts];
+}
+
+const DATA_NAME = /\.(json|jsonl|ndjson|ya?ml)$/i;
+// Package manifests, tool configs, lock files and editor settings: never prompt data.
+const NOT_DATA = /(^|\/)(package(-lock)?\.json|tsconfig[\w.-]*\.json|jsconfig\.json|composer\.(json|lock)|[\w.-]*\.lock|\.eslintrc[\w.]*|\.prettierrc[\w.]*|renovate\.json|vercel\.json|turbo\.json|lerna\.json|app\.json|manifest\.json|\.vscode\/[^/]+|\.devcontainer\/[^/]+|pnpm-lock\.yaml|pnpm-workspace\.yaml|docker-compose[\w.-]*\.ya?ml|\.github\/workflows\/[^/]+|\.pre-commit-config\.yaml|mkdocs\.ya?ml|\.gitlab-ci\.yml|[\w.-]*\.schema\.json|openapi[\w.-]*|swagger[\w.-]*)$/i;
+
+export function looksLikePromptData(name: string, text: string): boolean {
+  if (!DATA_NAME.test(name) || NOT_DATA.test(name) || text.length > MAX_BYTES) return false;
+  if (isRecording(text)) return false;
+  if (/\.(jsonl|ndjson)$/i.test(name)) return ROLE_SNIFF.test(text);
+  return ROLE_SNIFF.test(text) || LANGCHAIN_SNIFF.test(text) || PROMPT_KEY_SNIFF.test(text);
+}
+
+export const promptDataReader: PromptFileReader = {
+  format: 'prompt-data',
+  matches: looksLikePromptData,
+  read(text, ctx) {
+    const lines = new LineIndex(text);
+    const llm = LLM_CONTEXT.test(text) || /prompt|llm|agent/i.test(ctx.file);
+    const yamlFile = /\.ya?ml$/i.test(ctx.file);
+    if (!/\.(jsonl|ndjson)$/i.test(ctx.file)) return { prompts: readDocument(text, 0, text.length, ctx, lines, llm, yamlFile), diagnostics: [] };
+    // JSON Lines: one sample a line. Eval samples (`input` messages) are prompts; `messages` lines are
+    // training data unless the file is an eval's.
+    const evalPath = /eval|bench|test|sample/i.test(ctx.file);
+    const prompts: DetectedPrompt[] = [];
+    let at = 0;
+    let n = 0;
+    while (at < text.length && n < MAX_LINES) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const line = text.slice(at, end);
+      if (line.trim()) {
+        n++;
+        if (/"input"\s*:\s*\[/.test(line) || evalPath) {
+          for (const p of readDocument(text, at, end, ctx, lines, true, false)) {
+            // A training sample's last assistant message is the answer it teaches, not input.
+            const parts = /"input"\s*:\s*\[/.test(line) ? p.parts : p.parts.filter((x, i, all) => !(x.role === 'assistant' && i === all.length - 1));
+            if (parts.length) prompts.push({ ...p, parts, label: `line ${lines.position(at).line + 1}` });
+          }
+        }
+      }
+      at = end + 1;
+    }
+    return { prompts, diagnostics: [] };
+  },
+};
