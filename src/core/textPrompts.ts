@@ -73,6 +73,8 @@ function evidenceAt(text: string, index: number): Evidence {
 interface CodeFacts {
   /** Mentioned file names → strongest evidence seen. */
   mentions: Map<string, Evidence>;
+  /** Files promptfoo configs name by glob (`prompts: [file://prompts/*.txt]`), root-relative patterns. */
+  globs?: RegExp[];
   /** Path segments written in strings of code files that also read files, with the extensions they name. */
   folders: Map<string, Set<string>>;
 }
@@ -106,6 +108,26 @@ export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>
   }
 }
 
+/** A glob (`*`, `**`, `?`) relative to `dir` as a pattern over root-relative paths. */
+function globPattern(dir: string, glob: string): RegExp {
+  const joined = path.posix.normalize(path.posix.join(dir, glob.replace(/\\/g, '/')));
+  const body = joined.split(/(\*\*\/|\*|\?)/).map((t) => (t === '**/' ? '(?:.*/)?' : t === '*' ? '[^/]*' : t === '?' ? '[^/]' : t.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}$`);
+}
+
+/** `file://…*…` prompt globs in promptfoo configs (promptfoo reads every file they match as a prompt). */
+function promptfooGlobs(root: string, walked: readonly string[], inputs?: ScanInputs): RegExp[] {
+  const out: RegExp[] = [];
+  for (const rel of walked) {
+    if (!/(^|\/)promptfooconfig[^/]*\.ya?ml$/.test(rel)) continue;
+    const read = readRecorded(path.join(root, rel), rel, inputs);
+    if (!read.ok) continue;
+    const dir = path.posix.dirname(rel);
+    for (const m of read.text.matchAll(/file:\/\/([^\s'"\],]*[*?][^\s'"\],]*)/g)) out.push(globPattern(dir === '.' ? '' : dir, m[1]));
+  }
+  return out;
+}
+
 /** Whether code's evidence makes `rel` a loaded prompt; the role its text is given. */
 function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   const base = baseName(rel);
@@ -116,6 +138,7 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   if (said?.loaded && said.role) return { role: nameRole ?? said.role };
   const folder = promptFolderOf(rel);
   if (folder && facts.folders.get(folder)?.has(extOf(base))) return { role: nameRole };
+  if (facts.globs?.some((g) => g.test(rel))) return { role: nameRole };
   return undefined;
 }
 
@@ -135,6 +158,7 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
     if (!read.ok) continue;
     factsOf(read.text, facts, wantedNames, folderNames);
   }
+  facts.globs = promptfooGlobs(root, walked, inputs);
   const loaded: string[] = [];
   for (const rel of candidates) {
     const verdict = judge(rel, facts);
