@@ -61,7 +61,8 @@ function evidenceAt(text: string, index: number): Evidence {
   const sink = sinks.length ? sinks[sinks.length - 1] : undefined;
   // A constructor or loader nearer than the destination (`X = PromptTemplate.from_file("x.txt")`) decides.
   if (sink && (!nearest || (sink.index ?? 0) > (nearest.index ?? 0))) return { loaded: true, role: /^System/.test(sink[1]) ? 'system' : 'user' };
-  if (nearest && PROMPT_WORD.test(nearest[1])) return { loaded, role: SYSTEM_WORD.test(nearest[1]) ? 'system' : 'user' };
+  // `SYSTEM_PROMPT_PATH = "x.md"`, `prompt_file: x.txt` (a config key): the name says the file is a prompt's.
+  if (nearest && PROMPT_WORD.test(nearest[1])) return { loaded: loaded || /path|file|template|dir|location/i.test(nearest[1]), role: SYSTEM_WORD.test(nearest[1]) ? 'system' : 'user' };
   if (nearest && /^(content|text)$/i.test(nearest[1])) {
     const role = MESSAGE_ROLE.exec(window)?.[1];
     if (role) return { loaded, role: role === 'system' || role === 'developer' ? 'system' : 'user' };
@@ -85,6 +86,7 @@ function merge(a: Evidence | undefined, b: Evidence): Evidence {
   return { loaded: a.loaded || b.loaded, ...(role ? { role } : {}) };
 }
 
+const CONFIG_NAME = /\.(ya?ml|json|toml)$/i;
 const STRING = /(["'`])((?:(?!\1)[^\\\n]|\\.){1,300})\1/g;
 
 export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
@@ -147,16 +149,21 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
  * (walk order). `inputs` receives every file read (the scan's stored report depends on them).
  */
 export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine, inputs?: ScanInputs): void {
-  const candidates = walked.filter((f) => isTextPromptName(f) && !detections.has(f));
+  // Files whose text another detection already holds as its parts (promptfoo `file://` prompts) are not read again.
+  const held = new Set<string>();
+  for (const d of detections.values()) for (const p of d.detected) for (const part of p.parts) if (part.file) held.add(part.file);
+  const candidates = walked.filter((f) => isTextPromptName(f) && !detections.has(f) && !held.has(f));
   if (!candidates.length) return;
   const wantedNames = new Set(candidates.map(baseName));
   const folderNames = new Set(candidates.map(promptFolderOf).filter((f): f is string => !!f));
   const facts: CodeFacts = { mentions: new Map(), folders: new Map() };
   for (const rel of walked) {
-    if (!langForFile(rel)) continue;
+    // Code, and configs that name prompt files by key (`system_prompt_file: prompts/x.md`).
+    const config = CONFIG_NAME.test(rel);
+    if (!langForFile(rel) && !config) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
-    if (!read.ok) continue;
-    factsOf(read.text, facts, wantedNames, folderNames);
+    if (!read.ok || (config && read.text.length > 1_000_000)) continue;
+    factsOf(read.text, facts, wantedNames, config ? new Set() : folderNames);
   }
   facts.globs = promptfooGlobs(root, walked, inputs);
   const loaded: string[] = [];
