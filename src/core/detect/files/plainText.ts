@@ -57,7 +57,7 @@ function promptOf(kind: string, text: string, parts: PromptPart[], notes: string
 
 // ---------------------------------------------------------------- plain prompt text loaded by code
 
-const TEXT_NAME = /\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)$/i;
+const TEXT_NAME = /\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)$/i;
 // Project documents and metadata: never a prompt, whatever folder they are in or whoever reads them.
 const NOT_PROMPTS = /^(readme|changelog|changes|history|license|licence|copying|notice|authors|contributors|contributing|code_of_conduct|security|support|governance|maintainers|codeowners|todo|roadmap|requirements.*|constraints.*|robots|llms(-full)?|cmakelists)(\.[^.]+)?\.[^.]+$/i;
 const PROMPT_SEGMENT = /prompt|instruction/i;
