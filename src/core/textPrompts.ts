@@ -136,7 +136,8 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   const said = facts.mentions.get(base);
   const pathNamed = isPromptNamedPath(rel);
   const nameRole: Role | undefined = SYSTEM_WORD.test(base) ? 'system' : undefined;
-  if (said && pathNamed) return { role: said.role === 'system' || nameRole ? 'system' : said.role ?? nameRole };
+  // A prompt-named folder and the name in code suffice; a prompt-named file name elsewhere needs a read nearby.
+  if (said && pathNamed && (said.loaded || promptFolderOf(rel) || said.role)) return { role: said.role === 'system' || nameRole ? 'system' : said.role ?? nameRole };
   if (said?.loaded && said.role) return { role: nameRole ?? said.role };
   const folder = promptFolderOf(rel);
   if (folder && facts.folders.get(folder)?.has(extOf(base))) return { role: nameRole };

@@ -63,8 +63,9 @@ const NOT_PROMPTS = /^(readme|changelog|changes|history|license|licence|copying|
 const PROMPT_SEGMENT = /prompt|instruction/i;
 // Whole folder names that hold prompts by convention (`prompts/`, `prompt_templates/`, `system-prompts/`).
 const PROMPT_FOLDER = /^[\w.-]*(prompt|instruction)[\w.-]*$/i;
-// Folders of project documentation, tests' expected output and vendored code: their text files are not prompts.
-const NOT_PROMPT_FOLDERS = /(^|\/)(node_modules|docs?|documentation|site|website|\.github|\.vscode|changelogs?|licenses|snapshots?|__snapshots__|expected|golden|fixtures?\/outputs?)\//i;
+// Folders of project documentation, tests' expected output, recorded or mocked responses and vendored
+// code: their text files are not prompts.
+const NOT_PROMPT_FOLDERS = /(^|\/)(node_modules|docs?|documentation|site|website|\.github|\.vscode|changelogs?|licenses|snapshots?|__snapshots__|expected|golden|fixtures?\/outputs?|mocks?|mock[-_]?responses?|__mocks__|responses|cassettes|recordings|outputs?|results)\//i;
 
 /** A text file that may hold a prompt code loads: a text extension and not a project document. */
 export function isTextPromptName(rel: string): boolean {
