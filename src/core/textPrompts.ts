@@ -89,10 +89,27 @@ function merge(a: Evidence | undefined, b: Evidence): Evidence {
 const CONFIG_NAME = /\.(ya?ml|json|toml)$/i;
 const STRING = /(["'`])((?:(?!\1)[^\\\n]|\\.){1,300})\1/g;
 
+/**
+ * The name is a path value of its own (`"prompts/x.md"`, `Path(…) / "x.md"`, `key: x.md`), not a word in
+ * prose (`"… open its SKILL.md and …"`, a docstring): before its path and opening quote comes an operator,
+ * a bracket, a separator or the line start.
+ */
+function standsAlone(text: string, index: number): boolean {
+  let i = index - 1;
+  while (i >= 0 && /[\w./\\@+$-]/.test(text[i])) i--;
+  if (i >= 0 && /["'`]/.test(text[i])) {
+    i--;
+    while (i >= 0 && /[frbuFRBU]/.test(text[i]) && i >= index - 400) i--; // f"…", r'…', b"…" prefixes
+  }
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i < 0 || /[\n([{,=:+/<>|?]/.test(text[i]) || /\b(return|in|of|from|import|include|extends|await|yield)$/.test(text.slice(Math.max(0, i - 7), i + 1));
+}
+
 export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
   for (const m of text.matchAll(MENTION)) {
     const name = m[0];
     if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;
+    if (!standsAlone(text, m.index ?? 0)) continue;
     facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, m.index ?? 0)));
   }
   if (!folderNames.size || ![...folderNames].some((f) => text.includes(f)) || !READS.test(text)) return;

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { DetectedPrompt, PromptPart, Range } from '../../model';
 import { LineIndex, pointRange } from '../../text';
-import { fileError, fillPlaceholderParts, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, stringVars, verbatimPart, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
+import { fileError, fillPlaceholderParts, withoutInlined, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, stringVars, verbatimPart, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 import { findSlots } from '../slots';
 import { normalizeModelId } from '../../models/ids';
 
@@ -181,9 +181,12 @@ export const promptfooReader: PromptFileReader = {
     for (const p of prompts) {
       // A prompt that is only `{{var}}` sends each test's value for it: one row per test case then, its
       // message text being that value (where the test writes it), as an eval run sends it.
-      const perTest = tests.map((t) => ({ t, parts: fillPlaceholderParts(p.parts, new Map([...defaultVars, ...stringVars(get(t, 'vars'))]), y) }));
+      const perTest = tests.map((t) => {
+        const inlined = new Set<string>();
+        return { t, inlined, parts: fillPlaceholderParts(p.parts, new Map([...defaultVars, ...stringVars(get(t, 'vars'))]), y, inlined) };
+      });
       const cases = perTest.some((c) => c.parts)
-        ? perTest.map((c, i) => ({ parts: c.parts ?? p.parts, range: nodeRange(y, c.t), label: `${p.label} · test ${i + 1}`, samples: { ...samples, ...samplesFrom(get(c.t, 'vars'), `tests[${i}].vars`) } }))
+        ? perTest.map((c, i) => ({ parts: c.parts ?? p.parts, range: nodeRange(y, c.t), label: `${p.label} · test ${i + 1}`, samples: withoutInlined({ ...samples, ...samplesFrom(get(c.t, 'vars'), `tests[${i}].vars`) }, c.inlined) }))
         : [{ parts: p.parts, range: p.range, label: p.label, samples }];
       for (const c of cases) {
         for (const prov of providers.length ? providers : [undefined]) {

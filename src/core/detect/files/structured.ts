@@ -150,8 +150,11 @@ const DATA_NAME = /\.(json|jsonl|ndjson|ya?ml)$/i;
 // Package manifests, tool configs, lock files and editor settings: never prompt data.
 const NOT_DATA = /(^|\/)(package(-lock)?\.json|tsconfig[\w.-]*\.json|jsconfig\.json|composer\.(json|lock)|[\w.-]*\.lock|\.eslintrc[\w.]*|\.prettierrc[\w.]*|renovate\.json|vercel\.json|turbo\.json|lerna\.json|app\.json|manifest\.json|\.vscode\/[^/]+|\.devcontainer\/[^/]+|pnpm-lock\.yaml|pnpm-workspace\.yaml|docker-compose[\w.-]*\.ya?ml|\.github\/workflows\/[^/]+|\.pre-commit-config\.yaml|mkdocs\.ya?ml|\.gitlab-ci\.yml|[\w.-]*\.schema\.json|openapi[\w.-]*|swagger[\w.-]*)$/i;
 
+// Tests' fixtures and recorded data: serialized runs and requests, not prompts an app sends.
+const TEST_DATA = /(^|\/)(tests?|__tests__|spec|e2e)\/(.*\/)?(fixtures?|__fixtures__|data|testdata|snapshots?|__snapshots__|cassettes|recordings|mocks?|__mocks__)\//i;
+
 export function looksLikePromptData(name: string, text: string): boolean {
-  if (!DATA_NAME.test(name) || NOT_DATA.test(name) || text.length > MAX_BYTES) return false;
+  if (!DATA_NAME.test(name) || NOT_DATA.test(name) || TEST_DATA.test(name) || text.length > MAX_BYTES) return false;
   if (isRecording(text)) return false;
   if (/\.(jsonl|ndjson)$/i.test(name)) return ROLE_SNIFF.test(text);
   return ROLE_SNIFF.test(text) || LANGCHAIN_SNIFF.test(text) || PROMPT_KEY_SNIFF.test(text);
