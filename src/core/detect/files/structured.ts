@@ -61,11 +61,23 @@ function contentParts(y: ParsedYaml, content: Node | undefined, role: Role, name
   return [];
 }
 
-/** A list whose items are all { role, content } maps with a chat role (one at least). */
+const isMessage = (m: Node) => isMap(m) && MESSAGE_ROLE.test(str(get(m, 'role')) ?? '') && get(m, 'content') !== undefined;
+
+/**
+ * A list of { role, content } maps with a chat role, possibly among Responses API input items
+ * (`{"type": "function_call" | "function_call_output" | …}`); one message at least.
+ */
 function messageList(node: Node | undefined): Node[] | undefined {
   if (!isSeq(node) || !node.items.length) return undefined;
   const items = node.items as Node[];
-  return items.every((m) => isMap(m) && MESSAGE_ROLE.test(str(get(m, 'role')) ?? '') && get(m, 'content') !== undefined) ? items : undefined;
+  return items.some(isMessage) && items.every((m) => isMessage(m) || (isMap(m) && str(get(m, 'type')) !== undefined)) ? items : undefined;
+}
+
+/** A message's parts, or a tool result's (`function_call_output`: its `output` is input to the next turn). */
+function itemParts(y: ParsedYaml, m: Node): PromptPart[] {
+  if (isMessage(m)) return contentParts(y, get(m, 'content'), normaliseRole(str(get(m, 'role'))), str(get(m, 'name')));
+  if (/_output$/.test(str(get(m, 'type')) ?? '')) return contentParts(y, get(m, 'output'), 'tool');
+  return [];
 }
 
 interface Found { prompts: DetectedPrompt[]; claimed: Set<Node> }
@@ -89,11 +101,8 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
     if (!node || depth > 10) return;
     const messages = messageList(node);
     if (messages) {
-      const parts = messages.flatMap((m) => contentParts(y, get(m, 'content'), normaliseRole(str(get(m, 'role'))), str(get(m, 'name'))));
-      if (parts.length) {
-        found.prompts.push(prompt('message-data', y, node, parts, label, modelNear(parent), 'a list of { role, content } messages kept as data'));
-        messages.forEach((m) => found.claimed.add(get(m, 'content')!));
-      }
+      const parts = messages.flatMap((m) => itemParts(y, m));
+      if (parts.length) found.prompts.push(prompt('message-data', y, node, parts, label, modelNear(parent), 'a list of { role, content } messages kept as data'));
       return;
     }
     if (isSeq(node)) {
