@@ -83,10 +83,11 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   } catch (e) {
     throw new CompressUsageError((e as Error).message);
   }
-  const apiKey = io.env.OPENAI_API_KEY;
-  if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY (nothing was sent)');
   const baseURL = values['base-url'] ?? (io.env.OPENAI_BASE_URL || undefined);
   if (baseURL !== undefined && !/^https?:\/\/[^\s/]+/.test(baseURL)) throw new CompressUsageError(`--base-url must be an http(s) URL, got "${baseURL}"`);
+  // OpenAI itself needs a key; a server of your own (Ollama, vLLM…) named by --base-url may not, and
+  // one that does answers 401, which is reported. The key is checked only once there is something to send.
+  const apiKey = io.env.OPENAI_API_KEY || (baseURL ? 'no-key' : undefined);
   const model = values.model ?? 'gpt-4o-mini';
 
   const c = core();
@@ -116,6 +117,7 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   let reply = cache.get(key);
   const cached = !!reply;
   if (!reply) {
+    if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY, or name a server that needs none with --base-url (nothing was sent)');
     try {
       reply = await c.chatRewrite({ apiKey, baseURL, model, messages: plan.messages, timeoutMs: timeout * 1000 });
     } catch (e) {

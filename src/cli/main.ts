@@ -16,6 +16,7 @@ import { readNamedFile, statNamed, UsageError } from './inputs';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const prices = () => require('../core/prices') as typeof import('../core/prices');
 const workspace = () => require('../core/workspace') as typeof import('../core/workspace');
+const suggest = () => require('../core/models/suggest') as typeof import('../core/models/suggest');
 const formatters = () => ({
   table: (require('../core/report/table') as typeof import('../core/report/table')).formatTable,
   markdown: (require('../core/report/markdown') as typeof import('../core/report/markdown')).formatMarkdown,
@@ -61,10 +62,11 @@ Exit codes (every command):
   0  done (scan: within the budget, or no budget set; diff: within the increase limits)
   1  scan: the projected monthly total is over the budget (--max-monthly or budget.monthlyUsd);
      diff: the change raises the bill past --max-increase-usd or --max-increase-pct
-  2  nothing was priced as asked: bad usage, or an input named on the command line (FILE, PATH,
-     --config) or the .promptcost.yaml that is missing, unreadable, not a regular file, not UTF-8,
-     or not valid YAML; the message names it (file:line). Files the scan finds itself that cannot
-     be read are listed under "Skipped" instead, and a config field with a bad value is a warning.
+  2  nothing was priced as asked: bad usage, a model cost does not know, or an input named on the
+     command line (FILE, PATH, --config) or the .promptcost.yaml that is missing, unreadable, not a
+     regular file, not UTF-8, or not valid YAML, or whose budget/thresholds cannot be read; the
+     message names it (file:line). Files the scan finds itself that cannot be read are listed under
+     "Skipped" instead, and any other config field with a bad value is a warning.
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
 `;
@@ -171,6 +173,8 @@ function count(args: string[], io: Io): number {
   else text = readNamedFile(io.cwd, file, { folderHint: `; use \`prompt-cost scan ${file}\`` }).text;
   const model = (values.model as string | undefined) ?? BUILT_IN_DEFAULTS.model;
   const result = new TokenCounter().count(text, model);
+  // A model the price database does not know is usually a typo: say so (the count is still given).
+  if (values.model && !prices().lookupPrice(model).priced) io.stderr(`warning: "${model}" is not a model the price database knows${suggest().didYouMean(model)}; counted with ${result.encoding}${result.exact ? '' : ' as an estimate'}\n`);
   if (format === 'json') io.stdout(JSON.stringify(result) + '\n');
   else io.stdout(`${formatTokens(result.tokens, result.exact)} tokens (${result.encoding}${result.exact ? ', exact' : `, estimated for ${model}`}) for ${model}\n`);
   return 0;
@@ -198,16 +202,19 @@ function cost(args: string[], io: Io): number {
   const result = c.priced
     ? { model, priced: true, perCallUsd: c.perCallUsd, per1kUsd: c.per1kUsd, perDayUsd: c.perDayUsd, monthlyUsd: c.monthlyUsd, batchMonthlyUsd: c.batchMonthlyUsd, callsPerDay, daysPerMonth, prices: { ...c.prices, data: prices().priceDataInfo() } }
     : { model, priced: false, unpricedReason: c.unpricedReason, callsPerDay, daysPerMonth, prices: { data: prices().priceDataInfo() } };
+  // Nothing priced as asked (an unknown model, usually a typo): exit 2, with the nearest known names.
+  const unpriced = c.priced ? undefined : `${model}: unpriced — ${c.unpricedReason}${suggest().didYouMean(model, Object.keys(config.prices))}`;
   if (format === 'json') {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
-    return 0;
+    if (unpriced) io.stderr(`prompt-cost: ${unpriced}\n`);
+    return unpriced ? 2 : 0;
   }
-  if (!c.priced) {
-    io.stdout(`${model}: unpriced — ${c.unpricedReason}\n`);
-    return 0;
+  if (unpriced) {
+    io.stderr(`prompt-cost: ${unpriced}\n`);
+    return 2;
   }
   io.stdout([
-    `${model}: ${groupDigits(input)} in${cached ? ` (${groupDigits(cached)} cached)` : ''} + ${groupDigits(output)} out`,
+    `${model}: ${groupDigits(input)} in${cached ? ` (${groupDigits(cached)} cached)` : ''} + ${groupDigits(output)} out${values.output === undefined ? ' (no --output given)' : ''}`,
     `  per call     ${formatUsd(c.perCallUsd!)}`,
     `  per 1k calls ${formatUsd(c.per1kUsd!)}`,
     `  per day      ${formatUsd(c.perDayUsd!)}  at ${groupDigits(callsPerDay)} calls/day`,

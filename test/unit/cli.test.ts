@@ -55,6 +55,16 @@ describe('cli', () => {
       assert.match(r.stdout, /^≈\d+ tokens \(o200k_base, estimated for claude-sonnet-4-5\)/);
     });
 
+    it('a model the price database does not know: counted, with a warning naming the nearest models', async () => {
+      const typo = await cli(['count', '--model', 'gpt-4o-mnii'], { stdin: 'hello there' });
+      assert.strictEqual(typo.code, 0);
+      assert.match(typo.stderr, /"gpt-4o-mnii" is not a model the price database knows \(did you mean gpt-4o-mini\?\)/);
+      const known = await cli(['count', '--model', 'claude-sonnet-4-5'], { stdin: 'hello there' });
+      assert.strictEqual(known.stderr, '');
+      const nothing = await cli(['count', '--model', 'zz-local-thing'], { stdin: 'hello there' });
+      assert.match(nothing.stderr, /not a model the price database knows; counted with o200k_base as an estimate/);
+    });
+
     it('rejects a missing file, a folder and non-UTF-8 input with exit 2', async () => {
       assert.match((await cli(['count', 'nope.txt'])).stderr, /nope\.txt: no such file/);
       assert.strictEqual((await cli(['count', 'src'])).code, 2);
@@ -73,6 +83,19 @@ describe('cli', () => {
       assert.ok(Math.abs(j.per1kUsd - 21) < 1e-9);
       assert.ok(Math.abs(j.perDayUsd - 210) < 1e-9);
       assert.ok(Math.abs(j.monthlyUsd - 6300) < 1e-9);
+    });
+
+    it('an unknown model is exit 2 ("nothing priced as asked") with the nearest names; JSON still says why', async () => {
+      const r = await cli(['cost', '--model', 'gpt-4o-mnii', '--input', '100', '--output', '10']);
+      assert.strictEqual(r.code, 2);
+      assert.strictEqual(r.stdout, '');
+      assert.match(r.stderr, /^prompt-cost: gpt-4o-mnii: unpriced — .*\(did you mean gpt-4o-mini\?\)\n$/);
+      const j = await cli(['cost', '--model', 'claude-sonet-4-5', '--input', '100', '--output', '10', '--format', 'json']);
+      assert.strictEqual(j.code, 2);
+      assert.strictEqual(JSON.parse(j.stdout).priced, false);
+      assert.match(j.stderr, /did you mean claude-sonnet-4-5/);
+      const noOutput = await cli(['cost', '--model', 'gpt-4o', '--input', '1000']);
+      assert.match(noOutput.stdout, /1,000 in \+ 0 out \(no --output given\)/);
     });
 
     it('cached input is priced at the cached rate', async () => {

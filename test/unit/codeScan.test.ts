@@ -25,6 +25,13 @@ describe('code scanning', () => {
     assert.strictEqual(r.prompts[0].kind, 'openai.chat');
   });
 
+  it('an unpriced model that looks like a typo: the diagnostic names the nearest priced models', async () => {
+    const dir = tree({ 'src/app.ts': CALL("'You are a precise assistant that answers with citations only.'").replace("model: 'gpt-4o'", "model: 'gpt-4o-mnii'") });
+    const r = await scanWorkspace({ root: dir, workers: 0 });
+    const d = r.prompts[0].diagnostics.find((x) => x.code === 'unpriced-model');
+    assert.match(d?.message ?? '', /No price for model "gpt-4o-mnii" \(did you mean gpt-4o-mini\?\)/);
+  });
+
   it("a prompt whose first part is imported anchors its diagnostics in its own file, not at the other file's position", async () => {
     const dir = tree({
       'src/prompts.ts': "export const SYSTEM = 'You are a precise assistant that answers with citations only.';\n",

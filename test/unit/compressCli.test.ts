@@ -209,20 +209,27 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.match(out.reason, /could not reach 127\.0\.0\.1/);
   });
 
-  it('no key: exit 2 naming OPENAI_API_KEY, and no request is sent', async () => {
-    fake = await startFakeOpenAI();
-    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL], dir, {});
+  it('no key for OpenAI: exit 2 naming OPENAI_API_KEY, nothing sent; the prompt is checked first; a server named by --base-url needs none', async () => {
+    const r = await cli(['compress', 'support.py:6'], dir, {});
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /OPENAI_API_KEY/);
-    assert.strictEqual(fake.requests.length, 0);
     // --format json: still one JSON object on stdout (an error), the same exit code.
-    const j = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
+    const j = await cli(['compress', 'support.py:6', '--format', 'json'], dir, {});
     assert.strictEqual(j.code, 2);
     const out = JSON.parse(j.stdout);
     assert.strictEqual(out.status, 'error');
     assert.match(out.reason, /OPENAI_API_KEY/);
     assert.deepStrictEqual([out.file, out.line, out.applied], ['support.py', 6, false]);
-    assert.strictEqual(fake.requests.length, 0);
+    // What is wrong with the request itself comes before the key.
+    const none = await cli(['compress', 'support.py:1'], dir, {});
+    assert.deepStrictEqual([none.code, /support\.py:1: no prompt here/.test(none.stderr)], [2, true]);
+    const part = await cli(['compress', 'support.py:6', '--part', '9'], dir, {});
+    assert.deepStrictEqual([part.code, /--part 9 is out of range/.test(part.stderr)], [2, true]);
+    // A local server (Ollama, vLLM…) without a key: the request goes there.
+    fake = await startFakeOpenAI(() => completion(TERSE));
+    const local = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
+    assert.strictEqual(JSON.parse(local.stdout).status, 'ok', local.stderr);
+    assert.strictEqual(fake.requests.length, 1);
   });
 
   it('usage: --help, a bad FILE:LINE, a line without a prompt, --part out of range, OPENAI_BASE_URL', async () => {

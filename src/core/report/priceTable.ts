@@ -6,7 +6,7 @@ import { candidates } from '../routing';
 import type { PriceTable } from './view';
 
 /** genai-prices provider ids offered for a swap to another provider (the database lists no providers itself). */
-const SWAP_PROVIDERS = ['openai', 'anthropic', 'google', 'mistral', 'deepseek', 'x-ai', 'groq', 'together', 'fireworks', 'cohere'];
+export const SWAP_PROVIDERS = ['openai', 'anthropic', 'google', 'mistral', 'deepseek', 'x-ai', 'groq', 'together', 'fireworks', 'cohere'];
 
 export function buildPriceTable(r: ScanReport, options: { allProviders: boolean; customPrices?: Record<string, CustomPrice> }): PriceTable {
   const models: Record<string, ModelPricing> = {};

@@ -1,3 +1,4 @@
+import { didYouMean } from '../models/suggest';
 import type { PromptRule } from './types';
 
 export const unpricedModel: PromptRule = {
@@ -6,6 +7,6 @@ export const unpricedModel: PromptRule = {
   docs: 'unpriced-model.md',
   check({ report, anchor }) {
     if (report.cost.priced) return [];
-    return [{ range: anchor, message: `No price for model "${report.model.id}": ${report.cost.unpricedReason}. Its cost is left out of the totals.` }];
+    return [{ range: anchor, message: `No price for model "${report.model.id}"${didYouMean(report.model.id)}: ${report.cost.unpricedReason}. Its cost is left out of the totals.` }];
   },
 };

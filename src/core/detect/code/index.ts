@@ -26,7 +26,7 @@ export { CodeProject, type CodeFile } from './source';
 export const FINDERS: readonly Finder[] = [openaiFinder, openaiAgentsFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, googleChatFinder, litellmFinder, ollamaFinder];
 
 /** Function and method names some finder handles; only calls of these names are looked at. */
-const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate|RealtimeAgent|run|runStreamed|sendMessage|sendMessageStream|send_message|send_message_stream|sendClientContent|send_client_content';
+const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate|RealtimeAgent|run|runStreamed|sendMessage|sendMessageStream|send_message|send_message_stream|sendClientContent|send_client_content|toolRunner|tool_runner|invoke|ainvoke|batch|abatch|astream';
 const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChatModel';
 const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 

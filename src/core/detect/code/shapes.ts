@@ -36,11 +36,16 @@ const PARAM_ROLES: Record<string, Role> = {
   developer_prompt: 'developer', developerPrompt: 'developer', preamble: 'system', backstory: 'system', persona: 'system',
   goal: 'system', role: 'system', prompt: 'user', user_prompt: 'user', userPrompt: 'user', template: 'user',
   prompt_template: 'user', promptTemplate: 'user', description: 'user', expected_output: 'user', expectedOutput: 'user',
+  messages: 'user',
 };
 /** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
 const NEEDS_CALLEE: Record<string, RegExp> = {
   role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
+  // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
+  messages: /Prompt$/,
 };
+/** Names whose value counts only when it is text, not a list or a function. */
+const TEXT_ONLY = new Set(['messages']);
 /** Names that mean a prompt even in an object no call receives (a config object). */
 const STRONG = /^(system_prompt|systemPrompt|instructions|system_instruction|systemInstruction|system_message|systemMessage|developer_prompt|developerPrompt|preamble|backstory|prompt_template|promptTemplate)$/;
 const PARAM_NAMES = Object.keys(PARAM_ROLES).join('|');
@@ -323,6 +328,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       const appended = r && /^(object|dictionary)$/.test(r.node.type) && STRONG.test(h.key) ? propertyOf(r.node, 'append') : undefined;
       if (appended && r) b.addText(PARAM_ROLES[h.key], { file: r.file, node: appended });
       if (r && /^(true|false|none|null|undefined|number|integer|float|object|dictionary)$/.test(r.node.type)) continue;
+      if (TEXT_ONLY.has(h.key) && (!r || !/^(string|template_string|concatenated_string|binary_expression|binary_operator|call_expression|call)$/.test(r.node.type))) continue;
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
       if (!STRONG.test(h.key) && !NEEDS_CALLEE[h.key]) for (const p of b.parts.slice(before)) weakParts.add(p);

@@ -1,6 +1,8 @@
-// Anthropic: messages.create/stream/parse/countTokens (system as text or blocks, messages with text or
-// block content), and the legacy completions.create (prompt) on an Anthropic client.
-import { arg, modelArg, outputArg, PromptBuilder } from '../calls';
+// Anthropic: messages.create/stream/parse/countTokens and beta toolRunner (system as text or blocks,
+// messages with text or block content), messages.batches.create request lists, and the legacy
+// completions.create (prompt) on an Anthropic client.
+import { arg, evalModel, modelArg, outputArg, PromptBuilder, propertyOf, resolveExpression } from '../calls';
+import { evalNumber } from '../values';
 import type { Fix } from '../../../model';
 import type { SyntaxNode } from '../parser';
 import type { CodeFile } from '../source';
@@ -26,7 +28,33 @@ export const anthropicFinder: Finder = {
   find(call, env) {
     const { callee } = call;
     const b = new PromptBuilder(call, env.ctx);
-    if (/(^|\.)messages\.(create|stream|parse|countTokens|count_tokens)$/.test(callee) && !/threads\.messages/.test(callee)) {
+    // Message Batches: each request's params is a messages.create body; the prompt holds every request's text
+    if (/(^|\.)messages\.batches\.create$/.test(callee)) {
+      const requests = arg(call, 'requests');
+      const list = requests && resolveExpression(requests.file, requests.node, env.ctx);
+      if (!list || !/^(array|list)$/.test(list.node.type)) return undefined;
+      let model;
+      let out;
+      for (const el of list.node.namedChildren) {
+        if (!el || el.type === 'comment') continue;
+        const req = resolveExpression(list.file, el, env.ctx);
+        const paramsNode = req && propertyOf(req.node, 'params');
+        const params = paramsNode && req ? resolveExpression(req.file, paramsNode, env.ctx) : undefined;
+        if (!params || (params.node.type !== 'object' && params.node.type !== 'dictionary')) continue;
+        const get = (k: string) => {
+          const v = propertyOf(params.node, k);
+          return v ? { file: params.file, node: v } : undefined;
+        };
+        b.addText('system', get('system'));
+        b.addMessages(get('messages'));
+        const m = get('model');
+        model ??= m ? evalModel(m.file, m.node, env.ctx) : undefined;
+        const limit = get('max_tokens');
+        out ??= limit ? evalNumber(limit.file, limit.node, env.ctx) : undefined;
+      }
+      return b.build('anthropic.batch', model, out, 'max_tokens');
+    }
+    if (/(^|\.)messages\.(create|stream|parse|countTokens|count_tokens|toolRunner|tool_runner)$/.test(callee) && !/threads\.messages/.test(callee)) {
       const system = arg(call, 'system');
       b.addText('system', system);
       b.addMessages(arg(call, 'messages'));

@@ -1,14 +1,15 @@
 // LangChain (JS and Python): ChatPromptTemplate.fromMessages/from_messages (tuples, message objects,
 // *MessagePromptTemplate.fromTemplate, MessagesPlaceholder), PromptTemplate.fromTemplate/from_template
 // and the constructor, SystemMessage/HumanMessage/AIMessage lists, createAgent/create_agent system
-// prompts. Templates use f-string `{var}` slots unless templateFormat says mustache. A template has no
+// prompts, and chat-model calls (`model.invoke/stream/batch("…" | [messages])`, also through
+// `.bindTools(…)`). Templates use f-string `{var}` slots unless templateFormat says mustache. A template has no
 // model of its own: it takes the one chat model constructed in the same file, if there is exactly one.
 import type { Role } from '../../../model';
 import type { SlotSyntax } from '../../slots';
 import { arg, evalModel, evalText, modelArg, normaliseRole, PromptBuilder, propertyOf, resolveExpression, type CallInfo } from '../calls';
 import type { SyntaxNode } from '../parser';
 import type { CodeFile } from '../source';
-import { dynamic, type EvalContext } from '../values';
+import { CHAT_MODEL_CLASS, dynamic, type EvalContext } from '../values';
 import type { Finder, FinderEnv } from './types';
 
 const MESSAGE_CLASS = /^(System|Human|AI|Chat|Tool)Message$/;
@@ -88,6 +89,25 @@ function addElement(b: PromptBuilder, file: CodeFile, el: SyntaxNode, syntax: Sl
   return false;
 }
 
+const INVOKE = /^(invoke|ainvoke|stream|astream|batch|abatch)$/;
+const BINDS = /^(bindTools|bind_tools|withStructuredOutput|with_structured_output|withConfig|with_config|bind|withRetry|with_retry)$/;
+
+/** The model of a chat model an expression is made as: `new ChatOpenAI({…})`, `init_chat_model(…)`, or a `.bindTools(…)` of one. */
+function chatModelOf(file: CodeFile, n: SyntaxNode | null | undefined, env: FinderEnv, depth = 0): { model: ReturnType<typeof evalModel> } | undefined {
+  if (!n || depth > 6) return undefined;
+  let r = resolveExpression(file, n, env.ctx);
+  if (r && r.node.type === 'await_expression') r = resolveExpression(r.file, r.node, env.ctx);
+  if (!r) return undefined;
+  const t = tail(r.node);
+  if (!t) return undefined;
+  if (CHAT_MODEL_CLASS.test(t.name) || /^(init_chat_model|initChatModel)$/.test(t.name)) return { model: evalModel(r.file, r.node, env.ctx) };
+  if (BINDS.test(t.name)) {
+    const fn = r.node.childForFieldName('function');
+    return chatModelOf(r.file, fn?.childForFieldName('object') ?? fn?.childForFieldName('value'), env, depth + 1);
+  }
+  return undefined;
+}
+
 export const langchainFinder: Finder = {
   family: 'langchain',
   find(call, env) {
@@ -110,6 +130,21 @@ export const langchainFinder: Finder = {
       const syntax = templateSyntax(call, env.ctx, 1);
       b.addText(classRole(owner), call.positional[0] ? { file: call.f, node: call.positional[0] } : arg(call, 'template'), { template: syntax });
       return b.build('langchain.messageTemplate', env.fileChatModel(), undefined);
+    }
+    // model.invoke("…" | [messages]) / stream / batch on a chat model made in this file (or bound tools of one)
+    if (INVOKE.test(last) && call.segments.length >= 2 && call.positional[0]) {
+      const fn = call.node.childForFieldName('function');
+      const chat = chatModelOf(call.f, fn?.childForFieldName('object'), env);
+      if (!chat) return undefined;
+      const input = { file: call.f, node: call.positional[0] };
+      const r = resolveExpression(input.file, input.node, env.ctx);
+      if (r && /^(array|list)$/.test(r.node.type) && /^(batch|abatch)$/.test(last)) {
+        for (const el of r.node.namedChildren) if (el && el.type !== 'comment') b.addText('user', { file: r.file, node: el });
+      } else if (r && /^(array|list)$/.test(r.node.type)) b.addMessages(input, (file, el) => addElement(b, file, el, [], env));
+      else if (r && (r.node.type === 'object' || r.node.type === 'dictionary')) return undefined;
+      else b.addText('user', input);
+      const model = chat.model && { ...chat.model, id: chat.model.id.replace(/^(\w+):/, '$1/') };
+      return b.build('langchain.invoke', model, undefined);
     }
     if (/^(createAgent|create_agent|create_react_agent|createReactAgent)$/.test(last)) {
       const prompt = arg(call, 'systemPrompt', 'system_prompt', 'prompt', 'stateModifier', 'state_modifier');

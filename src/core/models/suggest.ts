@@ -1,0 +1,47 @@
+// "Did you mean …?" for a model name the price database does not know: the priced chat models (and
+// custom prices) nearest to it by edit distance, ignoring a provider prefix and case.
+import { SWAP_PROVIDERS } from '../report/priceTable';
+import { candidates } from '../routing';
+
+const bare = (id: string) => id.toLowerCase().replace(/^[\w-]+[/:]/, '');
+
+/** Levenshtein distance, stopping early past `limit` (returns limit + 1 then). */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, row[j]);
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** Up to `max` priced model ids close to `id` (a typo, a missing or extra character or two), nearest first. */
+export function similarModels(id: string, customIds: string[] = [], max = 3): string[] {
+  const want = bare(id);
+  if (!want) return [];
+  const limit = Math.max(1, Math.min(3, Math.floor(want.length / 4)));
+  const seen = new Set<string>();
+  const scored: { id: string; d: number }[] = [];
+  const consider = (candidate: string) => {
+    if (seen.has(candidate)) return;
+    seen.add(candidate);
+    const d = distance(want, bare(candidate), limit);
+    if (d <= limit && bare(candidate) !== want) scored.push({ id: candidate, d });
+  };
+  for (const c of customIds) consider(c);
+  for (const provider of SWAP_PROVIDERS) for (const c of candidates(provider)) consider(c.id);
+  return scored.sort((a, b) => a.d - b.d || a.id.length - b.id.length || a.id.localeCompare(b.id)).slice(0, max).map((s) => s.id);
+}
+
+/** " (did you mean gpt-4o-mini?)" or "". */
+export function didYouMean(id: string, customIds: string[] = []): string {
+  const s = similarModels(id, customIds);
+  return s.length ? ` (did you mean ${s.length === 1 ? s[0] : `${s.slice(0, -1).join(', ')} or ${s[s.length - 1]}`}?)` : '';
+}
