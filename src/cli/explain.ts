@@ -1,6 +1,6 @@
 // prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
 // The full arithmetic of the prompt at FILE:LINE (the prompt whose range holds the line, else the first
-// one after it). Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
+// prompt whose text is on it). A notebook cell is FILE:cellN:LINE, both 1-based. Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
 import * as path from 'path';
 import { formatOption, loadNamedConfig, parse, UsageError, type Io } from './main';
 import { statNamed } from './inputs';
@@ -14,8 +14,10 @@ Prints the full arithmetic of one prompt: each part's tokens and where it is wri
 where their sizes come from, tools, schema and images item by item with the method used, the chat
 overhead, the price rows (per million input, cache read, cache write, output, and the tier in force),
 and the sums per call, per day and per month with the traffic and its sources. LINE is 1-based; the
-prompt whose call spans that line is explained (a notebook: FILE:cellN:LINE). The current folder is
-the workspace root (its .promptcost.yaml applies) unless --config names another file.
+prompt whose call or text holds that line is explained (else the nearest prompts are listed); a
+notebook cell is FILE:cellN:LINE, cells and lines 1-based as the editor counts them. The text wraps
+to the terminal's width. The current folder is the workspace root (its .promptcost.yaml applies)
+unless --config names another file.
 
 Exit codes: 0 done · 2 bad usage, a file that cannot be read, or no prompt at that line.
 `;
@@ -46,16 +48,30 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
   const report = await ws.scanWorkspace({ root: io.cwd, paths: [abs], configFile, workers: 0 });
   const rel = path.relative(io.cwd, abs).split(path.sep).join('/');
+  const notebook = /\.ipynb$/i.test(rel);
+  if (notebook && cell === undefined) {
+    const cells = [...new Set(report.prompts.filter((p) => p.file === rel).map((p) => `cell${(p.cell ?? 0) + 1}:${p.range.start.line + 1}`))];
+    throw new UsageError(`${rel}: name the cell, FILE:cellN:LINE (cells and lines 1-based, as the editor counts them)${cells.length ? `; prompts at ${cells.map((c) => `${rel}:${c}`).join(', ')}` : '; the notebook has no prompts prompt-cost recognises'}`);
+  }
   const inFile = report.prompts.filter((p) => p.file === rel && (cell === undefined || p.cell === Number(cell) - 1));
   const row = line - 1;
-  const prompt = inFile.find((p) => p.range.start.line <= row && row <= p.range.end.line) ?? inFile.find((p) => p.range.start.line >= row);
+  const where = cell === undefined ? `${rel}:${line}` : `${rel}:cell${cell}:${line}`;
+  // The prompt whose call or text (a part written in this file) holds the line; the smallest if several.
+  const spans = (p: (typeof inFile)[number]) => [p.range, ...p.parts.filter((x) => !x.file && x.cell === p.cell).map((x) => x.range)];
+  const size = (r: { start: { line: number }; end: { line: number } }) => r.end.line - r.start.line;
+  const holding = inFile
+    .map((p) => ({ p, r: spans(p).filter((r) => r.start.line <= row && row <= r.end.line).sort((a, b) => size(a) - size(b))[0] }))
+    .filter((x) => x.r)
+    .sort((a, b) => size(a.r) - size(b.r));
+  const prompt = holding[0]?.p;
   if (!prompt) {
-    const lines = inFile.map((p) => p.range.start.line + 1);
-    throw new UsageError(`${rel}:${line}: no prompt here${lines.length ? ` (prompts start at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})` : ' (the file has no prompts prompt-cost recognises)'}`);
+    const at = (p: (typeof inFile)[number]) => (p.cell !== undefined ? `cell${p.cell + 1}:` : '') + `${p.range.start.line + 1}`;
+    const nearest = [...inFile].sort((a, b) => Math.abs(a.range.start.line - row) - Math.abs(b.range.start.line - row)).slice(0, 3);
+    throw new UsageError(`${where}: no prompt contains this line${nearest.length ? `; the nearest: ${nearest.map((p) => `${rel}:${at(p)} (${p.kind}, lines ${p.range.start.line + 1}–${p.range.end.line + 1})`).join(', ')}` : cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)'}`);
   }
   const config = ws.loadConfig(io.cwd, configFile);
   const pricing = prices.lookupPrice(prompt.model.id, config.prices, { deployments: config.deployments });
   const e = explainPrompt(prompt, report.prices, pricing);
-  io.stdout(format === 'json' ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e));
+  io.stdout(format === 'json' ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e, io.columns));
   return 0;
 }

@@ -18,8 +18,8 @@ function asset(name: string): string {
   throw new Error(`${name} is missing beside the CLI (${__dirname}); run \`npm run build\``);
 }
 
-export function reportHtml(r: ScanReport, customPrices?: Record<string, CustomPrice>, compress: RewriteSavings = {}): string {
-  const data = toViewData(r, buildPriceTable(r, { allProviders: true, customPrices }), compress);
+export function reportHtml(r: ScanReport, customPrices?: Record<string, CustomPrice>, compress: RewriteSavings = {}, batchable: string[] = []): string {
+  const data = toViewData(r, buildPriceTable(r, { allProviders: true, customPrices }), compress, batchable);
   return formatHtml(data, { js: asset('webview.js'), css: asset('webview.css') });
 }
 

@@ -7,6 +7,7 @@ run(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s),
   readStdin: () => fs.readFileSync(0),
   stderrIsTTY: Boolean(process.stderr.isTTY),
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   cwd: process.cwd(),
 }).then(
   (code) => {

@@ -23,7 +23,7 @@ const formatters = () => ({
   csv: (require('../core/report/csv') as typeof import('../core/report/csv')).formatCsv,
   sarif: (require('../core/report/sarif') as typeof import('../core/report/sarif')).formatSarif,
   json: (r: unknown) => JSON.stringify(r, null, 2) + '\n',
-  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>, rewrites?: Record<string, { monthlySavingsUsd: number }>) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices, rewrites),
+  html: (r: ScanReport, customPrices?: Record<string, CustomPrice>, rewrites?: Record<string, { monthlySavingsUsd: number }>, batchable?: string[]) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices, rewrites, batchable),
 });
 
 export { UsageError };
@@ -38,6 +38,8 @@ export interface Io {
   stderr: (s: string) => void;
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
+  /** The terminal's width when stdout is one (explain wraps to it). */
+  columns?: number;
   cwd: string;
   /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
   env?: Record<string, string | undefined>;
@@ -256,11 +258,12 @@ async function scan(args: string[], io: Io): Promise<number> {
   });
   // The HTML report's what-ifs re-price with the config's custom prices too.
   const configPath = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
-  const customPrices = format === 'html' ? workspace().loadConfig(root, configPath).prices : undefined;
+  const htmlConfig = format === 'html' ? workspace().loadConfig(root, configPath) : undefined;
+  const customPrices = htmlConfig?.prices;
   // …and its compression lever shows the rewrites `prompt-cost compress` cached (nothing is sent).
   const rewrites = format === 'html' ? await (require('./html') as typeof import('./html')).cachedSavings(scanned.report(), root, configPath) : undefined;
   // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
-  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites) : formatters()[format as 'table'](scanned.report()));
+  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable) : formatters()[format as 'table'](scanned.report()));
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);

@@ -76,7 +76,8 @@ function leversOf(p: ViewPrompt, _model: string, monthly: number, batchMonthly: 
     // report panel computes it after the first render.
     cheaperModel: 0,
     caching,
-    batch: batchMonthly === undefined ? 0 : Math.max(0, monthly - batchMonthly),
+    // Only prompts the config says run offline (`batchable:`): a live, interactive call cannot wait for a batch.
+    batch: batchMonthly === undefined || !p.batchable ? 0 : Math.max(0, monthly - batchMonthly),
     compression: (p.compress?.monthlySavingsUsd ?? 0) * trafficScale,
   };
 }
@@ -166,10 +167,12 @@ export interface WhatIfTotals {
   levers: { cheaperModel: number; caching: number; batch: number; compression: number };
   /** Whether any prompt has a compressed rewrite (the lever is left out otherwise). */
   hasCompression: boolean;
+  /** Some prompt is batchable (the config's `batchable:`): the batch-API lever is shown. */
+  hasBatchable: boolean;
 }
 
 export function totalsOf(priced: readonly Priced[], prompts: readonly ViewPrompt[]): WhatIfTotals {
-  const t: WhatIfTotals = { prompts: priced.length, unpriced: 0, perDayUsd: 0, monthlyUsd: 0, levers: { cheaperModel: 0, caching: 0, batch: 0, compression: 0 }, hasCompression: prompts.some((p) => p.compress) };
+  const t: WhatIfTotals = { prompts: priced.length, unpriced: 0, perDayUsd: 0, monthlyUsd: 0, levers: { cheaperModel: 0, caching: 0, batch: 0, compression: 0 }, hasCompression: prompts.some((p) => p.compress), hasBatchable: prompts.some((p) => p.batchable) };
   for (const r of priced) {
     if (!r.priced) {
       t.unpriced++;

@@ -8,5 +8,5 @@ import type { WorkspaceState } from './workspaceState';
 export function reportView(state: WorkspaceState): ReportViewData {
   const report = state.report();
   // The compression lever: the rewrites finished this session whose part is still as it was.
-  return toViewData(report, buildPriceTable(report, { allProviders: true, customPrices: state.config.prices }), rewriteLedger.savings(report.prompts));
+  return toViewData(report, buildPriceTable(report, { allProviders: true, customPrices: state.config.prices }), rewriteLedger.savings(report.prompts), state.config.batchable);
 }

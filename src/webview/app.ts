@@ -196,7 +196,9 @@ export class ReportApp {
     this.priced.forEach((r, i) => {
       if (!r.priced) return;
       const usd = r.monthlyUsd ?? 0;
-      byModel.set(r.model, (byModel.get(r.model) ?? 0) + usd);
+      // One bar per model as the price data names it: claude-sonnet-4.5 and claude-sonnet-4-5 are one model.
+      const model = this.data.priceTable.models[r.model]?.modelId ?? r.model;
+      byModel.set(model, (byModel.get(model) ?? 0) + usd);
       const folder = folderOf(this.data.prompts[i].file);
       byFolder.set(folder, (byFolder.get(folder) ?? 0) + usd);
     });

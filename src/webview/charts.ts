@@ -64,7 +64,7 @@ export function leversChart(t: WhatIfTotals, cheaperPending = false): HTMLElemen
   const levers: Slice[] = [
     ...(cheaperPending ? [] : [{ label: 'Cheaper model, same provider', usd: t.levers.cheaperModel }]),
     { label: 'Caching fixed', usd: t.levers.caching },
-    { label: 'Batch API', usd: t.levers.batch },
+    ...(t.hasBatchable ? [{ label: 'Batch API (batchable prompts)', usd: t.levers.batch }] : []),
     ...(t.hasCompression ? [{ label: 'Compression (cached rewrites)', usd: t.levers.compression }] : []),
   ];
   const total = levers.reduce((n, l) => n + l.usd, 0);
@@ -84,6 +84,10 @@ export function leversChart(t: WhatIfTotals, cheaperPending = false): HTMLElemen
   return figure(caption, box);
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `…${text.slice(text.length - Math.max(1, max - 1))}`;
+/** Both ends kept (a model's family and its version, a file's folder and its name:line), the middle cut. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = Math.ceil((max - 1) / 2);
+  return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - (max - 1 - head)).join('');
 }

@@ -3,6 +3,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
+import { breakdownMarkdown } from '../../src/core/report/breakdown';
+import { scanWorkspace } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
 const APP = `import OpenAI from 'openai';
@@ -56,9 +58,55 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.match(text, /get_current_weather/);
     assert.match(text, /input\s+\$2\.5\/M/);
     assert.match(text, /cache read\s+\$1\.25\/M/);
-    assert.match(text, /output\s+300\s+from code:max_tokens/);
+    assert.match(text, /output\s+300\s+up to max_tokens 300 \(the limit, priced as if every reply used it\) — set the expected output with a `# prompt-cost: outputTokens=N` annotation/);
     assert.match(text, /per day .* × 2,000 calls\/day \(\.promptcost\.yaml:2\)/);
     assert.match(text, /per month .* × 30 days \(default\)/);
+  });
+
+  it('names the real source of the chat overhead (a Claude call: no published formula) and says when the output is max_tokens', async () => {
+    fs.writeFileSync(path.join(dir, 'src', 'claude.py'), 'import anthropic\nclient = anthropic.Anthropic()\n\ndef ask(q):\n    return client.messages.create(model="claude-sonnet-4-5", max_tokens=700, system="You are a careful assistant for weather questions.", messages=[{"role": "user", "content": q}])\n');
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'src/claude.py:5'], t.io), 0, t.err.join(''));
+    const text = t.out.join('');
+    assert.match(text, /chat formatting overhead\s+≈?\d+\s+estimate: anthropic publishes no per-message overhead, so OpenAI's formula stands in for it/);
+    assert.match(text, /up to max_tokens 700/);
+    const openai = io(dir);
+    await run(['explain', 'src/app.ts:8'], openai.io);
+    assert.match(openai.out.join(''), /chat formatting overhead\s+\d+\s+OpenAI cookbook num_tokens_from_messages/);
+    // The hover says it too.
+    const report = await scanWorkspace({ root: dir, workers: 0 });
+    const claude = report.prompts.find((p) => p.file === 'src/claude.py')!;
+    assert.match(breakdownMarkdown(claude, report.prices), /\| output \(up to max_tokens\) \| 700 \|/);
+    assert.match(breakdownMarkdown(claude, report.prices), /_Output: up to max_tokens 700 — the limit, priced as if every reply used it\. Set the expected output with a `# prompt-cost: outputTokens=N` annotation above the call\._/);
+  });
+
+  it('FILE:1 above the prompt is no prompt (nearest listed), a line of a prompt text picks its prompt; notebook cells 1-based; wraps to the terminal', async () => {
+    const above = io(dir);
+    assert.strictEqual(await run(['explain', 'src/app.ts:1'], above.io), 2, 'line 1 (an import) is in no prompt');
+    assert.match(above.err.join(''), /src\/app\.ts:1: no prompt contains this line; the nearest: src\/app\.ts:6/);
+    // A constant's text in the same file: the prompt that sends it.
+    fs.writeFileSync(path.join(dir, 'src', 'same.py'), 'from openai import OpenAI\nclient = OpenAI()\nSYSTEM = """You answer questions\nabout the weather only."""\n\n\ndef ask(q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])\n');
+    const text = io(dir);
+    assert.strictEqual(await run(['explain', 'src/same.py:4'], text.io), 0, text.err.join(''));
+    assert.match(text.out.join(''), /^src\/same\.py:8 /);
+    // A notebook: cells and lines as the editor counts them (1-based); without a cell, the cells with prompts are listed.
+    const nb = { cells: [{ cell_type: 'markdown', source: '# Weather' }, { cell_type: 'code', source: 'from openai import OpenAI\nclient = OpenAI()\n' }, { cell_type: 'code', source: 'r = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "What is the weather like in Paris today?"}])\n' }] };
+    fs.writeFileSync(path.join(dir, 'weather.ipynb'), JSON.stringify(nb));
+    const cell = io(dir);
+    assert.strictEqual(await run(['explain', 'weather.ipynb:cell3:1'], cell.io), 0, cell.err.join(''));
+    assert.match(cell.out.join(''), /^weather\.ipynb:cell3:1 /);
+    const bare = io(dir);
+    assert.strictEqual(await run(['explain', 'weather.ipynb:1'], bare.io), 2);
+    assert.match(bare.err.join(''), /weather\.ipynb: name the cell, FILE:cellN:LINE \(cells and lines 1-based, as the editor counts them\); prompts at weather\.ipynb:cell3:1/);
+    const wrong = io(dir);
+    assert.strictEqual(await run(['explain', 'weather.ipynb:cell2:1'], wrong.io), 2);
+    assert.match(wrong.err.join(''), /weather\.ipynb:cell2:1: no prompt contains this line \(cell 2 has no prompts prompt-cost recognises\)/);
+    // Wrapped to the terminal's width, when there is one.
+    const narrow = io(dir);
+    assert.strictEqual(await run(['explain', 'src/app.ts:8'], { ...narrow.io, columns: 80 }), 0);
+    const lines = narrow.out.join('').split('\n');
+    assert.ok(lines.every((l) => [...l].length <= 80), lines.filter((l) => l.length > 80).join('\n'));
+    assert.ok(lines.some((l) => /^ {10,}\S/.test(l)), 'details continue under themselves');
   });
 
   it('the JSON form has the same numbers, and they add up', async () => {
@@ -76,10 +124,10 @@ describe('prompt-cost explain FILE:LINE', () => {
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
     const none = io(dir);
     assert.strictEqual(await run(['explain', 'src/prompts.ts:1'], none.io), 2);
-    assert.match(none.err.join(''), /src\/prompts\.ts:1: no prompt here/);
+    assert.match(none.err.join(''), /src\/prompts\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
     const after = io(dir);
     assert.strictEqual(await run(['explain', 'src/app.ts:40'], after.io), 2);
-    assert.match(after.err.join(''), /prompts start at line 6/);
+    assert.match(after.err.join(''), /src\/app\.ts:40: no prompt contains this line; the nearest: src\/app\.ts:6 \(openai\.chat, lines 6–14\)/);
     const missing = io(dir);
     assert.strictEqual(await run(['explain', 'src/nope.ts:3'], missing.io), 2);
     assert.match(missing.err.join(''), /src\/nope\.ts: no such file/);

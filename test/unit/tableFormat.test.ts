@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { formatCsv } from '../../src/core/report/csv';
 import { formatTable, MAX_CELL, truncate } from '../../src/core/report/table';
 import { scanWorkspace } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
@@ -31,5 +32,24 @@ describe('table format', () => {
     assert.strictEqual(truncate('short', MAX_CELL), 'short');
     assert.strictEqual(truncate('abcdefghij', 5), 'ab…ij');
     assert.ok([...truncate('🚀'.repeat(100), 9)].every((c) => c === '🚀' || c === '…'), 'no half surrogate pairs');
+  });
+  it('the Diagnostics list is padded (messages start in one column) and a config problem gives its place once', async () => {
+    const ws = tempDir('pc-table-diag-');
+    fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults:\n  callsPerDay: -5\n');
+    fs.writeFileSync(path.join(ws, 'a.py'), 'from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="ollama/llama3.2", messages=[{"role": "user", "content": "hi there"}])\n');
+    const out = formatTable(await scanWorkspace({ root: ws, workers: 0 }));
+    const diag = out.split('Diagnostics:\n')[1].split('\n').filter((l) => l.startsWith('  '));
+    assert.ok(diag.length >= 2, out);
+    const starts = new Set(diag.map((l) => /^  \S+\s+\S+\s+\S+\s+/.exec(l)![0].length));
+    assert.strictEqual(starts.size, 1, `messages start in one column:\n${diag.join('\n')}`);
+    const config = diag.find((l) => l.includes('invalid-config'))!;
+    assert.strictEqual(config.split('.promptcost.yaml:2').length - 1, 1, config);
+    assert.match(config, /\.promptcost\.yaml:2\s+defaults\.callsPerDay must be at least 0, got -5$/);
+  });
+
+  it('CSV money has no float noise', () => {
+    const report = { prompts: [{ id: 'p', file: 'a.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, kind: 'k', model: { id: 'm', from: 'code' }, tokens: { input: 1, output: 1, exact: true, encoding: 'o200k_base' }, traffic: { callsPerDay: 1, from: 'default' }, cost: { priced: true, perCallUsd: 0.1 + 0.2, perDayUsd: 0.30000000000000004, monthlyUsd: 9.000000000000002 } }] };
+    const line = formatCsv(report as unknown as Parameters<typeof formatCsv>[0]).split('\n')[1];
+    assert.ok(line.endsWith(',true,0.3,0.3,9,'), line);
   });
 });

@@ -14,7 +14,8 @@ const DEMO = path.join(__dirname, '..', '..', 'examples', 'demo-workspace');
 
 async function view(root: string): Promise<ReportViewData> {
   const r = await scanWorkspace({ root });
-  return toViewData(r, buildPriceTable(r, { allProviders: true, customPrices: loadConfig(root).prices }));
+  const config = loadConfig(root);
+  return toViewData(r, buildPriceTable(r, { allProviders: true, customPrices: config.prices }), {}, config.batchable);
 }
 
 function close(actual: number | undefined, expected: number | undefined, what: string) {
@@ -34,6 +35,21 @@ describe('what-ifs', () => {
     assert.strictEqual(t.unpriced, base.totals.unpriced);
     assert.strictEqual(t.hasCompression, false);
     assert.ok(t.levers.batch > 0 && t.levers.cheaperModel > 0);
+  });
+
+  it('the batch API lever counts only the prompts the config calls batchable (live traffic cannot wait for a batch)', () => {
+    const priced = base.prompts.map((p) => priceWhatIf(p, NO_WHAT_IF, base.priceTable));
+    const t = totalsOf(priced, base.prompts);
+    assert.ok(t.hasBatchable);
+    const offline = base.prompts.filter((p) => p.batchable);
+    assert.ok(offline.length && offline.every((p) => p.file.startsWith('evals/')), JSON.stringify(offline.map((p) => p.file)));
+    const expected = offline.reduce((n, p) => n + Math.max(0, (p.monthlyUsd ?? 0) - (p.batchMonthlyUsd ?? p.monthlyUsd ?? 0)), 0);
+    close(t.levers.batch, expected, 'batch lever');
+    // Without `batchable:`, no prompt is offered the batch API.
+    const live = base.prompts.map((p) => ({ ...p, batchable: undefined }));
+    const none = totalsOf(live.map((p) => priceWhatIf(p, NO_WHAT_IF, base.priceTable)), live);
+    assert.strictEqual(none.levers.batch, 0);
+    assert.strictEqual(none.hasBatchable, false);
   });
 
   async function copyDemo(edit: (root: string) => void): Promise<ReportViewData> {

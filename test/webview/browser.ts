@@ -29,7 +29,8 @@ export function assets(): { js: string; css: string } {
 
 export async function demoData(): Promise<ReportViewData> {
   const report = await scanWorkspace({ root: DEMO });
-  return toViewData(report, buildPriceTable(report, { allProviders: true, customPrices: loadConfig(DEMO).prices }));
+  const config = loadConfig(DEMO);
+  return toViewData(report, buildPriceTable(report, { allProviders: true, customPrices: config.prices }), {}, config.batchable);
 }
 
 /** `n` prompts made from the demo's, spread over files and folders (the 5,000-row case). */

@@ -37,7 +37,7 @@ function sharedBehaviour(name: string, open: () => Promise<Page>, getData: () =>
       for (const caption of ['Monthly cost by model', 'Where the money goes (by folder)', 'Top 10 prompts', 'Savings on the table ($/month)']) {
         assert.ok(await page.getByRole('figure', { name: caption }).isVisible(), caption);
       }
-      assert.match((await page.getByRole('img', { name: /^Savings levers:/ }).getAttribute('aria-label'))!, /Cheaper model, same provider \$[\d,.]+ per month, Caching fixed \$[\d,.]+ per month, Batch API \$[\d,.]+ per month$/);
+      assert.match((await page.getByRole('img', { name: /^Savings levers:/ }).getAttribute('aria-label'))!, /Cheaper model, same provider \$[\d,.]+ per month, Caching fixed \$[\d,.]+ per month, Batch API \(batchable prompts\) \$[\d,.]+ per month$/);
     });
 
     it('sorts by a column, and reverses on a second click (aria-sort says which)', async () => {

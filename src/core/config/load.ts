@@ -153,6 +153,8 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
 
   const exclude = getNode(root, 'exclude');
   if (isSeq(exclude)) for (const n of exclude.items as Node[]) if (valid(n)) config.exclude.push(String((n as { value: unknown }).value));
+  const batchable = getNode(root, 'batchable');
+  if (isSeq(batchable)) for (const n of batchable.items as Node[]) if (valid(n)) config.batchable.push(String((n as { value: unknown }).value));
 
   return config;
 }

@@ -39,6 +39,8 @@ export interface PromptCostConfig {
   budget?: { monthlyUsd: number; from: Origin };
   thresholds: { promptTokens?: { value: number; from: Origin }; promptMonthlyUsd?: { value: number; from: Origin } };
   exclude: string[];
+  /** Globs of files whose prompts run offline (`batchable:`): only they are offered the batch API. */
+  batchable: string[];
   /** The size assumed for images whose size the code does not give (`images:`). */
   images?: { width: number; height: number; from: Origin };
   /** Azure deployment names → the models they run (`deployments:`). */
@@ -47,5 +49,5 @@ export interface PromptCostConfig {
 }
 
 export function emptyConfig(): PromptCostConfig {
-  return { defaults: {}, overrides: [], variables: {}, prices: {}, thresholds: {}, exclude: [], deployments: {}, problems: [] };
+  return { defaults: {}, overrides: [], variables: {}, prices: {}, thresholds: {}, exclude: [], batchable: [], deployments: {}, problems: [] };
 }

@@ -1,4 +1,5 @@
 // The per-prompt breakdown, as Markdown tables that read well in VS Code's hover and in a preview.
+import { outputLimitField } from './wording';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PriceDataInfo, PromptReport } from '../model';
 import type { Alternative } from '../routing';
@@ -40,7 +41,9 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
   if (p.schema) extra('output schema', p.schema);
   if (p.media) extra(`images and files (${p.media.items.length})`, p.media);
   out.push(`| **input** (${est}) | **${formatTokens(p.tokens.input, p.tokens.exact)}** |`);
-  out.push(`| output (${cell(p.tokens.outputFrom)}) | ${groupDigits(p.tokens.output)} |`, '');
+  const limit = outputLimitField(p);
+  out.push(`| output (${cell(limit ? `up to ${limit}` : p.tokens.outputFrom)}) | ${groupDigits(p.tokens.output)} |`, '');
+  if (limit) out.push(`_Output: up to ${limit} ${groupDigits(p.tokens.output)} — the limit, priced as if every reply used it. Set the expected output with a \`# prompt-cost: outputTokens=N\` annotation above the call._`, '');
 
   const t = p.traffic;
   if (p.cost.priced) {

@@ -2,6 +2,7 @@
 // its text is, slots with the source of their sizes, tools / schema / media item by item, overhead, the
 // price rows used (per million, cache read and write, the tier in force), and the sums per call, per
 // day and per month.
+import { outputSource, overheadSource } from './wording';
 import { formatUsd, groupDigits } from '../format';
 import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
 import type { PriceLookup } from '../prices';
@@ -41,7 +42,7 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
     }
   }
   if (p.tokens.overhead) {
-    tokens.push({ label: 'chat formatting overhead', value: tok(p.tokens.overhead, exact), detail: 'OpenAI cookbook num_tokens_from_messages: 3 per message + its role (+1 and the name for a name) + 3 priming the reply' });
+    tokens.push({ label: 'chat formatting overhead', value: tok(p.tokens.overhead, exact), detail: overheadSource(p) });
     terms.push(p.tokens.overhead);
   }
   for (const [label, x] of [['tools', p.tools], ['output schema', p.schema], ['images and files', p.media]] as const) {
@@ -51,7 +52,7 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
     terms.push(x.tokens);
   }
   tokens.push({ label: 'input', value: tok(p.tokens.input, exact), detail: `= ${terms.map((t) => groupDigits(t)).join(' + ')}; ${exact ? `exact (${p.tokens.encoding})` : `estimate (${p.tokens.encoding} × the model family's factor, or an estimated extra)`}` });
-  tokens.push({ label: 'output', value: groupDigits(p.tokens.output), detail: `from ${p.tokens.outputFrom}` });
+  tokens.push({ label: 'output', value: groupDigits(p.tokens.output), detail: outputSource(p) });
 
   const sections: Explanation['sections'] = [
     { title: `Model ${p.model.id}${p.model.provider ? ` (${p.model.provider})` : ''}, from ${p.model.from}`, steps: [] },
@@ -103,15 +104,40 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   return { prompt: p, prices, sections };
 }
 
-export function formatExplanation(e: Explanation): string {
+/** `text` in lines of at most `width` characters (words kept whole), lines after the first indented by `indent`. */
+function wrap(text: string, width: number, indent: number): string {
+  if (width <= indent + 20 || text.length <= width) return text;
+  const out: string[] = [];
+  let line = '';
+  let limit = width;
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > limit) {
+      out.push(line);
+      line = word;
+      limit = width - indent;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out.join('\n' + ' '.repeat(indent));
+}
+
+/** The text form; `columns` (the terminal's width) wraps long lines, their details under each other. */
+export function formatExplanation(e: Explanation, columns?: number): string {
   const p = e.prompt;
   const out: string[] = [`${p.id}  ${p.kind}${p.label ? ` [${p.label}]` : ''}`];
   for (const s of e.sections) {
     out.push('', s.title);
     const width = Math.max(0, ...s.steps.map((x) => x.label.length));
     const vwidth = Math.max(0, ...s.steps.map((x) => x.value.length));
-    for (const x of s.steps) out.push(`  ${x.label.padEnd(width)}  ${x.value.padStart(vwidth)}${x.detail ? `   ${x.detail}` : ''}`);
+    for (const x of s.steps) {
+      const head = `  ${x.label.padEnd(width)}  ${x.value.padStart(vwidth)}`;
+      if (!x.detail) out.push(head);
+      else if (!columns) out.push(`${head}   ${x.detail}`);
+      // The detail in its own column while there is room for it, else on the lines below.
+      else if (columns - head.length - 3 >= 30) out.push(`${head}   ${wrap(x.detail, columns - head.length - 3, 0).split('\n').join('\n' + ' '.repeat(head.length + 3))}`);
+      else out.push(head, `      ${wrap(x.detail, columns - 6, 0).split('\n').join('\n      ')}`);
+    }
   }
-  for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', `Note: ${n}`);
+  for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', columns ? wrap(`Note: ${n}`, columns, 6) : `Note: ${n}`);
   return out.join('\n') + '\n';
 }

@@ -84,8 +84,15 @@ export function formatTable(r: ScanReport): string {
     ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];
   if (diags.length) {
     lines.push('', 'Diagnostics:');
+    // Every column padded (the place too), so the messages start in one column.
     const codeWidth = Math.min(MAX_CELL, Math.max(...diags.map((d) => d.code.length)));
-    for (const d of diags) lines.push(`  ${d.severity.padEnd(11)} ${truncate(d.code, MAX_CELL).padEnd(codeWidth)} ${truncate(d.where, MAX_CELL)}  ${truncate(d.message, MAX_MESSAGE)}`);
+    const whereWidth = Math.min(MAX_CELL, Math.max(...diags.map((d) => [...d.where].length)));
+    for (const d of diags) {
+      const where = truncate(d.where, MAX_CELL);
+      // A message that starts with its own file:line (config problems do) is not given it twice.
+      const message = d.message.startsWith(`${d.where}: `) ? d.message.slice(d.where.length + 2) : d.message;
+      lines.push(`  ${d.severity.padEnd(11)} ${truncate(d.code, MAX_CELL).padEnd(codeWidth)} ${where}${' '.repeat(Math.max(0, whereWidth - [...where].length))}  ${truncate(message, MAX_MESSAGE)}`);
+    }
   }
   if (r.skipped.length) {
     lines.push('', `Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);

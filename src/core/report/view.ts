@@ -1,6 +1,7 @@
 // The report panel's data: one slim row per prompt (what the table, the charts and the what-ifs need),
 // built from a ScanReport. The same shape goes to the VS Code panel and into `scan --format html`, so
 // both draw the same report; the full report stays the JSON output's job.
+import picomatch from 'picomatch';
 import type { ModelPricing } from '../prices/lookup';
 import type { PriceDataInfo, PromptReport, ScanReport, Severity } from '../model';
 
@@ -30,6 +31,8 @@ export interface ViewPrompt {
   perDayUsd?: number;
   monthlyUsd?: number;
   batchMonthlyUsd?: number;
+  /** The config's `batchable:` names this prompt's file: it runs offline and the batch API may serve it. */
+  batchable?: boolean;
   cache?: {
     mode: 'automatic' | 'explicit';
     applied: boolean;
@@ -69,7 +72,7 @@ export interface ReportViewData {
   skipped: number;
 }
 
-export function toViewPrompt(p: PromptReport, compress?: { monthlySavingsUsd: number }): ViewPrompt {
+export function toViewPrompt(p: PromptReport, compress?: { monthlySavingsUsd: number }, batchable = false): ViewPrompt {
   const c = p.cache;
   return {
     id: p.id, file: p.file, line: p.range.start.line + 1, range: p.range, ...(p.cell !== undefined ? { cell: p.cell } : {}),
@@ -89,14 +92,17 @@ export function toViewPrompt(p: PromptReport, compress?: { monthlySavingsUsd: nu
     } : {}),
     diagnostics: p.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message })),
     ...(compress ? { compress } : {}),
+    ...(batchable ? { batchable } : {}),
   };
 }
 
-export function toViewData(r: ScanReport, priceTable: PriceTable, compress: Record<string, { monthlySavingsUsd: number }> = {}): ReportViewData {
+/** `batchable`: the config's globs of files whose prompts run offline (the batch-API lever is theirs only). */
+export function toViewData(r: ScanReport, priceTable: PriceTable, compress: Record<string, { monthlySavingsUsd: number }> = {}, batchable: string[] = []): ReportViewData {
+  const offline = batchable.length ? picomatch(batchable, { dot: true }) : undefined;
   return {
     tool: 'prompt-cost', version: r.version, rootName: r.root.split(/[\\/]/).filter(Boolean).pop() ?? r.root,
     prices: r.prices, totals: r.totals, ...(r.budget ? { budget: r.budget } : {}),
-    prompts: r.prompts.map((p) => toViewPrompt(p, compress[p.id])),
+    prompts: r.prompts.map((p) => toViewPrompt(p, compress[p.id], !!offline?.(p.file))),
     priceTable, fileDiagnostics: r.diagnostics.length, skipped: r.skipped.length,
   };
 }

@@ -1,0 +1,28 @@
+// Words the hover and `explain` share about where two figures come from: the chat overhead (a
+// published formula only for OpenAI) and an output taken from the call's max_tokens (a ceiling).
+import type { PromptReport } from '../model';
+import { OUTPUT_LIMIT_KEYS } from '../detect/shared';
+
+const COOKBOOK = 'OpenAI cookbook num_tokens_from_messages: 3 per message + its role (+1 and the name for a name) + 3 priming the reply';
+
+/** Where the chat formatting overhead comes from, for this prompt's provider. */
+export function overheadSource(p: PromptReport): string {
+  const provider = p.model.provider;
+  if (!provider || provider === 'openai' || provider === 'azure') return COOKBOOK;
+  // Anthropic, Google and the others publish no per-message overhead: OpenAI's formula stands in for it.
+  return `estimate: ${provider} publishes no per-message overhead, so OpenAI's formula stands in for it (openai-cookbook num_tokens_from_messages: 3 per message + its role + 3 priming the reply)${p.tokens.exact ? '' : ", scaled by the model family's factor"}`;
+}
+
+/** The output limit field the output was taken from (`max_tokens`), when it was one. */
+export function outputLimitField(p: PromptReport): string | undefined {
+  const m = /^(?:code|file):([\w.]+)$/.exec(p.tokens.outputFrom);
+  const field = m?.[1].split('.').pop();
+  return field && (OUTPUT_LIMIT_KEYS as readonly string[]).includes(field) ? field : undefined;
+}
+
+/** "from code:max_tokens", or for a limit: "up to max_tokens 300 — a ceiling; …how to say what to expect". */
+export function outputSource(p: PromptReport): string {
+  const field = outputLimitField(p);
+  if (!field) return `from ${p.tokens.outputFrom}`;
+  return `up to ${field} ${p.tokens.output} (the limit, priced as if every reply used it) — set the expected output with a \`# prompt-cost: outputTokens=N\` annotation above the call (it ranks above max_tokens)`;
+}
