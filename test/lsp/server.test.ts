@@ -206,7 +206,7 @@ describe('language server (protocol)', function () {
     assert.match(hover!.contents.value, /Prompt caching on anthropic — not cached: no cache_control/);
     assert.match(hover!.contents.value, /month without caching \| \$[\d,.]+/);
     assert.match(hover!.contents.value, /month with the prefix cached \| \$[\d,.]+/);
-    assert.match(hover!.contents.value, /hit rate \(steady traffic: 10000 calls\/day, 5-minute cache lifetime\) \| 97%/, 'no hit rate set: derived from traffic');
+    assert.match(hover!.contents.value, /hit rate \(steady traffic: 10000 calls\/day, 5-minute cache lifetime\) \| 100%/, 'no hit rate set: derived from traffic');
   });
 
   it('scans the workspace in the background with progress and reports totals', async () => {

@@ -6,7 +6,8 @@
 //   - a method of an object the file builds from an agent-like class (`Agent(…)`, `Agent[Deps, Out](…)`,
 //     `AssistantAgent(…)`, `RoundRobinGroupChat(…)`, `ClaudeSDKClient(…)`): `agent.run("…")`,
 //     `run_sync`, `run_stream`, `team.run(task="…")`, `client.query("…")`;
-//   - a function imported from the Claude Agent SDK: `query(prompt="…")`.
+//   - a function imported from the Claude Agent SDK: `query(prompt="…")`;
+//   - pydantic-ai's `ModelRetry("…")`, whose message is sent back to the model.
 // The agent's own instructions are found where the agent is built (the SDK finders, the shape layer).
 import type { DetectedPrompt } from '../../model';
 import { callInfo, callsNamed, PromptBuilder, type CallInfo } from './calls';
@@ -61,10 +62,28 @@ function runOf(f: CodeFile, node: SyntaxNode, env: FinderEnv): Run | undefined {
   return { call, input: at(keyed() ?? call.positional[0]), agent, what: `\`${lastName(agent.callee)}(…).${method}(…)\`` };
 }
 
+/** `raise ModelRetry("…")` (pydantic-ai): the text goes back to the model as the next user turn. */
+function retryPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  if (!f.isPython || !f.text.includes('ModelRetry')) return [];
+  const out: DetectedPrompt[] = [];
+  for (const node of callsNamed(f, 'ModelRetry')) {
+    const call = callInfo(f, node, env.ctx);
+    const root = call?.segments[0] ?? '';
+    if (!call || !/^pydantic_ai(\.|$)/.test(env.importSource(root) ?? '') || claimed(f.file, node.startIndex, node.endIndex)) continue;
+    const text = call.named.get('message') ?? call.positional[0];
+    if (!text) continue;
+    const b = new PromptBuilder(call, env.ctx);
+    b.addText('user', { file: f, node: text });
+    const found = finish(b, call, 'agent.retry', 'the message of `ModelRetry(…)`, sent back to the model', env, () => false);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
 /** Agent run inputs in `f`, leaving out what `claimed` says is found already. */
 export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
-  if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query)\s*\(|\bquery\s*\(/.test(f.text)) return [];
-  const out: DetectedPrompt[] = [];
+  const out: DetectedPrompt[] = retryPrompts(f, env, claimed);
+  if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query)\s*\(|\bquery\s*\(/.test(f.text)) return out;
   for (const node of callsNamed(f, RUN_METHODS)) {
     if (claimed(f.file, node.startIndex, node.endIndex)) continue;
     const run = runOf(f, node, env);

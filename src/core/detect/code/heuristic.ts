@@ -6,10 +6,11 @@ import { definitionsOf, promptLikeNames, type CodeFile } from './source';
 import type { SlotSyntax } from '../slots';
 import { PromptBuilder, type CallInfo } from './calls';
 import type { SyntaxNode } from './parser';
-import { evalText, finishText, inlineText, resetShared, type EvalContext } from './values';
+import { evalText, finishText, FUNCTION_NODE, inlineText, resetShared, type EvalContext } from './values';
 
-const PROMPT_NAME = /(prompt|instructions?|system_?message|_template$|template$|^template_|persona|preamble)/i;
+const PROMPT_NAME = /(prompt|instructions?|(system|human|user)_?message|_template$|template$|^template_|persona|preamble)/i;
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
+const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:prompt|instructions?)[\w$]*)\s*\(/gi;
 export const MIN_HEURISTIC_CHARS = 60;
 /** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
 export const MIN_STRONG_CHARS = 15;
@@ -87,6 +88,14 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression/.test(node.type)) continue;
       consider(bare, node);
     }
+  }
+  // def review_prompt(text): return f"…" — a function named as a prompt returns one
+  for (const m of f.text.matchAll(PROMPT_FUNCTION)) {
+    const bare = m[1];
+    if (NOT_PROMPT_NAME.test(bare) || !PROMPT_NAME.test(bare)) continue;
+    let fn: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf(bare));
+    while (fn && !FUNCTION_NODE.test(fn.type)) fn = fn.parent;
+    if (fn && fn.childForFieldName('name')?.text === bare) consider(bare, fn);
   }
   return found;
 }

@@ -27,14 +27,22 @@ export const FINDERS: readonly Finder[] = [openaiFinder, openaiAgentsFinder, ant
 
 /** Function and method names some finder handles; only calls of these names are looked at. */
 const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate|RealtimeAgent|run|runStreamed|sendMessage|sendMessageStream|send_message|send_message_stream|sendClientContent|send_client_content|toolRunner|tool_runner|invoke|ainvoke|batch|abatch|astream';
+/** FINDER_NAMES plus SDK functions imported under another name (`from ollama import chat as ollama_chat`). */
+function finderNames(f: CodeFile): string {
+  const aliases: string[] = [];
+  for (const [local, b] of f.imports) {
+    if (local !== b.imported && /^(ollama|litellm)$/.test(b.module) && /^(chat|generate|completion|acompletion|text_completion)$/.test(b.imported) && /^[\w$]+$/.test(local)) aliases.push(local.replace(/\$/g, '\\$'));
+  }
+  return aliases.length ? `${FINDER_NAMES}|${aliases.join('|')}` : FINDER_NAMES;
+}
 const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChatModel';
 const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 
 /** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
 const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\.|sendMessage|send_message|sendClientContent|send_client_content|interactions\.create|@openai\/agents/;
 /** What the shape layer looks for: message shapes and prompt-named arguments. */
-const SHAPE_KEYWORDS = /role["']?\s*[:=]|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b/;
-const HEURISTIC_KEYWORDS = /prompt|instruction|system_?message|template|persona|preamble/i;
+const SHAPE_KEYWORDS = /role["']?\s*[:=]|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(/;
+const HEURISTIC_KEYWORDS = /prompt|instruction|(system|human|user)_?message|template|persona|preamble/i;
 
 export function mayContainPrompts(text: string, heuristics: boolean): boolean {
   return CALL_KEYWORDS.test(text) || SHAPE_KEYWORDS.test(text) || (heuristics && HEURISTIC_KEYWORDS.test(text));
@@ -191,7 +199,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     return rec;
   };
 
-  for (const node of callsNamed(f, FINDER_NAMES)) {
+  for (const node of callsNamed(f, finderNames(f))) {
     if (consumed.has(rangeKey(node.startIndex, node.endIndex))) continue;
     const earlier = reusable(node);
     if (earlier) {

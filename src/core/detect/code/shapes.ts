@@ -36,11 +36,14 @@ const PARAM_ROLES: Record<string, Role> = {
   developer_prompt: 'developer', developerPrompt: 'developer', preamble: 'system', backstory: 'system', persona: 'system',
   goal: 'system', role: 'system', prompt: 'user', user_prompt: 'user', userPrompt: 'user', template: 'user',
   prompt_template: 'user', promptTemplate: 'user', description: 'user', expected_output: 'user', expectedOutput: 'user',
+  message: 'user',
   messages: 'user',
 };
 /** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
 const NEEDS_CALLEE: Record<string, RegExp> = {
   role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
+  // a chat UI's starter (Chainlit `cl.Starter(label=…, message=…)`): its message is sent as the user's turn
+  message: /Starter$/,
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
   messages: /Prompt$/,
 };
@@ -174,11 +177,16 @@ export function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
 
 /** Keeps parts with prompt-like static text (or slots beside such parts); undefined if none has any. */
 function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean): PromptPart[] | undefined {
+  const code = (p: PromptPart) => {
+    const why = p.text.trim() ? looksLikeNonPrompt(p.text.trim()) : undefined;
+    return !!why && why !== 'too few words';
+  };
+  // SQL or HTML beside instructions in one prompt (a schema, an example query) is sent with them
+  const beside = parts.some((p) => p.text.trim() && !code(p) && !weak(p));
   const kept = parts.filter((p) => {
     const text = p.text.trim();
     if (!text) return true;
-    const why = looksLikeNonPrompt(text);
-    if (why && why !== 'too few words') return false;
+    if (code(p) && !(beside && looksLikeNonPrompt(text) !== 'error message')) return false;
     if (weak(p)) {
       const words = text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
       if (words < (p.slots.length ? 2 : 3) && !text.includes('\n')) return false;

@@ -192,7 +192,7 @@ function assignmentSites(f: CodeFile): Map<string, number[]> {
   return sites;
 }
 
-const PROMPT_LIKE_NAME = /(?<![\w$.])((?:this\.|self\.)?(?:[A-Za-z_$][\w$]*?)?(?:prompt|instruction|system_?message|template|persona|preamble)[\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/gi;
+const PROMPT_LIKE_NAME = /(?<![\w$.])((?:this\.|self\.)?(?:[A-Za-z_$][\w$]*?)?(?:prompt|instruction|(?:system|human|user)_?message|template|persona|preamble)[\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/gi;
 
 /** Names defined in this file that look like prompts (for the heuristic pass). */
 export function promptLikeNames(f: CodeFile): string[] {

@@ -602,7 +602,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const key = `${r.file.file}\0${r.node.id}`;
       const shareable = !ctx.frames?.some((fr) => fr.file === r.file.file && fr.fn.startIndex <= r.node.startIndex && r.node.endIndex <= fr.fn.endIndex);
       const known = shareable ? ctx.shared.get(key) : undefined;
-      const appends = n.type === 'identifier' && r.file === f ? appendsBetween(f, n, r.node) : [];
+      const appends = n.type === 'identifier' && r.file === f && f.isPython ? appendsBetween(f, n, r.node) : [];
       if (known) return appends.length ? withAppends(f, r.node, known, appends, ctx) : known;
       // a function named where text is expected (instructions: fn): followFunction guards its own recursion
       if (FUNCTION_NODE.test(r.node.type)) return followFunction(r.file, r.node, ctx, undefined) ?? dynamic(f, n, ctx);
@@ -636,8 +636,8 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
 }
 
 /**
- * `prompt += "…"` statements between a variable's definition `def` and its use `use`, in the same
- * function (any branch: cost is planned for the worst case), not in nested functions.
+ * Python `prompt += "…"` statements between a variable's definition `def` and its use `use`, in the
+ * same function (any branch: cost is planned for the worst case), not in nested functions.
  */
 function appendsBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
   const name = use.text;
@@ -951,7 +951,38 @@ function followCall(f: CodeFile, n: SyntaxNode, fn: SyntaxNode, ctx: EvalContext
     const v = followFunction(target.file, target.node, ctx, { file: f, positional, named });
     if (v) return v;
   }
+  // format_as_xml(EXAMPLES), json.dumps(FEW_SHOT): data written as a constant, serialised into the text
+  const data = !target || target.node === fn ? positional[0] && (positional[0].type === 'identifier' || positional[0].type === 'attribute' || positional[0].type === 'member_expression') ? resolveExpression(f, positional[0], ctx) : undefined : undefined;
+  if (data && /^(list|array|dictionary|object|tuple)$/.test(data.node.type)) {
+    const v = serialisedData(f, data.file, data.node, n, ctx);
+    if (v) return v;
+  }
   return dynamic(f, n, ctx);
+}
+
+/** The strings of a literal list / dict (keys and values, nested), one a line; each literal a fragment where it is written. */
+function serialisedData(f: CodeFile, file: CodeFile, root: SyntaxNode, call: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const out = new TextBuilder(ctx.ceiling);
+  let strings = 0;
+  const walk = (n: SyntaxNode, depth: number) => {
+    if (strings >= 200 || depth > 6) return;
+    if (n.type === 'string' || n.type === 'concatenated_string' || n.type === 'template_string') {
+      strings++;
+      out.add({ ...embed(f, call, evalText(file, n, ctx), ctx), template: undefined });
+      out.add('\n');
+      return;
+    }
+    if (n.type === 'pair') {
+      const k = n.childForFieldName('key');
+      const v = n.childForFieldName('value');
+      if (k) out.add(`${k.text.replace(/^["'`]|["'`]$/g, '')}: `);
+      if (v) walk(v, depth + 1);
+      return;
+    }
+    if (/^(list|array|dictionary|object|tuple)$/.test(n.type)) for (const c of n.namedChildren) if (c && c.type !== 'comment') walk(c, depth + 1);
+  };
+  walk(root, 0);
+  return strings ? out.value(loc(f, call), undefined) : undefined;
 }
 
 function percentFormat(f: CodeFile, left: SyntaxNode, right: SyntaxNode, n: SyntaxNode, ctx: EvalContext): TextValue {
