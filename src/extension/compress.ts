@@ -180,4 +180,6 @@ async function showDocument(doc: vscode.TextDocument, selection: vscode.Range): 
   }
   const range = new vscode.NotebookRange(cell.c.index, cell.c.index + 1);
   await vscode.window.showNotebookDocument(cell.nb, { selections: [range] });
+  // Into the cell's editor: Undo there (not the notebook's own stack) takes the rewrite back.
+  await vscode.commands.executeCommand('notebook.cell.edit');
 }

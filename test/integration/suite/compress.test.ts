@@ -115,4 +115,36 @@ describe('Compress prompt in VS Code', () => {
       await fake.close();
     }
   });
+  it('in a notebook cell: offered in the cell with the text, applied there as one undoable edit', async () => {
+    const a = await api();
+    const fake = await startFakeOpenAI(() => completion('Support assistant. Be brief. Never promise refunds.'));
+    try {
+      await vscode.workspace.getConfiguration('promptCost.compress').update('baseURL', fake.baseURL, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('promptCost.setApiKey', 'sk-integration-test');
+      await a.compress.allowHost(new URL(fake.baseURL).host);
+      const system = 'You are a friendly and helpful support assistant. Please always make sure that your answers are short and to the point, and never promise refunds under any circumstances whatsoever.';
+      const cells = [`SYSTEM = "${system}"\n`, 'from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])\n'];
+      const uri = file('src/compressme.ipynb');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify({ cells: cells.map((c) => ({ cell_type: 'code', source: c, metadata: {}, outputs: [], execution_count: null })), metadata: {}, nbformat: 4, nbformat_minor: 5 })));
+      const nb = await vscode.workspace.openNotebookDocument(uri);
+      await vscode.window.showNotebookDocument(nb);
+      const cell = nb.cellAt(0).document;
+      const at = new vscode.Position(0, 30);
+      const action = await eventually(a, async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', cell.uri, new vscode.Range(at, at), vscode.CodeActionKind.RefactorRewrite.value);
+        return actions.find((x) => x.title === 'Compress prompt');
+      }, 'the Compress prompt action in the cell');
+      const result = await vscode.commands.executeCommand<CompressOutcome>(action.command!.command, ...(action.command!.arguments ?? []));
+      assert.strictEqual(result?.status, 'ok', JSON.stringify(result));
+      assert.strictEqual(result!.uri, cell.uri.toString());
+      assert.ok(await a.compress.pending()!.apply());
+      assert.strictEqual(cell.getText(), 'SYSTEM = "Support assistant. Be brief. Never promise refunds."\n');
+      assert.strictEqual(nb.cellAt(1).document.getText(), cells[1], 'the other cell is untouched');
+      await vscode.commands.executeCommand('undo');
+      assert.strictEqual(cell.getText(), cells[0], 'one undo restores the cell');
+    } finally {
+      await vscode.workspace.getConfiguration('promptCost.compress').update('baseURL', undefined, vscode.ConfigurationTarget.Global);
+      await fake.close();
+    }
+  });
 });
