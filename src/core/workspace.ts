@@ -415,8 +415,15 @@ const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, 
  * prompt found with more confidence in another file.
  */
 function dropFoundElsewhere(detections: Map<string, Detection>): void {
+  const found = foundElsewhere(detections.values());
+  if (!found.size) return;
+  for (const d of detections.values()) d.detected = withoutFoundElsewhere(d, found).detected;
+}
+
+/** Lines (`file:line`) that prompts of other files report as their parts, with the best confidence among them. */
+export function foundElsewhere(detections: Iterable<Detection>): Map<string, number> {
   const found = new Map<string, number>();
-  for (const d of detections.values()) {
+  for (const d of detections) {
     for (const p of d.detected) {
       for (const part of p.parts) if (part.file && part.file !== d.file) {
         const key = `${part.file}:${part.range.start.line}`;
@@ -424,14 +431,18 @@ function dropFoundElsewhere(detections: Map<string, Detection>): void {
       }
     }
   }
-  if (!found.size) return;
-  for (const d of detections.values()) {
-    d.detected = d.detected.filter((p) => {
-      if (p.confidence === 'call' || p.source !== 'code') return true;
-      const own = p.parts.filter((part) => !part.file && part.text.trim());
-      return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);
-    });
-  }
+  return found;
+}
+
+/** `d` without its shape and heuristic prompts that `found` (foundElsewhere) has with more confidence; `d` itself when none. */
+export function withoutFoundElsewhere(d: Detection, found: Map<string, number>): Detection {
+  if (!found.size) return d;
+  const detected = d.detected.filter((p) => {
+    if (p.confidence === 'call' || p.source !== 'code') return true;
+    const own = p.parts.filter((part) => !part.file && part.text.trim());
+    return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);
+  });
+  return detected.length === d.detected.length ? d : { ...d, detected };
 }
 
 /** Prices every detection (in walk order) and sums the workspace. */

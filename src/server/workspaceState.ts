@@ -8,18 +8,28 @@ import type { Diagnostic, PromptReport, ScanReport, Severity } from '../core/mod
 import { DEFAULT_SETTINGS, settingsTraffic, type PromptCostSettings } from '../core/settings';
 import { toPosix } from '../core/text';
 import { guardedReader, type Refusal } from '../core/fileAccess';
-import { loadConfig, summarize, type WorkspaceDetections } from '../core/workspace';
+import { foundElsewhere, loadConfig, summarize, withoutFoundElsewhere, type WorkspaceDetections } from '../core/workspace';
 
 export class WorkspaceState {
   readonly engine = new Engine();
   settings: PromptCostSettings = DEFAULT_SETTINGS;
   /** Config as read from disk, or from the open editor when .promptcost.yaml is open. */
   config: PromptCostConfig = emptyConfig();
-  scan: WorkspaceDetections | undefined;
+  private scanned: WorkspaceDetections | undefined;
+  get scan(): WorkspaceDetections | undefined {
+    return this.scanned;
+  }
+  set scan(s: WorkspaceDetections | undefined) {
+    if (s && !(s.detections instanceof CountingMap)) s.detections = new CountingMap(() => this.changes++, s.detections);
+    this.scanned = s;
+    this.changes++;
+  }
+  /** Bumped on every change to a detection (open documents, the scan's), for what is derived from all of them. */
+  private changes = 0;
   /** The `.promptcost.yaml` excludes the scan ran with. */
   scanExclude: string[] = [];
   scanning = false;
-  readonly open = new Map<string, Detection>();
+  readonly open: Map<string, Detection> = new CountingMap<Detection>(() => this.changes++);
   private priced = new Map<string, { detection: Detection; epoch: number; analysis: FileAnalysis }>();
   /** Bumped whenever pricing inputs change (config, settings), invalidating priced results. */
   private epoch = 0;
@@ -70,9 +80,32 @@ export class WorkspaceState {
     return this.settings.severity[code] === 'off';
   }
 
-  /** The current detection of a file: the open document's if open, else the scan's. */
+  /**
+   * The current detection of a file: the open document's if open, else the scan's — without the prompts
+   * another file's call reports already (its constant used there), as `prompt-cost scan` leaves them out.
+   */
   detection(rel: string): Detection | undefined {
-    return this.open.get(rel) ?? this.scan?.detections.get(rel);
+    const d = this.open.get(rel) ?? this.scan?.detections.get(rel);
+    if (!d) return undefined;
+    const found = this.foundElsewhere();
+    const kept = this.kept.get(rel);
+    if (kept && kept.from === d && kept.found === found) return kept.detection;
+    const detection = withoutFoundElsewhere(d, found);
+    this.kept.set(rel, { from: d, found, detection });
+    return detection;
+  }
+
+  private kept = new Map<string, { from: Detection; found: Map<string, number>; detection: Detection }>();
+  private elsewhere: { changes: number; found: Map<string, number> } | undefined;
+
+  /** foundElsewhere over the current detections (open documents over the scan's), kept while none changes. */
+  private foundElsewhere(): Map<string, number> {
+    if (this.elsewhere?.changes === this.changes) return this.elsewhere.found;
+    const sources: Detection[] = [];
+    for (const [rel, d] of this.scan?.detections ?? []) if (!this.open.has(rel)) sources.push(d);
+    for (const d of this.open.values()) sources.push(d);
+    this.elsewhere = { changes: this.changes, found: foundElsewhere(sources) };
+    return this.elsewhere.found;
   }
 
   private options: { epoch: number; value: PriceOptions } | undefined;
@@ -141,5 +174,30 @@ export class WorkspaceState {
       if (live !== undefined) return live;
       return disk(rel);
     };
+  }
+}
+
+/** A map that reports every set, delete and clear (to invalidate what is derived from its values). */
+class CountingMap<V> extends Map<string, V> {
+  constructor(private readonly onChange: () => void, entries?: Iterable<[string, V]>) {
+    super();
+    if (entries) for (const [k, v] of entries) super.set(k, v);
+  }
+
+  override set(key: string, value: V): this {
+    super.set(key, value);
+    this.onChange?.();
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const had = super.delete(key);
+    if (had) this.onChange();
+    return had;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.onChange();
   }
 }

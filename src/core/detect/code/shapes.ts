@@ -279,6 +279,16 @@ function claimedPart(f: CodeFile, p: PromptPart, claimed: Claimed): boolean {
   return claimed(f.file, start, end);
 }
 
+/**
+ * A part written in another file that a prompt of this file reports already — the argument of a call
+ * to the project's own wrapper whose SDK call counts the same constant: one text, one row.
+ */
+function claimedElsewhere(p: PromptPart, claimed: Claimed, env: FinderEnv): boolean {
+  if (!p.file || !p.text.trim()) return false;
+  const lines = env.ctx.project.get(p.file)?.lines;
+  return !!lines && claimed(p.file, lines.offset(p.range.start), lines.offset(p.range.end));
+}
+
 interface ParamHit { key: string; value: SyntaxNode; at: SyntaxNode }
 
 /** Prompt-named keyword arguments and properties of calls (and of config objects, for the strong names). */
@@ -342,6 +352,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       if (!STRONG.test(h.key) && !NEEDS_CALLEE[h.key]) for (const p of b.parts.slice(before)) weakParts.add(p);
     }
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
+    b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !claimedElsewhere(p, claimed, env)));
     const keys = [...new Set(g.hits.map((h) => h.key))];
     const shape = `${keys.map((k) => `\`${k}${f.isPython && g.hits[0].at.type === 'keyword_argument' ? '=' : ':'}\``).join(', ')} ${g.host ? `of \`${lastName(calleeOf(g.host))}(…)\`` : 'in a config object'}`;
     const found = finish(b, call, 'shape.argument', shape, env, (p) => weakParts.has(p));
