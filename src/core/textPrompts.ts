@@ -20,7 +20,7 @@ const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 const extOf = (name: string) => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
 
 // A file name with a text extension written in code (inside a string or a path expression).
-const MENTION = /([\w@+-][\w@+.-]*)\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)(?![\w-])/gi;
+const MENTION = /([\w@+-][\w@+.-]*)\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)(?![\w-])/gi;
 // Reading a file's text (Python, JS/TS).
 const READS = /\bopen\s*\(|\.read_text\s*\(|\.read\s*\(|readFileSync|readFile\s*\(|promises\.readFile|Deno\.readTextFile|Bun\.file|import\.meta\.url|\bfetch\s*\(|read_text|importlib\.resources|pkgutil\.get_data|resources\.files|\bfiles\s*\(|get_template|load_prompt|from_file|from_template_file|loadPrompt|readPrompt|getPrompt|load_template|loadTemplate|render_template|TemplateResponse|readdirSync|readdir\s*\(|listdir|iterdir|\bglob\b|scandir/;
 // Loaders and constructors whose result is a prompt by their name (LangChain, Jinja prompt environments, app helpers).
@@ -61,7 +61,8 @@ function evidenceAt(text: string, index: number): Evidence {
   const sink = sinks.length ? sinks[sinks.length - 1] : undefined;
   // A constructor or loader nearer than the destination (`X = PromptTemplate.from_file("x.txt")`) decides.
   if (sink && (!nearest || (sink.index ?? 0) > (nearest.index ?? 0))) return { loaded: true, role: /^System/.test(sink[1]) ? 'system' : 'user' };
-  if (nearest && PROMPT_WORD.test(nearest[1])) return { loaded, role: SYSTEM_WORD.test(nearest[1]) ? 'system' : 'user' };
+  // `SYSTEM_PROMPT_PATH = "x.md"`, `prompt_file: x.txt` (a config key): the name says the file is a prompt's.
+  if (nearest && PROMPT_WORD.test(nearest[1])) return { loaded: loaded || /path|file|template|dir|location/i.test(nearest[1]), role: SYSTEM_WORD.test(nearest[1]) ? 'system' : 'user' };
   if (nearest && /^(content|text)$/i.test(nearest[1])) {
     const role = MESSAGE_ROLE.exec(window)?.[1];
     if (role) return { loaded, role: role === 'system' || role === 'developer' ? 'system' : 'user' };
@@ -73,6 +74,8 @@ function evidenceAt(text: string, index: number): Evidence {
 interface CodeFacts {
   /** Mentioned file names → strongest evidence seen. */
   mentions: Map<string, Evidence>;
+  /** Files promptfoo configs name by glob (`prompts: [file://prompts/*.txt]`), root-relative patterns. */
+  globs?: RegExp[];
   /** Path segments written in strings of code files that also read files, with the extensions they name. */
   folders: Map<string, Set<string>>;
 }
@@ -83,18 +86,36 @@ function merge(a: Evidence | undefined, b: Evidence): Evidence {
   return { loaded: a.loaded || b.loaded, ...(role ? { role } : {}) };
 }
 
+const CONFIG_NAME = /\.(ya?ml|json|toml)$/i;
 const STRING = /(["'`])((?:(?!\1)[^\\\n]|\\.){1,300})\1/g;
+
+/**
+ * The name is a path value of its own (`"prompts/x.md"`, `Path(…) / "x.md"`, `key: x.md`), not a word in
+ * prose (`"… open its SKILL.md and …"`, a docstring): before its path and opening quote comes an operator,
+ * a bracket, a separator or the line start.
+ */
+function standsAlone(text: string, index: number): boolean {
+  let i = index - 1;
+  while (i >= 0 && /[\w./\\@+$-]/.test(text[i])) i--;
+  if (i >= 0 && /["'`]/.test(text[i])) {
+    i--;
+    while (i >= 0 && /[frbuFRBU]/.test(text[i]) && i >= index - 400) i--; // f"…", r'…', b"…" prefixes
+  }
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i < 0 || /[\n([{,=:+/<>|?]/.test(text[i]) || /\b(return|in|of|from|import|include|extends|await|yield)$/.test(text.slice(Math.max(0, i - 7), i + 1));
+}
 
 export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
   for (const m of text.matchAll(MENTION)) {
     const name = m[0];
     if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;
+    if (!standsAlone(text, m.index ?? 0)) continue;
     facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, m.index ?? 0)));
   }
   if (!folderNames.size || ![...folderNames].some((f) => text.includes(f)) || !READS.test(text)) return;
   const exts = new Set<string>();
   // A computed name (`${name}.md`, f"{name}.txt", name + ".md", "*.md", endswith(".md")), not one file's literal name.
-  for (const m of text.matchAll(/[}*"'`]\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)\b/gi)) exts.add(m[1].toLowerCase());
+  for (const m of text.matchAll(/[}*"'`]\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)\b/gi)) exts.add(m[1].toLowerCase());
   if (!exts.size) return;
   for (const m of text.matchAll(STRING)) {
     for (const seg of m[2].split(/[/\\.]/)) {
@@ -106,16 +127,38 @@ export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>
   }
 }
 
+/** A glob (`*`, `**`, `?`) relative to `dir` as a pattern over root-relative paths. */
+function globPattern(dir: string, glob: string): RegExp {
+  const joined = path.posix.normalize(path.posix.join(dir, glob.replace(/\\/g, '/')));
+  const body = joined.split(/(\*\*\/|\*|\?)/).map((t) => (t === '**/' ? '(?:.*/)?' : t === '*' ? '[^/]*' : t === '?' ? '[^/]' : t.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}$`);
+}
+
+/** `file://…*…` prompt globs in promptfoo configs (promptfoo reads every file they match as a prompt). */
+function promptfooGlobs(root: string, walked: readonly string[], inputs?: ScanInputs): RegExp[] {
+  const out: RegExp[] = [];
+  for (const rel of walked) {
+    if (!/(^|\/)promptfooconfig[^/]*\.ya?ml$/.test(rel)) continue;
+    const read = readRecorded(path.join(root, rel), rel, inputs);
+    if (!read.ok) continue;
+    const dir = path.posix.dirname(rel);
+    for (const m of read.text.matchAll(/file:\/\/([^\s'"\],]*[*?][^\s'"\],]*)/g)) out.push(globPattern(dir === '.' ? '' : dir, m[1]));
+  }
+  return out;
+}
+
 /** Whether code's evidence makes `rel` a loaded prompt; the role its text is given. */
 function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   const base = baseName(rel);
   const said = facts.mentions.get(base);
   const pathNamed = isPromptNamedPath(rel);
   const nameRole: Role | undefined = SYSTEM_WORD.test(base) ? 'system' : undefined;
-  if (said && pathNamed) return { role: said.role === 'system' || nameRole ? 'system' : said.role ?? nameRole };
+  // A prompt-named folder and the name in code suffice; a prompt-named file name elsewhere needs a read nearby.
+  if (said && pathNamed && (said.loaded || promptFolderOf(rel) || said.role)) return { role: said.role === 'system' || nameRole ? 'system' : said.role ?? nameRole };
   if (said?.loaded && said.role) return { role: nameRole ?? said.role };
   const folder = promptFolderOf(rel);
   if (folder && facts.folders.get(folder)?.has(extOf(base))) return { role: nameRole };
+  if (facts.globs?.some((g) => g.test(rel))) return { role: nameRole };
   return undefined;
 }
 
@@ -124,17 +167,23 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
  * (walk order). `inputs` receives every file read (the scan's stored report depends on them).
  */
 export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine, inputs?: ScanInputs): void {
-  const candidates = walked.filter((f) => isTextPromptName(f) && !detections.has(f));
+  // Files whose text another detection already holds as its parts (promptfoo `file://` prompts) are not read again.
+  const held = new Set<string>();
+  for (const d of detections.values()) for (const p of d.detected) for (const part of p.parts) if (part.file) held.add(part.file);
+  const candidates = walked.filter((f) => isTextPromptName(f) && !detections.has(f) && !held.has(f));
   if (!candidates.length) return;
   const wantedNames = new Set(candidates.map(baseName));
   const folderNames = new Set(candidates.map(promptFolderOf).filter((f): f is string => !!f));
   const facts: CodeFacts = { mentions: new Map(), folders: new Map() };
   for (const rel of walked) {
-    if (!langForFile(rel)) continue;
+    // Code, and configs that name prompt files by key (`system_prompt_file: prompts/x.md`).
+    const config = CONFIG_NAME.test(rel);
+    if (!langForFile(rel) && !config) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
-    if (!read.ok) continue;
-    factsOf(read.text, facts, wantedNames, folderNames);
+    if (!read.ok || (config && read.text.length > 1_000_000)) continue;
+    factsOf(read.text, facts, wantedNames, config ? new Set() : folderNames);
   }
+  facts.globs = promptfooGlobs(root, walked, inputs);
   const loaded: string[] = [];
   for (const rel of candidates) {
     const verdict = judge(rel, facts);

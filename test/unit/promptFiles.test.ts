@@ -103,8 +103,13 @@ describe('prompt files', () => {
     assert.ok(prompts.every((p) => p.cost.priced), prompts.map((p) => p.cost.unpricedReason).join('; '));
     assert.strictEqual(new Set(prompts.map((p) => p.id)).size, 4, 'ids are unique');
     assert.deepStrictEqual([prompts[1].tokens.output, prompts[1].tokens.outputFrom], [300, 'file:config.max_tokens']);
-    assert.strictEqual(prompts[0].parts[0].slots[0].from, 'tests[0].vars');
-    assert.match(prompts[3].label!, /^formal × /);
+    // The test's value fills {{text}} inside the prompt: it is a part of its own where the test writes it,
+    // and the slot counts nothing (its text is that part), so the total counts it once.
+    assert.strictEqual(prompts[0].parts[0].slots[0].from, 'tests[0].vars (counted as its own part)');
+    assert.strictEqual(prompts[0].parts[0].slots[0].tokens, 0);
+    assert.strictEqual(prompts[0].parts[1].range.start.line, 13); // 0-based: line 14
+    assert.ok(prompts[0].parts[1].tokens > 0);
+    assert.match(prompts[3].label!, /^formal · test 1 × /);
   });
 
   it('Semantic Kernel YAML: <message> roles, {{$var}} slots, execution_settings', () => {

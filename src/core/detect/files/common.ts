@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Y
 import type { DetectedPrompt, Diagnostic, PromptPart, Range, Role } from '../../model';
 import { LineIndex } from '../../text';
 import { findSlots, type SlotSyntax } from '../slots';
-import { setOwn } from '../../own';
+import { own, setOwn } from '../../own';
 import { resolveAliases, yamlErrorText } from '../../yamlErrors';
 
 export interface ReadContext {
@@ -176,16 +176,38 @@ export function stringVars(map: Node | undefined): Map<string, Node> {
 /**
  * A test case's parts: each message that is nothing but one placeholder (`content: "{{input}}"`) is
  * replaced by the test's value for it, which is the text that message sends, at the line it is written.
- * Undefined when the test fills no such message.
+ * A value that fills a placeholder inside other text (`"Answer this: {{question}}"`) is a part of its own
+ * right after that message, where the test writes it, and its name goes into `inlined` (the slot then
+ * counts nothing: its text is that part). Undefined when the test fills no placeholder.
  */
-export function fillPlaceholderParts(parts: readonly PromptPart[], vars: Map<string, Node>, y: ParsedYaml): PromptPart[] | undefined {
+export function fillPlaceholderParts(parts: readonly PromptPart[], vars: Map<string, Node>, y: ParsedYaml, inlined?: Set<string>): PromptPart[] | undefined {
   let filled = false;
-  const out = parts.map((part) => {
+  const out: PromptPart[] = [];
+  for (const part of parts) {
     const name = placeholderOnly(part);
     const value = name === undefined ? undefined : vars.get(name);
-    if (!value) return part;
-    filled = true;
-    return yamlPart(part.role, y, value, [], part.name);
-  });
+    if (value) {
+      filled = true;
+      out.push(yamlPart(part.role, y, value, [], part.name));
+      continue;
+    }
+    out.push(part);
+    if (name !== undefined) continue;
+    const used = new Set(findSlots(part.text, part.syntaxes).map((slot) => slot.name));
+    for (const slot of used) {
+      const v = vars.get(slot);
+      if (!v) continue;
+      filled = true;
+      inlined?.add(slot);
+      out.push(yamlPart(part.role, y, v, [], slot));
+    }
+  }
   return filled ? out : undefined;
+}
+
+/** Samples with the inlined variables counted as nothing (their text is a part of its own). */
+export function withoutInlined(samples: Record<string, { text: string; from: string }>, inlined: ReadonlySet<string>): Record<string, { text: string; from: string }> {
+  const out = { ...samples };
+  for (const name of inlined) setOwn(out, name, { text: '', from: `${own(samples, name)?.from ?? 'test vars'} (counted as its own part)` });
+  return out;
 }

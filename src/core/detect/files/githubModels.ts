@@ -6,7 +6,7 @@
 import { isAlias, isMap, isSeq } from 'yaml';
 import type { Diagnostic, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
-import { fillPlaceholderParts, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, fileError, seqItems, str, stringVars, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
+import { fillPlaceholderParts, withoutInlined, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, fileError, seqItems, str, stringVars, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 
 export function looksLikeGithubModels(text: string): boolean {
   return /^messages\s*:/m.test(text) && /^model\s*:/m.test(text);
@@ -46,8 +46,9 @@ export function readGithubModels(y: ParsedYaml, ctx: ReadContext) {
   // A message that is only `{{input}}` sends each testData row's value: one row per test case, the
   // value as that message's text (where it is written). `gh models eval` makes one call per row.
   const rows = seqItems(testData).map((item, i) => {
-    const filled = fillPlaceholderParts(parts, stringVars(item), y);
-    return filled && { ...base, parts: filled, range: nodeRange(y, item), label: `testData ${i + 1}`, slotSamples: samplesFrom(item, 'testData') };
+    const inlined = new Set<string>();
+    const filled = fillPlaceholderParts(parts, stringVars(item), y, inlined);
+    return filled && { ...base, parts: filled, range: nodeRange(y, item), label: `testData ${i + 1}`, slotSamples: withoutInlined(samplesFrom(item, 'testData'), inlined) };
   });
   if (rows.length && rows.some(Boolean)) {
     const all = rows.map((r, i) => r ?? { ...base, label: `testData ${i + 1}`, slotSamples: samplesFrom(seqItems(testData)[i], 'testData') });

@@ -57,14 +57,15 @@ function promptOf(kind: string, text: string, parts: PromptPart[], notes: string
 
 // ---------------------------------------------------------------- plain prompt text loaded by code
 
-const TEXT_NAME = /\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid)$/i;
+const TEXT_NAME = /\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)$/i;
 // Project documents and metadata: never a prompt, whatever folder they are in or whoever reads them.
 const NOT_PROMPTS = /^(readme|changelog|changes|history|license|licence|copying|notice|authors|contributors|contributing|code_of_conduct|security|support|governance|maintainers|codeowners|todo|roadmap|requirements.*|constraints.*|robots|llms(-full)?|cmakelists)(\.[^.]+)?\.[^.]+$/i;
 const PROMPT_SEGMENT = /prompt|instruction/i;
 // Whole folder names that hold prompts by convention (`prompts/`, `prompt_templates/`, `system-prompts/`).
 const PROMPT_FOLDER = /^[\w.-]*(prompt|instruction)[\w.-]*$/i;
-// Folders of project documentation, tests' expected output and vendored code: their text files are not prompts.
-const NOT_PROMPT_FOLDERS = /(^|\/)(node_modules|docs?|documentation|site|website|\.github|\.vscode|changelogs?|licenses|snapshots?|__snapshots__|expected|golden|fixtures?\/outputs?)\//i;
+// Folders of project documentation, tests' expected output, recorded or mocked responses and vendored
+// code: their text files are not prompts.
+const NOT_PROMPT_FOLDERS = /(^|\/)(node_modules|docs?|documentation|site|website|\.github|\.vscode|changelogs?|licenses|snapshots?|__snapshots__|expected|golden|fixtures?\/outputs?|mocks?|mock[-_]?responses?|__mocks__|responses|cassettes|recordings|outputs?|results)\//i;
 
 /** A text file that may hold a prompt code loads: a text extension and not a project document. */
 export function isTextPromptName(rel: string): boolean {

@@ -61,11 +61,23 @@ function contentParts(y: ParsedYaml, content: Node | undefined, role: Role, name
   return [];
 }
 
-/** A list whose items are all { role, content } maps with a chat role (one at least). */
+const isMessage = (m: Node) => isMap(m) && MESSAGE_ROLE.test(str(get(m, 'role')) ?? '') && get(m, 'content') !== undefined;
+
+/**
+ * A list of { role, content } maps with a chat role, possibly among Responses API input items
+ * (`{"type": "function_call" | "function_call_output" | …}`); one message at least.
+ */
 function messageList(node: Node | undefined): Node[] | undefined {
   if (!isSeq(node) || !node.items.length) return undefined;
   const items = node.items as Node[];
-  return items.every((m) => isMap(m) && MESSAGE_ROLE.test(str(get(m, 'role')) ?? '') && get(m, 'content') !== undefined) ? items : undefined;
+  return items.some(isMessage) && items.every((m) => isMessage(m) || (isMap(m) && str(get(m, 'type')) !== undefined)) ? items : undefined;
+}
+
+/** A message's parts, or a tool result's (`function_call_output`: its `output` is input to the next turn). */
+function itemParts(y: ParsedYaml, m: Node): PromptPart[] {
+  if (isMessage(m)) return contentParts(y, get(m, 'content'), normaliseRole(str(get(m, 'role'))), str(get(m, 'name')));
+  if (/_output$/.test(str(get(m, 'type')) ?? '')) return contentParts(y, get(m, 'output'), 'tool');
+  return [];
 }
 
 interface Found { prompts: DetectedPrompt[]; claimed: Set<Node> }
@@ -89,11 +101,8 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
     if (!node || depth > 10) return;
     const messages = messageList(node);
     if (messages) {
-      const parts = messages.flatMap((m) => contentParts(y, get(m, 'content'), normaliseRole(str(get(m, 'role'))), str(get(m, 'name'))));
-      if (parts.length) {
-        found.prompts.push(prompt('message-data', y, node, parts, label, modelNear(parent), 'a list of { role, content } messages kept as data'));
-        messages.forEach((m) => found.claimed.add(get(m, 'content')!));
-      }
+      const parts = messages.flatMap((m) => itemParts(y, m));
+      if (parts.length) found.prompts.push(prompt('message-data', y, node, parts, label, modelNear(parent), 'a list of { role, content } messages kept as data'));
       return;
     }
     if (isSeq(node)) {
@@ -150,8 +159,11 @@ const DATA_NAME = /\.(json|jsonl|ndjson|ya?ml)$/i;
 // Package manifests, tool configs, lock files and editor settings: never prompt data.
 const NOT_DATA = /(^|\/)(package(-lock)?\.json|tsconfig[\w.-]*\.json|jsconfig\.json|composer\.(json|lock)|[\w.-]*\.lock|\.eslintrc[\w.]*|\.prettierrc[\w.]*|renovate\.json|vercel\.json|turbo\.json|lerna\.json|app\.json|manifest\.json|\.vscode\/[^/]+|\.devcontainer\/[^/]+|pnpm-lock\.yaml|pnpm-workspace\.yaml|docker-compose[\w.-]*\.ya?ml|\.github\/workflows\/[^/]+|\.pre-commit-config\.yaml|mkdocs\.ya?ml|\.gitlab-ci\.yml|[\w.-]*\.schema\.json|openapi[\w.-]*|swagger[\w.-]*)$/i;
 
+// Tests' fixtures and recorded data: serialized runs and requests, not prompts an app sends.
+const TEST_DATA = /(^|\/)(tests?|__tests__|spec|e2e)\/(.*\/)?(fixtures?|__fixtures__|data|testdata|snapshots?|__snapshots__|cassettes|recordings|mocks?|__mocks__)\//i;
+
 export function looksLikePromptData(name: string, text: string): boolean {
-  if (!DATA_NAME.test(name) || NOT_DATA.test(name) || text.length > MAX_BYTES) return false;
+  if (!DATA_NAME.test(name) || NOT_DATA.test(name) || TEST_DATA.test(name) || text.length > MAX_BYTES) return false;
   if (isRecording(text)) return false;
   if (/\.(jsonl|ndjson)$/i.test(name)) return ROLE_SNIFF.test(text);
   return ROLE_SNIFF.test(text) || LANGCHAIN_SNIFF.test(text) || PROMPT_KEY_SNIFF.test(text);
