@@ -176,7 +176,7 @@ export function stringVars(map: Node | undefined): Map<string, Node> {
 /**
  * A test case's parts: each message that is nothing but one placeholder (`content: "{{input}}"`) is
  * replaced by the test's value for it, which is the text that message sends, at the line it is written.
- * A value that fills a placeholder inside other text (`"Answer this: {{question}}"`) is a part of its own
+ * A value of three words or more that fills a placeholder inside other text (`"Answer this: {{question}}"`) is a part of its own
  * right after that message, where the test writes it, and its name goes into `inlined` (the slot then
  * counts nothing: its text is that part). Undefined when the test fills no placeholder.
  */
@@ -196,7 +196,8 @@ export function fillPlaceholderParts(parts: readonly PromptPart[], vars: Map<str
     const used = new Set(findSlots(part.text, part.syntaxes).map((slot) => slot.name));
     for (const slot of used) {
       const v = vars.get(slot);
-      if (!v) continue;
+      // A word or two (`topic: bananas`) is a parameter: it stays the slot's sample. A phrase is text sent.
+      if (!v || (str(v) ?? '').trim().split(/\s+/).length < 3) continue;
       filled = true;
       inlined?.add(slot);
       out.push(yamlPart(part.role, y, v, [], slot));
