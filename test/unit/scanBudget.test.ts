@@ -15,9 +15,10 @@ describe('scan workers: per-file time budget', function () {
 
   it('a file over budget is skipped with the budget named; the files around it are analysed', async () => {
     const ws = tempDir('pc-budget-');
-    // ~200 KB of calls: seconds of detection, far past a 300 ms budget on any machine.
+    // ~900 KB of calls (just under the 1 MB file limit): seconds of detection even on a fast, idle
+    // machine, far past a 300 ms budget (200 KB took about that long once detection got faster).
     let big = "import OpenAI from 'openai';\nconst client = new OpenAI();\n";
-    for (let i = 0; big.length < 200_000; i++) big += call(i);
+    for (let i = 0; big.length < 900_000; i++) big += call(i);
     fs.writeFileSync(path.join(ws, 'm_big.ts'), big);
     const small = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + call(0);
     fs.writeFileSync(path.join(ws, 'a.ts'), small);
