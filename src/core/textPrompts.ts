@@ -20,7 +20,7 @@ const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 const extOf = (name: string) => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
 
 // A file name with a text extension written in code (inside a string or a path expression).
-const MENTION = /([\w@+-][\w@+.-]*)\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)(?![\w-])/gi;
+const MENTION = /(?<![\w@+.-])([\w@+-][\w@+.-]*)\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)(?![\w-])/gi;
 // Reading a file's text (Python, JS/TS).
 const READS = /\bopen\s*\(|\.read_text\s*\(|\.read\s*\(|readFileSync|readFile\s*\(|promises\.readFile|Deno\.readTextFile|Bun\.file|import\.meta\.url|\bfetch\s*\(|read_text|importlib\.resources|pkgutil\.get_data|resources\.files|\bfiles\s*\(|get_template|load_prompt|from_file|from_template_file|loadPrompt|readPrompt|getPrompt|load_template|loadTemplate|render_template|TemplateResponse|readdirSync|readdir\s*\(|listdir|iterdir|\bglob\b|scandir/;
 // Loaders and constructors whose result is a prompt by their name (LangChain, Jinja prompt environments, app helpers).

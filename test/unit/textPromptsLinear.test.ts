@@ -1,0 +1,22 @@
+// The loaded-text pass reads every code and config file for mentions of prompt files. Its name pattern
+// once backtracked over long word runs (an 800 KB base64 cassette hung `scan` of a real repository for
+// minutes): a run is now only tried from its start, so the pass stays linear.
+import * as assert from 'assert';
+import { factsOf } from '../../src/core/textPrompts';
+
+describe('loaded text prompts: the mention scan on long word runs', function () {
+  this.timeout(20_000);
+
+  it('a 400,000-character base64 run beside a real mention: the mention is found (and the scan ends)', () => {
+    const text = `video: "${'QUJD'.repeat(100_000)}"\nSYSTEM_PROMPT = open("prompts/triage.md").read()\n`;
+    const facts = { mentions: new Map(), folders: new Map() };
+    factsOf(text, facts as never, new Set(['triage.md']), new Set(['prompts']));
+    assert.ok(facts.mentions.has('triage.md'), 'the mention after the run is seen');
+  });
+
+  it('a name inside a longer token is still the whole token (my.prompt.md), not a suffix of it', () => {
+    const facts = { mentions: new Map(), folders: new Map() };
+    factsOf('X = open("my.prompt.md").read()\n', facts as never, new Set(['my.prompt.md', 'prompt.md']), new Set());
+    assert.deepStrictEqual([...facts.mentions.keys()], ['my.prompt.md']);
+  });
+});
