@@ -14,6 +14,8 @@ export const CORPUS_DIR = path.join(ROOT, 'eval', 'realworld', '.corpus');
 export const HOLDOUT_FILE = path.join(ROOT, 'eval', 'realworld', 'holdout.txt');
 /** A second hold-out: whole repositories labelled later by a reviewer who never saw the detector; scored with --fresh only. */
 export const FRESH_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh.txt');
+/** A third hold-out, labelled blind once the second had been looked at; scored with --fresh2 only. */
+export const FRESH2_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh2.txt');
 /** Where fetched snapshots sit: one bare git directory per repository, `<owner>+<name>/repo`. */
 export const MIRRORS = process.env.PROMPT_COST_MIRRORS ?? findUp('.mirror') ?? path.join(ROOT, '..', '.mirror');
 
