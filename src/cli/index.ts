@@ -4,6 +4,7 @@ import { run } from './main';
 
 run(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
+  stdoutBytes: (b) => process.stdout.write(b),
   stderr: (s) => process.stderr.write(s),
   readStdin: () => fs.readFileSync(0),
   stderrIsTTY: Boolean(process.stderr.isTTY),

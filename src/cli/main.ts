@@ -35,6 +35,8 @@ export function scanCacheDir(): string | undefined {
 
 export interface Io {
   stdout: (s: string) => void;
+  /** Bytes for stdout as they are (UTF-8 text already); stdout(text) when absent. */
+  stdoutBytes?: (b: Buffer) => void;
   stderr: (s: string) => void;
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
@@ -263,7 +265,9 @@ async function scan(args: string[], io: Io): Promise<number> {
   // …and its compression lever shows the rewrites `prompt-cost compress` cached (nothing is sent).
   const rewrites = format === 'html' ? await (require('./html') as typeof import('./html')).cachedSavings(scanned.report(), root, configPath) : undefined;
   // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
-  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable) : formatters()[format as 'table'](scanned.report()));
+  // A stored report's bytes go out as they are read (no decoding and encoding of megabytes of text).
+  if (format === 'json' && io.stdoutBytes && scanned.bytes) io.stdoutBytes(Buffer.concat([scanned.bytes(), Buffer.from('\n')]));
+  else io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable) : formatters()[format as 'table'](scanned.report()));
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);

@@ -57,7 +57,7 @@ function realPathOf(fd: number, absPath: string): string {
   return fs.realpathSync(absPath);
 }
 
-export type ByteCheck = { ok: true; bytes: Buffer } | Extract<FileCheck, { ok: false }>;
+export type ByteCheck = { ok: true; bytes: Buffer; stat?: fs.Stats } | Extract<FileCheck, { ok: false }>;
 
 /** Reads a file's bytes, or says why it is not read. Never blocks on a pipe, never follows a link out of `within`. */
 export function readFileBytes(absPath: string, limits: ReadLimits | number = {}): ByteCheck {
@@ -74,9 +74,10 @@ export function readFileBytes(absPath: string, limits: ReadLimits | number = {})
   }
   let buf: Buffer;
   let fd: number | undefined;
+  let st: fs.Stats;
   try {
     fd = fs.openSync(absPath, OPEN_FLAGS);
-    const st = fs.fstatSync(fd);
+    st = fs.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: `${kindOf(st)}, not a regular file`, refused: 'special' };
     if (within) {
       // The name may have been swapped for a link between the check and the open: ask about the open file.
@@ -98,7 +99,7 @@ export function readFileBytes(absPath: string, limits: ReadLimits | number = {})
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-  return { ok: true, bytes: buf };
+  return { ok: true, bytes: buf, stat: st };
 }
 
 /** Decodes bytes as UTF-8 text, or says why they are not text. */
@@ -113,12 +114,13 @@ export function decodeText(buf: Buffer): FileCheck {
 
 /**
  * Reads a file as UTF-8 text, or says why it is not read. Never blocks on a pipe, never follows a link
- * out of `within`. `onBytes` sees the bytes read, when a file was read at all (a scan's digests).
+ * out of `within`. `onBytes` sees the bytes read, when a file was read at all (a scan's digests), with
+ * the open file's stat taken before they were read.
  */
-export function readTextFile(absPath: string, limits: ReadLimits | number = {}, onBytes?: (bytes: Buffer) => void): FileCheck {
+export function readTextFile(absPath: string, limits: ReadLimits | number = {}, onBytes?: (bytes: Buffer, stat?: fs.Stats) => void): FileCheck {
   const read = readFileBytes(absPath, limits);
   if (!read.ok) return read;
-  onBytes?.(read.bytes);
+  onBytes?.(read.bytes, read.stat);
   return decodeText(read.bytes);
 }
 

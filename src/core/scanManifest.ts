@@ -1,6 +1,6 @@
-// The priced result of a whole scan, kept between runs: a warm rescan of an unchanged tree reads and
-// hashes its files and answers with the stored report, without parsing, pricing or loading a grammar,
-// the tokenizer or the price database.
+// The priced result of a whole scan, kept between runs: a warm rescan of an unchanged tree checks its
+// files and answers with the stored report, without parsing, pricing or loading a grammar, the
+// tokenizer or the price database.
 //
 // A stored report is used only when all of these are exactly as they were when it was written:
 //   - the epoch: the tool's build, the root, the paths, the options and settings of the scan, the
@@ -8,7 +8,14 @@
 //   - the list of files the walk found (so .gitignore and exclude changes are covered by what they do);
 //   - the content of every input: each file the scan read (the candidates, text files code loads) and
 //     each file a detection read through the workspace guard (imports, includes, `file://`), compared
-//     by a digest of its content. A file's size or time is never taken as proof of its content.
+//     by a digest of its content.
+// As git's index does, a file whose stat (size, modification and change times, inode, device) is the
+// one recorded when its content was read is taken to hold that content, without reading it; the walk
+// is taken to find the same files when every folder it listed and every .gitignore it read has the
+// stat recorded then. A stat is trusted only when the file had not changed for RACY_MS before it was
+// read (git's "racy" entries): a write in the same clock tick as the read could leave the same times
+// behind. The change time cannot be set back by a program (utimes sets it to now), so a file whose
+// content and modification time were both restored is still read again.
 // Anything else is a miss; a damaged or foreign entry is ignored and replaced by the scan that follows.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -18,11 +25,20 @@ import type { Detection, Engine } from './analyze';
 import type { ScanReport } from './model';
 import { priceCacheFile } from './prices/refresh';
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Stored reports kept (one per root and epoch); past this the oldest are removed. */
 const MAX_REPORTS = 8;
+/**
+ * A stat is evidence of content only when the file's times are this much older than the read: covers
+ * coarse file system clocks (FAT: 2 s) and a write in the same tick as the read.
+ */
+export const RACY_MS = 2000;
 
-/** What a scan read, by kind: `f\0rel` a walked file as the walk reads it, `w\0rel` one read through the workspace guard. */
+/**
+ * What a scan read, by kind: `f\0rel` a walked file as the walk reads it, `w\0rel` one read through the
+ * workspace guard; each the content's digest, then (`\0`-separated) the file's stat tag and the time it
+ * was read when the stat was taken before its bytes were read.
+ */
 export type ScanInputs = Map<string, string>;
 
 export const fileInputKey = (rel: string) => `f\0${rel}`;
@@ -34,13 +50,69 @@ export function textDigest(text: string | undefined): string {
 
 const bytesDigest = (bytes: Buffer) => crypto.createHash('sha1').update(bytes).digest('base64');
 
-/** readTextFile of a walked file, its digest recorded in `inputs` (when given) as lookup computes it. */
+/** What identifies a file's (or folder's) content without reading it, as git's index keeps it. */
+export function statTag(st: fs.Stats): string {
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}`;
+}
+
+const lstatOf = (abs: string): fs.Stats | undefined => {
+  try {
+    return fs.lstatSync(abs);
+  } catch {
+    return undefined;
+  }
+};
+
+/** An input's value: its digest, and the stat taken before it was read with the time of the read. */
+export function inputValue(digest: string, stat?: fs.Stats, readAtMs = Date.now()): string {
+  return stat ? `${digest}\0${statTag(stat)}\0${readAtMs}` : digest;
+}
+
+/** Whether a stored stat may stand for the content: the file had not changed for racyMs before it was read. */
+function settled(tag: string, readAt: string, racyMs: number): boolean {
+  const [, mtime, ctime] = tag.split(':').map(Number);
+  const at = Number(readAt);
+  return Number.isFinite(mtime) && Number.isFinite(ctime) && Number.isFinite(at) && Math.max(mtime, ctime) < at - racyMs;
+}
+
+/** readTextFile of a walked file, its digest (and stat) recorded in `inputs` (when given) as lookup checks it. */
 export function readRecorded(abs: string, rel: string, inputs: ScanInputs | undefined): FileCheck {
   if (!inputs) return readTextFile(abs);
-  let digest: string | undefined;
-  const read = readTextFile(abs, {}, (bytes) => (digest = bytesDigest(bytes)));
-  inputs.set(fileInputKey(rel), digest ?? `!${(read as { reason: string }).reason}`);
+  let value: string | undefined;
+  const readAt = Date.now();
+  const read = readTextFile(abs, {}, (bytes, stat) => (value = inputValue(bytesDigest(bytes), stat, readAt)));
+  inputs.set(fileInputKey(rel), value ?? `!${(read as { reason: string }).reason}`);
   return read;
+}
+
+/**
+ * A reader through the workspace guard that records what it returned in `inputs` (`w\0` keys): the
+ * stat of a regular file is taken before it is read, so a change after the read never matches it.
+ */
+export function recordingGuard(root: string, guarded: (rel: string) => string | undefined, inputs: ScanInputs): (rel: string) => string | undefined {
+  return (rel) => {
+    const readAt = Date.now();
+    const before = lstatOf(path.resolve(root, rel));
+    const text = guarded(rel);
+    inputs.set(guardedInputKey(rel), inputValue(textDigest(text), text !== undefined && before?.isFile() ? before : undefined, readAt));
+    return text;
+  };
+}
+
+/**
+ * The walk's evidence (see the header): the stat of every folder it listed and every .gitignore it
+ * read, taken before listing or reading, by `d\0rel` / `g\0rel` (the start: `s\0rel`).
+ */
+export type WalkRecord = Map<string, string>;
+
+/** The stat tag the walk records for `abs` (lstat: a folder replaced by a link is another folder). */
+export function walkTag(abs: string, follow = false): string | undefined {
+  const readAt = Date.now();
+  try {
+    return `${statTag(follow ? fs.statSync(abs) : fs.lstatSync(abs))}\0${readAt}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The price data a report was priced with: the bundled data (part of the build) or the cached update's content. */
@@ -58,6 +130,8 @@ interface Stored {
   format: number;
   epoch: string;
   walked: string;
+  /** The walk's files and evidence, when every folder's stat could be recorded. */
+  walk?: { files: string[]; record: [string, string][] };
   inputs: [string, string][];
   /** Digest of the report's text (kept beside, as the JSON format prints it): the pair must match. */
   reportDigest: string;
@@ -68,9 +142,11 @@ interface Stored {
 /** The parts of a report the CLI's exit code depends on. */
 export type ReportSummary = Pick<ScanReport, 'totals' | 'budget'>;
 
-/** A stored report: its text as `JSON.stringify(report, null, 2)` gives it, and the report when asked. */
+/** A stored report: its bytes and text as `JSON.stringify(report, null, 2)` gives it, and the report when asked. */
 export interface StoredReport {
-  json: string;
+  /** The UTF-8 bytes of `json()`: what printing the JSON writes, without decoding it. */
+  bytes: Buffer;
+  json(): string;
   summary: ReportSummary;
   report(): ScanReport;
 }
@@ -82,9 +158,13 @@ const listDigest = (files: readonly string[]) => crypto.createHash('sha1').updat
 
 export class ScanManifest {
   readonly epoch: string;
+  private entry?: Stored | null;
 
-  /** `parts`: everything besides file contents that the report depends on (JSON data). */
-  constructor(readonly dir: string, parts: Record<string, unknown>) {
+  /**
+   * `parts`: everything besides file contents that the report depends on (JSON data). `racyMs`: see
+   * RACY_MS (a test sets 0 to have the stats of files it has just written trusted).
+   */
+  constructor(readonly dir: string, parts: Record<string, unknown>, private readonly racyMs = RACY_MS) {
     this.epoch = crypto.createHash('sha256').update(JSON.stringify({ format: FORMAT, prices: priceEpoch(), ...parts })).digest('hex');
   }
 
@@ -115,56 +195,106 @@ export class ScanManifest {
     return path.join(this.dir, `${this.epoch.slice(0, 40)}.report`);
   }
 
-  /** The stored report, if the walk found the same files and every input still reads the same. */
-  lookup(root: string, walked: readonly string[]): StoredReport | undefined {
-    let m: Stored;
+  /** The stored entry of this epoch, read once; undefined when none, unreadable, damaged or foreign. */
+  private stored(): Stored | undefined {
+    if (this.entry !== undefined) return this.entry ?? undefined;
+    let m: Stored | undefined;
     try {
       m = JSON.parse(fs.readFileSync(this.file(), 'utf8')) as Stored;
     } catch {
-      return undefined; // none, unreadable or damaged
+      m = undefined; // none, unreadable or damaged
     }
-    if (!m || m.format !== FORMAT || m.epoch !== this.epoch || m.walked !== listDigest(walked) || !Array.isArray(m.inputs) || typeof m.reportDigest !== 'string' || !m.summary?.totals) return undefined;
+    const valid = !!m && m.format === FORMAT && m.epoch === this.epoch && typeof m.walked === 'string' && Array.isArray(m.inputs) && typeof m.reportDigest === 'string' && !!m.summary?.totals &&
+      m.inputs.every((input) => Array.isArray(input) && typeof input[0] === 'string' && typeof input[1] === 'string');
+    this.entry = valid ? m! : null;
+    return this.entry ?? undefined;
+  }
+
+  /**
+   * The files the last walk of this epoch found, when every folder it listed and every .gitignore it
+   * read still has the stat it had then (and had settled before): the walk would find the same files.
+   */
+  storedWalk(): string[] | undefined {
+    const w = this.stored()?.walk;
+    if (!w || !Array.isArray(w.files) || !Array.isArray(w.record) || !w.record.length) return undefined;
+    if (listDigest(w.files) !== this.entry!.walked) return undefined;
+    for (const r of w.record) {
+      if (!Array.isArray(r) || typeof r[0] !== 'string' || typeof r[1] !== 'string') return undefined;
+      const [tag, readAt] = r[1].split('\0');
+      if (readAt === undefined || !settled(tag, readAt, this.racyMs)) return undefined;
+      const abs = r[0].slice(2);
+      if (walkTag(abs, r[0].startsWith('s\0'))?.split('\0')[0] !== tag) return undefined;
+    }
+    return w.files;
+  }
+
+  /** The stored report, if the walk found the same files and every input still reads the same. */
+  lookup(root: string, walked: readonly string[]): StoredReport | undefined {
+    const m = this.stored();
+    if (!m || m.walked !== listDigest(walked)) return undefined;
     const guarded = guardedReader(root);
-    for (const input of m.inputs) if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
+    /** The stored stat still describes the file (and had settled when it was read): its content is unchanged. */
+    const sameStat = (abs: string, tag: string | undefined, readAt: string | undefined) => {
+      if (tag === undefined || readAt === undefined || !settled(tag, readAt, this.racyMs)) return false;
+      const st = lstatOf(abs);
+      return !!st && statTag(st) === tag;
+    };
     // A file both walked and read through the guard (an import of a scanned file) is read once: the
     // walk found it a regular file inside the root in this run, which is what the guard would check;
-    // its text digest is taken from the same bytes.
+    // its text digest is taken from the same bytes (or, when its stat proved it unchanged, it is).
     const walkedNow = new Set(walked);
     const wanted = new Set(m.inputs.filter(([k]) => k.startsWith('w\0') && walkedNow.has(k.slice(2))).map(([k]) => k.slice(2)));
     const bytesOf = new Map<string, ByteCheck>();
-    for (const [key, digest] of m.inputs) {
+    const unchanged = new Set<string>();
+    for (const [key, value] of m.inputs) {
       if (!key.startsWith('f\0')) continue;
       const rel = key.slice(2);
-      const r = readFileBytes(path.join(root, rel));
+      const abs = path.join(root, rel);
+      const [digest, tag, readAt] = value.split('\0');
+      if (sameStat(abs, tag, readAt)) {
+        unchanged.add(rel);
+        continue;
+      }
+      const r = readFileBytes(abs);
       if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) return undefined;
       if (wanted.has(rel)) bytesOf.set(rel, r);
     }
-    for (const [key, digest] of m.inputs) {
+    for (const [key, value] of m.inputs) {
       if (key.startsWith('f\0')) continue;
       if (!key.startsWith('w\0')) return undefined;
       const rel = key.slice(2);
+      if (walkedNow.has(rel) && unchanged.has(rel)) continue;
+      const [digest, tag, readAt] = value.split('\0');
+      const abs = path.resolve(root, rel);
+      if (sameStat(abs, tag, readAt)) continue;
+      // Nothing there (an import probe that matched no file, as most do): the guard would read nothing.
+      if (digest === '-' && !lstatOf(abs)) continue;
       const r = bytesOf.get(rel);
       const text = r ? (r.ok ? decodeText(r.bytes) : undefined) : undefined;
       const now = r ? textDigest(text?.ok ? text.text : undefined) : textDigest(guarded(rel));
       if (now !== digest) return undefined;
     }
-    let json: string;
+    let bytes: Buffer;
     try {
-      json = fs.readFileSync(this.reportFile(), 'utf8');
+      bytes = fs.readFileSync(this.reportFile());
     } catch {
       return undefined;
     }
-    if (textDigest(json) !== m.reportDigest) return undefined; // not the report this entry was written with
+    if (bytesDigest(bytes) !== m.reportDigest) return undefined; // not the report this entry was written with
+    let json: string | undefined;
     let parsed: ScanReport | undefined;
-    return { json, summary: m.summary, report: () => (parsed ??= JSON.parse(json) as ScanReport) };
+    return { bytes, json: () => (json ??= bytes.toString('utf8')), summary: m.summary, report: () => (parsed ??= JSON.parse(json ??= bytes.toString('utf8')) as ScanReport) };
   }
 
   /**
    * Stores a report with what it read (`json`: reportJson(report), when the caller has it already).
    * Failing to write only costs the next scan its speed.
    */
-  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo): void {
-    const stored: Stored = { format: FORMAT, epoch: this.epoch, walked: listDigest(walked), inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) } };
+  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo, walk?: WalkRecord): void {
+    const stored: Stored = {
+      format: FORMAT, epoch: this.epoch, walked: listDigest(walked), ...(walk?.size ? { walk: { files: [...walked], record: [...walk] } } : {}),
+      inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) },
+    };
     const at = this.file();
     try {
       fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });

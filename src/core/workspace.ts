@@ -21,7 +21,7 @@ import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
-import { guardedInputKey, readRecorded, reportJson, ScanManifest, storable, textDigest, type PricedMemo, type ReportSummary, type ScanInputs } from './scanManifest';
+import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -64,6 +64,11 @@ export interface ScanOptions {
    * for throw-away roots (the cost diff's checkouts of a ref).
    */
   storeReport?: boolean;
+  /**
+   * How long (ms) a file must have been unchanged before it was read for its stat to stand for its
+   * content in the stored report (scanManifest.ts RACY_MS). Tests set 0; nothing else should.
+   */
+  cacheRacyMs?: number;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -97,11 +102,20 @@ export function walk(root: string, start: string, exclude: string[], skipped: Sc
  * Files under `start` that the scan should look at, relative to the root (POSIX separators). Paths are
  * built by joining names, not by path.relative per entry: a monorepo has tens of thousands of them.
  */
-export function walkRelative(root: string, start: string, exclude: string[], skipped: ScanReport['skipped']): string[] {
+export function walkRelative(root: string, start: string, exclude: string[], skipped: ScanReport['skipped'], record?: WalkRecord): string[] {
   const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   const out: string[] = [];
   const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
-  const visit = (dir: string, dirRel: string, layers: IgnoreLayer[]) => {
+  // What a later walk may check instead of walking (scanManifest.ts): each folder's stat before it is
+  // listed, each .gitignore's before it is read. A stat that cannot be taken spoils the record.
+  const note = (key: string, abs: string, follow = false) => {
+    if (!record) return;
+    const tag = walkTag(abs, follow);
+    if (tag === undefined) record.set('!', '');
+    else record.set(key + abs, tag);
+  };
+  const visit = (dir: string, dirRel: string, layers: IgnoreLayer[], isStart = false) => {
+    note(isStart ? 's\0' : 'd\0', dir, isStart);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -111,6 +125,7 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
     if (gitignore) {
+      note('g\0', path.join(dir, '.gitignore'));
       try {
         layers = [...layers, { rel: dirRel, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
       } catch { /* an unreadable .gitignore ignores nothing */ }
@@ -128,8 +143,11 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
   };
   const st = fs.statSync(start);
   const startRel = toPosix(path.relative(root, start));
-  if (st.isDirectory()) visit(start, startRel, []);
-  else out.push(startRel);
+  if (st.isDirectory()) visit(start, startRel, [], true);
+  else {
+    note('s\0', start, true);
+    out.push(startRel);
+  }
   return out;
 }
 
@@ -232,13 +250,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   let refusals: Refusal[] = [];
   const guarded = workspaceReader(root, (r) => refusals.push(r));
   const inputs = hooks.inputs;
-  const readWorkspaceFile = inputs
-    ? (p: string) => {
-      const text = guarded(p);
-      inputs.set(guardedInputKey(p), textDigest(text));
-      return text;
-    }
-    : guarded;
+  const readWorkspaceFile = inputs ? recordingGuard(root, guarded, inputs) : guarded;
   const project = new CodeProject(readWorkspaceFile);
   const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build).rememberReads() : undefined;
   const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
@@ -344,16 +356,27 @@ export interface ScanPlan {
   walked: string[];
   files: string[];
   skipped: ScanReport['skipped'];
+  /** What the walk's result rests on (scanManifest.ts), when `manifest` was given and it walked cleanly. */
+  walk?: WalkRecord;
 }
 
-export function planScan(options: ScanOptions): ScanPlan {
+/**
+ * The config and the walk. With `manifest`, a walk it proves unchanged (every folder and .gitignore
+ * with the stat of its last walk) is taken from it; otherwise the walk records that evidence.
+ */
+export function planScan(options: ScanOptions, manifest?: ScanManifest): ScanPlan {
   const root = path.resolve(options.root);
   const config = loadConfig(root, options.configFile);
   const skipped: ScanReport['skipped'] = [];
+  const known = manifest?.storedWalk();
+  if (known) return { root, config, walked: known, files: known.filter(isCandidate), skipped };
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
-  const walked = [...new Set(starts.flatMap((s) => walkRelative(root, s, exclude, skipped)))];
-  return { root, config, walked, files: walked.filter(isCandidate), skipped };
+  const record: WalkRecord | undefined = manifest ? new Map() : undefined;
+  const walked = [...new Set(starts.flatMap((s) => walkRelative(root, s, exclude, skipped, record)))];
+  // A folder that could not be listed or stat-ed: the next scan walks again.
+  const walk = record && !skipped.length && !record.has('!') ? record : undefined;
+  return { root, config, walked, files: walked.filter(isCandidate), skipped, walk };
 }
 
 export async function detectWorkspace(options: ScanOptions, plan = planScan(options)): Promise<WorkspaceDetections> {
@@ -498,7 +521,7 @@ function manifestFor(options: ScanOptions, root: string): ScanManifest | undefin
     build: currentBuild(), root, paths: options.paths ?? null, heuristics: options.heuristics !== false, exclude: options.exclude ?? null,
     settings: options.settings ?? null, severities: options.severities ?? null, maxMonthlyUsd: options.maxMonthlyUsd ?? null,
     configFile, config: (() => { const r = readTextFile(configFile); return r.ok ? textDigest(r.text) : `!${r.reason}`; })(),
-  });
+  }, options.cacheRacyMs);
 }
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
@@ -511,19 +534,19 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
  * one (scanManifest.ts) comes with its JSON text (`reportJson`), so that printing it parses and
  * serialises nothing; `summary` is what an exit code needs.
  */
-export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(): string; summary: ReportSummary; report(): ScanReport }> {
+export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(): string; bytes?(): Buffer; summary: ReportSummary; report(): ScanReport }> {
   const engine = options.engine ?? new Engine();
-  const plan = planScan(options);
-  const manifest = options.signal ? undefined : manifestFor(options, plan.root);
+  const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
+  const plan = planScan(options, manifest);
   const stored = manifest?.lookup(plan.root, plan.walked);
   if (stored) {
     options.onProgress?.(plan.files.length, plan.files.length);
-    return { json: () => stored.json, summary: stored.summary, report: stored.report };
+    return { json: stored.json, bytes: () => stored.bytes, summary: stored.summary, report: stored.report };
   }
   const ws = await detectWorkspace({ ...options, engine }, plan);
   const priced = manifest?.pricedMemo();
   const report = priceWorkspace(ws, engine, { ...options, priced });
   let json: string | undefined;
-  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced);
+  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
   return { json: () => (json ??= reportJson(report)), summary: report, report: () => report };
 }

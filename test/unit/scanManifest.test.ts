@@ -207,3 +207,86 @@ describe('priced results kept per file', () => {
     assert.deepStrictEqual(every(reconfigured.report), every((await scan({ root })).report));
   });
 });
+
+/** Paths of the workspace `root` that fs.openSync / fs.readdirSync were called with while `fn` ran. */
+async function touched<T>(root: string, fn: () => Promise<T>): Promise<{ result: T; opened: string[]; listed: string[] }> {
+  const opened: string[] = [];
+  const listed: string[] = [];
+  // The module itself (the namespace import's properties are getters of it).
+  const fs = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const { openSync, readdirSync } = fs;
+  const inRoot = (p: fs.PathLike) => String(p).startsWith(root);
+  (fs as { openSync: unknown }).openSync = (p: fs.PathLike, ...rest: unknown[]) => {
+    if (inRoot(p)) opened.push(path.relative(root, String(p)));
+    return (openSync as (...a: unknown[]) => number)(p, ...rest);
+  };
+  (fs as { readdirSync: unknown }).readdirSync = (p: fs.PathLike, ...rest: unknown[]) => {
+    if (inRoot(p)) listed.push(path.relative(root, String(p)) || '.');
+    return (readdirSync as (...a: unknown[]) => unknown)(p, ...rest);
+  };
+  try {
+    return { result: await fn(), opened, listed };
+  } finally {
+    (fs as { openSync: unknown }).openSync = openSync;
+    (fs as { readdirSync: unknown }).readdirSync = readdirSync;
+  }
+}
+
+describe('stored scan reports trust settled stats (as git\'s index does)', () => {
+  // cacheRacyMs 0: the files were written a moment ago, and a test does not wait for them to settle.
+  it('a warm rescan of an unchanged tree neither opens a scanned file nor lists a folder, and prints the same bytes', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-stat-');
+    const cold = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    const warm = await touched(root, () => scan({ root, cacheDir, cacheRacyMs: 0 }));
+    assert.strictEqual(warm.result.priced, 0);
+    assert.deepStrictEqual(warm.opened.filter((p) => p !== '.promptcost.yaml'), []);
+    assert.deepStrictEqual(warm.listed, []);
+    assert.deepStrictEqual(every(warm.result.report), every(cold.report));
+  });
+
+  it('a file changed since (same size, its modification time set back) is read again: the change time gives it away', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-stat-');
+    const py = path.join(root, 'src', 'label.py');
+    fs.utimesSync(py, 1_000_000_000, 1_000_000_000); // whole seconds: utimes can set them back exactly
+    await scan({ root, cacheDir, cacheRacyMs: 0 });
+    const st = fs.statSync(py);
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace('claude-sonnet-4-5', 'claude-sonnet-4-0'));
+    fs.utimesSync(py, 1_000_000_000, 1_000_000_000);
+    assert.strictEqual(fs.statSync(py).size, st.size);
+    assert.strictEqual(fs.statSync(py).mtimeMs, st.mtimeMs);
+    const after = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.ok(after.priced > 0);
+    assert.deepStrictEqual(every(after.report), every((await scan({ root })).report));
+  });
+
+  it('a file added to a folder, a .gitignore edited or an import outside the walk edited: walked and read again', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-stat-');
+    const cold = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    fs.writeFileSync(path.join(root, 'src', 'more.py'), `import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-5", max_tokens=5, system="You sort mail. ${LONG}", messages=[])\n`);
+    const added = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.strictEqual(added.report.prompts.length, cold.report.prompts.length + 1);
+    fs.writeFileSync(path.join(root, '.gitignore'), 'more.py\n');
+    const ignored = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.strictEqual(ignored.report.prompts.length, cold.report.prompts.length);
+    assert.deepStrictEqual(every(ignored.report), every((await scan({ root })).report));
+    // gen/ is excluded: rules.ts is read only through bot.ts's import (a guarded read).
+    fs.writeFileSync(path.join(root, 'gen', 'rules.ts'), `export const RULES = 'You check parcels. ${LONG} ${LONG}';\n`);
+    const imported = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.ok(imported.priced > 0);
+    assert.ok(imported.report.totals.monthlyUsd > ignored.report.totals.monthlyUsd);
+    assert.deepStrictEqual(every(imported.report), every((await scan({ root })).report));
+  });
+
+  it('a stat taken within the racy window is not trusted: such a file is read and compared by content', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-stat-');
+    await scan({ root, cacheDir }); // the files are younger than RACY_MS
+    const warm = await touched(root, () => scan({ root, cacheDir }));
+    assert.strictEqual(warm.result.priced, 0);
+    assert.ok(warm.opened.includes(path.join('src', 'bot.ts')) && warm.opened.includes(path.join('src', 'label.py')));
+    assert.ok(warm.listed.includes('src'));
+  });
+});
