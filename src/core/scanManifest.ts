@@ -214,7 +214,7 @@ export class ScanManifest {
    * The files the last walk of this epoch found, when every folder it listed and every .gitignore it
    * read still has the stat it had then (and had settled before): the walk would find the same files.
    */
-  storedWalk(): string[] | undefined {
+  storedWalk(): { files: string[]; record: WalkRecord } | undefined {
     const w = this.stored()?.walk;
     if (!w || !Array.isArray(w.files) || !Array.isArray(w.record) || !w.record.length) return undefined;
     if (listDigest(w.files) !== this.entry!.walked) return undefined;
@@ -225,7 +225,7 @@ export class ScanManifest {
       const abs = r[0].slice(2);
       if (walkTag(abs, r[0].startsWith('s\0'))?.split('\0')[0] !== tag) return undefined;
     }
-    return w.files;
+    return { files: w.files, record: new Map(w.record) };
   }
 
   /** The stored report, if the walk found the same files and every input still reads the same. */

@@ -369,7 +369,7 @@ export function planScan(options: ScanOptions, manifest?: ScanManifest): ScanPla
   const config = loadConfig(root, options.configFile);
   const skipped: ScanReport['skipped'] = [];
   const known = manifest?.storedWalk();
-  if (known) return { root, config, walked: known, files: known.filter(isCandidate), skipped };
+  if (known) return { root, config, walked: known.files, files: known.files.filter(isCandidate), skipped, walk: known.record };
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
   const record: WalkRecord | undefined = manifest ? new Map() : undefined;

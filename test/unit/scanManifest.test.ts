@@ -280,6 +280,21 @@ describe('stored scan reports trust settled stats (as git\'s index does)', () =>
     assert.deepStrictEqual(every(imported.report), every((await scan({ root })).report));
   });
 
+  it('a rescan after an edit keeps the walk it reused: the scan after it lists no folder either', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-stat-');
+    await scan({ root, cacheDir, cacheRacyMs: 0 });
+    const py = path.join(root, 'src', 'label.py');
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace('You write labels.', 'You write parcel labels.'));
+    const edited = await touched(root, () => scan({ root, cacheDir, cacheRacyMs: 0 }));
+    assert.strictEqual(edited.result.priced, 1);
+    assert.deepStrictEqual(edited.listed, []);
+    const again = await touched(root, () => scan({ root, cacheDir, cacheRacyMs: 0 }));
+    assert.strictEqual(again.result.priced, 0);
+    assert.deepStrictEqual(again.listed, []);
+    assert.deepStrictEqual(every(again.result.report), every((await scan({ root })).report));
+  });
+
   it('a stat taken within the racy window is not trusted: such a file is read and compared by content', async () => {
     const root = workspace();
     const cacheDir = tempDir('prompt-cost-manifest-stat-');

@@ -20,7 +20,10 @@ const words = (s: string) => s.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
 
 /** Dice coefficient over word multisets: 1 for the same words, 0 for none in common. */
 export function similarity(a: string, b: string): number {
-  const wa = words(a), wb = words(b);
+  return wordSimilarity(words(a), words(b));
+}
+
+function wordSimilarity(wa: string[], wb: string[]): number {
   if (!wa.length && !wb.length) return 1;
   if (!wa.length || !wb.length) return 0;
   const counts = new Map<string, number>();
@@ -49,6 +52,20 @@ const labelOf = (p: PromptReport) => p.label ?? '';
  */
 export function pairPrompts(before: Side[], after: Side[], renamed: Map<string, string> = new Map()): Pair[] {
   const pairs: Pair[] = [];
+  // Each side's normalised text and words, computed once (a monorepo's file can hold hundreds of prompts).
+  const normOf = new Map<Side, string>();
+  const wordsOf = new Map<Side, string[]>();
+  const normText = (s: Side) => {
+    let n = normOf.get(s);
+    if (n === undefined) normOf.set(s, (n = norm(s.text)));
+    return n;
+  };
+  const similar = (b: Side, a: Side) => {
+    let wb = wordsOf.get(b), wa = wordsOf.get(a);
+    if (!wb) wordsOf.set(b, (wb = words(b.text)));
+    if (!wa) wordsOf.set(a, (wa = words(a.text)));
+    return wordSimilarity(wb, wa);
+  };
   const left = new Set(before), right = new Set(after);
   const take = (b: Side, a: Side) => {
     pairs.push({ before: b, after: a });
@@ -83,15 +100,22 @@ export function pairPrompts(before: Side[], after: Side[], renamed: Map<string, 
     for (const c of candidates) if (left.has(c.b) && right.has(c.a)) take(c.b, c.a);
   };
   // 2. Same file, same text (a line shift): nearest first.
-  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && norm(b.text) === norm(a.text), (b, a) => -dist(b, a), true);
+  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && normText(b) === normText(a), (b, a) => -dist(b, a), true);
   // 3. Same file, similar text (an edit).
-  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && similarity(b.text, a.text) >= SIMILAR, (b, a) => similarity(b.text, a.text) - dist(b, a) * 1e-6, true);
+  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && similar(b, a) >= SIMILAR, (b, a) => similar(b, a) - dist(b, a) * 1e-6, true);
   // 3b. What is left of a file on both sides, one prompt of a kind each: the same prompt rewritten.
-  const lone = (side: Set<Side>, file: (s: Side) => string, s: Side) => [...side].filter((x) => file(x) === file(s) && sameRow(x, s)).length === 1;
-  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && lone(left, headFile, b) && lone(right, (x) => x.prompt.file, a), () => 0, true);
+  // Counted before the pass, as the candidates are (no pair is taken while they are collected).
+  const rowKey = (file: string, s: Side) => `${file}\0${s.prompt.kind}\0${labelOf(s.prompt)}`;
+  const countBy = (side: Set<Side>, file: (s: Side) => string) => {
+    const n = new Map<string, number>();
+    for (const x of side) n.set(rowKey(file(x), x), (n.get(rowKey(file(x), x)) ?? 0) + 1);
+    return n;
+  };
+  const leftRows = countBy(left, headFile), rightRows = countBy(right, (x) => x.prompt.file);
+  matchBy((b, a) => sameFile(b, a) && sameRow(b, a) && leftRows.get(rowKey(headFile(b), b)) === 1 && rightRows.get(rowKey(a.prompt.file, a)) === 1, () => 0, true);
   // 4. Another file, same text (moved), then similar text.
-  matchBy((b, a) => sameRow(b, a) && norm(b.text) !== '' && norm(b.text) === norm(a.text), (b, a) => -dist(b, a));
-  matchBy((b, a) => sameRow(b, a) && similarity(b.text, a.text) >= 0.8, (b, a) => similarity(b.text, a.text));
+  matchBy((b, a) => sameRow(b, a) && normText(b) !== '' && normText(b) === normText(a), (b, a) => -dist(b, a));
+  matchBy((b, a) => sameRow(b, a) && similar(b, a) >= 0.8, (b, a) => similar(b, a));
   for (const b of left) pairs.push({ before: b });
   for (const a of right) pairs.push({ after: a });
   return pairs;
