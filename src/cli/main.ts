@@ -28,6 +28,16 @@ const formatters = () => ({
 
 export { UsageError, parse };
 
+/** Default table width when stdout is not a terminal (a CI log, a file): fits a log viewer and a review pane. */
+export const DEFAULT_TABLE_WIDTH = 120;
+
+/** The width tables are fitted to: the terminal's, else $COLUMNS, else DEFAULT_TABLE_WIDTH. */
+export function terminalWidth(io: Io): number {
+  if (io.columns && io.columns > 0) return io.columns;
+  const env = Number((io.env ?? process.env).COLUMNS);
+  return Number.isInteger(env) && env >= 40 ? env : DEFAULT_TABLE_WIDTH;
+}
+
 /** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */
 export function scanCacheDir(): string | undefined {
   return (require('../core/detectionCache') as typeof import('../core/detectionCache')).DetectionCache.defaultDir();
@@ -38,7 +48,7 @@ export interface Io {
   stderr: (s: string) => void;
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
-  /** The terminal's width when stdout is one (explain wraps to it). */
+  /** The terminal's width when stdout is one (tables fit it, explain wraps to it). */
   columns?: number;
   cwd: string;
   /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
@@ -254,7 +264,8 @@ async function scan(args: string[], io: Io): Promise<number> {
   // …and its compression lever shows the rewrites `prompt-cost compress` cached (nothing is sent).
   const rewrites = format === 'html' ? await (require('./html') as typeof import('./html')).cachedSavings(scanned.report(), root, configPath) : undefined;
   // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
-  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable) : formatters()[format as 'table'](scanned.report()));
+  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable)
+    : format === 'table' ? formatters().table(scanned.report(), { columns: terminalWidth(io) }) : formatters()[format as 'markdown'](scanned.report()));
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);

@@ -3,6 +3,7 @@
 // price rows used (per million, cache read and write, the tier in force), and the sums per call, per
 // day and per month.
 import { outputSource, overheadSource } from './wording';
+import { wrap } from './layout';
 import { formatUsd, formatUsdExact, groupDigits } from '../format';
 import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
 import type { PriceLookup } from '../prices';
@@ -109,23 +110,6 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
     ],
   });
   return { prompt: p, prices, sections };
-}
-
-/** `text` in lines of at most `width` characters (words kept whole), lines after the first indented by `indent`. */
-function wrap(text: string, width: number, indent: number): string {
-  if (width <= indent + 20 || text.length <= width) return text;
-  const out: string[] = [];
-  let line = '';
-  let limit = width;
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > limit) {
-      out.push(line);
-      line = word;
-      limit = width - indent;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  out.push(line);
-  return out.join('\n' + ' '.repeat(indent));
 }
 
 /** The text form; `columns` (the terminal's width) wraps long lines, their details under each other. */
