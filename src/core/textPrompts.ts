@@ -20,7 +20,46 @@ const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 const extOf = (name: string) => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
 
 // A file name with a text extension written in code (inside a string or a path expression).
-const MENTION = /(?<![\w@+.-])([\w@+-][\w@+.-]*)\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)(?![\w-])/gi;
+export const MENTION = /(?<![\w@+.-])([\w@+-][\w@+.-]*)\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)(?![\w-])/gi;
+/** MENTION's extension part alone: a literal `.` first, so the engine skips to each dot. */
+const MENTION_EXT = /\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)(?![\w-])/gi;
+
+/** `[\w@+.-]`, by character code. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 64 || c === 43 || c === 46 || c === 45;
+}
+
+/**
+ * What `text.matchAll(MENTION)` finds (the same names at the same places; a test compares them), found
+ * from each extension back to the start of its run of name characters. MENTION itself is tried at
+ * every position of every code file of a scan (half a second on a monorepo); this visits only dots.
+ * One match per run: its start when that is not a `.`, to the end of the run's last extension.
+ */
+export function mentionsOf(text: string): { name: string; index: number }[] {
+  const out: { name: string; index: number }[] = [];
+  let runStart = -1;
+  let end = -1;
+  let prevEnd = -1; // where the previous extension ended: the walk back stops there (linear on `a.md.a.md…`)
+  const flush = () => {
+    if (runStart >= 0 && end > runStart) out.push({ name: text.slice(runStart, end), index: runStart });
+  };
+  for (const m of text.matchAll(MENTION_EXT)) {
+    const dot = m.index ?? 0;
+    let r = dot;
+    while (r > 0 && r !== prevEnd && isNameChar(text.charCodeAt(r - 1))) r--;
+    if (r === prevEnd) r = runStart; // the previous extension's run goes on to this one
+    prevEnd = dot + m[0].length;
+    if (r !== runStart) {
+      flush();
+      runStart = r;
+      end = -1;
+    }
+    // The name needs a first character that is not a dot, before the extension's dot.
+    if (text.charCodeAt(r) !== 46 && dot > r) end = dot + m[0].length;
+  }
+  flush();
+  return out;
+}
 // Reading a file's text (Python, JS/TS).
 const READS = /\bopen\s*\(|\.read_text\s*\(|\.read\s*\(|readFileSync|readFile\s*\(|promises\.readFile|Deno\.readTextFile|Bun\.file|import\.meta\.url|\bfetch\s*\(|read_text|importlib\.resources|pkgutil\.get_data|resources\.files|\bfiles\s*\(|get_template|load_prompt|from_file|from_template_file|loadPrompt|readPrompt|getPrompt|load_template|loadTemplate|render_template|TemplateResponse|readdirSync|readdir\s*\(|listdir|iterdir|\bglob\b|scandir/;
 // Loaders and constructors whose result is a prompt by their name (LangChain, Jinja prompt environments, app helpers).
@@ -106,11 +145,10 @@ function standsAlone(text: string, index: number): boolean {
 }
 
 export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
-  for (const m of text.matchAll(MENTION)) {
-    const name = m[0];
+  for (const { name, index } of mentionsOf(text)) {
     if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;
-    if (!standsAlone(text, m.index ?? 0)) continue;
-    facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, m.index ?? 0)));
+    if (!standsAlone(text, index)) continue;
+    facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, index)));
   }
   if (!folderNames.size || ![...folderNames].some((f) => text.includes(f)) || !READS.test(text)) return;
   const exts = new Set<string>();
