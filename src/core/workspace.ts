@@ -69,6 +69,12 @@ export interface ScanOptions {
    * content in the stored report (scanManifest.ts RACY_MS). Tests set 0; nothing else should.
    */
   cacheRacyMs?: number;
+  /**
+   * Priced results to reuse when this scan keeps no stored report of its own (storeReport false): the
+   * cost diff's base side passes the work tree's (pricedMemoFor), when both sides price with the same
+   * config and options, so files the two sides share are not priced again.
+   */
+  pricedMemo?: PricedMemo;
 }
 
 export function loadConfig(root: string, configFile?: string): PromptCostConfig {
@@ -524,6 +530,11 @@ function manifestFor(options: ScanOptions, root: string): ScanManifest | undefin
   }, options.cacheRacyMs);
 }
 
+/** The priced results the last scan with these options stored (ScanManifest.pricedMemo), if it keeps any. */
+export function pricedMemoFor(options: ScanOptions): PricedMemo | undefined {
+  return manifestFor(options, path.resolve(options.root))?.pricedMemo();
+}
+
 export async function scanWorkspace(options: ScanOptions): Promise<ScanReport> {
   const r = await scanWorkspaceStored(options);
   return r.report();
@@ -544,7 +555,7 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
     return { json: stored.json, bytes: () => stored.bytes, summary: stored.summary, report: stored.report };
   }
   const ws = await detectWorkspace({ ...options, engine }, plan);
-  const priced = manifest?.pricedMemo();
+  const priced = manifest?.pricedMemo() ?? options.pricedMemo;
   const report = priceWorkspace(ws, engine, { ...options, priced });
   let json: string | undefined;
   if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);

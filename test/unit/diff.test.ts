@@ -323,3 +323,36 @@ describe('cost diff with the scan cache', () => {
     assert.strictEqual(d3.prompts.length, 0);
   });
 });
+
+describe('cost diff: the base side reuses the work tree\'s priced files', () => {
+  const counted = () => {
+    const engine = new Engine();
+    let n = 0;
+    const price = engine.price.bind(engine);
+    engine.price = ((...a: Parameters<typeof price>) => (n++, price(...a))) as typeof engine.price;
+    return { engine, priced: () => n };
+  };
+  const strip = (d: CostDiff) => JSON.stringify({ ...d, tool: '' });
+
+  it('the first diff prices only the edited file on the base side, and answers as a diff without the cache does', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-diff-memo-');
+    fs.writeFileSync(path.join(dir, 'src', 'bot.ts'), FILES['src/bot.ts'].replace('billing assistant', 'billing and refunds assistant'));
+    const c = counted();
+    const d = await diffCost({ path: dir, base: 'HEAD', engine: c.engine, scan: { cacheDir } });
+    // The work tree: its three files; the base: only bot.ts, whose text differs.
+    assert.strictEqual(c.priced(), 3 + 1);
+    assert.strictEqual(strip(d), strip(await diffCost({ path: dir, base: 'HEAD' })));
+  });
+
+  it('a base with another .promptcost.yaml prices every file itself', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-diff-memo-');
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 5000\n');
+    const c = counted();
+    const d = await diffCost({ path: dir, base: 'HEAD', engine: c.engine, scan: { cacheDir } });
+    assert.strictEqual(c.priced(), 3 + 3);
+    assert.ok(d.deltaMonthlyUsd > 0);
+    assert.strictEqual(strip(d), strip(await diffCost({ path: dir, base: 'HEAD' })));
+  });
+});

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Engine } from '../analyze';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
-import { scanWorkspace, type ScanOptions } from '../workspace';
+import { pricedMemoFor, scanWorkspace, type ScanOptions } from '../workspace';
 import * as os from 'os';
 import { fileAt, openRepo, renames, resolveCommit, treeToWrite, writeTree } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
@@ -168,7 +168,17 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   try {
     // Each side reads its own .promptcost.yaml at its root, unless one config file is given for both.
     // A side checked out into the temporary folder is scanned once: its whole report is not kept there.
-    const scanSide = (root: string) => scanWorkspace({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile, ...(root.startsWith(tmp) ? { storeReport: false } : {}) });
+    const sideOptions = (root: string): ScanOptions => ({ ...o.scan, root, engine, heuristics: o.heuristics, configFile: o.configFile });
+    const configDigest = (root: string) => {
+      const r = readTextFile(path.join(root, CONFIG_FILE_NAME));
+      return r.ok ? textDigest(r.text) : '-';
+    };
+    // A side read from git prices the files it shares with the work tree from the work tree's priced
+    // results, when it prices with the same config (one --config for both, or equal .promptcost.yaml).
+    const scanSide = (root: string) => scanWorkspace({
+      ...sideOptions(root),
+      ...(root.startsWith(tmp) ? { storeReport: false, pricedMemo: o.configFile || configDigest(root) === configDigest(folder) ? pricedMemoFor(sideOptions(folder)) : undefined } : {}),
+    });
     // A side read from git is kept by the exact files it is made of (sideCache.ts): a second diff
     // against the same base neither writes nor scans it again.
     const sideCache = o.scan?.cacheDir ? new SideCache(path.join(o.scan.cacheDir, 'diff-sides')) : undefined;
