@@ -38,7 +38,12 @@ const PARAM_ROLES: Record<string, Role> = {
   prompt_template: 'user', promptTemplate: 'user', description: 'user', expected_output: 'user', expectedOutput: 'user',
   message: 'user',
   messages: 'user',
+  user: 'user', userContent: 'user', user_content: 'user', userMessage: 'user', user_message: 'user',
 };
+/** Keys that are the user's text only in a prompt object (see promptObject). */
+const USER_KEYS = /^(user|userContent|user_content|userMessage|user_message)$/;
+const SYSTEM_KEYS = /^(system|system_prompt|systemPrompt|instructions|system_message|systemMessage)$/;
+const PAIR_USER_KEYS = /^(user|userContent|user_content|userMessage|user_message|prompt|user_prompt|userPrompt)$/;
 /** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
 const NEEDS_CALLEE: Record<string, RegExp> = {
   role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
@@ -175,6 +180,8 @@ export function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
   return { f, node, callee: '', segments: [], isNew: false, positional: [], named: new Map() };
 }
 
+const PLACEHOLDER_ONLY = /^\s*\{\{\{?\s*([A-Za-z_][\w.]*)\s*\}?\}\}\s*$|^\s*\{([A-Za-z_]\w*)\}\s*$/;
+
 /** Keeps parts with prompt-like static text (or slots beside such parts); undefined if none has any. */
 function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean): PromptPart[] | undefined {
   const code = (p: PromptPart) => {
@@ -183,6 +190,13 @@ function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean):
   };
   // SQL or HTML beside instructions in one prompt (a schema, an example query) is sent with them
   const beside = parts.some((p) => p.text.trim() && !code(p) && !weak(p));
+  // content that is only a template placeholder (`"{{text}}"`) is the slot it names, not text
+  parts = parts.map((p) => {
+    const only = PLACEHOLDER_ONLY.exec(p.text);
+    if (!only) return p;
+    const { slotOffsets: _, ...rest } = p;
+    return { ...rest, text: '', slots: [...p.slots, { name: only[1] ?? only[2] }] };
+  });
   const kept = parts.filter((p) => {
     const text = p.text.trim();
     if (!text) return true;
@@ -291,6 +305,55 @@ function claimedElsewhere(p: PromptPart, claimed: Claimed, env: FinderEnv): bool
 
 interface ParamHit { key: string; value: SyntaxNode; at: SyntaxNode }
 
+function keysOf(obj: SyntaxNode): string[] {
+  const out: string[] = [];
+  for (const p of obj.namedChildren) {
+    if (p?.type === 'shorthand_property_identifier') out.push(p.text);
+    const k = p?.type === 'pair' ? p.childForFieldName('key') : undefined;
+    if (k) out.push(k.text.replace(/^["'`]|["'`]$/g, ''));
+  }
+  return out;
+}
+
+const PROMPT_FUNCTION_NAME = /prompt|instruction/i;
+
+/** The function whose returned value `n` is (an arrow's body, a `return` in it), if any. */
+function returningFunction(n: SyntaxNode): SyntaxNode | undefined {
+  let cur: SyntaxNode = n;
+  while (cur.parent && /^(parenthesized_expression|as_expression|satisfies_expression)$/.test(cur.parent.type)) cur = cur.parent;
+  const p = cur.parent;
+  if (!p) return undefined;
+  if (p.type === 'arrow_function' && p.childForFieldName('body')?.id === cur.id) return p;
+  if (p.type !== 'return_statement') return undefined;
+  for (let c: SyntaxNode | null = p.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
+  return undefined;
+}
+
+function functionName(fn: SyntaxNode): string {
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const p = fn.parent;
+  if (p?.type === 'variable_declarator' || p?.type === 'pair' || p?.type === 'assignment_expression') {
+    return (p.childForFieldName('name') ?? p.childForFieldName('key') ?? p.childForFieldName('left'))?.text ?? '';
+  }
+  return '';
+}
+
+/**
+ * A prompt object: `{ system: …, user: … }` (a system key beside a user one), or an object a
+ * prompt-named function returns (`getPrompt(…)` → `{ system, urlList }`, `: PromptPair`). Its
+ * prompt-named keys are prompts whichever call (or none) receives it.
+ */
+function promptObject(f: CodeFile, obj: SyntaxNode): boolean {
+  const keys = keysOf(obj);
+  const system = keys.some((k) => SYSTEM_KEYS.test(k));
+  if (system && keys.some((k) => PAIR_USER_KEYS.test(k))) return true;
+  const fn = returningFunction(obj);
+  if (!fn) return false;
+  const returnType = f.isPython ? fn.childForFieldName('return_type') : fn.childForFieldName('return_type');
+  return PROMPT_FUNCTION_NAME.test(functionName(fn)) || PROMPT_FUNCTION_NAME.test(returnType?.text ?? '');
+}
+
 /** Prompt-named keyword arguments and properties of calls (and of config objects, for the strong names). */
 function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const root = f.tree.rootNode;
@@ -307,7 +370,9 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     }
     const host = at.type === 'keyword_argument' ? (container.parent && CALL_TYPES.has(container.parent.type) ? container.parent : undefined) : hostCall(container);
     const calleeName = host ? lastName(calleeOf(host)) : '';
-    if (!host && !STRONG.test(key)) return;
+    const pair = (container.type === 'object' || container.type === 'dictionary') && promptObject(f, container);
+    if (USER_KEYS.test(key) && !pair) return;
+    if (!host && !STRONG.test(key) && !pair) return;
     if (host && /^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '')) {
       if (!STRONG.test(key)) return;
     }
