@@ -234,10 +234,10 @@ function hasFragment(ctx: EvalContext, text: string): boolean {
   return false;
 }
 
-/** Text of its own, not a word or two (`'silly'`) or punctuation: three words, or words on lines. */
+/** Text of its own, not one word (`'silly'`, a parameter's value) or punctuation. */
 function readsAsText(own: string): boolean {
   const words = own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
-  return words >= 3 || (words > 0 && own.trim().includes('\n'));
+  return words >= 2 || (words > 0 && own.trim().includes('\n'));
 }
 
 /** `chosen`, carrying `others` (with text of their own) as alternatives. */
