@@ -339,6 +339,13 @@ function functionName(fn: SyntaxNode): string {
   return '';
 }
 
+/** `export default { … }` / `module.exports = { … }`: a module whose exports are its configuration (a prompt it declares). */
+function exportedObject(obj: SyntaxNode): boolean {
+  const p = obj.parent;
+  if (p?.type === 'export_statement') return true;
+  return p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === obj.id && /^(module\.)?exports(\.\w+)?$/.test(p.childForFieldName('left')?.text ?? '');
+}
+
 /**
  * A prompt object: `{ system: …, user: … }` (a system key beside a user one), or an object a
  * prompt-named function returns (`getPrompt(…)` → `{ system, urlList }`, `: PromptPair`). Its
@@ -372,7 +379,8 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     const calleeName = host ? lastName(calleeOf(host)) : '';
     const pair = (container.type === 'object' || container.type === 'dictionary') && promptObject(f, container);
     if (USER_KEYS.test(key) && !pair) return;
-    if (!host && !STRONG.test(key) && !pair) return;
+    const moduleObject = !host && key === 'prompt' && container.type === 'object' && exportedObject(container);
+    if (!host && !STRONG.test(key) && !pair && !moduleObject) return;
     if (host && /^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '')) {
       if (!STRONG.test(key)) return;
     }
