@@ -381,7 +381,8 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     if (USER_KEYS.test(key) && !pair) return;
     const moduleObject = !host && key === 'prompt' && container.type === 'object' && exportedObject(container);
     if (!host && !STRONG.test(key) && !pair && !moduleObject) return;
-    if (host && /^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '')) {
+    // a value handed to a logger (`logDebug('…', { prompt })`, `log.info(…)`) is logged, not sent
+    if (host && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
       if (!STRONG.test(key)) return;
     }
     const needs = NEEDS_CALLEE[key];
@@ -422,7 +423,8 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       if (TEXT_ONLY.has(h.key) && (!r || !/^(string|template_string|concatenated_string|binary_expression|binary_operator|call_expression|call)$/.test(r.node.type))) continue;
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
-      if (!STRONG.test(h.key) && !NEEDS_CALLEE[h.key]) for (const p of b.parts.slice(before)) weakParts.add(p);
+      // only the value's own text is weak: fragments it holds passed as part of a longer text
+      if (!STRONG.test(h.key) && !NEEDS_CALLEE[h.key] && b.parts.length > before) weakParts.add(b.parts[before]);
     }
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
     b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !claimedElsewhere(p, claimed, env)));

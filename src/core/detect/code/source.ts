@@ -501,7 +501,9 @@ export class CodeProject {
       found = parseJsPaths(text, dir === '.' ? '' : dir);
       if (found) break;
     }
-    if (!found && dir && dir !== '.') found = this.jsPaths(path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir));
+    // (an absolute name stops at `/`, whose dirname is itself)
+    const parent = path.posix.dirname(dir);
+    if (!found && dir && dir !== '.' && parent !== dir) found = this.jsPaths(parent === '.' ? '' : parent);
     this.jsConfigs.set(dir, found);
     return found;
   }
