@@ -39,6 +39,7 @@ const PARAM_ROLES: Record<string, Role> = {
   message: 'user',
   messages: 'user',
   user: 'user', userContent: 'user', user_content: 'user', userMessage: 'user', user_message: 'user',
+  input: 'user', question: 'user',
 };
 /** Keys that are the user's text only in a prompt object (see promptObject). */
 const USER_KEYS = /^(user|userContent|user_content|userMessage|user_message)$/;
@@ -51,6 +52,9 @@ const NEEDS_CALLEE: Record<string, RegExp> = {
   message: /Starter$/,
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
   messages: /Prompt$/,
+  // LangChain runnables and compiled graphs: `chain.invoke({ input: '…' })` fills the prompt's variables
+  input: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
+  question: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
 };
 /** Names whose value counts only when it is text, not a list or a function. */
 const TEXT_ONLY = new Set(['messages']);
@@ -305,6 +309,20 @@ function claimedElsewhere(p: PromptPart, claimed: Claimed, env: FinderEnv): bool
 
 interface ParamHit { key: string; value: SyntaxNode; at: SyntaxNode }
 
+/** Keys that are the user's text only in the first argument of a runnable's `invoke` / `stream`. */
+const RUNNABLE_KEYS = /^(input|question)$/;
+
+/** `app.invoke(…)` where `app` is made by a call (`graph.compile()`, `prompt.pipe(model)`), not an object of the file's own. */
+function runnableReceiver(f: CodeFile, host: SyntaxNode, env: FinderEnv): boolean {
+  const receiver = host.childForFieldName('function')?.childForFieldName('object');
+  if (!receiver) return false;
+  if (CALL_TYPES.has(receiver.type)) return true;
+  const made = resolveExpression(f, receiver, env.ctx);
+  let node = made?.node;
+  if (node?.type === 'await_expression') node = node.namedChildren[0] ?? undefined;
+  return !!node && node !== receiver && CALL_TYPES.has(node.type);
+}
+
 function keysOf(obj: SyntaxNode): string[] {
   const out: string[] = [];
   for (const p of obj.namedChildren) {
@@ -387,6 +405,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     }
     const needs = NEEDS_CALLEE[key];
     if (needs && !needs.test(calleeName)) return;
+    if (RUNNABLE_KEYS.test(key) && !(host && container.parent?.parent?.id === host.id && runnableReceiver(f, host, env))) return;
     const anchor = host ?? container;
     if (claimed(f.file, anchor.startIndex, anchor.endIndex)) return;
     const g = byHost.get(anchor.id);
@@ -424,7 +443,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
       // only the value's own text is weak: fragments it holds passed as part of a longer text
-      if (!STRONG.test(h.key) && !NEEDS_CALLEE[h.key] && b.parts.length > before) weakParts.add(b.parts[before]);
+      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key)) && b.parts.length > before) weakParts.add(b.parts[before]);
     }
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
     b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !claimedElsewhere(p, claimed, env)));

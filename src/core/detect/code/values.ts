@@ -645,6 +645,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       return evalCall(f, n, ctx);
     case 'shorthand_property_identifier': {
       const r = resolveExpression(f, n, ctx);
+      if (!r) return loopText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id) || /^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
