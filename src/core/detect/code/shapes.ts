@@ -63,7 +63,8 @@ const STRONG = /^(system_prompt|systemPrompt|instructions|system_instruction|sys
 const PARAM_NAMES = Object.keys(PARAM_ROLES).join('|');
 const PARAM_RE = new RegExp(`(?<![\\w$.])(["']?)(${PARAM_NAMES})\\1\\s*[:=](?![=>])`, 'g');
 const SHORTHAND_RE = new RegExp(`[{,]\\s*(${PARAM_NAMES})\\s*(?=[,}])`, 'g');
-const ROLE_KEY_RE = /(?:(["'])role\1|(?<![\w$.])role)\s*[:=](?![=>])/g;
+const ROLE_KEY_RE = /(?:(["'])role\1|(?<![\w$.])role)\s*[:=](?![=>])|(?:(["'])type\2|(?<![\w$.])type)\s*:\s*["'](?:user|assistant|system|developer)[._]message["']/g;
+const TYPED_MESSAGE = /^(user|assistant|system|developer)[._]message$/i;
 const PAIR_RE = /[([]\s*(["'])(system|user|human|assistant|ai|developer|placeholder)\1\s*,/g;
 const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?Message)\s*\(/g;
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
@@ -134,6 +135,10 @@ function messageObject(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: R
   if (n.type !== 'object' && n.type !== 'dictionary') return undefined;
   const r = propertyOf(n, 'role');
   const content = propertyOf(n, 'content') ?? propertyOf(n, 'parts') ?? propertyOf(n, 'text');
+  // an event that is a message: `{ type: 'user.message', content: [{ type: 'text', text }] }` (Anthropic managed-agent sessions)
+  const type = !r && content ? propertyOf(n, 'type') : undefined;
+  const typed = type?.type === 'string' ? TYPED_MESSAGE.exec(type.text.slice(1, -1)) : null;
+  if (typed && content) return { role: roleOf(typed[1].toLowerCase()), content };
   if (!r || !content) return undefined;
   const word = roleOfValue(file, r, env);
   return word ? { role: roleOf(word), content } : undefined;
@@ -276,7 +281,8 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
         b.addText(mc.role, { file: r.file, node: mc.content });
         return true;
       }
-      return false;
+      // an object beside the messages that is none (a status event): not part of the prompt
+      return (r.node.type === 'object' || r.node.type === 'dictionary') && !propertyOf(r.node, 'role');
     };
     const elements = g.list ? g.list.namedChildren.filter((c): c is SyntaxNode => !!c) : [g.container];
     b.addMessageNodes(f, elements, element);
