@@ -617,7 +617,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'subscript_expression':
     case 'subscript': {
       const r = resolveExpression(f, n, ctx);
-      if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r && (n.type === 'subscript_expression' || n.type === 'subscript')) return anyEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
@@ -645,7 +645,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       return evalCall(f, n, ctx);
     case 'shorthand_property_identifier': {
       const r = resolveExpression(f, n, ctx);
-      if (!r) return loopText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r) return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id) || /^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
@@ -729,7 +729,14 @@ function returnedProperty(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextVal
   const objNode = n.childForFieldName('object');
   const key = (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text;
   if (!objNode || !key) return undefined;
+  return propertyOfValue(f, objNode, key, ctx);
+}
+
+/** The text of `key` in what `objNode` is: an object literal, or the object a project function returns. */
+function propertyOfValue(f: CodeFile, objNode: SyntaxNode, key: string, ctx: EvalContext): TextValue | undefined {
   const made = resolveExpression(f, objNode, ctx) ?? { file: f, node: objNode };
+  const prop = propertyOf(made.node, key);
+  if (prop) return evalText(made.file, prop, ctx);
   let call = made.node;
   if (call.type === 'await_expression') call = call.namedChildren[0] ?? call;
   if (call.type !== 'call_expression' && call.type !== 'call') return undefined;
@@ -742,6 +749,53 @@ function returnedProperty(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextVal
     const prop = obj && propertyOf(obj.node, key);
     return prop ? { file: obj.file, node: prop } : undefined;
   });
+}
+
+/** `const { system, user: u } = buildPrompt(…)` declarations of a file, by the local name they bind. */
+const destructurings = new WeakMap<CodeFile, Map<string, { declarator: SyntaxNode; key: string }[]>>();
+
+function destructuringsOf(f: CodeFile): Map<string, { declarator: SyntaxNode; key: string }[]> {
+  let map = destructurings.get(f);
+  if (map) return map;
+  map = new Map();
+  destructurings.set(f, map);
+  if (f.isPython) return map;
+  for (const m of f.text.matchAll(/\b(?:const|let|var)\s*\{/g)) {
+    const at = (m.index ?? 0) + m[0].length - 1;
+    let pattern: SyntaxNode | null = f.tree.rootNode.descendantForIndex(at, at + 1);
+    if (pattern && pattern.type === '{') pattern = pattern.parent;
+    const declarator = pattern?.parent;
+    if (pattern?.type !== 'object_pattern' || declarator?.type !== 'variable_declarator' || !declarator.childForFieldName('value')) continue;
+    for (const p of pattern.namedChildren) {
+      const key = p?.type === 'shorthand_property_identifier_pattern' ? p.text : p?.type === 'pair_pattern' ? p.childForFieldName('key')?.text : p?.type === 'object_assignment_pattern' ? p.childForFieldName('left')?.text : undefined;
+      const local = p?.type === 'pair_pattern' ? p.childForFieldName('value')?.text : key;
+      if (!key || !local || !/^[\w$]+$/.test(local)) continue;
+      const list = map.get(local) ?? [];
+      list.push({ declarator, key });
+      map.set(local, list);
+    }
+  }
+  return map;
+}
+
+/** A name bound by destructuring (`const { system } = getPrompt(…)`): that property of the value. */
+function destructuredText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const all = destructuringsOf(f).get(n.text);
+  if (!all) return undefined;
+  const inScope = all.filter(({ declarator: d }) => {
+    if (d.endIndex > n.startIndex) return false;
+    for (let c: SyntaxNode | null = d.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type) || c.type === 'statement_block') return c.startIndex <= n.startIndex && n.endIndex <= c.endIndex;
+    return true;
+  });
+  const d = inScope[inScope.length - 1];
+  const value = d?.declarator.childForFieldName('value');
+  if (!d || !value || ctx.active.has(d.declarator.id)) return undefined;
+  ctx.active.add(d.declarator.id);
+  try {
+    return propertyOfValue(f, value.type === 'await_expression' ? value.namedChildren[0] ?? value : value, d.key, ctx);
+  } finally {
+    ctx.active.delete(d.declarator.id);
+  }
 }
 
 /** Most elements of a literal list a loop variable is read from (the rest are left out). */
@@ -940,15 +994,17 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         // sections.push(`…`) between the list's definition and the join: pushed in that order
-        const pushed = !f.isPython && listNode && list.file === f ? pushesBetween(f, unfiltered(f, listNode), list.node) : [];
+        const named = listNode && !f.isPython ? listName(f, unfiltered(f, listNode), ctx) : undefined;
+        const pushed = named && named.file === list.file ? pushesInto(named.file, named.node, list.node) : [];
         const out = new TextBuilder(ctx.ceiling);
         [...nodes, ...pushed].forEach((c, k) => {
           if (k > 0) out.add({ ...sep, template: undefined });
           out.add({ ...embed(list.file, list.node, evalText(list.file, c, ctx), ctx), template: undefined });
         });
         // the part starts at the first literal of the list, ends at the list's end
-        const first = [...nodes, ...pushed].find((c) => /string/.test(c.type));
-        return out.value(first ? { file: list.file.file, start: first.startIndex, end: Math.max(first.endIndex, list.node.endIndex) } : loc(list.file, list.node), undefined);
+        // (pushed texts are fragments where they are written)
+        const first = nodes.find((c) => /string/.test(c.type));
+        return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
       }
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
@@ -1038,29 +1094,42 @@ function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
 }
 
 /**
- * JS `name.push(…)` arguments between a list's definition `def` (an array literal) and its use, in the
- * same function (any branch: cost is planned for the worst case), not in nested functions.
+ * JS `name.push(…)` arguments after a list's definition `def` (an array literal), wherever they reach
+ * it in its function (branches and loops: cost is planned for the worst case), not in nested functions.
  */
-function pushesBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
-  if (use.type !== 'identifier' || def.type !== 'array' || def.endIndex >= use.startIndex) return [];
+function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
+  if (use.type !== 'identifier' || def.type !== 'array') return [];
   const name = use.text;
-  const between = f.text.slice(def.endIndex, use.startIndex);
-  if (!between.includes('.push(')) return [];
   const fnOf = (x: SyntaxNode) => {
-    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c.id;
-    return -1;
+    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
+    return undefined;
   };
   const scope = fnOf(def);
+  const region = f.text.slice(def.endIndex, scope ? scope.endIndex : f.text.length);
+  if (!region.includes('.push(')) return [];
   const out: SyntaxNode[] = [];
   const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\.\\s*push\\s*\\(`, 'g');
-  for (const m of between.matchAll(re)) {
+  for (const m of region.matchAll(re)) {
     const at = def.endIndex + (m.index ?? 0);
     const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
     const call = target?.parent?.parent;
-    if (!call || call.type !== 'call_expression' || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call) !== scope) continue;
+    if (!call || call.type !== 'call_expression' || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
+    // the same list: not one of the same name redefined in between (`list = []` again)
+    if (findDefinition(f, name, target)?.value.id !== def.id) continue;
     for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a && a.type !== 'comment' && a.type !== 'spread_element' && out.length < 64) out.push(a);
   }
   return out;
+}
+
+/** The name a list is known by where it is made: through parameters bound to a caller's identifier. */
+function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved {
+  let cur: Resolved = { file: f, node: n };
+  for (let i = 0; i < 6 && cur.node.type === 'identifier'; i++) {
+    const bound = boundParameter(cur.file, cur.node, ctx);
+    if (!bound?.value || bound.value.node.type !== 'identifier') break;
+    cur = bound.value;
+  }
+  return cur;
 }
 
 /**
