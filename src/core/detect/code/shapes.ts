@@ -15,6 +15,7 @@ import { normaliseRole } from '../shared';
 import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyPrompts } from './dspy';
+import { paramSinkPrompts, templateInputPrompts } from './paramSinks';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
 import type { SyntaxNode } from './parser';
@@ -105,8 +106,13 @@ interface MessageNode { node: SyntaxNode; shape: string }
 function messageCall(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode } | undefined {
   if (!CALL_TYPES.has(n.type)) return undefined;
   const name = lastName(calleeOf(n));
-  if (!MESSAGE_CLASS.test(name)) return undefined;
+  // dict(role="user", content="…") is the `{"role": …, "content": …}` message written as a call
+  const isDict = file.isPython && calleeOf(n) === 'dict';
+  // SDK message types built with a role (`EasyInputMessageParam(role="user", content=…)`)
+  const typed = file.isPython && /.Message(Param)?$/.test(name) && !MESSAGE_CLASS.test(name);
+  if (!MESSAGE_CLASS.test(name) && !isDict && !typed) return undefined;
   const { positional, named } = callArguments(n);
+  if ((isDict || typed) && !(named.has('role') && (named.has('content') || named.has('parts')))) return undefined;
   const obj = positional[0]?.type === 'object' ? positional[0] : undefined;
   const get = (k: string) => named.get(k) ?? (obj ? propertyOf(obj, k) : undefined);
   let role = classRole(name);
@@ -424,6 +430,8 @@ export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Det
   for (const p of messagePrompts(f, env, claimedNow)) claim(p);
   for (const p of paramPrompts(f, env, claimedNow)) claim(p);
   for (const p of functionPrompts(f, env, claimedNow)) claim(p);
+  for (const p of paramSinkPrompts(f, env, claimedNow)) claim(p);
+  for (const p of templateInputPrompts(f, env, claimedNow)) claim(p);
   return out;
 }
 
