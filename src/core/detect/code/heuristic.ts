@@ -13,6 +13,8 @@ const PROMPT_NAME = /(prompt|instructions?|(system|human|user)_?message|_templat
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
 /** `obj.system_message =`: a prompt-like attribute name after a dot (the object is checked in the tree). */
 const ATTRIBUTE_PROMPT = /(?<=[\w)\]]\.)((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|(?:system|human|user)_?message|template|persona|preamble)\w*)\s*=(?!=)/gi;
+/** A string that opens by telling a model who it is or what to act as. */
+const PERSONA_TEXT = /(?<![\w])[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:You are|You're|Act as|Act like)\s+(?:an?|the)\s/g;
 const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:prompt|instructions?)[\w$]*)\s*\(/gi;
 export const MIN_HEURISTIC_CHARS = 60;
 /** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
@@ -48,7 +50,7 @@ function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
 }
 
 /** How a candidate found other than by its own name is judged: as a strong name, with this role and note. */
-export interface HeuristicHint { role?: Role; why: string }
+export interface HeuristicHint { role?: Role; why: string; minWords?: number }
 
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
@@ -66,7 +68,7 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     const strong = !!hint || STRONG_NAME.test(bare);
     const why = looksLikeNonPrompt(whole);
     const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
-    if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < 3 || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
+    if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < (hint?.minWords ?? 3) || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
     const role = roleByUse(f, bare) ?? hint?.role ?? (/user|human|question|query|template/i.test(key ?? bare) ? 'user' : 'system');
     const template = /template/i.test(bare) || /\{[A-Za-z_]\w*\}/.test(whole) ? (['single', 'mustache'] as SlotSyntax[]) : undefined;
     const b = new PromptBuilder(synthetic(f, node), ctx);
@@ -121,6 +123,23 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       const value = assignment.childForFieldName('right');
       if (!value || NOT_PROMPT_NAME.test(m[1]) || !PROMPT_NAME.test(m[1])) continue;
       if (/string|binary_operator|call|parenthesized/.test(value.type)) consider(m[1], value);
+    }
+  }
+  // "You are a meticulous research assistant. …" wherever it is written: text addressed to a model
+  if (f.isPython) {
+    for (const m of f.text.matchAll(PERSONA_TEXT)) {
+      let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].length - 1);
+      while (n && n.type !== 'string') n = n.parent;
+      if (!n) continue;
+      while (n.parent && (n.parent.type === 'concatenated_string' || n.parent.type === 'parenthesized_expression' || (n.parent.type === 'binary_operator' && n.parent.children[1]?.text === '+'))) n = n.parent;
+      const p = n.parent;
+      // a docstring, or text printed, logged or raised, is for people
+      if (!p || p.type === 'expression_statement') continue;
+      const call = p.type === 'argument_list' || p.type === 'keyword_argument' ? (p.type === 'keyword_argument' ? p.parent?.parent : p.parent) : undefined;
+      // a tool's description is read by the model as tool metadata, counted with the tools, not as a prompt
+      if (p.type === 'keyword_argument' && /description/i.test(p.childForFieldName('name')?.text ?? '')) continue;
+      if (call?.type === 'call' && /(^|\.)(print|echo|write|markdown|info|debug|warning|warn|error|exception|critical|log|\w*Error|\w*Exception)$/.test(call.childForFieldName('function')?.text ?? '')) continue;
+      consider('text', n, undefined, { role: 'system', why: 'reads as instructions to a model ("You are …")', minWords: 8 });
     }
   }
   // a class or module that holds prompts (`class EditBlockPrompts(CoderPrompts)`, prompts.py): its texts

@@ -108,8 +108,9 @@ function messageCall(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Rol
   const name = lastName(calleeOf(n));
   // dict(role="user", content="…") is the `{"role": …, "content": …}` message written as a call
   const isDict = file.isPython && calleeOf(n) === 'dict';
-  // SDK message types built with a role (`EasyInputMessageParam(role="user", content=…)`)
-  const typed = file.isPython && /.Message(Param)?$/.test(name) && !MESSAGE_CLASS.test(name);
+  // SDK request message types built with a role (`EasyInputMessageParam(role="user", content=…)`; not
+  // `ChatCompletionMessage`, a response)
+  const typed = file.isPython && /.MessageParam$/.test(name);
   if (!MESSAGE_CLASS.test(name) && !isDict && !typed) return undefined;
   const { positional, named } = callArguments(n);
   if ((isDict || typed) && !(named.has('role') && (named.has('content') || named.has('parts')))) return undefined;
