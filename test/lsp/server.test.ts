@@ -147,6 +147,24 @@ describe('language server (protocol)', function () {
     assert.deepStrictEqual(await client.codeLens(yml), []);
   });
 
+  it('settings the client answers late still apply: the documents analysed meanwhile are published again with them', async () => {
+    // The client holds its answer to workspace/configuration; the server stops waiting for it (about a
+    // second) and publishes with the defaults, then again once the settings arrive.
+    let release!: () => void;
+    client.configurationGate = new Promise<void>((resolve) => (release = resolve));
+    client.settings = { debounceMs: 0, thresholds: { promptTokens: 10 } };
+    const asked = client.next('(client) workspace/configuration');
+    await client.initialize(root, { scanOnStart: false });
+    await asked;
+    const app = uri('src/app.ts');
+    const first = client.diagnostics(app);
+    await client.open(app, 'typescript', APP_TS);
+    assert.ok(!(await first).diagnostics.some((d) => d.code === 'prompt-over-budget'), 'the defaults have no 10-token threshold');
+    const withSettings = client.diagnostics(app, (p) => p.diagnostics.some((d) => d.code === 'prompt-over-budget'));
+    release();
+    await withSettings;
+  });
+
   it('turning the heuristic off re-detects open documents: a prompt-named constant stops being a prompt', async () => {
     await client.initialize(root, { scanOnStart: false });
     const doc = uri('src/persona.ts');
