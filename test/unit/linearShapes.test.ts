@@ -20,19 +20,19 @@ function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.(ts|py)$/.test(e.name) ? [path.join(dir, e.name)] : [])).sort();
 }
 
-/** Counts tree-sitter's `parent` walks while `fn` runs. */
-function parentWalks(sample: SyntaxNode, fn: () => void): number {
+/** Counts tree-sitter's `parent` walks (or another getter's calls) while `fn` runs. */
+function parentWalks(sample: SyntaxNode, fn: () => void, getter = 'parent'): number {
   const proto = Object.getPrototypeOf(sample);
-  const original = Object.getOwnPropertyDescriptor(proto, 'parent')!;
+  const original = Object.getOwnPropertyDescriptor(proto, getter)!;
   let walks = 0;
-  Object.defineProperty(proto, 'parent', { ...original, get() {
+  Object.defineProperty(proto, getter, { ...original, get() {
     walks++;
     return original.get!.call(this);
   } });
   try {
     fn();
   } finally {
-    Object.defineProperty(proto, 'parent', original);
+    Object.defineProperty(proto, getter, original);
   }
   return walks;
 }
@@ -79,6 +79,17 @@ describe('the shape layer stays linear in the number of statements', function ()
     assert.strictEqual(found, 1000);
     // Each walk costs the file's width at the root: a few per match was quadratic.
     assert.ok(walks < 200, `${walks} parent walks`);
+  });
+
+  it('an object of 3,000 prompt-named keys: its children are listed once, not once per key', () => {
+    const text = `import ollama from 'ollama';\nollama.generate({ model: 'llama3.2', ${"system: 'You explain code.', ".repeat(3000)}prompt: 'x' });\n`;
+    const sample = parse('typescript', 'x').rootNode;
+    let found = 0;
+    const listings = parentWalks(sample, () => {
+      found = new Engine().detectSync('keys.ts', text, {}).detected.length;
+    }, 'namedChildren');
+    assert.ok(found >= 1);
+    assert.ok(listings < 300, `${listings} listings of children`);
   });
 
   it("a call chain's callee is read up to a bound, not in full for every call of the chain", () => {

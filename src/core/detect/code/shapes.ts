@@ -61,6 +61,12 @@ const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?M
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
+/** Checks the evaluate budget every 64 matches: the loops over text matches do work of their own. */
+function budgetStep(env: FinderEnv): void {
+  const ctx = env.ctx;
+  if (ctx.deadline && ((ctx.steps = (ctx.steps ?? 0) + 1) & 63) === 0) ctx.deadline.check();
+}
+
 export function lastName(callee: string): string {
   return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
 }
@@ -152,6 +158,7 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
   };
   const up = ancestryOf(f);
   for (const m of f.text.matchAll(ROLE_KEY_RE)) {
+    budgetStep(env);
     let n: SyntaxNode | null = up.at(m.index ?? 0);
     for (let i = 0; n && i < 4 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = up.parent(n);
     if (!n) continue;
@@ -161,6 +168,7 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     else if (n.type === 'keyword_argument' && grandparent && messageCall(f, grandparent, env)) add(grandparent, `a \`${lastName(calleeOf(grandparent))}(role=…)\` message`);
   }
   for (const m of f.text.matchAll(PAIR_RE)) {
+    budgetStep(env);
     const leaf = up.at(m.index ?? 0);
     const n = up.parent(leaf);
     const list = n && up.parent(n);
@@ -169,6 +177,7 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     }
   }
   for (const m of f.text.matchAll(CLASS_RE)) {
+    budgetStep(env);
     let n: SyntaxNode | null = up.at(m.index ?? 0, (m.index ?? 0) + m[1].length);
     while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = up.parent(n);
     if (n && CALL_TYPES.has(n.type) && messageCall(f, n, env)) add(n, `a \`${m[1]}(…)\` message`);
@@ -303,14 +312,21 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   const up = ancestryOf(f);
   const byHost = new Map<number, { host: SyntaxNode | undefined; anchor: SyntaxNode; hits: ParamHit[] }>();
   const seen = new Set<number>();
+  const messageObjects = new Map<number, boolean>();
   const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
     if (seen.has(at.id)) return;
     seen.add(at.id);
     const container = up.parent(at); // argument_list / object / dictionary
     if (!container) return;
     if (container.type === 'object' || container.type === 'dictionary') {
-      // a message object's own keys belong to the message layer
-      if (propertyOf(container, 'role') && (propertyOf(container, 'content') || propertyOf(container, 'parts'))) return;
+      // a message object's own keys belong to the message layer (asked once per object: each match in
+      // an object of thousands of keys asking again was quadratic)
+      let isMessage = messageObjects.get(container.id);
+      if (isMessage === undefined) {
+        isMessage = !!propertyOf(container, 'role') && !!(propertyOf(container, 'content') || propertyOf(container, 'parts'));
+        messageObjects.set(container.id, isMessage);
+      }
+      if (isMessage) return;
     }
     const containerParent = up.parent(container);
     const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
@@ -328,6 +344,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     else byHost.set(anchor.id, { host, anchor, hits: [{ key, value, at }] });
   };
   for (const m of f.text.matchAll(PARAM_RE)) {
+    budgetStep(env);
     let n: SyntaxNode | null = up.at((m.index ?? 0) + m[1].length);
     for (let i = 0; n && i < 3 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = up.parent(n);
     if (!n || (n.type !== 'pair' && n.type !== 'keyword_argument')) continue;
@@ -338,6 +355,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   }
   if (!f.isPython) {
     for (const m of f.text.matchAll(SHORTHAND_RE)) {
+      budgetStep(env);
       const at = (m.index ?? 0) + m[0].indexOf(m[1]);
       const n = up.at(at, at + m[1].length);
       if (n.type === 'shorthand_property_identifier' && up.parent(n)?.type === 'object') consider(m[1], n, n);
@@ -405,6 +423,7 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
   };
   if (f.isPython) {
     for (const m of f.text.matchAll(DECORATOR_RE)) {
+      budgetStep(env);
       let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[0].length - 1);
       while (n && n.type !== 'decorator') n = n.parent;
       const def = n?.parent?.type === 'decorated_definition' ? n.parent.childForFieldName('definition') : undefined;
@@ -413,6 +432,7 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
   }
   // dynamicSystemPromptMiddleware((state) => `…`), definePrompt(…, async () => …)
   for (const m of promptNamedCalls(f.text)) {
+    budgetStep(env);
     let n: SyntaxNode | null = root.descendantForIndex(m.index, m.index + m.name.length);
     while (n && !CALL_TYPES.has(n.type) && n.endIndex <= m.index + m.length + 1) n = n.parent;
     if (!n || !CALL_TYPES.has(n.type) || !FUNCTION_ARG_CALLEE.test(lastName(calleeOf(n)))) continue;
