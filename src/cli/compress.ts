@@ -7,6 +7,7 @@ import type { CompressResult } from '../core/compress';
 import { formatUsd, groupDigits } from '../core/format';
 import { toPosix } from '../core/text';
 import { readNamedFile } from './inputs';
+import { optionErrorText } from './args';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const core = () => require('../core/compress') as typeof import('../core/compress');
@@ -41,7 +42,7 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
   try {
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new CompressUsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ''));
+    throw new CompressUsageError(optionErrorText(e, OPTIONS));
   }
   const { values, positionals } = parsed;
   if (values.help) {

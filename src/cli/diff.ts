@@ -3,7 +3,7 @@
 // Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included).
 import * as fs from 'fs';
 import * as path from 'path';
-import { configError, formatOption, numberOption, parse, scanCacheDir, UsageError, type Io } from './main';
+import { configError, formatOption, numberOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
 import { readNamedFile } from './inputs';
 
 export const DIFF_USAGE = `prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
@@ -65,7 +65,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     if (e instanceof GitError) throw new UsageError(e.message);
     throw e;
   }
-  const out = format === 'json' ? JSON.stringify(d, null, 2) + '\n' : format === 'markdown' ? f.formatDiffMarkdown(d) : format === 'sarif' ? f.formatDiffSarif(d) : f.formatDiffTable(d);
+  const out = format === 'json' ? JSON.stringify(d, null, 2) + '\n' : format === 'markdown' ? f.formatDiffMarkdown(d) : format === 'sarif' ? f.formatDiffSarif(d) : f.formatDiffTable(d, terminalWidth(io));
   io.stdout(out);
   const over: string[] = [];
   if (maxUsd !== undefined && d.deltaMonthlyUsd > maxUsd) over.push(`the monthly increase ${d.deltaMonthlyUsd.toFixed(2)} USD is over --max-increase-usd ${maxUsd}`);

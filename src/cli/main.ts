@@ -1,7 +1,6 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
 import * as fs from 'fs';
-import { parseArgs, type ParseArgsConfig } from 'util';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
 import type { ScanReport } from '../core/model';
 import type { CustomPrice } from '../core/prices';
@@ -10,6 +9,7 @@ import { PRICE_DATA } from '../core/prices/priceData.generated';
 import { TokenCounter } from '../core/tokens';
 import { TOOL_VERSION } from '../core/version';
 import { readNamedFile, statNamed, UsageError } from './inputs';
+import { nearestNames, parse } from './args';
 
 // Each command loads what it needs when it runs: `count` must start fast, and the price database and
 // the YAML and scanning code are most of the bundle's start-up cost.
@@ -26,7 +26,17 @@ const formatters = () => ({
   html: (r: ScanReport, customPrices?: Record<string, CustomPrice>, rewrites?: Record<string, { monthlySavingsUsd: number }>, batchable?: string[]) => (require('./html') as typeof import('./html')).reportHtml(r, customPrices, rewrites, batchable),
 });
 
-export { UsageError };
+export { UsageError, parse };
+
+/** Default table width when stdout is not a terminal (a CI log, a file): fits a log viewer and a review pane. */
+export const DEFAULT_TABLE_WIDTH = 120;
+
+/** The width tables are fitted to: the terminal's, else $COLUMNS, else DEFAULT_TABLE_WIDTH. */
+export function terminalWidth(io: Io): number {
+  if (io.columns && io.columns > 0) return io.columns;
+  const env = Number((io.env ?? process.env).COLUMNS);
+  return Number.isInteger(env) && env >= 40 ? env : DEFAULT_TABLE_WIDTH;
+}
 
 /** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */
 export function scanCacheDir(): string | undefined {
@@ -38,7 +48,7 @@ export interface Io {
   stderr: (s: string) => void;
   readStdin: () => Buffer;
   stderrIsTTY: boolean;
-  /** The terminal's width when stdout is one (explain wraps to it). */
+  /** The terminal's width when stdout is one (tables fit it, explain wraps to it). */
   columns?: number;
   cwd: string;
   /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
@@ -132,15 +142,6 @@ Examples:
   prompt-cost scan --max-monthly 500 --format sarif > prompt-cost.sarif
 `,
 };
-
-export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ''));
-  }
-}
 
 export function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
   if (value === undefined) return undefined;
@@ -263,7 +264,8 @@ async function scan(args: string[], io: Io): Promise<number> {
   // …and its compression lever shows the rewrites `prompt-cost compress` cached (nothing is sent).
   const rewrites = format === 'html' ? await (require('./html') as typeof import('./html')).cachedSavings(scanned.report(), root, configPath) : undefined;
   // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
-  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable) : formatters()[format as 'table'](scanned.report()));
+  io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable)
+    : format === 'table' ? formatters().table(scanned.report(), { columns: terminalWidth(io) }) : formatters()[format as 'markdown'](scanned.report()));
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
@@ -316,6 +318,14 @@ export function configError(fatal: { message: string }[], whose = 'the config'):
   return new UsageError(`${whose} cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix ${fatal.length > 1 ? 'these' : 'it'}, or name another config with --config FILE.`, false);
 }
 
+const KNOWN_COMMANDS = ['count', 'cost', 'scan', 'diff', 'explain', 'prices', 'compress'];
+
+/** " (did you mean scan?)" for a mistyped command, or "". */
+function commandSuggestion(command: string): string {
+  const near = command.startsWith('-') ? [] : nearestNames(command.toLowerCase(), KNOWN_COMMANDS);
+  return near.length ? ` (did you mean ${near.join(' or ')}?)` : '';
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -335,11 +345,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'explain': return await (require('./explain') as typeof import('./explain')).explainCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}" (expected count, cost, scan, diff, explain, prices or compress)`);
+      default: throw new UsageError(`unknown command "${command}"${commandSuggestion(command)} (expected count, cost, scan, diff, explain, prices or compress)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`prompt-cost: ${e.message}\n${e.showUsage ? 'Run `prompt-cost --help` for usage.\n' : ''}`);
+      // The command's own help when there is one (every known command has), else the general help.
+      const help = KNOWN_COMMANDS.includes(command) ? `prompt-cost ${command} --help` : 'prompt-cost --help';
+      io.stderr(`prompt-cost: ${e.message}\n${e.showUsage ? `Run \`${help}\` for usage.\n` : ''}`);
       return 2;
     }
     throw e;

@@ -14,6 +14,19 @@ export function formatUsd(usd: number): string {
   return `${usd < 0 ? '-' : ''}$${text}`;
 }
 
+/** The figure in full, for arithmetic a user checks by hand: up to 8 significant digits, no trailing zeros ($0.0128375, $320.9375, $9,628.125). */
+export function formatUsdExact(usd: number): string {
+  if (!Number.isFinite(usd)) return 'n/a';
+  const abs = Math.abs(usd);
+  // toPrecision removes the float noise (0.004622499999 → 0.0046225); toFixed keeps it out of exponent form.
+  const rounded = Number(abs.toPrecision(8));
+  const decimals = Math.max(0, 8 - 1 - Math.floor(Math.log10(rounded || 1)));
+  const [int, frac = ''] = rounded.toFixed(Math.min(20, decimals)).split('.');
+  const trimmed = frac.replace(/0+$/, '');
+  const cents = abs >= 1 && decimals >= 2 && trimmed.length < 2 ? trimmed.padEnd(2, '0') : trimmed;
+  return `${usd < 0 ? '-' : ''}$${groupDigits(Number(int))}${cents ? `.${cents}` : ''}`;
+}
+
 /** 1234567 → "1,234,567" without Intl (whose first use costs ~20 ms of start-up). */
 export function groupDigits(n: number): string {
   const [int, frac] = String(Math.abs(n)).split('.');

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
 import { breakdownMarkdown } from '../../src/core/report/breakdown';
+import { formatUsd } from '../../src/core/format';
 import { scanWorkspace } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
@@ -59,8 +60,8 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.match(text, /input\s+\$2\.5\/M/);
     assert.match(text, /cache read\s+\$1\.25\/M/);
     assert.match(text, /output\s+300\s+up to max_tokens 300 \(the limit, priced as if every reply used it\) — set the expected output with a `# prompt-cost: outputTokens=N` annotation/);
-    assert.match(text, /per day .* × 2,000 calls\/day \(\.promptcost\.yaml:2\)/);
-    assert.match(text, /per month .* × 30 days \(default\)/);
+    assert.match(text, /per day .* × 2,000 calls\/day = \$[\d.]+ \(calls\/day: \.promptcost\.yaml:2\)/);
+    assert.match(text, /per month .* × 30 days = \$[\d.,]+ \(days: default\)/);
   });
 
   it('names the real source of the chat overhead (a Claude call: no published formula) and says when the output is max_tokens', async () => {
@@ -137,5 +138,60 @@ describe('prompt-cost explain FILE:LINE', () => {
     const help = io(dir);
     assert.strictEqual(await run(['explain', '--help'], help.io), 0);
     assert.match(help.out.join(''), /full arithmetic/);
+  });
+});
+
+describe('explain: the shown figures add up', () => {
+  const dollars = (s: string) => Number(s.replace(/[$,]/g, ''));
+  // Every "a + b + … = r" and "a × n … = r" in the text, checked as a user would with a calculator.
+  function checkArithmetic(text: string, where: string) {
+    const sums = [...text.matchAll(/((?:\$[\d,.]+ \+ )+\$[\d,.]+) = (\$[\d,.]+)/g)];
+    for (const [, terms, result] of sums) {
+      const total = terms.split(' + ').reduce((a, t) => a + dollars(t), 0);
+      assert.ok(Math.abs(total - dollars(result)) <= dollars(result) * 1e-7, `${where}: ${terms} = ${result}`);
+    }
+    const products = [...text.matchAll(/(\$[\d,.]+) × ([\d,]+) (?:calls\/day|days) = (\$[\d,.]+)/g)];
+    for (const [, a, n, result] of products) assert.ok(Math.abs(dollars(a) * Number(n.replace(/,/g, '')) - dollars(result)) <= dollars(result) * 1e-6, `${where}: ${a} × ${n} = ${result}`);
+    return sums.length + products.length;
+  }
+
+  it('per call, per day and per month: the terms shown sum to the result shown, and the rounded column is what scan shows', async () => {
+    const demo = path.join(__dirname, '..', '..', 'examples', 'demo-workspace');
+    const cache = tempDir('pc-explain-cache-');
+    const system = 'You are a careful assistant that answers questions about invoices and refunds. '.repeat(120).trim();
+    fs.writeFileSync(path.join(cache, 'app.py'), `import anthropic\nclient = anthropic.Anthropic()\n\ndef ask(q):\n    return client.messages.create(model="claude-sonnet-4-5", max_tokens=333, system=[{"type": "text", "text": "${system}", "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])\n`);
+    fs.writeFileSync(path.join(cache, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 777\n  cacheHitRate: 0.37\n');
+    let checked = 0;
+    for (const root of [demo, cache]) {
+      const report = await scanWorkspace({ root, workers: 0 });
+      // (promptfoo's rows share a line: explain takes the first, so only prompts alone on their line.)
+      const alone = report.prompts.filter((x) => x.cost.priced && report.prompts.filter((y) => y.file === x.file && y.range.start.line === x.range.start.line).length === 1);
+      for (const p of alone) {
+        const t = io(root);
+        const at = `${p.file}:${p.range.start.line + 1}`;
+        assert.strictEqual(await run(['explain', at], t.io), 0, t.err.join(''));
+        const text = t.out.join('');
+        // The "$0.0062 × 2,000 = $12.50" of rounded terms is gone: the rounded figure is never a term.
+        assert.match(text, new RegExp(`per call\\s+\\${formatUsd(p.cost.perCallUsd!).replace(/[.]/g, '\\.')}\\s`), at);
+        assert.match(text, new RegExp(`per month\\s+\\${formatUsd(p.cost.monthlyUsd!).replace(/[.]/g, '\\.')}\\s`), at);
+        assert.ok(checkArithmetic(text, at) >= 3, `${at}: per call, day and month are shown as sums and products:\n${text}`);
+        if (root === cache) assert.match(text, /cache reads .* = \$[\d.]+ \(average per call/);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 7, `${checked} prompts checked`);
+  });
+});
+
+describe('explain: alternative parts', () => {
+  it('an alternative branch is shown as such and left out of the input sum, as pricing leaves it out', async () => {
+    const dir = tempDir('pc-explain-alt-');
+    fs.writeFileSync(path.join(dir, 'app.ts'), `import OpenAI from 'openai';\nconst client = new OpenAI();\nconst strict = process.env.STRICT === '1';\nexport async function ask(q: string) {\n  return client.chat.completions.create({\n    model: 'gpt-4o',\n    messages: [\n      { role: 'system', content: strict ? 'You are a strict reviewer who answers in one short sentence only.' : 'You are a friendly reviewer who answers at length, with examples and a summary.' },\n      { role: 'user', content: q },\n    ],\n  });\n}\n`);
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'app.ts:5'], t.io), 0, t.err.join(''));
+    const text = t.out.join('');
+    assert.match(text, /system — static text \(alternative, not in the total\)/);
+    const [, total, terms] = /\n {2}input\s+(\d+)\s+= ([\d +,]+);/.exec(text)!;
+    assert.strictEqual(terms.split(' + ').reduce((a, x) => a + Number(x.replace(/,/g, '')), 0), Number(total), text);
   });
 });

@@ -2,25 +2,9 @@
 // custom prices) nearest to it by edit distance, ignoring a provider prefix and case.
 import { SWAP_PROVIDERS } from '../report/priceTable';
 import { candidates } from '../routing';
+import { editDistance } from '../editDistance';
 
 const bare = (id: string) => id.toLowerCase().replace(/^[\w-]+[/:]/, '');
-
-/** Levenshtein distance, stopping early past `limit` (returns limit + 1 then). */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, row[j]);
-    }
-    if (best > limit) return limit + 1;
-    prev = row;
-  }
-  return prev[b.length];
-}
 
 /** Up to `max` priced model ids close to `id` (a typo, a missing or extra character or two), nearest first. */
 export function similarModels(id: string, customIds: string[] = [], max = 3): string[] {
@@ -32,7 +16,7 @@ export function similarModels(id: string, customIds: string[] = [], max = 3): st
   const consider = (candidate: string) => {
     if (seen.has(candidate)) return;
     seen.add(candidate);
-    const d = distance(want, bare(candidate), limit);
+    const d = editDistance(want, bare(candidate), limit);
     if (d <= limit && bare(candidate) !== want) scored.push({ id: candidate, d });
   };
   for (const c of customIds) consider(c);

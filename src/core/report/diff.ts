@@ -3,6 +3,7 @@
 import type { CostDiff, DiffRow } from '../diff';
 import { formatTokens, formatUsd } from '../format';
 import { TOOL_VERSION } from '../version';
+import { elideLeft, fitLocation, layoutTable, width, type TableColumn } from './layout';
 
 /** The marker a sticky comment is found by. */
 export const DIFF_COMMENT_MARKER = '<!-- prompt-cost-diff -->';
@@ -22,8 +23,14 @@ function countsLine(d: CostDiff): string {
   return `${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.moved} moved, ${c.unchanged} unchanged`;
 }
 
-export function formatDiffTable(d: CostDiff): string {
-  const head = ['STATUS', 'PROMPT', 'MODEL', 'TOKENS', '$/MONTH', 'DELTA', 'WHY'];
+const DIFF_COLUMNS: TableColumn[] = [
+  { header: 'STATUS' }, { header: 'PROMPT', fit: fitLocation, min: 24, cutOrder: 1 }, { header: 'MODEL', fit: elideLeft, min: 16, cutOrder: 2 },
+  { header: 'TOKENS', dropOrder: 0 }, { header: '$/MONTH' }, { header: 'DELTA' },
+  { header: 'WHY', fit: (cell, max) => (width(cell) <= max ? cell : `${[...cell].slice(0, max - 1).join('')}…`), min: 20, cutOrder: 0, dropOrder: 1 },
+];
+
+/** `columns`: the terminal's width, which the place, model and reasons are cut to fit. */
+export function formatDiffTable(d: CostDiff, columns?: number): string {
   const rows = d.prompts.map((r) => [
     r.status, where(r),
     r.before && r.after && r.before.model !== r.after.model ? `${r.before.model} → ${r.after.model}` : (r.after ?? r.before)!.model,
@@ -31,10 +38,8 @@ export function formatDiffTable(d: CostDiff): string {
     r.before && r.after ? `${monthly(r.before)} → ${monthly(r.after)}` : monthly(r.after ?? r.before),
     signedUsd(r.deltaMonthlyUsd), r.reasons.join('; '),
   ].map((c) => (c.length > 80 ? `${c.slice(0, 79)}…` : c)));
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   const out = [`${d.base.ref} (${d.base.commit.slice(0, 12)}) → ${d.head.ref}${d.head.commit ? ` (${d.head.commit.slice(0, 12)})` : ''}`, ''];
-  if (rows.length) out.push(line(head), '-'.repeat(Math.min(200, widths.reduce((a, b) => a + b + 2, 0))), ...rows.map(line), '');
+  if (rows.length) out.push(...layoutTable(DIFF_COLUMNS, rows, columns).lines, '');
   else out.push('No prompt changed.', '');
   out.push(verdictLine(d), countsLine(d), `Prices: ${d.prices.source} ${d.prices.version} (data as of ${d.prices.asOf}). ≈ marks estimated token counts.`);
   return out.join('\n') + '\n';

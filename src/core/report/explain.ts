@@ -3,7 +3,8 @@
 // price rows used (per million, cache read and write, the tier in force), and the sums per call, per
 // day and per month.
 import { outputSource, overheadSource } from './wording';
-import { formatUsd, groupDigits } from '../format';
+import { wrap } from './layout';
+import { formatUsd, formatUsdExact, groupDigits } from '../format';
 import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
 import type { PriceLookup } from '../prices';
 
@@ -34,11 +35,13 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   const terms: number[] = [];
   for (const part of p.parts) {
     const where = `${part.file ?? p.file}:${part.range.start.line + 1}`;
-    tokens.push({ label: `${part.role}${part.name ? ` (${part.name})` : ''} — static text`, value: tok(part.tokens, exact), detail: where });
-    terms.push(part.tokens);
+    // Another branch the same expression may take: shown, not added (as pricing does).
+    const alternative = part.alternative ? ' (alternative, not in the total)' : '';
+    tokens.push({ label: `${part.role}${part.name ? ` (${part.name})` : ''} — static text${alternative}`, value: tok(part.tokens, exact), detail: where });
+    if (!part.alternative) terms.push(part.tokens);
     for (const s of part.slots) {
       tokens.push({ label: `  slot ${s.name}`, value: groupDigits(s.tokens), detail: `size from ${s.from}` });
-      terms.push(s.tokens);
+      if (!part.alternative) terms.push(s.tokens);
     }
   }
   if (p.tokens.overhead) {
@@ -78,47 +81,35 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   }
   sections.push({ title: `Prices (${c.prices.source}; data ${prices.version}, as of ${prices.asOf})`, steps: priceSteps });
 
+  // The value column is rounded as scan shows it; the arithmetic beside it is in full (formatUsdExact), so
+  // its terms add up to its result and a user can check each step by hand.
   const b = c.breakdown;
+  const exactUsd = formatUsdExact;
   const back = (usd: number, r: number | undefined) => (r ? (usd / r) * MILLION : 0);
   const inRate = c.prices.inputUsdPerMillion;
   const readRate = c.prices.cacheReadUsdPerMillion ?? inRate;
   const writeRate = c.prices.cacheWriteUsdPerMillion ?? inRate;
+  const tokensAt = (usd: number, r: number | undefined) => `${groupDigits(Math.round(back(usd, r) * 100) / 100)} tokens × ${rate(r)} = ${exactUsd(usd)}`;
   const perCall: ExplainStep[] = [
-    { label: 'uncached input', value: formatUsd(b.uncachedInputUsd), detail: `${groupDigits(Math.round(back(b.uncachedInputUsd, inRate) * 100) / 100)} tokens × ${rate(inRate)}` },
+    { label: 'uncached input', value: formatUsd(b.uncachedInputUsd), detail: tokensAt(b.uncachedInputUsd, inRate) },
   ];
-  if (b.cacheReadUsd) perCall.push({ label: 'cache reads', value: formatUsd(b.cacheReadUsd), detail: `${groupDigits(Math.round(back(b.cacheReadUsd, readRate) * 100) / 100)} tokens × ${rate(readRate)} (average per call: cached prefix × hit rate ${Math.round((p.cache?.hitRate ?? 0) * 100)}%)` });
-  if (b.cacheWriteUsd) perCall.push({ label: 'cache writes', value: formatUsd(b.cacheWriteUsd), detail: `${groupDigits(Math.round(back(b.cacheWriteUsd, writeRate) * 100) / 100)} tokens × ${rate(writeRate)} (average per call: one write per miss)` });
-  perCall.push({ label: 'output', value: formatUsd(b.outputUsd), detail: `${groupDigits(p.tokens.output)} tokens × ${rate(c.prices.outputUsdPerMillion)}` });
-  perCall.push({ label: 'per call', value: formatUsd(c.perCallUsd!), detail: `= ${[b.uncachedInputUsd, b.cacheReadUsd, b.cacheWriteUsd, b.outputUsd].filter((x) => x).map((x) => formatUsd(x)).join(' + ')}` });
+  if (b.cacheReadUsd) perCall.push({ label: 'cache reads', value: formatUsd(b.cacheReadUsd), detail: `${tokensAt(b.cacheReadUsd, readRate)} (average per call: cached prefix × hit rate ${Math.round((p.cache?.hitRate ?? 0) * 100)}%)` });
+  if (b.cacheWriteUsd) perCall.push({ label: 'cache writes', value: formatUsd(b.cacheWriteUsd), detail: `${tokensAt(b.cacheWriteUsd, writeRate)} (average per call: one write per miss)` });
+  perCall.push({ label: 'output', value: formatUsd(b.outputUsd), detail: `${groupDigits(p.tokens.output)} tokens × ${rate(c.prices.outputUsdPerMillion)} = ${exactUsd(b.outputUsd)}` });
+  const callTerms = [b.uncachedInputUsd, b.cacheReadUsd, b.cacheWriteUsd, b.outputUsd].filter((x) => x);
+  perCall.push({ label: 'per call', value: formatUsd(c.perCallUsd!), detail: `${callTerms.length > 1 ? `${callTerms.map(exactUsd).join(' + ')} = ` : ''}${exactUsd(c.perCallUsd!)}` });
   sections.push({ title: 'Per call', steps: perCall });
   const t = p.traffic;
   sections.push({
     title: 'Per month',
     steps: [
-      { label: 'per day', value: formatUsd(c.perDayUsd!), detail: `${formatUsd(c.perCallUsd!)} × ${groupDigits(t.callsPerDay)} calls/day (${t.sources.callsPerDay})` },
-      { label: 'per month', value: formatUsd(c.monthlyUsd!), detail: `${formatUsd(c.perDayUsd!)} × ${t.daysPerMonth} days (${t.sources.daysPerMonth})` },
-      ...(c.batchMonthlyUsd !== undefined ? [{ label: 'through the batch API', value: formatUsd(c.batchMonthlyUsd), detail: 'half the standard price' }] : []),
+      { label: 'per day', value: formatUsd(c.perDayUsd!), detail: `${exactUsd(c.perCallUsd!)} × ${groupDigits(t.callsPerDay)} calls/day = ${exactUsd(c.perDayUsd!)} (calls/day: ${t.sources.callsPerDay})` },
+      { label: 'per month', value: formatUsd(c.monthlyUsd!), detail: `${exactUsd(c.perDayUsd!)} × ${t.daysPerMonth} days = ${exactUsd(c.monthlyUsd!)} (days: ${t.sources.daysPerMonth})` },
+      ...(c.batchMonthlyUsd !== undefined ? [{ label: 'through the batch API', value: formatUsd(c.batchMonthlyUsd), detail: `half the standard price: ${exactUsd(c.batchMonthlyUsd)}` }] : []),
       ...(p.cache ? [{ label: `without caching`, value: formatUsd(p.cache.monthlyWithoutCacheUsd), detail: `stable prefix ${groupDigits(p.cache.stablePrefixTokens)}, cacheable ${groupDigits(p.cache.cacheablePrefixTokens)} (${p.cache.source})` }] : []),
     ],
   });
   return { prompt: p, prices, sections };
-}
-
-/** `text` in lines of at most `width` characters (words kept whole), lines after the first indented by `indent`. */
-function wrap(text: string, width: number, indent: number): string {
-  if (width <= indent + 20 || text.length <= width) return text;
-  const out: string[] = [];
-  let line = '';
-  let limit = width;
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > limit) {
-      out.push(line);
-      line = word;
-      limit = width - indent;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  out.push(line);
-  return out.join('\n' + ' '.repeat(indent));
 }
 
 /** The text form; `columns` (the terminal's width) wraps long lines, their details under each other. */

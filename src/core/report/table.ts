@@ -1,5 +1,8 @@
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
+import { elideLeft, fitLocation, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
+
+export { truncate };
 
 export function promptLocation(p: PromptReport): string {
   return `${p.file}:${p.range.start.line + 1}${p.label ? ` (${p.label})` : ''}`;
@@ -32,26 +35,6 @@ export const MAX_CELL = 60;
 /** Longest diagnostic message printed in the table. */
 export const MAX_MESSAGE = 400;
 
-/** `s` cut to about `max` characters, the cut marked with … in the middle so both ends stay readable. */
-export function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  // UTF-16 slices, moved off the middle of a surrogate pair; never a copy of the whole string.
-  const head = Math.ceil((max - 1) / 2);
-  let a = head;
-  if (/[\uD800-\uDBFF]/.test(s[a - 1] ?? '')) a--;
-  let b = s.length - (max - 1 - head);
-  if (/[\uDC00-\uDFFF]/.test(s[b] ?? '')) b++;
-  return s.slice(0, a) + '…' + s.slice(b);
-}
-
-function pad(cells: string[][], rightAligned: Set<number>): string[] {
-  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => [...row[c]].length)));
-  return cells.map((row) => row.map((cell, c) => {
-    const fill = ' '.repeat(widths[c] - [...cell].length);
-    return rightAligned.has(c) ? fill + cell : cell + fill;
-  }).join('  ').trimEnd());
-}
-
 /** The model was not found in the code: a built-in or provider default stands in for it. */
 export function assumedModel(p: PromptReport): boolean {
   return p.model.from === 'default' || p.model.from.startsWith('default for ');
@@ -62,36 +45,59 @@ export function modelText(p: PromptReport): string {
   return assumedModel(p) ? `${p.model.id}*` : p.model.id;
 }
 
-export function formatTable(r: ScanReport): string {
-  const header = ['PROMPT', 'KIND', 'MODEL', 'TOKENS IN', 'OUT', '$/CALL', 'CALLS/DAY', '$/MONTH'];
+/** The prompts table's columns: the place, kind and model can be cut to fit a terminal; figures never. */
+// Cut first: the kind (the model says most of it), then the place (from the left: the file name and
+// line stay), then the model (from the left: its version stays). Left out, in a narrow terminal: the
+// kind, the output tokens and the traffic, which --format csv or json give.
+const COLUMNS: TableColumn[] = [
+  { header: 'PROMPT', fit: fitLocation, min: 24, cutOrder: 1 },
+  { header: 'KIND', fit: (cell, max) => (width(cell) <= max ? cell : `${[...cell].slice(0, max - 1).join('')}…`), min: 10, cutOrder: 0, dropOrder: 0 },
+  { header: 'MODEL', fit: elideLeft, min: 16, cutOrder: 2 },
+  { header: 'TOKENS IN', right: true }, { header: 'OUT', right: true, dropOrder: 1 }, { header: '$/CALL', right: true },
+  { header: 'CALLS/DAY', right: true, dropOrder: 2 }, { header: '$/MONTH', right: true },
+];
+
+export interface TableOptions {
+  /** The terminal's width: the table's cut-able columns are narrowed to fit it and diagnostics wrapped. */
+  columns?: number;
+}
+
+export function formatTable(r: ScanReport, options: TableOptions = {}): string {
   const rows = byMonthlyCost(r.prompts).map((p) => [
     promptLocation(p), p.kind, modelText(p), formatTokens(p.tokens.input, p.tokens.exact), groupDigits(p.tokens.output),
     perCallText(p), groupDigits(p.traffic.callsPerDay), monthlyText(p),
-  ].map((cell) => truncate(cell, MAX_CELL)));
+  // No cell wider than the terminal (cut as its column cuts), or than MAX_CELL when there is none.
+  ].map((cell, i) => (options.columns ? (COLUMNS[i].fit ?? truncate)(cell, Math.max(MAX_CELL, options.columns)) : truncate(cell, MAX_CELL))));
   const lines: string[] = [];
+  // Sentences under the table wrap to the terminal too.
+  const fit = (line: string) => (options.columns ? wrap(line, options.columns, 2) : line);
   if (rows.length) {
-    const table = pad([header, ...rows], new Set([3, 4, 5, 6, 7]));
-    lines.push(table[0], '-'.repeat(table[0].length), ...table.slice(1), '');
-  } else {
-    lines.push('No prompts found.', '');
-  }
-  lines.push(totalsLine(r));
+    const table = layoutTable(COLUMNS, rows, options.columns);
+    lines.push(...table.lines, '');
+    if (table.dropped.length) lines.push(fit(`(${table.dropped.join(', ')} left out to fit ${options.columns} columns; a wider terminal or --format csv shows them.)`), '');
+  } else lines.push('No prompts found.', '');
+  lines.push(fit(totalsLine(r)));
   const assumed = r.prompts.filter(assumedModel).length;
-  if (assumed) lines.push(`* ${assumed} prompt${assumed === 1 ? '' : 's'}: the model is not in the code, a default is assumed — name it with a \`prompt-cost: model=…\` annotation or defaults in .promptcost.yaml.`);
-  if (r.budget) lines.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? 'EXCEEDED' : 'within budget'}`);
-  lines.push(priceLine(r));
+  if (assumed) lines.push(fit(`* ${assumed} prompt${assumed === 1 ? '' : 's'}: the model is not in the code, a default is assumed — name it with a \`prompt-cost: model=…\` annotation or defaults in .promptcost.yaml.`));
+  if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? 'EXCEEDED' : 'within budget'}`));
+  lines.push(fit(priceLine(r)));
   const diags = [...r.diagnostics.map((d) => ({ ...d, where: `${d.file ?? ''}:${d.range.start.line + 1}` })),
     ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];
   if (diags.length) {
     lines.push('', 'Diagnostics:');
     // Every column padded (the place too), so the messages start in one column.
     const codeWidth = Math.min(MAX_CELL, Math.max(...diags.map((d) => d.code.length)));
-    const whereWidth = Math.min(MAX_CELL, Math.max(...diags.map((d) => [...d.where].length)));
+    const whereWidth = Math.min(MAX_CELL, Math.max(...diags.map((d) => width(d.where))));
     for (const d of diags) {
       const where = truncate(d.where, MAX_CELL);
       // A message that starts with its own file:line (config problems do) is not given it twice.
       const message = d.message.startsWith(`${d.where}: `) ? d.message.slice(d.where.length + 2) : d.message;
-      lines.push(`  ${d.severity.padEnd(11)} ${truncate(d.code, MAX_CELL).padEnd(codeWidth)} ${where}${' '.repeat(Math.max(0, whereWidth - [...where].length))}  ${truncate(message, MAX_MESSAGE)}`);
+      const head = `  ${d.severity.padEnd(11)} ${truncate(d.code, MAX_CELL).padEnd(codeWidth)} ${where}${' '.repeat(Math.max(0, whereWidth - width(where)))}  `;
+      const text = truncate(message, MAX_MESSAGE);
+      // In a terminal: the message wrapped in its column while it has room, else on the lines below.
+      if (!options.columns || width(head) + text.length <= options.columns) lines.push(head + text);
+      else if (options.columns - width(head) >= 60) lines.push(head + wrap(text, options.columns - width(head), 0).split('\n').join('\n' + ' '.repeat(width(head))));
+      else lines.push(head.trimEnd(), `      ${wrap(text, options.columns - 6, 0).split('\n').join('\n      ')}`);
     }
   }
   if (r.skipped.length) {

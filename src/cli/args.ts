@@ -1,0 +1,55 @@
+// Command-line options: node's parseArgs (strict), with its errors said the way a user can act on —
+// `unknown option --fromat (did you mean --format?)` — instead of node's advice about positionals.
+import { parseArgs, type ParseArgsConfig } from 'util';
+import { editDistance } from '../core/editDistance';
+import { UsageError } from './inputs';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The options of `options` nearest to `given` (`--fromat` → `--format`), or those it is a prefix of. */
+export function nearestOptions(given: string, options: Options): string[] {
+  return nearestNames(given.replace(/^-+/, '').replace(/=.*$/, ''), Object.keys(options));
+}
+
+/** Up to three of `names` that start with `name`, else the nearest by edit distance (a typo or two). */
+export function nearestNames(name: string, names: string[]): string[] {
+  if (!name) return [];
+  const prefixed = names.filter((n) => n.startsWith(name));
+  if (prefixed.length) return prefixed.slice(0, 3);
+  const limit = name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
+  return names
+    .map((n) => ({ n, d: editDistance(name.toLowerCase(), n, limit) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .slice(0, 3)
+    .map((x) => x.n);
+}
+
+const list = (names: string[]) => names.map((n) => `--${n}`).join(names.length === 2 ? ' or ' : ', ');
+
+/** Strict parsing of one command's arguments; every parse error a UsageError (exit 2) naming the option. */
+export function parse(args: string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (e) {
+    throw new UsageError(optionErrorText(e, options));
+  }
+}
+
+/** parseArgs's error `e` in words: what is wrong with which option, and the nearest ones when unknown. */
+export function optionErrorText(error: unknown, options: Options): string {
+  const e = error as Error & { code?: string };
+  const quoted = /'(-[^' ]*)/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) {
+    const near = nearestOptions(quoted, options);
+    const known = Object.keys(options).filter((n) => n !== 'help');
+    return `unknown option ${quoted}${near.length ? ` (did you mean ${list(near)}?)` : known.length ? ` (the options are ${list(known)})` : ' (this command takes no options)'}`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted) {
+    const name = quoted.replace(/^-+/, '').replace(/ .*$/, '');
+    if (/argument missing/.test(e.message)) return `--${name} needs a value (--${name} VALUE)`;
+    if (/does not take an argument/.test(e.message)) return `--${name} takes no value (write --${name} alone)`;
+  }
+  return e.message.replace(/^TypeError \[\w+\]: /, '');
+}
