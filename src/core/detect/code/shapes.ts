@@ -10,6 +10,7 @@
 //   - functions registered as prompts (`@agent.system_prompt`, `@agent.instructions`, `@dynamic_prompt`)
 //     and functions handed to a prompt-named call (`dynamicSystemPromptMiddleware((s) => …)`).
 // Everything found here has `confidence: 'shape'` and says which shape in `shape`.
+import { ancestryOf, type Ancestry } from './ancestry';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { normaliseRole } from '../shared';
 import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
@@ -61,6 +62,12 @@ const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?M
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
+/** Checks the evaluate budget every 64 matches: the loops over text matches do work of their own. */
+function budgetStep(env: FinderEnv): void {
+  const ctx = env.ctx;
+  if (ctx.deadline && ((ctx.steps = (ctx.steps ?? 0) + 1) & 63) === 0) ctx.deadline.check();
+}
+
 export function lastName(callee: string): string {
   return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
 }
@@ -70,9 +77,9 @@ function calleeOf(call: SyntaxNode): string {
 }
 
 /** The call an argument belongs to, through enclosing objects, dicts and keyword arguments (≤ 6 steps). */
-function hostCall(n: SyntaxNode): SyntaxNode | undefined {
-  let cur: SyntaxNode | null = n.parent;
-  for (let i = 0; cur && i < 8; i++, cur = cur.parent) {
+function hostCall(n: SyntaxNode, up: Ancestry): SyntaxNode | undefined {
+  let cur: SyntaxNode | null = up.parent(n);
+  for (let i = 0; cur && i < 8; i++, cur = up.parent(cur)) {
     if (CALL_TYPES.has(cur.type)) return cur;
     if (!/^(arguments|argument_list|pair|keyword_argument|object|dictionary|array|list|parenthesized_expression|as_expression|satisfies_expression)$/.test(cur.type)) return undefined;
   }
@@ -156,23 +163,30 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     seen.add(node.id);
     out.push({ node, shape });
   };
-  const root = f.tree.rootNode;
+  const up = ancestryOf(f);
   for (const m of f.text.matchAll(ROLE_KEY_RE)) {
-    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0);
-    for (let i = 0; n && i < 4 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = n.parent;
+    budgetStep(env);
+    let n: SyntaxNode | null = up.at(m.index ?? 0);
+    for (let i = 0; n && i < 4 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = up.parent(n);
     if (!n) continue;
-    if (n.type === 'pair' && n.parent && messageObject(f, n.parent, env)) add(n.parent, 'a `{role, content}` message');
-    else if (n.type === 'keyword_argument' && n.parent?.parent && messageCall(f, n.parent.parent, env)) add(n.parent.parent, `a \`${lastName(calleeOf(n.parent.parent))}(role=…)\` message`);
+    const parent = up.parent(n);
+    const grandparent = parent && up.parent(parent);
+    if (n.type === 'pair' && parent && messageObject(f, parent, env)) add(parent, 'a `{role, content}` message');
+    else if (n.type === 'keyword_argument' && grandparent && messageCall(f, grandparent, env)) add(grandparent, `a \`${lastName(calleeOf(grandparent))}(role=…)\` message`);
   }
   for (const m of f.text.matchAll(PAIR_RE)) {
-    const n = root.descendantForIndex(m.index ?? 0)?.parent;
-    if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && n.parent && LIST_TYPES.test(n.parent.type) && messagePair(f, n, env)) {
+    budgetStep(env);
+    const leaf = up.at(m.index ?? 0);
+    const n = up.parent(leaf);
+    const list = n && up.parent(n);
+    if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && list && LIST_TYPES.test(list.type) && messagePair(f, n, env)) {
       add(n, `a \`("${m[2]}", …)\` message pair`);
     }
   }
   for (const m of f.text.matchAll(CLASS_RE)) {
-    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0, (m.index ?? 0) + m[1].length);
-    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = n.parent;
+    budgetStep(env);
+    let n: SyntaxNode | null = up.at(m.index ?? 0, (m.index ?? 0) + m[1].length);
+    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = up.parent(n);
     if (n && CALL_TYPES.has(n.type) && messageCall(f, n, env)) add(n, `a \`${m[1]}(…)\` message`);
   }
   return out;
@@ -238,8 +252,10 @@ export function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: st
 /** Message groups: each list holding message-shaped values is one prompt; a lone message is one too. */
 function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const groups = new Map<number, { container: SyntaxNode; list?: SyntaxNode; shapes: string[] }>();
+  const up = ancestryOf(f);
   for (const m of messageNodes(f, env)) {
-    const list = m.node.parent && LIST_TYPES.test(m.node.parent.type) ? m.node.parent : undefined;
+    const parent = up.parent(m.node);
+    const list = parent && LIST_TYPES.test(parent.type) ? parent : undefined;
     const container = list ?? m.node;
     const g = groups.get(container.id);
     if (g) g.shapes.push(m.shape);
@@ -248,7 +264,7 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
   const out: DetectedPrompt[] = [];
   for (const g of groups.values()) {
     if (claimed(f.file, g.container.startIndex, g.container.endIndex)) continue;
-    const host = hostCall(g.container);
+    const host = hostCall(g.container, up);
     const call = (host && callInfo(f, host, env.ctx)) || synthetic(f, g.container);
     if (host && claimed(f.file, host.startIndex, host.endIndex)) continue;
     const b = new PromptBuilder(call, env.ctx);
@@ -300,19 +316,27 @@ interface ParamHit { key: string; value: SyntaxNode; at: SyntaxNode }
 
 /** Prompt-named keyword arguments and properties of calls (and of config objects, for the strong names). */
 function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
-  const root = f.tree.rootNode;
+  const up = ancestryOf(f);
   const byHost = new Map<number, { host: SyntaxNode | undefined; anchor: SyntaxNode; hits: ParamHit[] }>();
   const seen = new Set<number>();
+  const messageObjects = new Map<number, boolean>();
   const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
     if (seen.has(at.id)) return;
     seen.add(at.id);
-    const container = at.type === 'keyword_argument' ? at.parent : at.parent; // argument_list / object / dictionary
+    const container = up.parent(at); // argument_list / object / dictionary
     if (!container) return;
     if (container.type === 'object' || container.type === 'dictionary') {
-      // a message object's own keys belong to the message layer
-      if (propertyOf(container, 'role') && (propertyOf(container, 'content') || propertyOf(container, 'parts'))) return;
+      // a message object's own keys belong to the message layer (asked once per object: each match in
+      // an object of thousands of keys asking again was quadratic)
+      let isMessage = messageObjects.get(container.id);
+      if (isMessage === undefined) {
+        isMessage = !!propertyOf(container, 'role') && !!(propertyOf(container, 'content') || propertyOf(container, 'parts'));
+        messageObjects.set(container.id, isMessage);
+      }
+      if (isMessage) return;
     }
-    const host = at.type === 'keyword_argument' ? (container.parent && CALL_TYPES.has(container.parent.type) ? container.parent : undefined) : hostCall(container);
+    const containerParent = up.parent(container);
+    const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
     const calleeName = host ? lastName(calleeOf(host)) : '';
     if (!host && !STRONG.test(key)) return;
     if (host && /^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '')) {
@@ -327,8 +351,9 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     else byHost.set(anchor.id, { host, anchor, hits: [{ key, value, at }] });
   };
   for (const m of f.text.matchAll(PARAM_RE)) {
-    let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[1].length);
-    for (let i = 0; n && i < 3 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = n.parent;
+    budgetStep(env);
+    let n: SyntaxNode | null = up.at((m.index ?? 0) + m[1].length);
+    for (let i = 0; n && i < 3 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = up.parent(n);
     if (!n || (n.type !== 'pair' && n.type !== 'keyword_argument')) continue;
     const keyNode = n.childForFieldName(n.type === 'pair' ? 'key' : 'name');
     const value = n.childForFieldName('value');
@@ -337,9 +362,10 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   }
   if (!f.isPython) {
     for (const m of f.text.matchAll(SHORTHAND_RE)) {
+      budgetStep(env);
       const at = (m.index ?? 0) + m[0].indexOf(m[1]);
-      const n = root.descendantForIndex(at, at + m[1].length);
-      if (n?.type === 'shorthand_property_identifier' && n.parent?.type === 'object') consider(m[1], n, n);
+      const n = up.at(at, at + m[1].length);
+      if (n.type === 'shorthand_property_identifier' && up.parent(n)?.type === 'object') consider(m[1], n, n);
     }
   }
   const out: DetectedPrompt[] = [];
@@ -404,6 +430,7 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
   };
   if (f.isPython) {
     for (const m of f.text.matchAll(DECORATOR_RE)) {
+      budgetStep(env);
       let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[0].length - 1);
       while (n && n.type !== 'decorator') n = n.parent;
       const def = n?.parent?.type === 'decorated_definition' ? n.parent.childForFieldName('definition') : undefined;
@@ -412,6 +439,7 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
   }
   // dynamicSystemPromptMiddleware((state) => `…`), definePrompt(…, async () => …)
   for (const m of promptNamedCalls(f.text)) {
+    budgetStep(env);
     let n: SyntaxNode | null = root.descendantForIndex(m.index, m.index + m.name.length);
     while (n && !CALL_TYPES.has(n.type) && n.endIndex <= m.index + m.length + 1) n = n.parent;
     if (!n || !CALL_TYPES.has(n.type) || !FUNCTION_ARG_CALLEE.test(lastName(calleeOf(n)))) continue;

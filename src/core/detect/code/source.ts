@@ -1,6 +1,7 @@
 // A parsed source file with what value resolution needs: definitions by name, import bindings, and a
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
+import type { Ancestry } from './ancestry';
 import { BudgetExceeded, Deadline, isBudgetExceeded, type FileBudgets } from '../../budgets';
 import { LineIndex, loneCrToLf } from '../../text';
 import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
@@ -43,6 +44,8 @@ export interface CodeFile {
   lookups?: Lookups;
   /** Comment runs were blanked for the parser (see blankCommentRuns): the tree is not of `text` as edited. */
   blanked?: boolean;
+  /** Nodes by offset and their parents (ancestryOf), made on first use. */
+  ancestry?: Ancestry;
 }
 
 /**
