@@ -207,7 +207,8 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v;
   const own = v.text.replace(MARKER_RE, '');
   // a word or two (a local variable's value) reads as part of the text around it
-  if (hasFragment(ctx, v.text)) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
+  // text another file writes (a helper's return, a constant) is reported there, however short
+  if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
   const words = own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
   if (!own.trim() || words === 0 || (!own.includes('\n') && words < 3)) return v;
@@ -381,10 +382,26 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     }
     const def = findDefinition(f, name, n);
     if (def) return { file: f, node: def.value };
+    // self.method defined in a base class (`class RAGSimple(RAGChatBase)`), in this file or imported
+    if (f.isPython && t === 'attribute') {
+      const key = n.childForFieldName('attribute')?.text;
+      let cls: SyntaxNode | null = n.parent;
+      while (cls && cls.type !== 'class_definition') cls = cls.parent;
+      const inherited = key && cls ? inheritedMember(f, cls, key, ctx, depth + 1) : undefined;
+      if (inherited) return inherited;
+    }
     const imp = f.imports.get(name);
     if (imp?.file && imp.imported !== '*') {
       const target = ctx.project.get(imp.file);
       return target ? exportedValue(target, imp.imported, ctx, depth + 1) : undefined;
+    }
+    // Python `from .policies import *`: the name may be any of those modules' top-level names
+    if (f.isPython && !imp && t === 'identifier') {
+      for (const file of f.starExports ?? []) {
+        const target = ctx.project.get(file);
+        const v = target && exportedValue(target, name, ctx, depth + 1);
+        if (v) return v;
+      }
     }
     return undefined;
   }
@@ -416,6 +433,22 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     return prop ? (resolveExpression(obj.file, prop, ctx, depth + 1) ?? { file: obj.file, node: prop }) : undefined;
   }
   return { file: f, node: n };
+}
+
+/** `key` as a method or class attribute of a base class of `cls` (Python), nearest base first. */
+function inheritedMember(f: CodeFile, cls: SyntaxNode, key: string, ctx: EvalContext, depth: number): Resolved | undefined {
+  if (depth > 12) return undefined;
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+    const r = resolveExpression(f, base, ctx, depth + 1);
+    if (!r || r.node === base || r.node.type !== 'class_definition') continue;
+    const body = r.node.childForFieldName('body');
+    const d = definitionsOf(r.file, `self.${key}`).find((x) => x.scope?.id === r.node.id || (body && x.scope?.id === body.id));
+    if (d) return { file: r.file, node: d.value };
+    const up = inheritedMember(r.file, r.node, key, ctx, depth + 1);
+    if (up) return up;
+  }
+  return undefined;
 }
 
 /** A module's top-level `name`, following re-exports (`export { X } from`, `export *`, `from .x import X`). */
@@ -985,12 +1018,22 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     switch (method) {
       case 'join': {
         // JS: [a, b].join(sep); Python: sep.join([a, b])
-        const listNode = f.isPython ? positional[0] : obj;
+        const listNode = f.isPython ? (argsNode?.type === 'generator_expression' ? argsNode : positional[0]) : obj;
         const sepNode = f.isPython ? obj : positional[0];
         const sep = sepNode ? evalText(f, sepNode, ctx) : { text: ',', origin: loc(f, n) };
         const mapped = !f.isPython && listNode ? mappedList(f, listNode, n, sep, ctx) : undefined;
         if (mapped) return mapped;
         const list = listNode && resolveExpression(f, unfiltered(f, listNode), ctx);
+        // "\n".join(f"- {x}" for x in items): the element's text once, then the other items as a slot
+        if (list && /^(list_comprehension|generator_expression)$/.test(list.node.type)) {
+          const body = list.node.childForFieldName('body');
+          if (!body) return dynamic(f, n, ctx);
+          const item = evalText(list.file, body, ctx);
+          const more = slotMarker(ctx, { name: 'more items', ...loc(list.file, list.node) });
+          const out = new TextBuilder(ctx.ceiling).add({ ...item, template: undefined }).add({ ...sep, template: undefined }).add(more);
+          // the part starts where the element's text is written (its first literal, or a template it formats)
+          return out.value(item.text.replace(MARKER_RE, '').trim() ? item.origin : loc(list.file, list.node), undefined);
+        }
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         // sections.push(`…`) between the list's definition and the join: pushed in that order
