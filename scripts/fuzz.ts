@@ -1,4 +1,4 @@
-// npm run fuzz -- --seconds N [--seed S] [--max M] [--only I] [--budget-ms B] [--heap-mb H] [--cli-every K]
+// npm run fuzz -- --seconds N [--seed S] [--max M] [--only I] [--budget-ms B] [--heap-mb H] [--cli-every K] [--report FILE]
 //
 // Mutates the fixtures (test/fixtures, examples/demo-workspace, the integration workspace) — bytes and
 // tokens; prompt files, code, notebooks and .promptcost.yaml — and runs each mutation through the
@@ -7,7 +7,11 @@
 // per-input budget, a worker past the heap bound, or a CLI exit other than 0/1/2 (or a stack trace).
 // `--known FILE`: failure classes already filed and being fixed elsewhere (each names its issue); a
 // failure all of whose problems match one is reported as known and does not fail the run.
-// Seeded: mutation I of seed S is the same input everywhere; `--only I` replays one. Failing inputs are
+// `--max M` stops after M mutations (with a large --seconds, a run of exactly M: the figure to quote);
+// `--report FILE` writes the summary and the slowest inputs (each with its replay command) as JSON.
+// Per-input times are each input's own: the worker analyses every fixture first (warm-up), and reports
+// ready after. Seeded: mutation I of seed S is the same input everywhere (fixtures in sorted order); `--only I` replays one (and
+// `tsx scripts/fuzz/replay.ts --seed S --only I` runs it in this process, for `node --cpu-prof`). Failing inputs are
 // written to fuzz-out/ (ignored by git) with their seed, operations and problems.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -15,9 +19,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { badNumbers, type Input, type Verdict } from './fuzz/oracle';
-import { mix, mutate, rng } from './fuzz/mutate';
+import { inputMaker, loadFixtures } from './fuzz/inputs';
 
 const ROOT = path.join(__dirname, '..');
+const SLOWEST = 30;
 
 function args() {
   const a = process.argv.slice(2);
@@ -34,43 +39,8 @@ function args() {
     quiet: a.includes('--quiet'),
     progress: a.includes('--progress'),
     known: a.includes('--known') ? a[a.indexOf('--known') + 1] : undefined,
+    report: a.includes('--report') ? a[a.indexOf('--report') + 1] : undefined,
   };
-}
-
-interface Fixture { root: string; rel: string; text: string; kind: string }
-
-const FIXTURE_ROOTS = ['test/fixtures', 'examples/demo-workspace', 'test/integration/workspace'];
-
-function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const abs = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === '.vscode' ? [] : listFiles(abs);
-    return e.isFile() ? [abs] : [];
-  });
-}
-
-function kindOf(rel: string): string | undefined {
-  if (/(^|\/)\.promptcost\.ya?ml$/.test(rel)) return 'config';
-  if (rel.endsWith('.ipynb')) return 'notebook';
-  if (/\.(ts|tsx|js|jsx|mjs|cjs)$/.test(rel)) return 'js';
-  if (/\.py$/.test(rel)) return 'python';
-  if (/\.(ya?ml|prompty|prompt|md)$/.test(rel)) return 'prompt-file';
-  return undefined;
-}
-
-function loadFixtures(): Fixture[] {
-  const out: Fixture[] = [];
-  for (const r of FIXTURE_ROOTS) {
-    const root = path.join(ROOT, r);
-    if (!fs.existsSync(root)) continue;
-    for (const abs of listFiles(root)) {
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      const kind = kindOf(rel);
-      if (!kind || /\.json$/.test(rel)) continue;
-      out.push({ root, rel, text: fs.readFileSync(abs, 'utf8'), kind });
-    }
-  }
-  return out;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -156,16 +126,9 @@ function throughCli(input: Input, budgetMs: number): string[] {
 async function main(): Promise<number> {
   const o = args();
   const fixtures = loadFixtures();
-  const byKind = new Map<string, Fixture[]>();
-  for (const f of fixtures) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
-  const configs = byKind.get('config') ?? [];
-  const targets = fixtures.filter((f) => f.kind !== 'config');
-  // Configs are fuzzed as targets too: each priced against a prompt file of the same root.
-  const configTargets = configs.map((c) => ({ config: c, with: fixtures.find((f) => f.root === c.root && f.kind === 'prompt-file') ?? targets[0] }));
+  const inputAt = inputMaker(fixtures);
   const withCli = fs.existsSync(path.join(ROOT, 'dist', 'cli.js'));
   if (!withCli) console.error('fuzz: dist/cli.js is missing (npm run build): the CLI path is skipped');
-  const siblingsOf = (root: string, except: string) => Object.fromEntries(fixtures.filter((f) => f.root === root && f.rel !== except && f.kind !== 'config').map((f) => [f.rel, f.text]));
-
   const known: { issue: string; ops: string; problem: string }[] = o.known ? JSON.parse(fs.readFileSync(path.resolve(o.known), 'utf8')) : [];
   const knownHits = new Map<string, number>();
   const worker = new EngineWorker(o.heapMb);
@@ -173,6 +136,8 @@ async function main(): Promise<number> {
   const times: number[] = [];
   const failures: { index: number; file: string; ops: string[]; problems: string[] }[] = [];
   const slow: { index: number; file: string; ms: number; ops: string[] }[] = [];
+  /** The slowest inputs seen, for the report (kept short: the top SLOWEST). */
+  let slowest: { index: number; file: string; ms: number; ops: string[]; budget?: string }[] = [];
   let mutations = 0;
   let cliRuns = 0;
   let budgetSkips = 0;
@@ -182,24 +147,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   for (let i = o.only >= 0 ? o.only : 0; ; i++) {
     if (o.only >= 0 ? i > o.only : performance.now() > deadline || mutations >= o.max) break;
-    const r = rng(mix(o.seed, i));
-    let input: Input;
-    let ops: string[];
-    if (configTargets.length && r() < 0.15) {
-      const t = configTargets[Math.floor(r() * configTargets.length)];
-      const other = configs[Math.floor(r() * configs.length)].text;
-      const m = mutate(t.config.text, other, mix(o.seed, i) ^ 0x5bd1e995);
-      input = { file: t.with.rel, text: t.with.text, siblings: siblingsOf(t.with.root, t.with.rel), config: m.text };
-      ops = ['config:', ...m.ops];
-    } else {
-      const t = targets[Math.floor(r() * targets.length)];
-      const same = byKind.get(t.kind)!;
-      const other = same[Math.floor(r() * same.length)].text;
-      const m = mutate(t.text, other, mix(o.seed, i) ^ 0x27d4eb2f);
-      const config = configs.find((c) => c.root === t.root)?.text;
-      input = { file: t.rel, text: m.text, siblings: siblingsOf(t.root, t.rel), config };
-      ops = m.ops;
-    }
+    const { input, ops } = inputAt(o.seed, i);
     mutations++;
     if (o.progress && mutations % 1000 === 0) {
       const s = [...times].sort((a, b) => a - b);
@@ -213,6 +161,9 @@ async function main(): Promise<number> {
       if (res.verdict.skipped === undefined) times.push(res.verdict.ms);
       if (res.verdict.budget) budgetSkips++;
       if (res.verdict.ms > 500) slow.push({ index: i, file: input.file, ms: Math.round(res.verdict.ms), ops });
+      if (res.verdict.skipped === undefined && (slowest.length < SLOWEST || res.verdict.ms > slowest[slowest.length - 1].ms)) {
+        slowest = [...slowest, { index: i, file: input.file, ms: +res.verdict.ms.toFixed(1), ops, budget: res.verdict.budget }].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST);
+      }
     }
     peakHeap = Math.max(peakHeap, res.heapMb ?? 0);
     peakRss = Math.max(peakRss, process.memoryUsage().rss / 1048576);
@@ -242,12 +193,17 @@ async function main(): Promise<number> {
     nonFinite: failures.filter((f) => f.problems.some((p) => /non-finite/.test(p))).length,
     hangs: failures.filter((f) => f.problems.some((p) => /hang|killed/.test(p))).length,
     memory: failures.filter((f) => f.problems.some((p) => /memory/.test(p))).length,
+    timed: sorted.length,
     msPerInput: { p50: +percentile(sorted, 50).toFixed(2), p99: +percentile(sorted, 99).toFixed(2), max: +(sorted[sorted.length - 1] ?? 0).toFixed(1) },
     over500ms: slow.length, budgetSkips,
     peakWorkerHeapMb: Math.round(peakHeap), peakMainRssMb: Math.round(peakRss),
     known: Object.fromEntries(knownHits),
   };
   console.log(JSON.stringify(summary, null, 2));
+  if (o.report) {
+    const replay = (i: number) => `npm run fuzz -- --seed ${o.seed} --only ${i}`;
+    fs.writeFileSync(path.resolve(o.report), JSON.stringify({ ...summary, slowest: slowest.map((s) => ({ ...s, replay: replay(s.index) })), failures: failures.map((f) => ({ ...f, replay: replay(f.index) })) }, null, 2) + '\n');
+  }
   if (slow.length && !o.quiet) console.log(`slowest: ${slow.sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => `#${s.index} ${s.file} ${s.ms} ms [${s.ops.join(', ')}]`).join('\n         ')}`);
   // Distinct problems, for the report.
   const distinct = new Map<string, number>();

@@ -100,6 +100,7 @@ function detectOptions(rel: string, onRefuse?: (r: Refusal) => void): DetectOpti
 
 /** Analyses the current version of a document; a result for a version that was edited meanwhile is dropped. */
 async function analyse(uri: string): Promise<void> {
+  await initialSettings();
   const doc = documents.get(uri);
   if (!doc) return;
   const rel = relOf(doc);
@@ -257,6 +258,7 @@ function scheduleNotebook(nb: NotebookDocument): void {
 }
 
 async function analyseNotebook(uri: string): Promise<void> {
+  await initialSettings();
   const nb = notebooks.getNotebookDocument(uri);
   const rel = nb && notebookRel(nb);
   if (!nb || !rel) return;
@@ -379,6 +381,26 @@ async function pullSettings(): Promise<void> {
   state.setSettings(toSettings(raw));
 }
 
+/**
+ * The first settings pull, started at `initialized`: analysis waits for it (thresholds, heuristics and
+ * traffic change what is published), but no longer than SETTINGS_WAIT_MS — a client slow to answer must
+ * not keep requests waiting; what arrives later is applied as a settings change (re-published).
+ */
+let settingsPulled: Promise<void> = Promise.resolve();
+let settingsArrived = true;
+/** An analysis stopped waiting for the first settings: they are applied as a change when they come. */
+let settingsWaitedOut = false;
+const SETTINGS_WAIT_MS = 1000;
+
+function initialSettings(): Promise<void> {
+  if (settingsArrived) return Promise.resolve();
+  const timeout = new Promise<void>((resolve) => setTimeout(() => {
+    if (!settingsArrived) settingsWaitedOut = true;
+    resolve();
+  }, SETTINGS_WAIT_MS).unref());
+  return Promise.race([settingsPulled, timeout]);
+}
+
 // ------------------------------------------------------------------ lifecycle
 
 /**
@@ -392,6 +414,7 @@ connection.onInitialize((params): InitializeResult => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   state = new WorkspaceState(folder?.startsWith('file:') ? fileURLToPath(folder) : undefined);
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  settingsArrived = !canPullConfiguration;
   if (initOptions.settings) state.setSettings(toSettings(initOptions.settings));
   for (const key of ['parseMs', 'evaluateMs', 'countBytes'] as const) {
     const v = initOptions.budgets?.[key];
@@ -414,7 +437,13 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(async () => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'promptCost' });
-  await pullSettings().catch(() => undefined);
+  const before = state.settings;
+  settingsPulled = pullSettings().catch(() => undefined).finally(() => {
+    settingsArrived = true;
+    // Documents analysed while the client had not answered yet (past SETTINGS_WAIT_MS) are brought up to date.
+    if (settingsWaitedOut) settingsChanged(before);
+  });
+  await settingsPulled;
   const cfg = documents.all().find((d) => relOf(d) === CONFIG_FILE);
   if (cfg) state.setConfigText(cfg.getText());
   if (state.root && initOptions.scanOnStart !== false) void runScan();
@@ -424,6 +453,11 @@ connection.onDidChangeConfiguration(async (change) => {
   const before = state.settings;
   if (canPullConfiguration) await pullSettings();
   else if (change.settings?.promptCost) state.setSettings(toSettings(change.settings.promptCost));
+  settingsChanged(before);
+});
+
+/** Settings changed from `before` to the state's: detect again what they change, re-publish the rest. */
+function settingsChanged(before: typeof state.settings): void {
   const after = state.settings;
   if (after.heuristics !== before.heuristics || JSON.stringify(after.exclude) !== JSON.stringify(before.exclude)) {
     // What is found changed, not only what it costs: detect the open documents again, and rescan.
@@ -440,7 +474,7 @@ connection.onDidChangeConfiguration(async (change) => {
     if (state.scan) void runScan();
   }
   republishAll();
-});
+}
 
 documents.onDidChangeContent((e) => {
   const rel = relOf(e.document);

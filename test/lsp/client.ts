@@ -11,6 +11,8 @@ export class TestClient {
   readonly conn: MessageConnection;
   readonly proc: ChildProcess;
   settings: Record<string, unknown> = {};
+  /** Answers to workspace/configuration wait for this: a client slow to answer (each request is also seen as `(client) workspace/configuration`). */
+  configurationGate: Promise<void> = Promise.resolve();
   private listeners: { method: string; accept: (p: any) => boolean; resolve: (p: any) => void }[] = [];
   readonly seen: { method: string; params: any }[] = [];
   stderr = '';
@@ -19,7 +21,11 @@ export class TestClient {
     this.proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
+    this.conn.onRequest('workspace/configuration', async (p: { items: { section?: string }[] }) => {
+      this.notify('(client) workspace/configuration', p);
+      await this.configurationGate;
+      return p.items.map(() => this.settings);
+    });
     // $/progress is routed by token, not to the catch-all handler: subscribe when the server creates one.
     this.conn.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
       this.conn.onProgress(new ProgressType<{ kind: string }>(), p.token, (value) => this.notify('$/progress', { token: p.token, value }));

@@ -109,7 +109,9 @@ describe('language server (protocol)', function () {
 
   it('didChange re-analyses: fresh diagnostics for the new version, stale results never win', async () => {
     await client.initialize(root, { scanOnStart: false });
-    client.settings = { debounceMs: 0, thresholds: { promptTokens: 60 } };
+    // Between the two texts (about 125 and 185 tokens with the 100-token slot). The first publish waits for
+    // these settings: at 60 it was [] only when it raced ahead of them with the defaults.
+    client.settings = { debounceMs: 0, thresholds: { promptTokens: 150 } };
     await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const app = uri('src/app.ts');
     const first = client.diagnostics(app);
@@ -122,7 +124,7 @@ describe('language server (protocol)', function () {
     await client.change(app, 3, longer);
     const d = await second;
     assert.deepStrictEqual(d.diagnostics.map((x) => x.code), ['prompt-over-budget']);
-    assert.match(d.diagnostics[0].message, /over the limit of 60 \(setting promptCost\.thresholds\.promptTokens\)/);
+    assert.match(d.diagnostics[0].message, /over the limit of 150 \(setting promptCost\.thresholds\.promptTokens\)/);
     assert.match(d.diagnostics[0].codeDescription!.href, /^file:.*docs\/diagnostics\/prompt-over-budget\.md$/);
   });
 
@@ -145,6 +147,24 @@ describe('language server (protocol)', function () {
     await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await client.diagnostics(yml);
     assert.deepStrictEqual(await client.codeLens(yml), []);
+  });
+
+  it('settings the client answers late still apply: the documents analysed meanwhile are published again with them', async () => {
+    // The client holds its answer to workspace/configuration; the server stops waiting for it (about a
+    // second) and publishes with the defaults, then again once the settings arrive.
+    let release!: () => void;
+    client.configurationGate = new Promise<void>((resolve) => (release = resolve));
+    client.settings = { debounceMs: 0, thresholds: { promptTokens: 10 } };
+    const asked = client.next('(client) workspace/configuration');
+    await client.initialize(root, { scanOnStart: false });
+    await asked;
+    const app = uri('src/app.ts');
+    const first = client.diagnostics(app);
+    await client.open(app, 'typescript', APP_TS);
+    assert.ok(!(await first).diagnostics.some((d) => d.code === 'prompt-over-budget'), 'the defaults have no 10-token threshold');
+    const withSettings = client.diagnostics(app, (p) => p.diagnostics.some((d) => d.code === 'prompt-over-budget'));
+    release();
+    await withSettings;
   });
 
   it('turning the heuristic off re-detects open documents: a prompt-named constant stops being a prompt', async () => {

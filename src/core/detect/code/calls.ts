@@ -84,11 +84,24 @@ export interface CallInfo {
   options?: { file: CodeFile; node: SyntaxNode };
 }
 
+/**
+ * A callee longer than this is a long expression (`f(…)(…)`, `x[…].y(…)` chains: each call's callee
+ * holds the calls before it, so reading each in full is quadratic in the chain): only its end is read,
+ * after a first segment `…` that names nothing.
+ */
+const CALLEE_CHARS = 512;
+
+function calleeText(f: CodeFile, fn: SyntaxNode): string {
+  const long = fn.endIndex - fn.startIndex > CALLEE_CHARS;
+  const text = long ? `….${f.text.slice(fn.endIndex - CALLEE_CHARS, fn.endIndex)}` : fn.text;
+  return text.replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!\./g, '.');
+}
+
 export function callInfo(f: CodeFile, node: SyntaxNode, ctx: EvalContext): CallInfo | undefined {
   const isNew = node.type === 'new_expression';
   const fn = node.childForFieldName(isNew ? 'constructor' : 'function');
   if (!fn) return undefined;
-  const callee = fn.text.replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!\./g, '.');
+  const callee = calleeText(f, fn);
   const { positional, named } = callArguments(node);
   let options: CallInfo['options'];
   if (!f.isPython) {

@@ -1,15 +1,20 @@
 // The fallback: a long string assigned to a prompt-like name (SYSTEM_PROMPT, instructions,
 // summary_template, system_message) that no call site used. Reported with confidence "heuristic".
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
-import type { DetectedPrompt } from '../../model';
+import type { DetectedPrompt, Role } from '../../model';
+import { containerMembers } from './pyContainers';
 import { definitionsOf, promptLikeNames, type CodeFile } from './source';
 import type { SlotSyntax } from '../slots';
 import { PromptBuilder, type CallInfo } from './calls';
 import type { SyntaxNode } from './parser';
 import { evalText, finishText, FUNCTION_NODE, inlineText, resetShared, type EvalContext } from './values';
 
-const PROMPT_NAME = /(prompt|instructions?|(system|human|user)_?message|_template$|template$|^template_|persona|preamble)/i;
+const PROMPT_NAME = /(prompt|instructions?|(system|human|user)_?message|_template$|template$|^template_|persona|preamble|_role$)/i;
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
+/** `obj.system_message =`: a prompt-like attribute name after a dot (the object is checked in the tree). */
+const ATTRIBUTE_PROMPT = /(?<=[\w)\]]\.)((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|(?:system|human|user)_?message|template|persona|preamble)\w*)\s*=(?!=)/gi;
+/** A string that opens by telling a model who it is or what to act as. */
+const PERSONA_TEXT = /(?<![\w])[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:You are|You're|Act as|Act like)\s+(?:an?|the)\s/g;
 const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:prompt|instructions?)[\w$]*)\s*\(/gi;
 export const MIN_HEURISTIC_CHARS = 60;
 /** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
@@ -44,9 +49,15 @@ function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
   return { f, node, callee: '', segments: [], isNew: false, positional: [], named: new Map() };
 }
 
+/** How a candidate found other than by its own name is judged: as a strong name, with this role and note. */
+export interface HeuristicHint { role?: Role; why: string; minWords?: number }
+
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
-  const consider = (bare: string, node: SyntaxNode, key?: string) => {
+  const seen = new Set<number>();
+  const consider = (bare: string, node: SyntaxNode, key?: string, hint?: HeuristicHint) => {
+    if (seen.has(node.id)) return;
+    seen.add(node.id);
     if (taken(node.startIndex, node.endIndex)) return;
     resetShared(ctx);
     const value = evalText(f, node, ctx);
@@ -54,20 +65,23 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     // derived from a prompt found already (x = PROMPT.replace(…)): not a second prompt
     if (taken(value.origin.start, value.origin.end)) return;
     const whole = finishText(ctx, { ...value, text: inlineText(ctx, value) }).text;
-    const strong = STRONG_NAME.test(bare);
+    const strong = !!hint || STRONG_NAME.test(bare);
     const why = looksLikeNonPrompt(whole);
     const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
-    if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < 3 || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
-    const role = roleByUse(f, bare) ?? (/user|human|question|query|template/i.test(key ?? bare) ? 'user' : 'system');
+    if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < (hint?.minWords ?? 3) || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
+    const role = roleByUse(f, bare) ?? hint?.role ?? (/user|human|question|query|template/i.test(key ?? bare) ? 'user' : 'system');
     const template = /template/i.test(bare) || /\{[A-Za-z_]\w*\}/.test(whole) ? (['single', 'mustache'] as SlotSyntax[]) : undefined;
     const b = new PromptBuilder(synthetic(f, node), ctx);
     b.addValue(role, value, { template });
     const built = b.build('heuristic', undefined, undefined);
     if (!built) return;
     const range = built.parts.find((p) => !p.file)?.range ?? built.range;
+    // one literal, one finding: a function returning a prompt-named local is that local's prompt
+    const sameLine = (a: DetectedPrompt['range'], c: DetectedPrompt['range']) => a.start.line === c.start.line && a.start.character === c.start.character;
+    if (found.some((p) => p.parts.some((x) => !x.file && sameLine(x.range, range)))) return;
     found.push({
       ...built, confidence: 'heuristic', range,
-      notes: [`"${bare}${key ? `[${key}]` : ''}" looks like a prompt but no LLM call using it was found in this file`, ...(built.notes ?? [])],
+      notes: [hint ? `"${bare}${key ? `[${key}]` : ''}" ${hint.why}; no LLM call using it was found in this file` : `"${bare}${key ? `[${key}]` : ''}" looks like a prompt but no LLM call using it was found in this file`, ...(built.notes ?? [])],
     });
   };
   for (const name of promptLikeNames(f)) {
@@ -97,5 +111,38 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     while (fn && !FUNCTION_NODE.test(fn.type)) fn = fn.parent;
     if (fn && fn.childForFieldName('name')?.text === bare) consider(bare, fn);
   }
+  // interpreter.system_message = """…""", agent.llm.prompt_template = "…": a prompt-named attribute of an object
+  if (f.isPython) {
+    for (const m of f.text.matchAll(ATTRIBUTE_PROMPT)) {
+      const at = m.index ?? 0;
+      const id = f.tree.rootNode.descendantForIndex(at, at + m[1].length);
+      const target = id?.parent;
+      const assignment = target?.parent;
+      if (!id || id.text !== m[1] || target?.type !== 'attribute' || assignment?.type !== 'assignment') continue;
+      if (assignment.childForFieldName('left')?.id !== target.id || /^(self|cls)$/.test(target.childForFieldName('object')?.text ?? '')) continue;
+      const value = assignment.childForFieldName('right');
+      if (!value || NOT_PROMPT_NAME.test(m[1]) || !PROMPT_NAME.test(m[1])) continue;
+      if (/string|binary_operator|call|parenthesized/.test(value.type)) consider(m[1], value);
+    }
+  }
+  // "You are a meticulous research assistant. …" wherever it is written: text addressed to a model
+  if (f.isPython) {
+    for (const m of f.text.matchAll(PERSONA_TEXT)) {
+      let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].length - 1);
+      while (n && n.type !== 'string') n = n.parent;
+      if (!n) continue;
+      while (n.parent && (n.parent.type === 'concatenated_string' || n.parent.type === 'parenthesized_expression' || (n.parent.type === 'binary_operator' && n.parent.children[1]?.text === '+'))) n = n.parent;
+      const p = n.parent;
+      // a docstring, or text printed, logged or raised, is for people
+      if (!p || p.type === 'expression_statement') continue;
+      const call = p.type === 'argument_list' || p.type === 'keyword_argument' ? (p.type === 'keyword_argument' ? p.parent?.parent : p.parent) : undefined;
+      // a tool's description is read by the model as tool metadata, counted with the tools, not as a prompt
+      if (p.type === 'keyword_argument' && /description/i.test(p.childForFieldName('name')?.text ?? '')) continue;
+      if (call?.type === 'call' && /(^|\.)(print|echo|write|markdown|info|debug|warning|warn|error|exception|critical|log|\w*Error|\w*Exception)$/.test(call.childForFieldName('function')?.text ?? '')) continue;
+      consider('text', n, undefined, { role: 'system', why: 'reads as instructions to a model ("You are …")', minWords: 8 });
+    }
+  }
+  // a class or module that holds prompts (`class EditBlockPrompts(CoderPrompts)`, prompts.py): its texts
+  for (const m of containerMembers(f)) consider(m.name, m.node, m.key, { role: m.role, why: m.why });
   return found;
 }

@@ -18,7 +18,7 @@ import { heuristicPrompts } from './heuristic';
 import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
-import { CHAT_MODEL_CLASS, evalModel, findDefinition, newContext, resetShared, type ModelValue } from './values';
+import { CHAT_MODEL_CLASS, evalModel, findDefinition, FUNCTION_NODE, newContext, resetShared, type ModelValue } from './values';
 
 export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
 export { CodeProject, type CodeFile } from './source';
@@ -41,7 +41,7 @@ const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 /** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
 const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\.|sendMessage|send_message|sendClientContent|send_client_content|interactions\.create|@openai\/agents/;
 /** What the shape layer looks for: message shapes and prompt-named arguments. */
-const SHAPE_KEYWORDS = /role["']?\s*[:=]|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(/;
+const SHAPE_KEYWORDS = /role["']?\s*[:=]|["'](?:user|assistant)[._]message["']|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(|\.kickoff\w*\s*\(|[Pp]rompty/;
 const HEURISTIC_KEYWORDS = /prompt|instruction|(system|human|user)_?message|template|persona|preamble/i;
 
 export function mayContainPrompts(text: string, heuristics: boolean): boolean {
@@ -255,14 +255,20 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
 
   // The shape layer: message-shaped values and prompt-named arguments no finder claimed.
   const claims: { file: string; range: Range }[] = [];
-  for (const p of prompts) {
-    claims.push({ file: f.file, range: p.range });
-    for (const part of p.parts) claims.push({ file: part.file ?? f.file, range: part.range });
-  }
+  for (const p of prompts) for (const part of p.parts) claims.push({ file: part.file ?? f.file, range: part.range });
   // This file's claims as offsets (the shape layer asks about its own file for every candidate).
   const ownClaims = claims.filter((c) => c.file === f.file).map((c) => [f.lines.offset(c.range.start), f.lines.offset(c.range.end)] as const);
+  // A found call claims its whole range, except functions written inside it (a tool's `execute`
+  // holding a prompt of its own, in an agent's configuration).
+  const callClaims = prompts.map((p) => [f.lines.offset(p.range.start), f.lines.offset(p.range.end)] as const);
+  const inFunctionWithin = (start: number, end: number, a: number, b: number) => {
+    for (let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end); n && n.startIndex >= a && n.endIndex <= b; n = n.parent) {
+      if (FUNCTION_NODE.test(n.type) && !(n.startIndex === a && n.endIndex === b)) return true;
+    }
+    return false;
+  };
   const claimed: Claimed = (file, start, end) => {
-    if (file === f.file) return ownClaims.some(([a, b]) => a < end && start < b);
+    if (file === f.file) return ownClaims.some(([a, b]) => a < end && start < b) || callClaims.some(([a, b]) => a < end && start < b && !(a <= start && end <= b && inFunctionWithin(start, end, a, b)));
     const lines = project.get(file)?.lines;
     if (!lines) return false;
     const r = lines.range(start, end);

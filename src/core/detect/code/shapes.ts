@@ -10,11 +10,13 @@
 //   - functions registered as prompts (`@agent.system_prompt`, `@agent.instructions`, `@dynamic_prompt`)
 //     and functions handed to a prompt-named call (`dynamicSystemPromptMiddleware((s) => …)`).
 // Everything found here has `confidence: 'shape'` and says which shape in `shape`.
+import { ancestryOf, type Ancestry } from './ancestry';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { normaliseRole } from '../shared';
 import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyPrompts } from './dspy';
+import { paramSinkPrompts, templateInputPrompts } from './paramSinks';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
 import type { SyntaxNode } from './parser';
@@ -38,7 +40,13 @@ const PARAM_ROLES: Record<string, Role> = {
   prompt_template: 'user', promptTemplate: 'user', description: 'user', expected_output: 'user', expectedOutput: 'user',
   message: 'user',
   messages: 'user',
+  user: 'user', userContent: 'user', user_content: 'user', userMessage: 'user', user_message: 'user',
+  input: 'user', question: 'user',
 };
+/** Keys that are the user's text only in a prompt object (see promptObject). */
+const USER_KEYS = /^(user|userContent|user_content|userMessage|user_message)$/;
+const SYSTEM_KEYS = /^(system|system_prompt|systemPrompt|instructions|system_message|systemMessage)$/;
+const PAIR_USER_KEYS = /^(user|userContent|user_content|userMessage|user_message|prompt|user_prompt|userPrompt)$/;
 /** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
 const NEEDS_CALLEE: Record<string, RegExp> = {
   role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
@@ -46,6 +54,9 @@ const NEEDS_CALLEE: Record<string, RegExp> = {
   message: /Starter$/,
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
   messages: /Prompt$/,
+  // LangChain runnables and compiled graphs: `chain.invoke({ input: '…' })` fills the prompt's variables
+  input: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
+  question: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
 };
 /** Names whose value counts only when it is text, not a list or a function. */
 const TEXT_ONLY = new Set(['messages']);
@@ -54,11 +65,18 @@ const STRONG = /^(system_prompt|systemPrompt|instructions|system_instruction|sys
 const PARAM_NAMES = Object.keys(PARAM_ROLES).join('|');
 const PARAM_RE = new RegExp(`(?<![\\w$.])(["']?)(${PARAM_NAMES})\\1\\s*[:=](?![=>])`, 'g');
 const SHORTHAND_RE = new RegExp(`[{,]\\s*(${PARAM_NAMES})\\s*(?=[,}])`, 'g');
-const ROLE_KEY_RE = /(?:(["'])role\1|(?<![\w$.])role)\s*[:=](?![=>])/g;
+const ROLE_KEY_RE = /(?:(["'])role\1|(?<![\w$.])role)\s*[:=](?![=>])|(?:(["'])type\2|(?<![\w$.])type)\s*:\s*["'](?:user|assistant|system|developer)[._]message["']/g;
+const TYPED_MESSAGE = /^(user|assistant|system|developer)[._]message$/i;
 const PAIR_RE = /[([]\s*(["'])(system|user|human|assistant|ai|developer|placeholder)\1\s*,/g;
 const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?Message)\s*\(/g;
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
+
+/** Checks the evaluate budget every 64 matches: the loops over text matches do work of their own. */
+function budgetStep(env: FinderEnv): void {
+  const ctx = env.ctx;
+  if (ctx.deadline && ((ctx.steps = (ctx.steps ?? 0) + 1) & 63) === 0) ctx.deadline.check();
+}
 
 export function lastName(callee: string): string {
   return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
@@ -69,9 +87,9 @@ function calleeOf(call: SyntaxNode): string {
 }
 
 /** The call an argument belongs to, through enclosing objects, dicts and keyword arguments (≤ 6 steps). */
-function hostCall(n: SyntaxNode): SyntaxNode | undefined {
-  let cur: SyntaxNode | null = n.parent;
-  for (let i = 0; cur && i < 8; i++, cur = cur.parent) {
+function hostCall(n: SyntaxNode, up: Ancestry): SyntaxNode | undefined {
+  let cur: SyntaxNode | null = up.parent(n);
+  for (let i = 0; cur && i < 8; i++, cur = up.parent(cur)) {
     if (CALL_TYPES.has(cur.type)) return cur;
     if (!/^(arguments|argument_list|pair|keyword_argument|object|dictionary|array|list|parenthesized_expression|as_expression|satisfies_expression)$/.test(cur.type)) return undefined;
   }
@@ -105,8 +123,14 @@ interface MessageNode { node: SyntaxNode; shape: string }
 function messageCall(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode } | undefined {
   if (!CALL_TYPES.has(n.type)) return undefined;
   const name = lastName(calleeOf(n));
-  if (!MESSAGE_CLASS.test(name)) return undefined;
+  // dict(role="user", content="…") is the `{"role": …, "content": …}` message written as a call
+  const isDict = file.isPython && calleeOf(n) === 'dict';
+  // SDK request message types built with a role (`EasyInputMessageParam(role="user", content=…)`; not
+  // `ChatCompletionMessage`, a response)
+  const typed = file.isPython && /.MessageParam$/.test(name);
+  if (!MESSAGE_CLASS.test(name) && !isDict && !typed) return undefined;
   const { positional, named } = callArguments(n);
+  if ((isDict || typed) && !(named.has('role') && (named.has('content') || named.has('parts')))) return undefined;
   const obj = positional[0]?.type === 'object' ? positional[0] : undefined;
   const get = (k: string) => named.get(k) ?? (obj ? propertyOf(obj, k) : undefined);
   let role = classRole(name);
@@ -125,6 +149,10 @@ function messageObject(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: R
   if (n.type !== 'object' && n.type !== 'dictionary') return undefined;
   const r = propertyOf(n, 'role');
   const content = propertyOf(n, 'content') ?? propertyOf(n, 'parts') ?? propertyOf(n, 'text');
+  // an event that is a message: `{ type: 'user.message', content: [{ type: 'text', text }] }` (Anthropic managed-agent sessions)
+  const type = !r && content ? propertyOf(n, 'type') : undefined;
+  const typed = type?.type === 'string' ? TYPED_MESSAGE.exec(type.text.slice(1, -1)) : null;
+  if (typed && content) return { role: roleOf(typed[1].toLowerCase()), content };
   if (!r || !content) return undefined;
   const word = roleOfValue(file, r, env);
   return word ? { role: roleOf(word), content } : undefined;
@@ -149,23 +177,30 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     seen.add(node.id);
     out.push({ node, shape });
   };
-  const root = f.tree.rootNode;
+  const up = ancestryOf(f);
   for (const m of f.text.matchAll(ROLE_KEY_RE)) {
-    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0);
-    for (let i = 0; n && i < 4 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = n.parent;
+    budgetStep(env);
+    let n: SyntaxNode | null = up.at(m.index ?? 0);
+    for (let i = 0; n && i < 4 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = up.parent(n);
     if (!n) continue;
-    if (n.type === 'pair' && n.parent && messageObject(f, n.parent, env)) add(n.parent, 'a `{role, content}` message');
-    else if (n.type === 'keyword_argument' && n.parent?.parent && messageCall(f, n.parent.parent, env)) add(n.parent.parent, `a \`${lastName(calleeOf(n.parent.parent))}(role=…)\` message`);
+    const parent = up.parent(n);
+    const grandparent = parent && up.parent(parent);
+    if (n.type === 'pair' && parent && messageObject(f, parent, env)) add(parent, 'a `{role, content}` message');
+    else if (n.type === 'keyword_argument' && grandparent && messageCall(f, grandparent, env)) add(grandparent, `a \`${lastName(calleeOf(grandparent))}(role=…)\` message`);
   }
   for (const m of f.text.matchAll(PAIR_RE)) {
-    const n = root.descendantForIndex(m.index ?? 0)?.parent;
-    if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && n.parent && LIST_TYPES.test(n.parent.type) && messagePair(f, n, env)) {
+    budgetStep(env);
+    const leaf = up.at(m.index ?? 0);
+    const n = up.parent(leaf);
+    const list = n && up.parent(n);
+    if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && list && LIST_TYPES.test(list.type) && messagePair(f, n, env)) {
       add(n, `a \`("${m[2]}", …)\` message pair`);
     }
   }
   for (const m of f.text.matchAll(CLASS_RE)) {
-    let n: SyntaxNode | null = root.descendantForIndex(m.index ?? 0, (m.index ?? 0) + m[1].length);
-    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = n.parent;
+    budgetStep(env);
+    let n: SyntaxNode | null = up.at(m.index ?? 0, (m.index ?? 0) + m[1].length);
+    while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = up.parent(n);
     if (n && CALL_TYPES.has(n.type) && messageCall(f, n, env)) add(n, `a \`${m[1]}(…)\` message`);
   }
   return out;
@@ -175,6 +210,8 @@ export function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
   return { f, node, callee: '', segments: [], isNew: false, positional: [], named: new Map() };
 }
 
+const PLACEHOLDER_ONLY = /^\s*\{\{\{?\s*([A-Za-z_][\w.]*)\s*\}?\}\}\s*$|^\s*\{([A-Za-z_]\w*)\}\s*$/;
+
 /** Keeps parts with prompt-like static text (or slots beside such parts); undefined if none has any. */
 function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean): PromptPart[] | undefined {
   const code = (p: PromptPart) => {
@@ -183,6 +220,13 @@ function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean):
   };
   // SQL or HTML beside instructions in one prompt (a schema, an example query) is sent with them
   const beside = parts.some((p) => p.text.trim() && !code(p) && !weak(p));
+  // content that is only a template placeholder (`"{{text}}"`) is the slot it names, not text
+  parts = parts.map((p) => {
+    const only = PLACEHOLDER_ONLY.exec(p.text);
+    if (!only) return p;
+    const { slotOffsets: _, ...rest } = p;
+    return { ...rest, text: '', slots: [...p.slots, { name: only[1] ?? only[2] }] };
+  });
   const kept = parts.filter((p) => {
     const text = p.text.trim();
     if (!text) return true;
@@ -231,8 +275,10 @@ export function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: st
 /** Message groups: each list holding message-shaped values is one prompt; a lone message is one too. */
 function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const groups = new Map<number, { container: SyntaxNode; list?: SyntaxNode; shapes: string[] }>();
+  const up = ancestryOf(f);
   for (const m of messageNodes(f, env)) {
-    const list = m.node.parent && LIST_TYPES.test(m.node.parent.type) ? m.node.parent : undefined;
+    const parent = up.parent(m.node);
+    const list = parent && LIST_TYPES.test(parent.type) ? parent : undefined;
     const container = list ?? m.node;
     const g = groups.get(container.id);
     if (g) g.shapes.push(m.shape);
@@ -241,7 +287,7 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
   const out: DetectedPrompt[] = [];
   for (const g of groups.values()) {
     if (claimed(f.file, g.container.startIndex, g.container.endIndex)) continue;
-    const host = hostCall(g.container);
+    const host = hostCall(g.container, up);
     const call = (host && callInfo(f, host, env.ctx)) || synthetic(f, g.container);
     if (host && claimed(f.file, host.startIndex, host.endIndex)) continue;
     const b = new PromptBuilder(call, env.ctx);
@@ -258,7 +304,8 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
         b.addText(mc.role, { file: r.file, node: mc.content });
         return true;
       }
-      return false;
+      // an object beside the messages that is none (a status event): not part of the prompt
+      return (r.node.type === 'object' || r.node.type === 'dictionary') && !propertyOf(r.node, 'role');
     };
     const elements = g.list ? g.list.namedChildren.filter((c): c is SyntaxNode => !!c) : [g.container];
     b.addMessageNodes(f, elements, element);
@@ -291,28 +338,114 @@ function claimedElsewhere(p: PromptPart, claimed: Claimed, env: FinderEnv): bool
 
 interface ParamHit { key: string; value: SyntaxNode; at: SyntaxNode }
 
+/** Keys that are the user's text only in the first argument of a runnable's `invoke` / `stream`. */
+const RUNNABLE_KEYS = /^(input|question)$/;
+
+/** `app.invoke(…)` where `app` is made by a call (`graph.compile()`, `prompt.pipe(model)`), not an object of the file's own. */
+function runnableReceiver(f: CodeFile, host: SyntaxNode, env: FinderEnv): boolean {
+  const receiver = host.childForFieldName('function')?.childForFieldName('object');
+  if (!receiver) return false;
+  if (CALL_TYPES.has(receiver.type)) return true;
+  const made = resolveExpression(f, receiver, env.ctx);
+  let node = made?.node;
+  if (node?.type === 'await_expression') node = node.namedChildren[0] ?? undefined;
+  return !!node && node !== receiver && CALL_TYPES.has(node.type);
+}
+
+function keysOf(obj: SyntaxNode): string[] {
+  const out: string[] = [];
+  for (const p of obj.namedChildren) {
+    if (p?.type === 'shorthand_property_identifier') out.push(p.text);
+    const k = p?.type === 'pair' ? p.childForFieldName('key') : undefined;
+    if (k) out.push(k.text.replace(/^["'`]|["'`]$/g, ''));
+  }
+  return out;
+}
+
+const PROMPT_FUNCTION_NAME = /prompt|instruction/i;
+
+/** The function whose returned value `n` is (an arrow's body, a `return` in it), if any. */
+function returningFunction(n: SyntaxNode, up: Ancestry): SyntaxNode | undefined {
+  let cur: SyntaxNode = n;
+  for (let q = up.parent(cur); q && /^(parenthesized_expression|as_expression|satisfies_expression)$/.test(q.type); q = up.parent(cur)) cur = q;
+  const p = up.parent(cur);
+  if (!p) return undefined;
+  if (p.type === 'arrow_function' && p.childForFieldName('body')?.id === cur.id) return p;
+  if (p.type !== 'return_statement') return undefined;
+  for (let c: SyntaxNode | null = up.parent(p); c; c = up.parent(c)) if (FUNCTION_NODE.test(c.type)) return c;
+  return undefined;
+}
+
+function functionName(fn: SyntaxNode, up: Ancestry): string {
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const p = up.parent(fn);
+  if (p?.type === 'variable_declarator' || p?.type === 'pair' || p?.type === 'assignment_expression') {
+    return (p.childForFieldName('name') ?? p.childForFieldName('key') ?? p.childForFieldName('left'))?.text ?? '';
+  }
+  return '';
+}
+
+/** `export default { … }` / `module.exports = { … }`: a module whose exports are its configuration (a prompt it declares). */
+function exportedObject(obj: SyntaxNode, up: Ancestry): boolean {
+  const p = up.parent(obj);
+  if (p?.type === 'export_statement') return true;
+  return p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === obj.id && /^(module\.)?exports(\.\w+)?$/.test(p.childForFieldName('left')?.text ?? '');
+}
+
+/**
+ * A prompt object: `{ system: …, user: … }` (a system key beside a user one), or an object a
+ * prompt-named function returns (`getPrompt(…)` → `{ system, urlList }`, `: PromptPair`). Its
+ * prompt-named keys are prompts whichever call (or none) receives it.
+ */
+function promptObject(f: CodeFile, obj: SyntaxNode, up: Ancestry): boolean {
+  const keys = keysOf(obj);
+  const system = keys.some((k) => SYSTEM_KEYS.test(k));
+  if (system && keys.some((k) => PAIR_USER_KEYS.test(k))) return true;
+  const fn = returningFunction(obj, up);
+  if (!fn) return false;
+  const returnType = f.isPython ? fn.childForFieldName('return_type') : fn.childForFieldName('return_type');
+  return PROMPT_FUNCTION_NAME.test(functionName(fn, up)) || PROMPT_FUNCTION_NAME.test(returnType?.text ?? '');
+}
+
 /** Prompt-named keyword arguments and properties of calls (and of config objects, for the strong names). */
 function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
-  const root = f.tree.rootNode;
+  const up = ancestryOf(f);
+  const pairs = new Map<number, boolean>();
   const byHost = new Map<number, { host: SyntaxNode | undefined; anchor: SyntaxNode; hits: ParamHit[] }>();
   const seen = new Set<number>();
+  const messageObjects = new Map<number, boolean>();
   const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
     if (seen.has(at.id)) return;
     seen.add(at.id);
-    const container = at.type === 'keyword_argument' ? at.parent : at.parent; // argument_list / object / dictionary
+    const container = up.parent(at); // argument_list / object / dictionary
     if (!container) return;
     if (container.type === 'object' || container.type === 'dictionary') {
-      // a message object's own keys belong to the message layer
-      if (propertyOf(container, 'role') && (propertyOf(container, 'content') || propertyOf(container, 'parts'))) return;
+      // a message object's own keys belong to the message layer (asked once per object: each match in
+      // an object of thousands of keys asking again was quadratic)
+      let isMessage = messageObjects.get(container.id);
+      if (isMessage === undefined) {
+        isMessage = !!propertyOf(container, 'role') && !!(propertyOf(container, 'content') || propertyOf(container, 'parts'));
+        messageObjects.set(container.id, isMessage);
+      }
+      if (isMessage) return;
     }
-    const host = at.type === 'keyword_argument' ? (container.parent && CALL_TYPES.has(container.parent.type) ? container.parent : undefined) : hostCall(container);
+    const containerParent = up.parent(container);
+    const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
     const calleeName = host ? lastName(calleeOf(host)) : '';
-    if (!host && !STRONG.test(key)) return;
-    if (host && /^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '')) {
+    // once per object: an object of thousands of keys is not re-listed per key
+    let pair = pairs.get(container.id);
+    if (pair === undefined) pairs.set(container.id, (pair = (container.type === 'object' || container.type === 'dictionary') && promptObject(f, container, up)));
+    if (USER_KEYS.test(key) && !pair) return;
+    const moduleObject = !host && key === 'prompt' && container.type === 'object' && exportedObject(container, up);
+    if (!host && !STRONG.test(key) && !pair && !moduleObject) return;
+    // a value handed to a logger (`logDebug('…', { prompt })`, `log.info(…)`) is logged, not sent
+    if (host && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
       if (!STRONG.test(key)) return;
     }
     const needs = NEEDS_CALLEE[key];
     if (needs && !needs.test(calleeName)) return;
+    if (RUNNABLE_KEYS.test(key) && !(host && (containerParent && up.parent(containerParent)?.id) === host.id && runnableReceiver(f, host, env))) return;
     const anchor = host ?? container;
     if (claimed(f.file, anchor.startIndex, anchor.endIndex)) return;
     const g = byHost.get(anchor.id);
@@ -320,8 +453,9 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     else byHost.set(anchor.id, { host, anchor, hits: [{ key, value, at }] });
   };
   for (const m of f.text.matchAll(PARAM_RE)) {
-    let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[1].length);
-    for (let i = 0; n && i < 3 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = n.parent;
+    budgetStep(env);
+    let n: SyntaxNode | null = up.at((m.index ?? 0) + m[1].length);
+    for (let i = 0; n && i < 3 && n.type !== 'pair' && n.type !== 'keyword_argument'; i++) n = up.parent(n);
     if (!n || (n.type !== 'pair' && n.type !== 'keyword_argument')) continue;
     const keyNode = n.childForFieldName(n.type === 'pair' ? 'key' : 'name');
     const value = n.childForFieldName('value');
@@ -330,9 +464,10 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   }
   if (!f.isPython) {
     for (const m of f.text.matchAll(SHORTHAND_RE)) {
+      budgetStep(env);
       const at = (m.index ?? 0) + m[0].indexOf(m[1]);
-      const n = root.descendantForIndex(at, at + m[1].length);
-      if (n?.type === 'shorthand_property_identifier' && n.parent?.type === 'object') consider(m[1], n, n);
+      const n = up.at(at, at + m[1].length);
+      if (n.type === 'shorthand_property_identifier' && up.parent(n)?.type === 'object') consider(m[1], n, n);
     }
   }
   const out: DetectedPrompt[] = [];
@@ -349,7 +484,8 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       if (TEXT_ONLY.has(h.key) && (!r || !/^(string|template_string|concatenated_string|binary_expression|binary_operator|call_expression|call)$/.test(r.node.type))) continue;
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
-      if (!STRONG.test(h.key) && !NEEDS_CALLEE[h.key]) for (const p of b.parts.slice(before)) weakParts.add(p);
+      // only the value's own text is weak: fragments it holds passed as part of a longer text
+      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key)) && b.parts.length > before) weakParts.add(b.parts[before]);
     }
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
     b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !claimedElsewhere(p, claimed, env)));
@@ -397,6 +533,7 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
   };
   if (f.isPython) {
     for (const m of f.text.matchAll(DECORATOR_RE)) {
+      budgetStep(env);
       let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[0].length - 1);
       while (n && n.type !== 'decorator') n = n.parent;
       const def = n?.parent?.type === 'decorated_definition' ? n.parent.childForFieldName('definition') : undefined;
@@ -405,6 +542,7 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
   }
   // dynamicSystemPromptMiddleware((state) => `…`), definePrompt(…, async () => …)
   for (const m of promptNamedCalls(f.text)) {
+    budgetStep(env);
     let n: SyntaxNode | null = root.descendantForIndex(m.index, m.index + m.name.length);
     while (n && !CALL_TYPES.has(n.type) && n.endIndex <= m.index + m.length + 1) n = n.parent;
     if (!n || !CALL_TYPES.has(n.type) || !FUNCTION_ARG_CALLEE.test(lastName(calleeOf(n)))) continue;
@@ -424,6 +562,8 @@ export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Det
   for (const p of messagePrompts(f, env, claimedNow)) claim(p);
   for (const p of paramPrompts(f, env, claimedNow)) claim(p);
   for (const p of functionPrompts(f, env, claimedNow)) claim(p);
+  for (const p of paramSinkPrompts(f, env, claimedNow)) claim(p);
+  for (const p of templateInputPrompts(f, env, claimedNow)) claim(p);
   return out;
 }
 

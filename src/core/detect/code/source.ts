@@ -1,6 +1,7 @@
 // A parsed source file with what value resolution needs: definitions by name, import bindings, and a
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
+import type { Ancestry } from './ancestry';
 import { BudgetExceeded, Deadline, isBudgetExceeded, type FileBudgets } from '../../budgets';
 import { LineIndex, loneCrToLf } from '../../text';
 import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
@@ -43,6 +44,8 @@ export interface CodeFile {
   lookups?: Lookups;
   /** Comment runs were blanked for the parser (see blankCommentRuns): the tree is not of `text` as edited. */
   blanked?: boolean;
+  /** Nodes by offset and their parents (ancestryOf), made on first use. */
+  ancestry?: Ancestry;
 }
 
 /**
@@ -124,7 +127,7 @@ function lookupDefinitions(f: CodeFile, name: string): Definition[] {
       if (value) defs.push({ name, value, start: value.startIndex, scope: null });
     }
   } else {
-    const bare = name.replace(/^(this|self)\./, '');
+    const bare = name.replace(/^(this|self|cls)\./, '');
     for (const at of assignmentSites(f).get(bare) ?? []) {
       const target = f.tree.rootNode.descendantForIndex(at, at + bare.length);
       if (!target || target.text !== bare) continue;
@@ -192,7 +195,7 @@ function assignmentSites(f: CodeFile): Map<string, number[]> {
   return sites;
 }
 
-const PROMPT_LIKE_NAME = /(?<![\w$.])((?:this\.|self\.)?(?:[A-Za-z_$][\w$]*?)?(?:prompt|instruction|(?:system|human|user)_?message|template|persona|preamble)[\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/gi;
+const PROMPT_LIKE_NAME = /(?<![\w$.])((?:this\.|self\.)?(?:[A-Za-z_$][\w$]*?)?(?:prompt|instruction|(?:system|human|user)_?message|template|persona|preamble|_role)[\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/gi;
 
 /** Names defined in this file that look like prompts (for the heuristic pass). */
 export function promptLikeNames(f: CodeFile): string[] {
@@ -278,6 +281,12 @@ function collectPyImports(f: CodeFile, project: CodeProject): void {
     if (stmt.type === 'import_from_statement') {
       const moduleNode = stmt.childForFieldName('module_name');
       const module = moduleNode?.text ?? '';
+      // from .policies import *: every top-level name of that module, looked up when a name is not found
+      if (stmt.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+        const file = project.resolvePy(f.file, module);
+        if (file) (f.starExports ??= []).push(file);
+        continue;
+      }
       for (const child of stmt.childrenForFieldName('name')) {
         if (!child) continue;
         const name = child.type === 'aliased_import' ? child.childForFieldName('name')?.text : child.text;
@@ -501,7 +510,9 @@ export class CodeProject {
       found = parseJsPaths(text, dir === '.' ? '' : dir);
       if (found) break;
     }
-    if (!found && dir && dir !== '.') found = this.jsPaths(path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir));
+    // (an absolute name stops at `/`, whose dirname is itself)
+    const parent = path.posix.dirname(dir);
+    if (!found && dir && dir !== '.' && parent !== dir) found = this.jsPaths(parent === '.' ? '' : parent);
     this.jsConfigs.set(dir, found);
     return found;
   }

@@ -207,8 +207,26 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v;
   const own = v.text.replace(MARKER_RE, '');
   // a word or two (a local variable's value) reads as part of the text around it
-  if (hasFragment(ctx, v.text)) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
-  if (!own.trim() || (!own.includes('\n') && own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length < 3)) return v;
+  // text another file writes (a helper's return, a constant) is reported there, however short
+  if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
+  const words = own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
+  if (!own.trim() || words === 0 || (!own.includes('\n') && words < 3)) return v;
+  return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
+}
+
+/**
+ * `embed` for a template's substitution: a literal of its own nested in it (`${cond ? `…` : ''}`,
+ * `${items.map((x) => `…`).join()}`) is a fragment too, reported where that literal is written, when
+ * it reads as text (a line break or three words).
+ */
+function embedNested(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  const inside = v.origin.file === f.file && v.origin.start > container.startIndex && v.origin.end <= container.endIndex;
+  if (!inside || !/^([rbfuRBFU]{0,2})["'`]/.test(f.text.slice(v.origin.start, v.origin.start + 3))) return embed(f, container, v, ctx);
+  // the literal's own words, as written (what its substitutions hold is not its text)
+  const written = f.text.slice(v.origin.start, v.origin.end).replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1);
+  const words = written.split(/\s+|\\n/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  if (words < 3 && !(words && /\n|\\n/.test(written.trim()))) return v;
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
@@ -217,10 +235,16 @@ function hasFragment(ctx: EvalContext, text: string): boolean {
   return false;
 }
 
+/** Text of its own, not one word (`'silly'`, a parameter's value) or punctuation. */
+function readsAsText(own: string): boolean {
+  const words = own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  return words >= 2 || (words > 0 && own.trim().includes('\n'));
+}
+
 /** `chosen`, carrying `others` (with text of their own) as alternatives. */
 function withAlternatives(chosen: TextValue, others: TextValue[], ctx: EvalContext): TextValue {
   let text = chosen.text;
-  for (const o of others) if (o !== chosen && o.text.replace(MARKER_RE, '').trim()) text += slotMarker(ctx, { name: 'alternative', ...o.origin, alternative: o });
+  for (const o of others) if (o !== chosen && readsAsText(o.text.replace(MARKER_RE, ''))) text += slotMarker(ctx, { name: 'alternative', ...o.origin, alternative: o });
   return { ...chosen, text };
 }
 
@@ -358,10 +382,26 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     }
     const def = findDefinition(f, name, n);
     if (def) return { file: f, node: def.value };
+    // self.method defined in a base class (`class RAGSimple(RAGChatBase)`), in this file or imported
+    if (f.isPython && t === 'attribute') {
+      const key = n.childForFieldName('attribute')?.text;
+      let cls: SyntaxNode | null = n.parent;
+      while (cls && cls.type !== 'class_definition') cls = cls.parent;
+      const inherited = key && cls ? inheritedMember(f, cls, key, ctx, depth + 1) : undefined;
+      if (inherited) return inherited;
+    }
     const imp = f.imports.get(name);
     if (imp?.file && imp.imported !== '*') {
       const target = ctx.project.get(imp.file);
       return target ? exportedValue(target, imp.imported, ctx, depth + 1) : undefined;
+    }
+    // Python `from .policies import *`: the name may be any of those modules' top-level names
+    if (f.isPython && !imp && t === 'identifier') {
+      for (const file of f.starExports ?? []) {
+        const target = ctx.project.get(file);
+        const v = target && exportedValue(target, name, ctx, depth + 1);
+        if (v) return v;
+      }
     }
     return undefined;
   }
@@ -393,6 +433,22 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     return prop ? (resolveExpression(obj.file, prop, ctx, depth + 1) ?? { file: obj.file, node: prop }) : undefined;
   }
   return { file: f, node: n };
+}
+
+/** `key` as a method or class attribute of a base class of `cls` (Python), nearest base first. */
+function inheritedMember(f: CodeFile, cls: SyntaxNode, key: string, ctx: EvalContext, depth: number): Resolved | undefined {
+  if (depth > 12) return undefined;
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+    const r = resolveExpression(f, base, ctx, depth + 1);
+    if (!r || r.node === base || r.node.type !== 'class_definition') continue;
+    const body = r.node.childForFieldName('body');
+    const d = definitionsOf(r.file, `self.${key}`).find((x) => x.scope?.id === r.node.id || (body && x.scope?.id === body.id));
+    if (d) return { file: r.file, node: d.value };
+    const up = inheritedMember(r.file, r.node, key, ctx, depth + 1);
+    if (up) return up;
+  }
+  return undefined;
 }
 
 /** A module's top-level `name`, following re-exports (`export { X } from`, `export *`, `from .x import X`). */
@@ -495,7 +551,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        if (expr) out.add({ ...embed(f, n, evalText(f, expr, ctx), ctx), template: undefined });
+        if (expr) out.add({ ...embedNested(f, n, evalText(f, expr, ctx), ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -508,7 +564,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        if (expr) out.add({ ...embed(f, n, evalText(f, expr, ctx), ctx), template: undefined });
+        if (expr) out.add({ ...embedNested(f, n, evalText(f, expr, ctx), ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -594,7 +650,9 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'subscript_expression':
     case 'subscript': {
       const r = resolveExpression(f, n, ctx);
-      if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && (n.type === 'subscript_expression' || n.type === 'subscript')) return anyEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
@@ -620,6 +678,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       return evalCall(f, n, ctx);
     case 'shorthand_property_identifier': {
       const r = resolveExpression(f, n, ctx);
+      if (!r) return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id) || /^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
@@ -667,6 +726,109 @@ function withAppends(f: CodeFile, def: SyntaxNode, v: TextValue, appends: Syntax
   let out = v;
   for (const a of appends) out = concat(ctx, out, embed(f, def, evalText(f, a, ctx), ctx), v.origin);
   return out;
+}
+
+/**
+ * `TEXTS[key]` with a key known only at run time, on an object / dict literal of texts: the longest
+ * entry is the value, the others its alternatives (cost is planned for the worst case).
+ */
+function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
+  const obj = objNode && resolveExpression(f, objNode, ctx);
+  if (!obj || !/^(object|dictionary)$/.test(obj.node.type) || ctx.active.has(obj.node.id)) return undefined;
+  const values: TextValue[] = [];
+  ctx.active.add(obj.node.id);
+  try {
+    for (const pair of obj.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
+      const v = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
+      if (!v || !/string|template|binary|concatenated/.test(v.type)) continue;
+      const t = evalText(obj.file, v, ctx);
+      if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
+    }
+  } finally {
+    ctx.active.delete(obj.node.id);
+  }
+  if (!values.length) return undefined;
+  const longest = values.reduce((a, b) => (fullLength(b) > fullLength(a) ? b : a));
+  return withAlternatives(longest, values, ctx);
+}
+
+/**
+ * `getPrompts().system`, `prompt.user` where `prompt = buildPrompt(q)`: the property of the object the
+ * project's function returns, its parameters bound to the call's arguments; each return's a candidate
+ * (the longest is the value, the others its alternatives).
+ */
+function returnedProperty(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const objNode = n.childForFieldName('object');
+  const key = (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text;
+  if (!objNode || !key) return undefined;
+  return propertyOfValue(f, objNode, key, ctx);
+}
+
+/** The text of `key` in what `objNode` is: an object literal, or the object a project function returns. */
+function propertyOfValue(f: CodeFile, objNode: SyntaxNode, key: string, ctx: EvalContext): TextValue | undefined {
+  const made = resolveExpression(f, objNode, ctx) ?? { file: f, node: objNode };
+  const prop = propertyOf(made.node, key);
+  if (prop) return evalText(made.file, prop, ctx);
+  let call = made.node;
+  if (call.type === 'await_expression') call = call.namedChildren[0] ?? call;
+  if (call.type !== 'call_expression' && call.type !== 'call') return undefined;
+  const callee = call.childForFieldName('function');
+  const target = callee && resolveExpression(made.file, callee, ctx);
+  if (!target || target.node === callee || !FUNCTION_NODE.test(target.node.type)) return undefined;
+  const { positional, named } = args(call);
+  return followFunction(target.file, target.node, ctx, { file: made.file, positional, named }, (r) => {
+    const obj = resolveExpression(r.file, r.node, ctx);
+    const prop = obj && propertyOf(obj.node, key);
+    return prop ? { file: obj.file, node: prop } : undefined;
+  });
+}
+
+/** `const { system, user: u } = buildPrompt(…)` declarations of a file, by the local name they bind. */
+const destructurings = new WeakMap<CodeFile, Map<string, { declarator: SyntaxNode; key: string }[]>>();
+
+function destructuringsOf(f: CodeFile): Map<string, { declarator: SyntaxNode; key: string }[]> {
+  let map = destructurings.get(f);
+  if (map) return map;
+  map = new Map();
+  destructurings.set(f, map);
+  if (f.isPython) return map;
+  for (const m of f.text.matchAll(/\b(?:const|let|var)\s*\{/g)) {
+    const at = (m.index ?? 0) + m[0].length - 1;
+    let pattern: SyntaxNode | null = f.tree.rootNode.descendantForIndex(at, at + 1);
+    if (pattern && pattern.type === '{') pattern = pattern.parent;
+    const declarator = pattern?.parent;
+    if (pattern?.type !== 'object_pattern' || declarator?.type !== 'variable_declarator' || !declarator.childForFieldName('value')) continue;
+    for (const p of pattern.namedChildren) {
+      const key = p?.type === 'shorthand_property_identifier_pattern' ? p.text : p?.type === 'pair_pattern' ? p.childForFieldName('key')?.text : p?.type === 'object_assignment_pattern' ? p.childForFieldName('left')?.text : undefined;
+      const local = p?.type === 'pair_pattern' ? p.childForFieldName('value')?.text : key;
+      if (!key || !local || !/^[\w$]+$/.test(local)) continue;
+      const list = map.get(local) ?? [];
+      list.push({ declarator, key });
+      map.set(local, list);
+    }
+  }
+  return map;
+}
+
+/** A name bound by destructuring (`const { system } = getPrompt(…)`): that property of the value. */
+function destructuredText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const all = destructuringsOf(f).get(n.text);
+  if (!all) return undefined;
+  const inScope = all.filter(({ declarator: d }) => {
+    if (d.endIndex > n.startIndex) return false;
+    for (let c: SyntaxNode | null = d.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type) || c.type === 'statement_block') return c.startIndex <= n.startIndex && n.endIndex <= c.endIndex;
+    return true;
+  });
+  const d = inScope[inScope.length - 1];
+  const value = d?.declarator.childForFieldName('value');
+  if (!d || !value || ctx.active.has(d.declarator.id)) return undefined;
+  ctx.active.add(d.declarator.id);
+  try {
+    return propertyOfValue(f, value.type === 'await_expression' ? value.namedChildren[0] ?? value : value, d.key, ctx);
+  } finally {
+    ctx.active.delete(d.declarator.id);
+  }
 }
 
 /** Most elements of a literal list a loop variable is read from (the rest are left out). */
@@ -790,7 +952,7 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
 }
 
 /** The text `fn` returns, its parameters slots filled from `call`'s arguments; the longest return wins. */
-export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext, call: CallArgs | undefined): TextValue | undefined {
+export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext, call: CallArgs | undefined, pick?: (returned: Resolved) => Resolved | undefined): TextValue | undefined {
   if (ctx.active.has(fn.id) || (ctx.frames?.length ?? 0) >= 6) return undefined;
   const returns = returnedExpressions(fn);
   if (!returns.length) return undefined;
@@ -802,7 +964,8 @@ export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext,
     let bestLength = -1;
     const values: TextValue[] = [];
     for (const r of returns) {
-      const v = evalTextOrUndefined(file, r, ctx);
+      const at = pick ? pick({ file, node: r }) : { file, node: r };
+      const v = at && evalTextOrUndefined(at.file, at.node, ctx);
       if (!v) continue;
       values.push(v);
       const length = inlineText(ctx, v).replace(MARKER_RE, '').trim().length;
@@ -855,18 +1018,34 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     switch (method) {
       case 'join': {
         // JS: [a, b].join(sep); Python: sep.join([a, b])
-        const listNode = f.isPython ? positional[0] : obj;
+        const listNode = f.isPython ? (argsNode?.type === 'generator_expression' ? argsNode : positional[0]) : obj;
         const sepNode = f.isPython ? obj : positional[0];
-        const list = listNode && resolveExpression(f, listNode, ctx);
-        if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const sep = sepNode ? evalText(f, sepNode, ctx) : { text: ',', origin: loc(f, n) };
+        const mapped = !f.isPython && listNode ? mappedList(f, listNode, n, sep, ctx) : undefined;
+        if (mapped) return mapped;
+        const list = listNode && resolveExpression(f, unfiltered(f, listNode), ctx);
+        // "\n".join(f"- {x}" for x in items): the element's text once, then the other items as a slot
+        if (list && /^(list_comprehension|generator_expression)$/.test(list.node.type)) {
+          const body = list.node.childForFieldName('body');
+          if (!body) return dynamic(f, n, ctx);
+          const item = evalText(list.file, body, ctx);
+          const more = slotMarker(ctx, { name: 'more items', ...loc(list.file, list.node) });
+          const out = new TextBuilder(ctx.ceiling).add({ ...item, template: undefined }).add({ ...sep, template: undefined }).add(more);
+          // the part starts where the element's text is written (its first literal, or a template it formats)
+          return out.value(item.text.replace(MARKER_RE, '').trim() ? item.origin : loc(list.file, list.node), undefined);
+        }
+        if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+        // sections.push(`…`) between the list's definition and the join: pushed in that order
+        const named = listNode && !f.isPython ? listName(f, unfiltered(f, listNode), ctx) : undefined;
+        const pushed = named && named.file === list.file ? pushesInto(named.file, named.node, list.node) : [];
         const out = new TextBuilder(ctx.ceiling);
-        nodes.forEach((c, k) => {
+        [...nodes, ...pushed].forEach((c, k) => {
           if (k > 0) out.add({ ...sep, template: undefined });
           out.add({ ...embed(list.file, list.node, evalText(list.file, c, ctx), ctx), template: undefined });
         });
         // the part starts at the first literal of the list, ends at the list's end
+        // (pushed texts are fragments where they are written)
         const first = nodes.find((c) => /string/.test(c.type));
         return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
       }
@@ -942,6 +1121,96 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     }
   }
   return followCall(f, n, fn, ctx, positional, named);
+}
+
+/** `list.filter(…)` is the list, for what a join of it may hold (JS). */
+function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
+  let cur = n;
+  for (let i = 0; i < 4 && !f.isPython && cur.type === 'call_expression'; i++) {
+    const fn = cur.childForFieldName('function');
+    if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'filter') break;
+    const obj = fn.childForFieldName('object');
+    if (!obj) break;
+    cur = obj;
+  }
+  return cur;
+}
+
+/**
+ * JS `name.push(…)` arguments after a list's definition `def` (an array literal), wherever they reach
+ * it in its function (branches and loops: cost is planned for the worst case), not in nested functions.
+ */
+function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
+  if (use.type !== 'identifier' || def.type !== 'array') return [];
+  const name = use.text;
+  const fnOf = (x: SyntaxNode) => {
+    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
+    return undefined;
+  };
+  const scope = fnOf(def);
+  const region = f.text.slice(def.endIndex, scope ? scope.endIndex : f.text.length);
+  if (!region.includes('.push(')) return [];
+  const out: SyntaxNode[] = [];
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\.\\s*push\\s*\\(`, 'g');
+  for (const m of region.matchAll(re)) {
+    const at = def.endIndex + (m.index ?? 0);
+    const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
+    const call = target?.parent?.parent;
+    if (!call || call.type !== 'call_expression' || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
+    // the same list: not one of the same name redefined in between (`list = []` again)
+    if (findDefinition(f, name, target)?.value.id !== def.id) continue;
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a && a.type !== 'comment' && a.type !== 'spread_element' && out.length < 64) out.push(a);
+  }
+  return out;
+}
+
+/** The name a list is known by where it is made: through parameters bound to a caller's identifier. */
+function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved {
+  let cur: Resolved = { file: f, node: n };
+  for (let i = 0; i < 6 && cur.node.type === 'identifier'; i++) {
+    const bound = boundParameter(cur.file, cur.node, ctx);
+    if (!bound?.value || bound.value.node.type !== 'identifier') break;
+    cur = bound.value;
+  }
+  return cur;
+}
+
+/**
+ * JS `items.map((x) => `…`).join(sep)`: the callback's text once per element of a literal list (each
+ * element bound to its first parameter), or once with its parameters as slots when the list is only
+ * known at run time. Undefined when `listNode` is no `.map` with a function.
+ */
+function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: TextValue, ctx: EvalContext): TextValue | undefined {
+  const node = unfiltered(f, listNode);
+  const fn = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
+  if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'map') return undefined;
+  const callback = node.childForFieldName('arguments')?.namedChildren.find((c) => !!c && c.type !== 'comment');
+  const cb = callback && (FUNCTION_NODE.test(callback.type) ? { file: f, node: callback } : resolveExpression(f, callback, ctx));
+  if (!cb || !FUNCTION_NODE.test(cb.node.type)) return undefined;
+  const receiver = fn.childForFieldName('object');
+  const list = receiver && resolveExpression(f, unfiltered(f, receiver), ctx);
+  const elements = list && /^(array)$/.test(list.node.type) && !ctx.active.has(list.node.id)
+    ? list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment' && c.type !== 'spread_element').slice(0, MAX_LOOP_ELEMENTS)
+    : [];
+  if (!elements.length) {
+    const v = followFunction(cb.file, cb.node, ctx, undefined);
+    return v && { ...v };
+  }
+  const out = new TextBuilder(ctx.ceiling);
+  let origin: Loc | undefined;
+  ctx.active.add(list!.node.id);
+  try {
+    elements.forEach((el, k) => {
+      const v = followFunction(cb.file, cb.node, ctx, { file: list!.file, positional: [el], named: new Map() });
+      if (!v) return;
+      if (k > 0) out.add({ ...sep, template: undefined });
+      origin ??= v.origin;
+      out.add({ ...embed(cb.file, join, v, ctx), template: undefined });
+    });
+  } finally {
+    ctx.active.delete(list!.node.id);
+  }
+  return origin ? out.value(origin, undefined) : undefined;
 }
 
 /** A call of a function defined in the project: the text it returns, with its parameters from the arguments. */

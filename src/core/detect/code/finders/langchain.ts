@@ -121,7 +121,8 @@ export const langchainFinder: Finder = {
       b.addMessages({ file: call.f, node: list }, (file, el) => addElement(b, file, el, syntax, env));
       return b.build('langchain.chatPrompt', env.fileChatModel(), undefined);
     }
-    if ((/^(fromTemplate|from_template)$/.test(last) && owner === 'PromptTemplate') || (last === 'PromptTemplate' && (call.isNew || call.f.isPython))) {
+    // ChatPromptTemplate.from_template("…") is a one-message (user) chat prompt
+    if ((/^(fromTemplate|from_template)$/.test(last) && /^(Chat)?PromptTemplate$/.test(owner)) || (last === 'PromptTemplate' && (call.isNew || call.f.isPython))) {
       const syntax = templateSyntax(call, env.ctx, 1);
       b.addText('user', arg(call, 'template') ?? (call.positional[0] && call.positional[0].type !== 'object' ? { file: call.f, node: call.positional[0] } : undefined), { template: syntax });
       return b.build('langchain.prompt', env.fileChatModel(), undefined);

@@ -1,0 +1,109 @@
+// The shape layer looks each text match up in the tree and walks up from it. tree-sitter's `node.parent`
+// walks down from the root through each level's children, so in a file of many top-level statements
+// every step up cost the whole file's width: 80 KB of repeated calls took over a second. Ancestry
+// answers both from one cursor that goes forward through the file; a callee is read in full only up
+// to a bound (each call of a chain holds the calls before it).
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Engine } from '../../src/core/analyze';
+import { ensureLanguages } from '../../src/core/detect/code';
+import { Ancestry } from '../../src/core/detect/code/ancestry';
+import { callInfo } from '../../src/core/detect/code/calls';
+import { CodeProject } from '../../src/core/detect/code/source';
+import { parse, type Lang, type SyntaxNode } from '../../src/core/detect/code/parser';
+import { rng } from '../../scripts/fuzz/mutate';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'code');
+
+function files(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.(ts|py)$/.test(e.name) ? [path.join(dir, e.name)] : [])).sort();
+}
+
+/** Counts tree-sitter's `parent` walks (or another getter's calls) while `fn` runs. */
+function parentWalks(sample: SyntaxNode, fn: () => void, getter = 'parent'): number {
+  const proto = Object.getPrototypeOf(sample);
+  const original = Object.getOwnPropertyDescriptor(proto, getter)!;
+  let walks = 0;
+  Object.defineProperty(proto, getter, { ...original, get() {
+    walks++;
+    return original.get!.call(this);
+  } });
+  try {
+    fn();
+  } finally {
+    Object.defineProperty(proto, getter, original);
+  }
+  return walks;
+}
+
+describe('the shape layer stays linear in the number of statements', function () {
+  this.timeout(60_000);
+  before(() => ensureLanguages(['typescript', 'python']));
+
+  it('Ancestry finds what descendantForIndex finds, and the same parents, for offsets asked in any order', () => {
+    const r = rng(42);
+    for (const file of files(FIXTURES).slice(0, 40)) {
+      const lang: Lang = file.endsWith('.py') ? 'python' : 'typescript';
+      const text = fs.readFileSync(file, 'utf8');
+      const tree = parse(lang, text);
+      const up = new Ancestry(tree.rootNode);
+      const offsets = Array.from({ length: 60 }, () => Math.floor(r() * (text.length + 1)));
+      // Mostly in text order (as the finders ask), with jumps back.
+      offsets.sort((a, b) => a - b);
+      for (let i = 0; i < 10; i++) offsets.push(Math.floor(r() * (text.length + 1)));
+      for (const start of offsets) {
+        const end = Math.min(text.length, start + Math.floor(r() * 12));
+        for (const [s, e] of [[start, start], [start, end]]) {
+          const want = tree.rootNode.descendantForIndex(s, e)!;
+          const got = up.at(s, e);
+          assert.deepStrictEqual([got.id, got.type, got.startIndex, got.endIndex], [want.id, want.type, want.startIndex, want.endIndex], `${path.basename(file)} at [${s}, ${e})`);
+          for (let n: SyntaxNode | null = got, w: SyntaxNode | null = want; n || w; n = n && up.parent(n), w = w && w.parent) {
+            assert.strictEqual(n?.id, w?.id, `${path.basename(file)}: the parents of the node at ${s}`);
+          }
+        }
+      }
+      tree.delete();
+    }
+  });
+
+  it('1,000 messages in a file: tree-sitter is not asked for a parent per match', () => {
+    const call = "client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Summarise the report in one line.' }] });\n";
+    const text = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + call.repeat(500) + "send({ messages: [{ role: 'system', content: 'You are terse.' }], system_prompt: 'Answer briefly.' });\n".repeat(500);
+    const engine = new Engine();
+    const sample = parse('typescript', 'x').rootNode;
+    let found = 0;
+    const walks = parentWalks(sample, () => {
+      found = engine.detectSync('many.ts', text, {}).detected.length;
+    });
+    assert.strictEqual(found, 1000);
+    // Each walk costs the file's width at the root: a few per match was quadratic.
+    assert.ok(walks < 200, `${walks} parent walks`);
+  });
+
+  it('an object of 3,000 prompt-named keys: its children are listed once, not once per key', () => {
+    const text = `import ollama from 'ollama';\nollama.generate({ model: 'llama3.2', ${"system: 'You explain code.', ".repeat(3000)}prompt: 'x' });\n`;
+    const sample = parse('typescript', 'x').rootNode;
+    let found = 0;
+    const listings = parentWalks(sample, () => {
+      found = new Engine().detectSync('keys.ts', text, {}).detected.length;
+    }, 'namedChildren');
+    assert.ok(found >= 1);
+    assert.ok(listings < 300, `${listings} listings of children`);
+  });
+
+  it("a call chain's callee is read up to a bound, not in full for every call of the chain", () => {
+    const chain = `builder${'.step("a much longer argument that makes the chain wide")'.repeat(3000)}`;
+    const text = `from openai import OpenAI\nclient = OpenAI()\nx = ${chain}\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello there, assistant."}])\n`;
+    const f = new CodeProject(() => undefined).open('chain.py', text)!;
+    const last = f.tree.rootNode.descendantForIndex(text.indexOf('\nclient.chat') - 1);
+    let call: SyntaxNode | null = last;
+    while (call && call.type !== 'call') call = call.parent;
+    const info = callInfo(f, call!, undefined as never);
+    assert.ok(info!.callee.length < 600, `callee of ${info!.callee.length} characters`);
+    assert.deepStrictEqual([info!.segments[0], info!.segments[info!.segments.length - 1]], ['…', 'step']);
+    // and the call after the chain is found as before
+    const d = new Engine().detectSync('chain.py', text, {});
+    assert.deepStrictEqual(d.detected.map((p) => p.model?.id), ['gpt-4o']);
+  });
+});
