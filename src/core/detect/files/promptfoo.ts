@@ -20,9 +20,8 @@ export function providerModel(id: string): string {
 }
 
 /** `[{role, content}]` as parts; with the source text, each part's range is where its content is written. */
-function chatParts(json: unknown, range: Range, source?: { text: string; lines: LineIndex }): PromptPart[] | undefined {
+function chatParts(json: unknown, range: Range, source?: { text: string; lines: LineIndex }, from = 0): PromptPart[] | undefined {
   if (!Array.isArray(json) || !json.every((m) => m && typeof m === 'object' && typeof m.content === 'string')) return undefined;
-  let from = 0;
   return (json as { role?: string; content: string; name?: string }[]).map((m) => {
     let at = range;
     if (source) {
@@ -85,7 +84,8 @@ function readReferenced(ref: string, ctx: ReadContext, at: Range): { entries: Pr
       if (parts.length) return { entries: [{ label: rel, parts, range: at }] };
     }
   }
-  // Text prompt files may hold several prompts separated by a line of ---.
+  // Text prompt files may hold several prompts separated by a line of ---; each may be a chat (promptfoo
+  // sends a prompt that starts with `- role:` as YAML messages, one that is a JSON array as JSON messages).
   const entries: PromptEntry[] = [];
   const chunks = content.split(/(\r?\n---\r?\n)/);
   let offset = 0;
@@ -99,9 +99,35 @@ function readReferenced(ref: string, ctx: ReadContext, at: Range): { entries: Pr
     while (s < e && /\s/.test(content[s])) s++;
     while (e > s && /\s/.test(content[e - 1])) e--;
     if (e <= s) return;
-    entries.push({ label: count > 1 ? `${rel}#${i / 2 + 1}` : rel, range: at, parts: [{ ...verbatimPart('user', content, s, e, lines, ['mustache']), file }] });
+    const chat = chatTextParts(content, s, e, lines, file);
+    entries.push({ label: count > 1 ? `${rel}#${i / 2 + 1}` : rel, range: at, parts: (chat ?? [verbatimPart('user', content, s, e, lines, ['mustache'])]).map((p) => ({ ...p, file })) });
   });
   return { entries };
+}
+
+/**
+ * The messages of a text prompt that is a chat, as promptfoo reads it: text starting with `- role:` is a
+ * YAML list of messages, text starting with `[` a JSON array of them. Undefined when it is plain text.
+ */
+function chatTextParts(content: string, s: number, e: number, lines: LineIndex, file: string): PromptPart[] | undefined {
+  if (/^- role\s*:/.test(content.slice(s, e))) {
+    const parsed = parseYamlAt(content, s, e, { file }, lines);
+    if (!parsed.ok || !isSeq(parsed.yaml.root)) return undefined;
+    const y = parsed.yaml;
+    const parts = seqItems(y.root as Node).flatMap((m) => {
+      const c = get(m, 'content');
+      return c && str(c) !== undefined ? [yamlPart(normaliseRole(str(get(m, 'role'))), y, c, ['mustache'], str(get(m, 'name')))] : [];
+    });
+    return parts.length ? parts : undefined;
+  }
+  if (content[s] !== '[') return undefined;
+  try {
+    const json: unknown = JSON.parse(content.slice(s, e));
+    const parts = chatParts(json, lines.range(s, e), { text: content, lines }, s);
+    return parts?.length ? parts : undefined;
+  } catch {
+    return undefined; // not JSON: plain text
+  }
 }
 
 function readPrompts(y: ParsedYaml, ctx: ReadContext, problems: { range: Range; message: string }[]): PromptEntry[] {
