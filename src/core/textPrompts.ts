@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { Detection, Engine } from './analyze';
 import type { Role } from './model';
 import { langForFile } from './detect/code';
-import { isPromptTextCandidate, isPromptNamedPath, isTextPromptName, promptFolderOf } from './detect/files';
+import { isBareTextPromptName, isPromptTextCandidate, isPromptNamedPath, isTextPromptName, promptFolderOf } from './detect/files';
 import { readRecorded, type ScanInputs } from './scanManifest';
 
 const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
@@ -117,6 +117,8 @@ interface CodeFacts {
   globs?: RegExp[];
   /** Path segments written in strings of code files that also read files, with the extensions they name. */
   folders: Map<string, Set<string>>;
+  /** Folders of extensionless candidates whose name is written in a string of code (`Path(…) / "preprompts"`). */
+  bareFolders?: Set<string>;
 }
 
 function merge(a: Evidence | undefined, b: Evidence): Evidence {
@@ -144,12 +146,29 @@ function standsAlone(text: string, index: number): boolean {
   return i < 0 || /[\n([{,=:+/<>|?]/.test(text[i]) || /\b(return|in|of|from|import|include|extends|await|yield)$/.test(text.slice(Math.max(0, i - 7), i + 1));
 }
 
-export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>): void {
+/**
+ * Names of extensionless files written in code as a string of their own, or as a string's last path
+ * segment (`open(folder / "prompt")`, `dbs.preprompts["generate"]`, `"preprompts/qa"`); and the strings'
+ * other segments that name those files' folders.
+ */
+function bareFactsOf(text: string, facts: CodeFacts, bare: { names: Set<string>; folders: Set<string> }): void {
+  for (const m of text.matchAll(BARE_STRING)) {
+    const segs = m[2].split(/[/\\]/);
+    const last = segs[segs.length - 1];
+    for (const seg of segs) if (bare.folders.has(seg)) (facts.bareFolders ??= new Set()).add(seg);
+    if (bare.names.has(last)) facts.mentions.set(last, merge(facts.mentions.get(last), evidenceAt(text, m.index ?? 0)));
+  }
+}
+// A short string of path characters only, in code: a key, a file or folder name, a relative path.
+const BARE_STRING = /(["'`])([\w./\\-]{1,200})\1/g;
+
+export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>, bare?: { names: Set<string>; folders: Set<string> }): void {
   for (const { name, index } of mentionsOf(text)) {
     if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;
     if (!standsAlone(text, index)) continue;
     facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, index)));
   }
+  if (bare?.names.size) bareFactsOf(text, facts, bare);
   if (!folderNames.size || ![...folderNames].some((f) => text.includes(f)) || !READS.test(text)) return;
   const exts = new Set<string>();
   // A computed name (`${name}.md`, f"{name}.txt", name + ".md", "*.md", endswith(".md")), not one file's literal name.
@@ -191,6 +210,12 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   const said = facts.mentions.get(base);
   const pathNamed = isPromptNamedPath(rel);
   const nameRole: Role | undefined = SYSTEM_WORD.test(base) ? 'system' : undefined;
+  // A file with no extension: its name in code, and a read beside it or its folder's name in code too
+  // (a bare word in a string is weaker evidence than a file name with its extension).
+  if (isBareTextPromptName(rel)) {
+    const folder = rel.split('/').slice(-2, -1)[0];
+    return said && (said.loaded || (folder && facts.bareFolders?.has(folder))) ? { role: said.role === 'system' || nameRole ? 'system' : said.role ?? nameRole } : undefined;
+  }
   // A prompt-named folder and the name in code suffice; a prompt-named file name elsewhere needs a read nearby.
   if (said && pathNamed && (said.loaded || promptFolderOf(rel) || said.role)) return { role: said.role === 'system' || nameRole ? 'system' : said.role ?? nameRole };
   if (said?.loaded && said.role) return { role: nameRole ?? said.role };
@@ -212,6 +237,8 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   if (!candidates.length) return;
   const wantedNames = new Set(candidates.map(baseName));
   const folderNames = new Set(candidates.map(promptFolderOf).filter((f): f is string => !!f));
+  const bareFiles = candidates.filter(isBareTextPromptName);
+  const bare = { names: new Set(bareFiles.map(baseName)), folders: new Set(bareFiles.map((f) => f.split('/').slice(-2, -1)[0]).filter((f): f is string => !!f)) };
   const facts: CodeFacts = { mentions: new Map(), folders: new Map() };
   for (const rel of walked) {
     // Code, and configs that name prompt files by key (`system_prompt_file: prompts/x.md`).
@@ -219,7 +246,7 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
     if (!langForFile(rel) && !config) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok || (config && read.text.length > 1_000_000)) continue;
-    factsOf(read.text, facts, wantedNames, config ? new Set() : folderNames);
+    factsOf(read.text, facts, wantedNames, config ? new Set() : folderNames, config ? undefined : bare);
   }
   facts.globs = promptfooGlobs(root, walked, inputs);
   const loaded: string[] = [];

@@ -13,7 +13,7 @@ import { skPromptDirReader } from './skPromptDir';
 import type { PromptFileReader } from './common';
 
 export type { PromptFileReader, ReadContext, FileReadResult } from './common';
-export { isPromptTextCandidate, isPromptNamedPath, isTextPromptName, promptFolderOf, readPromptText } from './plainText';
+export { isBareTextPromptName, isPromptTextCandidate, isPromptNamedPath, isTextPromptName, promptFolderOf, readPromptText } from './plainText';
 
 export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,

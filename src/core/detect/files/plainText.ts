@@ -67,9 +67,23 @@ const PROMPT_FOLDER = /^[\w.-]*(prompt|instruction)[\w.-]*$/i;
 // code: their text files are not prompts.
 const NOT_PROMPT_FOLDERS = /(^|\/)(node_modules|docs?|documentation|site|website|\.github|\.vscode|changelogs?|licenses|snapshots?|__snapshots__|expected|golden|fixtures?\/outputs?|mocks?|mock[-_]?responses?|__mocks__|responses|cassettes|recordings|outputs?|results)\//i;
 
-/** A text file that may hold a prompt code loads: a text extension and not a project document. */
+// Extensionless files that are build, packaging or project files by name, never prompts.
+const NOT_PROMPTS_BARE = /^(readme|changelog|changes|history|license|licence|copying|notice|authors|contributors|codeowners|version|todo|makefile|gnumakefile|dockerfile|containerfile|procfile|gemfile|rakefile|vagrantfile|jenkinsfile|brewfile|pipfile|justfile|snakefile|caddyfile|owners|patents|manifest|install)$/i;
+
+/**
+ * A file with no extension (`preprompts/generate`, `benchmark/todo/prompt`) that code may read as a
+ * prompt: not a dotfile, not a build or project file by name, and its path says prompt (a file with no
+ * extension has nothing else to go on before code's evidence).
+ */
+export function isBareTextPromptName(rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  return /^[A-Za-z0-9][\w-]*$/.test(base) && !NOT_PROMPTS_BARE.test(base) && !NOT_PROMPT_FOLDERS.test(rel) && isPromptNamedPath(rel);
+}
+
+/** A text file that may hold a prompt code loads: a text extension (or none, on a prompt-named path) and not a project document. */
 export function isTextPromptName(rel: string): boolean {
   const base = rel.slice(rel.lastIndexOf('/') + 1);
+  if (isBareTextPromptName(rel)) return true;
   return TEXT_NAME.test(base) && !NOT_PROMPTS.test(base) && !/\.(prompt|instructions|chatmode|agent)\.md$/i.test(base) && !NOT_PROMPT_FOLDERS.test(rel);
 }
 
