@@ -2,7 +2,6 @@
 // huge, binary and non-UTF-8 files with a reason; never lets one bad file stop the scan.
 import * as fs from 'fs';
 import * as path from 'path';
-import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import * as os from 'os';
 import { Engine, type Detection } from './analyze';
@@ -19,6 +18,7 @@ import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
+import { gitignoreLayer, isIgnored, type IgnoreLayer } from './gitignore';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
 import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord } from './scanManifest';
@@ -97,7 +97,6 @@ export function loadConfig(root: string, configFile?: string): PromptCostConfig 
   return parseConfig(read.text, rel);
 }
 
-interface IgnoreLayer { rel: string; ig: Ignore }
 
 /** Files under `start` that the scan should look at, as absolute paths. */
 export function walk(root: string, start: string, exclude: string[], skipped: ScanReport['skipped']): string[] {
@@ -133,7 +132,7 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
     if (gitignore) {
       note('g\0', path.join(dir, '.gitignore'));
       try {
-        layers = [...layers, { rel: dirRel, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+        layers = [...layers, gitignoreLayer(dirRel, fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'))];
       } catch { /* an unreadable .gitignore ignores nothing */ }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -142,7 +141,7 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
       const isDir = e.isDirectory();
       if (isDir && DEFAULT_EXCLUDED_DIRS.includes(e.name)) continue;
       if (excluded(rel) || (isDir && excluded(`${rel}/`))) continue;
-      if (layers.some((l) => l.ig.ignores((l.rel ? rel.slice(l.rel.length + 1) : rel) + (isDir ? '/' : '')))) continue;
+      if (isIgnored(layers, rel, isDir)) continue;
       if (isDir) visit(path.join(dir, e.name), rel, layers);
       else if (e.isFile()) out.push(rel);
     }
