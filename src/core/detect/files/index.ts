@@ -5,6 +5,7 @@ import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
 import { messageTemplateReader } from './plainText';
 import { promptfooReader } from './promptfoo';
+import { promptflowReader } from './promptflow';
 import { isInstructionsFile, promptMdReader } from './promptMd';
 import { promptyReader } from './prompty';
 import { semanticKernelReader } from './semanticKernel';
@@ -17,6 +18,7 @@ export { isBareTextPromptName, isPromptTextCandidate, isPromptNamedPath, isTextP
 
 export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,
+  promptflowReader,
   promptMdReader,
   dotpromptReader,
   promptfooReader,

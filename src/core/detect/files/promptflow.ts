@@ -1,0 +1,57 @@
+// Prompt flow DAG flows (flow.dag.yaml): each `type: llm` node (or a custom LLM tool with a prompt
+// template, `source.type: package_with_prompt`) renders the Jinja file its `source.path` names and sends
+// it — split into messages by `system:` / `user:` / `assistant:` lines for the chat API, as one text for
+// completion. The model is the node's `deployment_name` (Azure) or `model`; `max_tokens` its output limit.
+import { isMap, type Node } from 'yaml';
+import type { DetectedPrompt } from '../../model';
+import { LineIndex } from '../../text';
+import * as path from 'path';
+import { fileError, get, getPath, OUTPUT_LIMIT_KEYS, firstNum, nodeRange, parseYamlAt, seqItems, str, verbatimPart, type PromptFileReader } from './common';
+import { splitRoleSections } from './prompty';
+
+const FLOW_NAME = /(^|\/)flow\.dag\.ya?ml$/;
+
+export const promptflowReader: PromptFileReader = {
+  format: 'promptflow',
+  matches: (name, text) => FLOW_NAME.test(name) || (/\.ya?ml$/.test(name) && /promptflow\/[^\s]*Flow\.schema\.json/.test(text) && /^nodes\s*:/m.test(text)),
+  read(text, ctx) {
+    const lines = new LineIndex(text);
+    const parsed = parseYamlAt(text, 0, text.length, ctx, lines);
+    if (!parsed.ok) return { prompts: [], diagnostics: parsed.diagnostics };
+    const y = parsed.yaml;
+    const prompts: DetectedPrompt[] = [];
+    const diagnostics = [];
+    for (const node of seqItems(get(y.root, 'nodes'))) {
+      if (!isMap(node)) continue;
+      const type = str(get(node, 'type'));
+      const sourcePath = str(getPath(node, 'source', 'path'));
+      if (!sourcePath || !(type === 'llm' || str(getPath(node, 'source', 'type')) === 'package_with_prompt')) continue;
+      const content = ctx.readRelative?.(sourcePath);
+      const at = nodeRange(y, node as Node);
+      if (content === undefined) {
+        diagnostics.push({ ...fileError(ctx, at, `cannot read the prompt template ${sourcePath} of node ${str(get(node, 'name')) ?? '?'}; it is not counted`), severity: 'warning' as const });
+        continue;
+      }
+      const file = path.posix.normalize(path.posix.join(path.posix.dirname(ctx.file), sourcePath.replace(/\\/g, '/')));
+      const tLines = new LineIndex(content);
+      const inputs = get(node, 'inputs');
+      const completion = str(get(node, 'api')) === 'completion';
+      const body = /\S/.test(content) ? [content.search(/\S/), content.length - (content.length - content.trimEnd().length)] : [0, 0];
+      const parts = (completion ? [verbatimPart('user', content, body[0], body[1], tLines, ['mustache'])] : splitRoleSections(content, 0, tLines, 'system'))
+        .filter((p) => /\S/.test(p.text))
+        .map((p) => ({ ...p, file }));
+      if (!parts.length) continue;
+      const model = str(get(inputs, 'deployment_name')) ?? str(get(inputs, 'model'));
+      const limit = firstNum(inputs, OUTPUT_LIMIT_KEYS);
+      const usable = model && !/^\$\{/.test(model) ? model : undefined;
+      prompts.push({
+        kind: 'promptflow', source: 'prompt-file', confidence: 'call', range: at, parts,
+        model: usable ? { id: usable, from: 'file' } : undefined,
+        outputTokens: limit ? { tokens: limit.value, from: `file:inputs.${limit.key}` } : undefined,
+        label: str(get(node, 'name')),
+        notes: usable ? [] : ['no model in the node: the default model is used'],
+      });
+    }
+    return { prompts, diagnostics };
+  },
+};
