@@ -71,6 +71,8 @@ const SYSTEM_WORD = /system|instruction|persona|preamble|backstory|guideline/i;
 const MESSAGE_ROLE = /role["']?\s*[:=]\s*["'](system|developer|user|human|assistant)["']/;
 
 interface Evidence { loaded: boolean; role?: Role }
+// A text file named for a chat role (`user.md`, `human.txt`, `assistant.md`).
+const ROLE_FILE = /^(user|human|assistant)\.[^.]+$/i;
 
 /** Evidence from the statement around one mention of a file name in code. */
 function evidenceAt(text: string, index: number): Evidence {
@@ -250,8 +252,22 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   }
   facts.globs = promptfooGlobs(root, walked, inputs);
   const loaded: string[] = [];
+  const verdicts = new Map<string, { role?: Role }>();
   for (const rel of candidates) {
     const verdict = judge(rel, facts);
+    if (verdict) verdicts.set(rel, verdict);
+  }
+  // `user.md` beside a loaded `system.md`, both named in code: the pair is one prompt's messages (a
+  // folder per prompt, as pattern libraries keep them), the role-named file the message its name says.
+  const dirOf = (rel: string) => rel.slice(0, rel.lastIndexOf('/') + 1);
+  const systemDirs = new Set([...verdicts.keys()].filter((o) => /^system[\w-]*\./i.test(baseName(o))).map(dirOf));
+  for (const rel of candidates) {
+    const role = ROLE_FILE.exec(baseName(rel))?.[1].toLowerCase();
+    if (!role || verdicts.has(rel) || !facts.mentions.has(baseName(rel)) || !systemDirs.has(dirOf(rel))) continue;
+    verdicts.set(rel, { role: role === 'assistant' ? 'assistant' : 'user' });
+  }
+  for (const rel of candidates) {
+    const verdict = verdicts.get(rel);
     if (!verdict) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;

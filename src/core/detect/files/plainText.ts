@@ -119,7 +119,8 @@ export function plainTextParts(text: string, defaultRole: Role): PromptPart[] {
     const span = trimmed(text, s, e);
     if (span) parts.push(verbatimPart(role, text, span[0], span[1], lines, ['mustache', 'single']));
   };
-  const marks = [...text.matchAll(ROLE_MARK)].filter((m) => m[2] === ':' || /^[ \t]*#/.test(m[0]));
+  // A heading marks a role only by a role's full name (`## Assistant`): `### ai` heads a section about AI.
+  const marks = [...text.matchAll(ROLE_MARK)].filter((m) => m[2] === ':' || (/^[ \t]*#/.test(m[0]) && !/^ai$/i.test(m[1])));
   const sections: { role: Role; start: number; end: number; inline: boolean }[] = [];
   sections.push({ role: defaultRole, start: 0, end: marks.length ? (marks[0].index ?? 0) : text.length, inline: false });
   marks.forEach((m, i) => {
