@@ -19,6 +19,7 @@ import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { gitignoreLayer, isIgnored, type IgnoreLayer } from './gitignore';
+import { addTemplateVars } from './templateVars';
 import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
 import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord } from './scanManifest';
@@ -430,6 +431,7 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
     skipped.push(...r.skipped);
   }
   if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine, store ? inputs : undefined);
+  if (!options.signal?.aborted) addTemplateVars(root, walked, detections, store ? inputs : undefined);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   dropFoundElsewhere(detections);
   return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false, inputs } } : {}) };
