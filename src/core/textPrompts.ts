@@ -271,6 +271,8 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
     if (!verdict) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok) continue;
+    // A file with no extension that starts with `#!` is a script, whatever code says about it.
+    if (read.text.startsWith('#!') && isBareTextPromptName(rel)) continue;
     const d = engine.detectSync(rel, read.text, { promptText: verdict.role ? { role: verdict.role } : true });
     if (d.detected.length) {
       detections.set(rel, d);
