@@ -89,16 +89,30 @@ export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: s
 
 /** Renames between two commits (or a commit and the work tree) under `prefix`: old path → new path. */
 export function renames(repo: GitRepo, base: string, head: string | undefined, prefix: string): Map<string, string> {
+  return changedPaths(repo, base, head, prefix).renamed;
+}
+
+/**
+ * What differs between two commits (or a commit and the work tree's tracked files) under `prefix`:
+ * the renames (old path → new path) and every path named either way (added, deleted, modified,
+ * renamed from or to, type changed). A path named in neither has the same content on both sides.
+ */
+export function changedPaths(repo: GitRepo, base: string, head: string | undefined, prefix: string): { renamed: Map<string, string>; touched: Set<string> } {
   const args = ['diff', '--name-status', '-M', '-z', '--no-color', base, ...(head ? [head] : []), '--', prefix || '.'];
   const out = git(repo.top, args).split('\0');
-  const map = new Map<string, string>();
+  const renamed = new Map<string, string>();
+  const touched = new Set<string>();
   for (let i = 0; i < out.length; i++) {
-    if (out[i].startsWith('R')) {
-      map.set(out[i + 1], out[i + 2]);
+    if (/^[RC]/.test(out[i])) {
+      if (out[i].startsWith('R')) renamed.set(out[i + 1], out[i + 2]);
+      touched.add(out[i + 1]).add(out[i + 2]);
       i += 2;
-    } else if (/^[ACDMTUX]/.test(out[i])) i += 1;
+    } else if (/^[ADMTUX]/.test(out[i])) {
+      touched.add(out[i + 1]);
+      i += 1;
+    }
   }
-  return map;
+  return { renamed, touched };
 }
 
 /** The text of one file at `commit` (path relative to the repository top), or undefined when it has none. */
