@@ -365,6 +365,33 @@ describe('cost diff: the base side reuses the work tree\'s priced files', () => 
     assert.strictEqual(strip(d), strip(await diffCost({ path: dir, base: 'HEAD' })));
   });
 
+  it('the base\'s checkout links the files the work tree has byte for byte, writes the rest, and answers the same either way', async () => {
+    const dir = repoWith({ ...FILES, '.gitattributes': '*.py text eol=crlf\n' });
+    fs.writeFileSync(path.join(dir, 'src', 'bot.ts'), FILES['src/bot.ts'].replace('billing assistant', 'billing and refunds assistant'));
+    const fsm = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { linkSync } = fsm;
+    const linked: string[] = [];
+    const withLinks = async (link: (from: fs.PathLike, to: fs.PathLike) => void) => {
+      (fsm as { linkSync: unknown }).linkSync = link;
+      try {
+        return await diffCost({ path: dir, base: 'HEAD' });
+      } finally {
+        (fsm as { linkSync: unknown }).linkSync = linkSync;
+      }
+    };
+    const d = await withLinks((from, to) => {
+      linked.push(path.relative(dir, String(from)).split(path.sep).join('/'));
+      linkSync(from, to);
+    });
+    // Not the edited file, not the one whose line endings git converts: those are read from git.
+    assert.deepStrictEqual(linked.sort(), ['.gitattributes', '.promptcost.yaml', 'prompts/summary.prompt.yml']);
+    const written = await withLinks(() => {
+      throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+    });
+    assert.strictEqual(strip(d), strip(written));
+    assert.ok(d.prompts.some((p) => p.file === 'src/bot.ts' && p.status === 'changed'));
+  });
+
   it('a base with another .promptcost.yaml prices every file itself', async () => {
     const dir = repoWith(FILES);
     const cacheDir = tempDir('prompt-cost-diff-memo-');

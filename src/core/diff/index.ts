@@ -9,7 +9,7 @@ import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { pricedMemoFor, scanWorkspace, type ScanOptions } from '../workspace';
 import * as os from 'os';
-import { changedPaths, fileAt, openRepo, resolveCommit, treeToWrite, writeTree } from './git';
+import { changedPaths, fileAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
@@ -196,6 +196,9 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       config: configText ? (configText.ok ? textDigest(configText.text) : `!${configText.reason}`) : null,
       settings: o.scan?.settings ?? null, severities: o.scan?.severities ?? null, exclude: o.scan?.exclude ?? null, paths: o.scan?.paths ?? null, maxMonthlyUsd: o.scan?.maxMonthlyUsd ?? null,
     };
+    // What differs between the sides (git): renames for pairing; against the work tree, the files the
+    // base shares with it byte for byte, which its checkout links instead of writing.
+    const changes = changedPaths(repo, baseCommit, headCommit, prefix);
     const fromGit = async (commit: string, name: string): Promise<{ report: ScanReport; sides: Side[] }> => {
       const key = sideCache?.key(commit, prefix, epoch);
       const hit = key ? sideCache!.get(key) : undefined;
@@ -203,7 +206,8 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       const files = treeToWrite(repo, commit, prefix);
       const root = path.join(tmp, name);
       fs.mkdirSync(root, { recursive: true });
-      writeTree(repo, commit, prefix, root, files);
+      const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched) : undefined;
+      writeTree(repo, commit, prefix, root, files, linkable);
       const report = await scanSide(root);
       const s = sides(report, root);
       if (key && storable(report)) sideCache!.put(key, { report, texts: s.map((x) => x.text) });
@@ -219,7 +223,6 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     const before = base.report;
     const after = head.report;
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
-    const changes = changedPaths(repo, baseCommit, headCommit, prefix);
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
     // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
     const touched = new Set([...changes.touched].map(strip));
