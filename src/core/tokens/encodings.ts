@@ -7,8 +7,8 @@
 // another tiktoken build, a damaged file — falls back to building the encoder.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { cacheFolder } from '../cacheFolder';
 import type { Tiktoken } from 'tiktoken/lite';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
@@ -66,9 +66,7 @@ function instantiateModule(bytes: Uint8Array, module: object): Runtime {
 
 /** Where snapshots live: PROMPT_COST_CACHE_DIR (empty turns them off), else the user's cache folder. */
 export function snapshotDir(): string | undefined {
-  const configured = process.env.PROMPT_COST_CACHE_DIR;
-  if (configured !== undefined) return configured || undefined;
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'prompt-cost');
+  return cacheFolder();
 }
 
 // Checked after a restore: special-token text, non-Latin scripts, emoji, digits and code.
