@@ -45,7 +45,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
   if (configFile) readNamedFile(io.cwd, values.config as string, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER }); // a folder, a pipe, unreadable: exit 2
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { diffCost, diffConfigProblems } = require('../core/diff') as typeof import('../core/diff');
+  const { diffCost, diffConfigProblems, judgeDiff } = require('../core/diff') as typeof import('../core/diff');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { GitError } = require('../core/diff/git') as typeof import('../core/diff/git');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,13 +65,11 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     if (e instanceof GitError) throw new UsageError(e.message);
     throw e;
   }
+  // The gate's result goes into every format (a verdict line; `verdict` in JSON and SARIF), and over a
+  // limit the reasons to stderr too.
+  d.verdict = judgeDiff(d, { maxIncreaseUsd: maxUsd, maxIncreasePct: maxPct });
   const out = format === 'json' ? JSON.stringify(d, null, 2) + '\n' : format === 'markdown' ? f.formatDiffMarkdown(d) : format === 'sarif' ? f.formatDiffSarif(d) : f.formatDiffTable(d, terminalWidth(io));
   io.stdout(out);
-  const over: string[] = [];
-  if (maxUsd !== undefined && d.deltaMonthlyUsd > maxUsd) over.push(`the monthly increase ${d.deltaMonthlyUsd.toFixed(2)} USD is over --max-increase-usd ${maxUsd}`);
-  if (maxPct !== undefined && d.deltaMonthlyUsd > 0 && (d.deltaPct === null || d.deltaPct > maxPct)) {
-    over.push(`the monthly increase ${d.deltaPct === null ? 'from a $0 base' : `${d.deltaPct.toFixed(1)}%`} is over --max-increase-pct ${maxPct}`);
-  }
-  for (const o of over) io.stderr(`prompt-cost: ${o}\n`);
-  return over.length ? 1 : 0;
+  for (const o of d.verdict.over) io.stderr(`prompt-cost: ${o}\n`);
+  return d.verdict.within ? 0 : 1;
 }
