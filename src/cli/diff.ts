@@ -6,35 +6,11 @@ import * as path from 'path';
 import { configError, formatOption, numberOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
 import { readNamedFile } from './inputs';
 
-export const DIFF_USAGE = `prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
-                 [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics] [--no-cache]`;
-
-const HELP = `Usage:
-  ${DIFF_USAGE}
-
-What a change does to the monthly bill: the prompts of REF (read from git objects — no checkout; your
-work tree, index and HEAD are untouched) against the work tree, or against --head REF. Each side uses
-its own .promptcost.yaml unless --config gives one for both. Prompts are paired by annotation id, then
-by file (following renames) and text; each is added, removed, changed, moved or unchanged (unchanged ones
-are listed only with --all).
-
-  --max-increase-usd N   exit 1 when the monthly total grows by more than N USD
-  --max-increase-pct P   exit 1 when it grows by more than P percent of the base total
-  --no-cache             analyse every file afresh (by default files whose text and imports are
-                         unchanged are read from the scan cache in the user's cache folder)
-
-Exit codes: 0 within the limits · 1 over a limit · 2 bad usage or an unknown ref.
-`;
-
 export async function diffCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'max-increase-usd': { type: 'string' },
-    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean' },
+    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' },
   });
-  if (values.help) {
-    io.stdout(HELP);
-    return 0;
-  }
   const format = formatOption(values.format, ['table', 'json', 'markdown', 'sarif']);
   if (!values.base) throw new UsageError('diff needs --base REF (a branch, tag, commit or HEAD~1)');
   if (positionals.length > 1) throw new UsageError(`diff takes one PATH, got ${positionals.length}`);
