@@ -8,25 +8,10 @@ import { formatUsd, groupDigits } from '../core/format';
 import { toPosix } from '../core/text';
 import { readNamedFile } from './inputs';
 import { optionErrorText } from './args';
+import { COMMAND_HELP } from './help';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const core = () => require('../core/compress') as typeof import('../core/compress');
-
-export const COMPRESS_HELP = `prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
-                    [--apply] [--format text|json]
-
-Rewrites the prompt part whose text is on LINE (else the largest static part of the prompt whose range
-holds LINE, or part N with --part) with a cheap model, keeping every placeholder, and prints the
-unified diff and the saving. Nothing is written unless --apply.
-
-  --model M          the rewriting model (default gpt-4o-mini)
-  --base-url URL     any OpenAI-compatible endpoint (else OPENAI_BASE_URL, else OpenAI's)
-  --timeout SECONDS  give up on the request after this long (default 60)
-  --apply            write the rewrite into FILE
-  --format json      one object: status, reason, before, after, saved, warnings, diff, applied
-
-The key is read from OPENAI_API_KEY. Exit codes: 0 ok or no saving · 1 rejected or error · 2 usage.
-`;
 
 export interface CompressIo {
   stdout: (s: string) => void;
@@ -46,7 +31,7 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout(COMPRESS_HELP);
+    io.stdout(COMMAND_HELP.compress);
     return 0;
   }
   const format = values.format ?? 'text';

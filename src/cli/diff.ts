@@ -6,35 +6,11 @@ import * as path from 'path';
 import { configError, formatOption, numberOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
 import { readNamedFile } from './inputs';
 
-export const DIFF_USAGE = `prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
-                 [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics] [--no-cache]`;
-
-const HELP = `Usage:
-  ${DIFF_USAGE}
-
-What a change does to the monthly bill: the prompts of REF (read from git objects — no checkout; your
-work tree, index and HEAD are untouched) against the work tree, or against --head REF. Each side uses
-its own .promptcost.yaml unless --config gives one for both. Prompts are paired by annotation id, then
-by file (following renames) and text; each is added, removed, changed, moved or unchanged (unchanged ones
-are listed only with --all).
-
-  --max-increase-usd N   exit 1 when the monthly total grows by more than N USD
-  --max-increase-pct P   exit 1 when it grows by more than P percent of the base total
-  --no-cache             analyse every file afresh (by default files whose text and imports are
-                         unchanged are read from the scan cache in the user's cache folder)
-
-Exit codes: 0 within the limits · 1 over a limit · 2 bad usage or an unknown ref.
-`;
-
 export async function diffCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'max-increase-usd': { type: 'string' },
-    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean' },
+    'max-increase-pct': { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean' }, 'no-heuristics': { type: 'boolean' }, 'no-cache': { type: 'boolean' },
   });
-  if (values.help) {
-    io.stdout(HELP);
-    return 0;
-  }
   const format = formatOption(values.format, ['table', 'json', 'markdown', 'sarif']);
   if (!values.base) throw new UsageError('diff needs --base REF (a branch, tag, commit or HEAD~1)');
   if (positionals.length > 1) throw new UsageError(`diff takes one PATH, got ${positionals.length}`);
@@ -45,7 +21,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
   if (configFile) readNamedFile(io.cwd, values.config as string, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER }); // a folder, a pipe, unreadable: exit 2
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { diffCost, diffConfigProblems } = require('../core/diff') as typeof import('../core/diff');
+  const { diffCost, diffConfigProblems, judgeDiff } = require('../core/diff') as typeof import('../core/diff');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { GitError } = require('../core/diff/git') as typeof import('../core/diff/git');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,13 +41,11 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     if (e instanceof GitError) throw new UsageError(e.message);
     throw e;
   }
+  // The gate's result goes into every format (a verdict line; `verdict` in JSON and SARIF), and over a
+  // limit the reasons to stderr too.
+  d.verdict = judgeDiff(d, { maxIncreaseUsd: maxUsd, maxIncreasePct: maxPct });
   const out = format === 'json' ? JSON.stringify(d, null, 2) + '\n' : format === 'markdown' ? f.formatDiffMarkdown(d) : format === 'sarif' ? f.formatDiffSarif(d) : f.formatDiffTable(d, terminalWidth(io));
   io.stdout(out);
-  const over: string[] = [];
-  if (maxUsd !== undefined && d.deltaMonthlyUsd > maxUsd) over.push(`the monthly increase ${d.deltaMonthlyUsd.toFixed(2)} USD is over --max-increase-usd ${maxUsd}`);
-  if (maxPct !== undefined && d.deltaMonthlyUsd > 0 && (d.deltaPct === null || d.deltaPct > maxPct)) {
-    over.push(`the monthly increase ${d.deltaPct === null ? 'from a $0 base' : `${d.deltaPct.toFixed(1)}%`} is over --max-increase-pct ${maxPct}`);
-  }
-  for (const o of over) io.stderr(`prompt-cost: ${o}\n`);
-  return over.length ? 1 : 0;
+  for (const o of d.verdict.over) io.stderr(`prompt-cost: ${o}\n`);
+  return d.verdict.within ? 0 : 1;
 }

@@ -5,29 +5,8 @@ import * as path from 'path';
 import { formatOption, loadNamedConfig, parse, UsageError, type Io } from './main';
 import { statNamed } from './inputs';
 
-export const EXPLAIN_USAGE = 'prompt-cost explain FILE:LINE [--config FILE] [--format text|json]';
-
-const HELP = `Usage:
-  ${EXPLAIN_USAGE}
-
-Prints the full arithmetic of one prompt: each part's tokens and where it is written, the slots and
-where their sizes come from, tools, schema and images item by item with the method used, the chat
-overhead, the price rows (per million input, cache read, cache write, output, and the tier in force),
-and the sums per call, per day and per month with the traffic and its sources. LINE is 1-based; the
-prompt whose call or text holds that line is explained (else the nearest prompts are listed); a
-notebook cell is FILE:cellN:LINE, cells and lines 1-based as the editor counts them. The text wraps
-to the terminal's width. The current folder is the workspace root (its .promptcost.yaml applies)
-unless --config names another file.
-
-Exit codes: 0 done · 2 bad usage, a file that cannot be read, or no prompt at that line.
-`;
-
 export async function explainCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { config: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } });
-  if (values.help) {
-    io.stdout(HELP);
-    return 0;
-  }
+  const { values, positionals } = parse(args, { config: { type: 'string' }, format: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json']);
   if (positionals.length !== 1) throw new UsageError(`explain takes one FILE:LINE, got ${positionals.length}`);
   const m = /^(.*?):(?:cell(\d+):)?(\d+)$/.exec(positionals[0]);

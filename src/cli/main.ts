@@ -5,11 +5,11 @@ import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
 import type { ScanReport } from '../core/model';
 import type { CustomPrice } from '../core/prices';
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
-import { PRICE_DATA } from '../core/prices/priceData.generated';
 import { TokenCounter } from '../core/tokens';
 import { TOOL_VERSION } from '../core/version';
 import { readNamedFile, statNamed, UsageError } from './inputs';
 import { nearestNames, parse } from './args';
+import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type Command } from './help';
 
 // Each command loads what it needs when it runs: `count` must start fast, and the price database and
 // the YAML and scanning code are most of the bundle's start-up cost.
@@ -56,94 +56,6 @@ export interface Io {
   /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
   env?: Record<string, string | undefined>;
 }
-
-const HELP = `prompt-cost ${TOOL_VERSION} — what your LLM prompts cost, before the bill does.
-
-Usage:
-  prompt-cost count [--model M] [FILE|-] [--format text|json]
-  prompt-cost cost --model M --input N --output N [--cached-input N] [--calls-per-day N]
-                   [--days-per-month N] [--config FILE] [--format text|json]
-  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif|html] [--config FILE]
-                   [--max-monthly USD] [--no-heuristics] [--no-cache]
-  prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
-                   [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
-  prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
-  prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]
-  prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
-                   [--apply] [--format text|json]      (see \`prompt-cost compress --help\`)
-
-Exit codes (every command):
-  0  done (scan: within the budget, or no budget set; diff: within the increase limits)
-  1  scan: the projected monthly total is over the budget (--max-monthly or budget.monthlyUsd);
-     diff: the change raises the bill past --max-increase-usd or --max-increase-pct
-  2  nothing was priced as asked: bad usage, a model cost does not know, or an input named on the
-     command line (FILE, PATH, --config) or the .promptcost.yaml that is missing, unreadable, not a
-     regular file, not UTF-8, or not valid YAML, or whose budget/thresholds cannot be read; the
-     message names it (file:line). Files the scan finds itself that cannot be read are listed under
-     "Skipped" instead, and any other config field with a bad value is a warning.
-  3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
-Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
-`;
-
-const COMMAND_HELP = {
-  count: `Usage:
-  prompt-cost count [FILE|-] [--model M] [--format text|json]
-
-Counts the tokens of a text (FILE, or standard input when FILE is - or left out) in the model's
-tokenizer: exact for OpenAI models (tiktoken), a labelled estimate (≈) for the others.
-
-Options:
-  --model M        the model whose tokenizer counts (default ${BUILT_IN_DEFAULTS.model})
-  --format json    {"tokens", "exact", "encoding", ...} instead of one line
-
-Examples:
-  prompt-cost count prompts/system.txt --model gpt-4o
-  echo "You are a helpful assistant." | prompt-cost count --model claude-sonnet-4-5
-`,
-  cost: `Usage:
-  prompt-cost cost --model M --input N [--output N] [--cached-input N] [--calls-per-day N]
-                   [--days-per-month N] [--config FILE] [--format text|json]
-
-Prices one call of N input and N output tokens, and the day and month at the traffic given, from
-the bundled price data (and the custom prices of .promptcost.yaml or --config FILE).
-
-Options:
-  --model M            the model priced (required)
-  --input N            input tokens per call (required)
-  --output N           output tokens per call (default 0)
-  --cached-input N     of the input, tokens read from the provider's prompt cache
-  --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
-  --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
-  --config FILE        a .promptcost.yaml other than the current folder's
-  --format json        the figures and the prices used, as JSON
-
-Examples:
-  prompt-cost cost --model gpt-4o --input 1200 --output 300 --calls-per-day 5000
-  prompt-cost cost --model claude-sonnet-4-5 --input 8000 --cached-input 6000 --output 500 --format json
-`,
-  scan: `Usage:
-  prompt-cost scan [PATH...] [--format table|json|markdown|csv|sarif|html] [--config FILE]
-                   [--max-monthly USD] [--no-heuristics] [--no-cache]
-
-Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
-prices each at its traffic, and prints the report. One folder given is the root (its .promptcost.yaml
-applies); otherwise the current folder is.
-
-Options:
-  --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
-                     self-contained file with sorting, filtering, grouping and charts)
-  --config FILE      a .promptcost.yaml other than the root's
-  --max-monthly USD  exit 1 when the projected monthly total is over USD (else budget.monthlyUsd)
-  --no-heuristics    only calls of known SDKs and prompt files (no name-based guesses)
-  --no-cache         do not read or write the per-file detection cache
-
-Examples:
-  prompt-cost scan
-  prompt-cost scan src --format markdown > cost.md
-  prompt-cost scan --format html > prompt-cost.html
-  prompt-cost scan --max-monthly 500 --format sarif > prompt-cost.sarif
-`,
-};
 
 export function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
   if (value === undefined) return undefined;
@@ -325,21 +237,20 @@ export function configError(fatal: { message: string }[], whose = 'the config'):
   return new UsageError(`${whose} cannot be used:\n${fatal.map((p) => `  ${p.message}`).join('\n')}\nFix ${fatal.length > 1 ? 'these' : 'it'}, or name another config with --config FILE.`, false);
 }
 
-const KNOWN_COMMANDS = ['count', 'cost', 'scan', 'diff', 'explain', 'prices', 'compress'];
+const KNOWN_COMMANDS: readonly string[] = COMMANDS;
 
 /** " (did you mean scan?)" for a mistyped command, or "". */
 function commandSuggestion(command: string): string {
-  const near = command.startsWith('-') ? [] : nearestNames(command.toLowerCase(), KNOWN_COMMANDS);
+  const near = command.startsWith('-') ? [] : nearestNames(command.toLowerCase(), [...KNOWN_COMMANDS]);
   return near.length ? ` (did you mean ${near.join(' or ')}?)` : '';
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    // Every command's --help prints its own usage, options and examples (diff, explain, prices and
-    // compress in their modules).
-    if (command in COMMAND_HELP && (rest.includes('--help') || rest.includes('-h'))) {
-      io.stdout(COMMAND_HELP[command as keyof typeof COMMAND_HELP]);
+    // Every command's --help (or -h) prints its own usage, options, examples and exit codes (help.ts).
+    if (KNOWN_COMMANDS.includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout(COMMAND_HELP[command as Command]);
       return 0;
     }
     switch (command) {
@@ -351,7 +262,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'prices': return await (require('./prices') as typeof import('./prices')).pricesCommand(rest, io);
       case 'explain': return await (require('./explain') as typeof import('./explain')).explainCommand(rest, io);
       case '--version': case '-v': io.stdout(`${TOOL_VERSION}\n`); return 0;
-      case undefined: case 'help': case '--help': case '-h': io.stdout(HELP); return command === undefined ? 2 : 0;
+      case undefined: case 'help': case '--help': case '-h': io.stdout(GENERAL_HELP); return command === undefined ? 2 : 0;
       default: throw new UsageError(`unknown command "${command}"${commandSuggestion(command)} (expected count, cost, scan, diff, explain, prices or compress)`);
     }
   } catch (e) {

@@ -4,30 +4,8 @@
 // Exit codes: 0 done, 2 bad usage or the update failed (the data in use is unchanged).
 import { formatOption, numberOption, parse, UsageError, type Io } from './main';
 
-export const PRICES_USAGE = 'prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]';
-
-const HELP = `Usage:
-  ${PRICES_USAGE}
-
-Shows which price data prompt-cost uses: the data bundled with this version of @pydantic/genai-prices,
-or an update fetched earlier, with its date.
-
-  --update            fetch the current data from where @pydantic/genai-prices publishes it, check it,
-                      and keep it in the user's cache (~/.cache/prompt-cost/prices, or
-                      PROMPT_COST_CACHE_DIR); later runs use it. On any failure the data in use stays.
-  --url URL           fetch from URL instead (a mirror); PROMPT_COST_PRICES_URL does the same
-  --timeout SECONDS   give up after this long (default 15)
-
-Nothing is fetched without --update: no other command touches the network.
-Exit codes: 0 done · 2 bad usage, or the update failed (the message says why).
-`;
-
 export async function pricesCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { update: { type: 'boolean' }, url: { type: 'string' }, timeout: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } });
-  if (values.help) {
-    io.stdout(HELP);
-    return 0;
-  }
+  const { values, positionals } = parse(args, { update: { type: 'boolean' }, url: { type: 'string' }, timeout: { type: 'string' }, format: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json']);
   if (positionals.length) throw new UsageError(`prices takes no positional arguments, got "${positionals[0]}"`);
   const timeout = numberOption(values.timeout, 'timeout');

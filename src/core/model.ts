@@ -105,7 +105,8 @@ export interface DetectedPrompt {
   shape?: string;
   range: Range;
   parts: PromptPart[];
-  model?: { id: string; from: Origin };
+  /** `range`: where the model's name is written in this file (a diagnostic about the model points there). */
+  model?: { id: string; from: Origin; range?: Range };
   /** The SDK's provider (`anthropic`), when the call is of a provider's own SDK; else derived from `kind`. */
   provider?: string;
   outputTokens?: { tokens: number; from: Origin };

@@ -186,7 +186,7 @@ export class ReportApp {
       stat('Prompts', groupDigits(t.prompts)),
       stat('Unpriced', groupDigits(t.unpriced), unpriced),
       budget,
-      stat('Prices as of', d.prices.asOf.slice(0, 10), h('span', { class: 'muted', text: `${d.prices.source} ${d.prices.version}` })),
+      stat('Prices as of', d.prices.asOf.slice(0, 10), h('span', { class: 'muted', text: `${d.prices.source} ${d.prices.version}; ≈ marks estimated token counts` })),
     );
   }
 

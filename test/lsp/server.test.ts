@@ -304,11 +304,11 @@ describe('language server (protocol)', function () {
       notebookDocument: { uri: nbUri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map((_, i) => ({ kind: kinds[i], document: cellUri(i) })) },
       cellTextDocuments: cells.map((text, i) => ({ uri: cellUri(i), languageId: kinds[i] === 2 ? 'python' : 'markdown', version: 1, text })),
     });
-    // unpriced-model for the unknown model, where the prompt's text starts (as in a file): cell 0.
-    const published = await client.diagnostics(cellUri(0), (p) => p.diagnostics.length > 0);
+    // unpriced-model for the unknown model, at its name in the call: cell 2, line 3 (as in a file).
+    const published = await client.diagnostics(cellUri(2), (p) => p.diagnostics.length > 0);
     const unpriced = published.diagnostics.find((d) => d.code === 'unpriced-model');
     assert.ok(unpriced, JSON.stringify(published));
-    assert.strictEqual((unpriced.range as { start: { line: number } }).start.line, 0);
+    assert.deepStrictEqual((unpriced.range as { start: { line: number; character: number } }).start, { line: 3, character: 37 });
     // Hover on the constant in cell 0: the prompt that uses it, from cell 2.
     const onConstant = await client.hover(cellUri(0), 0, 20);
     assert.ok(onConstant, 'hover on the constant');
@@ -320,7 +320,7 @@ describe('language server (protocol)', function () {
 
     // Editing a cell re-analyses the notebook: the model becomes one with a price.
     const edited = cells[2].replace('acme-mystery-9', 'gpt-4o-mini');
-    const fixed = client.diagnostics(cellUri(0), (p) => !p.diagnostics.some((d) => d.code === 'unpriced-model'));
+    const fixed = client.diagnostics(cellUri(2), (p) => !p.diagnostics.some((d) => d.code === 'unpriced-model'));
     await client.conn.sendNotification('notebookDocument/didChange', {
       notebookDocument: { uri: nbUri, version: 2 },
       change: { cells: { textContent: [{ document: { uri: cellUri(2), version: 2 }, changes: [{ text: edited }] }] } },

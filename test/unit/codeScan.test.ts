@@ -32,6 +32,58 @@ describe('code scanning', () => {
     assert.match(d?.message ?? '', /No price for model "gpt-4o-mnii" \(did you mean gpt-4o-mini\?\)/);
   });
 
+  it('unpriced-model points at the model where the code writes it, and says how to price it', async () => {
+    const dir = tree({
+      'src/models.ts': "export const OTHER_MODEL = 'acme-elsewhere-3';\n",
+      'src/app.ts': `import OpenAI from 'openai';
+import { OTHER_MODEL } from './models';
+const c = new OpenAI();
+const MODEL = 'acme-mystery-9';
+export const a = (q: string) => c.chat.completions.create({
+  messages: [{ role: 'system', content: 'You are a precise assistant that answers with citations only.' }, { role: 'user', content: q }],
+  model: 'acme-mystery-8',
+});
+export const b = (q: string) => c.chat.completions.create({
+  messages: [{ role: 'system', content: 'You are a terse assistant that answers in one line only.' }, { role: 'user', content: q }],
+  model: MODEL,
+});
+export const d = (q: string) => c.chat.completions.create({
+  messages: [{ role: 'system', content: 'You are a careful assistant that answers in French only.' }, { role: 'user', content: q }],
+  model: OTHER_MODEL,
+});
+`,
+    });
+    const r = await scanWorkspace({ root: dir, workers: 0 });
+    const at = (model: string) => {
+      const p = r.prompts.find((x) => x.model.id === model)!;
+      const d = p.diagnostics.find((x) => x.code === 'unpriced-model')!;
+      return { d, start: [d.range.start.line, d.range.start.character], end: [d.range.end.line, d.range.end.character] };
+    };
+    assert.deepStrictEqual([at('acme-mystery-8').start, at('acme-mystery-8').end], [[6, 9], [6, 25]], 'the literal in the call');
+    assert.deepStrictEqual([at('acme-mystery-9').start, at('acme-mystery-9').end], [[3, 14], [3, 30]], 'the constant the call names');
+    // written in another file: where the prompt's own text starts, in this file
+    assert.deepStrictEqual(at('acme-elsewhere-3').start, [13, 40]);
+    const message = at('acme-mystery-8').d.message;
+    assert.match(message, /^No price for model "acme-mystery-8"/);
+    assert.match(message, /add its price under prices: in \.promptcost\.yaml \(inputUsdPerMillion, outputUsdPerMillion\)/);
+    assert.match(message, /`prompt-cost prices --update`/);
+  });
+
+  it('unpriced-model in prompt files points at the model line (Prompty, GitHub Models, dotprompt, promptfoo)', async () => {
+    const files: Record<string, [string, number]> = {
+      'a.prompty': ['---\nname: a\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: acme-mystery-1\n---\nsystem:\nYou answer billing questions about invoices and refunds in plain words.\n', 6],
+      'b.prompt.yml': ['name: b\nmessages:\n  - role: system\n    content: You answer billing questions about invoices and refunds in plain words.\nmodel: acme/mystery-2\n', 4],
+      'c.prompt': ['---\nmodel: acme/mystery-3\n---\n{{role "system"}}\nYou answer billing questions about invoices and refunds in plain words.\n', 1],
+      'promptfooconfig.yaml': ['prompts:\n  - You answer billing questions about invoices and refunds in plain words.\nproviders:\n  - openai:gpt-4o-mini\n  - id: acme:mystery-4\n', 4],
+    };
+    for (const [file, [text, line]] of Object.entries(files)) {
+      const r = await new Engine().analyze(file, text, { config: emptyConfig() });
+      const d = r.prompts.flatMap((p) => p.diagnostics).find((x) => x.code === 'unpriced-model');
+      assert.ok(d, `${file}: ${JSON.stringify(r.prompts.map((p) => p.model))}`);
+      assert.strictEqual(d.range.start.line, line, `${file}: ${d.message}`);
+    }
+  });
+
   it("a prompt whose first part is imported anchors its diagnostics in its own file, not at the other file's position", async () => {
     const dir = tree({
       'src/prompts.ts': "export const SYSTEM = 'You are a precise assistant that answers with citations only.';\n",

@@ -236,7 +236,7 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     fake = await startFakeOpenAI(() => completion(TERSE));
     const help = await cli(['compress', '--help'], dir);
     assert.strictEqual(help.code, 0);
-    assert.match(help.stdout, /^prompt-cost compress FILE:LINE \[--part N\] \[--model M\] \[--base-url URL\] \[--timeout SECONDS\]/);
+    assert.match(help.stdout, /^Usage:\n  prompt-cost compress FILE:LINE \[--part N\] \[--model M\] \[--base-url URL\] \[--timeout SECONDS\]/);
     assert.strictEqual((await cli(['compress', 'support.py'], dir)).code, 2);
     const none = await cli(['compress', 'support.py:1'], dir);
     assert.deepStrictEqual([none.code, /support\.py:1: no prompt here/.test(none.stderr)], [2, true]);

@@ -210,6 +210,28 @@ describe('cost diff', function () {
     assert.strictEqual(pct.code, d.deltaPct! > 0.5 ? 1 : 0);
   });
 
+  it('every format states the gate: within the limits, over which one, or no limit set', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'src/bot.ts', (s) => s.replace('You are the billing assistant.', `You are the billing assistant. ${LONG}`));
+    const d = await diffJson(dir);
+    assert.ok(d.deltaMonthlyUsd > 0);
+    const low = (d.deltaMonthlyUsd / 2).toFixed(4), high = String(Math.ceil(d.deltaMonthlyUsd) + 1);
+    const table = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', low], dir);
+    assert.strictEqual(table.code, 1);
+    assert.match(table.stdout, new RegExp(`^Over the limit: The monthly increase \\$[\\d,.]+ is over --max-increase-usd ${low}\\.$`, 'm'));
+    const within = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', high, '--max-increase-pct', '1000000'], dir);
+    assert.strictEqual(within.code, 0);
+    assert.match(within.stdout, new RegExp(`^Within the limits: the increase is at most \\+\\$${high}(\\.00)?/month \\(--max-increase-usd\\) and \\+1000000% \\(--max-increase-pct\\)\\.$`, 'm'));
+    assert.match((await cli(['diff', '--base', 'HEAD'], dir)).stdout, /^No increase limit set \(--max-increase-usd N or --max-increase-pct P/m);
+    const md = await cli(['diff', '--base', 'HEAD', '--format', 'markdown', '--max-increase-usd', low], dir);
+    assert.match(md.stdout, /^\*\*Over the limit:\*\* The monthly increase .* is over --max-increase-usd/m);
+    const json = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'json', '--max-increase-usd', low], dir)).stdout) as CostDiff;
+    assert.deepStrictEqual({ ...json.verdict, over: json.verdict!.over.length }, { limits: { maxIncreaseUsd: Number(low) }, within: false, over: 1 });
+    const sarif = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'sarif', '--max-increase-usd', high], dir)).stdout);
+    assert.strictEqual(sarif.runs[0].properties.verdict.within, true);
+    assert.match(sarif.runs[0].properties.verdictText, /^Within the limit: the increase is at most \+\$[\d.]+\/month \(--max-increase-usd\)/);
+  });
+
   it('usage errors exit 2: no --base, an unknown ref (saying how to fetch it), a folder outside git', async () => {
     const dir = repoWith(FILES);
     assert.strictEqual((await cli(['diff'], dir)).code, 2);
@@ -232,6 +254,24 @@ describe('cost diff', function () {
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /shallow clone/);
     assert.match(r.stderr, /fetch-depth: 0/);
+    // HEAD~1 is history to deepen, not a branch to fetch by that name
+    assert.match(r.stderr, /git fetch --deepen=1/);
+    assert.doesNotMatch(r.stderr, /origin HEAD~1/);
+    assert.match(r.stderr, /git fetch --unshallow/);
+  });
+
+  it('a branch that is only there as origin/NAME: says to use that', async () => {
+    const dir = repoWith(FILES);
+    git(dir, 'branch', 'release');
+    const clone = tempDir('prompt-cost-clone-');
+    execFileSync('git', ['clone', '-q', `file://${dir}`, clone]);
+    const r = await cli(['diff', '--base', 'release'], clone);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /unknown ref "release".*use `--base origin\/release`/s);
+    const shallow = tempDir('prompt-cost-shallow-');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${dir}`, shallow]);
+    const s = await cli(['diff', '--base', 'origin/release'], shallow);
+    assert.match(s.stderr, /git fetch --depth=1 origin release/);
   });
 
   it('Markdown: the verdict, the changed prompts by |delta|, collapsed details, the price date', async () => {

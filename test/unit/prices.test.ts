@@ -64,7 +64,8 @@ describe('prices', () => {
     const c = computeCost(p, { inputTokens: 1000, outputTokens: 100 }, { callsPerDay: 100, daysPerMonth: 30 });
     assert.strictEqual(c.priced, false);
     assert.strictEqual(c.monthlyUsd, undefined);
-    assert.match(c.unpricedReason!, /^not in @pydantic\/genai-prices [\d.]+;/);
+    assert.match(c.unpricedReason!, /^not in @pydantic\/genai-prices [\d.]+ \(data as of \d{4}-\d{2}-\d{2}\);/);
+    assert.match(c.unpricedReason!, /prompt-cost prices --update/);
     assert.match(c.unpricedReason!, /prices:/);
   });
 

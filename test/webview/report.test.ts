@@ -30,6 +30,7 @@ function sharedBehaviour(name: string, open: () => Promise<Page>, getData: () =>
       assert.strictEqual(await statValue(page, 'Prompts').textContent(), String(data.prompts.length));
       assert.strictEqual(await statValue(page, 'Unpriced').textContent(), String(data.totals.unpriced));
       assert.match((await statValue(page, 'Prices as of').textContent())!, /^\d{4}-\d{2}-\d{2}$/);
+      assert.match((await page.getByRole('region', { name: 'Totals' }).textContent())!, /≈ marks estimated token counts/);
       assert.match((await page.getByRole('progressbar').getAttribute('aria-label'))!, /^Budget used: \d+% of \$20,000 per month \(\.promptcost\.yaml:\d+\)$/);
       const grid = page.getByRole('grid', { name: 'Prompts' });
       assert.strictEqual(await grid.getAttribute('aria-rowcount'), String(data.prompts.length + 1));

@@ -30,16 +30,34 @@ export function openRepo(folder: string): GitRepo {
 /** The commit a ref names, or a GitError that says how to get it (shallow clones are the usual cause). */
 export function resolveCommit(repo: GitRepo, ref: string): string {
   if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a ref`);
-  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
+  const verify = (r: string) => spawnSync('git', ['rev-parse', '--verify', '--quiet', `${r}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
+  const r = verify(ref);
   if (r.status === 0) return r.stdout.trim();
+  throw new GitError(`unknown ref "${ref}": no such branch, tag or commit in ${repo.top}. ${howToFetch(repo, ref, (x) => verify(x).status === 0)}`);
+}
+
+/**
+ * How to make `ref` resolvable. `HEAD~3` / `main^` name ancestors: a shallow clone needs more history
+ * (`--deepen`), not a fetch of a branch of that name. A branch checked out elsewhere is often there as
+ * `origin/NAME` already. Otherwise the branch (or commit) is fetched from origin.
+ */
+function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean): string {
   const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim() === 'true';
-  const remoteName = ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref;
-  throw new GitError(
-    `unknown ref "${ref}": no such branch, tag or commit in ${repo.top}.` +
-    (shallow
-      ? ` This is a shallow clone: fetch the base first (\`git fetch --depth=1 origin ${remoteName}\`, or \`git fetch --unshallow\`); in GitHub Actions set \`fetch-depth: 0\` on actions/checkout.`
-      : ` Fetch it first (\`git fetch origin ${remoteName}\`).`),
-  );
+  const ancestor = /^(.+?)((?:[~^]\d*)+)$/.exec(ref);
+  if (ancestor) {
+    const depth = [...ancestor[2].matchAll(/([~^])(\d*)/g)].reduce((n, m) => n + (m[1] === '~' ? Number(m[2] || 1) : 1), 0);
+    if (exists(ancestor[1]) && shallow) {
+      return `This is a shallow clone without the history before ${ancestor[1]}: fetch ${depth} more commit${depth === 1 ? '' : 's'} (\`git fetch --deepen=${depth}\`), or all of it (\`git fetch --unshallow\`); in GitHub Actions set \`fetch-depth: 0\` on actions/checkout.`;
+    }
+    if (exists(ancestor[1])) return `${ancestor[1]} has fewer than ${depth} commit${depth === 1 ? '' : 's'} before it.`;
+  }
+  const name = ref.startsWith('origin/') ? ref.slice('origin/'.length) : ref;
+  const tracking = !ref.startsWith('origin/') && !/^[0-9a-f]{7,40}$/i.test(ref) && exists(`origin/${ref}`);
+  if (tracking) return `The remote branch is there as origin/${ref}: use \`--base origin/${ref}\`.`;
+  const fetched = ref.startsWith('origin/') || /^[0-9a-f]{7,40}$/i.test(ref) ? '' : `, then use \`--base origin/${name}\``;
+  return shallow
+    ? `This is a shallow clone: fetch the base first (\`git fetch --depth=1 origin ${name}\`${fetched}, or all history with \`git fetch --unshallow\`); in GitHub Actions set \`fetch-depth: 0\` on actions/checkout.`
+    : `Fetch it first (\`git fetch origin ${name}\`${fetched}).`;
 }
 
 export interface TreeFile { path: string; sha: string; size: number }

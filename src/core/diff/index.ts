@@ -54,6 +54,35 @@ export interface CostDiff {
   prices: ScanReport['prices'];
   counts: Record<PairStatus, number>;
   prompts: DiffRow[];
+  /** The increase limits the run was given and whether the change stays within them (set by the CLI). */
+  verdict?: DiffVerdict;
+}
+
+/** The gate's limits on a change: USD a month, and percent of the base's monthly total. */
+export interface DiffLimits { maxIncreaseUsd?: number; maxIncreasePct?: number }
+
+export interface DiffVerdict {
+  limits: DiffLimits;
+  /** false when any limit given is exceeded (exit 1); true with no limits. */
+  within: boolean;
+  /** Each limit exceeded, in words. */
+  over: string[];
+}
+
+/** Whether `d` stays within `limits`. A rise from a $0 base is over any percent limit. */
+export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'>, limits: DiffLimits): DiffVerdict {
+  const over: string[] = [];
+  const { maxIncreaseUsd, maxIncreasePct } = limits;
+  if (maxIncreaseUsd !== undefined && d.deltaMonthlyUsd > maxIncreaseUsd) {
+    over.push(`the monthly increase ${formatUsd(d.deltaMonthlyUsd)} is over --max-increase-usd ${maxIncreaseUsd}`);
+  }
+  if (maxIncreasePct !== undefined && d.deltaMonthlyUsd > 0 && (d.deltaPct === null || d.deltaPct > maxIncreasePct)) {
+    over.push(`the monthly increase ${d.deltaPct === null ? 'from a $0 base' : `${d.deltaPct.toFixed(1)}%`} is over --max-increase-pct ${maxIncreasePct}`);
+  }
+  const given: DiffLimits = {};
+  if (maxIncreaseUsd !== undefined) given.maxIncreaseUsd = maxIncreaseUsd;
+  if (maxIncreasePct !== undefined) given.maxIncreasePct = maxIncreasePct;
+  return { limits: given, within: over.length === 0, over };
 }
 
 /** The text of a prompt's parts as written, read from the scanned files by their ranges. */

@@ -99,7 +99,7 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
   const input = rate(p.input_mtok);
   const output = rate(p.output_mtok);
   if (!input || !output) {
-    return { priced: false, provider: calc.provider.id, unpricedReason: `${priceDataInfo().source} has no token prices for "${model}" (${calc.model.id})` };
+    return { priced: false, provider: calc.provider.id, unpricedReason: `${priceDataInfo().source} has no token prices for "${model}" (${calc.model.id}); add its price under prices: in .promptcost.yaml (inputUsdPerMillion, outputUsdPerMillion)` };
   }
   return {
     priced: true,
@@ -114,6 +114,9 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
     source: `${priceDataInfo().source}@${priceDataInfo().version}`,
   };
 }
+
+/** What a user can do about a model the price data lacks: price it themselves, or fetch newer data. */
+const HOW_TO_PRICE = 'add its price under prices: in .promptcost.yaml (inputUsdPerMillion, outputUsdPerMillion), or, if it is newer than the data, run `prompt-cost prices --update` (in VS Code: Prompt Cost: Update Prices)';
 
 /** Looks a model up: custom prices first (case-insensitive id), then the price database. */
 export function lookupPrice(model: string, custom: Record<string, CustomPrice> = {}, ids: ParseOptions = {}): PriceLookup {
@@ -153,10 +156,10 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
     if (viaRouter) return fromCalculation(id, viaRouter);
   }
   if (parsed.via && parsed.provider && parsed.provider !== 'openrouter') {
-    return { priced: false, provider: parsed.provider, unpricedReason: `${priceDataInfo().source} ${priceDataInfo().version} has no ${parsed.via} price for "${parsed.model}"; add its price under prices: in .promptcost.yaml` };
+    return { priced: false, provider: parsed.provider, unpricedReason: `${priceDataInfo().source} ${priceDataInfo().version} has no ${parsed.via} price for "${parsed.model}"; ${HOW_TO_PRICE}` };
   }
   return {
     priced: false,
-    unpricedReason: `not in ${priceDataInfo().source} ${priceDataInfo().version}; add its price under prices: in .promptcost.yaml`,
+    unpricedReason: `not in ${priceDataInfo().source} ${priceDataInfo().version} (data as of ${priceDataInfo().asOf.slice(0, 10)}); ${HOW_TO_PRICE}`,
   };
 }

@@ -18,6 +18,20 @@ export function verdictLine(d: CostDiff): string {
   return `Monthly cost: ${formatUsd(d.base.monthlyUsd)} → ${formatUsd(d.head.monthlyUsd)} (${signedUsd(d.deltaMonthlyUsd)}/month${pctText(d.deltaPct)})`;
 }
 
+/** The gate's result in words: within the increase limits given, over which, or no limit set. */
+export function limitsLine(d: CostDiff): string | undefined {
+  const v = d.verdict;
+  if (!v) return undefined;
+  const given = [
+    ...(v.limits.maxIncreaseUsd !== undefined ? [`+${formatUsd(v.limits.maxIncreaseUsd)}/month (--max-increase-usd)`] : []),
+    ...(v.limits.maxIncreasePct !== undefined ? [`+${v.limits.maxIncreasePct}% (--max-increase-pct)`] : []),
+  ];
+  if (!given.length) return 'No increase limit set (--max-increase-usd N or --max-increase-pct P gates on one).';
+  if (v.within) return `Within the limit${given.length > 1 ? 's' : ''}: the increase is at most ${given.join(' and ')}.`;
+  const over = v.over.join('; ');
+  return `Over the limit: ${over[0].toUpperCase()}${over.slice(1)}.`;
+}
+
 function countsLine(d: CostDiff): string {
   const c = d.counts;
   return `${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.moved} moved, ${c.unchanged} unchanged`;
@@ -41,14 +55,17 @@ export function formatDiffTable(d: CostDiff, columns?: number): string {
   const out = [`${d.base.ref} (${d.base.commit.slice(0, 12)}) → ${d.head.ref}${d.head.commit ? ` (${d.head.commit.slice(0, 12)})` : ''}`, ''];
   if (rows.length) out.push(...layoutTable(DIFF_COLUMNS, rows, columns).lines, '');
   else out.push('No prompt changed.', '');
-  out.push(verdictLine(d), countsLine(d), `Prices: ${d.prices.source} ${d.prices.version} (data as of ${d.prices.asOf}). ≈ marks estimated token counts.`);
+  const limits = limitsLine(d);
+  out.push(verdictLine(d), ...(limits ? [limits] : []), countsLine(d), `Prices: ${d.prices.source} ${d.prices.version} (data as of ${d.prices.asOf}). ≈ marks estimated token counts.`);
   return out.join('\n') + '\n';
 }
 
 const md = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 
 export function formatDiffMarkdown(d: CostDiff): string {
-  const out = [DIFF_COMMENT_MARKER, '### Prompt Cost', '', `**${verdictLine(d)}**`, '', countsLine(d), ''];
+  const limits = limitsLine(d);
+  const gate = !limits ? [] : d.verdict!.within ? [limits, ''] : [`**${limits.replace(/^Over the limit:/, 'Over the limit:**')}`, ''];
+  const out = [DIFF_COMMENT_MARKER, '### Prompt Cost', '', `**${verdictLine(d)}**`, '', ...gate, countsLine(d), ''];
   const changed = d.prompts.filter((r) => r.status !== 'unchanged' && r.status !== 'moved');
   if (changed.length) {
     out.push('| | prompt | model | tokens | $/month | delta |', '|---|---|---|---|---:|---:|');
@@ -91,7 +108,7 @@ export function formatDiffSarif(d: CostDiff): string {
         { id: 'prompt-added', shortDescription: { text: 'A new prompt' }, defaultConfiguration: { level: 'note' } },
       ] } },
       results,
-      properties: { base: d.base, head: d.head, deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices },
+      properties: { base: d.base, head: d.head, deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, ...(d.verdict ? { verdict: d.verdict, verdictText: limitsLine(d) } : {}) },
     }],
   };
   return JSON.stringify(sarif, null, 2) + '\n';

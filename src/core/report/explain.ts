@@ -89,7 +89,8 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   const inRate = c.prices.inputUsdPerMillion;
   const readRate = c.prices.cacheReadUsdPerMillion ?? inRate;
   const writeRate = c.prices.cacheWriteUsdPerMillion ?? inRate;
-  const tokensAt = (usd: number, r: number | undefined) => `${groupDigits(Math.round(back(usd, r) * 100) / 100)} tokens × ${rate(r)} = ${exactUsd(usd)}`;
+  // Input tokens as counted (≈ when estimated); the output figure is a limit or a default, not a count.
+  const tokensAt = (usd: number, r: number | undefined) => `${p.tokens.exact ? '' : '≈'}${groupDigits(Math.round(back(usd, r) * 100) / 100)} tokens × ${rate(r)} = ${exactUsd(usd)}`;
   const perCall: ExplainStep[] = [
     { label: 'uncached input', value: formatUsd(b.uncachedInputUsd), detail: tokensAt(b.uncachedInputUsd, inRate) },
   ];
@@ -130,5 +131,7 @@ export function formatExplanation(e: Explanation, columns?: number): string {
     }
   }
   for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', columns ? wrap(`Note: ${n}`, columns, 6) : `Note: ${n}`);
+  // The legend every other format prints: a count is exact (tiktoken) or an estimate marked ≈.
+  out.push('', p.tokens.exact ? `Token counts are exact (${p.tokens.encoding}, tiktoken).` : `≈ marks estimated token counts (${p.tokens.encoding} × the model family's factor).`);
   return out.join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-import { formatUsd, groupDigits } from '../format';
+import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptRule } from './types';
 
 /** Anthropic caches only up to explicit breakpoints: a long static system prompt without one pays full price. */
@@ -13,7 +13,7 @@ export const anthropicCacheControlMissing: PromptRule = {
     if (!system.length || system.some((p) => p.cacheControl)) return [];
     return [{
       range: anchor,
-      message: `The static system prompt (${groupDigits(c.cacheablePrefixTokens)} cacheable tokens, minimum ${groupDigits(c.minTokens)}) has no cache_control: caching it would save ${formatUsd(c.savingsMonthlyUsd)}/month.`,
+      message: `The static system prompt (${formatTokens(c.cacheablePrefixTokens, report.tokens.exact)} cacheable tokens, minimum ${groupDigits(c.minTokens)}) has no cache_control: caching it would save ${formatUsd(c.savingsMonthlyUsd)}/month.`,
       ...(detected.cacheControlFix ? { fix: detected.cacheControlFix } : {}),
     }];
   },

@@ -1,4 +1,4 @@
-import { formatUsd, groupDigits } from '../format';
+import { formatTokens, formatUsd } from '../format';
 import type { PromptRule } from './types';
 
 /** A run-time value in front of static text that could otherwise be cached. */
@@ -13,7 +13,7 @@ export const cacheBreaker: PromptRule = {
     const fix = part?.reorder ? { title: `Move \`${b.slot}\` after the static text`, edits: [part.reorder] } : undefined;
     return [{
       range: !b.file && b.range ? b.range : anchor,
-      message: `\`${b.slot}\`${b.values > 1 ? ` and ${b.values - 1} more run-time value${b.values > 2 ? 's' : ''}` : ''} ${b.values > 1 ? 'change' : 'changes'} on every call and ${b.values > 1 ? 'sit' : 'sits'} before ${groupDigits(b.lostTokens)} tokens of static text that ${report.cache!.provider} could otherwise cache: ${formatUsd(b.lostMonthlyUsd)}/month lost. Move ${b.values > 1 ? 'them' : 'it'} after the static text.`,
+      message: `\`${b.slot}\`${b.values > 1 ? ` and ${b.values - 1} more run-time value${b.values > 2 ? 's' : ''}` : ''} ${b.values > 1 ? 'change' : 'changes'} on every call and ${b.values > 1 ? 'sit' : 'sits'} before ${formatTokens(b.lostTokens, report.tokens.exact)} tokens of static text that ${report.cache!.provider} could otherwise cache: ${formatUsd(b.lostMonthlyUsd)}/month lost. Move ${b.values > 1 ? 'them' : 'it'} after the static text.`,
       ...(fix ? { fix } : {}),
     }];
   },

@@ -1,4 +1,4 @@
-import { formatUsd, groupDigits } from '../format';
+import { formatTokens, formatUsd } from '../format';
 import type { PromptRule } from './types';
 
 /** The stable prefix is long enough for the provider's cache: say what caching it is worth. */
@@ -15,7 +15,7 @@ export const cacheablePrefix: PromptRule = {
       : c.applied ? 'cache_control is set' : 'add cache_control to cache it';
     return [{
       range: anchor,
-      message: `${groupDigits(c.cacheablePrefixTokens)}-token stable prefix is cacheable (${how}): ${formatUsd(c.savingsMonthlyUsd)}/month saved at a ${Math.round(c.hitRate * 100)}% hit rate (${c.hitRateFrom}).`,
+      message: `${formatTokens(c.cacheablePrefixTokens, report.tokens.exact)}-token stable prefix is cacheable (${how}): ${formatUsd(c.savingsMonthlyUsd)}/month saved at a ${Math.round(c.hitRate * 100)}% hit rate (${c.hitRateFrom}).`,
     }];
   },
 };

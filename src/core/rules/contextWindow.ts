@@ -1,4 +1,4 @@
-import { groupDigits } from '../format';
+import { formatTokens, groupDigits } from '../format';
 import type { PromptRule } from './types';
 
 /** A prompt plus its output limit that cannot fit the model's context window fails at run time. */
@@ -11,6 +11,6 @@ export const contextWindowExceeded: PromptRule = {
     if (!window) return [];
     const needed = report.tokens.input + report.tokens.output;
     if (needed <= window) return [];
-    return [{ range: anchor, message: `Prompt needs ${groupDigits(needed)} tokens (input + output) but ${report.model.id} has a ${groupDigits(window)}-token context window.` }];
+    return [{ range: anchor, message: `Prompt needs ${formatTokens(needed, report.tokens.exact)} tokens (input + output) but ${report.model.id} has a ${groupDigits(window)}-token context window.` }];
   },
 };

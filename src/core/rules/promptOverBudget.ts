@@ -1,4 +1,4 @@
-import { formatUsd, groupDigits } from '../format';
+import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptRule } from './types';
 
 export const promptOverBudget: PromptRule = {
@@ -9,7 +9,7 @@ export const promptOverBudget: PromptRule = {
     const out = [];
     const tokenLimit = config.thresholds.promptTokens;
     if (tokenLimit && report.tokens.input > tokenLimit.value) {
-      out.push({ range: anchor, message: `Prompt is ${groupDigits(report.tokens.input)} input tokens, over the limit of ${groupDigits(tokenLimit.value)} (${tokenLimit.from}).` });
+      out.push({ range: anchor, message: `Prompt is ${formatTokens(report.tokens.input, report.tokens.exact)} input tokens, over the limit of ${groupDigits(tokenLimit.value)} (${tokenLimit.from}).` });
     }
     const usdLimit = config.thresholds.promptMonthlyUsd;
     if (usdLimit && report.cost.priced && (report.cost.monthlyUsd ?? 0) > usdLimit.value) {

@@ -10,7 +10,7 @@
 //   - pydantic-ai's `ModelRetry("…")`, whose message is sent back to the model.
 // The agent's own instructions are found where the agent is built (the SDK finders, the shape layer).
 import type { DetectedPrompt } from '../../model';
-import { callInfo, callsNamed, PromptBuilder, type CallInfo } from './calls';
+import { callInfo, callsNamed, PromptBuilder, promptModel, type CallInfo } from './calls';
 import type { FinderEnv } from './finders/types';
 import type { SyntaxNode } from './parser';
 import { finish, lastName, modelOf, type Claimed } from './shapes';
@@ -95,7 +95,7 @@ export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): 
     const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false);
     if (!found) continue;
     const model = run.agent && modelOf(run.agent, env);
-    out.push(model ? { ...found, model } : found);
+    out.push(model ? { ...found, model: promptModel(model, f.file) } : found);
   }
   return out;
 }

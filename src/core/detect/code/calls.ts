@@ -288,11 +288,17 @@ export class PromptBuilder {
       kind, source: 'code', confidence: 'call',
       range: this.call.f.lines.range(this.call.node.startIndex, this.call.node.endIndex),
       parts: this.parts,
-      model: model ? { id: model.id, from: model.from } : undefined,
+      model: promptModel(model, this.call.f.file),
       outputTokens: output !== undefined ? { tokens: output, from: outputKey ? `code:${outputKey}` : 'code' } : model?.output ? { tokens: model.output.tokens, from: `code:${model.output.key}` } : undefined,
       ...(this.notes.length ? { notes: this.notes } : {}),
     };
   }
+}
+
+/** A prompt's model as detection reports it: its range only where it is written in the prompt's own file. */
+export function promptModel(model: ModelValue | undefined, file: string): DetectedPrompt['model'] {
+  if (!model) return undefined;
+  return { id: model.id, from: model.from, ...(model.at?.file === file ? { range: model.at.range } : {}) };
 }
 
 export function modelArg(call: CallInfo, ctx: EvalContext, ...keys: string[]): ModelValue | undefined {

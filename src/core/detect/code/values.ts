@@ -15,6 +15,7 @@ import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
+import type { Range } from '../../model';
 
 export interface Loc { file: string; start: number; end: number }
 export interface SlotRef extends Loc {
@@ -1350,6 +1351,8 @@ const LOCAL_CLASSES = /Ollama/;
 
 export interface ModelValue {
   id: string; from: string;
+  /** Where the model's name is written: the literal (file relative to the root, and its range). */
+  at?: { file: string; range: Range };
   /** The output limit given where the model was made (`ChatOpenAI(max_tokens=…)`): the calls through it inherit it. */
   output?: { tokens: number; key: string };
 }
@@ -1359,7 +1362,7 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
   const t = n.type;
   if (t === 'string' || (t === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution'))) {
     const v = stringLiteral(f, n, ctx).text.trim();
-    return v ? { id: v, from } : undefined;
+    return v ? { id: v, from, at: { file: f.file, range: f.lines.range(n.startIndex, n.endIndex) } } : undefined;
   }
   if (t === 'identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
     // process.env.MODEL alone: nothing static to say

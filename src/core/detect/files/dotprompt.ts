@@ -6,7 +6,7 @@
 import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
 import { stripTemplateControl } from '../slots';
-import { fileError, firstNum, get, getPath, OUTPUT_LIMIT_KEYS, parseYamlAt, splitFrontmatter, str, verbatimPart, normaliseRole, type PromptFileReader } from './common';
+import { fileError, firstNum, get, getPath, nodeRange, OUTPUT_LIMIT_KEYS, parseYamlAt, splitFrontmatter, str, verbatimPart, normaliseRole, type PromptFileReader } from './common';
 import { setOwn } from '../../own';
 
 /** Blank lines, Handlebars comments and `#` lines before the frontmatter. */
@@ -66,7 +66,7 @@ export const dotpromptReader: PromptFileReader = {
 
     const prompt: DetectedPrompt = {
       kind: 'dotprompt', source: 'prompt-file', confidence: 'call', range: lines.range(0, text.length), parts,
-      model: modelId ? { id: modelId, from: 'file' } : undefined,
+      model: modelId ? { id: modelId, from: 'file', range: nodeRange(y, get(y.root, 'model')) } : undefined,
       outputTokens: limit ? { tokens: limit.value, from: `file:config.${limit.key}` } : undefined,
       slotSamples: samples,
       notes: modelId ? [] : ['no model in the frontmatter: the default model is used'],

@@ -37,7 +37,7 @@ export function readGithubModels(y: ParsedYaml, ctx: ReadContext) {
   const base = {
     kind: 'github-models', source: 'prompt-file' as const, confidence: 'call' as const,
     range: nodeRange(y, messagesNode ?? (y.root as never)), parts,
-    model: modelId ? { id: modelId, from: 'file' } : undefined,
+    model: modelId ? { id: modelId, from: 'file', range: nodeRange(y, get(y.root, 'model')) } : undefined,
     outputTokens: limit ? { tokens: limit.value, from: `file:modelParameters.${limit.key}` } : undefined,
     slotSamples: samples,
     notes: modelId ? [] : ['no model in the file: the default model is used'],

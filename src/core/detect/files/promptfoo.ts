@@ -12,7 +12,7 @@ import { findSlots } from '../slots';
 import { normalizeModelId } from '../../models/ids';
 
 interface PromptEntry { label: string; parts: PromptPart[]; range: Range }
-interface ProviderEntry { label: string; model: string; limit?: { value: number; key: string } }
+interface ProviderEntry { label: string; model: string; limit?: { value: number; key: string }; range: Range }
 
 /** A promptfoo provider id (`openai:gpt-4o-mini`, `bedrock:converse:amazon.nova-pro-v1:0`) as a provider/model id. */
 export function providerModel(id: string): string {
@@ -171,17 +171,19 @@ function readProviders(y: ParsedYaml): ProviderEntry[] {
   for (const item of items) {
     if (isScalar(item)) {
       const id = str(item);
-      if (id) out.push({ label: id, model: providerModel(id) });
+      if (id) out.push({ label: id, model: providerModel(id), range: nodeRange(y, item) });
     } else if (isMap(item)) {
       let id = str(get(item, 'id'));
+      let idNode: Node | undefined = get(item, 'id');
       let body: Node | undefined = item;
       if (!id && item.items.length === 1 && isScalar(item.items[0].key)) {
         // { "openai:gpt-4o": { config: … } } form
         id = String(item.items[0].key.value);
+        idNode = item.items[0].key as Node;
         body = item.items[0].value as Node;
       }
       if (!id) continue;
-      out.push({ label: str(get(body, 'label')) ?? id, model: providerModel(id), limit: firstNum(get(body, 'config'), OUTPUT_LIMIT_KEYS) });
+      out.push({ label: str(get(body, 'label')) ?? id, model: providerModel(id), limit: firstNum(get(body, 'config'), OUTPUT_LIMIT_KEYS), range: nodeRange(y, idNode) });
     }
   }
   return out;
@@ -218,7 +220,7 @@ export const promptfooReader: PromptFileReader = {
         for (const prov of providers.length ? providers : [undefined]) {
           rows.push({
             kind: 'promptfoo', source: 'prompt-file', confidence: 'call', range: c.range, parts: c.parts,
-            model: prov ? { id: prov.model, from: 'file' } : undefined,
+            model: prov ? { id: prov.model, from: 'file', range: prov.range } : undefined,
             outputTokens: prov?.limit ? { tokens: prov.limit.value, from: `file:config.${prov.limit.key}` } : undefined,
             slotSamples: c.samples, notes, label: prov ? `${c.label} × ${prov.label}` : c.label,
           });

@@ -5,7 +5,7 @@ import { isMap, isScalar } from 'yaml';
 import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
 import { stripTemplateControl } from '../slots';
-import { firstNum, get, getPath, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, splitFrontmatter, str, verbatimPart, normaliseRole, fileError, type PromptFileReader } from './common';
+import { firstNum, get, getPath, nodeRange, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, splitFrontmatter, str, verbatimPart, normaliseRole, fileError, type PromptFileReader } from './common';
 import { setOwn } from '../../own';
 
 /** Blank lines before the opening `---` (the Prompty runtime accepts them). */
@@ -53,8 +53,9 @@ export const promptyReader: PromptFileReader = {
     const notes: string[] = [];
 
     // v2: model.id (+ provider); v1: model.configuration.{azure_deployment|name|model}; a bare string also occurs.
-    let modelId = str(get(model, 'id')) ?? str(getPath(model, 'configuration', 'azure_deployment')) ?? str(getPath(model, 'configuration', 'name'))
-      ?? str(getPath(model, 'configuration', 'model')) ?? (isScalar(model) ? str(model) : undefined);
+    const idNode = [get(model, 'id'), getPath(model, 'configuration', 'azure_deployment'), getPath(model, 'configuration', 'name'), getPath(model, 'configuration', 'model'), isScalar(model) ? model : undefined]
+      .find((n) => str(n) !== undefined);
+    let modelId = str(idNode);
     const providerHint = str(get(model, 'provider')) ?? str(getPath(model, 'configuration', 'type'));
     if (modelId && providerHint && /ollama/i.test(providerHint) && !modelId.includes('/')) modelId = `ollama/${modelId}`;
     // `${env:AZURE_OPENAI_DEPLOYMENT}`: the deployment is chosen at run time, not a model id.
@@ -79,7 +80,7 @@ export const promptyReader: PromptFileReader = {
     const prompt: DetectedPrompt = {
       kind: 'prompty', source: 'prompt-file', confidence: 'call',
       range: lines.range(0, text.length), parts,
-      model: modelId ? { id: modelId, from: 'file' } : undefined,
+      model: modelId ? { id: modelId, from: 'file', range: nodeRange(y, idNode) } : undefined,
       outputTokens: limit ? { tokens: limit.value, from: `file:${limit.key}` } : undefined,
       slotSamples: samples, notes,
     };
