@@ -112,6 +112,7 @@ async function analyse(uri: string): Promise<void> {
     if (!analysedVersion.has(uri)) connection.console.info(`prompt-cost: ${rel} is larger than ${MAX_FILE_BYTES / 1024} KB; not analysed`);
     state.open.delete(rel);
     analysedVersion.set(uri, version);
+    publish(doc); // this version has no findings: what was published for it when smaller goes
     return;
   }
   // A document opened unchanged since an earlier session: its stored detection, and a parse in the background.
