@@ -9,6 +9,7 @@ import { IntervalSet } from '../../src/core/detect/code/intervals';
 import { functionNamed } from '../../src/core/detect/code/json';
 import { CodeProject } from '../../src/core/detect/code/source';
 import { newContext } from '../../src/core/detect/code/values';
+import { paramSinkPrompts } from '../../src/core/detect/code/paramSinks';
 import { countWithEncoding, ENCODINGS, getEncoder, hasLongRun, WORDS_FROM } from '../../src/core/tokens/encodings';
 import { rng } from '../../scripts/fuzz/mutate';
 
@@ -133,5 +134,30 @@ describe('work per file stays linear in what the file holds', function () {
     }
     assert.strictEqual(tokens, original.call(encoder, sentence.repeat(20_000) + 'Unique ending.').length);
     assert.ok(encoded < 2000, `${encoded} characters read by the encoder for ${sentence.length * 20_000}`);
+  });
+
+  it('Python helpers given text: found without tree-sitter parent walks, however many statements', () => {
+    const text = 'def ask(question):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])\n'
+      + Array.from({ length: 400 }, (_, i) => `ask("Summarise section ${i} of the report in three plain sentences.")`).join('\n') + '\n';
+    const project = new CodeProject(() => undefined);
+    const f = project.open('helpers.py', text)!;
+    const env = { ctx: newContext(project) } as Parameters<typeof paramSinkPrompts>[1];
+    const sample = f.tree.rootNode.child(0)!;
+    const proto = Object.getPrototypeOf(sample);
+    const original = Object.getOwnPropertyDescriptor(proto, 'parent')!;
+    let walks = 0;
+    Object.defineProperty(proto, 'parent', { ...original, get() {
+      walks++;
+      return original.get!.call(this);
+    } });
+    let found: ReturnType<typeof paramSinkPrompts>;
+    try {
+      found = paramSinkPrompts(f, env, () => false);
+    } finally {
+      Object.defineProperty(proto, 'parent', original);
+    }
+    assert.ok(found.length > 0, 'the helper calls are prompts');
+    // Before: a few steps up per matched argument, each a walk down from the root (thousands).
+    assert.ok(walks < 400, `${walks} parent walks for 400 calls`);
   });
 });
