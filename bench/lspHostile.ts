@@ -90,7 +90,7 @@ async function main() {
   if (only) files.splice(0, files.length, ...files.filter((f) => new RegExp(only).test(f)));
 
   process.env.PROMPT_COST_CACHE_DIR = tempDir('pc-lsp-hostile-cache-');
-  const client = new TestClient();
+  const client = new TestClient(arg('server'));
   client.settings = { debounceMs: 0 };
   await client.initialize(root, { scanOnStart: !process.argv.includes('--no-scan') });
   // The start itself (grammars, prices, the tokenizer's first load) is bench:lsp's figure, not this one's.

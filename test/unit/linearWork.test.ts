@@ -134,6 +134,18 @@ describe('work per file stays linear in what the file holds', function () {
     }
     assert.strictEqual(tokens, original.call(encoder, sentence.repeat(20_000) + 'Unique ending.').length);
     assert.ok(encoded < 2000, `${encoded} characters read by the encoder for ${sentence.length * 20_000}`);
+    // A run of one letter past the long-run length (an estimate, counted in chunks): each distinct chunk once.
+    encoded = 0;
+    proto.encode_ordinary = function (this: unknown, text: string) {
+      encoded += text.length;
+      return original.call(this, text);
+    };
+    try {
+      assert.ok(countWithEncoding('a'.repeat(1_000_000), 'o200k_base') > 0);
+    } finally {
+      proto.encode_ordinary = original;
+    }
+    assert.ok(encoded < 2000, `${encoded} characters read by the encoder for a run of 1,000,000`);
   });
 
   it('Python helpers given text: found without tree-sitter parent walks, however many statements', () => {

@@ -265,6 +265,7 @@ export function countWithEncoding(text: string, name: EncodingName): number {
   // count (`hasLongRun` tells the caller the count is an estimate). Text without such runs is exact.
   let tokens = 0;
   let at = 0;
+  const memo = wordMemo(name);
   for (const m of text.matchAll(LONG_RUN_RE)) {
     const start = m.index ?? 0;
     if (start > at) tokens += encodeCount(text.slice(at, start), name);
@@ -272,7 +273,7 @@ export function countWithEncoding(text: string, name: EncodingName): number {
     for (let i = start; i < end;) {
       let j = Math.min(end, i + RUN_CHUNK);
       if (j < end && isLowSurrogate(text.charCodeAt(j))) j--; // keep surrogate pairs whole
-      tokens += encodeCount(text.slice(i, j), name);
+      tokens += wordCount(text.slice(i, j), name, memo); // a run's chunks repeat: 1 MB of one letter is one chunk
       i = j;
     }
     at = end;
@@ -321,7 +322,7 @@ function wordCount(word: string, name: EncodingName, memo: Map<string, number>):
   const hit = memo.get(word);
   if (hit !== undefined) return hit;
   const n = encodeCount(word, name);
-  if (word.length <= 64) {
+  if (word.length <= RUN_CHUNK) {
     if (memo.size >= WORD_MEMO_SIZE) memo.clear();
     memo.set(word, n);
   }
