@@ -9,7 +9,8 @@ const watch = process.argv.includes('--watch');
 const dist = path.join(__dirname, 'dist');
 
 /** Entry points: [source, output name]. */
-const entries = [['src/cli/index.ts', 'cli'], ['src/core/scanWorker.ts', 'scanWorker'], ['src/server/server.ts', 'server'], ['src/extension/extension.ts', 'extension']];
+// cli.js is the launcher (src/cli/launch.ts): it runs cliMain.js, the CLI itself, from V8's code cache.
+const entries = [['src/cli/launch.ts', 'cli'], ['src/cli/index.ts', 'cliMain'], ['src/core/scanWorker.ts', 'scanWorker'], ['src/server/server.ts', 'server'], ['src/extension/extension.ts', 'extension']];
 
 function copyTokenizerData() {
   fs.mkdirSync(path.join(dist, 'tiktoken'), { recursive: true });
@@ -30,6 +31,26 @@ const vendorPrices = {
   name: 'vendor-genai-prices',
   setup(build) {
     build.onResolve({ filter: /^@pydantic\/genai-prices$/ }, () => ({ path: './vendor/genai-prices.cjs', external: true }));
+  },
+};
+
+/**
+ * tree-sitter's loader imports two Node built-ins with `import()`, which a script the CLI's launcher
+ * compiles from its code cache (src/cli/launch.ts) cannot run: they are taken from
+ * process.getBuiltinModule where Node has it (20.16+), `import()` otherwise.
+ */
+const builtinsWithoutImport = {
+  name: 'tree-sitter-builtins',
+  setup(build) {
+    build.onLoad({ filter: /tree-sitter-wasm[\\/]wasm[\\/]tree-sitter\.js$/ }, (args) => {
+      let contents = fs.readFileSync(args.path, 'utf8');
+      for (const id of ['fs/promises', 'module']) {
+        const call = `await import("${id}")`;
+        if (!contents.includes(call)) throw new Error(`esbuild.js: ${call} not found in ${args.path} (tree-sitter changed: see builtinsWithoutImport)`);
+        contents = contents.split(call).join(`(globalThis.process?.getBuiltinModule?.("${id}") ?? ${call})`);
+      }
+      return { contents, loader: 'js' };
+    });
   },
 };
 
@@ -114,7 +135,7 @@ async function main() {
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [vendorPrices],
+    plugins: [vendorPrices, builtinsWithoutImport],
     // Minified even in development: start-up parse time is a product feature (`count`, scan workers).
     minify: true,
     sourcemap: !production,

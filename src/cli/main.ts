@@ -267,7 +267,10 @@ async function scan(args: string[], io: Io): Promise<number> {
   const rewrites = format === 'html' ? await (require('./html') as typeof import('./html')).cachedSavings(scanned.report(), root, configPath) : undefined;
   // JSON: the text a stored report was kept as (formatters().json of the same report), not parsed and printed again.
   // A stored report's bytes go out as they are read (no decoding and encoding of megabytes of text).
-  if (format === 'json' && io.stdoutBytes && scanned.bytes) io.stdoutBytes(Buffer.concat([scanned.bytes(), Buffer.from('\n')]));
+  if (format === 'json' && io.stdoutBytes && scanned.bytes) {
+    io.stdoutBytes(scanned.bytes()); // megabytes: not copied to add the newline
+    io.stdout('\n');
+  }
   else io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable)
     : format === 'table' ? formatters().table(scanned.report(), { columns: terminalWidth(io) }) : formatters()[format as 'markdown'](scanned.report()));
   const report = scanned.summary;

@@ -122,7 +122,12 @@ export class Engine {
   budgets: Partial<FileBudgets>;
 
   /** `reuseCalls: false` evaluates every call on every detection (tests compare the two). */
-  constructor(private readonly engineOptions: { reuseCalls?: boolean; budgets?: Partial<FileBudgets> } = {}) {
+  /**
+   * `keptTrees`: how many files' last parse trees to keep for incremental reparsing (default 32, for an
+   * editor's open files); 0 for a batch that sees each file once (a scan worker: kept trees only hold
+   * on to WASM memory, which never shrinks).
+   */
+  constructor(private readonly engineOptions: { reuseCalls?: boolean; budgets?: Partial<FileBudgets>; keptTrees?: number } = {}) {
     this.budgets = { ...engineOptions.budgets };
   }
 
@@ -209,8 +214,10 @@ export class Engine {
   }
 
   private keepTree(file: string, text: string, tree: SyntaxTree, detection: KeptParse['detection'], blanked?: boolean): void {
+    const kept = this.engineOptions.keptTrees ?? KEPT_TREES;
+    if (kept <= 0) return;
     this.lastParse.set(file, { text, tree: tree.copy(), detection, ...(blanked ? { blanked } : {}) });
-    if (this.lastParse.size > KEPT_TREES) {
+    if (this.lastParse.size > kept) {
       const [oldest, entry] = this.lastParse.entries().next().value as [string, KeptParse];
       entry.tree.delete();
       this.lastParse.delete(oldest);

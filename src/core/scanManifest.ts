@@ -57,9 +57,10 @@ export function statTag(st: fs.Stats): string {
 
 const lstatOf = (abs: string): fs.Stats | undefined => {
   try {
-    return fs.lstatSync(abs);
+    // No exception for a missing file: most import probes match nothing, and a throw costs more than the stat.
+    return fs.lstatSync(abs, { throwIfNoEntry: false });
   } catch {
-    return undefined;
+    return undefined; // not a folder on the way (ENOTDIR), no access
   }
 };
 
@@ -70,7 +71,12 @@ export function inputValue(digest: string, stat?: fs.Stats, readAtMs = Date.now(
 
 /** Whether a stored stat may stand for the content: the file had not changed for racyMs before it was read. */
 function settled(tag: string, readAt: string, racyMs: number): boolean {
-  const [, mtime, ctime] = tag.split(':').map(Number);
+  const a = tag.indexOf(':');
+  const b = tag.indexOf(':', a + 1);
+  const c = tag.indexOf(':', b + 1);
+  if (a < 0 || b < 0 || c < 0) return false;
+  const mtime = Number(tag.slice(a + 1, b));
+  const ctime = Number(tag.slice(b + 1, c));
   const at = Number(readAt);
   return Number.isFinite(mtime) && Number.isFinite(ctime) && Number.isFinite(at) && Math.max(mtime, ctime) < at - racyMs;
 }
@@ -85,6 +91,9 @@ export function readRecorded(abs: string, rel: string, inputs: ScanInputs | unde
   return read;
 }
 
+/** A guarded read that found no file (lstat: nothing by that name), as `inputs` records it. */
+const ABSENT = '-\0absent';
+
 /**
  * A reader through the workspace guard that records what it returned in `inputs` (`w\0` keys): the
  * stat of a regular file is taken before it is read, so a change after the read never matches it.
@@ -94,7 +103,12 @@ export function recordingGuard(root: string, guarded: (rel: string) => string | 
     const readAt = Date.now();
     const before = lstatOf(path.resolve(root, rel));
     const text = guarded(rel);
-    inputs.set(guardedInputKey(rel), inputValue(textDigest(text), text !== undefined && before?.isFile() ? before : undefined, readAt));
+    // Nothing there at all (most import probes): a later lookup may take an unchanged folder's word for
+    // it. So is a folder the probe looked in that is not there either (`./tone` → `tone/index.ts`).
+    const absent = text === undefined && !before;
+    inputs.set(guardedInputKey(rel), absent ? ABSENT : inputValue(textDigest(text), text !== undefined && before?.isFile() ? before : undefined, readAt));
+    const parent = path.posix.dirname(rel);
+    if (absent && parent !== '.' && !inputs.has(guardedInputKey(parent)) && !lstatOf(path.resolve(root, parent))) inputs.set(guardedInputKey(parent), ABSENT);
     return text;
   };
 }
@@ -159,6 +173,11 @@ const listDigest = (files: readonly string[]) => crypto.createHash('sha1').updat
 export class ScanManifest {
   readonly epoch: string;
   private entry?: Stored | null;
+  /**
+   * Set by storedWalk when it proves the walk unchanged: the folders it listed (none has had an entry
+   * added, removed or renamed since a time before the stored scan read anything) and the files found in them.
+   */
+  private unchangedFolders?: { folders: Set<string>; files: Set<string> };
 
   /**
    * `parts`: everything besides file contents that the report depends on (JSON data). `racyMs`: see
@@ -218,13 +237,16 @@ export class ScanManifest {
     const w = this.stored()?.walk;
     if (!w || !Array.isArray(w.files) || !Array.isArray(w.record) || !w.record.length) return undefined;
     if (listDigest(w.files) !== this.entry!.walked) return undefined;
+    const folders = new Set<string>();
     for (const r of w.record) {
       if (!Array.isArray(r) || typeof r[0] !== 'string' || typeof r[1] !== 'string') return undefined;
       const [tag, readAt] = r[1].split('\0');
       if (readAt === undefined || !settled(tag, readAt, this.racyMs)) return undefined;
       const abs = r[0].slice(2);
       if (walkTag(abs, r[0].startsWith('s\0'))?.split('\0')[0] !== tag) return undefined;
+      if (!r[0].startsWith('g\0')) folders.add(abs);
     }
+    this.unchangedFolders = { folders, files: new Set(w.files) };
     return { files: w.files, record: new Map(w.record) };
   }
 
@@ -246,10 +268,11 @@ export class ScanManifest {
     const wanted = new Set(m.inputs.filter(([k]) => k.startsWith('w\0') && walkedNow.has(k.slice(2))).map(([k]) => k.slice(2)));
     const bytesOf = new Map<string, ByteCheck>();
     const unchanged = new Set<string>();
+    const under = root.endsWith(path.sep) ? root : root + path.sep; // walked paths are plain: no join needed
     for (const [key, value] of m.inputs) {
       if (!key.startsWith('f\0')) continue;
       const rel = key.slice(2);
-      const abs = path.join(root, rel);
+      const abs = under + rel;
       const [digest, tag, readAt] = value.split('\0');
       if (sameStat(abs, tag, readAt)) {
         unchanged.add(rel);
@@ -259,13 +282,32 @@ export class ScanManifest {
       if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) return undefined;
       if (wanted.has(rel)) bytesOf.set(rel, r);
     }
+    // A read that found nothing in a folder the walk proved unchanged (storedWalk) still finds nothing:
+    // a file created there since would have changed the folder's times. Likewise a path below a file
+    // the walk found there (`global.css/index.ts`). Anything else is looked at.
+    // A path below one that is itself still absent (`tone/index.ts` below `tone`) is absent too.
+    const still = this.unchangedFolders;
+    const absentThen = new Set(still ? m.inputs.filter(([k, v]) => v === ABSENT && k.startsWith('w\0')).map(([k]) => path.resolve(root, k.slice(2))) : []);
+    const proven = new Map<string, boolean>();
+    const stillAbsent = (abs: string): boolean => {
+      if (!still) return false;
+      let r = proven.get(abs);
+      if (r !== undefined) return r;
+      const dir = path.dirname(abs);
+      r = still.folders.has(dir) ||
+        (still.files.has(path.relative(root, dir).split(path.sep).join('/')) && still.folders.has(path.dirname(dir))) ||
+        (dir !== abs && absentThen.has(dir) && stillAbsent(dir));
+      proven.set(abs, r);
+      return r;
+    };
     for (const [key, value] of m.inputs) {
       if (key.startsWith('f\0')) continue;
       if (!key.startsWith('w\0')) return undefined;
       const rel = key.slice(2);
       if (walkedNow.has(rel) && unchanged.has(rel)) continue;
-      const [digest, tag, readAt] = value.split('\0');
       const abs = path.resolve(root, rel);
+      if (value === ABSENT && stillAbsent(abs)) continue;
+      const [digest, tag, readAt] = value.split('\0');
       if (sameStat(abs, tag, readAt)) continue;
       // Nothing there (an import probe that matched no file, as most do): the guard would read nothing.
       if (digest === '-' && !lstatOf(abs)) continue;

@@ -244,7 +244,7 @@ export interface BatchHooks {
   inputs?: ScanInputs;
 }
 
-export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
+export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets, keptTrees: 0 }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
   for (const f of files) {

@@ -17,7 +17,7 @@ import type { PromptReport } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
 import { TOOL_VERSION } from '../core/version';
-import { detectBatch, detectWorkspace, isCandidate, loadConfig, MAX_FILE_BYTES } from '../core/workspace';
+import { detectBatch, detectWorkspace, isCandidate, loadConfig, looksMinified, MAX_FILE_BYTES } from '../core/workspace';
 import type { DetectOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
 import { refusalDiagnostics, type Refusal } from '../core/fileAccess';
@@ -107,11 +107,13 @@ async function analyse(uri: string): Promise<void> {
   if (!rel || !isCandidate(rel)) return;
   const version = doc.version;
   if (analysedVersion.get(uri) === version) return; // already done (on open, or for a request)
-  if (doc.getText().length > MAX_FILE_BYTES) {
+  const tooLarge = doc.getText().length > MAX_FILE_BYTES;
+  if (tooLarge || looksMinified(rel, doc.getText())) {
     // Generated or data files: the workspace scan skips them too, and parsing them on every keystroke would stall the server.
-    if (!analysedVersion.has(uri)) connection.console.info(`prompt-cost: ${rel} is larger than ${MAX_FILE_BYTES / 1024} KB; not analysed`);
+    if (!analysedVersion.has(uri)) connection.console.info(`prompt-cost: ${rel} ${tooLarge ? `is larger than ${MAX_FILE_BYTES / 1024} KB` : 'looks minified'}; not analysed`);
     state.open.delete(rel);
     analysedVersion.set(uri, version);
+    publish(doc); // this version has no findings: what was published for it when smaller goes
     return;
   }
   // A document opened unchanged since an earlier session: its stored detection, and a parse in the background.

@@ -132,6 +132,27 @@ describe('language server: robustness', function () {
     assert.strictEqual(await c.hover(uri, 3, 10), null);
   });
 
+  it('an open minified or over-large file: not analysed, as the scan skips it, and its diagnostics published empty', async () => {
+    const root = tempDir('pc-lsp-minified-');
+    const call = "client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are a careful analyst of quarterly reports.' }] });";
+    const files = {
+      // One generated line of 9,000 characters with a prompt call in it (the scan lists it as minified).
+      'bundle.js': `var a=${'1+'.repeat(4500)}1;var client=new OpenAI();${call}\n`,
+      'vendor.min.js': `var client=new OpenAI();${call}\n`,
+      'big.ts': `${call}\n${'export const x = 1;\n'.repeat(60_000)}`,
+    };
+    const c = start();
+    await c.initialize(root, { scanOnStart: false });
+    for (const [file, text] of Object.entries(files)) {
+      fs.writeFileSync(path.join(root, file), text);
+      const uri = pathToFileURL(path.join(root, file)).href;
+      const published = c.diagnostics(uri, (p) => p.version === 1);
+      await c.open(uri, file.endsWith('.ts') ? 'typescript' : 'javascript', text);
+      assert.deepStrictEqual((await published).diagnostics, [], file);
+      assert.deepStrictEqual(await c.codeLens(uri), [], file);
+    }
+  });
+
   it('a notebook with a null cell in the workspace: the good cells are in the report, the bad one has a diagnostic', async () => {
     const root = tempDir('pc-lsp-nb-');
     const good = { cell_type: 'code', source: 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": "You are a careful analyst of quarterly reports."}])\n' };

@@ -253,5 +253,29 @@ describe('cli', () => {
       assert.strictEqual(spawnSync('node', [bin, 'scan', DEMO, '--max-monthly', '0.01']).status, 1);
       assert.strictEqual(spawnSync('node', [bin, 'cost']).status, 2);
     });
+
+    it('starts from a code cache in the cache folder: written once, then used; a damaged one is replaced, never fatal', () => {
+      const cache = tempDir('pc-code-cache-');
+      const env = { ...process.env, PROMPT_COST_CACHE_DIR: cache };
+      const count = () => spawnSync('node', [bin, 'count', '--format', 'json'], { input: 'hello world', env, encoding: 'utf8' });
+      const expected = JSON.stringify({ tokens: 2, encoding: 'o200k_base', exact: true, model: 'gpt-4o-mini' });
+      const codeCache = () => fs.readdirSync(path.join(cache, 'code-cache')).filter((n) => n.endsWith('.v8')).map((n) => path.join(cache, 'code-cache', n));
+      const first = count();
+      assert.strictEqual(JSON.stringify(JSON.parse(first.stdout)), expected, first.stderr);
+      const [file] = codeCache();
+      assert.ok(file && fs.statSync(file).size > 10_000);
+      const written = fs.statSync(file).mtimeMs;
+      const second = count();
+      assert.strictEqual(JSON.stringify(JSON.parse(second.stdout)), expected, second.stderr);
+      assert.strictEqual(fs.statSync(file).mtimeMs, written); // accepted by V8: not written again
+      fs.writeFileSync(file, 'not a code cache');
+      const damaged = count();
+      assert.strictEqual(JSON.stringify(JSON.parse(damaged.stdout)), expected, damaged.stderr);
+      assert.ok(fs.statSync(file).size > 10_000); // rejected, compiled as usual, written again
+      assert.strictEqual(spawnSync('node', [bin, 'cost'], { env }).status, 2); // exit codes go through
+      // No cache folder: nothing written anywhere.
+      assert.strictEqual(spawnSync('node', [bin, 'cost'], { env: { ...process.env, PROMPT_COST_CACHE_DIR: '' } }).status, 2);
+      assert.deepStrictEqual(codeCache(), [file]);
+    });
   });
 });

@@ -288,6 +288,26 @@ describe('prompt pairing', () => {
     assert.strictEqual(byBefore('second prompt text here').after!.prompt, after[0].prompt);
     assert.ok(pairs.some((x) => !x.before && x.after!.prompt === after[2].prompt));
   });
+
+  it('a file the same on both sides pairs its unchanged prompts without reading a text, as the text passes would', () => {
+    const p = (file: string, line: number, model: string, extra: object = {}) => ({ id: `${file}:${line + 1}`, file, kind: 'openai.chat', model: { id: model }, parts: [], range: { start: { line, character: 0 }, end: { line, character: 1 } }, ...extra }) as never;
+    const unread = (prompt: never) => ({ prompt, get text(): string { throw new Error(`read the text of ${(prompt as { file: string }).file}`); } });
+    const read = (prompt: never, text: string) => ({ prompt, text });
+    // Two calls on one line with other models: paired in order, never crossed (a cross would be two model changes).
+    const same = () => [p('same.ts', 4, 'gpt-4o'), p('same.ts', 4, 'gpt-4o-mini'), p('same.ts', 9, 'gpt-4o')];
+    const before = [...same().map(unread), read(p('edited.ts', 1, 'gpt-4o'), 'You answer billing questions.'), read(p('ids.ts', 2, 'gpt-4o', { id: 'triage' }), 'Sort the ticket.')];
+    const after = [read(p('edited.ts', 1, 'gpt-4o'), 'You answer billing and refund questions.'), ...same().map(unread), read(p('ids.ts', 2, 'gpt-4o', { id: 'triage' }), 'Sort the ticket.')];
+    const pairs = pairPrompts(before, after, new Map(), new Set(['same.ts', 'ids.ts']));
+    const key = (x: { before?: { prompt: unknown }; after?: { prompt: unknown } }) => `${before.findIndex((b) => b.prompt === x.before?.prompt)}>${after.findIndex((a) => a.prompt === x.after?.prompt)}`;
+    assert.deepStrictEqual(pairs.map(key).sort(), ['0>1', '1>2', '2>3', '3>0', '4>4']);
+    assert.deepStrictEqual(pairs.filter((x) => x.identical).map(key), ['0>1', '1>2', '2>3']);
+    // The same pairs as the passes give when every text is read.
+    const plainBefore = [...same().map((q) => read(q, 'call')), ...before.slice(3)];
+    const plainAfter = [after[0], ...same().map((q) => read(q, 'call')), after[4]];
+    const full = pairPrompts(plainBefore, plainAfter);
+    const keyIn = (x: { before?: { prompt: unknown }; after?: { prompt: unknown } }) => `${plainBefore.findIndex((b) => b.prompt === x.before?.prompt)}>${plainAfter.findIndex((a) => a.prompt === x.after?.prompt)}`;
+    assert.deepStrictEqual(full.map(keyIn).sort(), pairs.map(key).sort());
+  });
 });
 
 describe('cost diff with the scan cache', () => {
@@ -343,6 +363,33 @@ describe('cost diff: the base side reuses the work tree\'s priced files', () => 
     // The work tree: its three files; the base: only bot.ts, whose text differs.
     assert.strictEqual(c.priced(), 3 + 1);
     assert.strictEqual(strip(d), strip(await diffCost({ path: dir, base: 'HEAD' })));
+  });
+
+  it('the base\'s checkout links the files the work tree has byte for byte, writes the rest, and answers the same either way', async () => {
+    const dir = repoWith({ ...FILES, '.gitattributes': '*.py text eol=crlf\n' });
+    fs.writeFileSync(path.join(dir, 'src', 'bot.ts'), FILES['src/bot.ts'].replace('billing assistant', 'billing and refunds assistant'));
+    const fsm = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { linkSync } = fsm;
+    const linked: string[] = [];
+    const withLinks = async (link: (from: fs.PathLike, to: fs.PathLike) => void) => {
+      (fsm as { linkSync: unknown }).linkSync = link;
+      try {
+        return await diffCost({ path: dir, base: 'HEAD' });
+      } finally {
+        (fsm as { linkSync: unknown }).linkSync = linkSync;
+      }
+    };
+    const d = await withLinks((from, to) => {
+      linked.push(path.relative(dir, String(from)).split(path.sep).join('/'));
+      linkSync(from, to);
+    });
+    // Not the edited file, not the one whose line endings git converts: those are read from git.
+    assert.deepStrictEqual(linked.sort(), ['.gitattributes', '.promptcost.yaml', 'prompts/summary.prompt.yml']);
+    const written = await withLinks(() => {
+      throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+    });
+    assert.strictEqual(strip(d), strip(written));
+    assert.ok(d.prompts.some((p) => p.file === 'src/bot.ts' && p.status === 'changed'));
   });
 
   it('a base with another .promptcost.yaml prices every file itself', async () => {

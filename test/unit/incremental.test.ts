@@ -104,6 +104,26 @@ describe('incremental detection (keystrokes reuse unaffected calls)', () => {
     }
   });
 
+  it('an engine made to keep no trees (a scan worker: each file once) evaluates every call, with the same result', () => {
+    const text = [
+      "import OpenAI from 'openai';",
+      'const c = new OpenAI();',
+      "c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are assistant A. Answer in one line.' }] });",
+      "c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are assistant B. Answer in two lines.' }] });",
+      '',
+    ].join('\n');
+    const edited = text.replace('one line', 'one short line');
+    const keeping = new Engine();
+    keeping.detectSync('a.ts', text, {});
+    const incremental = keeping.detectSync('a.ts', edited, {});
+    assert.deepStrictEqual(keeping.lastCalls, { file: 'a.ts', reused: 1, evaluated: 1 });
+    const batch = new Engine({ keptTrees: 0 });
+    batch.detectSync('a.ts', text, {});
+    const fresh = batch.detectSync('a.ts', edited, {});
+    assert.deepStrictEqual(batch.lastCalls, { file: 'a.ts', reused: 0, evaluated: 2 });
+    assert.deepStrictEqual(fresh.detected, incremental.detected);
+  });
+
   it('an edit to a definition on another row re-evaluates the calls that use it, and only those', () => {
     const text = [
       "import OpenAI from 'openai';",

@@ -305,3 +305,57 @@ describe('stored scan reports trust settled stats (as git\'s index does)', () =>
     assert.ok(warm.listed.includes('src'));
   });
 });
+
+describe('stored scan reports: import probes that found nothing', () => {
+  it('are not looked for again in a folder the walk proves unchanged; a file created there since is read', async () => {
+    const root = workspace();
+    const bot = path.join(root, 'src', 'bot.ts');
+    // `./tone` matches no file; .gitignore keeps a tone.ts out of the walk, so only the probe can see one.
+    fs.writeFileSync(bot, fs.readFileSync(bot, 'utf8').replace("import { RULES } from '../gen/rules';", "import { RULES } from '../gen/rules';\nimport { TONE } from './tone';")
+      .replace("content: 'Where is my parcel today?'", 'content: TONE'));
+    fs.writeFileSync(path.join(root, 'src', '.gitignore'), 'tone.ts\n');
+    const cacheDir = tempDir('prompt-cost-manifest-probe-');
+    const cold = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    const probed: string[] = [];
+    const fsm = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { lstatSync } = fsm;
+    (fsm as { lstatSync: unknown }).lstatSync = (p: fs.PathLike, ...rest: unknown[]) => {
+      if (String(p).includes(`${path.sep}tone`)) probed.push(String(p));
+      return (lstatSync as (...a: unknown[]) => unknown)(p, ...rest);
+    };
+    let warm;
+    try {
+      warm = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    } finally {
+      (fsm as { lstatSync: unknown }).lstatSync = lstatSync;
+    }
+    assert.strictEqual(warm.priced, 0);
+    assert.deepStrictEqual(probed, []);
+    assert.deepStrictEqual(every(warm.report), every(cold.report));
+    // The folder's times change with the new file: the walk is redone and the probe finds it.
+    fs.writeFileSync(path.join(root, 'src', 'tone.ts'), `export const TONE = 'Answer kindly and say where the parcel is, with the tracking link. ${LONG}';\n`);
+    const found = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.ok(found.priced > 0);
+    assert.ok(found.report.totals.monthlyUsd > cold.report.totals.monthlyUsd);
+    assert.deepStrictEqual(every(found.report), every((await scan({ root })).report));
+  });
+
+  it('a probe into an ignored folder is looked for again: a file created in it changes no walked folder', async () => {
+    const root = workspace();
+    const bot = path.join(root, 'src', 'bot.ts');
+    fs.writeFileSync(bot, fs.readFileSync(bot, 'utf8').replace("import { RULES } from '../gen/rules';", "import { RULES } from '../gen/rules';\nimport { TONE } from './tone';")
+      .replace("content: 'Where is my parcel today?'", 'content: TONE'));
+    fs.writeFileSync(path.join(root, 'src', '.gitignore'), 'tone/\n');
+    fs.mkdirSync(path.join(root, 'src', 'tone'));
+    const cacheDir = tempDir('prompt-cost-manifest-probe-');
+    const cold = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.strictEqual((await scan({ root, cacheDir, cacheRacyMs: 0 })).priced, 0);
+    const src = fs.statSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src', 'tone', 'index.ts'), `export const TONE = 'Answer kindly and say where the parcel is, with the tracking link. ${LONG}';\n`);
+    assert.strictEqual(fs.statSync(path.join(root, 'src')).mtimeMs, src.mtimeMs);
+    const found = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.ok(found.priced > 0);
+    assert.ok(found.report.totals.monthlyUsd > cold.report.totals.monthlyUsd);
+    assert.deepStrictEqual(every(found.report), every((await scan({ root })).report));
+  });
+});

@@ -67,10 +67,36 @@ export function treeToWrite(repo: GitRepo, commit: string, prefix: string): Tree
 /**
  * Writes the files of `commit` under `prefix` into `dest` (keeping their paths below the prefix).
  * Files over the scan's size limit are written as they are only when small enough to be read at all;
- * larger ones are left out (the scan would skip them as huge anyway).
+ * larger ones are left out (the scan would skip them as huge anyway). A path in `sameInWorkTree` (git
+ * finds the work tree's file the same as the commit's, with no conversion between them: see
+ * sameAsWorkTree) is a hard link to the work tree's file instead, when the file system allows one:
+ * no bytes read or written, and nothing to free when `dest` is removed.
  */
-export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: string, files = treeToWrite(repo, commit, prefix)): TreeFile[] {
+export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: string, files = treeToWrite(repo, commit, prefix), sameInWorkTree?: ReadonlySet<string>): TreeFile[] {
   const base = prefix ? prefix.replace(/\/$/, '') + '/' : '';
+  const made = new Set<string>();
+  const folderFor = (target: string) => {
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+  };
+  const fromGit: TreeFile[] = [];
+  for (const f of files) {
+    if (sameInWorkTree?.has(f.path)) {
+      const target = path.join(dest, f.path.slice(base.length));
+      try {
+        folderFor(target);
+        fs.linkSync(path.join(repo.top, f.path), target);
+        continue;
+      } catch {
+        // another file system, the file gone since: read from git below
+      }
+    }
+    fromGit.push(f);
+  }
+  files = fromGit;
   for (let i = 0; i < files.length; i += 2000) {
     const chunk = files.slice(i, i + 2000);
     const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: repo.top, input: chunk.map((f) => f.sha).join('\n') + '\n', maxBuffer: 2 ** 32 });
@@ -79,7 +105,7 @@ export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: s
       const nl = batch.indexOf(0x0a, at);
       const size = Number(batch.subarray(at, nl).toString('latin1').split(' ')[2]);
       const target = path.join(dest, f.path.slice(base.length));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      folderFor(target);
       fs.writeFileSync(target, batch.subarray(nl + 1, nl + 1 + size));
       at = nl + 1 + size + 1;
     }
@@ -89,16 +115,51 @@ export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: s
 
 /** Renames between two commits (or a commit and the work tree) under `prefix`: old path → new path. */
 export function renames(repo: GitRepo, base: string, head: string | undefined, prefix: string): Map<string, string> {
+  return changedPaths(repo, base, head, prefix).renamed;
+}
+
+/**
+ * What differs between two commits (or a commit and the work tree's tracked files) under `prefix`:
+ * the renames (old path → new path) and every path named either way (added, deleted, modified,
+ * renamed from or to, type changed). A path named in neither has the same content on both sides.
+ */
+export function changedPaths(repo: GitRepo, base: string, head: string | undefined, prefix: string): { renamed: Map<string, string>; touched: Set<string> } {
   const args = ['diff', '--name-status', '-M', '-z', '--no-color', base, ...(head ? [head] : []), '--', prefix || '.'];
   const out = git(repo.top, args).split('\0');
-  const map = new Map<string, string>();
+  const renamed = new Map<string, string>();
+  const touched = new Set<string>();
   for (let i = 0; i < out.length; i++) {
-    if (out[i].startsWith('R')) {
-      map.set(out[i + 1], out[i + 2]);
+    if (/^[RC]/.test(out[i])) {
+      if (out[i].startsWith('R')) renamed.set(out[i + 1], out[i + 2]);
+      touched.add(out[i + 1]).add(out[i + 2]);
       i += 2;
-    } else if (/^[ACDMTUX]/.test(out[i])) i += 1;
+    } else if (/^[ADMTUX]/.test(out[i])) {
+      touched.add(out[i + 1]);
+      i += 1;
+    }
   }
-  return map;
+  return { renamed, touched };
+}
+
+/**
+ * Of `paths` (repository-relative, tracked), those whose work-tree file has the commit's bytes as they
+ * are: not named by `touched` (changedPaths against the work tree) and with no attribute that converts
+ * between the two (`text`, `eol`, `filter`: line endings, LFS and other filters), in a repository
+ * without core.autocrlf. Git compares the converted content; only these are byte for byte the same.
+ */
+export function sameAsWorkTree(repo: GitRepo, paths: readonly string[], touched: ReadonlySet<string>): Set<string> {
+  const same = new Set<string>();
+  const autocrlf = spawnSync('git', ['config', '--get', 'core.autocrlf'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim().toLowerCase();
+  if (autocrlf && autocrlf !== 'false') return same;
+  const candidates = paths.filter((p) => !touched.has(p));
+  if (!candidates.length) return same;
+  const r = spawnSync('git', ['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], { cwd: repo.top, input: candidates.join('\0') + '\0', encoding: 'utf8', maxBuffer: 2 ** 30 });
+  if (r.status !== 0) return same; // nothing linked: every file read from git
+  const converted = new Set<string>();
+  const out = r.stdout.split('\0');
+  for (let i = 0; i + 2 < out.length; i += 3) if (out[i + 2] !== 'unspecified') converted.add(out[i]);
+  for (const p of candidates) if (!converted.has(p)) same.add(p);
+  return same;
 }
 
 /** The text of one file at `commit` (path relative to the repository top), or undefined when it has none. */

@@ -9,7 +9,7 @@ import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { pricedMemoFor, scanWorkspace, type ScanOptions } from '../workspace';
 import * as os from 'os';
-import { fileAt, openRepo, renames, resolveCommit, treeToWrite, writeTree } from './git';
+import { changedPaths, fileAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
@@ -80,9 +80,13 @@ function promptText(root: string, p: PromptReport, files: Map<string, string[] |
   return out.join('\n');
 }
 
+/** Each prompt's side, its text read from `root` when first asked for (pairing needs few of them). */
 const sides = (report: ScanReport, root: string): Side[] => {
   const cache = new Map<string, string[] | null>();
-  return report.prompts.map((prompt) => ({ prompt, text: promptText(root, prompt, cache) }));
+  return report.prompts.map((prompt) => {
+    let text: string | undefined;
+    return { prompt, get text() { return (text ??= promptText(root, prompt, cache)); } };
+  });
 };
 
 function sideOf(p: PromptReport): DiffSide {
@@ -106,13 +110,17 @@ function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, te
   return r;
 }
 
-export function diffReports(before: ScanReport, beforeSides: Side[], after: ScanReport, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
-  const pairs = pairPrompts(beforeSides, afterSides, renamed);
+/**
+ * The rows of a cost diff. `sameFiles`: files (root-relative) whose content is the same on both sides,
+ * when known (git says so): their unchanged prompts are paired without reading their texts.
+ */
+export function diffReports(before: ScanReport, beforeSides: Side[], after: ScanReport, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean; sameFiles?: ReadonlySet<string> } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
+  const pairs = pairPrompts(beforeSides, afterSides, renamed, opts.sameFiles);
   const counts: Record<PairStatus, number> = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 };
   const rows: DiffRow[] = [];
-  for (const { before: b, after: a } of pairs) {
+  for (const { before: b, after: a, identical } of pairs) {
     const bp = b?.prompt, ap = a?.prompt;
-    const textSame = !!b && !!a && b.text.replace(/\s+/g, ' ').trim() === a.text.replace(/\s+/g, ' ').trim();
+    const textSame = identical || (!!b && !!a && b.text.replace(/\s+/g, ' ').trim() === a.text.replace(/\s+/g, ' ').trim());
     const bm = bp ? (bp.cost.priced ? bp.cost.monthlyUsd ?? 0 : null) : 0;
     const am = ap ? (ap.cost.priced ? ap.cost.monthlyUsd ?? 0 : null) : 0;
     const delta = bm === null || am === null ? null : am - bm;
@@ -179,8 +187,8 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       ...sideOptions(root),
       ...(root.startsWith(tmp) ? { storeReport: false, pricedMemo: o.configFile || configDigest(root) === configDigest(folder) ? pricedMemoFor(sideOptions(folder)) : undefined } : {}),
     });
-    // A side read from git is kept by the exact files it is made of (sideCache.ts): a second diff
-    // against the same base neither writes nor scans it again.
+    // A side read from git is kept by its commit and folder (sideCache.ts): a second diff against the
+    // same base neither lists, writes nor scans it again.
     const sideCache = o.scan?.cacheDir ? new SideCache(path.join(o.scan.cacheDir, 'diff-sides')) : undefined;
     const configText = o.configFile ? readTextFile(path.resolve(o.configFile)) : undefined;
     const epoch = {
@@ -188,14 +196,18 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       config: configText ? (configText.ok ? textDigest(configText.text) : `!${configText.reason}`) : null,
       settings: o.scan?.settings ?? null, severities: o.scan?.severities ?? null, exclude: o.scan?.exclude ?? null, paths: o.scan?.paths ?? null, maxMonthlyUsd: o.scan?.maxMonthlyUsd ?? null,
     };
+    // What differs between the sides (git): renames for pairing; against the work tree, the files the
+    // base shares with it byte for byte, which its checkout links instead of writing.
+    const changes = changedPaths(repo, baseCommit, headCommit, prefix);
     const fromGit = async (commit: string, name: string): Promise<{ report: ScanReport; sides: Side[] }> => {
-      const files = treeToWrite(repo, commit, prefix);
-      const key = sideCache?.key(files, epoch);
+      const key = sideCache?.key(commit, prefix, epoch);
       const hit = key ? sideCache!.get(key) : undefined;
       if (hit) return { report: hit.report, sides: hit.report.prompts.map((prompt, i) => ({ prompt, text: hit.texts[i] })) };
+      const files = treeToWrite(repo, commit, prefix);
       const root = path.join(tmp, name);
       fs.mkdirSync(root, { recursive: true });
-      writeTree(repo, commit, prefix, root, files);
+      const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched) : undefined;
+      writeTree(repo, commit, prefix, root, files, linkable);
       const report = await scanSide(root);
       const s = sides(report, root);
       if (key && storable(report)) sideCache!.put(key, { report, texts: s.map((x) => x.text) });
@@ -211,8 +223,12 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     const before = base.report;
     const after = head.report;
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
-    const moved = new Map([...renames(repo, baseCommit, headCommit, prefix)].map(([from, to]) => [strip(from), strip(to)]));
-    const d = diffReports(before, base.sides, after, head.sides, moved, { all: o.all });
+    const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
+    // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
+    const touched = new Set([...changes.touched].map(strip));
+    const sameFiles = new Set<string>();
+    for (const p of [...before.prompts, ...after.prompts]) for (const f of [p.file, ...p.parts.map((x) => x.file)]) if (f && !touched.has(f)) sameFiles.add(f);
+    const d = diffReports(before, base.sides, after, head.sides, moved, { all: o.all, sameFiles });
     return {
       tool: 'prompt-cost',
       base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: before.totals.unpriced },

@@ -9,7 +9,8 @@ export interface Side {
 }
 
 export type PairStatus = 'added' | 'removed' | 'changed' | 'moved' | 'unchanged';
-export interface Pair { before?: Side; after?: Side }
+/** `identical`: both sides' prompts are the same report in a file the same on both sides (their texts are equal). */
+export interface Pair { before?: Side; after?: Side; identical?: boolean }
 
 /** True when the id was given by an annotation or config, not made from the file and line. */
 export function hasOwnId(p: PromptReport): boolean {
@@ -50,8 +51,39 @@ const labelOf = (p: PromptReport) => p.label ?? '';
  * matched by equal text (nearest line first), then greedily by similarity; then across files by equal
  * text (a prompt that moved to another file) and by similarity with the same kind and label.
  */
-export function pairPrompts(before: Side[], after: Side[], renamed: Map<string, string> = new Map()): Pair[] {
+export function pairPrompts(before: Side[], after: Side[], renamed: Map<string, string> = new Map(), sameFiles?: ReadonlySet<string>): Pair[] {
   const pairs: Pair[] = [];
+  const left = new Set(before), right = new Set(after);
+  // 0. A file whose content is the same on both sides (`sameFiles`, not renamed either way) and whose
+  // prompts are the same reports in the same order, reading parts only from such files, none with an id
+  // of its own: the passes below would pair each prompt with its twin (same file, same text, distance 0,
+  // in order). Paired here without reading any text: most of a monorepo's prompts.
+  if (sameFiles?.size) {
+    const renamedTo = new Set(renamed.values());
+    const byFileOf = (xs: Side[]) => {
+      const m = new Map<string, Side[]>();
+      for (const x of xs) {
+        const f = x.prompt.file;
+        if (!sameFiles.has(f) || renamed.has(f) || renamedTo.has(f)) continue;
+        const list = m.get(f);
+        if (list) list.push(x);
+        else m.set(f, [x]);
+      }
+      return m;
+    };
+    const plain = (x: Side) => !hasOwnId(x.prompt) && x.prompt.parts.every((part) => !part.file || sameFiles.has(part.file));
+    const beforeFiles = byFileOf(before), afterFiles = byFileOf(after);
+    for (const [file, bs] of beforeFiles) {
+      const as = afterFiles.get(file);
+      if (!as || as.length !== bs.length || !bs.every(plain) || !as.every(plain)) continue;
+      if (!bs.every((b, i) => JSON.stringify(b.prompt) === JSON.stringify(as[i].prompt))) continue;
+      bs.forEach((b, i) => {
+        pairs.push({ before: b, after: as[i], identical: true });
+        left.delete(b);
+        right.delete(as[i]);
+      });
+    }
+  }
   // Each side's normalised text and words, computed once (a monorepo's file can hold hundreds of prompts).
   const normOf = new Map<Side, string>();
   const wordsOf = new Map<Side, string[]>();
@@ -66,7 +98,6 @@ export function pairPrompts(before: Side[], after: Side[], renamed: Map<string, 
     if (!wa) wordsOf.set(a, (wa = words(a.text)));
     return wordSimilarity(wb, wa);
   };
-  const left = new Set(before), right = new Set(after);
   const take = (b: Side, a: Side) => {
     pairs.push({ before: b, after: a });
     left.delete(b);
@@ -75,7 +106,7 @@ export function pairPrompts(before: Side[], after: Side[], renamed: Map<string, 
   // 1. Annotation ids.
   const byId = new Map<string, Side>();
   for (const a of after) if (hasOwnId(a.prompt)) byId.set(a.prompt.id, a);
-  for (const b of before) {
+  for (const b of left) {
     const a = hasOwnId(b.prompt) ? byId.get(b.prompt.id) : undefined;
     if (a && right.has(a)) take(b, a);
   }

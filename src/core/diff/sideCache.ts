@@ -1,17 +1,16 @@
 // A side of a cost diff read from git, kept between runs: the report of a scan of a commit's files and
-// the prompts' texts as written. Keyed by the exact list of files the side would be written from
-// (path and blob id: git's own digest of each file's content), the tool's build, the price data and
-// the scan's options; a second diff against the same base neither writes nor scans it again. A damaged
-// or foreign entry is ignored and replaced.
+// the prompts' texts as written. Keyed by the commit and the folder in it (a commit's files never
+// change: git names it by their content), the tool's build, the price data and the scan's options; a
+// second diff against the same base neither lists, writes nor scans it again. A damaged or foreign
+// entry is ignored and replaced.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ScanReport } from '../model';
 import { priceEpoch } from '../scanManifest';
 import { currentBuild } from '../detectionCache';
-import type { TreeFile } from './git';
 
-const FORMAT = 1;
+const FORMAT = 2;
 const MAX_SIDES = 8;
 
 export interface StoredSide { report: ScanReport; texts: string[] }
@@ -19,10 +18,9 @@ export interface StoredSide { report: ScanReport; texts: string[] }
 export class SideCache {
   constructor(readonly dir: string) {}
 
-  key(files: readonly TreeFile[], parts: Record<string, unknown>): string {
-    const h = crypto.createHash('sha256').update(JSON.stringify({ format: FORMAT, build: currentBuild(), prices: priceEpoch(), ...parts }));
-    for (const f of files) h.update(`\0${f.path}\0${f.sha}`);
-    return h.digest('hex');
+  /** `commit`: the full object id; `prefix`: the folder of the repository the side is made of. */
+  key(commit: string, prefix: string, parts: Record<string, unknown>): string {
+    return crypto.createHash('sha256').update(JSON.stringify({ format: FORMAT, build: currentBuild(), prices: priceEpoch(), commit, prefix, ...parts })).digest('hex');
   }
 
   get(key: string): StoredSide | undefined {

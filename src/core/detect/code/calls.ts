@@ -18,21 +18,26 @@ export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
   // step, which made this quadratic in nesting depth (500 nested calls took 8 s). The matches come in
   // text order, so the cursor goes on from where the last one left it (moveTo): starting again at the
   // root scanned every earlier sibling once per match, quadratic in a file's number of statements.
+  // The walk up to the call is made with a second cursor: moved up, the first would start the next
+  // match's descent at the call, scanning its children from the first — quadratic in a call of
+  // thousands of arguments (a file whose brackets no longer close is one such call).
   const cursor = f.tree.rootNode.walk();
+  const up = f.tree.rootNode.walk();
   try {
     for (const m of f.text.matchAll(re)) {
       const start = m.index ?? 0;
       const end = start + m[1].length;
       moveTo(cursor, start, end);
+      up.resetTo(cursor);
       // up from the name to the call whose callee ends at it: x.y.create( → call_expression
       let ok = true;
-      while (ok && cursor.endIndex <= end + 1 && !isCall(cursor.nodeType)) ok = cursor.gotoParent();
-      while (ok && !isCall(cursor.nodeType)) {
-        if (cursor.endIndex > end && cursor.nodeType !== 'member_expression' && cursor.nodeType !== 'attribute') break;
-        ok = cursor.gotoParent();
+      while (ok && up.endIndex <= end + 1 && !isCall(up.nodeType)) ok = up.gotoParent();
+      while (ok && !isCall(up.nodeType)) {
+        if (up.endIndex > end && up.nodeType !== 'member_expression' && up.nodeType !== 'attribute') break;
+        ok = up.gotoParent();
       }
-      if (!ok || !isCall(cursor.nodeType)) continue;
-      const n = cursor.currentNode;
+      if (!ok || !isCall(up.nodeType)) continue;
+      const n = up.currentNode;
       const callee = n.childForFieldName('function') ?? n.childForFieldName('constructor');
       if (!callee || callee.endIndex !== end || seen.has(n.id)) continue;
       seen.add(n.id);
@@ -40,6 +45,7 @@ export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
     }
   } finally {
     cursor.delete();
+    up.delete();
   }
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }

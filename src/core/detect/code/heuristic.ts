@@ -42,9 +42,22 @@ const STRONG_NAME = /(prompt|instructions?|system_?message|persona|preamble)/i;
 
 /** How the file uses `name`: a constant handed to HumanMessage / a user message is the user's text. */
 function roleByUse(f: CodeFile, name: string): 'user' | undefined {
-  const n = name.replace(/[$]/g, '\\$&');
-  const user = new RegExp(`(Human|User)Message(PromptTemplate\\.from_?[tT]emplate)?\\(\\s*(content\\s*[=:]\\s*)?${n}\\b|["'](user|human)["']\\s*,\\s*${n}\\b|role["']?\\s*[:=]\\s*["'](user|human)["']\\s*,\\s*["']?content["']?\\s*[:=]\\s*${n}\\b`);
-  return user.test(f.text) ? 'user' : undefined;
+  return userNames(f).has(name) ? 'user' : undefined;
+}
+
+// HumanMessage(x), UserMessage(content=x), ("user", x), { role: "user", content: x }: x is the user's text.
+const USER_USE = /(?:Human|User)Message(?:PromptTemplate\.from_?[tT]emplate)?\(\s*(?:content\s*[=:]\s*)?([A-Za-z_$][\w$]*)|["'](?:user|human)["']\s*,\s*([A-Za-z_$][\w$]*)|role["']?\s*[:=]\s*["'](?:user|human)["']\s*,\s*["']?content["']?\s*[:=]\s*([A-Za-z_$][\w$]*)/g;
+const userNamesOf = new WeakMap<CodeFile, Set<string>>();
+
+/** The names the file hands over as the user's text: one pass over the text per parse, not one per name. */
+function userNames(f: CodeFile): Set<string> {
+  let names = userNamesOf.get(f);
+  if (!names) {
+    names = new Set();
+    for (const m of f.text.matchAll(USER_USE)) names.add(m[1] ?? m[2] ?? m[3]);
+    userNamesOf.set(f, names);
+  }
+  return names;
 }
 
 function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {

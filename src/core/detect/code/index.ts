@@ -15,6 +15,7 @@ import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { attachRequestExtras } from './extras';
 import { heuristicPrompts } from './heuristic';
+import { IntervalSet } from './intervals';
 import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
@@ -137,6 +138,8 @@ export interface Reuse {
 }
 
 const rangeKey = (start: number, end: number) => `${start}:${end}`;
+/** A position as one number, line * LINE_KEY + character: no line of a file under MAX_FILE_BYTES is longer. */
+const LINE_KEY = 2 ** 24;
 
 /** Two ranges share a character. */
 function overlaps(a: Range, b: Range): boolean {
@@ -256,31 +259,41 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
   // The shape layer: message-shaped values and prompt-named arguments no finder claimed.
   const claims: { file: string; range: Range }[] = [];
   for (const p of prompts) for (const part of p.parts) claims.push({ file: part.file ?? f.file, range: part.range });
-  // This file's claims as offsets (the shape layer asks about its own file for every candidate).
-  const ownClaims = claims.filter((c) => c.file === f.file).map((c) => [f.lines.offset(c.range.start), f.lines.offset(c.range.end)] as const);
+  // This file's claims as offsets, indexed (the shape layer asks about its own file for every candidate).
+  const ownClaims = new IntervalSet(claims.filter((c) => c.file === f.file).map((c) => [f.lines.offset(c.range.start), f.lines.offset(c.range.end)] as const));
   // A found call claims its whole range, except functions written inside it (a tool's `execute`
   // holding a prompt of its own, in an agent's configuration).
-  const callClaims = prompts.map((p) => [f.lines.offset(p.range.start), f.lines.offset(p.range.end)] as const);
+  const callClaims = new IntervalSet(prompts.map((p) => [f.lines.offset(p.range.start), f.lines.offset(p.range.end)] as const));
   const inFunctionWithin = (start: number, end: number, a: number, b: number) => {
     for (let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end); n && n.startIndex >= a && n.endIndex <= b; n = n.parent) {
       if (FUNCTION_NODE.test(n.type) && !(n.startIndex === a && n.endIndex === b)) return true;
     }
     return false;
   };
+  const otherClaims = new Map<string, Range[]>();
+  for (const c of claims) {
+    if (c.file === f.file) continue;
+    const list = otherClaims.get(c.file);
+    if (list) list.push(c.range);
+    else otherClaims.set(c.file, [c.range]);
+  }
   const claimed: Claimed = (file, start, end) => {
-    if (file === f.file) return ownClaims.some(([a, b]) => a < end && start < b) || callClaims.some(([a, b]) => a < end && start < b && !(a <= start && end <= b && inFunctionWithin(start, end, a, b)));
+    if (file === f.file) return ownClaims.overlaps(start, end) || callClaims.someOverlapping(start, end, (a, b) => !(a <= start && end <= b && inFunctionWithin(start, end, a, b)));
+    const ranges = otherClaims.get(file);
     const lines = project.get(file)?.lines;
-    if (!lines) return false;
+    if (!ranges || !lines) return false;
     const r = lines.range(start, end);
-    return claims.some((c) => c.file === file && overlaps(c.range, r));
+    return ranges.some((c) => overlaps(c, r));
   };
   prompts.push(...shapePrompts(f, env, claimed));
 
   if (options.heuristics !== false) {
+    // Parts of this file by line: a candidate is taken when a part starts on or before its last line
+    // and ends after its start (positions as line * LINE_KEY + character).
+    const byLine = new IntervalSet(prompts.flatMap((p) => p.parts.filter((part) => !part.file).map((part) => [part.range.start.line * LINE_KEY, part.range.end.line * LINE_KEY + part.range.end.character] as const)));
     const taken = (start: number, end: number) => {
       const r = f.lines.range(start, end);
-      return prompts.some((p) => p.parts.some((part) => !part.file && part.range.start.line <= r.end.line && r.start.line <= part.range.end.line
-        && !(part.range.end.line === r.start.line && part.range.end.character <= r.start.character)));
+      return byLine.overlaps(r.start.line * LINE_KEY + r.start.character, (r.end.line + 1) * LINE_KEY);
     };
     prompts.push(...heuristicPrompts(f, env.ctx, taken));
   }

@@ -52,9 +52,8 @@ function returnedExpression(fn: SyntaxNode): SyntaxNode | undefined {
 
 /** A function declared by name in `f` (`function name`, `def name`), or imported into it. */
 export function functionNamed(f: CodeFile, name: string, ctx: EvalContext): { file: CodeFile; node: SyntaxNode } | undefined {
-  const re = f.isPython ? new RegExp(`(?<![\\w$])def\\s+${name}\\s*\\(`, 'g') : new RegExp(`(?<![\\w$])function\\s*\\*?\\s*${name}\\s*[(<]`, 'g');
-  for (const m of f.text.matchAll(re)) {
-    let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf(name));
+  for (const at of declarationSites(f).get(name) ?? []) {
+    let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(at);
     while (n && n.type !== 'function_declaration' && n.type !== 'function_definition' && n.type !== 'generator_function_declaration') n = n.parent;
     if (n && n.childForFieldName('name')?.text === name) {
       // what incremental detection must know this call depends on (see Lookups)
@@ -70,6 +69,27 @@ export function functionNamed(f: CodeFile, name: string, ctx: EvalContext): { fi
     if (target) return functionNamed(target, name, ctx);
   }
   return undefined;
+}
+
+// `def name(`, `function name(`, `function* name<T>(`: where a declaration of `name` may be, checked in the tree.
+const PY_DECLARATION = /(?<![\w$])def\s+([^\s(]+)\s*\(/g;
+const JS_DECLARATION = /(?<![\w$])function\s*\*?\s*([^\s(<]+)\s*[(<]/g;
+const declarationsOf = new WeakMap<CodeFile, Map<string, number[]>>();
+
+/** Offsets of the names of `f`'s function declarations, by name: one pass over the text per parse, not one per lookup. */
+function declarationSites(f: CodeFile): Map<string, number[]> {
+  let sites = declarationsOf.get(f);
+  if (!sites) {
+    sites = new Map();
+    for (const m of f.text.matchAll(f.isPython ? PY_DECLARATION : JS_DECLARATION)) {
+      const at = (m.index ?? 0) + m[0].lastIndexOf(m[1], m[0].length - 1);
+      const list = sites.get(m[1]);
+      if (list) list.push(at);
+      else sites.set(m[1], [at]);
+    }
+    declarationsOf.set(f, sites);
+  }
+  return sites;
 }
 
 /** The callee's function (declared, or assigned as an arrow / function expression), if it is local code. */

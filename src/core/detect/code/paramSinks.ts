@@ -10,6 +10,7 @@ import type { DetectedPrompt, Role } from '../../model';
 import { normaliseRole } from '../shared';
 import { callInfo, PromptBuilder } from './calls';
 import type { FinderEnv } from './finders/types';
+import { ancestryOf } from './ancestry';
 import type { SyntaxNode } from './parser';
 import { finish, lastName, type Claimed } from './shapes';
 import { definitionsOf, type CodeFile } from './source';
@@ -263,12 +264,14 @@ export function paramSinkPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed):
   const out: DetectedPrompt[] = [];
   const st: State = { memo: new Map(), depth: 0 };
   const calls = new Map<number, SyntaxNode>();
-  const root = f.tree.rootNode;
+  // Nodes by offset and their parents from the file's Ancestry: tree-sitter's own `parent` walks down
+  // from the root, so a step up per match was quadratic in a file of many statements.
+  const up = ancestryOf(f);
   for (const m of f.text.matchAll(TEXT_ARGUMENT)) {
     if (calls.size >= MAX_CALLS) break;
-    let n: SyntaxNode | null = root.descendantForIndex((m.index ?? 0) + m[0].length - 1);
-    for (let i = 0; n && i < 8 && n.type !== 'argument_list'; i++) n = n.parent;
-    const call = n?.type === 'argument_list' ? n.parent : undefined;
+    let n: SyntaxNode | null = up.at((m.index ?? 0) + m[0].length - 1);
+    for (let i = 0; n && i < 8 && n.type !== 'argument_list'; i++) n = up.parent(n);
+    const call = n?.type === 'argument_list' ? up.parent(n) : undefined;
     if (call && CALL.test(call.type)) calls.set(call.id, call);
   }
   // identifiers passed along (`write(context, …)` where `context = "…"`) are followed too, from the same calls
@@ -276,9 +279,9 @@ export function paramSinkPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed):
   for (const m of f.text.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\((?=\s*(?:([A-Za-z_]\w*)\s*=\s*)?[A-Za-z_][\w.]*\s*[,)])/g)) {
     if (calls.size >= MAX_CALLS * 2) break;
     const at = m.index ?? 0;
-    const id = root.descendantForIndex(at, at + m[1].length);
-    let n: SyntaxNode | null = id?.parent ?? null;
-    if (n?.type === 'attribute' && n.childForFieldName('attribute')?.id === id?.id) n = n.parent;
+    const id = up.at(at, at + m[1].length);
+    let n: SyntaxNode | null = up.parent(id);
+    if (n?.type === 'attribute' && n.childForFieldName('attribute')?.id === id.id) n = up.parent(n);
     if (!n || n.type !== 'call' || calls.has(n.id) || n.childForFieldName('function')?.endIndex !== at + m[1].length) continue;
     calls.set(n.id, n);
     // `helper(query=next_query)`: looked at only when a name it passes holds text of this file that no

@@ -11,6 +11,7 @@
 //     and functions handed to a prompt-named call (`dynamicSystemPromptMiddleware((s) => …)`).
 // Everything found here has `confidence: 'shape'` and says which shape in `shape`.
 import { ancestryOf, type Ancestry } from './ancestry';
+import { IntervalSet } from './intervals';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { normaliseRole } from '../shared';
 import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
@@ -633,8 +634,13 @@ function functionPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detecte
 /** The shape layer's prompts in `f`, leaving out what `claimed` says is found already. */
 export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const out: DetectedPrompt[] = [];
-  const claim = (p: DetectedPrompt) => out.push(p);
-  const claimedNow: Claimed = (file, start, end) => claimed(file, start, end) || out.some((p) => overlapsPrompt(f, p, file, start, end));
+  // The parts of this file found so far, as offsets: every candidate asks whether it is one of them.
+  const found = new IntervalSet();
+  const claim = (p: DetectedPrompt) => {
+    out.push(p);
+    for (const x of p.parts) if (!x.file) found.add(f.lines.offset(x.range.start), f.lines.offset(x.range.end));
+  };
+  const claimedNow: Claimed = (file, start, end) => claimed(file, start, end) || (file === f.file && found.overlaps(start, end));
   for (const p of agentRunPrompts(f, env, claimedNow)) claim(p);
   for (const p of dspyPrompts(f, env, claimedNow)) claim(p);
   for (const p of dspyModuleCallPrompts(f, env, claimedNow)) claim(p);
@@ -647,11 +653,3 @@ export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Det
   return out;
 }
 
-function overlapsPrompt(f: CodeFile, p: DetectedPrompt, file: string, start: number, end: number): boolean {
-  if (file !== f.file) return false;
-  return p.parts.filter((x) => !x.file).some(({ range: r }) => {
-    const a = f.lines.offset(r.start);
-    const b = f.lines.offset(r.end);
-    return a < end && start < b;
-  });
-}
