@@ -16,6 +16,8 @@ const ATTRIBUTE_PROMPT = /(?<=[\w)\]]\.)((?:[A-Za-z_]\w*?)?(?:prompt|instruction
 /** A string that opens by telling a model who it is or what to act as. */
 const PERSONA_TEXT = /(?<![\w])[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:You are|You're|Act as|Act like)\s+(?:an?|the)\s/g;
 const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:prompt|instructions?)[\w$]*)\s*\(/gi;
+/** Text that opens by telling a model who it is or what to act as. */
+const ADDRESS_TEXT = /^\s*(You are|You're|Act as|Act like)\s/;
 export const MIN_HEURISTIC_CHARS = 60;
 /** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
 export const MIN_STRONG_CHARS = 15;
@@ -78,7 +80,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     // derived from a prompt found already (x = PROMPT.replace(…)): not a second prompt
     if (taken(value.origin.start, value.origin.end)) return;
     const whole = finishText(ctx, { ...value, text: inlineText(ctx, value) }).text;
-    const strong = !!hint || STRONG_NAME.test(bare);
+    // under a prompt-like name, text that opens by telling a model who it is ("You are {name}") is a prompt however short
+    const strong = !!hint || STRONG_NAME.test(bare) || ADDRESS_TEXT.test(whole);
     const why = looksLikeNonPrompt(whole);
     const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
     if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < (hint?.minWords ?? 3) || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;

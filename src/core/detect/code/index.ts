@@ -42,7 +42,7 @@ const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 /** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
 const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\.|sendMessage|send_message|sendClientContent|send_client_content|interactions\.create|@openai\/agents/;
 /** What the shape layer looks for: message shapes and prompt-named arguments. */
-const SHAPE_KEYWORDS = /role["']?\s*[:=]|["'](?:user|assistant)[._]message["']|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(|\.kickoff\w*\s*\(|[Pp]rompty/;
+const SHAPE_KEYWORDS = /role["']?\s*[:=]|["'](?:user|assistant)[._]message["']|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(|\.kickoff\w*\s*\(|[Pp]rompty|initiate_chat|\.run\w*\(\s*task\s*=|\.a?add_(?:ai|user)_message\s*\(/;
 const HEURISTIC_KEYWORDS = /prompt|instruction|(system|human|user)_?message|template|persona|preamble/i;
 
 export function mayContainPrompts(text: string, heuristics: boolean): boolean {

@@ -26,6 +26,10 @@ const MESSAGE_CLASS = /^(System|Human|AI|User|Assistant|Developer|Chat)Message$/
 /** Calls whose `inputs=` fill a prompt template's variables (Prompty, CrewAI). */
 const TEMPLATE_INPUTS = /^(execute|kickoff|kickoff_async|invoke|ainvoke|run|prompty)$/;
 const ROLE_WORD = /^(system|developer|user|human|assistant|ai|model)$/;
+/** A chat prompt template's methods that fill its variables (LangChain). */
+const TEMPLATE_FORMAT = /^a?format_(messages|prompt)$/;
+/** Methods of a completion model whose first argument is the prompt (LlamaIndex `llm.complete(…)`, `astream_complete`). */
+const COMPLETION_METHOD = /^(a?complete|a?stream_complete)$/;
 /** A string, f-string or `+` chain given as an argument: where a helper's caller writes prompt text. */
 const TEXT_ARGUMENT = /[(,]\s*(?:[A-Za-z_]\w*\s*=\s*)?\(?\s*[rRbBuUfF]{0,2}(?:"|')/g;
 /** Call nodes whose sinks are looked up at most; past it, the rest of the file is not looked at. */
@@ -101,6 +105,10 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
     if (name !== 'ChatMessage') return 'user';
     return roleWord(f, callArguments(call).named.get('role'), env);
   }
+  // prompt.format_messages(context=docs, input=query): the variables of a chat prompt template
+  if (keyword && TEMPLATE_FORMAT.test(name) && callee?.type === 'attribute') return 'user';
+  // self.llm.complete(prompt), llm.astream_complete(prompt): a completion model's text (LlamaIndex and alike)
+  if (!keyword && args.namedChildren.find((c) => c && c.type !== 'comment')?.id === n.id && COMPLETION_METHOD.test(name) && callee?.type === 'attribute' && !calleeFunction(f, callee, env)) return 'user';
   if (keyword && Object.hasOwn(PROMPT_KEYWORDS, keyword) && !/^(dict|print|log|info|debug|warning|error|format|get|setdefault)$/.test(name)) {
     // prompt=, system= … of an SDK or framework call; of the project's own function only if it is a sink there
     const target = callee && calleeFunction(f, callee, env);
@@ -227,10 +235,27 @@ function calleeFunction(f: CodeFile, callee: SyntaxNode, env: FinderEnv): Resolv
   return cls ? methodOf(cls, method) : undefined;
 }
 
-function methodOf(cls: Resolved, name: string): Resolved | undefined {
+function methodOf(cls: Resolved, name: string, depth = 0): Resolved | undefined {
   const body = cls.node.childForFieldName('body');
   const d = definitionsOf(cls.file, `self.${name}`).find((x) => x.value.type === 'function_definition' && (x.scope?.id === cls.node.id || x.scope?.id === body?.id));
-  return d ? { file: cls.file, node: d.value } : undefined;
+  if (!d) return undefined;
+  // an abstract method (`llm: BaseLLM` then `llm.complete(…)`): the override in a subclass written beside it
+  if (abstract(d.value) && depth < 2) {
+    const base = cls.node.childForFieldName('name')?.text;
+    for (const m of base ? cls.file.text.matchAll(new RegExp(`^[ \\t]*class\\s+\\w+\\s*\\([^)]*\\b${base}\\b`, 'gm')) : []) {
+      let sub: SyntaxNode | null = cls.file.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf('class'));
+      while (sub && sub.type !== 'class_definition') sub = sub.parent;
+      const override = sub && sub.id !== cls.node.id ? methodOf({ file: cls.file, node: sub }, name, depth + 1) : undefined;
+      if (override && !abstract(override.node)) return override;
+    }
+  }
+  return { file: cls.file, node: d.value };
+}
+
+/** A method with no body of its own: `pass`, `...`, a docstring, `raise NotImplementedError`. */
+function abstract(fn: SyntaxNode): boolean {
+  const stmts = fn.childForFieldName('body')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  return stmts.every((c) => c!.type === 'pass_statement' || (c!.type === 'expression_statement' && /^(string|ellipsis)$/.test(c!.namedChildren[0]?.type ?? '')) || (c!.type === 'raise_statement' && /NotImplementedError/.test(c!.text)));
 }
 
 /** Prompts passed to the program's own helpers whose parameters end up in a prompt. */
@@ -251,7 +276,7 @@ export function paramSinkPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed):
   }
   // identifiers passed along (`write(context, …)` where `context = "…"`) are followed too, from the same calls
   for (const call of calls.values()) addCall(f, call, env, st, claimed, out);
-  for (const m of f.text.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\((?=\s*[A-Za-z_][\w.]*\s*[,)])/g)) {
+  for (const m of f.text.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\((?=\s*(?:([A-Za-z_]\w*)\s*=\s*)?[A-Za-z_][\w.]*\s*[,)])/g)) {
     if (calls.size >= MAX_CALLS * 2) break;
     const at = m.index ?? 0;
     const id = up.at(at, at + m[1].length);
@@ -259,15 +284,29 @@ export function paramSinkPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed):
     if (n?.type === 'attribute' && n.childForFieldName('attribute')?.id === id.id) n = up.parent(n);
     if (!n || n.type !== 'call' || calls.has(n.id) || n.childForFieldName('function')?.endIndex !== at + m[1].length) continue;
     calls.set(n.id, n);
+    // `helper(query=next_query)`: looked at only when a name it passes holds text of this file that no
+    // prompt has yet (every call passing a prompt already found on to a client's wrapper is not re-read)
+    if (m[2] && !passesNewText(f, n, env, claimed)) continue;
     addCall(f, n, env, st, claimed, out);
   }
   return out;
+}
+
+/** Whether a keyword argument of `call` is a name defined in this file as text that `claimed` does not cover. */
+function passesNewText(f: CodeFile, call: SyntaxNode, env: FinderEnv, claimed: Claimed): boolean {
+  for (const v of callArguments(call).named.values()) {
+    if (v.type !== 'identifier') continue;
+    const r = resolveExpression(f, v, env.ctx);
+    if (r && r.file === f && r.node !== v && /^(string|concatenated_string|binary_operator)$/.test(r.node.type) && !claimed(f.file, r.node.startIndex, r.node.endIndex)) return true;
+  }
+  return false;
 }
 
 function addCall(f: CodeFile, call: SyntaxNode, env: FinderEnv, st: State, claimed: Claimed, out: DetectedPrompt[]): void {
   const callee = call.childForFieldName('function');
   if (!callee) return;
   const target = calleeFunction(f, callee, env);
+
   if (!target) return;
   const sinks = sinkParams(target.file, target.node, env, st);
   if (!sinks.size) return;

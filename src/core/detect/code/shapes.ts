@@ -16,7 +16,7 @@ import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { normaliseRole } from '../shared';
 import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
-import { dspyPrompts } from './dspy';
+import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
 import { paramSinkPrompts, templateInputPrompts } from './paramSinks';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
@@ -42,7 +42,7 @@ const PARAM_ROLES: Record<string, Role> = {
   message: 'user',
   messages: 'user',
   user: 'user', userContent: 'user', user_content: 'user', userMessage: 'user', user_message: 'user',
-  input: 'user', question: 'user',
+  input: 'user', question: 'user', task: 'user',
 };
 /** Keys that are the user's text only in a prompt object (see promptObject). */
 const USER_KEYS = /^(user|userContent|user_content|userMessage|user_message)$/;
@@ -52,7 +52,10 @@ const PAIR_USER_KEYS = /^(user|userContent|user_content|userMessage|user_message
 const NEEDS_CALLEE: Record<string, RegExp> = {
   role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
   // a chat UI's starter (Chainlit `cl.Starter(label=…, message=…)`): its message is sent as the user's turn
-  message: /Starter$/,
+  // and AutoGen's `user_proxy.initiate_chat(assistant, message=…)`: the chat's opening message
+  message: /Starter$|^(a_)?initiate_chat$/,
+  // AutoGen AgentChat `team.run(task=…)` / `run_stream(task=…)`: the task is the user's first message
+  task: /^(a?run|run_stream)$/,
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
   messages: /Prompt$/,
   // LangChain runnables and compiled graphs: `chain.invoke({ input: '…' })` fills the prompt's variables
@@ -69,7 +72,8 @@ const SHORTHAND_RE = new RegExp(`[{,]\\s*(${PARAM_NAMES})\\s*(?=[,}])`, 'g');
 const ROLE_KEY_RE = /(?:(["'])role\1|(?<![\w$.])role)\s*[:=](?![=>])|(?:(["'])type\2|(?<![\w$.])type)\s*:\s*["'](?:user|assistant|system|developer)[._]message["']/g;
 const TYPED_MESSAGE = /^(user|assistant|system|developer)[._]message$/i;
 const PAIR_RE = /[([]\s*(["'])(system|user|human|assistant|ai|developer|placeholder)\1\s*,/g;
-const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?Message)\s*\(/g;
+const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?Message)\s*\(|\.(a?add_(?:ai|user)_message)\s*\(/g;
+const HISTORY_METHOD = /^a?add_(ai|user)_message$/;
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
@@ -129,6 +133,12 @@ function messageCall(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Rol
   // SDK request message types built with a role (`EasyInputMessageParam(role="user", content=…)`; not
   // `ChatCompletionMessage`, a response)
   const typed = file.isPython && /.MessageParam$/.test(name);
+  // a chat history's `add_ai_message("…")` / `add_user_message("…")` (LangChain): a message of that role
+  const history = HISTORY_METHOD.exec(name);
+  if (history) {
+    const first = callArguments(n).positional[0];
+    return first ? { role: history[1] === 'ai' ? 'assistant' : 'user', content: first } : undefined;
+  }
   if (!MESSAGE_CLASS.test(name) && !isDict && !typed) return undefined;
   const { positional, named } = callArguments(n);
   if ((isDict || typed) && !(named.has('role') && (named.has('content') || named.has('parts')))) return undefined;
@@ -200,9 +210,11 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
   }
   for (const m of f.text.matchAll(CLASS_RE)) {
     budgetStep(env);
-    let n: SyntaxNode | null = up.at(m.index ?? 0, (m.index ?? 0) + m[1].length);
+    const name = m[1] ?? m[2];
+    const at = (m.index ?? 0) + (m[1] ? 0 : 1);
+    let n: SyntaxNode | null = up.at(at, at + name.length);
     while (n && !CALL_TYPES.has(n.type) && n.endIndex <= (m.index ?? 0) + m[0].length + 1) n = up.parent(n);
-    if (n && CALL_TYPES.has(n.type) && messageCall(f, n, env)) add(n, `a \`${m[1]}(…)\` message`);
+    if (n && CALL_TYPES.has(n.type) && messageCall(f, n, env)) add(n, m[1] ? `a \`${name}(…)\` message` : `a chat history's \`${name}(…)\``);
   }
   return out;
 }
@@ -273,6 +285,42 @@ export function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: st
   return found && { ...found, confidence: 'shape', shape };
 }
 
+const CONTENT_ASSIGN = /\[\s*(["'])content\1\s*\]\s*=(?!=)/g;
+
+/**
+ * Python `messages[0]["content"] = SYSTEM.replace("{{history}}", history)`: a message's content replaced
+ * in place. Its text is that message's (the role of the element at that index of the list, else the
+ * user's); what is found already (the original content) is not reported again.
+ */
+function contentAssignments(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  if (!f.isPython || !f.text.includes('content')) return [];
+  const out: DetectedPrompt[] = [];
+  const up = ancestryOf(f);
+  for (const m of f.text.matchAll(CONTENT_ASSIGN)) {
+    budgetStep(env);
+    let target: SyntaxNode | null = up.at(m.index ?? 0);
+    while (target && target.type !== 'subscript') target = up.parent(target);
+    const assign = target && up.parent(target);
+    if (!target || assign?.type !== 'assignment' || assign.childForFieldName('left')?.id !== target.id) continue;
+    const value = assign.childForFieldName('right');
+    const element = target.childForFieldName('value');
+    if (!value || element?.type !== 'subscript') continue;
+    // the element's role, when the list and the index are known
+    const list = element.childForFieldName('value');
+    const index = element.childForFieldName('subscript');
+    const listNode = list && resolveExpression(f, list, env.ctx);
+    const item = listNode?.node.type === 'list' && index?.type === 'integer' ? listNode.node.namedChildren.filter((c) => c && c.type !== 'comment')[Number(index.text)] : undefined;
+    const message = item ? messageObject(listNode!.file, item, env) : undefined;
+    if (!listNode || listNode.node.type !== 'list' || (item && !message)) continue;
+    const b = new PromptBuilder(synthetic(f, assign), env.ctx);
+    b.addText(message?.role ?? 'user', { file: f, node: value });
+    b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !(p.file ? claimedElsewhere(p, claimed, env) : claimedPart(f, p, claimed))));
+    const found = finish(b, synthetic(f, assign), 'shape.messages', 'a message\'s `["content"]` replaced in place', env, () => false);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
 /** Message groups: each list holding message-shaped values is one prompt; a lone message is one too. */
 function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const groups = new Map<number, { container: SyntaxNode; list?: SyntaxNode; shapes: string[] }>();
@@ -314,11 +362,41 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
     b.parts.splice(0, b.parts.length, ...parts);
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
+    if (g.list && b.parts.every((p) => p.role === 'assistant') && shownOnly(f, g.list, up)) continue;
     const shape = [...new Set(g.shapes)].slice(0, 2).join(', ');
     const found = finish(b, call, 'shape.messages', shape, env, () => false);
     if (found) out.push(found);
   }
   return out;
+}
+
+/** Calls that show a chat's history or measure it, rather than send it. */
+const DISPLAY_CALL = /^(chat_message|write|markdown|text|caption|print|len|enumerate|reversed|append|extend|insert|pop|clear|copy|get|keys|items|values)$/;
+
+/**
+ * A chat UI's history seeded with a greeting (`st.session_state.messages = [{"role": "assistant", …}]`)
+ * that the file never hands to a call other than to show it: the greeting is shown, not sent.
+ */
+function shownOnly(f: CodeFile, list: SyntaxNode, up: Ancestry): boolean {
+  if (!f.isPython) return false;
+  const assign = up.parent(list);
+  if (assign?.type !== 'assignment' || assign.childForFieldName('right')?.id !== list.id) return false;
+  const key = /session_state(?:\.(\w+)|\[["'](\w+)["']\])$/.exec(assign.childForFieldName('left')?.text.replace(/\s+/g, '') ?? '');
+  if (!key) return false;
+  const name = key[1] ?? key[2];
+  for (const m of f.text.matchAll(new RegExp(`session_state(?:\\.${name}\\b|\\[["']${name}["']\\])`, 'g'))) {
+    let n: SyntaxNode | null = up.at(m.index ?? 0);
+    for (let i = 0; n && i < 8; i++, n = up.parent(n)) {
+      // copied to another name (`history = st.session_state.messages`): it may be sent from there
+      if (n.type === 'assignment') {
+        if ((n.childForFieldName('right')?.startIndex ?? Infinity) <= (m.index ?? 0)) return false;
+        break;
+      }
+      if (n.type === 'for_statement' || /_statement$/.test(n.type)) break;
+      if (n.type === 'call' && n.endIndex > (m.index ?? 0) + m[0].length && !DISPLAY_CALL.test(lastName(calleeOf(n)))) return false;
+    }
+  }
+  return true;
 }
 
 function claimedPart(f: CodeFile, p: PromptPart, claimed: Claimed): boolean {
@@ -486,7 +564,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
       // only the value's own text is weak: fragments it holds passed as part of a longer text
-      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key)) && b.parts.length > before) weakParts.add(b.parts[before]);
+      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key) || h.key === 'task') && b.parts.length > before) weakParts.add(b.parts[before]);
     }
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
     b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !claimedElsewhere(p, claimed, env)));
@@ -565,7 +643,9 @@ export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Det
   const claimedNow: Claimed = (file, start, end) => claimed(file, start, end) || (file === f.file && found.overlaps(start, end));
   for (const p of agentRunPrompts(f, env, claimedNow)) claim(p);
   for (const p of dspyPrompts(f, env, claimedNow)) claim(p);
+  for (const p of dspyModuleCallPrompts(f, env, claimedNow)) claim(p);
   for (const p of messagePrompts(f, env, claimedNow)) claim(p);
+  for (const p of contentAssignments(f, env, claimedNow)) claim(p);
   for (const p of paramPrompts(f, env, claimedNow)) claim(p);
   for (const p of functionPrompts(f, env, claimedNow)) claim(p);
   for (const p of paramSinkPrompts(f, env, claimedNow)) claim(p);

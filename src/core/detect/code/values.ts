@@ -211,8 +211,10 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   // text another file writes (a helper's return, a constant) is reported there, however short
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
   const words = own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // a long run of text with few spaces (a JSON example, a format spec) is text of its own; a URL or path is a value
+  const long = own.trim().length >= 40 && /\p{L}{2}/u.test(own) && !/^\s*(\w+:\/\/|\.{0,2}\/)\S*\s*$/.test(own);
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
-  if (!own.trim() || words === 0 || (!own.includes('\n') && words < 3)) return v;
+  if (!own.trim() || ((words === 0 || (!own.includes('\n') && words < 3)) && !long)) return v;
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
@@ -650,6 +652,11 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'attribute':
     case 'subscript_expression':
     case 'subscript': {
+      // text[:7000], history[-9000:]: a slice of a text is (at most) that text
+      if (n.type === 'subscript' && n.childForFieldName('subscript')?.type === 'slice') {
+        const value = n.childForFieldName('value');
+        return value ? evalText(f, value, ctx) : dynamic(f, n, ctx);
+      }
       const r = resolveExpression(f, n, ctx);
       if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r && (n.type === 'subscript_expression' || n.type === 'subscript')) return anyEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
@@ -667,9 +674,11 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       if (FUNCTION_NODE.test(r.node.type)) return followFunction(r.file, r.node, ctx, undefined) ?? dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
-        const v = evalText(r.file, r.node, ctx);
+        let v = evalText(r.file, r.node, ctx);
+        if (n.type === 'identifier' && r.file === f && f.isPython) v = passedThrough(f, n, r.node, v, ctx);
         if (shareable) ctx.shared.set(key, v);
-        return appends.length ? withAppends(f, r.node, v, appends, ctx) : v;
+        const whole = appends.length ? withAppends(f, r.node, v, appends, ctx) : v;
+        return n.type === 'identifier' && r.file === f && f.isPython ? withBranchDefinitions(f, n, r.node, whole, ctx) : whole;
       } finally {
         ctx.active.delete(r.node.id);
       }
@@ -696,13 +705,72 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
 }
 
 /**
+ * Python `conv = clean_up(conv)`, `text = limit_words(text, 5000)`: a variable reassigned from a call on
+ * its own earlier value, whose result cannot be known statically, still holds (about) that text.
+ */
+function passedThrough(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  const hasText = (x: TextValue) => !!inlineText(ctx, x).replace(MARKER_RE, '').trim();
+  if (def.type !== 'call' || hasText(v)) return v;
+  const own = args(def).positional.find((a) => a.type === 'identifier' && a.text === use.text);
+  if (!own) return v;
+  const earlier = evalText(f, own, ctx);
+  return hasText(earlier) ? earlier : v;
+}
+
+const BRANCH_NODE = /^(if_statement|elif_clause|else_clause|try_statement|except_clause|except_group_clause|for_statement|while_statement|match_statement|case_clause|conditional_expression)$/;
+
+/**
+ * Python: a variable assigned in branches (`if …: x = "…" else: x = …`, `try: … except: x = ""`) holds
+ * any of those values where it is used. From the definition the use resolved to, each earlier
+ * assignment in the same function is taken while the one after it is conditional (in a branch that does
+ * not contain the use); the longest is the value, the others its alternatives.
+ */
+function withBranchDefinitions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  const defs = definitionsOf(f, use.text);
+  if (defs.length < 2) return v;
+  const chosen = defs.find((d) => d.value.id === def.id);
+  if (!chosen) return v;
+  const conditional = (d: Definition) => {
+    for (let p = d.value.parent; p && p.id !== chosen.scope?.id; p = p.parent) {
+      if (p.startIndex <= use.startIndex && use.endIndex <= p.endIndex) return false;
+      if (BRANCH_NODE.test(p.type)) return true;
+    }
+    return false;
+  };
+  if (!conditional(chosen)) return v;
+  const earlier = defs
+    .filter((d) => d !== chosen && d.scope?.id === chosen.scope?.id && d.start < chosen.start && !(d.value.startIndex <= use.startIndex && use.endIndex <= d.value.endIndex))
+    .sort((a, b) => b.start - a.start);
+  const values: TextValue[] = [v];
+  for (const d of earlier.slice(0, 8)) {
+    if (ctx.active.has(d.value.id)) break;
+    ctx.active.add(d.value.id);
+    try {
+      values.push(evalText(f, d.value, ctx));
+    } finally {
+      ctx.active.delete(d.value.id);
+    }
+    if (!conditional(d)) break;
+  }
+  if (values.length < 2) return v;
+  const longest = values.reduce((a, b) => (fullLength(b) > fullLength(a) ? b : a));
+  return withAlternatives(longest, values, ctx);
+}
+
+/**
  * Python `prompt += "…"` statements between a variable's definition `def` and its use `use`, in the
  * same function (any branch: cost is planned for the worst case), not in nested functions.
  */
 function appendsBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
   const name = use.text;
   if (def.endIndex >= use.startIndex) return [];
-  const between = f.text.slice(def.endIndex, use.startIndex);
+  // in a loop begun after the definition, what the loop's body appends later reaches the use on the next pass
+  let end = use.startIndex;
+  for (let p = use.parent; p && p.startIndex > def.endIndex; p = p.parent) {
+    if (FUNCTION_NODE.test(p.type)) break;
+    if (p.type === 'for_statement' || p.type === 'while_statement') end = Math.max(end, p.endIndex);
+  }
+  const between = f.text.slice(def.endIndex, end);
   if (!between.includes('+=')) return [];
   const fnOf = (x: SyntaxNode) => {
     for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c.id;
@@ -736,7 +804,14 @@ function withAppends(f: CodeFile, def: SyntaxNode, v: TextValue, appends: Syntax
 function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
   const obj = objNode && resolveExpression(f, objNode, ctx);
-  if (!obj || !/^(object|dictionary)$/.test(obj.node.type) || ctx.active.has(obj.node.id)) return undefined;
+  if (!obj || !/^(object|dictionary)$/.test(obj.node.type)) return undefined;
+  const values = entryTexts(obj, ctx);
+  return values.length ? longestOf(values, ctx) : undefined;
+}
+
+/** The texts of an object / dict literal's text entries (those with static text). */
+function entryTexts(obj: Resolved, ctx: EvalContext): TextValue[] {
+  if (ctx.active.has(obj.node.id)) return [];
   const values: TextValue[] = [];
   ctx.active.add(obj.node.id);
   try {
@@ -749,7 +824,28 @@ function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue |
   } finally {
     ctx.active.delete(obj.node.id);
   }
-  if (!values.length) return undefined;
+  return values;
+}
+
+/** The texts of a literal list's text elements (those with static text). */
+function elementTexts(list: Resolved, ctx: EvalContext): TextValue[] {
+  if (ctx.active.has(list.node.id)) return [];
+  const values: TextValue[] = [];
+  ctx.active.add(list.node.id);
+  try {
+    for (const el of list.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
+      if (!el || el.type === 'comment') continue;
+      const t = evalTextOrUndefined(list.file, el, ctx);
+      if (t && t.text.replace(MARKER_RE, '').trim()) values.push(t);
+    }
+  } finally {
+    ctx.active.delete(list.node.id);
+  }
+  return values;
+}
+
+/** One of several texts an expression may take: the longest is the value, the others its alternatives (cost is planned for the worst case). */
+function longestOf(values: TextValue[], ctx: EvalContext): TextValue {
   const longest = values.reduce((a, b) => (fullLength(b) > fullLength(a) ? b : a));
   return withAlternatives(longest, values, ctx);
 }
@@ -1012,6 +1108,12 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     return { ...v, text };
   }
   if (/^(String|str)$/.test(fn.text) && positional[0]) return evalText(f, positional[0], ctx);
+  // random.choice(QUESTIONS): any element of a literal list
+  if (f.isPython && positional[0] && (fn.text === 'random.choice' || (fn.text === 'choice' && f.imports.get('choice')?.module === 'random'))) {
+    const list = resolveExpression(f, positional[0], ctx);
+    const any = list && /^(list|tuple)$/.test(list.node.type) ? elementTexts(list, ctx) : [];
+    if (any.length) return longestOf(any, ctx);
+  }
   if (fn.type === 'member_expression' || fn.type === 'attribute') {
     const method = (fn.childForFieldName('property') ?? fn.childForFieldName('attribute'))?.text;
     const obj = fn.childForFieldName('object');
@@ -1038,7 +1140,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         // sections.push(`…`) between the list's definition and the join: pushed in that order
-        const named = listNode && !f.isPython ? listName(f, unfiltered(f, listNode), ctx) : undefined;
+        const named = listNode ? listName(f, unfiltered(f, listNode), ctx) : undefined;
         const pushed = named && named.file === list.file ? pushesInto(named.file, named.node, list.node) : [];
         const out = new TextBuilder(ctx.ceiling);
         [...nodes, ...pushed].forEach((c, k) => {
@@ -1069,7 +1171,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const base = evalText(f, obj, ctx);
         const from = positional[0] && evalText(f, positional[0], ctx);
         if (!from || !positional[1] || positional[0].type === 'regex' || hasMarker(from.text) || !from.text) return { ...base };
-        const to = evalText(f, positional[1], ctx);
+        // text written elsewhere put in by the replacement is a part where it is written (Python)
+        const to = f.isPython ? embed(f, n, evalText(f, positional[1], ctx), ctx) : evalText(f, positional[1], ctx);
         // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling;
         // past it, the remaining occurrences are only counted.
         const text = base.text;
@@ -1114,8 +1217,20 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const key = positional[0] && staticKey(positional[0]);
         const prop = dict && key !== undefined ? propertyOf(dict.node, key) : undefined;
         if (prop) return evalText(dict!.file, prop, ctx);
-        if (dict && (dict.node.type === 'dictionary' || dict.node.type === 'object') && positional[1]) return evalText(f, positional[1], ctx);
+        if (dict && (dict.node.type === 'dictionary' || dict.node.type === 'object')) {
+          // EXAMPLES.get(profile, ""): a key known only at run time takes any entry (or the default)
+          const any = key === undefined && f.isPython ? entryTexts(dict, ctx) : [];
+          const fallback = positional[1] ? evalText(f, positional[1], ctx) : undefined;
+          if (any.length) return longestOf(fallback ? [...any, fallback] : any, ctx);
+          if (fallback) return fallback;
+        }
         return followCall(f, n, fn, ctx, positional, named);
+      }
+      case 'pop': {
+        // scripted_inputs.pop(0) on a literal list: any of its elements
+        const list = f.isPython ? resolveExpression(f, obj, ctx) : undefined;
+        const any = list && list.node.type === 'list' ? elementTexts(list, ctx) : [];
+        return any.length ? longestOf(any, ctx) : followCall(f, n, fn, ctx, positional, named);
       }
       default:
         return followCall(f, n, fn, ctx, positional, named);
@@ -1142,7 +1257,8 @@ function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
  * it in its function (branches and loops: cost is planned for the worst case), not in nested functions.
  */
 function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
-  if (use.type !== 'identifier' || def.type !== 'array') return [];
+  if (use.type !== 'identifier' || def.type !== (f.isPython ? 'list' : 'array')) return [];
+  const push = f.isPython ? 'append' : 'push';
   const name = use.text;
   const fnOf = (x: SyntaxNode) => {
     for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
@@ -1150,17 +1266,17 @@ function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[]
   };
   const scope = fnOf(def);
   const region = f.text.slice(def.endIndex, scope ? scope.endIndex : f.text.length);
-  if (!region.includes('.push(')) return [];
+  if (!region.includes(`.${push}(`)) return [];
   const out: SyntaxNode[] = [];
-  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\.\\s*push\\s*\\(`, 'g');
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\.\\s*${push}\\s*\\(`, 'g');
   for (const m of region.matchAll(re)) {
     const at = def.endIndex + (m.index ?? 0);
     const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
     const call = target?.parent?.parent;
-    if (!call || call.type !== 'call_expression' || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
+    if (!call || !/^call(_expression)?$/.test(call.type) || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
     // the same list: not one of the same name redefined in between (`list = []` again)
     if (findDefinition(f, name, target)?.value.id !== def.id) continue;
-    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a && a.type !== 'comment' && a.type !== 'spread_element' && out.length < 64) out.push(a);
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a && a.type !== 'comment' && a.type !== 'spread_element' && a.type !== 'list_splat' && a.type !== 'keyword_argument' && out.length < 64) out.push(a);
   }
   return out;
 }
