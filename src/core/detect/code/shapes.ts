@@ -50,8 +50,9 @@ const PAIR_USER_KEYS = /^(user|userContent|user_content|userMessage|user_message
 /** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
 const NEEDS_CALLEE: Record<string, RegExp> = {
   role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
-  // a chat UI's starter (Chainlit `cl.Starter(label=…, message=…)`): its message is sent as the user's turn
-  message: /Starter$/,
+  // a chat UI's starter (Chainlit `cl.Starter(label=…, message=…)`): its message is sent as the user's turn;
+  // a chat call's turn (Cohere v1 `co.chat(message=…)`, `chat_stream`)
+  message: /Starter$|^(chat|achat|chat_stream|chatStream)$/,
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
   messages: /Prompt$/,
   // LangChain runnables and compiled graphs: `chain.invoke({ input: '…' })` fills the prompt's variables
