@@ -121,6 +121,13 @@ interface CodeFacts {
   folders: Map<string, Set<string>>;
   /** Folders of extensionless candidates whose name is written in a string of code (`Path(…) / "preprompts"`). */
   bareFolders?: Set<string>;
+  /**
+   * Template folders set up across files (Jinja's way: `FileSystemLoader(config.paths)` in one module,
+   * `join(ROOT, "core", "prompts")` in the config, `f"{agent}/{name}.prompt"` where it renders): prompt
+   * folders named in any code string, template extensions computed in any code, and whether code sets
+   * up a template loader at all.
+   */
+  templates?: { folders: Set<string>; exts: Set<string>; loader: boolean };
 }
 
 function merge(a: Evidence | undefined, b: Evidence): Evidence {
@@ -164,6 +171,11 @@ function bareFactsOf(text: string, facts: CodeFacts, bare: { names: Set<string>;
 // A short string of path characters only, in code: a key, a file or folder name, a relative path.
 const BARE_STRING = /(["'`])([\w./\\-]{1,200})\1/g;
 
+// Template engines' folder loaders and lookups (Jinja, Mako, Handlebars, Nunjucks): names resolved under a folder.
+const TEMPLATE_LOADER = /\b(FileSystemLoader|PackageLoader|ChoiceLoader|PrefixLoader|TemplateLookup|get_template|select_template|nunjucks\.configure|registerPartial)\b/;
+// Template extensions: a file of one of these under a prompt folder is a template by what it is, not a document.
+const TEMPLATE_EXT = /^(j2|jinja2?|prompt|tmpl|tpl|hbs|handlebars|mustache|liquid|njk)$/;
+
 export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>, folderNames: Set<string>, bare?: { names: Set<string>; folders: Set<string> }): void {
   for (const { name, index } of mentionsOf(text)) {
     if (!wantedNames.has(name) && !wantedNames.has(name.toLowerCase())) continue;
@@ -171,14 +183,24 @@ export function factsOf(text: string, facts: CodeFacts, wantedNames: Set<string>
     facts.mentions.set(name, merge(facts.mentions.get(name), evidenceAt(text, index)));
   }
   if (bare?.names.size) bareFactsOf(text, facts, bare);
-  if (!folderNames.size || ![...folderNames].some((f) => text.includes(f)) || !READS.test(text)) return;
+  if (!folderNames.size) return;
+  const named = [...folderNames].filter((f) => text.includes(f));
   const exts = new Set<string>();
   // A computed name (`${name}.md`, f"{name}.txt", name + ".md", "*.md", endswith(".md")), not one file's literal name.
   for (const m of text.matchAll(/[}*"'`]\.(md|markdown|txt|text|j2|jinja2?|hbs|handlebars|mustache|tmpl|tpl|liquid|njk|prompt)\b/gi)) exts.add(m[1].toLowerCase());
-  if (!exts.size) return;
+  const t = facts.templates;
+  if (t) {
+    for (const e of exts) if (TEMPLATE_EXT.test(e)) t.exts.add(e);
+    if (!t.loader && TEMPLATE_LOADER.test(text)) t.loader = true;
+  }
+  if (!named.length) return;
+  const reads = READS.test(text) && exts.size > 0;
+  if (!reads && !t) return;
   for (const m of text.matchAll(STRING)) {
     for (const seg of m[2].split(/[/\\.]/)) {
       if (!folderNames.has(seg)) continue;
+      t?.folders.add(seg);
+      if (!reads) continue;
       const set = facts.folders.get(seg) ?? new Set<string>();
       for (const e of exts) set.add(e);
       facts.folders.set(seg, set);
@@ -224,6 +246,9 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   const folder = promptFolderOf(rel);
   if (folder && facts.folders.get(folder)?.has(extOf(base))) return { role: nameRole };
   if (facts.globs?.some((g) => g.test(rel))) return { role: nameRole };
+  // A template in a prompt folder that code names, where code computes names of its extension and sets up a template loader.
+  const t = facts.templates;
+  if (folder && t?.loader && t.folders.has(folder) && t.exts.has(extOf(base)) && TEMPLATE_EXT.test(extOf(base))) return { role: nameRole };
   return undefined;
 }
 
@@ -241,7 +266,7 @@ export function addLoadedTextPrompts(root: string, walked: readonly string[], fi
   const folderNames = new Set(candidates.map(promptFolderOf).filter((f): f is string => !!f));
   const bareFiles = candidates.filter(isBareTextPromptName);
   const bare = { names: new Set(bareFiles.map(baseName)), folders: new Set(bareFiles.map((f) => f.split('/').slice(-2, -1)[0]).filter((f): f is string => !!f)) };
-  const facts: CodeFacts = { mentions: new Map(), folders: new Map() };
+  const facts: CodeFacts = { mentions: new Map(), folders: new Map(), templates: { folders: new Set(), exts: new Set(), loader: false } };
   for (const rel of walked) {
     // Code, and configs that name prompt files by key (`system_prompt_file: prompts/x.md`).
     const config = CONFIG_NAME.test(rel);

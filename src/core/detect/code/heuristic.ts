@@ -31,7 +31,9 @@ export function looksLikeNonPrompt(text: string): string | undefined {
   if (/^<(!doctype|html|div|span|p|table|svg|style|script|head|body|section|ul|a)\b/i.test(t)) return 'HTML';
   // selectors then a declaration block; bounded classes only (no nested quantifiers on prose)
   if (/^[.#@]?[\w-][\w\s.#>+~,:()-]{0,200}\{[^{}]*:[^{}]*;/.test(t)) return 'CSS';
-  if (/^\s*(error|warning|failed|exception|traceback)\b[:\s]/i.test(t)) return 'error message';
+  // … unless it goes on to tell the model what to answer (a retry prompt: "Error parsing response: … Please
+  // output your response EXACTLY as requested.")
+  if (/^\s*(error|warning|failed|exception|traceback)\b[:\s]/i.test(t) && !/\b(output|format|write|give|return|fix|correct) your (response|answer|reply|output)\b|\byour (response|answer|reply) (must|should)\b|\brespond (only )?with\b/i.test(t)) return 'error message';
   const words = t.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
   if (words < 8) return 'too few words';
   return undefined;

@@ -35,7 +35,11 @@ const TEXT_ARGUMENT = /[(,]\s*(?:[A-Za-z_]\w*\s*=\s*)?\(?\s*[rRbBuUfF]{0,2}(?:"|
 /** Call nodes whose sinks are looked up at most; past it, the rest of the file is not looked at. */
 const MAX_CALLS = 400;
 
-type Sinks = Map<string, Role>;
+/** Where a parameter ends up: a prompt of that role, or a message whose role is another parameter's value (`add(role, content)`). */
+type Sink = Role | { roleFrom: string };
+type Sinks = Map<string, Sink>;
+/** Calls that hand text on changed only in form (`self._dedent(content)`, `textwrap.dedent(x)`, `str(x)`). */
+const TEXT_WRAPPER = /^_*(dedent|strip|lstrip|rstrip|trim\w*|clean\w*|normali[sz]e\w*|escape\w*|str)$/;
 
 interface State { memo: Map<number, Sinks>; depth: number }
 
@@ -51,13 +55,16 @@ function roleWord(f: CodeFile, n: SyntaxNode | undefined, env: FinderEnv): Role 
 }
 
 /** Where an expression holding a parameter ends up: the role of the prompt it is part of, or undefined. */
-function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st: State): Role | undefined {
+function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st: State): Sink | undefined {
   let n = use;
-  // up through the text it is part of: an f-string, a concatenation, .format(), parentheses
+  // up through the text it is part of: an f-string, a concatenation, .format(), parentheses, either branch
+  // of `a if c else b`, a call that only reshapes it (`dedent(x)`)
   for (let i = 0; i < 6 && n.parent; i++) {
     const p = n.parent;
     if (p.type === 'interpolation' || p.type === 'string' || p.type === 'concatenated_string' || p.type === 'parenthesized_expression') n = p;
     else if (p.type === 'binary_operator' && p.children[1]?.text === '+') n = p;
+    else if (p.type === 'conditional_expression' && p.namedChildren[1]?.id !== n.id) n = p;
+    else if (p.type === 'argument_list' && p.namedChildren.length === 1 && p.parent?.type === 'call' && TEXT_WRAPPER.test(lastName(p.parent.childForFieldName('function')?.text ?? ''))) n = p.parent;
     else break;
   }
   const p = n.parent;
@@ -68,8 +75,11 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
     const keyText = key?.type === 'string' ? key.text.replace(/^["']|["']$/g, '') : undefined;
     const dict = p.parent;
     if (dict?.type === 'dictionary' && (keyText === 'content' || keyText === 'text')) {
-      const role = roleWord(f, propertyOf(dict, 'role'), env);
+      const roleNode = propertyOf(dict, 'role');
+      const role = roleWord(f, roleNode, env);
       if (role) return role;
+      // {"role": role, "content": content} in `def add(self, role, content)`: the caller's role
+      if (roleNode?.type === 'identifier' && paramNames(fn).includes(roleNode.text)) return { roleFrom: roleNode.text };
     }
     // prompty.execute("x.prompty", inputs={"context": x}), crew.kickoff(inputs={…}): a template's variable
     const kw = dict?.parent?.type === 'keyword_argument' ? dict.parent : undefined;
@@ -119,12 +129,33 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
   const target = calleeFunction(f, callee, env);
   if (!target || target.node.id === fn.id) return undefined;
   const sinks = sinkParams(target.file, target.node, env, { ...st, depth: st.depth + 1 });
-  const param = keyword ?? paramAt(target.node, args.namedChildren.filter((c) => c && c.type !== 'comment' && c.type !== 'keyword_argument').findIndex((c) => c!.id === n.id), isMethodCall(callee));
-  return param ? sinks.get(param) : undefined;
+  const param = keyword ?? paramAt(target.node, args.namedChildren.filter((c) => c && c.type !== 'comment' && c.type !== 'keyword_argument').findIndex((c) => c!.id === n.id), skipsSelf(callee, target.node));
+  const sink = param ? sinks.get(param) : undefined;
+  if (!sink || typeof sink === 'string') return sink;
+  // `self.add("user", content)`: the role this call gives, or this function's own role parameter handed on
+  const arg = argumentFor(call, target.node, sink.roleFrom, skipsSelf(callee, target.node));
+  if (arg?.type === 'identifier' && paramNames(fn).includes(arg.text)) return { roleFrom: arg.text };
+  return roleWord(f, arg, env);
+}
+
+/** The argument a call gives for parameter `name` of `fn`: by keyword, or by its position. */
+function argumentFor(call: SyntaxNode, fn: SyntaxNode, name: string, method: boolean): SyntaxNode | undefined {
+  const { positional, named } = callArguments(call);
+  const byName = named.get(name);
+  if (byName) return byName;
+  const names = paramNames(fn);
+  const skip = method && (names[0] === 'self' || names[0] === 'cls') ? 1 : 0;
+  const i = names.indexOf(name) - skip;
+  return i >= 0 ? positional[i] : undefined;
 }
 
 function isMethodCall(callee: SyntaxNode): boolean {
   return callee.type === 'attribute';
+}
+
+/** Whether a call's first argument binds the function's second parameter: a method called on an object, or a class's `__init__`. */
+function skipsSelf(callee: SyntaxNode, fn: SyntaxNode): boolean {
+  return isMethodCall(callee) || fn.childForFieldName('name')?.text === '__init__';
 }
 
 /** The name of the parameter that positional argument `index` binds (self / cls skipped for methods). */
@@ -165,9 +196,9 @@ function sinkParams(file: CodeFile, fn: SyntaxNode, env: FinderEnv, st: State): 
       const at = body.startIndex + (m.index ?? 0);
       const id = file.tree.rootNode.descendantForIndex(at, at + name.length);
       if (id?.type !== 'identifier' || id.text !== name) continue;
-      const role = sinkOf(file, id, fn, env, st);
-      if (role) {
-        sinks.set(name, role);
+      const sink = sinkOf(file, id, fn, env, st);
+      if (sink) {
+        sinks.set(name, sink);
         break;
       }
     }
@@ -194,13 +225,27 @@ function receiverClass(f: CodeFile, recv: SyntaxNode, env: FinderEnv): Resolved 
       break;
     }
   }
+  if (recv.type === 'call') return classMade({ file: f, node: recv }, env, 0);
   const made = resolveExpression(f, recv, env.ctx);
-  if (made && made.node !== recv && made.node.type === 'call') {
-    const ctor = made.node.childForFieldName('function');
-    const cls = ctor && resolveExpression(made.file, ctor, env.ctx);
-    if (cls && cls.node.type === 'class_definition') return cls;
+  return made && made.node !== recv ? classMade(made, env, 0) : undefined;
+}
+
+/** The class a call's result is: a class called (`AgentConvo(self)`), or a chained method that says what it returns. */
+function classMade(made: Resolved, env: FinderEnv, depth: number): Resolved | undefined {
+  if (made.node.type !== 'call' || depth > 3) return undefined;
+  const fnNode = made.node.childForFieldName('function');
+  if (!fnNode) return undefined;
+  if (fnNode.type === 'attribute') {
+    const obj = fnNode.childForFieldName('object');
+    const method = fnNode.childForFieldName('attribute')?.text;
+    if (obj?.type === 'call' && method) {
+      const cls = classMade({ file: made.file, node: obj }, env, depth + 1);
+      const m = cls && methodOf(cls, method, env);
+      return m ? returnedClass(m, env) : undefined;
+    }
   }
-  return undefined;
+  const cls = resolveExpression(made.file, fnNode, env.ctx);
+  return cls && cls.node.type === 'class_definition' ? cls : undefined;
 }
 
 function classNamed(f: CodeFile, type: SyntaxNode, env: FinderEnv): Resolved | undefined {
@@ -215,7 +260,7 @@ function calleeFunction(f: CodeFile, callee: SyntaxNode, env: FinderEnv): Resolv
     if (!r || r.node === callee) return undefined;
     if (r.node.type === 'function_definition') return r;
     // a class called: its __init__
-    if (r.node.type === 'class_definition') return methodOf(r, '__init__');
+    if (r.node.type === 'class_definition') return methodOf(r, '__init__', env);
     return undefined;
   }
   if (callee.type !== 'attribute') return undefined;
@@ -232,30 +277,58 @@ function calleeFunction(f: CodeFile, callee: SyntaxNode, env: FinderEnv): Resolv
     }
   }
   const cls = receiverClass(f, recv, env);
-  return cls ? methodOf(cls, method) : undefined;
+  return cls ? methodOf(cls, method, env) : undefined;
 }
 
-function methodOf(cls: Resolved, name: string, depth = 0): Resolved | undefined {
+/**
+ * The method `name` of a class: its own, else inherited from a base class of the project (three levels
+ * up); an abstract one (`llm: BaseLLM` then `llm.complete(…)`) resolves to the override in a subclass
+ * written beside it.
+ */
+function methodOf(cls: Resolved, name: string, env?: FinderEnv, depth = 0): Resolved | undefined {
   const body = cls.node.childForFieldName('body');
   const d = definitionsOf(cls.file, `self.${name}`).find((x) => x.value.type === 'function_definition' && (x.scope?.id === cls.node.id || x.scope?.id === body?.id));
-  if (!d) return undefined;
-  // an abstract method (`llm: BaseLLM` then `llm.complete(…)`): the override in a subclass written beside it
-  if (abstract(d.value) && depth < 2) {
-    const base = cls.node.childForFieldName('name')?.text;
-    for (const m of base ? cls.file.text.matchAll(new RegExp(`^[ \\t]*class\\s+\\w+\\s*\\([^)]*\\b${base}\\b`, 'gm')) : []) {
-      let sub: SyntaxNode | null = cls.file.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf('class'));
-      while (sub && sub.type !== 'class_definition') sub = sub.parent;
-      const override = sub && sub.id !== cls.node.id ? methodOf({ file: cls.file, node: sub }, name, depth + 1) : undefined;
-      if (override && !abstract(override.node)) return override;
+  if (d) {
+    if (abstract(d.value) && depth < 2) {
+      const base = cls.node.childForFieldName('name')?.text;
+      for (const m of base ? cls.file.text.matchAll(new RegExp(`^[ \\t]*class\\s+\\w+\\s*\\([^)]*\\b${base}\\b`, 'gm')) : []) {
+        let sub: SyntaxNode | null = cls.file.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf('class'));
+        while (sub && sub.type !== 'class_definition') sub = sub.parent;
+        const override = sub && sub.id !== cls.node.id ? methodOf({ file: cls.file, node: sub }, name, env, depth + 1) : undefined;
+        if (override && !abstract(override.node)) return override;
+      }
     }
+    return { file: cls.file, node: d.value };
   }
-  return { file: cls.file, node: d.value };
+  if (!env || depth >= 3) return undefined;
+  for (const base of cls.node.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+    const b = classNamed(cls.file, base, env);
+    const m = b && b.node.id !== cls.node.id ? methodOf(b, name, env, depth + 1) : undefined;
+    if (m) return m;
+  }
+  return undefined;
 }
 
 /** A method with no body of its own: `pass`, `...`, a docstring, `raise NotImplementedError`. */
 function abstract(fn: SyntaxNode): boolean {
   const stmts = fn.childForFieldName('body')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
   return stmts.every((c) => c!.type === 'pass_statement' || (c!.type === 'expression_statement' && /^(string|ellipsis)$/.test(c!.namedChildren[0]?.type ?? '')) || (c!.type === 'raise_statement' && /NotImplementedError/.test(c!.text)));
+}
+
+/** The class a method says it returns (`def template(self, …) -> "AgentConvo":`), for chained calls. */
+function returnedClass(method: Resolved, env: FinderEnv): Resolved | undefined {
+  let t = method.node.childForFieldName('return_type');
+  if (t?.type === 'type') t = t.namedChildren[0] ?? t;
+  if (!t) return undefined;
+  if (t.type === 'identifier' || t.type === 'attribute') return classNamed(method.file, t, env);
+  if (t.type !== 'string') return undefined;
+  const name = t.text.replace(/^["']|["']$/g, '');
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  for (let p = method.node.parent; p; p = p.parent) if (p.type === 'class_definition' && p.childForFieldName('name')?.text === name) return { file: method.file, node: p };
+  const d = definitionsOf(method.file, name).find((x) => x.value.type === 'class_definition');
+  if (d) return { file: method.file, node: d.value };
+  return undefined;
 }
 
 /** Prompts passed to the program's own helpers whose parameters end up in a prompt. */
@@ -313,18 +386,20 @@ function addCall(f: CodeFile, call: SyntaxNode, env: FinderEnv, st: State, claim
   const info = callInfo(f, call, env.ctx);
   if (!info) return;
   const b = new PromptBuilder(info, env.ctx);
-  const method = isMethodCall(callee);
+  const method = skipsSelf(callee, target.node);
   const used: string[] = [];
+  // a sink whose role is another parameter's takes the role this call gives it (`convo.add("user", text)`)
+  const roleOf = (sink: Sink | undefined): Role | undefined => (typeof sink === 'object' ? roleWord(f, argumentFor(call, target.node, sink.roleFrom, method), env) : sink);
   info.positional.forEach((a, i) => {
     const param = paramAt(target.node, i, method);
-    const role = param && sinks.get(param);
+    const role = param ? roleOf(sinks.get(param)) : undefined;
     if (role) {
       b.addText(role, { file: f, node: a });
-      used.push(param);
+      used.push(param!);
     }
   });
   for (const [k, a] of info.named) {
-    const role = sinks.get(k);
+    const role = roleOf(sinks.get(k));
     if (role) {
       b.addText(role, { file: f, node: a });
       used.push(k);

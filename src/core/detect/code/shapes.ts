@@ -51,9 +51,10 @@ const PAIR_USER_KEYS = /^(user|userContent|user_content|userMessage|user_message
 /** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
 const NEEDS_CALLEE: Record<string, RegExp> = {
   role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
-  // a chat UI's starter (Chainlit `cl.Starter(label=…, message=…)`): its message is sent as the user's turn
-  // and AutoGen's `user_proxy.initiate_chat(assistant, message=…)`: the chat's opening message
-  message: /Starter$|^(a_)?initiate_chat$/,
+  // a chat UI's starter (Chainlit `cl.Starter(label=…, message=…)`): its message is sent as the user's turn;
+  // AutoGen's `user_proxy.initiate_chat(assistant, message=…)`: the chat's opening message;
+  // a chat call's turn (Cohere v1 `co.chat(message=…)`, `chat_stream`)
+  message: /Starter$|^(a_)?initiate_chat$|^(chat|achat|chat_stream|chatStream)$/,
   // AutoGen AgentChat `team.run(task=…)` / `run_stream(task=…)`: the task is the user's first message
   task: /^(a?run|run_stream)$/,
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)

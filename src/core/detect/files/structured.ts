@@ -5,7 +5,10 @@
 //     suffix) and Langfuse prompt exports (`prompt` text beside `type` / `config` / `labels`);
 //   - OpenAI evals samples in JSON Lines (`{"input": [messages], "ideal": …}`), one prompt per line;
 //   - prompt-named keys with prose values (`system_prompt`, `summary_prompt`, `prompt_template`,
-//     `prompt_start`) in a file that is about a model (it names a model, a temperature, an LLM).
+//     `prompt_start`) in a file that is about a model (it names a model, a temperature, an LLM);
+//   - in a prompt library (a file on a prompt-named path, `prompts/code_agent.yaml`, that holds such a key),
+//     the other templates beside it under keys of their own (`planning: {initial_plan: |- …}`,
+//     `final_answer: {post_messages: …}`): an agent framework loads the file as its named templates.
 // What a model answered or is expected to answer (`choices`, `response`, `ideal`, `expected_output`) and
 // recorded HTTP traffic are not input: left alone. Fine-tuning data (`{"messages"}` per line, with the
 // assistant's answer) is training data, not a prompt sent at run time: only JSON Lines under an eval-named
@@ -15,6 +18,7 @@ import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { LineIndex } from '../../text';
 import type { SlotSyntax } from '../slots';
 import { readAgentConfig } from './agentConfig';
+import { isPromptNamedPath } from './plainText';
 import { get, nodeRange, normaliseRole, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 
 const SLOTS: readonly SlotSyntax[] = ['mustache', 'single'];
@@ -143,6 +147,41 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
   visit(y.root, undefined, '', 0);
 }
 
+// A template's variable: `{{task}}`, `{%- for … %}`, `{remaining_steps}`.
+const TEMPLATE_SLOT = /\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}|\{[A-Za-z_]\w*\}/;
+
+/**
+ * The templates of a prompt library beside its prompt-named keys: prose values (a sentence or more, or a
+ * few words with a template variable) under any key that does not name, describe or hold output, one
+ * prompt per map that holds them.
+ */
+function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string>): void {
+  const isTaken = (n: Node) => { const r = nodeRange(y, n); return taken.has(`${r.start.line}:${r.start.character}`); };
+  const visit = (node: Node | null | undefined, label: string, depth: number) => {
+    if (!node || depth > 10) return;
+    if (isSeq(node)) {
+      (node.items as Node[]).forEach((item, i) => visit(item, `${label}[${i}]`, depth + 1));
+      return;
+    }
+    if (!isMap(node)) return;
+    const parts: PromptPart[] = [];
+    for (const e of entries(node)) {
+      if (OUTPUT_KEYS.test(e.key) || NOT_TEXT_KEY.test(e.key) || /^(examples?|samples?|tests?)$/i.test(e.key)) continue;
+      if (!isScalar(e.value)) {
+        visit(e.value, label ? `${label}.${e.key}` : e.key, depth + 1);
+        continue;
+      }
+      if (found.claimed.has(e.value) || isTaken(e.value)) continue;
+      const v = str(e.value);
+      if (!(prose(v, 8) || (prose(v, 3) && TEMPLATE_SLOT.test(v ?? '')))) continue;
+      parts.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
+      found.claimed.add(e.value);
+    }
+    if (parts.length) found.prompts.push(prompt('prompt-data', y, node, parts, label, modelNear(node), 'templates of a prompt library (a file of named prompts that code loads)'));
+  };
+  visit(y.root, '', 0);
+}
+
 function readDocument(text: string, start: number, end: number, ctx: ReadContext, lines: LineIndex, llm: boolean, withAgentKeys: boolean): DetectedPrompt[] {
   const parsed = parseYamlAt(text, start, end, ctx, lines);
   if (!parsed.ok) return [];
@@ -152,6 +191,7 @@ function readDocument(text: string, start: number, end: number, ctx: ReadContext
   const taken = new Set(agents.flatMap((p) => p.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`)));
   const found: Found = { prompts: [], claimed: new Set() };
   walk(parsed.yaml, llm, found, taken);
+  if (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data'))) libraryTemplates(parsed.yaml, found, taken);
   return [...agents, ...found.prompts];
 }
 
