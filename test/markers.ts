@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PromptReport, ScanReport } from '../src/core/model';
+import { scanWorkspace } from '../src/core/workspace';
 
 export interface Marker { file: string; line: number; kind: 'prompt' | 'not-prompt'; kinds: string[]; roles: string[]; model?: string; output?: number }
 
@@ -60,4 +61,23 @@ export function checkMarkers(markers: Marker[], parts: FoundPart[]): MarkerResul
   const notPromptHits = markers.filter((m) => m.kind === 'not-prompt')
     .flatMap((m) => parts.filter((p) => p.file === m.file && p.startLine <= m.line && m.line <= p.endLine).map((part) => ({ marker: m, part })));
   return { missed, wrong, unexpected, notPromptHits, expected: expected.length, found: parts.length, truePositives: expected.length - missed.length - wrong.filter((w) => !w.why.startsWith('model') && !w.why.startsWith('output')).length };
+}
+
+/**
+ * Scans `dir` as a workspace and lists every marker problem (missed, wrong, unexpected, a `@not-prompt`
+ * line covered), with the number of expectations. Slot-only parts ({{history}}\n{{question}}) carry no
+ * static text: not a prompt literal to mark.
+ */
+export async function scannedMarkerProblems(dir: string): Promise<{ problems: string[]; expected: number }> {
+  const report = await scanWorkspace({ root: dir, workers: 0 });
+  const all = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => f.split(path.sep).join('/'));
+  const parts = foundParts(report).filter((p) => p.prompt.parts.find((x) => x.range.start.line === p.startLine && (x.file ?? p.prompt.file) === p.file)!.tokens > 0);
+  const result = checkMarkers(readMarkers(dir, all), parts);
+  const problems = [
+    ...result.missed.map((m) => `missed ${m.file}:${m.line + 1} ${m.kinds.join(',')} ${m.roles.join(',')}`),
+    ...result.wrong.map((w) => `wrong ${w.marker.file}:${w.marker.line + 1}: ${w.why}`),
+    ...result.unexpected.map((p) => `unexpected ${p.file}:${p.startLine + 1} ${p.prompt.kind} ${p.role}`),
+    ...result.notPromptHits.map((h) => `not-prompt line ${h.marker.file}:${h.marker.line + 1} covered by ${h.part.prompt.kind} ${h.part.role}`),
+  ];
+  return { problems, expected: result.expected };
 }
