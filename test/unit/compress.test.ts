@@ -228,3 +228,22 @@ describe('compress: notebook cells', () => {
     await assert.rejects(planCompress({ file: 'nb.ipynb', text: notebook(cells), line: 0, cell: 0 }, options), /cell 1 is not a code cell/);
   });
 });
+
+describe('compress: choosing the part', () => {
+  it('a position inside a part names that part even when the part number no longer fits (a rewrite changed the count)', async () => {
+    const text = [
+      'const client = new OpenAI();',
+      'await client.chat.completions.create({ model: "gpt-4o-mini", messages: [',
+      '  { role: "system", content: "You are a careful assistant who answers questions about invoices in plain English." },',
+      '  { role: "user", content: "Please summarise the invoice below and list every line item with its amount." },',
+      '] });',
+    ].join('\n');
+    const second = await planCompress({ file: 'a.ts', text, line: 3, character: 40 }, options);
+    assert.match(second.before.text, /^Please summarise/);
+    // Part 7 does not exist; the position still says which part is meant.
+    const byPosition = await planCompress({ file: 'a.ts', text, line: 3, character: 40, part: 7 }, options);
+    assert.strictEqual(byPosition.before.text, second.before.text);
+    // Without a position the number is the contract, and out of range is a usage error.
+    await assert.rejects(planCompress({ file: 'a.ts', text, line: 3, part: 7 }, options), /--part 8 is out of range/);
+  });
+});

@@ -142,6 +142,10 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
   }));
   lineHits.sort((a, b) => a.size - b.size);
   if (t.part === undefined && lineHits.length) return lineHits[0];
+  // A position within a part (the editor's quick fix, a re-plan after an edit) names that part whatever its
+  // number: a rewrite may change how many parts the prompt has (alternatives, folded fragments), so the
+  // number alone would drift. The number only chooses among parts that all hold the position.
+  if (t.character !== undefined && lineHits.length) return lineHits.find((h) => h.part === t.part) ?? lineHits[0];
   const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => d.range.start.line <= t.line && t.line <= d.range.end.line);
   if (holding < 0) throw new CompressError(`${t.file}:${t.line + 1}: no prompt here (run \`prompt-cost scan ${t.file}\` to list them)`, true);
   const parts = detected[holding].parts;
