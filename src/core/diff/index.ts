@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Engine } from '../analyze';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
-import { pricedMemoFor, scanWorkspace, type ScanOptions } from '../workspace';
+import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
 import * as os from 'os';
 import { changedPaths, fileAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
@@ -16,6 +16,7 @@ import { SideCache } from './sideCache';
 import { readTextFile } from '../fileAccess';
 import { storable, textDigest } from '../scanManifest';
 import { pairPrompts, type PairStatus, type Side } from './pair';
+import { DamagedView, identicalFiles, inMemory, isViewIndex, onDisk, readRun, viewOf, type SideView, type ViewIndex } from './view';
 
 export interface DiffOptions {
   /** The folder to compare (inside a git repository). */
@@ -110,7 +111,7 @@ function promptText(root: string, p: PromptReport, files: Map<string, string[] |
 }
 
 /** Each prompt's side, its text read from `root` when first asked for (pairing needs few of them). */
-const sides = (report: ScanReport, root: string): Side[] => {
+const sides = (report: Pick<ScanReport, 'prompts'>, root: string): Side[] => {
   const cache = new Map<string, string[] | null>();
   return report.prompts.map((prompt) => {
     let text: string | undefined;
@@ -143,7 +144,7 @@ function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, te
  * The rows of a cost diff. `sameFiles`: files (root-relative) whose content is the same on both sides,
  * when known (git says so): their unchanged prompts are paired without reading their texts.
  */
-export function diffReports(before: ScanReport, beforeSides: Side[], after: ScanReport, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean; sameFiles?: ReadonlySet<string> } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
+export function diffReports(before: Pick<ScanReport, 'totals' | 'prices'>, beforeSides: Side[], after: Pick<ScanReport, 'totals' | 'prices'>, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean; sameFiles?: ReadonlySet<string> } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
   const pairs = pairPrompts(beforeSides, afterSides, renamed, opts.sameFiles);
   const counts: Record<PairStatus, number> = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 };
   const rows: DiffRow[] = [];
@@ -172,6 +173,35 @@ export function diffReports(before: ScanReport, beforeSides: Side[], after: Scan
     deltaPct: before.totals.monthlyUsd > 0 ? (deltaMonthlyUsd / before.totals.monthlyUsd) * 100 : null,
     prices: after.prices, counts, prompts: rows,
   };
+}
+
+/**
+ * The rows of a cost diff of two sides kept file by file (view.ts). A file git finds the same on both
+ * sides whose prompts are the same JSON (identicalFiles) is counted as unchanged without being parsed
+ * (unless `all` asks for its rows); the rest is parsed and paired as diffReports does, in report order.
+ * `headRoot`: where a side without kept texts (the work tree) reads its prompts' texts.
+ */
+export function diffViews(before: SideView, after: SideView, headRoot: string, renamed: Map<string, string>, touched: ReadonlySet<string>, all: boolean): ReturnType<typeof diffReports> {
+  const sameFiles = new Set<string>();
+  for (const v of [before, after]) for (const r of v.runs) for (const f of [r.file, ...r.partFiles]) if (!touched.has(f)) sameFiles.add(f);
+  const identical = all ? new Set<string>() : identicalFiles(before, after, renamed, sameFiles);
+  const expand = (v: SideView): { report: Pick<ScanReport, 'totals' | 'prices' | 'prompts'>; sides: Side[] } => {
+    const prompts: PromptReport[] = [];
+    const kept: (string | undefined)[] = [];
+    for (const r of v.runs) {
+      if (identical.has(r.file)) continue;
+      const x = readRun(v, r);
+      prompts.push(...x.prompts);
+      kept.push(...(x.texts ?? x.prompts.map(() => undefined)));
+    }
+    const report = { totals: v.totals, prices: v.prices, prompts };
+    const read = sides(report, headRoot);
+    return { report, sides: read.map((s, i) => (kept[i] !== undefined ? { prompt: s.prompt, text: kept[i]! } : s)) };
+  };
+  const b = expand(before), a = expand(after);
+  const d = diffReports(b.report, b.sides, a.report, a.sides, renamed, { all, sameFiles });
+  for (const r of before.runs) if (identical.has(r.file)) d.counts.unchanged += r.count;
+  return d;
 }
 
 /**
@@ -228,40 +258,48 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     // What differs between the sides (git): renames for pairing; against the work tree, the files the
     // base shares with it byte for byte, which its checkout links instead of writing.
     const changes = changedPaths(repo, baseCommit, headCommit, prefix);
-    const fromGit = async (commit: string, name: string): Promise<{ report: ScanReport; sides: Side[] }> => {
+    const fromGit = async (commit: string, name: string): Promise<SideView> => {
       const key = sideCache?.key(commit, prefix, epoch);
       const hit = key ? sideCache!.get(key) : undefined;
-      if (hit) return { report: hit.report, sides: hit.report.prompts.map((prompt, i) => ({ prompt, text: hit.texts[i] })) };
+      if (hit) return hit;
       const files = treeToWrite(repo, commit, prefix);
       const root = path.join(tmp, name);
       fs.mkdirSync(root, { recursive: true });
       const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched) : undefined;
       writeTree(repo, commit, prefix, root, files, linkable);
       const report = await scanSide(root);
-      const s = sides(report, root);
-      if (key && storable(report)) sideCache!.put(key, { report, texts: s.map((x) => x.text) });
-      return { report, sides: s };
+      const made = viewOf(report, sides(report, root).map((x) => x.text));
+      if (key && storable(report)) sideCache!.put(key, made);
+      return inMemory(made);
     };
     // The head first: on a warm cache it is mostly stored detections, and the files the base shares
-    // with it are then read from what the head scan stored.
-    const head = headCommit ? await fromGit(headCommit, 'head') : await (async () => {
-      const report = await scanSide(folder);
-      return { report, sides: sides(report, folder) };
-    })();
-    const base = await fromGit(baseCommit, 'base');
-    const before = base.report;
-    const after = head.report;
+    // with it are then read from what the head scan stored. The work tree's report is kept file by
+    // file beside its stored report (scanWorkspaceAs): an unchanged tree is answered without parsing it.
+    const headSide = () => headCommit ? fromGit(headCommit, 'head') : scanWorkspaceAs(sideOptions(folder), {
+      make: (r) => viewOf(r), valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
+    });
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
     // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
     const touched = new Set([...changes.touched].map(strip));
-    const sameFiles = new Set<string>();
-    for (const p of [...before.prompts, ...after.prompts]) for (const f of [p.file, ...p.parts.map((x) => x.file)]) if (f && !touched.has(f)) sameFiles.add(f);
-    const d = diffReports(before, base.sides, after, head.sides, moved, { all: o.all, sameFiles });
+    let head = await headSide();
+    let base = await fromGit(baseCommit, 'base');
+    let d: ReturnType<typeof diffViews>;
+    try {
+      d = diffViews(base, head, folder, moved, touched, !!o.all);
+    } catch (e) {
+      if (!(e instanceof DamagedView)) throw e;
+      // A stored side whose data does not match its index: both are forgotten and made again.
+      for (const c of [baseCommit, headCommit]) if (c) sideCache?.drop(sideCache.key(c, prefix, epoch));
+      if (!headCommit) forgetStoredForm(sideOptions(folder));
+      head = await headSide();
+      base = await fromGit(baseCommit, 'base');
+      d = diffViews(base, head, folder, moved, touched, !!o.all);
+    }
     return {
       tool: 'prompt-cost',
-      base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: before.totals.unpriced },
-      head: { ref: o.head ?? 'work tree', ...(headCommit ? { commit: headCommit } : {}), monthlyUsd: d.headMonthlyUsd, unpriced: after.totals.unpriced },
+      base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: base.totals.unpriced },
+      head: { ref: o.head ?? 'work tree', ...(headCommit ? { commit: headCommit } : {}), monthlyUsd: d.headMonthlyUsd, unpriced: head.totals.unpriced },
       deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
     };
   } finally {
