@@ -326,7 +326,10 @@ export class ScanManifest {
     // the walk found there (`global.css/index.ts`). Anything else is looked at.
     // A path below one that is itself still absent (`tone/index.ts` below `tone`) is absent too.
     const still = this.unchangedFolders;
-    const absentThen = new Set(still ? m.inputs.filter(([k, v]) => v === ABSENT && k.startsWith('w\0')).map(([k]) => path.resolve(root, k.slice(2))) : []);
+    // A plain relative path (no `.` or `..` step, no doubled or leading slash) is the root joined with it:
+    // path.resolve's normalising is most of the time of thousands of them.
+    const absOf = (rel: string) => (path.sep === '/' && rel && !rel.startsWith('/') && !rel.endsWith('/') && !rel.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(rel) ? under + rel : path.resolve(root, rel));
+    const absentThen = new Set(still ? m.inputs.filter(([k, v]) => v === ABSENT && k.startsWith('w\0')).map(([k]) => absOf(k.slice(2))) : []);
     const proven = new Map<string, boolean>();
     const stillAbsent = (abs: string): boolean => {
       if (!still) return false;
@@ -344,7 +347,7 @@ export class ScanManifest {
       if (!key.startsWith('w\0')) return false;
       const rel = key.slice(2);
       if (walkedNow.has(rel) && unchanged.has(rel)) continue;
-      const abs = path.resolve(root, rel);
+      const abs = absOf(rel);
       if (value === ABSENT && stillAbsent(abs)) continue;
       const [digest, tag, readAt] = value.split('\0');
       if (sameStat(abs, tag, readAt)) continue;

@@ -9,7 +9,7 @@ import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
 import * as os from 'os';
-import { changedPaths, fileAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree } from './git';
+import { changedPaths, fileAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
@@ -31,6 +31,17 @@ export interface DiffOptions {
   all?: boolean;
   engine?: Engine;
   scan?: Partial<ScanOptions>;
+  /** The repository and the commits of `base` and `head`, when the caller has resolved them (resolveDiff). */
+  resolved?: ResolvedDiff;
+}
+
+/** What a diff's refs name in git, resolved once for the config check and the diff. */
+export interface ResolvedDiff { repo: GitRepo; base: string; head?: string }
+
+/** The repository of `o.path` and the commits `o.base` and `o.head` name (a GitError when one names none). */
+export function resolveDiff(o: Pick<DiffOptions, 'path' | 'base' | 'head'>): ResolvedDiff {
+  const repo = openRepo(o.path);
+  return { repo, base: resolveCommit(repo, o.base), ...(o.head ? { head: resolveCommit(repo, o.head) } : {}) };
 }
 
 export interface DiffSide { file: string; line: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }
@@ -209,27 +220,25 @@ export function diffViews(before: SideView, after: SideView, headRoot: string, r
  * side's own (the work tree's, or the one in the commit). A fatal one (YAML that cannot be parsed, a
  * file that cannot be read) means that side would be priced without its config: the caller decides.
  */
-export function diffConfigProblems(o: Pick<DiffOptions, 'path' | 'base' | 'head' | 'configFile'>): { base: ConfigProblem[]; head: ConfigProblem[] } {
+export function diffConfigProblems(o: Pick<DiffOptions, 'path' | 'base' | 'head' | 'configFile' | 'resolved'>): { base: ConfigProblem[]; head: ConfigProblem[] } {
   const folder = fs.realpathSync(o.path);
   if (o.configFile) {
     const problems = loadConfig(folder, o.configFile).problems;
     return { base: problems, head: problems };
   }
-  const repo = openRepo(o.path);
-  const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
-  const inGit = (ref: string) => {
-    const text = fileAt(repo, resolveCommit(repo, ref), prefix ? `${prefix}/${CONFIG_FILE_NAME}` : CONFIG_FILE_NAME);
+  const r = o.resolved ?? resolveDiff(o);
+  const prefix = path.relative(r.repo.top, folder).split(path.sep).join('/');
+  const inGit = (commit: string) => {
+    const text = fileAt(r.repo, commit, prefix ? `${prefix}/${CONFIG_FILE_NAME}` : CONFIG_FILE_NAME);
     return text === undefined ? [] : parseConfig(text, CONFIG_FILE_NAME).problems;
   };
-  return { base: inGit(o.base), head: o.head ? inGit(o.head) : loadConfig(folder).problems };
+  return { base: inGit(r.base), head: r.head ? inGit(r.head) : loadConfig(folder).problems };
 }
 
 export async function diffCost(o: DiffOptions): Promise<CostDiff> {
-  const repo = openRepo(o.path);
+  const { repo, base: baseCommit, head: headCommit } = o.resolved ?? resolveDiff(o);
   const folder = fs.realpathSync(o.path);
   const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
-  const baseCommit = resolveCommit(repo, o.base);
-  const headCommit = o.head ? resolveCommit(repo, o.head) : undefined;
   const engine = o.engine ?? new Engine();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
   try {
