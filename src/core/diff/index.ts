@@ -9,7 +9,8 @@ import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
 import * as os from 'os';
-import { changedPaths, fileAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
+import { spawn } from 'child_process';
+import { changedPaths, fileAt, filesAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
@@ -97,17 +98,14 @@ export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'>, lim
   return { limits: given, within: over.length === 0, over };
 }
 
-/** The text of a prompt's parts as written, read from the scanned files by their ranges. */
-function promptText(root: string, p: PromptReport, files: Map<string, string[] | null>): string {
+/** The text of a prompt's parts as written, read from the scanned files (`read`: a file's text by its path) by their ranges. */
+function promptText(read: (rel: string) => string | undefined, p: PromptReport, files: Map<string, string[] | null>): string {
   const out: string[] = [];
   for (const part of p.parts) {
     const rel = part.file ?? p.file;
     if (!files.has(rel)) {
-      let lines: string[] | null = null;
-      try {
-        lines = fs.readFileSync(path.join(root, rel), 'utf8').split(/\r\n|\n|\r/);
-      } catch { /* gone: similarity falls back to an empty text */ }
-      files.set(rel, lines);
+      const text = read(rel); // undefined when gone: similarity falls back to an empty text
+      files.set(rel, text === undefined ? null : text.split(/\r\n|\n|\r/));
     }
     const lines = files.get(rel);
     if (!lines || p.cell !== undefined) continue; // notebook ranges are per cell: not read back here
@@ -121,12 +119,21 @@ function promptText(root: string, p: PromptReport, files: Map<string, string[] |
   return out.join('\n');
 }
 
-/** Each prompt's side, its text read from `root` when first asked for (pairing needs few of them). */
-const sides = (report: Pick<ScanReport, 'prompts'>, root: string): Side[] => {
+/** Reads a file of `root` by its path relative to it (undefined: gone). */
+const fromFolder = (root: string) => (rel: string): string | undefined => {
+  try {
+    return fs.readFileSync(path.join(root, rel), 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Each prompt's side, its text read with `read` when first asked for (pairing needs few of them). */
+const sides = (report: Pick<ScanReport, 'prompts'>, read: (rel: string) => string | undefined): Side[] => {
   const cache = new Map<string, string[] | null>();
   return report.prompts.map((prompt) => {
     let text: string | undefined;
-    return { prompt, get text() { return (text ??= promptText(root, prompt, cache)); } };
+    return { prompt, get text() { return (text ??= promptText(read, prompt, cache)); } };
   });
 };
 
@@ -186,17 +193,20 @@ export function diffReports(before: Pick<ScanReport, 'totals' | 'prices'>, befor
   };
 }
 
+/** Where a side's prompt texts are read: the work tree, or a commit's files in git (many at once). */
+export interface SideReader { read(rel: string): string | undefined; prefetch?(rels: Iterable<string>): void }
+
 /**
  * The rows of a cost diff of two sides kept file by file (view.ts). A file git finds the same on both
  * sides whose prompts are the same JSON (identicalFiles) is counted as unchanged without being parsed
  * (unless `all` asks for its rows); the rest is parsed and paired as diffReports does, in report order.
  * `headRoot`: where a side without kept texts (the work tree) reads its prompts' texts.
  */
-export function diffViews(before: SideView, after: SideView, headRoot: string, renamed: Map<string, string>, touched: ReadonlySet<string>, all: boolean): ReturnType<typeof diffReports> {
+export function diffViews(before: SideView, after: SideView, readers: { before: SideReader; after: SideReader }, renamed: Map<string, string>, touched: ReadonlySet<string>, all: boolean): ReturnType<typeof diffReports> {
   const sameFiles = new Set<string>();
   for (const v of [before, after]) for (const r of v.runs) for (const f of [r.file, ...r.partFiles]) if (!touched.has(f)) sameFiles.add(f);
   const identical = all ? new Set<string>() : identicalFiles(before, after, renamed, sameFiles);
-  const expand = (v: SideView): { report: Pick<ScanReport, 'totals' | 'prices' | 'prompts'>; sides: Side[] } => {
+  const expand = (v: SideView, reader: SideReader): { report: Pick<ScanReport, 'totals' | 'prices' | 'prompts'>; sides: Side[] } => {
     const prompts: PromptReport[] = [];
     const kept: (string | undefined)[] = [];
     for (const r of v.runs) {
@@ -206,10 +216,12 @@ export function diffViews(before: SideView, after: SideView, headRoot: string, r
       kept.push(...(x.texts ?? x.prompts.map(() => undefined)));
     }
     const report = { totals: v.totals, prices: v.prices, prompts };
-    const read = sides(report, headRoot);
+    // The files the texts may be read from, in one read where that is cheaper (git).
+    if (!v.texts) reader.prefetch?.(prompts.flatMap((p) => [p.file, ...p.parts.map((x) => x.file ?? p.file)]));
+    const read = sides(report, reader.read);
     return { report, sides: read.map((s, i) => (kept[i] !== undefined ? { prompt: s.prompt, text: kept[i]! } : s)) };
   };
-  const b = expand(before), a = expand(after);
+  const b = expand(before, readers.before), a = expand(after, readers.after);
   const d = diffReports(b.report, b.sides, a.report, a.sides, renamed, { all, sameFiles });
   for (const r of before.runs) if (identical.has(r.file)) d.counts.unchanged += r.count;
   return d;
@@ -241,6 +253,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
   const engine = o.engine ?? new Engine();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
+  let written = 0;
   try {
     // Each side reads its own .promptcost.yaml at its root, unless one config file is given for both.
     // A side checked out into the temporary folder is scanned once: its whole report is not kept there.
@@ -276,8 +289,10 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       fs.mkdirSync(root, { recursive: true });
       const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched) : undefined;
       writeTree(repo, commit, prefix, root, files, linkable);
+      written += files.length;
       const report = await scanSide(root);
-      const made = viewOf(report, sides(report, root).map((x) => x.text));
+      // The texts are not kept: the few a diff reads are read from git (filesAt) when it needs them.
+      const made = viewOf(report);
       if (key && storable(report)) sideCache!.put(key, made);
       return inMemory(made);
     };
@@ -291,11 +306,12 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
     // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
     const touched = new Set([...changes.touched].map(strip));
+    const readers = () => ({ before: filesAt(repo, baseCommit, prefix), after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
     let head = await headSide();
     let base = await fromGit(baseCommit, 'base');
     let d: ReturnType<typeof diffViews>;
     try {
-      d = diffViews(base, head, folder, moved, touched, !!o.all);
+      d = diffViews(base, head, readers(), moved, touched, !!o.all);
     } catch (e) {
       if (!(e instanceof DamagedView)) throw e;
       // A stored side whose data does not match its index: both are forgotten and made again.
@@ -303,7 +319,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       if (!headCommit) forgetStoredForm(sideOptions(folder));
       head = await headSide();
       base = await fromGit(baseCommit, 'base');
-      d = diffViews(base, head, folder, moved, touched, !!o.all);
+      d = diffViews(base, head, readers(), moved, touched, !!o.all);
     }
     return {
       tool: 'prompt-cost',
@@ -312,6 +328,30 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
     };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeTree(tmp, written);
   }
+}
+
+/** Files past which a checkout is removed by a process of its own. */
+const REMOVE_APART = 2000;
+
+/**
+ * Removes a checkout of a side: a large one (a monorepo's thousands of links take longer to remove
+ * than its diff took) by a detached process, so that the answer does not wait for it; in this
+ * process when small, or when no process can be started.
+ */
+function removeTree(dir: string, files: number): void {
+  if (files > REMOVE_APART) {
+    try {
+      const child = spawn(process.execPath, ['-e', `require('fs').rmSync(${JSON.stringify(dir)}, { recursive: true, force: true })`], {
+        detached: true, stdio: 'ignore', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, windowsHide: true,
+      });
+      child.on('error', () => fs.rmSync(dir, { recursive: true, force: true }));
+      child.unref();
+      return;
+    } catch {
+      // removed here
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 }

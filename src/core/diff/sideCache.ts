@@ -1,5 +1,5 @@
 // A side of a cost diff read from git, kept between runs: the report of a scan of a commit's files, file
-// by file, with the prompts' texts as written (view.ts). Keyed by the commit and the folder in it (a commit's files never
+// by file (view.ts); the texts a diff reads are read from git when needed. Keyed by the commit and the folder in it (a commit's files never
 // change: git names it by their content), the tool's build, the price data and the scan's options; a
 // second diff against the same base neither lists, writes nor scans it again. A damaged or foreign
 // entry is ignored and replaced.
@@ -10,7 +10,7 @@ import { priceEpoch } from '../scanManifest';
 import { currentBuild } from '../detectionCache';
 import { isViewIndex, onDisk, type SideView, type ViewIndex } from './view';
 
-const FORMAT = 3;
+const FORMAT = 4;
 const MAX_SIDES = 8;
 
 
@@ -26,7 +26,7 @@ export class SideCache {
   get(key: string): SideView | undefined {
     try {
       const m = JSON.parse(fs.readFileSync(path.join(this.dir, `${key.slice(0, 40)}.json`), 'utf8')) as { format: number; key: string; side: unknown };
-      if (m?.format !== FORMAT || m.key !== key || !isViewIndex(m.side, true)) return undefined;
+      if (m?.format !== FORMAT || m.key !== key || !isViewIndex(m.side, false)) return undefined;
       return onDisk(m.side, path.join(this.dir, `${key.slice(0, 40)}.data`));
     } catch {
       return undefined;
