@@ -2,7 +2,8 @@
 // The full arithmetic of the prompt at FILE:LINE (the prompt whose range holds the line, else the first
 // prompt whose text is on it). A notebook cell is FILE:cellN:LINE, both 1-based. Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
 import * as path from 'path';
-import { formatOption, loadNamedConfig, parse, UsageError, type Io } from './main';
+import { formatOption, loadNamedConfig, parse, scanCacheDir, UsageError, type Io } from './main';
+import type { PromptReport, Range } from '../core/model';
 import { statNamed } from './inputs';
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
@@ -25,26 +26,26 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const prices = require('../core/prices') as typeof import('../core/prices');
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
-  const report = await ws.scanWorkspace({ root: io.cwd, paths: [abs], configFile, workers: 0 });
   const rel = path.relative(io.cwd, abs).split(path.sep).join('/');
   const notebook = /\.ipynb$/i.test(rel);
+  let report = await ws.scanWorkspace({ root: io.cwd, paths: [abs], configFile, workers: 0 });
   if (notebook && cell === undefined) {
     const cells = [...new Set(report.prompts.filter((p) => p.file === rel).map((p) => `cell${(p.cell ?? 0) + 1}:${p.range.start.line + 1}`))];
     throw new UsageError(`${rel}: name the cell, FILE:cellN:LINE (cells and lines 1-based, as the editor counts them)${cells.length ? `; prompts at ${cells.map((c) => `${rel}:${c}`).join(', ')}` : '; the notebook has no prompts prompt-cost recognises'}`);
   }
-  const inFile = report.prompts.filter((p) => p.file === rel && (cell === undefined || p.cell === Number(cell) - 1));
   const row = line - 1;
   const where = cell === undefined ? `${rel}:${line}` : `${rel}:cell${cell}:${line}`;
-  // The prompt whose call or text (a part written in this file) holds the line; the smallest if several.
-  const spans = (p: (typeof inFile)[number]) => [p.range, ...p.parts.filter((x) => !x.file && x.cell === p.cell).map((x) => x.range)];
-  const size = (r: { start: { line: number }; end: { line: number } }) => r.end.line - r.start.line;
-  const holding = inFile
-    .map((p) => ({ p, r: spans(p).filter((r) => r.start.line <= row && row <= r.end.line).sort((a, b) => size(a) - size(b))[0] }))
-    .filter((x) => x.r)
-    .sort((a, b) => size(a.r) - size(b.r));
-  const prompt = holding[0]?.p;
+  const cellIndex = cell === undefined ? undefined : Number(cell) - 1;
+  let prompt = promptAt(report.prompts, rel, row, cellIndex);
+  if (!prompt && !notebook) {
+    // What only the workspace shows: a text file that code loads as a prompt, or text of this file that a
+    // prompt of another file sends (a loaded file, an imported constant). The scan lists those; so does explain.
+    report = await ws.scanWorkspace({ root: io.cwd, configFile, workers: 0, cacheDir: scanCacheDir() });
+    prompt = promptAt(report.prompts, rel, row, cellIndex);
+  }
   if (!prompt) {
-    const at = (p: (typeof inFile)[number]) => (p.cell !== undefined ? `cell${p.cell + 1}:` : '') + `${p.range.start.line + 1}`;
+    const inFile = report.prompts.filter((p) => p.file === rel && (cellIndex === undefined || p.cell === cellIndex));
+    const at = (p: PromptReport) => (p.cell !== undefined ? `cell${p.cell + 1}:` : '') + `${p.range.start.line + 1}`;
     const nearest = [...inFile].sort((a, b) => Math.abs(a.range.start.line - row) - Math.abs(b.range.start.line - row)).slice(0, 3);
     throw new UsageError(`${where}: no prompt contains this line${nearest.length ? `; the nearest: ${nearest.map((p) => `${rel}:${at(p)} (${p.kind}, lines ${p.range.start.line + 1}–${p.range.end.line + 1})`).join(', ')}` : cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)'}`);
   }
@@ -53,4 +54,26 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const e = explainPrompt(prompt, report.prices, pricing);
   io.stdout(format === 'json' ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e, io.columns));
   return 0;
+}
+
+/**
+ * The prompt FILE:LINE names: the one whose call or text (a part written in this file, or in this text
+ * file for a prompt of another file) holds the line, the smallest if several; in a prompt file that holds
+ * one prompt, that prompt whatever the line (its comments, its test data, its frontmatter).
+ */
+export function promptAt(prompts: readonly PromptReport[], rel: string, row: number, cell?: number): PromptReport | undefined {
+  const inCell = (c: number | undefined) => cell === undefined || c === cell;
+  const spans = (p: PromptReport) => [
+    ...(p.file === rel && inCell(p.cell) ? [p.range] : []),
+    ...p.parts.filter((x) => (x.file ?? p.file) === rel && inCell(x.file ? undefined : x.cell)).map((x) => x.range),
+  ];
+  const size = (r: Range) => r.end.line - r.start.line;
+  const holding = prompts
+    .map((p) => ({ p, r: spans(p).filter((r) => r.start.line <= row && row <= r.end.line).sort((a, b) => size(a) - size(b))[0] }))
+    .filter((x) => x.r)
+    // the prompt of this file before one of another file that sends its text; then the smallest span
+    .sort((a, b) => Number(a.p.file !== rel) - Number(b.p.file !== rel) || size(a.r) - size(b.r));
+  if (holding.length) return holding[0].p;
+  const own = prompts.filter((p) => p.file === rel && inCell(p.cell));
+  return own.length === 1 && own[0].source === 'prompt-file' ? own[0] : undefined;
 }

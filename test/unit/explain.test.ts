@@ -123,9 +123,10 @@ describe('prompt-cost explain FILE:LINE', () => {
   });
 
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
+    fs.writeFileSync(path.join(dir, 'src', 'util.ts'), 'export const sum = (a: number, b: number) => a + b;\n');
     const none = io(dir);
-    assert.strictEqual(await run(['explain', 'src/prompts.ts:1'], none.io), 2);
-    assert.match(none.err.join(''), /src\/prompts\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
+    assert.strictEqual(await run(['explain', 'src/util.ts:1'], none.io), 2);
+    assert.match(none.err.join(''), /src\/util\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
     const after = io(dir);
     assert.strictEqual(await run(['explain', 'src/app.ts:40'], after.io), 2);
     assert.match(after.err.join(''), /src\/app\.ts:40: no prompt contains this line; the nearest: src\/app\.ts:6 \(openai\.chat, lines 6–14\)/);
@@ -138,6 +139,72 @@ describe('prompt-cost explain FILE:LINE', () => {
     const help = io(dir);
     assert.strictEqual(await run(['explain', '--help'], help.io), 0);
     assert.match(help.out.join(''), /full arithmetic/);
+  });
+});
+
+describe('explain: what the workspace shows, as scan lists it', () => {
+  let dir: string;
+  before(() => {
+    dir = tempDir('pc-explain-ws-');
+    fs.mkdirSync(path.join(dir, 'prompts'));
+    // read by a path the code spells out: the text is the call's part
+    fs.writeFileSync(path.join(dir, 'prompts', 'reply.txt'), 'You draft replies to customer emails.\nKeep them under five sentences.\nSign as the support team.\n');
+    // read with a computed name from a prompt folder: a prompt of its own
+    fs.writeFileSync(path.join(dir, 'prompts', 'haiku.md'), 'Write a haiku about the topic the user gives.\n');
+    fs.writeFileSync(path.join(dir, 'app.py'), [
+      'from pathlib import Path',
+      'from openai import OpenAI',
+      'client = OpenAI()',
+      'REPLY = Path("prompts", "reply.txt").read_text()',
+      '',
+      'def reply(email):',
+      '    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": REPLY}, {"role": "user", "content": email}])',
+      '',
+      'def template(name):',
+      '    return (Path("prompts") / f"{name}.md").read_text()',
+      '',
+    ].join('\n'));
+    // one prompt with one test case
+    fs.writeFileSync(path.join(dir, 'extract.prompt.yml'), [
+      'name: Extract entities',
+      'model: openai/gpt-4.1',
+      'messages:',
+      '  - role: system',
+      '    content: You extract people and places from text as a JSON list.',
+      '  - role: user',
+      '    content: "{{input}}"',
+      'testData:',
+      '  - input: Ada met Charles in London.',
+      '',
+    ].join('\n'));
+  });
+
+  it('a text file code loads as a prompt of its own', async () => {
+    const scan = io(dir);
+    assert.strictEqual(await run(['scan'], scan.io), 0, scan.err.join(''));
+    assert.match(scan.out.join(''), /prompts\/haiku\.md:1 +prompt-text/);
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'prompts/haiku.md:1'], t.io), 0, t.err.join(''));
+    assert.match(t.out.join(''), /^prompts\/haiku\.md:1 +prompt-text/);
+  });
+
+  it('a text file a call reads: the call that sends it', async () => {
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'prompts/reply.txt:2'], t.io), 0, t.err.join(''));
+    assert.match(t.out.join(''), /^app\.py:7 +openai\.chat/);
+    assert.match(t.out.join(''), /system — static text +\d+ +prompts\/reply\.txt:1/);
+  });
+
+  it('a prompt file of one prompt: its id is its first message, and every line of the file names it', async () => {
+    const scan = io(dir);
+    assert.strictEqual(await run(['scan', '--format', 'json'], scan.io), 0, scan.err.join(''));
+    const ids = JSON.parse(scan.out.join('')).prompts.map((p: { id: string }) => p.id);
+    assert.ok(ids.includes('extract.prompt.yml:4'), ids.join(', '));
+    for (const line of [1, 4, 9]) {
+      const t = io(dir);
+      assert.strictEqual(await run(['explain', `extract.prompt.yml:${line}`], t.io), 0, `line ${line}: ${t.err.join('')}`);
+      assert.match(t.out.join(''), /^extract\.prompt\.yml:4 +github-models/);
+    }
   });
 });
 

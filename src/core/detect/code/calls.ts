@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, markerOffsets, propertyOf, resolveExpression, splitValue, type EvalContext, type ModelValue, type TextValue } from './values';
+import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, type EvalContext, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -189,13 +189,16 @@ export class PromptBuilder {
     const { text, slots, omitted } = finishText(this.ctx, value);
     if (omitted) this.notes.push(ceilingNote(omitted, this.ctx.ceiling));
     const template = extra.template ?? value.template;
-    const owner = value.origin.file === this.call.f.file ? this.call.f : this.ctx.project.get(value.origin.file) ?? this.call.f;
+    // text written in another file: a module's constant, or a text file the program reads
+    const own = value.origin.file === this.call.f.file;
+    const lines = (own ? undefined : this.ctx.project.linesOf(value.origin.file)) ?? this.call.f.lines;
+    const file = own || lines === this.call.f.lines ? this.call.f.file : value.origin.file;
     const markup = template ? findSlots(text, template) : [];
-    const reorder = owner === this.call.f && slots.length ? reorderTemplate(owner, value, slots) : undefined;
+    const reorder = own && slots.length ? reorderTemplate(this.call.f, value, slots) : undefined;
     this.parts.push({
       role,
-      range: owner.lines.range(value.origin.start, value.origin.end),
-      ...(owner.file !== this.call.f.file ? { file: owner.file } : {}),
+      range: lines.range(value.origin.start, value.origin.end),
+      ...(file !== this.call.f.file ? { file } : {}),
       text,
       slots: [
         ...slots.map((s) => ({ name: s.name, ...(s.file === this.call.f.file ? { range: this.call.f.lines.range(s.start, s.end) } : {}) })),
@@ -261,6 +264,12 @@ export class PromptBuilder {
     if (!at) return;
     const r = resolveExpression(at.file, at.node, this.ctx);
     if (!r || !/^(array|list|tuple)$/.test(r.node.type)) {
+      // a helper of the project that returns the list: its messages, with what this call passes it
+      const listed = r && withReturnedList(r.file, r.node, this.ctx, (list) => {
+        this.addMessageNodes(list.file, list.node.namedChildren.filter((c): c is SyntaxNode => !!c), element);
+        return true;
+      });
+      if (listed) return;
       // messages built elsewhere at run time: one dynamic part
       this.addValue('user', dynamic(at.file, at.node, this.ctx));
       return;

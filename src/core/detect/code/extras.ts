@@ -112,7 +112,7 @@ export function attachRequestExtras(found: DetectedPrompt, call: CallInfo, env: 
 // ---------------------------------------------------------------- structured output
 
 function rangeOf(ctx: EvalContext, file: string, start: number, end: number): Range | undefined {
-  return ctx.project.get(file)?.lines.range(start, end);
+  return ctx.project.linesOf(file)?.range(start, end);
 }
 
 /** A Pydantic model class (`class Answer(BaseModel): text: str = Field(description=…)`) as JSON Schema. */

@@ -280,7 +280,7 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
   const claimed: Claimed = (file, start, end) => {
     if (file === f.file) return ownClaims.overlaps(start, end) || callClaims.someOverlapping(start, end, (a, b) => !(a <= start && end <= b && inFunctionWithin(start, end, a, b)));
     const ranges = otherClaims.get(file);
-    const lines = project.get(file)?.lines;
+    const lines = project.linesOf(file);
     if (!ranges || !lines) return false;
     const r = lines.range(start, end);
     return ranges.some((c) => overlaps(c, r));

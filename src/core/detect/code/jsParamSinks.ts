@@ -216,7 +216,7 @@ function addCall(f: CodeFile, call: SyntaxNode, callee: SyntaxNode, env: FinderE
   if (!used.length) return;
   // what another layer reports already is not reported twice; a word or two alone is a value, not a prompt
   b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => {
-    const lines = p.file ? env.ctx.project.get(p.file)?.lines : f.lines;
+    const lines = p.file ? env.ctx.project.linesOf(p.file) : f.lines;
     if (lines && claimed(p.file ?? f.file, lines.offset(p.range.start), lines.offset(p.range.end))) return false;
     const words = p.text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
     return words >= 3 || p.text.trim().includes('\n');

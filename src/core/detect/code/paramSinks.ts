@@ -408,7 +408,7 @@ function addCall(f: CodeFile, call: SyntaxNode, env: FinderEnv, st: State, claim
   if (!used.length) return;
   // what another layer reports already is not reported twice; a word or two alone ("No feedback") is a value, not a prompt
   b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => {
-    const lines = p.file ? env.ctx.project.get(p.file)?.lines : f.lines;
+    const lines = p.file ? env.ctx.project.linesOf(p.file) : f.lines;
     if (lines && claimed(p.file ?? f.file, lines.offset(p.range.start), lines.offset(p.range.end))) return false;
     const words = p.text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
     return words >= 3 || p.slots.length > 0 || p.text.trim().includes('\n');
@@ -439,7 +439,7 @@ export function templateInputPrompts(f: CodeFile, env: FinderEnv, claimed: Claim
       if (r && /^(string|concatenated_string|binary_operator)$/.test(r.node.type)) b.addText('user', v);
     }
     b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => {
-      const lines = p.file ? env.ctx.project.get(p.file)?.lines : f.lines;
+      const lines = p.file ? env.ctx.project.linesOf(p.file) : f.lines;
       if (lines && claimed(p.file ?? f.file, lines.offset(p.range.start), lines.offset(p.range.end))) return false;
       return p.text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length >= 3;
     }));

@@ -413,7 +413,7 @@ function claimedPart(f: CodeFile, p: PromptPart, claimed: Claimed): boolean {
  */
 function claimedElsewhere(p: PromptPart, claimed: Claimed, env: FinderEnv): boolean {
   if (!p.file || !p.text.trim()) return false;
-  const lines = env.ctx.project.get(p.file)?.lines;
+  const lines = env.ctx.project.linesOf(p.file);
   return !!lines && claimed(p.file, lines.offset(p.range.start), lines.offset(p.range.end));
 }
 

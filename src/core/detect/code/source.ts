@@ -407,6 +407,26 @@ export class CodeProject {
     }
   }
 
+  /**
+   * A workspace file's text (a prompt a program reads from a file), read once and tracked like an
+   * import: a detection that used it depends on it.
+   */
+  readText(file: string): string | undefined {
+    return this.read(file);
+  }
+
+  private readonly textLines = new Map<string, LineIndex>();
+
+  /** Line positions of a file read through the project: a code file as parsed, any other as its text. */
+  linesOf(file: string): LineIndex | undefined {
+    if (langForFile(file)) return this.get(file)?.lines;
+    const text = this.read(file);
+    if (text === undefined) return undefined;
+    let lines = this.textLines.get(file);
+    if (!lines || lines.text !== text) this.textLines.set(file, (lines = new LineIndex(text)));
+    return lines;
+  }
+
   /** Every file read so far (imports and the probes that resolved them), with what it held. */
   reads(): Map<string, string | undefined> {
     return new Map(this.texts);

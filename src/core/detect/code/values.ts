@@ -13,6 +13,7 @@ import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
+import { candidateFiles, readPath, type PathEnv } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -689,6 +690,9 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'call_expression':
     case 'call':
       return evalCall(f, n, ctx);
+    case 'await_expression':
+      // `await readFile(…)`: a file's text; any other awaited value is known at run time only
+      return fileText(f, n, ctx) ?? dynamic(f, n, ctx);
     case 'shorthand_property_identifier': {
       const r = resolveExpression(f, n, ctx);
       if (!r) return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
@@ -1105,6 +1109,35 @@ export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext,
   }
 }
 
+/**
+ * A call of the project's own function that returns a literal list (`messages=build_messages(t)`,
+ * `messages: buildMessages(x)`): `use` reads the list while the function's parameters are bound to the
+ * call's arguments, so what the caller passes fills the list's slots. Undefined when the call is no such
+ * function or none of its returns is a list.
+ */
+export function withReturnedList<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, use: (list: Resolved) => T): T | undefined {
+  if (call.type !== 'call' && call.type !== 'call_expression') return undefined;
+  const callee = call.childForFieldName('function');
+  const target = callee && resolveExpression(f, callee, ctx);
+  if (!target || target.node === callee || !FUNCTION_NODE.test(target.node.type)) return undefined;
+  const fn = target.node;
+  if (ctx.active.has(fn.id) || (ctx.frames?.length ?? 0) >= 6) return undefined;
+  const { positional, named } = args(call);
+  const frame: Frame = { file: target.file.file, fn, params: bindParameters(target.file, fn, { file: f, positional, named }, ctx) };
+  (ctx.frames ??= []).push(frame);
+  ctx.active.add(fn.id);
+  try {
+    for (const r of returnedExpressions(fn)) {
+      const list = resolveExpression(target.file, r, ctx);
+      if (list && /^(list|array)$/.test(list.node.type)) return use(list);
+    }
+    return undefined;
+  } finally {
+    ctx.active.delete(fn.id);
+    ctx.frames.pop();
+  }
+}
+
 function args(n: SyntaxNode): { positional: SyntaxNode[]; named: Map<string, SyntaxNode> } {
   const positional: SyntaxNode[] = [];
   const named = new Map<string, SyntaxNode>();
@@ -1119,9 +1152,37 @@ function args(n: SyntaxNode): { positional: SyntaxNode[]; named: Map<string, Syn
   return { positional, named };
 }
 
+/** Path evaluation's view of value resolution. */
+function pathEnv(ctx: EvalContext): PathEnv {
+  return {
+    resolve: (f, n) => resolveExpression(f, n, ctx),
+    text: (f, n) => {
+      const v = evalText(f, n, ctx);
+      return hasMarker(v.text) ? undefined : v.text;
+    },
+  };
+}
+
+/** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
+function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const p = readPath(f, n, pathEnv(ctx));
+  if (!p) return undefined;
+  for (const rel of candidateFiles(p, f.file)) {
+    if (rel === f.file) continue;
+    const text = ctx.project.readText(rel);
+    if (text === undefined) continue;
+    // the part starts where its text does (past leading blank lines), as a literal's part does
+    const start = text.length - text.trimStart().length;
+    return new TextBuilder(ctx.ceiling).add(wellFormed(text)).value({ file: rel, start: start < text.length ? start : 0, end: text.length });
+  }
+  return undefined;
+}
+
 function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
   const fn = n.childForFieldName('function');
   if (!fn) return dynamic(f, n, ctx);
+  const read = fileText(f, n, ctx);
+  if (read) return read;
   const { positional, named } = args(n);
   const argsNode = n.childForFieldName('arguments');
   // dedent`…` (a tagged template) and dedent("…")

@@ -52,7 +52,8 @@ export function readGithubModels(y: ParsedYaml, ctx: ReadContext) {
   });
   if (rows.length && rows.some(Boolean)) {
     const all = rows.map((r, i) => r ?? { ...base, label: `testData ${i + 1}`, slotSamples: samplesFrom(seqItems(testData)[i], 'testData') });
-    return { prompts: all.length === 1 ? [{ ...all[0], label: undefined }] : all, diagnostics };
+    // One test case: the file's one prompt, placed (and named) at its messages as without testData.
+    return { prompts: all.length === 1 ? [{ ...all[0], range: base.range, label: undefined }] : all, diagnostics };
   }
   return { prompts: [base], diagnostics };
 }
