@@ -42,7 +42,7 @@ const PARAM_ROLES: Record<string, Role> = {
   message: 'user',
   messages: 'user',
   user: 'user', userContent: 'user', user_content: 'user', userMessage: 'user', user_message: 'user',
-  input: 'user', question: 'user', task: 'user',
+  input: 'user', question: 'user', task: 'user', prompt_text: 'user', promptText: 'user',
 };
 /** Keys that are the user's text only in a prompt object (see promptObject). */
 const USER_KEYS = /^(user|userContent|user_content|userMessage|user_message)$/;
