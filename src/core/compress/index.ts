@@ -296,6 +296,12 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   const code = plan.source.text;
   const lines = new LineIndex(code);
   const updated = code.slice(0, lines.offset(t.range.start)) + written.newText + code.slice(lines.offset(t.range.end));
+  // A rewrite so short that detection no longer reads it as a part (`Rewrite ${query}`) would drop the
+  // prompt from the report rather than make it cheaper: refused.
+  const reread = o.engine.detectSync(plan.source.file, updated, o.analyze).detected;
+  if (!reread.some((d) => d.parts.some((p) => !p.file && contains(p.range, t.range.start)))) {
+    return result(plan, 'rejected', { ...base, reason: 'after the rewrite the text no longer reads as a prompt part (too little text of its own), so the scan would stop counting it: keep more of the wording' });
+  }
   const nb = plan.source.notebook;
   const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText };
   return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit });
