@@ -190,6 +190,13 @@ async function scan(args: string[], io: Io): Promise<number> {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
     return 2;
   }
+  // A prompt left out of the total because its model looks like a typo: the gate cannot judge the
+  // budget (as a budget field it cannot read, exit 2); the verdict in the report names them.
+  const typos = report.budget?.unpricedTypos ?? [];
+  if (typos.length) {
+    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}", did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
+    return 2;
+  }
   if (report.budget?.exceeded) {
     io.stderr(`prompt-cost: projected ${formatUsd(report.totals.monthlyUsd)}/month exceeds the budget of ${formatUsd(report.budget.monthlyUsd)} (${report.budget.from})\n`);
     return 1;

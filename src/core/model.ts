@@ -287,13 +287,31 @@ export interface PriceDataInfo {
   problem?: string;
 }
 
+/** The budget gate's result (`prompt-cost scan` with a budget set). */
+export interface BudgetVerdict {
+  monthlyUsd: number;
+  from: Origin;
+  /** The priced total is over the budget (exit 1). */
+  exceeded: boolean;
+  /** Prompts with no price: their cost is not in the total the gate compares. */
+  unpriced: number;
+  /**
+   * The unpriced prompts whose model is a near match of a priced one (a typo such as `gpt-4o-mnii`):
+   * the gate cannot judge a total it silently lacks them from, so the run fails (exit 2). Unpriced
+   * models with no near match (self-hosted, unknown) stay a warning.
+   */
+  unpricedTypos?: { id: string; model: string; nearest: string[] }[];
+  /** The verdict in words, as the table, Markdown and SARIF say it. */
+  verdict: string;
+}
+
 export interface ScanReport {
   tool: 'prompt-cost';
   version: string;
   root: string;
   prices: PriceDataInfo;
   totals: { prompts: number; perDayUsd: number; monthlyUsd: number; unpriced: number };
-  budget?: { monthlyUsd: number; from: Origin; exceeded: boolean };
+  budget?: BudgetVerdict;
   prompts: PromptReport[];
   diagnostics: Diagnostic[];
   /** Groups of prompts that start with the same long static text (one cache entry could serve them). */

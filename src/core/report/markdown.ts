@@ -1,3 +1,4 @@
+import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { ScanReport } from '../model';
 import { byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
@@ -6,7 +7,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function formatMarkdown(r: ScanReport): string {
   const out = ['# Prompt cost report', '', `**${totalsLine(r)}**`, ''];
-  if (r.budget) out.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? '**exceeded**' : 'within budget'}`, '');
+  if (r.budget) out.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'markdown')}`, '');
   if (r.prompts.length) {
     out.push('| Prompt | Kind | Model | Tokens in | Out | $/call | Calls/day | $/month |', '|---|---|---|--:|--:|--:|--:|--:|');
     for (const p of byMonthlyCost(r.prompts)) {

@@ -1,3 +1,4 @@
+import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { elideLeft, fitLocation, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
@@ -79,7 +80,7 @@ export function formatTable(r: ScanReport, options: TableOptions = {}): string {
   lines.push(fit(totalsLine(r)));
   const assumed = r.prompts.filter(assumedModel).length;
   if (assumed) lines.push(fit(`* ${assumed} prompt${assumed === 1 ? '' : 's'}: the model is not in the code, a default is assumed — name it with a \`prompt-cost: model=…\` annotation or defaults in .promptcost.yaml.`));
-  if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? 'EXCEEDED' : 'within budget'}`));
+  if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'table')}`));
   lines.push(fit(priceLine(r)));
   const diags = [...r.diagnostics.map((d) => ({ ...d, where: `${d.file ?? ''}:${d.range.start.line + 1}` })),
     ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];
