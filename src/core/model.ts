@@ -152,7 +152,14 @@ export interface PromptTokens {
   overhead: number;
   output: number;
   outputFrom: Origin;
+  /** The whole input is an exact count (every part below is). */
   exact: boolean;
+  /**
+   * The prompt's text, slots and chat overhead are exact (the tokenizer is the model's own) though the
+   * input is not: only the tools, schema or media part is an estimate. Present only then (else it equals
+   * `exact`); read it with textExact() (report/wording.ts).
+   */
+  textExact?: boolean;
   encoding: string;
   /** Tool definitions (and a provider's tool-use system prompt), when the call sends tools. */
   tools?: number;

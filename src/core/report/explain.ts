@@ -2,7 +2,7 @@
 // its text is, slots with the source of their sizes, tools / schema / media item by item, overhead, the
 // price rows used (per million, cache read and write, the tier in force), and the sums per call, per
 // day and per month.
-import { outputSource, overheadSource } from './wording';
+import { estimateReason, outputSource, overheadSource, textExact } from './wording';
 import { wrap } from './layout';
 import { formatUsd, formatUsdExact, groupDigits } from '../format';
 import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
@@ -30,7 +30,8 @@ function extraSteps(x: ExtraReport, exact: boolean): ExplainStep[] {
 
 /** `pricing` is the price lookup the report was priced with (for its tiers); optional. */
 export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: PriceLookup): Explanation {
-  const exact = p.tokens.exact;
+  // The text's own count: exact with the model's tokenizer even when a tools or schema part is estimated.
+  const exact = textExact(p);
   const tokens: ExplainStep[] = [];
   const terms: number[] = [];
   for (const part of p.parts) {
@@ -54,7 +55,7 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
     tokens.push(...extraSteps(x, x.exact));
     terms.push(x.tokens);
   }
-  tokens.push({ label: 'input', value: tok(p.tokens.input, exact), detail: `= ${terms.map((t) => groupDigits(t)).join(' + ')}; ${exact ? `exact (${p.tokens.encoding})` : `estimate (${p.tokens.encoding} × the model family's factor, or an estimated extra)`}` });
+  tokens.push({ label: 'input', value: tok(p.tokens.input, p.tokens.exact), detail: `= ${terms.map((t) => groupDigits(t)).join(' + ')}; ${p.tokens.exact ? `exact (${p.tokens.encoding})` : estimateReason(p)}` });
   tokens.push({ label: 'output', value: groupDigits(p.tokens.output), detail: outputSource(p) });
 
   const sections: Explanation['sections'] = [
@@ -132,6 +133,6 @@ export function formatExplanation(e: Explanation, columns?: number): string {
   }
   for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', columns ? wrap(`Note: ${n}`, columns, 6) : `Note: ${n}`);
   // The legend every other format prints: a count is exact (tiktoken) or an estimate marked ≈.
-  out.push('', p.tokens.exact ? `Token counts are exact (${p.tokens.encoding}, tiktoken).` : `≈ marks estimated token counts (${p.tokens.encoding} × the model family's factor).`);
+  out.push('', p.tokens.exact ? `Token counts are exact (${p.tokens.encoding}, tiktoken).` : textExact(p) ? `≈ marks estimated token counts; the prompt's text is exact (${p.tokens.encoding}, tiktoken).` : `≈ marks estimated token counts (${p.tokens.encoding} × the model family's factor).`);
   return out.join('\n') + '\n';
 }
