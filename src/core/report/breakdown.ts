@@ -1,5 +1,5 @@
 // The per-prompt breakdown, as Markdown tables that read well in VS Code's hover and in a preview.
-import { estimateReason, outputLimitField, textExact } from './wording';
+import { annotationHint, estimateReason, outputLimitField, textExact } from './wording';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PriceDataInfo, PromptReport } from '../model';
 import type { Alternative } from '../routing';
@@ -44,7 +44,7 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
   out.push(`| **input** (${est}) | **${formatTokens(p.tokens.input, p.tokens.exact)}** |`);
   const limit = outputLimitField(p);
   out.push(`| output (${cell(limit ? `up to ${limit}` : p.tokens.outputFrom)}) | ${groupDigits(p.tokens.output)} |`, '');
-  if (limit) out.push(`_Output: up to ${limit} ${groupDigits(p.tokens.output)} — the limit, priced as if every reply used it. Set the expected output with a \`# prompt-cost: outputTokens=N\` annotation above the call._`, '');
+  if (limit) out.push(`_Output: up to ${limit} ${groupDigits(p.tokens.output)} — the limit, priced as if every reply used it. Set the expected output with ${annotationHint(p)}._`, '');
 
   const t = p.traffic;
   if (p.cost.priced) {

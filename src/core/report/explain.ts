@@ -16,6 +16,8 @@ export interface Explanation {
 }
 
 const MILLION = 1_000_000;
+/** The widest label column `explain` prints (longer labels wrap). */
+const MAX_LABEL = 56;
 const tok = (n: number, exact: boolean) => `${exact ? '' : '≈'}${groupDigits(n)}`;
 const rate = (usdPerMillion: number | undefined) => (usdPerMillion === undefined ? '—' : `$${usdPerMillion}/M`);
 
@@ -120,10 +122,21 @@ export function formatExplanation(e: Explanation, columns?: number): string {
   const out: string[] = [`${p.id}  ${p.kind}${p.label ? ` [${p.label}]` : ''}`];
   for (const s of e.sections) {
     out.push('', s.title);
-    const width = Math.max(0, ...s.steps.map((x) => x.label.length));
+    // The label column is as wide as its labels up to MAX_LABEL: a longer one (a schema's method) is
+    // wrapped onto lines of its own above its value, so one label cannot push every number to the right.
+    const width = Math.min(MAX_LABEL, Math.max(0, ...s.steps.map((x) => x.label.length)));
     const vwidth = Math.max(0, ...s.steps.map((x) => x.value.length));
     for (const x of s.steps) {
-      const head = `  ${x.label.padEnd(width)}  ${x.value.padStart(vwidth)}`;
+      let label = x.label;
+      if (label.length > width) {
+        const indent = /^ */.exec(label)![0];
+        const lines = wrap(label.trimStart(), width - indent.length - 2, 0).split('\n').flatMap((l) => (l.length > width - indent.length - 2 ? l.match(new RegExp(`.{1,${width - indent.length - 2}}`, 'g'))! : [l]));
+        label = lines.pop()!;
+        const more = lines.length ? '  ' : '';
+        for (const [i, l] of lines.entries()) out.push(`  ${indent}${i ? more : ''}${l}`);
+        label = `${indent}${more}${label}`;
+      }
+      const head = `  ${label.padEnd(width)}  ${x.value.padStart(vwidth)}`;
       if (!x.detail) out.push(head);
       else if (!columns) out.push(`${head}   ${x.detail}`);
       // The detail in its own column while there is room for it, else on the lines below.

@@ -37,9 +37,26 @@ export function outputLimitField(p: PromptReport): string | undefined {
   return field && (OUTPUT_LIMIT_KEYS as readonly string[]).includes(field) ? field : undefined;
 }
 
+/**
+ * Where an annotation setting `key=N` goes for this prompt, in the file's own comment syntax: `//` above
+ * a JS/TS call, `#` above a Python one, a `#` comment line in a YAML prompt file (the front matter of a
+ * .prompty or .prompt). A prompt file with no comment syntax of its own (a .txt or .md text, whose
+ * comment would be prompt text) is set by an override in .promptcost.yaml instead (it writes no limit
+ * of its own for an annotation to outrank).
+ */
+export function annotationHint(p: PromptReport, key = 'outputTokens'): string {
+  const file = p.file.toLowerCase();
+  const override = `an override in .promptcost.yaml (\`overrides: [{ path: "${p.file}", ${key}: N }]\`)`;
+  if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(file)) return `a \`// prompt-cost: ${key}=N\` annotation on the line above the call`;
+  if (/\.(py|pyi|ipynb)$/.test(file)) return `a \`# prompt-cost: ${key}=N\` annotation on the line above the call`;
+  if (/\.(prompty|prompt)$/.test(file)) return `a \`# prompt-cost: ${key}=N\` comment line in the file's front matter (between the \`---\` lines)`;
+  if (/\.ya?ml$/.test(file)) return `a \`# prompt-cost: ${key}=N\` comment line in the file (just above the prompt when it holds several)`;
+  return override;
+}
+
 /** "from code:max_tokens", or for a limit: "up to max_tokens 300 — a ceiling; …how to say what to expect". */
 export function outputSource(p: PromptReport): string {
   const field = outputLimitField(p);
   if (!field) return `from ${p.tokens.outputFrom}`;
-  return `up to ${field} ${p.tokens.output} (the limit, priced as if every reply used it) — set the expected output with a \`# prompt-cost: outputTokens=N\` annotation above the call (it ranks above max_tokens)`;
+  return `up to ${field} ${p.tokens.output} (the limit, priced as if every reply used it) — set the expected output with ${annotationHint(p)} (it ranks above max_tokens)`;
 }
