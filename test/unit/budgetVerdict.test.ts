@@ -59,7 +59,7 @@ describe('budget verdict with unpriced prompts', () => {
     const ws = workspace('acme-internal-llm-v7');
     const r = await cli(['scan', '--no-cache'], ws);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.match(r.stdout, /— within budget; 1 prompt is unpriced and not in the total \(its model is no near match of a priced one — self-hosted or unknown: a warning/);
+    assert.match(r.stdout, /— within budget; 1 prompt is unpriced and not in the total \(self-hosted or unknown: no priced model is near its name, so a warning only/);
     const json = JSON.parse((await cli(['scan', '--no-cache', '--format', 'json'], ws)).stdout).budget;
     assert.strictEqual(json.unpriced, 1);
     assert.strictEqual(json.unpricedTypos, undefined);

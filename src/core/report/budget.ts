@@ -19,5 +19,6 @@ export function budgetVerdictText(b: Facts, style: 'plain' | 'table' | 'markdown
     const shown = typos.slice(0, 3).map((t) => `${t.id} names "${t.model}" (did you mean ${t.nearest.length === 1 ? t.nearest[0] : `${t.nearest.slice(0, -1).join(', ')} or ${t.nearest[t.nearest.length - 1]}`}?)`);
     return `${out} — ${shown.join('; ')}${typos.length > 3 ? `; and ${typos.length - 3} more` : ''}: fix the model name, or price it under prices: in .promptcost.yaml`;
   }
-  return `${out} (${b.unpriced === 1 ? 'its model is' : 'their models are'} no near match of a priced one — self-hosted or unknown: a warning, the gate still judges the priced total; price ${b.unpriced === 1 ? 'it' : 'them'} under prices: in .promptcost.yaml to include ${b.unpriced === 1 ? 'it' : 'them'})`;
+  const it = b.unpriced === 1 ? 'it' : 'them';
+  return `${out} (self-hosted or unknown: no priced model is near ${b.unpriced === 1 ? 'its name' : 'their names'}, so a warning only; price ${it} under prices: to include ${it})`;
 }
