@@ -116,11 +116,6 @@ export class WorkspaceState {
     return this.options.value;
   }
 
-  /** The token counts pricing `detection` uses, for the detection cache. */
-  countsUsedBy(detection: Detection): [string, number][] {
-    return this.engine.counter.recordCounts(() => this.engine.price(detection, this.priceOptions()));
-  }
-
   analysis(rel: string): FileAnalysis | undefined {
     const d = this.detection(rel);
     if (!d) return undefined;
