@@ -552,13 +552,60 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
   const plan = planScan(options, manifest);
   const stored = manifest?.lookup(plan.root, plan.walked);
   if (stored) {
+    manifest!.refresh(plan.walk);
     options.onProgress?.(plan.files.length, plan.files.length);
     return { json: stored.json, bytes: () => stored.bytes, summary: stored.summary, report: stored.report };
   }
+  const r = await scanPlanned(options, engine, plan, manifest);
+  return { json: r.json, summary: r.report, report: () => r.report };
+}
+
+/** The scan of `plan` (no stored report answered it), stored when `manifest` keeps one. */
+async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string }> {
   const ws = await detectWorkspace({ ...options, engine }, plan);
   const priced = manifest?.pricedMemo() ?? options.pricedMemo;
   const report = priceWorkspace(ws, engine, { ...options, priced });
   let json: string | undefined;
-  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
-  return { json: () => (json ??= reportJson(report)), summary: report, report: () => report };
+  let digest: string | undefined;
+  if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
+  return { report, json: () => (json ??= reportJson(report)), digest };
+}
+
+/**
+ * scanWorkspace for a caller that keeps its own form of the report beside the stored one (the cost
+ * diff's per-file view, diff/view.ts): `make` builds it from a report (JSON, and bytes kept beside it),
+ * `valid` checks a stored one, `open` gives it back with the file of its bytes. An unchanged tree is
+ * answered from the stored form without reading the report; a form missing or damaged is made from
+ * the stored report, or from the scan, and stored.
+ */
+export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: { make: (report: ScanReport) => { index: I; data: Buffer }; valid: (v: unknown) => v is I; open: (index: I, dataFile: string) => V; inMemory: (made: { index: I; data: Buffer }) => V }): Promise<V> {
+  const engine = options.engine ?? new Engine();
+  const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
+  const plan = planScan(options, manifest);
+  if (manifest?.unchanged(plan.root, plan.walked)) {
+    manifest.refresh(plan.walk);
+    const kept = manifest.extra('view', form.valid);
+    if (kept) {
+      options.onProgress?.(plan.files.length, plan.files.length);
+      return form.open(kept, manifest.extraData('view'));
+    }
+    const stored = manifest.lookup(plan.root, plan.walked);
+    const digest = manifest.reportDigest();
+    if (stored && digest) {
+      options.onProgress?.(plan.files.length, plan.files.length);
+      const made = form.make(stored.report());
+      manifest.storeExtra('view', made.index, digest, made.data);
+      return form.inMemory(made);
+    }
+  }
+  const r = await scanPlanned(options, engine, plan, manifest);
+  const made = form.make(r.report);
+  if (manifest && r.digest) manifest.storeExtra('view', made.index, r.digest, made.data);
+  return form.inMemory(made);
+}
+
+/** Forgets the stored `view` form of this scan's report (found damaged): the next scanWorkspaceAs makes it again. */
+export function forgetStoredForm(options: ScanOptions): void {
+  const manifest = manifestFor(options, path.resolve(options.root));
+  manifest?.forgetExtra('view');
 }

@@ -11,7 +11,8 @@ import { guardedReader, type Refusal } from '../core/fileAccess';
 import { foundElsewhere, loadConfig, summarize, withoutFoundElsewhere, type WorkspaceDetections } from '../core/workspace';
 
 export class WorkspaceState {
-  readonly engine = new Engine();
+  // A person waits on the editor's answers: its budgets run on the wall clock (budgets.ts).
+  readonly engine = new Engine({ budgets: { wallClock: true } });
   settings: PromptCostSettings = DEFAULT_SETTINGS;
   /** Config as read from disk, or from the open editor when .promptcost.yaml is open. */
   config: PromptCostConfig = emptyConfig();

@@ -185,3 +185,43 @@ export function fileAt(repo: GitRepo, commit: string, file: string): string | un
   const r = spawnSync('git', ['cat-file', 'blob', `${commit}:${file}`], { cwd: repo.top, encoding: 'utf8', maxBuffer: 2 ** 26 });
   return r.status === 0 ? r.stdout : undefined;
 }
+
+/**
+ * The texts of files at `commit` (paths relative to `prefix`, a folder of the repository), read from git
+ * on demand: `prefetch` reads many in one `git cat-file --batch`, `read` one (from what was prefetched,
+ * else by itself). A path with no blob there reads as undefined.
+ */
+export function filesAt(repo: GitRepo, commit: string, prefix: string): { prefetch(rels: Iterable<string>): void; read(rel: string): string | undefined } {
+  const base = prefix ? prefix.replace(/\/$/, '') + '/' : '';
+  const texts = new Map<string, string | undefined>();
+  const prefetch = (rels: Iterable<string>) => {
+    const wanted = [...new Set(rels)].filter((r) => !texts.has(r) && !/[\n\0]/.test(r));
+    if (!wanted.length) return;
+    const r = spawnSync('git', ['cat-file', '--batch'], { cwd: repo.top, input: wanted.map((rel) => `${commit}:${base}${rel}`).join('\n') + '\n', maxBuffer: 2 ** 32 });
+    if (r.status !== 0 || !r.stdout) return;
+    const out = r.stdout;
+    let at = 0;
+    for (const rel of wanted) {
+      const nl = out.indexOf(0x0a, at);
+      if (nl < 0) break;
+      const header = out.subarray(at, nl).toString('latin1').split(' ');
+      if (header[1] !== 'blob') {
+        // `<object> missing` (or another type: a folder, a link's target is not followed)
+        texts.set(rel, undefined);
+        at = header.length === 3 ? nl + 1 + Number(header[2]) + 1 : nl + 1;
+        continue;
+      }
+      const size = Number(header[2]);
+      texts.set(rel, out.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+      at = nl + 1 + size + 1;
+    }
+  };
+  return {
+    prefetch,
+    read(rel) {
+      if (!texts.has(rel)) prefetch([rel]);
+      if (!texts.has(rel)) texts.set(rel, undefined);
+      return texts.get(rel);
+    },
+  };
+}
