@@ -20,6 +20,7 @@ import { isCandidate, loadConfig, looksMinified, MAX_FILE_BYTES } from '../core/
 import type { DetectOptions, PriceOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
 import type { Refusal } from '../core/fileAccess';
+import type { FileBudgets } from '../core/budgets';
 import { detectInWorkers, FILE_BUDGET_MS } from '../core/scanPool';
 import { DOCUMENT_BUDGET_MS, DocumentPool, type DocumentResult } from './documentPool';
 import { contains, size, toLspDiagnostic } from './convert';
@@ -423,6 +424,12 @@ function totalsSoon(): void {
   }, 100);
 }
 
+/** The editor's budgets for the scan, timed as batch runs are (a busy machine does not change what is skipped: budgets.ts). */
+function scanBudgets(): Partial<FileBudgets> {
+  const { wallClock: _wallClock, ...budgets } = state.engine.budgets;
+  return budgets;
+}
+
 let scanAbort: AbortController | undefined;
 async function runScan(): Promise<void> {
   if (!state.root) return;
@@ -437,7 +444,7 @@ async function runScan(): Promise<void> {
   try {
     // In a worker of its own, with a per-file budget, counted there: the scan never keeps a request waiting.
     const scanned = await scanInWorker(
-      { root: state.root, budgets: { ...state.engine.budgets }, options: { exclude: state.settings.exclude, heuristics: state.settings.heuristics }, priceOptions: state.priceOptions() },
+      { root: state.root, budgets: scanBudgets(), options: { exclude: state.settings.exclude, heuristics: state.settings.heuristics }, priceOptions: state.priceOptions() },
       (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
       abort.signal,
     );
@@ -618,7 +625,7 @@ connection.onDidChangeWatchedFiles(async (e) => {
   }
   if (redetect.length && state.scan) {
     // In a scan worker with the scan's budget, as the scan did: a saved file never blocks this thread.
-    const results = await detectInWorkers(redetect, { root: state.root, heuristics: state.settings.heuristics, budgets: state.engine.budgets }, 1, () => undefined, undefined, FILE_BUDGET_MS);
+    const results = await detectInWorkers(redetect, { root: state.root, heuristics: state.settings.heuristics, budgets: scanBudgets() }, 1, () => undefined, undefined, FILE_BUDGET_MS);
     for (const f of redetect) state.scan.detections.delete(f);
     for (const r of results) for (const d of r.detections) state.scan.detections.set(d.file, d);
   }
