@@ -76,6 +76,11 @@ export class DocumentPool {
 
   constructor(private readonly o: { root: string | undefined; budgets: Partial<FileBudgets>; budgetMs: number; openTexts: () => Map<string, string> }) {}
 
+  /** Starts the worker now (it loads tree-sitter and the tokenizer as it starts), not with the first document. */
+  warmUp(): void {
+    if (!this.worker && !this.disposed) this.start();
+  }
+
   /** Queues `job`; resolves with its result, or undefined when it was no longer wanted at its turn. */
   analyse(job: DocumentJob): Promise<DocumentResult | undefined> {
     return new Promise((resolve) => {

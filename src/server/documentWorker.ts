@@ -31,8 +31,9 @@ const post = (m: FromDocumentWorker | FromScanHost) => parentPort!.postMessage(m
 async function analyse(job: Extract<ToDocumentWorker, { type: 'analyse' }>): Promise<void> {
   const { id, rel, text } = job;
   const lang = langForFile(rel);
-  if (lang) await ensureLanguages([lang]);
-  engine.loadPrices();
+  const grammar = lang ? ensureLanguages([lang]) : undefined;
+  engine.loadPrices(); // the first time, while the grammar compiles
+  await grammar;
   await prepared;
   post({ type: 'started', id });
   const refusals: Refusal[] = [];

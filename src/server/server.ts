@@ -26,6 +26,7 @@ import { DOCUMENT_BUDGET_MS, DocumentPool, type DocumentResult } from './documen
 import { contains, size, toLspDiagnostic } from './convert';
 import { reportView } from './reportView';
 import { scanInWorker } from './scanHost';
+import { preloadEncoder } from '../core/tokens';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
 import { compressActions, registerCompress } from './compress';
@@ -60,8 +61,17 @@ function openText(rel: string): string | undefined {
 // ------------------------------------------------------------------ analysis of open documents
 
 const analysedVersion = new Map<string, number>();
-/** The engine's warm-up, started at initialize; the first pricing waits for it rather than loading twice. */
-let prepared: Promise<void> = Promise.resolve();
+/**
+ * This thread's tokenizer, loaded (off the critical path) once the first document is published: the
+ * worker's counts cover open documents and the scan's cover the workspace, so it counts only what they
+ * did not (pricing inputs changed since).
+ */
+let tokenizerLoading = false;
+function loadTokenizerSoon(): void {
+  if (tokenizerLoading) return;
+  tokenizerLoading = true;
+  setTimeout(() => void preloadEncoder('o200k_base').catch(() => undefined), 0);
+}
 const timers = new Map<string, NodeJS.Timeout>();
 const inFlight = new Map<string, { version: number | undefined; done: Promise<void> }>();
 
@@ -188,14 +198,14 @@ async function analyse(uri: string): Promise<void> {
     result.keep();
     if (result.reads) storeSoon(uri, () => detections.put(rel, result.text, { heuristics: state.settings.heuristics }, result.detection, result.reads!, result.counts));
   }
-  // Publishing prices the detection: the worker's counts cover it; the tokenizer stays ready for the rest.
-  if (!stored) await prepared;
+  // Publishing prices the detection: the worker's (or the store's) counts cover it.
   const current = documents.get(uri);
   if (!current || current.version !== version) return; // edited meanwhile: a newer run is scheduled
   analysedVersion.set(uri, version);
   publish(current);
   answered(uri);
   totalsSoon();
+  loadTokenizerSoon();
   // The parse behind a stored result takes a while on a large file: leave the first requests (a hover
   // right after opening) to be answered from the stored result before starting it.
   if (stored) setTimeout(() => void verifyStored(uri, version), VERIFY_AFTER_MS);
@@ -356,7 +366,6 @@ async function analyseNotebook(uri: string): Promise<void> {
   // A notebook's diagnostics go to a cell: one about the whole notebook, to the first.
   for (const d of result.detection.diagnostics) if (d.code === 'file-not-analysed') d.cell ??= 0;
   result.keep();
-  await prepared;
   const current = notebooks.getNotebookDocument(uri);
   if (!current || current.version !== version) return;
   notebookVersion.set(uri, version);
@@ -516,8 +525,10 @@ connection.onInitialize((params): InitializeResult => {
   const documentMs = initOptions.budgets?.documentMs;
   if (typeof documentMs === 'number' && Number.isFinite(documentMs) && documentMs > 0) documentBudgetMs = documentMs;
   if (typeof initOptions.requestWaitMs === 'number' && Number.isFinite(initOptions.requestWaitMs) && initOptions.requestWaitMs >= 0) requestWaitMs = initOptions.requestWaitMs;
-  // Warm up while the client sends its documents: a user opened a file this server serves.
-  prepared = state.engine.prepare();
+  // Warm up while the client sends its documents: a user opened a file this server serves. The
+  // document worker starts (grammars, tokenizer) and this thread loads the price database it prices with.
+  documentPool().warmUp();
+  state.engine.loadPrices();
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
