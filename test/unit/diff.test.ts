@@ -543,3 +543,23 @@ describe('cost diff: sides kept file by file', () => {
     assert.deepStrictEqual([...identicalFiles(b, a, new Map(), new Set([...same, 'lib.ts']))].sort(), ['a.ts', 'old.ts', 'parts.ts']);
   });
 });
+
+describe('cost diff: texts read from git', () => {
+  it('filesAt reads many files of a commit in one process: a missing path or a folder reads as nothing', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { filesAt, openRepo, resolveCommit } = require('../../src/core/diff/git') as typeof import('../../src/core/diff/git');
+    const dir = repoWith({ ...FILES, 'sub/a b.ts': 'const x = 1;\r\nconst y = "é";\n', 'sub/empty.txt': '' });
+    edit(dir, 'src/bot.ts', () => 'changed since'); // the work tree is not what is read
+    const repo = openRepo(dir);
+    const commit = resolveCommit(repo, 'HEAD');
+    const at = filesAt(repo, commit, '');
+    at.prefetch(['src/bot.ts', 'nope.ts', 'sub', 'sub/a b.ts', 'sub/empty.txt']);
+    assert.strictEqual(at.read('src/bot.ts'), FILES['src/bot.ts']);
+    assert.strictEqual(at.read('nope.ts'), undefined);
+    assert.strictEqual(at.read('sub'), undefined);
+    assert.strictEqual(at.read('sub/a b.ts'), 'const x = 1;\r\nconst y = "é";\n');
+    assert.strictEqual(at.read('sub/empty.txt'), '');
+    // Under a folder of the repository, paths are relative to it; one not prefetched is read by itself.
+    assert.strictEqual(filesAt(repo, commit, 'sub').read('a b.ts'), 'const x = 1;\r\nconst y = "é";\n');
+  });
+});
