@@ -71,16 +71,17 @@ async function scan(d: ScanHostData): Promise<void> {
       post({ type: 'progress', done, total });
     },
   });
+  const analyses = new Map<string, FileAnalysis>();
   const counts = engine.counter.recordCounts(() => {
-    for (const detection of ws.detections.values()) {
+    for (const [rel, detection] of ws.detections) {
       try {
-        engine.price(detection, d.priceOptions);
+        analyses.set(rel, engine.price(detection, d.priceOptions));
       } catch {
-        // counted on the main thread instead, where a failure is reported
+        // priced on the main thread instead, where a failure is reported
       }
     }
   });
-  post({ type: 'scanned', scan: { ...ws, cache: undefined }, counts });
+  post({ type: 'scanned', scan: { ...ws, cache: undefined }, counts, analyses });
 }
 
 const PROGRESS_EVERY_MS = 100;

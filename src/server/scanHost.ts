@@ -1,10 +1,11 @@
 // The language server's workspace scan, in a worker thread of its own (documentWorker.ts, role 'scan'):
 // the walk, the scan workers' results, what the scan does after them on its own thread (prompt texts
-// loaded at run time, template variables) and the token counts of every prompt found. The server's
-// thread gets the detections and the counts (it seeds them), never the work. Stopping a scan stops
+// loaded at run time, template variables), the token counts of every prompt found and each file's
+// pricing. The server's thread gets the detections, the counts (it seeds them) and the pricing (kept
+// while its inputs hold), never the work. Stopping a scan stops
 // its worker.
 import { Worker } from 'worker_threads';
-import type { PriceOptions } from '../core/analyze';
+import type { FileAnalysis, PriceOptions } from '../core/analyze';
 import type { FileBudgets } from '../core/budgets';
 import type { WorkspaceDetections } from '../core/workspace';
 import { workerEntry } from './documentPool';
@@ -20,11 +21,11 @@ export interface ScanHostData {
 
 export type FromScanHost =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'scanned'; scan: WorkspaceDetections; counts: [string, number][] }
+  | { type: 'scanned'; scan: WorkspaceDetections; counts: [string, number][]; analyses: Map<string, FileAnalysis> }
   | { type: 'failed'; message: string };
 
 /** The scan of `data.root`; undefined when stopped through `signal`. */
-export function scanInWorker(data: Omit<ScanHostData, 'role'>, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<{ scan: WorkspaceDetections; counts: [string, number][] } | undefined> {
+export function scanInWorker(data: Omit<ScanHostData, 'role'>, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<{ scan: WorkspaceDetections; counts: [string, number][]; analyses: Map<string, FileAnalysis> } | undefined> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return resolve(undefined);
     const entry = workerEntry();
@@ -41,7 +42,7 @@ export function scanInWorker(data: Omit<ScanHostData, 'role'>, onProgress: (done
     signal.addEventListener('abort', abort, { once: true });
     w.on('message', (m: FromScanHost) => {
       if (m.type === 'progress') onProgress(m.done, m.total);
-      else if (m.type === 'scanned') settle(() => resolve({ scan: m.scan, counts: m.counts }));
+      else if (m.type === 'scanned') settle(() => resolve({ scan: m.scan, counts: m.counts, analyses: m.analyses }));
       else settle(() => reject(new Error(m.message)));
     });
     w.on('error', (e) => settle(() => reject(e)));

@@ -452,14 +452,15 @@ async function runScan(): Promise<void> {
   progress?.token.onCancellationRequested(() => abort.abort());
   try {
     // In a worker of its own, with a per-file budget, counted there: the scan never keeps a request waiting.
+    const priceOptions = state.priceOptions();
     const scanned = await scanInWorker(
-      { root: state.root, budgets: scanBudgets(), options: { exclude: state.settings.exclude, heuristics: state.settings.heuristics }, priceOptions: state.priceOptions() },
+      { root: state.root, budgets: scanBudgets(), options: { exclude: state.settings.exclude, heuristics: state.settings.heuristics }, priceOptions },
       (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
       abort.signal,
     );
     if (scanned && !abort.signal.aborted) {
       state.engine.counter.seed(scanned.counts);
-      state.scan = scanned.scan;
+      state.setScan(scanned.scan, { analyses: scanned.analyses, options: priceOptions });
       state.scanExclude = scanned.scan.config.exclude;
     }
   } catch (e) {

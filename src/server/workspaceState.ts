@@ -137,6 +137,19 @@ export class WorkspaceState {
     if (priced && priced.options === this.options?.value && this.detection(rel) === detection) this.priced.set(rel, { detection, epoch: this.epoch, analysis: priced.analysis });
   }
 
+  /**
+   * The scan's detections, with each file's pricing made in the scan's worker with `options`: kept, as
+   * for open documents (setOpen), where those are still the current options and the file's detection.
+   */
+  setScan(scan: WorkspaceDetections, priced?: { analyses: Map<string, FileAnalysis>; options: PriceOptions }): void {
+    this.scan = scan;
+    if (!priced || priced.options !== this.options?.value) return;
+    for (const [rel, analysis] of priced.analyses) {
+      const detection = this.scan.detections.get(rel);
+      if (detection && !this.open.has(rel) && this.detection(rel) === detection) this.priced.set(rel, { detection, epoch: this.epoch, analysis });
+    }
+  }
+
   /** Every file with prompts or diagnostics: scanned files, plus open documents the scan did not see. */
   files(): string[] {
     const files = [...(this.scan?.files ?? [])];

@@ -121,17 +121,20 @@ describe('language server: requests while documents are analysed', function () {
   });
 
   it('a document past the document worker\'s budget: cut with file-not-analysed naming the budget; the next document is analysed', async () => {
-    await client.initialize(root, { scanOnStart: false, budgets: { documentMs: 50 } });
+    // A budget far under what the big file takes, and far over what a small prompt file does.
+    await client.initialize(root, { scanOnStart: false, budgets: { documentMs: 200 } });
     const big = uri('big.ts');
     const published = client.diagnostics(big);
     await client.open(big, 'typescript', bigFile());
     const d = (await published).diagnostics;
     assert.deepStrictEqual(d.map((x) => x.code), ['file-not-analysed'], JSON.stringify(d));
-    assert.match(d[0].message, /big\.ts: analysis budget exceeded: the language server stopped analysing it after 50 ms; not analysed/);
+    assert.match(d[0].message, /big\.ts: analysis budget exceeded: the language server stopped analysing it after 200 ms; not analysed/);
     assert.deepStrictEqual(await client.codeLens(big), []);
     // The worker was stopped mid-analysis: a new one analyses the next document.
-    const app = uri('app.ts');
-    await Promise.all([client.diagnostics(app), client.open(app, 'typescript', APP)]);
-    assert.match((await client.hover(app, HOVER.line, HOVER.character))!.contents.value, /gpt-4o/);
+    const yml = uri('mystery.prompt.yml');
+    const text = `# ${unique}\nmodel: acme/mystery-9\nmessages:\n  - role: user\n    content: Hello there\n`;
+    const next = client.diagnostics(yml);
+    await client.open(yml, 'yaml', text);
+    assert.ok((await next).diagnostics.some((x) => x.code === 'unpriced-model'), JSON.stringify((await next).diagnostics));
   });
 });
