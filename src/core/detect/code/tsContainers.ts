@@ -9,6 +9,7 @@
 // constant.
 import type { Role } from '../../model';
 import type { ContainerMember } from './pyContainers';
+import { ancestryOf } from './ancestry';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
 
@@ -112,13 +113,14 @@ export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode
   if (f.isPython) return [];
   const out: { name: string; node: SyntaxNode }[] = [];
   const seen = new Set<number>();
+  const up = ancestryOf(f);
   for (const m of f.text.matchAll(FUNCTION_SITE)) {
     const name = m[1];
     if (!PROMPT_FUNCTION_NAME.test(name)) continue;
     const at = (m.index ?? 0) + m[0].indexOf(name);
-    const id = f.tree.rootNode.descendantForIndex(at, at + name.length);
+    const id = up.at(at, at + name.length);
     if (!id || id.text !== name) continue;
-    const p = id.parent;
+    const p = up.parent(id);
     let fn: SyntaxNode | null | undefined;
     if (p?.type === 'method_definition' && p.childForFieldName('name')?.id === id.id) fn = p;
     else if ((p?.type === 'function_declaration' || p?.type === 'generator_function_declaration') && p.childForFieldName('name')?.id === id.id) fn = p;
