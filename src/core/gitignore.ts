@@ -33,16 +33,22 @@ function mayHold(pattern: readonly string[], dir: readonly string[], pi = 0, di 
   return picomatch.isMatch(dir[di], pattern[pi], { dot: true }) && mayHold(pattern, dir, pi + 1, di + 1);
 }
 
-/** Whether the layers ignore a root-relative path (folders: `isDir`), negations beneath ignored folders kept. */
+/**
+ * Whether the layers ignore a root-relative path (folders: `isDir`), negations beneath ignored folders kept.
+ * As in git, the deepest .gitignore with a rule matching the path decides: a `!pattern` in a folder's
+ * own .gitignore re-includes what a parent's pattern ignored (`*.md` at the root, `!README.md` in docs/).
+ */
 export function isIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {
-  for (const l of layers) {
-    const local = l.rel ? rel.slice(l.rel.length + 1) : rel;
-    if (!l.ig.ignores(local + (isDir ? '/' : ''))) continue;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i];
+    const local = (l.rel ? rel.slice(l.rel.length + 1) : rel) + (isDir ? '/' : '');
+    const verdict = l.ig.test(local);
+    if (verdict.unignored) return false;
+    if (!verdict.ignored) continue;
     const r = l.rescue;
     if (!r) return true;
-    const named = r.ig.ignores(local + (isDir ? '/' : ''));
-    if (named) continue;
-    if (isDir && r.segments.some((s) => mayHold(s, local.split('/')))) continue;
+    if (r.ig.ignores(local)) return false;
+    if (isDir && r.segments.some((s) => mayHold(s, local.replace(/\/$/, '').split('/')))) return false;
     return true;
   }
   return false;

@@ -40,4 +40,28 @@ describe('prompts assembled from fragments', () => {
     const lines = r.prompts[0].parts.map((p) => p.range.start.line).sort();
     assert.deepStrictEqual(lines, [1, 1, 2, 3]);
   });
+
+  it('a template filled through a literal regex (`.replace(/\\{audience\\}/g, a)`): the replaced part is a slot, not text', async () => {
+    const text = [
+      "import { generateText } from 'ai';",
+      "const T = 'Write a product brief for {product} aimed at {audience}, in at most two hundred words.';",
+      "export const go = (p: string, a: string) => generateText({ model: 'openai/gpt-4o', prompt: T.replace('{product}', p).replace(/\\{audience\\}/g, a) });",
+    ].join('\n');
+    const r = await analyze(text);
+    assert.deepStrictEqual(r.prompts[0].parts[0].slots.map((s) => s.name), ['p', 'a']);
+  });
+
+  it('a variable given a default and replaced in branches: the longest text is priced, the others are alternatives', async () => {
+    const text = [
+      "import { generateText } from 'ai';",
+      'export function go(mode: string) {',
+      "  let system = 'Answer briefly and politely, in plain words.';",
+      "  if (mode === 'expert') system = 'Answer as a domain expert: precise terms, cite standards where they apply, and state your assumptions.';",
+      "  return generateText({ model: 'openai/gpt-4o', system, prompt: 'Why is the sky blue?' });",
+      '}',
+    ].join('\n');
+    const r = await analyze(text);
+    const system = r.prompts[0].parts.filter((p) => p.role === 'system');
+    assert.deepStrictEqual(system.map((p) => [p.range.start.line, !!p.alternative]), [[3, false], [2, true]]);
+  });
 });

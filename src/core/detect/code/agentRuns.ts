@@ -80,9 +80,59 @@ function retryPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   return out;
 }
 
+const MASTRA_METHODS = 'generate|stream|generateVNext|streamVNext|generateLegacy|streamLegacy';
+const MASTRA_MODULE = /^@mastra\/core(\/agent)?$/;
+
+/** Whether `node` is a Mastra agent: `mastra.getAgent('…')` (or a name bound to it), or `new Agent(…)` of `@mastra/core`. */
+function mastraAgent(f: CodeFile, node: SyntaxNode | null | undefined, env: FinderEnv): boolean {
+  if (!node) return false;
+  let made = resolveExpression(f, node, env.ctx) ?? { file: f, node };
+  if (made.node.type === 'await_expression') made = { file: made.file, node: made.node.namedChildren[0] ?? made.node };
+  if (made.node.type === 'new_expression') {
+    const ctor = made.node.childForFieldName('constructor')?.text ?? '';
+    return ctor === 'Agent' && MASTRA_MODULE.test(made.file.imports.get('Agent')?.module ?? '');
+  }
+  if (made.node.type !== 'call_expression') return false;
+  const callee = made.node.childForFieldName('function');
+  return callee?.type === 'member_expression' && /^getAgent(ById)?$/.test(callee.childForFieldName('property')?.text ?? '')
+    && /mastra/i.test(made.file.text);
+}
+
+/**
+ * Mastra: `mastra.getAgent('writer').generate('…')`, `agent.stream([…])` on an agent of `@mastra/core`: the
+ * input (a text, texts, or messages) is the user's turn; the agent's instructions are found where it is built.
+ */
+function mastraRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  if (f.isPython || !/mastra/i.test(f.text)) return [];
+  const out: DetectedPrompt[] = [];
+  for (const node of callsNamed(f, MASTRA_METHODS)) {
+    if (claimed(f.file, node.startIndex, node.endIndex)) continue;
+    const call = callInfo(f, node, env.ctx);
+    const callee = node.childForFieldName('function');
+    if (!call || callee?.type !== 'member_expression' || !mastraAgent(f, callee.childForFieldName('object'), env)) continue;
+    const input = call.positional[0];
+    if (!input) continue;
+    const b = new PromptBuilder(call, env.ctx);
+    const r = resolveExpression(f, input, env.ctx);
+    if (r && r.node.type === 'array') {
+      // texts are user turns; message objects carry their role
+      b.addMessageNodes(r.file, r.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment'), (file, el) => {
+        const v = resolveExpression(file, el, env.ctx) ?? { file, node: el };
+        if (v.node.type === 'object') return false;
+        b.addText('user', { file, node: el });
+        return true;
+      });
+    } else b.addText('user', { file: f, node: input });
+    const method = lastName(callee.text);
+    const found = finish(b, call, 'agent.run', `the input of a Mastra agent's \`${method}(…)\``, env, () => false);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
 /** Agent run inputs in `f`, leaving out what `claimed` says is found already. */
 export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
-  const out: DetectedPrompt[] = retryPrompts(f, env, claimed);
+  const out: DetectedPrompt[] = [...retryPrompts(f, env, claimed), ...mastraRunPrompts(f, env, claimed)];
   if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query)\s*\(|\bquery\s*\(/.test(f.text)) return out;
   for (const node of callsNamed(f, RUN_METHODS)) {
     if (claimed(f.file, node.startIndex, node.endIndex)) continue;

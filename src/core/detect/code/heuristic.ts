@@ -17,6 +17,8 @@ const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|
 const ATTRIBUTE_PROMPT = /(?<=[\w)\]]\.)((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|(?:system|human|user)_?message|template|persona|preamble)\w*)\s*=(?!=)/gi;
 /** A string that opens by telling a model who it is or what to act as. */
 const PERSONA_TEXT = /(?<![\w])[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:You are|You're|Act as|Act like)\s+(?:an?|the)\s/g;
+/** A JS object literal declared at the top of a module: `export const name = {`. */
+const MODULE_OBJECT = /^(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,200})?=\s*\{/gm;
 const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:prompt|instructions?)[\w$]*)\s*\(/gi;
 /** Text that opens by telling a model who it is or what to act as. */
 const ADDRESS_TEXT = /^\s*(You are|You're|Act as|Act like)\s/;
@@ -135,6 +137,26 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       // const prompt = cond ? "…" : "…", const buildPrompt = (…) => `…`: the texts it may hold or return
       if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression|ternary_expression|conditional_expression/.test(node.type) && !(!f.isPython && TS_FUNCTION_VALUE.test(node.type))) continue;
       consider(bare, node);
+    }
+  }
+  // export const agentConfig = { systemPrompt: `…`, summaryPrompt: `…`, retries: 3 }: an object at module level
+  // that names two or more of its entries as prompts holds prompts, whatever it is called
+  if (!f.isPython) {
+    for (const m of f.text.matchAll(MODULE_OBJECT)) {
+      if (PROMPT_NAME.test(m[1]) && !NOT_PROMPT_NAME.test(m[1])) continue; // read by name above
+      const at = (m.index ?? 0) + m[0].length - 1;
+      const obj = f.tree.rootNode.descendantForIndex(at, at + 1)?.parent;
+      const declarator = obj?.parent;
+      if (obj?.type !== 'object' || declarator?.type !== 'variable_declarator' || declarator.childForFieldName('value')?.id !== obj.id) continue;
+      const statement = declarator.parent?.parent?.type === 'export_statement' ? declarator.parent.parent : declarator.parent;
+      if (statement?.parent?.type !== 'program') continue;
+      const named = obj.namedChildren.flatMap((pair) => {
+        const key = pair?.type === 'pair' ? pair.childForFieldName('key')?.text.replace(/^["'`]|["'`]$/g, '') : undefined;
+        const v = pair?.childForFieldName('value');
+        return key && v && PROMPT_NAME.test(key) && !NOT_PROMPT_NAME.test(key) ? [{ key, v }] : [];
+      });
+      if (named.length < 2) continue;
+      for (const { key, v } of named) if (/string|template|binary|call|parenthesized/.test(v.type)) consider(key, v, undefined, { why: `is one of the prompts of \`${m[1]}\`` });
     }
   }
   // def review_prompt(text): return f"…" — a function named as a prompt returns one

@@ -84,8 +84,8 @@ function requireLoaded(lang: Lang): TreeSitter.Language {
  * some grammars are quadratic on some inputs (tree-sitter-python on long runs of comment lines).
  */
 export function parse(lang: Lang, text: string, previous?: SyntaxTree): SyntaxTree;
-export function parse(lang: Lang, text: string, previous: SyntaxTree | undefined, deadline: number): SyntaxTree | undefined;
-export function parse(lang: Lang, text: string, previous?: SyntaxTree, deadline?: number): SyntaxTree | undefined {
+export function parse(lang: Lang, text: string, previous: SyntaxTree | undefined, deadline: { readonly passed: boolean }): SyntaxTree | undefined;
+export function parse(lang: Lang, text: string, previous?: SyntaxTree, deadline?: { readonly passed: boolean }): SyntaxTree | undefined {
   let parser = parsers.get(lang);
   if (!parser) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -96,7 +96,7 @@ export function parse(lang: Lang, text: string, previous?: SyntaxTree, deadline?
   }
   let cancelled = false;
   // The callback returns true to cancel (its declared type says void). Checked every call: cheap.
-  const progressCallback = deadline === undefined ? undefined : ((() => (cancelled ||= performance.now() > deadline)) as unknown as (state: TreeSitter.ParseState) => void);
+  const progressCallback = deadline === undefined ? undefined : ((() => (cancelled ||= deadline.passed)) as unknown as (state: TreeSitter.ParseState) => void);
   const tree = parser.parse(text, previous ?? null, progressCallback ? { progressCallback } : undefined);
   if (!tree) {
     parser.reset(); // the next parse starts from the beginning, not from where this one stopped

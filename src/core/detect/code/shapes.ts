@@ -17,6 +17,7 @@ import { normaliseRole } from '../shared';
 import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
+import { jsParamSinkPrompts } from './jsParamSinks';
 import { paramSinkPrompts, templateInputPrompts } from './paramSinks';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
@@ -650,6 +651,7 @@ export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Det
   for (const p of paramPrompts(f, env, claimedNow)) claim(p);
   for (const p of functionPrompts(f, env, claimedNow)) claim(p);
   for (const p of paramSinkPrompts(f, env, claimedNow)) claim(p);
+  for (const p of jsParamSinkPrompts(f, env, claimedNow)) claim(p);
   for (const p of templateInputPrompts(f, env, claimedNow)) claim(p);
   return out;
 }

@@ -373,12 +373,12 @@ export class CodeProject {
     // tree-sitter-python is quadratic in a run of comment lines: such runs are parsed as blank lines.
     const blanked = lang === 'python' ? blankCommentRuns(lf) : undefined;
     let source = blanked?.text ?? lf;
-    let tree = parse(lang, source, blanked ? undefined : previous, deadline.at);
+    let tree = parse(lang, source, blanked ? undefined : previous, deadline);
     if (tree && blanked && blanked.runs.some(([start]) => insideString(tree!, start))) {
       // A run of `#` lines inside a string (a Markdown prompt): that text must be read as written.
       tree.delete();
       source = lf;
-      tree = parse(lang, source, previous, deadline.at);
+      tree = parse(lang, source, previous, deadline);
     }
     if (!tree) throw new BudgetExceeded('parse', deadline.limitMs, file);
     const f: CodeFile = { file, text: source, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map(), ...(source !== lf ? { blanked: true } : {}) };

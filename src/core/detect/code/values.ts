@@ -698,17 +698,20 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const key = `${r.file.file}\0${r.node.id}`;
       const shareable = !ctx.frames?.some((fr) => fr.file === r.file.file && fr.fn.startIndex <= r.node.startIndex && r.node.endIndex <= fr.fn.endIndex);
       const known = shareable ? ctx.shared.get(key) : undefined;
-      const appends = n.type === 'identifier' && r.file === f && f.isPython ? appendsBetween(f, n, r.node) : [];
+      // a local variable of this file: what `+=` adds to it and what branches assign it instead (Python and JS)
+      const local = n.type === 'identifier' && r.file === f;
+      const appends = local ? appendsBetween(f, n, r.node) : [];
       if (known) return appends.length ? withAppends(f, r.node, known, appends, ctx) : known;
       // a function named where text is expected (instructions: fn): followFunction guards its own recursion
       if (FUNCTION_NODE.test(r.node.type)) return followFunction(r.file, r.node, ctx, undefined) ?? dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
         let v = evalText(r.file, r.node, ctx);
-        if (n.type === 'identifier' && r.file === f && f.isPython) v = passedThrough(f, n, r.node, v, ctx);
+        if (local && f.isPython) v = passedThrough(f, n, r.node, v, ctx);
         if (shareable) ctx.shared.set(key, v);
-        const whole = appends.length ? withAppends(f, r.node, v, appends, ctx) : v;
-        return n.type === 'identifier' && r.file === f && f.isPython ? withBranchDefinitions(f, n, r.node, whole, ctx) : whole;
+        // the longest of the texts assigned in branches, then what `+=` adds after them
+        const chosen = local ? withBranchDefinitions(f, n, r.node, v, ctx) : v;
+        return appends.length ? withAppends(f, r.node, chosen, appends, ctx) : chosen;
       } finally {
         ctx.active.delete(r.node.id);
       }
@@ -722,7 +725,12 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       if (!r || r.node === n || ctx.active.has(r.node.id) || /^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       ctx.active.add(r.node.id);
       try {
-        return evalText(r.file, r.node, ctx);
+        const v = evalText(r.file, r.node, ctx);
+        if (r.file !== f) return v;
+        // `{ system }` where `let system = …` was replaced in branches or added to: as for the name itself
+        const appends = appendsBetween(f, n, r.node);
+        const chosen = withBranchDefinitions(f, n, r.node, v, ctx);
+        return appends.length ? withAppends(f, r.node, chosen, appends, ctx) : chosen;
       } finally {
         ctx.active.delete(r.node.id);
       }
@@ -747,7 +755,7 @@ function passedThrough(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v: TextVal
   return hasText(earlier) ? earlier : v;
 }
 
-const BRANCH_NODE = /^(if_statement|elif_clause|else_clause|try_statement|except_clause|except_group_clause|for_statement|while_statement|match_statement|case_clause|conditional_expression)$/;
+const BRANCH_NODE = /^(if_statement|elif_clause|else_clause|try_statement|except_clause|except_group_clause|catch_clause|for_statement|for_in_statement|while_statement|do_statement|match_statement|case_clause|switch_case|switch_default|conditional_expression|ternary_expression)$/;
 
 /**
  * Python: a variable assigned in branches (`if …: x = "…" else: x = …`, `try: … except: x = ""`) holds
@@ -768,6 +776,8 @@ function withBranchDefinitions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v:
     return false;
   };
   if (!conditional(chosen)) return v;
+  // `prompt = addSection(prompt)`: built on the value before it (followed already), not another text instead of it
+  if (new RegExp(`(?<![\\w$.])${use.text.replace(/[$]/g, '\\$&')}(?![\\w$])`).test(def.text)) return v;
   const earlier = defs
     .filter((d) => d !== chosen && d.scope?.id === chosen.scope?.id && d.start < chosen.start && !(d.value.startIndex <= use.startIndex && use.endIndex <= d.value.endIndex))
     .sort((a, b) => b.start - a.start);
@@ -788,8 +798,9 @@ function withBranchDefinitions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v:
 }
 
 /**
- * Python `prompt += "…"` statements between a variable's definition `def` and its use `use`, in the
- * same function (any branch: cost is planned for the worst case), not in nested functions.
+ * `prompt += "…"` statements (Python and JS) between a variable's definition `def` and its use `use`, in
+ * the same function (any branch and loop: cost is planned for the worst case; a loop's text once, its
+ * per-item values slots), not in nested functions other than callbacks run in place (`forEach`).
  */
 function appendsBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
   const name = use.text;
@@ -802,8 +813,9 @@ function appendsBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNo
   }
   const between = f.text.slice(def.endIndex, end);
   if (!between.includes('+=')) return [];
+  // the function a statement runs in, through callbacks run in place (`items.forEach((x, i) => { p += … })`)
   const fnOf = (x: SyntaxNode) => {
-    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c.id;
+    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type) && !isInPlaceCallback(c)) return c.id;
     return -1;
   };
   const scope = fnOf(def);
@@ -820,10 +832,24 @@ function appendsBetween(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNo
   return out;
 }
 
+/** Array methods that call their callback before they return (a `+=` in it reaches what follows). */
+const IN_PLACE_METHOD = /^(forEach|map|flatMap|filter|reduce|some|every|find)$/;
+
+/** A function given to `list.forEach(…)` and alike (JS): it runs where it is written, once per element. */
+function isInPlaceCallback(fn: SyntaxNode): boolean {
+  const call = fn.parent?.type === 'arguments' ? fn.parent.parent : undefined;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
+  return callee?.type === 'member_expression' && IN_PLACE_METHOD.test(callee.childForFieldName('property')?.text ?? '');
+}
+
 /** A value followed by the text appended to it with `+=`; each appended literal is reported where it is written. */
 function withAppends(f: CodeFile, def: SyntaxNode, v: TextValue, appends: SyntaxNode[], ctx: EvalContext): TextValue {
   let out = v;
-  for (const a of appends) out = concat(ctx, out, embed(f, def, evalText(f, a, ctx), ctx), v.origin);
+  for (const a of appends) {
+    const added = evalText(f, a, ctx);
+    // `p += "\n\n" + section()`: no text of its own, only what it joins (each reported where it is written)
+    out = concat(ctx, out, added.text.replace(MARKER_RE, '').trim() ? embed(f, def, added, ctx) : added, v.origin);
+  }
   return out;
 }
 
@@ -1199,8 +1225,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
       case 'replace':
       case 'replaceAll': {
         const base = evalText(f, obj, ctx);
-        const from = positional[0] && evalText(f, positional[0], ctx);
-        if (!from || !positional[1] || positional[0].type === 'regex' || hasMarker(from.text) || !from.text) return { ...base };
+        const from = positional[0] && (positional[0].type === 'regex' ? literalRegex(positional[0]) : evalText(f, positional[0], ctx));
+        if (!from || !positional[1] || hasMarker(from.text) || !from.text) return { ...base };
         // text written elsewhere put in by the replacement is a part where it is written (Python)
         const to = f.isPython ? embed(f, n, evalText(f, positional[1], ctx), ctx) : evalText(f, positional[1], ctx);
         // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling;
@@ -1269,6 +1295,24 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
   return followCall(f, n, fn, ctx, positional, named);
 }
 
+/** `/\{name\}/g`: a regex that matches one fixed text (escapes only, no other syntax, no flag but g), as that text. */
+function literalRegex(n: SyntaxNode): TextValue | undefined {
+  const pattern = n.childForFieldName('pattern')?.text ?? '';
+  const flags = n.childForFieldName('flags')?.text ?? '';
+  if (!pattern || /[^g]/.test(flags)) return undefined;
+  let text = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[++i];
+      if (next === undefined || /[\w\s]/.test(next)) return undefined; // \d, \s, \b, \n …: a class or an escape of its own
+      text += next;
+    } else if ('^$.*+?()[]{}|/'.includes(c)) return undefined;
+    else text += c;
+  }
+  return { text, origin: { file: '', start: n.startIndex, end: n.endIndex } };
+}
+
 /** `list.filter(…)` is the list, for what a join of it may hold (JS). */
 function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
   let cur = n;
@@ -1328,7 +1372,18 @@ function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved {
  * known at run time. Undefined when `listNode` is no `.map` with a function.
  */
 function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: TextValue, ctx: EvalContext): TextValue | undefined {
-  const node = unfiltered(f, listNode);
+  let node = unfiltered(f, listNode);
+  // `const lines = items.map((i) => `- ${i.name}`); … lines.join('\n')`: the list made earlier
+  if (node.type === 'identifier') {
+    const made = resolveExpression(f, node, ctx);
+    if (!made || made.node === node || ctx.active.has(made.node.id) || made.node.type !== 'call_expression') return undefined;
+    ctx.active.add(made.node.id);
+    try {
+      return mappedList(made.file, made.node, join, sep, ctx);
+    } finally {
+      ctx.active.delete(made.node.id);
+    }
+  }
   const fn = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
   if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'map') return undefined;
   const callback = node.childForFieldName('arguments')?.namedChildren.find((c) => !!c && c.type !== 'comment');
@@ -1452,6 +1507,8 @@ function plusChain(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     }
   }
   terms.reverse();
+  // `i + 1`: arithmetic, one run-time value
+  if (terms.some((t) => t.type === 'number' || t.type === 'integer' || t.type === 'float') && !terms.some(isStringNode)) return dynamic(f, n, ctx);
   // text written elsewhere is a fragment; the concatenation's own text starts at its first operand with text
   // a conditional term (`+ (x ? `…` : "") +`) is what a template's `${x ? … : …}` is: short, it folds in; longer, its literal is a part where it is written
   const values = terms.map((t) => {
