@@ -296,15 +296,21 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   const code = plan.source.text;
   const lines = new LineIndex(code);
   const updated = code.slice(0, lines.offset(t.range.start)) + written.newText + code.slice(lines.offset(t.range.end));
-  // A rewrite so short that detection no longer reads it as a part (`Rewrite ${query}`) would drop the
-  // prompt from the report rather than make it cheaper: refused.
-  const reread = o.engine.detectSync(plan.source.file, updated, o.analyze).detected;
-  if (!reread.some((d) => d.parts.some((p) => !p.file && contains(p.range, t.range.start)))) {
-    return result(plan, 'rejected', { ...base, reason: 'after the rewrite the text no longer reads as a prompt part (too little text of its own), so the scan would stop counting it: keep more of the wording' });
+  // The rewrite must still be found where it is written: a prompt the heuristic found by its wording
+  // ("Summarize the following …") is one only while it reads so, and a part left with a word or two
+  // (`query: ${query}`) is no text of its own. Either would vanish from the report, not cost less.
+  if (!stillFound(plan, updated, o)) {
+    return result(plan, 'rejected', { ...base, reason: plan.prompt.confidence === 'heuristic' ? 'the rewrite would no longer be found as a prompt: this one is found by how its text reads (keep its opening words)' : 'the rewrite would no longer be found as a prompt part: too little text of its own is left' });
   }
   const nb = plan.source.notebook;
   const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText };
   return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit });
+}
+
+/** Does a prompt part still hold the literal's start once `updated` replaces the source? */
+function stillFound(plan: CompressPlan, updated: string, o: PlanOptions): boolean {
+  const at = plan.target.range.start;
+  return o.engine.detectSync(plan.source.file, updated, o.analyze).detected.some((d) => d.parts.some((p) => !p.file && contains(p.range, at)));
 }
 
 const ensureNewline = (s: string) => (s.endsWith('\n') ? s : s + '\n');
