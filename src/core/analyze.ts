@@ -183,7 +183,7 @@ export class Engine {
   }
 
   private detectCode(file: string, text: string, options: DetectOptions): DetectedPrompt[] {
-    if (!mayContainPrompts(text, options.heuristics !== false)) return [];
+    if (!mayContainPrompts(text, options.heuristics !== false, file)) return [];
     const project = options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
     const previous = this.lastParse.get(file);
     let change: TextChange | undefined;
@@ -453,7 +453,7 @@ export class Engine {
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,
       tokens: {
-        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: exact && !estimated, encoding: choice.encoding,
+        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: exact && !estimated, ...(!exact && choice.exact && !estimated ? { textExact: true } : {}), encoding: choice.encoding,
         ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
       },
       traffic: {

@@ -134,6 +134,17 @@ describe('compress: escaping round trips (rewrite applied, file re-parsed, text 
     assert.strictEqual(r.status, 'rejected');
     assert.match(r.reason!, /raw string cannot hold its own quote/);
   });
+
+  it('refuses a rewrite that would make a prompt found by its wording vanish; keeps one that still reads as it', async () => {
+    const text = 'declare function send(t: string): void;\nexport const go = (doc: string) => send(`Summarize the following quarterly report in three short bullet points, each with one number from it, for the finance team to read on Monday:\n${doc}`);\n';
+    const p = await plan('report.ts', text, 1);
+    assert.strictEqual(p.prompt.confidence, 'heuristic');
+    const gone = await finishCompress(p, 'Three bullets, one number each, for finance:\n' + p.protectedText.text.slice(p.protectedText.text.lastIndexOf('\n') + 1), { ...options, text });
+    assert.strictEqual(gone.status, 'rejected');
+    assert.match(gone.reason!, /no longer be found as a prompt/);
+    const kept = await finishCompress(p, 'Summarize the following report in three bullets, one number each:\n' + p.protectedText.text.slice(p.protectedText.text.lastIndexOf('\n') + 1), { ...options, text });
+    assert.strictEqual(kept.status, 'ok', kept.reason);
+  });
 });
 
 describe('compress: tidy whitespace', () => {

@@ -218,13 +218,13 @@ describe('cost diff', function () {
     const low = (d.deltaMonthlyUsd / 2).toFixed(4), high = String(Math.ceil(d.deltaMonthlyUsd) + 1);
     const table = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', low], dir);
     assert.strictEqual(table.code, 1);
-    assert.match(table.stdout, new RegExp(`^Over the limit: The monthly increase \\$[\\d,.]+ is over --max-increase-usd ${low}\\.$`, 'm'));
+    assert.match(table.stdout, new RegExp(`^Over the limit: the monthly increase \\$[\\d,.]+ is over --max-increase-usd ${low}\\.$`, 'm'));
     const within = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', high, '--max-increase-pct', '1000000'], dir);
     assert.strictEqual(within.code, 0);
     assert.match(within.stdout, new RegExp(`^Within the limits: the increase is at most \\+\\$${high}(\\.00)?/month \\(--max-increase-usd\\) and \\+1000000% \\(--max-increase-pct\\)\\.$`, 'm'));
     assert.match((await cli(['diff', '--base', 'HEAD'], dir)).stdout, /^No increase limit set \(--max-increase-usd N or --max-increase-pct P/m);
     const md = await cli(['diff', '--base', 'HEAD', '--format', 'markdown', '--max-increase-usd', low], dir);
-    assert.match(md.stdout, /^\*\*Over the limit:\*\* The monthly increase .* is over --max-increase-usd/m);
+    assert.match(md.stdout, /^\*\*Over the limit:\*\* the monthly increase .* is over --max-increase-usd/m);
     const json = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'json', '--max-increase-usd', low], dir)).stdout) as CostDiff;
     assert.deepStrictEqual({ ...json.verdict, over: json.verdict!.over.length }, { limits: { maxIncreaseUsd: Number(low) }, within: false, over: 1 });
     const sarif = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'sarif', '--max-increase-usd', high], dir)).stdout);
