@@ -21,7 +21,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
   if (configFile) readNamedFile(io.cwd, values.config as string, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER }); // a folder, a pipe, unreadable: exit 2
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { diffCost, diffConfigProblems, judgeDiff } = require('../core/diff') as typeof import('../core/diff');
+  const { diffCost, diffConfigProblems, judgeDiff, resolveDiff } = require('../core/diff') as typeof import('../core/diff');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { GitError } = require('../core/diff/git') as typeof import('../core/diff/git');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,13 +30,14 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   try {
     // Each side's config: the work tree's (or --head's) must be usable, as for scan; a base whose config
     // cannot be used is priced without it, and said so (a pull request may be the one that fixes it).
-    const problems = diffConfigProblems({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile });
+    const resolved = resolveDiff({ path: folder, base: values.base as string, head: values.head as string | undefined });
+    const problems = diffConfigProblems({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved });
     const headFatal = problems.head.filter((p) => p.fatal);
     if (headFatal.length) throw configError(headFatal, values.head ? `the config at ${values.head}` : 'the config');
     for (const p of problems.head) io.stderr(`warning: ${p.message}\n`);
     const baseFatal = problems.base.filter((p) => p.fatal);
     if (baseFatal.length && !configFile) io.stderr(`warning: the base's config (${values.base}) cannot be used, so the base is priced without it:\n${baseFatal.map((p) => `  ${p.message}`).join('\n')}\n`);
-    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });
+    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(e.message);
     throw e;

@@ -28,6 +28,9 @@ import { priceCacheFile } from './prices/refresh';
 const FORMAT = 3;
 /** Stored reports kept (one per root and epoch); past this the oldest are removed. */
 const MAX_REPORTS = 8;
+/** The names of the other forms of a report callers keep beside it (storeExtra): removed with it. */
+const EXTRAS = ['view'] as const;
+export type ExtraName = (typeof EXTRAS)[number];
 /**
  * A stat is evidence of content only when the file's times are this much older than the read: covers
  * coarse file system clocks (FAT: 2 s) and a write in the same tick as the read.
@@ -253,7 +256,33 @@ export class ScanManifest {
   /** The stored report, if the walk found the same files and every input still reads the same. */
   lookup(root: string, walked: readonly string[]): StoredReport | undefined {
     const m = this.stored();
-    if (!m || m.walked !== listDigest(walked)) return undefined;
+    if (!m || !this.unchanged(root, walked)) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(this.reportFile());
+    } catch {
+      return undefined;
+    }
+    if (bytesDigest(bytes) !== m.reportDigest) return undefined; // not the report this entry was written with
+    let json: string | undefined;
+    let parsed: ScanReport | undefined;
+    return { bytes, json: () => (json ??= bytes.toString('utf8')), summary: m.summary, report: () => (parsed ??= JSON.parse(json ??= bytes.toString('utf8')) as ScanReport) };
+  }
+
+  /**
+   * Whether the stored entry describes this tree as it is: the walk found the same files and every
+   * input still reads the same (checked once per walk list).
+   */
+  unchanged(root: string, walked: readonly string[]): boolean {
+    if (this.checked?.walked !== walked || this.checked.root !== root) this.checked = { root, walked, same: this.check(root, walked) };
+    return this.checked.same;
+  }
+
+  private checked?: { root: string; walked: readonly string[]; same: boolean };
+
+  private check(root: string, walked: readonly string[]): boolean {
+    const m = this.stored();
+    if (!m || m.walked !== listDigest(walked)) return false;
     const guarded = guardedReader(root);
     /** The stored stat still describes the file (and had settled when it was read): its content is unchanged. */
     const sameStat = (abs: string, tag: string | undefined, readAt: string | undefined) => {
@@ -265,6 +294,12 @@ export class ScanManifest {
     // walk found it a regular file inside the root in this run, which is what the guard would check;
     // its text digest is taken from the same bytes (or, when its stat proved it unchanged, it is).
     const walkedNow = new Set(walked);
+    // Inputs found unchanged by their content though their stat was not proof of it (a hard link, a
+    // touch, a checkout that rewrote the same bytes, a read too soon after a write): their stat now,
+    // taken before the read, for `refresh`.
+    const fresh = new Map<string, string>();
+    const statBefore = new Map<string, { st: fs.Stats; at: number }>();
+    this.fresh = fresh;
     const wanted = new Set(m.inputs.filter(([k]) => k.startsWith('w\0') && walkedNow.has(k.slice(2))).map(([k]) => k.slice(2)));
     const bytesOf = new Map<string, ByteCheck>();
     const unchanged = new Set<string>();
@@ -278,16 +313,23 @@ export class ScanManifest {
         unchanged.add(rel);
         continue;
       }
+      const at = Date.now();
+      const st = lstatOf(abs);
       const r = readFileBytes(abs);
-      if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) return undefined;
+      if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) return false;
       if (wanted.has(rel)) bytesOf.set(rel, r);
+      if (tag !== undefined && st?.isFile()) fresh.set(key, inputValue(digest, st, at));
+      if (st?.isFile()) statBefore.set(rel, { st, at });
     }
     // A read that found nothing in a folder the walk proved unchanged (storedWalk) still finds nothing:
     // a file created there since would have changed the folder's times. Likewise a path below a file
     // the walk found there (`global.css/index.ts`). Anything else is looked at.
     // A path below one that is itself still absent (`tone/index.ts` below `tone`) is absent too.
     const still = this.unchangedFolders;
-    const absentThen = new Set(still ? m.inputs.filter(([k, v]) => v === ABSENT && k.startsWith('w\0')).map(([k]) => path.resolve(root, k.slice(2))) : []);
+    // A plain relative path (no `.` or `..` step, no doubled or leading slash) is the root joined with it:
+    // path.resolve's normalising is most of the time of thousands of them.
+    const absOf = (rel: string) => (path.sep === '/' && rel && !rel.startsWith('/') && !rel.endsWith('/') && !rel.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(rel) ? under + rel : path.resolve(root, rel));
+    const absentThen = new Set(still ? m.inputs.filter(([k, v]) => v === ABSENT && k.startsWith('w\0')).map(([k]) => absOf(k.slice(2))) : []);
     const proven = new Map<string, boolean>();
     const stillAbsent = (abs: string): boolean => {
       if (!still) return false;
@@ -302,37 +344,58 @@ export class ScanManifest {
     };
     for (const [key, value] of m.inputs) {
       if (key.startsWith('f\0')) continue;
-      if (!key.startsWith('w\0')) return undefined;
+      if (!key.startsWith('w\0')) return false;
       const rel = key.slice(2);
       if (walkedNow.has(rel) && unchanged.has(rel)) continue;
-      const abs = path.resolve(root, rel);
+      const abs = absOf(rel);
       if (value === ABSENT && stillAbsent(abs)) continue;
       const [digest, tag, readAt] = value.split('\0');
       if (sameStat(abs, tag, readAt)) continue;
       // Nothing there (an import probe that matched no file, as most do): the guard would read nothing.
       if (digest === '-' && !lstatOf(abs)) continue;
       const r = bytesOf.get(rel);
+      const at = Date.now();
+      const st = r ? statBefore.get(rel) : { st: lstatOf(abs), at };
       const text = r ? (r.ok ? decodeText(r.bytes) : undefined) : undefined;
       const now = r ? textDigest(text?.ok ? text.text : undefined) : textDigest(guarded(rel));
-      if (now !== digest) return undefined;
+      if (now !== digest) return false;
+      if (tag !== undefined && st?.st?.isFile()) fresh.set(key, inputValue(digest, st.st, st.at));
     }
-    let bytes: Buffer;
+    return true;
+  }
+
+  /** See check: inputs whose content proved them unchanged, with their stat now. */
+  private fresh?: Map<string, string>;
+
+  /**
+   * After `unchanged` found the tree unchanged: when some of it was proven so by reading it (its stat
+   * had changed, or had not settled), the entry is written again with the stats of now, so that the
+   * next scan takes them as proof (as git refreshes its index); likewise a walk that had to be done
+   * again (`walk`: its record). The report is the same: only the entry is written.
+   */
+  refresh(walk?: WalkRecord): void {
+    const m = this.stored();
+    const walkAgain = !this.unchangedFolders && !!walk?.size;
+    if (!m || !this.checked?.same || (!this.fresh?.size && !walkAgain)) return;
+    const inputs = m.inputs.map(([k, v]): [string, string] => [k, this.fresh?.get(k) ?? v]);
+    const next: Stored = { ...m, inputs, ...(walkAgain ? { walk: { files: [...this.checked.walked], record: [...walk!] } } : {}) };
+    const at = this.file();
     try {
-      bytes = fs.readFileSync(this.reportFile());
+      const tmp = `${at}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(next), { mode: 0o600 });
+      fs.renameSync(tmp, at);
+      this.entry = next;
+      this.fresh = undefined;
     } catch {
-      return undefined;
+      // read-only or full disk
     }
-    if (bytesDigest(bytes) !== m.reportDigest) return undefined; // not the report this entry was written with
-    let json: string | undefined;
-    let parsed: ScanReport | undefined;
-    return { bytes, json: () => (json ??= bytes.toString('utf8')), summary: m.summary, report: () => (parsed ??= JSON.parse(json ??= bytes.toString('utf8')) as ScanReport) };
   }
 
   /**
    * Stores a report with what it read (`json`: reportJson(report), when the caller has it already).
    * Failing to write only costs the next scan its speed.
    */
-  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo, walk?: WalkRecord): void {
+  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo, walk?: WalkRecord): string | undefined {
     const stored: Stored = {
       format: FORMAT, epoch: this.epoch, walked: listDigest(walked), ...(walk?.size ? { walk: { files: [...walked], record: [...walk] } } : {}),
       inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) },
@@ -351,7 +414,69 @@ export class ScanManifest {
       }
       fs.writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
       fs.renameSync(tmp, at);
+      this.entry = undefined; // read again if asked for: the scan that stored it keeps nothing of it
+      this.checked = undefined;
       this.prune();
+      return stored.reportDigest;
+    } catch {
+      return undefined; // read-only or full disk
+    }
+  }
+
+  /** The digest of the report the stored entry holds (undefined: none), for storeExtra. */
+  reportDigest(): string | undefined {
+    return this.stored()?.reportDigest;
+  }
+
+  private extraFile(name: ExtraName): string {
+    return path.join(this.dir, `${this.epoch.slice(0, 40)}.${name}`);
+  }
+
+  /**
+   * The file of the bytes stored with the `name` form (storeExtra's `data`), for the caller to read
+   * parts of: nothing vouches for them but what the caller stored in the form itself (digests).
+   */
+  extraData(name: ExtraName): string {
+    return `${this.extraFile(name)}.data`;
+  }
+
+  /**
+   * Another form of the stored report that a caller keeps beside it (the cost diff's per-file view):
+   * the value stored with `storeExtra` for the report the entry holds now, if `valid` accepts it.
+   * Whether the report still describes the tree is the caller's to check (`unchanged`).
+   */
+  extra<V>(name: ExtraName, valid: (v: unknown) => v is V): V | undefined {
+    const m = this.stored();
+    if (!m) return undefined;
+    try {
+      const x = JSON.parse(fs.readFileSync(this.extraFile(name), 'utf8')) as { format: number; epoch: string; reportDigest: string; value: unknown };
+      return x?.format === FORMAT && x.epoch === this.epoch && x.reportDigest === m.reportDigest && valid(x.value) ? x.value : undefined;
+    } catch {
+      return undefined; // none, unreadable or damaged
+    }
+  }
+
+  /** Removes the `name` form (found damaged by its caller). */
+  forgetExtra(name: ExtraName): void {
+    for (const f of [this.extraFile(name), this.extraData(name)]) fs.rmSync(f, { force: true });
+  }
+
+  /**
+   * Stores `value` as the `name` form of the report whose digest is `reportDigest` (what `store` or
+   * `reportDigest` returned for it: a form is never attached to another report than its own).
+   */
+  storeExtra(name: ExtraName, value: unknown, reportDigest: string, data?: Buffer): void {
+    const at = this.extraFile(name);
+    try {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      if (data) {
+        const tmpData = `${at}.data.${process.pid}.tmp`;
+        fs.writeFileSync(tmpData, data, { mode: 0o600 });
+        fs.renameSync(tmpData, this.extraData(name));
+      }
+      const tmp = `${at}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, epoch: this.epoch, reportDigest, value }), { mode: 0o600 });
+      fs.renameSync(tmp, at);
     } catch {
       // read-only or full disk
     }
@@ -366,6 +491,7 @@ export class ScanManifest {
         fs.rmSync(path.join(this.dir, n), { force: true });
         fs.rmSync(path.join(this.dir, n.replace(/\.json$/, '.report')), { force: true });
         fs.rmSync(path.join(this.dir, n.replace(/\.json$/, '.priced')), { force: true });
+        for (const extra of EXTRAS) for (const f of [`.${extra}`, `.${extra}.data`]) fs.rmSync(path.join(this.dir, n.replace(/\.json$/, f)), { force: true });
       }
     } catch {
       // another process pruned meanwhile

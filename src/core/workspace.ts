@@ -12,8 +12,10 @@ import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './confi
 import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
-import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
-import { priceDataInfo } from './prices';
+import type { BudgetVerdict, DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
+import { LOCAL_MODEL_REASON, priceDataInfo } from './prices';
+import { similarModels } from './models/suggest';
+import { budgetVerdictText } from './report/budget';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
@@ -180,9 +182,27 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
   return {
     tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
-    ...(budgetSource ? { budget: { ...budgetSource, exceeded: !finite || monthlyUsd > budgetSource.monthlyUsd } } : {}),
+    ...(budgetSource ? { budget: budgetVerdict(budgetSource, !finite || monthlyUsd > budgetSource.monthlyUsd, prompts, config) } : {}),
     prompts, diagnostics, skipped,
   };
+}
+
+/**
+ * The gate's verdict: a prompt left out of the total because its model looks like a typo of a priced
+ * one (the unpriced-model warning's did-you-mean) fails the gate — a total that silently lacks it would
+ * pass a budget it may not be within. A model with no near match (self-hosted, unknown, local) stays
+ * a warning, said in the verdict.
+ */
+function budgetVerdict(source: { monthlyUsd: number; from: string }, exceeded: boolean, prompts: PromptReport[], config: PromptCostConfig): BudgetVerdict {
+  const unpriced = prompts.filter((p) => !p.cost.priced);
+  const custom = Object.keys(config.prices ?? {});
+  const typos = unpriced.flatMap((p) => {
+    if (p.cost.unpricedReason === LOCAL_MODEL_REASON || !p.model.id) return [];
+    const nearest = similarModels(p.model.id, custom);
+    return nearest.length ? [{ id: p.id, model: p.model.id, nearest }] : [];
+  });
+  const facts = { monthlyUsd: source.monthlyUsd, from: source.from, exceeded, unpriced: unpriced.length, ...(typos.length ? { unpricedTypos: typos } : {}) };
+  return { ...facts, verdict: budgetVerdictText(facts) };
 }
 
 /** Files worth opening at all: prompt files, code, notebooks. */
@@ -552,13 +572,60 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
   const plan = planScan(options, manifest);
   const stored = manifest?.lookup(plan.root, plan.walked);
   if (stored) {
+    manifest!.refresh(plan.walk);
     options.onProgress?.(plan.files.length, plan.files.length);
     return { json: stored.json, bytes: () => stored.bytes, summary: stored.summary, report: stored.report };
   }
+  const r = await scanPlanned(options, engine, plan, manifest);
+  return { json: r.json, summary: r.report, report: () => r.report };
+}
+
+/** The scan of `plan` (no stored report answered it), stored when `manifest` keeps one. */
+async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string }> {
   const ws = await detectWorkspace({ ...options, engine }, plan);
   const priced = manifest?.pricedMemo() ?? options.pricedMemo;
   const report = priceWorkspace(ws, engine, { ...options, priced });
   let json: string | undefined;
-  if (manifest && ws.cache && storable(report)) manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
-  return { json: () => (json ??= reportJson(report)), summary: report, report: () => report };
+  let digest: string | undefined;
+  if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
+  return { report, json: () => (json ??= reportJson(report)), digest };
+}
+
+/**
+ * scanWorkspace for a caller that keeps its own form of the report beside the stored one (the cost
+ * diff's per-file view, diff/view.ts): `make` builds it from a report (JSON, and bytes kept beside it),
+ * `valid` checks a stored one, `open` gives it back with the file of its bytes. An unchanged tree is
+ * answered from the stored form without reading the report; a form missing or damaged is made from
+ * the stored report, or from the scan, and stored.
+ */
+export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: { make: (report: ScanReport) => { index: I; data: Buffer }; valid: (v: unknown) => v is I; open: (index: I, dataFile: string) => V; inMemory: (made: { index: I; data: Buffer }) => V }): Promise<V> {
+  const engine = options.engine ?? new Engine();
+  const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
+  const plan = planScan(options, manifest);
+  if (manifest?.unchanged(plan.root, plan.walked)) {
+    manifest.refresh(plan.walk);
+    const kept = manifest.extra('view', form.valid);
+    if (kept) {
+      options.onProgress?.(plan.files.length, plan.files.length);
+      return form.open(kept, manifest.extraData('view'));
+    }
+    const stored = manifest.lookup(plan.root, plan.walked);
+    const digest = manifest.reportDigest();
+    if (stored && digest) {
+      options.onProgress?.(plan.files.length, plan.files.length);
+      const made = form.make(stored.report());
+      manifest.storeExtra('view', made.index, digest, made.data);
+      return form.inMemory(made);
+    }
+  }
+  const r = await scanPlanned(options, engine, plan, manifest);
+  const made = form.make(r.report);
+  if (manifest && r.digest) manifest.storeExtra('view', made.index, r.digest, made.data);
+  return form.inMemory(made);
+}
+
+/** Forgets the stored `view` form of this scan's report (found damaged): the next scanWorkspaceAs makes it again. */
+export function forgetStoredForm(options: ScanOptions): void {
+  const manifest = manifestFor(options, path.resolve(options.root));
+  manifest?.forgetExtra('view');
 }

@@ -218,13 +218,13 @@ describe('cost diff', function () {
     const low = (d.deltaMonthlyUsd / 2).toFixed(4), high = String(Math.ceil(d.deltaMonthlyUsd) + 1);
     const table = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', low], dir);
     assert.strictEqual(table.code, 1);
-    assert.match(table.stdout, new RegExp(`^Over the limit: The monthly increase \\$[\\d,.]+ is over --max-increase-usd ${low}\\.$`, 'm'));
+    assert.match(table.stdout, new RegExp(`^Over the limit: the monthly increase \\$[\\d,.]+ is over --max-increase-usd ${low}\\.$`, 'm'));
     const within = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', high, '--max-increase-pct', '1000000'], dir);
     assert.strictEqual(within.code, 0);
     assert.match(within.stdout, new RegExp(`^Within the limits: the increase is at most \\+\\$${high}(\\.00)?/month \\(--max-increase-usd\\) and \\+1000000% \\(--max-increase-pct\\)\\.$`, 'm'));
     assert.match((await cli(['diff', '--base', 'HEAD'], dir)).stdout, /^No increase limit set \(--max-increase-usd N or --max-increase-pct P/m);
     const md = await cli(['diff', '--base', 'HEAD', '--format', 'markdown', '--max-increase-usd', low], dir);
-    assert.match(md.stdout, /^\*\*Over the limit:\*\* The monthly increase .* is over --max-increase-usd/m);
+    assert.match(md.stdout, /^\*\*Over the limit:\*\* the monthly increase .* is over --max-increase-usd/m);
     const json = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'json', '--max-increase-usd', low], dir)).stdout) as CostDiff;
     assert.deepStrictEqual({ ...json.verdict, over: json.verdict!.over.length }, { limits: { maxIncreaseUsd: Number(low) }, within: false, over: 1 });
     const sarif = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'sarif', '--max-increase-usd', high], dir)).stdout);
@@ -441,5 +441,125 @@ describe('cost diff: the base side reuses the work tree\'s priced files', () => 
     assert.strictEqual(c.priced(), 3 + 3);
     assert.ok(d.deltaMonthlyUsd > 0);
     assert.strictEqual(strip(d), strip(await diffCost({ path: dir, base: 'HEAD' })));
+  });
+});
+
+describe('cost diff: sides kept file by file', () => {
+  const strip = (d: CostDiff) => JSON.stringify({ ...d, tool: '' });
+  const sideFiles = (cacheDir: string) => [
+    ...fs.readdirSync(path.join(cacheDir, 'diff-sides')).map((n) => path.join(cacheDir, 'diff-sides', n)),
+    ...fs.readdirSync(path.join(cacheDir, 'scans')).filter((n) => /\.view(\.data)?$/.test(n)).map((n) => path.join(cacheDir, 'scans', n)),
+  ];
+  const IMPORTED: Record<string, string> = {
+    ...FILES,
+    'src/prompts.ts': `export const BILLING = 'You are the billing assistant. ${LONG}';\n`,
+    'src/bot.ts': FILES['src/bot.ts'].replace(`'You are the billing assistant. ${LONG}'`, 'BILLING').replace("import OpenAI from 'openai';", "import OpenAI from 'openai';\nimport { BILLING } from './prompts';"),
+  };
+
+  it('a repeat diff parses only the files that differ, and answers as a diff without the cache does', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-diff-view-');
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    const first = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } });
+    assert.ok(sideFiles(cacheDir).some((f) => f.endsWith('.view.data')));
+    // The stored sides' data: only bot.ts's prompts are read back (JSON.parse is handed no other file's).
+    const parse = JSON.parse;
+    const parsed: string[] = [];
+    JSON.parse = ((text: string, ...rest: unknown[]) => {
+      if (typeof text === 'string' && text.startsWith('[{')) parsed.push(...[...text.matchAll(/"file":"([^"]+)"/g)].map((m) => m[1]));
+      return (parse as (...a: unknown[]) => unknown)(text, ...rest);
+    }) as typeof JSON.parse;
+    let again: CostDiff;
+    try {
+      again = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } });
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.deepStrictEqual([...new Set(parsed)], ['src/bot.ts']);
+    assert.strictEqual(strip(again), strip(first));
+    assert.strictEqual(strip(first), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    assert.strictEqual(first.counts.unchanged, 2);
+  });
+
+  it('damaged data or index of a kept side is not trusted: the side is made again, and rewritten', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-diff-view-');
+    edit(dir, 'src/triage.py', (s) => s.replace('one topic', 'one topic and one urgency'));
+    const want = strip(await diffCost({ path: dir, base: 'HEAD' }));
+    assert.strictEqual(strip(await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } })), want);
+    // Same length, other bytes: only the digests can tell.
+    for (const f of sideFiles(cacheDir).filter((n) => n.endsWith('.data'))) {
+      const b = fs.readFileSync(f);
+      const at = b.indexOf('triage');
+      assert.ok(at > 0, f);
+      b.write('TRIAGE', at);
+      fs.writeFileSync(f, b);
+    }
+    assert.strictEqual(strip(await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } })), want);
+    // Rewritten: the next diff reads them as they should be.
+    for (const f of sideFiles(cacheDir).filter((n) => n.endsWith('.data'))) assert.ok(!fs.readFileSync(f, 'utf8').includes('TRIAGE'), f);
+    assert.strictEqual(strip(await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } })), want);
+    // A truncated data file, then an index that is not JSON.
+    for (const f of sideFiles(cacheDir).filter((n) => n.endsWith('.data'))) fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 10));
+    assert.strictEqual(strip(await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } })), want);
+    for (const f of sideFiles(cacheDir).filter((n) => !n.endsWith('.data'))) fs.writeFileSync(f, '{"format": 3, "side": {"runs": [');
+    assert.strictEqual(strip(await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } })), want);
+  });
+
+  it('a config changed on one side after a diff: the kept work-tree side is not used for it', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-diff-view-');
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    const before = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } });
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 9000\n');
+    const after = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } });
+    assert.ok(after.deltaMonthlyUsd > before.deltaMonthlyUsd * 2);
+    assert.strictEqual(after.counts.changed, 3);
+    assert.strictEqual(strip(after), strip(await diffCost({ path: dir, base: 'HEAD' })));
+  });
+
+  it('an edited import: the file that reads it is analysed again and shows the change, cache or not', async () => {
+    const dir = repoWith(IMPORTED);
+    const cacheDir = tempDir('prompt-cost-diff-view-');
+    edit(dir, 'src/triage.py', (s) => s.replace('one topic', 'one topic and one urgency'));
+    await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } }); // keeps both sides
+    edit(dir, 'src/prompts.ts', (s) => s.replace('billing assistant.', `billing assistant. ${LONG}`));
+    const d = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir } });
+    const bot = d.prompts.find((p) => p.file === 'src/bot.ts');
+    assert.ok(bot && bot.status === 'changed' && bot.after!.tokens > bot.before!.tokens + 500, JSON.stringify(d.prompts));
+    assert.strictEqual(strip(d), strip(await diffCost({ path: dir, base: 'HEAD' })));
+  });
+
+  it('identicalFiles: not a file with an id of its own, a part from a touched file, a renamed or differing file', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { viewOf, identicalFiles } = require('../../src/core/diff/view') as typeof import('../../src/core/diff/view');
+    const p = (file: string, line: number, extra: object = {}) => ({ id: `${file}:${line + 1}`, file, kind: 'openai.chat', model: { id: 'gpt-4o' }, parts: [], range: { start: { line, character: 0 }, end: { line, character: 1 } }, ...extra });
+    const report = (prompts: object[]) => ({ totals: { monthlyUsd: 1 }, prices: {}, prompts }) as never;
+    const both = [p('a.ts', 1), p('ids.ts', 1, { id: 'mine' }), p('parts.ts', 1, { parts: [{ file: 'lib.ts', text: 'x', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }] }), p('old.ts', 1), p('edit.ts', 1)];
+    const b = viewOf(report(both), both.map(() => 'text')).index;
+    const a = viewOf(report([...both.slice(0, 4), p('edit.ts', 2)])).index;
+    const same = new Set(['a.ts', 'ids.ts', 'parts.ts', 'old.ts', 'edit.ts']); // lib.ts touched
+    assert.deepStrictEqual([...identicalFiles(b, a, new Map([['old.ts', 'new.ts']]), same)], ['a.ts']);
+    assert.deepStrictEqual([...identicalFiles(b, a, new Map(), new Set([...same, 'lib.ts']))].sort(), ['a.ts', 'old.ts', 'parts.ts']);
+  });
+});
+
+describe('cost diff: texts read from git', () => {
+  it('filesAt reads many files of a commit in one process: a missing path or a folder reads as nothing', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { filesAt, openRepo, resolveCommit } = require('../../src/core/diff/git') as typeof import('../../src/core/diff/git');
+    const dir = repoWith({ ...FILES, 'sub/a b.ts': 'const x = 1;\r\nconst y = "é";\n', 'sub/empty.txt': '' });
+    edit(dir, 'src/bot.ts', () => 'changed since'); // the work tree is not what is read
+    const repo = openRepo(dir);
+    const commit = resolveCommit(repo, 'HEAD');
+    const at = filesAt(repo, commit, '');
+    at.prefetch(['src/bot.ts', 'nope.ts', 'sub', 'sub/a b.ts', 'sub/empty.txt']);
+    assert.strictEqual(at.read('src/bot.ts'), FILES['src/bot.ts']);
+    assert.strictEqual(at.read('nope.ts'), undefined);
+    assert.strictEqual(at.read('sub'), undefined);
+    assert.strictEqual(at.read('sub/a b.ts'), 'const x = 1;\r\nconst y = "é";\n');
+    assert.strictEqual(at.read('sub/empty.txt'), '');
+    // Under a folder of the repository, paths are relative to it; one not prefetched is read by itself.
+    assert.strictEqual(filesAt(repo, commit, 'sub').read('a b.ts'), 'const x = 1;\r\nconst y = "é";\n');
   });
 });

@@ -59,7 +59,7 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.match(text, /get_current_weather/);
     assert.match(text, /input\s+\$2\.5\/M/);
     assert.match(text, /cache read\s+\$1\.25\/M/);
-    assert.match(text, /output\s+300\s+up to max_tokens 300 \(the limit, priced as if every reply used it\) — set the expected output with a `# prompt-cost: outputTokens=N` annotation/);
+    assert.match(text, /output\s+300\s+up to max_tokens 300 \(the limit, priced as if every reply used it\) — set the expected output with a `\/\/ prompt-cost: outputTokens=N` annotation on the line above the call/);
     assert.match(text, /per day .* × 2,000 calls\/day = \$[\d.]+ \(calls\/day: \.promptcost\.yaml:2\)/);
     assert.match(text, /per month .* × 30 days = \$[\d.,]+ \(days: default\)/);
   });
@@ -78,7 +78,7 @@ describe('prompt-cost explain FILE:LINE', () => {
     const report = await scanWorkspace({ root: dir, workers: 0 });
     const claude = report.prompts.find((p) => p.file === 'src/claude.py')!;
     assert.match(breakdownMarkdown(claude, report.prices), /\| output \(up to max_tokens\) \| 700 \|/);
-    assert.match(breakdownMarkdown(claude, report.prices), /_Output: up to max_tokens 700 — the limit, priced as if every reply used it\. Set the expected output with a `# prompt-cost: outputTokens=N` annotation above the call\._/);
+    assert.match(breakdownMarkdown(claude, report.prices), /_Output: up to max_tokens 700 — the limit, priced as if every reply used it\. Set the expected output with a `# prompt-cost: outputTokens=N` annotation on the line above the call\._/);
   });
 
   it('FILE:1 above the prompt is no prompt (nearest listed), a line of a prompt text picks its prompt; notebook cells 1-based; wraps to the terminal', async () => {

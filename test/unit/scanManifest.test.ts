@@ -245,6 +245,33 @@ describe('stored scan reports trust settled stats (as git\'s index does)', () =>
     assert.deepStrictEqual(every(warm.result.report), every(cold.report));
   });
 
+  it('a tree whose stats changed but not its bytes (hard links, a touch) is read once, then proven by its stats again', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-stat-');
+    fs.writeFileSync(path.join(root, '.gitignore'), 'tmp/\n');
+    const cold = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    // A hard link (the cost diff's checkout of a base makes them) changes each file's change time.
+    const links = tempDir('prompt-cost-manifest-links-');
+    const linked = ['src/bot.ts', 'src/label.py', 'gen/rules.ts', '.gitignore'].filter((f) => fs.existsSync(path.join(root, f)));
+    linked.forEach((f, i) => fs.linkSync(path.join(root, f), path.join(links, String(i))));
+    const reread = await touched(root, () => scan({ root, cacheDir, cacheRacyMs: 0 }));
+    assert.strictEqual(reread.result.priced, 0); // the stored report, proven by content
+    assert.ok(reread.opened.includes(path.join('src', 'bot.ts')), reread.opened.join());
+    assert.deepStrictEqual(every(reread.result.report), every(cold.report));
+    // The entry was written again with the stats of now: the next scan opens nothing, lists nothing.
+    const warm = await touched(root, () => scan({ root, cacheDir, cacheRacyMs: 0 }));
+    assert.strictEqual(warm.result.priced, 0);
+    assert.deepStrictEqual(warm.opened.filter((p) => p !== '.promptcost.yaml'), []);
+    assert.deepStrictEqual(warm.listed, []);
+    assert.deepStrictEqual(every(warm.result.report), every(cold.report));
+    // A refreshed stat is still only a stat: an edit since is seen.
+    const py = path.join(root, 'src', 'label.py');
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace('You write labels.', 'You write parcel labels.'));
+    const edited = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.strictEqual(edited.priced, 1);
+    assert.deepStrictEqual(every(edited.report), every((await scan({ root })).report));
+  });
+
   it('a file changed since (same size, its modification time set back) is read again: the change time gives it away', async () => {
     const root = workspace();
     const cacheDir = tempDir('prompt-cost-manifest-stat-');

@@ -27,6 +27,20 @@ export function openRepo(folder: string): GitRepo {
   return { top: fs.realpathSync(r.stdout.trim()) };
 }
 
+/**
+ * openRepo and resolveCommit of `ref` in one git process (a diff's every run asks both); either's
+ * GitError, with its words, when they fail.
+ */
+export function openRepoAt(folder: string, ref: string): { repo: GitRepo; commit: string } {
+  if (!ref.startsWith('-')) {
+    const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--verify', '--quiet', `${ref}^{commit}`], { cwd: folder, encoding: 'utf8' });
+    const lines = r.status === 0 ? r.stdout.trim().split('\n') : [];
+    if (lines.length === 2 && /^[0-9a-f]{40,64}$/.test(lines[1])) return { repo: { top: fs.realpathSync(lines[0]) }, commit: lines[1] };
+  }
+  const repo = openRepo(folder);
+  return { repo, commit: resolveCommit(repo, ref) };
+}
+
 /** The commit a ref names, or a GitError that says how to get it (shallow clones are the usual cause). */
 export function resolveCommit(repo: GitRepo, ref: string): string {
   if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a ref`);
@@ -184,4 +198,44 @@ export function sameAsWorkTree(repo: GitRepo, paths: readonly string[], touched:
 export function fileAt(repo: GitRepo, commit: string, file: string): string | undefined {
   const r = spawnSync('git', ['cat-file', 'blob', `${commit}:${file}`], { cwd: repo.top, encoding: 'utf8', maxBuffer: 2 ** 26 });
   return r.status === 0 ? r.stdout : undefined;
+}
+
+/**
+ * The texts of files at `commit` (paths relative to `prefix`, a folder of the repository), read from git
+ * on demand: `prefetch` reads many in one `git cat-file --batch`, `read` one (from what was prefetched,
+ * else by itself). A path with no blob there reads as undefined.
+ */
+export function filesAt(repo: GitRepo, commit: string, prefix: string): { prefetch(rels: Iterable<string>): void; read(rel: string): string | undefined } {
+  const base = prefix ? prefix.replace(/\/$/, '') + '/' : '';
+  const texts = new Map<string, string | undefined>();
+  const prefetch = (rels: Iterable<string>) => {
+    const wanted = [...new Set(rels)].filter((r) => !texts.has(r) && !/[\n\0]/.test(r));
+    if (!wanted.length) return;
+    const r = spawnSync('git', ['cat-file', '--batch'], { cwd: repo.top, input: wanted.map((rel) => `${commit}:${base}${rel}`).join('\n') + '\n', maxBuffer: 2 ** 32 });
+    if (r.status !== 0 || !r.stdout) return;
+    const out = r.stdout;
+    let at = 0;
+    for (const rel of wanted) {
+      const nl = out.indexOf(0x0a, at);
+      if (nl < 0) break;
+      const header = out.subarray(at, nl).toString('latin1').split(' ');
+      if (header[1] !== 'blob') {
+        // `<object> missing` (or another type: a folder, a link's target is not followed)
+        texts.set(rel, undefined);
+        at = header.length === 3 ? nl + 1 + Number(header[2]) + 1 : nl + 1;
+        continue;
+      }
+      const size = Number(header[2]);
+      texts.set(rel, out.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+      at = nl + 1 + size + 1;
+    }
+  };
+  return {
+    prefetch,
+    read(rel) {
+      if (!texts.has(rel)) prefetch([rel]);
+      if (!texts.has(rel)) texts.set(rel, undefined);
+      return texts.get(rel);
+    },
+  };
 }

@@ -7,15 +7,17 @@ import * as path from 'path';
 import { Engine } from '../analyze';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
-import { pricedMemoFor, scanWorkspace, type ScanOptions } from '../workspace';
+import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
 import * as os from 'os';
-import { changedPaths, fileAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree } from './git';
+import { spawn } from 'child_process';
+import { changedPaths, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
 import { readTextFile } from '../fileAccess';
 import { storable, textDigest } from '../scanManifest';
 import { pairPrompts, type PairStatus, type Side } from './pair';
+import { DamagedView, identicalFiles, inMemory, isViewIndex, onDisk, readRun, viewOf, type SideView, type ViewIndex } from './view';
 
 export interface DiffOptions {
   /** The folder to compare (inside a git repository). */
@@ -30,6 +32,17 @@ export interface DiffOptions {
   all?: boolean;
   engine?: Engine;
   scan?: Partial<ScanOptions>;
+  /** The repository and the commits of `base` and `head`, when the caller has resolved them (resolveDiff). */
+  resolved?: ResolvedDiff;
+}
+
+/** What a diff's refs name in git, resolved once for the config check and the diff. */
+export interface ResolvedDiff { repo: GitRepo; base: string; head?: string }
+
+/** The repository of `o.path` and the commits `o.base` and `o.head` name (a GitError when one names none). */
+export function resolveDiff(o: Pick<DiffOptions, 'path' | 'base' | 'head'>): ResolvedDiff {
+  const { repo, commit } = openRepoAt(o.path, o.base);
+  return { repo, base: commit, ...(o.head ? { head: resolveCommit(repo, o.head) } : {}) };
 }
 
 export interface DiffSide { file: string; line: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }
@@ -85,17 +98,14 @@ export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'>, lim
   return { limits: given, within: over.length === 0, over };
 }
 
-/** The text of a prompt's parts as written, read from the scanned files by their ranges. */
-function promptText(root: string, p: PromptReport, files: Map<string, string[] | null>): string {
+/** The text of a prompt's parts as written, read from the scanned files (`read`: a file's text by its path) by their ranges. */
+function promptText(read: (rel: string) => string | undefined, p: PromptReport, files: Map<string, string[] | null>): string {
   const out: string[] = [];
   for (const part of p.parts) {
     const rel = part.file ?? p.file;
     if (!files.has(rel)) {
-      let lines: string[] | null = null;
-      try {
-        lines = fs.readFileSync(path.join(root, rel), 'utf8').split(/\r\n|\n|\r/);
-      } catch { /* gone: similarity falls back to an empty text */ }
-      files.set(rel, lines);
+      const text = read(rel); // undefined when gone: similarity falls back to an empty text
+      files.set(rel, text === undefined ? null : text.split(/\r\n|\n|\r/));
     }
     const lines = files.get(rel);
     if (!lines || p.cell !== undefined) continue; // notebook ranges are per cell: not read back here
@@ -109,12 +119,21 @@ function promptText(root: string, p: PromptReport, files: Map<string, string[] |
   return out.join('\n');
 }
 
-/** Each prompt's side, its text read from `root` when first asked for (pairing needs few of them). */
-const sides = (report: ScanReport, root: string): Side[] => {
+/** Reads a file of `root` by its path relative to it (undefined: gone). */
+const fromFolder = (root: string) => (rel: string): string | undefined => {
+  try {
+    return fs.readFileSync(path.join(root, rel), 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Each prompt's side, its text read with `read` when first asked for (pairing needs few of them). */
+const sides = (report: Pick<ScanReport, 'prompts'>, read: (rel: string) => string | undefined): Side[] => {
   const cache = new Map<string, string[] | null>();
   return report.prompts.map((prompt) => {
     let text: string | undefined;
-    return { prompt, get text() { return (text ??= promptText(root, prompt, cache)); } };
+    return { prompt, get text() { return (text ??= promptText(read, prompt, cache)); } };
   });
 };
 
@@ -143,7 +162,7 @@ function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, te
  * The rows of a cost diff. `sameFiles`: files (root-relative) whose content is the same on both sides,
  * when known (git says so): their unchanged prompts are paired without reading their texts.
  */
-export function diffReports(before: ScanReport, beforeSides: Side[], after: ScanReport, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean; sameFiles?: ReadonlySet<string> } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
+export function diffReports(before: Pick<ScanReport, 'totals' | 'prices'>, beforeSides: Side[], after: Pick<ScanReport, 'totals' | 'prices'>, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean; sameFiles?: ReadonlySet<string> } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
   const pairs = pairPrompts(beforeSides, afterSides, renamed, opts.sameFiles);
   const counts: Record<PairStatus, number> = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 };
   const rows: DiffRow[] = [];
@@ -174,34 +193,67 @@ export function diffReports(before: ScanReport, beforeSides: Side[], after: Scan
   };
 }
 
+/** Where a side's prompt texts are read: the work tree, or a commit's files in git (many at once). */
+export interface SideReader { read(rel: string): string | undefined; prefetch?(rels: Iterable<string>): void }
+
+/**
+ * The rows of a cost diff of two sides kept file by file (view.ts). A file git finds the same on both
+ * sides whose prompts are the same JSON (identicalFiles) is counted as unchanged without being parsed
+ * (unless `all` asks for its rows); the rest is parsed and paired as diffReports does, in report order.
+ * `headRoot`: where a side without kept texts (the work tree) reads its prompts' texts.
+ */
+export function diffViews(before: SideView, after: SideView, readers: { before: SideReader; after: SideReader }, renamed: Map<string, string>, touched: ReadonlySet<string>, all: boolean): ReturnType<typeof diffReports> {
+  const sameFiles = new Set<string>();
+  for (const v of [before, after]) for (const r of v.runs) for (const f of [r.file, ...r.partFiles]) if (!touched.has(f)) sameFiles.add(f);
+  const identical = all ? new Set<string>() : identicalFiles(before, after, renamed, sameFiles);
+  const expand = (v: SideView, reader: SideReader): { report: Pick<ScanReport, 'totals' | 'prices' | 'prompts'>; sides: Side[] } => {
+    const prompts: PromptReport[] = [];
+    const kept: (string | undefined)[] = [];
+    for (const r of v.runs) {
+      if (identical.has(r.file)) continue;
+      const x = readRun(v, r);
+      prompts.push(...x.prompts);
+      kept.push(...(x.texts ?? x.prompts.map(() => undefined)));
+    }
+    const report = { totals: v.totals, prices: v.prices, prompts };
+    // The files the texts may be read from, in one read where that is cheaper (git).
+    if (!v.texts) reader.prefetch?.(prompts.flatMap((p) => [p.file, ...p.parts.map((x) => x.file ?? p.file)]));
+    const read = sides(report, reader.read);
+    return { report, sides: read.map((s, i) => (kept[i] !== undefined ? { prompt: s.prompt, text: kept[i]! } : s)) };
+  };
+  const b = expand(before, readers.before), a = expand(after, readers.after);
+  const d = diffReports(b.report, b.sides, a.report, a.sides, renamed, { all, sameFiles });
+  for (const r of before.runs) if (identical.has(r.file)) d.counts.unchanged += r.count;
+  return d;
+}
+
 /**
  * The problems of the .promptcost.yaml each side is priced with: `--config FILE` for both, else each
  * side's own (the work tree's, or the one in the commit). A fatal one (YAML that cannot be parsed, a
  * file that cannot be read) means that side would be priced without its config: the caller decides.
  */
-export function diffConfigProblems(o: Pick<DiffOptions, 'path' | 'base' | 'head' | 'configFile'>): { base: ConfigProblem[]; head: ConfigProblem[] } {
+export function diffConfigProblems(o: Pick<DiffOptions, 'path' | 'base' | 'head' | 'configFile' | 'resolved'>): { base: ConfigProblem[]; head: ConfigProblem[] } {
   const folder = fs.realpathSync(o.path);
   if (o.configFile) {
     const problems = loadConfig(folder, o.configFile).problems;
     return { base: problems, head: problems };
   }
-  const repo = openRepo(o.path);
-  const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
-  const inGit = (ref: string) => {
-    const text = fileAt(repo, resolveCommit(repo, ref), prefix ? `${prefix}/${CONFIG_FILE_NAME}` : CONFIG_FILE_NAME);
+  const r = o.resolved ?? resolveDiff(o);
+  const prefix = path.relative(r.repo.top, folder).split(path.sep).join('/');
+  const inGit = (commit: string) => {
+    const text = fileAt(r.repo, commit, prefix ? `${prefix}/${CONFIG_FILE_NAME}` : CONFIG_FILE_NAME);
     return text === undefined ? [] : parseConfig(text, CONFIG_FILE_NAME).problems;
   };
-  return { base: inGit(o.base), head: o.head ? inGit(o.head) : loadConfig(folder).problems };
+  return { base: inGit(r.base), head: r.head ? inGit(r.head) : loadConfig(folder).problems };
 }
 
 export async function diffCost(o: DiffOptions): Promise<CostDiff> {
-  const repo = openRepo(o.path);
+  const { repo, base: baseCommit, head: headCommit } = o.resolved ?? resolveDiff(o);
   const folder = fs.realpathSync(o.path);
   const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
-  const baseCommit = resolveCommit(repo, o.base);
-  const headCommit = o.head ? resolveCommit(repo, o.head) : undefined;
   const engine = o.engine ?? new Engine();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
+  let written = 0;
   try {
     // Each side reads its own .promptcost.yaml at its root, unless one config file is given for both.
     // A side checked out into the temporary folder is scanned once: its whole report is not kept there.
@@ -228,43 +280,78 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     // What differs between the sides (git): renames for pairing; against the work tree, the files the
     // base shares with it byte for byte, which its checkout links instead of writing.
     const changes = changedPaths(repo, baseCommit, headCommit, prefix);
-    const fromGit = async (commit: string, name: string): Promise<{ report: ScanReport; sides: Side[] }> => {
+    const fromGit = async (commit: string, name: string): Promise<SideView> => {
       const key = sideCache?.key(commit, prefix, epoch);
       const hit = key ? sideCache!.get(key) : undefined;
-      if (hit) return { report: hit.report, sides: hit.report.prompts.map((prompt, i) => ({ prompt, text: hit.texts[i] })) };
+      if (hit) return hit;
       const files = treeToWrite(repo, commit, prefix);
       const root = path.join(tmp, name);
       fs.mkdirSync(root, { recursive: true });
       const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched) : undefined;
       writeTree(repo, commit, prefix, root, files, linkable);
+      written += files.length;
       const report = await scanSide(root);
-      const s = sides(report, root);
-      if (key && storable(report)) sideCache!.put(key, { report, texts: s.map((x) => x.text) });
-      return { report, sides: s };
+      // The texts are not kept: the few a diff reads are read from git (filesAt) when it needs them.
+      const made = viewOf(report);
+      if (key && storable(report)) sideCache!.put(key, made);
+      return inMemory(made);
     };
     // The head first: on a warm cache it is mostly stored detections, and the files the base shares
-    // with it are then read from what the head scan stored.
-    const head = headCommit ? await fromGit(headCommit, 'head') : await (async () => {
-      const report = await scanSide(folder);
-      return { report, sides: sides(report, folder) };
-    })();
-    const base = await fromGit(baseCommit, 'base');
-    const before = base.report;
-    const after = head.report;
+    // with it are then read from what the head scan stored. The work tree's report is kept file by
+    // file beside its stored report (scanWorkspaceAs): an unchanged tree is answered without parsing it.
+    const headSide = () => headCommit ? fromGit(headCommit, 'head') : scanWorkspaceAs(sideOptions(folder), {
+      make: (r) => viewOf(r), valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
+    });
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
     // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
     const touched = new Set([...changes.touched].map(strip));
-    const sameFiles = new Set<string>();
-    for (const p of [...before.prompts, ...after.prompts]) for (const f of [p.file, ...p.parts.map((x) => x.file)]) if (f && !touched.has(f)) sameFiles.add(f);
-    const d = diffReports(before, base.sides, after, head.sides, moved, { all: o.all, sameFiles });
+    const readers = () => ({ before: filesAt(repo, baseCommit, prefix), after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
+    let head = await headSide();
+    let base = await fromGit(baseCommit, 'base');
+    let d: ReturnType<typeof diffViews>;
+    try {
+      d = diffViews(base, head, readers(), moved, touched, !!o.all);
+    } catch (e) {
+      if (!(e instanceof DamagedView)) throw e;
+      // A stored side whose data does not match its index: both are forgotten and made again.
+      for (const c of [baseCommit, headCommit]) if (c) sideCache?.drop(sideCache.key(c, prefix, epoch));
+      if (!headCommit) forgetStoredForm(sideOptions(folder));
+      head = await headSide();
+      base = await fromGit(baseCommit, 'base');
+      d = diffViews(base, head, readers(), moved, touched, !!o.all);
+    }
     return {
       tool: 'prompt-cost',
-      base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: before.totals.unpriced },
-      head: { ref: o.head ?? 'work tree', ...(headCommit ? { commit: headCommit } : {}), monthlyUsd: d.headMonthlyUsd, unpriced: after.totals.unpriced },
+      base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: base.totals.unpriced },
+      head: { ref: o.head ?? 'work tree', ...(headCommit ? { commit: headCommit } : {}), monthlyUsd: d.headMonthlyUsd, unpriced: head.totals.unpriced },
       deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
     };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeTree(tmp, written);
   }
+}
+
+/** Files past which a checkout is removed by a process of its own. */
+const REMOVE_APART = 2000;
+
+/**
+ * Removes a checkout of a side: a large one (a monorepo's thousands of links take longer to remove
+ * than its diff took) by a detached process, so that the answer does not wait for it; in this
+ * process when small, or when no process can be started.
+ */
+function removeTree(dir: string, files: number): void {
+  if (files > REMOVE_APART) {
+    try {
+      const child = spawn(process.execPath, ['-e', `require('fs').rmSync(${JSON.stringify(dir)}, { recursive: true, force: true })`], {
+        detached: true, stdio: 'ignore', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, windowsHide: true,
+      });
+      child.on('error', () => fs.rmSync(dir, { recursive: true, force: true }));
+      child.unref();
+      return;
+    } catch {
+      // removed here
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 }

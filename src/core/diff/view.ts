@@ -1,0 +1,145 @@
+// A side of a cost diff kept file by file: each file's prompts as JSON text in one data file, read and
+// parsed only when the file differs between the sides. A monorepo's report is megabytes of JSON; a
+// change touches a few files. The diff pairs a file whose prompts are the same text on both sides (and
+// need no text read: see pairPrompts' first pass) by counting them, and parses and pairs only the rest.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import type { PromptReport, ScanReport } from '../model';
+import { hasOwnId } from './pair';
+
+/** A run of one file's prompts, in report order. */
+export interface FileRun {
+  file: string;
+  count: number;
+  /** Some prompt has an id of its own (an annotation): pairing by id may cross files. */
+  ownIds: boolean;
+  /** Files other than `file` that the prompts' parts are read from. */
+  partFiles: string[];
+  /** Digest of the run's bytes in the data: its prompts' JSON, then (kept texts) a newline and the texts' JSON. */
+  digest: string;
+  /** Digest of the prompts' JSON alone: equal on both sides for the same prompts. */
+  jsonDigest: string;
+  /** Where the run's bytes are in the data, and how many; `jsonLength`: of them, the prompts' JSON. */
+  at: number;
+  length: number;
+  jsonLength: number;
+}
+
+/** What is stored of a side besides its data: JSON. */
+export interface ViewIndex {
+  totals: ScanReport['totals'];
+  prices: ScanReport['prices'];
+  /** Whether each run carries its prompts' texts as written (a side read from git does). */
+  texts: boolean;
+  /** Runs in report order; a file whose prompts are not contiguous in the report has several. */
+  runs: FileRun[];
+}
+
+/** A side: its index, and its data read by byte range. */
+export interface SideView extends ViewIndex {
+  read(at: number, length: number): Buffer;
+}
+
+/** A stored side whose data does not match its index: the caller computes the side again. */
+export class DamagedView extends Error {}
+
+const digestOf = (b: Buffer) => crypto.createHash('sha1').update(b).digest('base64');
+
+/** The index and data of `report`; `texts[i]`: the text of `report.prompts[i]`, when kept. */
+export function viewOf(report: ScanReport, texts?: readonly string[]): { index: ViewIndex; data: Buffer } {
+  const runs: FileRun[] = [];
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  let at = 0;
+  const ps = report.prompts;
+  while (at < ps.length) {
+    const file = ps[at].file;
+    let end = at + 1;
+    while (end < ps.length && ps[end].file === file) end++;
+    const slice = ps.slice(at, end);
+    const partFiles = new Set<string>();
+    for (const p of slice) for (const part of p.parts) if (part.file && part.file !== file) partFiles.add(part.file);
+    const json = Buffer.from(JSON.stringify(slice));
+    const bytes = texts ? Buffer.concat([json, Buffer.from('\n' + JSON.stringify(texts.slice(at, end)))]) : json;
+    runs.push({ file, count: slice.length, ownIds: slice.some(hasOwnId), partFiles: [...partFiles], digest: digestOf(bytes), jsonDigest: texts ? digestOf(json) : digestOf(bytes), at: offset, length: bytes.length, jsonLength: json.length });
+    chunks.push(bytes);
+    offset += bytes.length;
+    at = end;
+  }
+  return { index: { totals: report.totals, prices: report.prices, texts: !!texts, runs }, data: Buffer.concat(chunks) };
+}
+
+/** A side over data in memory (just computed). */
+export function inMemory(v: { index: ViewIndex; data: Buffer }): SideView {
+  return { ...v.index, read: (at, length) => v.data.subarray(at, at + length) };
+}
+
+/** A side over a data file, read run by run; each run is checked against its digest when read. */
+export function onDisk(index: ViewIndex, file: string): SideView {
+  return {
+    ...index,
+    read(at, length) {
+      const fd = fs.openSync(file, 'r');
+      try {
+        const b = Buffer.alloc(length);
+        if (fs.readSync(fd, b, 0, length, at) !== length) throw new DamagedView(`${file}: shorter than its index`);
+        return b;
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  };
+}
+
+/** Whether `v` has the shape of a ViewIndex (a stored one may be damaged or foreign). */
+export function isViewIndex(v: unknown, withTexts?: boolean): v is ViewIndex {
+  const s = v as ViewIndex;
+  if (!s || typeof s !== 'object' || !s.totals || typeof s.totals.monthlyUsd !== 'number' || !s.prices || !Array.isArray(s.runs) || typeof s.texts !== 'boolean') return false;
+  if (withTexts !== undefined && s.texts !== withTexts) return false;
+  const n = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  return s.runs.every((r) => r && typeof r.file === 'string' && n(r.count) && typeof r.ownIds === 'boolean' && typeof r.digest === 'string' && typeof r.jsonDigest === 'string' && n(r.at) && n(r.length) && n(r.jsonLength) && r.jsonLength <= r.length &&
+    Array.isArray(r.partFiles) && r.partFiles.every((f) => typeof f === 'string'));
+}
+
+/** The prompts of a run (and its texts, when kept), checked against the run's digest and count. */
+export function readRun(v: SideView, r: FileRun): { prompts: PromptReport[]; texts?: string[] } {
+  let bytes: Buffer;
+  try {
+    bytes = v.read(r.at, r.length);
+  } catch (e) {
+    throw e instanceof DamagedView ? e : new DamagedView(`a stored diff side cannot be read (${(e as Error).message})`);
+  }
+  if (digestOf(bytes) !== r.digest) throw new DamagedView(`a stored diff side is damaged (${r.file})`);
+  try {
+    const prompts = JSON.parse(bytes.subarray(0, r.jsonLength).toString('utf8')) as PromptReport[];
+    const texts = v.texts ? JSON.parse(bytes.subarray(r.jsonLength + 1).toString('utf8')) as string[] : undefined;
+    if (!Array.isArray(prompts) || prompts.length !== r.count || (texts && (!Array.isArray(texts) || texts.length !== r.count))) throw new Error('count');
+    return { prompts, texts };
+  } catch {
+    throw new DamagedView(`a stored diff side is damaged (${r.file})`);
+  }
+}
+
+/**
+ * The files of `before` and `after` whose prompts pairPrompts' first pass pairs with their twins: the
+ * file the same on both sides (`sameFiles`), not renamed either way, one run on each side with the
+ * same prompts' JSON, no prompt with an id of its own, parts read only from files the same on both sides.
+ */
+export function identicalFiles(before: ViewIndex, after: ViewIndex, renamed: Map<string, string>, sameFiles: ReadonlySet<string>): Set<string> {
+  const renamedTo = new Set(renamed.values());
+  const single = (v: ViewIndex) => {
+    const m = new Map<string, FileRun | null>();
+    for (const r of v.runs) m.set(r.file, m.has(r.file) ? null : r);
+    return m;
+  };
+  const a = single(after);
+  const out = new Set<string>();
+  for (const [file, b] of single(before)) {
+    const x = a.get(file);
+    if (!b || !x || !sameFiles.has(file) || renamed.has(file) || renamedTo.has(file)) continue;
+    if (b.ownIds || x.ownIds || b.count !== x.count || b.jsonLength !== x.jsonLength || b.jsonDigest !== x.jsonDigest) continue;
+    if (!b.partFiles.every((f) => sameFiles.has(f))) continue; // x's are the same: the same JSON
+    out.add(file);
+  }
+  return out;
+}
