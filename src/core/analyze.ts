@@ -183,7 +183,7 @@ export class Engine {
   }
 
   private detectCode(file: string, text: string, options: DetectOptions): DetectedPrompt[] {
-    if (!mayContainPrompts(text, options.heuristics !== false)) return [];
+    if (!mayContainPrompts(text, options.heuristics !== false, file)) return [];
     const project = options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
     const previous = this.lastParse.get(file);
     let change: TextChange | undefined;

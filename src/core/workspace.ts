@@ -303,7 +303,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     }
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
-    else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
+    else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false, rel)) { /* prefilter: nothing to parse */ }
     else {
       try {
         refusals = [];

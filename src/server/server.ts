@@ -527,9 +527,10 @@ connection.onInitialize((params): InitializeResult => {
   if (typeof documentMs === 'number' && Number.isFinite(documentMs) && documentMs > 0) documentBudgetMs = documentMs;
   if (typeof initOptions.requestWaitMs === 'number' && Number.isFinite(initOptions.requestWaitMs) && initOptions.requestWaitMs >= 0) requestWaitMs = initOptions.requestWaitMs;
   // Warm up while the client sends its documents: a user opened a file this server serves. The
-  // document worker starts (grammars, tokenizer) and this thread loads the price database it prices with.
+  // document worker starts (grammars, tokenizer) and this thread, once it has answered, loads the price
+  // database a hover's cheaper models need (the worker prices the documents).
   documentPool().warmUp();
-  state.engine.loadPrices();
+  setImmediate(() => state.engine.loadPrices());
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

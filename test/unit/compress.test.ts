@@ -134,6 +134,17 @@ describe('compress: escaping round trips (rewrite applied, file re-parsed, text 
     assert.strictEqual(r.status, 'rejected');
     assert.match(r.reason!, /raw string cannot hold its own quote/);
   });
+
+  it('refuses a rewrite that would make a prompt found by its wording vanish; keeps one that still reads as it', async () => {
+    const text = 'declare function send(t: string): void;\nexport const go = (doc: string) => send(`Summarize the following quarterly report in three short bullet points, each with one number from it, for the finance team to read on Monday:\n${doc}`);\n';
+    const p = await plan('report.ts', text, 1);
+    assert.strictEqual(p.prompt.confidence, 'heuristic');
+    const gone = await finishCompress(p, 'Three bullets, one number each, for finance:\n' + p.protectedText.text.slice(p.protectedText.text.lastIndexOf('\n') + 1), { ...options, text });
+    assert.strictEqual(gone.status, 'rejected');
+    assert.match(gone.reason!, /no longer be found as a prompt/);
+    const kept = await finishCompress(p, 'Summarize the following report in three bullets, one number each:\n' + p.protectedText.text.slice(p.protectedText.text.lastIndexOf('\n') + 1), { ...options, text });
+    assert.strictEqual(kept.status, 'ok', kept.reason);
+  });
 });
 
 describe('compress: a rewrite must still be read as a prompt', () => {
@@ -142,7 +153,7 @@ describe('compress: a rewrite must still be read as a prompt', () => {
     const p = await plan('team.yaml', text, 4);
     const r = await finishCompress(p, `menu ${p.protectedText.sentinels[0].token}`, { ...options, text });
     assert.strictEqual(r.status, 'rejected');
-    assert.match(r.reason!, /too short to be read as a prompt/);
+    assert.match(r.reason!, /no longer be found as a prompt part/);
     const ok = await finishCompress(p, p.protectedText.text.replace('Review this menu for the family:', 'Review the family menu:'), { ...options, text });
     assert.strictEqual(ok.status, 'ok');
   });

@@ -45,6 +45,7 @@ describe('prompt-cost explain FILE:LINE', () => {
     fs.mkdirSync(path.join(dir, 'src'));
     fs.writeFileSync(path.join(dir, 'src', 'prompts.ts'), "export const SYSTEM = 'You are a helpful assistant that can answer to questions about the weather.';\n");
     fs.writeFileSync(path.join(dir, 'src', 'app.ts'), APP);
+    fs.writeFileSync(path.join(dir, 'src', 'names.ts'), "export const CITY = 'Lisbon';\n");
     fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 2000\nvariables:\n  question: 40\n');
   });
 
@@ -124,8 +125,8 @@ describe('prompt-cost explain FILE:LINE', () => {
 
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
     const none = io(dir);
-    assert.strictEqual(await run(['explain', 'src/prompts.ts:1'], none.io), 2);
-    assert.match(none.err.join(''), /src\/prompts\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
+    assert.strictEqual(await run(['explain', 'src/names.ts:1'], none.io), 2);
+    assert.match(none.err.join(''), /src\/names\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
     const after = io(dir);
     assert.strictEqual(await run(['explain', 'src/app.ts:40'], after.io), 2);
     assert.match(after.err.join(''), /src\/app\.ts:40: no prompt contains this line; the nearest: src\/app\.ts:6 \(openai\.chat, lines 6–14\)/);

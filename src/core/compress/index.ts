@@ -296,21 +296,21 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   const code = plan.source.text;
   const lines = new LineIndex(code);
   const updated = code.slice(0, lines.offset(t.range.start)) + written.newText + code.slice(lines.offset(t.range.end));
+  // The rewrite must still be found where it is written: a prompt the heuristic found by its wording
+  // ("Summarize the following …") is one only while it reads so, and a part left with a word or two
+  // (`query: ${query}`) is no text of its own. Either would vanish from the report, not cost less.
+  if (!stillFound(plan, updated, o)) {
+    return result(plan, 'rejected', { ...base, reason: plan.prompt.confidence === 'heuristic' ? 'the rewrite would no longer be found as a prompt: this one is found by how its text reads (keep its opening words)' : 'the rewrite would no longer be found as a prompt part: too little text of its own is left' });
+  }
   const nb = plan.source.notebook;
-  // Too little left to be read as a prompt (a word beside a placeholder): the engine would no longer see the
-  // part, so the file's figures — and a compress after it — would lose it rather than price it smaller.
-  const from = lines.offset(t.range.start);
-  if (!readAsPart(plan, updated, from, from + written.newText.length, o)) return result(plan, 'rejected', { ...base, reason: 'the rewrite is too short to be read as a prompt any more' });
   const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText };
   return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit });
 }
 
-/** Whether the rewritten source still has a part of this file within the rewritten literal, [start, end) of `updated`. */
-function readAsPart(plan: CompressPlan, updated: string, start: number, end: number, o: PlanOptions): boolean {
-  if (plan.source.notebook) return true; // cells are re-read by the editor; the joined text has no cell ranges here
-  const detection = o.engine.detectSync(plan.source.file, updated, o.analyze);
-  const lines = new LineIndex(updated);
-  return detection.detected.some((d) => d.parts.some((p) => !p.file && lines.offset(p.range.start) < end && lines.offset(p.range.end) > start));
+/** Does a prompt part still hold the literal's start once `updated` replaces the source? */
+function stillFound(plan: CompressPlan, updated: string, o: PlanOptions): boolean {
+  const at = plan.target.range.start;
+  return o.engine.detectSync(plan.source.file, updated, o.analyze).detected.some((d) => d.parts.some((p) => !p.file && contains(p.range, at)));
 }
 
 const ensureNewline = (s: string) => (s.endsWith('\n') ? s : s + '\n');

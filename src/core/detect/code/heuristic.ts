@@ -2,7 +2,9 @@
 // summary_template, system_message) that no call site used. Reported with confidence "heuristic".
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt, Role } from '../../model';
+import { addressedTexts } from './addressed';
 import { containerMembers } from './pyContainers';
+import { tsModuleMembers, tsPromptFunctions } from './tsContainers';
 import { definitionsOf, promptLikeNames, type CodeFile } from './source';
 import type { SlotSyntax } from '../slots';
 import { PromptBuilder, type CallInfo } from './calls';
@@ -21,6 +23,7 @@ const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:promp
 /** Text that opens by telling a model who it is or what to act as. */
 const ADDRESS_TEXT = /^\s*(You are|You're|Act as|Act like)\s/;
 export const MIN_HEURISTIC_CHARS = 60;
+const TS_FUNCTION_VALUE = /^(arrow_function|function_expression|function)$/;
 /** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
 export const MIN_STRONG_CHARS = 15;
 
@@ -69,7 +72,18 @@ function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
 }
 
 /** How a candidate found other than by its own name is judged: as a strong name, with this role and note. */
-export interface HeuristicHint { role?: Role; why: string; minWords?: number }
+export interface HeuristicHint {
+  role?: Role; why: string; minWords?: number;
+  /** Plain words (letters, not markup or names) the text needs: a wrapper tag around a value has none. */
+  prose?: number;
+  /** Text that opens like an error is still a candidate (a prompts module's tool-failure message to the model). */
+  errors?: boolean;
+}
+
+/** Words of plain prose: letters, maybe bracketed or punctuated (`[Continue`, `user!]`), no markup or identifiers. */
+function proseWords(text: string): number {
+  return text.split(/\s+/).filter((w) => /^[(["'`]*\p{L}[\p{L}'’-]*[.,:;!?)\]"'`]*$/u.test(w)).length;
+}
 
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
@@ -86,7 +100,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     const whole = finishText(ctx, { ...value, text: inlineText(ctx, value) }).text;
     // under a prompt-like name, text that opens by telling a model who it is ("You are {name}") is a prompt however short
     const strong = !!hint || STRONG_NAME.test(bare) || ADDRESS_TEXT.test(whole);
-    const why = looksLikeNonPrompt(whole);
+    const why = hint?.errors && looksLikeNonPrompt(whole) === 'error message' ? undefined : looksLikeNonPrompt(whole);
+    if (hint?.prose && proseWords(whole) < hint.prose) return;
     const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
     if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < (hint?.minWords ?? 3) || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
     const role = roleByUse(f, bare) ?? hint?.role ?? (/user|human|question|query|template/i.test(key ?? bare) ? 'user' : 'system');
@@ -119,7 +134,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
         }
         continue;
       }
-      if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression/.test(node.type)) continue;
+      // const prompt = cond ? "…" : "…", const buildPrompt = (…) => `…`: the texts it may hold or return
+      if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression|ternary_expression|conditional_expression/.test(node.type) && !(!f.isPython && TS_FUNCTION_VALUE.test(node.type))) continue;
       consider(bare, node);
     }
   }
@@ -182,7 +198,12 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       consider('text', n, undefined, { role: 'system', why: 'reads as instructions to a model ("You are …")', minWords: 8 });
     }
   }
-  // a class or module that holds prompts (`class EditBlockPrompts(CoderPrompts)`, prompts.py): its texts
+  // getSystemPrompt() { … }, genPrompt: async () => …: a method or function-valued property named as a prompt
+  for (const fn of tsPromptFunctions(f)) consider(fn.name, fn.node);
+  // a class or module that holds prompts (`class EditBlockPrompts(CoderPrompts)`, prompts.py, prompts.ts): its texts
   for (const m of containerMembers(f)) consider(m.name, m.node, m.key, { role: m.role, why: m.why });
+  for (const m of tsModuleMembers(f)) consider(m.name, m.node, m.key, { role: m.role, why: m.why, prose: 3, errors: true });
+  // "Summarize the following …", "You are …" wherever it is written in JS/TS: text addressed to a model
+  for (const t of addressedTexts(f)) consider('text', t.node, undefined, { role: t.role, why: 'reads as instructions to a model', minWords: 6 });
   return found;
 }

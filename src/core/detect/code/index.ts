@@ -14,7 +14,9 @@ import { openaiAgentsFinder } from './finders/openaiAgents';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { attachRequestExtras } from './extras';
+import { mayAddressModel } from './addressed';
 import { heuristicPrompts } from './heuristic';
+import { isPromptModule } from './tsContainers';
 import { IntervalSet } from './intervals';
 import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
@@ -45,8 +47,8 @@ const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|par
 const SHAPE_KEYWORDS = /role["']?\s*[:=]|["'](?:user|assistant)[._]message["']|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(|\.kickoff\w*\s*\(|[Pp]rompty|initiate_chat|\.run\w*\(\s*task\s*=|\.a?add_(?:ai|user)_message\s*\(/;
 const HEURISTIC_KEYWORDS = /prompt|instruction|(system|human|user)_?message|template|persona|preamble/i;
 
-export function mayContainPrompts(text: string, heuristics: boolean): boolean {
-  return CALL_KEYWORDS.test(text) || SHAPE_KEYWORDS.test(text) || (heuristics && HEURISTIC_KEYWORDS.test(text));
+export function mayContainPrompts(text: string, heuristics: boolean, file?: string): boolean {
+  return CALL_KEYWORDS.test(text) || SHAPE_KEYWORDS.test(text) || (heuristics && (HEURISTIC_KEYWORDS.test(text) || (file !== undefined && isPromptModule(file)) || mayAddressModel(text)));
 }
 
 const MODULE_KIND: [RegExp, ClientKind][] = [

@@ -215,7 +215,8 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   // a long run of text with few spaces (a JSON example, a format spec) is text of its own; a URL or path is a value
   const long = own.trim().length >= 40 && /\p{L}{2}/u.test(own) && !/^\s*(\w+:\/\/|\.{0,2}\/)\S*\s*$/.test(own);
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
-  if (!own.trim() || ((words === 0 || (!own.includes('\n') && words < 3)) && !long)) return v;
+  // … and its alternatives (`fileCount === 1 ? "file has" : "files have"`) are as short: the longer is priced
+  if (!own.trim() || ((words === 0 || (!own.includes('\n') && words < 3)) && !long)) return inlineValue(ctx, v);
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
@@ -233,6 +234,35 @@ function embedNested(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: Eval
   const words = written.split(/\s+|\\n/).filter((w) => /\p{L}{2}/u.test(w)).length;
   if (words < 3 && !(words && /\n|\\n/.test(written.trim()))) return v;
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
+}
+
+/** The longest a short inline conditional's literal may be to fold into the text around it. */
+const SHORT_CONDITIONAL = 160;
+
+/**
+ * A short conditional inside a template (`${isX ? "Answer briefly. " : ""}`, `${strict && "Cite sources."}`,
+ * f"{'…' if x else ''}"): one line of text the template holds or not. It folds into the template's own text
+ * — the longer branch, priced for the worst case — rather than being a slot or a part of its own.
+ * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, or a long one).
+ */
+function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  let branches: (SyntaxNode | null)[];
+  if (expr.type === 'ternary_expression') branches = [expr.childForFieldName('consequence'), expr.childForFieldName('alternative')];
+  else if (expr.type === 'conditional_expression') branches = [expr.namedChildren[0], expr.namedChildren[2]];
+  else if (expr.type === 'binary_expression' && expr.childForFieldName('operator')?.text === '&&') branches = [expr.childForFieldName('right')];
+  else if (expr.type === 'boolean_operator' && expr.children[1]?.text === 'and') branches = [expr.childForFieldName('right')];
+  else return undefined;
+  const texts: TextValue[] = [];
+  for (const b of branches) {
+    if (!b || (b.type !== 'string' && b.type !== 'template_string')) return undefined;
+    // one line of literal text (a line break escaped at its ends only: "\n\nAnswer briefly.")
+    if (b.text.length > SHORT_CONDITIONAL || b.text.includes('\n') || /\S\\n+\S/.test(b.text.slice(1, -1).replace(/^(\\n|\s)+|(\\n|\s)+$/g, ''))) return undefined;
+    texts.push(evalText(f, b, ctx));
+  }
+  let longer = texts[0];
+  for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
+  // its own alternatives (a nested conditional) fold too: the longer text is what is priced
+  return { ...inlineValue(ctx, longer), template: undefined };
 }
 
 function hasFragment(ctx: EvalContext, text: string): boolean {
@@ -556,7 +586,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        if (expr) out.add({ ...embedNested(f, n, evalText(f, expr, ctx), ctx), template: undefined });
+        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -569,7 +599,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        if (expr) out.add({ ...embedNested(f, n, evalText(f, expr, ctx), ctx), template: undefined });
+        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -1482,9 +1512,18 @@ function plusChain(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
   // `i + 1`: arithmetic, one run-time value
   if (terms.some((t) => t.type === 'number' || t.type === 'integer' || t.type === 'float') && !terms.some(isStringNode)) return dynamic(f, n, ctx);
   // text written elsewhere is a fragment; the concatenation's own text starts at its first operand with text
-  const values = terms.map((t) => embed(f, n, evalText(f, t, ctx), ctx));
+  // a conditional term (`+ (x ? `…` : "") +`) is what a template's `${x ? … : …}` is: short, it folds in; longer, its literal is a part where it is written
+  const values = terms.map((t) => {
+    let c = t;
+    while (c.type === 'parenthesized_expression' && c.namedChildren.length === 1 && c.namedChildren[0]) c = c.namedChildren[0];
+    if (c.type !== 'ternary_expression' && c.type !== 'conditional_expression') return embed(f, n, evalText(f, t, ctx), ctx);
+    return inlineConditional(f, c, ctx) ?? embedNested(f, n, evalText(f, c, ctx), ctx);
+  });
   const firstOwn = values.find((v) => v.text.replace(MARKER_RE, '').trim());
-  const start = firstOwn && firstOwn.origin.file === f.file && firstOwn.origin.start >= n.startIndex ? firstOwn.origin.start : n.startIndex;
+  // … or at its first literal, when one comes before (`${intro}\n\n` + `CRITICAL: …`): the run of literals starts there
+  const firstLiteral = terms.find((t) => isStringNode(t));
+  const ownStart = firstOwn && firstOwn.origin.file === f.file && firstOwn.origin.start >= n.startIndex ? firstOwn.origin.start : n.startIndex;
+  const start = firstLiteral && firstLiteral.startIndex < ownStart ? firstLiteral.startIndex : ownStart;
   const origin = { file: f.file, start, end: n.endIndex };
   let v = values[0];
   for (let k = 1; k < values.length; k++) v = concat(ctx, v, values[k], origin);
