@@ -275,8 +275,10 @@ function addCall(f: CodeFile, call: SyntaxNode, callee: SyntaxNode, env: FinderE
   const patterns = paramPatterns(target.node);
   const addIfText = (role: Role, a: SyntaxNode, param: string) => {
     // text only: a name is followed to what it holds, a run-time value alone is no prompt of this call
+    // (`x || 'Terminal'` is a run-time value with a fallback, not text the caller writes for the prompt)
     const r = resolveExpression(f, a, env.ctx);
     if (!r || !/^(string|template_string|binary_expression|call_expression|ternary_expression)$/.test(r.node.type)) return;
+    if (r.node.type === 'binary_expression' && r.node.childForFieldName('operator')?.text !== '+') return;
     b.addText(role, { file: f, node: a });
     used.push(param);
   };
@@ -304,7 +306,7 @@ function addCall(f: CodeFile, call: SyntaxNode, callee: SyntaxNode, env: FinderE
     const lines = p.file ? env.ctx.project.get(p.file)?.lines : f.lines;
     if (lines && claimed(p.file ?? f.file, lines.offset(p.range.start), lines.offset(p.range.end))) return false;
     const words = p.text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
-    return words >= 3 || p.text.trim().includes('\n');
+    return words >= 3;
   }));
   const fnName = target.node.childForFieldName('name')?.text ?? lastName(callee.text);
   const found = finish(b, info, 'shape.argument', `passed as \`${used.join('`, `')}\` to \`${fnName}(…)\`, which puts it in a prompt`, env, () => false);
