@@ -104,6 +104,8 @@ function reusableAfter(previous: KeptParse, change: TextChange, text: string, so
     // Identifiers as JS reads them (`$` included) and as Python does (`$` a separator): both kinds.
     if (/\b(import|from|require|export|global|nonlocal)\b/.test(line)) for (const m of line.matchAll(/[A-Za-z_$][\w$]*/g)) for (const n of [m[0], ...m[0].split('$')]) names.add(n);
     else for (const m of line.matchAll(ASSIGNED_NAME)) names.add(m[1]);
+    // Python `with make() as name:` defines name too
+    for (const m of line.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) names.add(m[1]);
   }
   return { calls: new Map(previous.detection.calls.map((c) => [`${c.start}:${c.end}`, c])), row, ...change, names };
 }

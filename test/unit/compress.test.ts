@@ -240,6 +240,28 @@ describe('compress: notebook cells', () => {
   });
 });
 
+describe('compress: the rewrite still reads as the prompt', () => {
+  it('refuses a rewrite so short that detection would no longer count it as the part', async () => {
+    const text = [
+      "import { generateText } from 'ai';",
+      'export const rewrite = (query: string) => ({',
+      "  system: 'You rewrite search queries so that a search engine finds better pages.',",
+      '  user: `Rewrite this query: ${query}`,',
+      '});',
+      "await generateText({ model: 'gpt-4o-mini', ...rewrite('cheap flights') });",
+    ].join('\n');
+    const p = await planCompress({ file: 'a.ts', text, line: 3, character: 10 }, options);
+    assert.match(p.before.text, /^Rewrite this query/);
+    const slot = p.protectedText.sentinels[0].token;
+    const r = await finishCompress(p, `Rewrite ${slot}`, { ...options, text });
+    assert.strictEqual(r.status, 'rejected');
+    assert.match(r.reason!, /no longer be found as a prompt part/);
+    // A shorter rewrite that still reads as the part is applied.
+    const ok = await finishCompress(p, `Rewrite this search query: ${slot}`, { ...options, text });
+    assert.notStrictEqual(ok.status, 'rejected', ok.reason);
+  });
+});
+
 describe('compress: choosing the part', () => {
   it('a position inside a part names that part even when the part number no longer fits (a rewrite changed the count)', async () => {
     const text = [

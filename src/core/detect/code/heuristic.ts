@@ -15,6 +15,8 @@ const PROMPT_NAME = /(prompt|instructions?|(system|human|user)_?message|_templat
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
 /** `obj.system_message =`: a prompt-like attribute name after a dot (the object is checked in the tree). */
 const ATTRIBUTE_PROMPT = /(?<=[\w)\]]\.)((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|(?:system|human|user)_?message|template|persona|preamble)\w*)\s*=(?!=)/gi;
+/** `agent.prompt_templates["planning"]["task"] +=`, `PROMPTS[key] =`: an entry of a prompt-named store. */
+const STORE_ENTRY = /(?<![\w$])((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|template)s?\w*)\s*\[[^\]\n]{1,200}\](?:\s*\[[^\]\n]{1,200}\])*\s*\+?=(?!=)/gi;
 /** A string that opens by telling a model who it is or what to act as. */
 const PERSONA_TEXT = /(?<![\w])[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:You are|You're|Act as|Act like)\s+(?:an?|the)\s/g;
 /** A JS object literal declared at the top of a module: `export const name = {`. */
@@ -179,6 +181,24 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       const value = assignment.childForFieldName('right');
       if (!value || NOT_PROMPT_NAME.test(m[1]) || !PROMPT_NAME.test(m[1])) continue;
       if (/string|binary_operator|call|parenthesized/.test(value.type)) consider(m[1], value);
+    }
+  }
+  // self.prompt_templates["system"] = "…", agent.prompt_templates["managed_agent"]["task"] += "…": a store of prompts, by key
+  if (f.isPython) {
+    for (const m of f.text.matchAll(STORE_ENTRY)) {
+      const at = m.index ?? 0;
+      const id = f.tree.rootNode.descendantForIndex(at, at + m[1].length);
+      if (!id || id.text !== m[1] || NOT_PROMPT_NAME.test(m[1])) continue;
+      let left: SyntaxNode | null = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.id === id.id ? id.parent : id;
+      let key: string | undefined;
+      while (left?.parent?.type === 'subscript' && left.parent.childForFieldName('value')?.id === left.id) {
+        left = left.parent;
+        key = left.childForFieldName('subscript')?.text.replace(/^[a-zA-Z]*["']+|["']+$/g, '');
+      }
+      const assignment = left?.parent;
+      if (!left || left.type !== 'subscript' || !assignment || !/^(augmented_)?assignment$/.test(assignment.type) || assignment.childForFieldName('left')?.id !== left.id) continue;
+      const value = assignment.childForFieldName('right');
+      if (value && /string|binary_operator|call|parenthesized/.test(value.type)) consider(m[1], value, key, { role: /system|instruction/i.test(`${m[1]} ${key ?? ''}`) ? 'system' : 'user', why: 'is an entry of a store of prompts' });
     }
   }
   // "You are a meticulous research assistant. …" wherever it is written: text addressed to a model

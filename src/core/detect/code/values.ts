@@ -394,7 +394,30 @@ export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Defi
   // the innermost scope's definition, the nearest before the use in it (a local `chat` over a module's `function chat`)
   const depth = (d: Definition) => d.scope?.startIndex ?? -1;
   const before = inScope.filter((d) => d.start <= use.startIndex).sort((a, b) => depth(a) - depth(b) || a.start - b.start);
-  return (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
+  const found = (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
+  return found ?? (/^(self|this)\./.test(name) ? memberSetInAnotherMethod(defs, use) : undefined);
+}
+
+const CONSTRUCTORS = /^(__init__|constructor|__post_init__|setUp|setup)$/;
+
+/**
+ * `self.x = …` (`this.x = …`) assigned in another method of the class the use is in: the constructor's
+ * assignment first (it runs before any other method), else the first one written.
+ */
+function memberSetInAnotherMethod(defs: Definition[], use: SyntaxNode): Definition | undefined {
+  let cls: SyntaxNode | null = use.parent;
+  while (cls && cls.type !== 'class_definition' && cls.type !== 'class_body' && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
+  if (!cls) return undefined;
+  const body = cls.type === 'class_body' ? cls : cls.childForFieldName('body') ?? cls;
+  const inClass = defs.filter((d) => {
+    if (!d.scope || d.scope.startIndex < body.startIndex || d.scope.endIndex > body.endIndex) return false;
+    // the method holding the assignment is a method of this class, not of a nested class
+    let owner: SyntaxNode | null = d.scope.parent;
+    while (owner && owner.type !== 'class_definition' && owner.type !== 'class_body' && owner.type !== 'class_declaration' && owner.type !== 'class') owner = owner.parent;
+    return owner !== null && (owner.id === cls!.id || owner.id === body.id);
+  });
+  const methodName = (d: Definition) => d.scope?.childForFieldName('name')?.text ?? '';
+  return inClass.find((d) => CONSTRUCTORS.test(methodName(d))) ?? inClass[0];
 }
 
 export interface Resolved { file: CodeFile; node: SyntaxNode }
@@ -1201,7 +1224,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const out = new TextBuilder(ctx.ceiling);
         [...nodes, ...pushed].forEach((c, k) => {
           if (k > 0) out.add({ ...sep, template: undefined });
-          out.add({ ...embed(list.file, list.node, evalText(list.file, c, ctx), ctx), template: undefined });
+          const v = evalText(list.file, c, ctx);
+          out.add({ ...(k < nodes.length ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
         });
         // the part starts at the first literal of the list, ends at the list's end
         // (pushed texts are fragments where they are written)
@@ -1327,12 +1351,13 @@ function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
 }
 
 /**
- * JS `name.push(…)` arguments after a list's definition `def` (an array literal), wherever they reach
- * it in its function (branches and loops: cost is planned for the worst case), not in nested functions.
+ * What is added to a list after its definition `def` (a list literal), in order, wherever it reaches it
+ * in its function (branches and loops: cost is planned for the worst case), not in nested functions:
+ * JS `name.push(…)` arguments; Python `name.append(x)`, and the elements of `name.extend([…])` and
+ * `name += […]`.
  */
 function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
   if (use.type !== 'identifier' || def.type !== (f.isPython ? 'list' : 'array')) return [];
-  const push = f.isPython ? 'append' : 'push';
   const name = use.text;
   const fnOf = (x: SyntaxNode) => {
     for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
@@ -1340,19 +1365,47 @@ function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[]
   };
   const scope = fnOf(def);
   const region = f.text.slice(def.endIndex, scope ? scope.endIndex : f.text.length);
-  if (!region.includes(`.${push}(`)) return [];
+  if (f.isPython ? !/\.(append|extend)\(|\+=/.test(region) : !region.includes('.push(')) return [];
   const out: SyntaxNode[] = [];
-  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\.\\s*${push}\\s*\\(`, 'g');
+  const add = (a: SyntaxNode | null | undefined) => {
+    if (a && a.type !== 'comment' && a.type !== 'spread_element' && a.type !== 'list_splat' && a.type !== 'keyword_argument' && out.length < 64) out.push(a);
+  };
+  const elements = (list: SyntaxNode | null | undefined) => {
+    // only a literal list's elements are known; `parts.extend(other)` adds what is not known here
+    if (list && /^(list|tuple)$/.test(list.type)) for (const e of list.namedChildren) add(e);
+  };
+  const verbs = f.isPython ? '(?:\\.\\s*(append|extend)\\s*\\(|\\s*(\\+=))' : '\\.\\s*(push)\\s*\\(';
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}${verbs}`, 'g');
   for (const m of region.matchAll(re)) {
     const at = def.endIndex + (m.index ?? 0);
     const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
-    const call = target?.parent?.parent;
+    if (!target || target.text !== name) continue;
+    if (m[2] === '+=') {
+      const stmt = target.parent;
+      if (stmt?.type !== 'augmented_assignment' || stmt.childForFieldName('left')?.id !== target.id || fnOf(stmt)?.id !== scope?.id) continue;
+      if (findDefinition(f, name, target)?.value.id !== def.id) continue;
+      elements(stmt.childForFieldName('right'));
+      continue;
+    }
+    const call = target.parent?.parent;
     if (!call || !/^call(_expression)?$/.test(call.type) || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
     // the same list: not one of the same name redefined in between (`list = []` again)
     if (findDefinition(f, name, target)?.value.id !== def.id) continue;
-    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a && a.type !== 'comment' && a.type !== 'spread_element' && a.type !== 'list_splat' && a.type !== 'keyword_argument' && out.length < 64) out.push(a);
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (m[1] === 'extend') elements(args.find((a) => !!a && a.type !== 'comment'));
+    else for (const a of args) add(a);
   }
   return out;
+}
+
+/**
+ * A text added to a list by a statement of its own (`parts.append("Standalone question:")`) is a part
+ * where it is written when it is a literal with a word in it: it is the program's text, not a value.
+ */
+function pushedText(f: CodeFile, list: SyntaxNode, node: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  const inside = v.origin.file === f.file && v.origin.start >= node.startIndex && v.origin.end <= node.endIndex;
+  if (!f.isPython || !inside || !/^(string|concatenated_string)$/.test(node.type) || !/\p{L}{2}/u.test(v.text.replace(MARKER_RE, ' '))) return embed(f, list, v, ctx);
+  return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
 /** The name a list is known by where it is made: through parameters bound to a caller's identifier. */
