@@ -47,6 +47,8 @@ export interface DocumentResult {
 
 /** Longest one document's detection and counting may take in the language server (ms). */
 export const DOCUMENT_BUDGET_MS = 4000;
+/** The least budget of a new worker's first document (ms). */
+const COLD_BUDGET_MS = 15_000;
 
 export function documentBudgetReason(ms: number): string {
   return `analysis budget exceeded: the language server stopped analysing it after ${formatMs(ms)}; not analysed`;
@@ -73,6 +75,8 @@ export class DocumentPool {
   private sent = new Map<string, string>();
   private readonly warmed = new Map<string, { done: Promise<void>; resolve: () => void }>();
   private disposed = false;
+  /** Documents the current worker has analysed (its first runs cold: see COLD_BUDGET_MS). */
+  private analysedInWorker = 0;
 
   constructor(private readonly o: { root: string | undefined; budgets: Partial<FileBudgets>; budgetMs: number; openTexts: () => Map<string, string> }) {}
 
@@ -149,13 +153,18 @@ export class DocumentPool {
     const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: data, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
     this.worker = w;
     this.sent = new Map();
+    this.analysedInWorker = 0;
     w.on('message', (m: FromDocumentWorker) => {
       const r = this.running;
       if (w !== this.worker || !r || m.id !== r.id) return;
       if (m.type === 'started') {
-        r.watchdog = setTimeout(() => this.stop(w, documentBudgetReason(this.o.budgetMs)), this.o.budgetMs);
+        // A new worker's first document runs cold (its code not compiled yet, on a machine that may be
+        // starting an editor): a wider budget, so that the first hover of a session is not a budget's cut.
+        const ms = this.analysedInWorker === 0 ? Math.max(this.o.budgetMs * 5, COLD_BUDGET_MS) : this.o.budgetMs;
+        r.watchdog = setTimeout(() => this.stop(w, documentBudgetReason(ms)), ms);
         return;
       }
+      this.analysedInWorker++;
       this.finish({ text: r.text, detection: m.detection, ...(m.analysis ? { analysis: m.analysis } : {}), counts: m.counts, ...(m.reads ? { reads: m.reads } : {}), ...(m.error ? { error: m.error } : {}) });
     });
     w.on('error', (e) => this.stop(w, `analysis failed: the document worker stopped (${e.message})`, e.stack));

@@ -147,6 +147,18 @@ describe('compress: escaping round trips (rewrite applied, file re-parsed, text 
   });
 });
 
+describe('compress: a rewrite must still be read as a prompt', () => {
+  it('refuses a rewrite too short to be a prompt any more (a word beside a placeholder), which would drop the part from the figures', async () => {
+    const text = 'reviewer:\n  model: gpt-4o-mini\n  instructions: |\n    You check the menu for allergens and say which dish holds which.\n  prompt: "Review this menu for the family: {menu}"\n';
+    const p = await plan('team.yaml', text, 4);
+    const r = await finishCompress(p, `menu ${p.protectedText.sentinels[0].token}`, { ...options, text });
+    assert.strictEqual(r.status, 'rejected');
+    assert.match(r.reason!, /no longer be found as a prompt part/);
+    const ok = await finishCompress(p, p.protectedText.text.replace('Review this menu for the family:', 'Review the family menu:'), { ...options, text });
+    assert.strictEqual(ok.status, 'ok');
+  });
+});
+
 describe('compress: tidy whitespace', () => {
   it('drops trailing spaces, blank-line runs and sent indentation, with the exact token saving', async () => {
     const text = 'import openai\nclient = openai.OpenAI()\nSYSTEM = """You are a helpful assistant.   \n    Please answer politely.\n\n\n\n    Be brief."""\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}])\n';

@@ -210,7 +210,8 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   // a word or two (a local variable's value) reads as part of the text around it
   // text another file writes (a helper's return, a constant) is reported there, however short
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
-  const words = own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // JS: markup around run-time values (`<learning>\n${x}\n</learning>`) is no words of its own
+  const words = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
   // a long run of text with few spaces (a JSON example, a format spec) is text of its own; a URL or path is a value
   const long = own.trim().length >= 40 && /\p{L}{2}/u.test(own) && !/^\s*(\w+:\/\/|\.{0,2}\/)\S*\s*$/.test(own);
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
@@ -228,7 +229,8 @@ function embedNested(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: Eval
   const inside = v.origin.file === f.file && v.origin.start > container.startIndex && v.origin.end <= container.endIndex;
   if (!inside || !/^([rbfuRBFU]{0,2})["'`]/.test(f.text.slice(v.origin.start, v.origin.start + 3))) return embed(f, container, v, ctx);
   // the literal's own words, as written (what its substitutions hold is not its text)
-  const written = f.text.slice(v.origin.start, v.origin.end).replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1);
+  // (markup around a value, `<content>\n${c}\n</content>`, is no words of its own either)
+  const written = f.text.slice(v.origin.start, v.origin.end).replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1).replace(/<\/?[A-Za-z][\w:-]*>/g, ' ');
   const words = written.split(/\s+|\\n/).filter((w) => /\p{L}{2}/u.test(w)).length;
   if (words < 3 && !(words && /\n|\\n/.test(written.trim()))) return v;
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
@@ -1251,8 +1253,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const base = evalText(f, obj, ctx);
         const from = positional[0] && (positional[0].type === 'regex' ? literalRegex(positional[0]) : evalText(f, positional[0], ctx));
         if (!from || !positional[1] || hasMarker(from.text) || !from.text) return { ...base };
-        // text written elsewhere put in by the replacement is a part where it is written (Python)
-        const to = f.isPython ? embed(f, n, evalText(f, positional[1], ctx), ctx) : evalText(f, positional[1], ctx);
+        // text written elsewhere put in by the replacement is a part where it is written
+        const to = embed(f, n, evalText(f, positional[1], ctx), ctx);
         // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling;
         // past it, the remaining occurrences are only counted.
         const text = base.text;
