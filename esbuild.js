@@ -10,7 +10,7 @@ const dist = path.join(__dirname, 'dist');
 
 /** Entry points: [source, output name]. */
 // cli.js is the launcher (src/cli/launch.ts): it runs cliMain.js, the CLI itself, from V8's code cache.
-const entries = [['src/cli/launch.ts', 'cli'], ['src/cli/index.ts', 'cliMain'], ['src/core/scanWorker.ts', 'scanWorker'], ['src/server/server.ts', 'server'], ['src/extension/extension.ts', 'extension']];
+const entries = [['src/cli/launch.ts', 'cli'], ['src/cli/index.ts', 'cliMain'], ['src/core/scanWorker.ts', 'scanWorker'], ['src/server/documentWorker.ts', 'documentWorker'], ['src/server/server.ts', 'server'], ['src/extension/extension.ts', 'extension']];
 
 function copyTokenizerData() {
   fs.mkdirSync(path.join(dist, 'tiktoken'), { recursive: true });

@@ -29,12 +29,21 @@ const list = (names: string[]) => names.map((n) => `--${n}`).join(names.length =
 
 /** Strict parsing of one command's arguments; every parse error a UsageError (exit 2) naming the option. */
 export function parse(args: string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  // A value that starts with a dash and a digit (`--input -5`) is that option's value, not an option:
+  // it reaches the option's own check ("must be a whole number") instead of parseArgs's "ambiguous".
+  args = args.flatMap((a, i) => (/^-\d/.test(args[i + 1] ?? '') && isStringOption(a, options) ? [`${a}=${args[i + 1]}`] : /^-\d/.test(a) && i > 0 && isStringOption(args[i - 1], options) ? [] : [a]));
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
     throw new UsageError(optionErrorText(e, options));
   }
+}
+
+function isStringOption(arg: string, options: Options): boolean {
+  if (!arg.startsWith('-') || arg.includes('=')) return false;
+  const name = arg.startsWith('--') ? arg.slice(2) : Object.keys(options).find((n) => options[n].short === arg.slice(1));
+  return !!name && options[name]?.type === 'string';
 }
 
 /** parseArgs's error `e` in words: what is wrong with which option, and the nearest ones when unknown. */
@@ -49,6 +58,7 @@ export function optionErrorText(error: unknown, options: Options): string {
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted) {
     const name = quoted.replace(/^-+/, '').replace(/ .*$/, '');
     if (/argument missing/.test(e.message)) return `--${name} needs a value (--${name} VALUE)`;
+    if (/argument is ambiguous/.test(e.message)) return `--${name} needs a value, and what follows it is an option (write --${name}=VALUE for a value that starts with a dash)`;
     if (/does not take an argument/.test(e.message)) return `--${name} takes no value (write --${name} alone)`;
   }
   return e.message.replace(/^TypeError \[\w+\]: /, '');

@@ -41,7 +41,8 @@ Exit codes (every command):
   2  nothing was priced as asked: bad usage, a model cost does not know, or an input named on the
      command line (FILE, PATH, --config) or the .promptcost.yaml that is missing, unreadable, not a
      regular file, not UTF-8, or not valid YAML, or whose budget/thresholds cannot be read; the
-     message names it (file:line). Files the scan finds itself that cannot be read are listed under
+     message names it (file:line); scan with a budget: a prompt unpriced for a model name that looks
+     like a typo of a priced one (its cost would be missing from the total). Files the scan finds itself that cannot be read are listed under
      "Skipped" instead, and any other config field with a bad value is a warning.
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
@@ -104,8 +105,9 @@ Examples:
   prompt-cost scan --max-monthly 500 --format sarif > prompt-cost.sarif
 
 Exit codes: 0 within the budget, or no budget set · 1 the projected monthly total is over
---max-monthly or budget.monthlyUsd · 2 bad usage, a PATH or config that cannot be read or used, or a
-total that is not a finite number.
+--max-monthly or budget.monthlyUsd · 2 bad usage, a PATH or config that cannot be read or used, a
+total that is not a finite number, or (with a budget) a prompt unpriced for a model name that looks
+like a typo of a priced one (gpt-4o-mnii). Unpriced models with no near match are a warning only.
 `,
   diff: `${usage('diff')}
 What a change does to the monthly bill: the prompts of REF (read from git objects — no checkout; your

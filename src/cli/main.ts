@@ -116,11 +116,25 @@ function cost(args: string[], io: Io): number {
   const config = loadNamedConfig(io, io.cwd, values.config as string | undefined);
   const model = values.model as string;
   const c = computeCost(lookupPrice(model, config.prices), { inputTokens: input, outputTokens: output, cacheReadTokens: cached }, { callsPerDay, daysPerMonth });
+  const pricing = lookupPrice(model, config.prices);
+  // The call's three components, each at its rate (a cached read at the input rate when none is listed).
+  const b = c.breakdown;
+  const components = b && {
+    uncachedInput: { tokens: input - cached, usd: b.uncachedInputUsd },
+    cachedInput: { tokens: cached, usd: b.cacheReadUsd },
+    output: { tokens: output, usd: b.outputUsd },
+  };
+  const contextWindow = pricing.priced ? pricing.contextWindow : undefined;
   const result = c.priced
-    ? { model, priced: true, perCallUsd: c.perCallUsd, per1kUsd: c.per1kUsd, perDayUsd: c.perDayUsd, monthlyUsd: c.monthlyUsd, batchMonthlyUsd: c.batchMonthlyUsd, callsPerDay, daysPerMonth, prices: { ...c.prices, data: prices().priceDataInfo() } }
+    ? { model, priced: true, components, perCallUsd: c.perCallUsd, per1kUsd: c.per1kUsd, perDayUsd: c.perDayUsd, monthlyUsd: c.monthlyUsd, batchMonthlyUsd: c.batchMonthlyUsd, callsPerDay, daysPerMonth, ...(contextWindow ? { contextWindow } : {}), prices: { ...c.prices, data: prices().priceDataInfo() } }
     : { model, priced: false, unpricedReason: c.unpricedReason, callsPerDay, daysPerMonth, prices: { data: prices().priceDataInfo() } };
   // Nothing priced as asked (an unknown model, usually a typo): exit 2, with the nearest known names.
   const unpriced = c.priced ? undefined : `${model}: unpriced — ${c.unpricedReason}${suggest().didYouMean(model, Object.keys(config.prices))}`;
+  // A call the model cannot take (input and output past its context window, when the price data knows
+  // it): priced as asked, with a warning (the exit code is unchanged).
+  if (contextWindow && input + output > contextWindow) {
+    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): the provider would reject this call\n`);
+  }
   if (format === 'json') {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
     if (unpriced) io.stderr(`prompt-cost: ${unpriced}\n`);
@@ -130,13 +144,20 @@ function cost(args: string[], io: Io): number {
     io.stderr(`prompt-cost: ${unpriced}\n`);
     return 2;
   }
+  // One column of labels and one of dollars; the arithmetic or the traffic beside them.
+  const row = (label: string, usd: string, detail = '') => `  ${label.padEnd(14)} ${usd.padEnd(9)}${detail ? ` ${detail}` : ''}`.trimEnd();
+  const cp = c.prices!;
+  const k = components!;
   io.stdout([
     `${model}: ${groupDigits(input)} in${cached ? ` (${groupDigits(cached)} cached)` : ''} + ${groupDigits(output)} out${values.output === undefined ? ' (no --output given)' : ''}`,
-    `  per call     ${formatUsd(c.perCallUsd!)}`,
-    `  per 1k calls ${formatUsd(c.per1kUsd!)}`,
-    `  per day      ${formatUsd(c.perDayUsd!)}  at ${groupDigits(callsPerDay)} calls/day`,
-    `  per month    ${formatUsd(c.monthlyUsd!)}  (${daysPerMonth} days)`,
-    ...(c.batchMonthlyUsd !== undefined ? [`  batch API    ${formatUsd(c.batchMonthlyUsd)}/month`] : []),
+    row('uncached input', formatUsd(k.uncachedInput.usd), `${groupDigits(k.uncachedInput.tokens)} tokens × $${cp.inputUsdPerMillion}/M`),
+    ...(cached ? [row('cached input', formatUsd(k.cachedInput.usd), `${groupDigits(cached)} tokens × $${cp.cacheReadUsdPerMillion ?? cp.inputUsdPerMillion}/M${cp.cacheReadUsdPerMillion === undefined ? ' (no cached price listed: the input rate)' : ''}`)] : []),
+    row('output', formatUsd(k.output.usd), `${groupDigits(output)} tokens × $${cp.outputUsdPerMillion}/M`),
+    row('per call', formatUsd(c.perCallUsd!)),
+    row('per 1k calls', formatUsd(c.per1kUsd!)),
+    row('per day', formatUsd(c.perDayUsd!), `at ${groupDigits(callsPerDay)} calls/day`),
+    row('per month', formatUsd(c.monthlyUsd!), `(${daysPerMonth} days)`),
+    ...(c.batchMonthlyUsd !== undefined ? [row('batch API', `${formatUsd(c.batchMonthlyUsd)}/month`)] : []),
     `Prices: ${c.prices!.source}, $${c.prices!.inputUsdPerMillion}/M in, $${c.prices!.outputUsdPerMillion}/M out (data as of ${prices().priceDataInfo().asOf})`,
   ].join('\n') + '\n');
   return 0;
@@ -188,6 +209,13 @@ async function scan(args: string[], io: Io): Promise<number> {
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
+    return 2;
+  }
+  // A prompt left out of the total because its model looks like a typo: the gate cannot judge the
+  // budget (as a budget field it cannot read, exit 2); the verdict in the report names them.
+  const typos = report.budget?.unpricedTypos ?? [];
+  if (typos.length) {
+    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}", did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`)${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
     return 2;
   }
   if (report.budget?.exceeded) {

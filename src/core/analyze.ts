@@ -104,6 +104,8 @@ function reusableAfter(previous: KeptParse, change: TextChange, text: string, so
     // Identifiers as JS reads them (`$` included) and as Python does (`$` a separator): both kinds.
     if (/\b(import|from|require|export|global|nonlocal)\b/.test(line)) for (const m of line.matchAll(/[A-Za-z_$][\w$]*/g)) for (const n of [m[0], ...m[0].split('$')]) names.add(n);
     else for (const m of line.matchAll(ASSIGNED_NAME)) names.add(m[1]);
+    // Python `with make() as name:` defines name too
+    for (const m of line.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) names.add(m[1]);
   }
   return { calls: new Map(previous.detection.calls.map((c) => [`${c.start}:${c.end}`, c])), row, ...change, names };
 }
@@ -183,7 +185,7 @@ export class Engine {
   }
 
   private detectCode(file: string, text: string, options: DetectOptions): DetectedPrompt[] {
-    if (!mayContainPrompts(text, options.heuristics !== false)) return [];
+    if (!mayContainPrompts(text, options.heuristics !== false, file)) return [];
     const project = options.project ?? new CodeProject(options.readWorkspaceFile ?? (() => undefined));
     const previous = this.lastParse.get(file);
     let change: TextChange | undefined;
@@ -453,7 +455,7 @@ export class Engine {
       model: { id: model, ...(pricing.provider ? { provider: pricing.provider } : {}), from: traffic.model.from },
       parts,
       tokens: {
-        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: exact && !estimated, encoding: choice.encoding,
+        input, static: staticTokens, dynamic: dynamicTokens, overhead, output, outputFrom: traffic.outputTokens.from, exact: exact && !estimated, ...(!exact && choice.exact && !estimated ? { textExact: true } : {}), encoding: choice.encoding,
         ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
       },
       traffic: {

@@ -152,7 +152,14 @@ export interface PromptTokens {
   overhead: number;
   output: number;
   outputFrom: Origin;
+  /** The whole input is an exact count (every part below is). */
   exact: boolean;
+  /**
+   * The prompt's text, slots and chat overhead are exact (the tokenizer is the model's own) though the
+   * input is not: only the tools, schema or media part is an estimate. Present only then (else it equals
+   * `exact`); read it with textExact() (report/wording.ts).
+   */
+  textExact?: boolean;
   encoding: string;
   /** Tool definitions (and a provider's tool-use system prompt), when the call sends tools. */
   tools?: number;
@@ -287,13 +294,31 @@ export interface PriceDataInfo {
   problem?: string;
 }
 
+/** The budget gate's result (`prompt-cost scan` with a budget set). */
+export interface BudgetVerdict {
+  monthlyUsd: number;
+  from: Origin;
+  /** The priced total is over the budget (exit 1). */
+  exceeded: boolean;
+  /** Prompts with no price: their cost is not in the total the gate compares. */
+  unpriced: number;
+  /**
+   * The unpriced prompts whose model is a near match of a priced one (a typo such as `gpt-4o-mnii`):
+   * the gate cannot judge a total it silently lacks them from, so the run fails (exit 2). Unpriced
+   * models with no near match (self-hosted, unknown) stay a warning.
+   */
+  unpricedTypos?: { id: string; model: string; nearest: string[] }[];
+  /** The verdict in words, as the table, Markdown and SARIF say it. */
+  verdict: string;
+}
+
 export interface ScanReport {
   tool: 'prompt-cost';
   version: string;
   root: string;
   prices: PriceDataInfo;
   totals: { prompts: number; perDayUsd: number; monthlyUsd: number; unpriced: number };
-  budget?: { monthlyUsd: number; from: Origin; exceeded: boolean };
+  budget?: BudgetVerdict;
   prompts: PromptReport[];
   diagnostics: Diagnostic[];
   /** Groups of prompts that start with the same long static text (one cache entry could serve them). */

@@ -414,7 +414,7 @@ export class ScanManifest {
       }
       fs.writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
       fs.renameSync(tmp, at);
-      this.entry = stored;
+      this.entry = undefined; // read again if asked for: the scan that stored it keeps nothing of it
       this.checked = undefined;
       this.prune();
       return stored.reportDigest;

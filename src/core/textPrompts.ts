@@ -92,7 +92,8 @@ function evidenceAt(text: string, index: number): Evidence {
   const withAs = /\bwith\b.*\bas\s+(\w+)\s*:\s*$/.exec(text.slice(lineStart, lineEnd));
   if (withAs) {
     const next = text.slice(lineEnd + 1, nextEnd < 0 ? text.length : nextEnd);
-    const m = new RegExp(`^\\s*([A-Za-z_]\\w*)\\s*(?::[^=]+)?=\\s*${withAs[1]}\\.read`).exec(next);
+    // `text = f.read()`, or a keyword argument: `render(prompt=f.read(), …)`
+    const m = new RegExp(`^\\s*([A-Za-z_]\\w*)\\s*(?::[^=]+)?=\\s*${withAs[1]}\\.read`).exec(next) ?? new RegExp(`[(,]\\s*([A-Za-z_]\\w*)\\s*=\\s*${withAs[1]}\\.read\\(`).exec(next);
     if (m) before += ` ${m[1]} = `;
   }
   // The nearest destination before the name says what the text becomes.

@@ -12,8 +12,10 @@ import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './confi
 import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
-import type { DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
-import { priceDataInfo } from './prices';
+import type { BudgetVerdict, DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
+import { LOCAL_MODEL_REASON, priceDataInfo } from './prices';
+import { similarModels } from './models/suggest';
+import { budgetVerdictText } from './report/budget';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
@@ -180,9 +182,27 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
   return {
     tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
-    ...(budgetSource ? { budget: { ...budgetSource, exceeded: !finite || monthlyUsd > budgetSource.monthlyUsd } } : {}),
+    ...(budgetSource ? { budget: budgetVerdict(budgetSource, !finite || monthlyUsd > budgetSource.monthlyUsd, prompts, config) } : {}),
     prompts, diagnostics, skipped,
   };
+}
+
+/**
+ * The gate's verdict: a prompt left out of the total because its model looks like a typo of a priced
+ * one (the unpriced-model warning's did-you-mean) fails the gate — a total that silently lacks it would
+ * pass a budget it may not be within. A model with no near match (self-hosted, unknown, local) stays
+ * a warning, said in the verdict.
+ */
+function budgetVerdict(source: { monthlyUsd: number; from: string }, exceeded: boolean, prompts: PromptReport[], config: PromptCostConfig): BudgetVerdict {
+  const unpriced = prompts.filter((p) => !p.cost.priced);
+  const custom = Object.keys(config.prices ?? {});
+  const typos = unpriced.flatMap((p) => {
+    if (p.cost.unpricedReason === LOCAL_MODEL_REASON || !p.model.id) return [];
+    const nearest = similarModels(p.model.id, custom);
+    return nearest.length ? [{ id: p.id, model: p.model.id, nearest }] : [];
+  });
+  const facts = { monthlyUsd: source.monthlyUsd, from: source.from, exceeded, unpriced: unpriced.length, ...(typos.length ? { unpricedTypos: typos } : {}) };
+  return { ...facts, verdict: budgetVerdictText(facts) };
 }
 
 /** Files worth opening at all: prompt files, code, notebooks. */
@@ -283,7 +303,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     }
     if (!read.ok) skipped.push({ file: rel, reason: read.reason });
     else if (looksMinified(rel, read.text)) skipped.push({ file: rel, reason: 'minified' });
-    else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false)) { /* prefilter: nothing to parse */ }
+    else if (langForFile(rel) && !rel.endsWith('.ipynb') && !mayContainPrompts(read.text, options.heuristics !== false, rel)) { /* prefilter: nothing to parse */ }
     else {
       try {
         refusals = [];

@@ -1,7 +1,7 @@
 // What a YAML error says to the user. The `yaml` parser is recursive: a valid file nested thousands of
 // levels deep overflows the stack, and its error then reads "Maximum call stack size exceeded" — which
 // names the parser's problem, not the file's. Say what is wrong with the file instead.
-import { isAlias, visit, type Document, type Node } from 'yaml';
+import { isAlias, Lexer, visit, type Document, type Node } from 'yaml';
 
 const STACK_OVERFLOW = /maximum call stack size exceeded|too much recursion/i;
 
@@ -13,6 +13,25 @@ export function isStackOverflow(message: string): boolean {
 export function yamlErrorText(message: string): string {
   if (isStackOverflow(message)) return 'too deeply nested (the YAML nests lists or maps hundreds of levels deep here); flatten it';
   return message.split('\n')[0];
+}
+
+/**
+ * Where a "Missing closing quote" error is to be fixed: the parser reports it where the text ends (the
+ * last line of the file), but the mistake is the quote that opens the scalar — found by lexing the
+ * text up to the error, the last quoted token before it.
+ */
+export function unclosedQuoteAt(text: string, e: { code: string; message: string; pos: [number, number] }): [number, number] | undefined {
+  if (e.code !== 'MISSING_CHAR' || !/closing .?quote/i.test(e.message)) return undefined;
+  let offset = 0;
+  let found: number | undefined;
+  for (const token of new Lexer().lex(text)) {
+    if (offset >= e.pos[0]) break;
+    // The lexer's control tokens (document start, scalar, flow end) are not in the text.
+    if (/^[\x02\x18\x1f]$/.test(token)) continue;
+    if (token[0] === '"' || token[0] === "'") found = offset;
+    offset += token.length;
+  }
+  return found === undefined ? undefined : [found, found + 1];
 }
 
 /** Aliases resolved per document at most: reading shares the anchored node, it is never copied. */

@@ -6,7 +6,11 @@ import type { Detection } from '../core/analyze';
 import { isBudgetExceeded } from '../core/budgets';
 
 export function failedDetection(rel: string, text: string, error: unknown): Detection {
-  const reason = isBudgetExceeded(error) ? error.reason : `analysis failed: ${(error as Error)?.message ?? String(error)}`;
+  return notAnalysed(rel, text, isBudgetExceeded(error) ? error.reason : `analysis failed: ${(error as Error)?.message ?? String(error)}`);
+}
+
+/** The detection of a document not analysed for `reason` (which budget, or what failed). */
+export function notAnalysed(rel: string, text: string, reason: string): Detection {
   return {
     file: rel, text, detected: [],
     diagnostics: [{

@@ -8,7 +8,6 @@ import {
   type CodeAction, type CodeLens, type Hover, type InlayHint, type InitializeResult, type NotebookDocument, type TextDocumentEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ensureLanguages, langForFile } from '../core/detect/code';
 import { formatMarkdown } from '../core/report/markdown';
 import { breakdownMarkdown, inlineSummary } from '../core/report/breakdown';
 import { priceDataInfo } from '../core/prices/refresh';
@@ -17,14 +16,17 @@ import type { PromptReport } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
 import { TOOL_VERSION } from '../core/version';
-import { detectBatch, detectWorkspace, isCandidate, loadConfig, looksMinified, MAX_FILE_BYTES } from '../core/workspace';
-import type { DetectOptions } from '../core/analyze';
+import { isCandidate, loadConfig, looksMinified, MAX_FILE_BYTES } from '../core/workspace';
+import type { DetectOptions, PriceOptions } from '../core/analyze';
 import { DetectionCache } from '../core/detectionCache';
-import { refusalDiagnostics, type Refusal } from '../core/fileAccess';
-import { isBudgetExceeded } from '../core/budgets';
-import { failedDetection } from './failedAnalysis';
+import type { Refusal } from '../core/fileAccess';
+import type { FileBudgets } from '../core/budgets';
+import { detectInWorkers, FILE_BUDGET_MS } from '../core/scanPool';
+import { DOCUMENT_BUDGET_MS, DocumentPool, type DocumentResult } from './documentPool';
 import { contains, size, toLspDiagnostic } from './convert';
 import { reportView } from './reportView';
+import { scanInWorker } from './scanHost';
+import { preloadEncoder } from '../core/tokens';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
 import { compressActions, registerCompress } from './compress';
@@ -59,8 +61,17 @@ function openText(rel: string): string | undefined {
 // ------------------------------------------------------------------ analysis of open documents
 
 const analysedVersion = new Map<string, number>();
-/** The engine's warm-up, started at initialize; the first pricing waits for it rather than loading twice. */
-let prepared: Promise<void> = Promise.resolve();
+/**
+ * This thread's tokenizer, loaded (off the critical path) once the first document is published: the
+ * worker's counts cover open documents and the scan's cover the workspace, so it counts only what they
+ * did not (pricing inputs changed since).
+ */
+let tokenizerLoading = false;
+function loadTokenizerSoon(): void {
+  if (tokenizerLoading) return;
+  tokenizerLoading = true;
+  setTimeout(() => void preloadEncoder('o200k_base').catch(() => undefined), 0);
+}
 const timers = new Map<string, NodeJS.Timeout>();
 const inFlight = new Map<string, { version: number | undefined; done: Promise<void> }>();
 
@@ -98,6 +109,61 @@ function detectOptions(rel: string, onRefuse?: (r: Refusal) => void): DetectOpti
   };
 }
 
+/**
+ * The document worker (documentPool.ts): every analysis runs there, so the main thread only answers
+ * requests. Started with the first document, after initialize has set the budgets.
+ */
+let pool: DocumentPool | undefined;
+function documentPool(): DocumentPool {
+  pool ??= new DocumentPool({
+    root: state.root, budgets: { ...state.engine.budgets }, budgetMs: documentBudgetMs,
+    openTexts: () => {
+      const texts = new Map<string, string>();
+      for (const d of documents.all()) {
+        const rel = relOf(d);
+        if (rel) texts.set(rel, d.getText());
+      }
+      return texts;
+    },
+  });
+  return pool;
+}
+
+/**
+ * Longest a request waits for its document's analysis once the engine is warm (ms): tens of times what
+ * an ordinary file takes, and short of the second after which an editor feels stuck. Past it the
+ * request is answered from the latest complete analysis. initializationOptions.requestWaitMs sets it.
+ */
+const REQUEST_WAIT_MS = 600;
+let requestWaitMs = REQUEST_WAIT_MS;
+/** The document worker's per-document budget (initializationOptions.budgets.documentMs). */
+let documentBudgetMs = DOCUMENT_BUDGET_MS;
+
+/**
+ * Runs `rel`'s analysis in the document worker: the text is read when its turn comes, and a version
+ * edited or closed by then is not analysed (a newer run is scheduled). The result is the latest complete
+ * analysis of the document, kept even when an edit came meanwhile: requests answer from it until the
+ * next one is done. Undefined when not run.
+ */
+async function analyseInWorker(rel: string, textOf: () => string | undefined): Promise<(DocumentResult & { keep(): void }) | undefined> {
+  let priceOptions: PriceOptions | undefined;
+  const result = await documentPool().analyse({
+    rel,
+    current: () => {
+      const text = textOf();
+      priceOptions = state.priceOptions();
+      return text === undefined ? undefined : { text, heuristics: state.settings.heuristics, priceOptions };
+    },
+  });
+  if (!result) return undefined;
+  if (result.error) connection.console.error(`prompt-cost: analysing ${rel} failed: ${result.error}`);
+  // The worker counted and priced: this thread neither runs the tokenizer for an open document nor,
+  // while the price options are the same, prices it again.
+  state.engine.counter.seed(result.counts);
+  const priced = result.analysis && priceOptions ? { analysis: result.analysis, options: priceOptions } : undefined;
+  return { ...result, keep: () => state.setOpen(rel, result.detection, priced) };
+}
+
 /** Analyses the current version of a document; a result for a version that was edited meanwhile is dropped. */
 async function analyse(uri: string): Promise<void> {
   await initialSettings();
@@ -114,6 +180,7 @@ async function analyse(uri: string): Promise<void> {
     state.open.delete(rel);
     analysedVersion.set(uri, version);
     publish(doc); // this version has no findings: what was published for it when smaller goes
+    answered(uri);
     return;
   }
   // A document opened unchanged since an earlier session: its stored detection, and a parse in the background.
@@ -122,36 +189,23 @@ async function analyse(uri: string): Promise<void> {
     state.engine.counter.seed(stored.counts);
     state.open.set(rel, stored.detection);
   } else {
-    const lang = langForFile(rel);
-    if (lang) {
-      const grammar = ensureLanguages([lang]);
-      state.engine.loadPrices(); // the first time, while the grammar compiles in the background
-      await grammar;
-    }
-    const current = documents.get(uri);
-    if (!current || current.version !== version) return; // edited while the grammar loaded: a newer run is scheduled
-    try {
-      const text = current.getText();
-      const refusals: Refusal[] = [];
-      const options = detectOptions(rel, (r) => refusals.push(r));
-      const recorded = DetectionCache.recording(options);
-      const detection = state.engine.detectSync(rel, text, recorded.options);
-      detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
-      state.open.set(rel, detection);
-      storeSoon(uri, () => detections.put(rel, text, options, detection, recorded.reads, state.countsUsedBy(detection)));
-    } catch (e) {
-      if (!isBudgetExceeded(e)) connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
-      // This version's result: requests answer from it instead of running the failing analysis again.
-      state.open.set(rel, failedDetection(rel, current.getText(), e));
-    }
+    const atVersion = () => {
+      const d = documents.get(uri);
+      return d && d.version === version ? d.getText() : undefined;
+    };
+    const result = await analyseInWorker(rel, atVersion);
+    if (!result || !documents.get(uri)) return; // edited before its turn (a newer run is scheduled), or closed
+    result.keep();
+    if (result.reads) storeSoon(uri, () => detections.put(rel, result.text, { heuristics: state.settings.heuristics }, result.detection, result.reads!, result.counts));
   }
-  // Publishing prices the detection: wait for the tokenizer, unless the stored counts cover it.
-  if (!stored) await prepared;
+  // Publishing prices the detection: the worker's (or the store's) counts cover it.
   const current = documents.get(uri);
   if (!current || current.version !== version) return; // edited meanwhile: a newer run is scheduled
   analysedVersion.set(uri, version);
   publish(current);
+  answered(uri);
   totalsSoon();
+  loadTokenizerSoon();
   // The parse behind a stored result takes a while on a large file: leave the first requests (a hover
   // right after opening) to be answered from the stored result before starting it.
   if (stored) setTimeout(() => void verifyStored(uri, version), VERIFY_AFTER_MS);
@@ -165,22 +219,16 @@ async function verifyStored(uri: string, version: number): Promise<void> {
   const doc = documents.get(uri);
   const rel = doc && relOf(doc);
   if (!doc || !rel || doc.version !== version) return; // an edit analyses it anyway
-  const lang = langForFile(rel);
-  if (lang) await ensureLanguages([lang]);
-  const current = documents.get(uri);
-  if (!current || current.version !== version) return;
-  try {
-    const refusals: Refusal[] = [];
-    const detection = state.engine.detectSync(rel, current.getText(), detectOptions(rel, (r) => refusals.push(r)));
-    detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
-    const stored = state.open.get(rel);
-    if (stored && JSON.stringify({ ...stored, text: '' }) === JSON.stringify({ ...detection, text: '' })) return;
-    state.open.set(rel, detection);
-    if (analysedVersion.get(uri) === version) publish(current);
-    totalsSoon();
-  } catch (e) {
-    connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
+  const result = await analyseInWorker(rel, () => (documents.get(uri)?.version === version ? documents.get(uri)!.getText() : undefined));
+  if (!result || documents.get(uri)?.version !== version) return;
+  const stored = state.open.get(rel);
+  if (stored && JSON.stringify({ ...stored, text: '' }) === JSON.stringify({ ...result.detection, text: '' })) return;
+  result.keep();
+  if (analysedVersion.get(uri) === version) {
+    publish(documents.get(uri)!);
+    refreshInline();
   }
+  totalsSoon();
 }
 
 const VERIFY_AFTER_MS = 250;
@@ -204,12 +252,57 @@ function storeNow(uri?: string): void {
   }
 }
 
-/** Requests answer from the document's current text: run a pending analysis first. */
-async function fresh(uri: string): Promise<TextDocument | undefined> {
+/**
+ * Requests answer from the document's current text: a pending analysis runs first, and the request
+ * waits for it — at most `requestWaitMs` once the engine is warm (see DocumentPool.warm). Past that it
+ * is answered from the latest complete analysis, `stale`, and the editor is asked to refresh its
+ * lenses and hints once the analysis is done. `full` waits whatever it takes (commands that edit).
+ */
+async function settled(uri: string, isDone: () => boolean, run: () => Promise<void>, rel: string | undefined, full = false): Promise<boolean> {
+  let deadline: number | undefined; // from the request, or from the end of the engine's start
+  // Again when the document was edited while it waited (the run was for the version before).
+  for (let runs = 0; runs < 3 && !isDone(); runs++) {
+    const done = run();
+    if (full) {
+      await done;
+      continue;
+    }
+    if (deadline === undefined) {
+      if (rel) await Promise.race([done, documentPool().warm(rel)]);
+      deadline = performance.now() + requestWaitMs;
+    }
+    // A timer even when none is left: what a finished analysis still does (publishing) runs first.
+    const left = Math.max(0, deadline - performance.now());
+    let timer: NodeJS.Timeout | undefined;
+    const expired = await Promise.race([done.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), left)))]);
+    clearTimeout(timer);
+    if (expired) break;
+  }
+  if (isDone()) return false;
+  if (!full) answeredStale.add(uri);
+  return true;
+}
+
+/** Documents (and notebooks) a request was answered for from an older analysis: refreshed when theirs is done. */
+const answeredStale = new Set<string>();
+
+function answered(uri: string): void {
+  if (answeredStale.delete(uri)) refreshInline();
+}
+
+function refreshInline(): void {
+  connection.languages.inlayHint.refresh().catch(() => undefined);
+  connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
+
+async function fresh(uri: string, full = false): Promise<{ doc: TextDocument; stale: boolean } | undefined> {
   const doc = documents.get(uri);
   if (!doc) return undefined;
-  if (analysedVersion.get(uri) !== doc.version) await analyseCurrent(uri);
-  return documents.get(uri);
+  const rel = relOf(doc);
+  if (!rel || !isCandidate(rel) || rel === CONFIG_FILE) return { doc, stale: false }; // never analysed
+  const stale = await settled(uri, () => analysedVersion.get(uri) === documents.get(uri)?.version, () => analyseCurrent(uri), rel, full);
+  const now = documents.get(uri);
+  return now && { doc: now, stale };
 }
 
 function publish(doc: TextDocument): void {
@@ -265,31 +358,25 @@ async function analyseNotebook(uri: string): Promise<void> {
   const rel = nb && notebookRel(nb);
   if (!nb || !rel) return;
   const version = nb.version;
-  const grammar = ensureLanguages(['python']);
-  state.engine.loadPrices();
-  await grammar;
+  const result = await analyseInWorker(rel, () => {
+    const current = notebooks.getNotebookDocument(uri);
+    return current && current.version === version ? notebookJson(current) : undefined;
+  });
+  if (!result || !notebooks.getNotebookDocument(uri)) return; // changed before its turn (a newer run is scheduled), or closed
+  // A notebook's diagnostics go to a cell: one about the whole notebook, to the first.
+  for (const d of result.detection.diagnostics) if (d.code === 'file-not-analysed') d.cell ??= 0;
+  result.keep();
   const current = notebooks.getNotebookDocument(uri);
-  if (!current || current.version !== version) return; // changed meanwhile: a newer run is scheduled
-  try {
-    const refusals: Refusal[] = [];
-    const detection = state.engine.detectSync(rel, notebookJson(current), detectOptions(rel, (r) => refusals.push(r)));
-    detection.diagnostics.push(...refusalDiagnostics(rel, detection.text, refusals));
-    state.open.set(rel, detection);
-  } catch (e) {
-    if (!isBudgetExceeded(e)) connection.console.error(`prompt-cost: analysing ${rel} failed: ${(e as Error).stack ?? e}`);
-    const failed = failedDetection(rel, '', e);
-    for (const d of failed.diagnostics) d.cell = 0; // a notebook's diagnostics go to a cell: the first
-    state.open.set(rel, failed);
-  }
-  await prepared;
-  if (notebooks.getNotebookDocument(uri)?.version !== version) return;
+  if (!current || current.version !== version) return;
   notebookVersion.set(uri, version);
   publishNotebook(current);
+  answered(uri);
   totalsSoon();
 }
 
-async function freshNotebook(nb: NotebookDocument): Promise<void> {
-  if (notebookVersion.get(nb.uri) !== nb.version) await analysisOf(nb.uri, nb.version, analyseNotebook);
+/** Whether a request on `nb` is answered from an older analysis (see settled). */
+async function freshNotebook(nb: NotebookDocument, full = false): Promise<boolean> {
+  return settled(nb.uri, () => notebookVersion.get(nb.uri) === notebooks.getNotebookDocument(nb.uri)?.version, () => analysisOf(nb.uri, nb.version, analyseNotebook), notebookRel(nb), full);
 }
 
 function publishNotebook(nb: NotebookDocument): void {
@@ -313,20 +400,23 @@ notebooks.onDidClose((nb) => {
   totalsSoon();
 });
 
-/** What a request's document is: a file (or untitled) document, or a cell of an open notebook. */
-async function target(uri: string): Promise<{ doc: TextDocument; rel: string; cell?: number } | undefined> {
+/**
+ * What a request's document is: a file (or untitled) document, or a cell of an open notebook; `stale`
+ * when its analysis is not done and the request is answered from the latest complete one (settled).
+ */
+async function target(uri: string, full = false): Promise<{ doc: TextDocument; rel: string; cell?: number; stale: boolean } | undefined> {
   const cell = notebooks.getNotebookCell(uri);
   if (cell) {
     const nb = notebooks.findNotebookDocumentForCell(cell);
     const rel = nb && notebookRel(nb);
     if (!nb || !rel) return undefined;
-    await freshNotebook(nb);
+    const stale = await freshNotebook(nb, full);
     const doc = notebooks.getCellTextDocument(cell);
-    return doc ? { doc, rel, cell: nb.cells.indexOf(cell) } : undefined;
+    return doc ? { doc, rel, cell: nb.cells.indexOf(cell), stale } : undefined;
   }
-  const doc = await fresh(uri);
-  const rel = doc && relOf(doc);
-  return doc && rel ? { doc, rel } : undefined;
+  const t = await fresh(uri, full);
+  const rel = t && relOf(t.doc);
+  return t && rel ? { doc: t.doc, rel, stale: t.stale } : undefined;
 }
 
 // ------------------------------------------------------------------ totals and the workspace scan
@@ -334,12 +424,19 @@ async function target(uri: string): Promise<{ doc: TextDocument; rel: string; ce
 let totalsTimer: NodeJS.Timeout | undefined;
 function totalsSoon(): void {
   if (totalsTimer) return;
-  totalsTimer = setTimeout(() => {
+  totalsTimer = setTimeout(async () => {
+    await state.priceAll(); // between requests
     totalsTimer = undefined;
     const r = state.report();
     const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: priceDataInfo().asOf };
     void connection.sendNotification(TotalsNotification, totals);
   }, 100);
+}
+
+/** The editor's budgets for the scan, timed as batch runs are (a busy machine does not change what is skipped: budgets.ts). */
+function scanBudgets(): Partial<FileBudgets> {
+  const { wallClock: _wallClock, ...budgets } = state.engine.budgets;
+  return budgets;
 }
 
 let scanAbort: AbortController | undefined;
@@ -354,15 +451,17 @@ async function runScan(): Promise<void> {
   progress?.begin('Prompt Cost: scanning the workspace', 0, undefined, true);
   progress?.token.onCancellationRequested(() => abort.abort());
   try {
-    const scan = await detectWorkspace({
-      root: state.root, exclude: state.settings.exclude, heuristics: state.settings.heuristics, signal: abort.signal,
-      // Off the main thread, with a per-file budget: the scan never keeps a request waiting.
-      minWorkers: 1,
-      onProgress: (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
-    });
-    if (!abort.signal.aborted) {
-      state.scan = scan;
-      state.scanExclude = scan.config.exclude;
+    // In a worker of its own, with a per-file budget, counted there: the scan never keeps a request waiting.
+    const priceOptions = state.priceOptions();
+    const scanned = await scanInWorker(
+      { root: state.root, budgets: scanBudgets(), options: { exclude: state.settings.exclude, heuristics: state.settings.heuristics }, priceOptions },
+      (done, total) => progress?.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
+      abort.signal,
+    );
+    if (scanned && !abort.signal.aborted) {
+      state.engine.counter.seed(scanned.counts);
+      state.setScan(scanned.scan, { analyses: scanned.analyses, options: priceOptions });
+      state.scanExclude = scanned.scan.config.exclude;
     }
   } catch (e) {
     connection.window.showErrorMessage(`Prompt Cost: the workspace scan failed: ${(e as Error).message}`);
@@ -407,9 +506,11 @@ function initialSettings(): Promise<void> {
 
 /**
  * `scanOnStart: false` (tests, or editors that want no background work) skips the workspace scan;
- * `budgets` sets the engine's per-file budgets (budgets.ts) — the editor's choice, never a workspace file's.
+ * `budgets` sets the engine's per-file budgets (budgets.ts) and `documentMs`, the document worker's
+ * (documentPool.ts) — the editor's choice, never a workspace file's; `requestWaitMs` how long a request
+ * waits for its document's analysis before it is answered from the latest complete one.
  */
-let initOptions: { scanOnStart?: boolean; settings?: unknown; budgets?: Record<string, unknown> } = {};
+let initOptions: { scanOnStart?: boolean; settings?: unknown; budgets?: Record<string, unknown>; requestWaitMs?: unknown } = {};
 
 connection.onInitialize((params): InitializeResult => {
   initOptions = (params.initializationOptions ?? {}) as typeof initOptions;
@@ -422,8 +523,14 @@ connection.onInitialize((params): InitializeResult => {
     const v = initOptions.budgets?.[key];
     if (typeof v === 'number' && Number.isFinite(v) && v >= 0) state.engine.budgets[key] = v;
   }
-  // Warm up while the client sends its documents: a user opened a file this server serves.
-  prepared = state.engine.prepare();
+  const documentMs = initOptions.budgets?.documentMs;
+  if (typeof documentMs === 'number' && Number.isFinite(documentMs) && documentMs > 0) documentBudgetMs = documentMs;
+  if (typeof initOptions.requestWaitMs === 'number' && Number.isFinite(initOptions.requestWaitMs) && initOptions.requestWaitMs >= 0) requestWaitMs = initOptions.requestWaitMs;
+  // Warm up while the client sends its documents: a user opened a file this server serves. The
+  // document worker starts (grammars, tokenizer) and this thread, once it has answered, loads the price
+  // database a hover's cheaper models need (the worker prices the documents).
+  documentPool().warmUp();
+  setImmediate(() => state.engine.loadPrices());
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -470,7 +577,7 @@ function settingsChanged(before: typeof state.settings): void {
       for (const d of documents.all()) if (relOf(d) !== CONFIG_FILE) void analyseCurrent(d.uri);
       for (const uri of openNotebooks) {
         const nb = notebooks.getNotebookDocument(uri);
-        if (nb) void freshNotebook(nb);
+        if (nb) void analysisOf(nb.uri, nb.version, analyseNotebook);
       }
     }
     if (state.scan) void runScan();
@@ -492,7 +599,7 @@ documents.onDidChangeContent((e) => {
 // Opening a file is not typing: analyse it now, not after the debounce.
 documents.onDidOpen((e) => {
   const rel = relOf(e.document);
-  if (rel && rel !== CONFIG_FILE && isCandidate(rel)) void fresh(e.document.uri);
+  if (rel && rel !== CONFIG_FILE && isCandidate(rel)) void analyseCurrent(e.document.uri);
 });
 
 documents.onDidClose((e) => {
@@ -530,9 +637,10 @@ connection.onDidChangeWatchedFiles(async (e) => {
     }
   }
   if (redetect.length && state.scan) {
-    const r = await detectBatch(redetect, { root: state.root, heuristics: state.settings.heuristics }, state.engine);
+    // In a scan worker with the scan's budget, as the scan did: a saved file never blocks this thread.
+    const results = await detectInWorkers(redetect, { root: state.root, heuristics: state.settings.heuristics, budgets: scanBudgets() }, 1, () => undefined, undefined, FILE_BUDGET_MS);
     for (const f of redetect) state.scan.detections.delete(f);
-    for (const d of r.detections) state.scan.detections.set(d.file, d);
+    for (const r of results) for (const d of r.detections) state.scan.detections.set(d.file, d);
   }
   if (rescan) void runScan();
   else if (changed) republishAll();
@@ -556,11 +664,15 @@ connection.onHover(async (params): Promise<Hover | null> => {
   const t = await target(params.textDocument.uri);
   if (!t) return null;
   const hits = promptsAt(t.rel, params.position, t.cell);
-  if (!hits.length) return null;
+  if (!hits.length) {
+    // Nothing to show yet for a document still being analysed for the first time: say so.
+    return t.stale && !state.detection(t.rel) ? { contents: { kind: 'markdown', value: '_Prompt Cost is still analysing this file: hover again in a moment._' } } : null;
+  }
   const [first] = hits;
   const others = [...new Set(hits.map((h) => h.prompt))].filter((p) => p !== first.prompt);
   let md = breakdownMarkdown(first.prompt, priceDataInfo(), cheaperAlternatives(first.prompt));
   if (others.length) md += `\n\n_Also used by ${others.map((p) => `\`${p.id}\``).join(', ')}._`;
+  if (t.stale) md += '\n\n_Prompt Cost is still analysing the latest changes: these figures are from before them._';
   return { contents: { kind: 'markdown', value: md }, range: first.range };
 });
 
@@ -591,7 +703,9 @@ connection.languages.inlayHint.on(async (params): Promise<InlayHint[]> => {
 // document meanwhile makes the editor refuse the fix instead of corrupting the text (and it is undoable).
 connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   const t = await target(params.textDocument.uri);
-  if (!t) return [];
+  // An older analysis's edits are for another text: none until this one's is done (the editor asks
+  // again when the diagnostics it publishes arrive).
+  if (!t || t.stale) return [];
   const a = state.analysis(t.rel);
   const nb = t.cell === undefined ? undefined : notebooks.findNotebookDocumentForCell(params.textDocument.uri);
   const wanted = new Set(params.context.diagnostics.map((d) => String(d.code)));
@@ -638,9 +752,10 @@ function rangesTouch(a: { start: { line: number }; end: { line: number } }, b: {
   return a.start.line <= b.end.line && b.start.line <= a.end.line;
 }
 
-connection.onRequest(ReportRequest, () => state.report());
-connection.onRequest(ReportMarkdownRequest, () => formatMarkdown(state.report()));
-connection.onRequest(ReportViewRequest, () => reportView(state));
+// Reports price the whole workspace: between other requests (priceAll), then all at once from what is priced.
+connection.onRequest(ReportRequest, async () => (await state.priceAll(), state.report()));
+connection.onRequest(ReportMarkdownRequest, async () => (await state.priceAll(), formatMarkdown(state.report())));
+connection.onRequest(ReportViewRequest, async () => (await state.priceAll(), reportView(state)));
 connection.onRequest(BreakdownRequest, async (p: BreakdownParams) => {
   const t = await target(p.uri);
   const rel = t ? t.rel : p.uri.startsWith('file:') ? state.relative(fileURLToPath(p.uri)) : undefined;
@@ -659,20 +774,25 @@ connection.onRequest(UpdatePricesRequest, async () => {
 });
 connection.onRequest(RescanRequest, async () => {
   await runScan();
+  await state.priceAll();
   return state.report().totals;
 });
 
 registerCompress(connection, {
   // A cell: the whole notebook's live text too (compress plans on the cells joined, as they are analysed).
+  // Compress edits the text: it waits for the document's own analysis, however long.
   target: async (uri) => {
-    const t = await target(uri);
+    const t = await target(uri, true);
     const nb = t?.cell !== undefined ? notebooks.findNotebookDocumentForCell(uri) : undefined;
     return t && nb ? { ...t, notebookText: notebookJson(nb) } : t;
   },
   options: (rel) => ({ ...state.priceOptions(), ...detectOptions(rel) }),
 });
 
-connection.onShutdown(() => storeNow());
+connection.onShutdown(() => {
+  storeNow();
+  pool?.dispose();
+});
 
 documents.listen(connection);
 notebooks.listen(connection);

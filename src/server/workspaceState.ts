@@ -117,11 +117,6 @@ export class WorkspaceState {
     return this.options.value;
   }
 
-  /** The token counts pricing `detection` uses, for the detection cache. */
-  countsUsedBy(detection: Detection): [string, number][] {
-    return this.engine.counter.recordCounts(() => this.engine.price(detection, this.priceOptions()));
-  }
-
   analysis(rel: string): FileAnalysis | undefined {
     const d = this.detection(rel);
     if (!d) return undefined;
@@ -132,6 +127,29 @@ export class WorkspaceState {
     return analysis;
   }
 
+  /**
+   * An open document's detection, with its pricing made elsewhere (the document worker) with `options`:
+   * kept as the priced result when those are still the current options and the detection is the file's
+   * as it stands (nothing in it found by another file with more confidence), so it is not priced again.
+   */
+  setOpen(rel: string, detection: Detection, priced?: { analysis: FileAnalysis; options: PriceOptions }): void {
+    this.open.set(rel, detection);
+    if (priced && priced.options === this.options?.value && this.detection(rel) === detection) this.priced.set(rel, { detection, epoch: this.epoch, analysis: priced.analysis });
+  }
+
+  /**
+   * The scan's detections, with each file's pricing made in the scan's worker with `options`: kept, as
+   * for open documents (setOpen), where those are still the current options and the file's detection.
+   */
+  setScan(scan: WorkspaceDetections, priced?: { analyses: Map<string, FileAnalysis>; options: PriceOptions }): void {
+    this.scan = scan;
+    if (!priced || priced.options !== this.options?.value) return;
+    for (const [rel, analysis] of priced.analyses) {
+      const detection = this.scan.detections.get(rel);
+      if (detection && !this.open.has(rel) && this.detection(rel) === detection) this.priced.set(rel, { detection, epoch: this.epoch, analysis });
+    }
+  }
+
   /** Every file with prompts or diagnostics: scanned files, plus open documents the scan did not see. */
   files(): string[] {
     const files = [...(this.scan?.files ?? [])];
@@ -140,10 +158,28 @@ export class WorkspaceState {
     return files;
   }
 
+  /**
+   * Prices every file not priced yet for the current inputs, giving the event loop a turn whenever
+   * `sliceMs` have passed: after a scan (or a settings change) a workspace of files is priced between
+   * requests, not in one block before the next one.
+   */
+  async priceAll(sliceMs = 15): Promise<void> {
+    let since = performance.now();
+    for (const f of this.files()) {
+      this.analysis(f);
+      if (performance.now() - since < sliceMs) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+
   /** Prompts whose text (a part) is written in `rel`, wherever the call is: hover on a constant. */
   promptsUsing(rel: string): PromptReport[] {
     const out: PromptReport[] = [];
     for (const f of this.files()) {
+      // Only files whose detection reads `rel` are priced: a hover never prices the whole workspace.
+      const d = f === rel ? undefined : this.detection(f);
+      if (f !== rel && !d?.detected.some((p) => p.parts.some((part) => part.file === rel))) continue;
       const a = this.analysis(f);
       if (!a) continue;
       for (const p of a.prompts) if (p.file === rel || p.parts.some((part) => part.file === rel)) out.push(p);

@@ -171,10 +171,12 @@ export class ReportApp {
     const budget = d.budget
       ? (() => {
         const share = d.budget.monthlyUsd > 0 ? t.monthlyUsd / d.budget.monthlyUsd : 0;
-        return h('div', { class: `stat budget${share > 1 ? ' over' : ''}` }, h('span', { class: 'stat-label', text: 'Budget' }),
+        // A total that lacks a mistyped model's prompts fails the gate however small it is (the verdict says which).
+        const failed = share > 1 || !!d.budget.unpricedTypos?.length;
+        return h('div', { class: `stat budget${failed ? ' over' : ''}` }, h('span', { class: 'stat-label', text: 'Budget' }),
           h('span', { class: 'stat-value', text: `${Math.round(share * 100)}% of ${formatUsd(d.budget.monthlyUsd)}/mo` }),
           h('progress', { max: 1, value: Math.min(1, share), 'aria-label': `Budget used: ${Math.round(share * 100)}% of ${formatUsd(d.budget.monthlyUsd)} per month (${d.budget.from})` }),
-          h('span', { class: 'muted', text: d.budget.from }));
+          h('span', { class: 'muted', text: d.budget.unpriced && d.budget.verdict ? `${d.budget.from} — ${d.budget.verdict}` : d.budget.from }));
       })()
       : stat('Budget', 'none set', h('span', { class: 'muted', text: 'budget.monthlyUsd in .promptcost.yaml' }));
     const unpriced = t.unpriced

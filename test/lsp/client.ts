@@ -32,8 +32,9 @@ export class TestClient {
       return null;
     });
     this.conn.onRequest('client/registerCapability', () => null);
-    this.conn.onRequest('workspace/codeLens/refresh', () => null);
-    this.conn.onRequest('workspace/inlayHint/refresh', () => null);
+    // Seen as `(server) workspace/codeLens/refresh`: a test can wait for the server to ask.
+    this.conn.onRequest('workspace/codeLens/refresh', () => (this.notify('(server) workspace/codeLens/refresh', null), null));
+    this.conn.onRequest('workspace/inlayHint/refresh', () => (this.notify('(server) workspace/inlayHint/refresh', null), null));
     this.conn.onNotification((method: string, params: any) => this.notify(method, params));
     this.conn.listen();
   }

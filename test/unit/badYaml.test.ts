@@ -20,6 +20,21 @@ describe('bad YAML', () => {
     }
   });
 
+  // Tryout finding 15: the parser reports an unterminated quote where the text ends; the line to fix is
+  // the quote's.
+  it('an unterminated quote is reported at the line of the quote, in prompt files and the config', () => {
+    const d = new Engine().detectSync('x.prompt.yml', 'name: x\nmodel: openai/gpt-4o\nmessages:\n  - role: system\n    content: "unterminated\n  - role: user\n    content: hi\n', {});
+    assert.strictEqual(d.diagnostics[0]?.code, 'prompt-file-error');
+    assert.match(d.diagnostics[0].message, /^x\.prompt\.yml:5: malformed YAML: Missing closing "quote/);
+    assert.deepStrictEqual(d.diagnostics[0].range.start, { line: 4, character: 13 });
+    const front = new Engine().detectSync('y.prompty', "---\nname: 'it\nmodel: x\n---\nhello\n", {});
+    assert.match(front.diagnostics[0]?.message ?? '', /^y\.prompty:2: malformed YAML: Missing closing 'quote/);
+    const c = parseConfig('budget:\n  monthlyUsd: "5\ndefaults:\n  callsPerDay: 3\n');
+    assert.match(c.problems[0]?.message ?? '', /^\.promptcost\.yaml:2: YAML error: Missing closing "quote/);
+    // Other errors keep the parser's place.
+    assert.match(parseConfig('a: [1, 2\nb: 3\n').problems[0]?.message ?? '', /^\.promptcost\.yaml:\d+: YAML error: /);
+  });
+
   it('a prompt file nested 10,000 levels deep: prompt-file-error "too deeply nested"', () => {
     const d = new Engine().detectSync('x.prompt.yml', `model: gpt-4o\nmessages: ${deepFlow(10000)}\n`, {});
     assert.strictEqual(d.diagnostics[0]?.code, 'prompt-file-error');

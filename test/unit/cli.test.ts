@@ -106,6 +106,43 @@ describe('cli', () => {
       assert.ok(cached.perCallUsd < full.perCallUsd);
     });
 
+    // Tryout findings 8 and 9: the components the README promises, and the context window.
+    it('prints uncached input, cached input and output separately (text and JSON)', async () => {
+      const t = await cli(['cost', '--model', 'gpt-4o', '--input', '10000', '--cached-input', '8000', '--output', '100']);
+      assert.strictEqual(t.code, 0, t.stderr);
+      assert.match(t.stdout, /\n  uncached input \$0\.0050 +2,000 tokens × \$2\.5\/M\n  cached input +\$0\.010 +8,000 tokens × \$1\.25\/M\n  output +\$0\.0010 +100 tokens × \$10\/M\n  per call +\$0\.016\n/);
+      assert.strictEqual(t.stderr, '');
+      const j = JSON.parse((await cli(['cost', '--model', 'gpt-4o', '--input', '10000', '--cached-input', '8000', '--output', '100', '--format', 'json'])).stdout);
+      assert.deepStrictEqual(j.components, { uncachedInput: { tokens: 2000, usd: 0.005 }, cachedInput: { tokens: 8000, usd: 0.01 }, output: { tokens: 100, usd: 0.001 } });
+      assert.ok(Math.abs(j.components.uncachedInput.usd + j.components.cachedInput.usd + j.components.output.usd - j.perCallUsd) < 1e-12);
+      const none = await cli(['cost', '--model', 'gpt-4o', '--input', '1000', '--output', '10']);
+      assert.doesNotMatch(none.stdout, /\n  cached input/, 'no cached line when nothing is cached');
+    });
+
+    it('warns on stderr when the call exceeds the model\'s context window (exit unchanged)', async () => {
+      for (const format of ['text', 'json']) {
+        const r = await cli(['cost', '--model', 'gpt-4o', '--input', '300000', '--format', format]);
+        assert.strictEqual(r.code, 0);
+        assert.match(r.stderr, /^warning: 300,000 input tokens exceed gpt-4o's 128,000-token context window/);
+      }
+      assert.strictEqual(JSON.parse((await cli(['cost', '--model', 'gpt-4o', '--input', '1000', '--format', 'json'])).stdout).contextWindow, 128000);
+      assert.strictEqual((await cli(['cost', '--model', 'gpt-4o', '--input', '100000', '--output', '1000'])).stderr, '');
+    });
+
+    it('a negative number gets the option\'s own message, not parseArgs\'s "ambiguous"', async () => {
+      for (const [args, message] of [
+        [['cost', '--model', 'gpt-4o', '--input', '-5'], /^prompt-cost: --input must be a whole number of 0 or more, got "-5"\n/],
+        [['cost', '--model', 'gpt-4o', '--input', '5', '--output', '-1'], /^prompt-cost: --output must be a whole number of 0 or more, got "-1"\n/],
+        [['scan', '--max-monthly', '-3'], /^prompt-cost: --max-monthly must be a number of 0 or more, got "-3"\n/],
+        [['cost', '--model', 'gpt-4o', '--input', '5', '--output', '-x'], /^prompt-cost: --output needs a value, and what follows it is an option/],
+      ] as [string[], RegExp][]) {
+        const r = await cli(args);
+        assert.strictEqual(r.code, 2, args.join(' '));
+        assert.match(r.stderr, message, args.join(' '));
+        assert.doesNotMatch(r.stderr, /ambiguous/);
+      }
+    });
+
     it('an unknown model is unpriced with a reason', async () => {
       const j = JSON.parse((await cli(['cost', '--model', 'nobody-knows-me', '--input', '10', '--output', '10', '--format', 'json'])).stdout);
       assert.strictEqual(j.priced, false);

@@ -150,6 +150,16 @@ export const d = (q: string) => c.chat.completions.create({
     assert.strictEqual(r.prompts.length, 1);
   });
 
+  it("the file check before parsing lets through calls known only by an argument's name: chat(message=…), prompt_text=", async () => {
+    // No SDK, prompt or instruction word anywhere in these files (marker fixtures always hold "@prompt").
+    const dir = tree({
+      'tool.py': 'import cohere\n\ndef run(page):\n    co = cohere.Client()\n    return co.chat(\n        message=f"Summarise this page in five bullet points: {page}"\n    )\n',
+      'hand.py': 'def hand_off(send, question):\n    return send(Handoff(prompt_text=f"Answer from the notes only: {question}"))\n',
+    });
+    const found = (await scanWorkspace({ root: dir, workers: 0 })).prompts.map((p) => `${p.file}:${p.range.start.line + 1}`).sort();
+    assert.deepStrictEqual(found, ['hand.py:2', 'tool.py:5']);
+  });
+
   it('heuristic findings can be turned off', async () => {
     const dir = tree({ 'p.py': 'SUMMARY_PROMPT = "Summarize the customer conversation in two sentences, neutral tone, no names."\n' });
     assert.strictEqual((await scanWorkspace({ root: dir, workers: 0 })).prompts[0].confidence, 'heuristic');

@@ -152,6 +152,29 @@ describe('compress: escaping round trips (rewrite applied, file re-parsed, text 
     assert.strictEqual(r.status, 'rejected');
     assert.match(r.reason!, /raw string cannot hold its own quote/);
   });
+
+  it('refuses a rewrite that would make a prompt found by its wording vanish; keeps one that still reads as it', async () => {
+    const text = 'declare function send(t: string): void;\nexport const go = (doc: string) => send(`Summarize the following quarterly report in three short bullet points, each with one number from it, for the finance team to read on Monday:\n${doc}`);\n';
+    const p = await plan('report.ts', text, 1);
+    assert.strictEqual(p.prompt.confidence, 'heuristic');
+    const gone = await finishCompress(p, 'Three bullets, one number each, for finance:\n' + p.protectedText.text.slice(p.protectedText.text.lastIndexOf('\n') + 1), { ...options, text });
+    assert.strictEqual(gone.status, 'rejected');
+    assert.match(gone.reason!, /no longer be found as a prompt/);
+    const kept = await finishCompress(p, 'Summarize the following report in three bullets, one number each:\n' + p.protectedText.text.slice(p.protectedText.text.lastIndexOf('\n') + 1), { ...options, text });
+    assert.strictEqual(kept.status, 'ok', kept.reason);
+  });
+});
+
+describe('compress: a rewrite must still be read as a prompt', () => {
+  it('refuses a rewrite too short to be a prompt any more (a word beside a placeholder), which would drop the part from the figures', async () => {
+    const text = 'reviewer:\n  model: gpt-4o-mini\n  instructions: |\n    You check the menu for allergens and say which dish holds which.\n  prompt: "Review this menu for the family: {menu}"\n';
+    const p = await plan('team.yaml', text, 4);
+    const r = await finishCompress(p, `menu ${p.protectedText.sentinels[0].token}`, { ...options, text });
+    assert.strictEqual(r.status, 'rejected');
+    assert.match(r.reason!, /no longer be found as a prompt part/);
+    const ok = await finishCompress(p, p.protectedText.text.replace('Review this menu for the family:', 'Review the family menu:'), { ...options, text });
+    assert.strictEqual(ok.status, 'ok');
+  });
 });
 
 describe('compress: tidy whitespace', () => {
@@ -244,6 +267,28 @@ describe('compress: notebook cells', () => {
   it('without a cell, or on a markdown cell, says which cell to name', async () => {
     await assert.rejects(planCompress({ file: 'nb.ipynb', text: notebook(cells), line: 1 }, options), /name a code cell/);
     await assert.rejects(planCompress({ file: 'nb.ipynb', text: notebook(cells), line: 0, cell: 0 }, options), /cell 1 is not a code cell/);
+  });
+});
+
+describe('compress: the rewrite still reads as the prompt', () => {
+  it('refuses a rewrite so short that detection would no longer count it as the part', async () => {
+    const text = [
+      "import { generateText } from 'ai';",
+      'export const rewrite = (query: string) => ({',
+      "  system: 'You rewrite search queries so that a search engine finds better pages.',",
+      '  user: `Rewrite this query: ${query}`,',
+      '});',
+      "await generateText({ model: 'gpt-4o-mini', ...rewrite('cheap flights') });",
+    ].join('\n');
+    const p = await planCompress({ file: 'a.ts', text, line: 3, character: 10 }, options);
+    assert.match(p.before.text, /^Rewrite this query/);
+    const slot = p.protectedText.sentinels[0].token;
+    const r = await finishCompress(p, `Rewrite ${slot}`, { ...options, text });
+    assert.strictEqual(r.status, 'rejected');
+    assert.match(r.reason!, /no longer be found as a prompt part/);
+    // A shorter rewrite that still reads as the part is applied.
+    const ok = await finishCompress(p, `Rewrite this search query: ${slot}`, { ...options, text });
+    assert.notStrictEqual(ok.status, 'rejected', ok.reason);
   });
 });
 

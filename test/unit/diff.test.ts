@@ -218,13 +218,13 @@ describe('cost diff', function () {
     const low = (d.deltaMonthlyUsd / 2).toFixed(4), high = String(Math.ceil(d.deltaMonthlyUsd) + 1);
     const table = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', low], dir);
     assert.strictEqual(table.code, 1);
-    assert.match(table.stdout, new RegExp(`^Over the limit: The monthly increase \\$[\\d,.]+ is over --max-increase-usd ${low}\\.$`, 'm'));
+    assert.match(table.stdout, new RegExp(`^Over the limit: the monthly increase \\$[\\d,.]+ is over --max-increase-usd ${low}\\.$`, 'm'));
     const within = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', high, '--max-increase-pct', '1000000'], dir);
     assert.strictEqual(within.code, 0);
     assert.match(within.stdout, new RegExp(`^Within the limits: the increase is at most \\+\\$${high}(\\.00)?/month \\(--max-increase-usd\\) and \\+1000000% \\(--max-increase-pct\\)\\.$`, 'm'));
     assert.match((await cli(['diff', '--base', 'HEAD'], dir)).stdout, /^No increase limit set \(--max-increase-usd N or --max-increase-pct P/m);
     const md = await cli(['diff', '--base', 'HEAD', '--format', 'markdown', '--max-increase-usd', low], dir);
-    assert.match(md.stdout, /^\*\*Over the limit:\*\* The monthly increase .* is over --max-increase-usd/m);
+    assert.match(md.stdout, /^\*\*Over the limit:\*\* the monthly increase .* is over --max-increase-usd/m);
     const json = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'json', '--max-increase-usd', low], dir)).stdout) as CostDiff;
     assert.deepStrictEqual({ ...json.verdict, over: json.verdict!.over.length }, { limits: { maxIncreaseUsd: Number(low) }, within: false, over: 1 });
     const sarif = JSON.parse((await cli(['diff', '--base', 'HEAD', '--format', 'sarif', '--max-increase-usd', high], dir)).stdout);
@@ -541,5 +541,25 @@ describe('cost diff: sides kept file by file', () => {
     const same = new Set(['a.ts', 'ids.ts', 'parts.ts', 'old.ts', 'edit.ts']); // lib.ts touched
     assert.deepStrictEqual([...identicalFiles(b, a, new Map([['old.ts', 'new.ts']]), same)], ['a.ts']);
     assert.deepStrictEqual([...identicalFiles(b, a, new Map(), new Set([...same, 'lib.ts']))].sort(), ['a.ts', 'old.ts', 'parts.ts']);
+  });
+});
+
+describe('cost diff: texts read from git', () => {
+  it('filesAt reads many files of a commit in one process: a missing path or a folder reads as nothing', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { filesAt, openRepo, resolveCommit } = require('../../src/core/diff/git') as typeof import('../../src/core/diff/git');
+    const dir = repoWith({ ...FILES, 'sub/a b.ts': 'const x = 1;\r\nconst y = "é";\n', 'sub/empty.txt': '' });
+    edit(dir, 'src/bot.ts', () => 'changed since'); // the work tree is not what is read
+    const repo = openRepo(dir);
+    const commit = resolveCommit(repo, 'HEAD');
+    const at = filesAt(repo, commit, '');
+    at.prefetch(['src/bot.ts', 'nope.ts', 'sub', 'sub/a b.ts', 'sub/empty.txt']);
+    assert.strictEqual(at.read('src/bot.ts'), FILES['src/bot.ts']);
+    assert.strictEqual(at.read('nope.ts'), undefined);
+    assert.strictEqual(at.read('sub'), undefined);
+    assert.strictEqual(at.read('sub/a b.ts'), 'const x = 1;\r\nconst y = "é";\n');
+    assert.strictEqual(at.read('sub/empty.txt'), '');
+    // Under a folder of the repository, paths are relative to it; one not prefetched is read by itself.
+    assert.strictEqual(filesAt(repo, commit, 'sub').read('a b.ts'), 'const x = 1;\r\nconst y = "é";\n');
   });
 });

@@ -63,4 +63,32 @@ describe('exact and estimated counts are labelled alike everywhere', function ()
     assert.doesNotMatch(gpt.stdout, /≈/);
     assert.match(gpt.stdout, /\nToken counts are exact \(o200k_base, tiktoken\)\.\n$/);
   });
+
+  // Tryout finding 7: a gpt-4.1 call with tools (the cookbook publishes its tool constants for gpt-4o
+  // only) is an estimate in its tools part alone; its text is counted exactly, as `count` says.
+  it('an estimated tools part marks the tools and the input, not the exact text', async () => {
+    const src = `import OpenAI from 'openai';
+const c = new OpenAI();
+export const ask = (q: string) => c.chat.completions.create({
+  model: 'gpt-4.1',
+  messages: [{ role: 'system', content: 'You answer billing questions. ${RULES}' }, { role: 'user', content: q }],
+  tools: [{ type: 'function', function: { name: 'lookup_order', description: 'Find an order by id', parameters: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } }],
+});
+`;
+    const r = (await new Engine().analyze('bot.ts', src, { config: parseConfig('') })).prompts[0];
+    assert.strictEqual(r.tokens.exact, false, 'the input includes an estimated tools part');
+    assert.strictEqual(r.tokens.textExact, true);
+    assert.strictEqual(r.tools?.exact, false);
+    const dir = tempDir('pc-estimate-tools-');
+    fs.writeFileSync(path.join(dir, 'bot.ts'), src);
+    const out = spawnSync(process.execPath, [CLI, 'explain', 'bot.ts:3'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PROMPT_COST_CACHE_DIR: '' } });
+    assert.strictEqual(out.status, 0, out.stderr);
+    assert.match(out.stdout, /system — static text\s+\d[\d,]*\s/, 'the text is shown exact');
+    assert.match(out.stdout, /chat formatting overhead\s+\d+\s/);
+    assert.match(out.stdout, /tools — [^]*?≈\d+/);
+    assert.match(out.stdout, /input\s+≈[\d,]+\s+= [^\n]*; estimate only in the tools part \(the text is exact, o200k_base\)/);
+    assert.doesNotMatch(out.stdout, /model family's factor/);
+    const text = spawnSync(process.execPath, [CLI, 'count', '--model', 'gpt-4.1', 'bot.ts'], { cwd: dir, encoding: 'utf8' });
+    assert.match(text.stdout, /exact/);
+  });
 });

@@ -45,6 +45,7 @@ describe('prompt-cost explain FILE:LINE', () => {
     fs.mkdirSync(path.join(dir, 'src'));
     fs.writeFileSync(path.join(dir, 'src', 'prompts.ts'), "export const SYSTEM = 'You are a helpful assistant that can answer to questions about the weather.';\n");
     fs.writeFileSync(path.join(dir, 'src', 'app.ts'), APP);
+    fs.writeFileSync(path.join(dir, 'src', 'names.ts'), "export const CITY = 'Lisbon';\n");
     fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 2000\nvariables:\n  question: 40\n');
   });
 
@@ -59,7 +60,7 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.match(text, /get_current_weather/);
     assert.match(text, /input\s+\$2\.5\/M/);
     assert.match(text, /cache read\s+\$1\.25\/M/);
-    assert.match(text, /output\s+300\s+up to max_tokens 300 \(the limit, priced as if every reply used it\) — set the expected output with a `# prompt-cost: outputTokens=N` annotation/);
+    assert.match(text, /output\s+300\s+up to max_tokens 300 \(the limit, priced as if every reply used it\) — set the expected output with a `\/\/ prompt-cost: outputTokens=N` annotation on the line above the call/);
     assert.match(text, /per day .* × 2,000 calls\/day = \$[\d.]+ \(calls\/day: \.promptcost\.yaml:2\)/);
     assert.match(text, /per month .* × 30 days = \$[\d.,]+ \(days: default\)/);
   });
@@ -78,7 +79,7 @@ describe('prompt-cost explain FILE:LINE', () => {
     const report = await scanWorkspace({ root: dir, workers: 0 });
     const claude = report.prompts.find((p) => p.file === 'src/claude.py')!;
     assert.match(breakdownMarkdown(claude, report.prices), /\| output \(up to max_tokens\) \| 700 \|/);
-    assert.match(breakdownMarkdown(claude, report.prices), /_Output: up to max_tokens 700 — the limit, priced as if every reply used it\. Set the expected output with a `# prompt-cost: outputTokens=N` annotation above the call\._/);
+    assert.match(breakdownMarkdown(claude, report.prices), /_Output: up to max_tokens 700 — the limit, priced as if every reply used it\. Set the expected output with a `# prompt-cost: outputTokens=N` annotation on the line above the call\._/);
   });
 
   it('FILE:1 above the prompt is no prompt (nearest listed), a line of a prompt text picks its prompt; notebook cells 1-based; wraps to the terminal', async () => {
@@ -123,10 +124,9 @@ describe('prompt-cost explain FILE:LINE', () => {
   });
 
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
-    fs.writeFileSync(path.join(dir, 'src', 'util.ts'), 'export const sum = (a: number, b: number) => a + b;\n');
     const none = io(dir);
-    assert.strictEqual(await run(['explain', 'src/util.ts:1'], none.io), 2);
-    assert.match(none.err.join(''), /src\/util\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
+    assert.strictEqual(await run(['explain', 'src/names.ts:1'], none.io), 2);
+    assert.match(none.err.join(''), /src\/names\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
     const after = io(dir);
     assert.strictEqual(await run(['explain', 'src/app.ts:40'], after.io), 2);
     assert.match(after.err.join(''), /src\/app\.ts:40: no prompt contains this line; the nearest: src\/app\.ts:6 \(openai\.chat, lines 6–14\)/);

@@ -62,12 +62,18 @@ export async function openPanel(browser: Browser, data: ReportViewData, options:
   await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body><main id="prompt-cost-report"></main></body></html>`);
   // A string, not a function: tsx's transform would add helpers to a function that the page lacks.
   await page.addScriptTag({ content: `window.__posted = []; window.__state = ${JSON.stringify(options.state ?? null)};
+    window.__deliver = (m) => new Promise((resolve) => {
+      const after = (e) => { if (e.data && e.data.type === m.type) { window.removeEventListener('message', after); resolve(); } };
+      window.addEventListener('message', after);
+      window.postMessage(m, '*');
+    });
     window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__posted.push(m); }, getState: () => window.__state, setState: (s) => { window.__state = s; } });` });
   await page.addScriptTag({ content: js });
   const p: PanelPage = {
     page,
     posted: () => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted),
-    send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    // window.postMessage delivers later: resolve once the panel's own listener (registered first) has had it.
+    send: (message) => page.evaluate((m) => (window as unknown as { __deliver: (m: unknown) => Promise<void> }).__deliver(m), message),
   };
   await p.send({ type: 'data', data });
   await page.getByRole('grid', { name: 'Prompts' }).waitFor();

@@ -296,6 +296,12 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   const code = plan.source.text;
   const lines = new LineIndex(code);
   const updated = code.slice(0, lines.offset(t.range.start)) + written.newText + code.slice(lines.offset(t.range.end));
+  // The rewrite must still be found where it is written: a prompt the heuristic found by its wording
+  // ("Summarize the following …") is one only while it reads so, and a part left with a word or two
+  // (`query: ${query}`) is no text of its own. Either would vanish from the report, not cost less.
+  if (!stillFound(plan, updated, o)) {
+    return result(plan, 'rejected', { ...base, reason: plan.prompt.confidence === 'heuristic' ? 'the rewrite would no longer be found as a prompt: this one is found by how its text reads (keep its opening words)' : 'the rewrite would no longer be found as a prompt part: too little text of its own is left' });
+  }
   const nb = plan.source.notebook;
   const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText };
   // The rewritten file must still hold the prompt with every part: a literal cut to a word or two is no
@@ -306,6 +312,12 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
     return result(plan, 'rejected', { ...base, reason: 'after the rewrite the text is no longer read as part of the prompt (too few words of its own), so its cost would drop out of the report rather than shrink' });
   }
   return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o, detection), edit });
+}
+
+/** Does a prompt part still hold the literal's start once `updated` replaces the source? */
+function stillFound(plan: CompressPlan, updated: string, o: PlanOptions): boolean {
+  const at = plan.target.range.start;
+  return o.engine.detectSync(plan.source.file, updated, o.analyze).detected.some((d) => d.parts.some((p) => !p.file && contains(p.range, at)));
 }
 
 const ensureNewline = (s: string) => (s.endsWith('\n') ? s : s + '\n');

@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import schemaJson from '../../../schemas/promptcost.schema.json';
 import type { Range } from '../model';
 import { validateNode, type SchemaNode, type SchemaProblem } from './validate';
-import { yamlErrorText } from '../yamlErrors';
+import { unclosedQuoteAt, yamlErrorText } from '../yamlErrors';
 import { emptyConfig, TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic } from './types';
 import { setOwn } from '../own';
 
@@ -29,7 +29,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   for (const err of doc.errors) {
-    const [start, end] = err.pos;
+    const [start, end] = unclosedQuoteAt(text, err) ?? err.pos;
     const s = lines.linePos(start);
     const e = lines.linePos(end);
     config.problems.push({

@@ -53,6 +53,22 @@ export function staticText(text: string, slots: readonly FoundSlot[]): string {
 }
 
 /**
+ * Where a template's text starts: past blanks and the Jinja / Handlebars comments that open it
+ * (`{# … #}`, `{{! … }}`, `{{!-- … --}}`), which render as nothing. `end` bounds the search.
+ */
+export function skipLeadingTemplateComments(text: string, start: number, end: number): number {
+  let at = start;
+  for (;;) {
+    while (at < end && /\s/.test(text[at])) at++;
+    const close = text.startsWith('{#', at) ? '#}' : text.startsWith('{{!--', at) ? '--}}' : text.startsWith('{{!', at) ? '}}' : undefined;
+    if (!close) return at;
+    const to = text.indexOf(close, at + 2);
+    if (to < 0 || to + close.length > end) return at;
+    at = to + close.length;
+  }
+}
+
+/**
  * Handlebars/Jinja control markup that is not sent: {{#if}}, {{/each}}, {{! comment }}, {% if %}, {# #},
  * and the dotprompt helpers that place messages or media rather than text ({{role "user"}}, {{history}},
  * {{section "x"}}, {{media url=…}}).

@@ -27,6 +27,20 @@ export function openRepo(folder: string): GitRepo {
   return { top: fs.realpathSync(r.stdout.trim()) };
 }
 
+/**
+ * openRepo and resolveCommit of `ref` in one git process (a diff's every run asks both); either's
+ * GitError, with its words, when they fail.
+ */
+export function openRepoAt(folder: string, ref: string): { repo: GitRepo; commit: string } {
+  if (!ref.startsWith('-')) {
+    const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--verify', '--quiet', `${ref}^{commit}`], { cwd: folder, encoding: 'utf8' });
+    const lines = r.status === 0 ? r.stdout.trim().split('\n') : [];
+    if (lines.length === 2 && /^[0-9a-f]{40,64}$/.test(lines[1])) return { repo: { top: fs.realpathSync(lines[0]) }, commit: lines[1] };
+  }
+  const repo = openRepo(folder);
+  return { repo, commit: resolveCommit(repo, ref) };
+}
+
 /** The commit a ref names, or a GitError that says how to get it (shallow clones are the usual cause). */
 export function resolveCommit(repo: GitRepo, ref: string): string {
   if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a ref`);

@@ -10,7 +10,7 @@ import type { PromptReport, ScanReport } from '../model';
 import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
 import * as os from 'os';
 import { spawn } from 'child_process';
-import { changedPaths, fileAt, filesAt, openRepo, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
+import { changedPaths, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
 import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
@@ -41,8 +41,8 @@ export interface ResolvedDiff { repo: GitRepo; base: string; head?: string }
 
 /** The repository of `o.path` and the commits `o.base` and `o.head` name (a GitError when one names none). */
 export function resolveDiff(o: Pick<DiffOptions, 'path' | 'base' | 'head'>): ResolvedDiff {
-  const repo = openRepo(o.path);
-  return { repo, base: resolveCommit(repo, o.base), ...(o.head ? { head: resolveCommit(repo, o.head) } : {}) };
+  const { repo, commit } = openRepoAt(o.path, o.base);
+  return { repo, base: commit, ...(o.head ? { head: resolveCommit(repo, o.head) } : {}) };
 }
 
 export interface DiffSide { file: string; line: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }

@@ -116,6 +116,9 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
 }
 
 /** What a user can do about a model the price data lacks: price it themselves, or fetch newer data. */
+/** Why a model served locally (Ollama, LM Studio…) has no price: no bill, not a typo. */
+export const LOCAL_MODEL_REASON = 'it runs locally, with no per-token bill; add its cost under prices: in .promptcost.yaml to include it';
+
 const HOW_TO_PRICE = 'add its price under prices: in .promptcost.yaml (inputUsdPerMillion, outputUsdPerMillion), or, if it is newer than the data, run `prompt-cost prices --update` (in VS Code: Prompt Cost: Update Prices)';
 
 /** Looks a model up: custom prices first (case-insensitive id), then the price database. */
@@ -135,7 +138,7 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
 
   const parsed = parseModelId(id, ids);
   if (parsed.local) {
-    return { priced: false, provider: parsed.via, unpricedReason: `it runs locally, with no per-token bill; add its cost under prices: in .promptcost.yaml to include it` };
+    return { priced: false, provider: parsed.via, unpricedReason: LOCAL_MODEL_REASON };
   }
   if (parsed.problem) return { priced: false, provider: parsed.provider, unpricedReason: parsed.problem };
 

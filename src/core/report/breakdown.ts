@@ -1,5 +1,5 @@
 // The per-prompt breakdown, as Markdown tables that read well in VS Code's hover and in a preview.
-import { outputLimitField } from './wording';
+import { annotationHint, estimateReason, outputLimitField, textExact } from './wording';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PriceDataInfo, PromptReport } from '../model';
 import type { Alternative } from '../routing';
@@ -14,7 +14,8 @@ function foundBy(p: PromptReport): string {
 }
 
 export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, alternatives: Alternative[] = []): string {
-  const est = p.tokens.exact ? `exact, ${p.tokens.encoding}` : `estimate: ${p.tokens.encoding} × family factor`;
+  const est = p.tokens.exact ? `exact, ${p.tokens.encoding}` : textExact(p) ? `${estimateReason(p)}` : `estimate: ${p.tokens.encoding} × family factor`;
+  const textIsExact = textExact(p);
   const out: string[] = [];
   const headline = p.cost.priced
     ? `**${formatUsd(p.cost.monthlyUsd!)}/month** · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatTokens(p.tokens.input, p.tokens.exact)} tokens in`
@@ -25,10 +26,10 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
   p.parts.forEach((part) => {
     const where = part.file ? ` — ${cell(part.file)}:${part.range.start.line + 1}` : '';
     const alt = part.alternative ? ` — alternative, not in the total` : '';
-    out.push(`| ${part.role}${part.name ? ` (${cell(part.name)})` : ''}${where}${alt} | ${formatTokens(part.tokens, p.tokens.exact)} |`);
+    out.push(`| ${part.role}${part.name ? ` (${cell(part.name)})` : ''}${where}${alt} | ${formatTokens(part.tokens, textIsExact)} |`);
     for (const s of part.slots) out.push(`| &nbsp;&nbsp;slot \`${cell(s.name)}\` (${cell(s.from)}) | ${groupDigits(s.tokens)} |`);
   });
-  if (p.tokens.overhead) out.push(`| chat formatting overhead | ${formatTokens(p.tokens.overhead, p.tokens.exact)} |`);
+  if (p.tokens.overhead) out.push(`| chat formatting overhead | ${formatTokens(p.tokens.overhead, textIsExact)} |`);
   const extra = (label: string, x: NonNullable<PromptReport['tools']>) => {
     out.push(`| ${label} — ${cell(x.method)} | ${formatTokens(x.tokens, x.exact)} |`);
     for (const item of x.items) {
@@ -43,7 +44,7 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
   out.push(`| **input** (${est}) | **${formatTokens(p.tokens.input, p.tokens.exact)}** |`);
   const limit = outputLimitField(p);
   out.push(`| output (${cell(limit ? `up to ${limit}` : p.tokens.outputFrom)}) | ${groupDigits(p.tokens.output)} |`, '');
-  if (limit) out.push(`_Output: up to ${limit} ${groupDigits(p.tokens.output)} — the limit, priced as if every reply used it. Set the expected output with a \`# prompt-cost: outputTokens=N\` annotation above the call._`, '');
+  if (limit) out.push(`_Output: up to ${limit} ${groupDigits(p.tokens.output)} — the limit, priced as if every reply used it. Set the expected output with ${annotationHint(p)}._`, '');
 
   const t = p.traffic;
   if (p.cost.priced) {

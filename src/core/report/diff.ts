@@ -29,7 +29,7 @@ export function limitsLine(d: CostDiff): string | undefined {
   if (!given.length) return 'No increase limit set (--max-increase-usd N or --max-increase-pct P gates on one).';
   if (v.within) return `Within the limit${given.length > 1 ? 's' : ''}: the increase is at most ${given.join(' and ')}.`;
   const over = v.over.join('; ');
-  return `Over the limit: ${over[0].toUpperCase()}${over.slice(1)}.`;
+  return `Over the limit: ${over}.`;
 }
 
 function countsLine(d: CostDiff): string {

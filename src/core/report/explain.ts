@@ -2,7 +2,7 @@
 // its text is, slots with the source of their sizes, tools / schema / media item by item, overhead, the
 // price rows used (per million, cache read and write, the tier in force), and the sums per call, per
 // day and per month.
-import { outputSource, overheadSource } from './wording';
+import { estimateReason, outputSource, overheadSource, textExact } from './wording';
 import { wrap } from './layout';
 import { formatUsd, formatUsdExact, groupDigits } from '../format';
 import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
@@ -16,6 +16,8 @@ export interface Explanation {
 }
 
 const MILLION = 1_000_000;
+/** The widest label column `explain` prints (longer labels wrap). */
+const MAX_LABEL = 56;
 const tok = (n: number, exact: boolean) => `${exact ? '' : '≈'}${groupDigits(n)}`;
 const rate = (usdPerMillion: number | undefined) => (usdPerMillion === undefined ? '—' : `$${usdPerMillion}/M`);
 
@@ -30,7 +32,8 @@ function extraSteps(x: ExtraReport, exact: boolean): ExplainStep[] {
 
 /** `pricing` is the price lookup the report was priced with (for its tiers); optional. */
 export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: PriceLookup): Explanation {
-  const exact = p.tokens.exact;
+  // The text's own count: exact with the model's tokenizer even when a tools or schema part is estimated.
+  const exact = textExact(p);
   const tokens: ExplainStep[] = [];
   const terms: number[] = [];
   for (const part of p.parts) {
@@ -54,7 +57,7 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
     tokens.push(...extraSteps(x, x.exact));
     terms.push(x.tokens);
   }
-  tokens.push({ label: 'input', value: tok(p.tokens.input, exact), detail: `= ${terms.map((t) => groupDigits(t)).join(' + ')}; ${exact ? `exact (${p.tokens.encoding})` : `estimate (${p.tokens.encoding} × the model family's factor, or an estimated extra)`}` });
+  tokens.push({ label: 'input', value: tok(p.tokens.input, p.tokens.exact), detail: `= ${terms.map((t) => groupDigits(t)).join(' + ')}; ${p.tokens.exact ? `exact (${p.tokens.encoding})` : estimateReason(p)}` });
   tokens.push({ label: 'output', value: groupDigits(p.tokens.output), detail: outputSource(p) });
 
   const sections: Explanation['sections'] = [
@@ -119,10 +122,21 @@ export function formatExplanation(e: Explanation, columns?: number): string {
   const out: string[] = [`${p.id}  ${p.kind}${p.label ? ` [${p.label}]` : ''}`];
   for (const s of e.sections) {
     out.push('', s.title);
-    const width = Math.max(0, ...s.steps.map((x) => x.label.length));
+    // The label column is as wide as its labels up to MAX_LABEL: a longer one (a schema's method) is
+    // wrapped onto lines of its own above its value, so one label cannot push every number to the right.
+    const width = Math.min(MAX_LABEL, Math.max(0, ...s.steps.map((x) => x.label.length)));
     const vwidth = Math.max(0, ...s.steps.map((x) => x.value.length));
     for (const x of s.steps) {
-      const head = `  ${x.label.padEnd(width)}  ${x.value.padStart(vwidth)}`;
+      let label = x.label;
+      if (label.length > width) {
+        const indent = /^ */.exec(label)![0];
+        const lines = wrap(label.trimStart(), width - indent.length - 2, 0).split('\n').flatMap((l) => (l.length > width - indent.length - 2 ? l.match(new RegExp(`.{1,${width - indent.length - 2}}`, 'g'))! : [l]));
+        label = lines.pop()!;
+        const more = lines.length ? '  ' : '';
+        for (const [i, l] of lines.entries()) out.push(`  ${indent}${i ? more : ''}${l}`);
+        label = `${indent}${more}${label}`;
+      }
+      const head = `  ${label.padEnd(width)}  ${x.value.padStart(vwidth)}`;
       if (!x.detail) out.push(head);
       else if (!columns) out.push(`${head}   ${x.detail}`);
       // The detail in its own column while there is room for it, else on the lines below.
@@ -132,6 +146,6 @@ export function formatExplanation(e: Explanation, columns?: number): string {
   }
   for (const n of [...(p.notes ?? []), ...(p.tools?.notes ?? []), ...(p.schema?.notes ?? []), ...(p.media?.notes ?? [])]) out.push('', columns ? wrap(`Note: ${n}`, columns, 6) : `Note: ${n}`);
   // The legend every other format prints: a count is exact (tiktoken) or an estimate marked ≈.
-  out.push('', p.tokens.exact ? `Token counts are exact (${p.tokens.encoding}, tiktoken).` : `≈ marks estimated token counts (${p.tokens.encoding} × the model family's factor).`);
+  out.push('', p.tokens.exact ? `Token counts are exact (${p.tokens.encoding}, tiktoken).` : textExact(p) ? `≈ marks estimated token counts; the prompt's text is exact (${p.tokens.encoding}, tiktoken).` : `≈ marks estimated token counts (${p.tokens.encoding} × the model family's factor).`);
   return out.join('\n') + '\n';
 }

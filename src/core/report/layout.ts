@@ -28,18 +28,39 @@ export function elideLeft(s: string, max: number): string {
   return '…' + chars.slice(chars.length - (max - 1)).join('');
 }
 
-/** A prompt's place, `file:line (label)`, in `max` columns: the path elided from the left, the label in the middle. */
+/**
+ * A path (`folder/file.ext:12`) in `max` columns: the folders are cut first, from the left, so the file
+ * name and line stay (`…/file.ext:12`); only a file name that cannot fit alone is cut, in its middle.
+ */
+export function elidePath(s: string, max: number): string {
+  if (width(s) <= max) return s;
+  const slash = s.lastIndexOf('/', s.search(/:\d+$/) < 0 ? s.length : s.search(/:\d+$/));
+  const base = s.slice(slash + 1);
+  if (slash < 0 || width(base) + 2 > max) {
+    if (max < 8) return elideLeft(s, max);
+    return `${slash < 0 ? '' : '…/'}${truncate(base, max - (slash < 0 ? 0 : 2))}`;
+  }
+  return elideLeft(s, max);
+}
+
+/** A prompt's place, `file:line (label)`, in `max` columns: the folders cut first (the file name stays), the label from the left. */
 export function fitLocation(cell: string, max: number): string {
   if (width(cell) <= max) return cell;
   const m = /^(.*?:\d+) \((.*)\)$/s.exec(cell);
-  if (!m) return elideLeft(cell, max);
+  if (!m) return elidePath(cell, max);
   const [, loc, label] = m;
-  // The label tells rows of one line apart (promptfoo's prompt × provider, whose end differs): it keeps
-  // at least half, cut from the left.
+  // The file name and line first (the folders go before them), then the label, which tells rows of one
+  // line apart (promptfoo's prompt × provider, whose end differs): it keeps at least half of what is
+  // left, and never less than 4 columns, cut from the left.
+  const slash = loc.lastIndexOf('/');
+  const fileWidth = Math.min(width(loc), width(loc.slice(slash + 1)) + (slash < 0 ? 0 : 2));
+  // No room for the file name and a few columns of label: the file name alone (the model column tells
+  // promptfoo's rows apart too).
+  if (fileWidth + 3 + Math.min(4, width(label)) > max) return elidePath(loc, max);
   const labelMin = Math.min(width(label), Math.max(4, Math.floor(max / 2)));
-  const locWidth = Math.min(width(loc), max - 3 - labelMin);
-  if (locWidth < 6) return elideLeft(cell, max);
-  return `${elideLeft(loc, locWidth)} (${elideLeft(label, max - 3 - locWidth)})`;
+  const locWidth = Math.min(width(loc), Math.max(fileWidth, max - 3 - labelMin), max - 3 - Math.min(4, width(label)));
+  if (locWidth < 6) return elidePath(cell, max);
+  return `${elidePath(loc, locWidth)} (${elideLeft(label, max - 3 - locWidth)})`;
 }
 
 export interface TableColumn {

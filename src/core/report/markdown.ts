@@ -1,18 +1,22 @@
+import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { ScanReport } from '../model';
-import { byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
+import { assumedModelNote, byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function formatMarkdown(r: ScanReport): string {
   const out = ['# Prompt cost report', '', `**${totalsLine(r)}**`, ''];
-  if (r.budget) out.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? '**exceeded**' : 'within budget'}`, '');
+  if (r.budget) out.push(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'markdown')}`, '');
   if (r.prompts.length) {
     out.push('| Prompt | Kind | Model | Tokens in | Out | $/call | Calls/day | $/month |', '|---|---|---|--:|--:|--:|--:|--:|');
     for (const p of byMonthlyCost(r.prompts)) {
-      out.push(`| ${cell(promptLocation(p))} | ${p.kind} | ${cell(modelText(p))} | ${formatTokens(p.tokens.input, p.tokens.exact)} | ${groupDigits(p.tokens.output)} | ${perCallText(p)} | ${groupDigits(p.traffic.callsPerDay)} | ${monthlyText(p)} |`);
+      out.push(`| ${cell(promptLocation(p))} | ${p.kind} | ${cell(modelText(p)).replace(/\*$/, '\\*')} | ${formatTokens(p.tokens.input, p.tokens.exact)} | ${groupDigits(p.tokens.output)} | ${perCallText(p)} | ${groupDigits(p.traffic.callsPerDay)} | ${monthlyText(p)} |`);
     }
     out.push('');
+    // The table's `*` (a model the code does not name) explained, as the text table does.
+    const assumed = assumedModelNote(r);
+    if (assumed) out.push(`\\* ${assumed}`, '');
   } else out.push('No prompts found.', '');
   const diags = [...r.diagnostics.map((d) => ({ d, file: d.file ?? '' })), ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ d, file: p.file })))];
   if (diags.length) {

@@ -1,3 +1,4 @@
+import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { elideLeft, fitLocation, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
@@ -34,6 +35,12 @@ export function priceLine(r: ScanReport): string {
 export const MAX_CELL = 60;
 /** Longest diagnostic message printed in the table. */
 export const MAX_MESSAGE = 400;
+
+/** The `*` footnote (table and Markdown): how many prompts price a model the code does not name; "" when none. */
+export function assumedModelNote(r: ScanReport): string {
+  const assumed = r.prompts.filter(assumedModel).length;
+  return assumed ? `${assumed} prompt${assumed === 1 ? '' : 's'}: the model is not in the code, a default is assumed — name it with a \`prompt-cost: model=…\` annotation or defaults in .promptcost.yaml.` : '';
+}
 
 /** The model was not found in the code: a built-in or provider default stands in for it. */
 export function assumedModel(p: PromptReport): boolean {
@@ -77,9 +84,9 @@ export function formatTable(r: ScanReport, options: TableOptions = {}): string {
     if (table.dropped.length) lines.push(fit(`(${table.dropped.join(', ')} left out to fit ${options.columns} columns; a wider terminal or --format csv shows them.)`), '');
   } else lines.push('No prompts found.', '');
   lines.push(fit(totalsLine(r)));
-  const assumed = r.prompts.filter(assumedModel).length;
-  if (assumed) lines.push(fit(`* ${assumed} prompt${assumed === 1 ? '' : 's'}: the model is not in the code, a default is assumed — name it with a \`prompt-cost: model=…\` annotation or defaults in .promptcost.yaml.`));
-  if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${r.budget.exceeded ? 'EXCEEDED' : 'within budget'}`));
+  const assumed = assumedModelNote(r);
+  if (assumed) lines.push(fit(`* ${assumed}`));
+  if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'table')}`));
   lines.push(fit(priceLine(r)));
   const diags = [...r.diagnostics.map((d) => ({ ...d, where: `${d.file ?? ''}:${d.range.start.line + 1}` })),
     ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];

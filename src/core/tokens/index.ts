@@ -9,6 +9,9 @@ export { resolveTokenizer, bareModelName, type TokenizerChoice } from './resolve
 export { chatOverheadTokens, chatTokens, messageOverheadTokens } from './chat';
 export { countWithEncoding, hasLongRun, LONG_RUN, loadedEncodings, preloadEncoder, type EncodingName } from './encodings';
 
+/** Seeded counts kept at most (digest keys: ~100 bytes each). */
+const MAX_SEEDS = 200_000;
+
 /** A counter with its own memo; the analysis engine owns one, so no counts live in module state. */
 export class TokenCounter {
   private readonly memo = new CountMemo();
@@ -61,9 +64,17 @@ export class TokenCounter {
     }
   }
 
-  /** Counts recorded by `recordCounts`, possibly in another process; a text's digest must match. */
+  /**
+   * Counts recorded by `recordCounts`, possibly in another process or thread; a text's digest must
+   * match. Bounded: a language server seeds every analysis's counts, so the oldest half goes past MAX_SEEDS.
+   */
   seed(counts: Iterable<[string, number]>): void {
     for (const [key, tokens] of counts) if (typeof key === 'string' && Number.isInteger(tokens) && tokens >= 0) this.seeds.set(key, tokens);
+    if (this.seeds.size <= MAX_SEEDS) return;
+    for (const key of this.seeds.keys()) {
+      if (this.seeds.size <= MAX_SEEDS / 2) break;
+      this.seeds.delete(key);
+    }
   }
 
   /** Tokens of `text` for `model`: exact for OpenAI encodings, an estimate (rounded up) elsewhere. */

@@ -2,7 +2,9 @@
 // summary_template, system_message) that no call site used. Reported with confidence "heuristic".
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt, Role } from '../../model';
+import { addressedTexts } from './addressed';
 import { containerMembers } from './pyContainers';
+import { tsModuleMembers, tsPromptFunctions } from './tsContainers';
 import { definitionsOf, promptLikeNames, type CodeFile } from './source';
 import type { SlotSyntax } from '../slots';
 import { PromptBuilder, type CallInfo } from './calls';
@@ -13,6 +15,8 @@ const PROMPT_NAME = /(prompt|instructions?|(system|human|user)_?message|_templat
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
 /** `obj.system_message =`: a prompt-like attribute name after a dot (the object is checked in the tree). */
 const ATTRIBUTE_PROMPT = /(?<=[\w)\]]\.)((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|(?:system|human|user)_?message|template|persona|preamble)\w*)\s*=(?!=)/gi;
+/** `agent.prompt_templates["planning"]["task"] +=`, `PROMPTS[key] =`: an entry of a prompt-named store. */
+const STORE_ENTRY = /(?<![\w$])((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|template)s?\w*)\s*\[[^\]\n]{1,200}\](?:\s*\[[^\]\n]{1,200}\])*\s*\+?=(?!=)/gi;
 /** A string that opens by telling a model who it is or what to act as. */
 const PERSONA_TEXT = /(?<![\w])[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:You are|You're|Act as|Act like)\s+(?:an?|the)\s/g;
 /** A JS object literal declared at the top of a module: `export const name = {`. */
@@ -21,6 +25,7 @@ const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:promp
 /** Text that opens by telling a model who it is or what to act as. */
 const ADDRESS_TEXT = /^\s*(You are|You're|Act as|Act like)\s/;
 export const MIN_HEURISTIC_CHARS = 60;
+const TS_FUNCTION_VALUE = /^(arrow_function|function_expression|function)$/;
 /** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
 export const MIN_STRONG_CHARS = 15;
 
@@ -69,7 +74,18 @@ function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
 }
 
 /** How a candidate found other than by its own name is judged: as a strong name, with this role and note. */
-export interface HeuristicHint { role?: Role; why: string; minWords?: number }
+export interface HeuristicHint {
+  role?: Role; why: string; minWords?: number;
+  /** Plain words (letters, not markup or names) the text needs: a wrapper tag around a value has none. */
+  prose?: number;
+  /** Text that opens like an error is still a candidate (a prompts module's tool-failure message to the model). */
+  errors?: boolean;
+}
+
+/** Words of plain prose: letters, maybe bracketed or punctuated (`[Continue`, `user!]`), no markup or identifiers. */
+function proseWords(text: string): number {
+  return text.split(/\s+/).filter((w) => /^[(["'`]*\p{L}[\p{L}'’-]*[.,:;!?)\]"'`]*$/u.test(w)).length;
+}
 
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
@@ -86,7 +102,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     const whole = finishText(ctx, { ...value, text: inlineText(ctx, value) }).text;
     // under a prompt-like name, text that opens by telling a model who it is ("You are {name}") is a prompt however short
     const strong = !!hint || STRONG_NAME.test(bare) || ADDRESS_TEXT.test(whole);
-    const why = looksLikeNonPrompt(whole);
+    const why = hint?.errors && looksLikeNonPrompt(whole) === 'error message' ? undefined : looksLikeNonPrompt(whole);
+    if (hint?.prose && proseWords(whole) < hint.prose) return;
     const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
     if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < (hint?.minWords ?? 3) || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
     const role = roleByUse(f, bare) ?? hint?.role ?? (/user|human|question|query|template/i.test(key ?? bare) ? 'user' : 'system');
@@ -119,7 +136,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
         }
         continue;
       }
-      if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression/.test(node.type)) continue;
+      // const prompt = cond ? "…" : "…", const buildPrompt = (…) => `…`: the texts it may hold or return
+      if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression|ternary_expression|conditional_expression/.test(node.type) && !(!f.isPython && TS_FUNCTION_VALUE.test(node.type))) continue;
       consider(bare, node);
     }
   }
@@ -165,6 +183,24 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       if (/string|binary_operator|call|parenthesized/.test(value.type)) consider(m[1], value);
     }
   }
+  // self.prompt_templates["system"] = "…", agent.prompt_templates["managed_agent"]["task"] += "…": a store of prompts, by key
+  if (f.isPython) {
+    for (const m of f.text.matchAll(STORE_ENTRY)) {
+      const at = m.index ?? 0;
+      const id = f.tree.rootNode.descendantForIndex(at, at + m[1].length);
+      if (!id || id.text !== m[1] || NOT_PROMPT_NAME.test(m[1])) continue;
+      let left: SyntaxNode | null = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.id === id.id ? id.parent : id;
+      let key: string | undefined;
+      while (left?.parent?.type === 'subscript' && left.parent.childForFieldName('value')?.id === left.id) {
+        left = left.parent;
+        key = left.childForFieldName('subscript')?.text.replace(/^[a-zA-Z]*["']+|["']+$/g, '');
+      }
+      const assignment = left?.parent;
+      if (!left || left.type !== 'subscript' || !assignment || !/^(augmented_)?assignment$/.test(assignment.type) || assignment.childForFieldName('left')?.id !== left.id) continue;
+      const value = assignment.childForFieldName('right');
+      if (value && /string|binary_operator|call|parenthesized/.test(value.type)) consider(m[1], value, key, { role: /system|instruction/i.test(`${m[1]} ${key ?? ''}`) ? 'system' : 'user', why: 'is an entry of a store of prompts' });
+    }
+  }
   // "You are a meticulous research assistant. …" wherever it is written: text addressed to a model
   if (f.isPython) {
     for (const m of f.text.matchAll(PERSONA_TEXT)) {
@@ -182,7 +218,12 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       consider('text', n, undefined, { role: 'system', why: 'reads as instructions to a model ("You are …")', minWords: 8 });
     }
   }
-  // a class or module that holds prompts (`class EditBlockPrompts(CoderPrompts)`, prompts.py): its texts
+  // getSystemPrompt() { … }, genPrompt: async () => …: a method or function-valued property named as a prompt
+  for (const fn of tsPromptFunctions(f)) consider(fn.name, fn.node);
+  // a class or module that holds prompts (`class EditBlockPrompts(CoderPrompts)`, prompts.py, prompts.ts): its texts
   for (const m of containerMembers(f)) consider(m.name, m.node, m.key, { role: m.role, why: m.why });
+  for (const m of tsModuleMembers(f)) consider(m.name, m.node, m.key, { role: m.role, why: m.why, prose: 3, errors: true });
+  // "Summarize the following …", "You are …" wherever it is written in JS/TS: text addressed to a model
+  for (const t of addressedTexts(f)) consider('text', t.node, undefined, { role: t.role, why: 'reads as instructions to a model', minWords: 6 });
   return found;
 }

@@ -14,7 +14,9 @@ import { openaiAgentsFinder } from './finders/openaiAgents';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { attachRequestExtras } from './extras';
+import { mayAddressModel } from './addressed';
 import { heuristicPrompts } from './heuristic';
+import { isPromptModule } from './tsContainers';
 import { IntervalSet } from './intervals';
 import { shapePrompts, type Claimed } from './shapes';
 import type { SyntaxNode } from './parser';
@@ -27,7 +29,7 @@ export { CodeProject, type CodeFile } from './source';
 export const FINDERS: readonly Finder[] = [openaiFinder, openaiAgentsFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, googleChatFinder, litellmFinder, ollamaFinder];
 
 /** Function and method names some finder handles; only calls of these names are looked at. */
-const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate|RealtimeAgent|run|runStreamed|sendMessage|sendMessageStream|send_message|send_message_stream|sendClientContent|send_client_content|toolRunner|tool_runner|createAndPoll|createAndStream|create_and_poll|create_and_stream|invoke|ainvoke|batch|abatch|astream';
+const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate|RealtimeAgent|run|runStreamed|sendMessage|sendMessageStream|send_message|send_message_stream|sendClientContent|send_client_content|sendRealtimeInput|send_realtime_input|send|toolRunner|tool_runner|createAndPoll|createAndStream|create_and_poll|create_and_stream|invoke|ainvoke|batch|abatch|astream';
 /** FINDER_NAMES plus SDK functions imported under another name (`from ollama import chat as ollama_chat`). */
 function finderNames(f: CodeFile): string {
   const aliases: string[] = [];
@@ -40,13 +42,13 @@ const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChat
 const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 
 /** A cheap test on the raw text before parsing: does the file mention anything a finder looks for? */
-const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\.|sendMessage|send_message|sendClientContent|send_client_content|interactions\.create|@openai\/agents/;
+const CALL_KEYWORDS = /openai|anthropic|completions|messages\.(create|stream|parse)|generateText|streamText|generateObject|streamObject|Agent\(|langchain|PromptTemplate|Message\(|createAgent|create_agent|create_react_agent|generateContent|generate_content|litellm|ollama|responses\.|assistants\.|sendMessage|send_message|sendClientContent|send_client_content|live\.connect|interactions\.create|@openai\/agents/;
 /** What the shape layer looks for: message shapes and prompt-named arguments. */
-const SHAPE_KEYWORDS = /role["']?\s*[:=]|["'](?:user|assistant)[._]message["']|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(|\.kickoff\w*\s*\(|[Pp]rompty|initiate_chat|\.run\w*\(\s*task\s*=|\.a?add_(?:ai|user)_message\s*\(/;
+const SHAPE_KEYWORDS = /role["']?\s*[:=]|["'](?:user|assistant)[._]message["']|\bsystem["']?\s*[:=]|system_?[pP]rompt|[sS]ystem_?[iI]nstruction|[iI]nstructions|backstory|preamble|Message\s*\(|[[(]\s*["'](?:system|user|human|assistant|ai)["']\s*,|\bprompt["']?\s*[:=]|\b(Task|Agent)\s*\(|\bRunner\.run|\.run_(sync|stream)|\bdspy\b|Starter\s*\(|\.kickoff\w*\s*\(|[Pp]rompty|initiate_chat|\.run\w*\(\s*task\s*=|\.a?add_(?:ai|user)_message\s*\(|\.(?:a?chat|chat_stream|chatStream)\s*\(\s*message\s*=|\bprompt_?[tT]ext["']?\s*[:=]/;
 const HEURISTIC_KEYWORDS = /prompt|instruction|(system|human|user)_?message|template|persona|preamble/i;
 
-export function mayContainPrompts(text: string, heuristics: boolean): boolean {
-  return CALL_KEYWORDS.test(text) || SHAPE_KEYWORDS.test(text) || (heuristics && HEURISTIC_KEYWORDS.test(text));
+export function mayContainPrompts(text: string, heuristics: boolean, file?: string): boolean {
+  return CALL_KEYWORDS.test(text) || SHAPE_KEYWORDS.test(text) || (heuristics && (HEURISTIC_KEYWORDS.test(text) || (file !== undefined && isPromptModule(file)) || mayAddressModel(text)));
 }
 
 const MODULE_KIND: [RegExp, ClientKind][] = [

@@ -26,8 +26,8 @@ const ROLE_WORD = /^(system|developer|user|human|assistant|ai|model)$/;
 /** Calls that only reshape text: `x.trim()`, `dedent(x)`, `String(x)`. */
 const TEXT_METHOD = /^(trim|trimStart|trimEnd|toString|normalize)$/;
 const TEXT_WRAPPER = /^(dedent|String|stripIndent|outdent)$/;
-/** A call of a plain function or a method (`ask(`, `this.ask(`, `helpers.ask(`) whose first argument is text or a name. */
-const CALL_SITE = /(?<![\w$])((?:this\.|[A-Za-z_$][\w$]*\.)?[A-Za-z_$][\w$]*)\s*\(\s*(?=[`'"A-Za-z_$])/g;
+/** A call of a plain function or a method (`ask(`, `this.ask(`, `helpers.ask(`) whose first argument is text, a name or an object. */
+const CALL_SITE = /(?<![\w$])((?:this\.|[A-Za-z_$][\w$]*\.)?[A-Za-z_$][\w$]*)\s*\(\s*(?=[`'"A-Za-z_${])/g;
 /** Call sites looked at, at most; past it the rest of the file is not looked at. */
 const MAX_CALLS = 400;
 
@@ -63,12 +63,66 @@ export function jsParamNames(fn: SyntaxNode): (string | undefined)[] {
   return out;
 }
 
+/** The parameter nodes of a function, in order (a pattern unwrapped from its type and default). */
+function paramPatterns(fn: SyntaxNode): (SyntaxNode | null)[] {
+  const single = fn.childForFieldName('parameter');
+  if (single) return [single];
+  const out: (SyntaxNode | null)[] = [];
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || p.type === 'comment') continue;
+    let id: SyntaxNode | null = p;
+    if (p.type === 'required_parameter' || p.type === 'optional_parameter') id = p.childForFieldName('pattern');
+    if (id?.type === 'assignment_pattern') id = id.childForFieldName('left');
+    if (id?.text === 'this' && p.type === 'required_parameter') continue;
+    out.push(id);
+  }
+  return out;
+}
+
+/** `function f({ query, depth: d = 2 })`: the names an object pattern binds, by the key they are given under. */
+function patternBindings(pattern: SyntaxNode | null | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (pattern?.type !== 'object_pattern') return out;
+  for (const c of pattern.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'shorthand_property_identifier_pattern') out.set(c.text, c.text);
+    else if (c.type === 'object_assignment_pattern') {
+      const left = c.childForFieldName('left');
+      if (left) out.set(left.text, left.text);
+    } else if (c.type === 'pair_pattern') {
+      const key = c.childForFieldName('key')?.text.replace(/^["']|["']$/g, '');
+      let value = c.childForFieldName('value');
+      if (value?.type === 'assignment_pattern') value = value.childForFieldName('left');
+      if (key && value?.type === 'identifier') out.set(key, value.text);
+    }
+  }
+  return out;
+}
+
+/** The entries of an object literal given for a pattern parameter: key → value node. */
+function objectEntries(obj: SyntaxNode): [string, SyntaxNode][] {
+  const out: [string, SyntaxNode][] = [];
+  for (const c of obj.namedChildren) {
+    if (c?.type === 'shorthand_property_identifier') out.push([c.text, c]);
+    else if (c?.type === 'pair') {
+      const key = c.childForFieldName('key')?.text.replace(/^["'`]|["'`]$/g, '');
+      const value = c.childForFieldName('value');
+      if (key && value) out.push([key, value]);
+    }
+  }
+  return out;
+}
+
 /** The project function a callee names (a function, an arrow or function bound to a name, a method), or undefined. */
 function calleeFunction(f: CodeFile, callee: SyntaxNode, env: FinderEnv): Resolved | undefined {
   if (callee.type !== 'identifier' && callee.type !== 'member_expression') return undefined;
   const r = resolveExpression(f, callee, env.ctx);
-  if (!r || r.node === callee || !FUNCTION_NODE.test(r.node.type)) return undefined;
-  return r;
+  if (r && r.node !== callee && FUNCTION_NODE.test(r.node.type)) return r;
+  // a function calling itself (`deepResearch({ query: next })` inside `deepResearch`)
+  if (callee.type === 'identifier') {
+    for (let p = callee.parent; p; p = p.parent) if (p.type === 'function_declaration' && p.childForFieldName('name')?.text === callee.text) return { file: f, node: p };
+  }
+  return undefined;
 }
 
 /** Where an expression holding a parameter ends up: the role of the prompt it is part of, or undefined. */
@@ -99,7 +153,7 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
       if (obj.namedChildren.some((c) => c?.type === 'shorthand_property_identifier' && c.text === 'role') && jsParamNames(fn).includes('role')) return { roleFrom: 'role' };
       return undefined;
     }
-    if (!Object.hasOwn(PROMPT_KEYS, pairKey)) return undefined;
+    if (!Object.hasOwn(PROMPT_KEYS, pairKey)) return handedInObject(f, obj, pairKey, fn, env, st);
     // only in an object given to a call (or built for one: `const body = { system: x }` is not followed)
     let host: SyntaxNode | null = obj.parent;
     while (host && (host.type === 'object' || host.type === 'pair' || host.type === 'array')) host = host.parent;
@@ -134,6 +188,20 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
   return roleWord(f, arg, env);
 }
 
+/** `helper({ query: x })` where `function helper({ query })` puts `query` in a prompt: that sink. */
+function handedInObject(f: CodeFile, obj: SyntaxNode, key: string, fn: SyntaxNode, env: FinderEnv, st: State): Sink | undefined {
+  const args = obj.parent;
+  const call = args?.type === 'arguments' ? args.parent : undefined;
+  if (st.depth >= 3 || !args || call?.type !== 'call_expression') return undefined;
+  const callee = call.childForFieldName('function');
+  const target = callee && calleeFunction(f, callee, env);
+  if (!target || target.node.id === fn.id) return undefined;
+  const index = args.namedChildren.filter((c) => c && c.type !== 'comment').findIndex((c) => c!.id === obj.id);
+  const local = patternBindings(paramPatterns(target.node)[index]).get(key);
+  const sink = local ? sinkParams(target.file, target.node, env, { ...st, depth: st.depth + 1 }).get(local) : undefined;
+  return typeof sink === 'string' ? sink : undefined;
+}
+
 function argumentFor(call: SyntaxNode, fn: SyntaxNode, name: string): SyntaxNode | undefined {
   const i = jsParamNames(fn).indexOf(name);
   const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
@@ -150,7 +218,8 @@ function sinkParams(file: CodeFile, fn: SyntaxNode, env: FinderEnv, st: State): 
   if (!body) return sinks;
   const text = file.text.slice(body.startIndex, body.endIndex);
   const up = ancestryOf(file);
-  for (const name of jsParamNames(fn)) {
+  const names = [...jsParamNames(fn), ...paramPatterns(fn).flatMap((p) => [...patternBindings(p).values()])];
+  for (const name of names) {
     if (!name) continue;
     const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
     let uses = 0;
@@ -159,6 +228,7 @@ function sinkParams(file: CodeFile, fn: SyntaxNode, env: FinderEnv, st: State): 
       const at = body.startIndex + (m.index ?? 0);
       const id = up.at(at, at + name.length);
       if ((id.type !== 'identifier' && id.type !== 'shorthand_property_identifier') || id.text !== name) continue;
+      if (up.parent(id)?.type === 'shorthand_property_identifier_pattern' || id.startIndex < body.startIndex) continue;
       // a use in a nested function that rebinds the name is another variable
       const sink = sinkOf(file, id, fn, env, st);
       if (sink) {
@@ -202,16 +272,33 @@ function addCall(f: CodeFile, call: SyntaxNode, callee: SyntaxNode, env: FinderE
   const names = jsParamNames(target.node);
   const b = new PromptBuilder(info, env.ctx);
   const used: string[] = [];
+  const patterns = paramPatterns(target.node);
+  const addIfText = (role: Role, a: SyntaxNode, param: string) => {
+    // text only: a name is followed to what it holds, a run-time value alone is no prompt of this call
+    // (`x || 'Terminal'` is a run-time value with a fallback, not text the caller writes for the prompt)
+    const r = resolveExpression(f, a, env.ctx);
+    if (!r || !/^(string|template_string|binary_expression|call_expression|ternary_expression)$/.test(r.node.type)) return;
+    if (r.node.type === 'binary_expression' && r.node.childForFieldName('operator')?.text !== '+') return;
+    b.addText(role, { file: f, node: a });
+    used.push(param);
+  };
   info.positional.forEach((a, i) => {
+    const bindings = patternBindings(patterns[i]);
+    if (bindings.size) {
+      // helper({ query: `…` }) for `function helper({ query })`
+      const obj = resolveExpression(f, a, env.ctx);
+      if (obj?.file !== f || obj.node.type !== 'object') return;
+      for (const [key, value] of objectEntries(obj.node)) {
+        const local = bindings.get(key);
+        const sink = local ? sinks.get(local) : undefined;
+        if (typeof sink === 'string') addIfText(sink, value, key);
+      }
+      return;
+    }
     const param = names[i];
     const sink = param ? sinks.get(param) : undefined;
     const role = typeof sink === 'object' ? roleWord(f, argumentFor(call, target.node, sink.roleFrom), env) : sink;
-    if (!role) return;
-    // text only: a name is followed to what it holds, a run-time value alone is no prompt of this call
-    const r = resolveExpression(f, a, env.ctx);
-    if (!r || !/^(string|template_string|binary_expression|call_expression|ternary_expression)$/.test(r.node.type)) return;
-    b.addText(role, { file: f, node: a });
-    used.push(param!);
+    if (role) addIfText(role, a, param!);
   });
   if (!used.length) return;
   // what another layer reports already is not reported twice; a word or two alone is a value, not a prompt
@@ -219,7 +306,7 @@ function addCall(f: CodeFile, call: SyntaxNode, callee: SyntaxNode, env: FinderE
     const lines = p.file ? env.ctx.project.linesOf(p.file) : f.lines;
     if (lines && claimed(p.file ?? f.file, lines.offset(p.range.start), lines.offset(p.range.end))) return false;
     const words = p.text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
-    return words >= 3 || p.text.trim().includes('\n');
+    return words >= 3;
   }));
   const fnName = target.node.childForFieldName('name')?.text ?? lastName(callee.text);
   const found = finish(b, info, 'shape.argument', `passed as \`${used.join('`, `')}\` to \`${fnName}(…)\`, which puts it in a prompt`, env, () => false);

@@ -80,6 +80,17 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
       if (role) return role;
       // {"role": role, "content": content} in `def add(self, role, content)`: the caller's role
       if (roleNode?.type === 'identifier' && paramNames(fn).includes(roleNode.text)) return { roleFrom: roleNode.text };
+      // {"type": "text", "text": x} as a block of a message's content list: that message's role
+      const list = dict.parent;
+      const holder = list?.type === 'list' ? list.parent : undefined;
+      const message = holder?.type === 'pair' && /^["']content["']$/.test(holder.childForFieldName('key')?.text ?? '') ? holder.parent : undefined;
+      if (keyText === 'text' && message?.type === 'dictionary') {
+        const blockType = propertyOf(dict, 'type');
+        if (!blockType || /^["'](text|input_text)["']$/.test(blockType.text)) {
+          const role = roleWord(f, propertyOf(message, 'role'), env);
+          if (role) return role;
+        }
+      }
     }
     // prompty.execute("x.prompty", inputs={"context": x}), crew.kickoff(inputs={…}): a template's variable
     const kw = dict?.parent?.type === 'keyword_argument' ? dict.parent : undefined;

@@ -43,7 +43,7 @@ const PARAM_ROLES: Record<string, Role> = {
   message: 'user',
   messages: 'user',
   user: 'user', userContent: 'user', user_content: 'user', userMessage: 'user', user_message: 'user',
-  input: 'user', question: 'user', task: 'user',
+  input: 'user', question: 'user', task: 'user', prompt_text: 'user', promptText: 'user',
 };
 /** Keys that are the user's text only in a prompt object (see promptObject). */
 const USER_KEYS = /^(user|userContent|user_content|userMessage|user_message)$/;
@@ -51,7 +51,8 @@ const SYSTEM_KEYS = /^(system|system_prompt|systemPrompt|instructions|system_mes
 const PAIR_USER_KEYS = /^(user|userContent|user_content|userMessage|user_message|prompt|user_prompt|userPrompt)$/;
 /** Names that only mean a prompt on some callees: CrewAI-style agents and tasks, prompt templates. */
 const NEEDS_CALLEE: Record<string, RegExp> = {
-  role: /Agent$/, goal: /Agent$/, description: /Task$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
+  // an agent's description is read by the model that delegates to it (smolagents managed agents, AutoGen selectors, ADK sub-agents)
+  role: /Agent$/, goal: /Agent$/, description: /Task$|Agent$/, expected_output: /Task$/, expectedOutput: /Task$/, template: /Template$|Prompt$/i,
   // a chat UI's starter (Chainlit `cl.Starter(label=…, message=…)`): its message is sent as the user's turn;
   // AutoGen's `user_proxy.initiate_chat(assistant, message=…)`: the chat's opening message;
   // a chat call's turn (Cohere v1 `co.chat(message=…)`, `chat_stream`)

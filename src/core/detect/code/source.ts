@@ -35,6 +35,8 @@ export interface CodeFile {
   defCache: Map<string, Definition[]>;
   /** Offsets of `name =` in the text, by name (built on first lookup). */
   assignments?: Map<string, number[]>;
+  /** Offsets of Python `with … as name` aliases, by name (built on first lookup). */
+  withAliases?: Map<string, number[]>;
   imports: Map<string, ImportBinding>;
   /** JS `export * from './x'`: the files whose exports this file passes on. */
   starExports?: string[];
@@ -141,6 +143,18 @@ function lookupDefinitions(f: CodeFile, name: string): Definition[] {
       const value = assignedValue(target);
       if (value) defs.push({ name, value, start: value.startIndex, scope: enclosingScope(value) });
     }
+    // Python `with make() as name:`: the name is what the context manager gives, read here as the call
+    // that made it (`async with client.aio.live.connect(…) as session`)
+    if (f.isPython && bare === name) {
+      for (const at of withAliasSites(f).get(name) ?? []) {
+        const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
+        const alias = target?.parent;
+        const pattern = alias?.parent;
+        if (!target || target.text !== name || alias?.type !== 'as_pattern_target' || pattern?.type !== 'as_pattern' || pattern.parent?.type !== 'with_item') continue;
+        const value = pattern.namedChildren[0];
+        if (value && value.type !== 'as_pattern_target') defs.push({ name, value, start: value.startIndex, scope: enclosingScope(value) });
+      }
+    }
     // a constant in a class body is read as self.X / cls.X (Python) inside the class
     if (/^(self|cls)\./.test(name)) {
       for (const d of lookupDefinitions(f, bare)) if (d.scope?.type === 'class_definition' && !defs.includes(d)) defs.push({ ...d, name });
@@ -176,6 +190,20 @@ function functionSites(f: CodeFile): Map<string, number[]> {
     else sites.set(name, [at]);
   }
   f.functionSites = sites;
+  return sites;
+}
+
+/** Python `… as name` (a `with` item's alias, checked in the tree), by name: one pass over the text per parse. */
+function withAliasSites(f: CodeFile): Map<string, number[]> {
+  if (f.withAliases) return f.withAliases;
+  const sites = new Map<string, number[]>();
+  for (const m of f.text.matchAll(/\bas\s+([A-Za-z_]\w*)\s*[:,)]/g)) {
+    const at = (m.index ?? 0) + m[0].indexOf(m[1], 2);
+    const list = sites.get(m[1]);
+    if (list) list.push(at);
+    else sites.set(m[1], [at]);
+  }
+  f.withAliases = sites;
   return sites;
 }
 

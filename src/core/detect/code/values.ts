@@ -211,11 +211,13 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   // a word or two (a local variable's value) reads as part of the text around it
   // text another file writes (a helper's return, a constant) is reported there, however short
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
-  const words = own.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // JS: markup around run-time values (`<learning>\n${x}\n</learning>`) is no words of its own
+  const words = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
   // a long run of text with few spaces (a JSON example, a format spec) is text of its own; a URL or path is a value
   const long = own.trim().length >= 40 && /\p{L}{2}/u.test(own) && !/^\s*(\w+:\/\/|\.{0,2}\/)\S*\s*$/.test(own);
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
-  if (!own.trim() || ((words === 0 || (!own.includes('\n') && words < 3)) && !long)) return v;
+  // … and its alternatives (`fileCount === 1 ? "file has" : "files have"`) are as short: the longer is priced
+  if (!own.trim() || ((words === 0 || (!own.includes('\n') && words < 3)) && !long)) return inlineValue(ctx, v);
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
@@ -228,10 +230,40 @@ function embedNested(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: Eval
   const inside = v.origin.file === f.file && v.origin.start > container.startIndex && v.origin.end <= container.endIndex;
   if (!inside || !/^([rbfuRBFU]{0,2})["'`]/.test(f.text.slice(v.origin.start, v.origin.start + 3))) return embed(f, container, v, ctx);
   // the literal's own words, as written (what its substitutions hold is not its text)
-  const written = f.text.slice(v.origin.start, v.origin.end).replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1);
+  // (markup around a value, `<content>\n${c}\n</content>`, is no words of its own either)
+  const written = f.text.slice(v.origin.start, v.origin.end).replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1).replace(/<\/?[A-Za-z][\w:-]*>/g, ' ');
   const words = written.split(/\s+|\\n/).filter((w) => /\p{L}{2}/u.test(w)).length;
   if (words < 3 && !(words && /\n|\\n/.test(written.trim()))) return v;
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
+}
+
+/** The longest a short inline conditional's literal may be to fold into the text around it. */
+const SHORT_CONDITIONAL = 160;
+
+/**
+ * A short conditional inside a template (`${isX ? "Answer briefly. " : ""}`, `${strict && "Cite sources."}`,
+ * f"{'…' if x else ''}"): one line of text the template holds or not. It folds into the template's own text
+ * — the longer branch, priced for the worst case — rather than being a slot or a part of its own.
+ * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, or a long one).
+ */
+function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  let branches: (SyntaxNode | null)[];
+  if (expr.type === 'ternary_expression') branches = [expr.childForFieldName('consequence'), expr.childForFieldName('alternative')];
+  else if (expr.type === 'conditional_expression') branches = [expr.namedChildren[0], expr.namedChildren[2]];
+  else if (expr.type === 'binary_expression' && expr.childForFieldName('operator')?.text === '&&') branches = [expr.childForFieldName('right')];
+  else if (expr.type === 'boolean_operator' && expr.children[1]?.text === 'and') branches = [expr.childForFieldName('right')];
+  else return undefined;
+  const texts: TextValue[] = [];
+  for (const b of branches) {
+    if (!b || (b.type !== 'string' && b.type !== 'template_string')) return undefined;
+    // one line of literal text (a line break escaped at its ends only: "\n\nAnswer briefly.")
+    if (b.text.length > SHORT_CONDITIONAL || b.text.includes('\n') || /\S\\n+\S/.test(b.text.slice(1, -1).replace(/^(\\n|\s)+|(\\n|\s)+$/g, ''))) return undefined;
+    texts.push(evalText(f, b, ctx));
+  }
+  let longer = texts[0];
+  for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
+  // its own alternatives (a nested conditional) fold too: the longer text is what is priced
+  return { ...inlineValue(ctx, longer), template: undefined };
 }
 
 function hasFragment(ctx: EvalContext, text: string): boolean {
@@ -365,7 +397,30 @@ export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Defi
   // the innermost scope's definition, the nearest before the use in it (a local `chat` over a module's `function chat`)
   const depth = (d: Definition) => d.scope?.startIndex ?? -1;
   const before = inScope.filter((d) => d.start <= use.startIndex).sort((a, b) => depth(a) - depth(b) || a.start - b.start);
-  return (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
+  const found = (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
+  return found ?? (/^(self|this)\./.test(name) ? memberSetInAnotherMethod(defs, use) : undefined);
+}
+
+const CONSTRUCTORS = /^(__init__|constructor|__post_init__|setUp|setup)$/;
+
+/**
+ * `self.x = …` (`this.x = …`) assigned in another method of the class the use is in: the constructor's
+ * assignment first (it runs before any other method), else the first one written.
+ */
+function memberSetInAnotherMethod(defs: Definition[], use: SyntaxNode): Definition | undefined {
+  let cls: SyntaxNode | null = use.parent;
+  while (cls && cls.type !== 'class_definition' && cls.type !== 'class_body' && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
+  if (!cls) return undefined;
+  const body = cls.type === 'class_body' ? cls : cls.childForFieldName('body') ?? cls;
+  const inClass = defs.filter((d) => {
+    if (!d.scope || d.scope.startIndex < body.startIndex || d.scope.endIndex > body.endIndex) return false;
+    // the method holding the assignment is a method of this class, not of a nested class
+    let owner: SyntaxNode | null = d.scope.parent;
+    while (owner && owner.type !== 'class_definition' && owner.type !== 'class_body' && owner.type !== 'class_declaration' && owner.type !== 'class') owner = owner.parent;
+    return owner !== null && (owner.id === cls!.id || owner.id === body.id);
+  });
+  const methodName = (d: Definition) => d.scope?.childForFieldName('name')?.text ?? '';
+  return inClass.find((d) => CONSTRUCTORS.test(methodName(d))) ?? inClass[0];
 }
 
 export interface Resolved { file: CodeFile; node: SyntaxNode }
@@ -555,7 +610,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        if (expr) out.add({ ...embedNested(f, n, evalText(f, expr, ctx), ctx), template: undefined });
+        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -568,7 +623,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        if (expr) out.add({ ...embedNested(f, n, evalText(f, expr, ctx), ctx), template: undefined });
+        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -1232,7 +1287,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const out = new TextBuilder(ctx.ceiling);
         [...nodes, ...pushed].forEach((c, k) => {
           if (k > 0) out.add({ ...sep, template: undefined });
-          out.add({ ...embed(list.file, list.node, evalText(list.file, c, ctx), ctx), template: undefined });
+          const v = evalText(list.file, c, ctx);
+          out.add({ ...(k < nodes.length ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
         });
         // the part starts at the first literal of the list, ends at the list's end
         // (pushed texts are fragments where they are written)
@@ -1258,8 +1314,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const base = evalText(f, obj, ctx);
         const from = positional[0] && (positional[0].type === 'regex' ? literalRegex(positional[0]) : evalText(f, positional[0], ctx));
         if (!from || !positional[1] || hasMarker(from.text) || !from.text) return { ...base };
-        // text written elsewhere put in by the replacement is a part where it is written (Python)
-        const to = f.isPython ? embed(f, n, evalText(f, positional[1], ctx), ctx) : evalText(f, positional[1], ctx);
+        // text written elsewhere put in by the replacement is a part where it is written
+        const to = embed(f, n, evalText(f, positional[1], ctx), ctx);
         // Sizes first: a chain of replacements can multiply the text, so it is built only to the ceiling;
         // past it, the remaining occurrences are only counted.
         const text = base.text;
@@ -1358,12 +1414,13 @@ function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
 }
 
 /**
- * JS `name.push(…)` arguments after a list's definition `def` (an array literal), wherever they reach
- * it in its function (branches and loops: cost is planned for the worst case), not in nested functions.
+ * What is added to a list after its definition `def` (a list literal), in order, wherever it reaches it
+ * in its function (branches and loops: cost is planned for the worst case), not in nested functions:
+ * JS `name.push(…)` arguments; Python `name.append(x)`, and the elements of `name.extend([…])` and
+ * `name += […]`.
  */
 function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
   if (use.type !== 'identifier' || def.type !== (f.isPython ? 'list' : 'array')) return [];
-  const push = f.isPython ? 'append' : 'push';
   const name = use.text;
   const fnOf = (x: SyntaxNode) => {
     for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
@@ -1371,19 +1428,47 @@ function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[]
   };
   const scope = fnOf(def);
   const region = f.text.slice(def.endIndex, scope ? scope.endIndex : f.text.length);
-  if (!region.includes(`.${push}(`)) return [];
+  if (f.isPython ? !/\.(append|extend)\(|\+=/.test(region) : !region.includes('.push(')) return [];
   const out: SyntaxNode[] = [];
-  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}\\s*\\.\\s*${push}\\s*\\(`, 'g');
+  const add = (a: SyntaxNode | null | undefined) => {
+    if (a && a.type !== 'comment' && a.type !== 'spread_element' && a.type !== 'list_splat' && a.type !== 'keyword_argument' && out.length < 64) out.push(a);
+  };
+  const elements = (list: SyntaxNode | null | undefined) => {
+    // only a literal list's elements are known; `parts.extend(other)` adds what is not known here
+    if (list && /^(list|tuple)$/.test(list.type)) for (const e of list.namedChildren) add(e);
+  };
+  const verbs = f.isPython ? '(?:\\.\\s*(append|extend)\\s*\\(|\\s*(\\+=))' : '\\.\\s*(push)\\s*\\(';
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}${verbs}`, 'g');
   for (const m of region.matchAll(re)) {
     const at = def.endIndex + (m.index ?? 0);
     const target = f.tree.rootNode.descendantForIndex(at, at + name.length);
-    const call = target?.parent?.parent;
+    if (!target || target.text !== name) continue;
+    if (m[2] === '+=') {
+      const stmt = target.parent;
+      if (stmt?.type !== 'augmented_assignment' || stmt.childForFieldName('left')?.id !== target.id || fnOf(stmt)?.id !== scope?.id) continue;
+      if (findDefinition(f, name, target)?.value.id !== def.id) continue;
+      elements(stmt.childForFieldName('right'));
+      continue;
+    }
+    const call = target.parent?.parent;
     if (!call || !/^call(_expression)?$/.test(call.type) || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
     // the same list: not one of the same name redefined in between (`list = []` again)
     if (findDefinition(f, name, target)?.value.id !== def.id) continue;
-    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a && a.type !== 'comment' && a.type !== 'spread_element' && a.type !== 'list_splat' && a.type !== 'keyword_argument' && out.length < 64) out.push(a);
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (m[1] === 'extend') elements(args.find((a) => !!a && a.type !== 'comment'));
+    else for (const a of args) add(a);
   }
   return out;
+}
+
+/**
+ * A text added to a list by a statement of its own (`parts.append("Standalone question:")`) is a part
+ * where it is written when it is a literal with a word in it: it is the program's text, not a value.
+ */
+function pushedText(f: CodeFile, list: SyntaxNode, node: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  const inside = v.origin.file === f.file && v.origin.start >= node.startIndex && v.origin.end <= node.endIndex;
+  if (!f.isPython || !inside || !/^(string|concatenated_string)$/.test(node.type) || !/\p{L}{2}/u.test(v.text.replace(MARKER_RE, ' '))) return embed(f, list, v, ctx);
+  return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
 /** The name a list is known by where it is made: through parameters bound to a caller's identifier. */
@@ -1541,9 +1626,18 @@ function plusChain(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
   // `i + 1`: arithmetic, one run-time value
   if (terms.some((t) => t.type === 'number' || t.type === 'integer' || t.type === 'float') && !terms.some(isStringNode)) return dynamic(f, n, ctx);
   // text written elsewhere is a fragment; the concatenation's own text starts at its first operand with text
-  const values = terms.map((t) => embed(f, n, evalText(f, t, ctx), ctx));
+  // a conditional term (`+ (x ? `…` : "") +`) is what a template's `${x ? … : …}` is: short, it folds in; longer, its literal is a part where it is written
+  const values = terms.map((t) => {
+    let c = t;
+    while (c.type === 'parenthesized_expression' && c.namedChildren.length === 1 && c.namedChildren[0]) c = c.namedChildren[0];
+    if (c.type !== 'ternary_expression' && c.type !== 'conditional_expression') return embed(f, n, evalText(f, t, ctx), ctx);
+    return inlineConditional(f, c, ctx) ?? embedNested(f, n, evalText(f, c, ctx), ctx);
+  });
   const firstOwn = values.find((v) => v.text.replace(MARKER_RE, '').trim());
-  const start = firstOwn && firstOwn.origin.file === f.file && firstOwn.origin.start >= n.startIndex ? firstOwn.origin.start : n.startIndex;
+  // … or at its first literal, when one comes before (`${intro}\n\n` + `CRITICAL: …`): the run of literals starts there
+  const firstLiteral = terms.find((t) => isStringNode(t));
+  const ownStart = firstOwn && firstOwn.origin.file === f.file && firstOwn.origin.start >= n.startIndex ? firstOwn.origin.start : n.startIndex;
+  const start = firstLiteral && firstLiteral.startIndex < ownStart ? firstLiteral.startIndex : ownStart;
   const origin = { file: f.file, start, end: n.endIndex };
   let v = values[0];
   for (let k = 1; k < values.length; k++) v = concat(ctx, v, values[k], origin);

@@ -4,7 +4,7 @@ import type { DetectedPrompt, Diagnostic, PromptPart, Range, Role } from '../../
 import { LineIndex } from '../../text';
 import { findSlots, type SlotSyntax } from '../slots';
 import { own, setOwn } from '../../own';
-import { resolveAliases, yamlErrorText } from '../../yamlErrors';
+import { resolveAliases, unclosedQuoteAt, yamlErrorText } from '../../yamlErrors';
 
 export interface ReadContext {
   /** Path relative to the workspace root, forward slashes. */
@@ -41,7 +41,8 @@ export function parseYamlAt(fileText: string, start: number, end: number, ctx: R
     return {
       ok: false,
       diagnostics: doc.errors.slice(0, 5).map((e) => {
-        const range = lines.range(start + e.pos[0], start + e.pos[1]);
+        const at = unclosedQuoteAt(fileText.slice(start, end), e) ?? e.pos;
+        const range = lines.range(start + at[0], start + at[1]);
         return {
           code: 'prompt-file-error', severity: 'error' as const, file: ctx.file, range,
           message: `${ctx.file}:${range.start.line + 1}: malformed YAML: ${yamlErrorText(e.message)}`,

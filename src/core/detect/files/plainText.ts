@@ -5,7 +5,7 @@
 // of its section.
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { LineIndex } from '../../text';
-import type { SlotSyntax } from '../slots';
+import { skipLeadingTemplateComments, type SlotSyntax } from '../slots';
 import { isMap } from 'yaml';
 import { get, normaliseRole, parseYamlAt, splitFrontmatter, str, verbatimPart, type FileReadResult, type PromptFileReader, type ReadContext } from './common';
 
@@ -15,7 +15,7 @@ const MESSAGE_CLOSE = /\{\{\/message\}\}|<\/message>/g;
 
 /** Trimmed [s, e) of text, or undefined when only whitespace. */
 function trimmed(text: string, s: number, e: number): [number, number] | undefined {
-  while (s < e && /\s/.test(text[s])) s++;
+  s = skipLeadingTemplateComments(text, s, e);
   while (e > s && /\s/.test(text[e - 1])) e--;
   return e > s ? [s, e] : undefined;
 }

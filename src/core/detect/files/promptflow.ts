@@ -2,7 +2,10 @@
 // template, `source.type: package_with_prompt`) renders the Jinja file its `source.path` names and sends
 // it — split into messages by `system:` / `user:` / `assistant:` lines for the chat API, as one text for
 // completion. The model is the node's `deployment_name` (Azure) or `model`; `max_tokens` its output limit.
-import { isMap, type Node } from 'yaml';
+// A node with `use_variants: true` is each variant of its `node_variants` entry (a variant is a node of
+// its own). A `type: prompt` node renders its Jinja file for another node (a python tool that calls a
+// model) to send: the same text, whose model the flow does not name.
+import { isMap, isScalar, type Node } from 'yaml';
 import type { DetectedPrompt } from '../../model';
 import { LineIndex } from '../../text';
 import * as path from 'path';
@@ -21,15 +24,15 @@ export const promptflowReader: PromptFileReader = {
     const y = parsed.yaml;
     const prompts: DetectedPrompt[] = [];
     const diagnostics = [];
-    for (const node of seqItems(get(y.root, 'nodes'))) {
-      if (!isMap(node)) continue;
+    for (const { node, name } of flowNodes(y.root)) {
       const type = str(get(node, 'type'));
       const sourcePath = str(getPath(node, 'source', 'path'));
-      if (!sourcePath || !(type === 'llm' || str(getPath(node, 'source', 'type')) === 'package_with_prompt')) continue;
+      const promptNode = type === 'prompt';
+      if (!sourcePath || !(type === 'llm' || promptNode || str(getPath(node, 'source', 'type')) === 'package_with_prompt')) continue;
       const content = ctx.readRelative?.(sourcePath);
       const at = nodeRange(y, node as Node);
       if (content === undefined) {
-        diagnostics.push({ ...fileError(ctx, at, `cannot read the prompt template ${sourcePath} of node ${str(get(node, 'name')) ?? '?'}; it is not counted`), severity: 'warning' as const });
+        diagnostics.push({ ...fileError(ctx, at, `cannot read the prompt template ${sourcePath} of node ${name ?? '?'}; it is not counted`), severity: 'warning' as const });
         continue;
       }
       const file = path.posix.normalize(path.posix.join(path.posix.dirname(ctx.file), sourcePath.replace(/\\/g, '/')));
@@ -37,7 +40,8 @@ export const promptflowReader: PromptFileReader = {
       const inputs = get(node, 'inputs');
       const completion = str(get(node, 'api')) === 'completion';
       const body = /\S/.test(content) ? [content.search(/\S/), content.length - (content.length - content.trimEnd().length)] : [0, 0];
-      const parts = (completion ? [verbatimPart('user', content, body[0], body[1], tLines, ['mustache'])] : splitRoleSections(content, 0, tLines, 'system'))
+      const defaultRole = promptNode && !/system/i.test(`${name ?? ''} ${sourcePath}`) ? 'user' : 'system';
+      const parts = (completion ? [verbatimPart('user', content, body[0], body[1], tLines, ['mustache'])] : splitRoleSections(content, 0, tLines, defaultRole))
         .filter((p) => /\S/.test(p.text))
         .map((p) => ({ ...p, file }));
       if (!parts.length) continue;
@@ -48,10 +52,32 @@ export const promptflowReader: PromptFileReader = {
         kind: 'promptflow', source: 'prompt-file', confidence: 'call', range: at, parts,
         model: usable ? { id: usable, from: 'file' } : undefined,
         outputTokens: limit ? { tokens: limit.value, from: `file:inputs.${limit.key}` } : undefined,
-        label: str(get(node, 'name')),
-        notes: usable ? [] : ['no model in the node: the default model is used'],
+        label: name,
+        notes: usable ? [] : [promptNode ? 'a prompt node: the node that sends its text names no model here, so the default model is used' : 'no model in the node: the default model is used'],
       });
     }
     return { prompts, diagnostics };
   },
 };
+
+/** The flow's nodes, a node that uses variants as each of its variants' nodes (named `node.variant`). */
+function flowNodes(root: Node | null): { node: Node; name?: string }[] {
+  const out: { node: Node; name?: string }[] = [];
+  for (const node of seqItems(get(root, 'nodes'))) {
+    if (!isMap(node)) continue;
+    const name = str(get(node, 'name'));
+    const useVariants = get(node, 'use_variants');
+    if (name && isScalar(useVariants) && useVariants.value === true) {
+      const variants = getPath(root, 'node_variants', name, 'variants');
+      if (isMap(variants)) {
+        for (const pair of variants.items) {
+          const v = get(pair.value, 'node');
+          if (isMap(v)) out.push({ node: v, name: `${name}.${isScalar(pair.key) ? String(pair.key.value) : '?'}` });
+        }
+      }
+      continue;
+    }
+    out.push({ node: node as Node, name });
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
 import { isMap, isScalar } from 'yaml';
 import type { DetectedPrompt, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
-import { stripTemplateControl } from '../slots';
+import { skipLeadingTemplateComments, stripTemplateControl } from '../slots';
 import { firstNum, get, getPath, nodeRange, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, splitFrontmatter, str, verbatimPart, normaliseRole, fileError, type PromptFileReader } from './common';
 import { setOwn } from '../../own';
 
@@ -19,7 +19,7 @@ export function splitRoleSections(text: string, bodyStart: number, lines: LineIn
   const parts: PromptPart[] = [];
   const push = (role: string, s: number, e: number) => {
     // trim blank lines around the section, keeping offsets exact
-    while (s < e && /\s/.test(text[s])) s++;
+    s = skipLeadingTemplateComments(text, s, e);
     while (e > s && /\s/.test(text[e - 1])) e--;
     // a section of nothing but comments or control markup sends nothing: no part
     if (e > s && /\S/.test(stripTemplateControl(text.slice(s, e)))) parts.push(verbatimPart(normaliseRole(role, defaultRole), text, s, e, lines, ['mustache']));

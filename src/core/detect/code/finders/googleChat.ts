@@ -7,14 +7,19 @@
 //   Python:     chat = client.chats.create(model=…, history=…, config=…); chat.send_message("…")
 // and the other Gemini request forms with their own shape:
 //   ai.interactions.create({ model, input, system_instruction })   (the Interactions API)
-//   session = await ai.live.connect({ model, config }); session.sendClientContent({ turns })   (Live API)
+//   session = await ai.live.connect({ model, config }); session.sendClientContent({ turns })   (Live API;
+//   Python: `async with client.aio.live.connect(model=…, config=…) as session`, send_client_content(turns=…),
+//   send(input=…), send_realtime_input(text=…))
 import { arg, evalModel, PromptBuilder, propertyOf, resolveExpression, type CallInfo } from '../calls';
 import type { SyntaxNode } from '../parser';
 import type { CodeFile } from '../source';
 import { callArguments, type ModelValue, type Resolved } from '../values';
+import { addGeminiContents, geminiSystem } from './geminiRequest';
 import type { Finder, FinderEnv } from './types';
 
 const SEND = /^(sendMessage|sendMessageStream|send_message|send_message_stream)$/;
+/** A Live API session's sends that carry text (`session = await ai.live.connect(…)`, Python `async with … as session`). */
+const LIVE_SEND = /^(sendClientContent|send_client_content|sendRealtimeInput|send_realtime_input|send)$/;
 
 function calleeText(n: SyntaxNode): string {
   return (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text.replace(/\s+/g, '').replace(/\?\./g, '.') ?? '';
@@ -57,31 +62,9 @@ function session(call: CallInfo, env: FinderEnv): Session | undefined {
     };
   }
   if (/(^|\.)chats\.create$/.test(maker)) {
-    const config = option(chat, 'config');
-    const cfg = config && resolveExpression(config.file, config.node, env.ctx);
-    let system: Resolved | undefined;
-    if (cfg && (cfg.node.type === 'object' || cfg.node.type === 'dictionary')) {
-      const v = propertyOf(cfg.node, 'systemInstruction') ?? propertyOf(cfg.node, 'system_instruction');
-      if (v) system = { file: cfg.file, node: v };
-    } else if (cfg && cfg.node.type === 'call') {
-      const v = callArguments(cfg.node).named.get('system_instruction');
-      if (v) system = { file: cfg.file, node: v };
-    }
-    return { system, history: option(chat, 'history'), model: modelOf(option(chat, 'model')) };
+    return { system: geminiSystem(option(chat, 'config'), env), history: option(chat, 'history'), model: modelOf(option(chat, 'model')) };
   }
   return undefined;
-}
-
-/** Text, a list of parts, or a list of `{role, parts}` turns, as the user's input. */
-function addInput(b: PromptBuilder, at: Resolved | undefined, env: FinderEnv): void {
-  if (!at) return;
-  const r = resolveExpression(at.file, at.node, env.ctx);
-  if (r && /^(array|list)$/.test(r.node.type)) {
-    const first = r.node.namedChildren.find((c) => c && c.type !== 'comment');
-    const el = first && (resolveExpression(r.file, first, env.ctx) ?? { file: r.file, node: first });
-    if (el && (el.node.type === 'object' || el.node.type === 'dictionary') && propertyOf(el.node, 'role')) b.addMessages(at);
-    else b.addBlocks('user', at);
-  } else b.addText('user', at);
 }
 
 export const googleChatFinder: Finder = {
@@ -91,20 +74,21 @@ export const googleChatFinder: Finder = {
     if (/(^|\.)interactions\.create$/.test(call.callee) && !call.f.isPython) {
       const b = new PromptBuilder(call, env.ctx);
       b.addText('system', arg(call, 'system_instruction', 'systemInstruction'));
-      addInput(b, arg(call, 'input'), env);
+      addGeminiContents(b, arg(call, 'input'), env);
       const m = arg(call, 'model');
       return b.build('google.interaction', m ? evalModel(m.file, m.node, env.ctx) : undefined, undefined);
     }
-    if (/^(sendClientContent|send_client_content)$/.test(last) && call.segments.length === 2) {
+    if (LIVE_SEND.test(last) && call.segments.length === 2) {
       const receiver = call.node.childForFieldName('function')?.childForFieldName('object') ?? call.node.childForFieldName('function')?.childForFieldName('value');
       const live = madeBy(call.f, receiver, env);
       if (!live || !/(^|\.)live\.connect$/.test(calleeText(live.node))) return undefined;
       const b = new PromptBuilder(call, env.ctx);
-      const config = option(live, 'config');
-      const cfg = config && resolveExpression(config.file, config.node, env.ctx);
-      const system = cfg && (cfg.node.type === 'object' || cfg.node.type === 'dictionary') ? propertyOf(cfg.node, 'systemInstruction') ?? propertyOf(cfg.node, 'system_instruction') : undefined;
-      if (system && cfg) b.addText('system', { file: cfg.file, node: system });
-      addInput(b, arg(call, 'turns'), env);
+      const system = geminiSystem(option(live, 'config'), env);
+      if (system) b.addText('system', system);
+      // sendClientContent({ turns }) / send_client_content(turns=…); Python's older send(input=…); realtime text
+      const input = arg(call, 'turns') ?? (last === 'send' ? arg(call, 'input') : /realtime/i.test(last) ? arg(call, 'text') : undefined);
+      if (!input) return undefined;
+      addGeminiContents(b, input, env);
       const m = option(live, 'model');
       return b.build('google.live', m ? evalModel(m.file, m.node, env.ctx) : undefined, undefined);
     }
@@ -120,7 +104,7 @@ export const googleChatFinder: Finder = {
       const first = resolveExpression(call.f, call.positional[0], env.ctx);
       message = first?.node.type === 'object' ? undefined : { file: call.f, node: call.positional[0] };
     }
-    addInput(b, message, env);
+    addGeminiContents(b, message, env);
     return b.build('google.chat', s.model, undefined);
   },
 };

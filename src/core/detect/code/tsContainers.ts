@@ -1,0 +1,136 @@
+// JS/TS prompt holders, the heuristic's candidates found by where text is written rather than by the
+// name it is assigned to:
+// - a prompts module (`prompts.ts`, `systemPrompt.ts`, `reviewerPrompts.ts`, `summary.prompt.ts`, any
+//   module under a `prompts/` folder): each text written at its top level — a constant, an entry of a
+//   constant object (nested objects too), a function or arrow that returns text — whatever it is named;
+// - functions named as prompts anywhere (`function getSystemPrompt()`, `const buildPrompt = () => …`,
+//   a method or an object property `genPrompt: async () => …`): the texts they return.
+// The heuristic judges each (long enough, not SQL / HTML / error text) as it judges a prompt-named
+// constant.
+import type { Role } from '../../model';
+import type { ContainerMember } from './pyContainers';
+import { ancestryOf } from './ancestry';
+import type { SyntaxNode } from './parser';
+import type { CodeFile } from './source';
+
+/** Names that say what a text is for people or code: `MENU_LABEL`, `docsUrl`, `schemaPath`. */
+const NOT_PROMPT_NAME = /(url|uri|link|href|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip|icon|model|version|name)s?$/i;
+
+/** A module named as a holder of prompts (JS/TS, not JSX: a component under prompts/ is UI). */
+const PROMPT_MODULE = /(^|\/)prompts?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]s$|(^|[/_.-])prompts?\.[cm]?[jt]s$|[a-z0-9]Prompts?\.[cm]?[jt]s$|(^|[/_-])(instructions|personas?)\.[cm]?[jt]s$/;
+/** Tests, declarations, stories, mocks: their texts are data about prompts, not prompts. */
+const NOT_PROMPT_MODULE = /\.d\.ts$|\.(test|spec|stories|story|mock)\.[cm]?[jt]s$|(^|\/)(__tests__|__mocks__|tests?|spec|e2e|fixtures?|mocks?|locales?|i18n)\//;
+
+/** Value nodes that may evaluate to text. */
+const TEXT_VALUE = /^(string|template_string|binary_expression|call_expression|parenthesized_expression|ternary_expression|as_expression|satisfies_expression)$/;
+const FUNCTION_VALUE = /^(arrow_function|function_expression|function)$/;
+
+function roleForName(name: string): Role {
+  if (/reply|assistant|response_?example/i.test(name)) return 'assistant';
+  if (/user|human|question|query|task|input|request/i.test(name)) return 'user';
+  return 'system';
+}
+
+function keyText(k: SyntaxNode | null | undefined): string | undefined {
+  if (!k) return undefined;
+  if (k.type === 'property_identifier' || k.type === 'identifier') return k.text;
+  if (k.type === 'string') return k.text.slice(1, -1);
+  return undefined;
+}
+
+/** Entries of a constant object (a value, a function, a method), nested objects to a few levels. */
+function objectMembers(obj: SyntaxNode, name: string, why: string, out: ContainerMember[], depth: number): void {
+  for (const entry of obj.namedChildren) {
+    if (!entry) continue;
+    if (entry.type === 'method_definition') {
+      const key = keyText(entry.childForFieldName('name'));
+      if (key && !NOT_PROMPT_NAME.test(key)) out.push({ name, node: entry, key, role: roleForName(key), why });
+      continue;
+    }
+    if (entry.type !== 'pair') continue;
+    const key = keyText(entry.childForFieldName('key'));
+    let v = entry.childForFieldName('value');
+    if (!key || !v || NOT_PROMPT_NAME.test(key)) continue;
+    while (v && (v.type === 'as_expression' || v.type === 'satisfies_expression')) v = v.namedChildren[0];
+    if (!v) continue;
+    if (v.type === 'object' && depth < 3) objectMembers(v, `${name}.${key}`, why, out, depth + 1);
+    else if (TEXT_VALUE.test(v.type) || FUNCTION_VALUE.test(v.type)) out.push({ name, node: v, key, role: roleForName(key), why });
+  }
+}
+
+/** Is `file` (root-relative) a JS/TS prompts module? */
+export function isPromptModule(file: string): boolean {
+  return PROMPT_MODULE.test(file) && !NOT_PROMPT_MODULE.test(file);
+}
+
+/** The prompt candidates of a JS/TS prompts module's top level (none when `f` is no such module). */
+export function tsModuleMembers(f: CodeFile): ContainerMember[] {
+  if (f.isPython || !isPromptModule(f.file)) return [];
+  const why = 'is written in a prompts module';
+  const out: ContainerMember[] = [];
+  for (const top of f.tree.rootNode.namedChildren) {
+    if (!top) continue;
+    let stmt: SyntaxNode | null = top;
+    if (stmt.type === 'export_statement') {
+      const value = stmt.childForFieldName('value');
+      // export default `…` / export default function () { … }
+      if (value && (TEXT_VALUE.test(value.type) || FUNCTION_VALUE.test(value.type))) {
+        out.push({ name: 'default', node: value, role: 'system', why });
+        continue;
+      }
+      stmt = stmt.childForFieldName('declaration');
+    }
+    if (!stmt) continue;
+    if (stmt.type === 'function_declaration') {
+      const name = stmt.childForFieldName('name')?.text;
+      if (name && !NOT_PROMPT_NAME.test(name)) out.push({ name, node: stmt, role: roleForName(name), why });
+      continue;
+    }
+    if (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') continue;
+    for (const d of stmt.namedChildren) {
+      if (d?.type !== 'variable_declarator') continue;
+      const name = d.childForFieldName('name');
+      let value = d.childForFieldName('value');
+      while (value && (value.type === 'as_expression' || value.type === 'satisfies_expression')) value = value.namedChildren[0];
+      if (name?.type !== 'identifier' || !value || NOT_PROMPT_NAME.test(name.text)) continue;
+      if (value.type === 'object') objectMembers(value, name.text, why, out, 0);
+      else if (TEXT_VALUE.test(value.type) || FUNCTION_VALUE.test(value.type)) out.push({ name: name.text, node: value, role: roleForName(name.text), why });
+    }
+  }
+  return out;
+}
+
+/**
+ * A function, method or function-valued property named as a prompt (`getSystemPrompt`, `buildPrompt`,
+ * `genPrompt`, `reviewInstructions`) — not one that handles a prompt (`setPrompt`, `onPrompt`,
+ * `renderPrompt`, `usePrompt`) or the console's `prompt()`.
+ */
+const PROMPT_FUNCTION_NAME = /^(?!(?:set|on|handle|render|show|use|display|print|log|ask|read|parse|validate|save|load|fetch|delete|update|remove|edit|select|open|close|toggle|is|has|should|can|count|estimate|send|submit|run|execute|call|invoke|apply|store|cache|track|register|insert|add|append|push|copy|clear|reset|test|mock|check)(?:[A-Z_]|$))[A-Za-z_$][\w$]*(?:Prompt|Instructions?|_prompt|_instructions?)(?:Text|Template|Base|Content|String|Str|Message|Body|Block|Section|V\d+)?$|^(?:prompt|instructions)(?:Text|Template|Base|Content|String|Str|Message|Body|Block)$/;
+const FUNCTION_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)[\w$]*)\s*(?:[(<]|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>))/g;
+
+/** Functions named as prompts (JS/TS), each with the name it is known by. */
+export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode }[] {
+  if (f.isPython) return [];
+  const out: { name: string; node: SyntaxNode }[] = [];
+  const seen = new Set<number>();
+  const up = ancestryOf(f);
+  for (const m of f.text.matchAll(FUNCTION_SITE)) {
+    const name = m[1];
+    if (!PROMPT_FUNCTION_NAME.test(name)) continue;
+    const at = (m.index ?? 0) + m[0].indexOf(name);
+    const id = up.at(at, at + name.length);
+    if (!id || id.text !== name) continue;
+    const p = up.parent(id);
+    let fn: SyntaxNode | null | undefined;
+    if (p?.type === 'method_definition' && p.childForFieldName('name')?.id === id.id) fn = p;
+    else if ((p?.type === 'function_declaration' || p?.type === 'generator_function_declaration') && p.childForFieldName('name')?.id === id.id) fn = p;
+    else if (p?.type === 'pair' && p.childForFieldName('key')?.id === id.id) fn = p.childForFieldName('value');
+    else if (p?.type === 'variable_declarator' && p.childForFieldName('name')?.id === id.id) fn = p.childForFieldName('value');
+    else if (p?.type === 'public_field_definition' && p.childForFieldName('name')?.id === id.id) fn = p.childForFieldName('value');
+    if (!fn || !(fn.type === 'method_definition' || fn.type === 'function_declaration' || fn.type === 'generator_function_declaration' || FUNCTION_VALUE.test(fn.type))) continue;
+    if (seen.has(fn.id)) continue;
+    seen.add(fn.id);
+    out.push({ name, node: fn });
+  }
+  return out;
+}
