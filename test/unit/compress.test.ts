@@ -127,24 +127,6 @@ describe('compress: escaping round trips (rewrite applied, file re-parsed, text 
     });
   }
 
-  it('refuses a rewrite that leaves too few words to be read as the prompt\'s text (its cost would vanish, not shrink)', async () => {
-    // A helper's user text, found by its shape: a word or two alone is a value, not a prompt.
-    const text = [
-      'function rewrite(query: string) {',
-      '  return { system: "You rewrite search queries so that a search engine finds better pages.", user: `Rewrite this search query for a search engine: ${query}` };',
-      '}',
-      '',
-    ].join('\n');
-    const p = await planCompress({ file: 'q.ts', text, line: 1, character: 100 }, options);
-    assert.match(p.before.text, /^Rewrite this search query/);
-    const sentinel = p.protectedText.sentinels[0].token;
-    const r = await finishCompress(p, `Rewrite ${sentinel}`, { ...options, text });
-    assert.strictEqual(r.status, 'rejected', JSON.stringify(r));
-    assert.match(r.reason!, /no longer read as part of the prompt/);
-    const ok = await finishCompress(p, `Rewrite this query for search: ${sentinel}`, { ...options, text });
-    assert.strictEqual(ok.status, 'ok', ok.reason);
-  });
-
   it('refuses what a raw string cannot hold, instead of changing its meaning', async () => {
     const c = CASES.find((x) => x.name === 'Python raw string')!;
     const p = await plan(c.file, c.text, c.line);

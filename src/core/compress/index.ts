@@ -228,10 +228,10 @@ export function errorResult(plan: CompressPlan, reason: string): CompressResult 
  * rate, writes on misses) and tiers apply as they do to the bill. Falls back to the uncached input price
  * when the rewritten file no longer lines up prompt for prompt.
  */
-export function rewriteSaving(plan: CompressPlan, updatedText: string, tokens: number, o: PlanOptions, detected?: ReturnType<Engine['detectSync']>): { tokens: number; perCallUsd: number; monthlyUsd: number } {
+export function rewriteSaving(plan: CompressPlan, updatedText: string, tokens: number, o: PlanOptions): { tokens: number; perCallUsd: number; monthlyUsd: number } {
   const before = plan.prompt.cost;
   if (before.priced && before.perCallUsd !== undefined && before.monthlyUsd !== undefined) {
-    const detection = detected ?? o.engine.detectSync(plan.source.file, updatedText, o.analyze);
+    const detection = o.engine.detectSync(plan.source.file, updatedText, o.analyze);
     const prompts = o.engine.price(detection, o.analyze).prompts;
     const after = prompts[plan.promptIndex]?.cost;
     if (prompts[plan.promptIndex]?.model.id === plan.prompt.model.id && after?.perCallUsd !== undefined && after.monthlyUsd !== undefined) {
@@ -304,14 +304,7 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   }
   const nb = plan.source.notebook;
   const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText };
-  // The rewritten file must still hold the prompt with every part: a literal cut to a word or two is no
-  // longer read as prompt text, and its whole cost would leave the report instead of shrinking.
-  const detection = o.engine.detectSync(plan.source.file, updated, o.analyze);
-  const again = detection.detected[plan.promptIndex];
-  if (!again || again.parts.length !== plan.prompt.parts.length) {
-    return result(plan, 'rejected', { ...base, reason: 'after the rewrite the text is no longer read as part of the prompt (too few words of its own), so its cost would drop out of the report rather than shrink' });
-  }
-  return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o, detection), edit });
+  return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit });
 }
 
 /** Does a prompt part still hold the literal's start once `updated` replaces the source? */
