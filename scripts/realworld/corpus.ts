@@ -16,6 +16,8 @@ export const HOLDOUT_FILE = path.join(ROOT, 'eval', 'realworld', 'holdout.txt');
 export const FRESH_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh.txt');
 /** A third hold-out, labelled blind once the second had been looked at; scored with --fresh2 only. */
 export const FRESH2_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh2.txt');
+/** A fourth hold-out, labelled blind after the third was scored; scored with --fresh3 only. */
+export const FRESH3_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh3.txt');
 /** Where fetched snapshots sit: one bare git directory per repository, `<owner>+<name>/repo`. */
 export const MIRRORS = process.env.PROMPT_COST_MIRRORS ?? findUp('.mirror') ?? path.join(ROOT, '..', '.mirror');
 
