@@ -69,6 +69,40 @@ export interface FileAnalysis {
 
 const CHAT_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 
+/** The first part of each message (a part without a message number is a message of its own). */
+function firstOfEachMessage(parts: readonly PromptPart[]): PromptPart[] {
+  const seen = new Set<number>();
+  return parts.filter((p) => p.message === undefined || (!seen.has(p.message) && !!seen.add(p.message)));
+}
+
+/**
+ * The parts as the cache analysis walks them: alternatives left out (they are not sent with the
+ * others), the pieces of one text as that text whole (its slots where the text puts them), and
+ * whether the part begins a message (its chat overhead).
+ */
+function cacheLayoutParts(parts: readonly PromptPart[]): { part: PromptPart; messageStart: boolean }[] {
+  const out: { part: PromptPart; messageStart: boolean }[] = [];
+  const messages = new Set<number>();
+  const groups = new Set<number>();
+  for (const p of parts) {
+    if (p.alternative) continue;
+    const messageStart = p.message === undefined || !messages.has(p.message);
+    if (p.message !== undefined) messages.add(p.message);
+    if (p.piece) {
+      if (groups.has(p.piece.group)) continue;
+      groups.add(p.piece.group);
+      const whole = parts.find((q) => q.piece?.group === p.piece!.group && q.piece.whole)?.piece?.whole;
+      if (whole) {
+        const syntaxes = [...new Set(parts.filter((q) => q.piece?.group === p.piece!.group).flatMap((q) => q.syntaxes))];
+        out.push({ part: { ...p, file: undefined, text: whole.text, slots: whole.slots, slotOffsets: whole.slotOffsets, syntaxes }, messageStart });
+        continue;
+      }
+    }
+    out.push({ part: p, messageStart });
+  }
+  return out;
+}
+
 /** Files whose last parse tree is kept for incremental reparsing (the editor's open documents). */
 const KEPT_TREES = 32;
 
@@ -308,8 +342,11 @@ export class Engine {
   }
 
   private priceAll(file: string, detected: DetectedPrompt[], annotations: Annotation[], lines: LineIndex, diagnostics: Diagnostic[], options: PriceOptions, memo: boolean): FileAnalysis {
+    const used = new Set<Annotation>();
     const prompts = detected.map((d) => {
-      const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file');
+      const partLines = d.parts.filter((p) => !p.file).map((p) => p.range.start.line);
+      const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file', partLines);
+      if (annotation) used.add(annotation);
       // A prompt detection reused from the previous keystroke, priced with the same options and annotation,
       // costs what it cost then (its rows, so its anchor line, are unchanged). Counting for the detection
       // cache must see every count, so it bypasses this.
@@ -322,6 +359,16 @@ export class Engine {
       if (memo) this.pricedPrompts.set(d, { file, options, annotation: key, report: copy(report) });
       return report;
     });
+    // An annotation no prompt takes would change nothing, silently: say so where it is written.
+    for (const a of annotations) {
+      // (only a comment that is the annotation: a line that merely mentions one, as docs do, is left alone)
+      if (used.has(a) || a.problems.length || !/^\s*(\/\/|#|<!--|\/\*|\*|\{#|--|;)\s*prompt-cost:/.test(lines.lineText(a.line))) continue;
+      diagnostics.push({
+        code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'warning', file,
+        range: { start: { line: a.line, character: 0 }, end: { line: a.line, character: lines.lineText(a.line).length } },
+        message: `prompt-cost annotation on line ${a.line + 1} belongs to no prompt, so it changes nothing: put it on the line of a prompt's call or its text, or one or two lines above`,
+      });
+    }
     // Ids are unique within a file: rows from one place (promptfoo prompt × provider) carry their label.
     const seen = new Map<string, number>();
     for (const p of prompts) {
@@ -406,7 +453,23 @@ export class Engine {
       }
       return { role: p.role, ...(p.name ? { name: p.name } : {}), ...(p.file ? { file: p.file } : {}), range: p.range, ...(p.alternative ? { alternative: p.alternative } : {}), tokens, slots };
     });
-    const chatParts = d.parts.filter((p) => CHAT_ROLES.has(p.role) && !p.alternative);
+    // Pieces of one text (a template and the constants it embeds) are counted whole, as the tokenizer
+    // sees the text sent: a word can span a join. The difference is the largest piece's to carry.
+    for (const p of d.parts) {
+      const whole = p.piece?.whole;
+      if (!whole || p.alternative || estimated) continue;
+      const members = d.parts.flatMap((q, k) => (q.piece?.group === p.piece!.group && !q.alternative ? [k] : []));
+      const syntaxes = [...new Set(members.flatMap((k) => d.parts[k].syntaxes))];
+      const counted = stripTemplateControl(staticText(whole.text, findSlots(whole.text, syntaxes)));
+      if (hasLongRun(counted)) continue;
+      const wholeTokens = /\S/.test(counted) ? this.counter.scaled(this.counter.encodingTokens(counted, choice.encoding), choice) : 0;
+      const largest = members.reduce((a, b) => (parts[b].tokens > parts[a].tokens ? b : a));
+      const delta = Math.max(-parts[largest].tokens, wholeTokens - members.reduce((n, k) => n + parts[k].tokens, 0));
+      parts[largest].tokens += delta;
+      staticTokens += delta;
+    }
+    // The chat overhead is per message: the pieces of one message share it.
+    const chatParts = firstOfEachMessage(d.parts).filter((p) => CHAT_ROLES.has(p.role) && !p.alternative);
     const overhead = chatParts.length ? this.counter.scaled(chatOverheadTokens(chatParts, choice.encoding, this.countRaw), choice) : 0;
     // Tools, schema and media: sent with every call, counted by each provider's documented method (tokens/extras.ts).
     const extras = countRequestExtras(d, { model, choice, count: this.countRaw, scaled: (t, c) => this.counter.scaled(t, c), imageSize: options.config.images });
@@ -429,7 +492,7 @@ export class Engine {
         // The provider's cache order: tools (and the schema) first, then system, then messages.
         parts: [
           ...(toolTokens + schemaTokens ? [{ overheadTokens: 0, runs: [toolTokens + schemaTokens], slots: [], cacheControl: !!d.tools?.definitions.some((t) => t.cacheControl) }] : []),
-          ...d.parts.map((p) => this.layout(p, choice, CHAT_ROLES.has(p.role))),
+          ...cacheLayoutParts(d.parts).map(({ part, messageStart }) => this.layout(part, choice, messageStart && CHAT_ROLES.has(part.role))),
         ],
       });
       if (cached) {

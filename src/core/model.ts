@@ -42,6 +42,13 @@ export interface PromptPart {
   reorder?: TextEditSpec;
   /** Code: characters of the evaluated text past the evaluation ceiling, not built; its tokens are estimated. */
   omittedChars?: number;
+  /** Code: parts that are pieces of one message share its number, so its chat overhead is counted once. */
+  message?: number;
+  /**
+   * Code: pieces of one text written in several places (a template and the constants it embeds) share a
+   * number, and the first carries the whole text as sent: the tokenizer sees it whole, not piece by piece.
+   */
+  piece?: { group: number; whole?: { text: string; slotOffsets: number[]; slots: { name: string; range?: Range }[] } };
 }
 
 /** One text replacement; `file` when not the prompt's own file, `cell` (its index) in a notebook. */

@@ -52,14 +52,22 @@ export function parseAnnotations(text: string): Annotation[] {
 
 /**
  * The annotation that belongs to a prompt starting on `startLine`: one on that line or within the two
- * lines above it; or, for a file that holds a single prompt, one anywhere in the file.
+ * lines above it; else one on or just above where its text is written in this file (`partLines`: a
+ * constant several calls send gives its annotation to each of them); or, for a file that holds a single
+ * prompt, one anywhere in the file.
  */
-export function annotationFor(annotations: Annotation[], startLine: number, endLine: number, wholeFile: boolean): Annotation | undefined {
-  let best: Annotation | undefined;
-  for (const a of annotations) {
-    if (a.line <= startLine && a.line >= startLine - 2 && (!best || a.line > best.line)) best = a;
+export function annotationFor(annotations: Annotation[], startLine: number, endLine: number, wholeFile: boolean, partLines: readonly number[] = []): Annotation | undefined {
+  const above = (line: number) => {
+    let best: Annotation | undefined;
+    for (const a of annotations) if (a.line <= line && a.line >= line - 2 && (!best || a.line > best.line)) best = a;
+    return best;
+  };
+  const atCall = above(startLine);
+  if (atCall) return atCall;
+  for (const line of partLines) {
+    const atText = above(line);
+    if (atText) return atText;
   }
-  if (best) return best;
   if (wholeFile) return annotations[0];
   return annotations.find((a) => a.line >= startLine && a.line <= Math.min(endLine, startLine + 1));
 }

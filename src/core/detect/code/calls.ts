@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, type EvalContext, type ModelValue, type TextValue } from './values';
+import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, inlineValue, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, type EvalContext, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -151,10 +151,29 @@ export class PromptBuilder {
   readonly parts: PromptPart[] = [];
   readonly notes: string[] = [];
   private readonly fragmentsSeen = new Set<string>();
+  /** Messages begun so far, and how deep inside one the builder is (a message's blocks and pieces stay in it). */
+  private messages = 0;
+  private nesting = 0;
+  private pieceGroups = 0;
 
   constructor(private readonly call: CallInfo, private readonly ctx: EvalContext) {}
 
+  /** Runs `add` as one message, or as more of the message being added when called from inside one. */
+  private inMessage(add: () => void): void {
+    if (this.nesting === 0) this.messages++;
+    this.nesting++;
+    try {
+      add();
+    } finally {
+      this.nesting--;
+    }
+  }
+
   addValue(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string } = {}, depth = 0): void {
+    this.inMessage(() => this.addValueInMessage(role, value, extra, depth));
+  }
+
+  private addValueInMessage(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string }, depth: number): void {
     // a fragment written once is one part, however often the prompt holds it; repeats stay in the text
     const { own, fragments, alternatives, bare, repeats } = splitValue(this.ctx, value, (fr) => {
       const key = `${fr.origin.file}:${fr.origin.start}:${fr.origin.end}`;
@@ -178,6 +197,15 @@ export class PromptBuilder {
         delete first.slotOffsets;
         this.parts.splice(before, 1);
       }
+      // the pieces are one text as sent: the tokenizer counts it whole (a word may span a join)
+      const pieces = this.parts.slice(before).filter((p) => !p.alternative);
+      if (depth === 0 && pieces.length > 1 && !value.omitted) {
+        const group = ++this.pieceGroups;
+        const inlined = inlineValue(this.ctx, value);
+        const { text, slots } = finishText(this.ctx, inlined);
+        const whole = { text, slotOffsets: markerOffsets(inlined.text), slots: slots.map((sl) => ({ name: sl.name, ...(sl.file === this.call.f.file ? { range: this.call.f.lines.range(sl.start, sl.end) } : {}) })) };
+        pieces.forEach((p, k) => { p.piece = k === 0 ? { group, whole } : { group }; });
+      }
       for (const alt of depth < 12 ? alternatives : []) this.addValue(role, alt, { ...extra, alternative: extra.alternative ?? 'another text the same expression may take (a branch or another return)' }, depth + 1);
       return;
     }
@@ -197,6 +225,7 @@ export class PromptBuilder {
     const reorder = own && slots.length ? reorderTemplate(this.call.f, value, slots) : undefined;
     this.parts.push({
       role,
+      message: this.messages,
       range: lines.range(value.origin.start, value.origin.end),
       ...(file !== this.call.f.file ? { file } : {}),
       text,
@@ -216,7 +245,10 @@ export class PromptBuilder {
 
   /** A text argument: literal, template, constant, concatenation … */
   addText(role: Role, at: { file: CodeFile; node: SyntaxNode } | undefined, extra: { name?: string; template?: SlotSyntax[] } = {}): void {
-    if (!at) return;
+    if (at) this.inMessage(() => this.addTextInMessage(role, at, extra));
+  }
+
+  private addTextInMessage(role: Role, at: { file: CodeFile; node: SyntaxNode }, extra: { name?: string; template?: SlotSyntax[] }): void {
     // Gemini SDK objects: types.Content(parts=[...]) and types.Part(text=...)
     const r = resolveExpression(at.file, at.node, this.ctx);
     const sdk = r && sdkCall(r.node);
@@ -235,6 +267,10 @@ export class PromptBuilder {
 
   /** Content given as blocks: [{type: 'text', text}], Gemini [{text}], or Anthropic system blocks. */
   addBlocks(role: Role, at: { file: CodeFile; node: SyntaxNode }, extra: { name?: string; template?: SlotSyntax[] } = {}): void {
+    this.inMessage(() => this.addBlocksInMessage(role, at, extra));
+  }
+
+  private addBlocksInMessage(role: Role, at: { file: CodeFile; node: SyntaxNode }, extra: { name?: string; template?: SlotSyntax[] }): void {
     const r = resolveExpression(at.file, at.node, this.ctx);
     if (!r || !/^(array|list)$/.test(r.node.type)) {
       this.addValue(role, dynamic(at.file, at.node, this.ctx), extra);
