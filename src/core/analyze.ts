@@ -344,7 +344,8 @@ export class Engine {
   private priceAll(file: string, detected: DetectedPrompt[], annotations: Annotation[], lines: LineIndex, diagnostics: Diagnostic[], options: PriceOptions, memo: boolean): FileAnalysis {
     const used = new Set<Annotation>();
     const prompts = detected.map((d) => {
-      const partLines = d.parts.filter((p) => !p.file).map((p) => p.range.start.line);
+      // (an agent's run takes the annotation written above the agent it runs)
+      const partLines = [...d.parts.filter((p) => !p.file).map((p) => p.range.start.line), ...(d.agentCall ? [d.agentCall.start.line] : [])];
       const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file', partLines);
       if (annotation) used.add(annotation);
       // A prompt detection reused from the previous keystroke, priced with the same options and annotation,

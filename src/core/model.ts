@@ -128,6 +128,11 @@ export interface DetectedPrompt {
   tools?: DetectedTools;
   schema?: DetectedSchema;
   media?: DetectedMedia[];
+  /**
+   * An agent's run: where the call that built the agent is, in this file. Every run sends the agent's
+   * instructions (and tools) with its input, so the two are one request (see detect/code/agentMerge.ts).
+   */
+  agentCall?: Range;
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';

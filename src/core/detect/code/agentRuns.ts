@@ -140,12 +140,14 @@ export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): 
     if (!run?.input) continue;
     const b = new PromptBuilder(run.call, env.ctx);
     const r = resolveExpression(run.input.file, run.input.node, env.ctx);
-    if (r && /^(list|array)$/.test(r.node.type)) b.addMessages(run.input);
+    if (r && (/^(list|array)$/.test(r.node.type) || (/^binary_(operator|expression)$/.test(r.node.type) && r.node.childForFieldName('operator')?.text === '+' && /[[\]]/.test(r.node.text)))) b.addMessages(run.input);
     else b.addText('user', run.input);
-    const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false);
+    // an agent built in this file: the run sends its instructions too (agentMerge.ts), so a run-time input alone is a prompt
+    const agentCall = run.agent && run.agent.f.file === f.file ? f.lines.range(run.agent.node.startIndex, run.agent.node.endIndex) : undefined;
+    const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false, !!agentCall);
     if (!found) continue;
     const model = run.agent && modelOf(run.agent, env);
-    out.push(model ? { ...found, model: promptModel(model, f.file) } : found);
+    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}) });
   }
   return out;
 }

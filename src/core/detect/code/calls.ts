@@ -299,6 +299,15 @@ export class PromptBuilder {
   addMessages(at: { file: CodeFile; node: SyntaxNode } | undefined, element?: (file: CodeFile, node: SyntaxNode) => boolean): void {
     if (!at) return;
     const r = resolveExpression(at.file, at.node, this.ctx);
+    // history + [{role, content}]: each side in turn (a run-time list is one dynamic part)
+    const op = r && /^(binary_operator|binary_expression)$/.test(r.node.type) ? r.node.childForFieldName('operator')?.text : undefined;
+    const left = r?.node.childForFieldName('left');
+    const right = r?.node.childForFieldName('right');
+    if (r && op === '+' && left && right) {
+      this.addMessages({ file: r.file, node: left }, element);
+      this.addMessages({ file: r.file, node: right }, element);
+      return;
+    }
     if (!r || !/^(array|list|tuple)$/.test(r.node.type)) {
       // a helper of the project that returns the list: its messages, with what this call passes it
       const listed = r && withReturnedList(r.file, r.node, this.ctx, (list) => {

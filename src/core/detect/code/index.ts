@@ -19,6 +19,7 @@ import { heuristicPrompts } from './heuristic';
 import { isPromptModule } from './tsContainers';
 import { IntervalSet } from './intervals';
 import { shapePrompts, type Claimed } from './shapes';
+import { mergeAgentRuns } from './agentMerge';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
 import { CHAT_MODEL_CLASS, evalModel, findDefinition, FUNCTION_NODE, newContext, resetShared, type ModelValue } from './values';
@@ -299,5 +300,5 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     };
     prompts.push(...heuristicPrompts(f, env.ctx, taken));
   }
-  return prompts.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return mergeAgentRuns(prompts).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

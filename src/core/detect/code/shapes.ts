@@ -229,7 +229,7 @@ export function synthetic(f: CodeFile, node: SyntaxNode): CallInfo {
 const PLACEHOLDER_ONLY = /^\s*\{\{\{?\s*([A-Za-z_][\w.]*)\s*\}?\}\}\s*$|^\s*\{([A-Za-z_]\w*)\}\s*$/;
 
 /** Keeps parts with prompt-like static text (or slots beside such parts); undefined if none has any. */
-function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean): PromptPart[] | undefined {
+function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean, slotOnly = false): PromptPart[] | undefined {
   const code = (p: PromptPart) => {
     const why = p.text.trim() ? looksLikeNonPrompt(p.text.trim()) : undefined;
     return !!why && why !== 'too few words';
@@ -253,7 +253,7 @@ function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean):
     }
     return true;
   });
-  return kept.some((p) => p.text.trim()) ? kept : undefined;
+  return kept.some((p) => p.text.trim()) || (slotOnly && kept.length) ? kept : undefined;
 }
 
 export function modelOf(call: CallInfo | undefined, env: FinderEnv): { id: string; from: string } | undefined {
@@ -280,8 +280,9 @@ export function modelOf(call: CallInfo | undefined, env: FinderEnv): { id: strin
   return undefined;
 }
 
-export function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: string, env: FinderEnv, weak: (p: PromptPart) => boolean): DetectedPrompt | undefined {
-  const parts = keepPromptParts(b.parts, weak);
+/** The builder's parts as a shape-layer prompt; `slotOnly`: a prompt of run-time values alone is kept (an agent run's input, priced with the agent's instructions). */
+export function finish(b: PromptBuilder, call: CallInfo, kind: string, shape: string, env: FinderEnv, weak: (p: PromptPart) => boolean, slotOnly = false): DetectedPrompt | undefined {
+  const parts = keepPromptParts(b.parts, weak, slotOnly);
   if (!parts) return undefined;
   b.parts.splice(0, b.parts.length, ...parts);
   const found = b.build(kind, modelOf(call.callee ? call : undefined, env), undefined);

@@ -42,6 +42,9 @@ export const openaiAgentsFinder: Finder = {
       const m = arg(made, 'model');
       model = m ? evalModel(m.file, m.node, env.ctx) : undefined;
     }
-    return b.build('openai.agents.run', model, undefined);
+    const found = b.build('openai.agents.run', model, undefined);
+    // an agent built in this file: its instructions go with every run (agentMerge.ts)
+    if (found && agent?.node.type === 'new_expression' && agent.file === call.f) found.agentCall = call.f.lines.range(agent.node.startIndex, agent.node.endIndex);
+    return found;
   },
 };
