@@ -7,7 +7,7 @@ import type { CompressResult } from '../core/compress';
 import { formatUsd, groupDigits } from '../core/format';
 import { toPosix } from '../core/text';
 import { readNamedFile } from './inputs';
-import { optionErrorText } from './args';
+import { emptyValueText, optionErrorText } from './args';
 import { readNumberOption } from './numberOptions';
 import { COMMAND_HELP } from './help';
 
@@ -31,6 +31,8 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
     throw new CompressUsageError(optionErrorText(e, OPTIONS));
   }
   const { values, positionals } = parsed;
+  const empty = emptyValueText(values);
+  if (empty) throw new CompressUsageError(empty);
   if (values.help) {
     io.stdout(COMMAND_HELP.compress);
     return 0;

@@ -104,3 +104,31 @@ describe('cli numeric options: each in its range, or a usage error saying the ra
     assert.strictEqual(JSON.parse(r.stdout).callsPerDay, 10000);
   });
 });
+
+describe('cli options given an empty value', () => {
+  it('is a usage error naming the option, for every string option of every command (--model "", --config=, a blank)', async () => {
+    const cases: string[][] = [
+      ['count', '-', '--model', ''],
+      ['count', '-', '--format='],
+      ['cost', '--model', '', '--input', '5'],
+      ['cost', '--model', 'gpt-4o', '--input', '5', '--config', ''],
+      ['cost', '--model', 'gpt-4o', '--input', ' '],
+      ['scan', '--config', ''],
+      ['scan', '--format', ''],
+      ['scan', '--max-monthly='],
+      ['diff', '--base', ''],
+      ['diff', '--base', 'HEAD', '--head', ''],
+      ['explain', 'a.ts:1', '--config', ''],
+      ['prices', '--url', ''],
+      ['compress', 'a.ts:1', '--model', ''],
+      ['compress', 'a.ts:1', '--base-url', '  '],
+    ];
+    for (const args of cases) {
+      const r = await cli(args);
+      const name = args.slice(1).find((a, i, all) => a.startsWith('--') && (a.endsWith('=') || /^\s*$/.test(all[i + 1] ?? 'x')))!.replace(/=$/, '');
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+      assert.strictEqual(r.stdout, '', args.join(' '));
+      assert.match(r.stderr, new RegExp(`^prompt-cost: ${name} needs a value, got an empty one \\("\\s*"; an unset shell variable\\?\\): write ${name} VALUE\\n`), `${args.join(' ')}: ${r.stderr}`);
+    }
+  });
+});
