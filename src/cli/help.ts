@@ -187,7 +187,8 @@ Options:
   --part N           the prompt's Nth part (1-based) instead of the one on LINE
   --model M          the rewriting model (default gpt-4o-mini)
   --base-url URL     any OpenAI-compatible endpoint (else OPENAI_BASE_URL, else OpenAI's)
-  --timeout SECONDS  give up on the request after this long (default 60)
+  --timeout SECONDS  give up after this long (default 60): one limit for the whole call, its
+                     retries (429, 5xx, connection errors) and the pauses before them included
   --apply            write the rewrite into FILE
   --format F         text (default), or json: one object with status, reason, before, after, saved,
                      warnings, diff, applied
