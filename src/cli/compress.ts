@@ -7,7 +7,8 @@ import type { CompressResult } from '../core/compress';
 import { formatUsd, groupDigits } from '../core/format';
 import { toPosix } from '../core/text';
 import { readNamedFile } from './inputs';
-import { optionErrorText } from './args';
+import { emptyValueText, optionErrorText } from './args';
+import { readNumberOption } from './numberOptions';
 import { COMMAND_HELP } from './help';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -30,6 +31,8 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
     throw new CompressUsageError(optionErrorText(e, OPTIONS));
   }
   const { values, positionals } = parsed;
+  const empty = emptyValueText(values);
+  if (empty) throw new CompressUsageError(empty);
   if (values.help) {
     io.stdout(COMMAND_HELP.compress);
     return 0;
@@ -56,10 +59,13 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const m = /^(.+):(\d+)$/.exec(positionals[0]);
   if (!m || Number(m[2]) < 1) throw new CompressUsageError(`"${positionals[0]}" is not FILE:LINE (LINE 1-based), e.g. src/bot.ts:12`);
   const [, fileArg, lineArg] = m;
-  const part = values.part === undefined ? undefined : Number(values.part);
-  if (part !== undefined && (!Number.isInteger(part) || part < 1)) throw new CompressUsageError(`--part must be a whole number of 1 or more, got "${values.part}"`);
-  const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new CompressUsageError(`--timeout must be a number of seconds above 0, got "${values.timeout}"`);
+  const number = (name: 'part' | 'timeout') => {
+    const r = readNumberOption(values[name], name);
+    if (r.problem) throw new CompressUsageError(r.problem);
+    return r.value;
+  };
+  const part = number('part');
+  const timeout = number('timeout') ?? 60;
   const abs = path.resolve(io.cwd, fileArg);
   if (/\.ipynb$/i.test(fileArg)) throw new CompressUsageError(`${fileArg}: the CLI rewrites code and prompt files; for a notebook cell use "Compress prompt" on the cell in VS Code`);
   // A regular, readable UTF-8 file (a named pipe is refused at once, never waited on).
@@ -78,12 +84,14 @@ async function compressWith(values: Values, positionals: string[], format: 'text
 
   const c = core();
   const { Engine } = require('../core/analyze') as typeof import('../core/analyze');
-  const { loadConfig } = require('../core/workspace') as typeof import('../core/workspace');
+  const { fileReaders, loadConfig, workspaceReader } = require('../core/workspace') as typeof import('../core/workspace');
   const { snapshotDir } = require('../core/tokens/encodings') as typeof import('../core/tokens/encodings');
   const rel = toPosix(path.relative(io.cwd, abs));
   const config = loadConfig(io.cwd);
   const engine = new Engine();
-  const options = { engine, analyze: { config }, compressModel: model };
+  // The files the scan reads for this one (config.json beside a skprompt.txt, a flow's templates, imports):
+  // the prompt is found and priced as `scan` finds and prices it — its model, its parts.
+  const options = { engine, analyze: { config, ...fileReaders(io.cwd, rel, workspaceReader(io.cwd)) }, compressModel: model };
   const print = (r: CompressResult) => {
     io.stdout(format === 'json' ? JSON.stringify(publicResult(r), null, 2) + '\n' : textResult(r));
     return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
@@ -146,7 +154,7 @@ function textResult(r: CompressResult): string {
   const out: string[] = [];
   if (r.diff && r.status !== 'rejected') out.push(r.diff.replace(/^={10,}\n/, ''));
   if (r.status === 'ok' && r.after && r.saved) {
-    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}), ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
+    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
   } else {
     out.push(`${r.file}:${r.line}: ${r.status}${r.reason ? `: ${r.reason}` : ''}`);
   }

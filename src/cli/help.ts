@@ -40,7 +40,8 @@ Exit codes (every command):
      compress: the rewrite was rejected, or the request failed
   2  nothing was priced as asked: bad usage, a model cost does not know, or an input named on the
      command line (FILE, PATH, --config) or the .promptcost.yaml that is missing, unreadable, not a
-     regular file, not UTF-8, or not valid YAML, or whose budget/thresholds cannot be read; the
+     regular file, not UTF-8, not valid YAML, or not a mapping of fields (text, a list), or whose
+     budget/thresholds cannot be read; the
      message names it (file:line); scan with a budget: a prompt unpriced for a model name that looks
      like a typo of a priced one (its cost would be missing from the total). Files the scan finds itself that cannot be read are listed under
      "Skipped" instead, and any other config field with a bad value is a warning.
@@ -74,7 +75,7 @@ Options:
   --output N           output tokens per call (default 0)
   --cached-input N     of the input, tokens read from the provider's prompt cache
   --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
-  --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
+  --days-per-month N   days of traffic a month, 1 to 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
   --config FILE        a .promptcost.yaml other than the current folder's
   --format F           text (default), or json: the figures and the prices used
 
@@ -186,7 +187,8 @@ Options:
   --part N           the prompt's Nth part (1-based) instead of the one on LINE
   --model M          the rewriting model (default gpt-4o-mini)
   --base-url URL     any OpenAI-compatible endpoint (else OPENAI_BASE_URL, else OpenAI's)
-  --timeout SECONDS  give up on the request after this long (default 60)
+  --timeout SECONDS  give up after this long (default 60): one limit for the whole call, its
+                     retries (429, 5xx, connection errors) and the pauses before them included
   --apply            write the rewrite into FILE
   --format F         text (default), or json: one object with status, reason, before, after, saved,
                      warnings, diff, applied
