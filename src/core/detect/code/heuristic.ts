@@ -46,6 +46,32 @@ export function looksLikeNonPrompt(text: string): string | undefined {
   return undefined;
 }
 
+/** Words of a name that say its text is shown to the app's user: an error, a notice, a confirmation. */
+const NOTICE_WORDS = new Set(['error', 'errors', 'err', 'warning', 'warn', 'notice', 'alert', 'toast', 'notification', 'success', 'failure', 'fail', 'failed', 'confirm', 'confirmation', 'banner', 'snackbar']);
+/** Phrases an app says to its user: a failure, a retry, an outcome, a question before a destructive action. */
+const USER_NOTICE = /\b(something went wrong|please try again|try again later|an (unexpected |unknown |internal )?error (has )?occurred|we('re| are) sorry|contact (our )?support|(cannot|can't|can ?not) be undone|are you sure you want to|do you (really )?want to (delete|remove|discard|leave|continue|proceed|save|quit|exit|cancel|reset|overwrite|log out|sign out)|(has|have) been (successfully )?(saved|deleted|updated|created|sent|removed|archived)|check your (internet |network )?connection)\b/i;
+/** Words that speak to or about a model, or ask for a reply in a form: text with them is written for a model. */
+const MODEL_WORDS = /\b(you are|you're|act as|respond|reply|answer|return|output|summari[sz]e|classify|extract|translate|the following|below|json|assistant|the user|the text|the conversation)\b/i;
+/** A text that opens with a task for a model ("Fix the code …", "Given the error …"), under whatever name. */
+const TASK_OPENING = /^(please\s+)?(summari[sz]e|translate|explain|analy[sz]e|fix|improve|rewrite|review|classify|extract|generate|write|create|describe|identify|evaluate|convert|correct|provide|list|determine|compare|suggest|consider|think|given|based on|use|make sure|ensure|remember|note)\b/i;
+/** The longest text read as a notice: an app's notices and confirmations are a sentence or two. */
+const MAX_NOTICE_CHARS = 240;
+
+/**
+ * Text for the app's user, not a model: a short notice or confirmation ("Something went wrong … Please try
+ * again later.", "Are you sure you want to delete this project?"), or any short text kept under an error or
+ * notice name (ERROR_TEMPLATE, saveFailedMessage) that says nothing to a model. A name that says prompt keeps
+ * its text unless the text reads as a notice.
+ */
+function forTheAppUser(name: string, text: string): boolean {
+  const t = text.trim();
+  if (t.length > MAX_NOTICE_CHARS || MODEL_WORDS.test(t)) return false;
+  if (USER_NOTICE.test(t)) return true;
+  if (TASK_OPENING.test(t)) return false;
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/);
+  return !STRONG_NAME.test(name) && words.some((w) => NOTICE_WORDS.has(w));
+}
+
 /** Names that say "prompt" outright: a shorter text under them is still a prompt. */
 const STRONG_NAME = /(prompt|instructions?|system_?message|persona|preamble)/i;
 
@@ -105,6 +131,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     const why = hint?.errors && looksLikeNonPrompt(whole) === 'error message' ? undefined : looksLikeNonPrompt(whole);
     if (hint?.prose && proseWords(whole) < hint.prose) return;
     const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
+    // a member of a prompts module or class is for the model even when it reads as a notice (a failure it is told of)
+    if (!hint && forTheAppUser(bare, whole)) return;
     if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < (hint?.minWords ?? 3) || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
     const role = roleByUse(f, bare) ?? hint?.role ?? (/user|human|question|query|template/i.test(key ?? bare) ? 'user' : 'system');
     const template = /template/i.test(bare) || /\{[A-Za-z_]\w*\}/.test(whole) ? (['single', 'mustache'] as SlotSyntax[]) : undefined;
