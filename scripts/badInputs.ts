@@ -127,7 +127,7 @@ if (require.main === module) {
     const cases = generateCorpus(path.join(base, 'ws'), path.join(base, 'outside'));
     const cli = path.join(__dirname, '..', 'dist', 'cli.js');
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'scan', path.join(base, 'ws'), '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'scan', path.join(base, 'ws'), '--format', 'json'], { env: { ...process.env, PROMPT_COST_CEILING_DIRS: os.tmpdir() }, encoding: 'utf8', maxBuffer: 1 << 28 });
     const ms = performance.now() - t0;
     const peakKb = Number(r.stderr.trim().split('\n').pop());
     const report = JSON.parse(r.stdout);

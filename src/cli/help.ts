@@ -75,7 +75,7 @@ Options:
   --cached-input N     of the input, tokens read from the provider's prompt cache
   --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
   --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
-  --config FILE        a .promptcost.yaml other than the current folder's
+  --config FILE        a .promptcost.yaml other than the nearest one (from the current folder up)
   --format F           text (default), or json: the figures and the prices used
 
 Examples:
@@ -87,8 +87,10 @@ suggested; add its price under prices: in .promptcost.yaml), or a config that ca
 `,
   scan: `${usage('scan')}
 Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
-prices each at its traffic, and prints the report. One folder given is the root (its .promptcost.yaml
-applies); otherwise the current folder is.
+prices each at its traffic, and prints the report. The root (ids are relative to it; its
+.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder given (else
+the current folder) upwards, stopping at the git root; with none, the current folder (or the folder
+given, when it is outside the current one). Only PATH is walked.
 
 Options:
   --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
@@ -144,11 +146,11 @@ overhead, the price rows (per million input, cache read, cache write, output, an
 and the sums per call, per day and per month with the traffic and its sources. LINE is 1-based; the
 prompt whose call or text holds that line is explained (else the nearest prompts are listed); a
 notebook cell is FILE:cellN:LINE, cells and lines 1-based as the editor counts them. The text wraps
-to the terminal's width. The current folder is the workspace root (its .promptcost.yaml applies)
-unless --config names another file.
+to the terminal's width. The config is the nearest .promptcost.yaml from the current folder upwards
+(stopping at the git root), as for scan, unless --config names another file.
 
 Options:
-  --config FILE   a .promptcost.yaml other than the current folder's
+  --config FILE   a .promptcost.yaml other than the nearest one
   --format F      text (default), or json: the same steps as data
 
 Examples:

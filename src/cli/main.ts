@@ -1,6 +1,5 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
-import * as fs from 'fs';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
 import type { ScanReport } from '../core/model';
 import type { CustomPrice } from '../core/prices';
@@ -113,7 +112,7 @@ function cost(args: string[], io: Io): number {
   const callsPerDay = numberOption(values['calls-per-day'], 'calls-per-day') ?? BUILT_IN_DEFAULTS.callsPerDay;
   const daysPerMonth = numberOption(values['days-per-month'], 'days-per-month', { max: 31 }) ?? BUILT_IN_DEFAULTS.daysPerMonth;
   const { computeCost, lookupPrice } = prices();
-  const config = loadNamedConfig(io, io.cwd, values.config as string | undefined);
+  const config = loadNamedConfig(io, rootFor(io.cwd, io.cwd, io.env), values.config as string | undefined);
   const model = values.model as string;
   const c = computeCost(lookupPrice(model, config.prices), { inputTokens: input, outputTokens: output, cacheReadTokens: cached }, { callsPerDay, daysPerMonth });
   const pricing = lookupPrice(model, config.prices);
@@ -173,18 +172,18 @@ async function scan(args: string[], io: Io): Promise<number> {
     if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
     return st;
   });
-  // One folder given: the root (ids relative to it, its .promptcost.yaml) is the nearest folder from it up
-  // to the current one that holds a .promptcost.yaml, else the current folder when it is inside it (so
-  // `scan src` prices with the project's config, as `scan src/a.ts` does), else the folder itself.
-  // Otherwise the root is the current folder.
-  const root = named.length === 1 && named[0].isDirectory ? rootFor(named[0].abs, io.cwd) : io.cwd;
-  const single = named.length === 1 && named[0].isDirectory && root === named[0].abs;
+  // The root (ids relative to it, its .promptcost.yaml) is found from the one folder named, else from the
+  // current folder (rootFor). What is walked is what was named, else the current folder.
+  const start = named.length === 1 && named[0].isDirectory ? named[0].abs : io.cwd;
+  const root = rootFor(start, io.cwd, io.env);
+  const walked = named.length ? named.map((n) => n.abs) : [io.cwd];
+  const single = walked.length === 1 && walked[0] === root;
   // The config is the gate's input too: one that cannot be read or parsed fails the run (exit 2).
   loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const scanned = await workspace().scanWorkspaceStored({
     heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
-    root, paths: single ? undefined : named.map((n) => n.abs), configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
+    root, paths: single ? undefined : walked, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();
       if (total < 200 || (now - lastDraw < 100 && done < total)) return;
@@ -235,14 +234,18 @@ async function compress(args: string[], io: Io): Promise<number> {
   }
 }
 
-/** The scan root for one folder named on the command line (see scan). */
-export function rootFor(folder: string, cwd: string): string {
-  const inside = (dir: string) => dir === cwd || dir.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
-  if (!inside(folder)) return folder;
-  for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, '.promptcost.yaml'))) return dir;
-    if (dir === cwd || path.dirname(dir) === dir) return cwd;
-  }
+/**
+ * The scan root for a scan that starts in `start` (the one folder named, else the current folder): the
+ * folder of the nearest .promptcost.yaml from it upwards (config/locate.ts: up to the git root, never into
+ * a PROMPT_COST_CEILING_DIRS folder), so `scan .` in a subfolder prices with the project's config; else the
+ * current folder when `start` is inside it, else `start` itself.
+ */
+export function rootFor(start: string, cwd: string, env: Record<string, string | undefined> = process.env): string {
+  const { ceilingDirs, findConfigFolder, CEILING_DIRS_ENV } = require('../core/config/locate') as typeof import('../core/config/locate');
+  const found = findConfigFolder(start, ceilingDirs(env[CEILING_DIRS_ENV] ?? process.env[CEILING_DIRS_ENV]));
+  if (found) return found;
+  const inside = start === cwd || start.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
+  return inside ? cwd : start;
 }
 
 /**

@@ -9,10 +9,10 @@ import { tempDir } from '../tempDir';
 const ROOT = path.join(__dirname, '..', '..');
 const DEMO = path.join(ROOT, 'examples', 'demo-workspace');
 
-async function cli(args: string[], { stdin = '', cwd = ROOT } = {}) {
+async function cli(args: string[], { stdin = '', cwd = ROOT, env = undefined as Record<string, string | undefined> | undefined } = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(stdin), stderrIsTTY: false, cwd });
+  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(stdin), stderrIsTTY: false, cwd, ...(env ? { env } : {}) });
   return { code, stdout, stderr };
 }
 
@@ -185,6 +185,39 @@ describe('cli', () => {
       fs.writeFileSync(path.join(ws, 'src', '.promptcost.yaml'), 'defaults:\n  callsPerDay: 7\n');
       const own = await scan(['scan', 'src'], ws);
       assert.deepStrictEqual(own.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['deep/a.ts:3', 7]]);
+    });
+
+    it("`scan .` and `scan` in a subfolder find the project's .promptcost.yaml above it, and walk only that subfolder", async () => {
+      const ws = tempDir('pc-upward-');
+      const call = "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n";
+      fs.mkdirSync(path.join(ws, 'src', 'deep'), { recursive: true });
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      fs.writeFileSync(path.join(ws, 'src', 'deep', 'a.ts'), call);
+      fs.writeFileSync(path.join(ws, 'other.ts'), call);
+      const deep = path.join(ws, 'src', 'deep');
+      for (const args of [['scan', '.'], ['scan'], ['scan', 'a.ts']]) {
+        const r = JSON.parse((await cli([...args, '--format', 'json'], { cwd: deep })).stdout);
+        assert.strictEqual(r.root, ws, args.join(' '));
+        assert.deepStrictEqual(r.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]], args.join(' '));
+      }
+      // A folder named from elsewhere (outside the current folder) finds it too.
+      const named = JSON.parse((await cli(['scan', deep, '--format', 'json'], { cwd: ROOT })).stdout);
+      assert.deepStrictEqual(named.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]]);
+    });
+
+    it('the search for .promptcost.yaml stops at the git root and never enters a PROMPT_COST_CEILING_DIRS folder', async () => {
+      const outer = tempDir('pc-ceiling-');
+      fs.writeFileSync(path.join(outer, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      const repo = path.join(outer, 'repo');
+      fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+      fs.mkdirSync(path.join(repo, 'src'));
+      fs.writeFileSync(path.join(repo, 'src', 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n");
+      const traffic = async (cwd: string, env?: Record<string, string>) => JSON.parse((await cli(['scan', '.', '--format', 'json'], { cwd, env })).stdout)
+        .prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]);
+      assert.deepStrictEqual(await traffic(path.join(repo, 'src')), [['a.ts:3', 1000]], 'a config above the git root is not the project\'s');
+      fs.rmSync(path.join(repo, '.git'), { recursive: true });
+      assert.deepStrictEqual(await traffic(path.join(repo, 'src'), { PROMPT_COST_CEILING_DIRS: outer }), [['a.ts:3', 1000]], 'the ceiling folder is not entered');
+      assert.deepStrictEqual(await traffic(path.join(repo, 'src'), { PROMPT_COST_CEILING_DIRS: path.dirname(outer) }), [['repo/src/a.ts:3', 20000]], 'below the ceiling it is found');
     });
 
     it('JSON follows the data model: files relative to the root, 0-based ranges, price data', async () => {

@@ -123,6 +123,18 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.ok(Math.abs(p.cost.perCallUsd * 2000 * 30 - p.cost.monthlyUsd) < 1e-9);
   });
 
+  it("from a subfolder: the project's .promptcost.yaml above it prices the prompt, as scan does", async () => {
+    const ws = tempDir('pc-explain-up-');
+    fs.mkdirSync(path.join(ws, 'src'));
+    fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 4321\n');
+    fs.writeFileSync(path.join(ws, 'src', 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n");
+    const t = io(path.join(ws, 'src'));
+    assert.strictEqual(await run(['explain', 'a.ts:3', '--format', 'json'], t.io), 0, t.err.join(''));
+    const e = JSON.parse(t.out.join(''));
+    assert.strictEqual(e.prompt.id, 'src/a.ts:3');
+    assert.strictEqual(e.prompt.traffic.callsPerDay, 4321);
+  });
+
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
     const none = io(dir);
     assert.strictEqual(await run(['explain', 'src/names.ts:1'], none.io), 2);
