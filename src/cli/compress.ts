@@ -78,12 +78,14 @@ async function compressWith(values: Values, positionals: string[], format: 'text
 
   const c = core();
   const { Engine } = require('../core/analyze') as typeof import('../core/analyze');
-  const { loadConfig } = require('../core/workspace') as typeof import('../core/workspace');
+  const { fileReaders, loadConfig, workspaceReader } = require('../core/workspace') as typeof import('../core/workspace');
   const { snapshotDir } = require('../core/tokens/encodings') as typeof import('../core/tokens/encodings');
   const rel = toPosix(path.relative(io.cwd, abs));
   const config = loadConfig(io.cwd);
   const engine = new Engine();
-  const options = { engine, analyze: { config }, compressModel: model };
+  // The files the scan reads for this one (config.json beside a skprompt.txt, a flow's templates, imports):
+  // the prompt is found and priced as `scan` finds and prices it — its model, its parts.
+  const options = { engine, analyze: { config, ...fileReaders(io.cwd, rel, workspaceReader(io.cwd)) }, compressModel: model };
   const print = (r: CompressResult) => {
     io.stdout(format === 'json' ? JSON.stringify(publicResult(r), null, 2) + '\n' : textResult(r));
     return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
@@ -146,7 +148,7 @@ function textResult(r: CompressResult): string {
   const out: string[] = [];
   if (r.diff && r.status !== 'rejected') out.push(r.diff.replace(/^={10,}\n/, ''));
   if (r.status === 'ok' && r.after && r.saved) {
-    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}), ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
+    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
   } else {
     out.push(`${r.file}:${r.line}: ${r.status}${r.reason ? `: ${r.reason}` : ''}`);
   }

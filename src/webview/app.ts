@@ -1,6 +1,8 @@
 // The report renderer: totals, what-if controls, charts and the prompts grid over one ReportViewData.
 // The same code runs in the VS Code panel (with a host to talk to) and in `scan --format html` (without).
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
+import type { BudgetVerdict } from '../core/model';
+import { budgetVerdictAt } from '../core/report/budget';
 import type { ReportViewData, ViewPrompt } from '../core/report/view';
 import { isNeutral, priceWhatIf, swapChoices, totalsOf, withCheaperModel, type Priced, type WhatIfTotals } from '../core/whatif';
 import { barChart, leversChart, treemap, type Slice } from './charts';
@@ -169,15 +171,7 @@ export class ReportApp {
     this.priced.forEach((r) => { if (!r.priced) unpricedWhy.set(r.unpricedReason ?? 'unpriced', (unpricedWhy.get(r.unpricedReason ?? 'unpriced') ?? 0) + 1); });
     const stat = (label: string, value: string, extra?: Node | string) => h('div', { class: 'stat' }, h('span', { class: 'stat-label', text: label }), h('span', { class: 'stat-value', text: value }), extra ?? null);
     const budget = d.budget
-      ? (() => {
-        const share = d.budget.monthlyUsd > 0 ? t.monthlyUsd / d.budget.monthlyUsd : 0;
-        // A total that lacks a mistyped model's prompts fails the gate however small it is (the verdict says which).
-        const failed = share > 1 || !!d.budget.unpricedTypos?.length;
-        return h('div', { class: `stat budget${failed ? ' over' : ''}` }, h('span', { class: 'stat-label', text: 'Budget' }),
-          h('span', { class: 'stat-value', text: `${Math.round(share * 100)}% of ${formatUsd(d.budget.monthlyUsd)}/mo` }),
-          h('progress', { max: 1, value: Math.min(1, share), 'aria-label': `Budget used: ${Math.round(share * 100)}% of ${formatUsd(d.budget.monthlyUsd)} per month (${d.budget.from})` }),
-          h('span', { class: 'muted', text: d.budget.unpriced && d.budget.verdict ? `${d.budget.from} — ${d.budget.verdict}` : d.budget.from }));
-      })()
+      ? this.budgetStat(d.budget, t, whatIf)
       : stat('Budget', 'none set', h('span', { class: 'muted', text: 'budget.monthlyUsd in .promptcost.yaml' }));
     const unpriced = t.unpriced
       ? h('details', { class: 'unpriced' }, h('summary', { text: 'why' }), h('ul', {}, ...[...unpricedWhy].map(([why, n]) => h('li', { text: `${n} × ${why}` }))))
@@ -190,6 +184,25 @@ export class ReportApp {
       budget,
       stat('Prices as of', d.prices.asOf.slice(0, 10), h('span', { class: 'muted', text: `${d.prices.source} ${d.prices.version}; ≈ marks estimated token counts` })),
     );
+  }
+
+  /**
+   * The budget box: the share and the verdict of the figures shown. With what-ifs applied both are the
+   * what-ifs' (a total over the budget is over it, whatever the scan said), and the scan's own verdict,
+   * the one the CLI's gate gives, is said beside it.
+   */
+  private budgetStat(b: BudgetVerdict, t: WhatIfTotals, whatIf: boolean): HTMLElement {
+    const unpricedIds = new Set(this.priced.flatMap((r, i) => (r.priced ? [] : [this.data.prompts[i].id])));
+    const shown = whatIf ? budgetVerdictAt(b, t.monthlyUsd, unpricedIds) : b;
+    const share = b.monthlyUsd > 0 ? t.monthlyUsd / b.monthlyUsd : 0;
+    // A total that lacks a mistyped model's prompts fails the gate however small it is (the verdict says which).
+    const failed = shown.exceeded || !!shown.unpricedTypos?.length;
+    const percent = `${Math.round(share * 100)}%`;
+    return h('div', { class: `stat budget${failed ? ' over' : ''}` }, h('span', { class: 'stat-label', text: 'Budget' }),
+      h('span', { class: 'stat-value', text: `${percent} of ${formatUsd(b.monthlyUsd)}/mo` }),
+      h('progress', { max: 1, value: Math.min(1, share), 'aria-label': `Budget used: ${percent} of ${formatUsd(b.monthlyUsd)} per month (${b.from})` }),
+      h('span', { class: 'muted budget-verdict', text: `${b.from} — ${whatIf ? 'with the what-ifs: ' : ''}${shown.verdict}` }),
+      whatIf ? h('span', { class: 'muted budget-scanned', text: `As scanned (no what-ifs, as the CLI's budget gate judges it): ${b.verdict}` }) : null);
   }
 
   private renderCharts(t: WhatIfTotals, leversPending = false): void {

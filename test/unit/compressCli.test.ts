@@ -66,7 +66,7 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.strictEqual(out.after.text, TERSE.replace('[[V1]]', '{customer_name}'));
     assert.strictEqual(out.after.text.split('\n').length, 4);
     assert.strictEqual(out.applied, false);
-    assert.deepStrictEqual(Object.keys(out).sort(), ['after', 'before', 'diff', 'file', 'line', 'model', 'saved', 'status', 'warnings', 'applied'].sort());
+    assert.deepStrictEqual(Object.keys(out).sort(), ['after', 'before', 'diff', 'file', 'line', 'model', 'promptModel', 'saved', 'status', 'warnings', 'applied'].sort());
     // The model was sent the text with a sentinel, never the placeholder, with the key as a bearer token.
     assert.strictEqual(fake.requests.length, 1);
     const sent = fake.requests[0].body.messages.find((m) => m.role === 'user')!.content;
@@ -88,7 +88,7 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.strictEqual(text.code, 0);
     assert.match(text.stdout, /^--- support\.py:6 \(before\)/m);
     assert.match(text.stdout, /^\+Never promise refunds or discounts\.$/m);
-    assert.match(text.stdout, new RegExp(`support\\.py:6: saves ${b - a} tokens/call \\(${b} → ${a}\\), \\$[\\d.]+/call, \\$[\\d.,]+/month · from the cache, no request · not applied`));
+    assert.match(text.stdout, new RegExp(`support\\.py:6: saves ${b - a} tokens/call \\(${b} → ${a}\\) on gpt-4o, \\$[\\d.]+/call, \\$[\\d.,]+/month · from the cache, no request · not applied`));
     console.log(`      seed example: ${b} → ${a} tokens (o200k_base), ${out.saved.perCallUsd} $/call, ${out.saved.monthlyUsd} $/month at 20,000 calls/day on gpt-4o`);
   });
 

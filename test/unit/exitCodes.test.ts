@@ -67,6 +67,35 @@ describe('exit codes: one rule for count, cost, scan, diff and explain', () => {
     });
   }
 
+  it('2 for a config that is YAML but not a mapping (text, a list), named or found, without echoing what it holds', async () => {
+    const ws = workspace();
+    fs.writeFileSync(path.join(ws, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    fs.writeFileSync(path.join(ws, 'list.yaml'), '- secret-one\n- secret-two\n');
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: ws, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base'); // diff needs a base to price
+    const named = (file: string) => [['scan', '--config', file], [...COST, '--config', file], ['diff', '--base', 'HEAD', '--config', file], ['explain', 'a.prompt.yml:1', '--config', file]];
+    const runs: { args: string[]; file: string; holds: RegExp }[] = [
+      ...named('passwd').map((args) => ({ args, file: 'passwd', holds: /plain text/ })),
+      ...named('list.yaml').map((args) => ({ args, file: 'list.yaml', holds: /a list/ })),
+    ];
+    for (const { args, file, holds } of runs) {
+      const r = await cli(args, ws);
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^prompt-cost: [^]*${file.replace('.', '\\.')}:1: the config must be a mapping of fields`), args.join(' '));
+      assert.match(r.stderr, holds, args.join(' '));
+      assert.doesNotMatch(r.stderr + r.stdout, /root:x|\/bin\/bash|secret-/, `${args.join(' ')}: the file's content is not repeated`);
+    }
+    fs.copyFileSync(path.join(ws, 'passwd'), path.join(ws, '.promptcost.yaml'));
+    for (const args of [['scan'], ['scan', '.'], COST, ['explain', 'a.prompt.yml:1']]) {
+      const r = await cli(args, ws);
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, /\.promptcost\.yaml:1: the config must be a mapping of fields/, args.join(' '));
+      assert.doesNotMatch(r.stderr + r.stdout, /root:x|\/bin\/bash/, args.join(' '));
+    }
+  });
+
   it('2 for a file the user cannot read (run as an unprivileged user when the tests run as root)', function () {
     this.timeout(60000);
     const ws = workspace();

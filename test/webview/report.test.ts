@@ -98,6 +98,27 @@ function sharedBehaviour(name: string, open: () => Promise<Page>, getData: () =>
       assert.strictEqual(await statValue(page, 'Per month').textContent(), formatUsd(data.totals.monthlyUsd));
     });
 
+    it('words the budget by the figures shown: a what-if over the budget says so, and the scan\'s verdict beside it', async () => {
+      const data = getData();
+      const budget = page.getByRole('region', { name: 'Totals' }).locator('.stat.budget');
+      const share = (w: WhatIf) => `${Math.round((totalsOf(data.prompts.map((p) => priceWhatIf(p, w, data.priceTable)), data.prompts).monthlyUsd / data.budget!.monthlyUsd) * 100)}%`;
+      assert.strictEqual(data.budget!.exceeded, false, 'the demo is within its budget as scanned');
+      assert.match((await budget.locator('.budget-verdict').textContent())!, /^\.promptcost\.yaml:\d+ — within budget/);
+      assert.strictEqual(await budget.evaluate((el) => el.classList.contains('over')), false);
+      await page.getByLabel('Traffic ×').fill('2');
+      const over = share({ trafficMultiplier: 2, models: {} });
+      assert.ok(parseInt(over, 10) > 100, over);
+      assert.strictEqual(await budget.locator('.stat-value').textContent(), `${over} of $20,000/mo`);
+      const words = (await budget.locator('.budget-verdict').textContent())!;
+      assert.match(words, /— with the what-ifs: exceeded/);
+      assert.doesNotMatch(words, /within budget/);
+      assert.match((await budget.locator('.budget-scanned').textContent())!, /^As scanned .*: within budget/);
+      assert.strictEqual(await budget.evaluate((el) => el.classList.contains('over')), true);
+      await page.getByRole('button', { name: 'Reset what-ifs' }).click();
+      assert.match((await budget.locator('.budget-verdict').textContent())!, /^\.promptcost\.yaml:\d+ — within budget/);
+      assert.strictEqual(await budget.locator('.budget-scanned').count(), 0);
+    });
+
     it('swaps one prompt\'s model, cheaper models of its provider first', async () => {
       const data = getData();
       const top = data.prompts.find((p) => p.model === 'gpt-4o')!;

@@ -41,6 +41,17 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   if (doc.errors.length > 0) return config;
   const root = doc.contents as Node | null;
   if (root === null || (isScalar(root) && root.value === null)) return config; // an empty file is fine
+  // Text or a list (the wrong file named, e.g. --config /etc/passwd): nothing in it can apply, so the run
+  // stops. What it holds is not repeated: the file may be anything, secrets included.
+  if (!isMap(root)) {
+    const range = nodeRange(root, lines);
+    const got = isSeq(root) ? 'a list' : isScalar(root) ? (typeof root.value === 'string' ? 'plain text' : `a single ${typeof root.value === 'number' ? 'number' : 'value'}`) : 'something else';
+    config.problems.push({
+      file, field: '(root)', range, fatal: true,
+      message: `${file}:${range.start.line + 1}: the config must be a mapping of fields (such as \`defaults:\`, \`overrides:\`, \`budget:\`), but the file holds ${got}`,
+    });
+    return config;
+  }
 
   const problems: SchemaProblem[] = [];
   validateNode(root, schema, schema, '', problems);
@@ -52,7 +63,6 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
     const gate = /^(budget|thresholds)(\.|$)/.test(p.path);
     config.problems.push({ file, field: p.path || '(root)', range, message: `${file}:${range.start.line + 1}: ${p.path || 'the file'} ${p.message}`, ...(gate ? { fatal: true } : {}) });
   }
-  if (!isMap(root)) return config;
 
   const origin = (node: Node | undefined) => `${file}:${nodeRange(node ?? null, lines).start.line + 1}`;
   const valid = (node: Node | undefined): node is Node => node !== undefined && !badNodes.has(node) && isScalar(node);
