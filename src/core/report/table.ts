@@ -1,6 +1,7 @@
 import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
+import { isCopilotKind } from '../copilot';
 import { elideLeft, fitLocation, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
 
 export { truncate };
@@ -47,9 +48,20 @@ export function assumedModel(p: PromptReport): boolean {
   return p.model.from === 'default' || p.model.from.startsWith('default for ');
 }
 
-/** The model cell: `gpt-4o-mini*` when assumed (see the footnote), as `≈` marks estimated counts. */
+/** A Copilot file (a `.prompt.md`, instructions, a custom agent): Copilot bills per seat and premium request, not by these tokens. */
+export function copilotBilled(p: PromptReport): boolean {
+  return isCopilotKind(p.kind);
+}
+
+/** The `†` footnote (table and Markdown): what the figure of a Copilot file means; "" when there is none. */
+export function copilotNote(r: ScanReport): string {
+  const n = r.prompts.filter(copilotBilled).length;
+  return n ? `${n === 1 ? '1 prompt is a Copilot file' : `${n} prompts are Copilot files`} (.prompt.md, instructions, agents), priced at the model's API rates: what the text would cost sent through the provider's API. Copilot itself bills per seat and premium request, not per token.` : '';
+}
+
+/** The model cell: `gpt-4o-mini*` when assumed, `†` for a Copilot file (see the footnotes), as `≈` marks estimated counts. */
 export function modelText(p: PromptReport): string {
-  return assumedModel(p) ? `${p.model.id}*` : p.model.id;
+  return `${p.model.id}${assumedModel(p) ? '*' : ''}${copilotBilled(p) ? '†' : ''}`;
 }
 
 /** The prompts table's columns: the place, kind and model can be cut to fit a terminal; figures never. */
@@ -86,6 +98,8 @@ export function formatTable(r: ScanReport, options: TableOptions = {}): string {
   lines.push(fit(totalsLine(r)));
   const assumed = assumedModelNote(r);
   if (assumed) lines.push(fit(`* ${assumed}`));
+  const copilot = copilotNote(r);
+  if (copilot) lines.push(fit(`† ${copilot}`));
   if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'table')}`));
   lines.push(fit(priceLine(r)));
   const diags = [...r.diagnostics.map((d) => ({ ...d, where: `${d.file ?? ''}:${d.range.start.line + 1}` })),
