@@ -251,16 +251,24 @@ export function rootFor(start: string, cwd: string, env: Record<string, string |
 /**
  * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
  * .promptcost.yaml. One that cannot be read or parsed, or whose budget or thresholds are wrong, is a
- * UsageError (exit 2, file:line); other field-level problems are warnings (the valid parts apply),
- * printed unless `quiet` (the scan report lists them).
+ * UsageError (exit 2, file:line); other field-level problems are `invalid-config` errors the run goes
+ * on past (the valid parts apply), printed unless `quiet` (the scan report lists them).
  */
 export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
   if (fatal.length) throw configError(fatal);
-  if (!quiet) for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
+  if (!quiet) for (const p of config.problems) io.stderr(configProblemLine(p));
   return config;
+}
+
+/**
+ * A config problem the run goes on past, on stderr: an `invalid-config` error as the scan report lists
+ * it (its default severity, rules/index.ts), the field ignored and the valid ones applied.
+ */
+export function configProblemLine(p: { message: string }): string {
+  return `error (invalid-config): ${p.message} — this field is ignored, the valid ones apply\n`;
 }
 
 /** Exit 2 for a config the run cannot use as written (see ConfigProblem.fatal). */

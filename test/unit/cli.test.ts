@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { get_encoding } from 'tiktoken';
 import { run } from '../../src/cli/main';
+import { DIAGNOSTIC_CODES } from '../../src/core/rules';
 import { tempDir } from '../tempDir';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -308,6 +309,22 @@ describe('cli', () => {
       const report = JSON.parse(r.stdout);
       assert.ok(report.diagnostics.some((d: { code: string; message: string }) => d.code === 'invalid-config' && /\.promptcost\.yaml:4/.test(d.message)));
       assert.deepStrictEqual([report.prompts[0].traffic.callsPerDay, report.prompts[0].tokens.output], [1000, 10]);
+    });
+
+    it('a bad config field is an invalid-config error everywhere (its documented severity), and the run goes on', async () => {
+      const dir = tempDir('pc-');
+      fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: lots\n');
+      fs.writeFileSync(path.join(dir, 'a.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
+      const scan = await cli(['scan', dir, '--format', 'json']);
+      assert.strictEqual(scan.code, 0, scan.stderr);
+      const d = JSON.parse(scan.stdout).diagnostics.find((x: { code: string }) => x.code === 'invalid-config');
+      assert.strictEqual(d.severity, DIAGNOSTIC_CODES['invalid-config'].defaultSeverity);
+      assert.match(fs.readFileSync(path.join(ROOT, 'docs', 'diagnostics', 'invalid-config.md'), 'utf8'), new RegExp(`\\*\\*Severity:\\*\\* ${d.severity}`));
+      assert.match(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), new RegExp(`\\[\`invalid-config\`\\]\\(docs/diagnostics/invalid-config\\.md\\) \\| ${d.severity} \\|`));
+      assert.match((await cli(['scan', dir])).stdout, /^ {2}error +invalid-config \.promptcost\.yaml:2/m);
+      const cost = await cli(['cost', '--model', 'gpt-4o', '--input', '10'], { cwd: dir });
+      assert.strictEqual(cost.code, 0);
+      assert.match(cost.stderr, /^error \(invalid-config\): \.promptcost\.yaml:2: defaults\.callsPerDay must be a number, got "lots" — this field is ignored/);
     });
   });
 
