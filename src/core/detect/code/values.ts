@@ -13,7 +13,7 @@ import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
-import { candidateFiles, readPath, type PathEnv } from './fileReads';
+import { candidateFiles, outsideFile, readPath, type PathEnv } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -1230,6 +1230,9 @@ function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
     const start = text.length - text.trimStart().length;
     return new TextBuilder(ctx.ceiling).add(wellFormed(text)).value({ file: rel, start: start < text.length ? start : 0, end: text.length });
   }
+  // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
+  const outside = outsideFile(p);
+  if (outside !== undefined) ctx.project.readText(outside);
   return undefined;
 }
 
