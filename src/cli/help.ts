@@ -75,7 +75,7 @@ Options:
   --output N           output tokens per call (default 0)
   --cached-input N     of the input, tokens read from the provider's prompt cache
   --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
-  --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
+  --days-per-month N   days of traffic a month, 1 to 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
   --config FILE        a .promptcost.yaml other than the nearest one (from the current folder up)
   --format F           text (default), or json: the figures and the prices used
 
@@ -189,7 +189,8 @@ Options:
   --part N           the prompt's Nth part (1-based) instead of the one on LINE
   --model M          the rewriting model (default gpt-4o-mini)
   --base-url URL     any OpenAI-compatible endpoint (else OPENAI_BASE_URL, else OpenAI's)
-  --timeout SECONDS  give up on the request after this long (default 60)
+  --timeout SECONDS  give up after this long (default 60): one limit for the whole call, its
+                     retries (429, 5xx, connection errors) and the pauses before them included
   --apply            write the rewrite into FILE
   --format F         text (default), or json: one object with status, reason, before, after, saved,
                      warnings, diff, applied

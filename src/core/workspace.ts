@@ -358,7 +358,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
           project.release(rel);
           continue;
         } else {
-          const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
+          const recording = cache && DetectionCache.caches(rel, read.text) ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
           for (const [f, t] of reads) if (t === undefined && refused.has(f) && !refusals.some((r) => r.file === f)) refusals.push(refused.get(f)!);
           d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));

@@ -1,6 +1,7 @@
 // `prompt-cost compress` end to end: the real `openai` SDK against an OpenAI-compatible server started on
 // 127.0.0.1 (test/fakeOpenAI.ts), with deterministic rewrites and each way an endpoint misbehaves.
 import * as assert from 'assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
@@ -246,6 +247,72 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.strictEqual(JSON.parse(viaEnv.stdout).status, 'ok');
     assert.strictEqual(fake.requests.length, 1);
     assert.match((await cli(['--help'], dir)).stdout, /prompt-cost compress FILE:LINE/);
+  });
+});
+
+// ---------------------------------------------------------------- --timeout bounds the whole call
+
+/** The built CLI as a process of its own (the server answers in this one), timed from start to exit. */
+function cliProcess(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'cli.js'), ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: 'sk-test-key' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => void (stdout += d));
+    child.stderr.on('data', (d: Buffer) => void (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
+  });
+}
+
+describe('cli compress --timeout: one deadline for the request, its retries and the pauses between them', function () {
+  this.timeout(60000);
+  let fake: FakeOpenAI;
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir('prompt-cost-compress-timeout-');
+    fs.writeFileSync(path.join(dir, 'support.py'), SUPPORT_FILE);
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+  // A compress answered at once (a 401), so the bounds below leave out the machine's own speed (start-up,
+  // parsing, the tokenizer).
+  let startup = 0;
+  before(async () => {
+    const d = tempDir('prompt-cost-compress-timeout-');
+    fs.writeFileSync(path.join(d, 'support.py'), SUPPORT_FILE);
+    const refusing = await startFakeOpenAI(() => apiError(401, 'Incorrect API key provided'));
+    startup = (await cliProcess(['compress', 'support.py:6', '--base-url', refusing.baseURL, '--format', 'json'], d)).seconds;
+    await refusing.close();
+  });
+
+  it('a server that never answers: the process exits once the timeout is up, not after each retry has timed out', async () => {
+    fake = await startFakeOpenAI(() => ({ hang: true }));
+    const r = await cliProcess(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '1', '--format', 'json'], dir);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.match(JSON.parse(r.stdout).reason, /did not answer within 1 s, retries included/);
+    // Three attempts of 1 s each and two pauses took 4 s and more.
+    assert.ok(r.seconds < startup + 1.9, `${r.seconds.toFixed(2)} s (answered at once: ${startup.toFixed(2)} s)`);
+    assert.strictEqual(fake.requests.length, 1, 'the one attempt used all the time there was');
+  });
+
+  it('429 with a retry-after beyond the timeout: no pause past it, and the message says why there was no retry', async () => {
+    fake = await startFakeOpenAI(() => apiError(429, 'Rate limit reached', { 'retry-after': '5' }));
+    const r = await cliProcess(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '2', '--format', 'json'], dir);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.strictEqual(JSON.parse(r.stdout).reason, `${new URL(fake.baseURL).host} is rate-limiting requests (429); try again later; a retry in 5 s would pass the 2 s timeout (promptCost.compress.timeoutSeconds / --timeout)`);
+    assert.ok(r.seconds < startup + 1.9, `${r.seconds.toFixed(2)} s (answered at once: ${startup.toFixed(2)} s)`);
+    assert.strictEqual(fake.requests.length, 1);
+  });
+
+  it('pauses between retries count: 5xx answered slowly stops at the timeout with the last answer', async () => {
+    fake = await startFakeOpenAI(() => apiError(503, 'overloaded', { 'retry-after-ms': '700' }));
+    const r = await cliProcess(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '1', '--format', 'json'], dir);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.match(JSON.parse(r.stdout).reason, /answered 503: .*a retry in 0\.7 s would pass the 1 s timeout/);
+    assert.strictEqual(fake.requests.length, 2, 'one retry fits in the second, a second retry does not');
+    assert.ok(r.seconds < startup + 1.9, `${r.seconds.toFixed(2)} s (answered at once: ${startup.toFixed(2)} s)`);
   });
 });
 
