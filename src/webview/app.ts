@@ -3,6 +3,7 @@
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import type { BudgetVerdict } from '../core/model';
 import { budgetVerdictAt } from '../core/report/budget';
+import { placeText } from '../core/report/place';
 import type { ReportViewData, ViewPrompt } from '../core/report/view';
 import { isNeutral, priceWhatIf, swapChoices, totalsOf, withCheaperModel, type Priced, type WhatIfTotals } from '../core/whatif';
 import { barChart, leversChart, treemap, type Slice } from './charts';
@@ -227,7 +228,7 @@ export class ReportApp {
     this.chartsBox.replaceChildren(
       barChart('Monthly cost by model', top(byModel, 8), 'Monthly cost by model'),
       treemap('Where the money goes (by folder)', top(byFolder, 30)),
-      barChart('Top 10 prompts', prompts.map((x) => ({ label: `${x.p.file.split('/').pop()}:${x.p.line}`, usd: x.r.monthlyUsd ?? 0, title: x.p.id })), 'Top 10 prompts by monthly cost'),
+      barChart('Top 10 prompts', prompts.map((x) => ({ label: placeOf(x.p).split('/').pop()!, usd: x.r.monthlyUsd ?? 0, title: x.p.id })), 'Top 10 prompts by monthly cost'),
       leversChart(t, leversPending),
     );
   }
@@ -239,7 +240,7 @@ export class ReportApp {
     const out: number[] = [];
     const prompts = this.data.prompts;
     if (!terms.length) return prompts.map((_, i) => i);
-    const hays = (this.haystacks ??= prompts.map((p, i) => `${p.file}:${p.line} ${p.id} ${this.priced[i].model} ${p.kind} ${p.label ?? ''} ${p.confidence}`.toLowerCase()));
+    const hays = (this.haystacks ??= prompts.map((p, i) => `${placeOf(p)} ${p.id} ${this.priced[i].model} ${p.kind} ${p.label ?? ''} ${p.confidence}`.toLowerCase()));
     for (let i = 0; i < prompts.length; i++) {
       const hay = hays[i];
       if (terms.every((t) => hay.includes(t))) out.push(i);
@@ -251,7 +252,7 @@ export class ReportApp {
     const p = this.data.prompts[i];
     const r = this.priced[i];
     switch (key) {
-      case 'location': return `${p.file}\u0000${String(p.line).padStart(8, '0')}`;
+      case 'location': return `${p.file}\u0000${String(p.cell ?? 0).padStart(6, '0')}\u0000${String(p.line).padStart(8, '0')}`;
       case 'kind': return p.kind;
       case 'model': return r.model;
       case 'confidence': return p.confidence;
@@ -336,7 +337,7 @@ export class ReportApp {
     const swapped = r.model !== p.model;
     const cache = r.cache ? `${r.cache.status} ${formatUsd(r.cache.usd)}/mo` : '—';
     return [
-      { text: `${p.file}:${p.line}${p.label ? ` #${p.label}` : ''}`, title: p.id },
+      { text: `${placeOf(p)}${p.label ? ` #${p.label}` : ''}`, title: p.id },
       { text: p.kind },
       { text: swapped ? `${r.model} (was ${p.model})` : r.model, title: `from ${p.modelFrom}`, className: swapped ? 'changed' : undefined },
       { text: p.confidence },
@@ -353,14 +354,14 @@ export class ReportApp {
   private rowLabel(i: number): string {
     const p = this.data.prompts[i];
     const r = this.priced[i];
-    return `${p.file}:${p.line}, ${r.model}, ${r.priced ? `${formatUsd(r.monthlyUsd ?? 0)} per month` : 'unpriced'}`;
+    return `${placeOf(p)}, ${r.model}, ${r.priced ? `${formatUsd(r.monthlyUsd ?? 0)} per month` : 'unpriced'}`;
   }
 
   private renderDetails(i: number): void {
     const p = this.data.prompts[i];
     const r = this.priced[i];
     const choices = swapChoices(p, this.data.priceTable);
-    const select = h('select', { id: 'pc-swap', 'aria-label': `Model for ${p.file}:${p.line}` });
+    const select = h('select', { id: 'pc-swap', 'aria-label': `Model for ${placeOf(p)}` });
     select.append(h('option', { value: p.model, text: `${p.model} (as in the code)` }));
     if (choices.cheaper.length) select.append(h('optgroup', { label: 'Cheaper, same provider' }, ...choices.cheaper.map((c) => h('option', { value: c.model, text: `${c.model} — ${formatUsd(c.monthlyUsd)}/mo` }))));
     select.append(h('optgroup', { label: 'Any priced model' }, ...choices.others.map((m) => h('option', { value: m, text: m }))));
@@ -372,7 +373,7 @@ export class ReportApp {
       this.setWhatIf({ ...this.state.whatIf, models });
     });
     this.detailsBox.replaceChildren(
-      h('h2', { text: `${p.file}:${p.line}` }),
+      h('h2', { text: placeOf(p) }),
       h('p', { text: `${p.kind} · ${p.confidence} · ${formatTokens(p.tokensIn, p.exact)} in / ${groupDigits(p.tokensOut)} out · ${r.priced ? `${formatUsd(r.monthlyUsd ?? 0)}/month` : `unpriced: ${r.unpricedReason}`}` }),
       h('label', { for: 'pc-swap', text: 'Model (what-if)' }), select,
       r.levers.cheaperModelId ? h('p', { class: 'muted', text: `Closest cheaper model of the provider: ${r.levers.cheaperModelId}, saves ${formatUsd(r.levers.cheaperModel)}/month.` }) : '',
@@ -456,6 +457,9 @@ export class ReportApp {
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/** The prompt's place as every output prints it (`file:cellN:line` in a notebook), what `explain` takes. */
+const placeOf = (p: ViewPrompt) => placeText(p.file, p.line, p.cell);
 
 /** The folder a prompt counts under in the treemap and grouping: up to two levels deep. */
 export function folderOf(file: string): string {

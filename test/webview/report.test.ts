@@ -179,6 +179,19 @@ describe('report panel in Chromium', function () {
       await p.page.close();
     });
 
+    it('names a notebook prompt by its cell, as the CLI prints it and explain takes it', async () => {
+      const nb = { ...data, prompts: data.prompts.map((x, i) => (i ? x : { ...x, id: 'nb/analysis.ipynb:cell3:5', file: 'nb/analysis.ipynb', line: 5, cell: 2, label: undefined })) };
+      const p = await openPanel(browser, nb);
+      const row = p.page.getByRole('row', { name: /^nb\/analysis\.ipynb:cell3:5, / });
+      assert.strictEqual(await row.count(), 1, (await rowLabels(p.page)).join('\n'));
+      await row.click();
+      assert.strictEqual(await p.page.getByRole('region', { name: 'Selected prompt' }).getByRole('heading').textContent(), 'nb/analysis.ipynb:cell3:5');
+      assert.deepStrictEqual((await p.posted()).at(-1), { type: 'reveal', id: 'nb/analysis.ipynb:cell3:5', file: 'nb/analysis.ipynb', range: nb.prompts[0].range, cell: 2 });
+      await p.page.getByLabel('Filter').fill('cell3:5');
+      assert.deepStrictEqual(await rowLabels(p.page), [await row.getAttribute('aria-label')]);
+      await p.page.close();
+    });
+
     it('turns a changed model and traffic into overrides for .promptcost.yaml', async () => {
       const p = await openPanel(browser, data);
       const write = p.page.getByRole('button', { name: 'Write to .promptcost.yaml' });

@@ -2,11 +2,13 @@ import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
 import { elideLeft, fitLocation, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
+import { rangePlace } from './place';
 
 export { truncate };
 
+/** `file:line (label)`; in a notebook `file:cellN:line`, what `explain` takes. */
 export function promptLocation(p: PromptReport): string {
-  return `${p.file}:${p.range.start.line + 1}${p.label ? ` (${p.label})` : ''}`;
+  return `${rangePlace(p.file, p)}${p.label ? ` (${p.label})` : ''}`;
 }
 
 export function monthlyText(p: PromptReport): string {
@@ -88,8 +90,8 @@ export function formatTable(r: ScanReport, options: TableOptions = {}): string {
   if (assumed) lines.push(fit(`* ${assumed}`));
   if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'table')}`));
   lines.push(fit(priceLine(r)));
-  const diags = [...r.diagnostics.map((d) => ({ ...d, where: `${d.file ?? ''}:${d.range.start.line + 1}` })),
-    ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: `${p.file}:${d.range.start.line + 1}` })))];
+  const diags = [...r.diagnostics.map((d) => ({ ...d, where: rangePlace(d.file ?? '', d) })),
+    ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ ...d, where: rangePlace(p.file, d) })))];
   if (diags.length) {
     lines.push('', 'Diagnostics:');
     // Every column padded (the place too), so the messages start in one column.
