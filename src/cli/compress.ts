@@ -1,5 +1,6 @@
 // prompt-cost compress FILE:LINE — a cheap model's shorter rewrite of one prompt part, as a unified diff
-// with its saving. Nothing is written without --apply. Exit: 0 ok / no-saving, 1 rejected / error, 2 usage.
+// with its saving. Nothing is sent unless the user says yes (or --yes), nothing written without --apply.
+// Exit: 0 ok / no-saving, 1 rejected / error / declined, 2 usage (no terminal to ask on without --yes).
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -7,7 +8,8 @@ import type { CompressResult } from '../core/compress';
 import { formatUsd, groupDigits } from '../core/format';
 import { toPosix } from '../core/text';
 import { readNamedFile } from './inputs';
-import { optionErrorText } from './args';
+import { emptyValueText, optionErrorText } from './args';
+import { readNumberOption } from './numberOptions';
 import { COMMAND_HELP } from './help';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -18,6 +20,8 @@ export interface CompressIo {
   stderr: (s: string) => void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Asks on the terminal; undefined when standard input is not one (then only --yes sends). */
+  ask?: (question: string) => Promise<string | undefined>;
 }
 
 export class CompressUsageError extends Error {}
@@ -30,6 +34,8 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
     throw new CompressUsageError(optionErrorText(e, OPTIONS));
   }
   const { values, positionals } = parsed;
+  const empty = emptyValueText(values);
+  if (empty) throw new CompressUsageError(empty);
   if (values.help) {
     io.stdout(COMMAND_HELP.compress);
     return 0;
@@ -56,10 +62,13 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const m = /^(.+):(\d+)$/.exec(positionals[0]);
   if (!m || Number(m[2]) < 1) throw new CompressUsageError(`"${positionals[0]}" is not FILE:LINE (LINE 1-based), e.g. src/bot.ts:12`);
   const [, fileArg, lineArg] = m;
-  const part = values.part === undefined ? undefined : Number(values.part);
-  if (part !== undefined && (!Number.isInteger(part) || part < 1)) throw new CompressUsageError(`--part must be a whole number of 1 or more, got "${values.part}"`);
-  const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new CompressUsageError(`--timeout must be a number of seconds above 0, got "${values.timeout}"`);
+  const number = (name: 'part' | 'timeout') => {
+    const r = readNumberOption(values[name], name);
+    if (r.problem) throw new CompressUsageError(r.problem);
+    return r.value;
+  };
+  const part = number('part');
+  const timeout = number('timeout') ?? 60;
   const abs = path.resolve(io.cwd, fileArg);
   if (/\.ipynb$/i.test(fileArg)) throw new CompressUsageError(`${fileArg}: the CLI rewrites code and prompt files; for a notebook cell use "Compress prompt" on the cell in VS Code`);
   // A regular, readable UTF-8 file (a named pipe is refused at once, never waited on).
@@ -78,12 +87,14 @@ async function compressWith(values: Values, positionals: string[], format: 'text
 
   const c = core();
   const { Engine } = require('../core/analyze') as typeof import('../core/analyze');
-  const { loadConfig } = require('../core/workspace') as typeof import('../core/workspace');
+  const { fileReaders, loadConfig, workspaceReader } = require('../core/workspace') as typeof import('../core/workspace');
   const { snapshotDir } = require('../core/tokens/encodings') as typeof import('../core/tokens/encodings');
   const rel = toPosix(path.relative(io.cwd, abs));
   const config = loadConfig(io.cwd);
   const engine = new Engine();
-  const options = { engine, analyze: { config }, compressModel: model };
+  // The files the scan reads for this one (config.json beside a skprompt.txt, a flow's templates, imports):
+  // the prompt is found and priced as `scan` finds and prices it — its model, its parts.
+  const options = { engine, analyze: { config, ...fileReaders(io.cwd, rel, workspaceReader(io.cwd)) }, compressModel: model };
   const print = (r: CompressResult) => {
     io.stdout(format === 'json' ? JSON.stringify(publicResult(r), null, 2) + '\n' : textResult(r));
     return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
@@ -104,6 +115,16 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const cached = !!reply;
   if (!reply) {
     if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY, or name a server that needs none with --base-url (nothing was sent)');
+    // The prompt goes to a third party: asked first, as in VS Code (a cached reply sends nothing, asks nothing).
+    if (!values.yes) {
+      const host = c.hostOf(baseURL);
+      if (!io.ask) throw new CompressUsageError(`compress would send the text of ${plan.file}:${plan.line} to ${host}, and standard input is not a terminal to ask on: pass --yes to send it (nothing was sent)`);
+      const { consentMessage, consentPreview, consentSummary } = require('../core/compress/consent') as typeof import('../core/compress/consent');
+      const consent = { host, model, file: plan.file, line: plan.line, requestTokens: plan.request.tokens, requestCostUsd: plan.request.costUsd, sent: plan.messages.find((m) => m.role === 'user')?.content ?? '' };
+      io.stderr(`${consentSummary(consent)}\n\n${consentPreview(consent.sent)}\n\n`);
+      const answer = await io.ask(`${consentMessage(consent)} [y/N] `);
+      if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) return print(c.errorResult(plan, `not sent: you did not answer yes, so nothing went to ${host} (--yes sends without asking)`));
+    }
     try {
       reply = await c.chatRewrite({ apiKey, baseURL, model, messages: plan.messages, timeoutMs: timeout * 1000 });
     } catch (e) {
@@ -133,7 +154,7 @@ export function compressCacheFile(dir = (require('../core/tokens/encodings') as 
 
 const OPTIONS = {
   part: { type: 'string' }, model: { type: 'string' }, 'base-url': { type: 'string' }, timeout: { type: 'string' },
-  apply: { type: 'boolean' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  apply: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The CLI's JSON contract: the result without the editor-only fields. */
@@ -146,7 +167,7 @@ function textResult(r: CompressResult): string {
   const out: string[] = [];
   if (r.diff && r.status !== 'rejected') out.push(r.diff.replace(/^={10,}\n/, ''));
   if (r.status === 'ok' && r.after && r.saved) {
-    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}), ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
+    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
   } else {
     out.push(`${r.file}:${r.line}: ${r.status}${r.reason ? `: ${r.reason}` : ''}`);
   }

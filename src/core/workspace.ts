@@ -219,6 +219,15 @@ export function looksMinified(rel: string, text: string): boolean {
   return longest > 2000 && text.length / (text.split('\n').length || 1) > 300;
 }
 
+/**
+ * The readers a file's detection gets in a scan: workspace files by root-relative path (imports) and
+ * files relative to this one (promptfoo `file://`, config.json beside a skprompt.txt, a flow's templates).
+ */
+export function fileReaders(root: string, rel: string, readWorkspaceFile: (rel: string) => string | undefined): { readWorkspaceFile: (rel: string) => string | undefined; readRelative: (p: string) => string | undefined } {
+  const dir = path.dirname(path.join(root, rel));
+  return { readWorkspaceFile, readRelative: (p: string) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(dir, p)))) };
+}
+
 /** Reads a workspace-relative path: regular files whose real path is inside the root only (see fileAccess). */
 export function workspaceReader(root: string, onRefuse?: (r: Refusal) => void): (rel: string) => string | undefined {
   return guardedReader(root, onRefuse);
@@ -307,10 +316,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     else {
       try {
         refusals = [];
-        const detectOptions = {
-          heuristics: options.heuristics, project, readWorkspaceFile,
-          readRelative: (p: string) => readWorkspaceFile(toPosix(path.relative(root, path.resolve(path.dirname(abs), p)))),
-        };
+        const detectOptions = { heuristics: options.heuristics, project, ...fileReaders(root, rel, readWorkspaceFile) };
         const stored = cache?.get(rel, read.text, detectOptions);
         if (stored) {
           if (holds(stored.detection)) detections.push({ ...stored.detection, storedCounts: stored.counts });
@@ -319,7 +325,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
           project.release(rel);
           continue;
         } else {
-          const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
+          const recording = cache && DetectionCache.caches(rel, read.text) ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
           d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
           if (recording) {

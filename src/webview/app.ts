@@ -1,6 +1,9 @@
 // The report renderer: totals, what-if controls, charts and the prompts grid over one ReportViewData.
 // The same code runs in the VS Code panel (with a host to talk to) and in `scan --format html` (without).
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
+import type { BudgetVerdict } from '../core/model';
+import { budgetVerdictAt } from '../core/report/budget';
+import { placeText } from '../core/report/place';
 import type { ReportViewData, ViewPrompt } from '../core/report/view';
 import { isNeutral, priceWhatIf, swapChoices, totalsOf, withCheaperModel, type Priced, type WhatIfTotals } from '../core/whatif';
 import { barChart, leversChart, treemap, type Slice } from './charts';
@@ -169,15 +172,7 @@ export class ReportApp {
     this.priced.forEach((r) => { if (!r.priced) unpricedWhy.set(r.unpricedReason ?? 'unpriced', (unpricedWhy.get(r.unpricedReason ?? 'unpriced') ?? 0) + 1); });
     const stat = (label: string, value: string, extra?: Node | string) => h('div', { class: 'stat' }, h('span', { class: 'stat-label', text: label }), h('span', { class: 'stat-value', text: value }), extra ?? null);
     const budget = d.budget
-      ? (() => {
-        const share = d.budget.monthlyUsd > 0 ? t.monthlyUsd / d.budget.monthlyUsd : 0;
-        // A total that lacks a mistyped model's prompts fails the gate however small it is (the verdict says which).
-        const failed = share > 1 || !!d.budget.unpricedTypos?.length;
-        return h('div', { class: `stat budget${failed ? ' over' : ''}` }, h('span', { class: 'stat-label', text: 'Budget' }),
-          h('span', { class: 'stat-value', text: `${Math.round(share * 100)}% of ${formatUsd(d.budget.monthlyUsd)}/mo` }),
-          h('progress', { max: 1, value: Math.min(1, share), 'aria-label': `Budget used: ${Math.round(share * 100)}% of ${formatUsd(d.budget.monthlyUsd)} per month (${d.budget.from})` }),
-          h('span', { class: 'muted', text: d.budget.unpriced && d.budget.verdict ? `${d.budget.from} — ${d.budget.verdict}` : d.budget.from }));
-      })()
+      ? this.budgetStat(d.budget, t, whatIf)
       : stat('Budget', 'none set', h('span', { class: 'muted', text: 'budget.monthlyUsd in .promptcost.yaml' }));
     const unpriced = t.unpriced
       ? h('details', { class: 'unpriced' }, h('summary', { text: 'why' }), h('ul', {}, ...[...unpricedWhy].map(([why, n]) => h('li', { text: `${n} × ${why}` }))))
@@ -190,6 +185,25 @@ export class ReportApp {
       budget,
       stat('Prices as of', d.prices.asOf.slice(0, 10), h('span', { class: 'muted', text: `${d.prices.source} ${d.prices.version}; ≈ marks estimated token counts` })),
     );
+  }
+
+  /**
+   * The budget box: the share and the verdict of the figures shown. With what-ifs applied both are the
+   * what-ifs' (a total over the budget is over it, whatever the scan said), and the scan's own verdict,
+   * the one the CLI's gate gives, is said beside it.
+   */
+  private budgetStat(b: BudgetVerdict, t: WhatIfTotals, whatIf: boolean): HTMLElement {
+    const unpricedIds = new Set(this.priced.flatMap((r, i) => (r.priced ? [] : [this.data.prompts[i].id])));
+    const shown = whatIf ? budgetVerdictAt(b, t.monthlyUsd, unpricedIds) : b;
+    const share = b.monthlyUsd > 0 ? t.monthlyUsd / b.monthlyUsd : 0;
+    // A total that lacks a mistyped model's prompts fails the gate however small it is (the verdict says which).
+    const failed = shown.exceeded || !!shown.unpricedTypos?.length;
+    const percent = `${Math.round(share * 100)}%`;
+    return h('div', { class: `stat budget${failed ? ' over' : ''}` }, h('span', { class: 'stat-label', text: 'Budget' }),
+      h('span', { class: 'stat-value', text: `${percent} of ${formatUsd(b.monthlyUsd)}/mo` }),
+      h('progress', { max: 1, value: Math.min(1, share), 'aria-label': `Budget used: ${percent} of ${formatUsd(b.monthlyUsd)} per month (${b.from})` }),
+      h('span', { class: 'muted budget-verdict', text: `${b.from} — ${whatIf ? 'with the what-ifs: ' : ''}${shown.verdict}` }),
+      whatIf ? h('span', { class: 'muted budget-scanned', text: `As scanned (no what-ifs, as the CLI's budget gate judges it): ${b.verdict}` }) : null);
   }
 
   private renderCharts(t: WhatIfTotals, leversPending = false): void {
@@ -214,7 +228,7 @@ export class ReportApp {
     this.chartsBox.replaceChildren(
       barChart('Monthly cost by model', top(byModel, 8), 'Monthly cost by model'),
       treemap('Where the money goes (by folder)', top(byFolder, 30)),
-      barChart('Top 10 prompts', prompts.map((x) => ({ label: `${x.p.file.split('/').pop()}:${x.p.line}`, usd: x.r.monthlyUsd ?? 0, title: x.p.id })), 'Top 10 prompts by monthly cost'),
+      barChart('Top 10 prompts', prompts.map((x) => ({ label: placeOf(x.p).split('/').pop()!, usd: x.r.monthlyUsd ?? 0, title: x.p.id })), 'Top 10 prompts by monthly cost'),
       leversChart(t, leversPending),
     );
   }
@@ -226,7 +240,7 @@ export class ReportApp {
     const out: number[] = [];
     const prompts = this.data.prompts;
     if (!terms.length) return prompts.map((_, i) => i);
-    const hays = (this.haystacks ??= prompts.map((p, i) => `${p.file}:${p.line} ${p.id} ${this.priced[i].model} ${p.kind} ${p.label ?? ''} ${p.confidence}`.toLowerCase()));
+    const hays = (this.haystacks ??= prompts.map((p, i) => `${placeOf(p)} ${p.id} ${this.priced[i].model} ${p.kind} ${p.label ?? ''} ${p.confidence}`.toLowerCase()));
     for (let i = 0; i < prompts.length; i++) {
       const hay = hays[i];
       if (terms.every((t) => hay.includes(t))) out.push(i);
@@ -238,7 +252,7 @@ export class ReportApp {
     const p = this.data.prompts[i];
     const r = this.priced[i];
     switch (key) {
-      case 'location': return `${p.file}\u0000${String(p.line).padStart(8, '0')}`;
+      case 'location': return `${p.file}\u0000${String(p.cell ?? 0).padStart(6, '0')}\u0000${String(p.line).padStart(8, '0')}`;
       case 'kind': return p.kind;
       case 'model': return r.model;
       case 'confidence': return p.confidence;
@@ -323,7 +337,7 @@ export class ReportApp {
     const swapped = r.model !== p.model;
     const cache = r.cache ? `${r.cache.status} ${formatUsd(r.cache.usd)}/mo` : '—';
     return [
-      { text: `${p.file}:${p.line}${p.label ? ` #${p.label}` : ''}`, title: p.id },
+      { text: `${placeOf(p)}${p.label ? ` #${p.label}` : ''}`, title: p.id },
       { text: p.kind },
       { text: swapped ? `${r.model} (was ${p.model})` : r.model, title: `from ${p.modelFrom}`, className: swapped ? 'changed' : undefined },
       { text: p.confidence },
@@ -340,14 +354,14 @@ export class ReportApp {
   private rowLabel(i: number): string {
     const p = this.data.prompts[i];
     const r = this.priced[i];
-    return `${p.file}:${p.line}, ${r.model}, ${r.priced ? `${formatUsd(r.monthlyUsd ?? 0)} per month` : 'unpriced'}`;
+    return `${placeOf(p)}, ${r.model}, ${r.priced ? `${formatUsd(r.monthlyUsd ?? 0)} per month` : 'unpriced'}`;
   }
 
   private renderDetails(i: number): void {
     const p = this.data.prompts[i];
     const r = this.priced[i];
     const choices = swapChoices(p, this.data.priceTable);
-    const select = h('select', { id: 'pc-swap', 'aria-label': `Model for ${p.file}:${p.line}` });
+    const select = h('select', { id: 'pc-swap', 'aria-label': `Model for ${placeOf(p)}` });
     select.append(h('option', { value: p.model, text: `${p.model} (as in the code)` }));
     if (choices.cheaper.length) select.append(h('optgroup', { label: 'Cheaper, same provider' }, ...choices.cheaper.map((c) => h('option', { value: c.model, text: `${c.model} — ${formatUsd(c.monthlyUsd)}/mo` }))));
     select.append(h('optgroup', { label: 'Any priced model' }, ...choices.others.map((m) => h('option', { value: m, text: m }))));
@@ -359,7 +373,7 @@ export class ReportApp {
       this.setWhatIf({ ...this.state.whatIf, models });
     });
     this.detailsBox.replaceChildren(
-      h('h2', { text: `${p.file}:${p.line}` }),
+      h('h2', { text: placeOf(p) }),
       h('p', { text: `${p.kind} · ${p.confidence} · ${formatTokens(p.tokensIn, p.exact)} in / ${groupDigits(p.tokensOut)} out · ${r.priced ? `${formatUsd(r.monthlyUsd ?? 0)}/month` : `unpriced: ${r.unpricedReason}`}` }),
       h('label', { for: 'pc-swap', text: 'Model (what-if)' }), select,
       r.levers.cheaperModelId ? h('p', { class: 'muted', text: `Closest cheaper model of the provider: ${r.levers.cheaperModelId}, saves ${formatUsd(r.levers.cheaperModel)}/month.` }) : '',
@@ -443,6 +457,9 @@ export class ReportApp {
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/** The prompt's place as every output prints it (`file:cellN:line` in a notebook), what `explain` takes. */
+const placeOf = (p: ViewPrompt) => placeText(p.file, p.line, p.cell);
 
 /** The folder a prompt counts under in the treemap and grouping: up to two levels deep. */
 export function folderOf(file: string): string {

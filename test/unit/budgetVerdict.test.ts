@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
+import { budgetVerdictAt } from '../../src/core/report/budget';
 import { tempDir } from '../tempDir';
 
 async function cli(args: string[], cwd: string) {
@@ -94,5 +95,15 @@ describe('budget verdict with unpriced prompts', () => {
     const within = JSON.parse((await cli(['scan', '--no-cache', '--format', 'sarif', '--max-monthly', '100000'], ws)).stdout).runs[0];
     assert.ok(!within.results.some((x: { ruleId: string }) => x.ruleId === 'budget-exceeded'));
     assert.strictEqual(within.properties.budget.verdict, 'within budget');
+  });
+
+  it('judges other figures (the report panel\'s what-ifs) by the same words: over, and a typo only while unpriced', () => {
+    const scanned = { monthlyUsd: 100, from: '.promptcost.yaml:2', exceeded: false, unpriced: 1, unpricedTypos: [{ id: 'b.ts:3', model: 'gpt-4o-mnii', nearest: ['gpt-4o-mini'] }], verdict: 'failed: …' };
+    const over = budgetVerdictAt(scanned, 141, new Set(['b.ts:3']));
+    assert.strictEqual(over.exceeded, true);
+    assert.match(over.verdict, /^failed: over budget, and 1 prompt is unpriced/);
+    // The mistyped prompt swapped to a priced model: nothing is left out, the total alone decides.
+    assert.deepStrictEqual(budgetVerdictAt(scanned, 141, new Set()), { monthlyUsd: 100, from: '.promptcost.yaml:2', exceeded: true, unpriced: 0, verdict: 'exceeded' });
+    assert.strictEqual(budgetVerdictAt(scanned, 99, new Set()).verdict, 'within budget');
   });
 });

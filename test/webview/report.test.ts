@@ -98,6 +98,27 @@ function sharedBehaviour(name: string, open: () => Promise<Page>, getData: () =>
       assert.strictEqual(await statValue(page, 'Per month').textContent(), formatUsd(data.totals.monthlyUsd));
     });
 
+    it('words the budget by the figures shown: a what-if over the budget says so, and the scan\'s verdict beside it', async () => {
+      const data = getData();
+      const budget = page.getByRole('region', { name: 'Totals' }).locator('.stat.budget');
+      const share = (w: WhatIf) => `${Math.round((totalsOf(data.prompts.map((p) => priceWhatIf(p, w, data.priceTable)), data.prompts).monthlyUsd / data.budget!.monthlyUsd) * 100)}%`;
+      assert.strictEqual(data.budget!.exceeded, false, 'the demo is within its budget as scanned');
+      assert.match((await budget.locator('.budget-verdict').textContent())!, /^\.promptcost\.yaml:\d+ — within budget/);
+      assert.strictEqual(await budget.evaluate((el) => el.classList.contains('over')), false);
+      await page.getByLabel('Traffic ×').fill('2');
+      const over = share({ trafficMultiplier: 2, models: {} });
+      assert.ok(parseInt(over, 10) > 100, over);
+      assert.strictEqual(await budget.locator('.stat-value').textContent(), `${over} of $20,000/mo`);
+      const words = (await budget.locator('.budget-verdict').textContent())!;
+      assert.match(words, /— with the what-ifs: exceeded/);
+      assert.doesNotMatch(words, /within budget/);
+      assert.match((await budget.locator('.budget-scanned').textContent())!, /^As scanned .*: within budget/);
+      assert.strictEqual(await budget.evaluate((el) => el.classList.contains('over')), true);
+      await page.getByRole('button', { name: 'Reset what-ifs' }).click();
+      assert.match((await budget.locator('.budget-verdict').textContent())!, /^\.promptcost\.yaml:\d+ — within budget/);
+      assert.strictEqual(await budget.locator('.budget-scanned').count(), 0);
+    });
+
     it('swaps one prompt\'s model, cheaper models of its provider first', async () => {
       const data = getData();
       const top = data.prompts.find((p) => p.model === 'gpt-4o')!;
@@ -155,6 +176,19 @@ describe('report panel in Chromium', function () {
       await p.send({ type: 'exported', format: 'csv', path: '/tmp/x.csv' });
       assert.strictEqual(await p.page.getByRole('status').textContent(), 'Exported CSV to /tmp/x.csv');
       assert.ok(top);
+      await p.page.close();
+    });
+
+    it('names a notebook prompt by its cell, as the CLI prints it and explain takes it', async () => {
+      const nb = { ...data, prompts: data.prompts.map((x, i) => (i ? x : { ...x, id: 'nb/analysis.ipynb:cell3:5', file: 'nb/analysis.ipynb', line: 5, cell: 2, label: undefined })) };
+      const p = await openPanel(browser, nb);
+      const row = p.page.getByRole('row', { name: /^nb\/analysis\.ipynb:cell3:5, / });
+      assert.strictEqual(await row.count(), 1, (await rowLabels(p.page)).join('\n'));
+      await row.click();
+      assert.strictEqual(await p.page.getByRole('region', { name: 'Selected prompt' }).getByRole('heading').textContent(), 'nb/analysis.ipynb:cell3:5');
+      assert.deepStrictEqual((await p.posted()).at(-1), { type: 'reveal', id: 'nb/analysis.ipynb:cell3:5', file: 'nb/analysis.ipynb', range: nb.prompts[0].range, cell: 2 });
+      await p.page.getByLabel('Filter').fill('cell3:5');
+      assert.deepStrictEqual(await rowLabels(p.page), [await row.getAttribute('aria-label')]);
       await p.page.close();
     });
 

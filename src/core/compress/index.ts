@@ -41,7 +41,10 @@ export interface CompressResult {
   file: string;
   /** 1-based line of the literal's start. */
   line: number;
+  /** The rewriting model. */
   model: string;
+  /** The model the prompt is priced at (as `scan` prices it): tokens and the saving are in its terms. */
+  promptModel?: string;
   before: { text: string; tokens: number };
   after?: { text: string; tokens: number };
   saved?: { tokens: number; perCallUsd: number; monthlyUsd: number };
@@ -214,7 +217,7 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
 }
 
 function result(plan: CompressPlan, status: CompressStatus, extra: Partial<CompressResult> = {}): CompressResult {
-  return { status, file: plan.file, line: plan.line, model: plan.compressModel, before: plan.before, warnings: [], applied: false, ...(plan.notes.length ? { notes: plan.notes } : {}), ...extra };
+  return { status, file: plan.file, line: plan.line, model: plan.compressModel, promptModel: plan.prompt.model.id, before: plan.before, warnings: [], applied: false, ...(plan.notes.length ? { notes: plan.notes } : {}), ...extra };
 }
 
 /** An error before or during the request, in the result shape. */

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { Engine } from '../analyze';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
+import { rangePlace } from '../report/place';
 import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
 import * as os from 'os';
 import { spawn } from 'child_process';
@@ -45,7 +46,7 @@ export function resolveDiff(o: Pick<DiffOptions, 'path' | 'base' | 'head'>): Res
   return { repo, base: commit, ...(o.head ? { head: resolveCommit(repo, o.head) } : {}) };
 }
 
-export interface DiffSide { file: string; line: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }
+export interface DiffSide { file: string; line: number; /** Notebooks: the cell's 0-based index (PromptReport.cell). */ cell?: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }
 export interface DiffRow {
   id: string;
   file: string;
@@ -138,7 +139,7 @@ const sides = (report: Pick<ScanReport, 'prompts'>, read: (rel: string) => strin
 };
 
 function sideOf(p: PromptReport): DiffSide {
-  return { file: p.file, line: p.range.start.line + 1, model: p.model.id, tokens: p.tokens.input, exact: p.tokens.exact, monthlyUsd: p.cost.priced ? p.cost.monthlyUsd ?? 0 : null };
+  return { file: p.file, line: p.range.start.line + 1, ...(p.cell !== undefined ? { cell: p.cell } : {}), model: p.model.id, tokens: p.tokens.input, exact: p.tokens.exact, monthlyUsd: p.cost.priced ? p.cost.monthlyUsd ?? 0 : null };
 }
 
 function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, textSame: boolean): string[] {
@@ -146,7 +147,7 @@ function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, te
   if (!a) return [`prompt removed (was ${formatTokens(b.tokens.input, b.tokens.exact)} tokens on ${b.model.id})`];
   const r: string[] = [];
   if (b.model.id !== a.model.id) r.push(`model changed: ${b.model.id} → ${a.model.id}`);
-  if (b.file !== a.file) r.push(`moved from ${b.file}:${b.range.start.line + 1}`);
+  if (b.file !== a.file) r.push(`moved from ${rangePlace(b.file, b)}`);
   if (!textSame) r.push('text edited');
   if (b.tokens.input !== a.tokens.input) r.push(`input tokens ${formatTokens(b.tokens.input, b.tokens.exact)} → ${formatTokens(a.tokens.input, a.tokens.exact)}`);
   if (b.tokens.output !== a.tokens.output) r.push(`output tokens ${groupDigits(b.tokens.output)} → ${groupDigits(a.tokens.output)}`);

@@ -22,3 +22,14 @@ export function budgetVerdictText(b: Facts, style: 'plain' | 'table' | 'markdown
   const it = b.unpriced === 1 ? 'it' : 'them';
   return `${out} (self-hosted or unknown: no priced model is near ${b.unpriced === 1 ? 'its name' : 'their names'}, so a warning only; price ${it} under prices: to include ${it})`;
 }
+
+/**
+ * The verdict at other figures than the scan's (the report panel's what-ifs): over or within the budget
+ * at `monthlyUsd`, with `unpricedIds` the prompts unpriced now. A mistyped model still fails the gate
+ * only while its prompt is unpriced (a what-if may have swapped it to a priced model).
+ */
+export function budgetVerdictAt(b: BudgetVerdict, monthlyUsd: number, unpricedIds: ReadonlySet<string>): BudgetVerdict {
+  const typos = (b.unpricedTypos ?? []).filter((t) => unpricedIds.has(t.id));
+  const facts: Facts = { monthlyUsd: b.monthlyUsd, from: b.from, exceeded: !Number.isFinite(monthlyUsd) || monthlyUsd > b.monthlyUsd, unpriced: unpricedIds.size, ...(typos.length ? { unpricedTypos: typos } : {}) };
+  return { ...facts, verdict: budgetVerdictText(facts) };
+}

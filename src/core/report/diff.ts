@@ -4,13 +4,14 @@ import type { CostDiff, DiffRow } from '../diff';
 import { formatTokens, formatUsd } from '../format';
 import { TOOL_VERSION } from '../version';
 import { elideLeft, fitLocation, layoutTable, width, type TableColumn } from './layout';
+import { placeText } from './place';
 
 /** The marker a sticky comment is found by. */
 export const DIFF_COMMENT_MARKER = '<!-- prompt-cost-diff -->';
 
 const signedUsd = (usd: number | null) => (usd === null ? 'unpriced' : `${usd > 0 ? '+' : usd < 0 ? '−' : '±'}${formatUsd(Math.abs(usd))}`);
 const pctText = (pct: number | null) => (pct === null ? '' : `, ${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct).toFixed(1)}%`);
-const where = (r: DiffRow) => (r.after ? `${r.after.file}:${r.after.line}` : `${r.before!.file}:${r.before!.line}`);
+const where = (r: DiffRow) => { const s = r.after ?? r.before!; return placeText(s.file, s.line, s.cell); };
 const monthly = (s: DiffRow['before']) => (!s ? '—' : s.monthlyUsd === null ? 'unpriced' : formatUsd(s.monthlyUsd));
 const tokens = (s: DiffRow['before']) => (s ? formatTokens(s.tokens, s.exact) : '—');
 

@@ -4,6 +4,7 @@
 // day and per month.
 import { estimateReason, outputSource, overheadSource, textExact } from './wording';
 import { wrap } from './layout';
+import { rangePlace } from './place';
 import { formatUsd, formatUsdExact, groupDigits } from '../format';
 import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
 import type { PriceLookup } from '../prices';
@@ -37,7 +38,8 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   const tokens: ExplainStep[] = [];
   const terms: number[] = [];
   for (const part of p.parts) {
-    const where = `${part.file ?? p.file}:${part.range.start.line + 1}`;
+    // A notebook part's cell (not one of another file's): `explain` takes what it prints.
+    const where = part.file ? rangePlace(part.file, { range: part.range }) : rangePlace(p.file, part);
     // Another branch the same expression may take: shown, not added (as pricing does).
     const alternative = part.alternative ? ' (alternative, not in the total)' : '';
     tokens.push({ label: `${part.role}${part.name ? ` (${part.name})` : ''} — static text${alternative}`, value: tok(part.tokens, exact), detail: where });

@@ -1,6 +1,7 @@
 import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { ScanReport } from '../model';
+import { rangePlace } from './place';
 import { assumedModelNote, byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -21,7 +22,7 @@ export function formatMarkdown(r: ScanReport): string {
   const diags = [...r.diagnostics.map((d) => ({ d, file: d.file ?? '' })), ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ d, file: p.file })))];
   if (diags.length) {
     out.push('## Diagnostics', '');
-    for (const { d, file } of diags) out.push(`- **${d.code}** (${d.severity}) \`${file}:${d.range.start.line + 1}\`: ${cell(d.message)}`);
+    for (const { d, file } of diags) out.push(`- **${d.code}** (${d.severity}) \`${rangePlace(file, d)}\`: ${cell(d.message)}`);
     out.push('');
   }
   if (r.skipped.length) out.push(`Skipped ${r.skipped.length} file(s): ${r.skipped.slice(0, 10).map((s) => `\`${s.file}\` (${s.reason})`).join(', ')}`, '');
