@@ -523,9 +523,10 @@ export class Engine {
         ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
       },
       traffic: {
-        callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: traffic.cacheHitRate.value,
+        // The hit rate priced: with no configured one, the cache analysis derives it from traffic.
+        callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: cache?.hitRate ?? traffic.cacheHitRate.value,
         from: traffic.callsPerDay.from,
-        sources: { callsPerDay: traffic.callsPerDay.from, daysPerMonth: traffic.daysPerMonth.from, cacheHitRate: traffic.cacheHitRate.from, model: traffic.model.from, outputTokens: traffic.outputTokens.from },
+        sources: { callsPerDay: traffic.callsPerDay.from, daysPerMonth: traffic.daysPerMonth.from, cacheHitRate: cache?.hitRateFrom ?? traffic.cacheHitRate.from, model: traffic.model.from, outputTokens: traffic.outputTokens.from },
       },
       cost,
       ...(cache ? { cache } : {}),

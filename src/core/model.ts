@@ -198,6 +198,7 @@ export interface ExtraReport {
 export interface Traffic {
   callsPerDay: number;
   daysPerMonth: number;
+  /** The cache hit rate priced: the configured one, or the one derived from traffic (cache.hitRate) where the model has a caching rule. */
   cacheHitRate: number;
   /** Where callsPerDay came from. */
   from: Origin;
@@ -214,11 +215,15 @@ export interface Cost {
   monthlyUsd?: number;
   /** The same traffic through the provider's batch API, where it has one. */
   batchMonthlyUsd?: number;
+  /** One call's cost by kind of token, and the tokens each is for (cache reads and writes on average per call). */
   breakdown?: {
     uncachedInputUsd: number;
     cacheReadUsd: number;
     cacheWriteUsd: number;
     outputUsd: number;
+    uncachedInputTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
   };
   prices?: UnitPrices;
   /** The model's context window in tokens, where the price data knows it. */
@@ -257,12 +262,23 @@ export interface CacheReport {
   source: string;
   /** Tokens before the first run-time value, in the provider's order (system, then messages). */
   stablePrefixTokens: number;
+  /**
+   * Of those, what a cache entry can end at: all of them for automatic caching; for explicit caching the
+   * text up to the last static block, where a cache_control breakpoint can go (the head of a message
+   * that opens with a run-time value has no block of its own).
+   */
+  reachablePrefixTokens: number;
   /** Of those, what the provider would cache (minimum, increments). */
   cacheablePrefixTokens: number;
+  /** What the prompt as written caches: all of cacheablePrefixTokens when automatic, up to its cache_control breakpoint when explicit; 0 when not cached. */
+  cachedPrefixTokens: number;
   /** The prompt as written is cached (automatic caching, or cache_control set). */
   applied: boolean;
+  /** Share of calls that read the cache (0–1, to 4 decimals), the one every output prints and prices with. */
   hitRate: number;
   hitRateFrom: Origin;
+  /** The hit rate was set (setting, .promptcost.yaml, annotation), not derived from traffic. */
+  hitRateConfigured: boolean;
   monthlyWithoutCacheUsd: number;
   /** The month with the cacheable prefix cached (what `applied` prompts pay; potential otherwise). */
   monthlyWithCacheUsd: number;
