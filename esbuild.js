@@ -137,7 +137,8 @@ async function main() {
     external: ['vscode'],
     plugins: [vendorPrices, builtinsWithoutImport],
     // Minified even in development: start-up parse time is a product feature (`count`, scan workers).
-    minify: true,
+    // PROMPT_COST_NO_MINIFY=1 keeps names, for CPU profiles (`node --cpu-prof dist/cli.js …`).
+    minify: !process.env.PROMPT_COST_NO_MINIFY,
     sourcemap: !production,
     sourcesContent: false,
     logLevel: 'warning',

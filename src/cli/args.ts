@@ -34,10 +34,23 @@ export function parse(args: string[], options: Options): { values: Record<string
   args = args.flatMap((a, i) => (/^-\d/.test(args[i + 1] ?? '') && isStringOption(a, options) ? [`${a}=${args[i + 1]}`] : /^-\d/.test(a) && i > 0 && isStringOption(args[i - 1], options) ? [] : [a]));
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const empty = emptyValueText(values);
+    if (empty) throw new UsageError(empty);
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(optionErrorText(e, options));
   }
+}
+
+/**
+ * `--model ""` (an unset shell variable, `--model=`): the message for the first option given an empty or
+ * blank value, or undefined. No option means anything empty, and taken as given it would print
+ * `estimated for  for` or look for a config named "".
+ */
+export function emptyValueText(values: Record<string, unknown>): string | undefined {
+  const name = Object.keys(values).find((k) => typeof values[k] === 'string' && (values[k] as string).trim() === '');
+  return name === undefined ? undefined : `--${name} needs a value, got an empty one ("${values[name]}"; an unset shell variable?): write --${name} VALUE`;
 }
 
 function isStringOption(arg: string, options: Options): boolean {

@@ -7,7 +7,8 @@ import type { CompressResult } from '../core/compress';
 import { formatUsd, groupDigits } from '../core/format';
 import { toPosix } from '../core/text';
 import { readNamedFile } from './inputs';
-import { optionErrorText } from './args';
+import { emptyValueText, optionErrorText } from './args';
+import { readNumberOption } from './numberOptions';
 import { COMMAND_HELP } from './help';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -30,6 +31,8 @@ export async function compressCommand(args: string[], io: CompressIo): Promise<n
     throw new CompressUsageError(optionErrorText(e, OPTIONS));
   }
   const { values, positionals } = parsed;
+  const empty = emptyValueText(values);
+  if (empty) throw new CompressUsageError(empty);
   if (values.help) {
     io.stdout(COMMAND_HELP.compress);
     return 0;
@@ -56,10 +59,13 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const m = /^(.+):(\d+)$/.exec(positionals[0]);
   if (!m || Number(m[2]) < 1) throw new CompressUsageError(`"${positionals[0]}" is not FILE:LINE (LINE 1-based), e.g. src/bot.ts:12`);
   const [, fileArg, lineArg] = m;
-  const part = values.part === undefined ? undefined : Number(values.part);
-  if (part !== undefined && (!Number.isInteger(part) || part < 1)) throw new CompressUsageError(`--part must be a whole number of 1 or more, got "${values.part}"`);
-  const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new CompressUsageError(`--timeout must be a number of seconds above 0, got "${values.timeout}"`);
+  const number = (name: 'part' | 'timeout') => {
+    const r = readNumberOption(values[name], name);
+    if (r.problem) throw new CompressUsageError(r.problem);
+    return r.value;
+  };
+  const part = number('part');
+  const timeout = number('timeout') ?? 60;
   const abs = path.resolve(io.cwd, fileArg);
   if (/\.ipynb$/i.test(fileArg)) throw new CompressUsageError(`${fileArg}: the CLI rewrites code and prompt files; for a notebook cell use "Compress prompt" on the cell in VS Code`);
   // A regular, readable UTF-8 file (a named pipe is refused at once, never waited on).

@@ -3,7 +3,8 @@
 // Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included).
 import * as fs from 'fs';
 import * as path from 'path';
-import { configError, formatOption, numberOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
+import { configError, formatOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
+import { numberOption } from './numberOptions';
 import { readNamedFile } from './inputs';
 
 export async function diffCommand(args: string[], io: Io): Promise<number> {

@@ -75,7 +75,7 @@ Options:
   --output N           output tokens per call (default 0)
   --cached-input N     of the input, tokens read from the provider's prompt cache
   --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
-  --days-per-month N   days of traffic a month, at most 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
+  --days-per-month N   days of traffic a month, 1 to 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
   --config FILE        a .promptcost.yaml other than the current folder's
   --format F           text (default), or json: the figures and the prices used
 

@@ -9,6 +9,7 @@ import { TokenCounter } from '../core/tokens';
 import { TOOL_VERSION } from '../core/version';
 import { readNamedFile, statNamed, UsageError } from './inputs';
 import { nearestNames, parse } from './args';
+import { numberOption } from './numberOptions';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type Command } from './help';
 
 // Each command loads what it needs when it runs: `count` must start fast, and the price database and
@@ -57,15 +58,6 @@ export interface Io {
   env?: Record<string, string | undefined>;
 }
 
-export function numberOption(value: unknown, name: string, { integer = false, max }: { integer?: boolean; max?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(String(value).replace(/_/g, ''));
-  if (String(value).trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)) || (max !== undefined && n > max)) {
-    throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number${max !== undefined ? ` between 0 and ${max}` : ' of 0 or more'}, got "${value}"`);
-  }
-  return n;
-}
-
 export function formatOption(value: unknown, allowed: string[]): string {
   const f = String(value ?? allowed[0]);
   if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got "${f}"`);
@@ -105,13 +97,13 @@ function cost(args: string[], io: Io): number {
   if (positionals.length) throw new UsageError(`cost takes no positional arguments, got "${positionals[0]}"`);
   const format = formatOption(values.format, ['text', 'json']);
   if (!values.model) throw new UsageError('cost needs --model (e.g. --model gpt-4o)');
-  const input = numberOption(values.input, 'input', { integer: true });
-  const output = numberOption(values.output, 'output', { integer: true }) ?? 0;
+  const input = numberOption(values.input, 'input');
+  const output = numberOption(values.output, 'output') ?? 0;
   if (input === undefined) throw new UsageError('cost needs --input N (input tokens per call)');
-  const cached = numberOption(values['cached-input'], 'cached-input', { integer: true }) ?? 0;
+  const cached = numberOption(values['cached-input'], 'cached-input') ?? 0;
   if (cached > input) throw new UsageError(`--cached-input (${cached}) cannot exceed --input (${input})`);
   const callsPerDay = numberOption(values['calls-per-day'], 'calls-per-day') ?? BUILT_IN_DEFAULTS.callsPerDay;
-  const daysPerMonth = numberOption(values['days-per-month'], 'days-per-month', { max: 31 }) ?? BUILT_IN_DEFAULTS.daysPerMonth;
+  const daysPerMonth = numberOption(values['days-per-month'], 'days-per-month') ?? BUILT_IN_DEFAULTS.daysPerMonth;
   const { computeCost, lookupPrice } = prices();
   const config = loadNamedConfig(io, io.cwd, values.config as string | undefined);
   const model = values.model as string;

@@ -2,7 +2,8 @@
 // Without --update: which price data this machine uses. With it: fetch the price database's current data
 // (the only network call prompt-cost makes, and only when asked), validate it, cache it for later runs.
 // Exit codes: 0 done, 2 bad usage or the update failed (the data in use is unchanged).
-import { formatOption, numberOption, parse, UsageError, type Io } from './main';
+import { formatOption, parse, UsageError, type Io } from './main';
+import { numberOption } from './numberOptions';
 
 export async function pricesCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { update: { type: 'boolean' }, url: { type: 'string' }, timeout: { type: 'string' }, format: { type: 'string' } });

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Detection, DetectOptions } from './analyze';
 import { snapshotDir } from './tokens/encodings';
+import { mayBePromptFile, readerFor } from './detect/files';
 import { TOOL_VERSION } from './version';
 
 /** What a detection read besides its own file: path → content (undefined: it was missing). */
@@ -71,9 +72,14 @@ export class DetectionCache {
     return base ? path.join(base, 'detections') : undefined;
   }
 
-  /** Code files only: prompt files are cheap to read again, and notebooks carry a second text. */
-  static caches(file: string): boolean {
-    return /\.(ts|mts|cts|tsx|js|jsx|mjs|cjs|py|pyi)$/.test(file);
+  /**
+   * Code files, and files a prompt-file reader takes by their content (`text`): a monorepo's recorded
+   * API fixtures and configs are YAML/JSON parses that cost a warm scan as much as its code did. Not
+   * notebooks (they carry a second text), nor data files no reader takes (their sniff is all they cost).
+   */
+  static caches(file: string, text?: string): boolean {
+    if (/\.(ts|mts|cts|tsx|js|jsx|mjs|cjs|py|pyi)$/.test(file)) return true;
+    return text !== undefined && !file.endsWith('.ipynb') && mayBePromptFile(file) && readerFor(file, text) !== undefined;
   }
 
   /** What a detection read, as digests: small enough to post from a scan worker to the main thread. */
@@ -130,7 +136,7 @@ export class DetectionCache {
 
   /** The stored detection of `file` with exactly this text, if every file it read still reads the same. */
   get(file: string, text: string, options: DetectOptions): StoredDetection | undefined {
-    if (!DetectionCache.caches(file)) return undefined;
+    if (!DetectionCache.caches(file, text)) return undefined;
     const at = this.fileFor(file, text, options.heuristics !== false);
     if (!at) return undefined;
     let entry: Entry;
@@ -148,7 +154,7 @@ export class DetectionCache {
 
   /** Stores a detection made with `recording`'s readers. Failing to write only costs the next start its speed. */
   put(file: string, text: string, options: DetectOptions, detection: Detection, reads: DetectionReads | ReadDigests, counts: [string, number][] = []): void {
-    if (!DetectionCache.caches(file) || detection.notebook) return;
+    if (!DetectionCache.caches(file, text) || detection.notebook) return;
     const at = this.fileFor(file, text, options.heuristics !== false);
     if (!at) return;
     const { text: _omitted, ...rest } = detection;

@@ -7,7 +7,10 @@ export type NumberField = 'callsPerDay' | 'outputTokens' | 'cacheHitRate' | 'day
 
 export interface NumberLimit {
   min: number;
+  /** Infinity for no upper limit. */
   max: number;
+  /** `min` itself is not allowed (a timeout of 0 seconds). */
+  aboveMin?: boolean;
   integer?: boolean;
   /** What the number is, for messages. */
   what: string;
@@ -22,14 +25,26 @@ export const NUMBER_LIMITS: Readonly<Record<NumberField, NumberLimit>> = {
   daysPerMonth: { min: 1, max: 31, what: 'days per month' },
 };
 
+/** The numbers `l` allows, in words: "a whole number from 0 to 10,000,000", "a number of 0 or more", "a number above 0 and at most 3,600". */
+export function rangeText(l: NumberLimit): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const kind = l.integer ? 'a whole number' : 'a number';
+  const bounded = Number.isFinite(l.max);
+  if (l.aboveMin) return `${kind} above ${n(l.min)}${bounded ? ` and at most ${n(l.max)}` : ''}`;
+  return bounded ? `${kind} from ${n(l.min)} to ${n(l.max)}` : `${kind} of ${n(l.min)} or more`;
+}
+
+/** Whether `value` is a number `l` allows. */
+export function withinLimit(l: NumberLimit, value: unknown): value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if (l.integer && !Number.isInteger(value)) return false;
+  return (l.aboveMin ? value > l.min : value >= l.min) && value <= l.max;
+}
+
 /** Why `value` is not a valid `field` (undefined when it is). */
 export function numberProblem(field: NumberField, value: unknown): string | undefined {
   const l = NUMBER_LIMITS[field];
-  const range = `${l.integer ? 'a whole number' : 'a number'} from ${l.min.toLocaleString('en-US')} to ${l.max.toLocaleString('en-US')}`;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `must be ${range} (${l.what}), got ${String(value)}`;
-  if (l.integer && !Number.isInteger(value)) return `must be ${range} (${l.what}), got ${value}`;
-  if (value < l.min || value > l.max) return `must be ${range} (${l.what}), got ${value}`;
-  return undefined;
+  return withinLimit(l, value) ? undefined : `must be ${rangeText(l)} (${l.what}), got ${String(value)}`;
 }
 
 /**

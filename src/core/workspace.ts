@@ -325,7 +325,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
           project.release(rel);
           continue;
         } else {
-          const recording = cache && DetectionCache.caches(rel) ? DetectionCache.recording(detectOptions) : undefined;
+          const recording = cache && DetectionCache.caches(rel, read.text) ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
           d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
           if (recording) {

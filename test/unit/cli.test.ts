@@ -131,9 +131,9 @@ describe('cli', () => {
 
     it('a negative number gets the option\'s own message, not parseArgs\'s "ambiguous"', async () => {
       for (const [args, message] of [
-        [['cost', '--model', 'gpt-4o', '--input', '-5'], /^prompt-cost: --input must be a whole number of 0 or more, got "-5"\n/],
-        [['cost', '--model', 'gpt-4o', '--input', '5', '--output', '-1'], /^prompt-cost: --output must be a whole number of 0 or more, got "-1"\n/],
-        [['scan', '--max-monthly', '-3'], /^prompt-cost: --max-monthly must be a number of 0 or more, got "-3"\n/],
+        [['cost', '--model', 'gpt-4o', '--input', '-5'], /^prompt-cost: --input must be a whole number from 0 to 1,000,000,000 \(input tokens per call\), got "-5"\n/],
+        [['cost', '--model', 'gpt-4o', '--input', '5', '--output', '-1'], /^prompt-cost: --output must be a whole number from 0 to 10,000,000 \(output tokens per call\), got "-1"\n/],
+        [['scan', '--max-monthly', '-3'], /^prompt-cost: --max-monthly must be a number of 0 or more \(USD a month\), got "-3"\n/],
         [['cost', '--model', 'gpt-4o', '--input', '5', '--output', '-x'], /^prompt-cost: --output needs a value, and what follows it is an option/],
       ] as [string[], RegExp][]) {
         const r = await cli(args);

@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { run } from '../../src/cli/main';
 import { nearestOptions } from '../../src/cli/args';
+import { OPTION_LIMITS, type NumberOptionName } from '../../src/cli/numberOptions';
+import { NUMBER_LIMITS, rangeText, type NumberLimit } from '../../src/core/numbers';
 
 async function cli(args: string[]) {
   let stdout = '';
@@ -46,5 +48,87 @@ describe('cli argument errors', () => {
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /unknown command "scna" \(did you mean scan\?\)/);
     assert.ok(r.stderr.includes('Run `prompt-cost --help` for usage.'));
+  });
+});
+
+describe('cli numeric options: each in its range, or a usage error saying the range', () => {
+  // Every numeric option of every command, with the arguments it needs to get as far as reading it.
+  const OPTIONS: [NumberOptionName, string[]][] = [
+    ['input', ['cost', '--model', 'gpt-4o']],
+    ['cached-input', ['cost', '--model', 'gpt-4o', '--input', '100']],
+    ['output', ['cost', '--model', 'gpt-4o', '--input', '100']],
+    ['calls-per-day', ['cost', '--model', 'gpt-4o', '--input', '100']],
+    ['days-per-month', ['cost', '--model', 'gpt-4o', '--input', '100']],
+    ['max-monthly', ['scan']],
+    ['max-increase-usd', ['diff', '--base', 'HEAD']],
+    ['max-increase-pct', ['diff', '--base', 'HEAD']],
+    ['timeout', ['prices']],
+    ['timeout', ['compress', 'x.ts:1']],
+    ['part', ['compress', 'x.ts:1']],
+  ];
+
+  it('the table covers every numeric option', () => {
+    assert.deepStrictEqual([...new Set(OPTIONS.map(([name]) => name))].sort(), Object.keys(OPTION_LIMITS).sort());
+  });
+
+  it('negative, past the limits, not finite, not decimal, or a fraction for a whole number: exit 2, the range said', async () => {
+    for (const [name, base] of OPTIONS) {
+      const l: NumberLimit = OPTION_LIMITS[name];
+      const bad = ['-1', 'Infinity', '-Infinity', 'NaN', '1e400', '0x10', 'ten', String(l.min - 0.5)];
+      if (Number.isFinite(l.max)) bad.push(String(l.max + 1));
+      if (l.integer) bad.push(String(l.min + 1.5));
+      if (l.aboveMin) bad.push(String(l.min));
+      if (l.min > 0) bad.push('0');
+      for (const value of bad) {
+        const args = [...base, `--${name}=${value}`];
+        const r = await cli(args);
+        assert.strictEqual(r.code, 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+        assert.ok(r.stderr.startsWith(`prompt-cost: --${name} must be ${rangeText(l)} (${l.what}), got "${value}"\n`), `${args.join(' ')}: ${r.stderr}`);
+      }
+    }
+  });
+
+  it('the traffic options share the config\'s limits: --days-per-month 0 and 32 are refused, 1 and 31 priced', async () => {
+    const cost = ['cost', '--model', 'gpt-4o', '--input', '100'];
+    for (const days of ['0', '32', '-3']) {
+      const r = await cli([...cost, '--days-per-month', days]);
+      assert.strictEqual(r.code, 2, days);
+      assert.match(r.stderr, new RegExp(`^prompt-cost: --days-per-month must be a number from 1 to 31 \\(days per month\\), got "${days}"\\n`));
+    }
+    for (const days of ['1', '31', '30.4']) assert.strictEqual((await cli([...cost, '--days-per-month', days])).code, 0, days);
+    assert.strictEqual(OPTION_LIMITS['days-per-month'], NUMBER_LIMITS.daysPerMonth);
+    assert.strictEqual(OPTION_LIMITS['calls-per-day'], NUMBER_LIMITS.callsPerDay);
+    assert.strictEqual(OPTION_LIMITS.output, NUMBER_LIMITS.outputTokens);
+    const r = await cli([...cost, '--calls-per-day', '10_000', '--output', '1e3', '--format', 'json']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.strictEqual(JSON.parse(r.stdout).callsPerDay, 10000);
+  });
+});
+
+describe('cli options given an empty value', () => {
+  it('is a usage error naming the option, for every string option of every command (--model "", --config=, a blank)', async () => {
+    const cases: string[][] = [
+      ['count', '-', '--model', ''],
+      ['count', '-', '--format='],
+      ['cost', '--model', '', '--input', '5'],
+      ['cost', '--model', 'gpt-4o', '--input', '5', '--config', ''],
+      ['cost', '--model', 'gpt-4o', '--input', ' '],
+      ['scan', '--config', ''],
+      ['scan', '--format', ''],
+      ['scan', '--max-monthly='],
+      ['diff', '--base', ''],
+      ['diff', '--base', 'HEAD', '--head', ''],
+      ['explain', 'a.ts:1', '--config', ''],
+      ['prices', '--url', ''],
+      ['compress', 'a.ts:1', '--model', ''],
+      ['compress', 'a.ts:1', '--base-url', '  '],
+    ];
+    for (const args of cases) {
+      const r = await cli(args);
+      const name = args.slice(1).find((a, i, all) => a.startsWith('--') && (a.endsWith('=') || /^\s*$/.test(all[i + 1] ?? 'x')))!.replace(/=$/, '');
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+      assert.strictEqual(r.stdout, '', args.join(' '));
+      assert.match(r.stderr, new RegExp(`^prompt-cost: ${name} needs a value, got an empty one \\("\\s*"; an unset shell variable\\?\\): write ${name} VALUE\\n`), `${args.join(' ')}: ${r.stderr}`);
+    }
   });
 });

@@ -72,9 +72,26 @@ describe('detection cache', () => {
     assert.strictEqual(off.get('src/app.ts', APP, options()), undefined);
   });
 
-  it('keeps prompt files and notebooks out, and prunes the oldest entries', () => {
+  it('keeps a prompt file a reader takes, until a file it includes changes', () => {
     const cache = new DetectionCache(dir, 'build-1');
-    assert.strictEqual(DetectionCache.caches('chat.prompt.yml'), false);
+    const config = "prompts:\n  - file://prompt.txt\nproviders:\n  - openai:gpt-4o-mini\ntests:\n  - vars:\n      q: hi\n";
+    const rel = 'evals/promptfooconfig.yaml';
+    files.set('evals/prompt.txt', 'You answer billing questions for Acme in two sentences: {{q}}');
+    const opts = (): DetectOptions => ({ ...options(), readRelative: (p) => files.get(path.posix.join('evals', p)) });
+    assert.strictEqual(DetectionCache.caches(rel, config), true);
+    assert.strictEqual(DetectionCache.caches('package.json', '{ "name": "x", "version": "1.0.0" }'), false, 'no reader takes it: nothing to keep');
+    const recorded = DetectionCache.recording(opts());
+    const detection = new Engine().detectSync(rel, config, recorded.options);
+    assert.ok(detection.detected.length > 0);
+    cache.put(rel, config, opts(), detection, recorded.reads);
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(cache.get(rel, config, opts())?.detection)), JSON.parse(JSON.stringify(detection)));
+    files.set('evals/prompt.txt', 'Something else entirely: {{q}}');
+    assert.strictEqual(new DetectionCache(dir, 'build-1').get(rel, config, opts()), undefined, 'the included file changed');
+  });
+
+  it('keeps notebooks out, and prunes the oldest entries', () => {
+    const cache = new DetectionCache(dir, 'build-1');
+    assert.strictEqual(DetectionCache.caches('chat.prompt.yml'), false, 'a prompt file without its text: unknown, not kept');
     assert.strictEqual(DetectionCache.caches('nb.ipynb'), false);
     assert.strictEqual(DetectionCache.caches('app.py'), true);
     for (let i = 0; i < 8; i++) {
