@@ -14,6 +14,7 @@ import { ancestryOf } from './ancestry';
 import type { SyntaxNode } from './parser';
 import { finish, lastName, type Claimed } from './shapes';
 import { definitionsOf, type CodeFile } from './source';
+import { asksTheTerminal } from './terminalPrompts';
 import { callArguments, evalText, exportedValue, finishText, propertyOf, resolveExpression, type Resolved } from './values';
 
 const CALL = /^(call)$/;
@@ -130,6 +131,8 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
   if (keyword && TEMPLATE_FORMAT.test(name) && callee?.type === 'attribute') return 'user';
   // self.llm.complete(prompt), llm.astream_complete(prompt): a completion model's text (LlamaIndex and alike)
   if (!keyword && args.namedChildren.find((c) => c && c.type !== 'comment')?.id === n.id && COMPLETION_METHOD.test(name) && callee?.type === 'attribute' && !calleeFunction(f, callee, env)) return 'user';
+  // click.prompt(prompt=x), getpass(prompt=x): a question to the person at the terminal
+  if (callee && asksTheTerminal(f, callee.text)) return undefined;
   if (keyword && Object.hasOwn(PROMPT_KEYWORDS, keyword) && !/^(dict|print|log|info|debug|warning|error|format|get|setdefault)$/.test(name)) {
     // prompt=, system= … of an SDK or framework call; of the project's own function only if it is a sink there
     const target = callee && calleeFunction(f, callee, env);

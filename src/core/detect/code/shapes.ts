@@ -21,6 +21,7 @@ import { jsParamSinkPrompts } from './jsParamSinks';
 import { paramSinkPrompts, templateInputPrompts } from './paramSinks';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
+import { asksTheTerminal } from './terminalPrompts';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
 import { callArguments, dynamic, evalModel, evalText, finishText, followFunction, FUNCTION_NODE, propertyOf, resolveExpression } from './values';
@@ -516,6 +517,8 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     const containerParent = up.parent(container);
     const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
     const calleeName = host ? lastName(calleeOf(host)) : '';
+    // `@click.option(…, prompt="Your name")`, `typer.Option(…, prompt=…)`: asks the person at the terminal
+    if (host && asksTheTerminal(f, calleeOf(host))) return;
     // once per object: an object of thousands of keys is not re-listed per key
     let pair = pairs.get(container.id);
     if (pair === undefined) pairs.set(container.id, (pair = (container.type === 'object' || container.type === 'dictionary') && promptObject(f, container, up)));
