@@ -1,5 +1,6 @@
 // prompt-cost compress FILE:LINE — a cheap model's shorter rewrite of one prompt part, as a unified diff
-// with its saving. Nothing is written without --apply. Exit: 0 ok / no-saving, 1 rejected / error, 2 usage.
+// with its saving. Nothing is sent unless the user says yes (or --yes), nothing written without --apply.
+// Exit: 0 ok / no-saving, 1 rejected / error / declined, 2 usage (no terminal to ask on without --yes).
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -19,6 +20,8 @@ export interface CompressIo {
   stderr: (s: string) => void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Asks on the terminal; undefined when standard input is not one (then only --yes sends). */
+  ask?: (question: string) => Promise<string | undefined>;
 }
 
 export class CompressUsageError extends Error {}
@@ -112,6 +115,16 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const cached = !!reply;
   if (!reply) {
     if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY, or name a server that needs none with --base-url (nothing was sent)');
+    // The prompt goes to a third party: asked first, as in VS Code (a cached reply sends nothing, asks nothing).
+    if (!values.yes) {
+      const host = c.hostOf(baseURL);
+      if (!io.ask) throw new CompressUsageError(`compress would send the text of ${plan.file}:${plan.line} to ${host}, and standard input is not a terminal to ask on: pass --yes to send it (nothing was sent)`);
+      const { consentMessage, consentPreview, consentSummary } = require('../core/compress/consent') as typeof import('../core/compress/consent');
+      const consent = { host, model, file: plan.file, line: plan.line, requestTokens: plan.request.tokens, requestCostUsd: plan.request.costUsd, sent: plan.messages.find((m) => m.role === 'user')?.content ?? '' };
+      io.stderr(`${consentSummary(consent)}\n\n${consentPreview(consent.sent)}\n\n`);
+      const answer = await io.ask(`${consentMessage(consent)} [y/N] `);
+      if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) return print(c.errorResult(plan, `not sent: you did not answer yes, so nothing went to ${host} (--yes sends without asking)`));
+    }
     try {
       reply = await c.chatRewrite({ apiKey, baseURL, model, messages: plan.messages, timeoutMs: timeout * 1000 });
     } catch (e) {
@@ -141,7 +154,7 @@ export function compressCacheFile(dir = (require('../core/tokens/encodings') as 
 
 const OPTIONS = {
   part: { type: 'string' }, model: { type: 'string' }, 'base-url': { type: 'string' }, timeout: { type: 'string' },
-  apply: { type: 'boolean' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  apply: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The CLI's JSON contract: the result without the editor-only fields. */

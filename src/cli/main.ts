@@ -54,6 +54,8 @@ export interface Io {
   /** The terminal's width when stdout is one (tables fit it, explain wraps to it). */
   columns?: number;
   cwd: string;
+  /** Asks the user one question and returns the answer; undefined when standard input is not a terminal. */
+  ask?: (question: string) => Promise<string | undefined>;
   /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
   env?: Record<string, string | undefined>;
 }

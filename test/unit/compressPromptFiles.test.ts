@@ -80,7 +80,7 @@ describe('cli compress on prompt files: the saving at the model the scan prices 
       const prompts = await scanned(dir);
       assert.strictEqual(prompts.length, 1, JSON.stringify(prompts));
       assert.strictEqual(prompts[0].model.id.replace(/^openai\//, ''), k.model, 'the scan prices it at the model the files name');
-      const r = await cli(['compress', k.at, '--base-url', fake.baseURL, '--format', 'json'], dir);
+      const r = await cli(['compress', '--yes', k.at, '--base-url', fake.baseURL, '--format', 'json'], dir);
       assert.strictEqual(r.code, 0, r.stderr + r.stdout);
       const out = JSON.parse(r.stdout);
       assert.strictEqual(out.status, 'ok', out.reason);
@@ -91,7 +91,7 @@ describe('cli compress on prompt files: the saving at the model the scan prices 
       // The same figures (compress rounds off the float noise of a difference: 0.5249999999999999 → 0.525).
       const near = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
       assert.ok(near(out.saved.perCallUsd, cost.perCallUsd) && near(out.saved.monthlyUsd, cost.monthlyUsd), `${JSON.stringify(out.saved)} vs ${JSON.stringify(cost)} on ${k.model}`);
-      const text = await cli(['compress', k.at, '--base-url', fake.baseURL], dir);
+      const text = await cli(['compress', '--yes', k.at, '--base-url', fake.baseURL], dir);
       assert.match(text.stdout, new RegExp(`saves ${out.saved.tokens} tokens/call \\([\\d,]+ → [\\d,]+\\) on ${prompts[0].model.id.replace('/', '\\/')}, `));
     });
   }
