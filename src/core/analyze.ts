@@ -345,7 +345,7 @@ export class Engine {
     const used = new Set<Annotation>();
     const prompts = detected.map((d) => {
       // (an agent's run takes the annotation written above the agent it runs)
-      const partLines = [...d.parts.filter((p) => !p.file).map((p) => p.range.start.line), ...(d.agentCall ? [d.agentCall.start.line] : [])];
+      const partLines = [...d.parts.filter((p) => !p.file).map((p) => p.range.start.line), ...(d.agentCall?.file === file ? [d.agentCall.range.start.line] : [])];
       const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file', partLines);
       if (annotation) used.add(annotation);
       // A prompt detection reused from the previous keystroke, priced with the same options and annotation,

@@ -129,10 +129,12 @@ export interface DetectedPrompt {
   schema?: DetectedSchema;
   media?: DetectedMedia[];
   /**
-   * An agent's run: where the call that built the agent is, in this file. Every run sends the agent's
-   * instructions (and tools) with its input, so the two are one request (see detect/code/agentMerge.ts).
+   * An agent's run: where the call that built the agent is (`file`: root-relative). Every run sends the
+   * agent's instructions (and tools) with its input, so the two are one request: in the same file the
+   * agent's prompt is merged into each run (detect/code/agentMerge.ts); from another file the run holds
+   * the agent's instructions itself and the scan drops the agent's own row (workspace.ts foundElsewhere).
    */
-  agentCall?: Range;
+  agentCall?: { file: string; range: Range };
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
