@@ -174,7 +174,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   const root = named.length === 1 && named[0].isDirectory ? rootFor(named[0].abs, io.cwd) : io.cwd;
   const single = named.length === 1 && named[0].isDirectory && root === named[0].abs;
   // The config is the gate's input too: one that cannot be read or parsed fails the run (exit 2).
-  loadNamedConfig(io, root, values.config as string | undefined, true);
+  const config = loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const scanned = await workspace().scanWorkspaceStored({
     heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
@@ -200,6 +200,14 @@ async function scan(args: string[], io: Io): Promise<number> {
   }
   else io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable)
     : format === 'table' ? formatters().table(scanned.report(), { columns: terminalWidth(io) }) : formatters()[format as 'markdown'](scanned.report()));
+  // An override no prompt matches changes nothing (a typo, a renamed file or id): said when the whole
+  // root was scanned (a part of it cannot tell), the exit code unchanged.
+  if (config.overrides.length && (!named.length || single)) {
+    const { unmatchedOverrides } = require('../core/config/resolve') as typeof import('../core/config/resolve');
+    const prompts = scanned.report().prompts;
+    const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
+    for (const o of unmatchedOverrides(config, prompts)) io.stderr(`warning: ${unmatchedOverrideText(o, o.id === undefined ? [] : nearestNames(o.id, ids))}\n`);
+  }
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
@@ -227,6 +235,16 @@ async function compress(args: string[], io: Io): Promise<number> {
     if (e instanceof CompressUsageError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** `.promptcost.yaml:12: the override for id "summarize" matched no prompt (…), so it changes nothing`. */
+export function unmatchedOverrideText(o: { id?: string; path?: string; from: string }, nearIds: string[] = []): string {
+  const which = [o.id !== undefined ? `id "${o.id}"` : '', o.path !== undefined ? `path "${o.path}"` : ''].filter(Boolean).join(' and ');
+  const why = [
+    o.id !== undefined ? `no prompt has the annotation id=${o.id}${nearIds.length ? `; did you mean ${nearIds.join(' or ')}?` : ''}` : '',
+    o.path !== undefined ? 'no file with a prompt matches the glob, relative to the scanned folder' : '',
+  ].filter(Boolean).join('; and ');
+  return `${o.from}: the override for ${which} matched no prompt (${why}), so it changes nothing`;
 }
 
 /** The scan root for one folder named on the command line (see scan). */

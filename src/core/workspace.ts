@@ -481,6 +481,8 @@ export function foundElsewhere(detections: Iterable<Detection>): Map<string, num
   const found = new Map<string, number>();
   for (const d of detections) {
     for (const p of d.detected) {
+      // a run of an agent built in another file holds its instructions: the agent is no row of its own there
+      if (p.agentCall && p.agentCall.file !== d.file) found.set(agentKey(p.agentCall.file, p.agentCall.range), RANK.call + 1);
       for (const part of p.parts) if (part.file && part.file !== d.file) {
         const key = `${part.file}:${part.range.start.line}`;
         found.set(key, Math.max(found.get(key) ?? -1, RANK[p.confidence]));
@@ -490,10 +492,16 @@ export function foundElsewhere(detections: Iterable<Detection>): Map<string, num
   return found;
 }
 
-/** `d` without its shape and heuristic prompts that `found` (foundElsewhere) has with more confidence; `d` itself when none. */
+const agentKey = (file: string, r: DetectedPrompt['range']) => `agent\0${file}:${r.start.line}:${r.start.character}`;
+
+/**
+ * `d` without its shape and heuristic prompts that `found` (foundElsewhere) has with more confidence,
+ * and without agents whose runs in other files hold their instructions; `d` itself when none.
+ */
 export function withoutFoundElsewhere(d: Detection, found: Map<string, number>): Detection {
   if (!found.size) return d;
   const detected = d.detected.filter((p) => {
+    if (p.source === 'code' && !p.agentCall && found.has(agentKey(d.file, p.range))) return false;
     if (p.confidence === 'call' || p.source !== 'code') return true;
     const own = p.parts.filter((part) => !part.file && part.text.trim());
     return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);

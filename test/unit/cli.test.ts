@@ -187,6 +187,35 @@ describe('cli', () => {
       assert.deepStrictEqual(own.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['deep/a.ts:3', 7]]);
     });
 
+    it('an override that matches no prompt (an id no annotation gives, a glob no file matches) is a warning naming it; the exit code is unchanged', async () => {
+      const ws = tempDir('pc-overrides-');
+      fs.mkdirSync(path.join(ws, 'src'));
+      const call = (text: string) => `c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: '${text}' }] });\n`;
+      fs.writeFileSync(path.join(ws, 'src', 'a.ts'), `import OpenAI from 'openai';\nconst c = new OpenAI();\n${call('Summarize the following support ticket in two sentences.')}`);
+      fs.writeFileSync(path.join(ws, 'src', 'b.ts'), `import OpenAI from 'openai';\nconst c = new OpenAI();\n// prompt-cost: id=translate\n${call('Translate the following support ticket into French.')}`);
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), [
+        'overrides:', '  - path: "src/**"', '    callsPerDay: 50', '  - path: "batch/**"', '    callsPerDay: 5',
+        '  - id: translate', '    callsPerDay: 9000', '  - id: translat', '    model: gpt-4o-mini', '  - id: nope', '    path: "nowhere/*.ts"', '    callsPerDay: 1', '',
+      ].join('\n'));
+      const scanned = await cli(['scan', '--no-cache'], { cwd: ws });
+      assert.strictEqual(scanned.code, 0, scanned.stderr);
+      assert.deepStrictEqual(scanned.stderr.split('\n').filter(Boolean), [
+        'warning: .promptcost.yaml:4: the override for path "batch/**" matched no prompt (no file with a prompt matches the glob, relative to the scanned folder), so it changes nothing',
+        'warning: .promptcost.yaml:8: the override for id "translat" matched no prompt (no prompt has the annotation id=translat; did you mean translate?), so it changes nothing',
+        'warning: .promptcost.yaml:10: the override for id "nope" and path "nowhere/*.ts" matched no prompt (no prompt has the annotation id=nope; and no file with a prompt matches the glob, relative to the scanned folder), so it changes nothing',
+      ]);
+      // The same for the root named, in any format; with a budget the run is over it, and still exit 1.
+      assert.match((await cli(['scan', '.', '--format', 'json', '--no-cache'], { cwd: ws })).stderr, /\.promptcost\.yaml:4: the override for path "batch\/\*\*" matched no prompt/);
+      const over = await cli(['scan', '--max-monthly', '0', '--no-cache'], { cwd: ws });
+      assert.strictEqual(over.code, 1);
+      assert.match(over.stderr, /\.promptcost\.yaml:8: the override for id "translat"/);
+      // A part of the workspace cannot tell: no warning when one file is scanned.
+      assert.strictEqual((await cli(['scan', 'src/a.ts', '--no-cache'], { cwd: ws })).stderr, '');
+      // Every override matched: no warning.
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'overrides:\n  - path: "src/a.ts"\n    callsPerDay: 5\n  - id: translate\n    callsPerDay: 9\n');
+      assert.strictEqual((await cli(['scan', '--no-cache'], { cwd: ws })).stderr, '');
+    });
+
     it('JSON follows the data model: files relative to the root, 0-based ranges, price data', async () => {
       const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);

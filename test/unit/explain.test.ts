@@ -242,7 +242,14 @@ describe('explain: the shown figures add up', () => {
         assert.match(text, new RegExp(`per call\\s+\\${formatUsd(p.cost.perCallUsd!).replace(/[.]/g, '\\.')}\\s`), at);
         assert.match(text, new RegExp(`per month\\s+\\${formatUsd(p.cost.monthlyUsd!).replace(/[.]/g, '\\.')}\\s`), at);
         assert.ok(checkArithmetic(text, at) >= 3, `${at}: per call, day and month are shown as sums and products:\n${text}`);
-        if (root === cache) assert.match(text, /cache reads .* = \$[\d.]+ \(average per call/);
+        if (root === cache) {
+          // The read and write tokens as the engine priced them: the cached prefix × the hit rate (misses).
+          const [, cached, pct, reads] = /cache reads .*average per call: ≈([\d,]+) cached × ([\d.]+)% hit rate = ≈([\d,.]+) tokens × \$0\.3\/M = \$[\d.]+/.exec(text) ?? [];
+          assert.ok(cached, text);
+          assert.ok(Math.abs(Number(cached.replace(/,/g, '')) * Number(pct) / 100 - Number(reads.replace(/,/g, ''))) < 0.01, `${cached} × ${pct}% = ${reads}`);
+          assert.match(text, new RegExp(`cache writes .*average per call: ≈${cached} cached × ${100 - Number(pct)}% misses`));
+          assert.match(text, new RegExp(`cacheable ≈${cached}, cached as written ≈${cached} at a ${pct}% hit rate`));
+        }
         checked++;
       }
     }
