@@ -94,15 +94,32 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const engine = new Engine();
   // The files the scan reads for this one (config.json beside a skprompt.txt, a flow's templates, imports):
   // the prompt is found and priced as `scan` finds and prices it — its model, its parts.
-  const options = { engine, analyze: { config, ...fileReaders(io.cwd, rel, workspaceReader(io.cwd)) }, compressModel: model };
+  const reader = workspaceReader(io.cwd);
+  const optionsFor = (file: string, extra: Partial<import('../core/analyze').AnalyzeOptions> = {}) => ({ engine, analyze: { config, ...fileReaders(io.cwd, file, reader), ...extra }, compressModel: model });
+  let options = optionsFor(rel);
   const print = (r: CompressResult) => {
     io.stdout(format === 'json' ? JSON.stringify(publicResult(r), null, 2) + '\n' : textResult(r));
     return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
   };
 
   let plan: import('../core/compress').CompressPlan;
+  const target = { file: rel, text, line: Number(lineArg) - 1, part: part === undefined ? undefined : part - 1 };
   try {
-    plan = await c.planCompress({ file: rel, text, line: Number(lineArg) - 1, part: part === undefined ? undefined : part - 1 }, options);
+    try {
+      plan = await c.planCompress(target, options);
+    } catch (e) {
+      // No prompt of this file holds the line: a prompt of another file may send this file's text (a flow's
+      // template, a promptfoo file:// prompt), or code load it as a prompt. The workspace scan knows.
+      const sent = e instanceof c.CompressError && e.noPrompt ? await sentFromElsewhere(io.cwd, rel, target.line) : undefined;
+      if (!sent) throw e;
+      if (sent.loadedAs) {
+        options = optionsFor(rel, { promptText: sent.loadedAs });
+        plan = await c.planCompress(target, options);
+      } else {
+        options = optionsFor(sent.file);
+        plan = await c.planCompress({ ...target, file: sent.file, text: sent.text, in: rel }, options);
+      }
+    }
   } catch (e) {
     if (e instanceof c.CompressError && e.usage) throw new CompressUsageError(e.message);
     if (!(e instanceof c.CompressError)) throw e;
@@ -135,16 +152,41 @@ async function compressWith(values: Values, positionals: string[], format: 'text
     // Also by content alone: the HTML report's compression lever finds it whatever model wrote it.
     cache.set(c.contentKey(plan.messages), reply);
   }
-  const result = await c.finishCompress(plan, reply.text, { ...options, text, usage: reply.usage, cached });
+  const result = await c.finishCompress(plan, reply.text, { ...options, text: plan.holder?.text ?? text, usage: reply.usage, cached });
   if (values.apply && result.status === 'ok' && result.edit) {
-    if (fs.readFileSync(abs, 'utf8') !== text) return print({ ...result, status: 'error', reason: `${rel} changed while compress ran; run it again` });
+    // The file the rewrite goes into: FILE, or the file its prompt reads the text from (a template).
+    const edited = plan.source.file;
+    const editedAbs = path.resolve(io.cwd, edited);
+    if (fs.readFileSync(editedAbs, 'utf8') !== plan.source.text) return print({ ...result, status: 'error', reason: `${edited} changed while compress ran; run it again` });
     const { LineIndex } = require('../core/text') as typeof import('../core/text');
-    const lines = new LineIndex(text);
-    const updated = text.slice(0, lines.offset(result.edit.range.start)) + result.edit.newText + text.slice(lines.offset(result.edit.range.end));
-    fs.writeFileSync(abs, updated);
+    const lines = new LineIndex(plan.source.text);
+    const updated = plan.source.text.slice(0, lines.offset(result.edit.range.start)) + result.edit.newText + plan.source.text.slice(lines.offset(result.edit.range.end));
+    fs.writeFileSync(editedAbs, updated);
     result.applied = true;
   }
   return print(result);
+}
+
+/**
+ * The prompt of another file that sends the text at `rel`:`row` (its file and text), or the way code
+ * loads `rel` as a prompt of its own — as `scan` lists them; undefined when the workspace has neither.
+ */
+async function sentFromElsewhere(cwd: string, rel: string, row: number): Promise<{ file: string; text: string; loadedAs?: undefined } | { loadedAs: { role: import('../core/model').Role }; file?: undefined; text?: undefined } | undefined> {
+  const ws = require('../core/workspace') as typeof import('../core/workspace');
+  const { promptAt } = require('./explain') as typeof import('./explain');
+  const { scanCacheDir } = require('./main') as typeof import('./main');
+  const report = await ws.scanWorkspace({ root: cwd, workers: 0, cacheDir: scanCacheDir() });
+  const prompt = promptAt(report.prompts, rel, row);
+  if (!prompt) return undefined;
+  if (prompt.file === rel) {
+    const role = prompt.parts.find((p) => !p.file)?.role;
+    return prompt.kind === 'prompt-text' && role ? { loadedAs: { role } } : undefined;
+  }
+  try {
+    return { file: prompt.file, text: readNamedFile(cwd, prompt.file).text };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The CLI's compress cache (beside the tokenizer snapshots), read by `scan --format html` too. */
