@@ -102,7 +102,7 @@ function throughCli(input: Input, budgetMs: number): string[] {
     }
     if (input.config !== undefined) fs.writeFileSync(path.join(ws, '.promptcost.yaml'), input.config);
     else fs.rmSync(path.join(ws, '.promptcost.yaml'), { force: true });
-    const r = spawnSync(process.execPath, [cli, 'scan', ws, '--format', 'json'], { encoding: 'utf8', timeout: Math.max(60_000, budgetMs * 3), maxBuffer: 1 << 28 });
+    const r = spawnSync(process.execPath, [cli, 'scan', ws, '--format', 'json'], { env: { ...process.env, PROMPT_COST_CEILING_DIRS: os.tmpdir() }, encoding: 'utf8', timeout: Math.max(60_000, budgetMs * 3), maxBuffer: 1 << 28 });
     const problems: string[] = [];
     if (r.error || r.signal) problems.push(`cli: ${r.signal ? `killed by ${r.signal} (past ${Math.max(60_000, budgetMs * 3)} ms?)` : r.error?.message}`);
     else if (![0, 1, 2].includes(r.status ?? -1)) problems.push(`cli: exit ${r.status}: ${r.stderr.split('\n').slice(0, 3).join(' | ')}`);

@@ -1,5 +1,6 @@
 // prompt-cost compress FILE:LINE — a cheap model's shorter rewrite of one prompt part, as a unified diff
-// with its saving. Nothing is written without --apply. Exit: 0 ok / no-saving, 1 rejected / error, 2 usage.
+// with its saving. Nothing is sent unless the user says yes (or --yes), nothing written without --apply.
+// Exit: 0 ok / no-saving, 1 rejected / error / declined, 2 usage (no terminal to ask on without --yes).
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -19,6 +20,8 @@ export interface CompressIo {
   stderr: (s: string) => void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Asks on the terminal; undefined when standard input is not one (then only --yes sends). */
+  ask?: (question: string) => Promise<string | undefined>;
 }
 
 export class CompressUsageError extends Error {}
@@ -91,15 +94,32 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const engine = new Engine();
   // The files the scan reads for this one (config.json beside a skprompt.txt, a flow's templates, imports):
   // the prompt is found and priced as `scan` finds and prices it — its model, its parts.
-  const options = { engine, analyze: { config, ...fileReaders(io.cwd, rel, workspaceReader(io.cwd)) }, compressModel: model };
+  const reader = workspaceReader(io.cwd);
+  const optionsFor = (file: string, extra: Partial<import('../core/analyze').AnalyzeOptions> = {}) => ({ engine, analyze: { config, ...fileReaders(io.cwd, file, reader), ...extra }, compressModel: model });
+  let options = optionsFor(rel);
   const print = (r: CompressResult) => {
     io.stdout(format === 'json' ? JSON.stringify(publicResult(r), null, 2) + '\n' : textResult(r));
     return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
   };
 
   let plan: import('../core/compress').CompressPlan;
+  const target = { file: rel, text, line: Number(lineArg) - 1, part: part === undefined ? undefined : part - 1 };
   try {
-    plan = await c.planCompress({ file: rel, text, line: Number(lineArg) - 1, part: part === undefined ? undefined : part - 1 }, options);
+    try {
+      plan = await c.planCompress(target, options);
+    } catch (e) {
+      // No prompt of this file holds the line: a prompt of another file may send this file's text (a flow's
+      // template, a promptfoo file:// prompt), or code load it as a prompt. The workspace scan knows.
+      const sent = e instanceof c.CompressError && e.noPrompt ? await sentFromElsewhere(io.cwd, rel, target.line) : undefined;
+      if (!sent) throw e;
+      if (sent.loadedAs) {
+        options = optionsFor(rel, { promptText: sent.loadedAs });
+        plan = await c.planCompress(target, options);
+      } else {
+        options = optionsFor(sent.file);
+        plan = await c.planCompress({ ...target, file: sent.file, text: sent.text, in: rel }, options);
+      }
+    }
   } catch (e) {
     if (e instanceof c.CompressError && e.usage) throw new CompressUsageError(e.message);
     if (!(e instanceof c.CompressError)) throw e;
@@ -112,6 +132,16 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const cached = !!reply;
   if (!reply) {
     if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY, or name a server that needs none with --base-url (nothing was sent)');
+    // The prompt goes to a third party: asked first, as in VS Code (a cached reply sends nothing, asks nothing).
+    if (!values.yes) {
+      const host = c.hostOf(baseURL);
+      if (!io.ask) throw new CompressUsageError(`compress would send the text of ${plan.file}:${plan.line} to ${host}, and standard input is not a terminal to ask on: pass --yes to send it (nothing was sent)`);
+      const { consentMessage, consentPreview, consentSummary } = require('../core/compress/consent') as typeof import('../core/compress/consent');
+      const consent = { host, model, file: plan.file, line: plan.line, requestTokens: plan.request.tokens, requestCostUsd: plan.request.costUsd, sent: plan.messages.find((m) => m.role === 'user')?.content ?? '' };
+      io.stderr(`${consentSummary(consent)}\n\n${consentPreview(consent.sent)}\n\n`);
+      const answer = await io.ask(`${consentMessage(consent)} [y/N] `);
+      if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) return print(c.errorResult(plan, `not sent: you did not answer yes, so nothing went to ${host} (--yes sends without asking)`));
+    }
     try {
       reply = await c.chatRewrite({ apiKey, baseURL, model, messages: plan.messages, timeoutMs: timeout * 1000 });
     } catch (e) {
@@ -122,16 +152,41 @@ async function compressWith(values: Values, positionals: string[], format: 'text
     // Also by content alone: the HTML report's compression lever finds it whatever model wrote it.
     cache.set(c.contentKey(plan.messages), reply);
   }
-  const result = await c.finishCompress(plan, reply.text, { ...options, text, usage: reply.usage, cached });
+  const result = await c.finishCompress(plan, reply.text, { ...options, text: plan.holder?.text ?? text, usage: reply.usage, cached });
   if (values.apply && result.status === 'ok' && result.edit) {
-    if (fs.readFileSync(abs, 'utf8') !== text) return print({ ...result, status: 'error', reason: `${rel} changed while compress ran; run it again` });
+    // The file the rewrite goes into: FILE, or the file its prompt reads the text from (a template).
+    const edited = plan.source.file;
+    const editedAbs = path.resolve(io.cwd, edited);
+    if (fs.readFileSync(editedAbs, 'utf8') !== plan.source.text) return print({ ...result, status: 'error', reason: `${edited} changed while compress ran; run it again` });
     const { LineIndex } = require('../core/text') as typeof import('../core/text');
-    const lines = new LineIndex(text);
-    const updated = text.slice(0, lines.offset(result.edit.range.start)) + result.edit.newText + text.slice(lines.offset(result.edit.range.end));
-    fs.writeFileSync(abs, updated);
+    const lines = new LineIndex(plan.source.text);
+    const updated = plan.source.text.slice(0, lines.offset(result.edit.range.start)) + result.edit.newText + plan.source.text.slice(lines.offset(result.edit.range.end));
+    fs.writeFileSync(editedAbs, updated);
     result.applied = true;
   }
   return print(result);
+}
+
+/**
+ * The prompt of another file that sends the text at `rel`:`row` (its file and text), or the way code
+ * loads `rel` as a prompt of its own — as `scan` lists them; undefined when the workspace has neither.
+ */
+async function sentFromElsewhere(cwd: string, rel: string, row: number): Promise<{ file: string; text: string; loadedAs?: undefined } | { loadedAs: { role: import('../core/model').Role }; file?: undefined; text?: undefined } | undefined> {
+  const ws = require('../core/workspace') as typeof import('../core/workspace');
+  const { promptAt } = require('./explain') as typeof import('./explain');
+  const { scanCacheDir } = require('./main') as typeof import('./main');
+  const report = await ws.scanWorkspace({ root: cwd, workers: 0, cacheDir: scanCacheDir() });
+  const prompt = promptAt(report.prompts, rel, row);
+  if (!prompt) return undefined;
+  if (prompt.file === rel) {
+    const role = prompt.parts.find((p) => !p.file)?.role;
+    return prompt.kind === 'prompt-text' && role ? { loadedAs: { role } } : undefined;
+  }
+  try {
+    return { file: prompt.file, text: readNamedFile(cwd, prompt.file).text };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The CLI's compress cache (beside the tokenizer snapshots), read by `scan --format html` too. */
@@ -141,7 +196,7 @@ export function compressCacheFile(dir = (require('../core/tokens/encodings') as 
 
 const OPTIONS = {
   part: { type: 'string' }, model: { type: 'string' }, 'base-url': { type: 'string' }, timeout: { type: 'string' },
-  apply: { type: 'boolean' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  apply: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The CLI's JSON contract: the result without the editor-only fields. */

@@ -3,7 +3,7 @@
 // Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included).
 import * as fs from 'fs';
 import * as path from 'path';
-import { configError, formatOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
+import { configError, configProblemLine, formatOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
 import { numberOption } from './numberOptions';
 import { readNamedFile } from './inputs';
 
@@ -35,7 +35,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     const problems = diffConfigProblems({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved });
     const headFatal = problems.head.filter((p) => p.fatal);
     if (headFatal.length) throw configError(headFatal, values.head ? `the config at ${values.head}` : 'the config');
-    for (const p of problems.head) io.stderr(`warning: ${p.message}\n`);
+    for (const p of problems.head) io.stderr(configProblemLine(p));
     const baseFatal = problems.base.filter((p) => p.fatal);
     if (baseFatal.length && !configFile) io.stderr(`warning: the base's config (${values.base}) cannot be used, so the base is priced without it:\n${baseFatal.map((p) => `  ${p.message}`).join('\n')}\n`);
     d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });

@@ -2,7 +2,7 @@
 // The full arithmetic of the prompt at FILE:LINE (the prompt whose range holds the line, else the first
 // prompt whose text is on it). A notebook cell is FILE:cellN:LINE, both 1-based. Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
 import * as path from 'path';
-import { formatOption, loadNamedConfig, parse, scanCacheDir, UsageError, type Io } from './main';
+import { formatOption, loadNamedConfig, parse, rootFor, scanCacheDir, UsageError, type Io } from './main';
 import type { PromptReport, Range } from '../core/model';
 import { statNamed } from './inputs';
 
@@ -18,7 +18,9 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const { abs, isDirectory } = statNamed(io.cwd, file, '');
   if (isDirectory) throw new UsageError(`${file} is a folder; explain takes a file and a line`);
   // The config must be a readable file that parses (exit 2 otherwise), as for every command.
-  loadNamedConfig(io, io.cwd, values.config as string | undefined, true);
+  // The root and its config as `scan` finds them from the current folder (the nearest .promptcost.yaml above).
+  const root = rootFor(io.cwd, io.cwd, io.env);
+  loadNamedConfig(io, root, values.config as string | undefined, true);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ws = require('../core/workspace') as typeof import('../core/workspace');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,9 +28,9 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const prices = require('../core/prices') as typeof import('../core/prices');
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
-  const rel = path.relative(io.cwd, abs).split(path.sep).join('/');
+  const rel = path.relative(root, abs).split(path.sep).join('/');
   const notebook = /\.ipynb$/i.test(rel);
-  let report = await ws.scanWorkspace({ root: io.cwd, paths: [abs], configFile, workers: 0 });
+  let report = await ws.scanWorkspace({ root, paths: [abs], configFile, workers: 0 });
   if (notebook && cell === undefined) {
     const cells = [...new Set(report.prompts.filter((p) => p.file === rel).map((p) => `cell${(p.cell ?? 0) + 1}:${p.range.start.line + 1}`))];
     throw new UsageError(`${rel}: name the cell, FILE:cellN:LINE (cells and lines 1-based, as the editor counts them)${cells.length ? `; prompts at ${cells.map((c) => `${rel}:${c}`).join(', ')}` : '; the notebook has no prompts prompt-cost recognises'}`);
@@ -40,7 +42,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   if (!prompt && !notebook) {
     // What only the workspace shows: a text file that code loads as a prompt, or text of this file that a
     // prompt of another file sends (a loaded file, an imported constant). The scan lists those; so does explain.
-    report = await ws.scanWorkspace({ root: io.cwd, configFile, workers: 0, cacheDir: scanCacheDir() });
+    report = await ws.scanWorkspace({ root, configFile, workers: 0, cacheDir: scanCacheDir() });
     prompt = promptAt(report.prompts, rel, row, cellIndex);
   }
   if (!prompt) {
@@ -49,7 +51,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     const nearest = [...inFile].sort((a, b) => Math.abs(a.range.start.line - row) - Math.abs(b.range.start.line - row)).slice(0, 3);
     throw new UsageError(`${where}: no prompt contains this line${nearest.length ? `; the nearest: ${nearest.map((p) => `${rel}:${at(p)} (${p.kind}, lines ${p.range.start.line + 1}–${p.range.end.line + 1})`).join(', ')}` : cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)'}`);
   }
-  const config = ws.loadConfig(io.cwd, configFile);
+  const config = ws.loadConfig(root, configFile);
   const pricing = prices.lookupPrice(prompt.model.id, config.prices, { deployments: config.deployments });
   const e = explainPrompt(prompt, report.prices, pricing);
   io.stdout(format === 'json' ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e, io.columns));

@@ -21,7 +21,7 @@ export const USAGE: Record<Command, string> = {
   explain: 'prompt-cost explain FILE:LINE [--config FILE] [--format text|json]',
   prices: 'prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]',
   compress: `prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
-                   [--apply] [--format text|json]`,
+                   [--yes] [--apply] [--format text|json]`,
 };
 
 const usage = (c: Command) => `Usage:\n  ${USAGE[c]}\n`;
@@ -37,7 +37,7 @@ Exit codes (every command):
   0  done (scan: within the budget, or no budget set; diff: within the increase limits)
   1  scan: the projected monthly total is over the budget (--max-monthly or budget.monthlyUsd);
      diff: the change raises the bill past --max-increase-usd or --max-increase-pct;
-     compress: the rewrite was rejected, or the request failed
+     compress: the rewrite was rejected, the request failed, or you did not say yes to sending it
   2  nothing was priced as asked: bad usage, a model cost does not know, or an input named on the
      command line (FILE, PATH, --config) or the .promptcost.yaml that is missing, unreadable, not a
      regular file, not UTF-8, not valid YAML, or not a mapping of fields (text, a list), or whose
@@ -76,7 +76,7 @@ Options:
   --cached-input N     of the input, tokens read from the provider's prompt cache
   --calls-per-day N    traffic (default ${BUILT_IN_DEFAULTS.callsPerDay})
   --days-per-month N   days of traffic a month, 1 to 31 (default ${BUILT_IN_DEFAULTS.daysPerMonth})
-  --config FILE        a .promptcost.yaml other than the current folder's
+  --config FILE        a .promptcost.yaml other than the nearest one (from the current folder up)
   --format F           text (default), or json: the figures and the prices used
 
 Examples:
@@ -88,8 +88,10 @@ suggested; add its price under prices: in .promptcost.yaml), or a config that ca
 `,
   scan: `${usage('scan')}
 Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
-prices each at its traffic, and prints the report. One folder given is the root (its .promptcost.yaml
-applies); otherwise the current folder is.
+prices each at its traffic, and prints the report. The root (ids are relative to it; its
+.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder given (else
+the current folder) upwards, stopping at the git root; with none, the current folder (or the folder
+given, when it is outside the current one). Only PATH is walked.
 
 Options:
   --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
@@ -145,11 +147,11 @@ overhead, the price rows (per million input, cache read, cache write, output, an
 and the sums per call, per day and per month with the traffic and its sources. LINE is 1-based; the
 prompt whose call or text holds that line is explained (else the nearest prompts are listed); a
 notebook cell is FILE:cellN:LINE, cells and lines 1-based as the editor counts them. The text wraps
-to the terminal's width. The current folder is the workspace root (its .promptcost.yaml applies)
-unless --config names another file.
+to the terminal's width. The config is the nearest .promptcost.yaml from the current folder upwards
+(stopping at the git root), as for scan, unless --config names another file.
 
 Options:
-  --config FILE   a .promptcost.yaml other than the current folder's
+  --config FILE   a .promptcost.yaml other than the nearest one
   --format F      text (default), or json: the same steps as data
 
 Examples:
@@ -180,8 +182,11 @@ Exit codes: 0 done · 2 bad usage, or the update failed (the message says why).
   compress: `${usage('compress')}
 Rewrites the prompt part whose text is on LINE (else the largest static part of the prompt whose range
 holds LINE, or part N with --part) with a cheap model, keeping every placeholder, and prints the
-unified diff and the saving. Nothing is written unless --apply. The key is read from OPENAI_API_KEY
-(a server of your own at --base-url needs none).
+unified diff and the saving. Before the text goes to the model's host, compress shows it (with the
+host, its tokens and the request's cost) and asks on the terminal; --yes sends without asking, and is
+needed where standard input is not a terminal (CI, scripts). A reply from the cache asks nothing.
+Nothing is written unless --apply. The key is read from OPENAI_API_KEY (a server of your own at
+--base-url needs none).
 
 Options:
   --part N           the prompt's Nth part (1-based) instead of the one on LINE
@@ -189,6 +194,7 @@ Options:
   --base-url URL     any OpenAI-compatible endpoint (else OPENAI_BASE_URL, else OpenAI's)
   --timeout SECONDS  give up after this long (default 60): one limit for the whole call, its
                      retries (429, 5xx, connection errors) and the pauses before them included
+  --yes, -y          send without asking (required when standard input is not a terminal)
   --apply            write the rewrite into FILE
   --format F         text (default), or json: one object with status, reason, before, after, saved,
                      warnings, diff, applied
@@ -197,7 +203,7 @@ Examples:
   prompt-cost compress src/support_bot.ts:41
   prompt-cost compress prompts/support.prompty:12 --base-url http://localhost:11434/v1 --model llama3.2 --apply
 
-Exit codes: 0 ok or no saving · 1 rejected or error (API, network, timeout) · 2 bad usage, including
-no key (nothing is sent).
+Exit codes: 0 ok or no saving · 1 rejected, error (API, network, timeout) or not sent (no yes) · 2 bad
+usage, including no key, or no terminal to ask on and no --yes (nothing is sent).
 `,
 };

@@ -32,7 +32,7 @@ export async function cachedSavings(r: ScanReport, root: string, configFile?: st
   if (!file || !fs.existsSync(file)) return {};
   const { cachedRewriteSavings } = require('../core/compress/savings') as typeof import('../core/compress/savings');
   const { Engine } = require('../core/analyze') as typeof import('../core/analyze');
-  const { loadConfig } = require('../core/workspace') as typeof import('../core/workspace');
+  const { fileReaders, loadConfig, workspaceReader } = require('../core/workspace') as typeof import('../core/workspace');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const read = (rel: string) => {
     try {
@@ -41,5 +41,8 @@ export async function cachedSavings(r: ScanReport, root: string, configFile?: st
       return undefined;
     }
   };
-  return cachedRewriteSavings(r, read, new CompressCache(file), { engine: new Engine(), analyze: { config: loadConfig(root, configFile) } });
+  const config = loadConfig(root, configFile);
+  const reader = workspaceReader(root);
+  // Each file read as the scan read it (and compress does): a prompt's saving at the model scan gave it.
+  return cachedRewriteSavings(r, read, new CompressCache(file), { engine: new Engine(), analyze: { config }, analyzeFor: (rel) => ({ config, ...fileReaders(root, rel, reader) }) });
 }

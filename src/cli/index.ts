@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
+import { askOnTerminal } from './ask';
 import { run } from './main';
 
 run(process.argv.slice(2), {
@@ -8,6 +9,7 @@ run(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s),
   readStdin: () => fs.readFileSync(0),
   stderrIsTTY: Boolean(process.stderr.isTTY),
+  ask: process.stdin.isTTY ? askOnTerminal : undefined,
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   cwd: process.cwd(),
 }).then(

@@ -1,6 +1,5 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
-import * as fs from 'fs';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
 import type { ScanReport } from '../core/model';
 import type { CustomPrice } from '../core/prices';
@@ -54,6 +53,8 @@ export interface Io {
   /** The terminal's width when stdout is one (tables fit it, explain wraps to it). */
   columns?: number;
   cwd: string;
+  /** Asks the user one question and returns the answer; undefined when standard input is not a terminal. */
+  ask?: (question: string) => Promise<string | undefined>;
   /** The environment (OPENAI_API_KEY, OPENAI_BASE_URL for compress); process.env when not given. */
   env?: Record<string, string | undefined>;
 }
@@ -105,7 +106,7 @@ function cost(args: string[], io: Io): number {
   const callsPerDay = numberOption(values['calls-per-day'], 'calls-per-day') ?? BUILT_IN_DEFAULTS.callsPerDay;
   const daysPerMonth = numberOption(values['days-per-month'], 'days-per-month') ?? BUILT_IN_DEFAULTS.daysPerMonth;
   const { computeCost, lookupPrice } = prices();
-  const config = loadNamedConfig(io, io.cwd, values.config as string | undefined);
+  const config = loadNamedConfig(io, rootFor(io.cwd, io.cwd, io.env), values.config as string | undefined);
   const model = values.model as string;
   const c = computeCost(lookupPrice(model, config.prices), { inputTokens: input, outputTokens: output, cacheReadTokens: cached }, { callsPerDay, daysPerMonth });
   const pricing = lookupPrice(model, config.prices);
@@ -165,18 +166,18 @@ async function scan(args: string[], io: Io): Promise<number> {
     if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
     return st;
   });
-  // One folder given: the root (ids relative to it, its .promptcost.yaml) is the nearest folder from it up
-  // to the current one that holds a .promptcost.yaml, else the current folder when it is inside it (so
-  // `scan src` prices with the project's config, as `scan src/a.ts` does), else the folder itself.
-  // Otherwise the root is the current folder.
-  const root = named.length === 1 && named[0].isDirectory ? rootFor(named[0].abs, io.cwd) : io.cwd;
-  const single = named.length === 1 && named[0].isDirectory && root === named[0].abs;
+  // The root (ids relative to it, its .promptcost.yaml) is found from the one folder named, else from the
+  // current folder (rootFor). What is walked is what was named, else the current folder.
+  const start = named.length === 1 && named[0].isDirectory ? named[0].abs : io.cwd;
+  const root = rootFor(start, io.cwd, io.env);
+  const walked = named.length ? named.map((n) => n.abs) : [io.cwd];
+  const single = walked.length === 1 && walked[0] === root;
   // The config is the gate's input too: one that cannot be read or parsed fails the run (exit 2).
-  loadNamedConfig(io, root, values.config as string | undefined, true);
+  const config = loadNamedConfig(io, root, values.config as string | undefined, true);
   let lastDraw = 0;
   const scanned = await workspace().scanWorkspaceStored({
     heuristics: !values['no-heuristics'], cacheDir: values['no-cache'] ? undefined : scanCacheDir(),
-    root, paths: single ? undefined : named.map((n) => n.abs), configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
+    root, paths: single ? undefined : walked, configFile: values.config ? path.resolve(io.cwd, values.config as string) : undefined, maxMonthlyUsd,
     onProgress: io.stderrIsTTY ? (done, total) => {
       const now = Date.now();
       if (total < 200 || (now - lastDraw < 100 && done < total)) return;
@@ -198,6 +199,14 @@ async function scan(args: string[], io: Io): Promise<number> {
   }
   else io.stdout(format === 'json' ? scanned.json() + '\n' : format === 'html' ? formatters().html(scanned.report(), customPrices, rewrites, htmlConfig?.batchable)
     : format === 'table' ? formatters().table(scanned.report(), { columns: terminalWidth(io) }) : formatters()[format as 'markdown'](scanned.report()));
+  // An override no prompt matches changes nothing (a typo, a renamed file or id): said when the whole
+  // root was scanned (a part of it cannot tell), the exit code unchanged.
+  if (config.overrides.length && single) {
+    const { unmatchedOverrides } = require('../core/config/resolve') as typeof import('../core/config/resolve');
+    const prompts = scanned.report().prompts;
+    const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
+    for (const o of unmatchedOverrides(config, prompts)) io.stderr(`warning: ${unmatchedOverrideText(o, o.id === undefined ? [] : nearestNames(o.id, ids))}\n`);
+  }
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
@@ -227,29 +236,51 @@ async function compress(args: string[], io: Io): Promise<number> {
   }
 }
 
-/** The scan root for one folder named on the command line (see scan). */
-export function rootFor(folder: string, cwd: string): string {
-  const inside = (dir: string) => dir === cwd || dir.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
-  if (!inside(folder)) return folder;
-  for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, '.promptcost.yaml'))) return dir;
-    if (dir === cwd || path.dirname(dir) === dir) return cwd;
-  }
+/** `.promptcost.yaml:12: the override for id "summarize" matched no prompt (…), so it changes nothing`. */
+export function unmatchedOverrideText(o: { id?: string; path?: string; from: string }, nearIds: string[] = []): string {
+  const which = [o.id !== undefined ? `id "${o.id}"` : '', o.path !== undefined ? `path "${o.path}"` : ''].filter(Boolean).join(' and ');
+  const why = [
+    o.id !== undefined ? `no prompt has the annotation id=${o.id}${nearIds.length ? `; did you mean ${nearIds.join(' or ')}?` : ''}` : '',
+    o.path !== undefined ? 'no file with a prompt matches the glob, relative to the scanned folder' : '',
+  ].filter(Boolean).join('; and ');
+  return `${o.from}: the override for ${which} matched no prompt (${why}), so it changes nothing`;
+}
+
+/**
+ * The scan root for a scan that starts in `start` (the one folder named, else the current folder): the
+ * folder of the nearest .promptcost.yaml from it upwards (config/locate.ts: up to the git root, never into
+ * a PROMPT_COST_CEILING_DIRS folder), so `scan .` in a subfolder prices with the project's config; else the
+ * current folder when `start` is inside it, else `start` itself.
+ */
+export function rootFor(start: string, cwd: string, env: Record<string, string | undefined> = process.env): string {
+  const { ceilingDirs, findConfigFolder, CEILING_DIRS_ENV } = require('../core/config/locate') as typeof import('../core/config/locate');
+  const found = findConfigFolder(start, ceilingDirs(env[CEILING_DIRS_ENV] ?? process.env[CEILING_DIRS_ENV]));
+  if (found) return found;
+  const inside = start === cwd || start.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
+  return inside ? cwd : start;
 }
 
 /**
  * The config a command runs with: `--config FILE` (which must be a readable file) or the root's
  * .promptcost.yaml. One that cannot be read or parsed, or whose budget or thresholds are wrong, is a
- * UsageError (exit 2, file:line); other field-level problems are warnings (the valid parts apply),
- * printed unless `quiet` (the scan report lists them).
+ * UsageError (exit 2, file:line); other field-level problems are `invalid-config` errors the run goes
+ * on past (the valid parts apply), printed unless `quiet` (the scan report lists them).
  */
 export function loadNamedConfig(io: Io, root: string, configFile: string | undefined, quiet = false) {
   if (configFile !== undefined) readNamedFile(io.cwd, configFile, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER });
   const config = workspace().loadConfig(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile));
   const fatal = config.problems.filter((p) => p.fatal);
   if (fatal.length) throw configError(fatal);
-  if (!quiet) for (const p of config.problems) io.stderr(`warning: ${p.message}\n`);
+  if (!quiet) for (const p of config.problems) io.stderr(configProblemLine(p));
   return config;
+}
+
+/**
+ * A config problem the run goes on past, on stderr: an `invalid-config` error as the scan report lists
+ * it (its default severity, rules/index.ts), the field ignored and the valid ones applied.
+ */
+export function configProblemLine(p: { message: string }): string {
+  return `error (invalid-config): ${p.message} — this field is ignored, the valid ones apply\n`;
 }
 
 /** Exit 2 for a config the run cannot use as written (see ConfigProblem.fatal). */

@@ -19,7 +19,9 @@ export interface RoutablePrompt {
 export function rankAlternatives(report: RoutablePrompt, list: readonly { id: string; price: ModelPricing }[]): Alternative[] {
   const current = report.cost.monthlyUsd ?? 0;
   const options: Alternative[] = [];
+  const ids = new Set(list.map((m) => m.id));
   for (const { id, price } of list) {
+    if (!offerable(id, ids)) continue;
     if (price.contextWindow && price.contextWindow < report.tokens.input + report.tokens.output) continue;
     const cost = computeCost(price, { inputTokens: report.tokens.input, outputTokens: report.tokens.output }, { callsPerDay: report.traffic.callsPerDay, daysPerMonth: report.traffic.daysPerMonth });
     const monthly = cost.monthlyUsd ?? Infinity;
@@ -28,4 +30,54 @@ export function rankAlternatives(report: RoutablePrompt, list: readonly { id: st
   }
   // The closest cheaper models first: the most likely drop-in replacements.
   return options.sort((a, b) => b.monthlyUsd - a.monthlyUsd);
+}
+
+/**
+ * A model worth offering: not a fine-tune's price row (`gpt-4o-mini-2024-07-18.ft-`), and not a dated
+ * snapshot (`gpt-3.5-turbo-0613`, `claude-3-haiku-20240307`) whose undated name is in the list too.
+ */
+function offerable(id: string, ids: ReadonlySet<string>): boolean {
+  if (/(^|[.:-])ft([.:-]|$)/.test(id)) return false;
+  const undated = id.replace(/-(\d{4}|\d{8}|\d{4}-\d{2}-\d{2})$/, '');
+  return undated === id || !ids.has(undated);
+}
+
+/** Size tiers within a model family, largest first: a smaller tier of the same name and version is the natural downgrade. */
+const TIER_LADDERS: readonly (readonly string[])[] = [['opus', 'sonnet', 'haiku'], ['pro', 'flash', 'flash-lite'], ['large', 'medium', 'small']];
+/** OpenAI-style size suffixes, largest (none) first: gpt-4o → gpt-4o-mini, gpt-4.1 → gpt-4.1-nano. */
+const SUFFIX_TIERS = ['', 'mini', 'nano'];
+
+/**
+ * The same family's smaller tiers of `model` (names that may exist; the caller checks), nearest tier
+ * first: gpt-4o → gpt-4o-mini, gpt-4o-nano; claude-sonnet-4-5 → claude-haiku-4-5; gemini-2.5-pro →
+ * gemini-2.5-flash, gemini-2.5-flash-lite; mistral-large-latest → mistral-medium-latest, ….
+ */
+export function smallerTiers(model: string): string[] {
+  const out: string[] = [];
+  for (const ladder of TIER_LADDERS) {
+    // The longest tier word that appears as a whole dash-separated piece (flash-lite before flash).
+    const found = [...ladder].map((word, rank) => ({ word, rank })).sort((a, b) => b.word.length - a.word.length)
+      .find(({ word }) => new RegExp(`(^|-)${word}(-|$)`).test(model));
+    if (!found) continue;
+    for (const smaller of ladder.slice(found.rank + 1)) out.push(model.replace(new RegExp(`(^|-)${found.word}(?=-|$)`), `$1${smaller}`));
+    return out;
+  }
+  const m = /^(.*?)(?:-(mini|nano))?$/.exec(model)!;
+  const rank = SUFFIX_TIERS.indexOf(m[2] ?? '');
+  for (const tier of SUFFIX_TIERS.slice(rank + 1)) out.push(`${m[1]}-${tier}`);
+  return out;
+}
+
+/**
+ * Up to `max` of `ranked` (rankAlternatives' order, closest first) for a prompt on `model`: the closest
+ * ones, and always the same family's smaller tier when it is cheaper (gpt-4o-mini for gpt-4o: many models
+ * sit between them in price, and it is the downgrade a user tries first), in the same order.
+ */
+export function pickAlternatives(ranked: readonly Alternative[], model: string, max: number): Alternative[] {
+  const tiers = smallerTiers(model);
+  const tierOf = (id: string) => tiers.findIndex((t) => id === t || id === `${t}-latest`);
+  const downgrades = ranked.filter((a) => tierOf(a.model) >= 0).sort((a, b) => tierOf(a.model) - tierOf(b.model)).slice(0, Math.min(2, max));
+  const picked = new Set(downgrades);
+  for (const a of ranked) if (picked.size < max) picked.add(a);
+  return ranked.filter((a) => picked.has(a));
 }

@@ -345,7 +345,7 @@ export class Engine {
     const used = new Set<Annotation>();
     const prompts = detected.map((d) => {
       // (an agent's run takes the annotation written above the agent it runs)
-      const partLines = [...d.parts.filter((p) => !p.file).map((p) => p.range.start.line), ...(d.agentCall ? [d.agentCall.start.line] : [])];
+      const partLines = [...d.parts.filter((p) => !p.file).map((p) => p.range.start.line), ...(d.agentCall?.file === file ? [d.agentCall.range.start.line] : [])];
       const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file', partLines);
       if (annotation) used.add(annotation);
       // A prompt detection reused from the previous keystroke, priced with the same options and annotation,
@@ -523,9 +523,10 @@ export class Engine {
         ...(extras.tools ? { tools: toolTokens } : {}), ...(extras.schema ? { schema: schemaTokens } : {}), ...(extras.media ? { media: mediaTokens } : {}),
       },
       traffic: {
-        callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: traffic.cacheHitRate.value,
+        // The hit rate priced: with no configured one, the cache analysis derives it from traffic.
+        callsPerDay: traffic.callsPerDay.value, daysPerMonth: traffic.daysPerMonth.value, cacheHitRate: cache?.hitRate ?? traffic.cacheHitRate.value,
         from: traffic.callsPerDay.from,
-        sources: { callsPerDay: traffic.callsPerDay.from, daysPerMonth: traffic.daysPerMonth.from, cacheHitRate: traffic.cacheHitRate.from, model: traffic.model.from, outputTokens: traffic.outputTokens.from },
+        sources: { callsPerDay: traffic.callsPerDay.from, daysPerMonth: traffic.daysPerMonth.from, cacheHitRate: cache?.hitRateFrom ?? traffic.cacheHitRate.from, model: traffic.model.from, outputTokens: traffic.outputTokens.from },
       },
       cost,
       ...(cache ? { cache } : {}),

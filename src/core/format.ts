@@ -3,8 +3,8 @@
 /** $0.0031, $0.021, $12.40, $6,300 — enough significant digits to compare, never a misleading $0.00. */
 export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd)) return 'n/a';
-  if (usd === 0) return '$0';
   const abs = Math.abs(usd);
+  if (abs < USD_SHOWN_MIN) return '$0';
   let text: string;
   if (abs >= 1000) text = groupDigits(Math.round(abs));
   else if (abs >= 1) text = abs.toFixed(2);
@@ -18,6 +18,7 @@ export function formatUsd(usd: number): string {
 export function formatUsdExact(usd: number): string {
   if (!Number.isFinite(usd)) return 'n/a';
   const abs = Math.abs(usd);
+  if (abs < USD_SHOWN_MIN) return '$0';
   // toPrecision removes the float noise (0.004622499999 → 0.0046225); toFixed keeps it out of exponent form.
   const rounded = Number(abs.toPrecision(8));
   const decimals = Math.max(0, 8 - 1 - Math.floor(Math.log10(rounded || 1)));
@@ -25,6 +26,27 @@ export function formatUsdExact(usd: number): string {
   const trimmed = frac.replace(/0+$/, '');
   const cents = abs >= 1 && decimals >= 2 && trimmed.length < 2 ? trimmed.padEnd(2, '0') : trimmed;
   return `${usd < 0 ? '-' : ''}$${groupDigits(Number(int))}${cents ? `.${cents}` : ''}`;
+}
+
+/**
+ * Less than half of the smallest figure either formatter prints ($0.00000001) is $0 in both: below a
+ * millionth of a cent per call, a figure is float residue, not money (it printed as "$0." and as
+ * "$0.00000000000000000805" beside it).
+ */
+const USD_SHOWN_MIN = 5e-9;
+
+/**
+ * A share (0–1) as a percentage, to `decimals` places (trailing zeros dropped): 82%, or 82.38% with 2.
+ * Never 100% (or 0%) for a share that is not: more places then, up to 2, else >99.99% (<0.01%).
+ */
+export function formatPercent(share: number, decimals = 0): string {
+  if (!Number.isFinite(share)) return 'n/a';
+  for (let d = decimals; d <= Math.max(decimals, 2); d++) {
+    const rounded = Number((share * 100).toFixed(d));
+    if ((rounded === 100) !== (share === 1) || (rounded === 0) !== (share === 0)) continue;
+    return `${rounded}%`;
+  }
+  return share > 0.5 ? '>99.99%' : '<0.01%';
 }
 
 /** 1234567 → "1,234,567" without Intl (whose first use costs ~20 ms of start-up). */

@@ -129,10 +129,12 @@ export interface DetectedPrompt {
   schema?: DetectedSchema;
   media?: DetectedMedia[];
   /**
-   * An agent's run: where the call that built the agent is, in this file. Every run sends the agent's
-   * instructions (and tools) with its input, so the two are one request (see detect/code/agentMerge.ts).
+   * An agent's run: where the call that built the agent is (`file`: root-relative). Every run sends the
+   * agent's instructions (and tools) with its input, so the two are one request: in the same file the
+   * agent's prompt is merged into each run (detect/code/agentMerge.ts); from another file the run holds
+   * the agent's instructions itself and the scan drops the agent's own row (workspace.ts foundElsewhere).
    */
-  agentCall?: Range;
+  agentCall?: { file: string; range: Range };
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -198,6 +200,7 @@ export interface ExtraReport {
 export interface Traffic {
   callsPerDay: number;
   daysPerMonth: number;
+  /** The cache hit rate priced: the configured one, or the one derived from traffic (cache.hitRate) where the model has a caching rule. */
   cacheHitRate: number;
   /** Where callsPerDay came from. */
   from: Origin;
@@ -214,11 +217,15 @@ export interface Cost {
   monthlyUsd?: number;
   /** The same traffic through the provider's batch API, where it has one. */
   batchMonthlyUsd?: number;
+  /** One call's cost by kind of token, and the tokens each is for (cache reads and writes on average per call). */
   breakdown?: {
     uncachedInputUsd: number;
     cacheReadUsd: number;
     cacheWriteUsd: number;
     outputUsd: number;
+    uncachedInputTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
   };
   prices?: UnitPrices;
   /** The model's context window in tokens, where the price data knows it. */
@@ -257,12 +264,23 @@ export interface CacheReport {
   source: string;
   /** Tokens before the first run-time value, in the provider's order (system, then messages). */
   stablePrefixTokens: number;
+  /**
+   * Of those, what a cache entry can end at: all of them for automatic caching; for explicit caching the
+   * text up to the last static block, where a cache_control breakpoint can go (the head of a message
+   * that opens with a run-time value has no block of its own).
+   */
+  reachablePrefixTokens: number;
   /** Of those, what the provider would cache (minimum, increments). */
   cacheablePrefixTokens: number;
+  /** What the prompt as written caches: all of cacheablePrefixTokens when automatic, up to its cache_control breakpoint when explicit; 0 when not cached. */
+  cachedPrefixTokens: number;
   /** The prompt as written is cached (automatic caching, or cache_control set). */
   applied: boolean;
+  /** Share of calls that read the cache (0–1, to 4 decimals), the one every output prints and prices with. */
   hitRate: number;
   hitRateFrom: Origin;
+  /** The hit rate was set (setting, .promptcost.yaml, annotation), not derived from traffic. */
+  hitRateConfigured: boolean;
   monthlyWithoutCacheUsd: number;
   /** The month with the cacheable prefix cached (what `applied` prompts pay; potential otherwise). */
   monthlyWithCacheUsd: number;

@@ -1,7 +1,7 @@
 // The routing what-if: the same prompt on cheaper models of the same provider. Token counts are
 // reused (same provider, same tokenizer family); prices come from the same database.
 import type { PromptReport } from './model';
-import { rankAlternatives, type Alternative } from './alternatives';
+import { pickAlternatives, rankAlternatives, type Alternative } from './alternatives';
 import { lookupPrice, priceDatabase, type ModelPricing } from './prices';
 
 export { rankAlternatives, type Alternative, type RoutablePrompt } from './alternatives';
@@ -11,13 +11,11 @@ const NOT_CHAT = /embed|tts|whisper|dall-e|image|audio|realtime|transcribe|moder
 
 const computed = new WeakMap<PromptReport, Alternative[]>();
 
-/** Up to `max` cheaper models of the prompt's provider; computed once per report. */
+/** Up to `max` cheaper models of the prompt's provider, with its family's smaller tier (pickAlternatives); ranked once per report. */
 export function cheaperAlternatives(report: PromptReport, max = 3): Alternative[] {
-  const cached = computed.get(report);
-  if (cached) return cached.slice(0, max);
-  const result = computeAlternatives(report);
-  computed.set(report, result);
-  return result.slice(0, max);
+  let ranked = computed.get(report);
+  if (!ranked) computed.set(report, (ranked = computeAlternatives(report)));
+  return pickAlternatives(ranked, report.model.id, max);
 }
 
 /** A provider's priced chat models, looked up once per process (the database does not change). */

@@ -138,9 +138,11 @@ function priceWithoutRouting(p: ViewPrompt, w: WhatIf, table: PriceTable): Price
   let broken = false;
   if (rule && p.cache && (pricing.cacheRead || rule.provider === 'anthropic')) {
     const hitRate = w.cacheHitRate ?? (p.cache.hitRateConfigured ? p.cache.hitRate : steadyHitRate(rule, callsPerDay));
-    const potential = cacheableTokens(rule, p.cache.stablePrefixTokens);
-    // Explicit caching applies as far as the code's breakpoints reach; the report keeps only whether it does.
-    const applied = rule.mode === 'automatic' || p.cache.applied ? potential : 0;
+    // As the engine does (cache/analyze.ts): automatic caching takes the whole stable prefix; explicit
+    // caching as far as a breakpoint can go, and as written as far as the code's breakpoint goes (none in
+    // code written for automatic caching).
+    const potential = cacheableTokens(rule, rule.mode === 'automatic' ? p.cache.stablePrefixTokens : p.cache.reachablePrefixTokens);
+    const applied = rule.mode === 'automatic' ? potential : p.cache.applied && p.cache.mode === 'explicit' ? Math.min(potential, cacheableTokens(rule, p.cache.cachedPrefixTokens)) : 0;
     const monthly = (tokens: number) => cachedMonthlyCost(rule, pricing, call, traffic, tokens, hitRate);
     const without = monthly(0).usd;
     const asWritten = monthly(applied);

@@ -22,7 +22,7 @@ import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts } from './textPrompts';
 import { gitignoreLayer, isIgnored, type IgnoreLayer } from './gitignore';
 import { addTemplateVars } from './templateVars';
-import { guardedReader, readTextFile, refusalDiagnostics, type Refusal } from './fileAccess';
+import { guardedReader, isInside, readTextFile, realRoot, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
 import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord } from './scanManifest';
 
@@ -147,8 +147,14 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
       if (isIgnored(layers, rel, isDir)) continue;
       if (isDir) visit(path.join(dir, e.name), rel, layers);
       else if (e.isFile()) out.push(rel);
+      else {
+        // Not followed or opened (a link out, a pipe …), but said: listed with why, as a file too big is.
+        const why = notWalked(path.join(dir, e.name), e, (rootReal ??= realRoot(root)));
+        if (why) skipped.push({ file: rel, reason: why });
+      }
     }
   };
+  let rootReal: string | undefined;
   const st = fs.statSync(start);
   const startRel = toPosix(path.relative(root, start));
   if (st.isDirectory()) visit(start, startRel, [], true);
@@ -157,6 +163,28 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
     out.push(startRel);
   }
   return out;
+}
+
+/**
+ * Why the walk leaves out an entry that is not a regular file: a named pipe, socket or device (never
+ * opened: reading a pipe blocks), a link to nothing, or a link out of the workspace (not followed:
+ * its target is not the project's). Undefined for a link to a file or folder inside it (the target
+ * is walked where it is) and for a folder.
+ */
+function notWalked(abs: string, entry: fs.Dirent, rootReal: string): string | undefined {
+  if (entry.isFIFO()) return 'a named pipe, not a regular file: not read';
+  if (entry.isSocket()) return 'a socket, not a regular file: not read';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device, not a regular file: not read';
+  if (!entry.isSymbolicLink()) return undefined;
+  let real: string;
+  try {
+    real = fs.realpathSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'a symbolic link to nothing: not read' : `a symbolic link that cannot be resolved (${code}): not read`;
+  }
+  if (isInside(real, [rootReal])) return undefined;
+  return `a symbolic link out of the workspace (it resolves to ${real}): not followed`;
 }
 
 export function summarize(root: string, prompts: PromptReport[], diagnostics: Diagnostic[], skipped: ScanReport['skipped'], config: PromptCostConfig, maxMonthlyUsd?: number): ScanReport {
@@ -283,7 +311,12 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   if (langs.size && !hooks.onMiss) await ensureLanguages(langs);
   // Refusals (a link out of the workspace, a pipe) are reported on the file whose detection asked.
   let refusals: Refusal[] = [];
-  const guarded = workspaceReader(root, (r) => refusals.push(r));
+  // Every refusal by file: the shared project reads each file once, and each later file that reads it is told too.
+  const refused = new Map<string, Refusal>();
+  const guarded = workspaceReader(root, (r) => {
+    refusals.push(r);
+    refused.set(r.file, r);
+  });
   const inputs = hooks.inputs;
   const readWorkspaceFile = inputs ? recordingGuard(root, guarded, inputs) : guarded;
   const project = new CodeProject(readWorkspaceFile);
@@ -327,6 +360,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         } else {
           const recording = cache && DetectionCache.caches(rel, read.text) ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
+          for (const [f, t] of reads) if (t === undefined && refused.has(f) && !refusals.some((r) => r.file === f)) refusals.push(refused.get(f)!);
           d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
           if (recording) {
             // The shared project read each import once: what this file looked at there is its dependency too.
@@ -481,6 +515,8 @@ export function foundElsewhere(detections: Iterable<Detection>): Map<string, num
   const found = new Map<string, number>();
   for (const d of detections) {
     for (const p of d.detected) {
+      // a run of an agent built in another file holds its instructions: the agent is no row of its own there
+      if (p.agentCall && p.agentCall.file !== d.file) found.set(agentKey(p.agentCall.file, p.agentCall.range), RANK.call + 1);
       for (const part of p.parts) if (part.file && part.file !== d.file) {
         const key = `${part.file}:${part.range.start.line}`;
         found.set(key, Math.max(found.get(key) ?? -1, RANK[p.confidence]));
@@ -490,10 +526,16 @@ export function foundElsewhere(detections: Iterable<Detection>): Map<string, num
   return found;
 }
 
-/** `d` without its shape and heuristic prompts that `found` (foundElsewhere) has with more confidence; `d` itself when none. */
+const agentKey = (file: string, r: DetectedPrompt['range']) => `agent\0${file}:${r.start.line}:${r.start.character}`;
+
+/**
+ * `d` without its shape and heuristic prompts that `found` (foundElsewhere) has with more confidence,
+ * and without agents whose runs in other files hold their instructions; `d` itself when none.
+ */
 export function withoutFoundElsewhere(d: Detection, found: Map<string, number>): Detection {
   if (!found.size) return d;
   const detected = d.detected.filter((p) => {
+    if (p.source === 'code' && !p.agentCall && found.has(agentKey(d.file, p.range))) return false;
     if (p.confidence === 'call' || p.source !== 'code') return true;
     const own = p.parts.filter((part) => !part.file && part.text.trim());
     return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);

@@ -2,23 +2,14 @@
 // its token count and its own cost. The answer "Send" is remembered per host; anything else sends
 // nothing and is asked again next time. No vscode import: the store and the dialog are passed in, so
 // the rule is tested on its own (test/unit/compressConsent.test.ts).
-import { formatUsd, groupDigits } from '../core/format';
+import { consentMessage, consentPreview, consentSummary, type ConsentRequest } from '../core/compress/consent';
+
+export type { ConsentRequest } from '../core/compress/consent';
 
 /** The part of vscode.Memento used here. */
 export interface ConsentStore {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): Thenable<void> | Promise<void>;
-}
-
-export interface ConsentRequest {
-  host: string;
-  model: string;
-  file: string;
-  line: number;
-  requestTokens: number;
-  requestCostUsd?: number;
-  /** The user message that would be sent (placeholders already replaced by markers). */
-  sent: string;
 }
 
 export interface ConsentQuestion { message: string; detail: string; confirm: 'Send' }
@@ -27,13 +18,7 @@ export const consentKey = (host: string): string => `promptCost.compress.consent
 
 /** The dialog's text. The preview is cut at 1,200 characters (a modal cannot scroll much further). */
 export function consentQuestion(r: ConsentRequest): ConsentQuestion {
-  const cost = r.requestCostUsd !== undefined ? `about ${formatUsd(r.requestCostUsd)}` : 'an unknown amount (the model is not in the price data)';
-  const preview = r.sent.length > 1200 ? r.sent.slice(0, 1200) + '…' : r.sent;
-  return {
-    message: `Send this prompt to ${r.host}?`,
-    detail: `Prompt Cost will send the text of ${r.file}:${r.line} (${groupDigits(r.requestTokens)} tokens with our instructions; placeholders replaced by markers) to ${r.host} for ${r.model} to rewrite. The request costs ${cost}. Your answer is remembered for ${r.host}.\n\n${preview}`,
-    confirm: 'Send',
-  };
+  return { message: consentMessage(r), detail: `${consentSummary(r)} Your answer is remembered for ${r.host}.\n\n${consentPreview(r.sent)}`, confirm: 'Send' };
 }
 
 /** True when the request may go: a yes remembered for the host, or one given now (then remembered). */

@@ -85,6 +85,8 @@ async function planAt(host: CompressHost, t: CompressTarget, compressModel: stri
   try {
     const text = found.notebookText ?? found.doc.getText();
     const plan = await planCompress({ file: found.rel, text, line: t.position.line, character: t.position.character, part: t.part, cell: found.cell }, { engine, analyze: host.options(found.rel), compressModel });
+    // The editor applies the rewrite to this document; text written in another file is the CLI's to edit.
+    if (plan.holder) return { error: `Prompt Cost: this prompt's text is written in ${plan.file}; run \`prompt-cost compress ${plan.file}:${plan.line}\` in a terminal to rewrite it there.` };
     return { plan, doc: found.doc, rel: found.rel, text };
   } catch (e) {
     if (e instanceof CompressError) return { error: `Prompt Cost: ${e.message}` };

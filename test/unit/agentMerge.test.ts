@@ -4,6 +4,10 @@
 import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config';
+import * as fs from 'fs';
+import * as path from 'path';
+import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
 
 const analyze = (text: string, file: string) => new Engine().analyze(file, text, { config: emptyConfig() });
 const INSTRUCTIONS = 'You are a helpful assistant who answers questions about the weather in short sentences.';
@@ -66,5 +70,21 @@ describe('agents and their runs', () => {
     assert.strictEqual(annotated.prompts[0].traffic.callsPerDay, 4000);
     assert.strictEqual(annotated.prompts[0].id, 'weather');
     assert.deepStrictEqual(annotated.diagnostics.filter((d) => d.code === 'invalid-config'), []);
+  });
+
+  it('an agent built in another file: each run holds its instructions from where they are written, and the agent has no row', async () => {
+    const dir = tempDir('pc-agents-');
+    const write = (rel: string, text: string) => fs.writeFileSync(path.join(dir, rel), text);
+    write('agents.ts', ["import { Agent } from '@openai/agents';", `export const weather = new Agent({ name: 'W', model: 'gpt-4.1', instructions: '${INSTRUCTIONS}' });`].join('\n'));
+    write('main.ts', ["import { run } from '@openai/agents';", "import { weather } from './agents';", 'export const ask = (q: string) => run(weather, q);'].join('\n'));
+    write('helpers.py', 'from agents import Agent\nhelper = Agent(name="helper", model="gpt-4.1", instructions="Answer in complete, formal sentences and avoid slang.")\n');
+    write('app.py', 'from agents import Runner\nfrom helpers import helper\n\ndef ask(q):\n    return Runner.run_sync(helper, q)\n');
+    const r = await scanWorkspace({ root: dir });
+    assert.deepStrictEqual(r.prompts.map((p) => p.file).sort(), ['app.py', 'main.ts']);
+    for (const p of r.prompts) {
+      assert.strictEqual(p.model.id, 'gpt-4.1');
+      assert.deepStrictEqual(p.parts.map((x) => [x.role, x.file]), [['system', p.file === 'main.ts' ? 'agents.ts' : 'helpers.py'], ['user', undefined]]);
+      assert.ok(p.parts[0].tokens > 8);
+    }
   });
 });

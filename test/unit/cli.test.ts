@@ -4,15 +4,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { get_encoding } from 'tiktoken';
 import { run } from '../../src/cli/main';
+import { DIAGNOSTIC_CODES } from '../../src/core/rules';
 import { tempDir } from '../tempDir';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DEMO = path.join(ROOT, 'examples', 'demo-workspace');
 
-async function cli(args: string[], { stdin = '', cwd = ROOT } = {}) {
+async function cli(args: string[], { stdin = '', cwd = ROOT, env = undefined as Record<string, string | undefined> | undefined } = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(stdin), stderrIsTTY: false, cwd });
+  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(stdin), stderrIsTTY: false, cwd, ...(env ? { env } : {}) });
   return { code, stdout, stderr };
 }
 
@@ -187,6 +188,68 @@ describe('cli', () => {
       assert.deepStrictEqual(own.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['deep/a.ts:3', 7]]);
     });
 
+    it("`scan .` and `scan` in a subfolder find the project's .promptcost.yaml above it, and walk only that subfolder", async () => {
+      const ws = tempDir('pc-upward-');
+      const call = "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n";
+      fs.mkdirSync(path.join(ws, 'src', 'deep'), { recursive: true });
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      fs.writeFileSync(path.join(ws, 'src', 'deep', 'a.ts'), call);
+      fs.writeFileSync(path.join(ws, 'other.ts'), call);
+      const deep = path.join(ws, 'src', 'deep');
+      for (const args of [['scan', '.'], ['scan'], ['scan', 'a.ts']]) {
+        const r = JSON.parse((await cli([...args, '--format', 'json'], { cwd: deep })).stdout);
+        assert.strictEqual(r.root, ws, args.join(' '));
+        assert.deepStrictEqual(r.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]], args.join(' '));
+      }
+      // A folder named from elsewhere (outside the current folder) finds it too.
+      const named = JSON.parse((await cli(['scan', deep, '--format', 'json'], { cwd: ROOT })).stdout);
+      assert.deepStrictEqual(named.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]]);
+    });
+
+    it('the search for .promptcost.yaml stops at the git root and never enters a PROMPT_COST_CEILING_DIRS folder', async () => {
+      const outer = tempDir('pc-ceiling-');
+      fs.writeFileSync(path.join(outer, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      const repo = path.join(outer, 'repo');
+      fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+      fs.mkdirSync(path.join(repo, 'src'));
+      fs.writeFileSync(path.join(repo, 'src', 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n");
+      const traffic = async (cwd: string, env?: Record<string, string>) => JSON.parse((await cli(['scan', '.', '--format', 'json'], { cwd, env })).stdout)
+        .prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]);
+      assert.deepStrictEqual(await traffic(path.join(repo, 'src')), [['a.ts:3', 1000]], 'a config above the git root is not the project\'s');
+      fs.rmSync(path.join(repo, '.git'), { recursive: true });
+      assert.deepStrictEqual(await traffic(path.join(repo, 'src'), { PROMPT_COST_CEILING_DIRS: outer }), [['a.ts:3', 1000]], 'the ceiling folder is not entered');
+      assert.deepStrictEqual(await traffic(path.join(repo, 'src'), { PROMPT_COST_CEILING_DIRS: path.dirname(outer) }), [['repo/src/a.ts:3', 20000]], 'below the ceiling it is found');
+    });
+
+    it('an override that matches no prompt (an id no annotation gives, a glob no file matches) is a warning naming it; the exit code is unchanged', async () => {
+      const ws = tempDir('pc-overrides-');
+      fs.mkdirSync(path.join(ws, 'src'));
+      const call = (text: string) => `c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: '${text}' }] });\n`;
+      fs.writeFileSync(path.join(ws, 'src', 'a.ts'), `import OpenAI from 'openai';\nconst c = new OpenAI();\n${call('Summarize the following support ticket in two sentences.')}`);
+      fs.writeFileSync(path.join(ws, 'src', 'b.ts'), `import OpenAI from 'openai';\nconst c = new OpenAI();\n// prompt-cost: id=translate\n${call('Translate the following support ticket into French.')}`);
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), [
+        'overrides:', '  - path: "src/**"', '    callsPerDay: 50', '  - path: "batch/**"', '    callsPerDay: 5',
+        '  - id: translate', '    callsPerDay: 9000', '  - id: translat', '    model: gpt-4o-mini', '  - id: nope', '    path: "nowhere/*.ts"', '    callsPerDay: 1', '',
+      ].join('\n'));
+      const scanned = await cli(['scan', '--no-cache'], { cwd: ws });
+      assert.strictEqual(scanned.code, 0, scanned.stderr);
+      assert.deepStrictEqual(scanned.stderr.split('\n').filter(Boolean), [
+        'warning: .promptcost.yaml:4: the override for path "batch/**" matched no prompt (no file with a prompt matches the glob, relative to the scanned folder), so it changes nothing',
+        'warning: .promptcost.yaml:8: the override for id "translat" matched no prompt (no prompt has the annotation id=translat; did you mean translate?), so it changes nothing',
+        'warning: .promptcost.yaml:10: the override for id "nope" and path "nowhere/*.ts" matched no prompt (no prompt has the annotation id=nope; and no file with a prompt matches the glob, relative to the scanned folder), so it changes nothing',
+      ]);
+      // The same for the root named, in any format; with a budget the run is over it, and still exit 1.
+      assert.match((await cli(['scan', '.', '--format', 'json', '--no-cache'], { cwd: ws })).stderr, /\.promptcost\.yaml:4: the override for path "batch\/\*\*" matched no prompt/);
+      const over = await cli(['scan', '--max-monthly', '0', '--no-cache'], { cwd: ws });
+      assert.strictEqual(over.code, 1);
+      assert.match(over.stderr, /\.promptcost\.yaml:8: the override for id "translat"/);
+      // A part of the workspace cannot tell: no warning when one file is scanned.
+      assert.strictEqual((await cli(['scan', 'src/a.ts', '--no-cache'], { cwd: ws })).stderr, '');
+      // Every override matched: no warning.
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'overrides:\n  - path: "src/a.ts"\n    callsPerDay: 5\n  - id: translate\n    callsPerDay: 9\n');
+      assert.strictEqual((await cli(['scan', '--no-cache'], { cwd: ws })).stderr, '');
+    });
+
     it('JSON follows the data model: files relative to the root, 0-based ranges, price data', async () => {
       const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);
@@ -275,6 +338,22 @@ describe('cli', () => {
       const report = JSON.parse(r.stdout);
       assert.ok(report.diagnostics.some((d: { code: string; message: string }) => d.code === 'invalid-config' && /\.promptcost\.yaml:4/.test(d.message)));
       assert.deepStrictEqual([report.prompts[0].traffic.callsPerDay, report.prompts[0].tokens.output], [1000, 10]);
+    });
+
+    it('a bad config field is an invalid-config error everywhere (its documented severity), and the run goes on', async () => {
+      const dir = tempDir('pc-');
+      fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: lots\n');
+      fs.writeFileSync(path.join(dir, 'a.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: hi\n');
+      const scan = await cli(['scan', dir, '--format', 'json']);
+      assert.strictEqual(scan.code, 0, scan.stderr);
+      const d = JSON.parse(scan.stdout).diagnostics.find((x: { code: string }) => x.code === 'invalid-config');
+      assert.strictEqual(d.severity, DIAGNOSTIC_CODES['invalid-config'].defaultSeverity);
+      assert.match(fs.readFileSync(path.join(ROOT, 'docs', 'diagnostics', 'invalid-config.md'), 'utf8'), new RegExp(`\\*\\*Severity:\\*\\* ${d.severity}`));
+      assert.match(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), new RegExp(`\\[\`invalid-config\`\\]\\(docs/diagnostics/invalid-config\\.md\\) \\| ${d.severity} \\|`));
+      assert.match((await cli(['scan', dir])).stdout, /^ {2}error +invalid-config \.promptcost\.yaml:2/m);
+      const cost = await cli(['cost', '--model', 'gpt-4o', '--input', '10'], { cwd: dir });
+      assert.strictEqual(cost.code, 0);
+      assert.match(cost.stderr, /^error \(invalid-config\): \.promptcost\.yaml:2: defaults\.callsPerDay must be a number, got "lots" — this field is ignored/);
     });
   });
 

@@ -12,10 +12,11 @@ import { apiError, completion, rewriting, startFakeOpenAI, type FakeOpenAI } fro
 import { tempDir } from '../tempDir';
 import { LineIndex } from '../../src/core/text';
 
-async function cli(args: string[], cwd: string, env: Record<string, string | undefined> = { OPENAI_API_KEY: 'sk-test-key' }) {
+/** `ask` stands for a terminal on standard input (its answers); without it, stdin is not a terminal. */
+async function cli(args: string[], cwd: string, env: Record<string, string | undefined> = { OPENAI_API_KEY: 'sk-test-key' }, ask?: (question: string) => Promise<string | undefined>) {
   let stdout = '';
   let stderr = '';
-  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd, env });
+  const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd, env, ask });
   return { code, stdout, stderr };
 }
 
@@ -59,7 +60,7 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
 
   it("the seed's example: six sentences → four terse lines; the saving matches `prompt-cost count` and `cost` on both texts", async () => {
     fake = await startFakeOpenAI(() => completion(TERSE));
-    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'gpt-4o-mini', '--format', 'json'], dir);
+    const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'gpt-4o-mini', '--format', 'json'], dir);
     assert.strictEqual(r.code, 0, r.stderr + r.stdout);
     const out = JSON.parse(r.stdout);
     assert.strictEqual(out.status, 'ok');
@@ -85,7 +86,7 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.strictEqual(out.saved.perCallUsd, cost.perCallUsd);
     assert.strictEqual(out.saved.monthlyUsd, cost.monthlyUsd);
     // The text format prints the diff and the saving line.
-    const text = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL], dir);
+    const text = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL], dir);
     assert.strictEqual(text.code, 0);
     assert.match(text.stdout, /^--- support\.py:6 \(before\)/m);
     assert.match(text.stdout, /^\+Never promise refunds or discounts\.$/m);
@@ -104,7 +105,7 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
       assert.strictEqual(none.code, 0, none.stderr);
       assert.ok(dataOf(none.stdout).prompts.every((p) => !p.compress));
       fake = await startFakeOpenAI(() => completion(TERSE));
-      const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'some-other-model', '--format', 'json'], dir)).stdout);
+      const out = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'some-other-model', '--format', 'json'], dir)).stdout);
       assert.strictEqual(out.status, 'ok');
       const html = await cli(['scan', '--format', 'html', '--no-cache'], dir);
       const prompt = dataOf(html.stdout).prompts.find((p) => p.compress);
@@ -118,20 +119,20 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
 
   it('asking twice never sends twice (cache by content, model and endpoint); --apply writes the file', async () => {
     fake = await startFakeOpenAI(() => completion(TERSE));
-    const first = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
-    const second = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    const first = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    const second = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
     assert.strictEqual(fake.requests.length, 1);
     assert.deepStrictEqual({ ...JSON.parse(first.stdout), applied: true }, JSON.parse(second.stdout));
     const written = fs.readFileSync(path.join(dir, 'support.py'), 'utf8');
     assert.ok(written.includes(`SYSTEM = """${TERSE.replace('[[V1]]', '{customer_name}')}"""`), written);
     // Another model is another request.
-    await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'gpt-4.1-nano', '--format', 'json'], dir);
+    await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'gpt-4.1-nano', '--format', 'json'], dir);
     assert.strictEqual(fake.requests.length, 2);
   });
 
   it('a rewrite that drops a placeholder is rejected, naming it (exit 1, nothing written)', async () => {
     fake = await startFakeOpenAI(() => completion('Acme support. Be concise. Never promise refunds.'));
-    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
     assert.strictEqual(r.code, 1);
     const out = JSON.parse(r.stdout);
     assert.deepStrictEqual([out.status, out.reason, out.applied], ['rejected', 'the rewrite dropped the placeholder `{customer_name}`', false]);
@@ -140,13 +141,13 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
 
   it('a rewrite that invents a placeholder is rejected', async () => {
     fake = await startFakeOpenAI(() => completion('Help [[V1]] with {order_id}. Never promise refunds.'));
-    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
+    const out = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
     assert.deepStrictEqual([out.status, out.reason], ['rejected', 'the rewrite invented a placeholder `{order_id}` the prompt does not have']);
   });
 
   it('a longer rewrite is "no saving" (exit 0, nothing written), and lost guards are warnings', async () => {
     fake = await startFakeOpenAI(rewriting((t) => `${t} Also, be extra careful with every word you write.`.replace('never', 'rarely')));
-    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
     assert.strictEqual(r.code, 0);
     const out = JSON.parse(r.stdout);
     assert.strictEqual(out.status, 'no-saving');
@@ -158,7 +159,7 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
 
   it('401: a clear error, exit 1', async () => {
     fake = await startFakeOpenAI(() => apiError(401, 'Incorrect API key provided'));
-    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
     assert.strictEqual(r.code, 1);
     const out = JSON.parse(r.stdout);
     assert.strictEqual(out.status, 'error');
@@ -168,14 +169,14 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
 
   it('404 model and 403 say which', async () => {
     fake = await startFakeOpenAI(() => apiError(404, 'The model does not exist'));
-    assert.match(JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope', '--format', 'json'], dir)).stdout).reason, /has no model "nope" \(404\)/);
+    assert.match(JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope', '--format', 'json'], dir)).stdout).reason, /has no model "nope" \(404\)/);
     fake.respond = () => apiError(403, 'forbidden');
-    assert.match(JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope2', '--format', 'json'], dir)).stdout).reason, /\(403\)/);
+    assert.match(JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope2', '--format', 'json'], dir)).stdout).reason, /\(403\)/);
   });
 
   it('429 then OK: the SDK retries with backoff and the rewrite arrives', async () => {
     fake = await startFakeOpenAI((_, n) => (n === 1 ? apiError(429, 'Rate limit reached', { 'retry-after-ms': '20' }) : completion(TERSE)));
-    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
     assert.strictEqual(r.code, 0, r.stdout);
     assert.strictEqual(JSON.parse(r.stdout).status, 'ok');
     assert.strictEqual(fake.requests.length, 2);
@@ -183,21 +184,21 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
 
   it('429 every time: a message after the retries', async () => {
     fake = await startFakeOpenAI(() => apiError(429, 'Rate limit reached', { 'retry-after-ms': '5' }));
-    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
+    const out = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
     assert.match(out.reason, /rate-limiting requests \(429\) and still was after 2 retries/);
     assert.strictEqual(fake.requests.length, 3);
   });
 
   it('a server that hangs: the timeout fires (exit 1)', async () => {
     fake = await startFakeOpenAI(() => ({ hang: true }));
-    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '0.3', '--format', 'json'], dir);
+    const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '0.3', '--format', 'json'], dir);
     assert.strictEqual(r.code, 1);
     assert.match(JSON.parse(r.stdout).reason, /did not answer within 0\.3 s/);
   });
 
   it('a body that is not a completion (an HTML page) is an error, not a rewrite', async () => {
     fake = await startFakeOpenAI(() => ({ status: 200, body: '<html><body>Welcome to the proxy</body></html>' }));
-    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
+    const out = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout);
     assert.strictEqual(out.status, 'error');
     assert.match(out.reason, /not a chat completion/);
   });
@@ -206,47 +207,114 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     fake = await startFakeOpenAI();
     const url = fake.baseURL;
     await fake.close();
-    const out = JSON.parse((await cli(['compress', 'support.py:6', '--base-url', url, '--format', 'json'], dir)).stdout);
+    const out = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', url, '--format', 'json'], dir)).stdout);
     assert.match(out.reason, /could not reach 127\.0\.0\.1/);
   });
 
   it('no key for OpenAI: exit 2 naming OPENAI_API_KEY, nothing sent; the prompt is checked first; a server named by --base-url needs none', async () => {
-    const r = await cli(['compress', 'support.py:6'], dir, {});
+    const r = await cli(['compress', '--yes', 'support.py:6'], dir, {});
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /OPENAI_API_KEY/);
     // --format json: still one JSON object on stdout (an error), the same exit code.
-    const j = await cli(['compress', 'support.py:6', '--format', 'json'], dir, {});
+    const j = await cli(['compress', '--yes', 'support.py:6', '--format', 'json'], dir, {});
     assert.strictEqual(j.code, 2);
     const out = JSON.parse(j.stdout);
     assert.strictEqual(out.status, 'error');
     assert.match(out.reason, /OPENAI_API_KEY/);
     assert.deepStrictEqual([out.file, out.line, out.applied], ['support.py', 6, false]);
     // What is wrong with the request itself comes before the key.
-    const none = await cli(['compress', 'support.py:1'], dir, {});
+    const none = await cli(['compress', '--yes', 'support.py:1'], dir, {});
     assert.deepStrictEqual([none.code, /support\.py:1: no prompt here/.test(none.stderr)], [2, true]);
-    const part = await cli(['compress', 'support.py:6', '--part', '9'], dir, {});
+    const part = await cli(['compress', '--yes', 'support.py:6', '--part', '9'], dir, {});
     assert.deepStrictEqual([part.code, /--part 9 is out of range/.test(part.stderr)], [2, true]);
     // A local server (Ollama, vLLM…) without a key: the request goes there.
     fake = await startFakeOpenAI(() => completion(TERSE));
-    const local = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
+    const local = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
     assert.strictEqual(JSON.parse(local.stdout).status, 'ok', local.stderr);
     assert.strictEqual(fake.requests.length, 1);
   });
 
   it('usage: --help, a bad FILE:LINE, a line without a prompt, --part out of range, OPENAI_BASE_URL', async () => {
     fake = await startFakeOpenAI(() => completion(TERSE));
-    const help = await cli(['compress', '--help'], dir);
+    const help = await cli(['compress', '--yes', '--help'], dir);
     assert.strictEqual(help.code, 0);
     assert.match(help.stdout, /^Usage:\n  prompt-cost compress FILE:LINE \[--part N\] \[--model M\] \[--base-url URL\] \[--timeout SECONDS\]/);
-    assert.strictEqual((await cli(['compress', 'support.py'], dir)).code, 2);
-    const none = await cli(['compress', 'support.py:1'], dir);
+    assert.strictEqual((await cli(['compress', '--yes', 'support.py'], dir)).code, 2);
+    const none = await cli(['compress', '--yes', 'support.py:1'], dir);
     assert.deepStrictEqual([none.code, /support\.py:1: no prompt here/.test(none.stderr)], [2, true]);
-    const part = await cli(['compress', 'support.py:6', '--part', '9'], dir);
+    const part = await cli(['compress', '--yes', 'support.py:6', '--part', '9'], dir);
     assert.deepStrictEqual([part.code, /--part 9 is out of range/.test(part.stderr)], [2, true]);
-    const viaEnv = await cli(['compress', 'support.py:6', '--format', 'json'], dir, { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.baseURL });
+    const viaEnv = await cli(['compress', '--yes', 'support.py:6', '--format', 'json'], dir, { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.baseURL });
     assert.strictEqual(JSON.parse(viaEnv.stdout).status, 'ok');
     assert.strictEqual(fake.requests.length, 1);
     assert.match((await cli(['--help'], dir)).stdout, /prompt-cost compress FILE:LINE/);
+  });
+});
+
+// ---------------------------------------------------------------- asking before the text is sent
+
+describe('cli compress asks before it sends the prompt to the model (as the README says)', function () {
+  this.timeout(60000);
+  let fake: FakeOpenAI;
+  let dir: string;
+  beforeEach(async () => {
+    dir = tempDir('prompt-cost-compress-consent-');
+    fs.writeFileSync(path.join(dir, 'support.py'), SUPPORT_FILE);
+    fake = await startFakeOpenAI(() => completion(TERSE));
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+  const env = { OPENAI_API_KEY: 'sk-test-key' };
+  const answering = (answer: string | undefined) => {
+    const asked: string[] = [];
+    return { asked, ask: async (q: string) => (asked.push(q), answer) };
+  };
+
+  it('on a terminal: shows what goes where and what it costs, asks, and sends only on yes', async () => {
+    const host = new URL(fake.baseURL).host;
+    const no = answering('n');
+    const declined = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL], dir, env, no.ask);
+    assert.deepStrictEqual(no.asked, [`Send this prompt to ${host}? [y/N] `]);
+    assert.strictEqual(fake.requests.length, 0, 'nothing sent on a no');
+    assert.strictEqual(declined.code, 1);
+    assert.match(declined.stdout, /support\.py:6: error: not sent: you did not answer yes, so nothing went to 127\.0\.0\.1:\d+/);
+    // What the question says: the file and line, the host, the model, the tokens and the cost, then the text itself.
+    assert.match(declined.stderr, new RegExp(`send the text of support\\.py:6 \\([\\d,]+ tokens with our instructions; placeholders replaced by markers\\) to ${host.replace(/\./g, '\\.')} for gpt-4o-mini to rewrite\\. The request costs about \\$[\\d.]+\\.`));
+    assert.ok(declined.stderr.includes(SUPPORT.replace('{customer_name}', '[[V1]]')), declined.stderr);
+    for (const answer of [undefined, '', 'no', 'yess']) {
+      const a = answering(answer);
+      assert.strictEqual((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, env, a.ask)).code, 1);
+      assert.strictEqual(a.asked.length, 1);
+    }
+    assert.strictEqual(fake.requests.length, 0, 'Ctrl-D, Enter, no: nothing sent');
+    const yes = answering(' Yes ');
+    const sent = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, env, yes.ask);
+    assert.strictEqual(sent.code, 0, sent.stderr);
+    assert.strictEqual(JSON.parse(sent.stdout).status, 'ok', 'stdout is still one JSON object: the question went to stderr');
+    assert.strictEqual(fake.requests.length, 1);
+    // The reply is cached: nothing is sent again, so nothing is asked.
+    const again = answering('n');
+    assert.strictEqual((await cli(['compress', 'support.py:6', '--base-url', fake.baseURL], dir, env, again.ask)).code, 0);
+    assert.deepStrictEqual([again.asked.length, fake.requests.length], [0, 1]);
+  });
+
+  it('--yes (-y) sends without asking', async () => {
+    const a = answering('n');
+    assert.strictEqual((await cli(['compress', 'support.py:6', '-y', '--base-url', fake.baseURL], dir, env, a.ask)).code, 0);
+    assert.deepStrictEqual([a.asked.length, fake.requests.length], [0, 1]);
+  });
+
+  it('no terminal to ask on (CI, a pipe) and no --yes: exit 2, nothing sent, the message says to pass --yes', async () => {
+    const r = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL], dir, env);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /compress would send the text of support\.py:6 to 127\.0\.0\.1:\d+, and standard input is not a terminal to ask on: pass --yes to send it \(nothing was sent\)/);
+    const j = await cli(['compress', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir, env);
+    assert.strictEqual(j.code, 2);
+    assert.match(JSON.parse(j.stdout).reason, /pass --yes to send it/);
+    assert.strictEqual(fake.requests.length, 0);
+    // The key is checked first: no key is still the key's message.
+    assert.match((await cli(['compress', 'support.py:6'], dir, {})).stderr, /OPENAI_API_KEY/);
   });
 });
 
@@ -283,13 +351,13 @@ describe('cli compress --timeout: one deadline for the request, its retries and 
     const d = tempDir('prompt-cost-compress-timeout-');
     fs.writeFileSync(path.join(d, 'support.py'), SUPPORT_FILE);
     const refusing = await startFakeOpenAI(() => apiError(401, 'Incorrect API key provided'));
-    startup = (await cliProcess(['compress', 'support.py:6', '--base-url', refusing.baseURL, '--format', 'json'], d)).seconds;
+    startup = (await cliProcess(['compress', '--yes', 'support.py:6', '--base-url', refusing.baseURL, '--format', 'json'], d)).seconds;
     await refusing.close();
   });
 
   it('a server that never answers: the process exits once the timeout is up, not after each retry has timed out', async () => {
     fake = await startFakeOpenAI(() => ({ hang: true }));
-    const r = await cliProcess(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '1', '--format', 'json'], dir);
+    const r = await cliProcess(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '1', '--format', 'json'], dir);
     assert.strictEqual(r.code, 1, r.stderr);
     assert.match(JSON.parse(r.stdout).reason, /did not answer within 1 s, retries included/);
     // Three attempts of 1 s each and two pauses took 4 s and more.
@@ -299,7 +367,7 @@ describe('cli compress --timeout: one deadline for the request, its retries and 
 
   it('429 with a retry-after beyond the timeout: no pause past it, and the message says why there was no retry', async () => {
     fake = await startFakeOpenAI(() => apiError(429, 'Rate limit reached', { 'retry-after': '5' }));
-    const r = await cliProcess(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '2', '--format', 'json'], dir);
+    const r = await cliProcess(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '2', '--format', 'json'], dir);
     assert.strictEqual(r.code, 1, r.stderr);
     assert.strictEqual(JSON.parse(r.stdout).reason, `${new URL(fake.baseURL).host} is rate-limiting requests (429); try again later; a retry in 5 s would pass the 2 s timeout (promptCost.compress.timeoutSeconds / --timeout)`);
     assert.ok(r.seconds < startup + 1.9, `${r.seconds.toFixed(2)} s (answered at once: ${startup.toFixed(2)} s)`);
@@ -308,7 +376,7 @@ describe('cli compress --timeout: one deadline for the request, its retries and 
 
   it('pauses between retries count: 5xx answered slowly stops at the timeout with the last answer', async () => {
     fake = await startFakeOpenAI(() => apiError(503, 'overloaded', { 'retry-after-ms': '700' }));
-    const r = await cliProcess(['compress', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '1', '--format', 'json'], dir);
+    const r = await cliProcess(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '1', '--format', 'json'], dir);
     assert.strictEqual(r.code, 1, r.stderr);
     assert.match(JSON.parse(r.stdout).reason, /answered 503: .*a retry in 0\.7 s would pass the 1 s timeout/);
     assert.strictEqual(fake.requests.length, 2, 'one retry fits in the second, a second retry does not');

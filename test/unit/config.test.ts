@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { annotationFor, parseAnnotations, parseConfig, resolveTraffic } from '../../src/core/config';
+import { annotationFor, parseAnnotations, parseConfig, resolveTraffic, unmatchedOverrides } from '../../src/core/config';
 import { emptyConfig } from '../../src/core/config/types';
 
 const CONFIG = `# traffic for the demo
@@ -77,6 +77,14 @@ describe('config', () => {
     assert.deepStrictEqual(c.defaults.outputTokens, { value: 300, from: '.promptcost.yaml:3' });
     assert.strictEqual(c.defaults.callsPerDay, undefined);
     assert.strictEqual(c.budget, undefined);
+  });
+
+  it('unmatchedOverrides: an id no annotation gives, a glob no prompt\'s file matches', () => {
+    const c = parseConfig('overrides:\n  - path: "src/**"\n    callsPerDay: 1\n  - path: "lib/*.py"\n    callsPerDay: 2\n  - id: summarize\n    callsPerDay: 3\n  - id: src/a.ts:3\n    callsPerDay: 4\n  - id: gone\n    path: "src/a.ts"\n    callsPerDay: 5\n');
+    // summarize#2: the second prompt an annotation gives that id; src/a.ts:3#x: a prompt with no annotation (its id is its place).
+    const prompts = [{ id: 'summarize#2', file: 'src/b.ts' }, { id: 'src/a.ts:3#x', file: 'src/a.ts' }];
+    assert.deepStrictEqual(unmatchedOverrides(c, prompts).map((o) => o.from), ['.promptcost.yaml:4', '.promptcost.yaml:8']);
+    assert.deepStrictEqual(unmatchedOverrides(c, []).length, 5);
   });
 
   it('an override without path or id is reported', () => {

@@ -123,6 +123,18 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.ok(Math.abs(p.cost.perCallUsd * 2000 * 30 - p.cost.monthlyUsd) < 1e-9);
   });
 
+  it("from a subfolder: the project's .promptcost.yaml above it prices the prompt, as scan does", async () => {
+    const ws = tempDir('pc-explain-up-');
+    fs.mkdirSync(path.join(ws, 'src'));
+    fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 4321\n');
+    fs.writeFileSync(path.join(ws, 'src', 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n");
+    const t = io(path.join(ws, 'src'));
+    assert.strictEqual(await run(['explain', 'a.ts:3', '--format', 'json'], t.io), 0, t.err.join(''));
+    const e = JSON.parse(t.out.join(''));
+    assert.strictEqual(e.prompt.id, 'src/a.ts:3');
+    assert.strictEqual(e.prompt.traffic.callsPerDay, 4321);
+  });
+
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
     const none = io(dir);
     assert.strictEqual(await run(['explain', 'src/names.ts:1'], none.io), 2);
@@ -242,7 +254,14 @@ describe('explain: the shown figures add up', () => {
         assert.match(text, new RegExp(`per call\\s+\\${formatUsd(p.cost.perCallUsd!).replace(/[.]/g, '\\.')}\\s`), at);
         assert.match(text, new RegExp(`per month\\s+\\${formatUsd(p.cost.monthlyUsd!).replace(/[.]/g, '\\.')}\\s`), at);
         assert.ok(checkArithmetic(text, at) >= 3, `${at}: per call, day and month are shown as sums and products:\n${text}`);
-        if (root === cache) assert.match(text, /cache reads .* = \$[\d.]+ \(average per call/);
+        if (root === cache) {
+          // The read and write tokens as the engine priced them: the cached prefix × the hit rate (misses).
+          const [, cached, pct, reads] = /cache reads .*average per call: ≈([\d,]+) cached × ([\d.]+)% hit rate = ≈([\d,.]+) tokens × \$0\.3\/M = \$[\d.]+/.exec(text) ?? [];
+          assert.ok(cached, text);
+          assert.ok(Math.abs(Number(cached.replace(/,/g, '')) * Number(pct) / 100 - Number(reads.replace(/,/g, ''))) < 0.01, `${cached} × ${pct}% = ${reads}`);
+          assert.match(text, new RegExp(`cache writes .*average per call: ≈${cached} cached × ${100 - Number(pct)}% misses`));
+          assert.match(text, new RegExp(`cacheable ≈${cached}, cached as written ≈${cached} at a ${pct}% hit rate`));
+        }
         checked++;
       }
     }

@@ -98,6 +98,56 @@ describe('file access: regular files inside the workspace only', function () {
     assert.ok(report.diagnostics.some((x) => x.code === 'file-not-read' && x.file === 'app.ts' && /secret\.ts was not read: outside/.test(x.message)), JSON.stringify(report.diagnostics));
   });
 
+  it('scan: a read by a path out of the workspace (../x.py, an absolute path, __dirname/../..) is a file-not-read warning, not a silent slot', async () => {
+    const base = tempDir('pc-read-out-');
+    const ws = path.join(base, 'ws');
+    fs.mkdirSync(path.join(ws, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(base, 'outside.py'), 'You are a confidential prompt kept outside the workspace.\n');
+    const py = (content: string) => `from pathlib import Path\nfrom openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": ${content}}])\n`;
+    fs.writeFileSync(path.join(ws, 'up.py'), py('Path("../outside.py").read_text()'));
+    fs.writeFileSync(path.join(ws, 'src', 'abs.py'), py('open("/etc/hostname").read()'));
+    fs.writeFileSync(path.join(ws, 'src', 'app.ts'), "import OpenAI from 'openai';\nimport { readFileSync } from 'fs';\nimport path from 'path';\nconst client = new OpenAI();\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: readFileSync(path.join(__dirname, '..', '..', 'outside.py'), 'utf8') }] });\n");
+    const report = await scanWorkspace({ root: ws, workers: 0 });
+    assert.strictEqual(report.prompts.length, 3);
+    const notRead = report.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => [d.file, d.range.start.line + 1, /was not read: outside the workspace/.test(d.message) && d.message.split(' was not read')[0].split(': ').pop()]);
+    assert.deepStrictEqual(notRead.sort(), [['src/abs.py', 4, '/etc/hostname'], ['src/app.ts', 5, '../outside.py'], ['up.py', 4, '../outside.py']]);
+    assert.doesNotMatch(JSON.stringify(report), /confidential prompt/);
+  });
+
+  it('scan: every file that reads a refused file is told, not only the first (the project reads it once)', async () => {
+    const ws = tempDir('pc-read-twice-');
+    const outside = tempDir('pc-read-twice-out-');
+    fs.writeFileSync(path.join(outside, 'secret.md'), 'You are a confidential prompt kept outside the workspace.\n');
+    fs.mkdirSync(path.join(ws, 'prompts'));
+    fs.symlinkSync(path.join(outside, 'secret.md'), path.join(ws, 'prompts', 'link.md'));
+    spawnSync('mkfifo', [path.join(ws, 'prompts', 'pipe.md')]);
+    const py = (name: string) => `from pathlib import Path\nfrom openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": (Path(__file__).parent / "prompts" / "${name}").read_text()}])\n`;
+    for (const f of ['a.py', 'b.py']) fs.writeFileSync(path.join(ws, f), py('link.md'));
+    for (const f of ['c.py', 'd.py']) fs.writeFileSync(path.join(ws, f), py('pipe.md'));
+    const report = await scanWorkspace({ root: ws, workers: 0 });
+    const notRead = report.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => `${d.file}: ${/outside the workspace/.test(d.message) ? 'outside' : /named pipe/.test(d.message) ? 'pipe' : d.message}`);
+    assert.deepStrictEqual(notRead.sort(), ['a.py: outside', 'b.py: outside', 'c.py: pipe', 'd.py: pipe']);
+  });
+
+  it('the walk lists a link out of the workspace, a dangling link and a named pipe under Skipped, with why; a link inside is silent', async () => {
+    const ws = tempDir('pc-walk-special-');
+    const outside = tempDir('pc-walk-special-out-');
+    fs.writeFileSync(path.join(outside, 'secret.md'), 'outside\n');
+    fs.writeFileSync(path.join(ws, 'real.md'), 'inside\n');
+    fs.symlinkSync(path.join(outside, 'secret.md'), path.join(ws, 'out.md'));
+    fs.symlinkSync(outside, path.join(ws, 'outdir'));
+    fs.symlinkSync(path.join(ws, 'real.md'), path.join(ws, 'in.md'));
+    fs.symlinkSync(path.join(ws, 'nowhere.md'), path.join(ws, 'dangling.md'));
+    spawnSync('mkfifo', [path.join(ws, 'pipe.prompt.yml')]);
+    const report = await scanWorkspace({ root: ws, workers: 0 });
+    assert.deepStrictEqual(report.skipped, [
+      { file: 'dangling.md', reason: 'a symbolic link to nothing: not read' },
+      { file: 'out.md', reason: `a symbolic link out of the workspace (it resolves to ${realRoot(path.join(outside, 'secret.md'))}): not followed` },
+      { file: 'outdir', reason: `a symbolic link out of the workspace (it resolves to ${realRoot(outside)}): not followed` },
+      { file: 'pipe.prompt.yml', reason: 'a named pipe, not a regular file: not read' },
+    ]);
+  });
+
   it('the CLI: a pipe as a path argument, as count FILE or as --config exits 2 at once', () => {
     const ws = tempDir('pc-fifo-cli-');
     spawnSync('mkfifo', [path.join(ws, 'pipe.ts')]);

@@ -62,6 +62,29 @@ describe('prompt files', () => {
     assert.strictEqual(p.parts[1].tokens, countWithEncoding('I was charged twice for my subscription this month.', 'o200k_base'));
   });
 
+  it('GitHub Models: a {{input}} message with several testData rows is one prompt, its slot sized from a typical row (test cases are not traffic)', () => {
+    const text = [
+      'model: openai/gpt-4o-mini',
+      'messages:',
+      '  - role: system',
+      '    content: You answer questions about trees.',
+      '  - role: user',
+      '    content: "{{input}}"',
+      'testData:',
+      '  - input: Oak?',
+      '  - input: Which tree species lives longest in Europe, and how old is the oldest one?',
+      '  - input: What is the tallest tree?',
+      '',
+    ].join('\n');
+    const { prompts } = engine.analyzeFile('trees.prompt.yml', text, { config: emptyConfig() });
+    assert.strictEqual(prompts.length, 1, 'one prompt, not one per testData row');
+    const [p] = prompts;
+    assert.strictEqual(p.id, 'trees.prompt.yml:3');
+    assert.deepStrictEqual(p.parts.map((x) => [x.role, x.range.start.line]), [['system', 3], ['user', 5]]);
+    assert.deepStrictEqual(p.parts[1].slots, [{ name: 'input', tokens: countWithEncoding('What is the tallest tree?', 'o200k_base'), from: 'testData row 3 (median length of 3 rows)' }]);
+    assert.strictEqual(p.traffic.callsPerDay, 1000, 'the traffic of one prompt');
+  });
+
   it('broken GitHub Models YAML reports the line', () => {
     const { diagnostics } = analyze('broken.prompt.yml');
     assert.strictEqual(diagnostics[0].code, 'prompt-file-error');

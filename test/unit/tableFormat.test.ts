@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatCsv } from '../../src/core/report/csv';
 import { formatTable, MAX_CELL, truncate } from '../../src/core/report/table';
-import { elideLeft, fitLocation } from '../../src/core/report/layout';
+import { distinctEnd, elideLeft, fitLocation, keepEnd } from '../../src/core/report/layout';
 import { formatUsd } from '../../src/core/format';
 import { run } from '../../src/cli/main';
 import { scanWorkspace } from '../../src/core/workspace';
@@ -129,5 +129,60 @@ describe('table width', () => {
     assert.strictEqual([...long].length, 24);
     assert.match(long, /^…\/an_ext.*…/);
     assert.match(long, /\.yml:3$/);
+  });
+
+  it('fits COLUMNS down to 40: the place and model cut further, figures whole, and the Diagnostics list too', async () => {
+    const report = await scanWorkspace({ root: DEMO, workers: 0 });
+    for (const columns of [40, 50, 60, 70]) {
+      for (const { stdout } of [await scan([], undefined, { COLUMNS: String(columns) }), await scan([], columns)]) {
+        for (const line of stdout.split('\n')) assert.ok([...line].length <= columns, `${columns}: ${[...line].length}: ${line}`);
+        const lines = tableLines(stdout);
+        assert.match(lines[0], /^PROMPT +MODEL +TOKENS IN +(\$\/CALL +)?\$\/MONTH$/, `${columns}: ${lines[0]}`);
+        for (const p of report.prompts) {
+          if (!p.cost.priced) continue;
+          assert.ok(lines.some((l) => l.endsWith(`  ${formatUsd(p.cost.monthlyUsd!)}`) && l.includes(`${p.tokens.input.toLocaleString('en-US')}`)), `${columns}: ${p.id}'s figures whole:\n${lines.join('\n')}`);
+        }
+        // Each diagnostic still names its place, whole when a line has room for it.
+        assert.match(stdout, /src\/support_bot\.ts:47/, `${columns}`);
+      }
+    }
+    // At 60, the price per call stays; at 40 it is left out too, and said so.
+    assert.match(tableLines((await scan([], 60)).stdout)[0], /\$\/CALL/);
+    const narrowest = (await scan([], 40)).stdout;
+    assert.doesNotMatch(tableLines(narrowest)[0], /\$\/CALL/);
+    assert.match(narrowest.replace(/\n +/g, ' '), /\(KIND, OUT, \$\/CALL, CALLS\/DAY left out to fit 40 columns/);
+  });
+
+  it('promptfoo rows that differ only by provider stay apart when cut: the provider at the end stays', async () => {
+    const ws = tempDir('pc-providers-');
+    fs.writeFileSync(path.join(ws, 'promptfooconfig.yaml'), [
+      'prompts:', "  - 'Summarize this support conversation in two sentences: {{conversation}}'",
+      'providers:', '  - openai:gpt-4o-mini', '  - openai:chat:gpt-4o-mini', '  - id: openai:gpt-4o-mini', '    label: fast-and-cheap',
+      '  - anthropic:messages:claude-haiku-4-5', '  - bedrock:anthropic.claude-haiku-4-5',
+      'tests:', '  - vars:', '      conversation: "Customer: my invoice is wrong."', '',
+    ].join('\n'));
+    for (const columns of [40, 50, 60, 80, 100, 120]) {
+      let stdout = '';
+      await run(['scan', '--no-cache'], { stdout: (s) => void (stdout += s), stderr: () => undefined, readStdin: () => Buffer.alloc(0), stderrIsTTY: false, cwd: ws, columns, env: {} });
+      const rows = tableLines(stdout).slice(2);
+      assert.strictEqual(rows.length, 5, stdout);
+      for (const row of rows) assert.ok([...row].length <= columns, `${columns}: ${row}`);
+      // The place and the model (not the figures, which may differ by chance) tell every row apart.
+      const names = rows.map((r) => r.split(/ {2,}/).slice(0, columns >= 100 ? 3 : 2).join('  '));
+      assert.strictEqual(new Set(names).size, 5, `${columns}:\n${rows.join('\n')}`);
+      if (columns >= 80) {
+        // Room enough: the words that differ are shown whole.
+        for (const provider of ['openai:gpt-4o-mini)', 'chat:gpt-4o-mini)', 'fast-and-cheap)']) assert.ok(rows.some((r) => r.includes(provider)), `${columns}: ${provider}\n${rows.join('\n')}`);
+      }
+    }
+  });
+
+  it('keepEnd keeps the end that tells a cell from its neighbours, or the window from where it starts', () => {
+    assert.strictEqual(distinctEnd('x × openai:gpt-4o', ['x × azure:gpt-4o']), ':gpt-4o'.length + 1);
+    assert.strictEqual(distinctEnd('abc', ['xyz']), 1);
+    assert.strictEqual(keepEnd('evals/promptfooconfig.yaml:9 (× openai:gpt-4o-mini)', 24, 19), 'eval…openai:gpt-4o-mini)');
+    assert.strictEqual(keepEnd('evals/promptfooconfig.yaml:9 (× openai:gpt-4o-mini)', 12, 19), '…openai:gpt…');
+    assert.strictEqual(keepEnd('short', 12, 3), 'short');
+    for (const max of [3, 5, 9, 20]) assert.strictEqual([...keepEnd('🚀'.repeat(30), max, 40)].length, max);
   });
 });

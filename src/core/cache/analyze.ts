@@ -41,17 +41,21 @@ export function analyzeCache(i: CacheInputs): CacheResult | undefined {
   // Walk the parts: the stable prefix ends at the first run-time value.
   let prefix = 0;
   let explicitPrefix = 0; // up to the last cache_control breakpoint inside the stable prefix
+  let reachable = 0; // up to the end of the last static text, where a breakpoint can go
   let breakerAt: { part: number; slot: number } | undefined;
   for (let p = 0; p < i.parts.length && !breakerAt; p++) {
     const part = i.parts[p];
     prefix += part.overheadTokens + part.runs[0];
+    if (part.runs[0] > 0 || !part.slots.length) reachable = prefix;
     if (part.slots.length) breakerAt = { part: p, slot: 0 };
     else if (part.cacheControl) explicitPrefix = prefix;
   }
   const stable = prefix;
+  // Automatic caching caches any prefix; an explicit breakpoint sits on a block of static text.
+  if (rule.mode === 'automatic') reachable = stable;
 
   const hit = i.hitRate ?? { value: steadyHitRate(rule, i.callsPerDay), from: `steady traffic: ${i.callsPerDay} calls/day, ${rule.ttlSeconds / 60}-minute cache lifetime` };
-  const potential = cacheableTokens(rule, stable);
+  const potential = cacheableTokens(rule, reachable);
   const appliedTokens = rule.mode === 'automatic' ? potential : cacheableTokens(rule, explicitPrefix);
   const applied = appliedTokens > 0;
 
@@ -62,8 +66,8 @@ export function analyzeCache(i: CacheInputs): CacheResult | undefined {
 
   const report: CacheReport = {
     provider: rule.provider, mode: rule.mode, minTokens: rule.minTokens, source: rule.source,
-    stablePrefixTokens: stable, cacheablePrefixTokens: potential, applied,
-    hitRate: hit.value, hitRateFrom: hit.from,
+    stablePrefixTokens: stable, reachablePrefixTokens: reachable, cacheablePrefixTokens: potential, cachedPrefixTokens: appliedTokens, applied,
+    hitRate: hit.value, hitRateFrom: hit.from, hitRateConfigured: i.hitRate !== undefined,
     monthlyWithoutCacheUsd: without, monthlyWithCacheUsd: withPotential.usd, savingsMonthlyUsd: Math.max(0, without - withPotential.usd),
   };
 
@@ -87,7 +91,8 @@ export function analyzeCache(i: CacheInputs): CacheResult | undefined {
         movedValues = k + 1;
       }
     }
-    const better = cacheableTokens(rule, stable + best);
+    // Moved, the values leave the static text after them in the prefix (a message's head included).
+    const better = best > 0 ? cacheableTokens(rule, stable + best) : potential;
     const lostTokens = better - potential;
     if (lostTokens > 0) {
       const lostMonthlyUsd = Math.max(0, without - monthly(better).usd) - report.savingsMonthlyUsd;

@@ -2,7 +2,8 @@
 // reply (placeholders restored, guards checked, re-escaped, priced) — or the zero-cost whitespace tidy.
 // The network call sits between the two, wherever the key is (the CLI, the VS Code client).
 import { createTwoFilesPatch } from 'diff';
-import type { AnalyzeOptions, Engine } from '../analyze';
+import * as path from 'path';
+import type { AnalyzeOptions, Detection, Engine } from '../analyze';
 import { ensureLanguages, langForFile } from '../detect/code/parser';
 import { formatUsd, groupDigits } from '../format';
 import type { DetectedPrompt, Position, PromptReport, Range } from '../model';
@@ -53,14 +54,16 @@ export interface CompressResult {
   applied: boolean;
   /** The edit that makes the rewrite (ok results). */
   /** In a notebook, `range` is within code cell `cell` (its index among all cells). */
-  edit?: { range: Range; newText: string; cell?: number };
+  /** `file`: the root-relative file the edit goes into when it is not the one analysed (a flow's template, a promptfoo `file://` text). */
+  edit?: { range: Range; newText: string; cell?: number; file?: string };
   /** The compress request's own tokens and cost (estimated before sending; from usage after). */
   request?: { tokens: number; costUsd?: number; cached?: boolean };
   notes?: string[];
 }
 
 export class CompressError extends Error {
-  constructor(message: string, readonly usage = false) {
+  /** `noPrompt`: no prompt of this file holds the line (a prompt of another file may send its text). */
+  constructor(message: string, readonly usage = false, readonly noPrompt = false) {
     super(message);
   }
 }
@@ -98,8 +101,12 @@ function reframe(core: string, f: Frame): string {
 
 // ---------------------------------------------------------------- choosing the part
 
-/** `line`/`character` 0-based; in a notebook (.ipynb `text`) they are within code cell `cell` (its index among all cells). */
-export interface Target { file: string; text: string; line: number; character?: number; part?: number; cell?: number }
+/**
+ * `line`/`character` 0-based; in a notebook (.ipynb `text`) they are within code cell `cell` (its index
+ * among all cells). `in`: the position is in that root-relative file, whose text a prompt of `file` sends
+ * (a flow's template, a promptfoo `file://` prompt): the part written there is the one rewritten.
+ */
+export interface Target { file: string; text: string; line: number; character?: number; part?: number; cell?: number; in?: string }
 
 export interface PlanOptions {
   engine: Engine;
@@ -115,8 +122,12 @@ export interface CompressPlan {
   prompt: PromptReport;
   /** The prompt's index among the file's prompts (to find it again in the rewritten file). */
   promptIndex: number;
-  /** The code the literal is found and rewritten in: the file, or a notebook's code cells joined as Python. */
+  /**
+   * The code the literal is found and rewritten in: the file, a notebook's code cells joined as Python,
+   * or the file another file's prompt reads its text from (then `holder` is the file analysed).
+   */
   source: { file: string; text: string; notebook?: NotebookText };
+  holder?: { file: string; text: string };
   partIndex: number;
   view: { text: string; core: string; frame: Frame };
   before: { text: string; tokens: number };
@@ -137,8 +148,10 @@ function contains(r: Range, p: Position): boolean {
 export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], t: Target): { prompt: number; part: number } {
   const lineHits: { prompt: number; part: number; size: number }[] = [];
   const size = (r: Range) => (r.end.line - r.start.line) * 10000 + (r.end.character - r.start.character);
+  // The parts written where the position is: in this file, or in the file `t.in` names.
+  const here = (p: { file?: string }) => (t.in === undefined ? !p.file : p.file === t.in);
   detected.forEach((d, i) => d.parts.forEach((p, k) => {
-    if (p.file) return;
+    if (!here(p)) return;
     const onLine = p.range.start.line <= t.line && t.line <= p.range.end.line;
     const atChar = t.character === undefined || contains(p.range, { line: t.line, character: t.character });
     if (onLine && atChar) lineHits.push({ prompt: i, part: k, size: size(p.range) });
@@ -149,18 +162,26 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
   // number: a rewrite may change how many parts the prompt has (alternatives, folded fragments), so the
   // number alone would drift. The number only chooses among parts that all hold the position.
   if (t.character !== undefined && lineHits.length) return lineHits.find((h) => h.part === t.part) ?? lineHits[0];
-  const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => d.range.start.line <= t.line && t.line <= d.range.end.line);
-  if (holding < 0) throw new CompressError(`${t.file}:${t.line + 1}: no prompt here (run \`prompt-cost scan ${t.file}\` to list them)`, true);
+  // A range that ends at the start of a line (a YAML list item's) does not hold that line: it is the next item's.
+  const lastLine = (r: Range) => (r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line);
+  const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => d.range.start.line <= t.line && t.line <= lastLine(d.range));
+  if (holding < 0 || (t.in !== undefined && !lineHits.length)) throw new CompressError(`${t.in ?? t.file}:${t.line + 1}: no prompt here (run \`prompt-cost scan ${t.in ?? t.file}\` to list them)`, true, true);
   const parts = detected[holding].parts;
   if (t.part !== undefined) {
     if (t.part < 0 || t.part >= parts.length) throw new CompressError(`${t.file}:${t.line + 1}: --part ${t.part + 1} is out of range: this prompt has ${parts.length} part${parts.length === 1 ? '' : 's'}`, true);
     return { prompt: holding, part: t.part };
   }
-  let best = -1;
-  reports[holding].parts.forEach((p, k) => {
-    if (!parts[k].file && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
-  });
-  if (best < 0) throw new CompressError(`${t.file}:${t.line + 1}: this prompt's text is written in another file (${parts[0]?.file}); run compress there`);
+  // The largest part written in this file; when the prompt's text is all in other files (a flow's
+  // templates, promptfoo `file://` prompts), the largest of those: its own file is rewritten.
+  const largest = (own: boolean) => {
+    let best = -1;
+    reports[holding].parts.forEach((p, k) => {
+      if (!parts[k].file === own && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
+    });
+    return best;
+  };
+  const best = largest(true) >= 0 ? largest(true) : largest(false);
+  if (best < 0) throw new CompressError(`${t.file}:${t.line + 1}: this prompt has no text to rewrite`);
   return { prompt: holding, part: best };
 }
 
@@ -182,11 +203,24 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   const at = choosePart(detection.detected, analysis.prompts, t);
   const part = detection.detected[at.prompt].parts[at.part];
   const prompt = analysis.prompts[at.prompt];
+  const notes: string[] = [];
+  let holder: CompressPlan['holder'];
+  if (part.file) {
+    // The text is in the file this one names: that file is rewritten, and the prompt priced again from here.
+    const text = o.analyze.readWorkspaceFile?.(part.file);
+    if (text === undefined) throw new CompressError(`${t.file}:${prompt.range.start.line + 1}: this prompt's text is in ${part.file}, which cannot be read from here; run \`prompt-cost compress ${part.file}:${part.range.start.line + 1}\``);
+    const refLang = langForFile(part.file);
+    if (refLang) await ensureLanguages([refLang]);
+    holder = { file: t.file, text: t.text };
+    source = { file: part.file, text };
+    notes.push(`the text of ${t.file}:${prompt.range.start.line + 1} is written in ${part.file}: the rewrite edits that file (every prompt that sends it changes)`);
+  }
+  const where = `${source.notebook ? t.file : source.file}:${part.range.start.line + 1}`;
   let target: LiteralTarget;
   try {
     target = await locateLiteral(source.file, source.text, part.range);
   } catch (e) {
-    if (e instanceof LiteralError) throw new CompressError(`${t.file}:${part.range.start.line + 1}: ${e.message}`);
+    if (e instanceof LiteralError) throw new CompressError(`${where}: ${e.message}`);
     throw e;
   }
   const visible = applyView(target.content, target.view);
@@ -195,9 +229,9 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   // run-time values or template markup.
   const bare = (s: string) => s.replace(/[\ue000-\uf8ff]/g, '').split(/\s+/).join('');
   const strip = (s: string) => bare(templatePlaceholders(s).reduceRight((t, p) => t.slice(0, p.start) + t.slice(p.end), s));
-  if (strip(visible) !== strip(part.text)) throw new CompressError(`${t.file}:${part.range.start.line + 1}: the ${target.description} here holds more than this part's text (or values filled in by the program); compress rewrites a literal that is exactly one part`);
+  if (strip(visible) !== strip(part.text)) throw new CompressError(`${where}: the ${target.description} here holds more than this part's text (or values filled in by the program); compress rewrites a literal that is exactly one part`);
   const { core, frame } = unframe(visible);
-  if (!core.replace(/[\ue000-\uf8ff]/g, '').trim()) throw new CompressError(`${t.file}:${part.range.start.line + 1}: this part has no static text to rewrite`);
+  if (!core.replace(/[\ue000-\uf8ff]/g, '').trim()) throw new CompressError(`${where}: this part has no static text to rewrite`);
   const before = { text: sourceForm(visible, target.slots), tokens: o.engine.counter.count(sourceForm(visible, target.slots), prompt.model.id).tokens };
   const p = protect(core, target.slots);
   const messages: ChatMessage[] = [{ role: 'system', content: COMPRESS_INSTRUCTIONS }, { role: 'user', content: p.text }];
@@ -207,10 +241,9 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   const outputGuess = o.engine.counter.scaled(o.engine.counter.encodingTokens(p.text, choice.encoding), choice);
   const pricing = lookupPrice(o.compressModel, o.analyze.config.prices);
   const cost = pricing.priced ? computeCost(pricing, { inputTokens: requestTokens, outputTokens: outputGuess }, { callsPerDay: 1, daysPerMonth: 1 }).perCallUsd : undefined;
-  const notes: string[] = [];
   if (before.tokens < SHORT_PROMPT_TOKENS) notes.push(`this part is ${before.tokens} tokens: short prompts rarely shrink`);
   return {
-    file: t.file, line: (source.notebook ? toCell(source.notebook, target.range).range : target.range).start.line + 1, target, prompt, promptIndex: at.prompt, partIndex: at.part, source,
+    file: holder ? source.file : t.file, line: (source.notebook ? toCell(source.notebook, target.range).range : target.range).start.line + 1, target, prompt, promptIndex: at.prompt, partIndex: at.part, source, ...(holder ? { holder } : {}),
     view: { text: visible, core, frame }, before, protectedText: p, messages, compressModel: o.compressModel,
     request: { tokens: requestTokens, ...(cost !== undefined ? { costUsd: cost } : {}) }, notes,
   };
@@ -234,8 +267,7 @@ export function errorResult(plan: CompressPlan, reason: string): CompressResult 
 export function rewriteSaving(plan: CompressPlan, updatedText: string, tokens: number, o: PlanOptions): { tokens: number; perCallUsd: number; monthlyUsd: number } {
   const before = plan.prompt.cost;
   if (before.priced && before.perCallUsd !== undefined && before.monthlyUsd !== undefined) {
-    const detection = o.engine.detectSync(plan.source.file, updatedText, o.analyze);
-    const prompts = o.engine.price(detection, o.analyze).prompts;
+    const prompts = o.engine.price(detectUpdated(plan, updatedText, o), o.analyze).prompts;
     const after = prompts[plan.promptIndex]?.cost;
     if (prompts[plan.promptIndex]?.model.id === plan.prompt.model.id && after?.perCallUsd !== undefined && after.monthlyUsd !== undefined) {
       // 12 significant digits: the difference of two sums carries float noise (…0000004) otherwise.
@@ -306,14 +338,28 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
     return result(plan, 'rejected', { ...base, reason: plan.prompt.confidence === 'heuristic' ? 'the rewrite would no longer be found as a prompt: this one is found by how its text reads (keep its opening words)' : 'the rewrite would no longer be found as a prompt part: too little text of its own is left' });
   }
   const nb = plan.source.notebook;
-  const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText };
+  const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText, ...(plan.holder ? { file: plan.source.file } : {}) };
   return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit });
 }
 
 /** Does a prompt part still hold the literal's start once `updated` replaces the source? */
 function stillFound(plan: CompressPlan, updated: string, o: PlanOptions): boolean {
   const at = plan.target.range.start;
-  return o.engine.detectSync(plan.source.file, updated, o.analyze).detected.some((d) => d.parts.some((p) => !p.file && contains(p.range, at)));
+  const inSource = (file: string | undefined) => (plan.holder ? file === plan.source.file : !file);
+  return detectUpdated(plan, updated, o).detected.some((d) => d.parts.some((p) => inSource(p.file) && contains(p.range, at)));
+}
+
+/**
+ * The analysed file's detection once `updated` is the source's text: the source itself, or — when the
+ * text is in a file another one reads (a flow's template) — that other file, reading `updated` for it.
+ */
+function detectUpdated(plan: CompressPlan, updated: string, o: PlanOptions): Detection {
+  if (!plan.holder) return o.engine.detectSync(plan.source.file, updated, o.analyze);
+  const edited = plan.source.file;
+  const dir = path.posix.dirname(plan.holder.file);
+  const readWorkspaceFile = (rel: string) => (rel === edited ? updated : o.analyze.readWorkspaceFile?.(rel));
+  const readRelative = (p: string) => (path.posix.normalize(path.posix.join(dir, p.replace(/\\/g, '/'))) === edited ? updated : o.analyze.readRelative?.(p));
+  return o.engine.detectSync(plan.holder.file, plan.holder.text, { ...o.analyze, readWorkspaceFile, readRelative, project: undefined });
 }
 
 const ensureNewline = (s: string) => (s.endsWith('\n') ? s : s + '\n');

@@ -2,10 +2,10 @@
 // editor settings > built-in defaults. Model and output size written in the prompt itself rank just
 // below an annotation: the code says what it calls, an annotation is the user correcting it.
 import picomatch from 'picomatch';
-import type { Origin } from '../model';
+import type { Origin, PromptReport } from '../model';
 import type { Annotation } from './annotations';
 import { providerDefault } from '../models/defaults';
-import { TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic, type TrafficField } from './types';
+import { TRAFFIC_FIELDS, type Override, type PromptCostConfig, type SourcedTraffic, type TrafficField } from './types';
 
 export const BUILT_IN_DEFAULTS = {
   model: 'gpt-4o-mini',
@@ -77,4 +77,21 @@ export function resolveTraffic(inputs: TrafficInputs): ResolvedTraffic {
   }
   resolved.id = id;
   return resolved;
+}
+
+/**
+ * The overrides no prompt of `prompts` matches: an id no annotation gives, a path glob no prompt's file
+ * matches. Such an override is useless as written (a typo, a renamed file or id), which only a look at
+ * every prompt can tell: call this with a whole workspace's prompts, not a part of them.
+ */
+export function unmatchedOverrides(config: PromptCostConfig, prompts: Pick<PromptReport, 'id' | 'file'>[]): Override[] {
+  // A prompt's id is its annotation's (`summarize`, `summarize#2`, `summarize#label` when one id is given
+  // to several) or, with none, one made from its place (`file:line…`).
+  const annotated = prompts.filter((p) => !p.id.startsWith(`${p.file}:`));
+  const files = [...new Set(prompts.map((p) => p.file))];
+  return config.overrides.filter((o) => {
+    if (o.id !== undefined && annotated.some((p) => p.id === o.id || p.id.startsWith(`${o.id}#`))) return false;
+    if (o.path !== undefined && files.some((f) => globMatches(o.path!, f))) return false;
+    return true;
+  });
 }

@@ -40,6 +40,9 @@ export function perCallBreakdown(pricing: ModelPricing, call: CallTokens) {
     cacheReadUsd: (cacheRead * readRate) / PER_MILLION,
     cacheWriteUsd: (cacheWrite * writeRate) / PER_MILLION,
     outputUsd: (call.outputTokens * rateAt(pricing.output, call.inputTokens)) / PER_MILLION,
+    uncachedInputTokens: uncached,
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
   };
 }
 

@@ -1,6 +1,6 @@
 // The per-prompt breakdown, as Markdown tables that read well in VS Code's hover and in a preview.
 import { annotationHint, estimateReason, outputLimitField, textExact } from './wording';
-import { formatTokens, formatUsd, groupDigits } from '../format';
+import { formatPercent, formatTokens, formatUsd, groupDigits } from '../format';
 import type { PriceDataInfo, PromptReport } from '../model';
 import type { Alternative } from '../routing';
 
@@ -64,8 +64,9 @@ export function breakdownMarkdown(p: PromptReport, prices: PriceDataInfo, altern
     const state = c.applied ? (c.mode === 'automatic' ? 'cached automatically' : 'cached (cache_control)') : c.cacheablePrefixTokens ? (c.mode === 'explicit' ? 'not cached: no cache_control' : 'not cached') : `not cached: under the ${groupDigits(c.minTokens)}-token minimum`;
     out.push(`| Prompt caching on ${c.provider} — ${state} | |`, '|:--|--:|');
     out.push(`| stable prefix (before the first run-time value) | ${formatTokens(c.stablePrefixTokens, p.tokens.exact)} |`);
-    out.push(`| cacheable | ${groupDigits(c.cacheablePrefixTokens)} |`);
-    out.push(`| hit rate (${cell(c.hitRateFrom)}) | ${Math.round(c.hitRate * 100)}% |`);
+    out.push(`| cacheable | ${formatTokens(c.cacheablePrefixTokens, p.tokens.exact)} |`);
+    if (c.applied && c.cachedPrefixTokens !== c.cacheablePrefixTokens) out.push(`| cached as written (up to cache_control) | ${formatTokens(c.cachedPrefixTokens, p.tokens.exact)} |`);
+    out.push(`| hit rate (${cell(c.hitRateFrom)}) | ${formatPercent(c.hitRate)} |`);
     out.push(`| month without caching | ${formatUsd(c.monthlyWithoutCacheUsd)} |`);
     out.push(`| month with the prefix cached | ${formatUsd(c.monthlyWithCacheUsd)} |`);
     if (c.breaker) out.push(`| ⚠ \`${cell(c.breaker.slot)}\` breaks the cache: ${groupDigits(c.breaker.lostTokens)} more tokens cacheable if moved after the static text | ${formatUsd(c.breaker.lostMonthlyUsd)}/mo |`);
@@ -90,7 +91,8 @@ export function inlineSummary(p: PromptReport): string {
   const base = `${tokens} · ${formatUsd(p.cost.perCallUsd!)}/call · ${formatUsd(p.cost.monthlyUsd!)}/mo`;
   const c = p.cache;
   if (!c || !c.cacheablePrefixTokens) return c?.breaker ? `${base} · cache broken: ${formatUsd(c.breaker.lostMonthlyUsd)}/mo lost` : base;
+  // Cached: the tokens and the saving as priced (the breakpoint's reach), not the most caching could do.
   return c.applied
-    ? `${base} · ${groupDigits(c.cacheablePrefixTokens)} cached, saves ${formatUsd(c.savingsMonthlyUsd)}/mo`
+    ? `${base} · ${groupDigits(c.cachedPrefixTokens)} cached, saves ${formatUsd(Math.max(0, c.monthlyWithoutCacheUsd - p.cost.monthlyUsd!))}/mo`
     : `${base} · caching would save ${formatUsd(c.savingsMonthlyUsd)}/mo`;
 }

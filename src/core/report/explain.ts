@@ -5,8 +5,8 @@
 import { estimateReason, outputSource, overheadSource, textExact } from './wording';
 import { wrap } from './layout';
 import { rangePlace } from './place';
-import { formatUsd, formatUsdExact, groupDigits } from '../format';
-import type { ExtraReport, PriceDataInfo, PromptReport } from '../model';
+import { formatPercent, formatUsd, formatUsdExact, groupDigits } from '../format';
+import type { CacheReport, ExtraReport, PriceDataInfo, PromptReport } from '../model';
 import type { PriceLookup } from '../prices';
 
 export interface ExplainStep { label: string; value: string; detail?: string }
@@ -16,7 +16,6 @@ export interface Explanation {
   sections: { title: string; steps: ExplainStep[] }[];
 }
 
-const MILLION = 1_000_000;
 /** The widest label column `explain` prints (longer labels wrap). */
 const MAX_LABEL = 56;
 const tok = (n: number, exact: boolean) => `${exact ? '' : '≈'}${groupDigits(n)}`;
@@ -90,19 +89,23 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   // its terms add up to its result and a user can check each step by hand.
   const b = c.breakdown;
   const exactUsd = formatUsdExact;
-  const back = (usd: number, r: number | undefined) => (r ? (usd / r) * MILLION : 0);
   const inRate = c.prices.inputUsdPerMillion;
   const readRate = c.prices.cacheReadUsdPerMillion ?? inRate;
   const writeRate = c.prices.cacheWriteUsdPerMillion ?? inRate;
-  // Input tokens as counted (≈ when estimated); the output figure is a limit or a default, not a count.
-  const tokensAt = (usd: number, r: number | undefined) => `${p.tokens.exact ? '' : '≈'}${groupDigits(Math.round(back(usd, r) * 100) / 100)} tokens × ${rate(r)} = ${exactUsd(usd)}`;
+  // The tokens each term is for, as the engine priced them (Cost.breakdown, the CacheReport), never
+  // worked back from dollars; ≈ when the input is estimated (the output is a limit or a default).
+  const approx = p.tokens.exact ? '' : '≈';
+  const tokens2 = (n: number) => `${approx}${groupDigits(Math.round(n * 100) / 100)}`;
+  const times = (n: number, r: number | undefined, usd: number) => `${tokens2(n)} tokens × ${rate(r)} = ${exactUsd(usd)}`;
+  const cache = p.cache;
   const perCall: ExplainStep[] = [
-    { label: 'uncached input', value: formatUsd(b.uncachedInputUsd), detail: tokensAt(b.uncachedInputUsd, inRate) },
+    { label: 'uncached input', value: formatUsd(b.uncachedInputUsd), detail: times(b.uncachedInputTokens, inRate, b.uncachedInputUsd) },
   ];
-  if (b.cacheReadUsd) perCall.push({ label: 'cache reads', value: formatUsd(b.cacheReadUsd), detail: `${tokensAt(b.cacheReadUsd, readRate)} (average per call: cached prefix × hit rate ${Math.round((p.cache?.hitRate ?? 0) * 100)}%)` });
-  if (b.cacheWriteUsd) perCall.push({ label: 'cache writes', value: formatUsd(b.cacheWriteUsd), detail: `${tokensAt(b.cacheWriteUsd, writeRate)} (average per call: one write per miss)` });
+  if (b.cacheReadTokens && cache) perCall.push({ label: 'cache reads', value: formatUsd(b.cacheReadUsd), detail: `average per call: ${tokens2(cache.cachedPrefixTokens)} cached × ${formatPercent(cache.hitRate, 2)} hit rate = ${times(b.cacheReadTokens, readRate, b.cacheReadUsd)}` });
+  if (b.cacheWriteTokens && cache) perCall.push({ label: 'cache writes', value: formatUsd(b.cacheWriteUsd), detail: `average per call: ${tokens2(cache.cachedPrefixTokens)} cached × ${formatPercent(1 - cache.hitRate, 2)} misses (one write each) = ${times(b.cacheWriteTokens, writeRate, b.cacheWriteUsd)}` });
   perCall.push({ label: 'output', value: formatUsd(b.outputUsd), detail: `${groupDigits(p.tokens.output)} tokens × ${rate(c.prices.outputUsdPerMillion)} = ${exactUsd(b.outputUsd)}` });
-  const callTerms = [b.uncachedInputUsd, b.cacheReadUsd, b.cacheWriteUsd, b.outputUsd].filter((x) => x);
+  // The terms printed above: a read or write term is there when it is for any tokens.
+  const callTerms = [b.uncachedInputUsd, b.cacheReadTokens && cache ? b.cacheReadUsd : 0, b.cacheWriteTokens && cache ? b.cacheWriteUsd : 0, b.outputUsd].filter((x) => x);
   perCall.push({ label: 'per call', value: formatUsd(c.perCallUsd!), detail: `${callTerms.length > 1 ? `${callTerms.map(exactUsd).join(' + ')} = ` : ''}${exactUsd(c.perCallUsd!)}` });
   sections.push({ title: 'Per call', steps: perCall });
   const t = p.traffic;
@@ -112,10 +115,18 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
       { label: 'per day', value: formatUsd(c.perDayUsd!), detail: `${exactUsd(c.perCallUsd!)} × ${groupDigits(t.callsPerDay)} calls/day = ${exactUsd(c.perDayUsd!)} (calls/day: ${t.sources.callsPerDay})` },
       { label: 'per month', value: formatUsd(c.monthlyUsd!), detail: `${exactUsd(c.perDayUsd!)} × ${t.daysPerMonth} days = ${exactUsd(c.monthlyUsd!)} (days: ${t.sources.daysPerMonth})` },
       ...(c.batchMonthlyUsd !== undefined ? [{ label: 'through the batch API', value: formatUsd(c.batchMonthlyUsd), detail: `half the standard price: ${exactUsd(c.batchMonthlyUsd)}` }] : []),
-      ...(p.cache ? [{ label: `without caching`, value: formatUsd(p.cache.monthlyWithoutCacheUsd), detail: `stable prefix ${groupDigits(p.cache.stablePrefixTokens)}, cacheable ${groupDigits(p.cache.cacheablePrefixTokens)} (${p.cache.source})` }] : []),
+      ...(cache ? [{ label: `without caching`, value: formatUsd(cache.monthlyWithoutCacheUsd), detail: cacheFacts(cache, approx) }] : []),
     ],
   });
   return { prompt: p, prices, sections };
+}
+
+/** The cache figures the month is priced with, as the CacheReport has them (the hover and the diagnostics say the same). */
+function cacheFacts(c: CacheReport, approx: string): string {
+  const n = (x: number) => `${approx}${groupDigits(x)}`;
+  const reach = c.reachablePrefixTokens < c.stablePrefixTokens ? ` (${n(c.reachablePrefixTokens)} up to the last static text, where cache_control can go)` : '';
+  const cached = c.cachedPrefixTokens ? `cached as written ${n(c.cachedPrefixTokens)} at a ${formatPercent(c.hitRate, 2)} hit rate (${c.hitRateFrom})` : 'not cached as written';
+  return `stable prefix ${n(c.stablePrefixTokens)}${reach}, cacheable ${n(c.cacheablePrefixTokens)}, ${cached}; ${c.source}`;
 }
 
 /** The text form; `columns` (the terminal's width) wraps long lines, their details under each other. */

@@ -2,7 +2,7 @@ import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { ScanReport } from '../model';
 import { rangePlace } from './place';
-import { assumedModelNote, byMonthlyCost, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
+import { assumedModelNote, byMonthlyCost, copilotNote, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -12,12 +12,14 @@ export function formatMarkdown(r: ScanReport): string {
   if (r.prompts.length) {
     out.push('| Prompt | Kind | Model | Tokens in | Out | $/call | Calls/day | $/month |', '|---|---|---|--:|--:|--:|--:|--:|');
     for (const p of byMonthlyCost(r.prompts)) {
-      out.push(`| ${cell(promptLocation(p))} | ${p.kind} | ${cell(modelText(p)).replace(/\*$/, '\\*')} | ${formatTokens(p.tokens.input, p.tokens.exact)} | ${groupDigits(p.tokens.output)} | ${perCallText(p)} | ${groupDigits(p.traffic.callsPerDay)} | ${monthlyText(p)} |`);
+      out.push(`| ${cell(promptLocation(p))} | ${p.kind} | ${cell(modelText(p)).replace(/\*/g, '\\*')} | ${formatTokens(p.tokens.input, p.tokens.exact)} | ${groupDigits(p.tokens.output)} | ${perCallText(p)} | ${groupDigits(p.traffic.callsPerDay)} | ${monthlyText(p)} |`);
     }
     out.push('');
     // The table's `*` (a model the code does not name) explained, as the text table does.
     const assumed = assumedModelNote(r);
     if (assumed) out.push(`\\* ${assumed}`, '');
+    const copilot = copilotNote(r);
+    if (copilot) out.push(`† ${copilot}`, '');
   } else out.push('No prompts found.', '');
   const diags = [...r.diagnostics.map((d) => ({ d, file: d.file ?? '' })), ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ d, file: p.file })))];
   if (diags.length) {

@@ -1,7 +1,8 @@
 import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
-import { elideLeft, fitLocation, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
+import { isCopilotKind } from '../copilot';
+import { elideLeft, elidePath, fitLocation, fitLocationKeepingEnd, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
 import { rangePlace } from './place';
 
 export { truncate };
@@ -49,20 +50,32 @@ export function assumedModel(p: PromptReport): boolean {
   return p.model.from === 'default' || p.model.from.startsWith('default for ');
 }
 
-/** The model cell: `gpt-4o-mini*` when assumed (see the footnote), as `≈` marks estimated counts. */
+/** A Copilot file (a `.prompt.md`, instructions, a custom agent): Copilot bills per seat and premium request, not by these tokens. */
+export function copilotBilled(p: PromptReport): boolean {
+  return isCopilotKind(p.kind);
+}
+
+/** The `†` footnote (table and Markdown): what the figure of a Copilot file means; "" when there is none. */
+export function copilotNote(r: ScanReport): string {
+  const n = r.prompts.filter(copilotBilled).length;
+  return n ? `${n === 1 ? '1 prompt is a Copilot file' : `${n} prompts are Copilot files`} (.prompt.md, instructions, agents), priced at the model's API rates: what the text would cost sent through the provider's API. Copilot itself bills per seat and premium request, not per token.` : '';
+}
+
+/** The model cell: `gpt-4o-mini*` when assumed, `†` for a Copilot file (see the footnotes), as `≈` marks estimated counts. */
 export function modelText(p: PromptReport): string {
-  return assumedModel(p) ? `${p.model.id}*` : p.model.id;
+  return `${p.model.id}${assumedModel(p) ? '*' : ''}${copilotBilled(p) ? '†' : ''}`;
 }
 
 /** The prompts table's columns: the place, kind and model can be cut to fit a terminal; figures never. */
 // Cut first: the kind (the model says most of it), then the place (from the left: the file name and
 // line stay), then the model (from the left: its version stays). Left out, in a narrow terminal: the
-// kind, the output tokens and the traffic, which --format csv or json give.
+// kind, the output tokens and the traffic, which --format csv or json give; narrower still, the place
+// and the model are cut further (to their floors), and last the price per call is left out.
 const COLUMNS: TableColumn[] = [
-  { header: 'PROMPT', fit: fitLocation, min: 24, cutOrder: 1 },
+  { header: 'PROMPT', fit: fitLocation, fitEnd: fitLocationKeepingEnd, min: 24, floor: 9, cutOrder: 1 },
   { header: 'KIND', fit: (cell, max) => (width(cell) <= max ? cell : `${[...cell].slice(0, max - 1).join('')}…`), min: 10, cutOrder: 0, dropOrder: 0 },
-  { header: 'MODEL', fit: elideLeft, min: 16, cutOrder: 2 },
-  { header: 'TOKENS IN', right: true }, { header: 'OUT', right: true, dropOrder: 1 }, { header: '$/CALL', right: true },
+  { header: 'MODEL', fit: elideLeft, min: 16, floor: 8, cutOrder: 2 },
+  { header: 'TOKENS IN', right: true }, { header: 'OUT', right: true, dropOrder: 1 }, { header: '$/CALL', right: true, dropOrder: 3, dropLast: true },
   { header: 'CALLS/DAY', right: true, dropOrder: 2 }, { header: '$/MONTH', right: true },
 ];
 
@@ -88,6 +101,8 @@ export function formatTable(r: ScanReport, options: TableOptions = {}): string {
   lines.push(fit(totalsLine(r)));
   const assumed = assumedModelNote(r);
   if (assumed) lines.push(fit(`* ${assumed}`));
+  const copilot = copilotNote(r);
+  if (copilot) lines.push(fit(`† ${copilot}`));
   if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'table')}`));
   lines.push(fit(priceLine(r)));
   const diags = [...r.diagnostics.map((d) => ({ ...d, where: rangePlace(d.file ?? '', d) })),
@@ -101,8 +116,18 @@ export function formatTable(r: ScanReport, options: TableOptions = {}): string {
       const where = truncate(d.where, MAX_CELL);
       // A message that starts with its own file:line (config problems do) is not given it twice.
       const message = d.message.startsWith(`${d.where}: `) ? d.message.slice(d.where.length + 2) : d.message;
-      const head = `  ${d.severity.padEnd(11)} ${truncate(d.code, MAX_CELL).padEnd(codeWidth)} ${where}${' '.repeat(Math.max(0, whereWidth - width(where)))}  `;
-      const text = truncate(message, MAX_MESSAGE);
+      let head = `  ${d.severity.padEnd(11)} ${truncate(d.code, MAX_CELL).padEnd(codeWidth)} ${where}${' '.repeat(Math.max(0, whereWidth - width(where)))}  `;
+      let text = truncate(message, MAX_MESSAGE);
+      // Too wide for the terminal padded: unpadded, and the place at the start of the message below when
+      // even then it does not fit (cut from the left to fit a line).
+      if (options.columns && width(head.trimEnd()) > options.columns) {
+        const start = `  ${d.severity} ${truncate(d.code, Math.max(12, options.columns - d.severity.length - 3))}`;
+        if (width(start) + 1 + width(where) <= options.columns) head = `${start} ${where}`;
+        else {
+          head = start;
+          text = `${elidePath(d.where, options.columns - 8)}: ${text}`;
+        }
+      }
       // In a terminal: the message wrapped in its column while it has room, else on the lines below.
       if (!options.columns || width(head) + text.length <= options.columns) lines.push(head + text);
       else if (options.columns - width(head) >= 60) lines.push(head + wrap(text, options.columns - width(head), 0).split('\n').join('\n' + ' '.repeat(width(head))));

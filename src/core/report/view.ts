@@ -37,7 +37,9 @@ export interface ViewPrompt {
     mode: 'automatic' | 'explicit';
     applied: boolean;
     stablePrefixTokens: number;
+    reachablePrefixTokens: number;
     cacheablePrefixTokens: number;
+    cachedPrefixTokens: number;
     hitRate: number;
     /** The hit rate was configured (setting, .promptcost.yaml), not derived from traffic. */
     hitRateConfigured: boolean;
@@ -84,8 +86,9 @@ export function toViewPrompt(p: PromptReport, compress?: { monthlySavingsUsd: nu
     perCallUsd: p.cost.perCallUsd, perDayUsd: p.cost.perDayUsd, monthlyUsd: p.cost.monthlyUsd, batchMonthlyUsd: p.cost.batchMonthlyUsd,
     ...(c ? {
       cache: {
-        mode: c.mode, applied: c.applied, stablePrefixTokens: c.stablePrefixTokens, cacheablePrefixTokens: c.cacheablePrefixTokens,
-        hitRate: c.hitRate, hitRateConfigured: p.traffic.sources.cacheHitRate !== 'default',
+        mode: c.mode, applied: c.applied, stablePrefixTokens: c.stablePrefixTokens, reachablePrefixTokens: c.reachablePrefixTokens,
+        cacheablePrefixTokens: c.cacheablePrefixTokens, cachedPrefixTokens: c.cachedPrefixTokens,
+        hitRate: c.hitRate, hitRateConfigured: c.hitRateConfigured,
         monthlyWithoutCacheUsd: c.monthlyWithoutCacheUsd, monthlyWithCacheUsd: c.monthlyWithCacheUsd, savingsMonthlyUsd: c.savingsMonthlyUsd,
         ...(c.breaker ? { breaker: { slot: c.breaker.slot, lostTokens: c.breaker.lostTokens, lostMonthlyUsd: c.breaker.lostMonthlyUsd } } : {}),
       },

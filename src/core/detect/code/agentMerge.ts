@@ -5,6 +5,28 @@
 // of its own once a run of it is found (pricing it too would count its instructions once more, at
 // traffic of its own). An agent whose runs are elsewhere, or not found, stays a prompt as before.
 import type { DetectedPrompt, PromptPart, Range } from '../../model';
+import { arg, type CallInfo, type PromptBuilder } from './calls';
+
+/** Where an agent's instructions are given when it is built (OpenAI Agents SDK, pydantic-ai, others alike). */
+const INSTRUCTION_KEYS = ['instructions', 'system_prompt', 'systemPrompt', 'system_message', 'system'];
+
+/**
+ * A run of an agent built in another file: the agent's instructions, added to the run's builder before
+ * its input (their parts are where they are written, in that file). Whether any were found.
+ */
+export function addAgentInstructions(b: PromptBuilder, agent: CallInfo): boolean {
+  const before = b.parts.length;
+  for (const key of INSTRUCTION_KEYS) {
+    const at = arg(agent, key);
+    if (at) b.addText('system', at);
+  }
+  return b.parts.length > before;
+}
+
+/** Where the run's agent is built, as a prompt's `agentCall`. */
+export function agentCallOf(agent: CallInfo): NonNullable<DetectedPrompt['agentCall']> {
+  return { file: agent.f.file, range: agent.f.lines.range(agent.node.startIndex, agent.node.endIndex) };
+}
 
 const sameRange = (a: Range, b: Range) =>
   a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
@@ -23,12 +45,12 @@ function concatParts(a: readonly PromptPart[], b: readonly PromptPart[]): Prompt
   ];
 }
 
-export function mergeAgentRuns(prompts: DetectedPrompt[]): DetectedPrompt[] {
-  if (!prompts.some((p) => p.agentCall)) return prompts;
+export function mergeAgentRuns(prompts: DetectedPrompt[], file: string): DetectedPrompt[] {
+  if (!prompts.some((p) => p.agentCall?.file === file)) return prompts;
   const merged = new Set<DetectedPrompt>();
   const out: DetectedPrompt[] = [];
   for (const run of prompts) {
-    const agent = run.agentCall && prompts.find((a) => a !== run && !a.agentCall && sameRange(a.range, run.agentCall!));
+    const agent = run.agentCall?.file === file ? prompts.find((a) => a !== run && !a.agentCall && sameRange(a.range, run.agentCall!.range)) : undefined;
     if (!agent) {
       out.push(run);
       continue;

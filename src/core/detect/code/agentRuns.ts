@@ -16,6 +16,7 @@ import type { SyntaxNode } from './parser';
 import { finish, lastName, modelOf, type Claimed } from './shapes';
 import type { CodeFile } from './source';
 import { resolveExpression } from './values';
+import { addAgentInstructions, agentCallOf } from './agentMerge';
 
 const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query';
 /** Classes whose instances run as agents; their run methods take the user's input. */
@@ -139,11 +140,13 @@ export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): 
     const run = runOf(f, node, env);
     if (!run?.input) continue;
     const b = new PromptBuilder(run.call, env.ctx);
+    // an agent built in another file: its instructions go with the run, from where they are written
+    const elsewhere = !!run.agent && run.agent.f.file !== f.file && addAgentInstructions(b, run.agent);
     const r = resolveExpression(run.input.file, run.input.node, env.ctx);
     if (r && (/^(list|array)$/.test(r.node.type) || (/^binary_(operator|expression)$/.test(r.node.type) && r.node.childForFieldName('operator')?.text === '+' && /[[\]]/.test(r.node.text)))) b.addMessages(run.input);
     else b.addText('user', run.input);
-    // an agent built in this file: the run sends its instructions too (agentMerge.ts), so a run-time input alone is a prompt
-    const agentCall = run.agent && run.agent.f.file === f.file ? f.lines.range(run.agent.node.startIndex, run.agent.node.endIndex) : undefined;
+    // the run sends the agent's instructions too (agentMerge.ts), so a run-time input alone is a prompt
+    const agentCall = run.agent && (run.agent.f.file === f.file || elsewhere) ? agentCallOf(run.agent) : undefined;
     const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false, !!agentCall);
     if (!found) continue;
     const model = run.agent && modelOf(run.agent, env);

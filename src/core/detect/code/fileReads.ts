@@ -153,8 +153,10 @@ function stringPath(f: CodeFile, n: SyntaxNode, ctx: PathEnv, depth: number): Pa
   const text = ctx.text(f, n);
   if (text === undefined || !text || text.includes('\0')) return undefined;
   const p = text.replace(/\\/g, '/');
-  // an absolute path or a URL names no file of the workspace
-  if (p.startsWith('/') || /^[a-z]+:/i.test(p)) return undefined;
+  // a URL names no file; an absolute path is anchored (it replaces what it is joined to) and names no
+  // file of the workspace: the read is refused and said (outsideFile)
+  if (/^[a-z]+:/i.test(p)) return undefined;
+  if (p.startsWith('/')) return { anchored: true, path: path.posix.normalize(p) };
   return { anchored: false, path: path.posix.normalize(p) };
 }
 
@@ -306,4 +308,18 @@ export function candidateFiles(p: PathValue, from: string): string[] {
     if (d === '.' || d === '/' || d === '') break;
   }
   return out;
+}
+
+/**
+ * The name `p` has when it leads out of the workspace (`Path("../x.py")` from a file at the root,
+ * `open("/etc/hostname")`, `path.join(__dirname, "..", "..", "x.md")`): a path above the root (`../x.py`)
+ * or absolute. Read through the workspace reader it is refused, and the file that asked says so
+ * (`file-not-read`) instead of pricing a slot in silence. Undefined when it stays inside.
+ */
+export function outsideFile(p: PathValue): string | undefined {
+  if (path.posix.isAbsolute(p.path)) return path.posix.normalize(p.path);
+  // A path relative to the working directory (unknown) is looked for from the file's folder up to the
+  // root (candidateFiles); from the root, where a program usually runs, it climbs out.
+  const rel = path.posix.normalize(p.path);
+  return rel === '..' || rel.startsWith('../') ? rel : undefined;
 }

@@ -300,5 +300,5 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     };
     prompts.push(...heuristicPrompts(f, env.ctx, taken));
   }
-  return mergeAgentRuns(prompts).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return mergeAgentRuns(prompts, f.file).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

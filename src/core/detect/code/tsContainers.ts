@@ -5,6 +5,8 @@
 //   constant object (nested objects too), a function or arrow that returns text — whatever it is named;
 // - functions named as prompts anywhere (`function getSystemPrompt()`, `const buildPrompt = () => …`,
 //   a method or an object property `genPrompt: async () => …`): the texts they return.
+// A function there that returns a tuple of texts (`(…): [string, string] => [resumption, reply]`, its
+// caller sending each as a message) gives each element as a candidate.
 // The heuristic judges each (long enough, not SQL / HTML / error text) as it judges a prompt-named
 // constant.
 import type { Role } from '../../model';
@@ -12,6 +14,7 @@ import type { ContainerMember } from './pyContainers';
 import { ancestryOf } from './ancestry';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
+import { returnedExpressions } from './values';
 
 /** Names that say what a text is for people or code: `MENU_LABEL`, `docsUrl`, `schemaPath`. */
 const NOT_PROMPT_NAME = /(url|uri|link|href|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip|icon|model|version|name)s?$/i;
@@ -24,6 +27,17 @@ const NOT_PROMPT_MODULE = /\.d\.ts$|\.(test|spec|stories|story|mock)\.[cm]?[jt]s
 /** Value nodes that may evaluate to text. */
 const TEXT_VALUE = /^(string|template_string|binary_expression|call_expression|parenthesized_expression|ternary_expression|as_expression|satisfies_expression)$/;
 const FUNCTION_VALUE = /^(arrow_function|function_expression|function)$/;
+/** Elements of a returned tuple that may be text: a literal, a name holding one, a concatenation, a call. */
+const TUPLE_ELEMENT = /^(string|template_string|identifier|binary_expression|call_expression|parenthesized_expression|ternary_expression)$/;
+
+/** A function member, and — when it returns a literal list — each element of that list as a member of its own. */
+function functionMember(member: ContainerMember, out: ContainerMember[]): void {
+  out.push(member);
+  for (const r of returnedExpressions(member.node)) {
+    if (r.type !== 'array') continue;
+    for (const el of r.namedChildren) if (el && TUPLE_ELEMENT.test(el.type)) out.push({ ...member, node: el });
+  }
+}
 
 function roleForName(name: string): Role {
   if (/reply|assistant|response_?example/i.test(name)) return 'assistant';
@@ -44,7 +58,7 @@ function objectMembers(obj: SyntaxNode, name: string, why: string, out: Containe
     if (!entry) continue;
     if (entry.type === 'method_definition') {
       const key = keyText(entry.childForFieldName('name'));
-      if (key && !NOT_PROMPT_NAME.test(key)) out.push({ name, node: entry, key, role: roleForName(key), why });
+      if (key && !NOT_PROMPT_NAME.test(key)) functionMember({ name, node: entry, key, role: roleForName(key), why }, out);
       continue;
     }
     if (entry.type !== 'pair') continue;
@@ -54,7 +68,8 @@ function objectMembers(obj: SyntaxNode, name: string, why: string, out: Containe
     while (v && (v.type === 'as_expression' || v.type === 'satisfies_expression')) v = v.namedChildren[0];
     if (!v) continue;
     if (v.type === 'object' && depth < 3) objectMembers(v, `${name}.${key}`, why, out, depth + 1);
-    else if (TEXT_VALUE.test(v.type) || FUNCTION_VALUE.test(v.type)) out.push({ name, node: v, key, role: roleForName(key), why });
+    else if (FUNCTION_VALUE.test(v.type)) functionMember({ name, node: v, key, role: roleForName(key), why }, out);
+    else if (TEXT_VALUE.test(v.type)) out.push({ name, node: v, key, role: roleForName(key), why });
   }
 }
 
@@ -75,7 +90,8 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
       const value = stmt.childForFieldName('value');
       // export default `…` / export default function () { … }
       if (value && (TEXT_VALUE.test(value.type) || FUNCTION_VALUE.test(value.type))) {
-        out.push({ name: 'default', node: value, role: 'system', why });
+        if (FUNCTION_VALUE.test(value.type)) functionMember({ name: 'default', node: value, role: 'system', why }, out);
+        else out.push({ name: 'default', node: value, role: 'system', why });
         continue;
       }
       stmt = stmt.childForFieldName('declaration');
@@ -83,7 +99,7 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
     if (!stmt) continue;
     if (stmt.type === 'function_declaration') {
       const name = stmt.childForFieldName('name')?.text;
-      if (name && !NOT_PROMPT_NAME.test(name)) out.push({ name, node: stmt, role: roleForName(name), why });
+      if (name && !NOT_PROMPT_NAME.test(name)) functionMember({ name, node: stmt, role: roleForName(name), why }, out);
       continue;
     }
     if (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') continue;
@@ -94,7 +110,8 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
       while (value && (value.type === 'as_expression' || value.type === 'satisfies_expression')) value = value.namedChildren[0];
       if (name?.type !== 'identifier' || !value || NOT_PROMPT_NAME.test(name.text)) continue;
       if (value.type === 'object') objectMembers(value, name.text, why, out, 0);
-      else if (TEXT_VALUE.test(value.type) || FUNCTION_VALUE.test(value.type)) out.push({ name: name.text, node: value, role: roleForName(name.text), why });
+      else if (FUNCTION_VALUE.test(value.type)) functionMember({ name: name.text, node: value, role: roleForName(name.text), why }, out);
+      else if (TEXT_VALUE.test(value.type)) out.push({ name: name.text, node: value, role: roleForName(name.text), why });
     }
   }
   return out;

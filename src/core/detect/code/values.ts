@@ -13,7 +13,7 @@ import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
-import { candidateFiles, readPath, type PathEnv } from './fileReads';
+import { candidateFiles, outsideFile, readPath, type PathEnv } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -1018,7 +1018,7 @@ const MAX_LOOP_ELEMENTS = 64;
 
 /**
  * A loop variable over a literal list — `for (const q of ['…', '…'])`, `for (const { input } of cases)`,
- * `for q in ["…"]` — takes each element's text in turn: the longest is the value, the others are its
+ * `for (const [i, q] of questions.entries())`, `for q in ["…"]` — takes each element's text in turn: the longest is the value, the others are its
  * alternatives. Undefined when `n` is not bound by such a loop or no element is text.
  */
 function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
@@ -1029,15 +1029,23 @@ function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
     const right = p.childForFieldName('right');
     if (!left || !right || n.startIndex < right.endIndex) continue; // the loop's own header
     let key: string | undefined;
+    let listNode = right;
     if (left.type === 'identifier') {
       if (left.text !== n.text) continue;
+    } else if (left.type === 'array_pattern') {
+      // `for (const [i, q] of questions.entries())`: the second name is each element
+      const names = left.namedChildren.filter((c) => c && c.type !== 'comment');
+      const callee = right.type === 'call_expression' ? right.childForFieldName('function') : undefined;
+      const list = callee?.type === 'member_expression' && callee.childForFieldName('property')?.text === 'entries' ? callee.childForFieldName('object') : undefined;
+      if (names.length !== 2 || names[1]?.type !== 'identifier' || names[1].text !== n.text || !list || right.childForFieldName('arguments')?.namedChildren.length) continue;
+      listNode = list;
     } else if (left.type === 'object_pattern') {
       const bound = left.namedChildren.find((c) => c?.type === 'shorthand_property_identifier_pattern' && c.text === n.text)
         ?? left.namedChildren.find((c) => c?.type === 'pair_pattern' && c.childForFieldName('value')?.text === n.text);
       if (!bound) continue;
       key = bound.type === 'pair_pattern' ? bound.childForFieldName('key')?.text : bound.text;
     } else continue;
-    const list = resolveExpression(f, right, ctx);
+    const list = resolveExpression(f, listNode, ctx);
     if (!list || !/^(array|list|tuple)$/.test(list.node.type) || ctx.active.has(list.node.id)) return undefined;
     const values: TextValue[] = [];
     ctx.active.add(list.node.id);
@@ -1230,6 +1238,9 @@ function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
     const start = text.length - text.trimStart().length;
     return new TextBuilder(ctx.ceiling).add(wellFormed(text)).value({ file: rel, start: start < text.length ? start : 0, end: text.length });
   }
+  // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
+  const outside = outsideFile(p);
+  if (outside !== undefined) ctx.project.readText(outside);
   return undefined;
 }
 

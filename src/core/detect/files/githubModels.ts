@@ -1,9 +1,10 @@
 // GitHub Models prompt files (.prompt.yml / .prompt.yaml, or any YAML with `messages` + `model`):
 //   model: openai/gpt-4o-mini
 //   modelParameters: { max_tokens | maxTokens | max_completion_tokens }
-//   messages: [{ role, content }], testData: [{ var: value }] — a message that is only a placeholder
-//   sends each row's value, so each row is then a priced row of its own
-import { isAlias, isMap, isSeq } from 'yaml';
+//   messages: [{ role, content }], testData: [{ var: value }] — test cases, not traffic: the file is one
+//   prompt, its slots sized from the rows' values
+import { isAlias, isMap, isSeq, type Node } from 'yaml';
+import { setOwn } from '../../own';
 import type { Diagnostic, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
 import { fillPlaceholderParts, withoutInlined, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, fileError, seqItems, str, stringVars, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
@@ -43,19 +44,38 @@ export function readGithubModels(y: ParsedYaml, ctx: ReadContext) {
     notes: modelId ? [] : ['no model in the file: the default model is used'],
   };
   if (parts.length === 0) return { prompts: [], diagnostics };
-  // A message that is only `{{input}}` sends each testData row's value: one row per test case, the
-  // value as that message's text (where it is written). `gh models eval` makes one call per row.
-  const rows = seqItems(testData).map((item, i) => {
+  const cases = seqItems(testData);
+  // testData rows are test cases (`gh models eval` makes one call per row), not traffic: the file is one
+  // prompt. With one row, a message that is only `{{input}}` sends that row's value, which is then its
+  // text, where the row writes it; with several, each slot is sized from a typical row (samples below).
+  if (cases.length === 1) {
     const inlined = new Set<string>();
-    const filled = fillPlaceholderParts(parts, stringVars(item), y, inlined);
-    return filled && { ...base, parts: filled, range: nodeRange(y, item), label: `testData ${i + 1}`, slotSamples: withoutInlined(samplesFrom(item, 'testData'), inlined) };
-  });
-  if (rows.length && rows.some(Boolean)) {
-    const all = rows.map((r, i) => r ?? { ...base, label: `testData ${i + 1}`, slotSamples: samplesFrom(seqItems(testData)[i], 'testData') });
-    // One test case: the file's one prompt, placed (and named) at its messages as without testData.
-    return { prompts: all.length === 1 ? [{ ...all[0], range: base.range, label: undefined }] : all, diagnostics };
+    const filled = fillPlaceholderParts(parts, stringVars(cases[0]), y, inlined);
+    if (filled) return { prompts: [{ ...base, parts: filled, slotSamples: withoutInlined(samples, inlined) }], diagnostics };
   }
+  if (cases.length > 1) return { prompts: [{ ...base, slotSamples: typicalSamples(cases) }], diagnostics };
   return { prompts: [base], diagnostics };
+}
+
+/**
+ * Per slot, the value of median length among the rows that give one (a typical call: the longest would
+ * price every call as the worst test case), with which row it is.
+ */
+function typicalSamples(cases: readonly Node[]): Record<string, { text: string; from: string }> {
+  const byName = new Map<string, { text: string; row: number }[]>();
+  cases.forEach((item, i) => {
+    for (const [name, sample] of Object.entries(samplesFrom(item, 'testData'))) {
+      if (!byName.has(name)) byName.set(name, []);
+      byName.get(name)!.push({ text: sample.text, row: i + 1 });
+    }
+  });
+  const out: Record<string, { text: string; from: string }> = {};
+  for (const [name, values] of byName) {
+    const sorted = [...values].sort((a, b) => a.text.length - b.text.length || a.row - b.row);
+    const typical = sorted[Math.floor((sorted.length - 1) / 2)];
+    setOwn(out, name, { text: typical.text, from: values.length > 1 ? `testData row ${typical.row} (median length of ${values.length} rows)` : `testData row ${typical.row}` });
+  }
+  return out;
 }
 
 export const githubModelsReader: PromptFileReader = {

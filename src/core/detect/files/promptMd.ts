@@ -9,6 +9,7 @@
 // Copilot names models by display name ("GPT-4o (copilot)", "Claude Sonnet 4"): normalised to ids.
 import type { DetectedPrompt } from '../../model';
 import { LineIndex } from '../../text';
+import { COPILOT_PRICING_NOTE } from '../../copilot';
 import { get, parseYamlAt, splitFrontmatter, str, verbatimPart, type PromptFileReader } from './common';
 
 export function copilotModelId(display: string): string {
@@ -49,6 +50,7 @@ export const promptMdReader: PromptFileReader = {
       notes: [
         ...(model ? [] : ['no model in the frontmatter: the default model is used']),
         instructions ? 'instructions VS Code adds to Copilot chat requests (every request, or those whose files match applyTo); only this file\'s text is counted' : 'Copilot adds its own system prompt and context; only this file\'s text is counted',
+        COPILOT_PRICING_NOTE,
       ],
     };
     return { prompts: [prompt], diagnostics: [] };

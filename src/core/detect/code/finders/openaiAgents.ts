@@ -3,6 +3,7 @@
 // agent it runs. The agent's instructions are the Agent constructor's prompt (openai.ts), not repeated.
 import { arg, evalModel, PromptBuilder, resolveExpression, type CallInfo } from '../calls';
 import type { FinderEnv, Finder } from './types';
+import { addAgentInstructions, agentCallOf } from '../agentMerge';
 
 const AGENTS_MODULE = /^@openai\/agents(-core|-realtime)?(\/|$)/;
 
@@ -28,23 +29,26 @@ export const openaiAgentsFinder: Finder = {
     const [agentNode, inputNode] = call.positional;
     if (!agentNode || !inputNode) return undefined;
     const b = new PromptBuilder(call, env.ctx);
-    const input = { file: call.f, node: inputNode };
-    const r = resolveExpression(call.f, inputNode, env.ctx);
-    if (r && r.node.type === 'array') b.addMessages(input);
-    else b.addText('user', input);
-    // the model the agent is made with: new Agent({ model: 'gpt-4.1' })
+    // the agent, and the model it is made with: new Agent({ model: 'gpt-4.1' })
     const agent = resolveExpression(call.f, agentNode, env.ctx);
     let model;
+    let made: CallInfo | undefined;
     if (agent?.node.type === 'new_expression') {
-      const made: CallInfo = { ...call, f: agent.file, node: agent.node, positional: [], named: new Map(), options: undefined };
+      made = { ...call, f: agent.file, node: agent.node, positional: [], named: new Map(), options: undefined };
       const opts = agent.node.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'object');
       if (opts) made.options = { file: agent.file, node: opts };
       const m = arg(made, 'model');
       model = m ? evalModel(m.file, m.node, env.ctx) : undefined;
     }
+    // its instructions go with every run: merged from its own prompt in this file (agentMerge.ts), or
+    // added here from where they are written in another file
+    const elsewhere = !!made && made.f !== call.f && addAgentInstructions(b, made);
+    const input = { file: call.f, node: inputNode };
+    const r = resolveExpression(call.f, inputNode, env.ctx);
+    if (r && r.node.type === 'array') b.addMessages(input);
+    else b.addText('user', input);
     const found = b.build('openai.agents.run', model, undefined);
-    // an agent built in this file: its instructions go with every run (agentMerge.ts)
-    if (found && agent?.node.type === 'new_expression' && agent.file === call.f) found.agentCall = call.f.lines.range(agent.node.startIndex, agent.node.endIndex);
+    if (found && made && (made.f === call.f || elsewhere)) found.agentCall = agentCallOf(made);
     return found;
   },
 };
