@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
 import { Engine } from '../../src/core/analyze';
-import { diffCost, type CostDiff } from '../../src/core/diff';
+import { diffCost, diffReports, judgeDiff, type CostDiff } from '../../src/core/diff';
 import { pairPrompts, similarity } from '../../src/core/diff/pair';
 import { tempDir } from '../tempDir';
 
@@ -312,6 +312,13 @@ describe('cost diff', function () {
 });
 
 describe('prompt pairing', () => {
+  it('totals that differ by floating-point dust are no change: a "no increase" gate passes a rename', () => {
+    const totals = (monthlyUsd: number) => ({ totals: { prompts: 0, perDayUsd: 0, monthlyUsd, unpriced: 0 }, prices: {} as never });
+    const d = diffReports(totals(346.76), [], totals(346.76 + 5.684e-14), [], new Map());
+    assert.strictEqual(d.deltaMonthlyUsd, 0);
+    assert.strictEqual(judgeDiff(d, { maxIncreaseUsd: 0, maxIncreasePct: 0 }).within, true);
+  });
+
   it('similarity: 1 for the same words, 0 for none in common', () => {
     assert.strictEqual(similarity('a b c', 'c b a'), 1);
     assert.strictEqual(similarity('alpha beta', 'gamma delta'), 0);

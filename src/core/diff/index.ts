@@ -172,7 +172,7 @@ export function diffReports(before: Pick<ScanReport, 'totals' | 'prices'>, befor
     const textSame = identical || (!!b && !!a && b.text.replace(/\s+/g, ' ').trim() === a.text.replace(/\s+/g, ' ').trim());
     const bm = bp ? (bp.cost.priced ? bp.cost.monthlyUsd ?? 0 : null) : 0;
     const am = ap ? (ap.cost.priced ? ap.cost.monthlyUsd ?? 0 : null) : 0;
-    const delta = bm === null || am === null ? null : am - bm;
+    const delta = bm === null || am === null ? null : Math.abs(am - bm) < 1e-6 ? 0 : am - bm;
     const reasons = reasonsFor(bp, ap, textSame);
     let status: PairStatus;
     if (!bp) status = 'added';
@@ -186,7 +186,10 @@ export function diffReports(before: Pick<ScanReport, 'totals' | 'prices'>, befor
   }
   const mag = (r: DiffRow) => Math.abs(r.deltaMonthlyUsd ?? 0);
   rows.sort((x, y) => mag(y) - mag(x) || x.file.localeCompare(y.file) || (x.after?.line ?? x.before!.line) - (y.after?.line ?? y.before!.line));
-  const deltaMonthlyUsd = after.totals.monthlyUsd - before.totals.monthlyUsd;
+  // Totals summed in another order differ by floating-point dust (5.7e-14 for moved prompts): below a
+  // millionth of a dollar a month the change is none, or a gate of "no increase" fails a rename.
+  const snap = (x: number) => (Math.abs(x) < 1e-6 ? 0 : x);
+  const deltaMonthlyUsd = snap(after.totals.monthlyUsd - before.totals.monthlyUsd);
   return {
     baseMonthlyUsd: before.totals.monthlyUsd, headMonthlyUsd: after.totals.monthlyUsd, deltaMonthlyUsd,
     deltaPct: before.totals.monthlyUsd > 0 ? (deltaMonthlyUsd / before.totals.monthlyUsd) * 100 : null,
