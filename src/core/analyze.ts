@@ -28,6 +28,30 @@ import { countRequestExtras } from './tokens/extras';
 /** Tokens assumed for a template slot that neither the config nor the file gives a size for. */
 export const DEFAULT_SLOT_TOKENS = 100;
 
+const UNUSED_ANNOTATION = 'prompt-cost annotation on line';
+
+/**
+ * The warning that an annotation belongs to no prompt of its file, on `line` (0-based) — which a
+ * workspace pass withdraws when a prompt of another file takes that annotation (annotationElsewhere).
+ */
+export function isUnusedAnnotationWarning(d: Diagnostic, file: string, line: number): boolean {
+  return d.code === 'invalid-config' && d.file === file && d.range.start.line === line && d.message.startsWith(`${UNUSED_ANNOTATION} ${line + 1} belongs to no prompt`);
+}
+
+/** `file:line` of every annotation that prompts of `detections` take from another file. */
+export function annotationsTakenElsewhere(detections: Iterable<{ detected: DetectedPrompt[] }>): Set<string> {
+  const taken = new Set<string>();
+  for (const d of detections) for (const p of d.detected) if (p.annotationElsewhere) taken.add(`${p.annotationElsewhere.file}:${p.annotationElsewhere.line}`);
+  return taken;
+}
+
+/** `diagnostics` without the unused-annotation warnings on annotations in `taken` (annotationsTakenElsewhere). */
+export function withoutTakenAnnotationWarnings(diagnostics: Diagnostic[], taken: Set<string>): Diagnostic[] {
+  if (!taken.size) return diagnostics;
+  const kept = diagnostics.filter((x) => !(x.file && taken.has(`${x.file}:${x.range.start.line}`) && isUnusedAnnotationWarning(x, x.file, x.range.start.line)));
+  return kept.length === diagnostics.length ? diagnostics : kept;
+}
+
 export interface PriceOptions {
   config: PromptCostConfig;
   /** The editor-settings layer of the traffic precedence. */
@@ -346,8 +370,11 @@ export class Engine {
     const prompts = detected.map((d) => {
       // (an agent's run takes the annotation written above the agent it runs)
       const partLines = [...d.parts.filter((p) => !p.file).map((p) => p.range.start.line), ...(d.agentCall?.file === file ? [d.agentCall.range.start.line] : [])];
-      const annotation = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file', partLines);
-      if (annotation) used.add(annotation);
+      const own = annotationFor(annotations, d.range.start.line, d.range.end.line, detected.length === 1 || d.source === 'prompt-file', partLines);
+      if (own) used.add(own);
+      // else the one above its text in another file (detect/code/index.ts addAnnotationsElsewhere)
+      const elsewhere = d.annotationElsewhere;
+      const annotation: Annotation | undefined = own ?? (elsewhere && { line: elsewhere.line, ...(elsewhere.id ? { id: elsewhere.id } : {}), traffic: elsewhere.traffic, problems: [] });
       // A prompt detection reused from the previous keystroke, priced with the same options and annotation,
       // costs what it cost then (its rows, so its anchor line, are unchanged). Counting for the detection
       // cache must see every count, so it bypasses this.
@@ -367,7 +394,7 @@ export class Engine {
       diagnostics.push({
         code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'warning', file,
         range: { start: { line: a.line, character: 0 }, end: { line: a.line, character: lines.lineText(a.line).length } },
-        message: `prompt-cost annotation on line ${a.line + 1} belongs to no prompt, so it changes nothing: put it on the line of a prompt's call or its text, or one or two lines above`,
+        message: `${UNUSED_ANNOTATION} ${a.line + 1} belongs to no prompt, so it changes nothing: put it on the line of a prompt's call or its text, or one or two lines above`,
       });
     }
     // Ids are unique within a file: rows from one place (promptfoo prompt × provider) carry their label.

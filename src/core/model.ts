@@ -135,6 +135,11 @@ export interface DetectedPrompt {
    * the agent's instructions itself and the scan drops the agent's own row (workspace.ts foundElsewhere).
    */
   agentCall?: { file: string; range: Range };
+  /**
+   * The annotation written above this prompt's text in another file (an imported constant, an agent
+   * built elsewhere): it applies when the prompt's own file has none for it (detect/code/index.ts).
+   */
+  annotationElsewhere?: { file: string; line: number; id?: string; traffic: import('./config/types').SourcedTraffic };
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import * as os from 'os';
-import { Engine, type Detection } from './analyze';
+import { annotationsTakenElsewhere, Engine, withoutTakenAnnotationWarnings, type Detection } from './analyze';
 import { currentBuild, DetectionCache, type ReadDigests } from './detectionCache';
 import { CodeProject, ensureLanguages, langForFile, mayContainPrompts, type Lang } from './detect/code';
 import { CONFIG_FILE_NAME, parseConfig } from './config/load';
@@ -551,6 +551,8 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   const prefixes: { report: PromptReport; prefix: string }[] = [];
   const priceOptions = { config, settings: options.settings, severities: options.severities };
   if (ws.cache) engine.counter.seed(ws.cache.counts);
+  // An annotation above a constant that a call in another file sends is used there, not unused here.
+  const taken = annotationsTakenElsewhere(ws.detections.values());
   for (const f of ws.files) {
     const d = ws.detections.get(f);
     if (!d) continue;
@@ -569,7 +571,7 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
     // Kept as it is now: the shared-prefix pass below adds to its prompts' diagnostics.
     if (memoKey) options.priced!.set(f, memoKey, a);
     prompts.push(...a.prompts);
-    diagnostics.push(...a.diagnostics);
+    diagnostics.push(...withoutTakenAnnotationWarnings(a.diagnostics, taken));
     a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
   }
   const report = summarize(ws.root, prompts, diagnostics, ws.skipped, config, options.maxMonthlyUsd);

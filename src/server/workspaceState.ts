@@ -1,7 +1,7 @@
 // What the server knows about the workspace: the config (live from an open .promptcost.yaml), the
 // settings, the scan's detections, and the detections of open documents (newer than the disk's).
 import * as path from 'path';
-import { Engine, type Detection, type FileAnalysis, type PriceOptions } from '../core/analyze';
+import { annotationsTakenElsewhere, Engine, withoutTakenAnnotationWarnings, type Detection, type FileAnalysis, type PriceOptions } from '../core/analyze';
 import { parseConfig } from '../core/config/load';
 import { emptyConfig, type PromptCostConfig } from '../core/config/types';
 import type { Diagnostic, PromptReport, ScanReport, Severity } from '../core/model';
@@ -97,7 +97,7 @@ export class WorkspaceState {
   }
 
   private kept = new Map<string, { from: Detection; found: Map<string, number>; detection: Detection }>();
-  private elsewhere: { changes: number; found: Map<string, number> } | undefined;
+  private elsewhere: { changes: number; found: Map<string, number>; taken: Set<string> } | undefined;
 
   /** foundElsewhere over the current detections (open documents over the scan's), kept while none changes. */
   private foundElsewhere(): Map<string, number> {
@@ -105,8 +105,14 @@ export class WorkspaceState {
     const sources: Detection[] = [];
     for (const [rel, d] of this.scan?.detections ?? []) if (!this.open.has(rel)) sources.push(d);
     for (const d of this.open.values()) sources.push(d);
-    this.elsewhere = { changes: this.changes, found: foundElsewhere(sources) };
+    this.elsewhere = { changes: this.changes, found: foundElsewhere(sources), taken: annotationsTakenElsewhere(sources) };
     return this.elsewhere.found;
+  }
+
+  /** Annotations that prompts of other files take (annotationsTakenElsewhere), kept like foundElsewhere. */
+  private takenElsewhere(): Set<string> {
+    this.foundElsewhere();
+    return this.elsewhere!.taken;
   }
 
   private options: { epoch: number; value: PriceOptions } | undefined;
@@ -121,10 +127,11 @@ export class WorkspaceState {
     const d = this.detection(rel);
     if (!d) return undefined;
     const cached = this.priced.get(rel);
-    if (cached && cached.detection === d && cached.epoch === this.epoch) return cached.analysis;
-    const analysis = this.engine.price(d, this.priceOptions());
-    this.priced.set(rel, { detection: d, epoch: this.epoch, analysis });
-    return analysis;
+    const analysis = cached && cached.detection === d && cached.epoch === this.epoch ? cached.analysis : this.engine.price(d, this.priceOptions());
+    if (analysis !== cached?.analysis) this.priced.set(rel, { detection: d, epoch: this.epoch, analysis });
+    // an annotation that a prompt of another file takes is no unused one here (as in the scan)
+    const diagnostics = withoutTakenAnnotationWarnings(analysis.diagnostics, this.takenElsewhere());
+    return diagnostics === analysis.diagnostics ? analysis : { ...analysis, diagnostics };
   }
 
   /**

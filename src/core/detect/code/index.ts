@@ -20,6 +20,7 @@ import { isPromptModule } from './tsContainers';
 import { IntervalSet } from './intervals';
 import { shapePrompts, type Claimed } from './shapes';
 import { mergeAgentRuns } from './agentMerge';
+import { annotationFor, parseAnnotations, type Annotation } from '../../config/annotations';
 import type { SyntaxNode } from './parser';
 import type { CodeFile, CodeProject, Lookups } from './source';
 import { CHAT_MODEL_CLASS, evalModel, findDefinition, FUNCTION_NODE, newContext, resetShared, type ModelValue } from './values';
@@ -300,5 +301,36 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     };
     prompts.push(...heuristicPrompts(f, env.ctx, taken));
   }
-  return mergeAgentRuns(prompts, f.file).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const merged = mergeAgentRuns(prompts, f.file).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  addAnnotationsElsewhere(merged, f.file, project);
+  return merged;
+}
+
+/**
+ * A prompt whose text is written in another file (an imported constant, an agent built there) takes
+ * the annotation written above that text, as it would in its own file: the constant's author annotates
+ * the constant, not every call that sends it. Read through the project, so the detection depends on it.
+ */
+function addAnnotationsElsewhere(prompts: DetectedPrompt[], file: string, project: CodeProject): void {
+  const byFile = new Map<string, Annotation[]>();
+  const annotationsOf = (other: string) => {
+    let found = byFile.get(other);
+    if (!found) byFile.set(other, (found = parseAnnotations(project.linesOf(other)?.text ?? '')));
+    return found;
+  };
+  for (const p of prompts) {
+    const lines = new Map<string, number[]>();
+    const add = (other: string, line: number) => { if (other !== file) lines.set(other, [...(lines.get(other) ?? []), line]); };
+    if (p.agentCall) add(p.agentCall.file, p.agentCall.range.start.line);
+    for (const part of p.parts) if (part.file) add(part.file, part.range.start.line);
+    for (const [other, at] of lines) {
+      const annotations = annotationsOf(other);
+      const a = annotations.length ? annotationFor(annotations, -1, -1, false, at) : undefined;
+      if (!a) continue;
+      // Origins name the file: "annotation:prompts.ts:3" (still an annotation for config/resolve.ts).
+      const traffic = Object.fromEntries(Object.entries(a.traffic).map(([k, v]) => [k, { ...v, from: `annotation:${other}:${a.line + 1}` }]));
+      p.annotationElsewhere = { file: other, line: a.line, ...(a.id ? { id: a.id } : {}), traffic };
+      break;
+    }
+  }
 }
