@@ -181,7 +181,8 @@ Exit codes: 0 done · 2 bad usage, or the update failed (the message says why).
 `,
   compress: `${usage('compress')}
 Rewrites the prompt part whose text is on LINE (else the largest static part of the prompt whose range
-holds LINE, or part N with --part) with a cheap model, keeping every placeholder, and prints the
+holds LINE — on an agent run's line whose input is a run-time value, the agent's instructions — and a
+note says which; or part N with --part) with a cheap model, keeping every placeholder, and prints the
 unified diff and the saving. Before the text goes to the model's host, compress shows it (with the
 host, its tokens and the request's cost) and asks on the terminal; --yes sends without asking, and is
 needed where standard input is not a terminal (CI, scripts). A reply from the cache asks nothing.

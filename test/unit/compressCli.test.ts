@@ -251,6 +251,66 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
   });
 });
 
+// ---------------------------------------------------------------- the line of an agent's run
+
+const AGENT_FILE = `from agents import Agent, Runner
+
+agent = Agent(
+    name="Support",
+    instructions="""${SUPPORT}""",
+    model="gpt-4o",
+)
+
+
+def answer(question):
+    return Runner.run_sync(agent, question).final_output
+`;
+
+describe("cli compress on the line of an agent's run (its input is a run-time value)", function () {
+  this.timeout(60000);
+  let fake: FakeOpenAI;
+  let dir: string;
+  beforeEach(async () => {
+    dir = tempDir('prompt-cost-compress-agent-');
+    fake = await startFakeOpenAI(() => completion(TERSE));
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+
+  it("rewrites the agent's instructions, the prompt's largest static part, and says it picked them", async () => {
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE);
+    const r = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    assert.deepStrictEqual([out.status, out.file, out.line, out.before.text], ['ok', 'bot.py', 5, SUPPORT]);
+    assert.strictEqual(fake.requests.length, 1);
+    assert.ok(fs.readFileSync(path.join(dir, 'bot.py'), 'utf8').includes(`instructions="""${TERSE.replace('[[V1]]', '{customer_name}')}"""`));
+    // The text format names the part it took instead of the run's input.
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE);
+    const text = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL], dir);
+    assert.strictEqual(text.code, 0, text.stderr + text.stdout);
+    assert.match(text.stdout + text.stderr, /note: bot\.py:11 holds only run-time values \(question\): compressing the prompt's largest static part, part 1 of 2 \(system, \d+ tokens\) at bot\.py:5; --part N picks another/);
+  });
+
+  it('an agent built in another file: its instructions are rewritten there', async () => {
+    const [agentFile, runFile] = AGENT_FILE.split('\n\n\n');
+    fs.writeFileSync(path.join(dir, 'support_agent.py'), agentFile.replace(', Runner', '') + '\n');
+    fs.writeFileSync(path.join(dir, 'main.py'), `from agents import Runner\nfrom support_agent import agent\n\n\n${runFile}`);
+    const r = await cli(['compress', '--yes', 'main.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    assert.deepStrictEqual([out.status, out.file, out.line, out.before.text, out.applied], ['ok', 'support_agent.py', 5, SUPPORT, true]);
+    assert.ok(fs.readFileSync(path.join(dir, 'support_agent.py'), 'utf8').includes(TERSE.replace('[[V1]]', '{customer_name}')));
+  });
+
+  it("a short run input on the line is still the part taken, and the note names the prompt's largest part", async () => {
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE.replace('Runner.run_sync(agent, question)', 'Runner.run_sync(agent, "Where is my order?")'));
+    const r = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL], dir);
+    assert.match(r.stdout + r.stderr, /note: this part is 5 tokens: short prompts rarely shrink; the prompt's largest static part is part 1 \(system, \d+ tokens\): --part 1/);
+  });
+});
+
 // ---------------------------------------------------------------- asking before the text is sent
 
 describe('cli compress asks before it sends the prompt to the model (as the README says)', function () {
