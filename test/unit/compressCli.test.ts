@@ -301,6 +301,14 @@ describe("cli compress on the line of an agent's run (its input is a run-time va
     assert.match(text.stdout + text.stderr, /note: bot\.py:11 holds only run-time values \(question\): compressing the prompt's largest static part, part 1 of 2 \(system, \d+ tokens\) at bot\.py:5; --part N picks another/);
   });
 
+  it("a line of the call that builds the agent names its run: the agent's instructions are rewritten", async () => {
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE);
+    const r = await cli(['compress', '--yes', 'bot.py:3', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    assert.deepStrictEqual([JSON.parse(r.stdout).status, JSON.parse(r.stdout).line], ['ok', 5]);
+    assert.match(r.stderr, /^note: bot\.py:3 is in the agent that bot\.py:11 runs: compressing the prompt's largest static part/m);
+  });
+
   it('an agent built in another file: its instructions are rewritten there', async () => {
     const [agentFile, runFile] = AGENT_FILE.split('\n\n\n');
     fs.writeFileSync(path.join(dir, 'support_agent.py'), agentFile.replace(', Runner', '') + '\n');

@@ -173,7 +173,9 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
   if (t.part === undefined && textual.length) return textual[0];
   // A range that ends at the start of a line (a YAML list item's) does not hold that line: it is the next item's.
   const lastLine = (r: Range) => (r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line);
-  const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => d.range.start.line <= t.line && t.line <= lastLine(d.range));
+  // A line of the call that builds an agent names its run (the request that sends the agent's instructions).
+  const within = (r: Range) => r.start.line <= t.line && t.line <= lastLine(r);
+  const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => within(d.range) || (d.agentCall?.file === t.file && within(d.agentCall.range)));
   if (holding < 0 || (t.in !== undefined && !lineHits.length)) throw new CompressError({ file: t.in ?? t.file, line: t.line + 1 }, `no prompt here (run \`prompt-cost scan ${t.in ?? t.file}\` to list them)`, true, true);
   const parts = detected[holding].parts;
   if (t.part !== undefined) {
@@ -194,7 +196,10 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
   if (best < 0) throw new CompressError({ file: t.file, line: t.line + 1 }, 'this prompt has no static text to rewrite');
   const chosen = reports[holding].parts[best];
   const runtime = [...new Set(lineHits.flatMap((h) => reports[h.prompt].parts[h.part].slots.map((s) => s.name)))];
-  const why = runtime.length ? `holds only run-time values (${runtime.join(', ')})` : 'is in no text of the prompt';
+  const agent = detected[holding].agentCall;
+  const why = runtime.length ? `holds only run-time values (${runtime.join(', ')})`
+    : agent?.file === t.file && within(agent.range) && !within(detected[holding].range) ? `is in the agent that ${t.file}:${detected[holding].range.start.line + 1} runs`
+    : 'is in no text of the prompt';
   const note = `${t.in ?? t.file}:${t.line + 1} ${why}: compressing the prompt's largest static part, part ${best + 1} of ${parts.length} (${chosen.role}, ${chosen.tokens} tokens)${t.cell === undefined ? ` at ${chosen.file ?? t.file}:${chosen.range.start.line + 1}` : ''}; --part N picks another`;
   return { prompt: holding, part: best, note };
 }
