@@ -1073,7 +1073,12 @@ function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
 
 export const FUNCTION_NODE = /^(function_definition|function_declaration|generator_function_declaration|function_expression|function|arrow_function|lambda|method_definition)$/;
 
+/** Returns read from one function: a builder switching over its cases returns one text per case. */
+const MAX_RETURNS = 24;
+const NO_TEXT_RETURN = /^(null|none|true|false|number|integer|float|undefined)$/;
+
 /** The expressions a function returns (its own return statements, not nested functions'), or an arrow's body. */
+
 export function returnedExpressions(fn: SyntaxNode): SyntaxNode[] {
   const body = fn.childForFieldName('body');
   if (!body) return [];
@@ -1081,11 +1086,12 @@ export function returnedExpressions(fn: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   const walk = (n: SyntaxNode) => {
     for (const c of n.namedChildren) {
-      if (!c || out.length >= 8) continue;
+      if (!c || out.length >= MAX_RETURNS) continue;
       if (FUNCTION_NODE.test(c.type) || /^class_(definition|declaration)$/.test(c.type)) continue;
       if (c.type === 'return_statement') {
         const e = c.namedChildren.find((x) => x && x.type !== 'comment');
-        if (e) out.push(e);
+        // `return null` on a bad input says nothing: a switch of a dozen prompts guarded so keeps its texts
+        if (e && !NO_TEXT_RETURN.test(e.type) && e.text !== 'undefined') out.push(e);
       } else walk(c);
     }
   };
