@@ -66,6 +66,8 @@ const NEEDS_CALLEE: Record<string, RegExp> = {
   input: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
   question: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
 };
+/** A chat session's turn (GitHub Copilot SDK `session.sendAndWait({ prompt })`): its prompt is the user's message, however short. */
+const SESSION_TURN = /^(send|sendAndWait|send_and_wait)$/;
 /** Names whose value counts only when it is text, not a list or a function. */
 const TEXT_ONLY = new Set(['messages']);
 /** Names that mean a prompt even in an object no call receives (a config object). */
@@ -563,15 +565,16 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     const weakParts = new Set<PromptPart>();
     for (const h of g.hits.sort((a, c) => a.at.startIndex - c.at.startIndex)) {
       const r = resolveExpression(f, h.value, env.ctx);
-      // system_prompt={"type": "preset", "append": "…"}: the appended text is the program's own
-      const appended = r && /^(object|dictionary)$/.test(r.node.type) && STRONG.test(h.key) ? propertyOf(r.node, 'append') : undefined;
+      // system_prompt={"type": "preset", "append": "…"}: the appended text is the program's own;
+      // systemMessage: { mode: 'append', content: `…` } (GitHub Copilot SDK sessions): the content is
+      const appended = r && /^(object|dictionary)$/.test(r.node.type) && STRONG.test(h.key) ? propertyOf(r.node, 'append') ?? propertyOf(r.node, 'content') : undefined;
       if (appended && r) b.addText(PARAM_ROLES[h.key], { file: r.file, node: appended });
       if (r && /^(true|false|none|null|undefined|number|integer|float|object|dictionary)$/.test(r.node.type)) continue;
       if (TEXT_ONLY.has(h.key) && (!r || !/^(string|template_string|concatenated_string|binary_expression|binary_operator|call_expression|call)$/.test(r.node.type))) continue;
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
       // only the value's own text is weak: fragments it holds passed as part of a longer text
-      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key) || h.key === 'task') && b.parts.length > before) weakParts.add(b.parts[before]);
+      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key) || h.key === 'task') && !(h.key === 'prompt' && !!g.host && SESSION_TURN.test(lastName(calleeOf(g.host)))) && b.parts.length > before) weakParts.add(b.parts[before]);
     }
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
     b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !claimedElsewhere(p, claimed, env)));
