@@ -24,6 +24,8 @@ const PROMPT_KEYWORDS: Record<string, Role> = {
   preamble: 'system', backstory: 'system', prompt: 'user', user_prompt: 'user',
 };
 const MESSAGE_CLASS = /^(System|Human|AI|User|Assistant|Developer|Chat)Message$/;
+/** Runs of an agent or workflow, whose `user_msg=` is the user's message (LlamaIndex). */
+const AGENT_RUN = /^(a?run|run_stream)$/;
 /** Calls whose `inputs=` fill a prompt template's variables (Prompty, CrewAI). */
 const TEMPLATE_INPUTS = /^(execute|kickoff|kickoff_async|invoke|ainvoke|run|prompty)$/;
 const ROLE_WORD = /^(system|developer|user|human|assistant|ai|model)$/;
@@ -33,6 +35,8 @@ const TEMPLATE_FORMAT = /^a?format_(messages|prompt)$/;
 const COMPLETION_METHOD = /^(a?complete|a?stream_complete)$/;
 /** A string, f-string or `+` chain given as an argument: where a helper's caller writes prompt text. */
 const TEXT_ARGUMENT = /[(,]\s*(?:[A-Za-z_]\w*\s*=\s*)?\(?\s*[rRbBuUfF]{0,2}(?:"|')/g;
+/** Up to four capitalised words and nothing else: a name or a title, not prose. */
+const TITLE_PHRASE = /^[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3}$/;
 /** Call nodes whose sinks are looked up at most; past it, the rest of the file is not looked at. */
 const MAX_CALLS = 400;
 
@@ -55,8 +59,26 @@ function roleWord(f: CodeFile, n: SyntaxNode | undefined, env: FinderEnv): Role 
   return ROLE_WORD.test(t) ? normaliseRole(t === 'ai' || t === 'model' ? 'assistant' : t) : undefined;
 }
 
+/** Where a local name assigned text holding a parameter ends up: the first of its later uses that is a sink. */
+function localSink(f: CodeFile, name: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st: State, hops: number): Sink | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  const text = f.text.slice(name.endIndex, body.endIndex);
+  const re = new RegExp(`(?<![\\w.])${name.text}(?!\\w)`, 'g');
+  let uses = 0;
+  for (const m of text.matchAll(re)) {
+    if (++uses > 16) break;
+    const at = name.endIndex + (m.index ?? 0);
+    const id = f.tree.rootNode.descendantForIndex(at, at + name.text.length);
+    if (id?.type !== 'identifier' || id.text !== name.text) continue;
+    const sink = sinkOf(f, id, fn, env, st, hops);
+    if (sink) return sink;
+  }
+  return undefined;
+}
+
 /** Where an expression holding a parameter ends up: the role of the prompt it is part of, or undefined. */
-function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st: State): Sink | undefined {
+function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st: State, hops = 0): Sink | undefined {
   let n = use;
   // up through the text it is part of: an f-string, a concatenation, .format(), parentheses, either branch
   // of `a if c else b`, a call that only reshapes it (`dedent(x)`)
@@ -103,6 +125,8 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
   // llm.system_message = x, self.prompt_template = x: a prompt-named attribute the object sends
   if (p.type === 'assignment' && p.childForFieldName('right')?.id === n.id) {
     const left = p.childForFieldName('left');
+    // request = f"… {x}": where the local name goes, x goes
+    if (left?.type === 'identifier' && hops < 2) return localSink(f, left, fn, env, st, hops + 1);
     const attr = left?.type === 'attribute' ? left.childForFieldName('attribute')?.text ?? '' : '';
     if (/(system_?message|system_?prompt|instructions)$/i.test(attr)) return 'system';
     if (/(^|_)(prompt|user_?message)$/i.test(attr) && !/^(self|cls)$/.test(left?.childForFieldName('object')?.text ?? '')) return 'user';
@@ -120,6 +144,13 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
   const name = lastName(callee?.text ?? '');
   // dict(role="user", content=x), HumanMessage(x), SystemMessage(content=x)
   if (keyword === 'content' && name === 'dict') return roleWord(f, callArguments(call).named.get('role'), env);
+  // types.Content(role="user", parts=[types.Part(text=x)]) (Google GenAI, ADK): that message's role
+  if (keyword === 'text' && name === 'Part') {
+    const list = call.parent;
+    const kw = list?.type === 'list' ? list.parent : undefined;
+    const message = kw?.type === 'keyword_argument' && kw.childForFieldName('name')?.text === 'parts' ? kw.parent?.parent : undefined;
+    if (message && CALL.test(message.type)) return roleWord(f, callArguments(message).named.get('role'), env);
+  }
   if (MESSAGE_CLASS.test(name) && (keyword === 'content' || (!keyword && args.namedChildren[0]?.id === n.id))) {
     if (name.startsWith('System')) return 'system';
     if (name.startsWith('AI') || name.startsWith('Assistant')) return 'assistant';
@@ -133,6 +164,8 @@ function sinkOf(f: CodeFile, use: SyntaxNode, fn: SyntaxNode, env: FinderEnv, st
   if (!keyword && args.namedChildren.find((c) => c && c.type !== 'comment')?.id === n.id && COMPLETION_METHOD.test(name) && callee?.type === 'attribute' && !calleeFunction(f, callee, env)) return 'user';
   // click.prompt(prompt=x), getpass(prompt=x): a question to the person at the terminal
   if (callee && asksTheTerminal(f, callee.text)) return undefined;
+  // workflow.run(user_msg=x): an agent run's user message (LlamaIndex)
+  if (keyword === 'user_msg' && AGENT_RUN.test(name)) return 'user';
   if (keyword && Object.hasOwn(PROMPT_KEYWORDS, keyword) && !/^(dict|print|log|info|debug|warning|error|format|get|setdefault)$/.test(name)) {
     // prompt=, system= … of an SDK or framework call; of the project's own function only if it is a sink there
     const target = callee && calleeFunction(f, callee, env);
@@ -425,6 +458,8 @@ function addCall(f: CodeFile, call: SyntaxNode, env: FinderEnv, st: State, claim
     const lines = p.file ? env.ctx.project.linesOf(p.file) : f.lines;
     if (lines && claimed(p.file ?? f.file, lines.offset(p.range.start), lines.offset(p.range.end))) return false;
     const words = p.text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
+    // a short Title Case phrase ("Vision Language Models") names a value: a topic, a product
+    if (TITLE_PHRASE.test(p.text.trim()) && !p.slots.length) return false;
     return words >= 3 || p.slots.length > 0 || p.text.trim().includes('\n');
   }));
   const fnName = target.node.childForFieldName('name')?.text ?? lastName(callee.text);

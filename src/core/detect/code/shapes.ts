@@ -44,7 +44,7 @@ const PARAM_ROLES: Record<string, Role> = {
   message: 'user',
   messages: 'user',
   user: 'user', userContent: 'user', user_content: 'user', userMessage: 'user', user_message: 'user',
-  input: 'user', question: 'user', task: 'user', prompt_text: 'user', promptText: 'user',
+  input: 'user', question: 'user', task: 'user', prompt_text: 'user', promptText: 'user', user_msg: 'user',
 };
 /** Keys that are the user's text only in a prompt object (see promptObject). */
 const USER_KEYS = /^(user|userContent|user_content|userMessage|user_message)$/;
@@ -60,6 +60,8 @@ const NEEDS_CALLEE: Record<string, RegExp> = {
   message: /Starter$|^(a_)?initiate_chat$|^(chat|achat|chat_stream|chatStream)$/,
   // AutoGen AgentChat `team.run(task=…)` / `run_stream(task=…)`: the task is the user's first message
   task: /^(a?run|run_stream)$/,
+  // LlamaIndex agents and workflows `workflow.run(user_msg=…)`: the user's message
+  user_msg: /^(a?run|run_stream)$/,
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
   messages: /Prompt$/,
   // LangChain runnables and compiled graphs: `chain.invoke({ input: '…' })` fills the prompt's variables
