@@ -14,7 +14,7 @@ import type { FinderEnv } from './finders/types';
 import type { SyntaxNode } from './parser';
 import { finish, lastName, type Claimed } from './shapes';
 import type { CodeFile } from './source';
-import { evalText, finishText, FUNCTION_NODE, resolveExpression, type Resolved } from './values';
+import { evalText, finishText, FUNCTION_NODE, loopEntryText, resolveExpression, type Resolved } from './values';
 
 /** Properties whose value is prompt text, with its role. */
 const PROMPT_KEYS: Record<string, Role> = {
@@ -277,8 +277,10 @@ function addCall(f: CodeFile, call: SyntaxNode, callee: SyntaxNode, env: FinderE
     // text only: a name is followed to what it holds, a run-time value alone is no prompt of this call
     // (`x || 'Terminal'` is a run-time value with a fallback, not text the caller writes for the prompt)
     const r = resolveExpression(f, a, env.ctx);
-    if (!r || !/^(string|template_string|binary_expression|call_expression|ternary_expression)$/.test(r.node.type)) return;
-    if (r.node.type === 'binary_expression' && r.node.childForFieldName('operator')?.text !== '+') return;
+    // `step.task` for each element of a literal list a loop walks: the elements' texts
+    const entry = !r && /^(member_expression|subscript_expression)$/.test(a.type) && loopEntryText(f, a, env.ctx);
+    if (!entry && (!r || !/^(string|template_string|binary_expression|call_expression|ternary_expression)$/.test(r.node.type))) return;
+    if (r?.node.type === 'binary_expression' && r.node.childForFieldName('operator')?.text !== '+') return;
     b.addText(role, { file: f, node: a });
     used.push(param);
   };

@@ -396,7 +396,7 @@ export function paramSinkPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed):
   }
   // identifiers passed along (`write(context, …)` where `context = "…"`) are followed too, from the same calls
   for (const call of calls.values()) addCall(f, call, env, st, claimed, out);
-  for (const m of f.text.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\((?=\s*(?:([A-Za-z_]\w*)\s*=\s*)?[A-Za-z_][\w.]*\s*[,)])/g)) {
+  for (const m of f.text.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\((?=\s*(?:([A-Za-z_]\w*)\s*=\s*)?[A-Za-z_][\w.]*(?:\[\s*["']\w+["']\s*\])?\s*[,)])/g)) {
     if (calls.size >= MAX_CALLS * 2) break;
     const at = m.index ?? 0;
     const id = up.at(at, at + m[1].length);

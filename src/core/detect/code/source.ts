@@ -207,8 +207,8 @@ function withAliasSites(f: CodeFile): Map<string, number[]> {
   return sites;
 }
 
-/** `name =` or `name: Type =` (not `==`, `=>`): where definitions are, found from the text. */
-export const ASSIGNED_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,200})?=(?![=>])/g;
+/** `name =` or `name: Type =` (not `==`, `=>`; an object type's `;` inside its braces): where definitions are, found from the text. */
+export const ASSIGNED_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::(?:[^=;\n{]|\{[^{}=\n]*\}){1,200})?=(?![=>])/g;
 
 /** Every `name =` (or `name: Type =`) in the file, by name: one pass over the text per parse. */
 function assignmentSites(f: CodeFile): Map<string, number[]> {

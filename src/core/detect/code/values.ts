@@ -715,8 +715,8 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       }
       const r = resolveExpression(f, n, ctx);
       if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
-      if (!r && (n.type === 'subscript_expression' || n.type === 'subscript')) return anyEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
-      if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && (n.type === 'subscript_expression' || n.type === 'subscript')) return loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? anyEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
@@ -894,6 +894,36 @@ function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue |
   return values.length ? longestOf(values, ctx) : undefined;
 }
 
+/**
+ * `spec["role"]` where `spec = TEAM[who]` and TEAM is a dict of dicts picked by a run-time key: that
+ * entry of each inner dict, the longest the value and the others its alternatives.
+ */
+function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
+  const key = n.type === 'member_expression' || n.type === 'attribute'
+    ? (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text
+    : staticKey(n.childForFieldName('index') ?? n.childForFieldName('subscript'));
+  const picked = objNode && key !== undefined ? resolveExpression(f, objNode, ctx) : undefined;
+  if (key === undefined || !picked || !/^subscript(_expression)?$/.test(picked.node.type)) return undefined;
+  const outerNode = picked.node.childForFieldName('object') ?? picked.node.childForFieldName('value');
+  const outer = outerNode ? resolveExpression(picked.file, outerNode, ctx) : undefined;
+  if (!outer || !/^(object|dictionary)$/.test(outer.node.type) || ctx.active.has(outer.node.id)) return undefined;
+  const values: TextValue[] = [];
+  ctx.active.add(outer.node.id);
+  try {
+    for (const pair of outer.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
+      const inner = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
+      const v = inner && /^(object|dictionary)$/.test(inner.type) ? propertyOf(inner, key) : undefined;
+      if (!v || !/string|template|binary|concatenated/.test(v.type)) continue;
+      const t = evalText(outer.file, v, ctx);
+      if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
+    }
+  } finally {
+    ctx.active.delete(outer.node.id);
+  }
+  return values.length ? longestOf(values, ctx) : undefined;
+}
+
 /** The texts of an object / dict literal's text entries (those with static text). */
 function entryTexts(obj: Resolved, ctx: EvalContext): TextValue[] {
   if (ctx.active.has(obj.node.id)) return [];
@@ -1013,6 +1043,19 @@ function destructuredText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextVal
   }
 }
 
+/**
+ * An entry of a loop variable over a literal list of objects or dicts — `step["task"]` in
+ * `for step in steps`, `s.task` in `for (const s of steps)` — takes that entry of each element in turn.
+ */
+export function loopEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
+  const key = n.type === 'member_expression' || n.type === 'attribute'
+    ? (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text
+    : staticKey(n.childForFieldName('index') ?? n.childForFieldName('subscript'));
+  if (objNode?.type !== 'identifier' || key === undefined) return undefined;
+  return loopText(f, objNode, ctx, key);
+}
+
 /** Most elements of a literal list a loop variable is read from (the rest are left out). */
 const MAX_LOOP_ELEMENTS = 64;
 
@@ -1021,17 +1064,24 @@ const MAX_LOOP_ELEMENTS = 64;
  * `for (const [i, q] of questions.entries())`, `for q in ["…"]` — takes each element's text in turn: the longest is the value, the others are its
  * alternatives. Undefined when `n` is not bound by such a loop or no element is text.
  */
-function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext, entry?: string): TextValue | undefined {
   for (let p = n.parent; p; p = p.parent) {
     if (FUNCTION_NODE.test(p.type)) return undefined;
     if (p.type !== 'for_in_statement' && p.type !== 'for_statement') continue;
     const left = p.childForFieldName('left');
     const right = p.childForFieldName('right');
     if (!left || !right || n.startIndex < right.endIndex) continue; // the loop's own header
-    let key: string | undefined;
+    let key = entry;
     let listNode = right;
     if (left.type === 'identifier') {
       if (left.text !== n.text) continue;
+    } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+      // `for i, step in enumerate(steps, 1)`: the second name is each element
+      const names = left.namedChildren.filter((c) => c && c.type !== 'comment');
+      const callee = right.type === 'call' ? right.childForFieldName('function') : undefined;
+      const list = callee?.text === 'enumerate' ? right.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment') : undefined;
+      if (names.length !== 2 || names[1]?.type !== 'identifier' || names[1].text !== n.text || !list) continue;
+      listNode = list;
     } else if (left.type === 'array_pattern') {
       // `for (const [i, q] of questions.entries())`: the second name is each element
       const names = left.namedChildren.filter((c) => c && c.type !== 'comment');
@@ -1039,7 +1089,7 @@ function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
       const list = callee?.type === 'member_expression' && callee.childForFieldName('property')?.text === 'entries' ? callee.childForFieldName('object') : undefined;
       if (names.length !== 2 || names[1]?.type !== 'identifier' || names[1].text !== n.text || !list || right.childForFieldName('arguments')?.namedChildren.length) continue;
       listNode = list;
-    } else if (left.type === 'object_pattern') {
+    } else if (left.type === 'object_pattern' && entry === undefined) {
       const bound = left.namedChildren.find((c) => c?.type === 'shorthand_property_identifier_pattern' && c.text === n.text)
         ?? left.namedChildren.find((c) => c?.type === 'pair_pattern' && c.childForFieldName('value')?.text === n.text);
       if (!bound) continue;
