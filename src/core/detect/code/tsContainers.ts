@@ -148,6 +148,86 @@ export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode
     if (seen.has(fn.id)) continue;
     seen.add(fn.id);
     out.push({ name, node: fn });
+    for (const node of blockTexts(fn, 0)) out.push({ name, node });
   }
   return out;
+}
+
+/** `{ type: 'text', text }`, or an object of no type with a text: a content block's text. */
+function blockText(el: SyntaxNode): SyntaxNode | undefined {
+  let o: SyntaxNode | null | undefined = el;
+  while (o && (o.type === 'as_expression' || o.type === 'satisfies_expression' || o.type === 'parenthesized_expression')) o = o.namedChildren[0];
+  if (o?.type !== 'object') return undefined;
+  let type: string | undefined;
+  let text: SyntaxNode | undefined;
+  for (const p of o.namedChildren) {
+    if (p?.type !== 'pair') continue;
+    const key = keyText(p.childForFieldName('key'));
+    const v = p.childForFieldName('value');
+    if (key === 'type') type = v?.type === 'string' ? v.text.slice(1, -1) : '?';
+    else if (key === 'text' && v && TEXT_VALUE.test(v.type)) text = v;
+  }
+  return text && (type === undefined || type === 'text') ? text : undefined;
+}
+
+/**
+ * The texts of the content blocks a prompt function returns as a list (`return [{ type: 'text', text: … }, …]`,
+ * or a local list it fills with `push`), and of those a list spread into it gets from another function of
+ * the file (`...screenshotSection(image)`).
+ */
+function blockTexts(fn: SyntaxNode, depth: number): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  const elements = (list: SyntaxNode) => {
+    for (const el of list.namedChildren) {
+      if (!el) continue;
+      const t = blockText(el);
+      if (t) out.push(t);
+      else if (el.type === 'spread_element' && depth < 1) {
+        const made = localValue(body, el.namedChildren[0]);
+        const callee = made?.type === 'call_expression' ? made.childForFieldName('function') : undefined;
+        const other = callee?.type === 'identifier' ? localFunction(fn, callee.text) : undefined;
+        if (other) out.push(...blockTexts(other, depth + 1));
+      }
+    }
+  };
+  for (const r of returnedExpressions(fn)) {
+    let list: SyntaxNode | null | undefined = r;
+    while (list && (list.type === 'as_expression' || list.type === 'satisfies_expression')) list = list.namedChildren[0];
+    const name = list?.type === 'identifier' ? list.text : undefined;
+    if (name) list = localValue(body, list);
+    while (list && (list.type === 'as_expression' || list.type === 'satisfies_expression')) list = list.namedChildren[0];
+    if (list?.type !== 'array') continue;
+    elements(list);
+    // list.push({ type: 'text', text: … }) on the returned local
+    if (name) {
+      for (const call of body.descendantsOfType('call_expression')) {
+        const callee = call?.childForFieldName('function');
+        if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'push' || callee.childForFieldName('object')?.text !== name) continue;
+        const args = call!.childForFieldName('arguments');
+        if (args) elements(args);
+      }
+    }
+  }
+  return out;
+}
+
+/** The value a name is declared with in `body` (`const x = …`), or undefined. */
+function localValue(body: SyntaxNode, id: SyntaxNode | null | undefined): SyntaxNode | undefined {
+  if (id?.type !== 'identifier') return id ?? undefined;
+  for (const d of body.descendantsOfType('variable_declarator')) {
+    if (d?.childForFieldName('name')?.text === id.text) return d.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** A function declared beside `fn` or inside it, by name. */
+function localFunction(fn: SyntaxNode, name: string): SyntaxNode | undefined {
+  for (let scope: SyntaxNode | null = fn; scope; scope = scope.parent) {
+    const body = scope.type === 'program' ? scope : scope.childForFieldName('body');
+    for (const c of body?.namedChildren ?? []) if (c?.type === 'function_declaration' && c.childForFieldName('name')?.text === name) return c;
+    if (scope.type === 'program') break;
+  }
+  return undefined;
 }
