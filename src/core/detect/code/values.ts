@@ -1376,6 +1376,34 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         });
         return { ...text, origin: base.origin };
       }
+      case 'render': {
+        // jinja2 `Template(t).render(error="…")`: the template's variables filled by name; a template known
+        // only at run time is a slot, and each text passed for its variables a fragment where it is written
+        if (!f.isPython) return dynamic(f, n, ctx);
+        const made = resolveExpression(f, obj, ctx);
+        const maker = made?.node.type === 'call' ? made.node.childForFieldName('function')?.text ?? '' : '';
+        const source = made && /(^|\.)Template$/.test(maker) ? args(made.node).positional[0] : undefined;
+        if (!made || !source) return dynamic(f, n, ctx);
+        const base = evalText(made.file, source, ctx);
+        const fill = (arg: SyntaxNode): TextValue | undefined => {
+          if (!/^(string|concatenated_string|binary_operator|identifier|call)$/.test(arg.type)) return undefined;
+          const v = evalTextOrUndefined(f, arg, ctx);
+          return v && /\p{L}{2}/u.test(v.text.replace(MARKER_RE, '')) ? { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin } : undefined;
+        };
+        if (base.text.replace(MARKER_RE, '').trim()) {
+          const text = substitute(ctx, base, /\{\{-?\s*([A-Za-z_]\w*)\s*-?\}\}/g, (m, key) => {
+            const arg = key ? named.get(key) : undefined;
+            return (arg && fill(arg)) ?? m;
+          });
+          return { ...text, origin: base.origin };
+        }
+        const out = new TextBuilder(ctx.ceiling).add(base);
+        for (const arg of named.values()) {
+          const v = fill(arg);
+          if (v) out.add(v);
+        }
+        return out.value(base.origin);
+      }
       case 'replace':
       case 'replaceAll': {
         const base = evalText(f, obj, ctx);
