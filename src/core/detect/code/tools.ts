@@ -51,6 +51,9 @@ function toDefinition(v: Json | undefined, key: string | undefined, ctx: EvalCon
     if (/^(Tool)$/.test(callee)) {
       const decls = v.named.function_declarations ?? v.named.functionDeclarations;
       if (Array.isArray(decls)) return decls.map((d) => toDefinition(d, undefined, ctx)).filter((d): d is ToolDefinition => 'name' in d);
+      // pydantic-ai: Tool(fn, takes_ctx=…, name=…, description=…)
+      const fn = v.positional[0] ?? v.named.function;
+      if (isFunctionMarker(fn)) return pythonFunctionTool(fn, ctx, { name_override: v.named.name, description_override: v.named.description }, v.named.takes_ctx === true);
     }
     if (/^(FunctionDeclaration)$/.test(callee)) return definition(str(v.named.name), v.named.description, schemaOf(v.named.parameters ?? v.named.parameters_json_schema));
     return { unknown: `\`${v.$call}(…)\` is not a tool definition that can be read statically` };
@@ -119,8 +122,12 @@ function parseDocstring(doc: string): { summary: string; args: Record<string, st
   return { summary, args };
 }
 
-/** What the Agents SDK sends for a function tool: its name, docstring summary and typed parameters. */
-function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: Record<string, Json | undefined>): ToolDefinition {
+/**
+ * What the Agents SDK (and pydantic-ai) sends for a function tool: its name, docstring summary and typed
+ * parameters, without the context parameter the framework fills (`takesContext`: the first, whatever its
+ * annotation, as pydantic-ai's `@agent.tool` passes the RunContext there).
+ */
+function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: Record<string, Json | undefined>, takesContext = false): ToolDefinition {
   const f = ctx.project.get(marker.$file);
   const node = f?.tree.rootNode.descendantForIndex(marker.$at);
   let fn: SyntaxNode | null | undefined = node;
@@ -133,12 +140,16 @@ function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: R
   const { summary, args } = parseDocstring(doc);
   const properties: JsonObject = {};
   const required: string[] = [];
+  let context = takesContext;
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (!p) continue;
+    if (!p || p.type === 'comment') continue;
     const name = (p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren[0])?.text;
     if (!name || name === 'self' || name === 'cls') continue;
     const type = p.childForFieldName('type')?.text ?? '';
-    if (/RunContextWrapper|ToolContext|AgentContext/.test(type)) continue;
+    if (context || /RunContext|ToolContext|AgentContext/.test(type)) {
+      context = false;
+      continue;
+    }
     properties[name] = { ...pythonTypeSchema(type || 'str'), ...(args[name] ? { description: args[name] } : {}) };
     if (!/default_parameter/.test(p.type)) required.push(name);
   }
@@ -147,6 +158,24 @@ function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: R
     description: str(options.description_override) ?? summary,
     parameters: { type: 'object', properties, required, additionalProperties: false },
   };
+}
+
+/**
+ * pydantic-ai: the functions registered as tools of an agent, `@agent.tool` (its first parameter the
+ * RunContext) and `@agent.tool_plain`, with the decorator's `name=` / `description=` where given.
+ */
+export function registeredTools(registered: readonly { f: CodeFile; fn: SyntaxNode; decorator: SyntaxNode; method: string }[], ctx: EvalContext): ToolDefinition[] {
+  return registered.map((r) => {
+    const call = r.decorator.namedChildren.find((c) => c?.type === 'call');
+    const options: Record<string, Json | undefined> = {};
+    for (const kw of call?.childForFieldName('arguments')?.namedChildren ?? []) {
+      const key = kw?.type === 'keyword_argument' ? kw.childForFieldName('name')?.text : undefined;
+      const value = kw?.childForFieldName('value');
+      if ((key === 'name' || key === 'description') && value) options[`${key}_override`] = evalJson(r.f, value, { ctx, unknown: [] });
+    }
+    const marker = { $function: r.fn.childForFieldName('name')?.text ?? 'tool', $file: r.f.file, $at: r.fn.startIndex };
+    return pythonFunctionTool(marker, ctx, options, r.method === 'tool');
+  });
 }
 
 // ---------------------------------------------------------------- the tools of a call
