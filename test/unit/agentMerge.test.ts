@@ -6,6 +6,7 @@ import { Engine } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ensureLanguages } from '../../src/core/detect/code';
 import { scanWorkspace } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
@@ -156,8 +157,8 @@ describe('agents and their runs', () => {
   });
 
   it('pydantic-ai: the tools are the functions\' names, docstrings and parameters, without the RunContext', async () => {
+    await ensureLanguages(['python']);
     const engine = new Engine();
-    await engine.prepare();
     const detected = engine.detectSync('bot.py', [...PYD_AGENT, ...PYD_RUNS].join('\n'), {}).detected;
     const tools = detected[0].tools;
     assert.ok(tools);
@@ -169,6 +170,9 @@ describe('agents and their runs', () => {
     // an agent with no run is one prompt with all of it; output_type=str sends no schema
     const alone = await analyze(PYD_AGENT.map((l) => l.replace('output_type=Answer', 'output_type=str')).join('\n'), 'alone.py');
     assert.deepStrictEqual(alone.prompts.map((p) => [p.kind, p.parts.length, p.tools?.items.length, p.schema]), [['pydantic-ai.agent', 3, 2, undefined]]);
+    // built with type arguments: the same agent
+    const generic = await analyze([...PYD_AGENT.map((l) => l.replace('agent = Agent(', 'agent = Agent[str, Answer](')), ...PYD_RUNS].join('\n'), 'generic.py');
+    assert.deepStrictEqual(generic.prompts.map((p) => [p.kind, p.parts.filter((x) => x.role === 'system').length, p.tools?.items.length, !!p.schema]), Array(4).fill(['agent.run', 3, 2, true]));
     // a list given to a run is the user message's content: its text counted, a file not
     const listed = await analyze([...PYD_AGENT, 'def see(image):', '    return agent.run_sync(["Describe the attached picture in one sentence.", image])'].join('\n'), 'see.py');
     assert.deepStrictEqual(listed.prompts[0].parts.filter((x) => x.role === 'user').map((x) => [x.range.start.line, x.slots.length]), [[32, 0]]);
@@ -212,5 +216,31 @@ describe('agents and their runs', () => {
     assert.deepStrictEqual(r.prompts.map((p) => [p.file, p.tools?.items.map((t) => t.name)]).sort(), [['app.py', ['lookup']], ['main.ts', ['get_weather']]]);
     for (const p of r.prompts) assert.ok((p.tokens.tools ?? 0) > 10, JSON.stringify(p.tokens));
     assert.ok((r.prompts.find((p) => p.file === 'main.ts')?.tokens.schema ?? 0) > 5);
+  });
+
+  it('a handoff target keeps its own row at its own model; the agent that hands off sends a transfer tool for it, not its instructions', async () => {
+    const py = await analyze([
+      'from agents import Agent, Runner, handoff',
+      'billing = Agent(name="Billing team", model="gpt-4.1", instructions="You handle billing questions and refunds for customers politely.", handoff_description="Refunds and invoices")',
+      'shipping = Agent(name="Shipping", model="gpt-4.1", instructions="You answer questions about delivery dates and parcel tracking.")',
+      'triage = Agent(name="Triage", model="gpt-4.1-mini", instructions="You triage customer questions and hand off to the right team.", handoffs=[billing, handoff(shipping, tool_name_override="ask_shipping")])',
+      'def ask(q):',
+      '    return Runner.run_sync(triage, q)',
+    ].join('\n'), 'support.py');
+    assert.deepStrictEqual(py.prompts.map((p) => [p.kind, p.range.start.line, p.model.id]), [['openai.agent', 1, 'gpt-4.1'], ['openai.agent', 2, 'gpt-4.1'], ['agent.run', 5, 'gpt-4.1-mini']]);
+    const run = py.prompts[2];
+    assert.deepStrictEqual(run.parts.filter((x) => x.role === 'system').map((x) => x.range.start.line), [3]);
+    assert.deepStrictEqual(run.tools?.items.map((t) => t.name), ['transfer_to_billing_team', 'ask_shipping']);
+    assert.ok((run.tokens.tools ?? 0) > 20);
+    assert.strictEqual(py.prompts[0].tools, undefined);
+
+    const ts = await analyze([
+      "import { Agent, handoff, run } from '@openai/agents';",
+      "const billing = new Agent({ name: 'Billing', instructions: 'You handle billing questions and refunds for customers politely.', handoffDescription: 'Refunds' });",
+      "const shipping = new Agent({ name: 'Shipping', instructions: 'You answer questions about delivery dates and parcel tracking.' });",
+      "const triage = new Agent({ name: 'Triage', instructions: 'You triage customer questions and hand off to the right team.', handoffs: [billing, handoff(shipping, { toolDescriptionOverride: 'Delivery questions' })] });",
+      'export const ask = (q: string) => run(triage, q);',
+    ].join('\n'), 'support.ts');
+    assert.deepStrictEqual(ts.prompts.map((p) => [p.kind, p.range.start.line, p.tools?.items.map((t) => t.name)]), [['openai.agent', 1, undefined], ['openai.agent', 2, undefined], ['openai.agents.run', 4, ['transfer_to_billing', 'transfer_to_shipping']]]);
   });
 });

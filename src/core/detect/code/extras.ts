@@ -8,7 +8,7 @@ import { evalJson, isCallJson, type Json, type JsonReader } from './json';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
 import { isPydanticAgent, registeredOn } from './agentMerge';
-import { pythonTypeSchema, readTools, registeredTools } from './tools';
+import { pythonTypeSchema, readHandoffs, readTools, registeredTools } from './tools';
 import { callArguments, findDefinition, propertyOf, resolveExpression, type EvalContext } from './values';
 
 interface Place { file: CodeFile; node: SyntaxNode }
@@ -114,6 +114,13 @@ function toolsAndSchema(kind: string, call: CallInfo, env: FinderEnv): Pick<Dete
   // pydantic-ai: functions registered with `@agent.tool` / `@agent.tool_plain` are tools beside `tools=[…]`
   const registered = kind === 'pydantic-ai.agent' ? registeredTools(registeredOn(call, /^(tool|tool_plain)$/), env.ctx) : [];
   if (registered.length) out.tools = { ...(out.tools ?? { definitions: [], unresolved: [], builtIn: [] }), definitions: [...(out.tools?.definitions ?? []), ...registered] };
+  // OpenAI Agents SDK: each handoff is a tool of the agent that hands off
+  const handoffs = kind === 'openai.agent' ? arg(call, 'handoffs') : undefined;
+  if (handoffs) {
+    const h = readHandoffs(handoffs, env.ctx);
+    const base = out.tools ?? { definitions: [], unresolved: [], builtIn: [] };
+    out.tools = { ...base, definitions: [...base.definitions, ...h.definitions], unresolved: [...base.unresolved, ...h.unresolved] };
+  }
   const schema = readSchema(kind, call, env);
   if (schema) out.schema = schema;
   return out;

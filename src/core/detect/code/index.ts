@@ -43,6 +43,22 @@ function finderNames(f: CodeFile): string {
   }
   return aliases.length ? `${FINDER_NAMES}|${aliases.join('|')}` : FINDER_NAMES;
 }
+/**
+ * Python calls of a class given type arguments, `Agent[Deps, Out](…)`, that a finder handles (pydantic-ai's
+ * Agent): the call's callee is the subscript, which the name search of callsNamed does not reach.
+ */
+function genericCalls(f: CodeFile): SyntaxNode[] {
+  if (!f.isPython) return [];
+  const names = [...f.imports].filter(([local, b]) => b.imported === 'Agent' && /^pydantic_ai(\.|$)/.test(b.module) && /^\w+$/.test(local)).map(([local]) => local);
+  if (!names.length) return [];
+  const out: SyntaxNode[] = [];
+  for (const m of f.text.matchAll(new RegExp(`(?<![\\w.])(?:${names.join('|')})\\s*\\[`, 'g'))) {
+    const subscript = f.tree.rootNode.descendantForIndex(m.index ?? 0)?.parent;
+    const call = subscript?.type === 'subscript' ? subscript.parent : undefined;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === subscript!.id) out.push(call);
+  }
+  return out;
+}
 const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChatModel';
 const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
 
@@ -209,7 +225,9 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     return rec;
   };
 
-  for (const node of callsNamed(f, finderNames(f))) {
+  const generic = genericCalls(f);
+  const calls = callsNamed(f, finderNames(f));
+  for (const node of generic.length ? [...calls, ...generic].sort((a, b) => a.startIndex - b.startIndex) : calls) {
     if (consumed.has(rangeKey(node.startIndex, node.endIndex))) continue;
     const earlier = reusable(node);
     if (earlier) {

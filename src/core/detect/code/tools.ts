@@ -178,6 +178,75 @@ export function registeredTools(registered: readonly { f: CodeFile; fn: SyntaxNo
   });
 }
 
+// ---------------------------------------------------------------- handoffs (OpenAI Agents SDK)
+
+/** The SDK's tool name for a handoff: `transfer_to_` and the agent's name, lower case, other characters `_`. */
+const handoffName = (agent: string) => `transfer_to_${agent}`.replace(/\s/g, '_').replace(/[^a-zA-Z0-9_]/g, '_').toLowerCase();
+
+/** What the SDK sends for a handoff with no input type: an empty strict object. */
+const EMPTY_PARAMETERS: JsonObject = { additionalProperties: false, type: 'object', properties: {}, required: [] };
+
+/**
+ * One entry of `handoffs`: an agent (`Agent(name=…, handoff_description=…)`, `new Agent({ name, handoffDescription })`)
+ * or `handoff(agent, …)` with its tool name or description overridden.
+ */
+function handoffTool(at: Place, ctx: EvalContext, depth = 0): ToolDefinition | { unknown: string } {
+  const made = resolveValue(at.file, at.node, ctx) ?? at;
+  const n = made.node;
+  if (depth > 2 || !/^(call|call_expression|new_expression)$/.test(n.type)) return { unknown: 'a handoff whose agent is only known at run time' };
+  const callee = (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text.split('.').pop() ?? '';
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') ?? [];
+  const positional = args.filter((c) => c.type !== 'keyword_argument');
+  const read = (node: SyntaxNode | undefined) => (node ? evalJson(made.file, node, { ctx, unknown: [] }) : undefined);
+  // options: Python keywords, or the JS options object
+  const options: JsonObject = {};
+  for (const kw of args) {
+    const key = kw.type === 'keyword_argument' ? kw.childForFieldName('name')?.text : undefined;
+    if (key) options[key] = read(kw.childForFieldName('value') ?? undefined) ?? null;
+  }
+  const object = (node: SyntaxNode | undefined) => {
+    const v = read(node);
+    return isObject(v) && !isCallJson(v) ? v : {};
+  };
+  if (callee === 'handoff') {
+    const o = { ...object(positional[1]), ...options };
+    const agent = positional[0] ?? args.find((c) => c.childForFieldName('name')?.text === 'agent')?.childForFieldName('value') ?? undefined;
+    const target = agent ? handoffTool({ file: made.file, node: agent }, ctx, depth + 1) : { unknown: 'a handoff whose agent is only known at run time' };
+    const name = str(o.tool_name_override) ?? str(o.toolNameOverride);
+    const description = str(o.tool_description_override) ?? str(o.toolDescriptionOverride);
+    if ('unknown' in target) return name ? { name, description: description ?? '', parameters: EMPTY_PARAMETERS, strict: true } : target;
+    return { ...target, ...(name ? { name } : {}), ...(description !== undefined ? { description } : {}) };
+  }
+  if (!/^(Agent|RealtimeAgent)$/.test(callee)) return { unknown: `\`${callee}(…)\` is not an agent that can be read statically` };
+  const o = { ...(made.file.isPython ? {} : object(positional[0])), ...options };
+  const name = str(o.name);
+  if (!name) return { unknown: 'a handoff agent whose name is only known at run time' };
+  const extra = str(o.handoff_description) ?? str(o.handoffDescription) ?? '';
+  return { name: handoffName(name), description: `Handoff to the ${name} agent to handle the request. ${extra}`, parameters: EMPTY_PARAMETERS, strict: true };
+}
+
+/**
+ * An agent's `handoffs` as the SDK sends them with each of its requests: one function tool per target
+ * (its name, a description made from the target's name and `handoff_description`, no parameters). The
+ * target's own instructions are not among them: they are sent once control passes to it.
+ */
+export function readHandoffs(at: Place, ctx: EvalContext): Pick<DetectedTools, 'definitions' | 'unresolved'> {
+  const out: Pick<DetectedTools, 'definitions' | 'unresolved'> = { definitions: [], unresolved: [] };
+  const list = resolveValue(at.file, at.node, ctx) ?? at;
+  if (!/^(array|list|tuple)$/.test(list.node.type)) {
+    const where = rangeOf(ctx, { file: at.file.file, start: at.node.startIndex, end: at.node.endIndex });
+    out.unresolved.push({ reason: 'the handoffs are only known at run time', count: 'unknown', ...(where ? { file: where.file, range: where.range } : {}) });
+    return out;
+  }
+  for (const el of list.node.namedChildren) {
+    if (!el || el.type === 'comment') continue;
+    const d = handoffTool({ file: list.file, node: el }, ctx);
+    if ('unknown' in d) out.unresolved.push({ reason: d.unknown });
+    else out.definitions.push(d);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- the tools of a call
 
 /** Reads a `tools` value (list, AI SDK name → tool map, or a reference to one) with its tool_choice. */
