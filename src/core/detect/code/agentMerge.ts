@@ -6,6 +6,7 @@
 // traffic of its own). An agent whose runs are elsewhere, or not found, stays a prompt as before.
 import type { DetectedPrompt, PromptPart, Range } from '../../model';
 import { arg, type CallInfo, type PromptBuilder } from './calls';
+import { ancestryOf } from './ancestry';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
 import { followFunction, type EvalContext } from './values';
@@ -34,28 +35,40 @@ export interface Registered { f: CodeFile; fn: SyntaxNode; decorator: SyntaxNode
  * name's next assignment there (a test module builds many agents named `agent`), in source order.
  */
 export function registeredOn(agent: CallInfo, methods: RegExp): Registered[] {
-  const assignment = agent.node.parent;
-  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === agent.node.id ? assignment.childForFieldName('left') : undefined;
-  const statement = assignment?.parent;
-  const block = statement?.type === 'expression_statement' ? statement.parent : undefined;
-  if (target?.type !== 'identifier' || !block || !agent.f.text.includes(`@${target.text}.`)) return [];
+  // once per agent and parse: each run of the agent asks, and walking up a module's tree is slow
+  let memo = registeredByTree.get(agent.f.tree);
+  if (!memo) registeredByTree.set(agent.f.tree, (memo = { decorated: new Set([...agent.f.text.matchAll(/^[ \t]*@(\w+)\./gm)].map((m) => m[1])), byAgent: new Map() }));
+  let found = memo.byAgent.get(agent.node.startIndex);
+  if (!found) memo.byAgent.set(agent.node.startIndex, (found = findRegistered(agent, memo.decorated)));
   // a decorator added or removed below the agent changes it
-  if (agent.f.lookups) agent.f.lookups.rows.push([statement!.startPosition.row, block.endPosition.row]);
-  const out: Registered[] = [];
+  if (found.rows && agent.f.lookups) agent.f.lookups.rows.push(found.rows);
+  return found.all.filter((r) => methods.test(r.method));
+}
+
+/** Per parse: the names the file decorates methods of (`@agent.…`), and each agent's registered functions. */
+const registeredByTree = new WeakMap<object, { decorated: Set<string>; byAgent: Map<number, { all: Registered[]; rows?: [number, number] }> }>();
+
+function findRegistered(agent: CallInfo, decorated: Set<string>): { all: Registered[]; rows?: [number, number] } {
+  const up = ancestryOf(agent.f);
+  const assignment = up.parent(agent.node);
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === agent.node.id ? assignment.childForFieldName('left') : undefined;
+  const statement = assignment && up.parent(assignment);
+  const block = statement?.type === 'expression_statement' ? up.parent(statement) : undefined;
+  if (target?.type !== 'identifier' || !statement || !block || !decorated.has(target.text)) return { all: [] };
+  const all: Registered[] = [];
   for (const n of block.namedChildren) {
-    if (!n || n.endIndex <= statement!.startIndex) continue;
+    if (!n || n.endIndex <= statement.startIndex) continue;
     const assigned = n.type === 'expression_statement' ? n.namedChildren[0] : undefined;
-    if (n.id !== statement!.id && assigned?.type === 'assignment' && assigned.childForFieldName('left')?.text === target.text) break;
+    if (n.id !== statement.id && assigned?.type === 'assignment' && assigned.childForFieldName('left')?.text === target.text) break;
     const def = n.type === 'decorated_definition' ? n.childForFieldName('definition') : undefined;
     if (def?.type !== 'function_definition') continue;
     for (const d of n.namedChildren) {
-      if (d?.type !== 'decorator') continue;
-      const m = /^@\s*([\w.]+)/.exec(d.text);
+      const m = d?.type === 'decorator' ? /^@\s*([\w.]+)/.exec(d.text) : null;
       const dot = m ? m[1].lastIndexOf('.') : -1;
-      if (m && m[1].slice(0, dot) === target.text && methods.test(m[1].slice(dot + 1))) out.push({ f: agent.f, fn: def, decorator: d, method: m[1].slice(dot + 1) });
+      if (m && m[1].slice(0, dot) === target.text) all.push({ f: agent.f, fn: def, decorator: d!, method: m[1].slice(dot + 1) });
     }
   }
-  return out;
+  return { all, rows: [statement.startPosition.row, block.endPosition.row] };
 }
 
 /** pydantic-ai's prompt-registering decorators: what the function returns is a system prompt of every run. */

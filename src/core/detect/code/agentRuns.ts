@@ -138,6 +138,14 @@ function mastraRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detect
 export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const out: DetectedPrompt[] = [...retryPrompts(f, env, claimed), ...mastraRunPrompts(f, env, claimed)];
   if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter)\s*\(|\bquery\s*\(/.test(f.text)) return out;
+  // the tools and schema of each agent, read once however many runs it has
+  const extras = new Map<string, ReturnType<typeof agentExtras>>();
+  const extrasOf = (agent: CallInfo) => {
+    const key = `${agent.f.file}:${agent.node.startIndex}`;
+    let e = extras.get(key);
+    if (!e) extras.set(key, (e = agentExtras(agent, f.file, env)));
+    return e;
+  };
   for (const node of callsNamed(f, RUN_METHODS)) {
     if (claimed(f.file, node.startIndex, node.endIndex)) continue;
     const run = runOf(f, node, env);
@@ -155,7 +163,7 @@ export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): 
     const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false, !!agentCall);
     if (!found) continue;
     const model = run.agent && modelOf(run.agent, env);
-    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? agentExtras(run.agent, f.file, env) : {}) });
+    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
   }
   return out;
 }
