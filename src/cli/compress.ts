@@ -97,8 +97,11 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   const reader = workspaceReader(io.cwd);
   const optionsFor = (file: string, extra: Partial<import('../core/analyze').AnalyzeOptions> = {}) => ({ engine, analyze: { config, ...fileReaders(io.cwd, file, reader), ...extra }, compressModel: model });
   let options = optionsFor(rel);
+  // stdout holds the result only: an error is said on stderr (with --format json the object still goes to stdout).
   const print = (r: CompressResult) => {
-    io.stdout(format === 'json' ? JSON.stringify(publicResult(r), null, 2) + '\n' : textResult(r));
+    if (r.status === 'error') io.stderr(`${r.file}:${r.line}: error: ${r.reason}\n`);
+    if (format === 'json') io.stdout(JSON.stringify(publicResult(r), null, 2) + '\n');
+    else if (r.status !== 'error') io.stdout(textResult(r));
     return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
   };
 
@@ -123,8 +126,10 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   } catch (e) {
     if (e instanceof c.CompressError && e.usage) throw new CompressUsageError(e.message);
     if (!(e instanceof c.CompressError)) throw e;
-    return print({ status: 'error', reason: e.message, file: rel, line: Number(lineArg), model, before: { text: '', tokens: 0 }, warnings: [], applied: false });
+    return print({ status: 'error', reason: e.detail, file: e.at.file, line: e.at.line ?? Number(lineArg), model, before: { text: '', tokens: 0 }, warnings: [], applied: false });
   }
+  // What the user should know before anything is sent (which part was taken, a short part, another file edited).
+  for (const n of plan.notes) io.stderr(`note: ${n}\n`);
   const dir = snapshotDir();
   const cache = new c.CompressCache(compressCacheFile(dir));
   const key = c.cacheKey({ messages: plan.messages, model, baseURL });
@@ -133,11 +138,13 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   if (!reply) {
     if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY, or name a server that needs none with --base-url (nothing was sent)');
     // The prompt goes to a third party: asked first, as in VS Code (a cached reply sends nothing, asks nothing).
-    if (!values.yes) {
-      const host = c.hostOf(baseURL);
+    // --yes skips the question, not the telling: what goes where is still said, on stderr.
+    const host = c.hostOf(baseURL);
+    const { consentMessage, consentPreview, consentSummary, sendingSummary } = require('../core/compress/consent') as typeof import('../core/compress/consent');
+    const consent = { host, model, file: plan.file, line: plan.line, endLine: plan.target.range.end.line + 1, requestTokens: plan.request.tokens, requestCostUsd: plan.request.costUsd, sent: plan.messages.find((m) => m.role === 'user')?.content ?? '' };
+    if (values.yes) io.stderr(`${sendingSummary(consent)}\n`);
+    else {
       if (!io.ask) throw new CompressUsageError(`compress would send the text of ${plan.file}:${plan.line} to ${host}, and standard input is not a terminal to ask on: pass --yes to send it (nothing was sent)`);
-      const { consentMessage, consentPreview, consentSummary } = require('../core/compress/consent') as typeof import('../core/compress/consent');
-      const consent = { host, model, file: plan.file, line: plan.line, requestTokens: plan.request.tokens, requestCostUsd: plan.request.costUsd, sent: plan.messages.find((m) => m.role === 'user')?.content ?? '' };
       io.stderr(`${consentSummary(consent)}\n\n${consentPreview(consent.sent)}\n\n`);
       const answer = await io.ask(`${consentMessage(consent)} [y/N] `);
       if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) return print(c.errorResult(plan, `not sent: you did not answer yes, so nothing went to ${host} (--yes sends without asking)`));
@@ -211,9 +218,9 @@ function textResult(r: CompressResult): string {
   if (r.status === 'ok' && r.after && r.saved) {
     out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
   } else {
-    out.push(`${r.file}:${r.line}: ${r.status}${r.reason ? `: ${r.reason}` : ''}`);
+    // A no-saving reason says so itself ("no saving: the rewrite is …").
+    out.push(`${r.file}:${r.line}: ${r.status === 'no-saving' ? r.reason ?? 'no saving' : `${r.status}${r.reason ? `: ${r.reason}` : ''}`}`);
   }
   for (const w of r.warnings) out.push(`warning: ${w}`);
-  for (const n of r.notes ?? []) out.push(`note: ${n}`);
   return out.join('\n') + '\n';
 }

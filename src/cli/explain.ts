@@ -1,13 +1,13 @@
-// prompt-cost explain FILE:LINE [--config FILE] [--format text|json]
+// prompt-cost explain FILE:LINE [--id ID] [--config FILE] [--format text|json]
 // The full arithmetic of the prompt at FILE:LINE (the prompt whose range holds the line, else the first
-// prompt whose text is on it). A notebook cell is FILE:cellN:LINE, both 1-based. Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
+// prompt whose text is on it, or whose agent is built there; --id picks another of them). A notebook cell is FILE:cellN:LINE, both 1-based. Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
 import * as path from 'path';
 import { formatOption, loadNamedConfig, parse, rootFor, scanCacheDir, UsageError, type Io } from './main';
-import type { PromptReport, Range } from '../core/model';
+import type { PromptReport, Range, ScanReport } from '../core/model';
 import { statNamed } from './inputs';
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { config: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parse(args, { config: { type: 'string' }, format: { type: 'string' }, id: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json']);
   if (positionals.length !== 1) throw new UsageError(`explain takes one FILE:LINE, got ${positionals.length}`);
   const m = /^(.*?):(?:cell(\d+):)?(\d+)$/.exec(positionals[0]);
@@ -30,27 +30,38 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
   const rel = path.relative(root, abs).split(path.sep).join('/');
   const notebook = /\.ipynb$/i.test(rel);
-  let report = await ws.scanWorkspace({ root, paths: [abs], configFile, workers: 0 });
+  const row = line - 1;
+  const where = cell === undefined ? `${rel}:${line}` : `${rel}:cell${cell}:${line}`;
+  const cellIndex = cell === undefined ? undefined : Number(cell) - 1;
+  // The prompts as the workspace's scan reports them: the line's text may be sent by prompts of other files
+  // (an imported constant, an agent run elsewhere, a text file code loads), and an agent run elsewhere is
+  // no prompt of its own. A file the scan leaves out (excluded, outside the root) is read by itself.
+  const inside = !rel.startsWith('../') && rel !== '..' && !path.isAbsolute(rel);
+  const workspace = inside ? await ws.scanWorkspace({ root, configFile, workers: 0, cacheDir: scanCacheDir() }) : undefined;
+  const inWorkspace = workspace ? promptsAt(workspace.prompts, rel, row, cellIndex) : [];
+  let report: ScanReport;
+  let found: PromptReport[];
+  if (workspace && inWorkspace.length) [report, found] = [workspace, inWorkspace];
+  else {
+    const alone = await ws.scanWorkspace({ root, paths: [abs], configFile, workers: 0 });
+    const there = promptsAt(alone.prompts, rel, row, cellIndex);
+    [report, found] = workspace && !there.length && workspace.prompts.some((p) => p.file === rel) ? [workspace, inWorkspace] : [alone, there];
+  }
   if (notebook && cell === undefined) {
     const cells = [...new Set(report.prompts.filter((p) => p.file === rel).map((p) => `cell${(p.cell ?? 0) + 1}:${p.range.start.line + 1}`))];
     throw new UsageError(`${rel}: name the cell, FILE:cellN:LINE (cells and lines 1-based, as the editor counts them)${cells.length ? `; prompts at ${cells.map((c) => `${rel}:${c}`).join(', ')}` : '; the notebook has no prompts prompt-cost recognises'}`);
   }
-  const row = line - 1;
-  const where = cell === undefined ? `${rel}:${line}` : `${rel}:cell${cell}:${line}`;
-  const cellIndex = cell === undefined ? undefined : Number(cell) - 1;
-  let prompt = promptAt(report.prompts, rel, row, cellIndex);
-  if (!prompt && !notebook) {
-    // What only the workspace shows: a text file that code loads as a prompt, or text of this file that a
-    // prompt of another file sends (a loaded file, an imported constant). The scan lists those; so does explain.
-    report = await ws.scanWorkspace({ root, configFile, workers: 0, cacheDir: scanCacheDir() });
-    prompt = promptAt(report.prompts, rel, row, cellIndex);
-  }
-  if (!prompt) {
+  if (!found.length) {
     const inFile = report.prompts.filter((p) => p.file === rel && (cellIndex === undefined || p.cell === cellIndex));
     const at = (p: PromptReport) => (p.cell !== undefined ? `cell${p.cell + 1}:` : '') + `${p.range.start.line + 1}`;
     const nearest = [...inFile].sort((a, b) => Math.abs(a.range.start.line - row) - Math.abs(b.range.start.line - row)).slice(0, 3);
     throw new UsageError(`${where}: no prompt contains this line${nearest.length ? `; the nearest: ${nearest.map((p) => `${rel}:${at(p)} (${p.kind}, lines ${p.range.start.line + 1}–${p.range.end.line + 1})`).join(', ')}` : cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)'}`);
   }
+  const id = values.id as string | undefined;
+  const prompt = id === undefined ? found[0] : found.find((p) => p.id === id);
+  if (!prompt) throw new UsageError(`${where}: no prompt with id "${id}" uses this line; ${found.length === 1 ? 'one does' : `${found.length} do`}:\n${listed(found)}`);
+  const told = whichPrompt(found, prompt, where, rel, row, cellIndex, id !== undefined);
+  if (told) io.stderr(told);
   const config = ws.loadConfig(root, configFile);
   const pricing = prices.lookupPrice(prompt.model.id, config.prices, { deployments: config.deployments });
   const e = explainPrompt(prompt, report.prices, pricing);
@@ -58,24 +69,58 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+const placeOf = (p: PromptReport) => `${p.file}:${p.cell !== undefined ? `cell${p.cell + 1}:` : ''}${p.range.start.line + 1}`;
+const listed = (prompts: readonly PromptReport[]) => prompts.map((p) => `  ${p.id}  ${p.kind} at ${placeOf(p)}\n`).join('');
+const holds = (r: Range, row: number) => r.start.line <= row && row <= r.end.line;
+
 /**
- * The prompt FILE:LINE names: the one whose call or text (a part written in this file, or in this text
- * file for a prompt of another file) holds the line, the smallest if several; in a prompt file that holds
- * one prompt, that prompt whatever the line (its comments, its test data, its frontmatter).
+ * What explain says before the arithmetic (on stderr) when FILE:LINE does not name one prompt alone: the
+ * line is in an agent, which only its runs send, or several prompts use it (a constant two calls send).
  */
-export function promptAt(prompts: readonly PromptReport[], rel: string, row: number, cell?: number): PromptReport | undefined {
+function whichPrompt(found: PromptReport[], chosen: PromptReport, where: string, rel: string, row: number, cell: number | undefined, byId: boolean): string | undefined {
+  const agent = chosen.agentCall;
+  const inAgent = !!agent && agent.file === rel && agent.cell === cell && holds(agent.range, row) && !(chosen.file === rel && chosen.cell === cell && holds(chosen.range, row));
+  const out: string[] = [];
+  if (inAgent) {
+    const runs = found.filter((p) => p.agentCall?.file === agent.file && p.agentCall.range.start.line === agent.range.start.line).length;
+    const built = agent.range.start.line === row ? `${where} builds an agent` : `${where} is in the agent built at ${rel}:${agent.range.start.line + 1}`;
+    out.push(`${built}; the agent is sent with the input of each run of it, so explain shows ${runs > 1 ? `a run: ${chosen.id}, of ${runs}` : `its run, ${chosen.id}`}.\n`);
+  }
+  if (found.length > 1) {
+    out.push(`${found.length} prompts use ${where}; explaining ${byId ? chosen.id : 'the first'}:\n${listed(found)}`);
+    const other = found.find((p) => p !== chosen)!;
+    // The line of another prompt's call names it alone when no other prompt starts there.
+    const alone = found.filter((p) => placeOf(p) === placeOf(other)).length === 1 && promptsAt(found, other.file, other.range.start.line, other.cell)[0] === other;
+    out.push(`For another: prompt-cost explain ${where} --id ${other.id}${alone ? `, or the line of its call: prompt-cost explain ${placeOf(other)}` : ''}\n`);
+  }
+  return out.length ? out.join('') : undefined;
+}
+
+/**
+ * The prompts FILE:LINE names, the best first: those whose call or text (a part written in this file, or
+ * in this text file for a prompt of another file) holds the line, or whose agent is built there (an
+ * agent's run); in a prompt file that holds one prompt, that prompt whatever the line (its comments, its
+ * test data, its frontmatter).
+ */
+export function promptsAt(prompts: readonly PromptReport[], rel: string, row: number, cell?: number): PromptReport[] {
   const inCell = (c: number | undefined) => cell === undefined || c === cell;
   const spans = (p: PromptReport) => [
     ...(p.file === rel && inCell(p.cell) ? [p.range] : []),
     ...p.parts.filter((x) => (x.file ?? p.file) === rel && inCell(x.file ? undefined : x.cell)).map((x) => x.range),
+    ...(p.agentCall?.file === rel && inCell(p.agentCall.cell) ? [p.agentCall.range] : []),
   ];
   const size = (r: Range) => r.end.line - r.start.line;
   const holding = prompts
-    .map((p) => ({ p, r: spans(p).filter((r) => r.start.line <= row && row <= r.end.line).sort((a, b) => size(a) - size(b))[0] }))
+    .map((p) => ({ p, r: spans(p).filter((r) => holds(r, row)).sort((a, b) => size(a) - size(b))[0] }))
     .filter((x) => x.r)
     // the prompt of this file before one of another file that sends its text; then the smallest span
     .sort((a, b) => Number(a.p.file !== rel) - Number(b.p.file !== rel) || size(a.r) - size(b.r));
-  if (holding.length) return holding[0].p;
+  if (holding.length) return holding.map((x) => x.p);
   const own = prompts.filter((p) => p.file === rel && inCell(p.cell));
-  return own.length === 1 && own[0].source === 'prompt-file' ? own[0] : undefined;
+  return own.length === 1 && own[0].source === 'prompt-file' ? own : [];
+}
+
+/** The prompt FILE:LINE names first (promptsAt). */
+export function promptAt(prompts: readonly PromptReport[], rel: string, row: number, cell?: number): PromptReport | undefined {
+  return promptsAt(prompts, rel, row, cell)[0];
 }

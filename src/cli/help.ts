@@ -18,7 +18,7 @@ export const USAGE: Record<Command, string> = {
   diff: `prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
                    [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all]
                    [--no-heuristics] [--no-cache]`,
-  explain: 'prompt-cost explain FILE:LINE [--config FILE] [--format text|json]',
+  explain: 'prompt-cost explain FILE:LINE [--id ID] [--config FILE] [--format text|json]',
   prices: 'prompt-cost prices [--update] [--url URL] [--timeout SECONDS] [--format text|json]',
   compress: `prompt-cost compress FILE:LINE [--part N] [--model M] [--base-url URL] [--timeout SECONDS]
                    [--yes] [--apply] [--format text|json]`,
@@ -145,12 +145,16 @@ Prints the full arithmetic of one prompt: each part's tokens and where it is wri
 where their sizes come from, tools, schema and images item by item with the method used, the chat
 overhead, the price rows (per million input, cache read, cache write, output, and the tier in force),
 and the sums per call, per day and per month with the traffic and its sources. LINE is 1-based; the
-prompt whose call or text holds that line is explained (else the nearest prompts are listed); a
-notebook cell is FILE:cellN:LINE, cells and lines 1-based as the editor counts them. The text wraps
+prompt whose call or text holds that line is explained (else the nearest prompts are listed); on a
+line of an agent (where it is built, its instructions) it is the agent's run, which sends it. When
+several prompts use the line (a constant two calls send), they are listed on stderr and the first is
+explained; --id picks another. A notebook cell is FILE:cellN:LINE, cells and lines 1-based as the
+editor counts them. The text wraps
 to the terminal's width. The config is the nearest .promptcost.yaml from the current folder upwards
 (stopping at the git root), as for scan, unless --config names another file.
 
 Options:
+  --id ID         of the prompts that use LINE, the one with this id (as listed, or scan --format json)
   --config FILE   a .promptcost.yaml other than the nearest one
   --format F      text (default), or json: the same steps as data
 
@@ -181,10 +185,13 @@ Exit codes: 0 done · 2 bad usage, or the update failed (the message says why).
 `,
   compress: `${usage('compress')}
 Rewrites the prompt part whose text is on LINE (else the largest static part of the prompt whose range
-holds LINE, or part N with --part) with a cheap model, keeping every placeholder, and prints the
-unified diff and the saving. Before the text goes to the model's host, compress shows it (with the
-host, its tokens and the request's cost) and asks on the terminal; --yes sends without asking, and is
-needed where standard input is not a terminal (CI, scripts). A reply from the cache asks nothing.
+holds LINE — on an agent run's line whose input is a run-time value, the agent's instructions — and a
+note says which; or part N with --part) with a cheap model, keeping every placeholder, and prints the
+unified diff and the saving (stdout holds the result only: notes, the question and errors go to
+stderr). Before the text goes to the model's host, compress shows it (with the host, its tokens and
+the request's cost) and asks on the terminal; --yes sends without asking (it still says which text goes
+to which host and model), and is needed where standard input is not a terminal (CI, scripts). A reply
+from the cache asks nothing.
 Nothing is written unless --apply. The key is read from OPENAI_API_KEY (a server of your own at
 --base-url needs none).
 

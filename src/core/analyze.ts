@@ -332,6 +332,10 @@ export class Engine {
       p.range = at.range;
       // ids made from the joined text's line number are renamed by cell; annotation ids stay
       if (/^\d+$/.test(p.id.slice(d.file.length + 1))) p.id = `${d.file}:cell${at.cell + 1}:${at.range.start.line + 1}`;
+      if (p.agentCall?.file === d.file) {
+        const ag = toCell(nb, p.agentCall.range);
+        p.agentCall = { file: d.file, range: ag.range, cell: ag.cell };
+      }
       for (const part of p.parts) {
         if (part.file) continue;
         const pa = toCell(nb, part.range);
@@ -560,6 +564,7 @@ export class Engine {
       ...(extras.tools ? { tools: extras.tools } : {}), ...(extras.schema ? { schema: extras.schema } : {}), ...(extras.media ? { media: extras.media } : {}),
       ...(notes.length ? { notes } : {}),
       diagnostics: [],
+      ...(d.agentCall ? { agentCall: d.agentCall } : {}),
     };
     report.diagnostics = runPromptRules({ report, detected: d, tokenizer: choice, config: options.config, anchor: anchorOf(d, lines) }, options.severities);
     if (outputProblem && d.outputTokens) {

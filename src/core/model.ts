@@ -317,6 +317,8 @@ export interface PromptReport {
   media?: ExtraReport;
   notes?: string[];
   diagnostics: Diagnostic[];
+  /** An agent's run: where the agent it runs is built (`file` root-relative), as DetectedPrompt.agentCall. */
+  agentCall?: { file: string; range: Range; cell?: number };
 }
 
 export interface PriceDataInfo {

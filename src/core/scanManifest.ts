@@ -118,7 +118,9 @@ export function recordingGuard(root: string, guarded: (rel: string) => string | 
 
 /**
  * The walk's evidence (see the header): the stat of every folder it listed and every .gitignore it
- * read, taken before listing or reading, by `d\0rel` / `g\0rel` (the start: `s\0rel`).
+ * read, taken before listing or reading, by `d\0rel` / `g\0rel` (the start: `s\0rel`); and each entry
+ * it left out with why (`k\0rel`: a link out or to nothing, a pipe), whose value carries the path and
+ * the reason after the stat.
  */
 export type WalkRecord = Map<string, string>;
 
@@ -171,7 +173,14 @@ export interface StoredReport {
 /** The report as the JSON format prints it (without the final newline). */
 export const reportJson = (report: ScanReport) => JSON.stringify(report, null, 2);
 
-const listDigest = (files: readonly string[]) => crypto.createHash('sha1').update(files.join('\0')).digest('base64');
+/** What the walk found: its files, and the entries it left out with why (part of the report). */
+export type WalkSkip = { file: string; reason: string };
+
+const listDigest = (files: readonly string[], skipped: readonly WalkSkip[] = []) => {
+  const h = crypto.createHash('sha1').update(files.join('\0'));
+  if (skipped.length) h.update(`\0\0${skipped.map((x) => `${x.file}\0${x.reason}`).join('\0')}`);
+  return h.digest('base64');
+};
 
 export class ScanManifest {
   readonly epoch: string;
@@ -236,27 +245,32 @@ export class ScanManifest {
    * The files the last walk of this epoch found, when every folder it listed and every .gitignore it
    * read still has the stat it had then (and had settled before): the walk would find the same files.
    */
-  storedWalk(): { files: string[]; record: WalkRecord } | undefined {
+  storedWalk(): { files: string[]; record: WalkRecord; skipped: WalkSkip[] } | undefined {
     const w = this.stored()?.walk;
     if (!w || !Array.isArray(w.files) || !Array.isArray(w.record) || !w.record.length) return undefined;
-    if (listDigest(w.files) !== this.entry!.walked) return undefined;
     const folders = new Set<string>();
+    const skipped: WalkSkip[] = [];
     for (const r of w.record) {
       if (!Array.isArray(r) || typeof r[0] !== 'string' || typeof r[1] !== 'string') return undefined;
-      const [tag, readAt] = r[1].split('\0');
+      const [tag, readAt, rel, reason] = r[1].split('\0');
       if (readAt === undefined || !settled(tag, readAt, this.racyMs)) return undefined;
       const abs = r[0].slice(2);
       if (walkTag(abs, r[0].startsWith('s\0'))?.split('\0')[0] !== tag) return undefined;
-      if (!r[0].startsWith('g\0')) folders.add(abs);
+      // an entry the walk left out (a link, a pipe) with why: the same entry is left out for the same reason
+      if (r[0].startsWith('k\0')) {
+        if (rel === undefined || reason === undefined) return undefined;
+        skipped.push({ file: rel, reason });
+      } else if (!r[0].startsWith('g\0')) folders.add(abs);
     }
+    if (listDigest(w.files, skipped) !== this.entry!.walked) return undefined;
     this.unchangedFolders = { folders, files: new Set(w.files) };
-    return { files: w.files, record: new Map(w.record) };
+    return { files: w.files, record: new Map(w.record), skipped };
   }
 
   /** The stored report, if the walk found the same files and every input still reads the same. */
-  lookup(root: string, walked: readonly string[]): StoredReport | undefined {
+  lookup(root: string, walked: readonly string[], skipped: readonly WalkSkip[] = []): StoredReport | undefined {
     const m = this.stored();
-    if (!m || !this.unchanged(root, walked)) return undefined;
+    if (!m || !this.unchanged(root, walked, skipped)) return undefined;
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(this.reportFile());
@@ -273,16 +287,16 @@ export class ScanManifest {
    * Whether the stored entry describes this tree as it is: the walk found the same files and every
    * input still reads the same (checked once per walk list).
    */
-  unchanged(root: string, walked: readonly string[]): boolean {
-    if (this.checked?.walked !== walked || this.checked.root !== root) this.checked = { root, walked, same: this.check(root, walked) };
+  unchanged(root: string, walked: readonly string[], skipped: readonly WalkSkip[] = []): boolean {
+    if (this.checked?.walked !== walked || this.checked.root !== root || this.checked.skipped !== skipped) this.checked = { root, walked, skipped, same: this.check(root, walked, skipped) };
     return this.checked.same;
   }
 
-  private checked?: { root: string; walked: readonly string[]; same: boolean };
+  private checked?: { root: string; walked: readonly string[]; skipped: readonly WalkSkip[]; same: boolean };
 
-  private check(root: string, walked: readonly string[]): boolean {
+  private check(root: string, walked: readonly string[], skipped: readonly WalkSkip[]): boolean {
     const m = this.stored();
-    if (!m || m.walked !== listDigest(walked)) return false;
+    if (!m || m.walked !== listDigest(walked, skipped)) return false;
     const guarded = guardedReader(root);
     /** The stored stat still describes the file (and had settled when it was read): its content is unchanged. */
     const sameStat = (abs: string, tag: string | undefined, readAt: string | undefined) => {
@@ -395,9 +409,9 @@ export class ScanManifest {
    * Stores a report with what it read (`json`: reportJson(report), when the caller has it already).
    * Failing to write only costs the next scan its speed.
    */
-  store(walked: readonly string[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo, walk?: WalkRecord): string | undefined {
+  store(walked: readonly string[], walkSkipped: readonly WalkSkip[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo, walk?: WalkRecord): string | undefined {
     const stored: Stored = {
-      format: FORMAT, epoch: this.epoch, walked: listDigest(walked), ...(walk?.size ? { walk: { files: [...walked], record: [...walk] } } : {}),
+      format: FORMAT, epoch: this.epoch, walked: listDigest(walked, walkSkipped), ...(walk?.size ? { walk: { files: [...walked], record: [...walk] } } : {}),
       inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) },
     };
     const at = this.file();

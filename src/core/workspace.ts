@@ -24,7 +24,7 @@ import { gitignoreLayer, isIgnored, type IgnoreLayer } from './gitignore';
 import { addTemplateVars } from './templateVars';
 import { guardedReader, isInside, readTextFile, realRoot, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
-import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord } from './scanManifest';
+import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -122,6 +122,12 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
     if (tag === undefined) record.set('!', '');
     else record.set(key + abs, tag);
   };
+  const noteSkipped = (abs: string, rel: string, why: string) => {
+    if (!record) return;
+    const tag = walkTag(abs);
+    if (tag === undefined) record.set('!', '');
+    else record.set('k\0' + abs, `${tag}\0${rel}\0${why}`);
+  };
   const visit = (dir: string, dirRel: string, layers: IgnoreLayer[], isStart = false) => {
     note(isStart ? 's\0' : 'd\0', dir, isStart);
     let entries: fs.Dirent[];
@@ -129,6 +135,7 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       skipped.push({ file: dirRel || '.', reason: `unreadable folder: ${(e as NodeJS.ErrnoException).code}` });
+      record?.set('!', ''); // the next scan walks again
       return;
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
@@ -150,7 +157,11 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
       else {
         // Not followed or opened (a link out, a pipe …), but said: listed with why, as a file too big is.
         const why = notWalked(path.join(dir, e.name), e, (rootReal ??= realRoot(root)));
-        if (why) skipped.push({ file: rel, reason: why });
+        if (why) {
+          skipped.push({ file: rel, reason: why });
+          // kept with the walk's evidence: the entry's own stat (a link made again is another inode)
+          noteSkipped(path.join(dir, e.name), rel, why);
+        }
       }
     }
   };
@@ -299,7 +310,16 @@ export interface BatchHooks {
   onMiss?: (rel: string) => void;
   /** Receives what the batch read (scanManifest.ts): each file's digest, and each guarded read's. */
   inputs?: ScanInputs;
+  /** Imported files whose trees the batch keeps between files (KEPT_IMPORTS). */
+  keptImports?: number;
 }
+
+/**
+ * Imported files a batch keeps parsed between files (CodeProject.trimImports): most imports are of a
+ * few shared modules, parsed again only when more than this many were kept. Without a bound a worker
+ * on vercel/ai keeps ~300 trees and its WASM memory grows by ~100 MB that it never gives back.
+ */
+const KEPT_IMPORTS = 32;
 
 export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets, keptTrees: 0 }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
@@ -376,6 +396,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
       }
     }
     project.release(rel);
+    project.trimImports(hooks.keptImports ?? KEPT_IMPORTS);
     hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
     onFileDone?.();
   }
@@ -424,6 +445,8 @@ export interface ScanPlan {
   skipped: ScanReport['skipped'];
   /** What the walk's result rests on (scanManifest.ts), when `manifest` was given and it walked cleanly. */
   walk?: WalkRecord;
+  /** The entries the walk left out, with why (`skipped` grows with the scan's own): part of what it found. */
+  walkSkipped: readonly WalkSkip[];
 }
 
 /**
@@ -435,14 +458,14 @@ export function planScan(options: ScanOptions, manifest?: ScanManifest): ScanPla
   const config = loadConfig(root, options.configFile);
   const skipped: ScanReport['skipped'] = [];
   const known = manifest?.storedWalk();
-  if (known) return { root, config, walked: known.files, files: known.files.filter(isCandidate), skipped, walk: known.record };
+  if (known) return { root, config, walked: known.files, files: known.files.filter(isCandidate), skipped: [...known.skipped], walk: known.record, walkSkipped: known.skipped };
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
   const record: WalkRecord | undefined = manifest ? new Map() : undefined;
   const walked = [...new Set(starts.flatMap((s) => walkRelative(root, s, exclude, skipped, record)))];
-  // A folder that could not be listed or stat-ed: the next scan walks again.
-  const walk = record && !skipped.length && !record.has('!') ? record : undefined;
-  return { root, config, walked, files: walked.filter(isCandidate), skipped, walk };
+  // A folder that could not be listed or an entry that could not be stat-ed: the next scan walks again.
+  const walk = record && !record.has('!') ? record : undefined;
+  return { root, config, walked, files: walked.filter(isCandidate), skipped, walk, walkSkipped: [...skipped] };
 }
 
 export async function detectWorkspace(options: ScanOptions, plan = planScan(options)): Promise<WorkspaceDetections> {
@@ -471,11 +494,14 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
   if (!toDetect.length) { /* all answered */ }
   else if (workers > 0) {
     const pending = detectInWorkers(toDetect, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
-    engine.warmUp(); // while the workers read and parse
     for (const r of await pending) {
       results.push(r);
       for (const [k, v] of r.inputs) inputs.set(k, v);
     }
+    // After the workers, not beside them: the tokenizer and price data (~130 MB) loaded while they
+    // parse made the peak of a cold scan theirs plus it (520 MB on vercel/ai; ~390 MB this way), for
+    // a few hundred milliseconds gained.
+    engine.warmUp();
   } else results.push(await detectBatch(toDetect, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs, inputs }));
 
   const detections = new Map<string, Detection>();
@@ -620,7 +646,7 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
   const plan = planScan(options, manifest);
-  const stored = manifest?.lookup(plan.root, plan.walked);
+  const stored = manifest?.lookup(plan.root, plan.walked, plan.walkSkipped);
   if (stored) {
     manifest!.refresh(plan.walk);
     options.onProgress?.(plan.files.length, plan.files.length);
@@ -637,7 +663,7 @@ async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan,
   const report = priceWorkspace(ws, engine, { ...options, priced });
   let json: string | undefined;
   let digest: string | undefined;
-  if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
+  if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, plan.walkSkipped, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
   return { report, json: () => (json ??= reportJson(report)), digest };
 }
 
@@ -652,14 +678,14 @@ export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: { make: 
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
   const plan = planScan(options, manifest);
-  if (manifest?.unchanged(plan.root, plan.walked)) {
+  if (manifest?.unchanged(plan.root, plan.walked, plan.walkSkipped)) {
     manifest.refresh(plan.walk);
     const kept = manifest.extra('view', form.valid);
     if (kept) {
       options.onProgress?.(plan.files.length, plan.files.length);
       return form.open(kept, manifest.extraData('view'));
     }
-    const stored = manifest.lookup(plan.root, plan.walked);
+    const stored = manifest.lookup(plan.root, plan.walked, plan.walkSkipped);
     const digest = manifest.reportDigest();
     if (stored && digest) {
       options.onProgress?.(plan.files.length, plan.files.length);

@@ -155,6 +155,9 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.strictEqual(out.applied, false);
     assert.deepStrictEqual(out.warnings, ['negation “never” is gone']);
     assert.strictEqual(fs.readFileSync(path.join(dir, 'support.py'), 'utf8'), SUPPORT_FILE);
+    // The text says "no saving" once.
+    const text = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL], dir);
+    assert.match(text.stdout, /^support\.py:6: no saving: the rewrite is \d+ tokens, the prompt \d+$/m);
   });
 
   it('401: a clear error, exit 1', async () => {
@@ -207,8 +210,13 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     fake = await startFakeOpenAI();
     const url = fake.baseURL;
     await fake.close();
-    const out = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', url, '--format', 'json'], dir)).stdout);
-    assert.match(out.reason, /could not reach 127\.0\.0\.1/);
+    const j = await cli(['compress', '--yes', 'support.py:6', '--base-url', url, '--format', 'json'], dir);
+    assert.match(JSON.parse(j.stdout).reason, /could not reach 127\.0\.0\.1/);
+    assert.match(j.stderr, /^support\.py:6: error: could not reach 127\.0\.0\.1/m);
+    // In text, stdout is for the result: the error is on stderr only.
+    const text = await cli(['compress', '--yes', 'support.py:6', '--base-url', url], dir);
+    assert.deepStrictEqual([text.code, text.stdout], [1, '']);
+    assert.match(text.stderr, /^support\.py:6: error: could not reach 127\.0\.0\.1/m);
   });
 
   it('no key for OpenAI: exit 2 naming OPENAI_API_KEY, nothing sent; the prompt is checked first; a server named by --base-url needs none', async () => {
@@ -251,6 +259,74 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
   });
 });
 
+// ---------------------------------------------------------------- the line of an agent's run
+
+const AGENT_FILE = `from agents import Agent, Runner
+
+agent = Agent(
+    name="Support",
+    instructions="""${SUPPORT}""",
+    model="gpt-4o",
+)
+
+
+def answer(question):
+    return Runner.run_sync(agent, question).final_output
+`;
+
+describe("cli compress on the line of an agent's run (its input is a run-time value)", function () {
+  this.timeout(60000);
+  let fake: FakeOpenAI;
+  let dir: string;
+  beforeEach(async () => {
+    dir = tempDir('prompt-cost-compress-agent-');
+    fake = await startFakeOpenAI(() => completion(TERSE));
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+
+  it("rewrites the agent's instructions, the prompt's largest static part, and says it picked them", async () => {
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE);
+    const r = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    assert.deepStrictEqual([out.status, out.file, out.line, out.before.text], ['ok', 'bot.py', 5, SUPPORT]);
+    assert.strictEqual(fake.requests.length, 1);
+    assert.ok(fs.readFileSync(path.join(dir, 'bot.py'), 'utf8').includes(`instructions="""${TERSE.replace('[[V1]]', '{customer_name}')}"""`));
+    // The text format names the part it took instead of the run's input.
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE);
+    const text = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL], dir);
+    assert.strictEqual(text.code, 0, text.stderr + text.stdout);
+    assert.match(text.stdout + text.stderr, /note: bot\.py:11 holds only run-time values \(question\): compressing the prompt's largest static part, part 1 of 2 \(system, \d+ tokens\) at bot\.py:5; --part N picks another/);
+  });
+
+  it("a line of the call that builds the agent names its run: the agent's instructions are rewritten", async () => {
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE);
+    const r = await cli(['compress', '--yes', 'bot.py:3', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    assert.deepStrictEqual([JSON.parse(r.stdout).status, JSON.parse(r.stdout).line], ['ok', 5]);
+    assert.match(r.stderr, /^note: bot\.py:3 is in the agent that bot\.py:11 runs: compressing the prompt's largest static part/m);
+  });
+
+  it('an agent built in another file: its instructions are rewritten there', async () => {
+    const [agentFile, runFile] = AGENT_FILE.split('\n\n\n');
+    fs.writeFileSync(path.join(dir, 'support_agent.py'), agentFile.replace(', Runner', '') + '\n');
+    fs.writeFileSync(path.join(dir, 'main.py'), `from agents import Runner\nfrom support_agent import agent\n\n\n${runFile}`);
+    const r = await cli(['compress', '--yes', 'main.py:6', '--base-url', fake.baseURL, '--format', 'json', '--apply'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    assert.deepStrictEqual([out.status, out.file, out.line, out.before.text, out.applied], ['ok', 'support_agent.py', 5, SUPPORT, true]);
+    assert.ok(fs.readFileSync(path.join(dir, 'support_agent.py'), 'utf8').includes(TERSE.replace('[[V1]]', '{customer_name}')));
+  });
+
+  it("a short run input on the line is still the part taken, and the note names the prompt's largest part", async () => {
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE.replace('Runner.run_sync(agent, question)', 'Runner.run_sync(agent, "Where is my order?")'));
+    const r = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL], dir);
+    assert.match(r.stdout + r.stderr, /note: this part is 5 tokens: short prompts rarely shrink; the prompt's largest static part is part 1 \(system, \d+ tokens\): --part 1/);
+  });
+});
+
 // ---------------------------------------------------------------- asking before the text is sent
 
 describe('cli compress asks before it sends the prompt to the model (as the README says)', function () {
@@ -278,7 +354,8 @@ describe('cli compress asks before it sends the prompt to the model (as the READ
     assert.deepStrictEqual(no.asked, [`Send this prompt to ${host}? [y/N] `]);
     assert.strictEqual(fake.requests.length, 0, 'nothing sent on a no');
     assert.strictEqual(declined.code, 1);
-    assert.match(declined.stdout, /support\.py:6: error: not sent: you did not answer yes, so nothing went to 127\.0\.0\.1:\d+/);
+    assert.match(declined.stderr, /support\.py:6: error: not sent: you did not answer yes, so nothing went to 127\.0\.0\.1:\d+/);
+    assert.strictEqual(declined.stdout, '', 'an error is no result: stdout stays empty');
     // What the question says: the file and line, the host, the model, the tokens and the cost, then the text itself.
     assert.match(declined.stderr, new RegExp(`send the text of support\\.py:6 \\([\\d,]+ tokens with our instructions; placeholders replaced by markers\\) to ${host.replace(/\./g, '\\.')} for gpt-4o-mini to rewrite\\. The request costs about \\$[\\d.]+\\.`));
     assert.ok(declined.stderr.includes(SUPPORT.replace('{customer_name}', '[[V1]]')), declined.stderr);
@@ -299,10 +376,44 @@ describe('cli compress asks before it sends the prompt to the model (as the READ
     assert.deepStrictEqual([again.asked.length, fake.requests.length], [0, 1]);
   });
 
-  it('--yes (-y) sends without asking', async () => {
+  it('--yes (-y) sends without asking, and still says on stderr which text goes to which host and model', async () => {
     const a = answering('n');
-    assert.strictEqual((await cli(['compress', 'support.py:6', '-y', '--base-url', fake.baseURL], dir, env, a.ask)).code, 0);
+    const r = await cli(['compress', 'support.py:6', '-y', '--base-url', fake.baseURL], dir, env, a.ask);
+    assert.strictEqual(r.code, 0);
     assert.deepStrictEqual([a.asked.length, fake.requests.length], [0, 1]);
+    const host = new URL(fake.baseURL).host.replace(/\./g, '\\.');
+    assert.match(r.stderr, new RegExp(`^Sending the text of support\\.py:6 \\([\\d,]+ tokens with our instructions; placeholders replaced by markers\\) to ${host} for gpt-4o-mini to rewrite \\(--yes: not asked\\)\\. The request costs about \\$[\\d.]+\\.$`, 'm'));
+    assert.ok(!/Sending/.test(r.stdout), 'stdout holds the result only');
+    // A text of several lines is named by its lines; a cached reply sends nothing, so says nothing.
+    fs.writeFileSync(path.join(dir, 'support.py'), SUPPORT_FILE.replace(SUPPORT, SUPPORT.replace(/\. /g, '.\n')));
+    const multi = await cli(['compress', 'support.py:6', '--yes', '--base-url', fake.baseURL, '--model', 'm2', '--format', 'json'], dir, env);
+    assert.match(multi.stderr, /^Sending the text of support\.py:6–11 \(/m);
+    assert.strictEqual(JSON.parse(multi.stdout).status, 'ok');
+    const cached = await cli(['compress', 'support.py:6', '--yes', '--base-url', fake.baseURL, '--model', 'm2'], dir, env);
+    assert.ok(!/Sending/.test(cached.stderr), cached.stderr);
+  });
+
+  it("notes come before the question, and an error's place is said once, on stderr", async () => {
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE);
+    let stderr = '';
+    let stdout = '';
+    let beforeQuestion = '';
+    const code = await run(['compress', 'bot.py:11', '--base-url', fake.baseURL], {
+      stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd: dir, env,
+      ask: async () => ((beforeQuestion = stderr), 'n'),
+    });
+    assert.strictEqual(code, 1);
+    assert.match(beforeQuestion, /^note: bot\.py:11 holds only run-time values/m);
+    assert.ok(!/note:/.test(stderr.slice(beforeQuestion.length) + stdout), 'each note once, before the question');
+    // A part that cannot be rewritten (the run's input, by number): the place once, not "bot.py:11: error: bot.py:11: …".
+    const r = await cli(['compress', 'bot.py:11', '--part', '2', '--yes', '--base-url', fake.baseURL], dir, env);
+    assert.strictEqual(r.code, 1);
+    assert.strictEqual(r.stdout, '');
+    assert.match(r.stderr, /^bot\.py:11: error: [^:]*string literal/m);
+    assert.strictEqual(r.stderr.split('bot.py:11').length - 1, 1, r.stderr);
+    const j = JSON.parse((await cli(['compress', 'bot.py:11', '--part', '2', '--yes', '--base-url', fake.baseURL, '--format', 'json'], dir, env)).stdout);
+    assert.deepStrictEqual([j.status, j.file, j.line, /^bot\.py/.test(j.reason)], ['error', 'bot.py', 11, false]);
+    assert.strictEqual(fake.requests.length, 0);
   });
 
   it('no terminal to ask on (CI, a pipe) and no --yes: exit 2, nothing sent, the message says to pass --yes', async () => {

@@ -151,7 +151,7 @@ describe('cli compress on a prompt whose text is in another file (a flow templat
     // The text format says where the text is and which file changes.
     const text = await cli(['compress', '--yes', 'flows/qa/flow.dag.yaml:5', '--base-url', fake.baseURL], dir);
     assert.match(text.stdout, /^flows\/qa\/answer\.jinja2:2: saves \d+ tokens\/call/m);
-    assert.match(text.stdout, /^note: the text of flows\/qa\/flow\.dag\.yaml:5 is written in flows\/qa\/answer\.jinja2: the rewrite edits that file/m);
+    assert.match(text.stderr, /^note: the text of flows\/qa\/flow\.dag\.yaml:5 is written in flows\/qa\/answer\.jinja2: the rewrite edits that file/m);
     // --apply: the template's system text is the rewrite, its roles and the flow untouched; scan agrees.
     const applied = await compress('flows/qa/flow.dag.yaml:5', '--apply');
     assert.strictEqual(applied.out.applied, true);

@@ -72,11 +72,21 @@ describe('config', () => {
     assert.match(byField['defaults.callsPerDay'].message, /\.promptcost\.yaml:2: defaults\.callsPerDay must be a number, got "lots"/);
     assert.strictEqual(byField['defaults.callsPerDay'].range.start.line, 1);
     assert.match(byField['defaults.cacheHitRate'].message, /at most 1/);
-    assert.match(byField['defaults.modle'].message, /unknown field "modle"/);
+    assert.strictEqual(byField['defaults.modle'].message, '.promptcost.yaml:5: unknown field "modle" in defaults (did you mean "model"?); defaults takes model, callsPerDay, outputTokens, cacheHitRate, daysPerMonth, models');
     assert.match(byField['budget.monthlyUsd'].message, /at least 0/);
     assert.deepStrictEqual(c.defaults.outputTokens, { value: 300, from: '.promptcost.yaml:3' });
     assert.strictEqual(c.defaults.callsPerDay, undefined);
     assert.strictEqual(c.budget, undefined);
+  });
+
+  it('an unknown field is named once, with its file and line, where it is, the likely name and the fields expected', () => {
+    const c = parseConfig('default:\n  callsPerDay: 500\noverrides:\n  - path: "*.py"\n    callsperday: 3\n    zzz: 1\n', 'sub/.promptcost.yaml');
+    assert.deepStrictEqual(c.problems.map((p) => p.message), [
+      'sub/.promptcost.yaml:1: unknown field "default" (did you mean "defaults"?); the top level takes defaults, images, deployments, overrides, variables, prices, budget, thresholds, exclude, batchable',
+      'sub/.promptcost.yaml:5: unknown field "callsperday" in overrides[0] (did you mean "callsPerDay"?); overrides[0] takes path, id, model, callsPerDay, outputTokens, cacheHitRate, daysPerMonth',
+      'sub/.promptcost.yaml:6: unknown field "zzz" in overrides[0]; overrides[0] takes path, id, model, callsPerDay, outputTokens, cacheHitRate, daysPerMonth',
+    ]);
+    for (const p of c.problems) assert.strictEqual(p.message.split(/"(default|callsperday|zzz)"/).length, 3, `the field once: ${p.message}`);
   });
 
   it('unmatchedOverrides: an id no annotation gives, a glob no prompt\'s file matches', () => {

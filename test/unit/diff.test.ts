@@ -176,7 +176,7 @@ describe('cost diff', function () {
     fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'budget:\n  monthlyUSD: 10\n');
     const typo = await cli(['diff', '--base', 'HEAD'], dir);
     assert.strictEqual(typo.code, 2);
-    assert.match(typo.stderr, /\.promptcost\.yaml:2: budget\.monthlyUSD unknown field/);
+    assert.match(typo.stderr, /\.promptcost\.yaml:2: unknown field "monthlyUSD" in budget \(did you mean "monthlyUsd"\?\); budget takes monthlyUsd\n/);
     // Committed broken, fixed in the work tree: the base is priced with the defaults, with a warning.
     fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: [\n');
     git(dir, 'add', '-A');
@@ -187,6 +187,34 @@ describe('cost diff', function () {
     assert.match(fixed.stderr, /the base's config \(HEAD\) cannot be used, so the base is priced without it:\n {2}\.promptcost\.yaml:\d+: YAML error/);
     const d = JSON.parse(fixed.stdout) as CostDiff;
     assert.ok(Math.abs(d.head.monthlyUsd - 2 * d.base.monthlyUsd) < 1e-6);
+  });
+
+  it('the table wraps WHY at word boundaries to the width left ($COLUMNS, else 120): no reason is cut or left out', async () => {
+    const dir = repoWith(FILES);
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 3000\n');
+    edit(dir, 'src/bot.ts', (s) => s.replace("model: 'gpt-4o'", "model: 'gpt-4.1-mini'").replace('You are the billing assistant.', 'You are the billing and invoices assistant of the company.'));
+    const d = await diffJson(dir);
+    const row = d.prompts.find((p) => p.file === 'src/bot.ts')!;
+    assert.ok(row.reasons.join('; ').length > 60, row.reasons.join('; '));
+    for (const columns of ['', '120', '80', '60']) {
+      let stdout = '';
+      assert.strictEqual(await run(['diff', '--base', 'HEAD'], { stdout: (s) => void (stdout += s), stderr: () => undefined, readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd: dir, env: { ...process.env, COLUMNS: columns } }), 0);
+      const lines = stdout.split('\n');
+      const header = lines.findIndex((l) => l.startsWith('STATUS'));
+      const width = Number(columns || 120);
+      for (const l of lines.slice(header, lines.indexOf('', header))) assert.ok(l.length <= width, `${l.length} > ${width}: ${l}`);
+      // The row's WHY: in its column, on the row's first line and the lines under it that hold only WHY;
+      // where the column would be too narrow, on the lines under the row.
+      const at = lines[header].indexOf('WHY');
+      assert.strictEqual(at >= 0, width >= 120, `COLUMNS=${columns}:\n${stdout}`);
+      const first = lines.findIndex((l) => l.startsWith('changed') && l.includes('bot.ts:4'));
+      const why: string[] = [];
+      if (at >= 0) {
+        why.push(lines[first].slice(at));
+        for (let k = first + 1; lines[k] && !lines[k].slice(0, at).trim(); k++) why.push(lines[k].slice(at));
+      } else for (let k = first + 1; lines[k]?.startsWith(' '); k++) why.push(lines[k].trim());
+      assert.strictEqual(why.join(' '), row.reasons.join('; '), `COLUMNS=${columns}:\n${stdout}`);
+    }
   });
 
   it('binary and huge files on one side are skipped, not compared', async () => {

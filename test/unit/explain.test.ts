@@ -281,3 +281,80 @@ describe('explain: alternative parts', () => {
     assert.strictEqual(terms.split(' + ').reduce((a, x) => a + Number(x.replace(/,/g, '')), 0), Number(total), text);
   });
 });
+
+describe('explain: a line of an agent, and a line several prompts use', () => {
+  const INSTRUCTIONS = 'You are a friendly and helpful customer support assistant working for Acme Corporation. Never promise refunds or discounts, and say so when you do not know.';
+  const AGENT = `from agents import Agent, Runner
+
+INSTRUCTIONS = """${INSTRUCTIONS}"""
+
+agent = Agent(
+    name="Support",
+    instructions=INSTRUCTIONS,
+    model="gpt-4o",
+)
+
+
+async def answer(q):
+    return await Runner.run(agent, q)
+
+
+def answer_sync(q):
+    return Runner.run_sync(agent, input=q)
+`;
+
+  it("the call that builds an agent run in the same file: its runs are explained, and explain says so", async () => {
+    const dir = tempDir('pc-explain-agent-');
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT);
+    for (const line of [5, 7, 8]) {
+      const t = io(dir);
+      assert.strictEqual(await run(['explain', `bot.py:${line}`], t.io), 0, t.err.join(''));
+      assert.match(t.out.join(''), /^bot\.py:13 {2}agent\.run\n/);
+      const err = t.err.join('');
+      assert.match(err, line === 5 ? /^bot\.py:5 builds an agent; the agent is sent with the input of each run of it, so explain shows a run: bot\.py:13, of 2\.$/m : new RegExp(`^bot\\.py:${line} is in the agent built at bot\\.py:5; `, 'm'));
+      assert.match(err, /^2 prompts use bot\.py:\d+; explaining the first:\n {2}bot\.py:13 {2}agent\.run at bot\.py:13\n {2}bot\.py:17 {2}agent\.run at bot\.py:17\n/m);
+    }
+    // --format json: stdout is the run's explanation alone, the words on stderr.
+    const j = io(dir);
+    assert.strictEqual(await run(['explain', 'bot.py:5', '--format', 'json'], j.io), 0, j.err.join(''));
+    assert.strictEqual(JSON.parse(j.out.join('')).prompt.id, 'bot.py:13');
+  });
+
+  it('an agent built in one file and run in another: the run is explained, not the bare agent', async () => {
+    const dir = tempDir('pc-explain-agent-elsewhere-');
+    fs.writeFileSync(path.join(dir, 'support_agent.py'), `from agents import Agent\n\nagent = Agent(\n    name="Support",\n    instructions="""${INSTRUCTIONS}""",\n    model="gpt-4o",\n)\n`);
+    fs.writeFileSync(path.join(dir, 'main.py'), 'from agents import Runner\nfrom support_agent import agent\n\n\ndef answer(q):\n    return Runner.run_sync(agent, q)\n');
+    for (const line of [3, 5]) {
+      const t = io(dir);
+      assert.strictEqual(await run(['explain', `support_agent.py:${line}`], t.io), 0, t.err.join(''));
+      assert.match(t.out.join(''), /^main\.py:6 {2}agent\.run\n/);
+      assert.match(t.err.join(''), /the agent is sent with the input of each run of it, so explain shows its run, main\.py:6\./);
+    }
+  });
+
+  it('a constant two calls send: says so, lists both, explains the first; --id picks the other', async () => {
+    const dir = tempDir('pc-explain-shared-');
+    fs.writeFileSync(path.join(dir, 'bot.py'), AGENT);
+    const t = io(dir);
+    assert.strictEqual(await run(['explain', 'bot.py:3'], t.io), 0, t.err.join(''));
+    assert.match(t.out.join(''), /^bot\.py:13 {2}agent\.run\n/);
+    assert.strictEqual(t.err.join(''), [
+      '2 prompts use bot.py:3; explaining the first:',
+      '  bot.py:13  agent.run at bot.py:13',
+      '  bot.py:17  agent.run at bot.py:17',
+      'For another: prompt-cost explain bot.py:3 --id bot.py:17, or the line of its call: prompt-cost explain bot.py:17',
+      '',
+    ].join('\n'));
+    const other = io(dir);
+    assert.strictEqual(await run(['explain', 'bot.py:3', '--id', 'bot.py:17'], other.io), 0, other.err.join(''));
+    assert.match(other.out.join(''), /^bot\.py:17 {2}agent\.run\n/);
+    assert.match(other.err.join(''), /^2 prompts use bot\.py:3; explaining bot\.py:17:/);
+    // The line of a call names it alone: nothing to say.
+    const call = io(dir);
+    assert.strictEqual(await run(['explain', 'bot.py:17'], call.io), 0);
+    assert.deepStrictEqual([call.out.join('').split('\n')[0], call.err.join('')], ['bot.py:17  agent.run', '']);
+    const wrong = io(dir);
+    assert.strictEqual(await run(['explain', 'bot.py:3', '--id', 'nope'], wrong.io), 2);
+    assert.match(wrong.err.join(''), /bot\.py:3: no prompt with id "nope" uses this line; 2 do:\n {2}bot\.py:13 {2}agent\.run at bot\.py:13\n {2}bot\.py:17/);
+  });
+});

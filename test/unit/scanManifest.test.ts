@@ -322,6 +322,29 @@ describe('stored scan reports trust settled stats (as git\'s index does)', () =>
     assert.deepStrictEqual(every(again.result.report), every((await scan({ root })).report));
   });
 
+  it('a tree with entries the walk leaves out (a link to nothing) keeps its walk; the entries stay listed after an edit, and a link made again is seen', async () => {
+    const root = workspace();
+    const cacheDir = tempDir('prompt-cost-manifest-stat-');
+    fs.symlinkSync(path.join(root, 'nowhere.md'), path.join(root, 'src', 'README.md'));
+    const cold = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    const skippedCold = cold.report.skipped.filter((s) => s.file === 'src/README.md');
+    assert.strictEqual(skippedCold.length, 1, JSON.stringify(cold.report.skipped));
+    // An edit: the report is made again, with the walk taken from its evidence (no folder listed).
+    const py = path.join(root, 'src', 'label.py');
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace('You write labels.', 'You write parcel labels.'));
+    const edited = await touched(root, () => scan({ root, cacheDir, cacheRacyMs: 0 }));
+    assert.strictEqual(edited.result.priced, 1);
+    assert.deepStrictEqual(edited.listed, []);
+    assert.deepStrictEqual(edited.result.report.skipped, (await scan({ root })).report.skipped);
+    assert.deepStrictEqual(every(edited.result.report), every((await scan({ root })).report));
+    // The link pointed somewhere real now (inside the tree): walked again, the target read where it is.
+    fs.rmSync(path.join(root, 'src', 'README.md'));
+    fs.symlinkSync(path.join(root, 'src', 'label.py'), path.join(root, 'src', 'README.md'));
+    const relinked = await scan({ root, cacheDir, cacheRacyMs: 0 });
+    assert.ok(!relinked.report.skipped.some((s) => s.file === 'src/README.md'), JSON.stringify(relinked.report.skipped));
+    assert.deepStrictEqual(every(relinked.report), every((await scan({ root })).report));
+  });
+
   it('a stat taken within the racy window is not trusted: such a file is read and compared by content', async () => {
     const root = workspace();
     const cacheDir = tempDir('prompt-cost-manifest-stat-');

@@ -8,6 +8,8 @@ export interface ConsentRequest {
   model: string;
   file: string;
   line: number;
+  /** The literal's last line, when it spans several. */
+  endLine?: number;
   requestTokens: number;
   requestCostUsd?: number;
   /** The user message that would be sent (placeholders already replaced by markers). */
@@ -16,10 +18,18 @@ export interface ConsentRequest {
 
 export const consentMessage = (r: ConsentRequest): string => `Send this prompt to ${r.host}?`;
 
+const lines = (r: ConsentRequest) => `${r.file}:${r.line}${r.endLine !== undefined && r.endLine > r.line ? `–${r.endLine}` : ''}`;
+const sentText = (r: ConsentRequest) => `the text of ${lines(r)} (${groupDigits(r.requestTokens)} tokens with our instructions; placeholders replaced by markers) to ${r.host} for ${r.model} to rewrite`;
+const costText = (r: ConsentRequest) => (r.requestCostUsd !== undefined ? `about ${formatUsd(r.requestCostUsd)}` : 'an unknown amount (the model is not in the price data)');
+
 /** Where the text goes, for which model, and what the request costs. */
 export function consentSummary(r: ConsentRequest): string {
-  const cost = r.requestCostUsd !== undefined ? `about ${formatUsd(r.requestCostUsd)}` : 'an unknown amount (the model is not in the price data)';
-  return `Prompt Cost will send the text of ${r.file}:${r.line} (${groupDigits(r.requestTokens)} tokens with our instructions; placeholders replaced by markers) to ${r.host} for ${r.model} to rewrite. The request costs ${cost}.`;
+  return `Prompt Cost will send ${sentText(r)}. The request costs ${costText(r)}.`;
+}
+
+/** The same, said as it is sent without asking (the CLI's --yes). */
+export function sendingSummary(r: ConsentRequest): string {
+  return `Sending ${sentText(r)} (--yes: not asked). The request costs ${costText(r)}.`;
 }
 
 /** The text that would be sent, cut at `max` characters. */

@@ -62,9 +62,12 @@ export interface CompressResult {
 }
 
 export class CompressError extends Error {
-  /** `noPrompt`: no prompt of this file holds the line (a prompt of another file may send its text). */
-  constructor(message: string, readonly usage = false, readonly noPrompt = false) {
-    super(message);
+  /**
+   * `at`: where the problem is (`line` 1-based), `detail`: what it is; the message says both.
+   * `noPrompt`: no prompt of this file holds the line (a prompt of another file may send its text).
+   */
+  constructor(readonly at: { file: string; line?: number }, readonly detail: string, readonly usage = false, readonly noPrompt = false) {
+    super(`${at.file}${at.line !== undefined ? `:${at.line}` : ''}: ${detail}`);
   }
 }
 
@@ -144,8 +147,11 @@ function contains(r: Range, p: Position): boolean {
   return after && before;
 }
 
-/** The prompt part named by FILE:LINE (and --part N), as the CLI contract says. */
-export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], t: Target): { prompt: number; part: number } {
+/**
+ * The prompt part named by FILE:LINE (and --part N), as the CLI contract says; `note` says which part
+ * was taken when LINE names the prompt rather than a text of it (its call, a run's run-time input).
+ */
+export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], t: Target): { prompt: number; part: number; note?: string } {
   const lineHits: { prompt: number; part: number; size: number }[] = [];
   const size = (r: Range) => (r.end.line - r.start.line) * 10000 + (r.end.character - r.start.character);
   // The parts written where the position is: in this file, or in the file `t.in` names.
@@ -157,32 +163,45 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
     if (onLine && atChar) lineHits.push({ prompt: i, part: k, size: size(p.range) });
   }));
   lineHits.sort((a, b) => a.size - b.size);
-  if (t.part === undefined && lineHits.length) return lineHits[0];
+  // A part on the line with no static text (a run's `question` argument) has nothing to rewrite: the line
+  // names its prompt, whose largest static part (an agent's instructions) is taken below.
+  const textual = lineHits.filter((h) => reports[h.prompt].parts[h.part].tokens > 0);
   // A position within a part (the editor's quick fix, a re-plan after an edit) names that part whatever its
   // number: a rewrite may change how many parts the prompt has (alternatives, folded fragments), so the
   // number alone would drift. The number only chooses among parts that all hold the position.
   if (t.character !== undefined && lineHits.length) return lineHits.find((h) => h.part === t.part) ?? lineHits[0];
+  if (t.part === undefined && textual.length) return textual[0];
   // A range that ends at the start of a line (a YAML list item's) does not hold that line: it is the next item's.
   const lastLine = (r: Range) => (r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line);
-  const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => d.range.start.line <= t.line && t.line <= lastLine(d.range));
-  if (holding < 0 || (t.in !== undefined && !lineHits.length)) throw new CompressError(`${t.in ?? t.file}:${t.line + 1}: no prompt here (run \`prompt-cost scan ${t.in ?? t.file}\` to list them)`, true, true);
+  // A line of the call that builds an agent names its run (the request that sends the agent's instructions).
+  const within = (r: Range) => r.start.line <= t.line && t.line <= lastLine(r);
+  const holding = lineHits.length ? lineHits[0].prompt : detected.findIndex((d) => within(d.range) || (d.agentCall?.file === t.file && within(d.agentCall.range)));
+  if (holding < 0 || (t.in !== undefined && !lineHits.length)) throw new CompressError({ file: t.in ?? t.file, line: t.line + 1 }, `no prompt here (run \`prompt-cost scan ${t.in ?? t.file}\` to list them)`, true, true);
   const parts = detected[holding].parts;
   if (t.part !== undefined) {
-    if (t.part < 0 || t.part >= parts.length) throw new CompressError(`${t.file}:${t.line + 1}: --part ${t.part + 1} is out of range: this prompt has ${parts.length} part${parts.length === 1 ? '' : 's'}`, true);
+    if (t.part < 0 || t.part >= parts.length) throw new CompressError({ file: t.file, line: t.line + 1 }, `--part ${t.part + 1} is out of range: this prompt has ${parts.length} part${parts.length === 1 ? '' : 's'}`, true);
     return { prompt: holding, part: t.part };
   }
   // The largest part written in this file; when the prompt's text is all in other files (a flow's
   // templates, promptfoo `file://` prompts), the largest of those: its own file is rewritten.
+  // A run of an agent built in another file has only its input here: the agent's instructions are there.
   const largest = (own: boolean) => {
     let best = -1;
     reports[holding].parts.forEach((p, k) => {
-      if (!parts[k].file === own && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
+      if (!parts[k].file === own && p.tokens > 0 && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
     });
     return best;
   };
   const best = largest(true) >= 0 ? largest(true) : largest(false);
-  if (best < 0) throw new CompressError(`${t.file}:${t.line + 1}: this prompt has no text to rewrite`);
-  return { prompt: holding, part: best };
+  if (best < 0) throw new CompressError({ file: t.file, line: t.line + 1 }, 'this prompt has no static text to rewrite');
+  const chosen = reports[holding].parts[best];
+  const runtime = [...new Set(lineHits.flatMap((h) => reports[h.prompt].parts[h.part].slots.map((s) => s.name)))];
+  const agent = detected[holding].agentCall;
+  const why = runtime.length ? `holds only run-time values (${runtime.join(', ')})`
+    : agent?.file === t.file && within(agent.range) && !within(detected[holding].range) ? `is in the agent that ${t.file}:${detected[holding].range.start.line + 1} runs`
+    : 'is in no text of the prompt';
+  const note = `${t.in ?? t.file}:${t.line + 1} ${why}: compressing the prompt's largest static part, part ${best + 1} of ${parts.length} (${chosen.role}, ${chosen.tokens} tokens)${t.cell === undefined ? ` at ${chosen.file ?? t.file}:${chosen.range.start.line + 1}` : ''}; --part N picks another`;
+  return { prompt: holding, part: best, note };
 }
 
 /** What compress would send for the part at `t`, with its own cost; throws CompressError when there is nothing to rewrite. */
@@ -196,31 +215,31 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   if (detection.notebook) {
     const nb = detection.notebook;
     const cell = nb.cells.find((c) => c.index === t.cell);
-    if (!cell) throw new CompressError(`${t.file}: ${t.cell === undefined ? 'name a code cell (compress rewrites a prompt in one notebook cell)' : `cell ${t.cell + 1} is not a code cell`}`, true);
+    if (!cell) throw new CompressError({ file: t.file }, t.cell === undefined ? 'name a code cell (compress rewrites a prompt in one notebook cell)' : `cell ${t.cell + 1} is not a code cell`, true);
     source = { file: `${t.file}.py`, text: nb.text, notebook: nb };
     t = { ...t, line: cell.startLine + t.line };
   }
   const at = choosePart(detection.detected, analysis.prompts, t);
   const part = detection.detected[at.prompt].parts[at.part];
   const prompt = analysis.prompts[at.prompt];
-  const notes: string[] = [];
+  const notes: string[] = at.note ? [at.note] : [];
   let holder: CompressPlan['holder'];
   if (part.file) {
     // The text is in the file this one names: that file is rewritten, and the prompt priced again from here.
     const text = o.analyze.readWorkspaceFile?.(part.file);
-    if (text === undefined) throw new CompressError(`${t.file}:${prompt.range.start.line + 1}: this prompt's text is in ${part.file}, which cannot be read from here; run \`prompt-cost compress ${part.file}:${part.range.start.line + 1}\``);
+    if (text === undefined) throw new CompressError({ file: t.file, line: prompt.range.start.line + 1 }, `this prompt's text is in ${part.file}, which cannot be read from here; run \`prompt-cost compress ${part.file}:${part.range.start.line + 1}\``);
     const refLang = langForFile(part.file);
     if (refLang) await ensureLanguages([refLang]);
     holder = { file: t.file, text: t.text };
     source = { file: part.file, text };
     notes.push(`the text of ${t.file}:${prompt.range.start.line + 1} is written in ${part.file}: the rewrite edits that file (every prompt that sends it changes)`);
   }
-  const where = `${source.notebook ? t.file : source.file}:${part.range.start.line + 1}`;
+  const where = { file: source.notebook ? t.file : source.file, line: part.range.start.line + 1 };
   let target: LiteralTarget;
   try {
     target = await locateLiteral(source.file, source.text, part.range);
   } catch (e) {
-    if (e instanceof LiteralError) throw new CompressError(`${where}: ${e.message}`);
+    if (e instanceof LiteralError) throw new CompressError(where, e.message);
     throw e;
   }
   const visible = applyView(target.content, target.view);
@@ -229,9 +248,9 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   // run-time values or template markup.
   const bare = (s: string) => s.replace(/[\ue000-\uf8ff]/g, '').split(/\s+/).join('');
   const strip = (s: string) => bare(templatePlaceholders(s).reduceRight((t, p) => t.slice(0, p.start) + t.slice(p.end), s));
-  if (strip(visible) !== strip(part.text)) throw new CompressError(`${where}: the ${target.description} here holds more than this part's text (or values filled in by the program); compress rewrites a literal that is exactly one part`);
+  if (strip(visible) !== strip(part.text)) throw new CompressError(where, `the ${target.description} here holds more than this part's text (or values filled in by the program); compress rewrites a literal that is exactly one part`);
   const { core, frame } = unframe(visible);
-  if (!core.replace(/[\ue000-\uf8ff]/g, '').trim()) throw new CompressError(`${where}: this part has no static text to rewrite`);
+  if (!core.replace(/[\ue000-\uf8ff]/g, '').trim()) throw new CompressError(where, 'this part has no static text to rewrite');
   const before = { text: sourceForm(visible, target.slots), tokens: o.engine.counter.count(sourceForm(visible, target.slots), prompt.model.id).tokens };
   const p = protect(core, target.slots);
   const messages: ChatMessage[] = [{ role: 'system', content: COMPRESS_INSTRUCTIONS }, { role: 'user', content: p.text }];
@@ -241,7 +260,12 @@ export async function planCompress(t: Target, o: PlanOptions): Promise<CompressP
   const outputGuess = o.engine.counter.scaled(o.engine.counter.encodingTokens(p.text, choice.encoding), choice);
   const pricing = lookupPrice(o.compressModel, o.analyze.config.prices);
   const cost = pricing.priced ? computeCost(pricing, { inputTokens: requestTokens, outputTokens: outputGuess }, { callsPerDay: 1, daysPerMonth: 1 }).perCallUsd : undefined;
-  if (before.tokens < SHORT_PROMPT_TOKENS) notes.push(`this part is ${before.tokens} tokens: short prompts rarely shrink`);
+  if (before.tokens < SHORT_PROMPT_TOKENS) {
+    // The text on the line may be a run's short input while the agent's instructions are the prompt's bulk.
+    const bulk = prompt.parts.reduce((best, p, k) => (p.tokens > (best < 0 ? before.tokens : prompt.parts[best].tokens) ? k : best), -1);
+    const other = bulk >= 0 && bulk !== at.part ? `; the prompt's largest static part is part ${bulk + 1} (${prompt.parts[bulk].role}, ${prompt.parts[bulk].tokens} tokens): --part ${bulk + 1}` : '';
+    notes.push(`this part is ${before.tokens} tokens: short prompts rarely shrink${other}`);
+  }
   return {
     file: holder ? source.file : t.file, line: (source.notebook ? toCell(source.notebook, target.range).range : target.range).start.line + 1, target, prompt, promptIndex: at.prompt, partIndex: at.part, source, ...(holder ? { holder } : {}),
     view: { text: visible, core, frame }, before, protectedText: p, messages, compressModel: o.compressModel,

@@ -61,7 +61,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
     const range = nodeRange(p.node, lines);
     // A budget or threshold the gate cannot read would silently switch the gate off: those fail a CLI run.
     const gate = /^(budget|thresholds)(\.|$)/.test(p.path);
-    config.problems.push({ file, field: p.path || '(root)', range, message: `${file}:${range.start.line + 1}: ${p.path || 'the file'} ${p.message}`, ...(gate ? { fatal: true } : {}) });
+    config.problems.push({ file, field: p.path || '(root)', range, message: `${file}:${range.start.line + 1}: ${p.namesField ? '' : `${p.path || 'the file'} `}${p.message}`, ...(gate ? { fatal: true } : {}) });
   }
 
   const origin = (node: Node | undefined) => `${file}:${nodeRange(node ?? null, lines).start.line + 1}`;

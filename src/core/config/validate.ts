@@ -2,6 +2,7 @@
 // YAML node tree so every problem carries its line. The schema file is the one source of the format:
 // the editor's YAML support, this validator and the docs all read it.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { editDistance } from '../editDistance';
 import { own } from '../own';
 
 export interface SchemaNode {
@@ -17,7 +18,15 @@ export interface SchemaNode {
   definitions?: Record<string, SchemaNode>;
 }
 
-export interface SchemaProblem { path: string; message: string; node: Node | null }
+/** `namesField`: the message names the field itself (else it reads after the field's path). */
+export interface SchemaProblem { path: string; message: string; node: Node | null; namesField?: boolean }
+
+/** The known name `key` is most likely a typo of (the case aside, or one or two letters off). */
+function nearestKey(key: string, known: string[]): string | undefined {
+  const lower = key.toLowerCase();
+  return known.find((k) => k.toLowerCase() === lower)
+    ?? known.map((k) => ({ k, d: editDistance(lower, k.toLowerCase(), 2) })).filter((x) => x.d <= (key.length >= 5 ? 2 : 1)).sort((a, b) => a.d - b.d)[0]?.k;
+}
 
 function deref(schema: SchemaNode, root: SchemaNode): SchemaNode {
   if (!schema.$ref) return schema;
@@ -50,8 +59,11 @@ export function validateNode(node: Node | null, schemaIn: SchemaNode, root: Sche
         if (declared) validateNode(valueNode, declared, root, childPath, out);
         else if (typeof schema.additionalProperties === 'object') validateNode(valueNode, schema.additionalProperties, root, childPath, out);
         else if (schema.additionalProperties === false) {
-          const known = Object.keys(schema.properties ?? {}).join(', ');
-          out.push({ path: childPath, node: (pair.key as Node) ?? node, message: `unknown field "${key}"${known ? ` (expected one of: ${known})` : ''}` });
+          const known = Object.keys(schema.properties ?? {});
+          const near = nearestKey(key, known);
+          const where = path ? ` in ${path}` : '';
+          const expected = known.length ? `; ${path || 'the top level'} takes ${known.join(', ')}` : '';
+          out.push({ path: childPath, node: (pair.key as Node) ?? node, namesField: true, message: `unknown field "${key}"${where}${near ? ` (did you mean "${near}"?)` : ''}${expected}` });
         }
       }
       for (const r of schema.required ?? []) if (!seen.has(r)) out.push({ path, node, message: `missing required field "${r}"` });

@@ -3,7 +3,7 @@
 import type { CostDiff, DiffRow } from '../diff';
 import { formatTokens, formatUsd } from '../format';
 import { TOOL_VERSION } from '../version';
-import { elideLeft, fitLocation, layoutTable, width, type TableColumn } from './layout';
+import { elideLeft, fitLocation, layoutTable, type TableColumn } from './layout';
 import { placeText } from './place';
 
 /** The marker a sticky comment is found by. */
@@ -41,18 +41,20 @@ function countsLine(d: CostDiff): string {
 const DIFF_COLUMNS: TableColumn[] = [
   { header: 'STATUS' }, { header: 'PROMPT', fit: fitLocation, min: 24, cutOrder: 1 }, { header: 'MODEL', fit: elideLeft, min: 16, cutOrder: 2 },
   { header: 'TOKENS', dropOrder: 0 }, { header: '$/MONTH' }, { header: 'DELTA' },
-  { header: 'WHY', fit: (cell, max) => (width(cell) <= max ? cell : `${[...cell].slice(0, max - 1).join('')}…`), min: 20, cutOrder: 0, dropOrder: 1 },
+  // The reasons take the width the others leave and wrap at word boundaries; where that is too narrow
+  // they go under their row. None is cut or left out.
+  { header: 'WHY', wrap: true, below: true, min: 20, cutOrder: 0, dropOrder: 1 },
 ];
 
-/** `columns`: the terminal's width, which the place, model and reasons are cut to fit. */
+/** `columns`: the terminal's width, which the place and model are cut to fit and the reasons wrapped to. */
 export function formatDiffTable(d: CostDiff, columns?: number): string {
   const rows = d.prompts.map((r) => [
     r.status, where(r),
     r.before && r.after && r.before.model !== r.after.model ? `${r.before.model} → ${r.after.model}` : (r.after ?? r.before)!.model,
     r.before && r.after ? `${tokens(r.before)} → ${tokens(r.after)}` : tokens(r.after ?? r.before),
     r.before && r.after ? `${monthly(r.before)} → ${monthly(r.after)}` : monthly(r.after ?? r.before),
-    signedUsd(r.deltaMonthlyUsd), r.reasons.join('; '),
-  ].map((c) => (c.length > 80 ? `${c.slice(0, 79)}…` : c)));
+    signedUsd(r.deltaMonthlyUsd),
+  ].map((c) => (c.length > 80 ? `${c.slice(0, 79)}…` : c)).concat(r.reasons.join('; ')));
   const out = [`${d.base.ref} (${d.base.commit.slice(0, 12)}) → ${d.head.ref}${d.head.commit ? ` (${d.head.commit.slice(0, 12)})` : ''}`, ''];
   if (rows.length) out.push(...layoutTable(DIFF_COLUMNS, rows, columns).lines, '');
   else out.push('No prompt changed.', '');

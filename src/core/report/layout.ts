@@ -147,6 +147,10 @@ export interface TableColumn {
   dropOrder?: number;
   /** Left out only once the cut columns are at their floors (a figure kept while a name can be shorter). */
   dropLast?: boolean;
+  /** A cell wider than the column is wrapped at word boundaries onto lines of its own, never cut (`fit` is not used). */
+  wrap?: boolean;
+  /** Left out, the column's cell goes under its row instead, wrapped to the width, where the second column starts. */
+  below?: boolean;
 }
 
 export interface TableLayout { lines: string[]; dropped: string[] }
@@ -170,7 +174,7 @@ export function layoutTable(columns: TableColumn[], rows: string[][], maxWidth?:
       let next = -1;
       for (const i of shown) {
         const c = columns[i];
-        if (!c.fit || widths[i] <= Math.max(limit(c), width(c.header))) continue;
+        if (!(c.fit || c.wrap) || widths[i] <= Math.max(limit(c), width(c.header))) continue;
         const order = (k: number) => (widestFirst ? 0 : columns[k].cutOrder ?? 0);
         if (next < 0 || order(i) < order(next) || (order(i) === order(next) && widths[i] > widths[next])) next = i;
       }
@@ -195,16 +199,26 @@ export function layoutTable(columns: TableColumn[], rows: string[][], maxWidth?:
     if (!late.length) break;
     shown = shown.filter((i) => i !== late[0]);
   }
-  const fitted = rows.map((cells) => cells.map((cell, i) => (width(cell) > widths[i] && columns[i].fit ? columns[i].fit!(cell, widths[i]) : cell)));
+  const fitted = rows.map((cells) => cells.map((cell, i) => (width(cell) > widths[i] && columns[i].fit && !columns[i].wrap ? columns[i].fit!(cell, widths[i]) : cell)));
   keepRowsApart(columns, shown, widths, rows, fitted);
   const line = (cells: string[]) => shown.map((i) => {
     const text = cells[i];
     const fill = ' '.repeat(Math.max(0, widths[i] - width(text)));
     return columns[i].right ? fill + text : text + fill;
   }).join('  ').trimEnd();
+  // A row whose wrapped cells take several lines: the other cells on its first line only. A column left
+  // out that goes below: its cell under the row.
+  const indent = shown.length > 1 ? widths[shown[0]] + 2 : 0;
+  const under = columns.map((_, i) => i).filter((i) => columns[i].below && !shown.includes(i));
+  const rowLines = (cells: string[]) => {
+    const wrapped = cells.map((cell, i) => (columns[i].wrap ? wrapWords(cell, widths[i]) : [cell]));
+    const height = Math.max(...shown.map((i) => wrapped[i].length));
+    const below = under.filter((i) => cells[i]).flatMap((i) => wrapWords(cells[i], Math.max(20, (maxWidth ?? Infinity) - indent)).map((l) => ' '.repeat(indent) + l));
+    return [...Array.from({ length: height }, (_, k) => line(wrapped.map((w) => w[k] ?? ''))), ...below];
+  };
   const total = shown.reduce((a, i) => a + widths[i], 0) + 2 * (shown.length - 1);
   return {
-    lines: [line(columns.map((c) => c.header)), '-'.repeat(total), ...fitted.map(line)],
+    lines: [line(columns.map((c) => c.header)), '-'.repeat(total), ...fitted.flatMap(rowLines)],
     dropped: columns.filter((_, i) => !shown.includes(i)).map((c) => c.header),
   };
 }
@@ -215,8 +229,8 @@ export function layoutTable(columns: TableColumn[], rows: string[][], maxWidth?:
  */
 function keepRowsApart(columns: TableColumn[], shown: number[], widths: number[], rows: string[][], fitted: string[][]): void {
   const groups = new Map<string, number[]>();
-  // Told apart by their names, not by figures that may differ by chance.
-  const named = shown.filter((i) => columns[i].fit);
+  // Told apart by their names, not by figures that may differ by chance (a wrapped cell is never cut).
+  const named = shown.filter((i) => columns[i].fit && !columns[i].wrap);
   rows.forEach((_, r) => {
     const key = named.map((i) => fitted[r][i]).join('\u0000');
     const group = groups.get(key);
@@ -245,6 +259,28 @@ function keepRowsApart(columns: TableColumn[], shown: number[], widths: number[]
       if (width(cell) > widths[column]) fitted[r][column] = fitEnd(cell, widths[column], Math.min(longest ?? keeps.get(cell)!, width(cell)));
     }
   }
+}
+
+/** `text` in lines of at most `max` code points, broken between words (a word longer than a line, within it). */
+export function wrapWords(text: string, max: number): string[] {
+  if (width(text) <= max || max < 1) return [text];
+  const out: string[] = [];
+  let line = '';
+  for (let word of text.split(' ')) {
+    if (line && width(line) + 1 + width(word) <= max) {
+      line = `${line} ${word}`;
+      continue;
+    }
+    if (line) out.push(line);
+    while (width(word) > max) {
+      const chars = [...word];
+      out.push(chars.slice(0, max).join(''));
+      word = chars.slice(max).join('');
+    }
+    line = word;
+  }
+  if (line) out.push(line);
+  return out;
 }
 
 /** `text` in lines of at most `max` characters (words kept whole), lines after the first indented by `indent`. */
