@@ -125,3 +125,12 @@ export function shadowedOverrideFields(config: PromptCostConfig, prompts: Pick<P
   }
   return out;
 }
+
+/**
+ * Whether an override may concern the prompts of `file` (`annotated`: some have an id of their own):
+ * a path glob matching it, or an id override when there are annotated prompts. The prompts of other
+ * files change neither check above, so they need not be read.
+ */
+export function overridesMayMatch(config: PromptCostConfig, file: string, annotated: boolean): boolean {
+  return config.overrides.some((o) => (o.id !== undefined && annotated) || (o.path !== undefined && globMatches(o.path, file)));
+}
