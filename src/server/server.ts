@@ -787,6 +787,7 @@ registerCompress(connection, {
     return t && nb ? { ...t, notebookText: notebookJson(nb) } : t;
   },
   options: (rel) => ({ ...state.priceOptions(), ...detectOptions(rel) }),
+  promptsUsing: (rel) => state.promptsUsing(rel),
 });
 
 connection.onShutdown(() => {

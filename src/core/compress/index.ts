@@ -491,9 +491,15 @@ export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: 
   return r;
 }
 
-/** The diff editor's title: the saving per call and per month at the prompt's traffic, and the request's own cost. */
+/**
+ * The diff editor's title: the saving per call and per month at the prompt's traffic — or, for text
+ * several prompts send, the month's total over them (each at its own traffic) — and the request's own cost.
+ */
 export function savingTitle(r: CompressResult, callsPerDay: number): string {
   if (!r.saved || !r.after) return `${r.file}:${r.line}: ${r.status}`;
   const request = r.request?.cached ? 'cached, no request' : r.request?.costUsd !== undefined ? `request ${formatUsd(r.request.costUsd)}` : 'request unpriced';
-  return `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}) · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
+  const tokens = `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
+  const n = r.senders?.length ?? 0;
+  if (n > 1) return `${tokens} on ${r.promptModel} · ${formatUsd(r.saved.monthlyUsd)}/month over the ${n} prompts that send it · ${request}`;
+  return `${tokens} · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
 }
