@@ -363,7 +363,7 @@ describe('cli compress on text several prompts send (a constant imported by two 
   /** Each prompt's saving as two scans price it, before and after the rewrite is applied. */
   const scanSavings = (before: Scanned[], after: Scanned[]) => before.map((b) => {
     const a = after.find((x) => x.file === b.file && x.range.start.line === b.range.start.line)!;
-    return { file: b.file, line: b.range.start.line + 1, model: b.model.id, tokens: b.tokens.input - a.tokens.input, monthlyUsd: b.cost.monthlyUsd - a.cost.monthlyUsd };
+    return { id: b.id, file: b.file, line: b.range.start.line + 1, model: b.model.id, tokens: b.tokens.input - a.tokens.input, monthlyUsd: b.cost.monthlyUsd - a.cost.monthlyUsd };
   });
   const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
 
@@ -378,7 +378,7 @@ describe('cli compress on text several prompts send (a constant imported by two 
     assert.ok(expected.every((e) => e.monthlyUsd > 0), JSON.stringify(expected));
     // Priced at the senders' models, not at a standalone constant's default.
     assert.strictEqual(out.promptModel, 'gpt-4o');
-    assert.deepStrictEqual(out.senders.map((x: { id: string; file: string; line: number; model: string; tokens: number }) => [x.id, x.file, x.line, x.model, x.tokens]), expected.map((e) => ['support-system', e.file, e.line, e.model, e.tokens]));
+    assert.deepStrictEqual(out.senders.map((x: { id: string; file: string; line: number; model: string; tokens: number }) => [x.id, x.file, x.line, x.model, x.tokens]), expected.map((e) => [e.id, e.file, e.line, e.model, e.tokens]));
     out.senders.forEach((x: { monthlyUsd: number }, i: number) => close(x.monthlyUsd, expected[i].monthlyUsd, expected[i].file));
     close(out.saved.monthlyUsd, expected.reduce((n, e) => n + e.monthlyUsd, 0), 'total');
   });
@@ -397,7 +397,7 @@ describe('cli compress on text several prompts send (a constant imported by two 
     close(out.saved.monthlyUsd, expected.reduce((n, e) => n + e.monthlyUsd, 0), 'total');
     const [b, a] = [expected.find((e) => e.file === 'src/b.ts')!, expected.find((e) => e.file === 'src/a.ts')!];
     assert.match(applied.stdout, new RegExp(`saves ${b.tokens} tokens/call \\(\\d+ → \\d+\\) on claude-sonnet-4-5, \\$[\\d.,]+/month over the 2 prompts that send it`));
-    assert.match(applied.stdout, new RegExp(`^  support-system \\(src/b\\.ts:7, claude-sonnet-4-5\\): −${b.tokens} tokens/call, .*\\n  support-system \\(src/a\\.ts:7, gpt-4o\\): −${a.tokens} tokens/call`, 'm'));
+    assert.match(applied.stdout, new RegExp(`^  ${b.id} \\(src/b\\.ts:7, claude-sonnet-4-5\\): −${b.tokens} tokens/call, .*\\n  ${a.id} \\(src/a\\.ts:7, gpt-4o\\): −${a.tokens} tokens/call`, 'm'));
     assert.strictEqual(fake.requests.length, 1, 'the second run used the cached rewrite');
     assert.ok(fake.requests.every((q) => q.authorization === undefined), 'no key, no Authorization header');
   });
