@@ -560,12 +560,13 @@ describe('cli compress --timeout: one deadline for the request, its retries and 
   });
 
   it('pauses between retries count: 5xx answered slowly stops at the timeout with the last answer', async () => {
-    fake = await startFakeOpenAI(() => apiError(503, 'overloaded', { 'retry-after-ms': '700' }));
-    const r = await cliProcess(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '1', '--format', 'json'], dir);
+    // (seconds, not tenths: a loaded CI machine takes a few hundred milliseconds to answer and decide)
+    fake = await startFakeOpenAI(() => apiError(503, 'overloaded', { 'retry-after-ms': '2500' }));
+    const r = await cliProcess(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--timeout', '4', '--format', 'json'], dir);
     assert.strictEqual(r.code, 1, r.stderr);
-    assert.match(JSON.parse(r.stdout).reason, /answered 503: .*a retry in 0\.7 s would pass the 1 s timeout/);
-    assert.strictEqual(fake.requests.length, 2, 'one retry fits in the second, a second retry does not');
-    assert.ok(r.seconds < startup + 1.9, `${r.seconds.toFixed(2)} s (answered at once: ${startup.toFixed(2)} s)`);
+    assert.match(JSON.parse(r.stdout).reason, /answered 503: .*a retry in 2\.5 s would pass the 4 s timeout/);
+    assert.strictEqual(fake.requests.length, 2, 'one retry fits in the 4 s, a second retry does not');
+    assert.ok(r.seconds < startup + 4.9, `${r.seconds.toFixed(2)} s (answered at once: ${startup.toFixed(2)} s)`);
   });
 });
 
