@@ -406,7 +406,8 @@ export function sendersOf(plan: CompressPlan, prompts: PromptReport[]): { prompt
     const part = p.parts.findIndex((x) => (x.file ?? p.file) === plan.source.file && x.cell === undefined && atOrBefore(x.range.start, r.end) && atOrBefore(r.start, x.range.end));
     if (part >= 0) out.push({ prompt: p, part });
   }
-  const own = out.findIndex((s) => s.prompt.id === plan.prompt.id && s.prompt.file === plan.prompt.file && samePosition(s.prompt.range.start, plan.prompt.range.start));
+  // By place, not id: the workspace numbers ids that prompts of several files share (id, id#2…).
+  const own = out.findIndex((s) => s.prompt.file === plan.prompt.file && samePosition(s.prompt.range.start, plan.prompt.range.start));
   if (own > 0) out.unshift(...out.splice(own, 1));
   return out;
 }
@@ -439,7 +440,8 @@ function senderSavings(plan: CompressPlan, updated: string, afterText: string, s
   return sending.map((p) => {
     if (!priced.has(p.file)) priced.set(p.file, priceFile(p.file));
     const both = priced.get(p.file);
-    const i = both ? both.before.findIndex((q) => q.id === p.id && samePosition(q.range.start, p.range.start)) : -1;
+    // Found by place: one file's analysis does not number the ids the workspace shares (id#2).
+    const i = both ? both.before.findIndex((q) => samePosition(q.range.start, p.range.start)) : -1;
     const [b, a] = i >= 0 ? [both!.before[i], both!.after[i]] : [];
     const row = { id: p.id, file: p.file, line: p.range.start.line + 1, model: p.model.id };
     if (b && a && a.id === b.id && a.model.id === b.model.id && b.cost.perCallUsd !== undefined && b.cost.monthlyUsd !== undefined && a.cost.perCallUsd !== undefined && a.cost.monthlyUsd !== undefined) {
