@@ -93,6 +93,24 @@ describe('cost diff', function () {
     assert.strictEqual(d.counts.unchanged, 3);
   });
 
+  it('one annotated constant sent from two files: two prompts with their own ids, both changed by an edit of it (not added, removed or a model change)', async () => {
+    const dir = repoWith({
+      'src/prompts.ts': `// prompt-cost: callsPerDay=8000 id=support-system\nexport const SUPPORT = 'You are the support assistant. ${LONG}';\n`,
+      'src/openaiChat.ts': "import OpenAI from 'openai';\nimport { SUPPORT } from './prompts';\nconst client = new OpenAI();\nexport const ask = (q: string) => client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'system', content: SUPPORT }, { role: 'user', content: q }] });\n",
+      'src/claudeChat.ts': "import Anthropic from '@anthropic-ai/sdk';\nimport { SUPPORT } from './prompts';\nconst client = new Anthropic();\nexport const ask = (q: string) => client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 300, system: SUPPORT, messages: [{ role: 'user', content: q }] });\n",
+    });
+    const scan = await cli(['scan', '--format', 'json'], dir);
+    const ids = (JSON.parse(scan.stdout) as { prompts: { id: string; file: string }[] }).prompts.map((p) => [p.file, p.id]).sort();
+    assert.deepStrictEqual(ids, [['src/claudeChat.ts', 'support-system'], ['src/openaiChat.ts', 'support-system#2']]);
+    edit(dir, 'src/prompts.ts', (t) => t.replace('You are the support assistant.', 'You are the support assistant. Always answer in plain English, in short paragraphs.'));
+    const d = await diffJson(dir);
+    assert.deepStrictEqual(d.prompts.map((p) => [p.file, p.status, p.id]).sort(), [['src/claudeChat.ts', 'changed', 'support-system'], ['src/openaiChat.ts', 'changed', 'support-system#2']]);
+    for (const p of d.prompts) {
+      assert.strictEqual(p.before!.model, p.after!.model);
+      assert.ok(p.deltaMonthlyUsd! > 0 && !p.reasons.some((r) => /model/.test(r)), p.reasons.join());
+    }
+  });
+
   it('a longer prompt is changed, with its delta and the reason; the total delta is the sum', async () => {
     const dir = repoWith(FILES);
     edit(dir, 'src/bot.ts', (s) => s.replace('You are the billing assistant.', `You are the billing assistant. ${LONG}`));
@@ -187,6 +205,26 @@ describe('cost diff', function () {
     assert.match(fixed.stderr, /the base's config \(HEAD\) cannot be used, so the base is priced without it:\n {2}\.promptcost\.yaml:\d+: YAML error/);
     const d = JSON.parse(fixed.stdout) as CostDiff;
     assert.ok(Math.abs(d.head.monthlyUsd - 2 * d.base.monthlyUsd) < 1e-6);
+  });
+
+  it('the head\'s overrides get scan\'s warnings on stderr (a file moved away from its path override), the exit code unchanged', async () => {
+    const dir = repoWith({ ...FILES, '.promptcost.yaml': 'overrides:\n  - path: "src/bot.ts"\n    callsPerDay: 50\n' });
+    git(dir, 'mv', 'src/bot.ts', 'src/billing.ts');
+    for (const format of ['table', 'json']) {
+      const moved = await cli(['diff', '--base', 'HEAD', '--format', format], dir);
+      assert.strictEqual(moved.code, 0, moved.stderr);
+      assert.strictEqual(moved.stderr, 'warning: .promptcost.yaml:2: the override for path "src/bot.ts" matched no prompt (no file with a prompt matches the glob, relative to the scanned folder), so it changes nothing\n', format);
+      if (format === 'json') assert.ok((JSON.parse(moved.stdout) as CostDiff).prompts.some((p) => p.reasons.includes('traffic 50 → 1,000 calls/day')), moved.stdout);
+    }
+    // A gate over its limit still exits 1, with the warning beside its reason; a committed head is checked too.
+    const over = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', '0'], dir);
+    assert.strictEqual(over.code, 1);
+    assert.match(over.stderr, /^warning: \.promptcost\.yaml:2: the override for path "src\/bot\.ts" matched no prompt/);
+    git(dir, 'commit', '-qm', 'move');
+    assert.match((await cli(['diff', '--base', 'HEAD~1', '--head', 'HEAD'], dir)).stderr, /\.promptcost\.yaml:2: the override for path "src\/bot\.ts" matched no prompt/);
+    // The override moved with the file: no warning.
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'overrides:\n  - path: "src/billing.ts"\n    callsPerDay: 50\n');
+    assert.strictEqual((await cli(['diff', '--base', 'HEAD'], dir)).stderr, '');
   });
 
   it('the table wraps WHY at word boundaries to the width left ($COLUMNS, else 120): no reason is cut or left out', async () => {
