@@ -3,6 +3,7 @@
 import { agentConfigReader, crewaiReader } from './agentConfig';
 import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
+import { httpRequestsReader } from './httpRequests';
 import { messageTemplateReader } from './plainText';
 import { promptfooReader } from './promptfoo';
 import { promptflowReader } from './promptflow';
@@ -20,6 +21,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,
   promptflowReader,
   promptMdReader,
+  httpRequestsReader,
   dotpromptReader,
   promptfooReader,
   githubModelsReader,
@@ -33,7 +35,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName);
+  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {
