@@ -12,6 +12,7 @@ import { promptyReader } from './prompty';
 import { semanticKernelReader } from './semanticKernel';
 import { promptDataReader } from './structured';
 import { skPromptDirReader } from './skPromptDir';
+import { workflowActionsReader } from './workflowActions';
 import type { PromptFileReader } from './common';
 
 export type { PromptFileReader, ReadContext, FileReadResult } from './common';
@@ -22,6 +23,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptflowReader,
   promptMdReader,
   httpRequestsReader,
+  workflowActionsReader,
   dotpromptReader,
   promptfooReader,
   githubModelsReader,
