@@ -80,9 +80,10 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   }
   const baseURL = values['base-url'] ?? (io.env.OPENAI_BASE_URL || undefined);
   if (baseURL !== undefined && !/^https?:\/\/[^\s/]+/.test(baseURL)) throw new CompressUsageError(`--base-url must be an http(s) URL, got "${baseURL}"`);
-  // OpenAI itself needs a key; a server of your own (Ollama, vLLM…) named by --base-url may not, and
-  // one that does answers 401, which is reported. The key is checked only once there is something to send.
-  const apiKey = io.env.OPENAI_API_KEY || (baseURL ? 'no-key' : undefined);
+  // OpenAI itself needs a key; a server of your own (Ollama, vLLM…) named by --base-url may not (the
+  // request goes without an Authorization header), and one that does answers 401, which is reported.
+  // The key is checked only once there is something to send.
+  const apiKey = io.env.OPENAI_API_KEY || undefined;
   const model = values.model ?? 'gpt-4o-mini';
 
   const c = core();
@@ -105,6 +106,9 @@ async function compressWith(values: Values, positionals: string[], format: 'text
     return r.status === 'ok' || r.status === 'no-saving' ? 0 : 1;
   };
 
+  // The workspace as `scan` lists it, scanned once: who sends a file's text, and at what price.
+  let scanned: Promise<import('../core/model').ScanReport> | undefined;
+  const scan = () => (scanned ??= scanWorkspaceOf(io.cwd));
   let plan: import('../core/compress').CompressPlan;
   const target = { file: rel, text, line: Number(lineArg) - 1, part: part === undefined ? undefined : part - 1 };
   try {
@@ -113,7 +117,7 @@ async function compressWith(values: Values, positionals: string[], format: 'text
     } catch (e) {
       // No prompt of this file holds the line: a prompt of another file may send this file's text (a flow's
       // template, a promptfoo file:// prompt), or code load it as a prompt. The workspace scan knows.
-      const sent = e instanceof c.CompressError && e.noPrompt ? await sentFromElsewhere(io.cwd, rel, target.line) : undefined;
+      const sent = e instanceof c.CompressError && e.noPrompt ? await sentFromElsewhere(io.cwd, rel, target.line, await scan()) : undefined;
       if (!sent) throw e;
       if (sent.loadedAs) {
         options = optionsFor(rel, { promptText: sent.loadedAs });
@@ -136,7 +140,7 @@ async function compressWith(values: Values, positionals: string[], format: 'text
   let reply = cache.get(key);
   const cached = !!reply;
   if (!reply) {
-    if (!apiKey) throw new CompressUsageError('no API key: set OPENAI_API_KEY, or name a server that needs none with --base-url (nothing was sent)');
+    if (!apiKey && !baseURL) throw new CompressUsageError('no API key: set OPENAI_API_KEY, or name a server that needs none with --base-url (nothing was sent)');
     // The prompt goes to a third party: asked first, as in VS Code (a cached reply sends nothing, asks nothing).
     // --yes skips the question, not the telling: what goes where is still said, on stderr.
     const host = c.hostOf(baseURL);
@@ -159,7 +163,9 @@ async function compressWith(values: Values, positionals: string[], format: 'text
     // Also by content alone: the HTML report's compression lever finds it whatever model wrote it.
     cache.set(c.contentKey(plan.messages), reply);
   }
-  const result = await c.finishCompress(plan, reply.text, { ...options, text: plan.holder?.text ?? text, usage: reply.usage, cached });
+  // The saving is every sending prompt's, each priced in its own file as the scan prices it.
+  const senders = { prompts: (await scan()).prompts, analyzeFor: (file: string) => optionsFor(file).analyze };
+  const result = await c.finishCompress(plan, reply.text, { ...options, text: plan.holder?.text ?? text, usage: reply.usage, cached, senders });
   if (values.apply && result.status === 'ok' && result.edit) {
     // The file the rewrite goes into: FILE, or the file its prompt reads the text from (a template).
     const edited = plan.source.file;
@@ -178,11 +184,8 @@ async function compressWith(values: Values, positionals: string[], format: 'text
  * The prompt of another file that sends the text at `rel`:`row` (its file and text), or the way code
  * loads `rel` as a prompt of its own — as `scan` lists them; undefined when the workspace has neither.
  */
-async function sentFromElsewhere(cwd: string, rel: string, row: number): Promise<{ file: string; text: string; loadedAs?: undefined } | { loadedAs: { role: import('../core/model').Role }; file?: undefined; text?: undefined } | undefined> {
-  const ws = require('../core/workspace') as typeof import('../core/workspace');
+async function sentFromElsewhere(cwd: string, rel: string, row: number, report: import('../core/model').ScanReport): Promise<{ file: string; text: string; loadedAs?: undefined } | { loadedAs: { role: import('../core/model').Role }; file?: undefined; text?: undefined } | undefined> {
   const { promptAt } = require('./explain') as typeof import('./explain');
-  const { scanCacheDir } = require('./main') as typeof import('./main');
-  const report = await ws.scanWorkspace({ root: cwd, workers: 0, cacheDir: scanCacheDir() });
   const prompt = promptAt(report.prompts, rel, row);
   if (!prompt) return undefined;
   if (prompt.file === rel) {
@@ -194,6 +197,12 @@ async function sentFromElsewhere(cwd: string, rel: string, row: number): Promise
   } catch {
     return undefined;
   }
+}
+
+function scanWorkspaceOf(cwd: string): Promise<import('../core/model').ScanReport> {
+  const ws = require('../core/workspace') as typeof import('../core/workspace');
+  const { scanCacheDir } = require('./main') as typeof import('./main');
+  return ws.scanWorkspace({ root: cwd, workers: 0, cacheDir: scanCacheDir() });
 }
 
 /** The CLI's compress cache (beside the tokenizer snapshots), read by `scan --format html` too. */
@@ -216,7 +225,11 @@ function textResult(r: CompressResult): string {
   const out: string[] = [];
   if (r.diff && r.status !== 'rejected') out.push(r.diff.replace(/^={10,}\n/, ''));
   if (r.status === 'ok' && r.after && r.saved) {
-    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
+    // Text several prompts send: the total over them, then each prompt's share at its model and traffic.
+    const many = r.senders && r.senders.length > 1 ? r.senders : undefined;
+    const dollars = many ? `${formatUsd(r.saved.monthlyUsd)}/month over the ${many.length} prompts that send it` : `${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month`;
+    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${dollars}${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
+    for (const x of many ?? []) out.push(`  ${x.id} (${x.file}:${x.line}, ${x.model}): −${groupDigits(x.tokens)} tokens/call, ${formatUsd(x.perCallUsd)}/call, ${formatUsd(x.monthlyUsd)}/month`);
   } else {
     // A no-saving reason says so itself ("no saving: the rewrite is …").
     out.push(`${r.file}:${r.line}: ${r.status === 'no-saving' ? r.reason ?? 'no saving' : `${r.status}${r.reason ? `: ${r.reason}` : ''}`}`);

@@ -187,13 +187,14 @@ Exit codes: 0 done · 2 bad usage, or the update failed (the message says why).
 Rewrites the prompt part whose text is on LINE (else the largest static part of the prompt whose range
 holds LINE — on an agent run's line whose input is a run-time value, the agent's instructions — and a
 note says which; or part N with --part) with a cheap model, keeping every placeholder, and prints the
-unified diff and the saving (stdout holds the result only: notes, the question and errors go to
-stderr). Before the text goes to the model's host, compress shows it (with the host, its tokens and
+unified diff and the saving — summed over every prompt that sends the text (a constant other files
+import), each at its own model and traffic, as scan prices them (stdout holds the result only: notes,
+the question and errors go to stderr). Before the text goes to the model's host, compress shows it (with the host, its tokens and
 the request's cost) and asks on the terminal; --yes sends without asking (it still says which text goes
 to which host and model), and is needed where standard input is not a terminal (CI, scripts). A reply
 from the cache asks nothing.
 Nothing is written unless --apply. The key is read from OPENAI_API_KEY (a server of your own at
---base-url needs none).
+--base-url needs none: without one, no Authorization header is sent).
 
 Options:
   --part N           the prompt's Nth part (1-based) instead of the one on LINE

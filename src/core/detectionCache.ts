@@ -39,6 +39,8 @@ interface Entry {
 export interface StoredDetection {
   detection: Detection;
   counts: [string, number][];
+  /** The workspace files the detection read (root-relative): what it depends on besides its text. */
+  reads: string[];
 }
 
 /** Entries kept; past this the oldest are removed. A few KB each; a CLI scan of a monorepo stores one per file with prompt candidates. */
@@ -149,7 +151,7 @@ export class DetectionCache {
     for (const [p, sha] of entry.workspace) if (this.digestOf(`w\0${p}`, () => options.readWorkspaceFile?.(p)) !== sha) return undefined;
     // A relative path reads relative to the file's folder: the folder is part of the key.
     for (const [p, sha] of entry.relative) if (this.digestOf(`r\0${path.posix.dirname(file)}\0${p}`, () => options.readRelative?.(p)) !== sha) return undefined;
-    return { detection: { ...entry.detection, text }, counts: Array.isArray(entry.counts) ? entry.counts : [] };
+    return { detection: { ...entry.detection, text }, counts: Array.isArray(entry.counts) ? entry.counts : [], reads: entry.workspace.map(([p]) => p) };
   }
 
   /** Stores a detection made with `recording`'s readers. Failing to write only costs the next start its speed. */

@@ -310,7 +310,16 @@ export interface BatchHooks {
   onMiss?: (rel: string) => void;
   /** Receives what the batch read (scanManifest.ts): each file's digest, and each guarded read's. */
   inputs?: ScanInputs;
+  /** Imported files whose trees the batch keeps between files (KEPT_IMPORTS). */
+  keptImports?: number;
 }
+
+/**
+ * Imported files a batch keeps parsed between files (CodeProject.trimImports): most imports are of a
+ * few shared modules, parsed again only when more than this many were kept. Without a bound a worker
+ * on vercel/ai keeps ~300 trees and its WASM memory grows by ~100 MB that it never gives back.
+ */
+const KEPT_IMPORTS = 32;
 
 export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets, keptTrees: 0 }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
@@ -387,6 +396,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
       }
     }
     project.release(rel);
+    project.trimImports(hooks.keptImports ?? KEPT_IMPORTS);
     hooks.onFileResult?.({ detection: detections.length > detectionsBefore ? detections[detections.length - 1] : undefined, skipped: skipped.length > skippedBefore ? skipped[skipped.length - 1] : undefined });
     onFileDone?.();
   }
@@ -484,11 +494,14 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
   if (!toDetect.length) { /* all answered */ }
   else if (workers > 0) {
     const pending = detectInWorkers(toDetect, batch, workers, tick, options.signal, options.fileBudgetMs ?? FILE_BUDGET_MS);
-    engine.warmUp(); // while the workers read and parse
     for (const r of await pending) {
       results.push(r);
       for (const [k, v] of r.inputs) inputs.set(k, v);
     }
+    // After the workers, not beside them: the tokenizer and price data (~130 MB) loaded while they
+    // parse made the peak of a cold scan theirs plus it (520 MB on vercel/ai; ~390 MB this way), for
+    // a few hundred milliseconds gained.
+    engine.warmUp();
   } else results.push(await detectBatch(toDetect, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs, inputs }));
 
   const detections = new Map<string, Detection>();
@@ -556,6 +569,29 @@ export function withoutFoundElsewhere(d: Detection, found: Map<string, number>):
   return detected.length === d.detected.length ? d : { ...d, detected };
 }
 
+/**
+ * One file's prompts (`list`, ids unique within it), with those whose id a prompt of an earlier file
+ * has (`ids`, in walk order) copied as `id#2`, `id#3` … — a number neither file uses. Across files only
+ * an annotation id can repeat (one constant annotated in a prompts module, sent from several files),
+ * and the diff pairs prompts by id; the report panel and `explain --id` pick them by it.
+ */
+export function uniqueAcrossFiles(list: PromptReport[], ids: Set<string>): PromptReport[] {
+  const own = new Set(list.map((p) => p.id));
+  return list.map((p) => {
+    if (!ids.has(p.id)) {
+      ids.add(p.id);
+      return p;
+    }
+    const base = p.id.replace(/#\d+$/, '');
+    let n = 2;
+    while (ids.has(`${base}#${n}`) || own.has(`${base}#${n}`)) n++;
+    const id = `${base}#${n}`;
+    ids.add(id);
+    // (a copy: the priced memo may hold `p`; the shared-prefix pass adds to the copy's diagnostics)
+    return { ...p, id, diagnostics: [...p.diagnostics] };
+  });
+}
+
 /** Prices every detection (in walk order) and sums the workspace. */
 export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig; priced?: PricedMemo } = {}): ScanReport {
   const config = options.config ?? ws.config;
@@ -566,6 +602,7 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   if (ws.cache) engine.counter.seed(ws.cache.counts);
   // An annotation above a constant that a call in another file sends is used there, not unused here.
   const taken = annotationsTakenElsewhere(ws.detections.values());
+  const ids = new Set<string>();
   for (const f of ws.files) {
     const d = ws.detections.get(f);
     if (!d) continue;
@@ -583,9 +620,10 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
     } else a = engine.price(d, priceOptions);
     // Kept as it is now: the shared-prefix pass below adds to its prompts' diagnostics.
     if (memoKey) options.priced!.set(f, memoKey, a);
-    prompts.push(...a.prompts);
+    const own = uniqueAcrossFiles(a.prompts, ids);
+    prompts.push(...own);
     diagnostics.push(...withoutTakenAnnotationWarnings(a.diagnostics, taken));
-    a.prompts.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
+    own.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
   }
   const report = summarize(ws.root, prompts, diagnostics, ws.skipped, config, options.maxMonthlyUsd);
   const shared = findSharedPrefixes(prefixes, (text, p) => engine.counter.count(text, p.model.id).tokens);

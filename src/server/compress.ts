@@ -6,7 +6,7 @@ import { CodeActionKind, type CodeAction, type Connection, type Diagnostic as Ls
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzeOptions } from '../core/analyze';
 import { Engine } from '../core/analyze';
-import { finishCompress, planCompress, savingTitle, tidyCompress, CompressError, type CompressPlan, type CompressResult } from '../core/compress';
+import { finishCompress, planCompress, savingTitle, sendersOf, tidyCompress, CompressError, type CompressPlan, type CompressResult, type Senders } from '../core/compress';
 import { RewriteLedger } from '../core/compress/savings';
 import type { DetectedPrompt, PromptReport } from '../core/model';
 import { contains } from './convert';
@@ -20,6 +20,8 @@ export interface CompressHost {
   target(uri: string): Promise<{ doc: TextDocument; rel: string; cell?: number; notebookText?: string } | undefined>;
   /** Price options (config, settings) and detect options for a file. */
   options(rel: string): AnalyzeOptions;
+  /** The workspace's prompts that send text written in `rel` (a constant's importers too), as the scan prices them. */
+  promptsUsing(rel: string): PromptReport[];
 }
 
 /** The rewrites finished this session: the report panel's compression lever. */
@@ -94,8 +96,15 @@ async function planAt(host: CompressHost, t: CompressTarget, compressModel: stri
   }
 }
 
-function outcome(r: CompressResult, plan: CompressPlan, uri: string, version: number): CompressOutcome {
-  return { ...r, uri, version, title: savingTitle(r, plan.prompt.traffic.callsPerDay), callsPerDay: plan.prompt.traffic.callsPerDay };
+/** The prompts that send the plan's text, to price the rewrite at each of them as the CLI does. */
+function sendersFor(host: CompressHost, plan: CompressPlan): Senders {
+  return { prompts: host.promptsUsing(plan.source.file), analyzeFor: (file) => host.options(file) };
+}
+
+/** `senders`: the prompts that send the text (the title's traffic is the first one's). */
+function outcome(r: CompressResult, plan: CompressPlan, senders: Senders, uri: string, version: number): CompressOutcome {
+  const callsPerDay = (sendersOf(plan, senders.prompts)[0]?.prompt ?? plan.prompt).traffic.callsPerDay;
+  return { ...r, uri, version, title: savingTitle(r, callsPerDay), callsPerDay };
 }
 
 export function registerCompress(connection: Connection, host: CompressHost): void {
@@ -115,14 +124,20 @@ export function registerCompress(connection: Connection, host: CompressHost): vo
     const entry = plans.get(p.id);
     if (!entry) return { error: 'Prompt Cost: this compress request is no longer known to the server — run it again.' };
     plans.delete(p.id);
-    const r = await finishCompress(entry.plan, p.reply, { engine, analyze: host.options(entry.rel), compressModel: entry.plan.compressModel, text: entry.text, usage: p.usage, cached: p.cached });
-    if (r.status === 'ok' && r.saved) rewriteLedger.record(entry.plan.prompt, entry.plan.partIndex, r.saved.monthlyUsd);
-    return outcome(r, entry.plan, entry.uri, entry.version);
+    const senders = sendersFor(host, entry.plan);
+    const r = await finishCompress(entry.plan, p.reply, { engine, analyze: host.options(entry.rel), compressModel: entry.plan.compressModel, text: entry.text, usage: p.usage, cached: p.cached, senders });
+    if (r.status === 'ok' && r.saved) {
+      // Each sending prompt's own share; a text no listed prompt sends (its file not scanned yet) is the plan's.
+      if (r.senders) sendersOf(entry.plan, senders.prompts).forEach((s, i) => rewriteLedger.record(s.prompt, s.part, r.senders![i].monthlyUsd));
+      else rewriteLedger.record(entry.plan.prompt, entry.plan.partIndex, r.saved.monthlyUsd);
+    }
+    return outcome(r, entry.plan, senders, entry.uri, entry.version);
   });
   connection.onRequest(TidyRequest, async (t: CompressTarget): Promise<CompressOutcome | { error: string }> => {
     const r = await planAt(host, t, 'none');
     if ('error' in r) return r;
-    const result = await tidyCompress(r.plan, { engine, analyze: host.options(r.rel), compressModel: 'none', text: r.text });
-    return outcome(result, r.plan, t.uri, r.doc.version);
+    const senders = sendersFor(host, r.plan);
+    const result = await tidyCompress(r.plan, { engine, analyze: host.options(r.rel), compressModel: 'none', text: r.text, senders });
+    return outcome(result, r.plan, senders, t.uri, r.doc.version);
   });
 }

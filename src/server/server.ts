@@ -80,6 +80,23 @@ function schedule(doc: TextDocument): void {
   timers.set(doc.uri, setTimeout(() => void analyseCurrent(doc.uri), state.settings.debounceMs));
 }
 
+/** The workspace files each open document's last analysis read (its imports, files it loads), by name. */
+const readsOf = new Map<string, Set<string>>();
+
+/**
+ * `rel` changed (typed in, saved, closed unsaved, changed on disk): the open documents whose analysis
+ * read it are analysed again, though their own text is the same — a constant edited in a prompts module
+ * changes the call that sends it.
+ */
+function scheduleReaders(rel: string): void {
+  for (const d of documents.all()) {
+    const other = relOf(d);
+    if (!other || other === rel || !readsOf.get(other)?.has(rel)) continue;
+    analysedVersion.delete(d.uri);
+    schedule(d);
+  }
+}
+
 /**
  * The analysis of `uri` (a document or a notebook) at `version`: the one under way if it is for that
  * version, else a new run. The pending debounce timer is dropped either way.
@@ -188,6 +205,7 @@ async function analyse(uri: string): Promise<void> {
   if (stored) {
     state.engine.counter.seed(stored.counts);
     state.open.set(rel, stored.detection);
+    readsOf.set(rel, new Set(stored.reads));
   } else {
     const atVersion = () => {
       const d = documents.get(uri);
@@ -196,6 +214,7 @@ async function analyse(uri: string): Promise<void> {
     const result = await analyseInWorker(rel, atVersion);
     if (!result || !documents.get(uri)) return; // edited before its turn (a newer run is scheduled), or closed
     result.keep();
+    if (result.reads) readsOf.set(rel, new Set(result.reads.workspace.map(([p]) => p)));
     if (result.reads) storeSoon(uri, () => detections.put(rel, result.text, { heuristics: state.settings.heuristics }, result.detection, result.reads!, result.counts));
   }
   // Publishing prices the detection: the worker's (or the store's) counts cover it.
@@ -221,6 +240,7 @@ async function verifyStored(uri: string, version: number): Promise<void> {
   if (!doc || !rel || doc.version !== version) return; // an edit analyses it anyway
   const result = await analyseInWorker(rel, () => (documents.get(uri)?.version === version ? documents.get(uri)!.getText() : undefined));
   if (!result || documents.get(uri)?.version !== version) return;
+  if (result.reads) readsOf.set(rel, new Set(result.reads.workspace.map(([p]) => p)));
   const stored = state.open.get(rel);
   if (stored && JSON.stringify({ ...stored, text: '' }) === JSON.stringify({ ...result.detection, text: '' })) return;
   result.keep();
@@ -594,6 +614,7 @@ documents.onDidChangeContent((e) => {
     return;
   }
   if (rel && isCandidate(rel)) schedule(e.document);
+  if (rel) scheduleReaders(rel);
 });
 
 // Opening a file is not typing: analyse it now, not after the debounce.
@@ -611,7 +632,11 @@ documents.onDidClose((e) => {
   if (rel === CONFIG_FILE) {
     state.setConfigText(undefined);
     republishAll();
-  } else state.open.delete(rel);
+  } else {
+    state.open.delete(rel);
+    readsOf.delete(rel);
+    scheduleReaders(rel); // its readers read the disk's text now
+  }
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   totalsSoon();
 });
@@ -629,11 +654,15 @@ connection.onDidChangeWatchedFiles(async (e) => {
       // The scan reads the saved file: saved excludes that changed mean another set of files.
       if (state.scan && JSON.stringify(loadConfig(state.root).exclude) !== JSON.stringify(state.scanExclude)) rescan = true;
       changed = true;
-    } else if (state.scan && isCandidate(rel) && !openText(rel)) {
-      if (c.type === FileChangeType.Deleted) state.scan.detections.delete(rel);
-      else redetect.push(rel);
-      if (c.type === FileChangeType.Created && !state.scan.files.includes(rel)) state.scan.files.push(rel);
-      changed = true;
+    } else if (!openText(rel)) {
+      // Changed on disk, held by no editor: the open documents that read it read the disk's text.
+      scheduleReaders(rel);
+      if (state.scan && isCandidate(rel)) {
+        if (c.type === FileChangeType.Deleted) state.scan.detections.delete(rel);
+        else redetect.push(rel);
+        if (c.type === FileChangeType.Created && !state.scan.files.includes(rel)) state.scan.files.push(rel);
+        changed = true;
+      }
     }
   }
   if (redetect.length && state.scan) {
@@ -787,6 +816,7 @@ registerCompress(connection, {
     return t && nb ? { ...t, notebookText: notebookJson(nb) } : t;
   },
   options: (rel) => ({ ...state.priceOptions(), ...detectOptions(rel) }),
+  promptsUsing: (rel) => state.promptsUsing(rel),
 });
 
 connection.onShutdown(() => {

@@ -8,7 +8,7 @@ import type { Diagnostic, PromptReport, ScanReport, Severity } from '../core/mod
 import { DEFAULT_SETTINGS, settingsTraffic, type PromptCostSettings } from '../core/settings';
 import { toPosix } from '../core/text';
 import { guardedReader, type Refusal } from '../core/fileAccess';
-import { foundElsewhere, loadConfig, summarize, withoutFoundElsewhere, type WorkspaceDetections } from '../core/workspace';
+import { foundElsewhere, loadConfig, summarize, uniqueAcrossFiles, withoutFoundElsewhere, type WorkspaceDetections } from '../core/workspace';
 
 export class WorkspaceState {
   // A person waits on the editor's answers: its budgets run on the wall clock (budgets.ts).
@@ -198,10 +198,11 @@ export class WorkspaceState {
     const prompts: PromptReport[] = [];
     const severity = this.severities()['invalid-config'] ?? 'error';
     const diagnostics: Diagnostic[] = this.isOff('invalid-config') ? [] : this.config.problems.map((p) => ({ code: 'invalid-config', severity, message: p.message, range: p.range, file: p.file }));
+    const ids = new Set<string>();
     for (const f of this.files()) {
       const a = this.analysis(f);
       if (!a) continue;
-      prompts.push(...a.prompts);
+      prompts.push(...uniqueAcrossFiles(a.prompts, ids));
       diagnostics.push(...a.diagnostics);
     }
     return summarize(this.root ?? '.', prompts, diagnostics, this.scan?.skipped ?? [], this.config);

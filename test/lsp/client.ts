@@ -78,6 +78,10 @@ export class TestClient {
     return this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
   }
 
+  close(uri: string) {
+    return this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
   /** An incremental change, as VS Code sends one keystroke: replace `range` with `text`. */
   edit(uri: string, version: number, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string) {
     return this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });

@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { run } from '../../src/cli/main';
 import { chatRewrite } from '../../src/core/compress/chat';
 import type { CompressOutcome, CompressPrepared } from '../../src/server/protocol';
 import { completion, startFakeOpenAI } from '../fakeOpenAI';
@@ -100,6 +101,45 @@ describe('language server: compress (protocol)', function () {
     assert.ok(out.saved!.tokens > 0);
     assert.strictEqual(out.version, 5);
   });
+  it("a constant two files' calls import: the saving is both senders', as two scans price it", async () => {
+    const files: Record<string, string> = {
+      'src/prompts/index.ts': `// prompt-cost: callsPerDay=8000 id=support-system\nexport const SUPPORT = \`${LONG.replace(' for ${customer}', '')}\`;\n`,
+      'src/a.ts': `import OpenAI from 'openai';\nimport { SUPPORT } from './prompts';\nconst client = new OpenAI();\nexport const ask = (q: string) => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: SUPPORT }, { role: 'user', content: q }] });\n`,
+      'src/b.ts': `import Anthropic from '@anthropic-ai/sdk';\nimport { SUPPORT } from './prompts';\nconst client = new Anthropic();\nexport const ask = (q: string) => client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: SUPPORT, messages: [{ role: 'user', content: q }] });\n`,
+    };
+    fs.rmSync(path.join(root, 'app.ts'));
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), text);
+    }
+    type Scanned = { file: string; cost: { monthlyUsd: number } };
+    const scan = async () => {
+      let out = '';
+      assert.strictEqual(await run(['scan', '--format', 'json', '--no-cache'], { stdout: (s) => void (out += s), stderr: () => undefined, readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd: root, env: {} }), 0);
+      return JSON.parse(out).prompts as Scanned[];
+    };
+    const before = await scan();
+    await client.initialize(root, { scanOnStart: false });
+    await client.conn.sendRequest('promptCost/rescan');
+    const uri = pathToFileURL(path.join(root, 'src/prompts/index.ts')).href;
+    await client.open(uri, 'typescript', files['src/prompts/index.ts'], 2);
+    const target = { uri, version: 2, position: { line: 1, character: 30 } };
+    const prepared = await client.conn.sendRequest<CompressPrepared>('promptCost/compressPrepare', { target, model: 'gpt-4o-mini' });
+    assert.ok(prepared.id, JSON.stringify(prepared));
+    const out = await client.conn.sendRequest<CompressOutcome>('promptCost/compressFinish', { id: prepared.id, reply: 'Support assistant. Be brief. Never promise refunds.' });
+    assert.strictEqual(out.status, 'ok', out.reason);
+    assert.deepStrictEqual(out.senders!.map((x) => [x.file, x.model]), [['src/a.ts', 'gpt-4o'], ['src/b.ts', 'claude-sonnet-4-5']]);
+    assert.match(out.title, /^−\d+ tokens\/call \(\d+ → \d+\) on gpt-4o · \$[\d.,]+\/month over the 2 prompts that send it · request/);
+    // The edit applied on disk: what the scan's prompts fell by.
+    const text = files['src/prompts/index.ts'];
+    const lines = text.split('\n');
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    fs.writeFileSync(path.join(root, 'src/prompts/index.ts'), text.slice(0, offset(out.edit!.range.start)) + out.edit!.newText + text.slice(offset(out.edit!.range.end)));
+    const after = await scan();
+    const fell = before.reduce((n, b) => n + b.cost.monthlyUsd - after.find((a) => a.file === b.file)!.cost.monthlyUsd, 0);
+    assert.ok(fell > 0 && Math.abs(out.saved!.monthlyUsd - fell) < 1e-6, `${out.saved!.monthlyUsd} vs ${fell}`);
+  });
+
   it('notebook cells: offered in the cell that holds the text; the edit is for that cell, in its coordinates and version', async () => {
     await client.initialize(root, { scanOnStart: false });
     const nbUri = pathToFileURL(path.join(root, 'support.ipynb')).href;

@@ -95,6 +95,35 @@ describe('language server (protocol)', function () {
     assert.match(onConstant!.contents.value, /openai\.chat/);
   });
 
+  it('editing an imported constant in the editor updates the open file that sends it: its code lens and hover', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const app = uri('src/app.ts');
+    const prompts = uri('src/prompts.ts');
+    await client.open(app, 'typescript', APP_TS);
+    await client.open(prompts, 'typescript', PROMPTS_TS);
+    const tokensOf = async () => Number(/^(\d[\d,]*) tokens/.exec((await client.codeLens(app))[0]?.command.title ?? '')?.[1].replace(/,/g, ''));
+    const before = await tokensOf();
+    assert.ok(before > 100, String(before));
+    const longer = PROMPTS_TS.replace('Answer from the docs', `Answer from the docs. ${'Quote the exact paragraph and its heading before answering. '.repeat(20)}`);
+    await client.change(prompts, 2, longer); // not saved: the importer must read the open document
+    let after = before;
+    for (let i = 0; i < 100 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await tokensOf();
+    }
+    assert.ok(after > before + 150, `${before} → ${after}`);
+    const hover = await client.hover(app, 9, 30);
+    assert.match(hover!.contents.value, new RegExp(`${after.toLocaleString('en-US')}`));
+    // Closed unsaved: the constant is the disk's again, and so is the call's count.
+    await client.close(prompts);
+    let closed = after;
+    for (let i = 0; i < 100 && closed === after; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      closed = await tokensOf();
+    }
+    assert.strictEqual(closed, before);
+  });
+
   it('opening a file analyses it at once: the debounce is for typing', async function () {
     // The longest debounce there is (5 s), in force from initialize on: only an analysis on open
     // publishes before this test's timeout.

@@ -370,7 +370,8 @@ describe('cli', () => {
       assert.strictEqual(spawnSync('node', [bin, 'cost']).status, 2);
     });
 
-    it('starts from a code cache in the cache folder: written once, then used; a damaged one is replaced, never fatal', () => {
+    it('starts from a code cache in the cache folder: written once, then used; a damaged one is replaced, never fatal', function () {
+      this.timeout(90_000); // a dozen CLI runs, the first building the tokenizer: slow on a loaded machine
       const cache = tempDir('pc-code-cache-');
       const env = { ...process.env, PROMPT_COST_CACHE_DIR: cache };
       const count = () => spawnSync('node', [bin, 'count', '--format', 'json'], { input: 'hello world', env, encoding: 'utf8' });

@@ -93,6 +93,24 @@ describe('cost diff', function () {
     assert.strictEqual(d.counts.unchanged, 3);
   });
 
+  it('one annotated constant sent from two files: two prompts with their own ids, both changed by an edit of it (not added, removed or a model change)', async () => {
+    const dir = repoWith({
+      'src/prompts.ts': `// prompt-cost: callsPerDay=8000 id=support-system\nexport const SUPPORT = 'You are the support assistant. ${LONG}';\n`,
+      'src/openaiChat.ts': "import OpenAI from 'openai';\nimport { SUPPORT } from './prompts';\nconst client = new OpenAI();\nexport const ask = (q: string) => client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'system', content: SUPPORT }, { role: 'user', content: q }] });\n",
+      'src/claudeChat.ts': "import Anthropic from '@anthropic-ai/sdk';\nimport { SUPPORT } from './prompts';\nconst client = new Anthropic();\nexport const ask = (q: string) => client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 300, system: SUPPORT, messages: [{ role: 'user', content: q }] });\n",
+    });
+    const scan = await cli(['scan', '--format', 'json'], dir);
+    const ids = (JSON.parse(scan.stdout) as { prompts: { id: string; file: string }[] }).prompts.map((p) => [p.file, p.id]).sort();
+    assert.deepStrictEqual(ids, [['src/claudeChat.ts', 'support-system'], ['src/openaiChat.ts', 'support-system#2']]);
+    edit(dir, 'src/prompts.ts', (t) => t.replace('You are the support assistant.', 'You are the support assistant. Always answer in plain English, in short paragraphs.'));
+    const d = await diffJson(dir);
+    assert.deepStrictEqual(d.prompts.map((p) => [p.file, p.status, p.id]).sort(), [['src/claudeChat.ts', 'changed', 'support-system'], ['src/openaiChat.ts', 'changed', 'support-system#2']]);
+    for (const p of d.prompts) {
+      assert.strictEqual(p.before!.model, p.after!.model);
+      assert.ok(p.deltaMonthlyUsd! > 0 && !p.reasons.some((r) => /model/.test(r)), p.reasons.join());
+    }
+  });
+
   it('a longer prompt is changed, with its delta and the reason; the total delta is the sum', async () => {
     const dir = repoWith(FILES);
     edit(dir, 'src/bot.ts', (s) => s.replace('You are the billing assistant.', `You are the billing assistant. ${LONG}`));

@@ -76,7 +76,7 @@ describe('prompt file formats: .http requests, workflow actions, Cursor rules, a
     assert.deepStrictEqual(loose.diagnostics.filter((d) => d.code === 'prompt-file-error'), []);
     assert.deepStrictEqual(loose.prompts.map((p) => p.kind), ['cursor-rule']);
     assert.deepStrictEqual(texts('.cursor/rules/ts.mdc', '---\nglobs: *.ts, src/**/*.tsx\nalwaysApply: false\n---\nUse tabs for indentation.\n'), [[['system', 'Use tabs for indentation.', 4]]]);
-    assert.match(loose.prompts[0].notes.join('\n'), /requests about files matching \*\.ts, src\/\*\*\/\*\.tsx/);
+    assert.match((loose.prompts[0].notes ?? []).join('\n'), /requests about files matching \*\.ts, src\/\*\*\/\*\.tsx/);
   });
 
   describe('what the figure of a Cursor rule means', () => {

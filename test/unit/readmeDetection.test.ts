@@ -26,7 +26,7 @@ function table(first: string): string[][] {
 // README row names of each finder family.
 const FAMILY_ROW: Record<string, string> = {
   openai: 'OpenAI', 'openai-agents': 'OpenAI', anthropic: 'Anthropic', 'ai-sdk': 'Vercel AI SDK',
-  langchain: 'LangChain (JS, Python)', google: 'Google GenAI', litellm: 'LiteLLM', ollama: 'Ollama',
+  langchain: 'LangChain (JS, Python)', google: 'Google GenAI', litellm: 'LiteLLM', ollama: 'Ollama', 'pydantic-ai': 'pydantic-ai',
 };
 
 describe('README: what detection finds', () => {

@@ -6,7 +6,8 @@ import OpenAI from 'openai';
 export interface ChatMessage { role: 'system' | 'user'; content: string }
 
 export interface ChatRequest {
-  apiKey: string;
+  /** undefined: no Authorization header (a server of your own that checks none). */
+  apiKey?: string;
   /** undefined: OpenAI's own endpoint. */
   baseURL?: string;
   model: string;
@@ -64,7 +65,10 @@ export async function chatRewrite(req: ChatRequest): Promise<ChatReply> {
  * so `--timeout 2` took three attempts and two pauses (7.7 s) — and a pending pause kept the CLI alive.
  */
 async function withRetries(req: ChatRequest, host: string): Promise<unknown> {
-  const client = new OpenAI({ apiKey: req.apiKey, baseURL: req.baseURL, timeout: req.timeoutMs, maxRetries: 0 });
+  // The SDK refuses to start without a key (and would read OPENAI_API_KEY itself): without one, a stand-in
+  // it never sends, as the Authorization header is removed.
+  const keyless = req.apiKey === undefined;
+  const client = new OpenAI({ apiKey: req.apiKey ?? 'none', baseURL: req.baseURL, timeout: req.timeoutMs, maxRetries: 0, ...(keyless ? { defaultHeaders: { Authorization: null } } : {}) });
   const maxRetries = req.maxRetries ?? 2;
   const deadline = Date.now() + req.timeoutMs;
   const timedOut = () => new ChatError('timeout', `${host} did not answer within ${Number((req.timeoutMs / 1000).toFixed(1))} s, retries included (promptCost.compress.timeoutSeconds / --timeout)`);

@@ -49,6 +49,11 @@ export interface CompressResult {
   before: { text: string; tokens: number };
   after?: { text: string; tokens: number };
   saved?: { tokens: number; perCallUsd: number; monthlyUsd: number };
+  /**
+   * Every prompt of the workspace that sends the rewritten text, each at its own model and traffic (the
+   * prompt named first): `saved` is their sum. Absent when no workspace listing was given.
+   */
+  senders?: SenderSaving[];
   warnings: string[];
   diff?: string;
   applied: boolean;
@@ -59,6 +64,18 @@ export interface CompressResult {
   /** The compress request's own tokens and cost (estimated before sending; from usage after). */
   request?: { tokens: number; costUsd?: number; cached?: boolean };
   notes?: string[];
+}
+
+/** One prompt's share of a rewrite's saving: `line` 1-based, `tokens` fewer input tokens per call in its tokenizer. */
+export interface SenderSaving { id: string; file: string; line: number; model: string; tokens: number; perCallUsd: number; monthlyUsd: number }
+
+/**
+ * The workspace's prompts as `scan` lists them, and each file's options with the readers the scan gives
+ * it: a rewrite is priced at every prompt that sends its text, not only at the one it was asked from.
+ */
+export interface Senders {
+  prompts: PromptReport[];
+  analyzeFor: (file: string) => AnalyzeOptions;
 }
 
 export class CompressError extends Error {
@@ -311,7 +328,7 @@ export function savingOf(prompt: PromptReport, tokens: number, analyze: AnalyzeO
 }
 
 /** The model's reply → a checked rewrite of the literal (or why not). Never throws for a bad reply. */
-export async function finishCompress(plan: CompressPlan, reply: string, o: PlanOptions & { text: string; usage?: { inputTokens: number; outputTokens: number }; cached?: boolean }): Promise<CompressResult> {
+export async function finishCompress(plan: CompressPlan, reply: string, o: PlanOptions & { text: string; senders?: Senders; usage?: { inputTokens: number; outputTokens: number }; cached?: boolean }): Promise<CompressResult> {
   const request = requestFigures(plan, o);
   const restored = restore(reply.trim(), plan.protectedText);
   if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request });
@@ -332,7 +349,7 @@ function sentinelRe(p: Protected): RegExp {
   return new RegExp(`${esc(p.open)}\\s*\\d+\\s*${esc(p.close)}`, 'g');
 }
 
-async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & { text: string }, request: CompressResult['request'], warnings: string[], frame = unframe(plan.target.content).frame): Promise<CompressResult> {
+async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & { text: string; senders?: Senders }, request: CompressResult['request'], warnings: string[], frame = unframe(plan.target.content).frame): Promise<CompressResult> {
   const t = plan.target;
   const content = reframe(core, frame);
   const visible = applyView(content, t.view);
@@ -347,10 +364,15 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
     throw e;
   }
   const afterText = sourceForm(visible, t.slots);
-  const after = { text: afterText, tokens: o.engine.counter.count(afterText, plan.prompt.model.id).tokens };
-  const base = { after, warnings, request, diff: createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
-  if (after.tokens >= plan.before.tokens) {
-    return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${plan.before.tokens}` });
+  // Tokens in the tokenizer of the first prompt that sends the text: the one asked from, else the workspace's first.
+  const sending = o.senders && !plan.source.notebook ? sendersOf(plan, o.senders.prompts) : [];
+  const promptModel = sending[0]?.prompt.model.id ?? plan.prompt.model.id;
+  const count = (s: string) => o.engine.counter.count(s, promptModel).tokens;
+  const before = promptModel === plan.prompt.model.id ? plan.before : { text: plan.before.text, tokens: count(plan.before.text) };
+  const after = { text: afterText, tokens: count(afterText) };
+  const base = { before, promptModel, after, warnings, request, diff: createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
+  if (after.tokens >= before.tokens) {
+    return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${before.tokens}` });
   }
   const code = plan.source.text;
   const lines = new LineIndex(code);
@@ -363,7 +385,71 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   }
   const nb = plan.source.notebook;
   const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText, ...(plan.holder ? { file: plan.source.file } : {}) };
-  return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, plan.before.tokens - after.tokens, o), edit });
+  const tokens = before.tokens - after.tokens;
+  if (!sending.length) return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, tokens, o), edit });
+  const senders = senderSavings(plan, updated, afterText, sending.map((s) => s.prompt), { engine: o.engine, senders: o.senders! });
+  const usd = (x: number) => Number(x.toPrecision(12));
+  const saved = { tokens, perCallUsd: usd(senders.reduce((n, x) => n + x.perCallUsd, 0)), monthlyUsd: usd(senders.reduce((n, x) => n + x.monthlyUsd, 0)) };
+  return result(plan, 'ok', { ...base, saved, senders, edit });
+}
+
+const atOrBefore = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+
+/**
+ * The prompts of `prompts` that send the plan's text — a part written in the same file, over the same
+ * range — each with that part's index; the prompt the plan was made from first, the rest in their order.
+ */
+export function sendersOf(plan: CompressPlan, prompts: PromptReport[]): { prompt: PromptReport; part: number }[] {
+  const r = plan.target.range;
+  const out: { prompt: PromptReport; part: number }[] = [];
+  for (const p of prompts) {
+    const part = p.parts.findIndex((x) => (x.file ?? p.file) === plan.source.file && x.cell === undefined && atOrBefore(x.range.start, r.end) && atOrBefore(r.start, x.range.end));
+    if (part >= 0) out.push({ prompt: p, part });
+  }
+  // By place, not id: the workspace numbers ids that prompts of several files share (id, id#2…).
+  const own = out.findIndex((s) => s.prompt.file === plan.prompt.file && samePosition(s.prompt.range.start, plan.prompt.range.start));
+  if (own > 0) out.unshift(...out.splice(own, 1));
+  return out;
+}
+
+const samePosition = (a: Position, b: Position) => a.line === b.line && a.character === b.character;
+
+/**
+ * Each sender's saving as `scan` prices it: its file analysed as it is and with `updated` as the
+ * source's text, at that prompt's model, tokenizer and traffic (a part in a cached prefix saves at the
+ * cached price). Where the analyses no longer line up, the uncached input price of the tokens saved.
+ */
+function senderSavings(plan: CompressPlan, updated: string, afterText: string, sending: PromptReport[], o: { engine: Engine; senders: Senders }): SenderSaving[] {
+  const edited = plan.source.file;
+  const priced = new Map<string, { before: PromptReport[]; after: PromptReport[] } | undefined>();
+  const priceFile = (file: string) => {
+    const analyze = o.senders.analyzeFor(file);
+    const own = file === edited;
+    const text = own ? plan.source.text : file === plan.holder?.file ? plan.holder.text : analyze.readWorkspaceFile?.(file);
+    if (text === undefined) return undefined;
+    const dir = path.posix.dirname(file);
+    const readWorkspaceFile = (rel: string) => (rel === edited ? updated : analyze.readWorkspaceFile?.(rel));
+    const readRelative = (p: string) => (path.posix.normalize(path.posix.join(dir, p.replace(/\\/g, '/'))) === edited ? updated : analyze.readRelative?.(p));
+    return {
+      before: o.engine.price(o.engine.detectSync(file, text, analyze), analyze).prompts,
+      after: o.engine.price(o.engine.detectSync(file, own ? updated : text, { ...analyze, readWorkspaceFile, readRelative, project: undefined }), analyze).prompts,
+    };
+  };
+  // 12 significant digits: the difference of two sums carries float noise (…0000004) otherwise.
+  const usd = (x: number) => Number(Math.max(0, x).toPrecision(12));
+  return sending.map((p) => {
+    if (!priced.has(p.file)) priced.set(p.file, priceFile(p.file));
+    const both = priced.get(p.file);
+    // Found by place: one file's analysis does not number the ids the workspace shares (id#2).
+    const i = both ? both.before.findIndex((q) => samePosition(q.range.start, p.range.start)) : -1;
+    const [b, a] = i >= 0 ? [both!.before[i], both!.after[i]] : [];
+    const row = { id: p.id, file: p.file, line: p.range.start.line + 1, model: p.model.id };
+    if (b && a && a.id === b.id && a.model.id === b.model.id && b.cost.perCallUsd !== undefined && b.cost.monthlyUsd !== undefined && a.cost.perCallUsd !== undefined && a.cost.monthlyUsd !== undefined) {
+      return { ...row, tokens: b.tokens.input - a.tokens.input, perCallUsd: usd(b.cost.perCallUsd - a.cost.perCallUsd), monthlyUsd: usd(b.cost.monthlyUsd - a.cost.monthlyUsd) };
+    }
+    const tokens = o.engine.counter.count(plan.before.text, p.model.id).tokens - o.engine.counter.count(afterText, p.model.id).tokens;
+    return { ...row, ...savingOf(p, tokens, o.senders.analyzeFor(p.file)) };
+  });
 }
 
 /** Does a prompt part still hold the literal's start once `updated` replaces the source? */
@@ -396,7 +482,7 @@ export function tidyText(core: string): string {
 }
 
 /** "Tidy prompt whitespace": the same result shape, no network. */
-export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: string }): Promise<CompressResult> {
+export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: string; senders?: Senders }): Promise<CompressResult> {
   const t = plan.target;
   const frame = unframe(t.content).frame;
   // Where the program dedents, indentation is not sent: keep it. Elsewhere it is sent, and goes.
@@ -407,9 +493,15 @@ export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: 
   return r;
 }
 
-/** The diff editor's title: the saving per call and per month at the prompt's traffic, and the request's own cost. */
+/**
+ * The diff editor's title: the saving per call and per month at the prompt's traffic — or, for text
+ * several prompts send, the month's total over them (each at its own traffic) — and the request's own cost.
+ */
 export function savingTitle(r: CompressResult, callsPerDay: number): string {
   if (!r.saved || !r.after) return `${r.file}:${r.line}: ${r.status}`;
   const request = r.request?.cached ? 'cached, no request' : r.request?.costUsd !== undefined ? `request ${formatUsd(r.request.costUsd)}` : 'request unpriced';
-  return `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)}) · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
+  const tokens = `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
+  const n = r.senders?.length ?? 0;
+  if (n > 1) return `${tokens} on ${r.promptModel} · ${formatUsd(r.saved.monthlyUsd)}/month over the ${n} prompts that send it · ${request}`;
+  return `${tokens} · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
 }

@@ -9,20 +9,24 @@ import { finishCompress, planCompress, type PlanOptions } from './index';
 
 export type RewriteSavings = Record<string, { monthlySavingsUsd: number }>;
 
-/** Rewrites finished in this session, by prompt and part; one counts while the part's text is unchanged. */
+/**
+ * Rewrites finished in this session, by prompt and part; one counts while the part's text is unchanged.
+ * A prompt is its file and id: prompts of several files that send one constant share its annotation's id.
+ */
 export class RewriteLedger {
   private readonly entries = new Map<string, Map<number, { tokens: number; monthlyUsd: number }>>();
 
   record(prompt: PromptReport, part: number, monthlyUsd: number): void {
-    const parts = this.entries.get(prompt.id) ?? new Map();
+    const key = `${prompt.file}\0${prompt.id}`;
+    const parts = this.entries.get(key) ?? new Map();
     parts.set(part, { tokens: prompt.parts[part]?.tokens ?? -1, monthlyUsd });
-    this.entries.set(prompt.id, parts);
+    this.entries.set(key, parts);
   }
 
   savings(prompts: PromptReport[]): RewriteSavings {
     const out: RewriteSavings = {};
     for (const p of prompts) {
-      const parts = this.entries.get(p.id);
+      const parts = this.entries.get(`${p.file}\0${p.id}`);
       if (!parts) continue;
       let usd = 0;
       for (const [k, e] of parts) if (p.parts[k]?.tokens === e.tokens) usd += e.monthlyUsd;

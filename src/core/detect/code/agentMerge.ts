@@ -6,19 +6,91 @@
 // traffic of its own). An agent whose runs are elsewhere, or not found, stays a prompt as before.
 import type { DetectedPrompt, PromptPart, Range } from '../../model';
 import { arg, type CallInfo, type PromptBuilder } from './calls';
+import { ancestryOf } from './ancestry';
+import type { SyntaxNode } from './parser';
+import type { CodeFile } from './source';
+import { followFunction, type EvalContext } from './values';
 
 /** Where an agent's instructions are given when it is built (OpenAI Agents SDK, pydantic-ai, others alike). */
 const INSTRUCTION_KEYS = ['instructions', 'system_prompt', 'systemPrompt', 'system_message', 'system'];
 
 /**
- * A run of an agent built in another file: the agent's instructions, added to the run's builder before
- * its input (their parts are where they are written, in that file). Whether any were found.
+ * `Agent(…)` of pydantic-ai (imported under another name, `pydantic_ai.Agent(…)`, `Agent[Deps, Out](…)`
+ * too), whose prompts and tools may also be functions registered on it.
  */
-export function addAgentInstructions(b: PromptBuilder, agent: CallInfo): boolean {
+export function isPydanticAgent(agent: CallInfo): boolean {
+  if (!agent.f.isPython) return false;
+  const segments = agent.segments.map((s) => s.replace(/\[.*$/s, ''));
+  const binding = agent.f.imports.get(segments[0]);
+  if (!binding || !/^pydantic_ai(\.|$)/.test(binding.module)) return false;
+  return (segments.length === 1 ? binding.imported : segments[segments.length - 1]) === 'Agent';
+}
+
+/** A function registered on an agent by a decorator (`@agent.tool`), and that decorator. */
+export interface Registered { f: CodeFile; fn: SyntaxNode; decorator: SyntaxNode; method: string }
+
+/**
+ * pydantic-ai: the functions decorated `@agent.<method>` (with or without arguments), where `agent` is
+ * the name the call is assigned to: those defined after the assignment in the same block, up to the
+ * name's next assignment there (a test module builds many agents named `agent`), in source order.
+ */
+export function registeredOn(agent: CallInfo, methods: RegExp): Registered[] {
+  // once per agent and parse: each run of the agent asks, and walking up a module's tree is slow
+  let memo = registeredByTree.get(agent.f.tree);
+  if (!memo) registeredByTree.set(agent.f.tree, (memo = { decorated: new Set([...agent.f.text.matchAll(/^[ \t]*@(\w+)\./gm)].map((m) => m[1])), byAgent: new Map() }));
+  let found = memo.byAgent.get(agent.node.startIndex);
+  if (!found) memo.byAgent.set(agent.node.startIndex, (found = findRegistered(agent, memo.decorated)));
+  // a decorator added or removed below the agent changes it
+  if (found.rows && agent.f.lookups) agent.f.lookups.rows.push(found.rows);
+  return found.all.filter((r) => methods.test(r.method));
+}
+
+/** Per parse: the names the file decorates methods of (`@agent.…`), and each agent's registered functions. */
+const registeredByTree = new WeakMap<object, { decorated: Set<string>; byAgent: Map<number, { all: Registered[]; rows?: [number, number] }> }>();
+
+function findRegistered(agent: CallInfo, decorated: Set<string>): { all: Registered[]; rows?: [number, number] } {
+  const up = ancestryOf(agent.f);
+  const assignment = up.parent(agent.node);
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === agent.node.id ? assignment.childForFieldName('left') : undefined;
+  const statement = assignment && up.parent(assignment);
+  const block = statement?.type === 'expression_statement' ? up.parent(statement) : undefined;
+  if (target?.type !== 'identifier' || !statement || !block || !decorated.has(target.text)) return { all: [] };
+  const all: Registered[] = [];
+  for (const n of block.namedChildren) {
+    if (!n || n.endIndex <= statement.startIndex) continue;
+    const assigned = n.type === 'expression_statement' ? n.namedChildren[0] : undefined;
+    if (n.id !== statement.id && assigned?.type === 'assignment' && assigned.childForFieldName('left')?.text === target.text) break;
+    const def = n.type === 'decorated_definition' ? n.childForFieldName('definition') : undefined;
+    if (def?.type !== 'function_definition') continue;
+    for (const d of n.namedChildren) {
+      const m = d?.type === 'decorator' ? /^@\s*([\w.]+)/.exec(d.text) : null;
+      const dot = m ? m[1].lastIndexOf('.') : -1;
+      if (m && m[1].slice(0, dot) === target.text) all.push({ f: agent.f, fn: def, decorator: d!, method: m[1].slice(dot + 1) });
+    }
+  }
+  return { all, rows: [statement.startPosition.row, block.endPosition.row] };
+}
+
+/** pydantic-ai's prompt-registering decorators: what the function returns is a system prompt of every run. */
+const PROMPT_METHODS = /^(system_prompt|instructions)$/;
+
+/**
+ * The agent's instructions, added to a builder: the prompt-named arguments of the call that builds it,
+ * then (pydantic-ai) what the functions registered as its prompts return, their run-time values slots.
+ * For a run of an agent built in another file, their parts are where they are written, in that file.
+ * Whether any were found.
+ */
+export function addAgentInstructions(b: PromptBuilder, agent: CallInfo, ctx: EvalContext): boolean {
   const before = b.parts.length;
   for (const key of INSTRUCTION_KEYS) {
     const at = arg(agent, key);
     if (at) b.addText('system', at);
+  }
+  if (isPydanticAgent(agent)) {
+    for (const r of registeredOn(agent, PROMPT_METHODS)) {
+      const v = followFunction(r.f, r.fn, ctx, undefined);
+      if (v) b.addValue('system', v);
+    }
   }
   return b.parts.length > before;
 }

@@ -5,10 +5,11 @@
 //     (input: a string or a list of messages);
 //   - a method of an object the file builds from an agent-like class (`Agent(…)`, `Agent[Deps, Out](…)`,
 //     `AssistantAgent(…)`, `RoundRobinGroupChat(…)`, `ClaudeSDKClient(…)`): `agent.run("…")`,
-//     `run_sync`, `run_stream`, `team.run(task="…")`, `client.query("…")`;
+//     `run_sync`, `run_stream`, `team.run(task="…")`, `client.query("…")`; pydantic-ai's `agent.iter("…")`;
 //   - a function imported from the Claude Agent SDK: `query(prompt="…")`;
 //   - pydantic-ai's `ModelRetry("…")`, whose message is sent back to the model.
-// The agent's own instructions are found where the agent is built (the SDK finders, the shape layer).
+// The agent's own instructions are found where the agent is built (the SDK finders, the shape layer); its
+// tools and output schema go with each run, as the framework sends them with every input.
 import type { DetectedPrompt } from '../../model';
 import { callInfo, callsNamed, PromptBuilder, promptModel, type CallInfo } from './calls';
 import type { FinderEnv } from './finders/types';
@@ -16,9 +17,10 @@ import type { SyntaxNode } from './parser';
 import { finish, lastName, modelOf, type Claimed } from './shapes';
 import type { CodeFile } from './source';
 import { resolveExpression } from './values';
-import { addAgentInstructions, agentCallOf } from './agentMerge';
+import { addAgentInstructions, agentCallOf, isPydanticAgent } from './agentMerge';
+import { agentExtras } from './extras';
 
-const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query';
+const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter';
 /** Classes whose instances run as agents; their run methods take the user's input. */
 const AGENT_CLASS = /(Agent|Team|GroupChat|Swarm|ClaudeSDKClient)$/;
 /** Where the input is, by keyword, when it is not the first argument. */
@@ -60,6 +62,7 @@ function runOf(f: CodeFile, node: SyntaxNode, env: FinderEnv): Run | undefined {
   const agent = constructed(f, receiver, env);
   if (!agent || !AGENT_CLASS.test(lastName(agent.callee))) return undefined;
   if (method === 'query' && !/ClaudeSDKClient$/.test(lastName(agent.callee))) return undefined;
+  if (method === 'iter' && !isPydanticAgent(agent)) return undefined;
   return { call, input: at(keyed() ?? call.positional[0]), agent, what: `\`${lastName(agent.callee)}(…).${method}(…)\`` };
 }
 
@@ -134,23 +137,33 @@ function mastraRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detect
 /** Agent run inputs in `f`, leaving out what `claimed` says is found already. */
 export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const out: DetectedPrompt[] = [...retryPrompts(f, env, claimed), ...mastraRunPrompts(f, env, claimed)];
-  if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query)\s*\(|\bquery\s*\(/.test(f.text)) return out;
+  if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter)\s*\(|\bquery\s*\(/.test(f.text)) return out;
+  // the tools and schema of each agent, read once however many runs it has
+  const extras = new Map<string, ReturnType<typeof agentExtras>>();
+  const extrasOf = (agent: CallInfo) => {
+    const key = `${agent.f.file}:${agent.node.startIndex}`;
+    let e = extras.get(key);
+    if (!e) extras.set(key, (e = agentExtras(agent, f.file, env)));
+    return e;
+  };
   for (const node of callsNamed(f, RUN_METHODS)) {
     if (claimed(f.file, node.startIndex, node.endIndex)) continue;
     const run = runOf(f, node, env);
     if (!run?.input) continue;
     const b = new PromptBuilder(run.call, env.ctx);
     // an agent built in another file: its instructions go with the run, from where they are written
-    const elsewhere = !!run.agent && run.agent.f.file !== f.file && addAgentInstructions(b, run.agent);
+    const elsewhere = !!run.agent && run.agent.f.file !== f.file && addAgentInstructions(b, run.agent, env.ctx);
     const r = resolveExpression(run.input.file, run.input.node, env.ctx);
-    if (r && (/^(list|array)$/.test(r.node.type) || (/^binary_(operator|expression)$/.test(r.node.type) && r.node.childForFieldName('operator')?.text === '+' && /[[\]]/.test(r.node.text)))) b.addMessages(run.input);
+    // pydantic-ai: a list is the user message's content (texts, and files or images not counted)
+    if (r && /^(list|array)$/.test(r.node.type) && run.agent && isPydanticAgent(run.agent)) b.addBlocks('user', run.input);
+    else if (r && (/^(list|array)$/.test(r.node.type) || (/^binary_(operator|expression)$/.test(r.node.type) && r.node.childForFieldName('operator')?.text === '+' && /[[\]]/.test(r.node.text)))) b.addMessages(run.input);
     else b.addText('user', run.input);
     // the run sends the agent's instructions too (agentMerge.ts), so a run-time input alone is a prompt
     const agentCall = run.agent && (run.agent.f.file === f.file || elsewhere) ? agentCallOf(run.agent) : undefined;
     const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false, !!agentCall);
     if (!found) continue;
     const model = run.agent && modelOf(run.agent, env);
-    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}) });
+    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
   }
   return out;
 }

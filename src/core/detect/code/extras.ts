@@ -7,7 +7,8 @@ import type { FinderEnv } from './finders/types';
 import { evalJson, isCallJson, type Json, type JsonReader } from './json';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
-import { pythonTypeSchema, readTools } from './tools';
+import { isPydanticAgent, registeredOn } from './agentMerge';
+import { pythonTypeSchema, readHandoffs, readTools, registeredTools } from './tools';
 import { callArguments, findDefinition, propertyOf, resolveExpression, type EvalContext } from './values';
 
 interface Place { file: CodeFile; node: SyntaxNode }
@@ -85,13 +86,7 @@ export function attachRequestExtras(found: DetectedPrompt, call: CallInfo, env: 
       const provider = inferProvider(found, call, env);
       if (provider) found.provider = provider;
     }
-    const google = found.kind.startsWith('google.');
-    const tools = google ? configValue(call, env, 'tools') : arg(call, 'tools');
-    const functions = found.kind === 'openai.chat' || found.kind.startsWith('litellm') ? arg(call, 'functions') : undefined;
-    const choice = arg(call, 'tool_choice', 'toolChoice', 'function_call');
-    if (tools ?? functions) found.tools = readTools((tools ?? functions)!, env.ctx, choice);
-    const schema = readSchema(found.kind, call, env);
-    if (schema) found.schema = schema;
+    Object.assign(found, toolsAndSchema(found.kind, call, env));
     const media = readMedia(found.kind, call, env);
     if (media.length) {
       found.media = media;
@@ -106,6 +101,59 @@ export function attachRequestExtras(found: DetectedPrompt, call: CallInfo, env: 
     }
   } catch {
     // an optional reading: the prompt stays as the finder found it
+  }
+}
+
+/** The tool definitions and structured-output schema a call of `kind` sends, where it sends any. */
+function toolsAndSchema(kind: string, call: CallInfo, env: FinderEnv): Pick<DetectedPrompt, 'tools' | 'schema'> {
+  const out: Pick<DetectedPrompt, 'tools' | 'schema'> = {};
+  const tools = kind.startsWith('google.') ? configValue(call, env, 'tools') : arg(call, 'tools');
+  const functions = kind === 'openai.chat' || kind.startsWith('litellm') ? arg(call, 'functions') : undefined;
+  const choice = arg(call, 'tool_choice', 'toolChoice', 'function_call');
+  if (tools ?? functions) out.tools = readTools((tools ?? functions)!, env.ctx, choice);
+  // pydantic-ai: functions registered with `@agent.tool` / `@agent.tool_plain` are tools beside `tools=[…]`
+  const registered = kind === 'pydantic-ai.agent' ? registeredTools(registeredOn(call, /^(tool|tool_plain)$/), env.ctx) : [];
+  if (registered.length) out.tools = { ...(out.tools ?? { definitions: [], unresolved: [], builtIn: [] }), definitions: [...(out.tools?.definitions ?? []), ...registered] };
+  // OpenAI Agents SDK: each handoff is a tool of the agent that hands off
+  const handoffs = kind === 'openai.agent' ? arg(call, 'handoffs') : undefined;
+  if (handoffs) {
+    const h = readHandoffs(handoffs, env.ctx);
+    const base = out.tools ?? { definitions: [], unresolved: [], builtIn: [] };
+    out.tools = { ...base, definitions: [...base.definitions, ...h.definitions], unresolved: [...base.unresolved, ...h.unresolved] };
+  }
+  const schema = readSchema(kind, call, env);
+  if (schema) out.schema = schema;
+  return out;
+}
+
+/** The kind of agent the call builds, when its SDK sends tools and an output schema with every run. */
+function agentKind(agent: CallInfo): string | undefined {
+  if (isPydanticAgent(agent)) return 'pydantic-ai.agent';
+  const module = agent.f.imports.get(agent.segments[0])?.module ?? '';
+  return agent.segments[agent.segments.length - 1] === 'Agent' && /^(@openai\/agents(-[\w]+)?|agents)(\/|\.|$)/.test(module) ? 'openai.agent' : undefined;
+}
+
+/**
+ * What a run in `runFile` of an agent sends besides its messages: the tools and output schema given where
+ * the agent is built (`kind` when the caller knows it, else the agent's SDK by its import). Ranges are of
+ * the run's own file: those written in the agent's other file are left out, or name it. Never throws.
+ */
+export function agentExtras(agent: CallInfo, runFile: string, env: FinderEnv, kind = agentKind(agent)): Pick<DetectedPrompt, 'tools' | 'schema'> {
+  if (!kind) return {};
+  try {
+    const out = toolsAndSchema(kind, agent, env);
+    if (agent.f.file === runFile) return out;
+    if (out.tools) {
+      const { range: _, ...tools } = out.tools;
+      out.tools = tools;
+    }
+    if (out.schema) {
+      const { range: _, ...schema } = out.schema;
+      out.schema = schema.unresolved && !schema.unresolved.file ? { ...schema, unresolved: { ...schema.unresolved, file: agent.f.file } } : schema;
+    }
+    return out;
+  } catch {
+    return {};
   }
 }
 
@@ -207,9 +255,18 @@ function readSchema(kind: string, call: CallInfo, env: FinderEnv): DetectedSchem
     const format = r && (r.node.type === 'object' || r.node.type === 'dictionary') ? propertyOf(r.node, 'format') : undefined;
     return format ? schemaFrom('text.format', { file: r!.file, node: format }, ctx) : undefined;
   }
-  if (kind === 'openai.agent' || kind === 'ai-sdk.agent') {
-    const at = arg(call, 'output_type', 'outputType', 'output');
-    return at ? schemaFrom(at.node.parent?.text.startsWith('output_type') ? 'output_type' : 'outputType', at, ctx) : undefined;
+  if (kind === 'openai.agent' || kind === 'ai-sdk.agent' || kind === 'pydantic-ai.agent') {
+    let at = arg(call, 'output_type', 'outputType', 'output');
+    const form = at?.node.parent?.text.startsWith('output_type') ? 'output_type' : 'outputType';
+    // pydantic-ai's output modes wrap the type: ToolOutput(Answer), NativeOutput(Answer), PromptedOutput(Answer)
+    const mode = at && resolveExpression(at.file, at.node, ctx);
+    if (mode && mode.node.type === 'call' && /(^|\.)(ToolOutput|NativeOutput|PromptedOutput)$/.test(mode.node.childForFieldName('function')?.text ?? '')) {
+      const inner = callArguments(mode.node).positional[0];
+      at = inner ? { file: mode.file, node: inner } : undefined;
+    }
+    // output_type=str: the output is plain text, no schema is sent
+    if (!at || (at.file.isPython && at.node.text === 'str')) return undefined;
+    return schemaFrom(form, at, ctx);
   }
   if (kind.startsWith('ai-sdk.')) {
     const at = arg(call, 'schema') ?? arg(call, 'experimental_output', 'output');

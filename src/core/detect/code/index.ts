@@ -11,6 +11,7 @@ import { litellmFinder } from './finders/litellm';
 import { ollamaFinder } from './finders/ollama';
 import { openaiFinder } from './finders/openai';
 import { openaiAgentsFinder } from './finders/openaiAgents';
+import { pydanticAiFinder } from './finders/pydanticAi';
 import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { attachRequestExtras } from './extras';
@@ -28,7 +29,7 @@ import { CHAT_MODEL_CLASS, evalModel, findDefinition, FUNCTION_NODE, newContext,
 export { ensureLanguages, ensureRuntime, langForFile, type Lang } from './parser';
 export { CodeProject, type CodeFile } from './source';
 
-export const FINDERS: readonly Finder[] = [openaiFinder, openaiAgentsFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, googleChatFinder, litellmFinder, ollamaFinder];
+export const FINDERS: readonly Finder[] = [openaiFinder, openaiAgentsFinder, anthropicFinder, vercelFinder, langchainFinder, googleFinder, googleChatFinder, litellmFinder, ollamaFinder, pydanticAiFinder];
 
 /** Function and method names some finder handles; only calls of these names are looked at. */
 const FINDER_NAMES = 'create|parse|stream|countTokens|count_tokens|acreate|update|Agent|ToolLoopAgent|Experimental_Agent|generateText|streamText|generateObject|streamObject|fromMessages|from_messages|fromTemplate|from_template|PromptTemplate|createAgent|create_agent|create_react_agent|createReactAgent|generateContent|generateContentStream|generate_content|generate_content_stream|completion|acompletion|text_completion|chat|generate|RealtimeAgent|run|runStreamed|sendMessage|sendMessageStream|send_message|send_message_stream|sendClientContent|send_client_content|sendRealtimeInput|send_realtime_input|send|toolRunner|tool_runner|createAndPoll|createAndStream|create_and_poll|create_and_stream|invoke|ainvoke|batch|abatch|astream';
@@ -37,8 +38,26 @@ function finderNames(f: CodeFile): string {
   const aliases: string[] = [];
   for (const [local, b] of f.imports) {
     if (local !== b.imported && /^(ollama|litellm)$/.test(b.module) && /^(chat|generate|completion|acompletion|text_completion)$/.test(b.imported) && /^[\w$]+$/.test(local)) aliases.push(local.replace(/\$/g, '\\$'));
+    // from pydantic_ai import Agent as TypedAgent
+    else if (local !== b.imported && /^pydantic_ai(\.|$)/.test(b.module) && b.imported === 'Agent' && /^\w+$/.test(local)) aliases.push(local);
   }
   return aliases.length ? `${FINDER_NAMES}|${aliases.join('|')}` : FINDER_NAMES;
+}
+/**
+ * Python calls of a class given type arguments, `Agent[Deps, Out](…)`, that a finder handles (pydantic-ai's
+ * Agent): the call's callee is the subscript, which the name search of callsNamed does not reach.
+ */
+function genericCalls(f: CodeFile): SyntaxNode[] {
+  if (!f.isPython) return [];
+  const names = [...f.imports].filter(([local, b]) => b.imported === 'Agent' && /^pydantic_ai(\.|$)/.test(b.module) && /^\w+$/.test(local)).map(([local]) => local);
+  if (!names.length) return [];
+  const out: SyntaxNode[] = [];
+  for (const m of f.text.matchAll(new RegExp(`(?<![\\w.])(?:${names.join('|')})\\s*\\[`, 'g'))) {
+    const subscript = f.tree.rootNode.descendantForIndex(m.index ?? 0)?.parent;
+    const call = subscript?.type === 'subscript' ? subscript.parent : undefined;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === subscript!.id) out.push(call);
+  }
+  return out;
 }
 const CHAT_MODEL_NAMES = 'Chat[A-Z]\\w*|AzureChatOpenAI|init_chat_model|initChatModel';
 const MESSAGE_NAMES = '(?:System|Human|AI|Chat|Tool)Message';
@@ -206,7 +225,9 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     return rec;
   };
 
-  for (const node of callsNamed(f, finderNames(f))) {
+  const generic = genericCalls(f);
+  const calls = callsNamed(f, finderNames(f));
+  for (const node of generic.length ? [...calls, ...generic].sort((a, b) => a.startIndex - b.startIndex) : calls) {
     if (consumed.has(rangeKey(node.startIndex, node.endIndex))) continue;
     const earlier = reusable(node);
     if (earlier) {

@@ -479,6 +479,23 @@ export class CodeProject {
     this.files.delete(file);
   }
 
+  /**
+   * Between two files' detections: once more than `max` imported files are parsed, frees all their
+   * trees (their texts stay read; a later import parses again). A batch over a monorepo otherwise keeps
+   * a tree of every module anything imported, and each worker's WASM memory grows with them for good.
+   * Nothing outlives a detection but these files, so dropping them together leaves no stale node.
+   */
+  trimImports(max: number): void {
+    let kept = 0;
+    for (const f of this.files.values()) if (f) kept++;
+    if (kept <= max) return;
+    for (const [file, f] of this.files) {
+      if (!f) continue;
+      f.tree.delete();
+      this.files.delete(file);
+    }
+  }
+
   /** Files brought in through `get` (imports), which `release` keeps. */
   private readonly imported = new Set<string>();
 

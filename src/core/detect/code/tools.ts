@@ -51,6 +51,9 @@ function toDefinition(v: Json | undefined, key: string | undefined, ctx: EvalCon
     if (/^(Tool)$/.test(callee)) {
       const decls = v.named.function_declarations ?? v.named.functionDeclarations;
       if (Array.isArray(decls)) return decls.map((d) => toDefinition(d, undefined, ctx)).filter((d): d is ToolDefinition => 'name' in d);
+      // pydantic-ai: Tool(fn, takes_ctx=…, name=…, description=…)
+      const fn = v.positional[0] ?? v.named.function;
+      if (isFunctionMarker(fn)) return pythonFunctionTool(fn, ctx, { name_override: v.named.name, description_override: v.named.description }, v.named.takes_ctx === true);
     }
     if (/^(FunctionDeclaration)$/.test(callee)) return definition(str(v.named.name), v.named.description, schemaOf(v.named.parameters ?? v.named.parameters_json_schema));
     return { unknown: `\`${v.$call}(…)\` is not a tool definition that can be read statically` };
@@ -119,8 +122,12 @@ function parseDocstring(doc: string): { summary: string; args: Record<string, st
   return { summary, args };
 }
 
-/** What the Agents SDK sends for a function tool: its name, docstring summary and typed parameters. */
-function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: Record<string, Json | undefined>): ToolDefinition {
+/**
+ * What the Agents SDK (and pydantic-ai) sends for a function tool: its name, docstring summary and typed
+ * parameters, without the context parameter the framework fills (`takesContext`: the first, whatever its
+ * annotation, as pydantic-ai's `@agent.tool` passes the RunContext there).
+ */
+function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: Record<string, Json | undefined>, takesContext = false): ToolDefinition {
   const f = ctx.project.get(marker.$file);
   const node = f?.tree.rootNode.descendantForIndex(marker.$at);
   let fn: SyntaxNode | null | undefined = node;
@@ -133,12 +140,16 @@ function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: R
   const { summary, args } = parseDocstring(doc);
   const properties: JsonObject = {};
   const required: string[] = [];
+  let context = takesContext;
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (!p) continue;
+    if (!p || p.type === 'comment') continue;
     const name = (p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren[0])?.text;
     if (!name || name === 'self' || name === 'cls') continue;
     const type = p.childForFieldName('type')?.text ?? '';
-    if (/RunContextWrapper|ToolContext|AgentContext/.test(type)) continue;
+    if (context || /RunContext|ToolContext|AgentContext/.test(type)) {
+      context = false;
+      continue;
+    }
     properties[name] = { ...pythonTypeSchema(type || 'str'), ...(args[name] ? { description: args[name] } : {}) };
     if (!/default_parameter/.test(p.type)) required.push(name);
   }
@@ -147,6 +158,93 @@ function pythonFunctionTool(marker: FunctionMarker, ctx: EvalContext, options: R
     description: str(options.description_override) ?? summary,
     parameters: { type: 'object', properties, required, additionalProperties: false },
   };
+}
+
+/**
+ * pydantic-ai: the functions registered as tools of an agent, `@agent.tool` (its first parameter the
+ * RunContext) and `@agent.tool_plain`, with the decorator's `name=` / `description=` where given.
+ */
+export function registeredTools(registered: readonly { f: CodeFile; fn: SyntaxNode; decorator: SyntaxNode; method: string }[], ctx: EvalContext): ToolDefinition[] {
+  return registered.map((r) => {
+    const call = r.decorator.namedChildren.find((c) => c?.type === 'call');
+    const options: Record<string, Json | undefined> = {};
+    for (const kw of call?.childForFieldName('arguments')?.namedChildren ?? []) {
+      const key = kw?.type === 'keyword_argument' ? kw.childForFieldName('name')?.text : undefined;
+      const value = kw?.childForFieldName('value');
+      if ((key === 'name' || key === 'description') && value) options[`${key}_override`] = evalJson(r.f, value, { ctx, unknown: [] });
+    }
+    const marker = { $function: r.fn.childForFieldName('name')?.text ?? 'tool', $file: r.f.file, $at: r.fn.startIndex };
+    return pythonFunctionTool(marker, ctx, options, r.method === 'tool');
+  });
+}
+
+// ---------------------------------------------------------------- handoffs (OpenAI Agents SDK)
+
+/** The SDK's tool name for a handoff: `transfer_to_` and the agent's name, lower case, other characters `_`. */
+const handoffName = (agent: string) => `transfer_to_${agent}`.replace(/\s/g, '_').replace(/[^a-zA-Z0-9_]/g, '_').toLowerCase();
+
+/** What the SDK sends for a handoff with no input type: an empty strict object. */
+const EMPTY_PARAMETERS: JsonObject = { additionalProperties: false, type: 'object', properties: {}, required: [] };
+
+/**
+ * One entry of `handoffs`: an agent (`Agent(name=…, handoff_description=…)`, `new Agent({ name, handoffDescription })`)
+ * or `handoff(agent, …)` with its tool name or description overridden.
+ */
+function handoffTool(at: Place, ctx: EvalContext, depth = 0): ToolDefinition | { unknown: string } {
+  const made = resolveValue(at.file, at.node, ctx) ?? at;
+  const n = made.node;
+  if (depth > 2 || !/^(call|call_expression|new_expression)$/.test(n.type)) return { unknown: 'a handoff whose agent is only known at run time' };
+  const callee = (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text.split('.').pop() ?? '';
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') ?? [];
+  const positional = args.filter((c) => c.type !== 'keyword_argument');
+  const read = (node: SyntaxNode | undefined) => (node ? evalJson(made.file, node, { ctx, unknown: [] }) : undefined);
+  // options: Python keywords, or the JS options object
+  const options: JsonObject = {};
+  for (const kw of args) {
+    const key = kw.type === 'keyword_argument' ? kw.childForFieldName('name')?.text : undefined;
+    if (key) options[key] = read(kw.childForFieldName('value') ?? undefined) ?? null;
+  }
+  const object = (node: SyntaxNode | undefined) => {
+    const v = read(node);
+    return isObject(v) && !isCallJson(v) ? v : {};
+  };
+  if (callee === 'handoff') {
+    const o = { ...object(positional[1]), ...options };
+    const agent = positional[0] ?? args.find((c) => c.childForFieldName('name')?.text === 'agent')?.childForFieldName('value') ?? undefined;
+    const target = agent ? handoffTool({ file: made.file, node: agent }, ctx, depth + 1) : { unknown: 'a handoff whose agent is only known at run time' };
+    const name = str(o.tool_name_override) ?? str(o.toolNameOverride);
+    const description = str(o.tool_description_override) ?? str(o.toolDescriptionOverride);
+    if ('unknown' in target) return name ? { name, description: description ?? '', parameters: EMPTY_PARAMETERS, strict: true } : target;
+    return { ...target, ...(name ? { name } : {}), ...(description !== undefined ? { description } : {}) };
+  }
+  if (!/^(Agent|RealtimeAgent)$/.test(callee)) return { unknown: `\`${callee}(…)\` is not an agent that can be read statically` };
+  const o = { ...(made.file.isPython ? {} : object(positional[0])), ...options };
+  const name = str(o.name);
+  if (!name) return { unknown: 'a handoff agent whose name is only known at run time' };
+  const extra = str(o.handoff_description) ?? str(o.handoffDescription) ?? '';
+  return { name: handoffName(name), description: `Handoff to the ${name} agent to handle the request. ${extra}`, parameters: EMPTY_PARAMETERS, strict: true };
+}
+
+/**
+ * An agent's `handoffs` as the SDK sends them with each of its requests: one function tool per target
+ * (its name, a description made from the target's name and `handoff_description`, no parameters). The
+ * target's own instructions are not among them: they are sent once control passes to it.
+ */
+export function readHandoffs(at: Place, ctx: EvalContext): Pick<DetectedTools, 'definitions' | 'unresolved'> {
+  const out: Pick<DetectedTools, 'definitions' | 'unresolved'> = { definitions: [], unresolved: [] };
+  const list = resolveValue(at.file, at.node, ctx) ?? at;
+  if (!/^(array|list|tuple)$/.test(list.node.type)) {
+    const where = rangeOf(ctx, { file: at.file.file, start: at.node.startIndex, end: at.node.endIndex });
+    out.unresolved.push({ reason: 'the handoffs are only known at run time', count: 'unknown', ...(where ? { file: where.file, range: where.range } : {}) });
+    return out;
+  }
+  for (const el of list.node.namedChildren) {
+    if (!el || el.type === 'comment') continue;
+    const d = handoffTool({ file: list.file, node: el }, ctx);
+    if ('unknown' in d) out.unresolved.push({ reason: d.unknown });
+    else out.definitions.push(d);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- the tools of a call

@@ -1,9 +1,11 @@
 // OpenAI Agents SDK (JS): the input a run sends — `run(agent, input)`, `runner.run(agent, input)` on a
 // `new Runner(…)`, `Runner.run(…)` — as the user turn (text, or a message list), with the model of the
-// agent it runs. The agent's instructions are the Agent constructor's prompt (openai.ts), not repeated.
+// agent it runs, its tools and output schema. The agent's instructions are the Agent constructor's prompt
+// (openai.ts), not repeated.
 import { arg, evalModel, PromptBuilder, resolveExpression, type CallInfo } from '../calls';
 import type { FinderEnv, Finder } from './types';
 import { addAgentInstructions, agentCallOf } from '../agentMerge';
+import { agentExtras } from '../extras';
 
 const AGENTS_MODULE = /^@openai\/agents(-core|-realtime)?(\/|$)/;
 
@@ -42,13 +44,15 @@ export const openaiAgentsFinder: Finder = {
     }
     // its instructions go with every run: merged from its own prompt in this file (agentMerge.ts), or
     // added here from where they are written in another file
-    const elsewhere = !!made && made.f !== call.f && addAgentInstructions(b, made);
+    const elsewhere = !!made && made.f !== call.f && addAgentInstructions(b, made, env.ctx);
     const input = { file: call.f, node: inputNode };
     const r = resolveExpression(call.f, inputNode, env.ctx);
     if (r && r.node.type === 'array') b.addMessages(input);
     else b.addText('user', input);
     const found = b.build('openai.agents.run', model, undefined);
+    // the agent's tools and output schema go with every run, wherever the agent is built
     if (found && made && (made.f === call.f || elsewhere)) found.agentCall = agentCallOf(made);
+    if (found && made) Object.assign(found, agentExtras(made, call.f.file, env, 'openai.agent'));
     return found;
   },
 };
