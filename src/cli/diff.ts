@@ -3,7 +3,9 @@
 // Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included).
 import * as fs from 'fs';
 import * as path from 'path';
-import { configError, configProblemLine, formatOption, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
+import { configError, configProblemLine, formatOption, overrideWarnings, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
+import { overridesMayMatch } from '../core/config/resolve';
+import type { PromptReport } from '../core/model';
 import { numberOption } from './numberOptions';
 import { readNamedFile } from './inputs';
 
@@ -22,23 +24,27 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const configFile = values.config ? path.resolve(io.cwd, values.config as string) : undefined;
   if (configFile) readNamedFile(io.cwd, values.config as string, { what: '--config ', maxBytes: Number.MAX_SAFE_INTEGER }); // a folder, a pipe, unreadable: exit 2
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { diffCost, diffConfigProblems, judgeDiff, resolveDiff } = require('../core/diff') as typeof import('../core/diff');
+  const { diffConfigs, diffCost, judgeDiff, resolveDiff } = require('../core/diff') as typeof import('../core/diff');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { GitError } = require('../core/diff/git') as typeof import('../core/diff/git');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const f = require('../core/report/diff') as typeof import('../core/report/diff');
   let d;
+  let warnings: string[] = [];
   try {
     // Each side's config: the work tree's (or --head's) must be usable, as for scan; a base whose config
     // cannot be used is priced without it, and said so (a pull request may be the one that fixes it).
     const resolved = resolveDiff({ path: folder, base: values.base as string, head: values.head as string | undefined });
-    const problems = diffConfigProblems({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved });
-    const headFatal = problems.head.filter((p) => p.fatal);
+    const configs = diffConfigs({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved });
+    const headFatal = configs.head.problems.filter((p) => p.fatal);
     if (headFatal.length) throw configError(headFatal, values.head ? `the config at ${values.head}` : 'the config');
-    for (const p of problems.head) io.stderr(configProblemLine(p));
-    const baseFatal = problems.base.filter((p) => p.fatal);
+    for (const p of configs.head.problems) io.stderr(configProblemLine(p));
+    const baseFatal = configs.base.problems.filter((p) => p.fatal);
     if (baseFatal.length && !configFile) io.stderr(`warning: the base's config (${values.base}) cannot be used, so the base is priced without it:\n${baseFatal.map((p) => `  ${p.message}`).join('\n')}\n`);
-    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });
+    // The head's overrides are checked as scan checks them (a file moved away from its path override).
+    const headConfig = configs.head;
+    const headPrompts = headConfig.overrides.length ? { wanted: (file: string, annotated: boolean) => overridesMayMatch(headConfig, file, annotated), take: (p: PromptReport[]) => void (warnings = overrideWarnings(headConfig, p)) } : undefined;
+    d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved, headPrompts, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(e.message);
     throw e;
@@ -48,6 +54,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   d.verdict = judgeDiff(d, { maxIncreaseUsd: maxUsd, maxIncreasePct: maxPct });
   const out = format === 'json' ? JSON.stringify(d, null, 2) + '\n' : format === 'markdown' ? f.formatDiffMarkdown(d) : format === 'sarif' ? f.formatDiffSarif(d) : f.formatDiffTable(d, terminalWidth(io));
   io.stdout(out);
+  for (const w of warnings) io.stderr(`warning: ${w}\n`);
   for (const o of d.verdict.over) io.stderr(`prompt-cost: ${o}\n`);
   return d.verdict.within ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 // prompt-cost explain FILE:LINE [--id ID] [--config FILE] [--format text|json]
 // The full arithmetic of the prompt at FILE:LINE (the prompt whose range holds the line, else the first
 // prompt whose text is on it, or whose agent is built there; --id picks another of them). A notebook cell is FILE:cellN:LINE, both 1-based. Exit codes: 0 done, 2 bad usage, an unreadable file, or no prompt there.
+import * as fs from 'fs';
 import * as path from 'path';
 import { formatOption, loadNamedConfig, parse, rootFor, scanCacheDir, UsageError, type Io } from './main';
 import type { PromptReport, Range, ScanReport } from '../core/model';
@@ -45,17 +46,27 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   else {
     const alone = await ws.scanWorkspace({ root, paths: [abs], configFile, workers: 0 });
     const there = promptsAt(alone.prompts, rel, row, cellIndex);
-    [report, found] = workspace && !there.length && workspace.prompts.some((p) => p.file === rel) ? [workspace, inWorkspace] : [alone, there];
+    // A file whose texts the workspace's prompts send is described as scan describes it, even where a
+    // scan of the file alone would find the same texts as prompts of their own (heuristic constants).
+    [report, found] = workspace && !there.length && workspace.prompts.some((p) => spansIn(p, rel, cellIndex).length) ? [workspace, inWorkspace] : [alone, there];
   }
   if (notebook && cell === undefined) {
     const cells = [...new Set(report.prompts.filter((p) => p.file === rel).map((p) => `cell${(p.cell ?? 0) + 1}:${p.range.start.line + 1}`))];
     throw new UsageError(`${rel}: name the cell, FILE:cellN:LINE (cells and lines 1-based, as the editor counts them)${cells.length ? `; prompts at ${cells.map((c) => `${rel}:${c}`).join(', ')}` : '; the notebook has no prompts prompt-cost recognises'}`);
   }
   if (!found.length) {
-    const inFile = report.prompts.filter((p) => p.file === rel && (cellIndex === undefined || p.cell === cellIndex));
-    const at = (p: PromptReport) => (p.cell !== undefined ? `cell${p.cell + 1}:` : '') + `${p.range.start.line + 1}`;
-    const nearest = [...inFile].sort((a, b) => Math.abs(a.range.start.line - row) - Math.abs(b.range.start.line - row)).slice(0, 3);
-    throw new UsageError(`${where}: no prompt contains this line${nearest.length ? `; the nearest: ${nearest.map((p) => `${rel}:${at(p)} (${p.kind}, lines ${p.range.start.line + 1}–${p.range.end.line + 1})`).join(', ')}` : cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)'}`);
+    // The prompts with a call or a text in this file, each at its span here nearest the line, named as
+    // scan names them: a prompt of another file by its kind and place (`openai.chat at src/bot.ts:5`).
+    const distance = (r: Range) => (row < r.start.line ? r.start.line - row : row > r.end.line ? row - r.end.line : 0);
+    const nearest = report.prompts.flatMap((p) => {
+      const r = spansIn(p, rel, cellIndex).sort((a, b) => distance(a) - distance(b))[0];
+      return r ? [{ p, r }] : [];
+    }).sort((a, b) => distance(a.r) - distance(b.r)).slice(0, 3);
+    const lineHere = (l: number) => `${rel}:${cell !== undefined ? `cell${cell}:` : ''}${l + 1}`;
+    const described = nearest.map(({ p, r }) => `${lineHere(r.start.line)} (${p.kind}${r === p.range ? '' : ` at ${placeOf(p)}`}, lines ${r.start.line + 1}–${r.end.line + 1})`);
+    const lines = notebook ? undefined : fs.readFileSync(abs, 'utf8').replace(/\r?\n$/, '').split('\n').length;
+    const past = lines !== undefined && row >= lines ? ` (past the end: the file has ${lines} line${lines === 1 ? '' : 's'})` : '';
+    throw new UsageError(`${where}: no prompt contains this line${past}${described.length ? `; the nearest: ${described.join(', ')}` : cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)'}`);
   }
   const id = values.id as string | undefined;
   const prompt = id === undefined ? found[0] : found.find((p) => p.id === id);
@@ -104,20 +115,25 @@ function whichPrompt(found: PromptReport[], chosen: PromptReport, where: string,
  */
 export function promptsAt(prompts: readonly PromptReport[], rel: string, row: number, cell?: number): PromptReport[] {
   const inCell = (c: number | undefined) => cell === undefined || c === cell;
-  const spans = (p: PromptReport) => [
-    ...(p.file === rel && inCell(p.cell) ? [p.range] : []),
-    ...p.parts.filter((x) => (x.file ?? p.file) === rel && inCell(x.file ? undefined : x.cell)).map((x) => x.range),
-    ...(p.agentCall?.file === rel && inCell(p.agentCall.cell) ? [p.agentCall.range] : []),
-  ];
   const size = (r: Range) => r.end.line - r.start.line;
   const holding = prompts
-    .map((p) => ({ p, r: spans(p).filter((r) => holds(r, row)).sort((a, b) => size(a) - size(b))[0] }))
+    .map((p) => ({ p, r: spansIn(p, rel, cell).filter((r) => holds(r, row)).sort((a, b) => size(a) - size(b))[0] }))
     .filter((x) => x.r)
     // the prompt of this file before one of another file that sends its text; then the smallest span
     .sort((a, b) => Number(a.p.file !== rel) - Number(b.p.file !== rel) || size(a.r) - size(b.r));
   if (holding.length) return holding.map((x) => x.p);
   const own = prompts.filter((p) => p.file === rel && inCell(p.cell));
   return own.length === 1 && own[0].source === 'prompt-file' ? own : [];
+}
+
+/** Where a prompt is in `rel` (and `cell`): its call, the parts written there, the agent it runs. */
+function spansIn(p: PromptReport, rel: string, cell?: number): Range[] {
+  const inCell = (c: number | undefined) => cell === undefined || c === cell;
+  return [
+    ...(p.file === rel && inCell(p.cell) ? [p.range] : []),
+    ...p.parts.filter((x) => (x.file ?? p.file) === rel && inCell(x.file ? undefined : x.cell)).map((x) => x.range),
+    ...(p.agentCall?.file === rel && inCell(p.agentCall.cell) ? [p.agentCall.range] : []),
+  ];
 }
 
 /** The prompt FILE:LINE names first (promptsAt). */

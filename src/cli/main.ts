@@ -1,7 +1,8 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
-import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
-import type { ScanReport } from '../core/model';
+import { BUILT_IN_DEFAULTS, shadowedOverrideFields, unmatchedOverrides } from '../core/config/resolve';
+import type { PromptCostConfig } from '../core/config/types';
+import type { PromptReport, ScanReport } from '../core/model';
 import type { CustomPrice } from '../core/prices';
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import { TokenCounter } from '../core/tokens';
@@ -201,12 +202,7 @@ async function scan(args: string[], io: Io): Promise<number> {
     : format === 'table' ? formatters().table(scanned.report(), { columns: terminalWidth(io) }) : formatters()[format as 'markdown'](scanned.report()));
   // An override no prompt matches changes nothing (a typo, a renamed file or id): said when the whole
   // root was scanned (a part of it cannot tell), the exit code unchanged.
-  if (config.overrides.length && single) {
-    const { unmatchedOverrides } = require('../core/config/resolve') as typeof import('../core/config/resolve');
-    const prompts = scanned.report().prompts;
-    const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
-    for (const o of unmatchedOverrides(config, prompts)) io.stderr(`warning: ${unmatchedOverrideText(o, o.id === undefined ? [] : nearestNames(o.id, ids))}\n`);
-  }
+  if (single) for (const w of overrideWarnings(config, scanned.report().prompts)) io.stderr(`warning: ${w}\n`);
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
@@ -234,6 +230,27 @@ async function compress(args: string[], io: Io): Promise<number> {
     if (e instanceof CompressUsageError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * What in the config's overrides changes nothing, for a whole workspace's prompts: an override no prompt
+ * matches, and a field every prompt it matches takes from its annotation or its own code. One line each.
+ */
+export function overrideWarnings(config: PromptCostConfig, prompts: PromptReport[]): string[] {
+  if (!config.overrides.length) return [];
+  const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
+  return [
+    ...unmatchedOverrides(config, prompts).map((o) => unmatchedOverrideText(o, o.id === undefined ? [] : nearestNames(o.id, ids))),
+    ...shadowedOverrideFields(config, prompts).map(shadowedFieldText),
+  ];
+}
+
+/** `.promptcost.yaml:8: the override for id "support" sets callsPerDay, which changes nothing: … — annotation:src/a.ts:3`. */
+export function shadowedFieldText(s: { override: { id?: string; path?: string; from: string }; field: string; winners: string[] }): string {
+  const o = s.override;
+  const which = [o.id !== undefined ? `id "${o.id}"` : '', o.path !== undefined ? `path "${o.path}"` : ''].filter(Boolean).join(' and ');
+  const shown = s.winners.length > 3 ? [...s.winners.slice(0, 3), `${s.winners.length - 3} more`] : s.winners;
+  return `${o.from}: the override for ${which} sets ${s.field}, which changes nothing: every prompt it matches takes ${s.field} from a source ranked above it — ${shown.join(', ')}`;
 }
 
 /** `.promptcost.yaml:12: the override for id "summarize" matched no prompt (…), so it changes nothing`. */

@@ -250,6 +250,36 @@ describe('cli', () => {
       assert.strictEqual((await cli(['scan', '--no-cache'], { cwd: ws })).stderr, '');
     });
 
+    it('an override field every prompt it matches takes from its annotation or its code is a warning naming what wins; the exit code is unchanged', async () => {
+      const ws = tempDir('pc-shadowed-');
+      fs.mkdirSync(path.join(ws, 'src', 'prompts'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'src', 'prompts', 'index.ts'), [
+        "import OpenAI from 'openai';",
+        'const c = new OpenAI();',
+        '// prompt-cost: id=support-system callsPerDay=8000',
+        "c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer billing questions about invoices and refunds.' }] });",
+        '',
+      ].join('\n'));
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), [
+        'overrides:',
+        '  - id: support-system', '    callsPerDay: 12000', '    outputTokens: 200',
+        '  - path: "src/**"', '    model: gpt-4o-mini', '    daysPerMonth: 22',
+        '',
+      ].join('\n'));
+      const scanned = await cli(['scan', '--no-cache', '--format', 'json'], { cwd: ws });
+      assert.strictEqual(scanned.code, 0, scanned.stderr);
+      const [p] = JSON.parse(scanned.stdout).prompts;
+      assert.deepStrictEqual([p.traffic.callsPerDay, p.tokens.output, p.model.id, p.traffic.daysPerMonth], [8000, 200, 'gpt-4o', 22], 'the annotation and the code win; the other fields apply');
+      assert.deepStrictEqual(scanned.stderr.split('\n').filter(Boolean), [
+        'warning: .promptcost.yaml:2: the override for id "support-system" sets callsPerDay, which changes nothing: every prompt it matches takes callsPerDay from a source ranked above it — annotation:src/prompts/index.ts:3',
+        'warning: .promptcost.yaml:5: the override for path "src/**" sets model, which changes nothing: every prompt it matches takes model from a source ranked above it — the prompt at src/prompts/index.ts:4 (literal)',
+      ]);
+      // A field that applies to one prompt it matches is no warning.
+      fs.writeFileSync(path.join(ws, 'src', 'b.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: process.env.MODEL!, messages: [{ role: 'user', content: 'Summarize the following support ticket in two sentences.' }] });\n");
+      const again = await cli(['scan', '--no-cache'], { cwd: ws });
+      assert.deepStrictEqual(again.stderr.split('\n').filter(Boolean).map((l) => l.replace(/^warning: (\S+): .* sets (\w+),.*$/, '$1 $2')), ['.promptcost.yaml:2 callsPerDay']);
+    });
+
     it('JSON follows the data model: files relative to the root, 0-based ranges, price data', async () => {
       const r = (await cli(['scan', DEMO, '--format', 'json']));
       const report = JSON.parse(r.stdout);

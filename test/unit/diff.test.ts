@@ -207,6 +207,26 @@ describe('cost diff', function () {
     assert.ok(Math.abs(d.head.monthlyUsd - 2 * d.base.monthlyUsd) < 1e-6);
   });
 
+  it('the head\'s overrides get scan\'s warnings on stderr (a file moved away from its path override), the exit code unchanged', async () => {
+    const dir = repoWith({ ...FILES, '.promptcost.yaml': 'overrides:\n  - path: "src/bot.ts"\n    callsPerDay: 50\n' });
+    git(dir, 'mv', 'src/bot.ts', 'src/billing.ts');
+    for (const format of ['table', 'json']) {
+      const moved = await cli(['diff', '--base', 'HEAD', '--format', format], dir);
+      assert.strictEqual(moved.code, 0, moved.stderr);
+      assert.strictEqual(moved.stderr, 'warning: .promptcost.yaml:2: the override for path "src/bot.ts" matched no prompt (no file with a prompt matches the glob, relative to the scanned folder), so it changes nothing\n', format);
+      if (format === 'json') assert.ok((JSON.parse(moved.stdout) as CostDiff).prompts.some((p) => p.reasons.includes('traffic 50 → 1,000 calls/day')), moved.stdout);
+    }
+    // A gate over its limit still exits 1, with the warning beside its reason; a committed head is checked too.
+    const over = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', '0'], dir);
+    assert.strictEqual(over.code, 1);
+    assert.match(over.stderr, /^warning: \.promptcost\.yaml:2: the override for path "src\/bot\.ts" matched no prompt/);
+    git(dir, 'commit', '-qm', 'move');
+    assert.match((await cli(['diff', '--base', 'HEAD~1', '--head', 'HEAD'], dir)).stderr, /\.promptcost\.yaml:2: the override for path "src\/bot\.ts" matched no prompt/);
+    // The override moved with the file: no warning.
+    fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'overrides:\n  - path: "src/billing.ts"\n    callsPerDay: 50\n');
+    assert.strictEqual((await cli(['diff', '--base', 'HEAD'], dir)).stderr, '');
+  });
+
   it('the table wraps WHY at word boundaries to the width left ($COLUMNS, else 120): no reason is cut or left out', async () => {
     const dir = repoWith(FILES);
     fs.writeFileSync(path.join(dir, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 3000\n');

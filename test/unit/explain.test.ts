@@ -135,13 +135,39 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.strictEqual(e.prompt.traffic.callsPerDay, 4321);
   });
 
+  it('no prompt at the line of a file whose texts calls elsewhere send: the nearest are named as scan names them (kind, the call\'s file:line)', async () => {
+    const ws = tempDir('pc-explain-near-');
+    fs.mkdirSync(path.join(ws, 'src', 'prompts'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'src', 'prompts', 'index.ts'), [
+      '// Prompts of the support bot.',
+      'export const SUPPORT_SYSTEM = `You are the support assistant for Acme.',
+      'Answer billing questions politely and precisely.`;',
+      '',
+      'export const TRIAGE_SYSTEM = `You triage support tickets into one topic:',
+      'billing, shipping, account or other. Reply with the topic only.`;',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(ws, 'src', 'bot.ts'), [
+      "import OpenAI from 'openai';",
+      "import { SUPPORT_SYSTEM, TRIAGE_SYSTEM } from './prompts';",
+      'const client = new OpenAI();',
+      "export const support = (q: string) => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: SUPPORT_SYSTEM }, { role: 'user', content: q }] });",
+      "export const triage = (t: string) => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: TRIAGE_SYSTEM }, { role: 'user', content: t }] });",
+      '',
+    ].join('\n'));
+    const t = io(ws);
+    assert.strictEqual(await run(['explain', 'src/prompts/index.ts:200'], t.io), 2);
+    assert.match(t.err.join(''), /^prompt-cost: src\/prompts\/index\.ts:200: no prompt contains this line \(past the end: the file has 6 lines\); the nearest: src\/prompts\/index\.ts:5 \(openai\.chat at src\/bot\.ts:5, lines 5–6\), src\/prompts\/index\.ts:2 \(openai\.chat at src\/bot\.ts:4, lines 2–3\)\n/);
+    assert.doesNotMatch(t.err.join(''), /heuristic/);
+  });
+
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
     const none = io(dir);
     assert.strictEqual(await run(['explain', 'src/names.ts:1'], none.io), 2);
     assert.match(none.err.join(''), /src\/names\.ts:1: no prompt contains this line \(the file has no prompts prompt-cost recognises\)/);
     const after = io(dir);
     assert.strictEqual(await run(['explain', 'src/app.ts:40'], after.io), 2);
-    assert.match(after.err.join(''), /src\/app\.ts:40: no prompt contains this line; the nearest: src\/app\.ts:6 \(openai\.chat, lines 6–14\)/);
+    assert.match(after.err.join(''), /src\/app\.ts:40: no prompt contains this line \(past the end: the file has 15 lines\); the nearest: src\/app\.ts:6 \(openai\.chat, lines 6–14\)/);
     const missing = io(dir);
     assert.strictEqual(await run(['explain', 'src/nope.ts:3'], missing.io), 2);
     assert.match(missing.err.join(''), /src\/nope\.ts: no such file/);

@@ -132,7 +132,51 @@ describe('prompt files', () => {
     assert.strictEqual(prompts[0].parts[0].slots[0].tokens, 0);
     assert.strictEqual(prompts[0].parts[1].range.start.line, 13); // 0-based: line 14
     assert.ok(prompts[0].parts[1].tokens > 0);
-    assert.match(prompts[3].label!, /^formal · test 1 × /);
+    assert.match(prompts[3].label!, /^formal × /);
+    assert.deepStrictEqual(prompts.map((p) => p.id), ['promptfooconfig.yaml:3#prompt 1 × openai:gpt-4o-mini', 'promptfooconfig.yaml:3#prompt 1 × anthropic:messages:claude-3-5-haiku-20241022', 'promptfooconfig.yaml:4#formal × openai:gpt-4o-mini', 'promptfooconfig.yaml:4#formal × anthropic:messages:claude-3-5-haiku-20241022'], 'placed at the prompt, not at the test');
+  });
+
+  it('promptfoo: tests are test cases, not traffic — one row per prompt × provider, at the prompt, slots sized from a typical test', () => {
+    const text = [
+      'prompts:',
+      '  - "Reply politely: {{message}}"',
+      'providers:',
+      '  - openai:gpt-4o-mini',
+      '  - openai:gpt-4o',
+      'tests:',
+      '  - vars:',
+      '      message: Where is my parcel? It was due on Monday and the tracking page has not changed since.',
+      '  - vars:',
+      '      message: Can I change the delivery address of my order?',
+      '',
+    ].join('\n');
+    const { prompts } = engine.analyzeFile('promptfooconfig.yaml', text, { config: emptyConfig() });
+    assert.deepStrictEqual(prompts.map((p) => [p.label, p.range.start.line, p.traffic.callsPerDay]), [['prompt 1 × openai:gpt-4o-mini', 1, 1000], ['prompt 1 × openai:gpt-4o', 1, 1000]]);
+    for (const p of prompts) {
+      assert.deepStrictEqual(p.parts.map((x) => x.range.start.line), [1], 'the prompt\'s text only: a test\'s value is a sample, not a part');
+      assert.deepStrictEqual(p.parts[0].slots, [{ name: 'message', tokens: countWithEncoding('Can I change the delivery address of my order?', 'o200k_base'), from: 'tests[1].vars (median length of 2 tests)' }]);
+    }
+  });
+
+  it('promptfoo: a prompt that is only a placeholder is one row too, its slot a typical test\'s value (defaultTest fills the tests that give none)', () => {
+    const text = [
+      'prompts: ["{{question}}"]',
+      'providers: [openai:gpt-4o-mini]',
+      'defaultTest:',
+      '  vars:',
+      '    question: Hello?',
+      'tests:',
+      '  - vars:',
+      '      question: What are the opening hours of the library on Sundays?',
+      '  - vars:',
+      '      question: Is there parking?',
+      '  - description: no vars of its own',
+      '',
+    ].join('\n');
+    const { prompts } = engine.analyzeFile('promptfooconfig.yaml', text, { config: emptyConfig() });
+    assert.strictEqual(prompts.length, 1, 'one prompt, not one per test');
+    assert.deepStrictEqual([prompts[0].range.start.line, prompts[0].traffic.callsPerDay], [0, 1000]);
+    assert.deepStrictEqual(prompts[0].parts[0].slots, [{ name: 'question', tokens: countWithEncoding('Is there parking?', 'o200k_base'), from: 'tests[1].vars (median length of 3 tests)' }]);
   });
 
   it('Semantic Kernel YAML: <message> roles, {{$var}} slots, execution_settings', () => {

@@ -107,22 +107,22 @@ describe('table width', () => {
   it('elideLeft and fitLocation keep the ends that tell rows apart', () => {
     assert.strictEqual(elideLeft('src/deep/folder/support_bot.ts:41', 19), '…/support_bot.ts:41');
     assert.strictEqual(elideLeft('short', 20), 'short');
-    const cell = 'evals/promptfooconfig.yaml:9 (prompt 1 · test 1 × anthropic:messages:claude-haiku-4-5)';
+    const cell = 'evals/promptfooconfig.yaml:3 (prompt 1 × anthropic:messages:claude-haiku-4-5)';
     const fitted = fitLocation(cell, 40);
     assert.strictEqual([...fitted].length, 40);
-    assert.match(fitted, /^…\/promptfooconfig\.yaml:9 \(…[^)]*haiku-4-5\)$/);
+    assert.match(fitted, /^…\/promptfooconfig\.yaml:3 \(…[^)]*haiku-4-5\)$/);
     assert.ok([...elideLeft('🚀'.repeat(50), 9)].every((c) => c === '🚀' || c === '…'));
   });
 
   // Tryout finding 12: the demo's 32-column PROMPT cell cut the file name (`…onfig.yaml:9 (…laude-haiku-4-5)`).
   it('fitLocation cuts the folders before the file name, then the label', () => {
-    const cell = 'evals/promptfooconfig.yaml:9 (prompt 1 · test 1 × anthropic:messages:claude-haiku-4-5)';
+    const cell = 'evals/promptfooconfig.yaml:3 (prompt 1 × anthropic:messages:claude-haiku-4-5)';
     for (const max of [24, 26, 28, 32, 36]) {
       const fitted = fitLocation(cell, max);
       assert.ok([...fitted].length <= max, `${max}: ${fitted}`);
-      assert.match(fitted, /^(…[a-z]*|evals)\/promptfooconfig\.yaml:9( \(…[^)]+\))?$/, `${max}: ${fitted}`);
+      assert.match(fitted, /^(…[a-z]*|evals)\/promptfooconfig\.yaml:3( \(…[^)]+\))?$/, `${max}: ${fitted}`);
     }
-    assert.match(fitLocation(cell, 32), /^…\/promptfooconfig\.yaml:9 \(…-4-5\)$/);
+    assert.match(fitLocation(cell, 32), /^…\/promptfooconfig\.yaml:3 \(…-4-5\)$/);
     assert.strictEqual(fitLocation('src/deep/folder/support_bot.ts:41', 24), '…/folder/support_bot.ts:41'.slice(-24).replace(/^./, '…'));
     // A file name longer than the column is cut in its middle: both its start and its extension and line stay.
     const long = fitLocation('a/an_extremely_long_prompt_file_name_for_tests.prompt.yml:3', 24);

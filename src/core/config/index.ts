@@ -1,4 +1,4 @@
 export { parseConfig, CONFIG_FILE_NAME } from './load';
 export { parseAnnotations, annotationFor, type Annotation } from './annotations';
-export { resolveTraffic, unmatchedOverrides, BUILT_IN_DEFAULTS, type ResolvedTraffic } from './resolve';
+export { resolveTraffic, unmatchedOverrides, shadowedOverrideFields, BUILT_IN_DEFAULTS, type ResolvedTraffic, type ShadowedField } from './resolve';
 export * from './types';

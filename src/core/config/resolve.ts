@@ -95,3 +95,42 @@ export function unmatchedOverrides(config: PromptCostConfig, prompts: Pick<Promp
     return true;
   });
 }
+
+/** An override field every prompt it matches takes from a source ranked above it; `winners` say which. */
+export interface ShadowedField { override: Override; field: TrafficField; winners: string[] }
+
+/**
+ * The override fields that change nothing because every prompt the override matches takes the field from
+ * a source ranked above every override: its annotation, or what the prompt itself says (the model in the
+ * code, a file's max_tokens). A field another override wins is left alone (that is the config's own
+ * ranking, as written). Like unmatchedOverrides, this needs a whole workspace's prompts.
+ */
+export function shadowedOverrideFields(config: PromptCostConfig, prompts: Pick<PromptReport, 'id' | 'file' | 'range' | 'traffic'>[]): ShadowedField[] {
+  const fromConfig = new Set<Origin>();
+  for (const layer of [config.defaults, ...config.overrides.map((o) => o.traffic)]) for (const f of TRAFFIC_FIELDS) if (layer[f]) fromConfig.add(layer[f]!.from);
+  const out: ShadowedField[] = [];
+  for (const o of config.overrides) {
+    const matched = prompts.filter((p) => (o.id !== undefined && !p.id.startsWith(`${p.file}:`) && (p.id === o.id || p.id.startsWith(`${o.id}#`)))
+      || (o.path !== undefined && globMatches(o.path, p.file)));
+    if (!matched.length) continue;
+    for (const field of TRAFFIC_FIELDS) {
+      if (!o.traffic[field]) continue;
+      const sources = matched.map((p) => ({ p, from: p.traffic.sources[field] }));
+      if (sources.some((s) => fromConfig.has(s.from))) continue;
+      // An annotation in the prompt's own file is `annotation:3`: named with its file here.
+      const winners = [...new Set(sources.map(({ p, from }) => (/^annotation:\d+$/.test(from) ? `annotation:${p.file}:${from.slice('annotation:'.length)}`
+        : from.startsWith('annotation:') ? from : `the prompt at ${p.file}:${p.range.start.line + 1} (${from})`)))];
+      out.push({ override: o, field, winners });
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether an override may concern the prompts of `file` (`annotated`: some have an id of their own):
+ * a path glob matching it, or an id override when there are annotated prompts. The prompts of other
+ * files change neither check above, so they need not be read.
+ */
+export function overridesMayMatch(config: PromptCostConfig, file: string, annotated: boolean): boolean {
+  return config.overrides.some((o) => (o.id !== undefined && annotated) || (o.path !== undefined && globMatches(o.path, file)));
+}

@@ -12,7 +12,7 @@ import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type S
 import * as os from 'os';
 import { spawn } from 'child_process';
 import { changedPaths, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
-import { CONFIG_FILE_NAME, parseConfig, type ConfigProblem } from '../config';
+import { CONFIG_FILE_NAME, emptyConfig, parseConfig, type PromptCostConfig } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
 import { readTextFile } from '../fileAccess';
@@ -35,6 +35,12 @@ export interface DiffOptions {
   scan?: Partial<ScanOptions>;
   /** The repository and the commits of `base` and `head`, when the caller has resolved them (resolveDiff). */
   resolved?: ResolvedDiff;
+  /**
+   * The head's prompts of the files `wanted` names (`annotated`: some prompt there has an id of its own),
+   * handed to `take` once the sides are compared: what the override check needs, without parsing every
+   * stored file.
+   */
+  headPrompts?: { wanted(file: string, annotated: boolean): boolean; take(prompts: PromptReport[]): void };
 }
 
 /** What a diff's refs name in git, resolved once for the config check and the diff. */
@@ -232,23 +238,23 @@ export function diffViews(before: SideView, after: SideView, readers: { before: 
 }
 
 /**
- * The problems of the .promptcost.yaml each side is priced with: `--config FILE` for both, else each
- * side's own (the work tree's, or the one in the commit). A fatal one (YAML that cannot be parsed, a
+ * The .promptcost.yaml each side is priced with: `--config FILE` for both, else each side's own (the work
+ * tree's, or the one in the commit), with its problems. A fatal problem (YAML that cannot be parsed, a
  * file that cannot be read) means that side would be priced without its config: the caller decides.
  */
-export function diffConfigProblems(o: Pick<DiffOptions, 'path' | 'base' | 'head' | 'configFile' | 'resolved'>): { base: ConfigProblem[]; head: ConfigProblem[] } {
+export function diffConfigs(o: Pick<DiffOptions, 'path' | 'base' | 'head' | 'configFile' | 'resolved'>): { base: PromptCostConfig; head: PromptCostConfig } {
   const folder = fs.realpathSync(o.path);
   if (o.configFile) {
-    const problems = loadConfig(folder, o.configFile).problems;
-    return { base: problems, head: problems };
+    const config = loadConfig(folder, o.configFile);
+    return { base: config, head: config };
   }
   const r = o.resolved ?? resolveDiff(o);
   const prefix = path.relative(r.repo.top, folder).split(path.sep).join('/');
   const inGit = (commit: string) => {
     const text = fileAt(r.repo, commit, prefix ? `${prefix}/${CONFIG_FILE_NAME}` : CONFIG_FILE_NAME);
-    return text === undefined ? [] : parseConfig(text, CONFIG_FILE_NAME).problems;
+    return text === undefined ? emptyConfig() : parseConfig(text, CONFIG_FILE_NAME);
   };
-  return { base: inGit(r.base), head: r.head ? inGit(r.head) : loadConfig(folder).problems };
+  return { base: inGit(r.base), head: r.head ? inGit(r.head) : loadConfig(folder) };
 }
 
 export async function diffCost(o: DiffOptions): Promise<CostDiff> {
@@ -313,9 +319,16 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     const readers = () => ({ before: filesAt(repo, baseCommit, prefix), after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
     let head = await headSide();
     let base = await fromGit(baseCommit, 'base');
+    const compare = () => {
+      const out = diffViews(base, head, readers(), moved, touched, !!o.all);
+      // Read in the same try as the pairing: a damaged stored side is made again for both.
+      const want = o.headPrompts;
+      if (want) want.take(head.runs.filter((r) => want.wanted(r.file, r.ownIds)).flatMap((r) => readRun(head, r).prompts));
+      return out;
+    };
     let d: ReturnType<typeof diffViews>;
     try {
-      d = diffViews(base, head, readers(), moved, touched, !!o.all);
+      d = compare();
     } catch (e) {
       if (!(e instanceof DamagedView)) throw e;
       // A stored side whose data does not match its index: both are forgotten and made again.
@@ -323,7 +336,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       if (!headCommit) forgetStoredForm(sideOptions(folder));
       head = await headSide();
       base = await fromGit(baseCommit, 'base');
-      d = diffViews(base, head, readers(), moved, touched, !!o.all);
+      d = compare();
     }
     return {
       tool: 'prompt-cost',

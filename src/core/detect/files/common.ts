@@ -160,6 +160,29 @@ export function samplesFrom(map: Node | undefined, from: string): Record<string,
   return out;
 }
 
+/**
+ * Per slot, the value of median length among the test cases that give one (a typical call: the longest
+ * would price every call as the worst test case), with where it is written. `what` names the cases in
+ * the note (`testData row 2 (median length of 3 rows)`); one value, or one place, needs no note.
+ */
+export function typicalSamples(cases: readonly Record<string, { text: string; from: string }>[], what: string): Record<string, { text: string; from: string }> {
+  const byName = new Map<string, { text: string; from: string; at: number }[]>();
+  cases.forEach((samples, at) => {
+    for (const [name, sample] of Object.entries(samples)) {
+      if (!byName.has(name)) byName.set(name, []);
+      byName.get(name)!.push({ ...sample, at });
+    }
+  });
+  const out: Record<string, { text: string; from: string }> = {};
+  for (const [name, values] of byName) {
+    const sorted = [...values].sort((a, b) => a.text.length - b.text.length || a.at - b.at);
+    const typical = sorted[Math.floor((sorted.length - 1) / 2)];
+    const places = new Set(values.map((v) => v.from)).size;
+    setOwn(out, name, { text: typical.text, from: places > 1 ? `${typical.from} (median length of ${values.length} ${what})` : typical.from });
+  }
+  return out;
+}
+
 /** The one slot a part consists of (`{{question}}`, whitespace aside), or undefined when it has static text. */
 export function placeholderOnly(part: PromptPart): string | undefined {
   const found = findSlots(part.text, part.syntaxes);

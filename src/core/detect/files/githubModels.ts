@@ -3,11 +3,10 @@
 //   modelParameters: { max_tokens | maxTokens | max_completion_tokens }
 //   messages: [{ role, content }], testData: [{ var: value }] — test cases, not traffic: the file is one
 //   prompt, its slots sized from the rows' values
-import { isAlias, isMap, isSeq, type Node } from 'yaml';
-import { setOwn } from '../../own';
+import { isAlias, isMap, isSeq } from 'yaml';
 import type { Diagnostic, PromptPart } from '../../model';
 import { LineIndex } from '../../text';
-import { fillPlaceholderParts, withoutInlined, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, fileError, seqItems, str, stringVars, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
+import { fillPlaceholderParts, withoutInlined, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, fileError, seqItems, str, stringVars, typicalSamples, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 
 export function looksLikeGithubModels(text: string): boolean {
   return /^messages\s*:/m.test(text) && /^model\s*:/m.test(text);
@@ -53,29 +52,8 @@ export function readGithubModels(y: ParsedYaml, ctx: ReadContext) {
     const filled = fillPlaceholderParts(parts, stringVars(cases[0]), y, inlined);
     if (filled) return { prompts: [{ ...base, parts: filled, slotSamples: withoutInlined(samples, inlined) }], diagnostics };
   }
-  if (cases.length > 1) return { prompts: [{ ...base, slotSamples: typicalSamples(cases) }], diagnostics };
+  if (cases.length > 1) return { prompts: [{ ...base, slotSamples: typicalSamples(cases.map((row, i) => samplesFrom(row, `testData row ${i + 1}`)), 'rows') }], diagnostics };
   return { prompts: [base], diagnostics };
-}
-
-/**
- * Per slot, the value of median length among the rows that give one (a typical call: the longest would
- * price every call as the worst test case), with which row it is.
- */
-function typicalSamples(cases: readonly Node[]): Record<string, { text: string; from: string }> {
-  const byName = new Map<string, { text: string; row: number }[]>();
-  cases.forEach((item, i) => {
-    for (const [name, sample] of Object.entries(samplesFrom(item, 'testData'))) {
-      if (!byName.has(name)) byName.set(name, []);
-      byName.get(name)!.push({ text: sample.text, row: i + 1 });
-    }
-  });
-  const out: Record<string, { text: string; from: string }> = {};
-  for (const [name, values] of byName) {
-    const sorted = [...values].sort((a, b) => a.text.length - b.text.length || a.row - b.row);
-    const typical = sorted[Math.floor((sorted.length - 1) / 2)];
-    setOwn(out, name, { text: typical.text, from: values.length > 1 ? `testData row ${typical.row} (median length of ${values.length} rows)` : `testData row ${typical.row}` });
-  }
-  return out;
 }
 
 export const githubModelsReader: PromptFileReader = {

@@ -1,13 +1,13 @@
 // promptfoo (promptfooconfig.yaml): every prompt × every provider is a priced row, since that is what an
 // eval run sends. Prompts are strings (Nunjucks {{var}}), JSON chat arrays in a string, objects with
 // raw/label, or file:// references; providers are "openai:gpt-4o-mini", "anthropic:messages:claude-…",
-// or objects { id, label, config: { max_tokens } }. The first test's vars give sample slot values; a
-// prompt that is only a placeholder (`{{prompt}}`) is as many rows as tests, each sending its value.
+// or objects { id, label, config: { max_tokens } }. Tests are test cases, not traffic: their vars size
+// the slots (a typical test's; with one test, a placeholder-only message is that test's value).
 import * as path from 'path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { DetectedPrompt, PromptPart, Range } from '../../model';
 import { LineIndex, pointRange } from '../../text';
-import { fileError, fillPlaceholderParts, withoutInlined, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, stringVars, verbatimPart, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
+import { fileError, fillPlaceholderParts, withoutInlined, firstNum, get, nodeRange, normaliseRole, OUTPUT_LIMIT_KEYS, parseYamlAt, samplesFrom, seqItems, str, stringVars, typicalSamples, verbatimPart, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 import { findSlots } from '../slots';
 import { normalizeModelId } from '../../models/ids';
 
@@ -200,31 +200,28 @@ export const promptfooReader: PromptFileReader = {
     const problems: { range: Range; message: string }[] = [];
     const prompts = readPrompts(y, ctx, problems);
     const providers = readProviders(y);
-    const firstTestVars = get(seqItems(get(y.root, 'tests'))[0], 'vars');
-    const samples = { ...samplesFrom(get(get(y.root, 'defaultTest'), 'vars'), 'defaultTest.vars'), ...samplesFrom(firstTestVars, 'tests[0].vars') };
     const rows: DetectedPrompt[] = [];
     const notes = providers.length ? [] : ['no providers in the file: the default model is used'];
-    const defaultVars = stringVars(get(get(y.root, 'defaultTest'), 'vars'));
+    const defaultVars = get(get(y.root, 'defaultTest'), 'vars');
+    const defaults = samplesFrom(defaultVars, 'defaultTest.vars');
     const tests = seqItems(get(y.root, 'tests')).filter((t) => isMap(t));
+    // Test cases are not traffic: an eval makes one call per test, the app one per request it serves.
+    // Each prompt × provider is one row at the prompt's line, its slots sized from a typical test's vars.
+    const samples = tests.length > 1
+      ? typicalSamples(tests.map((t, i) => ({ ...defaults, ...samplesFrom(get(t, 'vars'), `tests[${i}].vars`) })), 'tests')
+      : { ...defaults, ...samplesFrom(get(tests[0], 'vars'), 'tests[0].vars') };
     for (const p of prompts) {
-      // A prompt that is only `{{var}}` sends each test's value for it: one row per test case then, its
-      // message text being that value (where the test writes it), as an eval run sends it.
-      const perTest = tests.map((t) => {
-        const inlined = new Set<string>();
-        return { t, inlined, parts: fillPlaceholderParts(p.parts, new Map([...defaultVars, ...stringVars(get(t, 'vars'))]), y, inlined) };
-      });
-      const cases = perTest.some((c) => c.parts)
-        ? perTest.map((c, i) => ({ parts: c.parts ?? p.parts, range: nodeRange(y, c.t), label: `${p.label} · test ${i + 1}`, samples: withoutInlined({ ...samples, ...samplesFrom(get(c.t, 'vars'), `tests[${i}].vars`) }, c.inlined) }))
-        : [{ parts: p.parts, range: p.range, label: p.label, samples }];
-      for (const c of cases) {
-        for (const prov of providers.length ? providers : [undefined]) {
-          rows.push({
-            kind: 'promptfoo', source: 'prompt-file', confidence: 'call', range: c.range, parts: c.parts,
-            model: prov ? { id: prov.model, from: 'file', range: prov.range } : undefined,
-            outputTokens: prov?.limit ? { tokens: prov.limit.value, from: `file:config.${prov.limit.key}` } : undefined,
-            slotSamples: c.samples, notes, label: prov ? `${c.label} × ${prov.label}` : c.label,
-          });
-        }
+      // With one test, what it sends is known: a message that is only `{{var}}` is the test's value, and a
+      // phrase filling a slot inside the text is a part of its own, where the test writes it.
+      const inlined = new Set<string>();
+      const filled = tests.length === 1 ? fillPlaceholderParts(p.parts, new Map([...stringVars(defaultVars), ...stringVars(get(tests[0], 'vars'))]), y, inlined) : undefined;
+      for (const prov of providers.length ? providers : [undefined]) {
+        rows.push({
+          kind: 'promptfoo', source: 'prompt-file', confidence: 'call', range: p.range, parts: filled ?? p.parts,
+          model: prov ? { id: prov.model, from: 'file', range: prov.range } : undefined,
+          outputTokens: prov?.limit ? { tokens: prov.limit.value, from: `file:config.${prov.limit.key}` } : undefined,
+          slotSamples: withoutInlined(samples, inlined), notes, label: prov ? `${p.label} × ${prov.label}` : p.label,
+        });
       }
     }
     if (prompts.length === 0 && problems.length === 0) problems.push({ range: pointRange(0), message: 'no prompts: found in this promptfoo config' });
