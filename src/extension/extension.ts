@@ -29,6 +29,10 @@ const SELECTOR: LanguageClientOptions['documentSelector'] = [
   { scheme: 'file', pattern: '**/*.prompty' },
   { scheme: 'file', pattern: '**/*.prompt' },
   { scheme: 'file', pattern: '**/*.prompt.md' },
+  // Request files (REST Client, JetBrains HTTP Client) and Cursor rules: their own languages, or none.
+  { scheme: 'file', pattern: '**/*.{http,rest}' },
+  { scheme: 'file', pattern: '**/.cursor/rules/**/*.mdc' },
+  { scheme: 'file', pattern: '**/.cursorrules' },
   { scheme: 'file', pattern: '**/.promptcost.yaml' },
 ];
 
@@ -48,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
   const clientOptions: LanguageClientOptions = {
     documentSelector: SELECTOR,
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.promptcost.yaml,*.ts,*.tsx,*.js,*.jsx,*.mjs,*.cjs,*.py,*.ipynb,*.prompty,*.prompt,*.md,*.yml,*.yaml}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.promptcost.yaml,*.ts,*.tsx,*.js,*.jsx,*.mjs,*.cjs,*.py,*.ipynb,*.prompty,*.prompt,*.md,*.yml,*.yaml,*.http,*.rest,*.mdc,.cursorrules}'),
     },
     initializationOptions: { settings: vscode.workspace.getConfiguration('promptCost') },
     // Each prompt's cost lens gets a "show in report" lens beside it (the report panel lives in the client).

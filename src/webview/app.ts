@@ -2,7 +2,7 @@
 // The same code runs in the VS Code panel (with a host to talk to) and in `scan --format html` (without).
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import type { BudgetVerdict } from '../core/model';
-import { COPILOT_PRICING_NOTE, isCopilotKind } from '../core/copilot';
+import { assistantPricingNote } from '../core/copilot';
 import { budgetVerdictAt } from '../core/report/budget';
 import { placeText } from '../core/report/place';
 import type { ReportViewData, ViewPrompt } from '../core/report/view';
@@ -337,17 +337,18 @@ export class ReportApp {
     const money = (v: number | undefined) => (r.priced && v !== undefined ? formatUsd(v) : 'unpriced');
     const swapped = r.model !== p.model;
     const cache = r.cache ? `${r.cache.status} ${formatUsd(r.cache.usd)}/mo` : '—';
+    const assistant = assistantPricingNote(p.kind);
     return [
       { text: `${placeOf(p)}${p.label ? ` #${p.label}` : ''}`, title: p.id },
-      { text: p.kind, title: isCopilotKind(p.kind) ? COPILOT_PRICING_NOTE : undefined },
+      { text: p.kind, title: assistant },
       { text: swapped ? `${r.model} (was ${p.model})` : r.model, title: `from ${p.modelFrom}`, className: swapped ? 'changed' : undefined },
       { text: p.confidence },
       { text: formatTokens(p.tokensIn, p.exact), title: p.exact ? 'exact count' : 'estimate' },
       { text: groupDigits(p.tokensOut) },
       { text: money(r.perCallUsd), title: r.priced ? undefined : r.unpricedReason },
       { text: money(r.perDayUsd), title: `${groupDigits(Math.round(r.callsPerDay * 100) / 100)} calls/day (${p.trafficFrom})` },
-      // A Copilot file's figure is the API price of its text, not a Copilot bill: marked, and said on hover.
-      isCopilotKind(p.kind) && r.priced ? { text: `${money(r.monthlyUsd)} †`, title: `API rates: ${COPILOT_PRICING_NOTE}` } : { text: money(r.monthlyUsd), className: r.priced ? undefined : 'muted' },
+      // A Copilot or Cursor file's figure is the API price of its text, not the assistant's bill: marked, and said on hover.
+      assistant && r.priced ? { text: `${money(r.monthlyUsd)} †`, title: `API rates: ${assistant}` } : { text: money(r.monthlyUsd), className: r.priced ? undefined : 'muted' },
       { text: cache, className: r.cache ? `cache-${r.cache.status}` : undefined },
       { text: p.diagnostics.map((d) => d.code).join(', '), title: p.diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n') },
     ];

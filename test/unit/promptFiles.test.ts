@@ -136,7 +136,7 @@ describe('prompt files', () => {
     assert.deepStrictEqual(prompts.map((p) => p.id), ['promptfooconfig.yaml:3#prompt 1 × openai:gpt-4o-mini', 'promptfooconfig.yaml:3#prompt 1 × anthropic:messages:claude-3-5-haiku-20241022', 'promptfooconfig.yaml:4#formal × openai:gpt-4o-mini', 'promptfooconfig.yaml:4#formal × anthropic:messages:claude-3-5-haiku-20241022'], 'placed at the prompt, not at the test');
   });
 
-  it('promptfoo: tests are test cases, not traffic — one row per prompt × provider, at the prompt, slots sized from a typical test', () => {
+  it('promptfoo: tests are test cases, not traffic — one row per prompt × provider, at the prompt; a typical test\'s text is priced, the others\' are alternatives where they are written', () => {
     const text = [
       'prompts:',
       '  - "Reply politely: {{message}}"',
@@ -152,13 +152,19 @@ describe('prompt files', () => {
     ].join('\n');
     const { prompts } = engine.analyzeFile('promptfooconfig.yaml', text, { config: emptyConfig() });
     assert.deepStrictEqual(prompts.map((p) => [p.label, p.range.start.line, p.traffic.callsPerDay]), [['prompt 1 × openai:gpt-4o-mini', 1, 1000], ['prompt 1 × openai:gpt-4o', 1, 1000]]);
+    const typical = countWithEncoding('Can I change the delivery address of my order?', 'o200k_base');
     for (const p of prompts) {
-      assert.deepStrictEqual(p.parts.map((x) => x.range.start.line), [1], 'the prompt\'s text only: a test\'s value is a sample, not a part');
-      assert.deepStrictEqual(p.parts[0].slots, [{ name: 'message', tokens: countWithEncoding('Can I change the delivery address of my order?', 'o200k_base'), from: 'tests[1].vars (median length of 2 tests)' }]);
+      // the prompt, the typical test's phrase (the shorter of two: the median), the other test's as an alternative
+      assert.deepStrictEqual(p.parts.map((x) => [x.range.start.line, !!x.alternative]), [[1, false], [9, false], [7, true]]);
+      assert.deepStrictEqual([p.parts[1].tokens, p.parts[0].slots.map((x) => x.tokens)], [typical, [0]]);
+      assert.match(p.parts[2].alternative!, /another test case \(tests\[0\]\), not priced/);
     }
+    // the alternative is shown, not added: the input is what the typical test alone would send
+    const alone = engine.analyzeFile('promptfooconfig.yaml', text.replace(/ {2}- vars:\n {6}message: Where is my parcel\?.*\n/, ''), { config: emptyConfig() }).prompts;
+    assert.deepStrictEqual(prompts.map((p) => p.tokens.input), alone.map((p) => p.tokens.input));
   });
 
-  it('promptfoo: a prompt that is only a placeholder is one row too, its slot a typical test\'s value (defaultTest fills the tests that give none)', () => {
+  it('promptfoo: a prompt that is only a placeholder is one row too, its text a typical test\'s value, the others alternatives (defaultTest fills the tests that give none)', () => {
     const text = [
       'prompts: ["{{question}}"]',
       'providers: [openai:gpt-4o-mini]',
@@ -176,7 +182,11 @@ describe('prompt files', () => {
     const { prompts } = engine.analyzeFile('promptfooconfig.yaml', text, { config: emptyConfig() });
     assert.strictEqual(prompts.length, 1, 'one prompt, not one per test');
     assert.deepStrictEqual([prompts[0].range.start.line, prompts[0].traffic.callsPerDay], [0, 1000]);
-    assert.deepStrictEqual(prompts[0].parts[0].slots, [{ name: 'question', tokens: countWithEncoding('Is there parking?', 'o200k_base'), from: 'tests[1].vars (median length of 3 tests)' }]);
+    // the message is the typical test's value (median of 6, 17 and 53 characters); the others are alternatives
+    const count = (t: string) => countWithEncoding(t, 'o200k_base');
+    assert.deepStrictEqual(prompts[0].parts.map((x) => [x.range.start.line, x.tokens, !!x.alternative]), [
+      [9, count('Is there parking?'), false], [7, count('What are the opening hours of the library on Sundays?'), true], [4, count('Hello?'), true],
+    ]);
   });
 
   it('Semantic Kernel YAML: <message> roles, {{$var}} slots, execution_settings', () => {

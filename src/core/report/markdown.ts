@@ -2,7 +2,7 @@ import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { ScanReport } from '../model';
 import { rangePlace } from './place';
-import { assumedModelNote, byMonthlyCost, copilotNote, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
+import { assumedModelNote, byMonthlyCost, assistantNote, monthlyText, perCallText, priceLine, promptLocation, totalsLine, modelText } from './table';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -18,8 +18,8 @@ export function formatMarkdown(r: ScanReport): string {
     // The table's `*` (a model the code does not name) explained, as the text table does.
     const assumed = assumedModelNote(r);
     if (assumed) out.push(`\\* ${assumed}`, '');
-    const copilot = copilotNote(r);
-    if (copilot) out.push(`† ${copilot}`, '');
+    const assistant = assistantNote(r);
+    if (assistant) out.push(`† ${assistant}`, '');
   } else out.push('No prompts found.', '');
   const diags = [...r.diagnostics.map((d) => ({ d, file: d.file ?? '' })), ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ d, file: p.file })))];
   if (diags.length) {

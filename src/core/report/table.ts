@@ -1,7 +1,7 @@
 import { budgetVerdictText } from './budget';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport } from '../model';
-import { isCopilotKind } from '../copilot';
+import { isCopilotKind, isCursorKind } from '../copilot';
 import { elideLeft, elidePath, fitLocation, fitLocationKeepingEnd, layoutTable, truncate, width, wrap, type TableColumn } from './layout';
 import { rangePlace } from './place';
 
@@ -50,20 +50,28 @@ export function assumedModel(p: PromptReport): boolean {
   return p.model.from === 'default' || p.model.from.startsWith('default for ');
 }
 
-/** A Copilot file (a `.prompt.md`, instructions, a custom agent): Copilot bills per seat and premium request, not by these tokens. */
-export function copilotBilled(p: PromptReport): boolean {
-  return isCopilotKind(p.kind);
+/** A Copilot file (a `.prompt.md`, instructions, a custom agent) or a Cursor rule: the assistant bills per seat, plan or request, not by these tokens. */
+export function assistantBilled(p: PromptReport): boolean {
+  return isCopilotKind(p.kind) || isCursorKind(p.kind);
 }
 
-/** The `†` footnote (table and Markdown): what the figure of a Copilot file means; "" when there is none. */
-export function copilotNote(r: ScanReport): string {
-  const n = r.prompts.filter(copilotBilled).length;
-  return n ? `${n === 1 ? '1 prompt is a Copilot file' : `${n} prompts are Copilot files`} (.prompt.md, instructions, agents), priced at the model's API rates: what the text would cost sent through the provider's API. Copilot itself bills per seat and premium request, not per token.` : '';
+/** The `†` footnote (table and Markdown): what the figure of a Copilot file or Cursor rule means; "" when there is none. */
+export function assistantNote(r: ScanReport): string {
+  const copilot = r.prompts.filter((p) => isCopilotKind(p.kind)).length;
+  const cursor = r.prompts.filter((p) => isCursorKind(p.kind)).length;
+  const files = [
+    ...(copilot ? [`${copilot === 1 ? 'a Copilot file' : 'Copilot files'} (.prompt.md, instructions, agents)`] : []),
+    ...(cursor ? [`${cursor === 1 ? 'a Cursor rule' : 'Cursor rules'} (.cursor/rules, .cursorrules)`] : []),
+  ];
+  if (!files.length) return '';
+  const n = copilot + cursor;
+  const bills = [...(copilot ? ['Copilot itself bills per seat and premium request'] : []), ...(cursor ? [`${copilot ? 'Cursor' : 'Cursor itself bills'} by plan and request`] : [])];
+  return `${n === 1 ? '1 prompt is' : `${n} prompts are`} ${files.join(' and ')}, priced at the model's API rates: what the text would cost sent through the provider's API. ${bills.join(', ')}, not per token.`;
 }
 
-/** The model cell: `gpt-4o-mini*` when assumed, `†` for a Copilot file (see the footnotes), as `≈` marks estimated counts. */
+/** The model cell: `gpt-4o-mini*` when assumed, `†` for a Copilot file or Cursor rule (see the footnotes), as `≈` marks estimated counts. */
 export function modelText(p: PromptReport): string {
-  return `${p.model.id}${assumedModel(p) ? '*' : ''}${copilotBilled(p) ? '†' : ''}`;
+  return `${p.model.id}${assumedModel(p) ? '*' : ''}${assistantBilled(p) ? '†' : ''}`;
 }
 
 /** The prompts table's columns: the place, kind and model can be cut to fit a terminal; figures never. */
@@ -101,8 +109,8 @@ export function formatTable(r: ScanReport, options: TableOptions = {}): string {
   lines.push(fit(totalsLine(r)));
   const assumed = assumedModelNote(r);
   if (assumed) lines.push(fit(`* ${assumed}`));
-  const copilot = copilotNote(r);
-  if (copilot) lines.push(fit(`† ${copilot}`));
+  const assistant = assistantNote(r);
+  if (assistant) lines.push(fit(`† ${assistant}`));
   if (r.budget) lines.push(fit(`Budget: ${formatUsd(r.budget.monthlyUsd)}/month (${r.budget.from}) — ${budgetVerdictText(r.budget, 'table')}`));
   lines.push(fit(priceLine(r)));
   const diags = [...r.diagnostics.map((d) => ({ ...d, where: rangePlace(d.file ?? '', d) })),

@@ -6,7 +6,7 @@ import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import type { SlotSyntax } from '../slots';
 import { LineIndex } from '../../text';
-import { get, nodeRange, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
+import { get, isApiDescription, nodeRange, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
 
 // CrewAI interpolates `{topic}` from kickoff inputs into these fields.
 const CREW_SLOTS: readonly SlotSyntax[] = ['single'];
@@ -83,7 +83,7 @@ const AGENT_SLOTS: readonly SlotSyntax[] = ['mustache', 'single'];
 const CASSETTE = /^interactions\s*:/m;
 
 export function looksLikeAgentConfig(text: string): boolean {
-  return KEY_LINE.test(text) && !CASSETTE.test(text);
+  return KEY_LINE.test(text) && !CASSETTE.test(text) && !isApiDescription(text);
 }
 
 export function readAgentConfig(y: ParsedYaml): DetectedPrompt[] {

@@ -32,6 +32,11 @@ export interface ParsedYaml {
   base: number;
 }
 
+/** An API description (OpenAPI, Swagger), whatever its name: its examples document requests, they are not prompts sent. */
+export function isApiDescription(text: string): boolean {
+  return /^\s*["']?(openapi|swagger)["']?\s*:\s*["']?\d/m.test(text.slice(0, 2000));
+}
+
 /** Parses YAML; on syntax errors returns the `prompt-file-error` diagnostics instead. */
 export function parseYamlAt(fileText: string, start: number, end: number, ctx: ReadContext, lines = new LineIndex(fileText)):
   { ok: true; yaml: ParsedYaml } | { ok: false; diagnostics: Diagnostic[] } {

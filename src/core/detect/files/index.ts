@@ -1,8 +1,10 @@
 // One reader per prompt-file format; the first whose `matches` accepts a file reads it. Order matters
 // where formats share extensions: specific names first, then content-sniffed YAML shapes.
 import { agentConfigReader, crewaiReader } from './agentConfig';
+import { cursorRulesReader, isCursorRuleFile } from './cursorRules';
 import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
+import { httpRequestsReader } from './httpRequests';
 import { messageTemplateReader } from './plainText';
 import { promptfooReader } from './promptfoo';
 import { promptflowReader } from './promptflow';
@@ -11,6 +13,7 @@ import { promptyReader } from './prompty';
 import { semanticKernelReader } from './semanticKernel';
 import { promptDataReader } from './structured';
 import { skPromptDirReader } from './skPromptDir';
+import { workflowActionsReader } from './workflowActions';
 import type { PromptFileReader } from './common';
 
 export type { PromptFileReader, ReadContext, FileReadResult } from './common';
@@ -20,6 +23,9 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,
   promptflowReader,
   promptMdReader,
+  cursorRulesReader,
+  httpRequestsReader,
+  workflowActionsReader,
   dotpromptReader,
   promptfooReader,
   githubModelsReader,
@@ -33,7 +39,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName);
+  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {

@@ -2,7 +2,7 @@
 // eval run sends. Prompts are strings (Nunjucks {{var}}), JSON chat arrays in a string, objects with
 // raw/label, or file:// references; providers are "openai:gpt-4o-mini", "anthropic:messages:claude-…",
 // or objects { id, label, config: { max_tokens } }. Tests are test cases, not traffic: their vars size
-// the slots (a typical test's; with one test, a placeholder-only message is that test's value).
+// the slots, and text they put in a message is a part — a typical test's priced, the others' alternatives.
 import * as path from 'path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { DetectedPrompt, PromptPart, Range } from '../../model';
@@ -211,10 +211,22 @@ export const promptfooReader: PromptFileReader = {
       ? typicalSamples(tests.map((t, i) => ({ ...defaults, ...samplesFrom(get(t, 'vars'), `tests[${i}].vars`) })), 'tests')
       : { ...defaults, ...samplesFrom(get(tests[0], 'vars'), 'tests[0].vars') };
     for (const p of prompts) {
-      // With one test, what it sends is known: a message that is only `{{var}}` is the test's value, and a
-      // phrase filling a slot inside the text is a part of its own, where the test writes it.
-      const inlined = new Set<string>();
-      const filled = tests.length === 1 ? fillPlaceholderParts(p.parts, new Map([...stringVars(defaultVars), ...stringVars(get(tests[0], 'vars'))]), y, inlined) : undefined;
+      // A message that is only `{{var}}` sends the test's value, and a phrase filling a slot inside the
+      // text is a part of its own, where the test writes it. With several tests, a typical test's (median
+      // length) is priced and the others' are alternatives: shown where they are written, not added.
+      const perTest = tests.map((t) => {
+        const inlined = new Set<string>();
+        const parts = fillPlaceholderParts(p.parts, new Map([...stringVars(defaultVars), ...stringVars(get(t, 'vars'))]), y, inlined);
+        return { parts, inlined, added: parts ? parts.filter((x) => !p.parts.includes(x)) : [] };
+      });
+      const withValues = perTest.map((c, i) => ({ c, i })).filter(({ c }) => c.parts);
+      const size = (c: (typeof perTest)[number]) => c.added.reduce((n, x) => n + x.text.length, 0);
+      const typical = [...withValues].sort((a, b) => size(a.c) - size(b.c) || a.i - b.i)[Math.floor((withValues.length - 1) / 2)];
+      const inlined = typical?.c.inlined ?? new Set<string>();
+      const filled = typical && [
+        ...typical.c.parts!,
+        ...withValues.filter((w) => w !== typical).flatMap(({ c, i }) => c.added.map((x) => ({ ...x, alternative: `the value of another test case (tests[${i}]), not priced: a typical test's (tests[${typical.i}]) is` }))),
+      ];
       for (const prov of providers.length ? providers : [undefined]) {
         rows.push({
           kind: 'promptfoo', source: 'prompt-file', confidence: 'call', range: p.range, parts: filled ?? p.parts,

@@ -14,12 +14,12 @@
 // assistant's answer) is training data, not a prompt sent at run time: only JSON Lines under an eval-named
 // path are read as prompts.
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import type { DetectedPrompt, PromptPart, Role } from '../../model';
+import type { DetectedPrompt, Diagnostic, PromptPart, Role } from '../../model';
 import { LineIndex } from '../../text';
 import type { SlotSyntax } from '../slots';
 import { readAgentConfig } from './agentConfig';
 import { isPromptNamedPath } from './plainText';
-import { get, nodeRange, normaliseRole, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
+import { get, isApiDescription, nodeRange, normaliseRole, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 
 const SLOTS: readonly SlotSyntax[] = ['mustache', 'single'];
 const MESSAGE_ROLE = /^(system|developer|user|human|assistant|ai)$/i;
@@ -27,14 +27,31 @@ const MESSAGE_ROLE = /^(system|developer|user|human|assistant|ai)$/i;
 const OUTPUT_KEYS = /^(choices|responses?|outputs?|completions?|ideal|expected(_\w+)?|expected_outputs?|references?|targets?|answers?|golden|results?|generations?)$/i;
 const ROLE_SNIFF = /["']?role["']?\s*:\s*["']?(system|developer|user|human|assistant)\b/i;
 const LANGCHAIN_SNIFF = /["']?_type["']?\s*:\s*["']?(prompt|few_shot|chat)\b|["']?input_variables["']?\s*:/;
-const PROMPT_KEY_SNIFF = /["']?[\w-]*(prompt|Prompt)[\w-]*["']?\s*:/;
+const PROMPT_KEY_SNIFF = /["']?[\w-]*(prompt|Prompt)[\w-]*["']?\s*:|["']?((system|instance|user|human|chat|message|query|question|task|instruction)_template|system_message|instructions|preamble|persona)["']?\s*:/;
 // A prompt-named key: `system_prompt`, `summaryPrompt`, `prompt_template`, `prompt_start`, `user_prompt`.
 const PROMPT_KEY = /^(?:[a-z][\w-]*[_-])?(?:prompt|Prompt|PROMPT)(?:[_-][\w-]*)?$|^[a-z]\w*Prompt(?:[A-Z]\w*)?$/;
 // … but not one that names, describes or points at a prompt.
 const NOT_TEXT_KEY = /(name|id|ids|description|title|label|version|path|file|files|url|uri|type|key|ref|format|count|tokens|length|enabled|mode|style|language|lang)$/i;
-const SYSTEM_KEY = /system|instruction|persona|start|preamble|role/i;
+const SYSTEM_KEY = /system|instruction|persona|start|preamble|role|backstory/i;
+// Keys that hold a prompt though they do not say "prompt": a message template by its role (SWE-agent's
+// `system_template` and `instance_template`) and a system message by name (in JSON, where the agent-config
+// reader does not look).
+const TEMPLATE_KEY = /^(system|instance|user|human|assistant|chat|message|query|question|task|instruction)_template$|^(system|instance|user|human|chat|message|query|question|task|instruction)Template$/;
+const SYSTEM_NAME_KEY = /^(system_message|systemMessage|system_instructions?|systemInstructions?|developer_message|developerMessage)$/;
+// Ordinary words as keys (an assistant's `instructions`, Cohere's `preamble`, a `persona`): the text must
+// also be addressed to the model ("You're a …") or sit beside a model setting, as setup steps, a data
+// set's retrieval instructions or a character sheet are not prompts.
+const WORD_KEY = /^(instructions|preamble|persona|backstory)$/;
+const ADDRESSED = /\byou(?:'re|'ll|r|rs)?\b/i;
+// Translations address their reader too (`instructions: Upload your files …`): ordinary words there are UI text.
+const I18N_PATH = /(^|\/)(locales?|i18n|l10n|lang|langs|translations?)\//;
+// Once a document holds a prompt template, its other `*_template` keys are the agent's further templates
+// (an observation, a format error) — except those of commands, paths and names.
+const ANY_TEMPLATE_KEY = /^[a-z]\w*_template$|^[a-z]\w*Template$/;
+const NOT_PROMPT_TEMPLATE = /(cmd|command|url|uri|path|file|filename|dir|branch|commit|tag|title|name|label|id|key|query_string|sql)_?template$/i;
 // The document is about a model: a model setting or an LLM provider's name anywhere.
 const LLM_CONTEXT = /["']?(model|model_name|modelName|llm|temperature|max_tokens|maxTokens|top_p|provider)["']?\s*:|\b(gpt-|claude|gemini|llama|mistral|openai|anthropic|ollama)/i;
+const MODEL_SETTING = /^(model|model_name|modelName|llm|temperature|max_tokens|maxTokens)$/;
 // Recorded HTTP exchanges (VCR cassettes, HAR, SDK test recordings): test data.
 const RECORDING = /^interactions\s*:|["']interactions["']\s*:|["']log["']\s*:\s*\{\s*["']version/m;
 const isRecording = (text: string) => RECORDING.test(text) || (/["']request["']\s*:/.test(text) && /["']response["']\s*:/.test(text));
@@ -51,7 +68,7 @@ function entries(node: Node | null | undefined): { key: string; value: Node }[] 
 }
 
 /** Parts of one message's content: a string, or a list of text parts. */
-function contentParts(y: ParsedYaml, content: Node | undefined, role: Role, name?: string): PromptPart[] {
+export function contentParts(y: ParsedYaml, content: Node | undefined, role: Role, name?: string): PromptPart[] {
   if (!content) return [];
   if (isScalar(content)) return typeof content.value === 'string' && content.value.trim() ? [yamlPart(role, y, content, SLOTS, name)] : [];
   if (isSeq(content)) {
@@ -71,14 +88,14 @@ const isMessage = (m: Node) => isMap(m) && MESSAGE_ROLE.test(str(get(m, 'role'))
  * A list of { role, content } maps with a chat role, possibly among Responses API input items
  * (`{"type": "function_call" | "function_call_output" | …}`); one message at least.
  */
-function messageList(node: Node | undefined): Node[] | undefined {
+export function messageList(node: Node | undefined): Node[] | undefined {
   if (!isSeq(node) || !node.items.length) return undefined;
   const items = node.items as Node[];
   return items.some(isMessage) && items.every((m) => isMessage(m) || (isMap(m) && str(get(m, 'type')) !== undefined)) ? items : undefined;
 }
 
 /** A message's parts, or a tool result's (`function_call_output`: its `output` is input to the next turn). */
-function itemParts(y: ParsedYaml, m: Node): PromptPart[] {
+export function itemParts(y: ParsedYaml, m: Node): PromptPart[] {
   if (isMessage(m)) return contentParts(y, get(m, 'content'), normaliseRole(str(get(m, 'role'))), str(get(m, 'name')));
   if (/_output$/.test(str(get(m, 'type')) ?? '')) return contentParts(y, get(m, 'output'), 'tool');
   return [];
@@ -99,7 +116,7 @@ function prompt(kind: string, y: ParsedYaml, range: Node, parts: PromptPart[], l
   };
 }
 
-function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<string>): void {
+function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<string>, i18n: boolean): void {
   const isTaken = (n: Node) => { const r = nodeRange(y, n); return taken.has(`${r.start.line}:${r.start.character}`); };
   const visit = (node: Node | null | undefined, parent: Node | undefined, label: string, depth: number) => {
     if (!node || depth > 10) return;
@@ -134,10 +151,14 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
     }
     // Prompt-named keys with prose, in a document about a model (or long enough to be nothing else).
     const named: PromptPart[] = [];
+    const besideModel = es.some((e) => MODEL_SETTING.test(e.key));
     for (const e of es) {
-      if (!isScalar(e.value) || found.claimed.has(e.value) || isTaken(e.value) || !PROMPT_KEY.test(e.key) || NOT_TEXT_KEY.test(e.key)) continue;
+      if (!isScalar(e.value) || found.claimed.has(e.value) || isTaken(e.value)) continue;
+      const word = WORD_KEY.test(e.key);
+      if (word && i18n) continue;
+      if (!word && !TEMPLATE_KEY.test(e.key) && !SYSTEM_NAME_KEY.test(e.key) && (!PROMPT_KEY.test(e.key) || NOT_TEXT_KEY.test(e.key))) continue;
       const v = str(e.value);
-      if (!prose(v, llm ? 3 : 12)) continue;
+      if (!prose(v, llm ? 3 : 12) || (word && !besideModel && !ADDRESSED.test(v ?? ''))) continue;
       named.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
       found.claimed.add(e.value);
     }
@@ -182,16 +203,107 @@ function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string
   visit(y.root, '', 0);
 }
 
-function readDocument(text: string, start: number, end: number, ctx: ReadContext, lines: LineIndex, llm: boolean, withAgentKeys: boolean): DetectedPrompt[] {
+/**
+ * The other `*_template` keys of a document that holds a prompt template: parts of that prompt (the agent
+ * sends them in the same conversation: an observation each step, a format error when it strays).
+ */
+function siblingTemplates(y: ParsedYaml, anchor: DetectedPrompt, found: Found, taken: ReadonlySet<string>): void {
+  const isTaken = (n: Node) => { const r = nodeRange(y, n); return taken.has(`${r.start.line}:${r.start.character}`); };
+  const inAnchor = new Set(anchor.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`));
+  const visit = (node: Node | null | undefined, depth: number) => {
+    if (!node || depth > 10) return;
+    if (isSeq(node)) {
+      (node.items as Node[]).forEach((item) => visit(item, depth + 1));
+      return;
+    }
+    if (!isMap(node)) return;
+    for (const e of entries(node)) {
+      if (OUTPUT_KEYS.test(e.key)) continue;
+      if (!isScalar(e.value)) {
+        visit(e.value, depth + 1);
+        continue;
+      }
+      const r = nodeRange(y, e.value);
+      if (!ANY_TEMPLATE_KEY.test(e.key) || NOT_PROMPT_TEMPLATE.test(e.key) || found.claimed.has(e.value) || isTaken(e.value) || inAnchor.has(`${r.start.line}:${r.start.character}`)) continue;
+      const v = str(e.value);
+      if (!(prose(v, 8) || (prose(v, 3) && TEMPLATE_SLOT.test(v ?? '')))) continue;
+      anchor.parts.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
+      found.claimed.add(e.value);
+    }
+  };
+  visit(y.root, 0);
+  if (!anchor.model) {
+    // An agent config names its model in a section of its own (`model: {model_name: …}`).
+    const section = get(y.root, 'model');
+    const id = isMap(section) ? (str(get(section, 'model_name')) ?? str(get(section, 'name')) ?? str(get(section, 'id'))) : undefined;
+    if (id && /^[\w./:@-]+$/.test(id)) {
+      anchor.model = { id, from: 'file', range: nodeRange(y, get(section, 'model_name') ?? get(section, 'name') ?? get(section, 'id')) };
+      anchor.notes = (anchor.notes ?? []).filter((n) => !n.startsWith('no model in the file'));
+    }
+  }
+}
+
+const SPEAKER_KEYS = ['role', 'name', 'user', 'author', 'speaker', 'from', 'sender'];
+const TURN_TEXT_KEYS = ['content', 'text', 'message'];
+
+/** `{ user: bob, text: … }`: a turn of an example conversation, by a speaker's name or role. */
+function turnText(m: Node): Node | undefined {
+  // Nothing but a speaker and the text: a tool result or a logged event has an id, a type, a time.
+  if (!isMap(m) || !entries(m).every((e) => SPEAKER_KEYS.includes(e.key) || TURN_TEXT_KEYS.includes(e.key))) return undefined;
+  const speaker = SPEAKER_KEYS.map((k) => str(get(m, k))).find((v) => v !== undefined);
+  if (speaker === undefined || speaker.trim().split(/\s+/).length > 3) return undefined;
+  const text = TURN_TEXT_KEYS.map((k) => get(m, k)).find((n) => isScalar(n) && typeof n.value === 'string' && n.value.trim());
+  return text;
+}
+
+/**
+ * Example conversations in a config that holds a prompt (`example_conversations: [{messages: [{user, text}]}]`):
+ * few-shot turns that code puts into that prompt, so parts of it (the first prompt of the document).
+ */
+function exampleTurns(y: ParsedYaml, found: Found): void {
+  const anchor = found.prompts.find((p) => p.kind === 'prompt-data');
+  if (!anchor) return;
+  const visit = (node: Node | null | undefined, depth: number) => {
+    if (!node || depth > 10) return;
+    if (isSeq(node)) {
+      const items = node.items as Node[];
+      const texts = items.map(turnText);
+      if (items.length && !messageList(node) && texts.every((t) => t && !found.claimed.has(t))) {
+        for (const [i, t] of texts.entries()) {
+          const speaker = SPEAKER_KEYS.map((k) => str(get(items[i], k))).find((v) => v !== undefined);
+          anchor.parts.push(yamlPart(normaliseRole(speaker), y, t!, SLOTS, speaker));
+          found.claimed.add(t!);
+        }
+        return;
+      }
+      items.forEach((item) => visit(item, depth + 1));
+    } else if (isMap(node)) {
+      for (const e of entries(node)) if (!OUTPUT_KEYS.test(e.key)) visit(e.value, depth + 1);
+    }
+  };
+  visit(y.root, 0);
+}
+
+// A key that only a prompt config has: a file holding one that does not parse is worth saying so.
+const PROMPT_CONFIG_LINE = /^\s*["']?(system_prompt|systemPrompt|system_template|instance_template|system_message|prompt_template)["']?\s*:/m;
+
+function readDocument(text: string, start: number, end: number, ctx: ReadContext, lines: LineIndex, llm: boolean, withAgentKeys: boolean, problems?: Diagnostic[]): DetectedPrompt[] {
   const parsed = parseYamlAt(text, start, end, ctx, lines);
-  if (!parsed.ok) return [];
+  if (!parsed.ok) {
+    // Sniffed by content, so a warning: this may be any YAML, but its prompt-named keys go unread.
+    if (problems && PROMPT_CONFIG_LINE.test(text.slice(start, end))) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (its prompt-named keys are not read)` })));
+    return [];
+  }
   // Agent-config keys (system_message, instructions beside tools, prompt beside a model) first: their
   // reader knows their roles; the walk takes what is left.
   const agents = withAgentKeys ? readAgentConfig(parsed.yaml) : [];
   const taken = new Set(agents.flatMap((p) => p.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`)));
   const found: Found = { prompts: [], claimed: new Set() };
-  walk(parsed.yaml, llm, found, taken);
+  walk(parsed.yaml, llm, found, taken, I18N_PATH.test(ctx.file));
   if (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data'))) libraryTemplates(parsed.yaml, found, taken);
+  const anchor = [...agents, ...found.prompts].find((p) => p.parts.some((x) => x.name !== undefined && (TEMPLATE_KEY.test(x.name) || PROMPT_KEY.test(x.name))));
+  if (anchor) siblingTemplates(parsed.yaml, anchor, found, taken);
+  exampleTurns(parsed.yaml, found);
   return [...agents, ...found.prompts];
 }
 
@@ -204,7 +316,7 @@ const TEST_DATA = /(^|\/)(tests?|__tests__|spec|e2e)\/(.*\/)?(fixtures?|__fixtur
 
 export function looksLikePromptData(name: string, text: string): boolean {
   if (!DATA_NAME.test(name) || NOT_DATA.test(name) || TEST_DATA.test(name) || text.length > MAX_BYTES) return false;
-  if (isRecording(text)) return false;
+  if (isRecording(text) || isApiDescription(text)) return false;
   if (/\.(jsonl|ndjson)$/i.test(name)) return ROLE_SNIFF.test(text);
   return ROLE_SNIFF.test(text) || LANGCHAIN_SNIFF.test(text) || PROMPT_KEY_SNIFF.test(text);
 }
@@ -216,7 +328,10 @@ export const promptDataReader: PromptFileReader = {
     const lines = new LineIndex(text);
     const llm = LLM_CONTEXT.test(text) || /prompt|llm|agent/i.test(ctx.file);
     const yamlFile = /\.ya?ml$/i.test(ctx.file);
-    if (!/\.(jsonl|ndjson)$/i.test(ctx.file)) return { prompts: readDocument(text, 0, text.length, ctx, lines, llm, yamlFile), diagnostics: [] };
+    if (!/\.(jsonl|ndjson)$/i.test(ctx.file)) {
+      const diagnostics: Diagnostic[] = [];
+      return { prompts: readDocument(text, 0, text.length, ctx, lines, llm, yamlFile, diagnostics), diagnostics };
+    }
     // JSON Lines: one sample a line. Eval samples (`input` messages) are prompts; `messages` lines are
     // training data unless the file is an eval's.
     const evalPath = /eval|bench|test|sample/i.test(ctx.file);

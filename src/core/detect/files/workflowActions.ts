@@ -1,0 +1,105 @@
+// GitHub Actions steps that call a model through an action and give it text: Claude Code's action
+// (`prompt`, `direct_prompt`, `override_prompt`, `custom_instructions`), GitHub Models' `actions/ai-inference`
+// (`prompt`, `system-prompt`), OpenAI's Codex action and Google's Gemini CLI action (`prompt`), and any
+// other action named for a model (`…/ai-review`, `…/gpt-…`) with such an input. Each step is a prompt:
+// its inputs are the text this workflow sends (the action adds its own system prompt and context, not
+// counted), priced with the step's `model` input or the action's provider default. Read in workflows
+// (`.github/workflows/*.yml`) and composite actions (`action.yml`); other YAML is never looked at here.
+import { isMap, type Node } from 'yaml';
+import type { DetectedPrompt, PromptPart, Role } from '../../model';
+import { LineIndex } from '../../text';
+import { get, nodeRange, num, parseYamlAt, seqItems, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
+
+interface KnownAction { provider?: string; defaultModel?: string }
+// Actions whose inputs are known; the default model only where the action's docs name one.
+const KNOWN: readonly [RegExp, KnownAction][] = [
+  [/^anthropics\/claude-code(-base)?-action$/i, { provider: 'anthropic' }],
+  [/^actions\/ai-inference$/i, { defaultModel: 'openai/gpt-4o' }],
+  [/^openai\/codex-action$/i, { provider: 'openai' }],
+  [/^google-github-actions\/run-gemini-cli$/i, { provider: 'google' }],
+];
+// Any other action whose name says it calls a model.
+const MODEL_ACTION = /(^|[-_/.])(ai|llm|gpt|chatgpt|claude|gemini|openai|anthropic|codex|copilot|ollama|mistral|review-?bot)([-_/.]|$)/i;
+const USES = /^\s*-?\s*uses\s*:\s*["']?[\w.-]+\/[\w./-]*(ai|llm|gpt|claude|gemini|openai|anthropic|codex|copilot|ollama|mistral|bot)/im;
+const INPUT_ROLES: Readonly<Record<string, Role>> = {
+  prompt: 'user', direct_prompt: 'user', override_prompt: 'user', user_prompt: 'user', 'user-prompt': 'user',
+  custom_instructions: 'system', system_prompt: 'system', 'system-prompt': 'system', append_system_prompt: 'system', instructions: 'system',
+};
+const MODEL_INPUTS = ['model', 'anthropic_model', 'model_name', 'model-name'];
+const SLOTS = ['mustache'] as const; // `${{ github.event.issue.body }}`
+
+export function isWorkflowFile(name: string): boolean {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(name) || /(^|\/)action\.ya?ml$/.test(name);
+}
+
+export function looksLikeModelWorkflow(name: string, text: string): boolean {
+  return isWorkflowFile(name) && USES.test(text);
+}
+
+/** The action's `owner/name` without its ref or sub-path (`anthropics/claude-code-action@v1` → `anthropics/claude-code-action`). */
+function actionName(uses: string): string {
+  return uses.split('@')[0].split('/').slice(0, 2).join('/');
+}
+
+function stepPrompt(y: ParsedYaml, step: Node, label: string): DetectedPrompt | undefined {
+  const uses = str(get(step, 'uses'));
+  const inputs = get(step, 'with');
+  if (!uses || !isMap(inputs)) return undefined;
+  const name = actionName(uses);
+  const known = KNOWN.find(([re]) => re.test(name))?.[1];
+  if (!known && !MODEL_ACTION.test(name.split('/')[1] ?? '')) return undefined;
+  const parts: PromptPart[] = [];
+  for (const pair of inputs.items) {
+    const key = str(pair.key as Node);
+    const role = key === undefined ? undefined : INPUT_ROLES[key];
+    const value = pair.value as Node | undefined;
+    const text = str(value);
+    // Two words at least: `prompt: ${{ inputs.prompt }}` is a pass-through, `prompt: prompts/review.md` a path.
+    if (!role || !value || text === undefined || text.replace(/\$\{\{[^}]*\}\}/g, ' ').trim().split(/\s+/).filter((w) => /[A-Za-z]{2}/.test(w)).length < 2) continue;
+    parts.push(yamlPart(role, y, value, SLOTS, key));
+  }
+  if (!parts.length) return undefined;
+  const modelInput = MODEL_INPUTS.map((k) => get(inputs, k)).find((n) => str(n) !== undefined);
+  const claudeArgs = /--model[\s=]+["']?([\w./:@-]+)/.exec(str(get(inputs, 'claude_args')) ?? '');
+  const model = str(modelInput) ?? claudeArgs?.[1];
+  const limit = num(get(inputs, 'max-tokens')) ?? num(get(inputs, 'max_tokens'));
+  const stepName = str(get(step, 'name'));
+  return {
+    kind: 'workflow-action', source: 'prompt-file', confidence: known ? 'call' : 'shape', range: nodeRange(y, step), parts,
+    label: stepName ? `${label} (${stepName})` : label, provider: known?.provider,
+    model: model && /^[\w./:@-]+$/.test(model) ? { id: model, from: 'file', range: modelInput ? nodeRange(y, modelInput) : undefined }
+      : known?.defaultModel ? { id: known.defaultModel, from: `default for ${name}` } : undefined,
+    outputTokens: limit ? { tokens: limit, from: 'file:max-tokens' } : undefined,
+    notes: [`the inputs this step gives ${name}; the action adds its own system prompt and the run's context, which are not counted`],
+  };
+}
+
+export function readWorkflow(y: ParsedYaml): DetectedPrompt[] {
+  const out: DetectedPrompt[] = [];
+  const jobs = get(y.root, 'jobs');
+  if (isMap(jobs)) {
+    for (const pair of jobs.items) {
+      const job = str(pair.key as Node) ?? '';
+      seqItems(get(pair.value, 'steps')).forEach((step, i) => {
+        const p = stepPrompt(y, step, `${job}.steps[${i}]`);
+        if (p) out.push(p);
+      });
+    }
+  }
+  // A composite action's own steps.
+  seqItems(get(get(y.root, 'runs'), 'steps')).forEach((step, i) => {
+    const p = stepPrompt(y, step, `runs.steps[${i}]`);
+    if (p) out.push(p);
+  });
+  return out;
+}
+
+export const workflowActionsReader: PromptFileReader = {
+  format: 'workflow-action',
+  matches: looksLikeModelWorkflow,
+  read(text, ctx) {
+    const parsed = parseYamlAt(text, 0, text.length, ctx, new LineIndex(text));
+    if (!parsed.ok) return { prompts: [], diagnostics: parsed.diagnostics };
+    return { prompts: readWorkflow(parsed.yaml), diagnostics: [] };
+  },
+};
