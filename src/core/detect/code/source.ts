@@ -1,7 +1,7 @@
 // A parsed source file with what value resolution needs: definitions by name, import bindings, and a
 // project that finds and parses the files that relative imports point to (once per scan).
 import * as path from 'path';
-import type { Ancestry } from './ancestry';
+import { ancestryOf, type Ancestry } from './ancestry';
 import { BudgetExceeded, Deadline, isBudgetExceeded, type FileBudgets } from '../../budgets';
 import { LineIndex, loneCrToLf } from '../../text';
 import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
@@ -76,21 +76,23 @@ class ImportMap extends Map<string, ImportBinding> {
 
 const FUNCTION_TYPES = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'function_definition', 'class_body', 'class_definition', 'generator_function_declaration']);
 
-function enclosingScope(node: SyntaxNode): SyntaxNode | null {
-  for (let n = node.parent; n; n = n.parent) if (FUNCTION_TYPES.has(n.type)) return n;
+/** The function or class holding `node`; `parentOf` walks up (Ancestry's: tree-sitter's `.parent` is O(width) per step). */
+function enclosingScope(node: SyntaxNode, parentOf: (n: SyntaxNode) => SyntaxNode | null = (n) => n.parent): SyntaxNode | null {
+  for (let n = parentOf(node); n; n = parentOf(n)) if (FUNCTION_TYPES.has(n.type)) return n;
   return null;
 }
 
 
 /** Value node of an assignment-like construct whose target is `target` (an identifier-ish node). */
-function assignedValue(target: SyntaxNode): SyntaxNode | undefined {
+function assignedValue(target: SyntaxNode, parentOf: (n: SyntaxNode) => SyntaxNode | null = (n) => n.parent): SyntaxNode | undefined {
   let n: SyntaxNode | null = target;
   // `this.x` / `self.x` / `exports.x`: the target is the whole member expression
-  if (n.parent && (n.parent.type === 'member_expression' || n.parent.type === 'attribute')) {
-    const prop = n.parent.childForFieldName('property') ?? n.parent.childForFieldName('attribute');
-    if (prop && prop.startIndex === n.startIndex) n = n.parent;
+  const up = parentOf(n);
+  if (up && (up.type === 'member_expression' || up.type === 'attribute')) {
+    const prop = up.childForFieldName('property') ?? up.childForFieldName('attribute');
+    if (prop && prop.startIndex === n.startIndex) n = up;
   }
-  const p = n.parent;
+  const p = parentOf(n);
   if (!p) return undefined;
   const is = (field: string) => p.childForFieldName(field)?.startIndex === n!.startIndex && p.childForFieldName(field)?.endIndex === n!.endIndex;
   switch (p.type) {
@@ -130,18 +132,23 @@ function lookupDefinitions(f: CodeFile, name: string): Definition[] {
     }
   } else {
     const bare = name.replace(/^(this|self|cls)\./, '');
+    // Through the file's Ancestry: thousands of assignments to one name in one block made each
+    // `.parent` scan the block's children (a fuzzed file: 11 s, past every budget check).
+    const up = ancestryOf(f);
+    const parentOf = (n: SyntaxNode) => up.parent(n);
     for (const at of assignmentSites(f).get(bare) ?? []) {
-      const target = f.tree.rootNode.descendantForIndex(at, at + bare.length);
+      const target = up.at(at, at + bare.length);
       if (!target || target.text !== bare) continue;
-      const parent = target.parent;
+      const parent = parentOf(target);
       const qualified = parent && (parent.type === 'member_expression' || parent.type === 'attribute') ? parent.text.replace(/\s+/g, '') : undefined;
       const isField = parent?.type === 'public_field_definition' || parent?.type === 'field_definition';
       // `this.x = …` defines this.x (so does a class field x); `obj.x = …` defines obj.x; `x = …` defines x
       const defines = qualified ?? (isField ? `this.${bare}` : bare);
       const commonJsExport = qualified === `exports.${bare}` || qualified === `module.exports.${bare}`;
       if (defines !== name && !(commonJsExport && name === bare)) continue;
-      const value = assignedValue(target);
-      if (value) defs.push({ name, value, start: value.startIndex, scope: enclosingScope(value) });
+      const value = assignedValue(target, parentOf);
+      // (the value's scope is its target's: they share the assignment)
+      if (value) defs.push({ name, value, start: value.startIndex, scope: enclosingScope(target, parentOf) });
     }
     // Python `with make() as name:`: the name is what the context manager gives, read here as the call
     // that made it (`async with client.aio.live.connect(…) as session`)
