@@ -7,7 +7,7 @@ import { Engine } from '../../src/core/analyze';
 import { ensureLanguages } from '../../src/core/detect/code';
 import { IntervalSet } from '../../src/core/detect/code/intervals';
 import { functionNamed } from '../../src/core/detect/code/json';
-import { CodeProject } from '../../src/core/detect/code/source';
+import { CodeProject, definitionsOf } from '../../src/core/detect/code/source';
 import { newContext } from '../../src/core/detect/code/values';
 import { paramSinkPrompts } from '../../src/core/detect/code/paramSinks';
 import { countWithEncoding, ENCODINGS, getEncoder, hasLongRun, WORDS_FROM } from '../../src/core/tokens/encodings';
@@ -171,5 +171,31 @@ describe('work per file stays linear in what the file holds', function () {
     assert.ok(found.length > 0, 'the helper calls are prompts');
     // Before: a few steps up per matched argument, each a walk down from the root (thousands).
     assert.ok(walks < 400, `${walks} parent walks for 400 calls`);
+  });
+
+  it('definitions of a name assigned thousands of times in one block: found without tree-sitter parent walks', () => {
+    // (a fuzzed fixture: 2,000 `user = …` lines in one function body took 11 s, each definition's scope
+    // walked up with `.parent`, which scans the block's children at every step)
+    const text = 'def messages(text):\n'
+      + Array.from({ length: 400 }, (_, i) => `    user = "Summarise section ${i} of the report in three plain sentences."`).join('\n')
+      + '\n    return [{"role": "user", "content": user + text}]\n';
+    const project = new CodeProject(() => undefined);
+    const f = project.open('messages.py', text)!;
+    const proto = Object.getPrototypeOf(f.tree.rootNode.child(0)!);
+    const original = Object.getOwnPropertyDescriptor(proto, 'parent')!;
+    let walks = 0;
+    Object.defineProperty(proto, 'parent', { ...original, get() {
+      walks++;
+      return original.get!.call(this);
+    } });
+    let defs: ReturnType<typeof definitionsOf>;
+    try {
+      defs = definitionsOf(f, 'user');
+    } finally {
+      Object.defineProperty(proto, 'parent', original);
+    }
+    assert.strictEqual(defs.length, 400);
+    assert.ok(defs.every((d) => d.scope?.type === 'function_definition'), 'each in the function');
+    assert.ok(walks < 100, `${walks} parent walks for 400 definitions`);
   });
 });
