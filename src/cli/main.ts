@@ -202,7 +202,8 @@ async function scan(args: string[], io: Io): Promise<number> {
     : format === 'table' ? formatters().table(scanned.report(), { columns: terminalWidth(io) }) : formatters()[format as 'markdown'](scanned.report()));
   // An override no prompt matches changes nothing (a typo, a renamed file or id): said when the whole
   // root was scanned (a part of it cannot tell), the exit code unchanged.
-  if (single) for (const w of overrideWarnings(config, scanned.report().prompts)) io.stderr(`warning: ${w}\n`);
+  // (only with overrides: reading the prompts parses a stored report, most of a warm scan's time)
+  if (single && config.overrides.length) for (const w of overrideWarnings(config, scanned.report().prompts)) io.stderr(`warning: ${w}\n`);
   const report = scanned.summary;
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
