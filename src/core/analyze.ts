@@ -268,15 +268,16 @@ export class Engine {
       this.lastCalls = { file, reused, evaluated: records.length - reused };
       return prompts;
     } finally {
-      this.keepTree(file, text, source.tree, { calls: records, reads: project.reads(), heuristics: options.heuristics !== false }, source.blanked);
+      // (what it read is copied only when the tree is kept: a scan batch's project holds thousands of reads)
+      this.keepTree(file, text, source.tree, () => ({ calls: records, reads: project.reads(), heuristics: options.heuristics !== false }), source.blanked);
       if (!options.project) project.dispose();
     }
   }
 
-  private keepTree(file: string, text: string, tree: SyntaxTree, detection: KeptParse['detection'], blanked?: boolean): void {
+  private keepTree(file: string, text: string, tree: SyntaxTree, detection: () => KeptParse['detection'], blanked?: boolean): void {
     const kept = this.engineOptions.keptTrees ?? KEPT_TREES;
     if (kept <= 0) return;
-    this.lastParse.set(file, { text, tree: tree.copy(), detection, ...(blanked ? { blanked } : {}) });
+    this.lastParse.set(file, { text, tree: tree.copy(), detection: detection(), ...(blanked ? { blanked } : {}) });
     if (this.lastParse.size > kept) {
       const [oldest, entry] = this.lastParse.entries().next().value as [string, KeptParse];
       entry.tree.delete();
