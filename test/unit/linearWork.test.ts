@@ -35,6 +35,22 @@ function scansOf(text: string, fn: () => void): number {
   return scans;
 }
 
+/** `fn`'s result and how many times it read tree-sitter's `node.parent` (a walk down from the root each). */
+function parentWalks<T>(root: { child(i: number): object | null }, fn: () => T): { result: T; walks: number } {
+  const proto = Object.getPrototypeOf(root.child(0)!);
+  const original = Object.getOwnPropertyDescriptor(proto, 'parent')!;
+  let walks = 0;
+  Object.defineProperty(proto, 'parent', { ...original, get() {
+    walks++;
+    return original.get!.call(this);
+  } });
+  try {
+    return { result: fn(), walks };
+  } finally {
+    Object.defineProperty(proto, 'parent', original);
+  }
+}
+
 describe('work per file stays linear in what the file holds', function () {
   this.timeout(120_000);
   before(() => ensureLanguages(['typescript', 'python']));
@@ -154,20 +170,7 @@ describe('work per file stays linear in what the file holds', function () {
     const project = new CodeProject(() => undefined);
     const f = project.open('helpers.py', text)!;
     const env = { ctx: newContext(project) } as Parameters<typeof paramSinkPrompts>[1];
-    const sample = f.tree.rootNode.child(0)!;
-    const proto = Object.getPrototypeOf(sample);
-    const original = Object.getOwnPropertyDescriptor(proto, 'parent')!;
-    let walks = 0;
-    Object.defineProperty(proto, 'parent', { ...original, get() {
-      walks++;
-      return original.get!.call(this);
-    } });
-    let found: ReturnType<typeof paramSinkPrompts>;
-    try {
-      found = paramSinkPrompts(f, env, () => false);
-    } finally {
-      Object.defineProperty(proto, 'parent', original);
-    }
+    const { result: found, walks } = parentWalks(f.tree.rootNode, () => paramSinkPrompts(f, env, () => false));
     assert.ok(found.length > 0, 'the helper calls are prompts');
     // Before: a few steps up per matched argument, each a walk down from the root (thousands).
     assert.ok(walks < 400, `${walks} parent walks for 400 calls`);
@@ -181,19 +184,7 @@ describe('work per file stays linear in what the file holds', function () {
       + '\n    return [{"role": "user", "content": user + text}]\n';
     const project = new CodeProject(() => undefined);
     const f = project.open('messages.py', text)!;
-    const proto = Object.getPrototypeOf(f.tree.rootNode.child(0)!);
-    const original = Object.getOwnPropertyDescriptor(proto, 'parent')!;
-    let walks = 0;
-    Object.defineProperty(proto, 'parent', { ...original, get() {
-      walks++;
-      return original.get!.call(this);
-    } });
-    let defs: ReturnType<typeof definitionsOf>;
-    try {
-      defs = definitionsOf(f, 'user');
-    } finally {
-      Object.defineProperty(proto, 'parent', original);
-    }
+    const { result: defs, walks } = parentWalks(f.tree.rootNode, () => definitionsOf(f, 'user'));
     assert.strictEqual(defs.length, 400);
     assert.ok(defs.every((d) => d.scope?.type === 'function_definition'), 'each in the function');
     assert.ok(walks < 100, `${walks} parent walks for 400 definitions`);
