@@ -8,7 +8,10 @@
 //     `prompt_start`) in a file that is about a model (it names a model, a temperature, an LLM);
 //   - in a prompt library (a file on a prompt-named path, `prompts/code_agent.yaml`, that holds such a key),
 //     the other templates beside it under keys of their own (`planning: {initial_plan: |- …}`,
-//     `final_answer: {post_messages: …}`): an agent framework loads the file as its named templates.
+//     `final_answer: {post_messages: …}`): an agent framework loads the file as its named templates;
+//   - a YAML file whose own name says prompt (`planner_prompt.yaml`, `prompts.yml`) is such a library
+//     whatever its keys are called (`content: |-`, `conversation_head: |-`): code loads it by that name
+//     and reads its templates by key.
 // What a model answered or is expected to answer (`choices`, `response`, `ideal`, `expected_output`) and
 // recorded HTTP traffic are not input: left alone. Fine-tuning data (`{"messages"}` per line, with the
 // assistant's answer) is training data, not a prompt sent at run time: only JSON Lines under an eval-named
@@ -300,7 +303,7 @@ function readDocument(text: string, start: number, end: number, ctx: ReadContext
   const taken = new Set(agents.flatMap((p) => p.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`)));
   const found: Found = { prompts: [], claimed: new Set() };
   walk(parsed.yaml, llm, found, taken, I18N_PATH.test(ctx.file));
-  if (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data'))) libraryTemplates(parsed.yaml, found, taken);
+  if (isPromptNamedYaml(ctx.file) || (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data')))) libraryTemplates(parsed.yaml, found, taken);
   const anchor = [...agents, ...found.prompts].find((p) => p.parts.some((x) => x.name !== undefined && (TEMPLATE_KEY.test(x.name) || PROMPT_KEY.test(x.name))));
   if (anchor) siblingTemplates(parsed.yaml, anchor, found, taken);
   exampleTurns(parsed.yaml, found);
@@ -308,6 +311,17 @@ function readDocument(text: string, start: number, end: number, ctx: ReadContext
 }
 
 const DATA_NAME = /\.(json|jsonl|ndjson|ya?ml)$/i;
+
+/**
+ * A YAML file named for prompts (`planner_prompt.yaml`, `prompts.yml`, `promptTemplates.yaml`): the word
+ * itself, not a product named after it (`promptflow-ci.yml`, `prompty.yaml`), and not a repository's own
+ * forms and settings under `.github/` (an issue form `prompt_request.yml` holds prose for people).
+ */
+export function isPromptNamedYaml(rel: string): boolean {
+  if (!/\.ya?ml$/i.test(rel) || /(^|\/)\.github\//.test(rel)) return false;
+  const stem = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
+  return stem.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_.-]+/).some((w) => /^prompts?$/i.test(w));
+}
 // Package manifests, tool configs, lock files and editor settings: never prompt data.
 const NOT_DATA = /(^|\/)(package(-lock)?\.json|tsconfig[\w.-]*\.json|jsconfig\.json|composer\.(json|lock)|[\w.-]*\.lock|\.eslintrc[\w.]*|\.prettierrc[\w.]*|renovate\.json|vercel\.json|turbo\.json|lerna\.json|app\.json|manifest\.json|\.vscode\/[^/]+|\.devcontainer\/[^/]+|pnpm-lock\.yaml|pnpm-workspace\.yaml|docker-compose[\w.-]*\.ya?ml|\.github\/workflows\/[^/]+|\.pre-commit-config\.yaml|mkdocs\.ya?ml|\.gitlab-ci\.yml|[\w.-]*\.schema\.json|openapi[\w.-]*|swagger[\w.-]*)$/i;
 
@@ -318,7 +332,7 @@ export function looksLikePromptData(name: string, text: string): boolean {
   if (!DATA_NAME.test(name) || NOT_DATA.test(name) || TEST_DATA.test(name) || text.length > MAX_BYTES) return false;
   if (isRecording(text) || isApiDescription(text)) return false;
   if (/\.(jsonl|ndjson)$/i.test(name)) return ROLE_SNIFF.test(text);
-  return ROLE_SNIFF.test(text) || LANGCHAIN_SNIFF.test(text) || PROMPT_KEY_SNIFF.test(text);
+  return ROLE_SNIFF.test(text) || LANGCHAIN_SNIFF.test(text) || PROMPT_KEY_SNIFF.test(text) || isPromptNamedYaml(name);
 }
 
 export const promptDataReader: PromptFileReader = {
