@@ -29,10 +29,11 @@ const SELECTOR: LanguageClientOptions['documentSelector'] = [
   { scheme: 'file', pattern: '**/*.prompty' },
   { scheme: 'file', pattern: '**/*.prompt' },
   { scheme: 'file', pattern: '**/*.prompt.md' },
-  // Request files (REST Client, JetBrains HTTP Client) and Cursor rules: their own languages, or none.
+  // Request files (REST Client, JetBrains HTTP Client), Cursor rules, Claude Code subagents and commands: their own languages, or none.
   { scheme: 'file', pattern: '**/*.{http,rest}' },
   { scheme: 'file', pattern: '**/.cursor/rules/**/*.mdc' },
   { scheme: 'file', pattern: '**/.cursorrules' },
+  { scheme: 'file', pattern: '**/.claude/{agents,commands}/**/*.md' },
   { scheme: 'file', pattern: '**/.promptcost.yaml' },
 ];
 

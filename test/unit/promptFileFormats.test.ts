@@ -79,6 +79,19 @@ describe('prompt file formats: .http requests, workflow actions, Cursor rules, a
     assert.match((loose.prompts[0].notes ?? []).join('\n'), /requests about files matching \*\.ts, src\/\*\*\/\*\.tsx/);
   });
 
+  it('Claude Code: a subagent is system text at its model or the Anthropic default; a command is the request, $ARGUMENTS and $1 its slots', () => {
+    const agent = analyze('.claude/agents/tester.md', "---\nname: tester\ndescription: Examples:\\n- user: 'add tests'\\n  assistant: 'I will call tester'\nmodel: sonnet\n---\n\nYou write unit tests.\n");
+    assert.deepStrictEqual(agent.diagnostics.filter((d) => d.code === 'prompt-file-error'), []);
+    assert.deepStrictEqual(agent.prompts.map((p) => [p.kind, p.model.id]), [['claude-code-agent', 'claude-sonnet-4-5']]);
+    assert.deepStrictEqual(texts('.claude/agents/tester.md', '---\nname: tester\n---\nYou write unit tests.\n'), [[['system', 'You write unit tests.', 3]]]);
+    // No `name`: not a subagent Claude Code would load.
+    assert.deepStrictEqual(analyze('.claude/agents/notes.md', 'Notes about the agents of this folder.\n').prompts, []);
+    const command = engine.detectSync('.claude/commands/fix.md', '---\nmodel: claude-opus-4-1\n---\nFix issue $1 as $ARGUMENTS says, and costs $10 nothing.\n', {}).detected;
+    assert.deepStrictEqual(command.map((p) => [p.kind, p.model?.id, p.parts.map((x) => [x.role, x.slots.map((s) => s.name)])]), [['claude-code-command', 'claude-opus-4-1', [['user', ['1', 'ARGUMENTS']]]]]);
+    const open = analyze('.claude/commands/fix.md', '---\ndescription: fix\nFix it.\n');
+    assert.match(open.diagnostics[0]?.message ?? '', /^\.claude\/commands\/fix\.md:1: the frontmatter opened here is never closed/);
+  });
+
   describe('what the figure of a Cursor rule means', () => {
     let ws: string;
     before(() => {

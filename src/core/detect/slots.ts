@@ -5,7 +5,8 @@ export type SlotSyntax =
   | 'mustache' // {{name}}, {{ name }}, {{name.field}} — Handlebars, Jinja, Nunjucks, Mustache, GitHub Models
   | 'sk' // {{$name}} — Semantic Kernel
   | 'single' // {name} — Python str.format, LangChain f-string templates
-  | 'vscode'; // ${input:name}, ${selection}, ${file} — VS Code prompt files
+  | 'vscode' // ${input:name}, ${selection}, ${file} — VS Code prompt files
+  | 'arguments'; // $ARGUMENTS, $1 — Claude Code slash commands
 
 export interface FoundSlot { name: string; start: number; end: number }
 
@@ -17,6 +18,7 @@ const PATTERNS: Record<SlotSyntax, RegExp> = {
   sk: /\{\{\s*\$([A-Za-z_]\w*)\s*\}\}/g,
   // {name} that is not part of {{…}} and holds only an identifier (JSON examples and code stay static).
   single: /(?<![{$])\{([A-Za-z_]\w*)(?:![rsa])?(?::[^{}]*)?\}(?!\})/g,
+  arguments: /\$(ARGUMENTS|[1-9])(?![\w])/g,
   vscode: /\$\{(?:input:([A-Za-z_]\w*)(?::[^}]*)?|(selection|selectedText|file|fileBasename|fileDirname|fileBasenameNoExtension|workspaceFolder|workspaceFolderBasename))\}/g,
 };
 

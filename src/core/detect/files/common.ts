@@ -146,6 +146,23 @@ export function splitFrontmatter(text: string, allowLeading: RegExp | null = nul
   return { yamlStart, yamlEnd: yamlStart + m.index, bodyStart: yamlStart + m.index + m[0].length };
 }
 
+/**
+ * Frontmatter read as `key: value` lines rather than parsed as YAML, for tools that write it loosely
+ * (Cursor's `globs: *.ts`, where `*` would start an alias; Claude Code's one-line descriptions holding
+ * `user: '…'`, a nested mapping to YAML). `open` when a `---` opens it and none closes it.
+ */
+export function looseFrontmatter(text: string): { fields: Map<string, string>; bodyStart: number } | { open: true; at: number } | undefined {
+  const s = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const head = /^---[ \t]*\r?\n/.exec(text.slice(s));
+  if (!head) return undefined;
+  const close = /^---[ \t]*(\r?\n|$)/m.exec(text.slice(s + head[0].length));
+  if (!close) return { open: true, at: s };
+  const fields = new Map<string, string>();
+  const yaml = text.slice(s + head[0].length, s + head[0].length + close.index);
+  for (const m of yaml.matchAll(/^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$/gm)) fields.set(m[1], m[2].replace(/^["']|["']$/g, ''));
+  return { fields, bodyStart: s + head[0].length + close.index + close[0].length };
+}
+
 /** Sample values for slots given by the file itself (Prompty `sample`, GitHub Models `testData`, …). */
 export function samplesFrom(map: Node | undefined, from: string): Record<string, { text: string; from: string }> {
   const out: Record<string, { text: string; from: string }> = {};

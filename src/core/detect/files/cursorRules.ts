@@ -4,11 +4,11 @@
 // picks it by its `description` — as Copilot adds instructions files (promptMd.ts), so it is read the
 // same way: the body is system text, priced at API rates with the note that Cursor bills otherwise.
 // Cursor writes the frontmatter loosely (`globs: *.ts` is no valid YAML: `*` starts an alias), so it is
-// read as `key: value` lines rather than parsed as YAML; only a frontmatter left open is an error.
+// read as `key: value` lines rather than parsed as YAML (common.ts looseFrontmatter); only a frontmatter left open is an error.
 import type { DetectedPrompt } from '../../model';
 import { LineIndex } from '../../text';
 import { CURSOR_PRICING_NOTE } from '../../copilot';
-import { fileError, verbatimPart, type PromptFileReader } from './common';
+import { fileError, looseFrontmatter, verbatimPart, type PromptFileReader } from './common';
 
 export function isCursorRuleFile(name: string): boolean {
   return /(^|\/)\.cursor\/rules\/(?:[^/]+\/)*[^/]+\.mdc$/.test(name) || /(^|\/)\.cursorrules$/.test(name);
@@ -27,15 +27,13 @@ export const cursorRulesReader: PromptFileReader = {
   matches: isCursorRuleFile,
   read(text, ctx) {
     const lines = new LineIndex(text);
-    const fields = new Map<string, string>();
+    let fields = new Map<string, string>();
     let s = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    const open = /^---[ \t]*\r?\n/.exec(text.slice(s));
-    if (open && ctx.file.endsWith('.mdc')) {
-      const close = /^---[ \t]*(\r?\n|$)/m.exec(text.slice(s + open[0].length));
-      if (!close) return { prompts: [], diagnostics: [fileError(ctx, lines.range(s, s + 3), 'the frontmatter opened here is never closed with ---')] };
-      const head = text.slice(s + open[0].length, s + open[0].length + close.index);
-      for (const m of head.matchAll(/^([A-Za-z]\w*)[ \t]*:[ \t]*(.*?)[ \t]*$/gm)) fields.set(m[1], m[2].replace(/^["']|["']$/g, ''));
-      s += open[0].length + close.index + close[0].length;
+    const fm = ctx.file.endsWith('.mdc') ? looseFrontmatter(text) : undefined;
+    if (fm && 'open' in fm) return { prompts: [], diagnostics: [fileError(ctx, lines.range(fm.at, fm.at + 3), 'the frontmatter opened here is never closed with ---')] };
+    if (fm) {
+      fields = fm.fields;
+      s = fm.bodyStart;
     }
     let e = text.length;
     while (s < e && /\s/.test(text[s])) s++;

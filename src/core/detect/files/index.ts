@@ -1,6 +1,7 @@
 // One reader per prompt-file format; the first whose `matches` accepts a file reads it. Order matters
 // where formats share extensions: specific names first, then content-sniffed YAML shapes.
 import { agentConfigReader, crewaiReader } from './agentConfig';
+import { claudeCodeReader, isClaudeCodeFile } from './claudeCode';
 import { cursorRulesReader, isCursorRuleFile } from './cursorRules';
 import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
@@ -24,6 +25,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptflowReader,
   promptMdReader,
   cursorRulesReader,
+  claudeCodeReader,
   httpRequestsReader,
   workflowActionsReader,
   dotpromptReader,
@@ -39,7 +41,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName);
+  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName) || isClaudeCodeFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {
