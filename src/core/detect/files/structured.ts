@@ -62,7 +62,9 @@ const MAX_BYTES = 2_000_000;
 const MAX_LINES = 500;
 
 function prose(text: string | undefined, minWords = 3): boolean {
-  return text !== undefined && /[A-Za-z]{2}/.test(text) && text.trim().split(/\s+/).length >= minWords;
+  // A GitHub Actions expression (`PROMPT: ${{ inputs.prompt }}`) passes a value on: no words of its own.
+  const own = text?.replace(/\$\{\{[^}]*\}\}/g, ' ');
+  return own !== undefined && /[A-Za-z]{2}/.test(own) && own.trim().split(/\s+/).length >= minWords;
 }
 
 function entries(node: Node | null | undefined): { key: string; value: Node }[] {

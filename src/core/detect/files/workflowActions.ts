@@ -1,13 +1,16 @@
 // GitHub Actions steps that call a model through an action and give it text: Claude Code's action
 // (`prompt`, `direct_prompt`, `override_prompt`, `custom_instructions`), GitHub Models' `actions/ai-inference`
 // (`prompt`, `system-prompt`), OpenAI's Codex action and Google's Gemini CLI action (`prompt`), and any
-// other action named for a model (`…/ai-review`, `…/gpt-…`) with such an input. Each step is a prompt:
+// other action named for a model (`…/ai-review`, `…/gpt-…`) with such an input, or any action at all
+// (a local `./my-action`, one named for nothing) given prose under an input named for a prompt
+// (`prompt`, `system_prompt`, `review-prompt`). Each step is a prompt:
 // its inputs are the text this workflow sends (the action adds its own system prompt and context, not
 // counted), priced with the step's `model` input or the action's provider default. Read in workflows
 // (`.github/workflows/*.yml`) and composite actions (`action.yml`); other YAML is never looked at here.
 import { isMap, type Node } from 'yaml';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { LineIndex } from '../../text';
+import { own } from '../../own';
 import { get, nodeRange, num, parseYamlAt, seqItems, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
 
 interface KnownAction { provider?: string; defaultModel?: string }
@@ -21,6 +24,9 @@ const KNOWN: readonly [RegExp, KnownAction][] = [
 // Any other action whose name says it calls a model.
 const MODEL_ACTION = /(^|[-_/.])(ai|llm|gpt|chatgpt|claude|gemini|openai|anthropic|codex|copilot|ollama|mistral|review-?bot)([-_/.]|$)/i;
 const USES = /^\s*-?\s*uses\s*:\s*["']?[\w.-]+\/[\w./-]*(ai|llm|gpt|claude|gemini|openai|anthropic|codex|copilot|ollama|mistral|bot)/im;
+// An input named for a prompt (`prompt`, `direct_prompt`, `system-prompt`, `reviewPrompt`): model input whichever action takes it.
+const PROMPT_INPUT = /^([\w-]*[_-])?prompt([_-][\w-]*)?$|^[a-z]\w*Prompt$/;
+const PROMPT_INPUT_LINE = /^\s*([\w-]*[_-])?prompt([_-][\w-]*)?\s*:|^\s*[a-z]\w*Prompt\s*:/m;
 const INPUT_ROLES: Readonly<Record<string, Role>> = {
   prompt: 'user', direct_prompt: 'user', override_prompt: 'user', user_prompt: 'user', 'user-prompt': 'user',
   custom_instructions: 'system', system_prompt: 'system', 'system-prompt': 'system', append_system_prompt: 'system', instructions: 'system',
@@ -33,7 +39,7 @@ export function isWorkflowFile(name: string): boolean {
 }
 
 export function looksLikeModelWorkflow(name: string, text: string): boolean {
-  return isWorkflowFile(name) && USES.test(text);
+  return isWorkflowFile(name) && (USES.test(text) || (/^\s*-?\s*uses\s*:/m.test(text) && PROMPT_INPUT_LINE.test(text)));
 }
 
 /** The action's `owner/name` without its ref or sub-path (`anthropics/claude-code-action@v1` → `anthropics/claude-code-action`). */
@@ -47,11 +53,12 @@ function stepPrompt(y: ParsedYaml, step: Node, label: string): DetectedPrompt | 
   if (!uses || !isMap(inputs)) return undefined;
   const name = actionName(uses);
   const known = KNOWN.find(([re]) => re.test(name))?.[1];
-  if (!known && !MODEL_ACTION.test(name.split('/')[1] ?? '')) return undefined;
+  const modelAction = !!known || MODEL_ACTION.test(name.split('/')[1] ?? '');
   const parts: PromptPart[] = [];
   for (const pair of inputs.items) {
     const key = str(pair.key as Node);
-    const role = key === undefined ? undefined : INPUT_ROLES[key];
+    // Another action's inputs count only where their name says prompt.
+    const role = key === undefined ? undefined : modelAction ? own(INPUT_ROLES, key) : PROMPT_INPUT.test(key) ? (/system/i.test(key) ? 'system' : 'user') : undefined;
     const value = pair.value as Node | undefined;
     const text = str(value);
     // Two words at least: `prompt: ${{ inputs.prompt }}` is a pass-through, `prompt: prompts/review.md` a path.
