@@ -159,18 +159,20 @@ function standsAlone(text: string, index: number): boolean {
 /**
  * Names of extensionless files written in code as a string of their own, or as a string's last path
  * segment (`open(folder / "prompt")`, `dbs.preprompts["generate"]`, `"preprompts/qa"`); and the strings'
- * other segments that name those files' folders.
+ * other segments that name those files' folders, in a path computed from a name too (`f"prompts/{arg}"`,
+ * `` `prompts/${name}` ``: the folder a helper reads every name it is given from).
  */
 function bareFactsOf(text: string, facts: CodeFacts, bare: { names: Set<string>; folders: Set<string> }): void {
   for (const m of text.matchAll(BARE_STRING)) {
     const segs = m[2].split(/[/\\]/);
     const last = segs[segs.length - 1];
     for (const seg of segs) if (bare.folders.has(seg)) (facts.bareFolders ??= new Set()).add(seg);
-    if (bare.names.has(last)) facts.mentions.set(last, merge(facts.mentions.get(last), evidenceAt(text, m.index ?? 0)));
+    if (!m[2].includes('{') && bare.names.has(last)) facts.mentions.set(last, merge(facts.mentions.get(last), evidenceAt(text, m.index ?? 0)));
   }
 }
-// A short string of path characters only, in code: a key, a file or folder name, a relative path.
-const BARE_STRING = /(["'`])([\w./\\-]{1,200})\1/g;
+// A short string of path characters only, in code: a key, a file or folder name, a relative path, or
+// one with a placeholder for a name (`{arg}`, `${name}`).
+const BARE_STRING = /(["'`])((?:[\w./\\-]|\$?\{[\w.]{1,80}\}){1,200})\1/g;
 
 // Template engines' folder loaders and lookups (Jinja, Mako, Handlebars, Nunjucks): names resolved under a folder.
 const TEMPLATE_LOADER = /\b(FileSystemLoader|PackageLoader|ChoiceLoader|PrefixLoader|TemplateLookup|get_template|select_template|nunjucks\.configure|registerPartial)\b/;
