@@ -1300,6 +1300,26 @@ function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
   return undefined;
 }
 
+/** A text passed to fill a template's field, as a fragment where it is written; undefined when it has no words of its own. */
+function passedFragment(f: CodeFile, arg: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  if (!/^(string|concatenated_string|binary_operator|identifier|call)$/.test(arg.type)) return undefined;
+  const v = evalTextOrUndefined(f, arg, ctx);
+  if (!v) return undefined;
+  if (/\p{L}{2}/u.test(v.text.replace(MARKER_RE, ''))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
+  // no words of its own, only fragments it holds (`text = ""`, then `text += f"…"` in a loop): those, each where it is written
+  return hasFragment(ctx, v.text) ? { ...v, template: undefined } : undefined;
+}
+
+/** A template known only at run time (`base`, slots alone), then each text passed for its fields as a fragment. */
+function fragmentsPassed(f: CodeFile, base: TextValue, passed: SyntaxNode[], ctx: EvalContext): TextValue {
+  const out = new TextBuilder(ctx.ceiling).add(base);
+  for (const arg of passed) {
+    const v = passedFragment(f, arg, ctx);
+    if (v) out.add(v);
+  }
+  return out.value(base.origin);
+}
+
 function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
   const fn = n.childForFieldName('function');
   if (!fn) return dynamic(f, n, ctx);
@@ -1365,6 +1385,9 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
         const base = evalText(f, obj, ctx);
+        // a template known only at run time (read from a file, a config): a slot, and each text passed
+        // for its fields a fragment where it is written, as for a jinja2 template's render
+        if (!base.text.replace(MARKER_RE, '').trim()) return fragmentsPassed(f, base, [...positional, ...named.values()], ctx);
         let i = 0;
         const text = substitute(ctx, base, /\{\{|\}\}|\{([A-Za-z_]\w*|\d*)(?:![rsa])?(?::[^{}]*)?\}/g, (m, key) => {
           if (m === '{{') return '{';
@@ -1385,24 +1408,14 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const source = made && /(^|\.)Template$/.test(maker) ? args(made.node).positional[0] : undefined;
         if (!made || !source) return dynamic(f, n, ctx);
         const base = evalText(made.file, source, ctx);
-        const fill = (arg: SyntaxNode): TextValue | undefined => {
-          if (!/^(string|concatenated_string|binary_operator|identifier|call)$/.test(arg.type)) return undefined;
-          const v = evalTextOrUndefined(f, arg, ctx);
-          return v && /\p{L}{2}/u.test(v.text.replace(MARKER_RE, '')) ? { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin } : undefined;
-        };
         if (base.text.replace(MARKER_RE, '').trim()) {
           const text = substitute(ctx, base, /\{\{-?\s*([A-Za-z_]\w*)\s*-?\}\}/g, (m, key) => {
             const arg = key ? named.get(key) : undefined;
-            return (arg && fill(arg)) ?? m;
+            return (arg && passedFragment(f, arg, ctx)) ?? m;
           });
           return { ...text, origin: base.origin };
         }
-        const out = new TextBuilder(ctx.ceiling).add(base);
-        for (const arg of named.values()) {
-          const v = fill(arg);
-          if (v) out.add(v);
-        }
-        return out.value(base.origin);
+        return fragmentsPassed(f, base, [...named.values()], ctx);
       }
       case 'replace':
       case 'replaceAll': {
