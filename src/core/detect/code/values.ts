@@ -425,6 +425,9 @@ function memberSetInAnotherMethod(defs: Definition[], use: SyntaxNode): Definiti
 
 export interface Resolved { file: CodeFile; node: SyntaxNode }
 
+/** Expressions that name another value rather than being one: followed again when a member is read off them. */
+const ALIAS_NODE = new Set(['identifier', 'member_expression', 'attribute', 'as_expression', 'satisfies_expression', 'parenthesized_expression', 'non_null_expression']);
+
 /** Follows identifiers, member access on object literals / dicts and imports to the expression they name. */
 export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, depth = 0): Resolved | undefined {
   if (depth > 12) return undefined;
@@ -479,7 +482,13 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
         if (v) return v;
       }
     }
-    const obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    let obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    // an alias of the object (`const fallback = en; export default fallback as Locale`): follow it to the literal
+    for (let i = 0; i < 4 && obj.node !== objNode && ALIAS_NODE.has(obj.node.type); i++) {
+      const next = resolveExpression(obj.file, obj.node, ctx, depth + 1);
+      if (!next || next.node === obj.node) break;
+      obj = next;
+    }
     // Prompts.SYSTEM: a constant in a class body
     if (obj.node.type === 'class_definition' || obj.node.type === 'class_declaration' || obj.node.type === 'class') {
       const body = obj.node.childForFieldName('body');
