@@ -123,7 +123,7 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
  * `renderPrompt`, `usePrompt`) or the console's `prompt()`.
  */
 const PROMPT_FUNCTION_NAME = /^(?!(?:set|on|handle|render|show|use|display|print|log|ask|read|parse|validate|save|load|fetch|delete|update|remove|edit|select|open|close|toggle|is|has|should|can|count|estimate|send|submit|run|execute|call|invoke|apply|store|cache|track|register|insert|add|append|push|copy|clear|reset|test|mock|check)(?:[A-Z_]|$))[A-Za-z_$][\w$]*(?:Prompt|Instructions?|_prompt|_instructions?)(?:Text|Template|Base|Content|String|Str|Message|Body|Block|Section|V\d+)?$|^(?:prompt|instructions)(?:Text|Template|Base|Content|String|Str|Message|Body|Block)$/;
-const FUNCTION_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)[\w$]*)\s*(?:[(<]|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>))/g;
+const FUNCTION_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)[\w$]*)\s*(?:[(<]|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*(?:=>|\()))/g;
 
 /** Functions named as prompts (JS/TS), each with the name it is known by. */
 export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode }[] {
@@ -141,7 +141,15 @@ export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode
     let fn: SyntaxNode | null | undefined;
     if (p?.type === 'method_definition' && p.childForFieldName('name')?.id === id.id) fn = p;
     else if ((p?.type === 'function_declaration' || p?.type === 'generator_function_declaration') && p.childForFieldName('name')?.id === id.id) fn = p;
-    else if (p?.type === 'pair' && p.childForFieldName('key')?.id === id.id) fn = p.childForFieldName('value');
+    else if (p?.type === 'pair' && p.childForFieldName('key')?.id === id.id) {
+      fn = p.childForFieldName('value');
+      // genPrompt: makePrompt({ message: '…' }): what the file's own prompt factory makes of its arguments
+      if (fn?.type === 'call_expression' && fn.childForFieldName('function')?.type === 'identifier') {
+        if (!seen.has(fn.id)) out.push({ name, node: fn });
+        seen.add(fn.id);
+        continue;
+      }
+    }
     else if (p?.type === 'variable_declarator' && p.childForFieldName('name')?.id === id.id) fn = p.childForFieldName('value');
     else if (p?.type === 'public_field_definition' && p.childForFieldName('name')?.id === id.id) fn = p.childForFieldName('value');
     if (!fn || !(fn.type === 'method_definition' || fn.type === 'function_declaration' || fn.type === 'generator_function_declaration' || FUNCTION_VALUE.test(fn.type))) continue;

@@ -76,6 +76,7 @@ export function resetShared(ctx: EvalContext): void {
 // A marker: digits in U+DC00–U+DDFF (9 bits each, most significant first), then a last digit in
 // U+DE00–U+DFFF. Lone low surrogates only; unbounded, so any number of slots has its own marker.
 const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
+const ONE_MARKER = new RegExp(MARKER_RE.source);
 const MARKER_ONLY = /^[\udc00-\uddff]*[\ude00-\udfff]$/;
 const HAS_MARKER = /(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -212,7 +213,10 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   // text another file writes (a helper's return, a constant) is reported there, however short
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
   // JS: markup around run-time values (`<learning>\n${x}\n</learning>`) is no words of its own
-  const words = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // (a run-time value in a sentence stands for a word of it: `Reply in ${language}.` is three)
+  const values = v.text.split(/\s+/).filter((w) => ONE_MARKER.test(w) && !/\p{L}/u.test(w.replace(MARKER_RE, ''))).length;
+  const plain = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  const words = plain >= 2 ? plain + values : plain;
   // a long run of text with few spaces (a JSON example, a format spec) is text of its own; a URL or path is a value
   const long = own.trim().length >= 40 && /\p{L}{2}/u.test(own) && !/^\s*(\w+:\/\/|\.{0,2}\/)\S*\s*$/.test(own);
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
@@ -545,8 +549,10 @@ function boundParameter(f: CodeFile, n: SyntaxNode, ctx: EvalContext): { value: 
   for (let i = frames.length - 1; i >= 0; i--) {
     const fr = frames[i];
     if (fr.file !== f.file || n.startIndex < fr.fn.startIndex || n.endIndex > fr.fn.endIndex) continue;
-    if (!fr.params.has(n.text)) return undefined;
-    return { value: fr.params.get(n.text) };
+    if (fr.params.has(n.text)) return { value: fr.params.get(n.text) };
+    // a closure (`(opts) => (text) => `…${opts.message}…``) reads the enclosing call's parameters,
+    // unless the inner function defines the name itself
+    if (definitionsOf(f, n.text).some((d) => d.start >= fr.fn.startIndex && d.start <= fr.fn.endIndex)) return undefined;
   }
   return undefined;
 }
