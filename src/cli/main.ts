@@ -1,6 +1,7 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
-import { BUILT_IN_DEFAULTS, shadowedOverrideFields, unmatchedOverrides } from '../core/config/resolve';
+import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
+import { overrideProblems } from '../core/config/warnings';
 import type { PromptCostConfig } from '../core/config/types';
 import type { PromptReport, ScanReport } from '../core/model';
 import type { CustomPrice } from '../core/prices';
@@ -233,35 +234,9 @@ async function compress(args: string[], io: Io): Promise<number> {
   }
 }
 
-/**
- * What in the config's overrides changes nothing, for a whole workspace's prompts: an override no prompt
- * matches, and a field every prompt it matches takes from its annotation or its own code. One line each.
- */
+/** What in the config's overrides changes nothing (config/warnings.ts), one `.promptcost.yaml:LINE: …` line each. */
 export function overrideWarnings(config: PromptCostConfig, prompts: PromptReport[]): string[] {
-  if (!config.overrides.length) return [];
-  const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
-  return [
-    ...unmatchedOverrides(config, prompts).map((o) => unmatchedOverrideText(o, o.id === undefined ? [] : nearestNames(o.id, ids))),
-    ...shadowedOverrideFields(config, prompts).map(shadowedFieldText),
-  ];
-}
-
-/** `.promptcost.yaml:8: the override for id "support" sets callsPerDay, which changes nothing: … — annotation:src/a.ts:3`. */
-export function shadowedFieldText(s: { override: { id?: string; path?: string; from: string }; field: string; winners: string[] }): string {
-  const o = s.override;
-  const which = [o.id !== undefined ? `id "${o.id}"` : '', o.path !== undefined ? `path "${o.path}"` : ''].filter(Boolean).join(' and ');
-  const shown = s.winners.length > 3 ? [...s.winners.slice(0, 3), `${s.winners.length - 3} more`] : s.winners;
-  return `${o.from}: the override for ${which} sets ${s.field}, which changes nothing: every prompt it matches takes ${s.field} from a source ranked above it — ${shown.join(', ')}`;
-}
-
-/** `.promptcost.yaml:12: the override for id "summarize" matched no prompt (…), so it changes nothing`. */
-export function unmatchedOverrideText(o: { id?: string; path?: string; from: string }, nearIds: string[] = []): string {
-  const which = [o.id !== undefined ? `id "${o.id}"` : '', o.path !== undefined ? `path "${o.path}"` : ''].filter(Boolean).join(' and ');
-  const why = [
-    o.id !== undefined ? `no prompt has the annotation id=${o.id}${nearIds.length ? `; did you mean ${nearIds.join(' or ')}?` : ''}` : '',
-    o.path !== undefined ? 'no file with a prompt matches the glob, relative to the scanned folder' : '',
-  ].filter(Boolean).join('; and ');
-  return `${o.from}: the override for ${which} matched no prompt (${why}), so it changes nothing`;
+  return overrideProblems(config, prompts).map((p) => `${p.from}: ${p.message}`);
 }
 
 /**
