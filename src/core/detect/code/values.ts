@@ -1787,7 +1787,7 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     const v = stringLiteral(f, n, ctx).text.trim();
     return v ? { id: v, from, at: { file: f.file, range: f.lines.range(n.startIndex, n.endIndex) } } : undefined;
   }
-  if (t === 'identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
+  if (t === 'identifier' || t === 'shorthand_property_identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
     // process.env.MODEL alone: nothing static to say
     if (/^process\.env\./.test(n.text) || /^os\.environ\[/.test(n.text)) return undefined;
     const r = resolveExpression(f, n, ctx);
