@@ -89,9 +89,9 @@ suggested; add its price under prices: in .promptcost.yaml), or a config that ca
   scan: `${usage('scan')}
 Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
 prices each at its traffic, and prints the report. The root (ids are relative to it; its
-.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder given (else
-the current folder) upwards, stopping at the git root; with none, the current folder (or the folder
-given, when it is outside the current one). Only PATH is walked.
+.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder holding every
+PATH given (else the current folder) upwards, stopping at the git root; with none, the current folder
+(or that folder, when it is outside the current one). Only PATH is walked.
 
 Options:
   --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one

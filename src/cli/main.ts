@@ -168,9 +168,9 @@ async function scan(args: string[], io: Io): Promise<number> {
     if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
     return st;
   });
-  // The root (ids relative to it, its .promptcost.yaml) is found from the one folder named, else from the
-  // current folder (rootFor). What is walked is what was named, else the current folder.
-  const start = named.length === 1 && named[0].isDirectory ? named[0].abs : io.cwd;
+  // The root (ids relative to it, its .promptcost.yaml) is found from the folder that holds everything
+  // named (rootFor), else from the current folder. What is walked is what was named, else the current folder.
+  const start = named.length ? commonFolder(named.map((n) => (n.isDirectory ? n.abs : path.dirname(n.abs)))) : io.cwd;
   const root = rootFor(start, io.cwd, io.env);
   const walked = named.length ? named.map((n) => n.abs) : [io.cwd];
   const single = walked.length === 1 && walked[0] === root;
@@ -251,6 +251,18 @@ export function rootFor(start: string, cwd: string, env: Record<string, string |
   if (found) return found;
   const inside = start === cwd || start.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
   return inside ? cwd : start;
+}
+
+/** The deepest folder holding every one of `folders` (absolute paths). */
+export function commonFolder(folders: string[]): string {
+  let common = folders[0].split(path.sep);
+  for (const f of folders.slice(1)) {
+    const parts = f.split(path.sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
 }
 
 /**
