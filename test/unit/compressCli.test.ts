@@ -322,6 +322,17 @@ describe("cli compress on the line of an agent's run (its input is a run-time va
     assert.ok(fs.readFileSync(path.join(dir, 'support_agent.py'), 'utf8').includes(TERSE.replace('[[V1]]', '{customer_name}')));
   });
 
+  it("the call's line names the prompt: its largest static part is rewritten, also when it is imported from another file", async () => {
+    fs.writeFileSync(path.join(dir, 'prompts.py'), `SYSTEM = """${SUPPORT}"""\n`);
+    fs.writeFileSync(path.join(dir, 'app.py'), 'from openai import OpenAI\nfrom prompts import SYSTEM\n\nclient = OpenAI()\n\n\ndef reply(question):\n    return client.chat.completions.create(\n        model="gpt-4o",\n        messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Answer this: " + question}],\n    )\n');
+    const r = await cli(['compress', '--yes', 'app.py:8', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    // (before: the 3-token user text written in app.py, called "the largest", sent for no saving)
+    assert.deepStrictEqual([out.status, out.file, out.line, out.before.text], ['ok', 'prompts.py', 1, SUPPORT]);
+    assert.match(r.stderr, /compressing the prompt's largest static part, part 1 of 2 \(system, \d+ tokens\) at prompts\.py:1/);
+  });
+
   it("a short run input on the line is still the part taken, and the note names the prompt's largest part", async () => {
     fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE.replace('Runner.run_sync(agent, question)', 'Runner.run_sync(agent, "Where is my order?")'));
     const r = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL], dir);
