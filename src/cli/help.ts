@@ -166,8 +166,8 @@ Exit codes: 0 done · 2 bad usage, a file that cannot be read, or no prompt at t
 `,
   prices: `${usage('prices')}
 Shows which price data prompt-cost uses: the data bundled with this version of @pydantic/genai-prices,
-or an update fetched earlier, with its date. Nothing is fetched without --update: no other command
-touches the network.
+or an update fetched earlier, with its date. Nothing is fetched without --update. The only other
+command that makes a network request is compress (to the model endpoint, after it says what it sends).
 
 Options:
   --update            fetch the current data from where @pydantic/genai-prices publishes it, check it,

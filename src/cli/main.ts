@@ -33,11 +33,14 @@ export { UsageError, parse };
 /** Default table width when stdout is not a terminal (a CI log, a file): fits a log viewer and a review pane. */
 export const DEFAULT_TABLE_WIDTH = 120;
 
-/** The width tables are fitted to: the terminal's, else $COLUMNS, else DEFAULT_TABLE_WIDTH. */
+/** Narrower than this, a table's columns no longer fit their headers: a narrower $COLUMNS gets this. */
+const MIN_TABLE_WIDTH = 40;
+
+/** The width tables are fitted to: the terminal's, else $COLUMNS (at least MIN_TABLE_WIDTH), else DEFAULT_TABLE_WIDTH. */
 export function terminalWidth(io: Io): number {
   if (io.columns && io.columns > 0) return io.columns;
   const env = Number((io.env ?? process.env).COLUMNS);
-  return Number.isInteger(env) && env >= 40 ? env : DEFAULT_TABLE_WIDTH;
+  return Number.isInteger(env) && env > 0 ? Math.max(MIN_TABLE_WIDTH, env) : DEFAULT_TABLE_WIDTH;
 }
 
 /** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */

@@ -177,6 +177,13 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.match(JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope2', '--format', 'json'], dir)).stdout).reason, /\(403\)/);
   });
 
+  it('a server error says its status once, then what the server said', async () => {
+    fake = await startFakeOpenAI(() => apiError(400, 'context too long'));
+    const reason = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout).reason as string;
+    assert.match(reason, /answered 400: context too long/);
+    assert.doesNotMatch(reason, /400: 400/);
+  });
+
   it('429 then OK: the SDK retries with backoff and the rewrite arrives', async () => {
     fake = await startFakeOpenAI((_, n) => (n === 1 ? apiError(429, 'Rate limit reached', { 'retry-after-ms': '20' }) : completion(TERSE)));
     const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);

@@ -497,7 +497,7 @@ export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: 
 export function savingTitle(r: CompressResult, callsPerDay: number): string {
   if (!r.saved || !r.after) return `${r.file}:${r.line}: ${r.status}`;
   const request = r.request?.cached ? 'cached, no request' : r.request?.costUsd !== undefined ? `request ${formatUsd(r.request.costUsd)}` : 'request unpriced';
-  const tokens = `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
+  const tokens = `−${groupDigits(r.saved.tokens)} token${r.saved.tokens === 1 ? '' : 's'}/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
   const n = r.senders?.length ?? 0;
   if (n > 1) return `${tokens} on ${r.promptModel} · ${formatUsd(r.saved.monthlyUsd)}/month over the ${n} prompts that send it · ${request}`;
   return `${tokens} · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
