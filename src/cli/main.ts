@@ -217,7 +217,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   // budget (as a budget field it cannot read, exit 2); the verdict in the report names them.
   const typos = report.budget?.unpricedTypos ?? [];
   if (typos.length) {
-    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}", did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`)${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
+    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}"${t.modelFrom ? ` from ${t.modelFrom}` : ''}, did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`)${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
     return 2;
   }
   if (report.budget?.exceeded) {
