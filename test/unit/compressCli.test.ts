@@ -401,6 +401,14 @@ describe('cli compress on text several prompts send (a constant imported by two 
     close(out.saved.monthlyUsd, expected.reduce((n, e) => n + e.monthlyUsd, 0), 'total');
   });
 
+  it("a rejected rewrite of the constant names the senders' model too, as an accepted one does", async () => {
+    fake.respond = () => completion('Acme support for [[V7]].'); // a run-time value the text does not have
+    const r = await cli(['compress', '--yes', 'src/prompts/index.ts:2', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
+    const out = JSON.parse(r.stdout);
+    assert.notStrictEqual(out.status, 'ok', r.stdout);
+    assert.strictEqual(out.promptModel, 'gpt-4o');
+  });
+
   it("on a call's line: the same total over every sender, that call first; the text names each", async () => {
     const before = await scan();
     const r = await cli(['compress', '--yes', 'src/b.ts:9', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
