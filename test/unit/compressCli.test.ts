@@ -160,6 +160,14 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.match(text.stdout, /^support\.py:6: no saving: the rewrite is \d+ tokens, the prompt \d+$/m);
   });
 
+  it('a rewrite identical to the text is no saving and shows no empty diff', async () => {
+    fake = await startFakeOpenAI(rewriting((t) => t));
+    const text = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL], dir);
+    assert.strictEqual(text.code, 0, text.stderr);
+    assert.match(text.stdout, /no saving/);
+    assert.doesNotMatch(text.stdout, /^(---|\+\+\+) /m);
+  });
+
   it('401: a clear error, exit 1', async () => {
     fake = await startFakeOpenAI(() => apiError(401, 'Incorrect API key provided'));
     const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);

@@ -371,7 +371,7 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   const count = (s: string) => o.engine.counter.count(s, promptModel).tokens;
   const before = promptModel === plan.prompt.model.id ? plan.before : { text: plan.before.text, tokens: count(plan.before.text) };
   const after = { text: afterText, tokens: count(afterText) };
-  const base = { before, promptModel, after, warnings, request, diff: createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
+  const base = { before, promptModel, after, warnings, request, diff: plan.before.text === afterText ? '' : createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
   if (after.tokens >= before.tokens) {
     return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${before.tokens}` });
   }
