@@ -89,9 +89,9 @@ suggested; add its price under prices: in .promptcost.yaml), or a config that ca
   scan: `${usage('scan')}
 Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
 prices each at its traffic, and prints the report. The root (ids are relative to it; its
-.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder given (else
-the current folder) upwards, stopping at the git root; with none, the current folder (or the folder
-given, when it is outside the current one). Only PATH is walked.
+.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder holding every
+PATH given (else the current folder) upwards, stopping at the git root; with none, the current folder
+(or that folder, when it is outside the current one). Only PATH is walked.
 
 Options:
   --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
@@ -166,8 +166,8 @@ Exit codes: 0 done · 2 bad usage, a file that cannot be read, or no prompt at t
 `,
   prices: `${usage('prices')}
 Shows which price data prompt-cost uses: the data bundled with this version of @pydantic/genai-prices,
-or an update fetched earlier, with its date. Nothing is fetched without --update: no other command
-touches the network.
+or an update fetched earlier, with its date. Nothing is fetched without --update. The only other
+command that makes a network request is compress (to the model endpoint, after it says what it sends).
 
 Options:
   --update            fetch the current data from where @pydantic/genai-prices publishes it, check it,

@@ -344,7 +344,7 @@ export interface BudgetVerdict {
    * the gate cannot judge a total it silently lacks them from, so the run fails (exit 2). Unpriced
    * models with no near match (self-hosted, unknown) stay a warning.
    */
-  unpricedTypos?: { id: string; model: string; nearest: string[] }[];
+  unpricedTypos?: { id: string; model: string; nearest: string[]; /** Where the name is written when not at the prompt (`.promptcost.yaml:5`). */ modelFrom?: string }[];
   /** The verdict in words, as the table, Markdown and SARIF say it. */
   verdict: string;
 }

@@ -206,6 +206,21 @@ describe('cli', () => {
       assert.deepStrictEqual(named.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]]);
     });
 
+    it("several paths named from outside the project are scanned with the project's .promptcost.yaml (found from the folder holding them all)", async () => {
+      const ws = tempDir('pc-several-');
+      const call = "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n";
+      fs.mkdirSync(path.join(ws, 'svc', 'app'), { recursive: true });
+      fs.mkdirSync(path.join(ws, 'svc', 'jobs'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'svc', '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      fs.writeFileSync(path.join(ws, 'svc', 'app', 'a.ts'), call);
+      fs.writeFileSync(path.join(ws, 'svc', 'jobs', 'b.ts'), call);
+      for (const args of [['scan', 'svc/app', 'svc/jobs'], ['scan', 'svc', 'svc/app'], ['scan', 'svc/app/a.ts', 'svc/jobs/b.ts']]) {
+        const r = JSON.parse((await cli([...args, '--format', 'json'], { cwd: ws })).stdout);
+        assert.strictEqual(r.root, path.join(ws, 'svc'), args.join(' '));
+        assert.ok(r.prompts.length >= 2 && r.prompts.every((p: { traffic: { callsPerDay: number } }) => p.traffic.callsPerDay === 20000), args.join(' '));
+      }
+    });
+
     it('the search for .promptcost.yaml stops at the git root and never enters a PROMPT_COST_CEILING_DIRS folder', async () => {
       const outer = tempDir('pc-ceiling-');
       fs.writeFileSync(path.join(outer, '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');

@@ -177,6 +177,13 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.match(JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope2', '--format', 'json'], dir)).stdout).reason, /\(403\)/);
   });
 
+  it('a server error says its status once, then what the server said', async () => {
+    fake = await startFakeOpenAI(() => apiError(400, 'context too long'));
+    const reason = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout).reason as string;
+    assert.match(reason, /answered 400: context too long/);
+    assert.doesNotMatch(reason, /400: 400/);
+  });
+
   it('429 then OK: the SDK retries with backoff and the rewrite arrives', async () => {
     fake = await startFakeOpenAI((_, n) => (n === 1 ? apiError(429, 'Rate limit reached', { 'retry-after-ms': '20' }) : completion(TERSE)));
     const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
@@ -320,6 +327,17 @@ describe("cli compress on the line of an agent's run (its input is a run-time va
     const out = JSON.parse(r.stdout);
     assert.deepStrictEqual([out.status, out.file, out.line, out.before.text, out.applied], ['ok', 'support_agent.py', 5, SUPPORT, true]);
     assert.ok(fs.readFileSync(path.join(dir, 'support_agent.py'), 'utf8').includes(TERSE.replace('[[V1]]', '{customer_name}')));
+  });
+
+  it("the call's line names the prompt: its largest static part is rewritten, also when it is imported from another file", async () => {
+    fs.writeFileSync(path.join(dir, 'prompts.py'), `SYSTEM = """${SUPPORT}"""\n`);
+    fs.writeFileSync(path.join(dir, 'app.py'), 'from openai import OpenAI\nfrom prompts import SYSTEM\n\nclient = OpenAI()\n\n\ndef reply(question):\n    return client.chat.completions.create(\n        model="gpt-4o",\n        messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Answer this: " + question}],\n    )\n');
+    const r = await cli(['compress', '--yes', 'app.py:8', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    // (before: the 3-token user text written in app.py, called "the largest", sent for no saving)
+    assert.deepStrictEqual([out.status, out.file, out.line, out.before.text], ['ok', 'prompts.py', 1, SUPPORT]);
+    assert.match(r.stderr, /compressing the prompt's largest static part, part 1 of 2 \(system, \d+ tokens\) at prompts\.py:1/);
   });
 
   it("a short run input on the line is still the part taken, and the note names the prompt's largest part", async () => {

@@ -199,17 +199,14 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
     if (t.part < 0 || t.part >= parts.length) throw new CompressError({ file: t.file, line: t.line + 1 }, `--part ${t.part + 1} is out of range: this prompt has ${parts.length} part${parts.length === 1 ? '' : 's'}`, true);
     return { prompt: holding, part: t.part };
   }
-  // The largest part written in this file; when the prompt's text is all in other files (a flow's
-  // templates, promptfoo `file://` prompts), the largest of those: its own file is rewritten.
+  // The prompt's largest static part, wherever it is written (the file holding it is the one rewritten,
+  // and the note says where): a call whose system text is imported and whose user text is a short
+  // line here is worth compressing for the system text — 6 tokens rewritten would save nothing.
   // A run of an agent built in another file has only its input here: the agent's instructions are there.
-  const largest = (own: boolean) => {
-    let best = -1;
-    reports[holding].parts.forEach((p, k) => {
-      if (!parts[k].file === own && p.tokens > 0 && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
-    });
-    return best;
-  };
-  const best = largest(true) >= 0 ? largest(true) : largest(false);
+  let best = -1;
+  reports[holding].parts.forEach((p, k) => {
+    if (p.tokens > 0 && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
+  });
   if (best < 0) throw new CompressError({ file: t.file, line: t.line + 1 }, 'this prompt has no static text to rewrite');
   const chosen = reports[holding].parts[best];
   const runtime = [...new Set(lineHits.flatMap((h) => reports[h.prompt].parts[h.part].slots.map((s) => s.name)))];
@@ -500,7 +497,7 @@ export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: 
 export function savingTitle(r: CompressResult, callsPerDay: number): string {
   if (!r.saved || !r.after) return `${r.file}:${r.line}: ${r.status}`;
   const request = r.request?.cached ? 'cached, no request' : r.request?.costUsd !== undefined ? `request ${formatUsd(r.request.costUsd)}` : 'request unpriced';
-  const tokens = `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
+  const tokens = `−${groupDigits(r.saved.tokens)} token${r.saved.tokens === 1 ? '' : 's'}/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
   const n = r.senders?.length ?? 0;
   if (n > 1) return `${tokens} on ${r.promptModel} · ${formatUsd(r.saved.monthlyUsd)}/month over the ${n} prompts that send it · ${request}`;
   return `${tokens} · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;
