@@ -131,7 +131,8 @@ function cost(args: string[], io: Io): number {
   // A call the model cannot take (input and output past its context window, when the price data knows
   // it): priced as asked, with a warning (the exit code is unchanged).
   if (contextWindow && input + output > contextWindow) {
-    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): the provider would reject this call\n`);
+    const long = pricing.priced && pricing.longContext;
+    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${long ? 'standard ' : ''}${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): ${long ? `only its long-context mode takes this call (priced so here, at the rate above ${groupDigits(contextWindow)} input tokens); without it the provider rejects it` : 'the provider would reject this call'}\n`);
   }
   if (format === 'json') {
     io.stdout(JSON.stringify(result, null, 2) + '\n');

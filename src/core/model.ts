@@ -235,6 +235,8 @@ export interface Cost {
   prices?: UnitPrices;
   /** The model's context window in tokens, where the price data knows it. */
   contextWindow?: number;
+  /** Input past the window is priced (ModelPricing.longContext): a long-context mode takes it. */
+  longContext?: boolean;
 }
 
 export interface UnitPrices {
