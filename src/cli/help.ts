@@ -41,9 +41,9 @@ Exit codes (every command):
   2  nothing was priced as asked: bad usage, a model cost does not know, or an input named on the
      command line (FILE, PATH, --config) or the .promptcost.yaml that is missing, unreadable, not a
      regular file, not UTF-8, not valid YAML, or not a mapping of fields (text, a list), or whose
-     budget/thresholds cannot be read; the
-     message names it (file:line); scan with a budget: a prompt unpriced for a model name that looks
-     like a typo of a priced one (its cost would be missing from the total). Files the scan finds itself that cannot be read are listed under
+     budget/thresholds cannot be read; the message names it (file:line); scan with a budget: a
+     prompt unpriced for a model name that looks like a typo of a priced one (its cost would be
+     missing from the total). Files the scan finds itself that cannot be read are listed under
      "Skipped" instead, and any other config field with a bad value is a warning.
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.

@@ -160,6 +160,14 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.match(text.stdout, /^support\.py:6: no saving: the rewrite is \d+ tokens, the prompt \d+$/m);
   });
 
+  it('a rewrite identical to the text is no saving and shows no empty diff', async () => {
+    fake = await startFakeOpenAI(rewriting((t) => t));
+    const text = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL], dir);
+    assert.strictEqual(text.code, 0, text.stderr);
+    assert.match(text.stdout, /no saving/);
+    assert.doesNotMatch(text.stdout, /^(---|\+\+\+) /m);
+  });
+
   it('401: a clear error, exit 1', async () => {
     fake = await startFakeOpenAI(() => apiError(401, 'Incorrect API key provided'));
     const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
@@ -399,6 +407,14 @@ describe('cli compress on text several prompts send (a constant imported by two 
     assert.deepStrictEqual(out.senders.map((x: { id: string; file: string; line: number; model: string; tokens: number }) => [x.id, x.file, x.line, x.model, x.tokens]), expected.map((e) => [e.id, e.file, e.line, e.model, e.tokens]));
     out.senders.forEach((x: { monthlyUsd: number }, i: number) => close(x.monthlyUsd, expected[i].monthlyUsd, expected[i].file));
     close(out.saved.monthlyUsd, expected.reduce((n, e) => n + e.monthlyUsd, 0), 'total');
+  });
+
+  it("a rejected rewrite of the constant names the senders' model too, as an accepted one does", async () => {
+    fake.respond = () => completion('Acme support for [[V7]].'); // a run-time value the text does not have
+    const r = await cli(['compress', '--yes', 'src/prompts/index.ts:2', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
+    const out = JSON.parse(r.stdout);
+    assert.notStrictEqual(out.status, 'ok', r.stdout);
+    assert.strictEqual(out.promptModel, 'gpt-4o');
   });
 
   it("on a call's line: the same total over every sender, that call first; the text names each", async () => {

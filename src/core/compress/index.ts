@@ -327,10 +327,14 @@ export function savingOf(prompt: PromptReport, tokens: number, analyze: AnalyzeO
 /** The model's reply → a checked rewrite of the literal (or why not). Never throws for a bad reply. */
 export async function finishCompress(plan: CompressPlan, reply: string, o: PlanOptions & { text: string; senders?: Senders; usage?: { inputTokens: number; outputTokens: number }; cached?: boolean }): Promise<CompressResult> {
   const request = requestFigures(plan, o);
+  // Every outcome names the model of the prompt that sends the text (as a saving is counted in), not the
+  // model of the part's own row (a constant's: the default).
+  const sending = o.senders && !plan.source.notebook ? sendersOf(plan, o.senders.prompts) : [];
+  const promptModel = sending[0]?.prompt.model.id ?? plan.prompt.model.id;
   const restored = restore(reply.trim(), plan.protectedText);
-  if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request });
-  if (!restored.text.replace(/[\ue000-\uf8ff]/g, '').trim()) return result(plan, 'rejected', { reason: 'the rewrite left no text of its own, only the run-time values', request });
-  return writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)));
+  if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request, promptModel });
+  if (!restored.text.replace(/[\ue000-\uf8ff]/g, '').trim()) return result(plan, 'rejected', { reason: 'the rewrite left no text of its own, only the run-time values', request, promptModel });
+  return { ...(await writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)))), promptModel };
 }
 
 function requestFigures(plan: CompressPlan, o: { usage?: { inputTokens: number; outputTokens: number }; cached?: boolean; analyze: AnalyzeOptions }): CompressResult['request'] {
@@ -367,7 +371,7 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   const count = (s: string) => o.engine.counter.count(s, promptModel).tokens;
   const before = promptModel === plan.prompt.model.id ? plan.before : { text: plan.before.text, tokens: count(plan.before.text) };
   const after = { text: afterText, tokens: count(afterText) };
-  const base = { before, promptModel, after, warnings, request, diff: createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
+  const base = { before, promptModel, after, warnings, request, diff: plan.before.text === afterText ? '' : createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
   if (after.tokens >= before.tokens) {
     return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${before.tokens}` });
   }
