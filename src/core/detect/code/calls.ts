@@ -333,19 +333,21 @@ export class PromptBuilder {
         continue;
       }
       // a helper of the project that returns one message (`example(locale)`), with what this call passes it
-      if (withReturnedObject(m.file, m.node, this.ctx, (obj) => (this.addMessageObject(obj), true))) continue;
+      if (withReturnedObject(m.file, m.node, this.ctx, (obj) => this.addMessageObject(obj))) continue;
       // ...history, *history, or a message object built elsewhere
       this.addValue('user', dynamic(file, el, this.ctx));
     }
   }
 
-  private addMessageObject(m: { file: CodeFile; node: SyntaxNode }): void {
+  /** A `{ role, content }` object's message; false when it has no content to read. */
+  private addMessageObject(m: { file: CodeFile; node: SyntaxNode }): boolean {
     const roleNode = propertyOf(m.node, 'role');
     const role = normaliseRole(roleNode ? evalText(m.file, roleNode, this.ctx).text : undefined);
     const nameNode = propertyOf(m.node, 'name');
     const name = nameNode && /string/.test(nameNode.type) ? evalText(m.file, nameNode, this.ctx).text : undefined;
     const content = propertyOf(m.node, 'content') ?? propertyOf(m.node, 'parts');
     if (content) this.addText(role, { file: m.file, node: content }, { name });
+    return !!content;
   }
 
   build(kind: string, model: ModelValue | undefined, output: number | undefined, outputKey?: string): DetectedPrompt | undefined {
