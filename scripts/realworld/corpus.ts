@@ -18,6 +18,8 @@ export const FRESH_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh.txt');
 export const FRESH2_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh2.txt');
 /** A fourth hold-out, labelled blind after the third was scored; scored with --fresh3 only. */
 export const FRESH3_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh3.txt');
+/** A fifth hold-out, labelled blind after the fourth had been tuned on; scored with --fresh4 only. */
+export const FRESH4_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh4.txt');
 /** Where fetched snapshots sit: one bare git directory per repository, `<owner>+<name>/repo`. */
 export const MIRRORS = process.env.PROMPT_COST_MIRRORS ?? findUp('.mirror') ?? path.join(ROOT, '..', '.mirror');
 

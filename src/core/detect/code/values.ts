@@ -1322,9 +1322,11 @@ function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
     return new TextBuilder(ctx.ceiling).add(wellFormed(text)).value({ file: rel, start: start < text.length ? start : 0, end: text.length });
   }
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
+  // What it would have sent is not counted (empty text), not guessed as a slot: the warning says so.
   const outside = outsideFile(p);
-  if (outside !== undefined) ctx.project.readText(outside);
-  return undefined;
+  if (outside === undefined) return undefined;
+  ctx.project.readText(outside);
+  return { text: '', origin: loc(f, n) };
 }
 
 function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
@@ -1814,7 +1816,7 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     const v = stringLiteral(f, n, ctx).text.trim();
     return v ? { id: v, from, at: { file: f.file, range: f.lines.range(n.startIndex, n.endIndex) } } : undefined;
   }
-  if (t === 'identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
+  if (t === 'identifier' || t === 'shorthand_property_identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
     // process.env.MODEL alone: nothing static to say
     if (/^process\.env\./.test(n.text) || /^os\.environ\[/.test(n.text)) return undefined;
     const r = resolveExpression(f, n, ctx);
