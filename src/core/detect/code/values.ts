@@ -12,7 +12,7 @@
 import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
-import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
+import { definitionsOf, isJsonFile, jsonValue, type CodeFile, type CodeProject, type Definition } from './source';
 import { candidateFiles, outsideFile, readPath, type PathEnv } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
@@ -447,7 +447,7 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
       if (bound) return bound.value ? resolveExpression(bound.value.file, bound.value.node, ctx, depth + 1) ?? bound.value : undefined;
     }
     const def = findDefinition(f, name, n);
-    if (def) return { file: f, node: def.value };
+    if (def) return requiredJson(f, def.value, ctx) ?? { file: f, node: def.value };
     // self.method defined in a base class (`class RAGSimple(RAGChatBase)`), in this file or imported
     if (f.isPython && t === 'attribute') {
       const key = n.childForFieldName('attribute')?.text;
@@ -504,7 +504,17 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     const prop = propertyOf(obj.node, key);
     return prop ? (resolveExpression(obj.file, prop, ctx, depth + 1) ?? { file: obj.file, node: prop }) : undefined;
   }
-  return { file: f, node: n };
+  return requiredJson(f, n, ctx) ?? { file: f, node: n };
+}
+
+/** `require('./en.json')`: the value the JSON file holds. */
+function requiredJson(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved | undefined {
+  if (n.type !== 'call_expression' || n.childForFieldName('function')?.text !== 'require') return undefined;
+  const spec = n.childForFieldName('arguments')?.namedChildren[0];
+  if (spec?.type !== 'string' || !isJsonFile(spec.text.slice(1, -1))) return undefined;
+  const file = ctx.project.resolveJs(f.file, spec.text.slice(1, -1));
+  const target = file ? ctx.project.get(file) : undefined;
+  return target ? exportedValue(target, 'default', ctx) : undefined;
 }
 
 /** `key` as a method or class attribute of a base class of `cls` (Python), nearest base first. */
@@ -526,6 +536,12 @@ function inheritedMember(f: CodeFile, cls: SyntaxNode, key: string, ctx: EvalCon
 /** A module's top-level `name`, following re-exports (`export { X } from`, `export *`, `from .x import X`). */
 export function exportedValue(target: CodeFile, name: string, ctx: EvalContext, depth = 0): Resolved | undefined {
   if (depth > 12) return undefined;
+  if (target.json) {
+    // its default export is the whole value; a named import (or a module object's member) one key of it
+    const value = jsonValue(target);
+    const picked = value && (name === 'default' ? value : propertyOf(value, name));
+    return picked ? { file: target, node: picked } : undefined;
+  }
   const exported = definitionsOf(target, name);
   const d = exported.find((x) => x.scope === null) ?? exported[0];
   if (d) return { file: target, node: d.value };
@@ -910,15 +926,16 @@ function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue |
 }
 
 /**
- * `spec["role"]` where `spec = TEAM[who]` and TEAM is a dict of dicts picked by a run-time key: that
- * entry of each inner dict, the longest the value and the others its alternatives.
+ * `spec["role"]` where `spec = TEAM[who]` (or `TEAM[who].role` itself) and TEAM is a dict of dicts
+ * picked by a run-time key: that entry of each inner dict, the longest the value and the others its
+ * alternatives. An inner dict may be named (`{ en, fr }`, imported JSON files: one per locale).
  */
 function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
   const key = n.type === 'member_expression' || n.type === 'attribute'
     ? (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text
     : staticKey(n.childForFieldName('index') ?? n.childForFieldName('subscript'));
-  const picked = objNode && key !== undefined ? resolveExpression(f, objNode, ctx) : undefined;
+  const picked = objNode && key !== undefined ? (/^subscript(_expression)?$/.test(objNode.type) ? { file: f, node: objNode } : resolveExpression(f, objNode, ctx)) : undefined;
   if (key === undefined || !picked || !/^subscript(_expression)?$/.test(picked.node.type)) return undefined;
   const outerNode = picked.node.childForFieldName('object') ?? picked.node.childForFieldName('value');
   const outer = outerNode ? resolveExpression(picked.file, outerNode, ctx) : undefined;
@@ -927,10 +944,11 @@ function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValu
   ctx.active.add(outer.node.id);
   try {
     for (const pair of outer.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
-      const inner = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
-      const v = inner && /^(object|dictionary)$/.test(inner.type) ? propertyOf(inner, key) : undefined;
-      if (!v || !/string|template|binary|concatenated/.test(v.type)) continue;
-      const t = evalText(outer.file, v, ctx);
+      const entry = pair?.type === 'pair' ? pair.childForFieldName('value') : pair?.type === 'shorthand_property_identifier' ? pair : undefined;
+      const inner = !entry ? undefined : /^(object|dictionary)$/.test(entry.type) ? { file: outer.file, node: entry } : resolveExpression(outer.file, entry, ctx);
+      const v = inner && /^(object|dictionary)$/.test(inner.node.type) ? propertyOf(inner.node, key) : undefined;
+      if (!inner || !v || !/string|template|binary|concatenated/.test(v.type)) continue;
+      const t = evalText(inner.file, v, ctx);
       if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
     }
   } finally {
@@ -1250,6 +1268,15 @@ export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext,
  * function or none of its returns is a list.
  */
 export function withReturnedList<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, use: (list: Resolved) => T): T | undefined {
+  return withReturned(f, call, ctx, /^(list|array)$/, use);
+}
+
+/** The same for a function that returns a literal object (`example(locale)` giving one `{ role, content }` message). */
+export function withReturnedObject<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, use: (obj: Resolved) => T): T | undefined {
+  return withReturned(f, call, ctx, /^(object|dictionary)$/, use);
+}
+
+function withReturned<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, type: RegExp, use: (value: Resolved) => T): T | undefined {
   if (call.type !== 'call' && call.type !== 'call_expression') return undefined;
   const callee = call.childForFieldName('function');
   const target = callee && resolveExpression(f, callee, ctx);
@@ -1262,8 +1289,8 @@ export function withReturnedList<T>(f: CodeFile, call: SyntaxNode, ctx: EvalCont
   ctx.active.add(fn.id);
   try {
     for (const r of returnedExpressions(fn)) {
-      const list = resolveExpression(target.file, r, ctx);
-      if (list && /^(list|array)$/.test(list.node.type)) return use(list);
+      const value = resolveExpression(target.file, r, ctx);
+      if (value && type.test(value.node.type)) return use(value);
     }
     return undefined;
   } finally {
