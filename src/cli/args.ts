@@ -1,7 +1,7 @@
 // Command-line options: node's parseArgs (strict), with its errors said the way a user can act on —
 // `unknown option --fromat (did you mean --format?)` — instead of node's advice about positionals.
 import { parseArgs, type ParseArgsConfig } from 'util';
-import { editDistance } from '../core/editDistance';
+import { nearestNames } from '../core/editDistance';
 import { UsageError } from './inputs';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -11,19 +11,7 @@ export function nearestOptions(given: string, options: Options): string[] {
   return nearestNames(given.replace(/^-+/, '').replace(/=.*$/, ''), Object.keys(options));
 }
 
-/** Up to three of `names` that start with `name`, else the nearest by edit distance (a typo or two). */
-export function nearestNames(name: string, names: string[]): string[] {
-  if (!name) return [];
-  const prefixed = names.filter((n) => n.startsWith(name));
-  if (prefixed.length) return prefixed.slice(0, 3);
-  const limit = name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
-  return names
-    .map((n) => ({ n, d: editDistance(name.toLowerCase(), n, limit) }))
-    .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
-    .slice(0, 3)
-    .map((x) => x.n);
-}
+export { nearestNames };
 
 const list = (names: string[]) => names.map((n) => `--${n}`).join(names.length === 2 ? ' or ' : ', ');
 

@@ -1,8 +1,9 @@
 // prompt-cost: count | cost | scan. Exit codes: 0 ok, 1 over budget, 2 bad usage or input.
 import * as path from 'path';
-import { BUILT_IN_DEFAULTS, shadowedOverrideFields, unmatchedOverrides } from '../core/config/resolve';
+import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
+import { overrideProblems } from '../core/config/warnings';
 import type { PromptCostConfig } from '../core/config/types';
-import type { PromptReport, ScanReport } from '../core/model';
+import type { PromptReport, ScanReport, UnreadableFile } from '../core/model';
 import type { CustomPrice } from '../core/prices';
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import { TokenCounter } from '../core/tokens';
@@ -32,11 +33,14 @@ export { UsageError, parse };
 /** Default table width when stdout is not a terminal (a CI log, a file): fits a log viewer and a review pane. */
 export const DEFAULT_TABLE_WIDTH = 120;
 
-/** The width tables are fitted to: the terminal's, else $COLUMNS, else DEFAULT_TABLE_WIDTH. */
+/** Narrower than this, a table's columns no longer fit their headers: a narrower $COLUMNS gets this. */
+const MIN_TABLE_WIDTH = 40;
+
+/** The width tables are fitted to: the terminal's, else $COLUMNS (at least MIN_TABLE_WIDTH), else DEFAULT_TABLE_WIDTH. */
 export function terminalWidth(io: Io): number {
   if (io.columns && io.columns > 0) return io.columns;
   const env = Number((io.env ?? process.env).COLUMNS);
-  return Number.isInteger(env) && env >= 40 ? env : DEFAULT_TABLE_WIDTH;
+  return Number.isInteger(env) && env > 0 ? Math.max(MIN_TABLE_WIDTH, env) : DEFAULT_TABLE_WIDTH;
 }
 
 /** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */
@@ -127,7 +131,8 @@ function cost(args: string[], io: Io): number {
   // A call the model cannot take (input and output past its context window, when the price data knows
   // it): priced as asked, with a warning (the exit code is unchanged).
   if (contextWindow && input + output > contextWindow) {
-    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): the provider would reject this call\n`);
+    const long = pricing.priced && pricing.longContext;
+    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${long ? 'standard ' : ''}${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): ${long ? `only its long-context mode takes this call (priced so here, at the rate above ${groupDigits(contextWindow)} input tokens); without it the provider rejects it` : 'the provider would reject this call'}\n`);
   }
   if (format === 'json') {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
@@ -167,9 +172,9 @@ async function scan(args: string[], io: Io): Promise<number> {
     if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
     return st;
   });
-  // The root (ids relative to it, its .promptcost.yaml) is found from the one folder named, else from the
-  // current folder (rootFor). What is walked is what was named, else the current folder.
-  const start = named.length === 1 && named[0].isDirectory ? named[0].abs : io.cwd;
+  // The root (ids relative to it, its .promptcost.yaml) is found from the folder that holds everything
+  // named (rootFor), else from the current folder. What is walked is what was named, else the current folder.
+  const start = named.length ? commonFolder(named.map((n) => (n.isDirectory ? n.abs : path.dirname(n.abs)))) : io.cwd;
   const root = rootFor(start, io.cwd, io.env);
   const walked = named.length ? named.map((n) => n.abs) : [io.cwd];
   const single = walked.length === 1 && walked[0] === root;
@@ -203,17 +208,25 @@ async function scan(args: string[], io: Io): Promise<number> {
   // An override no prompt matches changes nothing (a typo, a renamed file or id): said when the whole
   // root was scanned (a part of it cannot tell), the exit code unchanged.
   // (only with overrides: reading the prompts parses a stored report, most of a warm scan's time)
-  if (single && config.overrides.length) for (const w of overrideWarnings(config, scanned.report().prompts)) io.stderr(`warning: ${w}\n`);
   const report = scanned.summary;
+  const unreadable = report.unreadable ?? [];
+  if (single && config.overrides.length) for (const w of overrideWarnings(config, scanned.report().prompts, unreadable)) io.stderr(`warning: ${w}\n`);
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
     return 2;
   }
+  // A prompt file that could not be read: with a budget set, the gate cannot judge a total that lacks
+  // it (exit 2); without one, said on stderr whatever the format (the JSON, CSV and HTML show no such line).
+  if (unreadable.length && report.budget) {
+    io.stderr(unreadableGateError(unreadable, 'the budget'));
+    return 2;
+  }
+  if (unreadable.length) io.stderr(`warning: ${unreadable.length} prompt file${unreadable.length === 1 ? '' : 's'} could not be read, so ${unreadable.length === 1 ? 'its' : 'their'} prompts are not counted:\n${unreadableLines(unreadable)}`);
   // A prompt left out of the total because its model looks like a typo: the gate cannot judge the
   // budget (as a budget field it cannot read, exit 2); the verdict in the report names them.
   const typos = report.budget?.unpricedTypos ?? [];
   if (typos.length) {
-    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}", did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`)${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
+    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}"${t.modelFrom ? ` from ${t.modelFrom}` : ''}, did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`)${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
     return 2;
   }
   if (report.budget?.exceeded) {
@@ -233,35 +246,25 @@ async function compress(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** What in the config's overrides changes nothing (config/warnings.ts), one `.promptcost.yaml:LINE: …` line each. */
+export function overrideWarnings(config: PromptCostConfig, prompts: PromptReport[], unreadable: readonly UnreadableFile[] = []): string[] {
+  return overrideProblems(config, prompts, unreadable.map((u) => u.file)).map((p) => `${p.from}: ${p.message}`);
+}
+
+/** `file:line: what is wrong`, one line each (at most `max`, then how many more), indented. */
+export function unreadableLines(unreadable: readonly UnreadableFile[], max = 10): string {
+  const shown = unreadable.slice(0, max).map((u) => `  ${u.file}:${u.line}: ${u.message}\n`);
+  return shown.join('') + (unreadable.length > max ? `  … and ${unreadable.length - max} more\n` : '');
+}
+
 /**
- * What in the config's overrides changes nothing, for a whole workspace's prompts: an override no prompt
- * matches, and a field every prompt it matches takes from its annotation or its own code. One line each.
+ * A gate was asked for and some prompt file could not be read: the total lacks what it holds, so the
+ * gate cannot be judged (exit 2), as for a config it cannot read.
  */
-export function overrideWarnings(config: PromptCostConfig, prompts: PromptReport[]): string[] {
-  if (!config.overrides.length) return [];
-  const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
-  return [
-    ...unmatchedOverrides(config, prompts).map((o) => unmatchedOverrideText(o, o.id === undefined ? [] : nearestNames(o.id, ids))),
-    ...shadowedOverrideFields(config, prompts).map(shadowedFieldText),
-  ];
-}
-
-/** `.promptcost.yaml:8: the override for id "support" sets callsPerDay, which changes nothing: … — annotation:src/a.ts:3`. */
-export function shadowedFieldText(s: { override: { id?: string; path?: string; from: string }; field: string; winners: string[] }): string {
-  const o = s.override;
-  const which = [o.id !== undefined ? `id "${o.id}"` : '', o.path !== undefined ? `path "${o.path}"` : ''].filter(Boolean).join(' and ');
-  const shown = s.winners.length > 3 ? [...s.winners.slice(0, 3), `${s.winners.length - 3} more`] : s.winners;
-  return `${o.from}: the override for ${which} sets ${s.field}, which changes nothing: every prompt it matches takes ${s.field} from a source ranked above it — ${shown.join(', ')}`;
-}
-
-/** `.promptcost.yaml:12: the override for id "summarize" matched no prompt (…), so it changes nothing`. */
-export function unmatchedOverrideText(o: { id?: string; path?: string; from: string }, nearIds: string[] = []): string {
-  const which = [o.id !== undefined ? `id "${o.id}"` : '', o.path !== undefined ? `path "${o.path}"` : ''].filter(Boolean).join(' and ');
-  const why = [
-    o.id !== undefined ? `no prompt has the annotation id=${o.id}${nearIds.length ? `; did you mean ${nearIds.join(' or ')}?` : ''}` : '',
-    o.path !== undefined ? 'no file with a prompt matches the glob, relative to the scanned folder' : '',
-  ].filter(Boolean).join('; and ');
-  return `${o.from}: the override for ${which} matched no prompt (${why}), so it changes nothing`;
+export function unreadableGateError(unreadable: readonly UnreadableFile[], what: string): string {
+  const n = unreadable.length;
+  return `prompt-cost: ${what} cannot be judged: ${n} prompt file${n === 1 ? '' : 's'} could not be read, so ${n === 1 ? 'its' : 'their'} prompts are not counted:\n${unreadableLines(unreadable)}`
+    + `Fix ${n === 1 ? 'it' : 'them'}, or leave ${n === 1 ? 'it' : 'them'} out with exclude: in .promptcost.yaml if ${n === 1 ? 'it is not a prompt file' : 'they are not prompt files'}.\n`;
 }
 
 /**
@@ -276,6 +279,18 @@ export function rootFor(start: string, cwd: string, env: Record<string, string |
   if (found) return found;
   const inside = start === cwd || start.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
   return inside ? cwd : start;
+}
+
+/** The deepest folder holding every one of `folders` (absolute paths). */
+export function commonFolder(folders: string[]): string {
+  let common = folders[0].split(path.sep);
+  for (const f of folders.slice(1)) {
+    const parts = f.split(path.sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
 }
 
 /**

@@ -16,3 +16,17 @@ export function editDistance(a: string, b: string, limit: number): number {
   }
   return prev[b.length];
 }
+
+/** Up to three of `names` that start with `name`, else the nearest by edit distance (a typo or two). */
+export function nearestNames(name: string, names: string[]): string[] {
+  if (!name) return [];
+  const prefixed = names.filter((n) => n.startsWith(name));
+  if (prefixed.length) return prefixed.slice(0, 3);
+  const limit = name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
+  return names
+    .map((n) => ({ n, d: editDistance(name.toLowerCase(), n, limit) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .slice(0, 3)
+    .map((x) => x.n);
+}

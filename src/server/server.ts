@@ -12,7 +12,7 @@ import { formatMarkdown } from '../core/report/markdown';
 import { breakdownMarkdown, inlineSummary } from '../core/report/breakdown';
 import { priceDataInfo } from '../core/prices/refresh';
 import { refreshPrices } from '../core/prices/lookup';
-import type { PromptReport } from '../core/model';
+import type { PromptReport, UnreadableFile } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
 import { TOOL_VERSION } from '../core/version';
@@ -29,6 +29,8 @@ import { scanInWorker } from './scanHost';
 import { preloadEncoder } from '../core/tokens';
 import { BreakdownRequest, ReportMarkdownRequest, ReportRequest, ReportViewRequest, RescanRequest, TotalsNotification, UpdatePricesRequest, type BreakdownParams, type Totals } from './protocol';
 import { WorkspaceState } from './workspaceState';
+import { overrideProblems } from '../core/config/warnings';
+import type { Diagnostic } from '../core/model';
 import { compressActions, registerCompress } from './compress';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -329,7 +331,7 @@ function publish(doc: TextDocument): void {
   const rel = relOf(doc);
   if (!rel) return;
   if (rel === CONFIG_FILE) {
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: state.isOff('invalid-config') ? [] : state.config.problems.map((p) => toLspDiagnostic({ code: 'invalid-config', severity: state.severities()['invalid-config'] ?? 'error', message: p.message, range: p.range })) });
+    publishConfig(doc);
     return;
   }
   const a = state.analysis(rel);
@@ -338,6 +340,40 @@ function publish(doc: TextDocument): void {
     ...(a?.prompts ?? []).filter((p) => p.file === rel && p.cell === undefined).flatMap((p) => p.diagnostics),
   ].filter((d) => !state.isOff(d.code));
   connection.sendDiagnostics({ uri: doc.uri, version: analysedVersion.get(doc.uri), diagnostics: diagnostics.map(toLspDiagnostic) });
+}
+
+/**
+ * Overrides of .promptcost.yaml that change nothing (config/warnings.ts), as the CLI warns of them:
+ * known only from a whole workspace's prompts, so set after each complete scan (totalsSoon).
+ */
+let overrideWarnings: Diagnostic[] = [];
+
+/** The config's problems and its overrides that change nothing, on .promptcost.yaml (open or not: the Problems view lists both). */
+function publishConfig(doc = documents.all().find((d) => relOf(d) === CONFIG_FILE)): void {
+  if (!state.root) return;
+  const problems: Diagnostic[] = state.config.problems.map((p) => ({ code: 'invalid-config', severity: state.severities()['invalid-config'] ?? 'error', message: p.message, range: p.range }));
+  const diagnostics = state.isOff('invalid-config') ? [] : [...problems, ...overrideWarnings];
+  const uri = doc?.uri ?? pathToFileURL(state.absolute(CONFIG_FILE)).href;
+  connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics: diagnostics.map(toLspDiagnostic) });
+}
+
+/**
+ * Recomputes the override warnings from a whole workspace's prompts; re-published when they changed.
+ * `unreadable`: prompt files that could not be read (an override of one is not said to match nothing).
+ */
+function updateOverrideWarnings(prompts: PromptReport[], unreadable: readonly UnreadableFile[] = []): void {
+  const severity = state.severities()['invalid-config'] ?? 'warning';
+  const text = documents.all().find((d) => relOf(d) === CONFIG_FILE)?.getText();
+  const lines = (text ?? '').split(/\r\n|\n|\r/);
+  const next: Diagnostic[] = overrideProblems(state.config, prompts, unreadable.map((u) => u.file)).flatMap((p) => {
+    const line = Number(/:(\d+)$/.exec(p.from)?.[1]) - 1;
+    if (!(line >= 0)) return [];
+    const end = text === undefined ? 0 : (lines[line] ?? '').length;
+    return [{ code: 'invalid-config', severity, message: p.message, range: { start: { line, character: 0 }, end: { line, character: end } } }];
+  });
+  if (JSON.stringify(next) === JSON.stringify(overrideWarnings)) return;
+  overrideWarnings = next;
+  publishConfig();
 }
 
 function republishAll(): void {
@@ -448,6 +484,8 @@ function totalsSoon(): void {
     await state.priceAll(); // between requests
     totalsTimer = undefined;
     const r = state.report();
+    // Which overrides match nothing needs every prompt: only once a workspace scan has completed.
+    if (!state.scanning && state.scan) updateOverrideWarnings(r.prompts, r.unreadable);
     const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: priceDataInfo().asOf };
     void connection.sendNotification(TotalsNotification, totals);
   }, 100);
