@@ -1,0 +1,111 @@
+// A prompt sent by a call is counted once, as that call's: text added to its messages after the list is
+// made is in the call (the fixtures under test/fixtures/code mark where each part starts).
+import * as assert from 'assert';
+import { Engine } from '../../src/core/analyze';
+import { emptyConfig } from '../../src/core/config';
+
+const analyze = (text: string, file: string) => new Engine().analyze(file, text, { config: emptyConfig() });
+const rows = (r: Awaited<ReturnType<typeof analyze>>) => r.prompts.map((p) => ({ kind: p.kind, model: p.model.id, roles: p.parts.map((x) => x.role) }));
+
+describe('a prompt is counted once, in the call that sends it', () => {
+  it('JS: messages pushed or unshifted into the list are parts of the call, at its model', async () => {
+    const text = [
+      "import OpenAI from 'openai';",
+      'const client = new OpenAI();',
+      "const SYSTEM = 'You are a helpful assistant that answers questions about the weather.';",
+      'export async function ask(question: string) {',
+      "  const messages = [{ role: 'system', content: SYSTEM }];",
+      "  messages.push({ role: 'user', content: `Answer briefly and cite the forecast you used: ${question}` });",
+      "  messages.unshift({ role: 'system', content: 'Today is a public holiday in every region you cover.' });",
+      "  return await client.chat.completions.create({ model: 'gpt-4o', messages });",
+      '}',
+      '',
+    ].join('\n');
+    const r = await analyze(text, 'app.ts');
+    assert.deepStrictEqual(rows(r), [{ kind: 'openai.chat', model: 'gpt-4o', roles: ['system', 'system', 'user'] }]);
+    const [holiday, system, user] = r.prompts[0].parts;
+    assert.deepStrictEqual([holiday.range.start.line, system.range.start.line, user.range.start.line], [6, 2, 5]);
+    assert.deepStrictEqual(user.slots.map((s) => s.name), ['question']);
+  });
+
+  it('Python: messages appended in a loop, extended, added with += and inserted at the front are parts of the call', async () => {
+    const text = [
+      'from openai import OpenAI',
+      'client = OpenAI()',
+      'def answer(question, docs):',
+      '    messages = [{"role": "system", "content": "You answer questions from the provided documents."}]',
+      '    for doc in docs:',
+      '        messages.append({"role": "user", "content": f"A document you may use to answer: {doc}"})',
+      '    messages.extend([{"role": "user", "content": f"Now answer the question carefully: {question}"}])',
+      '    messages += [{"role": "user", "content": "Then list the documents you used."}]',
+      '    messages.insert(0, {"role": "system", "content": "Never answer from memory."})',
+      '    return client.chat.completions.create(model="gpt-4o", messages=messages)',
+      '',
+    ].join('\n');
+    const r = await analyze(text, 'rag.py');
+    assert.deepStrictEqual(rows(r), [{ kind: 'openai.chat', model: 'gpt-4o', roles: ['system', 'system', 'user', 'user', 'user'] }]);
+    assert.deepStrictEqual(r.prompts[0].parts.map((p) => p.range.start.line), [8, 3, 5, 6, 7]);
+  });
+
+  it('a list made again from itself ([...messages, m], [*messages, m]) keeps the earlier messages', async () => {
+    const ts = await analyze([
+      "import OpenAI from 'openai';",
+      'const client = new OpenAI();',
+      'export async function ask(q: string) {',
+      "  let messages = [{ role: 'system', content: 'You are a careful assistant that explains weather warnings.' }];",
+      "  messages = [...messages, { role: 'user', content: `Explain this warning to a child: ${q}` }];",
+      "  return client.chat.completions.create({ model: 'gpt-4o', messages });",
+      '}',
+      '',
+    ].join('\n'), 'app.ts');
+    assert.deepStrictEqual(rows(ts), [{ kind: 'openai.chat', model: 'gpt-4o', roles: ['system', 'user'] }]);
+    const py = await analyze([
+      'from openai import OpenAI',
+      'client = OpenAI()',
+      'def ask(q):',
+      '    messages = [{"role": "system", "content": "You are a careful assistant that explains weather warnings."}]',
+      '    messages = [*messages, {"role": "user", "content": f"Explain this warning to a child: {q}"}]',
+      '    return client.chat.completions.create(model="gpt-4o", messages=messages)',
+      '',
+    ].join('\n'), 'app.py');
+    assert.deepStrictEqual(rows(py), [{ kind: 'openai.chat', model: 'gpt-4o', roles: ['system', 'user'] }]);
+  });
+
+  it('a message added after the call is not sent with it, unless a loop brings the call round again', async () => {
+    const text = [
+      'from openai import OpenAI',
+      'client = OpenAI()',
+      'def once(q):',
+      '    messages = [{"role": "system", "content": "You are a careful assistant that explains weather warnings."}]',
+      '    reply = client.chat.completions.create(model="gpt-4o", messages=messages)',
+      '    messages.append({"role": "user", "content": f"A follow-up question asked later on: {q}"})',
+      '    return reply',
+      'def chat():',
+      '    messages = [{"role": "system", "content": "You are a friendly assistant for a weather service."}]',
+      '    while True:',
+      '        reply = client.chat.completions.create(model="gpt-4o", messages=messages)',
+      '        messages.append({"role": "user", "content": "Ask the user whether that answered the question."})',
+      '',
+    ].join('\n');
+    const r = await analyze(text, 'app.py');
+    const calls = r.prompts.filter((p) => p.kind === 'openai.chat');
+    assert.deepStrictEqual(calls.map((p) => p.parts.map((x) => x.range.start.line)), [[3], [8, 11]]);
+  });
+
+  it('typing a push into a row re-evaluates the call that uses the list', () => {
+    const text = [
+      "import OpenAI from 'openai';",
+      'const client = new OpenAI();',
+      "const messages = [{ role: 'system', content: 'You are a helpful assistant for a weather service.' }];",
+      "messages.pus({ role: 'user', content: 'Say whether it will rain tomorrow in one sentence.' });",
+      "client.chat.completions.create({ model: 'gpt-4o', messages });",
+      '',
+    ].join('\n');
+    const engine = new Engine();
+    engine.detectSync('a.ts', text, {});
+    const typed = text.replace('messages.pus(', 'messages.push(');
+    const d = engine.detectSync('a.ts', typed, {});
+    assert.deepStrictEqual(d.detected, new Engine().detectSync('a.ts', typed, {}).detected);
+    assert.deepStrictEqual(d.detected.map((p) => p.parts.length), [2]);
+  });
+});
