@@ -1,8 +1,21 @@
 // A prompt sent by a call is counted once, as that call's: text added to its messages after the list is
-// made is in the call (the fixtures under test/fixtures/code mark where each part starts).
+// made, a jinja2 template its loader reads (the fixtures under test/fixtures/code mark where each part starts).
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config';
+import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
+
+function tree(files: Record<string, string>): string {
+  const dir = tempDir('pc-once-');
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
 
 const analyze = (text: string, file: string) => new Engine().analyze(file, text, { config: emptyConfig() });
 const rows = (r: Awaited<ReturnType<typeof analyze>>) => r.prompts.map((p) => ({ kind: p.kind, model: p.model.id, roles: p.parts.map((x) => x.role) }));
@@ -108,4 +121,26 @@ describe('a prompt is counted once, in the call that sends it', () => {
     assert.deepStrictEqual(d.detected, new Engine().detectSync('a.ts', typed, {}).detected);
     assert.deepStrictEqual(d.detected.map((p) => p.parts.length), [2]);
   });
+
+  it('a jinja2 template loaded with env.get_template through a FileSystemLoader or PackageLoader folder is the call\'s part', async () => {
+    const template = 'You are the support assistant for Acme Cloud. Answer {{ name }} using only the articles below.\n' + 'Say so when they do not cover the question. '.repeat(30) + '\n';
+    const app = (load: string, head = 'from jinja2 import Environment, FileSystemLoader, PackageLoader') => [
+      head,
+      'from openai import OpenAI',
+      'client = OpenAI()',
+      'def answer(name, question):',
+      `    system = ${load}.render(name=name)`,
+      '    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": system}, {"role": "user", "content": question}])',
+      '',
+    ].join('\n');
+    // what reading the same file with Path(…).read_text() gives
+    const read = await scanWorkspace({ root: tree({ 'app/templates/answer.j2': template, 'app/main.py': app('Template(Path("app/templates/answer.j2").read_text())', 'from pathlib import Path\nfrom jinja2 import Template') }), workers: 0 });
+    assert.deepStrictEqual(read.prompts.map((p) => p.parts.map((x) => x.file ?? p.file)), [['app/templates/answer.j2', 'app/main.py']]);
+    for (const loader of ['FileSystemLoader("app/templates")', 'FileSystemLoader(["missing", "app/templates"])', 'PackageLoader("app", "templates")']) {
+      const r = await scanWorkspace({ root: tree({ 'app/templates/answer.j2': template, 'app/main.py': app(`Environment(loader=${loader}).get_template("answer.j2")`) }), workers: 0 });
+      assert.deepStrictEqual(r.prompts.map((p) => [p.kind, p.model.id, p.parts.map((x) => x.file ?? p.file)]), [['openai.chat', 'gpt-4o', ['app/templates/answer.j2', 'app/main.py']]], loader);
+      assert.strictEqual(r.prompts[0].tokens.input, read.prompts[0].tokens.input, loader);
+    }
+  });
+
 });

@@ -13,7 +13,7 @@ import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
-import { candidateFiles, outsideFile, readPath, type PathEnv } from './fileReads';
+import { candidateFiles, outsideFile, readPath, templatePaths, type PathEnv, type PathValue } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -1285,8 +1285,18 @@ function pathEnv(ctx: EvalContext): PathEnv {
 /** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
 function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const p = readPath(f, n, pathEnv(ctx));
-  if (!p) return undefined;
-  for (const rel of candidateFiles(p, f.file)) {
+  return p ? workspaceText(f, [p], ctx) : undefined;
+}
+
+/** The text of the template a jinja2 `env.get_template(name)` loads, where it is written. */
+function loadedTemplate(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const paths = templatePaths(f, n, pathEnv(ctx));
+  return paths ? workspaceText(f, paths, ctx) : undefined;
+}
+
+/** The first of `paths` that names a workspace file, as its text where it is written. */
+function workspaceText(f: CodeFile, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
+  for (const rel of paths.flatMap((p) => candidateFiles(p, f.file))) {
     if (rel === f.file) continue;
     const text = ctx.project.readText(rel);
     if (text === undefined) continue;
@@ -1295,8 +1305,10 @@ function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
     return new TextBuilder(ctx.ceiling).add(wellFormed(text)).value({ file: rel, start: start < text.length ? start : 0, end: text.length });
   }
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
-  const outside = outsideFile(p);
-  if (outside !== undefined) ctx.project.readText(outside);
+  for (const p of paths) {
+    const outside = outsideFile(p);
+    if (outside !== undefined) ctx.project.readText(outside);
+  }
   return undefined;
 }
 
@@ -1387,8 +1399,9 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const made = resolveExpression(f, obj, ctx);
         const maker = made?.node.type === 'call' ? made.node.childForFieldName('function')?.text ?? '' : '';
         const source = made && /(^|\.)Template$/.test(maker) ? args(made.node).positional[0] : undefined;
-        if (!made || !source) return dynamic(f, n, ctx);
-        const base = evalText(made.file, source, ctx);
+        // env.get_template("answer.j2"): the template file its loader finds, where it is written
+        const base = made && source ? evalText(made.file, source, ctx) : made && loadedTemplate(made.file, made.node, ctx);
+        if (!base) return dynamic(f, n, ctx);
         const fill = (arg: SyntaxNode): TextValue | undefined => {
           if (!/^(string|concatenated_string|binary_operator|identifier|call)$/.test(arg.type)) return undefined;
           const v = evalTextOrUndefined(f, arg, ctx);
