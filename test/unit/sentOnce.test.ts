@@ -1,5 +1,6 @@
 // A prompt sent by a call is counted once, as that call's: text added to its messages after the list is
-// made, a jinja2 template its loader reads (the fixtures under test/fixtures/code mark where each part starts).
+// made, a jinja2 template its loader reads, an imported template in a message list kept in a variable
+// (the fixtures under test/fixtures/code mark where each part starts).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -143,4 +144,30 @@ describe('a prompt is counted once, in the call that sends it', () => {
     }
   });
 
+  it('an imported template formatted into a message list kept in a variable is one row, the call\'s', async () => {
+    const calls = {
+      'anthropic.messages': ['import anthropic', 'client = anthropic.Anthropic()', 'client.messages.create(model="claude-sonnet-4-5", max_tokens=1024, messages=messages)'],
+      'openai.chat': ['from openai import OpenAI', 'client = OpenAI()', 'client.chat.completions.create(model="gpt-4o", messages=messages)'],
+    };
+    for (const [kind, [imp, client, call]] of Object.entries(calls)) {
+      const r = await scanWorkspace({
+        root: tree({
+          'prompts.py': 'ANSWER_TEMPLATE = """You are a support assistant for Acme Cloud. Answer the question below using only the excerpts.\n\nExcerpts:\n{context}\n\nQuestion: {question}"""\n',
+          'app.py': [
+            imp,
+            'from prompts import ANSWER_TEMPLATE',
+            client,
+            'def answer(context, question):',
+            '    messages = [',
+            '        {"role": "user", "content": ANSWER_TEMPLATE.format(context=context, question=question)},',
+            '    ]',
+            `    return ${call}`,
+            '',
+          ].join('\n'),
+        }),
+        workers: 0,
+      });
+      assert.deepStrictEqual(r.prompts.map((p) => [p.kind, p.file, p.range.start.line, p.parts.map((x) => x.file)]), [[kind, 'app.py', 7, ['prompts.py']]], kind);
+    }
+  });
 });
