@@ -123,7 +123,7 @@ describe('a prompt is counted once, in the call that sends it', () => {
     assert.deepStrictEqual(d.detected.map((p) => p.parts.length), [2]);
   });
 
-  it('a jinja2 template loaded with env.get_template through a FileSystemLoader or PackageLoader folder is the call\'s part', async () => {
+  it('a jinja2 template loaded with env.get_template through a FileSystemLoader or PackageLoader folder is the call\'s part (a folder not known: the usual ones)', async () => {
     const template = 'You are the support assistant for Acme Cloud. Answer {{ name }} using only the articles below.\n' + 'Say so when they do not cover the question. '.repeat(30) + '\n';
     const app = (load: string, head = 'from jinja2 import Environment, FileSystemLoader, PackageLoader') => [
       head,
@@ -137,7 +137,8 @@ describe('a prompt is counted once, in the call that sends it', () => {
     // what reading the same file with Path(…).read_text() gives
     const read = await scanWorkspace({ root: tree({ 'app/templates/answer.j2': template, 'app/main.py': app('Template(Path("app/templates/answer.j2").read_text())', 'from pathlib import Path\nfrom jinja2 import Template') }), workers: 0 });
     assert.deepStrictEqual(read.prompts.map((p) => p.parts.map((x) => x.file ?? p.file)), [['app/templates/answer.j2', 'app/main.py']]);
-    for (const loader of ['FileSystemLoader("app/templates")', 'FileSystemLoader(["missing", "app/templates"])', 'PackageLoader("app", "templates")']) {
+    // a folder known only at run time: the name under the usual template folders
+    for (const loader of ['FileSystemLoader("app/templates")', 'FileSystemLoader(["missing", "app/templates"])', 'PackageLoader("app", "templates")', 'FileSystemLoader(os.environ["TEMPLATES"])']) {
       const r = await scanWorkspace({ root: tree({ 'app/templates/answer.j2': template, 'app/main.py': app(`Environment(loader=${loader}).get_template("answer.j2")`) }), workers: 0 });
       assert.deepStrictEqual(r.prompts.map((p) => [p.kind, p.model.id, p.parts.map((x) => x.file ?? p.file)]), [['openai.chat', 'gpt-4o', ['app/templates/answer.j2', 'app/main.py']]], loader);
       assert.strictEqual(r.prompts[0].tokens.input, read.prompts[0].tokens.input, loader);

@@ -326,11 +326,15 @@ export function outsideFile(p: PathValue): string | undefined {
 
 const JINJA_ENV = /^(jinja2\.)?(Sandboxed|Immutable|Native)?Environment$|^(jinja2\.sandbox\.)?SandboxedEnvironment$/;
 
+/** Where templates are kept when the loader's folder is known only at run time, nearest first. */
+const TEMPLATE_FOLDERS = ['templates', 'prompts', 'prompt_templates', '.'];
+
 /**
  * The paths a jinja2 `env.get_template(name)` may load, in the loader's order, where `env` is an
  * `Environment(loader=…)` built with a `FileSystemLoader(folder)` (or a list of folders) or a
- * `PackageLoader(package, folder)`, and the name and folders are known statically. Undefined when the
- * call is not such a load or its loader is not known.
+ * `PackageLoader(package, folder)` and the name is known statically. When the folder is known only at
+ * run time, or `env` is not known here (a parameter), the name under the usual template folders. Undefined
+ * when the call is no such load, or `env` is something else.
  */
 export function templatePaths(f: CodeFile, n: SyntaxNode, ctx: PathEnv): PathValue[] | undefined {
   if (!f.isPython || n.type !== 'call') return undefined;
@@ -340,10 +344,11 @@ export function templatePaths(f: CodeFile, n: SyntaxNode, ctx: PathEnv): PathVal
   const name = obj && nameNode ? staticText(f, nameNode, ctx, 0) : undefined;
   if (!obj || !name || name.startsWith('/') || /^[a-z]+:/i.test(name)) return undefined;
   const env = ctx.resolve(f, obj);
-  if (!env || env.node.type !== 'call' || !JINJA_ENV.test(calleeOf(env.node)?.text ?? '')) return undefined;
-  const loader = keywordArg(env.node, 'loader');
-  const folders = loader && loaderFolders(env.file, loader, ctx);
-  return folders?.map((d) => join(d, { anchored: false, path: name }));
+  const isEnv = env?.node.type === 'call' && JINJA_ENV.test(calleeOf(env.node)?.text ?? '');
+  if (env && env.node !== obj && !isEnv) return undefined;
+  const loader = isEnv ? keywordArg(env!.node, 'loader') : undefined;
+  const folders = (loader && loaderFolders(env!.file, loader, ctx)) || TEMPLATE_FOLDERS.map((d) => ({ anchored: false, path: d }));
+  return folders.map((d) => join(d, { anchored: false, path: name }));
 }
 
 function keywordArg(call: SyntaxNode, key: string): SyntaxNode | undefined {
