@@ -35,18 +35,21 @@ const vendorPrices = {
 };
 
 /**
- * tree-sitter's loader imports two Node built-ins with `import()`, which a script the CLI's launcher
- * compiles from its code cache (src/cli/launch.ts) cannot run: they are taken from
- * process.getBuiltinModule where Node has it (20.16+), `import()` otherwise.
+ * tree-sitter's loader imports Node built-ins with `import()` (`fs/promises`, to read a grammar given by
+ * path), which a script the CLI's launcher compiles from its code cache (src/cli/launch.ts) cannot run:
+ * they are taken from process.getBuiltinModule where Node has it (20.16+), `import()` otherwise.
  */
 const builtinsWithoutImport = {
   name: 'tree-sitter-builtins',
   setup(build) {
-    build.onLoad({ filter: /tree-sitter-wasm[\\/]wasm[\\/]tree-sitter\.js$/ }, (args) => {
+    build.onLoad({ filter: /web-tree-sitter[\\/]web-tree-sitter\.cjs$/ }, (args) => {
       let contents = fs.readFileSync(args.path, 'utf8');
-      for (const id of ['fs/promises', 'module']) {
+      const found = ['fs/promises', 'module'].filter((id) => contents.includes(`await import("${id}")`));
+      if (!found.length || /\bimport\(/.test(found.reduce((c, id) => c.split(`await import("${id}")`).join(''), contents))) {
+        throw new Error(`esbuild.js: an import() in ${args.path} is not one of those replaced (tree-sitter changed: see builtinsWithoutImport)`);
+      }
+      for (const id of found) {
         const call = `await import("${id}")`;
-        if (!contents.includes(call)) throw new Error(`esbuild.js: ${call} not found in ${args.path} (tree-sitter changed: see builtinsWithoutImport)`);
         contents = contents.split(call).join(`(globalThis.process?.getBuiltinModule?.("${id}") ?? ${call})`);
       }
       return { contents, loader: 'js' };
@@ -54,13 +57,16 @@ const builtinsWithoutImport = {
   },
 };
 
-/** tree-sitter's runtime and the four grammars the code finders use. */
+/** tree-sitter's runtime (web-tree-sitter) and the four grammars the code finders use. */
 function copyGrammars() {
-  const dir = path.dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.wasm'));
   fs.mkdirSync(path.join(dist, 'tree-sitter'), { recursive: true });
-  for (const f of ['tree-sitter.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-javascript.wasm', 'tree-sitter-python.wasm']) {
+  fs.copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'tree-sitter', 'web-tree-sitter.wasm'));
+  const dir = path.dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm'));
+  for (const f of ['tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-javascript.wasm', 'tree-sitter-python.wasm']) {
     fs.copyFileSync(path.join(dir, f), path.join(dist, 'tree-sitter', f));
   }
+  // A runtime of an earlier build left beside them is not loaded any more.
+  fs.rmSync(path.join(dist, 'tree-sitter', 'tree-sitter.wasm'), { force: true });
 }
 
 /**

@@ -30,14 +30,34 @@ export interface Verdict {
 /** Fields that may legitimately be negative (none today): path suffixes in dotted form. */
 const MAY_BE_NEGATIVE = new Set<string>([]);
 
-/** Every number in `value` that is not finite or is negative, by path. */
-export function badNumbers(value: unknown, at = '', out: string[] = [], depth = 0): string[] {
-  if (out.length >= 5 || depth > 60) return out;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) out.push(`${at} = ${value}`);
-    else if (value < 0 && !MAY_BE_NEGATIVE.has(at.replace(/.*\./, ''))) out.push(`${at} = ${value}`);
-  } else if (Array.isArray(value)) value.forEach((v, i) => badNumbers(v, `${at}[${i}]`, out, depth + 1));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) badNumbers(v, at ? `${at}.${k}` : k, out, depth + 1);
+/** Every number in `value` that is not finite or is negative, by path (built only for those: a walk of a big result is the oracle's hot loop). */
+export function badNumbers(value: unknown): string[] {
+  const out: string[] = [];
+  const at: (string | number)[] = [];
+  const pathOf = () => at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('');
+  const walk = (v: unknown, depth: number): void => {
+    if (out.length >= 5 || depth > 60) return;
+    if (typeof v === 'number') {
+      if (Number.isFinite(v) && v >= 0) return;
+      const p = pathOf();
+      if (Number.isFinite(v) && MAY_BE_NEGATIVE.has(p.replace(/.*\./, ''))) return;
+      out.push(`${p} = ${v}`);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(v[i], depth + 1);
+        at.pop();
+      }
+    } else if (v && typeof v === 'object') {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        at.push(k);
+        walk((v as Record<string, unknown>)[k], depth + 1);
+        at.pop();
+      }
+    }
+  };
+  walk(value, 0);
   return out;
 }
 
@@ -46,6 +66,8 @@ export function check(engine: Engine, input: Input): Verdict {
   if (Buffer.byteLength(input.text) > MAX_FILE_BYTES) return { problems, ms: 0, prompts: 0, skipped: 'larger than 1 MB (the scan skips it)' };
   const t0 = performance.now();
   let prompts = 0;
+  // The engine's time only: the checks below walk and copy the whole result, which is the oracle's cost.
+  let ms: number | undefined;
   let config: PromptCostConfig = emptyConfig();
   try {
     if (input.config !== undefined) config = parseConfig(input.config);
@@ -57,6 +79,7 @@ export function check(engine: Engine, input: Input): Verdict {
     const read = (rel: string) => input.siblings[rel];
     const d = engine.detectSync(input.file, input.text, { readWorkspaceFile: read, readRelative: read });
     const a = engine.price(d, { config });
+    ms = performance.now() - t0;
     prompts = a.prompts.length;
     problems.push(...badNumbers(a).map((x) => `non-finite or negative: ${x}`));
     // Round trip: what the CLI prints as JSON must be JSON.
@@ -66,5 +89,5 @@ export function check(engine: Engine, input: Input): Verdict {
     if (isBudgetExceeded(e)) return { problems, ms: performance.now() - t0, prompts: 0, budget: e.reason };
     problems.push(`threw: ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? e}`);
   }
-  return { problems, ms: performance.now() - t0, prompts };
+  return { problems, ms: ms ?? performance.now() - t0, prompts };
 }

@@ -7,7 +7,11 @@ export function askOnTerminal(question: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     let answer: string | undefined;
     rl.on('SIGINT', () => rl.close());
-    rl.on('close', () => resolve(answer));
+    rl.on('close', () => {
+      // Interrupted or ended mid-question: what is printed next starts on a line of its own.
+      if (answer === undefined) process.stderr.write('\n');
+      resolve(answer);
+    });
     rl.question(question, (a) => {
       answer = a;
       rl.close();

@@ -228,8 +228,8 @@ function textResult(r: CompressResult): string {
     // Text several prompts send: the total over them, then each prompt's share at its model and traffic.
     const many = r.senders && r.senders.length > 1 ? r.senders : undefined;
     const dollars = many ? `${formatUsd(r.saved.monthlyUsd)}/month over the ${many.length} prompts that send it` : `${formatUsd(r.saved.perCallUsd)}/call, ${formatUsd(r.saved.monthlyUsd)}/month`;
-    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${dollars}${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
-    for (const x of many ?? []) out.push(`  ${x.id} (${x.file}:${x.line}, ${x.model}): −${groupDigits(x.tokens)} tokens/call, ${formatUsd(x.perCallUsd)}/call, ${formatUsd(x.monthlyUsd)}/month`);
+    out.push(`${r.file}:${r.line}: saves ${groupDigits(r.saved.tokens)} token${r.saved.tokens === 1 ? '' : 's'}/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})${r.promptModel ? ` on ${r.promptModel}` : ''}, ${dollars}${r.request?.cached ? ' · from the cache, no request' : r.request?.costUsd !== undefined ? ` · the request cost ${formatUsd(r.request.costUsd)}` : ''}${r.applied ? ' · applied' : ' · not applied (use --apply)'}`);
+    for (const x of many ?? []) out.push(`  ${x.id} (${x.file}:${x.line}, ${x.model}): −${groupDigits(x.tokens)} token${x.tokens === 1 ? '' : 's'}/call, ${formatUsd(x.perCallUsd)}/call, ${formatUsd(x.monthlyUsd)}/month`);
   } else {
     // A no-saving reason says so itself ("no saving: the rewrite is …").
     out.push(`${r.file}:${r.line}: ${r.status === 'no-saving' ? r.reason ?? 'no saving' : `${r.status}${r.reason ? `: ${r.reason}` : ''}`}`);

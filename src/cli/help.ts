@@ -41,9 +41,9 @@ Exit codes (every command):
   2  nothing was priced as asked: bad usage, a model cost does not know, or an input named on the
      command line (FILE, PATH, --config) or the .promptcost.yaml that is missing, unreadable, not a
      regular file, not UTF-8, not valid YAML, or not a mapping of fields (text, a list), or whose
-     budget/thresholds cannot be read; the
-     message names it (file:line); scan with a budget: a prompt unpriced for a model name that looks
-     like a typo of a priced one (its cost would be missing from the total). Files the scan finds itself that cannot be read are listed under
+     budget/thresholds cannot be read; the message names it (file:line); scan with a budget: a
+     prompt unpriced for a model name that looks like a typo of a priced one (its cost would be
+     missing from the total). Files the scan finds itself that cannot be read are listed under
      "Skipped" instead, and any other config field with a bad value is a warning.
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
@@ -89,9 +89,9 @@ suggested; add its price under prices: in .promptcost.yaml), or a config that ca
   scan: `${usage('scan')}
 Finds the LLM prompts in code and prompt files under PATH (default: the current folder), counts and
 prices each at its traffic, and prints the report. The root (ids are relative to it; its
-.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder given (else
-the current folder) upwards, stopping at the git root; with none, the current folder (or the folder
-given, when it is outside the current one). Only PATH is walked.
+.promptcost.yaml applies) is the folder of the nearest .promptcost.yaml from the folder holding every
+PATH given (else the current folder) upwards, stopping at the git root; with none, the current folder
+(or that folder, when it is outside the current one). Only PATH is walked.
 
 Options:
   --format F         table (default), json, markdown, csv, sarif (code scanning), or html (one
@@ -166,8 +166,8 @@ Exit codes: 0 done · 2 bad usage, a file that cannot be read, or no prompt at t
 `,
   prices: `${usage('prices')}
 Shows which price data prompt-cost uses: the data bundled with this version of @pydantic/genai-prices,
-or an update fetched earlier, with its date. Nothing is fetched without --update: no other command
-touches the network.
+or an update fetched earlier, with its date. Nothing is fetched without --update. The only other
+command that makes a network request is compress (to the model endpoint, after it says what it sends).
 
 Options:
   --update            fetch the current data from where @pydantic/genai-prices publishes it, check it,

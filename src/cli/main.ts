@@ -33,11 +33,14 @@ export { UsageError, parse };
 /** Default table width when stdout is not a terminal (a CI log, a file): fits a log viewer and a review pane. */
 export const DEFAULT_TABLE_WIDTH = 120;
 
-/** The width tables are fitted to: the terminal's, else $COLUMNS, else DEFAULT_TABLE_WIDTH. */
+/** Narrower than this, a table's columns no longer fit their headers: a narrower $COLUMNS gets this. */
+const MIN_TABLE_WIDTH = 40;
+
+/** The width tables are fitted to: the terminal's, else $COLUMNS (at least MIN_TABLE_WIDTH), else DEFAULT_TABLE_WIDTH. */
 export function terminalWidth(io: Io): number {
   if (io.columns && io.columns > 0) return io.columns;
   const env = Number((io.env ?? process.env).COLUMNS);
-  return Number.isInteger(env) && env >= 40 ? env : DEFAULT_TABLE_WIDTH;
+  return Number.isInteger(env) && env > 0 ? Math.max(MIN_TABLE_WIDTH, env) : DEFAULT_TABLE_WIDTH;
 }
 
 /** Where scans keep per-file detections between runs: the user's cache folder (PROMPT_COST_CACHE_DIR; empty turns it off). */
@@ -128,7 +131,8 @@ function cost(args: string[], io: Io): number {
   // A call the model cannot take (input and output past its context window, when the price data knows
   // it): priced as asked, with a warning (the exit code is unchanged).
   if (contextWindow && input + output > contextWindow) {
-    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): the provider would reject this call\n`);
+    const long = pricing.priced && pricing.longContext;
+    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${long ? 'standard ' : ''}${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): ${long ? `only its long-context mode takes this call (priced so here, at the rate above ${groupDigits(contextWindow)} input tokens); without it the provider rejects it` : 'the provider would reject this call'}\n`);
   }
   if (format === 'json') {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
@@ -168,9 +172,9 @@ async function scan(args: string[], io: Io): Promise<number> {
     if (!st.isDirectory) readNamedFile(io.cwd, p, { maxBytes: Number.MAX_SAFE_INTEGER });
     return st;
   });
-  // The root (ids relative to it, its .promptcost.yaml) is found from the one folder named, else from the
-  // current folder (rootFor). What is walked is what was named, else the current folder.
-  const start = named.length === 1 && named[0].isDirectory ? named[0].abs : io.cwd;
+  // The root (ids relative to it, its .promptcost.yaml) is found from the folder that holds everything
+  // named (rootFor), else from the current folder. What is walked is what was named, else the current folder.
+  const start = named.length ? commonFolder(named.map((n) => (n.isDirectory ? n.abs : path.dirname(n.abs)))) : io.cwd;
   const root = rootFor(start, io.cwd, io.env);
   const walked = named.length ? named.map((n) => n.abs) : [io.cwd];
   const single = walked.length === 1 && walked[0] === root;
@@ -214,7 +218,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   // budget (as a budget field it cannot read, exit 2); the verdict in the report names them.
   const typos = report.budget?.unpricedTypos ?? [];
   if (typos.length) {
-    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}", did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`)${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
+    io.stderr(`prompt-cost: the budget cannot be judged: ${typos.length} prompt${typos.length === 1 ? '' : 's'} left out of the total for a model name that looks like a typo (${typos.slice(0, 3).map((t) => `${t.id}: "${t.model}"${t.modelFrom ? ` from ${t.modelFrom}` : ''}, did you mean ${t.nearest[0]}?`).join('; ')}${typos.length > 3 ? '; …' : ''}); fix the name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`)${report.budget!.exceeded ? ` (the priced total alone, ${formatUsd(report.totals.monthlyUsd)}/month, already exceeds the budget)` : ''}\n`);
     return 2;
   }
   if (report.budget?.exceeded) {
@@ -251,6 +255,18 @@ export function rootFor(start: string, cwd: string, env: Record<string, string |
   if (found) return found;
   const inside = start === cwd || start.startsWith(cwd.endsWith(path.sep) ? cwd : cwd + path.sep);
   return inside ? cwd : start;
+}
+
+/** The deepest folder holding every one of `folders` (absolute paths). */
+export function commonFolder(folders: string[]): string {
+  let common = folders[0].split(path.sep);
+  for (const f of folders.slice(1)) {
+    const parts = f.split(path.sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
 }
 
 /**

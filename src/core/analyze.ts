@@ -538,6 +538,7 @@ export class Engine {
       }
     }
     if (pricing.priced && pricing.contextWindow) cost.contextWindow = pricing.contextWindow;
+    if (pricing.priced && pricing.longContext) cost.longContext = true;
 
     if (this.counter.budgetEstimates > overBudgetBefore && this.counter.budget) {
       notes.push(`count budget exceeded: this file's prompt text is over ${formatBytes(this.counter.budget.limitBytes)}, so the rest of it is estimated at 4 bytes per token`);

@@ -238,7 +238,9 @@ function budgetVerdict(source: { monthlyUsd: number; from: string }, exceeded: b
   const typos = unpriced.flatMap((p) => {
     if (p.cost.unpricedReason === LOCAL_MODEL_REASON || !p.model.id) return [];
     const nearest = similarModels(p.model.id, custom);
-    return nearest.length ? [{ id: p.id, model: p.model.id, nearest }] : [];
+    // A name written elsewhere (an override in .promptcost.yaml) is fixed there: the verdict says where.
+    const elsewhere = /:\d+$/.test(p.model.from ?? '') && !p.model.from!.startsWith(`${p.file}:`) && !/^(annotation|literal|constant)/.test(p.model.from!);
+    return nearest.length ? [{ id: p.id, model: p.model.id, nearest, ...(elsewhere ? { modelFrom: p.model.from } : {}) }] : [];
   });
   const facts = { monthlyUsd: source.monthlyUsd, from: source.from, exceeded, unpriced: unpriced.length, ...(typos.length ? { unpricedTypos: typos } : {}) };
   return { ...facts, verdict: budgetVerdictText(facts) };

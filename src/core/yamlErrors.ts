@@ -1,12 +1,27 @@
 // What a YAML error says to the user. The `yaml` parser is recursive: a valid file nested thousands of
 // levels deep overflows the stack, and its error then reads "Maximum call stack size exceeded" — which
 // names the parser's problem, not the file's. Say what is wrong with the file instead.
-import { isAlias, Lexer, visit, type Document, type Node } from 'yaml';
+import { isAlias, Lexer, parseDocument, visit, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 
 const STACK_OVERFLOW = /maximum call stack size exceeded|too much recursion/i;
 
 export function isStackOverflow(message: string): boolean {
   return STACK_OVERFLOW.test(message);
+}
+
+/**
+ * `parseDocument`, its errors made without stack traces. A broken file gives an error object per problem
+ * (thousands in a large one: a pasted block repeated) and capturing each one's stack was most of the
+ * parse; only their code, message and position are read.
+ */
+export function parseYaml(text: string, options: ParseOptions & DocumentOptions & SchemaOptions): Document.Parsed {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parseDocument(text, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The first line of a YAML error, with a stack overflow named for what it is in the file. */

@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import { Engine } from '../../src/core/analyze';
 import { parseConfig } from '../../src/core/config/load';
+import { parseYaml } from '../../src/core/yamlErrors';
 
 describe('bad YAML', () => {
   const deepFlow = (n: number) => '['.repeat(n) + ']'.repeat(n);
@@ -65,5 +66,20 @@ describe('bad YAML', () => {
     const d = new Engine().detectSync('x.prompt.yml', 'model: openai/gpt-4o\nmessages:\n  - role: user\n  - just text\n  - role: user\n    content: ok\n', {});
     assert.strictEqual(d.detected[0].parts.length, 1);
     assert.deepStrictEqual(d.diagnostics.map((x) => x.range.start.line), [2, 3]);
+  });
+
+  // A fuzz input: a config block pasted a thousand times gave 3,000 YAML errors, and capturing each error's
+  // stack was most of the parse (200 ms of a 60 ms file).
+  it('thousands of YAML errors are made without stack traces, and the stack limit is put back', () => {
+    const limit = Error.stackTraceLimit;
+    const text = 'defaults:\n  callsPerDay: 20000\nvari.\n'.repeat(1000);
+    const doc = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+    assert.ok(doc.errors.length >= 1000, `${doc.errors.length} errors`);
+    for (const e of doc.errors.slice(0, 3)) assert.doesNotMatch(e.stack ?? '', /\n\s+at /);
+    assert.strictEqual(Error.stackTraceLimit, limit);
+    const c = parseConfig(text);
+    assert.match(c.problems[0]?.message ?? '', /^\.promptcost\.yaml:\d+: YAML error: /);
+    assert.strictEqual(Error.stackTraceLimit, limit);
+    assert.doesNotMatch(new Error('after').stack ?? '', /^Error: after$/);
   });
 });

@@ -56,6 +56,18 @@ describe('budget verdict with unpriced prompts', () => {
     assert.ok(run0.tool.driver.rules.some((r: { id: string }) => r.id === 'budget-exceeded'), 'the rule is declared');
   });
 
+  it('a mistyped model set by an override is said to come from .promptcost.yaml, where it is fixed', async () => {
+    const ws = workspace('gpt-4o');
+    fs.writeFileSync(path.join(ws, 'b.ts'), call('gpt-4o').replace("model: 'gpt-4o'", 'model: process.env.MODEL'));
+    fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'budget:\n  monthlyUsd: 5000\noverrides:\n  - path: "b.ts"\n    model: gpt-4o-mnii\n');
+    const r = await cli(['scan', '--no-cache', '--format', 'json'], ws);
+    assert.strictEqual(r.code, 2, r.stderr);
+    const budget = JSON.parse(r.stdout).budget;
+    assert.deepStrictEqual(budget.unpricedTypos, [{ id: 'b.ts:3', model: 'gpt-4o-mnii', nearest: ['gpt-4o-mini'], modelFrom: '.promptcost.yaml:5' }]);
+    assert.match(budget.verdict, /b\.ts:3 takes "gpt-4o-mnii" from \.promptcost\.yaml:5 \(did you mean gpt-4o-mini\?\)/);
+    assert.match(r.stderr, /b\.ts:3: "gpt-4o-mnii" from \.promptcost\.yaml:5, did you mean/);
+  });
+
   it('a model with no near match stays a warning, said in the verdict (exit 0)', async () => {
     const ws = workspace('acme-internal-llm-v7');
     const r = await cli(['scan', '--no-cache'], ws);

@@ -12,7 +12,8 @@ describe('per-file budgets: a busy machine does not change what is skipped', () 
     assert.strictEqual(d.passed, false);
     cpuUs += 4000;
     assert.strictEqual(d.passed, false);
-    cpuUs += 2000; // 6 ms of work > 5 ms
+    cpuUs += 2000; // 6 ms of work > 5 ms (and the clock moves on: CPU time cannot run ahead of it by more than the cores)
+    await sleep(2);
     assert.strictEqual(d.passed, true);
     assert.throws(() => d.check(), /evaluate budget/);
     cpuUs = 0; // once spent, it stays spent
@@ -26,6 +27,21 @@ describe('per-file budgets: a busy machine does not change what is skipped', () 
 
   it('with wallClock (the editor) the wall clock alone decides', async () => {
     const d = Deadline.start('evaluate', { evaluateMs: 5, wallClock: true }, 'a.ts');
+    await sleep(15);
+    assert.strictEqual(d.passed, true);
+  });
+
+  it('past the wall clock, the CPU figure is read again only once it could have reached the limit', async () => {
+    let reads = 0;
+    let cpuUs = 0;
+    const d = new Deadline('evaluate', 20, 'a.ts', () => (reads++, cpuUs));
+    await sleep(30); // the wall clock is past the limit; the process has done 10 ms of work
+    cpuUs = 10_000;
+    reads = 0;
+    for (let i = 0; i < 10_000; i++) assert.strictEqual(d.passed, false);
+    // Before: a getrusage call at every check (10,000), each a system call.
+    assert.ok(reads < 20, `${reads} reads of the CPU figure for 10,000 checks`);
+    cpuUs = 25_000;
     await sleep(15);
     assert.strictEqual(d.passed, true);
   });

@@ -128,6 +128,11 @@ describe('cli', () => {
       }
       assert.strictEqual(JSON.parse((await cli(['cost', '--model', 'gpt-4o', '--input', '1000', '--format', 'json'])).stdout).contextWindow, 128000);
       assert.strictEqual((await cli(['cost', '--model', 'gpt-4o', '--input', '100000', '--output', '1000'])).stderr, '');
+      // A model whose price data prices input past its window (Claude Sonnet's long-context rate): the
+      // warning says which mode takes the call, not that it is rejected while pricing it at that rate.
+      const long = await cli(['cost', '--model', 'claude-sonnet-4-5', '--input', '300000']);
+      assert.match(long.stderr, /exceed claude-sonnet-4-5's standard 200,000-token context window .*only its long-context mode takes this call/);
+      assert.doesNotMatch(long.stderr, /would reject/);
     });
 
     it('a negative number gets the option\'s own message, not parseArgs\'s "ambiguous"', async () => {
@@ -204,6 +209,21 @@ describe('cli', () => {
       // A folder named from elsewhere (outside the current folder) finds it too.
       const named = JSON.parse((await cli(['scan', deep, '--format', 'json'], { cwd: ROOT })).stdout);
       assert.deepStrictEqual(named.prompts.map((p: { id: string; traffic: { callsPerDay: number } }) => [p.id, p.traffic.callsPerDay]), [['src/deep/a.ts:3', 20000]]);
+    });
+
+    it("several paths named from outside the project are scanned with the project's .promptcost.yaml (found from the folder holding them all)", async () => {
+      const ws = tempDir('pc-several-');
+      const call = "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You answer briefly and politely.' }] });\n";
+      fs.mkdirSync(path.join(ws, 'svc', 'app'), { recursive: true });
+      fs.mkdirSync(path.join(ws, 'svc', 'jobs'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'svc', '.promptcost.yaml'), 'defaults:\n  callsPerDay: 20000\n');
+      fs.writeFileSync(path.join(ws, 'svc', 'app', 'a.ts'), call);
+      fs.writeFileSync(path.join(ws, 'svc', 'jobs', 'b.ts'), call);
+      for (const args of [['scan', 'svc/app', 'svc/jobs'], ['scan', 'svc', 'svc/app'], ['scan', 'svc/app/a.ts', 'svc/jobs/b.ts']]) {
+        const r = JSON.parse((await cli([...args, '--format', 'json'], { cwd: ws })).stdout);
+        assert.strictEqual(r.root, path.join(ws, 'svc'), args.join(' '));
+        assert.ok(r.prompts.length >= 2 && r.prompts.every((p: { traffic: { callsPerDay: number } }) => p.traffic.callsPerDay === 20000), args.join(' '));
+      }
     });
 
     it('the search for .promptcost.yaml stops at the git root and never enters a PROMPT_COST_CEILING_DIRS folder', async () => {

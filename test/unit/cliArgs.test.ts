@@ -132,3 +132,15 @@ describe('cli options given an empty value', () => {
     }
   });
 });
+
+describe('table width', () => {
+  const io = (COLUMNS?: string, columns?: number) => ({ stdout: () => undefined, stderr: () => undefined, readStdin: () => Buffer.alloc(0), stderrIsTTY: false, cwd: '/', env: { COLUMNS }, columns });
+  it('is the terminal, else $COLUMNS (a narrow one gets the narrowest table that fits its headers), else 120', () => {
+    const { terminalWidth } = require('../../src/cli/main') as typeof import('../../src/cli/main');
+    assert.strictEqual(terminalWidth(io(undefined, 77)), 77);
+    assert.strictEqual(terminalWidth(io('100')), 100);
+    assert.strictEqual(terminalWidth(io('30')), 40);
+    assert.strictEqual(terminalWidth(io('')), 120);
+    assert.strictEqual(terminalWidth(io('wide')), 120);
+  });
+});

@@ -160,6 +160,14 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.match(text.stdout, /^support\.py:6: no saving: the rewrite is \d+ tokens, the prompt \d+$/m);
   });
 
+  it('a rewrite identical to the text is no saving and shows no empty diff', async () => {
+    fake = await startFakeOpenAI(rewriting((t) => t));
+    const text = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL], dir);
+    assert.strictEqual(text.code, 0, text.stderr);
+    assert.match(text.stdout, /no saving/);
+    assert.doesNotMatch(text.stdout, /^(---|\+\+\+) /m);
+  });
+
   it('401: a clear error, exit 1', async () => {
     fake = await startFakeOpenAI(() => apiError(401, 'Incorrect API key provided'));
     const r = await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir);
@@ -175,6 +183,13 @@ describe('cli compress (against an OpenAI-compatible server on 127.0.0.1)', func
     assert.match(JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope', '--format', 'json'], dir)).stdout).reason, /has no model "nope" \(404\)/);
     fake.respond = () => apiError(403, 'forbidden');
     assert.match(JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--model', 'nope2', '--format', 'json'], dir)).stdout).reason, /\(403\)/);
+  });
+
+  it('a server error says its status once, then what the server said', async () => {
+    fake = await startFakeOpenAI(() => apiError(400, 'context too long'));
+    const reason = JSON.parse((await cli(['compress', '--yes', 'support.py:6', '--base-url', fake.baseURL, '--format', 'json'], dir)).stdout).reason as string;
+    assert.match(reason, /answered 400: context too long/);
+    assert.doesNotMatch(reason, /400: 400/);
   });
 
   it('429 then OK: the SDK retries with backoff and the rewrite arrives', async () => {
@@ -322,6 +337,17 @@ describe("cli compress on the line of an agent's run (its input is a run-time va
     assert.ok(fs.readFileSync(path.join(dir, 'support_agent.py'), 'utf8').includes(TERSE.replace('[[V1]]', '{customer_name}')));
   });
 
+  it("the call's line names the prompt: its largest static part is rewritten, also when it is imported from another file", async () => {
+    fs.writeFileSync(path.join(dir, 'prompts.py'), `SYSTEM = """${SUPPORT}"""\n`);
+    fs.writeFileSync(path.join(dir, 'app.py'), 'from openai import OpenAI\nfrom prompts import SYSTEM\n\nclient = OpenAI()\n\n\ndef reply(question):\n    return client.chat.completions.create(\n        model="gpt-4o",\n        messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Answer this: " + question}],\n    )\n');
+    const r = await cli(['compress', '--yes', 'app.py:8', '--base-url', fake.baseURL, '--format', 'json'], dir);
+    assert.strictEqual(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    // (before: the 3-token user text written in app.py, called "the largest", sent for no saving)
+    assert.deepStrictEqual([out.status, out.file, out.line, out.before.text], ['ok', 'prompts.py', 1, SUPPORT]);
+    assert.match(r.stderr, /compressing the prompt's largest static part, part 1 of 2 \(system, \d+ tokens\) at prompts\.py:1/);
+  });
+
   it("a short run input on the line is still the part taken, and the note names the prompt's largest part", async () => {
     fs.writeFileSync(path.join(dir, 'bot.py'), AGENT_FILE.replace('Runner.run_sync(agent, question)', 'Runner.run_sync(agent, "Where is my order?")'));
     const r = await cli(['compress', '--yes', 'bot.py:11', '--base-url', fake.baseURL], dir);
@@ -381,6 +407,14 @@ describe('cli compress on text several prompts send (a constant imported by two 
     assert.deepStrictEqual(out.senders.map((x: { id: string; file: string; line: number; model: string; tokens: number }) => [x.id, x.file, x.line, x.model, x.tokens]), expected.map((e) => [e.id, e.file, e.line, e.model, e.tokens]));
     out.senders.forEach((x: { monthlyUsd: number }, i: number) => close(x.monthlyUsd, expected[i].monthlyUsd, expected[i].file));
     close(out.saved.monthlyUsd, expected.reduce((n, e) => n + e.monthlyUsd, 0), 'total');
+  });
+
+  it("a rejected rewrite of the constant names the senders' model too, as an accepted one does", async () => {
+    fake.respond = () => completion('Acme support for [[V7]].'); // a run-time value the text does not have
+    const r = await cli(['compress', '--yes', 'src/prompts/index.ts:2', '--base-url', fake.baseURL, '--format', 'json'], dir, {});
+    const out = JSON.parse(r.stdout);
+    assert.notStrictEqual(out.status, 'ok', r.stdout);
+    assert.strictEqual(out.promptModel, 'gpt-4o');
   });
 
   it("on a call's line: the same total over every sender, that call first; the text names each", async () => {

@@ -112,6 +112,8 @@ describe('file access: regular files inside the workspace only', function () {
     const notRead = report.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => [d.file, d.range.start.line + 1, /was not read: outside the workspace/.test(d.message) && d.message.split(' was not read')[0].split(': ').pop()]);
     assert.deepStrictEqual(notRead.sort(), [['src/abs.py', 4, '/etc/hostname'], ['src/app.ts', 5, '../outside.py'], ['up.py', 4, '../outside.py']]);
     assert.doesNotMatch(JSON.stringify(report), /confidential prompt/);
+    // As the warning says, what the file would have sent is not counted: no guessed 100-token slot.
+    for (const p of report.prompts) assert.deepStrictEqual(p.parts.flatMap((x) => x.slots.map((s) => s.name)), [], p.file);
   });
 
   it('scan: every file that reads a refused file is told, not only the first (the project reads it once)', async () => {

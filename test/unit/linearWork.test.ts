@@ -103,6 +103,26 @@ describe('work per file stays linear in what the file holds', function () {
     });
   }
 
+  it('400 heuristic prompts: a candidate is checked against those found by index, not a scan of them', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `export const SYSTEM_PROMPT_${i} = 'You are assistant number ${i}. Answer the question carefully and cite the sources you used.';`).join('\n') + '\n';
+    const engine = new Engine({ budgets: { evaluateMs: 1e9, parseMs: 1e9 } });
+    const some = Array.prototype.some;
+    let calls = 0;
+    Array.prototype.some = function (this: unknown[], ...args: Parameters<typeof some>) {
+      calls++;
+      return some.apply(this, args);
+    };
+    let found = 0;
+    try {
+      found = engine.detectSync('prompts.ts', text, {}).detected.length;
+    } finally {
+      Array.prototype.some = some;
+    }
+    assert.strictEqual(found, 400);
+    // Before: every candidate scanned the parts of every prompt found before it (80,201 calls).
+    assert.ok(calls < 400, `${calls} Array.prototype.some calls for 400 prompts`);
+  });
+
   it('functionNamed finds declarations from one pass over the text, whatever the number of names asked', () => {
     for (const lang of ['ts', 'py'] as const) {
       const text = Array.from({ length: 100 }, (_, i) => lang === 'ts' ? `function build${i}(x: string) {\n  return 'text ' + x;\n}\nexport function* gen${i}<T>() {}` : `def build${i}(x):\n    return "text " + x`).join('\n') + '\n';

@@ -32,6 +32,20 @@ describe('models given through provider wrappers', () => {
     assert.strictEqual(unknown.cost.priced, false);
   });
 
+  it('a model given as a shorthand property ({ model }) is the constant it names, in every SDK', async () => {
+    const cases: [string, string][] = [
+      ["import { generateText } from 'ai';\nimport { anthropic } from '@ai-sdk/anthropic';\nconst model = anthropic('claude-opus-4-1');\nawait generateText({ model, system: 'You are a careful assistant for invoices and refunds.', prompt: 'Summarise the ticket.' });\n", 'claude-opus-4-1'],
+      ["import OpenAI from 'openai';\nconst client = new OpenAI();\nconst model = 'gpt-4o';\nconst max_tokens = 300;\nawait client.chat.completions.create({ model, max_tokens, messages: [{ role: 'system', content: 'You are a careful assistant for invoices and refunds.' }] });\n", 'gpt-4o'],
+      ["import { ChatOpenAI } from '@langchain/openai';\nconst model = 'gpt-4.1';\nconst llm = new ChatOpenAI({ model });\nawait llm.invoke([['system', 'You are a careful assistant for invoices and refunds.']]);\n", 'gpt-4.1'],
+    ];
+    for (const [text, id] of cases) {
+      const prompts = (await analyze(text)).prompts;
+      assert.strictEqual(prompts.length, 1, text);
+      assert.strictEqual(prompts[0].model.id, id, text);
+      assert.notStrictEqual(prompts[0].model.from, 'default', text);
+    }
+  });
+
   it('the table marks an assumed model with * and says how to name it', async () => {
     const a = await analyze(call('pickModel()'));
     const b = await analyze(call("openai('gpt-4o')"));

@@ -13,6 +13,8 @@ import { LineIndex } from '../../src/core/text';
 import { scanWorkspace, summarize } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 import { countWithEncoding, hasLongRun } from '../../src/core/tokens';
+import { ensureLanguages } from '../../src/core/detect/code';
+import { parse } from '../../src/core/detect/code/parser';
 
 const analyze = (file: string, text: string) => new Engine().analyze(file, text, { config: emptyConfig() });
 
@@ -183,6 +185,30 @@ describe('engine robustness: per-file budgets', () => {
     const r = await analyze('c.py', text);
     assert.strictEqual(r.prompts.length, 1);
     assert.strictEqual(r.prompts[0].range.start.line, 20_005);
+  });
+
+  it('a broken line pasted thousands of times parses in linear time; the prompt before it is found', async () => {
+    // (a fuzzed fixture: tree-sitter 0.25 kept the unparseable run as one error node of 10,000 children
+    // and re-summarised them at each token skipped: 1.2 s for 45 KB)
+    const broken = (n: number) => 'def send(prompt: str = "", template: str = "") -> str:\n' + '    return prompt or opee: str = "") -> str:\n'.repeat(n);
+    await ensureLanguages(['python']);
+    const cpuMs = (text: string) => {
+      const runs: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const c0 = process.cpuUsage();
+        parse('python', text).delete();
+        const c = process.cpuUsage(c0);
+        runs.push((c.user + c.system) / 1000);
+      }
+      return runs.sort((a, b) => a - b)[1];
+    };
+    cpuMs(broken(100));
+    const small = cpuMs(broken(500));
+    const large = cpuMs(broken(4000));
+    // 8× the text: about 8× the time when linear, 64× when quadratic (before: 1.1 s → 70 s for 4,000).
+    assert.ok(large < 24 * Math.max(small, 5), `${small.toFixed(0)} ms for 500 copies, ${large.toFixed(0)} ms for 4,000`);
+    const r = await analyze('b.py', PY_CALL('"Summarise the following document for a busy executive reader."') + broken(1000));
+    assert.strictEqual(r.prompts.length, 1);
   });
 
   it('a run of # lines inside a string stays prompt text', async () => {

@@ -150,6 +150,6 @@ function toChatError(e: unknown, host: string, req: ChatRequest, retries: number
   if (e instanceof OpenAI.PermissionDeniedError) return new ChatError('forbidden', `${host} does not allow this key to use ${req.model} (403)`, 403);
   if (e instanceof OpenAI.NotFoundError) return new ChatError('not-found', `${host} has no model "${req.model}" (404); pick another with promptCost.compress.model / --model`, 404);
   if (e instanceof OpenAI.RateLimitError) return new ChatError('rate-limit', `${host} is rate-limiting requests (429)${retries ? ` and still was after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : ''}; try again later`, 429);
-  if (e instanceof OpenAI.APIError) return new ChatError('server', `${host} answered ${e.status ?? 'an error'}: ${String(e.message).slice(0, 200)}`, e.status);
+  if (e instanceof OpenAI.APIError) return new ChatError('server', `${host} answered ${e.status ?? 'an error'}: ${String(e.message).replace(/^\d{3}\s+/, '').slice(0, 200)}`, e.status);
   return new ChatError('bad-response', `${host}: ${(e as Error)?.message ?? String(e)}`);
 }

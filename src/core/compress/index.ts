@@ -199,17 +199,14 @@ export function choosePart(detected: DetectedPrompt[], reports: PromptReport[], 
     if (t.part < 0 || t.part >= parts.length) throw new CompressError({ file: t.file, line: t.line + 1 }, `--part ${t.part + 1} is out of range: this prompt has ${parts.length} part${parts.length === 1 ? '' : 's'}`, true);
     return { prompt: holding, part: t.part };
   }
-  // The largest part written in this file; when the prompt's text is all in other files (a flow's
-  // templates, promptfoo `file://` prompts), the largest of those: its own file is rewritten.
+  // The prompt's largest static part, wherever it is written (the file holding it is the one rewritten,
+  // and the note says where): a call whose system text is imported and whose user text is a short
+  // line here is worth compressing for the system text — 6 tokens rewritten would save nothing.
   // A run of an agent built in another file has only its input here: the agent's instructions are there.
-  const largest = (own: boolean) => {
-    let best = -1;
-    reports[holding].parts.forEach((p, k) => {
-      if (!parts[k].file === own && p.tokens > 0 && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
-    });
-    return best;
-  };
-  const best = largest(true) >= 0 ? largest(true) : largest(false);
+  let best = -1;
+  reports[holding].parts.forEach((p, k) => {
+    if (p.tokens > 0 && (best < 0 || p.tokens > reports[holding].parts[best].tokens)) best = k;
+  });
   if (best < 0) throw new CompressError({ file: t.file, line: t.line + 1 }, 'this prompt has no static text to rewrite');
   const chosen = reports[holding].parts[best];
   const runtime = [...new Set(lineHits.flatMap((h) => reports[h.prompt].parts[h.part].slots.map((s) => s.name)))];
@@ -330,10 +327,14 @@ export function savingOf(prompt: PromptReport, tokens: number, analyze: AnalyzeO
 /** The model's reply → a checked rewrite of the literal (or why not). Never throws for a bad reply. */
 export async function finishCompress(plan: CompressPlan, reply: string, o: PlanOptions & { text: string; senders?: Senders; usage?: { inputTokens: number; outputTokens: number }; cached?: boolean }): Promise<CompressResult> {
   const request = requestFigures(plan, o);
+  // Every outcome names the model of the prompt that sends the text (as a saving is counted in), not the
+  // model of the part's own row (a constant's: the default).
+  const sending = o.senders && !plan.source.notebook ? sendersOf(plan, o.senders.prompts) : [];
+  const promptModel = sending[0]?.prompt.model.id ?? plan.prompt.model.id;
   const restored = restore(reply.trim(), plan.protectedText);
-  if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request });
-  if (!restored.text.replace(/[\ue000-\uf8ff]/g, '').trim()) return result(plan, 'rejected', { reason: 'the rewrite left no text of its own, only the run-time values', request });
-  return writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)));
+  if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request, promptModel });
+  if (!restored.text.replace(/[\ue000-\uf8ff]/g, '').trim()) return result(plan, 'rejected', { reason: 'the rewrite left no text of its own, only the run-time values', request, promptModel });
+  return { ...(await writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)))), promptModel };
 }
 
 function requestFigures(plan: CompressPlan, o: { usage?: { inputTokens: number; outputTokens: number }; cached?: boolean; analyze: AnalyzeOptions }): CompressResult['request'] {
@@ -370,7 +371,7 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   const count = (s: string) => o.engine.counter.count(s, promptModel).tokens;
   const before = promptModel === plan.prompt.model.id ? plan.before : { text: plan.before.text, tokens: count(plan.before.text) };
   const after = { text: afterText, tokens: count(afterText) };
-  const base = { before, promptModel, after, warnings, request, diff: createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
+  const base = { before, promptModel, after, warnings, request, diff: plan.before.text === afterText ? '' : createTwoFilesPatch(`${plan.file}:${plan.line} (before)`, `${plan.file}:${plan.line} (after)`, ensureNewline(plan.before.text), ensureNewline(afterText), undefined, undefined, { context: 3 }) };
   if (after.tokens >= before.tokens) {
     return result(plan, 'no-saving', { ...base, reason: `no saving: the rewrite is ${after.tokens} tokens, the prompt ${before.tokens}` });
   }
@@ -500,7 +501,7 @@ export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: 
 export function savingTitle(r: CompressResult, callsPerDay: number): string {
   if (!r.saved || !r.after) return `${r.file}:${r.line}: ${r.status}`;
   const request = r.request?.cached ? 'cached, no request' : r.request?.costUsd !== undefined ? `request ${formatUsd(r.request.costUsd)}` : 'request unpriced';
-  const tokens = `−${groupDigits(r.saved.tokens)} tokens/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
+  const tokens = `−${groupDigits(r.saved.tokens)} token${r.saved.tokens === 1 ? '' : 's'}/call (${groupDigits(r.before.tokens)} → ${groupDigits(r.after.tokens)})`;
   const n = r.senders?.length ?? 0;
   if (n > 1) return `${tokens} on ${r.promptModel} · ${formatUsd(r.saved.monthlyUsd)}/month over the ${n} prompts that send it · ${request}`;
   return `${tokens} · ${formatUsd(r.saved.perCallUsd)}/call · ${formatUsd(r.saved.monthlyUsd)}/month at ${groupDigits(callsPerDay)} calls/day · ${request}`;

@@ -1,10 +1,10 @@
 // .promptcost.yaml → PromptCostConfig. A broken file never throws: every problem is reported with file,
 // line and field, and the parts that are valid still apply (the rest falls back to the defaults).
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, type YAMLMap } from 'yaml';
 import schemaJson from '../../../schemas/promptcost.schema.json';
 import type { Range } from '../model';
 import { validateNode, type SchemaNode, type SchemaProblem } from './validate';
-import { unclosedQuoteAt, yamlErrorText } from '../yamlErrors';
+import { parseYaml, unclosedQuoteAt, yamlErrorText } from '../yamlErrors';
 import { emptyConfig, TRAFFIC_FIELDS, type PromptCostConfig, type SourcedTraffic } from './types';
 import { setOwn } from '../own';
 
@@ -27,7 +27,7 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): PromptCostCo
   const config = emptyConfig();
   config.file = file;
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   for (const err of doc.errors) {
     const [start, end] = unclosedQuoteAt(text, err) ?? err.pos;
     const s = lines.linePos(start);

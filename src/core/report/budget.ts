@@ -16,7 +16,7 @@ export function budgetVerdictText(b: Facts, style: 'plain' | 'table' | 'markdown
   if (!b.unpriced) return out;
   out += `${plural(b.unpriced, 'prompt')} ${b.unpriced === 1 ? 'is' : 'are'} unpriced and not in the total`;
   if (typos.length) {
-    const shown = typos.slice(0, 3).map((t) => `${t.id} names "${t.model}" (did you mean ${t.nearest.length === 1 ? t.nearest[0] : `${t.nearest.slice(0, -1).join(', ')} or ${t.nearest[t.nearest.length - 1]}`}?)`);
+    const shown = typos.slice(0, 3).map((t) => `${t.id} ${t.modelFrom ? `takes "${t.model}" from ${t.modelFrom}` : `names "${t.model}"`} (did you mean ${t.nearest.length === 1 ? t.nearest[0] : `${t.nearest.slice(0, -1).join(', ')} or ${t.nearest[t.nearest.length - 1]}`}?)`);
     return `${out} — ${shown.join('; ')}${typos.length > 3 ? `; and ${typos.length - 3} more` : ''}: fix the model name, or price it under prices: in .promptcost.yaml`;
   }
   const it = b.unpriced === 1 ? 'it' : 'them';

@@ -116,6 +116,9 @@ function proseWords(text: string): number {
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
   const seen = new Set<number>();
+  /** Where the found prompts' parts (of this file) start, as `line:character`: asked once per candidate. */
+  const foundStarts = new Set<string>();
+  const startKey = (r: DetectedPrompt['range']) => `${r.start.line}:${r.start.character}`;
   const consider = (bare: string, node: SyntaxNode, key?: string, hint?: HeuristicHint) => {
     if (seen.has(node.id)) return;
     seen.add(node.id);
@@ -142,8 +145,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     if (!built) return;
     const range = built.parts.find((p) => !p.file)?.range ?? built.range;
     // one literal, one finding: a function returning a prompt-named local is that local's prompt
-    const sameLine = (a: DetectedPrompt['range'], c: DetectedPrompt['range']) => a.start.line === c.start.line && a.start.character === c.start.character;
-    if (found.some((p) => p.parts.some((x) => !x.file && sameLine(x.range, range)))) return;
+    if (foundStarts.has(startKey(range))) return;
+    for (const x of built.parts) if (!x.file) foundStarts.add(startKey(x.range));
     found.push({
       ...built, confidence: 'heuristic', range,
       notes: [hint ? `"${bare}${key ? `[${key}]` : ''}" ${hint.why}; no LLM call using it was found in this file` : `"${bare}${key ? `[${key}]` : ''}" looks like a prompt but no LLM call using it was found in this file`, ...(built.notes ?? [])],

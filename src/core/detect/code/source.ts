@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ancestryOf, type Ancestry } from './ancestry';
 import { BudgetExceeded, Deadline, isBudgetExceeded, type FileBudgets } from '../../budgets';
 import { LineIndex, loneCrToLf } from '../../text';
-import { isLoaded, langForFile, parse, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
+import { isLoaded, langForFile, parse, treeEdit, type Lang, type SyntaxNode, type SyntaxTree } from './parser';
 
 export interface Definition {
   name: string;
@@ -378,7 +378,7 @@ export function editTree(tree: SyntaxTree, oldSource: string, newSource: string)
     }
     return { row: r, column: end - ls };
   };
-  tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition: after(oldText, oldEnd), newEndPosition: after(newText, newEnd) });
+  tree.edit(treeEdit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition: after(oldText, oldEnd), newEndPosition: after(newText, newEnd) }));
   return { start, oldEnd, newEnd };
 }
 

@@ -1285,17 +1285,17 @@ function pathEnv(ctx: EvalContext): PathEnv {
 /** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
 function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const p = readPath(f, n, pathEnv(ctx));
-  return p ? workspaceText(f, [p], ctx) : undefined;
+  return p ? workspaceText(f, n, [p], ctx) : undefined;
 }
 
 /** The text of the template a jinja2 `env.get_template(name)` loads, where it is written. */
 function loadedTemplate(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const paths = templatePaths(f, n, pathEnv(ctx));
-  return paths ? workspaceText(f, paths, ctx) : undefined;
+  return paths ? workspaceText(f, n, paths, ctx) : undefined;
 }
 
 /** The first of `paths` that names a workspace file, as its text where it is written. */
-function workspaceText(f: CodeFile, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
+function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
   for (const rel of paths.flatMap((p) => candidateFiles(p, f.file))) {
     if (rel === f.file) continue;
     const text = ctx.project.readText(rel);
@@ -1305,11 +1305,11 @@ function workspaceText(f: CodeFile, paths: PathValue[], ctx: EvalContext): TextV
     return new TextBuilder(ctx.ceiling).add(wellFormed(text)).value({ file: rel, start: start < text.length ? start : 0, end: text.length });
   }
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
-  for (const p of paths) {
-    const outside = outsideFile(p);
-    if (outside !== undefined) ctx.project.readText(outside);
-  }
-  return undefined;
+  // What it would have sent is not counted (empty text), not guessed as a slot: the warning says so.
+  const outside = paths.map(outsideFile).filter((o): o is string => o !== undefined);
+  if (!outside.length) return undefined;
+  for (const o of outside) ctx.project.readText(o);
+  return { text: '', origin: loc(f, n) };
 }
 
 function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
@@ -1830,7 +1830,7 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
     const v = stringLiteral(f, n, ctx).text.trim();
     return v ? { id: v, from, at: { file: f.file, range: f.lines.range(n.startIndex, n.endIndex) } } : undefined;
   }
-  if (t === 'identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
+  if (t === 'identifier' || t === 'shorthand_property_identifier' || t === 'member_expression' || t === 'attribute' || t === 'subscript_expression' || t === 'subscript' || t === 'parenthesized_expression' || t === 'as_expression') {
     // process.env.MODEL alone: nothing static to say
     if (/^process\.env\./.test(n.text) || /^os\.environ\[/.test(n.text)) return undefined;
     const r = resolveExpression(f, n, ctx);

@@ -1,10 +1,10 @@
 // Shared pieces of the prompt-file readers: YAML with ranges, frontmatter, parts with slots.
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import type { DetectedPrompt, Diagnostic, PromptPart, Range, Role } from '../../model';
 import { LineIndex } from '../../text';
 import { findSlots, type SlotSyntax } from '../slots';
 import { own, setOwn } from '../../own';
-import { resolveAliases, unclosedQuoteAt, yamlErrorText } from '../../yamlErrors';
+import { parseYaml, resolveAliases, unclosedQuoteAt, yamlErrorText } from '../../yamlErrors';
 
 export interface ReadContext {
   /** Path relative to the workspace root, forward slashes. */
@@ -40,7 +40,7 @@ export function isApiDescription(text: string): boolean {
 /** Parses YAML; on syntax errors returns the `prompt-file-error` diagnostics instead. */
 export function parseYamlAt(fileText: string, start: number, end: number, ctx: ReadContext, lines = new LineIndex(fileText)):
   { ok: true; yaml: ParsedYaml } | { ok: false; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(fileText.slice(start, end), { prettyErrors: false, uniqueKeys: false });
+  const doc = parseYaml(fileText.slice(start, end), { prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length === 0) resolveAliases(doc);
   if (doc.errors.length > 0) {
     return {
