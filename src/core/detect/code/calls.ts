@@ -352,7 +352,10 @@ export class PromptBuilder {
         const nameNode = propertyOf(m.node, 'name');
         const name = nameNode && /string/.test(nameNode.type) ? evalText(m.file, nameNode, this.ctx).text : undefined;
         const content = propertyOf(m.node, 'content') ?? propertyOf(m.node, 'parts');
-        if (content) this.addText(role, { file: m.file, node: content }, { name });
+        // a tool message's content not written in it (`str(output)`) is the tool's run-time result, not
+        // the text of a fallback branch (`output = "Function not found"`)
+        if (content && role === 'tool' && /^(identifier|call|call_expression|member_expression|attribute|subscript|subscript_expression)$/.test(content.type)) this.addValue(role, dynamic(m.file, content, this.ctx));
+        else if (content) this.addText(role, { file: m.file, node: content }, { name });
         continue;
       }
       // [...messages, {…}]: a list made here earlier, its messages in turn
