@@ -106,6 +106,24 @@ describe('a prompt is counted once, in the call that sends it', () => {
     assert.deepStrictEqual(calls.map((p) => p.parts.map((x) => x.range.start.line)), [[3], [8, 11]]);
   });
 
+  it('a tool result appended in a loop is a run-time slot, not the text of its fallback branch', async () => {
+    const text = [
+      'from ollama import chat',
+      'def run(calls, tools):',
+      '    messages = [{"role": "user", "content": "What is three plus one?"}]',
+      '    for call in calls:',
+      '        if call in tools:',
+      '            output = tools[call]()',
+      '        else:',
+      '            output = "Function not found"',
+      '        messages.append({"role": "tool", "content": str(output)})',
+      '    return chat("llama3.1", messages=messages)',
+      '',
+    ].join('\n');
+    const r = await analyze(text, 'tools.py');
+    assert.deepStrictEqual(r.prompts.map((p) => p.parts.map((x) => [x.role, x.range.start.line, x.tokens > 0, x.slots.map((sl) => sl.name)])), [[['user', 2, true, []], ['tool', 8, false, ['output']]]]);
+  });
+
   it('typing a push into a row re-evaluates the call that uses the list', () => {
     const text = [
       "import OpenAI from 'openai';",
