@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, inlineValue, listAdditions, listName, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, type EvalContext, type ListAddition, type ModelValue, type TextValue } from './values';
+import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, inlineValue, listAdditions, listName, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, withReturnedObject, type EvalContext, type ListAddition, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -347,15 +347,7 @@ export class PromptBuilder {
       if (element?.(file, el)) continue;
       const m = resolveExpression(file, el, this.ctx) ?? { file, node: el };
       if (m.node.type === 'object' || m.node.type === 'dictionary') {
-        const roleNode = propertyOf(m.node, 'role');
-        const role = normaliseRole(roleNode ? evalText(m.file, roleNode, this.ctx).text : undefined);
-        const nameNode = propertyOf(m.node, 'name');
-        const name = nameNode && /string/.test(nameNode.type) ? evalText(m.file, nameNode, this.ctx).text : undefined;
-        const content = propertyOf(m.node, 'content') ?? propertyOf(m.node, 'parts');
-        // a tool message's content not written in it (`str(output)`) is the tool's run-time result, not
-        // the text of a fallback branch (`output = "Function not found"`)
-        if (content && role === 'tool' && /^(identifier|call|call_expression|member_expression|attribute|subscript|subscript_expression)$/.test(content.type)) this.addValue(role, dynamic(m.file, content, this.ctx));
-        else if (content) this.addText(role, { file: m.file, node: content }, { name });
+        this.addMessageObject(m);
         continue;
       }
       // [...messages, {…}]: a list made here earlier, its messages in turn
@@ -365,9 +357,25 @@ export class PromptBuilder {
         this.addMessages({ file, node: spread }, element);
         continue;
       }
+      // a helper of the project that returns one message (`example(locale)`), with what this call passes it
+      if (withReturnedObject(m.file, m.node, this.ctx, (obj) => this.addMessageObject(obj))) continue;
       // ...history, *history, or a message object built elsewhere
       this.addValue('user', dynamic(file, el, this.ctx));
     }
+  }
+
+  /** A `{ role, content }` object's message; false when it has no content to read. */
+  private addMessageObject(m: { file: CodeFile; node: SyntaxNode }): boolean {
+    const roleNode = propertyOf(m.node, 'role');
+    const role = normaliseRole(roleNode ? evalText(m.file, roleNode, this.ctx).text : undefined);
+    const nameNode = propertyOf(m.node, 'name');
+    const name = nameNode && /string/.test(nameNode.type) ? evalText(m.file, nameNode, this.ctx).text : undefined;
+    const content = propertyOf(m.node, 'content') ?? propertyOf(m.node, 'parts');
+    // a tool message's content not written in it (`str(output)`) is the tool's run-time result, not
+    // the text of a fallback branch (`output = "Function not found"`)
+    if (content && role === 'tool' && /^(identifier|call|call_expression|member_expression|attribute|subscript|subscript_expression)$/.test(content.type)) this.addValue(role, dynamic(m.file, content, this.ctx));
+    else if (content) this.addText(role, { file: m.file, node: content }, { name });
+    return !!content;
   }
 
   build(kind: string, model: ModelValue | undefined, output: number | undefined, outputKey?: string): DetectedPrompt | undefined {

@@ -251,6 +251,8 @@ function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean, 
   const kept = parts.filter((p) => {
     const text = p.text.trim();
     if (!text) return true;
+    // punctuation alone (an assistant turn prefilled with `{`) is no prompt literal: left out, not priced as one
+    if (!p.slots.length && !/[\p{L}\p{N}]/u.test(text)) return false;
     if (code(p) && !(beside && looksLikeNonPrompt(text) !== 'error message')) return false;
     if (weak(p)) {
       const words = text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;

@@ -12,7 +12,7 @@
 import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
-import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
+import { definitionsOf, isJsonFile, jsonValue, type CodeFile, type CodeProject, type Definition } from './source';
 import { candidateFiles, outsideFile, readPath, templatePaths, type PathEnv, type PathValue } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
@@ -76,6 +76,7 @@ export function resetShared(ctx: EvalContext): void {
 // A marker: digits in U+DC00–U+DDFF (9 bits each, most significant first), then a last digit in
 // U+DE00–U+DFFF. Lone low surrogates only; unbounded, so any number of slots has its own marker.
 const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
+const ONE_MARKER = new RegExp(MARKER_RE.source);
 const MARKER_ONLY = /^[\udc00-\uddff]*[\ude00-\udfff]$/;
 const HAS_MARKER = /(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -212,7 +213,10 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   // text another file writes (a helper's return, a constant) is reported there, however short
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
   // JS: markup around run-time values (`<learning>\n${x}\n</learning>`) is no words of its own
-  const words = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // (a run-time value in a sentence stands for a word of it: `Reply in ${language}.` is three)
+  const values = v.text.split(/\s+/).filter((w) => ONE_MARKER.test(w) && !/\p{L}/u.test(w.replace(MARKER_RE, ''))).length;
+  const plain = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  const words = plain >= 2 ? plain + values : plain;
   // a long run of text with few spaces (a JSON example, a format spec) is text of its own; a URL or path is a value
   const long = own.trim().length >= 40 && /\p{L}{2}/u.test(own) && !/^\s*(\w+:\/\/|\.{0,2}\/)\S*\s*$/.test(own);
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
@@ -425,6 +429,9 @@ function memberSetInAnotherMethod(defs: Definition[], use: SyntaxNode): Definiti
 
 export interface Resolved { file: CodeFile; node: SyntaxNode }
 
+/** Expressions that name another value rather than being one: followed again when a member is read off them. */
+const ALIAS_NODE = new Set(['identifier', 'member_expression', 'attribute', 'as_expression', 'satisfies_expression', 'parenthesized_expression', 'non_null_expression']);
+
 /** Follows identifiers, member access on object literals / dicts and imports to the expression they name. */
 export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, depth = 0): Resolved | undefined {
   if (depth > 12) return undefined;
@@ -440,7 +447,7 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
       if (bound) return bound.value ? resolveExpression(bound.value.file, bound.value.node, ctx, depth + 1) ?? bound.value : undefined;
     }
     const def = findDefinition(f, name, n);
-    if (def) return { file: f, node: def.value };
+    if (def) return requiredJson(f, def.value, ctx) ?? { file: f, node: def.value };
     // self.method defined in a base class (`class RAGSimple(RAGChatBase)`), in this file or imported
     if (f.isPython && t === 'attribute') {
       const key = n.childForFieldName('attribute')?.text;
@@ -479,7 +486,13 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
         if (v) return v;
       }
     }
-    const obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    let obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    // an alias of the object (`const fallback = en; export default fallback as Locale`): follow it to the literal
+    for (let i = 0; i < 4 && obj.node !== objNode && ALIAS_NODE.has(obj.node.type); i++) {
+      const next = resolveExpression(obj.file, obj.node, ctx, depth + 1);
+      if (!next || next.node === obj.node) break;
+      obj = next;
+    }
     // Prompts.SYSTEM: a constant in a class body
     if (obj.node.type === 'class_definition' || obj.node.type === 'class_declaration' || obj.node.type === 'class') {
       const body = obj.node.childForFieldName('body');
@@ -491,7 +504,17 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     const prop = propertyOf(obj.node, key);
     return prop ? (resolveExpression(obj.file, prop, ctx, depth + 1) ?? { file: obj.file, node: prop }) : undefined;
   }
-  return { file: f, node: n };
+  return requiredJson(f, n, ctx) ?? { file: f, node: n };
+}
+
+/** `require('./en.json')`: the value the JSON file holds. */
+function requiredJson(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved | undefined {
+  if (n.type !== 'call_expression' || n.childForFieldName('function')?.text !== 'require') return undefined;
+  const spec = n.childForFieldName('arguments')?.namedChildren[0];
+  if (spec?.type !== 'string' || !isJsonFile(spec.text.slice(1, -1))) return undefined;
+  const file = ctx.project.resolveJs(f.file, spec.text.slice(1, -1));
+  const target = file ? ctx.project.get(file) : undefined;
+  return target ? exportedValue(target, 'default', ctx) : undefined;
 }
 
 /** `key` as a method or class attribute of a base class of `cls` (Python), nearest base first. */
@@ -513,6 +536,12 @@ function inheritedMember(f: CodeFile, cls: SyntaxNode, key: string, ctx: EvalCon
 /** A module's top-level `name`, following re-exports (`export { X } from`, `export *`, `from .x import X`). */
 export function exportedValue(target: CodeFile, name: string, ctx: EvalContext, depth = 0): Resolved | undefined {
   if (depth > 12) return undefined;
+  if (target.json) {
+    // its default export is the whole value; a named import (or a module object's member) one key of it
+    const value = jsonValue(target);
+    const picked = value && (name === 'default' ? value : propertyOf(value, name));
+    return picked ? { file: target, node: picked } : undefined;
+  }
   const exported = definitionsOf(target, name);
   const d = exported.find((x) => x.scope === null) ?? exported[0];
   if (d) return { file: target, node: d.value };
@@ -536,8 +565,10 @@ function boundParameter(f: CodeFile, n: SyntaxNode, ctx: EvalContext): { value: 
   for (let i = frames.length - 1; i >= 0; i--) {
     const fr = frames[i];
     if (fr.file !== f.file || n.startIndex < fr.fn.startIndex || n.endIndex > fr.fn.endIndex) continue;
-    if (!fr.params.has(n.text)) return undefined;
-    return { value: fr.params.get(n.text) };
+    if (fr.params.has(n.text)) return { value: fr.params.get(n.text) };
+    // a closure (`(opts) => (text) => `…${opts.message}…``) reads the enclosing call's parameters,
+    // unless the inner function defines the name itself
+    if (definitionsOf(f, n.text).some((d) => d.start >= fr.fn.startIndex && d.start <= fr.fn.endIndex)) return undefined;
   }
   return undefined;
 }
@@ -895,15 +926,16 @@ function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue |
 }
 
 /**
- * `spec["role"]` where `spec = TEAM[who]` and TEAM is a dict of dicts picked by a run-time key: that
- * entry of each inner dict, the longest the value and the others its alternatives.
+ * `spec["role"]` where `spec = TEAM[who]` (or `TEAM[who].role` itself) and TEAM is a dict of dicts
+ * picked by a run-time key: that entry of each inner dict, the longest the value and the others its
+ * alternatives. An inner dict may be named (`{ en, fr }`, imported JSON files: one per locale).
  */
 function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
   const key = n.type === 'member_expression' || n.type === 'attribute'
     ? (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text
     : staticKey(n.childForFieldName('index') ?? n.childForFieldName('subscript'));
-  const picked = objNode && key !== undefined ? resolveExpression(f, objNode, ctx) : undefined;
+  const picked = objNode && key !== undefined ? (/^subscript(_expression)?$/.test(objNode.type) ? { file: f, node: objNode } : resolveExpression(f, objNode, ctx)) : undefined;
   if (key === undefined || !picked || !/^subscript(_expression)?$/.test(picked.node.type)) return undefined;
   const outerNode = picked.node.childForFieldName('object') ?? picked.node.childForFieldName('value');
   const outer = outerNode ? resolveExpression(picked.file, outerNode, ctx) : undefined;
@@ -912,10 +944,11 @@ function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValu
   ctx.active.add(outer.node.id);
   try {
     for (const pair of outer.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
-      const inner = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
-      const v = inner && /^(object|dictionary)$/.test(inner.type) ? propertyOf(inner, key) : undefined;
-      if (!v || !/string|template|binary|concatenated/.test(v.type)) continue;
-      const t = evalText(outer.file, v, ctx);
+      const entry = pair?.type === 'pair' ? pair.childForFieldName('value') : pair?.type === 'shorthand_property_identifier' ? pair : undefined;
+      const inner = !entry ? undefined : /^(object|dictionary)$/.test(entry.type) ? { file: outer.file, node: entry } : resolveExpression(outer.file, entry, ctx);
+      const v = inner && /^(object|dictionary)$/.test(inner.node.type) ? propertyOf(inner.node, key) : undefined;
+      if (!inner || !v || !/string|template|binary|concatenated/.test(v.type)) continue;
+      const t = evalText(inner.file, v, ctx);
       if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
     }
   } finally {
@@ -1235,6 +1268,15 @@ export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext,
  * function or none of its returns is a list.
  */
 export function withReturnedList<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, use: (list: Resolved) => T): T | undefined {
+  return withReturned(f, call, ctx, /^(list|array)$/, use);
+}
+
+/** The same for a function that returns a literal object (`example(locale)` giving one `{ role, content }` message). */
+export function withReturnedObject<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, use: (obj: Resolved) => T): T | undefined {
+  return withReturned(f, call, ctx, /^(object|dictionary)$/, use);
+}
+
+function withReturned<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, type: RegExp, use: (value: Resolved) => T): T | undefined {
   if (call.type !== 'call' && call.type !== 'call_expression') return undefined;
   const callee = call.childForFieldName('function');
   const target = callee && resolveExpression(f, callee, ctx);
@@ -1247,8 +1289,8 @@ export function withReturnedList<T>(f: CodeFile, call: SyntaxNode, ctx: EvalCont
   ctx.active.add(fn.id);
   try {
     for (const r of returnedExpressions(fn)) {
-      const list = resolveExpression(target.file, r, ctx);
-      if (list && /^(list|array)$/.test(list.node.type)) return use(list);
+      const value = resolveExpression(target.file, r, ctx);
+      if (value && type.test(value.node.type)) return use(value);
     }
     return undefined;
   } finally {
