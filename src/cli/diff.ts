@@ -1,11 +1,12 @@
 // prompt-cost diff --base REF [PATH] [--head REF] [--format table|json|markdown|sarif]
 //                  [--max-increase-usd N] [--max-increase-pct P] [--config FILE] [--all] [--no-heuristics]
-// Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included).
+// Exit codes: 0 within the limits, 1 over a limit, 2 bad usage (an unknown ref included) or a limit that
+// cannot be judged (a head prompt file that could not be read).
 import * as fs from 'fs';
 import * as path from 'path';
-import { configError, configProblemLine, formatOption, overrideWarnings, parse, scanCacheDir, terminalWidth, UsageError, type Io } from './main';
+import { configError, configProblemLine, formatOption, overrideWarnings, parse, scanCacheDir, terminalWidth, unreadableGateError, unreadableLines, UsageError, type Io } from './main';
 import { overridesMayMatch } from '../core/config/resolve';
-import type { PromptReport } from '../core/model';
+import type { PromptReport, UnreadableFile } from '../core/model';
 import { numberOption } from './numberOptions';
 import { readNamedFile } from './inputs';
 
@@ -43,7 +44,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     if (baseFatal.length && !configFile) io.stderr(`warning: the base's config (${values.base}) cannot be used, so the base is priced without it:\n${baseFatal.map((p) => `  ${p.message}`).join('\n')}\n`);
     // The head's overrides are checked as scan checks them (a file moved away from its path override).
     const headConfig = configs.head;
-    const headPrompts = headConfig.overrides.length ? { wanted: (file: string, annotated: boolean) => overridesMayMatch(headConfig, file, annotated), take: (p: PromptReport[]) => void (warnings = overrideWarnings(headConfig, p)) } : undefined;
+    const headPrompts = headConfig.overrides.length ? { wanted: (file: string, annotated: boolean) => overridesMayMatch(headConfig, file, annotated), take: (p: PromptReport[], unreadable: UnreadableFile[]) => void (warnings = overrideWarnings(headConfig, p, unreadable)) } : undefined;
     d = await diffCost({ path: folder, base: values.base as string, head: values.head as string | undefined, configFile, resolved, headPrompts, heuristics: !values['no-heuristics'], all: !!values.all, scan: { cacheDir: values['no-cache'] ? undefined : scanCacheDir() } });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(e.message);
@@ -55,6 +56,15 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const out = format === 'json' ? JSON.stringify(d, null, 2) + '\n' : format === 'markdown' ? f.formatDiffMarkdown(d) : format === 'sarif' ? f.formatDiffSarif(d) : f.formatDiffTable(d, terminalWidth(io));
   io.stdout(out);
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  const base = d.base.unreadable ?? [];
+  if (base.length) io.stderr(`warning: the base (${values.base}) has ${base.length} prompt file${base.length === 1 ? '' : 's'} that could not be read, so ${base.length === 1 ? 'its' : 'their'} prompts are new in the head:\n${unreadableLines(base)}`);
+  // A head prompt file that could not be read: a limit given cannot be judged (exit 2), as scan's budget.
+  const head = d.head.unreadable ?? [];
+  if (d.verdict.unreadable?.length) {
+    io.stderr(unreadableGateError(d.verdict.unreadable, 'the increase limit'));
+    return 2;
+  }
+  if (head.length) io.stderr(`warning: ${head.length} prompt file${head.length === 1 ? '' : 's'} could not be read, so ${head.length === 1 ? 'its' : 'their'} prompts are not counted in the head:\n${unreadableLines(head)}`);
   for (const o of d.verdict.over) io.stderr(`prompt-cost: ${o}\n`);
   return d.verdict.within ? 0 : 1;
 }

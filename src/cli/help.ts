@@ -43,7 +43,9 @@ Exit codes (every command):
      regular file, not UTF-8, not valid YAML, or not a mapping of fields (text, a list), or whose
      budget/thresholds cannot be read; the message names it (file:line); scan with a budget: a
      prompt unpriced for a model name that looks like a typo of a priced one (its cost would be
-     missing from the total). Files the scan finds itself that cannot be read are listed under
+     missing from the total), or a prompt file that cannot be parsed (broken YAML or frontmatter:
+     file:line and what is wrong); diff with a limit: the same for the head's prompt files. Files
+     the scan finds itself that cannot be read are listed under
      "Skipped" instead, and any other config field with a bad value is a warning.
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
@@ -110,7 +112,8 @@ Examples:
 Exit codes: 0 within the budget, or no budget set · 1 the projected monthly total is over
 --max-monthly or budget.monthlyUsd · 2 bad usage, a PATH or config that cannot be read or used, a
 total that is not a finite number, or (with a budget) a prompt unpriced for a model name that looks
-like a typo of a priced one (gpt-4o-mnii). Unpriced models with no near match are a warning only.
+like a typo of a priced one (gpt-4o-mnii) or a prompt file that cannot be parsed (file:line and what
+is wrong; without a budget a warning). Unpriced models with no near match are a warning only.
 `,
   diff: `${usage('diff')}
 What a change does to the monthly bill: the prompts of REF (read from git objects — no checkout; your
@@ -138,7 +141,8 @@ Examples:
   prompt-cost diff --base v1.2.0 --head HEAD --format json
 
 Exit codes: 0 within the limits, or none given · 1 over --max-increase-usd or --max-increase-pct
-· 2 bad usage, an unknown ref (the message says how to fetch it), or a config that cannot be used.
+· 2 bad usage, an unknown ref (the message says how to fetch it), a config that cannot be used, or
+(with a limit) a prompt file the head cannot parse: its prompts show as unreadable, not removed.
 `,
   explain: `${usage('explain')}
 Prints the full arithmetic of one prompt: each part's tokens and where it is written, the slots and

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { BUILT_IN_DEFAULTS } from '../core/config/resolve';
 import { overrideProblems } from '../core/config/warnings';
 import type { PromptCostConfig } from '../core/config/types';
-import type { PromptReport, ScanReport } from '../core/model';
+import type { PromptReport, ScanReport, UnreadableFile } from '../core/model';
 import type { CustomPrice } from '../core/prices';
 import { formatTokens, formatUsd, groupDigits } from '../core/format';
 import { TokenCounter } from '../core/tokens';
@@ -131,7 +131,8 @@ function cost(args: string[], io: Io): number {
   // A call the model cannot take (input and output past its context window, when the price data knows
   // it): priced as asked, with a warning (the exit code is unchanged).
   if (contextWindow && input + output > contextWindow) {
-    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): the provider would reject this call\n`);
+    const long = pricing.priced && pricing.longContext;
+    io.stderr(`warning: ${groupDigits(input)} input${output ? ` + ${groupDigits(output)} output` : ''} tokens exceed ${model}'s ${long ? 'standard ' : ''}${groupDigits(contextWindow)}-token context window (${prices().priceDataInfo().source}): ${long ? `only its long-context mode takes this call (priced so here, at the rate above ${groupDigits(contextWindow)} input tokens); without it the provider rejects it` : 'the provider would reject this call'}\n`);
   }
   if (format === 'json') {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
@@ -207,12 +208,20 @@ async function scan(args: string[], io: Io): Promise<number> {
   // An override no prompt matches changes nothing (a typo, a renamed file or id): said when the whole
   // root was scanned (a part of it cannot tell), the exit code unchanged.
   // (only with overrides: reading the prompts parses a stored report, most of a warm scan's time)
-  if (single && config.overrides.length) for (const w of overrideWarnings(config, scanned.report().prompts)) io.stderr(`warning: ${w}\n`);
   const report = scanned.summary;
+  const unreadable = report.unreadable ?? [];
+  if (single && config.overrides.length) for (const w of overrideWarnings(config, scanned.report().prompts, unreadable)) io.stderr(`warning: ${w}\n`);
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
     return 2;
   }
+  // A prompt file that could not be read: with a budget set, the gate cannot judge a total that lacks
+  // it (exit 2); without one, said on stderr whatever the format (the JSON, CSV and HTML show no such line).
+  if (unreadable.length && report.budget) {
+    io.stderr(unreadableGateError(unreadable, 'the budget'));
+    return 2;
+  }
+  if (unreadable.length) io.stderr(`warning: ${unreadable.length} prompt file${unreadable.length === 1 ? '' : 's'} could not be read, so ${unreadable.length === 1 ? 'its' : 'their'} prompts are not counted:\n${unreadableLines(unreadable)}`);
   // A prompt left out of the total because its model looks like a typo: the gate cannot judge the
   // budget (as a budget field it cannot read, exit 2); the verdict in the report names them.
   const typos = report.budget?.unpricedTypos ?? [];
@@ -238,8 +247,24 @@ async function compress(args: string[], io: Io): Promise<number> {
 }
 
 /** What in the config's overrides changes nothing (config/warnings.ts), one `.promptcost.yaml:LINE: …` line each. */
-export function overrideWarnings(config: PromptCostConfig, prompts: PromptReport[]): string[] {
-  return overrideProblems(config, prompts).map((p) => `${p.from}: ${p.message}`);
+export function overrideWarnings(config: PromptCostConfig, prompts: PromptReport[], unreadable: readonly UnreadableFile[] = []): string[] {
+  return overrideProblems(config, prompts, unreadable.map((u) => u.file)).map((p) => `${p.from}: ${p.message}`);
+}
+
+/** `file:line: what is wrong`, one line each (at most `max`, then how many more), indented. */
+export function unreadableLines(unreadable: readonly UnreadableFile[], max = 10): string {
+  const shown = unreadable.slice(0, max).map((u) => `  ${u.file}:${u.line}: ${u.message}\n`);
+  return shown.join('') + (unreadable.length > max ? `  … and ${unreadable.length - max} more\n` : '');
+}
+
+/**
+ * A gate was asked for and some prompt file could not be read: the total lacks what it holds, so the
+ * gate cannot be judged (exit 2), as for a config it cannot read.
+ */
+export function unreadableGateError(unreadable: readonly UnreadableFile[], what: string): string {
+  const n = unreadable.length;
+  return `prompt-cost: ${what} cannot be judged: ${n} prompt file${n === 1 ? '' : 's'} could not be read, so ${n === 1 ? 'its' : 'their'} prompts are not counted:\n${unreadableLines(unreadable)}`
+    + `Fix ${n === 1 ? 'it' : 'them'}, or leave ${n === 1 ? 'it' : 'them'} out with exclude: in .promptcost.yaml if ${n === 1 ? 'it is not a prompt file' : 'they are not prompt files'}.\n`;
 }
 
 /**

@@ -235,6 +235,8 @@ export interface Cost {
   prices?: UnitPrices;
   /** The model's context window in tokens, where the price data knows it. */
   contextWindow?: number;
+  /** Input past the window is priced (ModelPricing.longContext): a long-context mode takes it. */
+  longContext?: boolean;
 }
 
 export interface UnitPrices {
@@ -345,6 +347,8 @@ export interface BudgetVerdict {
    * models with no near match (self-hosted, unknown) stay a warning.
    */
   unpricedTypos?: { id: string; model: string; nearest: string[]; /** Where the name is written when not at the prompt (`.promptcost.yaml:5`). */ modelFrom?: string }[];
+  /** Prompt files that could not be read (ScanReport.unreadable): their prompts are not in the total, so the run fails (exit 2). */
+  unreadable?: number;
   /** The verdict in words, as the table, Markdown and SARIF say it. */
   verdict: string;
 }
@@ -361,4 +365,13 @@ export interface ScanReport {
   /** Groups of prompts that start with the same long static text (one cache entry could serve them). */
   sharedPrefixes?: { prompts: string[]; tokens: number }[];
   skipped: { file: string; reason: string }[];
+  /**
+   * Prompt files that could not be read (a `prompt-file-error` error: YAML that does not parse, a
+   * frontmatter never closed), the first problem of each: what they hold is not counted, so a gate
+   * asked for fails (exit 2). Absent when there are none.
+   */
+  unreadable?: UnreadableFile[];
 }
+
+/** A prompt file that could not be read: where (`line` 1-based) and what is wrong, in words. */
+export interface UnreadableFile { file: string; line: number; message: string }

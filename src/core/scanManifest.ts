@@ -25,7 +25,7 @@ import type { Detection, Engine } from './analyze';
 import type { ScanReport } from './model';
 import { priceCacheFile } from './prices/refresh';
 
-const FORMAT = 3;
+const FORMAT = 4;
 /** Stored reports kept (one per root and epoch); past this the oldest are removed. */
 const MAX_REPORTS = 8;
 /** The names of the other forms of a report callers keep beside it (storeExtra): removed with it. */
@@ -159,7 +159,7 @@ interface Stored {
 }
 
 /** The parts of a report the CLI's exit code depends on. */
-export type ReportSummary = Pick<ScanReport, 'totals' | 'budget'>;
+export type ReportSummary = Pick<ScanReport, 'totals' | 'budget' | 'unreadable'>;
 
 /** A stored report: its bytes and text as `JSON.stringify(report, null, 2)` gives it, and the report when asked. */
 export interface StoredReport {
@@ -412,7 +412,7 @@ export class ScanManifest {
   store(walked: readonly string[], walkSkipped: readonly WalkSkip[], inputs: ScanInputs, report: ScanReport, json = reportJson(report), priced?: PricedMemo, walk?: WalkRecord): string | undefined {
     const stored: Stored = {
       format: FORMAT, epoch: this.epoch, walked: listDigest(walked, walkSkipped), ...(walk?.size ? { walk: { files: [...walked], record: [...walk] } } : {}),
-      inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}) },
+      inputs: [...inputs], reportDigest: textDigest(json), summary: { totals: report.totals, ...(report.budget ? { budget: report.budget } : {}), ...(report.unreadable ? { unreadable: report.unreadable } : {}) },
     };
     const at = this.file();
     try {

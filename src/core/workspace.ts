@@ -12,7 +12,7 @@ import { emptyConfig, type PromptCostConfig, type SourcedTraffic } from './confi
 import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
-import type { BudgetVerdict, DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity } from './model';
+import type { BudgetVerdict, DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity, UnreadableFile } from './model';
 import { LOCAL_MODEL_REASON, priceDataInfo } from './prices';
 import { similarModels } from './models/suggest';
 import { budgetVerdictText } from './report/budget';
@@ -218,12 +218,32 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
       message: `the projected total is not a finite number (${monthlyUsd} USD/month)${worst.length ? `: from ${worst.join(', ')}` : ''}; check the traffic and prices these prompts use`,
     }];
   }
+  const unreadable = unreadableFiles(diagnostics);
   return {
     tool: 'prompt-cost', version: TOOL_VERSION, root: toPosix(root), prices: priceDataInfo(),
     totals: { prompts: prompts.length, perDayUsd, monthlyUsd, unpriced },
-    ...(budgetSource ? { budget: budgetVerdict(budgetSource, !finite || monthlyUsd > budgetSource.monthlyUsd, prompts, config) } : {}),
+    ...(budgetSource ? { budget: budgetVerdict(budgetSource, !finite || monthlyUsd > budgetSource.monthlyUsd, prompts, config, unreadable.length) } : {}),
     prompts, diagnostics, skipped,
+    ...(unreadable.length ? { unreadable } : {}),
   };
+}
+
+/**
+ * The prompt files a scan could not read, from its `prompt-file-error` errors (first per file). A file
+ * sniffed by its content (any YAML that may hold prompts) gets a warning instead and is not listed: it
+ * may be no prompt file at all.
+ */
+export function unreadableFiles(diagnostics: readonly Diagnostic[]): UnreadableFile[] {
+  const out = new Map<string, UnreadableFile>();
+  for (const d of diagnostics) {
+    if (d.code !== 'prompt-file-error' || d.severity !== 'error' || !d.file || out.has(d.file)) continue;
+    const line = d.range.start.line + 1;
+    // The message starts with its own place (`chat.prompty:3: …`, `chat.prompty: …`): kept once, in file and line.
+    const place = [`${d.file}:${line}: `, `${d.file}: `].find((x) => d.message.startsWith(x));
+    const message = place ? d.message.slice(place.length) : d.message;
+    out.set(d.file, { file: d.file, line, message });
+  }
+  return [...out.values()];
 }
 
 /**
@@ -232,7 +252,7 @@ export function summarize(root: string, prompts: PromptReport[], diagnostics: Di
  * pass a budget it may not be within. A model with no near match (self-hosted, unknown, local) stays
  * a warning, said in the verdict.
  */
-function budgetVerdict(source: { monthlyUsd: number; from: string }, exceeded: boolean, prompts: PromptReport[], config: PromptCostConfig): BudgetVerdict {
+function budgetVerdict(source: { monthlyUsd: number; from: string }, exceeded: boolean, prompts: PromptReport[], config: PromptCostConfig, unreadable: number): BudgetVerdict {
   const unpriced = prompts.filter((p) => !p.cost.priced);
   const custom = Object.keys(config.prices ?? {});
   const typos = unpriced.flatMap((p) => {
@@ -242,7 +262,7 @@ function budgetVerdict(source: { monthlyUsd: number; from: string }, exceeded: b
     const elsewhere = /:\d+$/.test(p.model.from ?? '') && !p.model.from!.startsWith(`${p.file}:`) && !/^(annotation|literal|constant)/.test(p.model.from!);
     return nearest.length ? [{ id: p.id, model: p.model.id, nearest, ...(elsewhere ? { modelFrom: p.model.from } : {}) }] : [];
   });
-  const facts = { monthlyUsd: source.monthlyUsd, from: source.from, exceeded, unpriced: unpriced.length, ...(typos.length ? { unpricedTypos: typos } : {}) };
+  const facts = { monthlyUsd: source.monthlyUsd, from: source.from, exceeded, unpriced: unpriced.length, ...(typos.length ? { unpricedTypos: typos } : {}), ...(unreadable ? { unreadable } : {}) };
   return { ...facts, verdict: budgetVerdictText(facts) };
 }
 

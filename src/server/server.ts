@@ -12,7 +12,7 @@ import { formatMarkdown } from '../core/report/markdown';
 import { breakdownMarkdown, inlineSummary } from '../core/report/breakdown';
 import { priceDataInfo } from '../core/prices/refresh';
 import { refreshPrices } from '../core/prices/lookup';
-import type { PromptReport } from '../core/model';
+import type { PromptReport, UnreadableFile } from '../core/model';
 import { cheaperAlternatives } from '../core/routing';
 import { toSettings } from '../core/settings';
 import { TOOL_VERSION } from '../core/version';
@@ -357,12 +357,15 @@ function publishConfig(doc = documents.all().find((d) => relOf(d) === CONFIG_FIL
   connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics: diagnostics.map(toLspDiagnostic) });
 }
 
-/** Recomputes the override warnings from a whole workspace's prompts; re-published when they changed. */
-function updateOverrideWarnings(prompts: PromptReport[]): void {
+/**
+ * Recomputes the override warnings from a whole workspace's prompts; re-published when they changed.
+ * `unreadable`: prompt files that could not be read (an override of one is not said to match nothing).
+ */
+function updateOverrideWarnings(prompts: PromptReport[], unreadable: readonly UnreadableFile[] = []): void {
   const severity = state.severities()['invalid-config'] ?? 'warning';
   const text = documents.all().find((d) => relOf(d) === CONFIG_FILE)?.getText();
   const lines = (text ?? '').split(/\r\n|\n|\r/);
-  const next: Diagnostic[] = overrideProblems(state.config, prompts).flatMap((p) => {
+  const next: Diagnostic[] = overrideProblems(state.config, prompts, unreadable.map((u) => u.file)).flatMap((p) => {
     const line = Number(/:(\d+)$/.exec(p.from)?.[1]) - 1;
     if (!(line >= 0)) return [];
     const end = text === undefined ? 0 : (lines[line] ?? '').length;
@@ -482,7 +485,7 @@ function totalsSoon(): void {
     totalsTimer = undefined;
     const r = state.report();
     // Which overrides match nothing needs every prompt: only once a workspace scan has completed.
-    if (!state.scanning && state.scan) updateOverrideWarnings(r.prompts);
+    if (!state.scanning && state.scan) updateOverrideWarnings(r.prompts, r.unreadable);
     const totals: Totals = { ...r.totals, scanning: state.scanning, pricesAsOf: priceDataInfo().asOf };
     void connection.sendNotification(TotalsNotification, totals);
   }, 100);

@@ -198,7 +198,7 @@ export class ReportApp {
     const shown = whatIf ? budgetVerdictAt(b, t.monthlyUsd, unpricedIds) : b;
     const share = b.monthlyUsd > 0 ? t.monthlyUsd / b.monthlyUsd : 0;
     // A total that lacks a mistyped model's prompts fails the gate however small it is (the verdict says which).
-    const failed = shown.exceeded || !!shown.unpricedTypos?.length;
+    const failed = shown.exceeded || !!shown.unpricedTypos?.length || !!shown.unreadable;
     const percent = `${Math.round(share * 100)}%`;
     return h('div', { class: `stat budget${failed ? ' over' : ''}` }, h('span', { class: 'stat-label', text: 'Budget' }),
       h('span', { class: 'stat-value', text: `${percent} of ${formatUsd(b.monthlyUsd)}/mo` }),

@@ -1,5 +1,6 @@
 // The prompts grid: one header row, then virtualised rows (only those in view are in the DOM;
-// aria-rowcount gives the total), group rows with subtotals, roving focus for the keyboard.
+// aria-rowcount gives the total), group rows with subtotals, roving focus for the keyboard. The header
+// is in the rows' scroll area (sticky at its top), so that scrolling sideways moves both together.
 import type { SortKey } from './protocol';
 import { h } from './dom';
 
@@ -33,12 +34,16 @@ export interface TableCallbacks {
 }
 
 export const ROW_HEIGHT = 26;
+/** The header row's height (a row's): the rows are laid out below it in the scroll area. */
+const HEADER_HEIGHT = ROW_HEIGHT;
 const OVERSCAN = 8;
 
 export class PromptGrid {
   readonly element: HTMLElement;
   private readonly header: HTMLElement;
   private readonly viewport: HTMLElement;
+  /** The rows' rowgroup (positioned in the viewport). */
+  private readonly body: HTMLElement;
   private readonly spacer: HTMLElement;
   private items: Item[] = [];
   private focusedItem = -1;
@@ -47,10 +52,10 @@ export class PromptGrid {
 
   constructor(private readonly cb: TableCallbacks) {
     this.header = h('div', { role: 'row', 'aria-rowindex': 1, class: 'row header' });
-    this.viewport = h('div', { class: 'viewport', role: 'rowgroup' });
+    this.body = h('div', { role: 'rowgroup' });
     this.spacer = h('div', { class: 'spacer' });
-    this.viewport.append(this.spacer);
-    this.element = h('div', { role: 'grid', 'aria-label': 'Prompts', 'aria-colcount': COLUMNS.length, class: 'grid' }, h('div', { role: 'rowgroup' }, this.header), this.viewport);
+    this.viewport = h('div', { class: 'viewport' }, h('div', { role: 'rowgroup', class: 'head' }, this.header), this.spacer, this.body);
+    this.element = h('div', { role: 'grid', 'aria-label': 'Prompts', 'aria-colcount': COLUMNS.length, class: 'grid' }, this.viewport);
     this.viewport.addEventListener('scroll', () => {
       this.cb.onScroll(this.viewport.scrollTop);
       if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.renderRows(); });
@@ -112,9 +117,10 @@ export class PromptGrid {
   private focusItem(i: number, focusDom = true): void {
     if (i < 0 || i >= this.items.length) return;
     this.focusedItem = i;
-    const top = i * ROW_HEIGHT;
+    // In view means below the sticky header.
+    const top = HEADER_HEIGHT + i * ROW_HEIGHT;
     const view = this.viewport;
-    if (top < view.scrollTop) view.scrollTop = top;
+    if (top < view.scrollTop + HEADER_HEIGHT) view.scrollTop = top - HEADER_HEIGHT;
     else if (top + ROW_HEIGHT > view.scrollTop + view.clientHeight) view.scrollTop = top + ROW_HEIGHT - view.clientHeight;
     this.renderRows();
     for (const [k, el] of this.rendered) el.tabIndex = k === i ? 0 : -1;
@@ -124,7 +130,7 @@ export class PromptGrid {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor((this.viewport.clientHeight - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
     const at = Math.max(0, this.focusedItem);
     const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, PageDown: at + page, PageUp: at - page, Home: 0, End: this.items.length - 1 };
     if (e.key in moves) {
@@ -150,17 +156,17 @@ export class PromptGrid {
         this.rendered.delete(k);
       }
     }
-    const hadFocus = this.viewport.contains(document.activeElement);
+    const hadFocus = this.body.contains(document.activeElement);
     for (let i = first; i <= last; i++) {
       if (this.rendered.has(i)) continue;
       const el = this.row(i);
-      el.style.top = `${i * ROW_HEIGHT}px`;
-      this.viewport.append(el);
+      el.style.top = `${HEADER_HEIGHT + i * ROW_HEIGHT}px`;
+      this.body.append(el);
       this.rendered.set(i, el);
     }
     if (this.focusedItem < 0 && this.items.length) this.focusedItem = 0;
     for (const [k, el] of this.rendered) el.tabIndex = k === this.focusedItem ? 0 : -1;
-    if (hadFocus && !this.viewport.contains(document.activeElement)) this.rendered.get(this.focusedItem)?.focus({ preventScroll: true });
+    if (hadFocus && !this.body.contains(document.activeElement)) this.rendered.get(this.focusedItem)?.focus({ preventScroll: true });
   }
 
   private row(i: number): HTMLElement {

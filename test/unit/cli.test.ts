@@ -128,6 +128,11 @@ describe('cli', () => {
       }
       assert.strictEqual(JSON.parse((await cli(['cost', '--model', 'gpt-4o', '--input', '1000', '--format', 'json'])).stdout).contextWindow, 128000);
       assert.strictEqual((await cli(['cost', '--model', 'gpt-4o', '--input', '100000', '--output', '1000'])).stderr, '');
+      // A model whose price data prices input past its window (Claude Sonnet's long-context rate): the
+      // warning says which mode takes the call, not that it is rejected while pricing it at that rate.
+      const long = await cli(['cost', '--model', 'claude-sonnet-4-5', '--input', '300000']);
+      assert.match(long.stderr, /exceed claude-sonnet-4-5's standard 200,000-token context window .*only its long-context mode takes this call/);
+      assert.doesNotMatch(long.stderr, /would reject/);
     });
 
     it('a negative number gets the option\'s own message, not parseArgs\'s "ambiguous"', async () => {

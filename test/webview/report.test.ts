@@ -133,6 +133,56 @@ function sharedBehaviour(name: string, open: () => Promise<Page>, getData: () =>
       assert.match((await page.getByRole('row', { name: new RegExp(`^${top.file}:${top.line},`) }).textContent())!, /gpt-4o-mini \(was gpt-4o\)/);
     });
 
+    it('scrolls header and rows together sideways, every column lined up and none cut off', async () => {
+      await page.setViewportSize({ width: 1000, height: 800 }); // narrower than the columns: the grid scrolls
+      // Strings, not functions: tsx's transform would add helpers to a function that the page lacks.
+      const layout = () => page.evaluate(`(async () => {
+        const grid = document.querySelector('[role="grid"]');
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const edges = (row) => [...row.querySelectorAll('[role="columnheader"], [role="gridcell"]')].map((c) => {
+          const b = c.getBoundingClientRect();
+          return [Math.round(b.left), Math.round(b.right)];
+        });
+        const header = grid.querySelector('[role="row"][aria-rowindex="1"]');
+        const rows = [...grid.querySelectorAll('[role="row"][aria-label]')];
+        const scroller = grid.querySelector('.viewport');
+        const view = scroller.getBoundingClientRect();
+        return {
+          header: edges(header), rows: rows.map((r) => ({ label: r.getAttribute('aria-label'), edges: edges(r), diagnostics: !!r.querySelector('.col-diagnostics').textContent })),
+          headerTop: Math.round(header.getBoundingClientRect().top), viewTop: Math.round(view.top), viewRight: Math.round(view.left + scroller.clientWidth),
+          scrollLeft: scroller.scrollLeft, maxScroll: scroller.scrollWidth - scroller.clientWidth,
+        };
+      })()`) as Promise<{ header: number[][]; rows: { label: string; edges: number[][]; diagnostics: boolean }[]; headerTop: number; viewTop: number; viewRight: number; scrollLeft: number; maxScroll: number }>;
+      const scrollBy = (left: number, top = 0) => page.evaluate(`(() => {
+        const scroller = document.querySelector('[role="grid"] .viewport');
+        scroller.scrollLeft = ${left};
+        scroller.scrollTop = ${top};
+      })()`);
+      const aligned = (l: Awaited<ReturnType<typeof layout>>, when: string) => {
+        assert.strictEqual(l.header.length, 11, when);
+        for (const r of l.rows) assert.deepStrictEqual(r.edges, l.header, `${when}: ${r.label} lines up with the header`);
+      };
+      const start = await layout();
+      assert.ok(start.maxScroll > 0, 'the columns are wider than 1,000 pixels');
+      assert.ok(start.rows.some((r) => r.diagnostics) && start.rows.some((r) => !r.diagnostics), 'rows with and without diagnostics');
+      aligned(start, 'at the start');
+      await scrollBy(150);
+      const scrolled = await layout();
+      assert.strictEqual(scrolled.scrollLeft, 150);
+      aligned(scrolled, 'scrolled 150px sideways');
+      assert.deepStrictEqual(scrolled.header.map(([l]) => l + 150), start.header.map(([l]) => l), 'the header moved with the rows');
+      // Scrolled to the end: the last columns (Cache, Diagnostics) are in view whole, not cut off.
+      await scrollBy(start.maxScroll);
+      const end = await layout();
+      aligned(end, 'scrolled to the end');
+      assert.ok(end.header[10][1] <= end.viewRight, `the Diagnostics column ends in view (${end.header[10][1]} > ${end.viewRight})`);
+      // Scrolled down as well: the header stays at the top of the grid.
+      await scrollBy(start.maxScroll, 60);
+      const down = await layout();
+      assert.strictEqual(down.headerTop, down.viewTop, 'the header stays in view');
+      aligned(down, 'scrolled down');
+    });
+
     it('moves through rows with the keyboard', async () => {
       const first = page.getByRole('row', { name: /per month$|unpriced$/ }).first();
       await first.focus();

@@ -84,7 +84,7 @@ export function resolveTraffic(inputs: TrafficInputs): ResolvedTraffic {
  * matches. Such an override is useless as written (a typo, a renamed file or id), which only a look at
  * every prompt can tell: call this with a whole workspace's prompts, not a part of them.
  */
-export function unmatchedOverrides(config: PromptCostConfig, prompts: Pick<PromptReport, 'id' | 'file'>[]): Override[] {
+export function unmatchedOverrides(config: PromptCostConfig, prompts: Pick<PromptReport, 'id' | 'file'>[], unreadable: readonly string[] = []): Override[] {
   // A prompt's id is its annotation's (`summarize`, `summarize#2`, `summarize#label` when one id is given
   // to several) or, with none, one made from its place (`file:line…`).
   const annotated = prompts.filter((p) => !p.id.startsWith(`${p.file}:`));
@@ -92,6 +92,8 @@ export function unmatchedOverrides(config: PromptCostConfig, prompts: Pick<Promp
   return config.overrides.filter((o) => {
     if (o.id !== undefined && annotated.some((p) => p.id === o.id || p.id.startsWith(`${o.id}#`))) return false;
     if (o.path !== undefined && files.some((f) => globMatches(o.path!, f))) return false;
+    // A prompt file that could not be read may hold what it matches: it is said of the file instead.
+    if (o.path !== undefined && unreadable.some((f) => globMatches(o.path!, f))) return false;
     return true;
   });
 }

@@ -9,12 +9,15 @@ import type { PromptCostConfig } from './types';
 /** One override that changes nothing: where it is written (`.promptcost.yaml:8`) and why, in words. */
 export interface OverrideProblem { from: string; message: string }
 
-/** The overrides of `config` that change nothing, for a whole workspace's `prompts` (a part tells nothing). */
-export function overrideProblems(config: PromptCostConfig, prompts: PromptReport[]): OverrideProblem[] {
+/**
+ * The overrides of `config` that change nothing, for a whole workspace's `prompts` (a part tells nothing);
+ * `unreadable`: prompt files that could not be read (an override of theirs is not said to match nothing).
+ */
+export function overrideProblems(config: PromptCostConfig, prompts: PromptReport[], unreadable: readonly string[] = []): OverrideProblem[] {
   if (!config.overrides.length) return [];
   const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
   return [
-    ...unmatchedOverrides(config, prompts).map((o) => ({ from: o.from, message: unmatchedText(o, o.id === undefined ? [] : nearestNames(o.id, ids)) })),
+    ...unmatchedOverrides(config, prompts, unreadable).map((o) => ({ from: o.from, message: unmatchedText(o, o.id === undefined ? [] : nearestNames(o.id, ids)) })),
     ...shadowedOverrideFields(config, prompts).map((s) => ({ from: s.override.from, message: shadowedText(s) })),
   ];
 }

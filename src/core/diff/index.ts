@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Engine } from '../analyze';
 import { formatTokens, formatUsd, groupDigits } from '../format';
-import type { PromptReport, ScanReport } from '../model';
+import type { PromptReport, ScanReport, UnreadableFile } from '../model';
 import { rangePlace } from '../report/place';
 import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
 import * as os from 'os';
@@ -40,7 +40,7 @@ export interface DiffOptions {
    * handed to `take` once the sides are compared: what the override check needs, without parsing every
    * stored file.
    */
-  headPrompts?: { wanted(file: string, annotated: boolean): boolean; take(prompts: PromptReport[]): void };
+  headPrompts?: { wanted(file: string, annotated: boolean): boolean; take(prompts: PromptReport[], unreadable: UnreadableFile[]): void };
 }
 
 /** What a diff's refs name in git, resolved once for the config check and the diff. */
@@ -66,8 +66,9 @@ export interface DiffRow {
 
 export interface CostDiff {
   tool: 'prompt-cost';
-  base: { ref: string; commit: string; monthlyUsd: number; unpriced: number };
-  head: { ref: string; commit?: string; monthlyUsd: number; unpriced: number };
+  /** `unreadable`: the side's prompt files that could not be read (absent when none). */
+  base: { ref: string; commit: string; monthlyUsd: number; unpriced: number; unreadable?: UnreadableFile[] };
+  head: { ref: string; commit?: string; monthlyUsd: number; unpriced: number; unreadable?: UnreadableFile[] };
   deltaMonthlyUsd: number;
   /** null when the base total is 0. */
   deltaPct: number | null;
@@ -83,14 +84,22 @@ export interface DiffLimits { maxIncreaseUsd?: number; maxIncreasePct?: number }
 
 export interface DiffVerdict {
   limits: DiffLimits;
-  /** false when any limit given is exceeded (exit 1); true with no limits. */
+  /** false when any limit given is exceeded (exit 1) or cannot be judged (exit 2); true with no limits. */
   within: boolean;
   /** Each limit exceeded, in words. */
   over: string[];
+  /**
+   * With a limit given, the head's prompt files that could not be read: the head's total lacks what they
+   * hold, so the limit cannot be judged (exit 2).
+   */
+  unreadable?: UnreadableFile[];
 }
 
-/** Whether `d` stays within `limits`. A rise from a $0 base is over any percent limit. */
-export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'>, limits: DiffLimits): DiffVerdict {
+/**
+ * Whether `d` stays within `limits`. A rise from a $0 base is over any percent limit; a head with a
+ * prompt file that could not be read is within none.
+ */
+export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'> & { head?: Pick<CostDiff['head'], 'unreadable'> }, limits: DiffLimits): DiffVerdict {
   const over: string[] = [];
   const { maxIncreaseUsd, maxIncreasePct } = limits;
   if (maxIncreaseUsd !== undefined && d.deltaMonthlyUsd > maxIncreaseUsd) {
@@ -102,7 +111,8 @@ export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'>, lim
   const given: DiffLimits = {};
   if (maxIncreaseUsd !== undefined) given.maxIncreaseUsd = maxIncreaseUsd;
   if (maxIncreasePct !== undefined) given.maxIncreasePct = maxIncreasePct;
-  return { limits: given, within: over.length === 0, over };
+  const unreadable = Object.keys(given).length ? d.head?.unreadable ?? [] : [];
+  return { limits: given, within: over.length === 0 && !unreadable.length, over, ...(unreadable.length ? { unreadable } : {}) };
 }
 
 /** The text of a prompt's parts as written, read from the scanned files (`read`: a file's text by its path) by their ranges. */
@@ -148,6 +158,7 @@ function sideOf(p: PromptReport): DiffSide {
   return { file: p.file, line: p.range.start.line + 1, ...(p.cell !== undefined ? { cell: p.cell } : {}), model: p.model.id, tokens: p.tokens.input, exact: p.tokens.exact, monthlyUsd: p.cost.priced ? p.cost.monthlyUsd ?? 0 : null };
 }
 
+
 function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, textSame: boolean): string[] {
   if (!b) return [`new prompt (${formatTokens(a!.tokens.input, a!.tokens.exact)} tokens on ${a!.model.id})`];
   if (!a) return [`prompt removed (was ${formatTokens(b.tokens.input, b.tokens.exact)} tokens on ${b.model.id})`];
@@ -169,19 +180,28 @@ function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, te
  * The rows of a cost diff. `sameFiles`: files (root-relative) whose content is the same on both sides,
  * when known (git says so): their unchanged prompts are paired without reading their texts.
  */
-export function diffReports(before: Pick<ScanReport, 'totals' | 'prices'>, beforeSides: Side[], after: Pick<ScanReport, 'totals' | 'prices'>, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean; sameFiles?: ReadonlySet<string> } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
+export function diffReports(before: Pick<ScanReport, 'totals' | 'prices' | 'unreadable'>, beforeSides: Side[], after: Pick<ScanReport, 'totals' | 'prices' | 'unreadable'>, afterSides: Side[], renamed: Map<string, string>, opts: { all?: boolean; sameFiles?: ReadonlySet<string> } = {}): Omit<CostDiff, 'base' | 'head' | 'tool'> & { baseMonthlyUsd: number; headMonthlyUsd: number } {
   const pairs = pairPrompts(beforeSides, afterSides, renamed, opts.sameFiles);
-  const counts: Record<PairStatus, number> = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 };
+  const counts: Record<PairStatus, number> = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0, unreadable: 0 };
+  // A prompt whose file one side could not read is not known to be gone (or new) there.
+  const headUnreadable = new Map((after.unreadable ?? []).map((u) => [u.file, u]));
+  const baseUnreadable = new Map((before.unreadable ?? []).map((u) => [u.file, u]));
+  const renamedFrom = new Map([...renamed].map(([from, to]) => [to, from]));
   const rows: DiffRow[] = [];
   for (const { before: b, after: a, identical } of pairs) {
     const bp = b?.prompt, ap = a?.prompt;
     const textSame = identical || (!!b && !!a && b.text.replace(/\s+/g, ' ').trim() === a.text.replace(/\s+/g, ' ').trim());
     const bm = bp ? (bp.cost.priced ? bp.cost.monthlyUsd ?? 0 : null) : 0;
     const am = ap ? (ap.cost.priced ? ap.cost.monthlyUsd ?? 0 : null) : 0;
-    const delta = bm === null || am === null ? null : Math.abs(am - bm) < 1e-6 ? 0 : am - bm;
-    const reasons = reasonsFor(bp, ap, textSame);
+    const unreadHead = bp && !ap ? headUnreadable.get(renamed.get(bp.file) ?? bp.file) : undefined;
+    const unreadBase = ap && !bp ? baseUnreadable.get(renamedFrom.get(ap.file) ?? ap.file) : undefined;
+    // Not removed: what the head's file holds now is unknown, so is the change.
+    const delta = unreadHead || bm === null || am === null ? null : Math.abs(am - bm) < 1e-6 ? 0 : am - bm;
+    const reasons = unreadHead ? [`the head's ${unreadHead.file} could not be read (line ${unreadHead.line}: ${unreadHead.message}): not counted there`] : reasonsFor(bp, ap, textSame);
+    if (unreadBase) reasons.push(`the base's ${unreadBase.file} could not be read (line ${unreadBase.line}: ${unreadBase.message})`);
     let status: PairStatus;
     if (!bp) status = 'added';
+    else if (unreadHead) status = 'unreadable';
     else if (!ap) status = 'removed';
     else if (reasons.some((x) => !x.startsWith('moved from'))) status = 'changed';
     else status = bp.file !== ap.file || bp.range.start.line !== ap.range.start.line ? 'moved' : 'unchanged';
@@ -225,7 +245,7 @@ export function diffViews(before: SideView, after: SideView, readers: { before: 
       prompts.push(...x.prompts);
       kept.push(...(x.texts ?? x.prompts.map(() => undefined)));
     }
-    const report = { totals: v.totals, prices: v.prices, prompts };
+    const report = { totals: v.totals, prices: v.prices, prompts, unreadable: v.unreadable };
     // The files the texts may be read from, in one read where that is cheaper (git).
     if (!v.texts) reader.prefetch?.(prompts.flatMap((p) => [p.file, ...p.parts.map((x) => x.file ?? p.file)]));
     const read = sides(report, reader.read);
@@ -323,7 +343,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       const out = diffViews(base, head, readers(), moved, touched, !!o.all);
       // Read in the same try as the pairing: a damaged stored side is made again for both.
       const want = o.headPrompts;
-      if (want) want.take(head.runs.filter((r) => want.wanted(r.file, r.ownIds)).flatMap((r) => readRun(head, r).prompts));
+      if (want) want.take(head.runs.filter((r) => want.wanted(r.file, r.ownIds)).flatMap((r) => readRun(head, r).prompts), head.unreadable);
       return out;
     };
     let d: ReturnType<typeof diffViews>;
@@ -340,8 +360,8 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     }
     return {
       tool: 'prompt-cost',
-      base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: base.totals.unpriced },
-      head: { ref: o.head ?? 'work tree', ...(headCommit ? { commit: headCommit } : {}), monthlyUsd: d.headMonthlyUsd, unpriced: head.totals.unpriced },
+      base: { ref: o.base, commit: baseCommit, monthlyUsd: d.baseMonthlyUsd, unpriced: base.totals.unpriced, ...(base.unreadable.length ? { unreadable: base.unreadable } : {}) },
+      head: { ref: o.head ?? 'work tree', ...(headCommit ? { commit: headCommit } : {}), monthlyUsd: d.headMonthlyUsd, unpriced: head.totals.unpriced, ...(head.unreadable.length ? { unreadable: head.unreadable } : {}) },
       deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
     };
   } finally {

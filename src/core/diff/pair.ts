@@ -8,7 +8,8 @@ export interface Side {
   text: string;
 }
 
-export type PairStatus = 'added' | 'removed' | 'changed' | 'moved' | 'unchanged';
+/** `unreadable`: a base prompt whose file the head could not read (not known to be removed). */
+export type PairStatus = 'added' | 'removed' | 'changed' | 'moved' | 'unchanged' | 'unreadable';
 /** `identical`: both sides' prompts are the same report in a file the same on both sides (their texts are equal). */
 export interface Pair { before?: Side; after?: Side; identical?: boolean }
 

@@ -10,7 +10,7 @@ import { priceEpoch } from '../scanManifest';
 import { currentBuild } from '../detectionCache';
 import { isViewIndex, onDisk, type SideView, type ViewIndex } from './view';
 
-const FORMAT = 4;
+const FORMAT = 5;
 const MAX_SIDES = 8;
 
 

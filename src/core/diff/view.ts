@@ -4,7 +4,7 @@
 // need no text read: see pairPrompts' first pass) by counting them, and parses and pairs only the rest.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import type { PromptReport, ScanReport } from '../model';
+import type { PromptReport, ScanReport, UnreadableFile } from '../model';
 import { hasOwnId } from './pair';
 
 /** A run of one file's prompts, in report order. */
@@ -33,6 +33,8 @@ export interface ViewIndex {
   texts: boolean;
   /** Runs in report order; a file whose prompts are not contiguous in the report has several. */
   runs: FileRun[];
+  /** The side's prompt files that could not be read (ScanReport.unreadable). */
+  unreadable: UnreadableFile[];
 }
 
 /** A side: its index, and its data read by byte range. */
@@ -66,7 +68,7 @@ export function viewOf(report: ScanReport, texts?: readonly string[]): { index: 
     offset += bytes.length;
     at = end;
   }
-  return { index: { totals: report.totals, prices: report.prices, texts: !!texts, runs }, data: Buffer.concat(chunks) };
+  return { index: { totals: report.totals, prices: report.prices, texts: !!texts, runs, unreadable: report.unreadable ?? [] }, data: Buffer.concat(chunks) };
 }
 
 /** A side over data in memory (just computed). */
@@ -97,6 +99,7 @@ export function isViewIndex(v: unknown, withTexts?: boolean): v is ViewIndex {
   if (!s || typeof s !== 'object' || !s.totals || typeof s.totals.monthlyUsd !== 'number' || !s.prices || !Array.isArray(s.runs) || typeof s.texts !== 'boolean') return false;
   if (withTexts !== undefined && s.texts !== withTexts) return false;
   const n = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  if (!Array.isArray(s.unreadable) || !s.unreadable.every((u) => u && typeof u.file === 'string' && n(u.line) && typeof u.message === 'string')) return false;
   return s.runs.every((r) => r && typeof r.file === 'string' && n(r.count) && typeof r.ownIds === 'boolean' && typeof r.digest === 'string' && typeof r.jsonDigest === 'string' && n(r.at) && n(r.length) && n(r.jsonLength) && r.jsonLength <= r.length &&
     Array.isArray(r.partFiles) && r.partFiles.every((f) => typeof f === 'string'));
 }

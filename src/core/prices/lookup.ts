@@ -21,6 +21,11 @@ export interface ModelPricing {
   cacheWrite?: PriceRate;
   cacheWrite1h?: PriceRate;
   contextWindow?: number;
+  /**
+   * The price data prices input past the context window (a tier from it on: Claude Sonnet's 1M-token
+   * beta above its standard 200k): the model takes longer prompts in a long-context mode, at that rate.
+   */
+  longContext?: boolean;
   source: Origin;
 }
 
@@ -111,6 +116,7 @@ function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {
     cacheWrite: rate(p.cache_write_mtok),
     cacheWrite1h: rate(p.cache_write_1h_mtok),
     contextWindow: calc.model.context_window,
+    ...(calc.model.context_window && input.tiers.some((t) => t.aboveInputTokens >= calc.model.context_window!) ? { longContext: true } : {}),
     source: `${priceDataInfo().source}@${priceDataInfo().version}`,
   };
 }

@@ -1,5 +1,6 @@
 // The budget gate's verdict in words, the same in every format: over or within the budget, and the
-// prompts the total lacks (unpriced), with the ones whose model looks like a typo failing the gate.
+// prompts the total lacks (unpriced), with the ones whose model looks like a typo, and prompt files that
+// could not be read, failing the gate.
 import type { BudgetVerdict } from '../model';
 
 type Facts = Omit<BudgetVerdict, 'verdict'>;
@@ -11,8 +12,11 @@ export function budgetVerdictText(b: Facts, style: 'plain' | 'table' | 'markdown
   const strong = (s: string) => (style === 'table' ? s.toUpperCase() : style === 'markdown' ? `**${s}**` : s);
   const typos = b.unpricedTypos ?? [];
   let out = b.exceeded ? strong('exceeded') : 'within budget';
-  if (typos.length) out = `${strong('failed')}: ${out === 'within budget' ? 'the priced total is within budget, but ' : 'over budget, and '}`;
+  // A prompt file that could not be read: the total lacks what it holds, so the gate cannot pass.
+  const unread = b.unreadable ? `${plural(b.unreadable, 'prompt file')} could not be read, so ${b.unreadable === 1 ? 'its' : 'their'} prompts are not in the total (see the prompt-file-error diagnostics)` : '';
+  if (typos.length || unread) out = `${strong('failed')}: ${out === 'within budget' ? 'the priced total is within budget, but ' : 'over budget, and '}`;
   else if (b.unpriced) out += '; ';
+  if (unread) out += unread + (b.unpriced ? '; ' : '');
   if (!b.unpriced) return out;
   out += `${plural(b.unpriced, 'prompt')} ${b.unpriced === 1 ? 'is' : 'are'} unpriced and not in the total`;
   if (typos.length) {
@@ -26,10 +30,11 @@ export function budgetVerdictText(b: Facts, style: 'plain' | 'table' | 'markdown
 /**
  * The verdict at other figures than the scan's (the report panel's what-ifs): over or within the budget
  * at `monthlyUsd`, with `unpricedIds` the prompts unpriced now. A mistyped model still fails the gate
- * only while its prompt is unpriced (a what-if may have swapped it to a priced model).
+ * only while its prompt is unpriced (a what-if may have swapped it to a priced model); a prompt file that
+ * could not be read fails it whatever the what-ifs.
  */
 export function budgetVerdictAt(b: BudgetVerdict, monthlyUsd: number, unpricedIds: ReadonlySet<string>): BudgetVerdict {
   const typos = (b.unpricedTypos ?? []).filter((t) => unpricedIds.has(t.id));
-  const facts: Facts = { monthlyUsd: b.monthlyUsd, from: b.from, exceeded: !Number.isFinite(monthlyUsd) || monthlyUsd > b.monthlyUsd, unpriced: unpricedIds.size, ...(typos.length ? { unpricedTypos: typos } : {}) };
+  const facts: Facts = { monthlyUsd: b.monthlyUsd, from: b.from, exceeded: !Number.isFinite(monthlyUsd) || monthlyUsd > b.monthlyUsd, unpriced: unpricedIds.size, ...(typos.length ? { unpricedTypos: typos } : {}), ...(b.unreadable ? { unreadable: b.unreadable } : {}) };
   return { ...facts, verdict: budgetVerdictText(facts) };
 }

@@ -1,5 +1,5 @@
 // Formatters for a cost diff: a terminal table, Markdown for a sticky pull-request comment, SARIF that
-// marks changed and added prompts for code-scanning annotations. Pure string functions.
+// marks changed and added prompts (and head prompt files that could not be read) for code-scanning annotations. Pure string functions.
 import type { CostDiff, DiffRow } from '../diff';
 import { formatTokens, formatUsd } from '../format';
 import { TOOL_VERSION } from '../version';
@@ -13,6 +13,9 @@ const signedUsd = (usd: number | null) => (usd === null ? 'unpriced' : `${usd > 
 const pctText = (pct: number | null) => (pct === null ? '' : `, ${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct).toFixed(1)}%`);
 const where = (r: DiffRow) => { const s = r.after ?? r.before!; return placeText(s.file, s.line, s.cell); };
 const monthly = (s: DiffRow['before']) => (!s ? '—' : s.monthlyUsd === null ? 'unpriced' : formatUsd(s.monthlyUsd));
+/** A row's monthly cost, before → after; a prompt whose head file could not be read: unknown there. */
+const monthlyOf = (r: DiffRow) => (r.status === 'unreadable' ? `${monthly(r.before)} → ?` : r.before && r.after ? `${monthly(r.before)} → ${monthly(r.after)}` : monthly(r.after ?? r.before));
+const deltaOf = (r: DiffRow) => (r.status === 'unreadable' ? 'unknown' : signedUsd(r.deltaMonthlyUsd));
 const tokens = (s: DiffRow['before']) => (s ? formatTokens(s.tokens, s.exact) : '—');
 
 export function verdictLine(d: CostDiff): string {
@@ -28,6 +31,11 @@ export function limitsLine(d: CostDiff): string | undefined {
     ...(v.limits.maxIncreasePct !== undefined ? [`+${v.limits.maxIncreasePct}% (--max-increase-pct)`] : []),
   ];
   if (!given.length) return 'No increase limit set (--max-increase-usd N or --max-increase-pct P gates on one).';
+  const unread = v.unreadable ?? [];
+  if (unread.length) {
+    const shown = unread.slice(0, 3).map((u) => `${u.file}:${u.line}: ${u.message}`).join('; ') + (unread.length > 3 ? `; and ${unread.length - 3} more` : '');
+    return `Cannot judge the limit: ${unread.length} prompt file${unread.length === 1 ? '' : 's'} on the head side could not be read, so the head's total lacks ${unread.length === 1 ? 'its' : 'their'} prompts (${shown}).`;
+  }
   if (v.within) return `Within the limit${given.length > 1 ? 's' : ''}: the increase is at most ${given.join(' and ')}.`;
   const over = v.over.join('; ');
   return `Over the limit: ${over}.`;
@@ -35,7 +43,7 @@ export function limitsLine(d: CostDiff): string | undefined {
 
 function countsLine(d: CostDiff): string {
   const c = d.counts;
-  return `${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.moved} moved, ${c.unchanged} unchanged`;
+  return `${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.moved} moved, ${c.unchanged} unchanged${c.unreadable ? `, ${c.unreadable} unreadable` : ''}`;
 }
 
 const DIFF_COLUMNS: TableColumn[] = [
@@ -52,8 +60,8 @@ export function formatDiffTable(d: CostDiff, columns?: number): string {
     r.status, where(r),
     r.before && r.after && r.before.model !== r.after.model ? `${r.before.model} → ${r.after.model}` : (r.after ?? r.before)!.model,
     r.before && r.after ? `${tokens(r.before)} → ${tokens(r.after)}` : tokens(r.after ?? r.before),
-    r.before && r.after ? `${monthly(r.before)} → ${monthly(r.after)}` : monthly(r.after ?? r.before),
-    signedUsd(r.deltaMonthlyUsd),
+    monthlyOf(r),
+    deltaOf(r),
   ].map((c) => (c.length > 80 ? `${c.slice(0, 79)}…` : c)).concat(r.reasons.join('; ')));
   const out = [`${d.base.ref} (${d.base.commit.slice(0, 12)}) → ${d.head.ref}${d.head.commit ? ` (${d.head.commit.slice(0, 12)})` : ''}`, ''];
   if (rows.length) out.push(...layoutTable(DIFF_COLUMNS, rows, columns).lines, '');
@@ -67,7 +75,7 @@ const md = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 
 export function formatDiffMarkdown(d: CostDiff): string {
   const limits = limitsLine(d);
-  const gate = !limits ? [] : d.verdict!.within ? [limits, ''] : [`**${limits.replace(/^Over the limit:/, 'Over the limit:**')}`, ''];
+  const gate = !limits ? [] : d.verdict!.within ? [limits, ''] : [`**${limits.replace(/^(Over the limit|Cannot judge the limit):/, '$1:**')}`, ''];
   const out = [DIFF_COMMENT_MARKER, '### Prompt Cost', '', `**${verdictLine(d)}**`, '', ...gate, countsLine(d), ''];
   const changed = d.prompts.filter((r) => r.status !== 'unchanged' && r.status !== 'moved');
   if (changed.length) {
@@ -75,8 +83,7 @@ export function formatDiffMarkdown(d: CostDiff): string {
     for (const r of changed.slice(0, 25)) {
       const model = r.before && r.after && r.before.model !== r.after.model ? `${r.before.model} → **${r.after.model}**` : (r.after ?? r.before)!.model;
       const tok = r.before && r.after ? `${tokens(r.before)} → ${tokens(r.after)}` : tokens(r.after ?? r.before);
-      const cost = r.before && r.after ? `${monthly(r.before)} → ${monthly(r.after)}` : monthly(r.after ?? r.before);
-      out.push(`| ${r.status} | \`${md(where(r))}\` | ${md(model)} | ${tok} | ${cost} | ${signedUsd(r.deltaMonthlyUsd)} |`);
+      out.push(`| ${r.status} | \`${md(where(r))}\` | ${md(model)} | ${tok} | ${monthlyOf(r)} | ${deltaOf(r)} |`);
     }
     out.push('');
     const details = [...changed.slice(25), ...d.prompts.filter((r) => r.status === 'unchanged' || r.status === 'moved')];
@@ -103,12 +110,21 @@ export function formatDiffSarif(d: CostDiff): string {
     message: { text: `${r.status === 'added' ? 'New prompt' : 'Prompt changed'}: ${signedUsd(r.deltaMonthlyUsd)}/month. ${r.reasons.join('; ')}.` },
     locations: [{ physicalLocation: { artifactLocation: { uri: r.after!.file }, region: { startLine: r.after!.line } } }],
   }));
+  // A head prompt file that could not be read: an error where it is, whether or not a limit was given.
+  for (const u of d.head.unreadable ?? []) {
+    results.push({
+      ruleId: 'prompt-file-unreadable', level: 'error',
+      message: { text: `This prompt file could not be read: ${u.message}. Its prompts are not counted in the head's total.` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: u.file }, region: { startLine: u.line } } }],
+    });
+  }
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'prompt-cost', version: TOOL_VERSION, rules: [
         { id: 'prompt-changed', shortDescription: { text: 'A prompt whose cost changed' }, defaultConfiguration: { level: 'note' } },
         { id: 'prompt-added', shortDescription: { text: 'A new prompt' }, defaultConfiguration: { level: 'note' } },
+        { id: 'prompt-file-unreadable', shortDescription: { text: 'A prompt file that could not be read' }, defaultConfiguration: { level: 'error' } },
       ] } },
       results,
       properties: { base: d.base, head: d.head, deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, ...(d.verdict ? { verdict: d.verdict, verdictText: limitsLine(d) } : {}) },

@@ -26,6 +26,7 @@ const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:promp
 const ADDRESS_TEXT = /^\s*(You are|You're|Act as|Act like)\s/;
 export const MIN_HEURISTIC_CHARS = 60;
 const TS_FUNCTION_VALUE = /^(arrow_function|function_expression|function)$/;
+const isCall = (n: SyntaxNode) => n.type === 'call_expression';
 /** Under a name that says prompt outright (`prompt`, `user_prompt`, `instructions`), a shorter text counts. */
 export const MIN_STRONG_CHARS = 15;
 
@@ -143,6 +144,14 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     b.addValue(role, value, { template });
     const built = b.build('heuristic', undefined, undefined);
     if (!built) return;
+    // a prompt factory's call (`genPrompt: makePrompt({ message: '…' })`): the factory's own text is
+    // reported once, each call adds the texts it passes
+    if (isCall(node)) {
+      built.parts = built.parts.filter((p) => p.file || !foundStarts.has(startKey(p.range)));
+      if (!built.parts.some((p) => !p.file && /\p{L}{2}/u.test(p.text))) return;
+      // the branch taken where the factory's longer text is left out (reported with the factory) is this call's text
+      if (built.parts.every((p) => p.alternative)) delete built.parts[0].alternative;
+    }
     const range = built.parts.find((p) => !p.file)?.range ?? built.range;
     // one literal, one finding: a function returning a prompt-named local is that local's prompt
     if (foundStarts.has(startKey(range))) return;

@@ -251,6 +251,8 @@ function keepPromptParts(parts: PromptPart[], weak: (p: PromptPart) => boolean, 
   const kept = parts.filter((p) => {
     const text = p.text.trim();
     if (!text) return true;
+    // punctuation alone (an assistant turn prefilled with `{`) is no prompt literal: left out, not priced as one
+    if (!p.slots.length && !/[\p{L}\p{N}]/u.test(text)) return false;
     if (code(p) && !(beside && looksLikeNonPrompt(text) !== 'error message')) return false;
     if (weak(p)) {
       const words = text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
@@ -370,7 +372,8 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     // error text handed back as an assistant message is not a prompt
     const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
     b.parts.splice(0, b.parts.length, ...parts);
-    if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
+    // a text a call found already, written here or in another file (an imported template): one text, one row
+    if (b.parts.some((p) => (p.file ? claimedElsewhere(p, claimed, env) : claimedPart(f, p, claimed)))) continue;
     if (g.list && b.parts.every((p) => p.role === 'assistant') && shownOnly(f, g.list, up)) continue;
     const shape = [...new Set(g.shapes)].slice(0, 2).join(', ');
     const found = finish(b, call, 'shape.messages', shape, env, () => false);

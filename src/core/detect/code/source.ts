@@ -48,6 +48,19 @@ export interface CodeFile {
   blanked?: boolean;
   /** Nodes by offset and their parents (ancestryOf), made on first use. */
   ancestry?: Ancestry;
+  /** A JSON file code imports (`import en from './en.json'`), parsed as a JavaScript expression. */
+  json?: true;
+}
+
+export const isJsonFile = (file: string) => file.endsWith('.json');
+const JSON_GRAMMARS: Lang[] = ['javascript', 'typescript', 'tsx'];
+
+/** The value a JSON file holds (its one top-level expression), if it parsed as one. */
+export function jsonValue(f: CodeFile): SyntaxNode | undefined {
+  const root = f.tree.rootNode;
+  const stmt = root.namedChildren.filter((c) => c?.type !== 'comment');
+  if (stmt.length !== 1 || stmt[0]?.type !== 'expression_statement' || root.hasError) return undefined;
+  return stmt[0].namedChildren[0] ?? undefined;
 }
 
 /**
@@ -419,7 +432,8 @@ export class CodeProject {
     const f: CodeFile = { file, text: source, lang, isPython: lang === 'python', tree, lines: LineIndex.of(text), defCache: new Map(), imports: new Map(), ...(source !== lf ? { blanked: true } : {}) };
     f.imports = new ImportMap(() => f.lookups);
     this.files.set(file, f);
-    if (f.isPython) collectPyImports(f, this);
+    if (isJsonFile(file)) f.json = true;
+    else if (f.isPython) collectPyImports(f, this);
     else collectJsImports(f, this);
     return f;
   }
@@ -435,7 +449,8 @@ export class CodeProject {
     const text = this.read(file);
     if (text === undefined) return undefined;
     try {
-      return this.open(file, text);
+      // JSON is a JavaScript expression: parsed as one (by whichever JS grammar the importer loaded), its offsets are the file's own
+      return this.open(file, text, isJsonFile(file) ? JSON_GRAMMARS.find(isLoaded) : undefined);
     } catch (e) {
       if (isBudgetExceeded(e)) return undefined; // an import past its parse budget: its values are slots
       throw e;
@@ -564,6 +579,7 @@ export class CodeProject {
     base = base.replace(/^\.\//, '');
     if (base.startsWith('..')) return undefined;
     const stem = base.replace(/\.(js|jsx|mjs|cjs)$/, '');
+    if (isJsonFile(base)) return this.exists(base) ? base : undefined;
     const candidates = [base, ...['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'].map((e) => stem + e), ...['ts', 'tsx', 'js', 'jsx'].map((e) => `${base}/index.${e}`)];
     return candidates.find((c) => langForFile(c) && this.exists(c));
   }

@@ -73,6 +73,35 @@ function objectMembers(obj: SyntaxNode, name: string, why: string, out: Containe
   }
 }
 
+/** A model's reply read off its response: `completion.choices[0].message.content`, `response.output_text`. */
+const READS_REPLY = /\.choices\s*(?:\[|\?\.\[|\.at\()|\.output_text\b/;
+const BUILDS_MESSAGE = /\brole\s*:|\bcontent\s*:|Message\s*\(/;
+
+/** A function that puts text around a model's reply and builds no message, not named as a prompt: it returns output. */
+function aroundReply(fn: SyntaxNode, name: string): boolean {
+  return READS_REPLY.test(fn.text) && !BUILDS_MESSAGE.test(fn.text) && !/prompt|instruction/i.test(name);
+}
+
+/**
+ * A module constant that the file uses only in functions putting text around a model's reply (a
+ * disclaimer or a canned apology added to the answer shown to people), none of which builds a message:
+ * the model's output, not its input.
+ */
+function onlyAroundReplies(f: CodeFile, name: string, declarator: SyntaxNode): boolean {
+  const up = ancestryOf(f);
+  let uses = 0;
+  for (const m of f.text.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'))) {
+    const at = m.index ?? 0;
+    if (at >= declarator.startIndex && at < declarator.endIndex) continue;
+    let fn: SyntaxNode | null = up.at(at, at + name.length);
+    while (fn && !FUNCTION_VALUE.test(fn.type) && fn.type !== 'function_declaration' && fn.type !== 'method_definition') fn = up.parent(fn);
+    const named = fn && (fn.type === 'function_declaration' || fn.type === 'method_definition' ? fn.childForFieldName('name')?.text : up.parent(fn)?.childForFieldName('name')?.text);
+    if (!fn || !aroundReply(fn, named ?? '')) return false;
+    uses++;
+  }
+  return uses > 0;
+}
+
 /** Is `file` (root-relative) a JS/TS prompts module? */
 export function isPromptModule(file: string): boolean {
   return PROMPT_MODULE.test(file) && !NOT_PROMPT_MODULE.test(file);
@@ -99,7 +128,7 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
     if (!stmt) continue;
     if (stmt.type === 'function_declaration') {
       const name = stmt.childForFieldName('name')?.text;
-      if (name && !NOT_PROMPT_NAME.test(name)) functionMember({ name, node: stmt, role: roleForName(name), why }, out);
+      if (name && !NOT_PROMPT_NAME.test(name) && !aroundReply(stmt, name)) functionMember({ name, node: stmt, role: roleForName(name), why }, out);
       continue;
     }
     if (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') continue;
@@ -110,8 +139,9 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
       while (value && (value.type === 'as_expression' || value.type === 'satisfies_expression')) value = value.namedChildren[0];
       if (name?.type !== 'identifier' || !value || NOT_PROMPT_NAME.test(name.text)) continue;
       if (value.type === 'object') objectMembers(value, name.text, why, out, 0);
-      else if (FUNCTION_VALUE.test(value.type)) functionMember({ name: name.text, node: value, role: roleForName(name.text), why }, out);
-      else if (TEXT_VALUE.test(value.type)) out.push({ name: name.text, node: value, role: roleForName(name.text), why });
+      else if (FUNCTION_VALUE.test(value.type)) {
+        if (!aroundReply(value, name.text)) functionMember({ name: name.text, node: value, role: roleForName(name.text), why }, out);
+      } else if (TEXT_VALUE.test(value.type) && !onlyAroundReplies(f, name.text, d)) out.push({ name: name.text, node: value, role: roleForName(name.text), why });
     }
   }
   return out;
@@ -123,7 +153,7 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
  * `renderPrompt`, `usePrompt`) or the console's `prompt()`.
  */
 const PROMPT_FUNCTION_NAME = /^(?!(?:set|on|handle|render|show|use|display|print|log|ask|read|parse|validate|save|load|fetch|delete|update|remove|edit|select|open|close|toggle|is|has|should|can|count|estimate|send|submit|run|execute|call|invoke|apply|store|cache|track|register|insert|add|append|push|copy|clear|reset|test|mock|check)(?:[A-Z_]|$))[A-Za-z_$][\w$]*(?:Prompt|Instructions?|_prompt|_instructions?)(?:Text|Template|Base|Content|String|Str|Message|Body|Block|Section|V\d+)?$|^(?:prompt|instructions)(?:Text|Template|Base|Content|String|Str|Message|Body|Block)$/;
-const FUNCTION_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)[\w$]*)\s*(?:[(<]|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>))/g;
+const FUNCTION_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)[\w$]*)\s*(?:[(<]|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*(?:=>|\()))/g;
 
 /** Functions named as prompts (JS/TS), each with the name it is known by. */
 export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode }[] {
@@ -141,7 +171,15 @@ export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode
     let fn: SyntaxNode | null | undefined;
     if (p?.type === 'method_definition' && p.childForFieldName('name')?.id === id.id) fn = p;
     else if ((p?.type === 'function_declaration' || p?.type === 'generator_function_declaration') && p.childForFieldName('name')?.id === id.id) fn = p;
-    else if (p?.type === 'pair' && p.childForFieldName('key')?.id === id.id) fn = p.childForFieldName('value');
+    else if (p?.type === 'pair' && p.childForFieldName('key')?.id === id.id) {
+      fn = p.childForFieldName('value');
+      // genPrompt: makePrompt({ message: '…' }): what the file's own prompt factory makes of its arguments
+      if (fn?.type === 'call_expression' && fn.childForFieldName('function')?.type === 'identifier') {
+        if (!seen.has(fn.id)) out.push({ name, node: fn });
+        seen.add(fn.id);
+        continue;
+      }
+    }
     else if (p?.type === 'variable_declarator' && p.childForFieldName('name')?.id === id.id) fn = p.childForFieldName('value');
     else if (p?.type === 'public_field_definition' && p.childForFieldName('name')?.id === id.id) fn = p.childForFieldName('value');
     if (!fn || !(fn.type === 'method_definition' || fn.type === 'function_declaration' || fn.type === 'generator_function_declaration' || FUNCTION_VALUE.test(fn.type))) continue;

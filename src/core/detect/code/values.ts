@@ -12,8 +12,8 @@
 import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
-import { definitionsOf, type CodeFile, type CodeProject, type Definition } from './source';
-import { candidateFiles, outsideFile, readPath, type PathEnv } from './fileReads';
+import { definitionsOf, isJsonFile, jsonValue, type CodeFile, type CodeProject, type Definition } from './source';
+import { candidateFiles, outsideFile, readPath, templatePaths, type PathEnv, type PathValue } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -76,6 +76,7 @@ export function resetShared(ctx: EvalContext): void {
 // A marker: digits in U+DC00–U+DDFF (9 bits each, most significant first), then a last digit in
 // U+DE00–U+DFFF. Lone low surrogates only; unbounded, so any number of slots has its own marker.
 const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
+const ONE_MARKER = new RegExp(MARKER_RE.source);
 const MARKER_ONLY = /^[\udc00-\uddff]*[\ude00-\udfff]$/;
 const HAS_MARKER = /(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -212,7 +213,10 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   // text another file writes (a helper's return, a constant) is reported there, however short
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
   // JS: markup around run-time values (`<learning>\n${x}\n</learning>`) is no words of its own
-  const words = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // (a run-time value in a sentence stands for a word of it: `Reply in ${language}.` is three)
+  const values = v.text.split(/\s+/).filter((w) => ONE_MARKER.test(w) && !/\p{L}/u.test(w.replace(MARKER_RE, ''))).length;
+  const plain = (f.isPython ? own : own.replace(/<\/?[A-Za-z][\w:-]*>/g, ' ')).split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  const words = plain >= 2 ? plain + values : plain;
   // a long run of text with few spaces (a JSON example, a format spec) is text of its own; a URL or path is a value
   const long = own.trim().length >= 40 && /\p{L}{2}/u.test(own) && !/^\s*(\w+:\/\/|\.{0,2}\/)\S*\s*$/.test(own);
   // punctuation around run-time values (`{\n${props}\n}`) is no text of its own either
@@ -425,6 +429,9 @@ function memberSetInAnotherMethod(defs: Definition[], use: SyntaxNode): Definiti
 
 export interface Resolved { file: CodeFile; node: SyntaxNode }
 
+/** Expressions that name another value rather than being one: followed again when a member is read off them. */
+const ALIAS_NODE = new Set(['identifier', 'member_expression', 'attribute', 'as_expression', 'satisfies_expression', 'parenthesized_expression', 'non_null_expression']);
+
 /** Follows identifiers, member access on object literals / dicts and imports to the expression they name. */
 export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, depth = 0): Resolved | undefined {
   if (depth > 12) return undefined;
@@ -440,7 +447,7 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
       if (bound) return bound.value ? resolveExpression(bound.value.file, bound.value.node, ctx, depth + 1) ?? bound.value : undefined;
     }
     const def = findDefinition(f, name, n);
-    if (def) return { file: f, node: def.value };
+    if (def) return requiredJson(f, def.value, ctx) ?? { file: f, node: def.value };
     // self.method defined in a base class (`class RAGSimple(RAGChatBase)`), in this file or imported
     if (f.isPython && t === 'attribute') {
       const key = n.childForFieldName('attribute')?.text;
@@ -479,7 +486,13 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
         if (v) return v;
       }
     }
-    const obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    let obj = resolveExpression(f, objNode, ctx, depth + 1) ?? { file: f, node: objNode };
+    // an alias of the object (`const fallback = en; export default fallback as Locale`): follow it to the literal
+    for (let i = 0; i < 4 && obj.node !== objNode && ALIAS_NODE.has(obj.node.type); i++) {
+      const next = resolveExpression(obj.file, obj.node, ctx, depth + 1);
+      if (!next || next.node === obj.node) break;
+      obj = next;
+    }
     // Prompts.SYSTEM: a constant in a class body
     if (obj.node.type === 'class_definition' || obj.node.type === 'class_declaration' || obj.node.type === 'class') {
       const body = obj.node.childForFieldName('body');
@@ -491,7 +504,17 @@ export function resolveExpression(f: CodeFile, n: SyntaxNode, ctx: EvalContext, 
     const prop = propertyOf(obj.node, key);
     return prop ? (resolveExpression(obj.file, prop, ctx, depth + 1) ?? { file: obj.file, node: prop }) : undefined;
   }
-  return { file: f, node: n };
+  return requiredJson(f, n, ctx) ?? { file: f, node: n };
+}
+
+/** `require('./en.json')`: the value the JSON file holds. */
+function requiredJson(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved | undefined {
+  if (n.type !== 'call_expression' || n.childForFieldName('function')?.text !== 'require') return undefined;
+  const spec = n.childForFieldName('arguments')?.namedChildren[0];
+  if (spec?.type !== 'string' || !isJsonFile(spec.text.slice(1, -1))) return undefined;
+  const file = ctx.project.resolveJs(f.file, spec.text.slice(1, -1));
+  const target = file ? ctx.project.get(file) : undefined;
+  return target ? exportedValue(target, 'default', ctx) : undefined;
 }
 
 /** `key` as a method or class attribute of a base class of `cls` (Python), nearest base first. */
@@ -513,6 +536,12 @@ function inheritedMember(f: CodeFile, cls: SyntaxNode, key: string, ctx: EvalCon
 /** A module's top-level `name`, following re-exports (`export { X } from`, `export *`, `from .x import X`). */
 export function exportedValue(target: CodeFile, name: string, ctx: EvalContext, depth = 0): Resolved | undefined {
   if (depth > 12) return undefined;
+  if (target.json) {
+    // its default export is the whole value; a named import (or a module object's member) one key of it
+    const value = jsonValue(target);
+    const picked = value && (name === 'default' ? value : propertyOf(value, name));
+    return picked ? { file: target, node: picked } : undefined;
+  }
   const exported = definitionsOf(target, name);
   const d = exported.find((x) => x.scope === null) ?? exported[0];
   if (d) return { file: target, node: d.value };
@@ -536,8 +565,10 @@ function boundParameter(f: CodeFile, n: SyntaxNode, ctx: EvalContext): { value: 
   for (let i = frames.length - 1; i >= 0; i--) {
     const fr = frames[i];
     if (fr.file !== f.file || n.startIndex < fr.fn.startIndex || n.endIndex > fr.fn.endIndex) continue;
-    if (!fr.params.has(n.text)) return undefined;
-    return { value: fr.params.get(n.text) };
+    if (fr.params.has(n.text)) return { value: fr.params.get(n.text) };
+    // a closure (`(opts) => (text) => `…${opts.message}…``) reads the enclosing call's parameters,
+    // unless the inner function defines the name itself
+    if (definitionsOf(f, n.text).some((d) => d.start >= fr.fn.startIndex && d.start <= fr.fn.endIndex)) return undefined;
   }
   return undefined;
 }
@@ -895,15 +926,16 @@ function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue |
 }
 
 /**
- * `spec["role"]` where `spec = TEAM[who]` and TEAM is a dict of dicts picked by a run-time key: that
- * entry of each inner dict, the longest the value and the others its alternatives.
+ * `spec["role"]` where `spec = TEAM[who]` (or `TEAM[who].role` itself) and TEAM is a dict of dicts
+ * picked by a run-time key: that entry of each inner dict, the longest the value and the others its
+ * alternatives. An inner dict may be named (`{ en, fr }`, imported JSON files: one per locale).
  */
 function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
   const key = n.type === 'member_expression' || n.type === 'attribute'
     ? (n.childForFieldName('property') ?? n.childForFieldName('attribute'))?.text
     : staticKey(n.childForFieldName('index') ?? n.childForFieldName('subscript'));
-  const picked = objNode && key !== undefined ? resolveExpression(f, objNode, ctx) : undefined;
+  const picked = objNode && key !== undefined ? (/^subscript(_expression)?$/.test(objNode.type) ? { file: f, node: objNode } : resolveExpression(f, objNode, ctx)) : undefined;
   if (key === undefined || !picked || !/^subscript(_expression)?$/.test(picked.node.type)) return undefined;
   const outerNode = picked.node.childForFieldName('object') ?? picked.node.childForFieldName('value');
   const outer = outerNode ? resolveExpression(picked.file, outerNode, ctx) : undefined;
@@ -912,10 +944,11 @@ function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValu
   ctx.active.add(outer.node.id);
   try {
     for (const pair of outer.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
-      const inner = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
-      const v = inner && /^(object|dictionary)$/.test(inner.type) ? propertyOf(inner, key) : undefined;
-      if (!v || !/string|template|binary|concatenated/.test(v.type)) continue;
-      const t = evalText(outer.file, v, ctx);
+      const entry = pair?.type === 'pair' ? pair.childForFieldName('value') : pair?.type === 'shorthand_property_identifier' ? pair : undefined;
+      const inner = !entry ? undefined : /^(object|dictionary)$/.test(entry.type) ? { file: outer.file, node: entry } : resolveExpression(outer.file, entry, ctx);
+      const v = inner && /^(object|dictionary)$/.test(inner.node.type) ? propertyOf(inner.node, key) : undefined;
+      if (!inner || !v || !/string|template|binary|concatenated/.test(v.type)) continue;
+      const t = evalText(inner.file, v, ctx);
       if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
     }
   } finally {
@@ -1235,6 +1268,15 @@ export function followFunction(file: CodeFile, fn: SyntaxNode, ctx: EvalContext,
  * function or none of its returns is a list.
  */
 export function withReturnedList<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, use: (list: Resolved) => T): T | undefined {
+  return withReturned(f, call, ctx, /^(list|array)$/, use);
+}
+
+/** The same for a function that returns a literal object (`example(locale)` giving one `{ role, content }` message). */
+export function withReturnedObject<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, use: (obj: Resolved) => T): T | undefined {
+  return withReturned(f, call, ctx, /^(object|dictionary)$/, use);
+}
+
+function withReturned<T>(f: CodeFile, call: SyntaxNode, ctx: EvalContext, type: RegExp, use: (value: Resolved) => T): T | undefined {
   if (call.type !== 'call' && call.type !== 'call_expression') return undefined;
   const callee = call.childForFieldName('function');
   const target = callee && resolveExpression(f, callee, ctx);
@@ -1247,8 +1289,8 @@ export function withReturnedList<T>(f: CodeFile, call: SyntaxNode, ctx: EvalCont
   ctx.active.add(fn.id);
   try {
     for (const r of returnedExpressions(fn)) {
-      const list = resolveExpression(target.file, r, ctx);
-      if (list && /^(list|array)$/.test(list.node.type)) return use(list);
+      const value = resolveExpression(target.file, r, ctx);
+      if (value && type.test(value.node.type)) return use(value);
     }
     return undefined;
   } finally {
@@ -1285,8 +1327,18 @@ function pathEnv(ctx: EvalContext): PathEnv {
 /** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
 function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const p = readPath(f, n, pathEnv(ctx));
-  if (!p) return undefined;
-  for (const rel of candidateFiles(p, f.file)) {
+  return p ? workspaceText(f, n, [p], ctx) : undefined;
+}
+
+/** The text of the template a jinja2 `env.get_template(name)` loads, where it is written. */
+function loadedTemplate(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const paths = templatePaths(f, n, pathEnv(ctx));
+  return paths ? workspaceText(f, n, paths, ctx) : undefined;
+}
+
+/** The first of `paths` that names a workspace file, as its text where it is written. */
+function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
+  for (const rel of paths.flatMap((p) => candidateFiles(p, f.file))) {
     if (rel === f.file) continue;
     const text = ctx.project.readText(rel);
     if (text === undefined) continue;
@@ -1296,9 +1348,9 @@ function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
   }
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
   // What it would have sent is not counted (empty text), not guessed as a slot: the warning says so.
-  const outside = outsideFile(p);
-  if (outside === undefined) return undefined;
-  ctx.project.readText(outside);
+  const outside = paths.map(outsideFile).filter((o): o is string => o !== undefined);
+  if (!outside.length) return undefined;
+  for (const o of outside) ctx.project.readText(o);
   return { text: '', origin: loc(f, n) };
 }
 
@@ -1352,12 +1404,16 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         // sections.push(`…`) between the list's definition and the join: pushed in that order
         const named = listNode ? listName(f, unfiltered(f, listNode), ctx) : undefined;
-        const pushed = named && named.file === list.file ? pushesInto(named.file, named.node, list.node) : [];
+        const added = named && named.file === list.file ? listAdditions(named.file, named.node, list.node) : { front: [], back: [] };
+        // a list added whole is known only when it is a literal
+        const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') : []));
+        const front = elements(added.front);
+        const own = new Set(nodes.map((c) => c.id));
         const out = new TextBuilder(ctx.ceiling);
-        [...nodes, ...pushed].forEach((c, k) => {
+        [...front, ...nodes, ...elements(added.back)].forEach((c, k) => {
           if (k > 0) out.add({ ...sep, template: undefined });
           const v = evalText(list.file, c, ctx);
-          out.add({ ...(k < nodes.length ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
+          out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
         });
         // the part starts at the first literal of the list, ends at the list's end
         // (pushed texts are fragments where they are written)
@@ -1385,8 +1441,9 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const made = resolveExpression(f, obj, ctx);
         const maker = made?.node.type === 'call' ? made.node.childForFieldName('function')?.text ?? '' : '';
         const source = made && /(^|\.)Template$/.test(maker) ? args(made.node).positional[0] : undefined;
-        if (!made || !source) return dynamic(f, n, ctx);
-        const base = evalText(made.file, source, ctx);
+        // env.get_template("answer.j2"): the template file its loader finds, where it is written
+        const base = made && source ? evalText(made.file, source, ctx) : made && loadedTemplate(made.file, made.node, ctx);
+        if (!base) return dynamic(f, n, ctx);
         const fill = (arg: SyntaxNode): TextValue | undefined => {
           if (!/^(string|concatenated_string|binary_operator|identifier|call)$/.test(arg.type)) return undefined;
           const v = evalTextOrUndefined(f, arg, ctx);
@@ -1510,31 +1567,51 @@ function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
   return cur;
 }
 
+/** Something added to a list after its definition: one element, or (`many`) a list whose elements are added. */
+export interface ListAddition { node: SyntaxNode; many: boolean }
+
 /**
- * What is added to a list after its definition `def` (a list literal), in order, wherever it reaches it
- * in its function (branches and loops: cost is planned for the worst case), not in nested functions:
- * JS `name.push(…)` arguments; Python `name.append(x)`, and the elements of `name.extend([…])` and
- * `name += […]`.
+ * What is added to a list after its definition `def` (a list literal), in order: `front` what goes
+ * before its elements, `back` what goes after them. Wherever a statement reaches the list in its
+ * function (branches and loops: cost is planned for the worst case), not in nested functions other than
+ * callbacks run in place (`docs.forEach((d) => messages.push(…))`): JS `name.push(…)` and
+ * `name.unshift(…)` arguments (`...xs` many); Python `name.append(x)`, `name.insert(i, x)` (at the front
+ * for 0), and `name.extend(xs)`, `name += xs` (many). With `until`, only what reaches that use of the
+ * list: statements before it, or later in a loop begun after the definition that the use is in (the
+ * next pass sends them).
  */
-function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
-  if (use.type !== 'identifier' || def.type !== (f.isPython ? 'list' : 'array')) return [];
+export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, reachingUse = false): { front: ListAddition[]; back: ListAddition[] } {
+  const none = { front: [], back: [] };
+  if (!/^(identifier|shorthand_property_identifier)$/.test(use.type) || def.type !== (f.isPython ? 'list' : 'array')) return none;
   const name = use.text;
   const fnOf = (x: SyntaxNode) => {
-    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
+    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type) && !isInPlaceCallback(c)) return c;
     return undefined;
   };
   const scope = fnOf(def);
-  const region = f.text.slice(def.endIndex, scope ? scope.endIndex : f.text.length);
-  if (f.isPython ? !/\.(append|extend)\(|\+=/.test(region) : !region.includes('.push(')) return [];
-  const out: SyntaxNode[] = [];
-  const add = (a: SyntaxNode | null | undefined) => {
-    if (a && a.type !== 'comment' && a.type !== 'spread_element' && a.type !== 'list_splat' && a.type !== 'keyword_argument' && out.length < 64) out.push(a);
+  let end = scope ? scope.endIndex : f.text.length;
+  if (reachingUse) {
+    if (use.startIndex <= def.endIndex) return none;
+    end = use.startIndex;
+    for (let p = use.parent; p && p.startIndex > def.endIndex; p = p.parent) {
+      if (FUNCTION_NODE.test(p.type) && !isInPlaceCallback(p)) break;
+      if (/^(for_statement|for_in_statement|while_statement|do_statement)$/.test(p.type)) end = Math.max(end, p.endIndex);
+    }
+  }
+  const region = f.text.slice(def.endIndex, end);
+  if (f.isPython ? !/\.(append|extend|insert)\(|\+=/.test(region) : !/\.(push|unshift)\(/.test(region)) return none;
+  const front: ListAddition[][] = [];
+  const back: ListAddition[] = [];
+  let count = 0;
+  const add = (to: ListAddition[], a: SyntaxNode | null | undefined, many = false) => {
+    if (!a || a.type === 'comment' || a.type === 'keyword_argument' || count >= 64) return;
+    count++;
+    if (a.type === 'spread_element' || a.type === 'list_splat') {
+      const inner = a.namedChildren[0];
+      if (inner) to.push({ node: inner, many: true });
+    } else to.push({ node: a, many });
   };
-  const elements = (list: SyntaxNode | null | undefined) => {
-    // only a literal list's elements are known; `parts.extend(other)` adds what is not known here
-    if (list && /^(list|tuple)$/.test(list.type)) for (const e of list.namedChildren) add(e);
-  };
-  const verbs = f.isPython ? '(?:\\.\\s*(append|extend)\\s*\\(|\\s*(\\+=))' : '\\.\\s*(push)\\s*\\(';
+  const verbs = f.isPython ? '(?:\\.\\s*(append|extend|insert)\\s*\\(|\\s*(\\+=))' : '\\.\\s*(push|unshift)\\s*\\(';
   const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}${verbs}`, 'g');
   for (const m of region.matchAll(re)) {
     const at = def.endIndex + (m.index ?? 0);
@@ -1544,18 +1621,24 @@ function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[]
       const stmt = target.parent;
       if (stmt?.type !== 'augmented_assignment' || stmt.childForFieldName('left')?.id !== target.id || fnOf(stmt)?.id !== scope?.id) continue;
       if (findDefinition(f, name, target)?.value.id !== def.id) continue;
-      elements(stmt.childForFieldName('right'));
+      add(back, stmt.childForFieldName('right'), true);
       continue;
     }
     const call = target.parent?.parent;
     if (!call || !/^call(_expression)?$/.test(call.type) || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
     // the same list: not one of the same name redefined in between (`list = []` again)
     if (findDefinition(f, name, target)?.value.id !== def.id) continue;
-    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-    if (m[1] === 'extend') elements(args.find((a) => !!a && a.type !== 'comment'));
-    else for (const a of args) add(a);
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
+    if (m[1] === 'extend') add(back, args[0], true);
+    else if (m[1] === 'unshift' || (m[1] === 'insert' && args[0]?.text === '0')) {
+      // each statement puts its elements before those already there
+      const group: ListAddition[] = [];
+      for (const a of m[1] === 'insert' ? args.slice(1, 2) : args) add(group, a);
+      front.unshift(group);
+    } else if (m[1] === 'insert') add(back, args[1]);
+    else for (const a of args) add(back, a);
   }
-  return out;
+  return { front: front.flat(), back };
 }
 
 /**
@@ -1569,9 +1652,9 @@ function pushedText(f: CodeFile, list: SyntaxNode, node: SyntaxNode, v: TextValu
 }
 
 /** The name a list is known by where it is made: through parameters bound to a caller's identifier. */
-function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved {
+export function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved {
   let cur: Resolved = { file: f, node: n };
-  for (let i = 0; i < 6 && cur.node.type === 'identifier'; i++) {
+  for (let i = 0; i < 6 && /^(identifier|shorthand_property_identifier)$/.test(cur.node.type); i++) {
     const bound = boundParameter(cur.file, cur.node, ctx);
     if (!bound?.value || bound.value.node.type !== 'identifier') break;
     cur = bound.value;
