@@ -139,6 +139,8 @@ interface KeptParse {
   detection: { calls: CallRecord[]; reads: Map<string, string | undefined>; heuristics: boolean };
 }
 
+const ADDED_TO_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:\+=|\.\s*(?:push|unshift|append|extend|insert)\s*\()/g;
+
 /**
  * What the previous detection of a file can lend the next, when the edit between them is a keystroke's
  * kind: within one row, no line added or removed (so every range elsewhere is unchanged), the syntax tree
@@ -162,6 +164,8 @@ function reusableAfter(previous: KeptParse, change: TextChange, text: string, so
     // Identifiers as JS reads them (`$` included) and as Python does (`$` a separator): both kinds.
     if (/\b(import|from|require|export|global|nonlocal)\b/.test(line)) for (const m of line.matchAll(/[A-Za-z_$][\w$]*/g)) for (const n of [m[0], ...m[0].split('$')]) names.add(n);
     else for (const m of line.matchAll(ASSIGNED_NAME)) names.add(m[1]);
+    // a list or text added to in place (`messages.push(…)`, `parts.append(…)`, `prompt += …`) holds more where it is used
+    for (const m of line.matchAll(ADDED_TO_NAME)) names.add(m[1]);
     // Python `with make() as name:` defines name too
     for (const m of line.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) names.add(m[1]);
   }

@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, inlineValue, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, withReturnedObject, type EvalContext, type ModelValue, type TextValue } from './values';
+import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, inlineValue, listAdditions, listName, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, withReturnedObject, type EvalContext, type ListAddition, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -308,7 +308,7 @@ export class PromptBuilder {
       this.addMessages({ file: r.file, node: right }, element);
       return;
     }
-    if (!r || !/^(array|list|tuple)$/.test(r.node.type)) {
+    if (!r || !/^(array|list|tuple)$/.test(r.node.type) || this.ctx.active.has(r.node.id)) {
       // a helper of the project that returns the list: its messages, with what this call passes it
       const listed = r && withReturnedList(r.file, r.node, this.ctx, (list) => {
         this.addMessageNodes(list.file, list.node.namedChildren.filter((c): c is SyntaxNode => !!c), element);
@@ -319,7 +319,25 @@ export class PromptBuilder {
       this.addValue('user', dynamic(at.file, at.node, this.ctx));
       return;
     }
-    this.addMessageNodes(r.file, r.node.namedChildren.filter((c): c is SyntaxNode => !!c), element);
+    // messages.push(…) / .append(…) after the list is made and before this use: sent with it
+    const named = listName(at.file, at.node, this.ctx);
+    const added = named.file === r.file ? listAdditions(r.file, named.node, r.node, true) : { front: [], back: [] };
+    this.ctx.active.add(r.node.id);
+    try {
+      this.addAdded(r.file, added.front, element);
+      this.addMessageNodes(r.file, r.node.namedChildren.filter((c): c is SyntaxNode => !!c), element);
+      this.addAdded(r.file, added.back, element);
+    } finally {
+      this.ctx.active.delete(r.node.id);
+    }
+  }
+
+  /** Messages added to a list after it is made: one each, or a list's (`extend(xs)`, `push(...xs)`). */
+  private addAdded(file: CodeFile, added: ListAddition[], element?: (file: CodeFile, node: SyntaxNode) => boolean): void {
+    for (const a of added) {
+      if (a.many) this.addMessages({ file, node: a.node }, element);
+      else this.addMessageNodes(file, [a.node], element);
+    }
   }
 
   /** The elements of a message list, one by one. */
@@ -330,6 +348,13 @@ export class PromptBuilder {
       const m = resolveExpression(file, el, this.ctx) ?? { file, node: el };
       if (m.node.type === 'object' || m.node.type === 'dictionary') {
         this.addMessageObject(m);
+        continue;
+      }
+      // [...messages, {…}]: a list made here earlier, its messages in turn
+      const spread = el.type === 'spread_element' || el.type === 'list_splat' ? el.namedChildren[0] : undefined;
+      const list = spread && resolveExpression(file, spread, this.ctx);
+      if (spread && list && /^(array|list|tuple)$/.test(list.node.type) && !this.ctx.active.has(list.node.id)) {
+        this.addMessages({ file, node: spread }, element);
         continue;
       }
       // a helper of the project that returns one message (`example(locale)`), with what this call passes it
@@ -346,7 +371,10 @@ export class PromptBuilder {
     const nameNode = propertyOf(m.node, 'name');
     const name = nameNode && /string/.test(nameNode.type) ? evalText(m.file, nameNode, this.ctx).text : undefined;
     const content = propertyOf(m.node, 'content') ?? propertyOf(m.node, 'parts');
-    if (content) this.addText(role, { file: m.file, node: content }, { name });
+    // a tool message's content not written in it (`str(output)`) is the tool's run-time result, not
+    // the text of a fallback branch (`output = "Function not found"`)
+    if (content && role === 'tool' && /^(identifier|call|call_expression|member_expression|attribute|subscript|subscript_expression)$/.test(content.type)) this.addValue(role, dynamic(m.file, content, this.ctx));
+    else if (content) this.addText(role, { file: m.file, node: content }, { name });
     return !!content;
   }
 

@@ -323,3 +323,59 @@ export function outsideFile(p: PathValue): string | undefined {
   const rel = path.posix.normalize(p.path);
   return rel === '..' || rel.startsWith('../') ? rel : undefined;
 }
+
+const JINJA_ENV = /^(jinja2\.)?(Sandboxed|Immutable|Native)?Environment$|^(jinja2\.sandbox\.)?SandboxedEnvironment$/;
+
+/** Where templates are kept when the loader's folder is known only at run time, nearest first. */
+const TEMPLATE_FOLDERS = ['templates', 'prompts', 'prompt_templates', '.'];
+
+/**
+ * The paths a jinja2 `env.get_template(name)` may load, in the loader's order, where `env` is an
+ * `Environment(loader=…)` built with a `FileSystemLoader(folder)` (or a list of folders) or a
+ * `PackageLoader(package, folder)` and the name is known statically. When the folder is known only at
+ * run time, or `env` is not known here (a parameter), the name under the usual template folders. Undefined
+ * when the call is no such load, or `env` is something else.
+ */
+export function templatePaths(f: CodeFile, n: SyntaxNode, ctx: PathEnv): PathValue[] | undefined {
+  if (!f.isPython || n.type !== 'call') return undefined;
+  const fn = calleeOf(n);
+  const obj = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get_template' ? fn.childForFieldName('object') : undefined;
+  const nameNode = argsOf(n).find((a) => a.type !== 'keyword_argument');
+  const name = obj && nameNode ? staticText(f, nameNode, ctx, 0) : undefined;
+  if (!obj || !name || name.startsWith('/') || /^[a-z]+:/i.test(name)) return undefined;
+  const env = ctx.resolve(f, obj);
+  const isEnv = env?.node.type === 'call' && JINJA_ENV.test(calleeOf(env.node)?.text ?? '');
+  if (env && env.node !== obj && !isEnv) return undefined;
+  const loader = isEnv ? keywordArg(env!.node, 'loader') : undefined;
+  const folders = (loader && loaderFolders(env!.file, loader, ctx)) || TEMPLATE_FOLDERS.map((d) => ({ anchored: false, path: d }));
+  return folders.map((d) => join(d, { anchored: false, path: name }));
+}
+
+function keywordArg(call: SyntaxNode, key: string): SyntaxNode | undefined {
+  return argsOf(call).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === key)?.childForFieldName('value') ?? undefined;
+}
+
+/** The folders a jinja2 loader reads templates from. */
+function loaderFolders(f: CodeFile, n: SyntaxNode, ctx: PathEnv): PathValue[] | undefined {
+  const r = n.type === 'identifier' ? ctx.resolve(f, n) : { file: f, node: n };
+  if (!r || r.node.type !== 'call') return undefined;
+  const callee = calleeOf(r.node)?.text.replace(/^jinja2\.(loaders\.)?/, '');
+  const positional = argsOf(r.node).filter((a) => a.type !== 'keyword_argument');
+  if (callee === 'FileSystemLoader') {
+    const at = keywordArg(r.node, 'searchpath') ?? positional[0];
+    if (!at) return undefined;
+    const list = at.type === 'list' || at.type === 'tuple' ? at.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') : [at];
+    const out = list.map((c) => evalPath(r.file, c, ctx));
+    return out.every((p): p is PathValue => !!p) ? out : undefined;
+  }
+  if (callee === 'PackageLoader') {
+    // PackageLoader("app", "templates"): the package's folder, found as an import is
+    const pkg = keywordArg(r.node, 'package_name') ?? positional[0];
+    const sub = keywordArg(r.node, 'package_path') ?? positional[1];
+    const pkgName = pkg && staticText(r.file, pkg, ctx, 0);
+    const subName = sub ? staticText(r.file, sub, ctx, 0) : 'templates';
+    if (!pkgName || subName === undefined || !/^[\w.]+$/.test(pkgName)) return undefined;
+    return [{ anchored: false, path: path.posix.join(pkgName.replace(/\./g, '/'), subName) }];
+  }
+  return undefined;
+}

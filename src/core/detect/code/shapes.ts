@@ -372,7 +372,8 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     // error text handed back as an assistant message is not a prompt
     const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
     b.parts.splice(0, b.parts.length, ...parts);
-    if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
+    // a text a call found already, written here or in another file (an imported template): one text, one row
+    if (b.parts.some((p) => (p.file ? claimedElsewhere(p, claimed, env) : claimedPart(f, p, claimed)))) continue;
     if (g.list && b.parts.every((p) => p.role === 'assistant') && shownOnly(f, g.list, up)) continue;
     const shape = [...new Set(g.shapes)].slice(0, 2).join(', ');
     const found = finish(b, call, 'shape.messages', shape, env, () => false);

@@ -13,7 +13,7 @@ import { OUTPUT_LIMIT_KEYS } from '../shared';
 import type { SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { definitionsOf, isJsonFile, jsonValue, type CodeFile, type CodeProject, type Definition } from './source';
-import { candidateFiles, outsideFile, readPath, type PathEnv } from './fileReads';
+import { candidateFiles, outsideFile, readPath, templatePaths, type PathEnv, type PathValue } from './fileReads';
 import { own } from '../../own';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -1327,8 +1327,18 @@ function pathEnv(ctx: EvalContext): PathEnv {
 /** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
 function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const p = readPath(f, n, pathEnv(ctx));
-  if (!p) return undefined;
-  for (const rel of candidateFiles(p, f.file)) {
+  return p ? workspaceText(f, n, [p], ctx) : undefined;
+}
+
+/** The text of the template a jinja2 `env.get_template(name)` loads, where it is written. */
+function loadedTemplate(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  const paths = templatePaths(f, n, pathEnv(ctx));
+  return paths ? workspaceText(f, n, paths, ctx) : undefined;
+}
+
+/** The first of `paths` that names a workspace file, as its text where it is written. */
+function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
+  for (const rel of paths.flatMap((p) => candidateFiles(p, f.file))) {
     if (rel === f.file) continue;
     const text = ctx.project.readText(rel);
     if (text === undefined) continue;
@@ -1338,9 +1348,9 @@ function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | und
   }
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
   // What it would have sent is not counted (empty text), not guessed as a slot: the warning says so.
-  const outside = outsideFile(p);
-  if (outside === undefined) return undefined;
-  ctx.project.readText(outside);
+  const outside = paths.map(outsideFile).filter((o): o is string => o !== undefined);
+  if (!outside.length) return undefined;
+  for (const o of outside) ctx.project.readText(o);
   return { text: '', origin: loc(f, n) };
 }
 
@@ -1414,12 +1424,16 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         // sections.push(`…`) between the list's definition and the join: pushed in that order
         const named = listNode ? listName(f, unfiltered(f, listNode), ctx) : undefined;
-        const pushed = named && named.file === list.file ? pushesInto(named.file, named.node, list.node) : [];
+        const added = named && named.file === list.file ? listAdditions(named.file, named.node, list.node) : { front: [], back: [] };
+        // a list added whole is known only when it is a literal
+        const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') : []));
+        const front = elements(added.front);
+        const own = new Set(nodes.map((c) => c.id));
         const out = new TextBuilder(ctx.ceiling);
-        [...nodes, ...pushed].forEach((c, k) => {
+        [...front, ...nodes, ...elements(added.back)].forEach((c, k) => {
           if (k > 0) out.add({ ...sep, template: undefined });
           const v = evalText(list.file, c, ctx);
-          out.add({ ...(k < nodes.length ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
+          out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
         });
         // the part starts at the first literal of the list, ends at the list's end
         // (pushed texts are fragments where they are written)
@@ -1450,8 +1464,9 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const made = resolveExpression(f, obj, ctx);
         const maker = made?.node.type === 'call' ? made.node.childForFieldName('function')?.text ?? '' : '';
         const source = made && /(^|\.)Template$/.test(maker) ? args(made.node).positional[0] : undefined;
-        if (!made || !source) return dynamic(f, n, ctx);
-        const base = evalText(made.file, source, ctx);
+        // env.get_template("answer.j2"): the template file its loader finds, where it is written
+        const base = made && source ? evalText(made.file, source, ctx) : made && loadedTemplate(made.file, made.node, ctx);
+        if (!base) return dynamic(f, n, ctx);
         if (base.text.replace(MARKER_RE, '').trim()) {
           const text = substitute(ctx, base, /\{\{-?\s*([A-Za-z_]\w*)\s*-?\}\}/g, (m, key) => {
             const arg = key ? named.get(key) : undefined;
@@ -1565,31 +1580,51 @@ function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
   return cur;
 }
 
+/** Something added to a list after its definition: one element, or (`many`) a list whose elements are added. */
+export interface ListAddition { node: SyntaxNode; many: boolean }
+
 /**
- * What is added to a list after its definition `def` (a list literal), in order, wherever it reaches it
- * in its function (branches and loops: cost is planned for the worst case), not in nested functions:
- * JS `name.push(…)` arguments; Python `name.append(x)`, and the elements of `name.extend([…])` and
- * `name += […]`.
+ * What is added to a list after its definition `def` (a list literal), in order: `front` what goes
+ * before its elements, `back` what goes after them. Wherever a statement reaches the list in its
+ * function (branches and loops: cost is planned for the worst case), not in nested functions other than
+ * callbacks run in place (`docs.forEach((d) => messages.push(…))`): JS `name.push(…)` and
+ * `name.unshift(…)` arguments (`...xs` many); Python `name.append(x)`, `name.insert(i, x)` (at the front
+ * for 0), and `name.extend(xs)`, `name += xs` (many). With `until`, only what reaches that use of the
+ * list: statements before it, or later in a loop begun after the definition that the use is in (the
+ * next pass sends them).
  */
-function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[] {
-  if (use.type !== 'identifier' || def.type !== (f.isPython ? 'list' : 'array')) return [];
+export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, reachingUse = false): { front: ListAddition[]; back: ListAddition[] } {
+  const none = { front: [], back: [] };
+  if (!/^(identifier|shorthand_property_identifier)$/.test(use.type) || def.type !== (f.isPython ? 'list' : 'array')) return none;
   const name = use.text;
   const fnOf = (x: SyntaxNode) => {
-    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type)) return c;
+    for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type) && !isInPlaceCallback(c)) return c;
     return undefined;
   };
   const scope = fnOf(def);
-  const region = f.text.slice(def.endIndex, scope ? scope.endIndex : f.text.length);
-  if (f.isPython ? !/\.(append|extend)\(|\+=/.test(region) : !region.includes('.push(')) return [];
-  const out: SyntaxNode[] = [];
-  const add = (a: SyntaxNode | null | undefined) => {
-    if (a && a.type !== 'comment' && a.type !== 'spread_element' && a.type !== 'list_splat' && a.type !== 'keyword_argument' && out.length < 64) out.push(a);
+  let end = scope ? scope.endIndex : f.text.length;
+  if (reachingUse) {
+    if (use.startIndex <= def.endIndex) return none;
+    end = use.startIndex;
+    for (let p = use.parent; p && p.startIndex > def.endIndex; p = p.parent) {
+      if (FUNCTION_NODE.test(p.type) && !isInPlaceCallback(p)) break;
+      if (/^(for_statement|for_in_statement|while_statement|do_statement)$/.test(p.type)) end = Math.max(end, p.endIndex);
+    }
+  }
+  const region = f.text.slice(def.endIndex, end);
+  if (f.isPython ? !/\.(append|extend|insert)\(|\+=/.test(region) : !/\.(push|unshift)\(/.test(region)) return none;
+  const front: ListAddition[][] = [];
+  const back: ListAddition[] = [];
+  let count = 0;
+  const add = (to: ListAddition[], a: SyntaxNode | null | undefined, many = false) => {
+    if (!a || a.type === 'comment' || a.type === 'keyword_argument' || count >= 64) return;
+    count++;
+    if (a.type === 'spread_element' || a.type === 'list_splat') {
+      const inner = a.namedChildren[0];
+      if (inner) to.push({ node: inner, many: true });
+    } else to.push({ node: a, many });
   };
-  const elements = (list: SyntaxNode | null | undefined) => {
-    // only a literal list's elements are known; `parts.extend(other)` adds what is not known here
-    if (list && /^(list|tuple)$/.test(list.type)) for (const e of list.namedChildren) add(e);
-  };
-  const verbs = f.isPython ? '(?:\\.\\s*(append|extend)\\s*\\(|\\s*(\\+=))' : '\\.\\s*(push)\\s*\\(';
+  const verbs = f.isPython ? '(?:\\.\\s*(append|extend|insert)\\s*\\(|\\s*(\\+=))' : '\\.\\s*(push|unshift)\\s*\\(';
   const re = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$&')}${verbs}`, 'g');
   for (const m of region.matchAll(re)) {
     const at = def.endIndex + (m.index ?? 0);
@@ -1599,18 +1634,24 @@ function pushesInto(f: CodeFile, use: SyntaxNode, def: SyntaxNode): SyntaxNode[]
       const stmt = target.parent;
       if (stmt?.type !== 'augmented_assignment' || stmt.childForFieldName('left')?.id !== target.id || fnOf(stmt)?.id !== scope?.id) continue;
       if (findDefinition(f, name, target)?.value.id !== def.id) continue;
-      elements(stmt.childForFieldName('right'));
+      add(back, stmt.childForFieldName('right'), true);
       continue;
     }
     const call = target.parent?.parent;
     if (!call || !/^call(_expression)?$/.test(call.type) || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
     // the same list: not one of the same name redefined in between (`list = []` again)
     if (findDefinition(f, name, target)?.value.id !== def.id) continue;
-    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-    if (m[1] === 'extend') elements(args.find((a) => !!a && a.type !== 'comment'));
-    else for (const a of args) add(a);
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
+    if (m[1] === 'extend') add(back, args[0], true);
+    else if (m[1] === 'unshift' || (m[1] === 'insert' && args[0]?.text === '0')) {
+      // each statement puts its elements before those already there
+      const group: ListAddition[] = [];
+      for (const a of m[1] === 'insert' ? args.slice(1, 2) : args) add(group, a);
+      front.unshift(group);
+    } else if (m[1] === 'insert') add(back, args[1]);
+    else for (const a of args) add(back, a);
   }
-  return out;
+  return { front: front.flat(), back };
 }
 
 /**
@@ -1624,9 +1665,9 @@ function pushedText(f: CodeFile, list: SyntaxNode, node: SyntaxNode, v: TextValu
 }
 
 /** The name a list is known by where it is made: through parameters bound to a caller's identifier. */
-function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved {
+export function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved {
   let cur: Resolved = { file: f, node: n };
-  for (let i = 0; i < 6 && cur.node.type === 'identifier'; i++) {
+  for (let i = 0; i < 6 && /^(identifier|shorthand_property_identifier)$/.test(cur.node.type); i++) {
     const bound = boundParameter(cur.file, cur.node, ctx);
     if (!bound?.value || bound.value.node.type !== 'identifier') break;
     cur = bound.value;
