@@ -24,6 +24,36 @@ const misses: string[] = [];
 const falsePositives: string[] = [];
 const first = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().slice(0, 50);
 
+// Notebook labels are lines of the .ipynb file as stored (where the cell's source line is written in
+// the JSON); the detector reports a cell and a line within it.
+const notebookLines = new Map<string, number[][]>();
+function notebookLine(file: string, cell: number, line: number): number {
+  let cells = notebookLines.get(file);
+  if (!cells) {
+    cells = [];
+    const text = fs.readFileSync(file, 'utf8');
+    const rows = text.split('\n');
+    const nb = JSON.parse(text) as { cells?: { source?: string | string[] }[] };
+    let at = 0;
+    for (const c of nb.cells ?? []) {
+      const source = typeof c.source === 'string' ? [c.source] : c.source ?? [];
+      const mapped: number[] = [];
+      for (const piece of source) {
+        const want = JSON.stringify(piece).slice(1, -1);
+        let j = at;
+        while (j < rows.length && !rows[j].includes(`"${want}"`)) j++;
+        if (j < rows.length) at = j;
+        // a source written as one string holds all its lines on one JSON line
+        const lines = typeof c.source === 'string' ? piece.split('\n').length : 1;
+        for (let k = 0; k < lines; k++) mapped.push(j < rows.length ? j : -1);
+      }
+      cells.push(mapped);
+    }
+    notebookLines.set(file, cells);
+  }
+  return cells[cell]?.[line] ?? -1;
+}
+
 (async () => {
   const held = holdout();
   const fresh = holdout(FRESH_FILE);
@@ -55,7 +85,8 @@ const first = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().s
     for (const p of report.prompts) {
       for (const part of p.parts) {
         if (part.tokens <= 0) continue;
-        const key = `${part.file ?? p.file}:${part.range.start.line}`;
+        const file = part.file ?? p.file;
+        const key = `${file}:${part.cell !== undefined ? notebookLine(path.join(root, file), part.cell, part.range.start.line) : part.range.start.line}`;
         if (!found.has(key)) found.set(key, { kind: p.kind, role: part.role, tokens: part.tokens });
       }
     }
