@@ -103,6 +103,13 @@ describe('Gemini CLI custom commands (.gemini/commands/*.toml)', () => {
     assert.ok((prompts[0].notes ?? []).some((n) => /Gemini CLI custom command/.test(n)));
   });
 
+  it('a Gemini CLI extension\'s commands/ folder: a file of prompt and description is a command; one with other keys is not', () => {
+    const text = 'description = "Sets the project up"\nprompt = """\nYou are an agent that sets up this project, one step at a time.\n"""\n';
+    assert.deepStrictEqual(engine.detectSync('commands/conductor/setup.toml', text, {}).detected.map((p) => [p.kind, p.label]), [['gemini-cli-command', '/conductor:setup']]);
+    const other = 'name = "deploy"\nprompt = "Deploy to production now? Answer yes or no."\nscript = "deploy.sh"\n';
+    assert.ok(engine.detectSync('commands/deploy.toml', other, {}).detected.every((p) => p.kind !== 'gemini-cli-command'));
+  });
+
   it('a command file without a prompt yields nothing', () => {
     assert.deepStrictEqual(parts('.gemini/commands/empty.toml', 'description = "A prompt will go here later"\nprompt = ""\n'), []);
   });

@@ -291,7 +291,7 @@ export function parsedToml(text: string): ParsedYaml {
 }
 
 // Tool and package settings: never prompt data, whatever keys they hold.
-const NOT_PROMPT_TOML = /(^|\/)(pyproject|Cargo|rustfmt|\.rustfmt|clippy|\.clippy|ruff|\.ruff|netlify|wrangler|fly|\.taplo|taplo|rust-toolchain|deny|Pipfile|poetry|uv|pixi|hatch|setup|mypy|pytest|tox|\.?codecov|dependabot|renovate|typos|_typos|\.typos|cliff|release-plz|dist-workspace|Makefile|\.cargo\/config|config\/nextest|trunk|shuttle|samconfig|\.?black|isort|\.?bandit|\.?pylintrc|\.?flake8|\.?coveragerc)(\.[\w-]+)?\.toml$/i;
+const NOT_PROMPT_TOML = /(^|\/)(pyproject|Cargo|rustfmt|\.rustfmt|clippy|\.clippy|ruff|\.ruff|netlify|wrangler|fly|\.taplo|taplo|rust-toolchain|deny|Pipfile|poetry|uv|pixi|hatch|mypy|pytest|tox|\.?codecov|dependabot|renovate|typos|_typos|\.typos|cliff|release-plz|dist-workspace|Makefile|\.cargo\/config|config\/nextest|trunk|shuttle|samconfig|\.?black|isort|\.?bandit|\.?pylintrc|\.?flake8|\.?coveragerc)(\.[\w-]+)?\.toml$/i;
 // A key that holds a message or a prompt, given a string: what makes a TOML file worth reading.
 const TOML_SNIFF = /^[ \t]*["']?(system|user|assistant|developer|human|role|[\w-]*prompt[\w-]*|[\w-]*Prompt[\w-]*|instructions|preamble|persona|backstory|[\w-]*_template|[\w-]*Template|system_message)["']?[ \t]*=[ \t]*["']/m;
 const MAX_BYTES = 2_000_000;
@@ -303,6 +303,16 @@ const MAX_BYTES = 2_000_000;
 const GEMINI_COMMAND = /(^|\/)\.gemini\/commands\/(?:[^/]+\/)*[^/]+\.toml$/;
 const RUN_TIME_INSERT = /[!@]\{[^{}\n]*\}/g;
 
+// A Gemini CLI extension ships its commands in its own `commands/` folder: there, a file holding a
+// `prompt` and at most a `description` has the command file's shape.
+const EXTENSION_COMMAND = /(^|\/)commands\/(?:[^/]+\/)*[^/]+\.toml$/;
+function isGeminiCommand(file: string, y: ParsedYaml): boolean {
+  if (GEMINI_COMMAND.test(file)) return true;
+  if (!EXTENSION_COMMAND.test(file) || !isMap(y.root)) return false;
+  const keys = (y.root as YAMLMap).items.map((p) => String((p.key as Scalar).value));
+  return keys.includes('prompt') && keys.every((k) => k === 'prompt' || k === 'description');
+}
+
 function geminiCommand(y: ParsedYaml, ctx: ReadContext): DetectedPrompt[] {
   const node = get(y.root, 'prompt');
   if (!isScalar(node) || typeof node.value !== 'string' || !node.value.trim()) return [];
@@ -311,7 +321,7 @@ function geminiCommand(y: ParsedYaml, ctx: ReadContext): DetectedPrompt[] {
   for (const m of part.text.matchAll(RUN_TIME_INSERT)) part.slots.push({ name: m[0].slice(0, 40) });
   return [{
     kind: 'gemini-cli-command', source: 'prompt-file', confidence: 'call', range: nodeRange(y, y.root as Node), parts: [part],
-    provider: 'google', label: ctx.file.replace(/^.*\.gemini\/commands\//, '/').replace(/\.toml$/, '').replace(/\//g, ':').replace(/^:/, '/'),
+    provider: 'google', label: ctx.file.replace(/^.*(\.gemini\/)?commands\//, '/').replace(/\.toml$/, '').replace(/\//g, ':').replace(/^:/, '/'),
     notes: [
       'a Gemini CLI custom command: its prompt is sent as the request, {{args}} filled from what follows the command; Gemini CLI adds its own system prompt and context, not counted',
       'no model in the file: the default Google model is used',
@@ -334,7 +344,7 @@ export const tomlPromptReader: PromptFileReader = {
       const range = lines.range(e.at, Math.min(text.length, e.at + 1));
       return { prompts: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file: ctx.file, range, message: `${ctx.file}:${range.start.line + 1}: malformed TOML: ${e.message} (its prompts are not read)` }] };
     }
-    if (GEMINI_COMMAND.test(ctx.file)) return { prompts: geminiCommand(y, ctx), diagnostics: [] };
+    if (isGeminiCommand(ctx.file, y)) return { prompts: geminiCommand(y, ctx), diagnostics: [] };
     const llm = LLM_CONTEXT.test(text) || /prompt|llm|agent/i.test(ctx.file);
     return { prompts: promptsInData(y, ctx, llm, true).map((p) => ({ ...p, notes: (p.notes ?? []).map((note) => note.replace(/a YAML config|a data file/, 'a TOML file')) })), diagnostics: [] };
   },
