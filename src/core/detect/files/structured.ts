@@ -162,7 +162,7 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
     const byRole = es.filter((e) => ROLE_KEY.test(e.key) && isScalar(e.value) && typeof e.value.value === 'string' && !found.claimed.has(e.value) && !isTaken(e.value));
     const own = label.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
     const roles = new Set(byRole.map((e) => normaliseRole(e.key)));
-    if (byRole.some((e) => prose(str(e.value))) && (PROMPT_KEY.test(own) || promptNamed || (roles.has('system') && roles.has('user')))) {
+    if (!i18n && byRole.some((e) => prose(str(e.value))) && (PROMPT_KEY.test(own) || promptNamed || (roles.has('system') && roles.has('user')))) {
       const parts = byRole.filter((e) => /\S/.test(str(e.value) ?? '')).map((e) => yamlPart(normaliseRole(e.key), y, e.value, SLOTS, e.key));
       for (const e of byRole) found.claimed.add(e.value);
       found.prompts.push(prompt('prompt-data', y, node, parts, label, modelNear(node), 'messages kept by role in a data file (text that code loads as a prompt)'));
