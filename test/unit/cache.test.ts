@@ -162,6 +162,15 @@ describe('prompt caching', () => {
       assert.strictEqual(d.fix, undefined);
     });
 
+    it('under a dollar a month lost it is information, not a warning; at real traffic a warning', async () => {
+      const call = (perDay: number) => `import OpenAI from 'openai';\nconst c = new OpenAI();\n// prompt-cost: callsPerDay=${perDay}\nexport const ask = (q: string) => c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: \`Today is \${new Date().toISOString()}.\n${LONG}\` }, { role: 'user', content: q }] });\n`;
+      const breaker = async (perDay: number) => (await analyze('a.ts', call(perDay)))[0].diagnostics.find((x) => x.code === 'cache-breaker')!;
+      const few = await breaker(2);
+      assert.match(few.message, /\$0\.\d+\/month lost/);
+      assert.strictEqual(few.severity, 'information');
+      assert.strictEqual((await breaker(5000)).severity, 'warning');
+    });
+
     it('a value after the static text is no breaker', async () => {
       const text = `import OpenAI from 'openai';\nconst c = new OpenAI();\nexport const ask = (q: string) => c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: \`${LONG}\nToday is \${new Date().toISOString()}.\` }, { role: 'user', content: q }] });\n`;
       const [p] = await analyze('a.ts', text);
