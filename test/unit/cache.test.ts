@@ -196,6 +196,17 @@ describe('prompt caching', () => {
       assert.ok(after.cost.monthlyUsd! < p.cost.monthlyUsd!);
     });
 
+    it('a system prompt imported from another file: the note sits on the call\'s system argument, not on the user message', async () => {
+      const dir = tempDir('pc-ccm-');
+      fs.writeFileSync(path.join(dir, 'prompts.ts'), `export const SYSTEM = "${LONG}";\n`);
+      fs.writeFileSync(path.join(dir, 'ask.ts'), `import Anthropic from '@anthropic-ai/sdk';\nimport { SYSTEM } from './prompts';\nconst a = new Anthropic();\nexport const ask = (q: string) => a.messages.create({\n  model: 'claude-sonnet-4-5',\n  max_tokens: 500,\n  system: SYSTEM,\n  messages: [{ role: 'user', content: \`Question: \${q}\` }],\n});\n`);
+      const r = await scanWorkspace({ root: dir, workers: 0 });
+      const p = r.prompts.find((x) => x.file === 'ask.ts')!;
+      const d = p.diagnostics.find((x) => x.code === 'anthropic-cache-control-missing')!;
+      assert.ok(d, codes(p).join());
+      assert.strictEqual(d.range.start.line, 6, 'on `system: SYSTEM`');
+    });
+
     it('Python: the dict form, single quotes kept', async () => {
       const text = `import anthropic\nclient = anthropic.Anthropic()\nSYSTEM = '${LONG}'\nclient.messages.create(model="claude-sonnet-4-5", max_tokens=500, system='${LONG}', messages=[{"role": "user", "content": q}])\n`;
       const [p] = await analyze('a.py', text);
