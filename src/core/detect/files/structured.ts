@@ -162,7 +162,7 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
     const byRole = es.filter((e) => ROLE_KEY.test(e.key) && isScalar(e.value) && typeof e.value.value === 'string' && !found.claimed.has(e.value) && !isTaken(e.value));
     const own = label.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
     const roles = new Set(byRole.map((e) => normaliseRole(e.key)));
-    if (byRole.some((e) => prose(str(e.value))) && (PROMPT_KEY.test(own) || promptNamed || (roles.has('system') && roles.has('user')))) {
+    if (!i18n && byRole.some((e) => prose(str(e.value))) && (PROMPT_KEY.test(own) || promptNamed || (roles.has('system') && roles.has('user')))) {
       const parts = byRole.filter((e) => /\S/.test(str(e.value) ?? '')).map((e) => yamlPart(normaliseRole(e.key), y, e.value, SLOTS, e.key));
       for (const e of byRole) found.claimed.add(e.value);
       found.prompts.push(prompt('prompt-data', y, node, parts, label, modelNear(node), 'messages kept by role in a data file (text that code loads as a prompt)'));
@@ -189,6 +189,12 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
 // A template's variable: `{{task}}`, `{%- for … %}`, `{remaining_steps}`.
 const TEMPLATE_SLOT = /\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}|\{[A-Za-z_]\w*\}/;
 
+/** Words of the text's own: not template variables or control, not the tags that wrap them. */
+function ownWords(text: string | undefined): number {
+  const own = (text ?? '').replace(/\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}|\{[A-Za-z_]\w*\}|<\/?[A-Za-z_][\w-]*>/g, ' ');
+  return own.split(/\s+/).filter((w) => /[A-Za-z]{2}/.test(w)).length;
+}
+
 /**
  * The templates of a prompt library beside its prompt-named keys: prose values (a sentence or more, or a
  * few words with a template variable) under any key that does not name, describe or hold output, one
@@ -213,7 +219,7 @@ function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string
       }
       if (found.claimed.has(e.value) || isTaken(e.value)) continue;
       const v = str(e.value);
-      if (!(prose(v, 8) || (prose(v, 3) && TEMPLATE_SLOT.test(v ?? '')))) continue;
+      if (!(prose(v, 8) || (ownWords(v) >= 2 && TEMPLATE_SLOT.test(v ?? '')))) continue;
       parts.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
       found.claimed.add(e.value);
     }
@@ -245,7 +251,8 @@ function siblingTemplates(y: ParsedYaml, anchor: DetectedPrompt, found: Found, t
       const r = nodeRange(y, e.value);
       if (!ANY_TEMPLATE_KEY.test(e.key) || NOT_PROMPT_TEMPLATE.test(e.key) || found.claimed.has(e.value) || isTaken(e.value) || inAnchor.has(`${r.start.line}:${r.start.character}`)) continue;
       const v = str(e.value);
-      if (!(prose(v, 8) || (prose(v, 3) && TEMPLATE_SLOT.test(v ?? '')))) continue;
+      // a template of the agent's own: a word of its own beside a variable is text sent (`OBSERVATION: {{observation}}`); tags around a variable alone are not
+      if (!(prose(v, 8) || (ownWords(v) >= 1 && TEMPLATE_SLOT.test(v ?? '')))) continue;
       anchor.parts.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
       found.claimed.add(e.value);
     }
