@@ -316,8 +316,10 @@ const PROMPT_CONFIG_LINE = /^\s*["']?(system_prompt|systemPrompt|system_template
 function readDocument(text: string, start: number, end: number, ctx: ReadContext, lines: LineIndex, llm: boolean, withAgentKeys: boolean, problems?: Diagnostic[]): DetectedPrompt[] {
   const parsed = parseYamlAt(text, start, end, ctx, lines);
   if (!parsed.ok) {
-    // Sniffed by content, so a warning: this may be any YAML, but its prompt-named keys go unread.
-    if (problems && PROMPT_CONFIG_LINE.test(text.slice(start, end))) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (its prompt-named keys are not read)` })));
+    // A file named for prompts is one: broken, it is an error (a gate must not pass without it). Sniffed
+    // by content, a warning: this may be any YAML, but its prompt-named keys go unread.
+    if (problems && isPromptNamedYaml(ctx.file)) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, message: `${d.message} (its prompts are not read)` })));
+    else if (problems && PROMPT_CONFIG_LINE.test(text.slice(start, end))) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (its prompt-named keys are not read)` })));
     return [];
   }
   return promptsInData(parsed.yaml, ctx, llm, withAgentKeys);
