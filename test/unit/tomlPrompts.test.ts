@@ -6,6 +6,7 @@ import * as path from 'path';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config/types';
 import { parseTomlNodes, TomlError } from '../../src/core/detect/files/toml';
+import { formatMarkdown } from '../../src/core/report/markdown';
 import { scanWorkspace } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
@@ -70,7 +71,7 @@ describe('TOML prompt files', () => {
     assert.deepStrictEqual(detected[0].parts.map((p) => p.slots.map((s) => [s.name, s.range?.start.line, s.range?.start.character])), [[], [['diff', 8, 6]]]);
     const { prompts } = analyze('settings/review.toml', text);
     assert.strictEqual(prompts.length, 1);
-    assert.strictEqual(prompts[0].model.from, 'default', 'a model in another table is not this prompt\'s model');
+    assert.deepStrictEqual([prompts[0].model.id, prompts[0].model.from], ['gpt-4o-mini', 'file'], 'the model the file names for itself ([config] model)');
     assert.ok(prompts[0].tokens.input > 10);
   });
 
@@ -95,6 +96,10 @@ describe('TOML prompt files', () => {
     fs.writeFileSync(path.join(ws, 'prompts.yaml'), 'greeting:\n  text: "Hello there\n');
     const report = await scanWorkspace({ root: ws, workers: 0 });
     assert.deepStrictEqual((report.unreadable ?? []).map((u) => u.file).sort(), ['.gemini/commands/explain.toml', 'prompts.yaml', 'settings/review_prompts.toml']);
+    // the Markdown report gives each diagnostic its place once
+    const md = formatMarkdown(report);
+    assert.match(md, /`settings\/review_prompts\.toml:2`: malformed TOML/);
+    assert.doesNotMatch(md, /`settings\/review_prompts\.toml:2`: settings\/review_prompts\.toml:2/);
   });
 
   it('broken TOML that looks like prompts is a warning at its line; nothing is read from it, nothing throws', () => {
