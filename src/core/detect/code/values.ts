@@ -241,6 +241,12 @@ function embedNested(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: Eval
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
+/** The words a literal writes itself (not what its substitutions hold, nor markup around a value). */
+function ownWords(literal: string): number {
+  const written = literal.replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1).replace(/<\/?[A-Za-z][\w:-]*>/g, ' ');
+  return written.split(/\s+|\\n/).filter((w) => /\p{L}{2}/u.test(w)).length;
+}
+
 /** The longest a short inline conditional's literal may be to fold into the text around it. */
 const SHORT_CONDITIONAL = 160;
 
@@ -264,10 +270,25 @@ function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): Tex
     if (b.text.length > SHORT_CONDITIONAL || b.text.includes('\n') || /\S\\n+\S/.test(b.text.slice(1, -1).replace(/^(\\n|\s)+|(\\n|\s)+$/g, ''))) return undefined;
     texts.push(evalText(f, b, ctx));
   }
+  // sentences of their own (three words in each branch that has text: an optional section, `${pr ? "Review
+  // the diff first." : ""}`) are fragments where they are written, as any nested literal is; a choice between
+  // a value and a phrase (`${n ? `${n} files` : "unknown (no list)"}`) stays the template's own text
+  const worded = branches.map((b) => ownWords(b!.text)).filter((w, k) => w > 0 || fullLength(texts[k]) > 0);
+  if (worded.length && worded.every((w) => w >= 3)) return undefined;
   let longer = texts[0];
   for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
   // its own alternatives (a nested conditional) fold too: the longer text is what is priced
   return { ...inlineValue(ctx, longer), template: undefined };
+}
+
+/** A template's substitution `${expr}` as the template holds it: a short conditional folded in, else the value embedded. */
+function embedSubstitution(f: CodeFile, template: SyntaxNode, expr: SyntaxNode, ctx: EvalContext): TextValue {
+  const folded = inlineConditional(f, expr, ctx);
+  if (folded) return folded;
+  // `${cite && 'End with the links you used.'}` / f"{x and '…'}": the literal is the text it may add
+  const guarded = (expr.type === 'binary_expression' && expr.childForFieldName('operator')?.text === '&&') || (expr.type === 'boolean_operator' && expr.children[1]?.text === 'and') ? expr.childForFieldName('right') : null;
+  const added = guarded && isStringNode(guarded) ? guarded : expr;
+  return embedNested(f, template, evalText(f, added, ctx), ctx);
 }
 
 function hasFragment(ctx: EvalContext, text: string): boolean {
@@ -641,7 +662,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
+        if (expr) out.add({ ...embedSubstitution(f, n, expr, ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -654,7 +675,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
+        if (expr) out.add({ ...embedSubstitution(f, n, expr, ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
