@@ -251,10 +251,11 @@ function ownWords(literal: string): number {
 const SHORT_CONDITIONAL = 160;
 
 /**
- * A short conditional inside a template (`${isX ? "Answer briefly. " : ""}`, `${strict && "Cite sources."}`,
- * f"{'…' if x else ''}"): one line of text the template holds or not. It folds into the template's own text
+ * A short conditional inside a template that chooses between values or a word or two (`${n === 1 ? "file
+ * has" : "files have"}`, `${n ? `${n} files` : "unknown (no list)"}`): it folds into the template's own text
  * — the longer branch, priced for the worst case — rather than being a slot or a part of its own.
- * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, or a long one).
+ * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, a long one, or
+ * sentences: then each literal is a fragment where it is written).
  */
 function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   let branches: (SyntaxNode | null)[];
@@ -273,7 +274,8 @@ function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): Tex
   // sentences of their own (three words in each branch that has text: an optional section, `${pr ? "Review
   // the diff first." : ""}`) are fragments where they are written, as any nested literal is; a choice between
   // a value and a phrase (`${n ? `${n} files` : "unknown (no list)"}`) stays the template's own text
-  const worded = branches.map((b) => ownWords(b!.text)).filter((w, k) => w > 0 || fullLength(texts[k]) > 0);
+  // (a branch of no words of its own, `''` or `${context}`, adds none)
+  const worded = branches.map((b) => ownWords(b!.text)).filter((w) => w > 0);
   if (worded.length && worded.every((w) => w >= 3)) return undefined;
   let longer = texts[0];
   for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
@@ -285,9 +287,9 @@ function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): Tex
 function embedSubstitution(f: CodeFile, template: SyntaxNode, expr: SyntaxNode, ctx: EvalContext): TextValue {
   const folded = inlineConditional(f, expr, ctx);
   if (folded) return folded;
-  // `${cite && 'End with the links you used.'}` / f"{x and '…'}": the literal is the text it may add
+  // `${cite && 'End with the links you used.'}` / f"{x and '…'}" / `${pkg && dedent`…`}`: its right side is the text it may add
   const guarded = (expr.type === 'binary_expression' && expr.childForFieldName('operator')?.text === '&&') || (expr.type === 'boolean_operator' && expr.children[1]?.text === 'and') ? expr.childForFieldName('right') : null;
-  const added = guarded && isStringNode(guarded) ? guarded : expr;
+  const added = guarded ?? expr;
   return embedNested(f, template, evalText(f, added, ctx), ctx);
 }
 
