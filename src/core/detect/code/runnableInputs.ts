@@ -15,6 +15,8 @@ const INVOKE_CALL = /\.(a?invoke|a?stream|a?batch)\s*\(/g;
 const MADE_BY = /^(fromTemplate|from_template|fromMessages|from_messages|fromPromptMessages|from_prompt_messages)$/;
 const TEMPLATE_CLASS = /^(Chat)?PromptTemplate$/;
 const TEXT_NODE = /^(string|template_string|concatenated_string|binary_expression|binary_operator)$/;
+/** A test's values check how a template formats them: test data, not text sent to a model. */
+export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(__tests__|tests?|spec)\/|(^|\/)test_[^/]*\.py$|_test\.py$/;
 
 /** Is `n` (through names, `.pipe(…)` / `|` chains and `RunnableSequence.from([…])`) a runnable that starts at a prompt template? */
 function startsAtTemplate(file: CodeFile, n: SyntaxNode | null | undefined, env: FinderEnv, depth = 0): boolean {
@@ -43,6 +45,7 @@ function startsAtTemplate(file: CodeFile, n: SyntaxNode | null | undefined, env:
 
 export function runnableInputPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const out: DetectedPrompt[] = [];
+  if (TEST_FILE.test(f.file)) return out;
   const root = f.tree.rootNode;
   for (const m of f.text.matchAll(INVOKE_CALL)) {
     const at = (m.index ?? 0) + 1;

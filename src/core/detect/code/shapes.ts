@@ -19,7 +19,7 @@ import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
 import { jsParamSinkPrompts } from './jsParamSinks';
 import { paramSinkPrompts, templateInputPrompts } from './paramSinks';
-import { runnableInputPrompts } from './runnableInputs';
+import { runnableInputPrompts, TEST_FILE } from './runnableInputs';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
 import { asksTheTerminal } from './terminalPrompts';
@@ -564,7 +564,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     // … and only as the call's own option: a `description` nested deeper (a JSON schema's field in
     // `callAgent({ prompt, schema: { properties: { … } } })`) is not the agent's
     if (needs && at.type !== 'keyword_argument' && !/^(arguments|argument_list)$/.test(containerParent?.type ?? '')) return;
-    if (RUNNABLE_KEYS.test(key) && !(host && (containerParent && up.parent(containerParent)?.id) === host.id && runnableReceiver(f, host, env))) return;
+    if (RUNNABLE_KEYS.test(key) && (TEST_FILE.test(f.file) || !(host && (containerParent && up.parent(containerParent)?.id) === host.id && runnableReceiver(f, host, env)))) return;
     const anchor = host ?? container;
     if (claimed(f.file, anchor.startIndex, anchor.endIndex)) return;
     const g = byHost.get(anchor.id);
