@@ -24,7 +24,7 @@ import { gitignoreLayer, isIgnored, type IgnoreLayer } from './gitignore';
 import { addTemplateVars } from './templateVars';
 import { guardedReader, isInside, readTextFile, realRoot, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
-import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
+import { fileInputKey, guardedInputKey, readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -859,11 +859,47 @@ async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan,
  * answered from the stored form without reading the report; a form missing or damaged is made from
  * the stored report, or from the scan, and stored.
  */
-export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: { make: (report: ScanReport, state?: SideState) => { index: I; data: Buffer }; valid: (v: unknown) => v is I; open: (index: I, dataFile: string) => V; inMemory: (made: { index: I; data: Buffer }) => V }): Promise<V> {
+export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: {
+  make: (report: ScanReport, state?: SideState) => { index: I; data: Buffer }; valid: (v: unknown) => v is I; open: (index: I, dataFile: string) => V; inMemory: (made: { index: I; data: Buffer }) => V;
+  /**
+   * The form of the tree as it is now derived from the stored one, given the paths whose content
+   * differs (`changed`) and the stored inputs to record what it reads in; undefined: scanned instead.
+   */
+  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: I; data: Buffer; totals: ScanReport['totals'] } | undefined>;
+}): Promise<V> {
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
   const plan = planScan(options, manifest);
-  if (manifest?.unchanged(plan.root, plan.walked, plan.walkSkipped)) {
+  const unchanged = manifest?.unchanged(plan.root, plan.walked, plan.walkSkipped);
+  if (manifest && !unchanged && form.derive) {
+    // After an edit: the stored form updated file by file, where it can be (diff/overlay.ts).
+    const changed = manifest.changes(plan.root, plan.walked, plan.walkSkipped);
+    const kept = changed ? manifest.extra('view', form.valid) : undefined;
+    const inputs = kept ? manifest.storedInputs() : undefined;
+    if (changed && kept && inputs) {
+      const before = new Map(inputs);
+      let made: Awaited<ReturnType<NonNullable<typeof form.derive>>>;
+      try {
+        made = await form.derive(form.open(kept, manifest.extraData('view')), changed, plan, inputs);
+      } catch {
+        made = undefined; // a stored form found damaged: scanned, and made again
+        manifest.forgetExtra('view');
+      }
+      if (made) {
+        // What differs and nothing read again: recorded as it is now (the walk's files read as the walk reads them).
+        const guard = recordingGuard(plan.root, guardedReader(plan.root), inputs);
+        for (const rel of changed) {
+          const f = fileInputKey(rel), w = guardedInputKey(rel);
+          if (before.has(f) && inputs.get(f) === before.get(f)) readRecorded(path.join(plan.root, rel), rel, inputs);
+          if (before.has(w) && inputs.get(w) === before.get(w)) guard(rel);
+        }
+        manifest.storeView(plan.walked, plan.walkSkipped, inputs, made.totals, made.index, made.data, plan.walk);
+        options.onProgress?.(plan.files.length, plan.files.length);
+        return form.inMemory(made);
+      }
+    }
+  }
+  if (manifest && unchanged) {
     manifest.refresh(plan.walk);
     const kept = manifest.extra('view', form.valid);
     if (kept) {

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
 import { diffCost, type CostDiff } from '../../src/core/diff';
-import { walkListing, walkRelative } from '../../src/core/workspace';
+import { scanWorkspace, walkListing, walkRelative } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
 // The base side derived from the work tree's (diff/overlay.ts): the same answer as scanning the base,
@@ -206,6 +206,43 @@ describe('cost diff: the base derived from the work tree\'s side', () => {
     } finally {
       if (before === undefined) delete process.env.PROMPT_COST_CACHE_DIR;
       else process.env.PROMPT_COST_CACHE_DIR = before;
+    }
+  });
+});
+
+describe('cost diff: the work tree\'s side updated file by file after an edit', () => {
+  /** Whether the stored work-tree side was last written by an update (no whole report kept with it). */
+  const updated = (cacheDir: string) => fs.readdirSync(path.join(cacheDir, 'scans')).filter((n) => n.endsWith('.json'))
+    .some((n) => (JSON.parse(fs.readFileSync(path.join(cacheDir, 'scans', n), 'utf8')) as { reportDigest: string }).reportDigest.startsWith('view:'));
+
+  it('edit after edit, an imported model, files added and deleted: each diff answers as a scan does; a part across files is scanned', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    // [what, the change, whether the diff derives the work tree's side, whether a scan with the cache follows]
+    const steps: [string, () => void, boolean, boolean?][] = [
+      ['an edit', () => edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant')), false],
+      ['another edit of it', () => edit(dir, 'src/bot.ts', (s) => `// first line\n${s.replace('refunds', 'refunds and plans')}`), true],
+      ['an imported model', () => edit(dir, 'src/settings.ts', () => `export const MODEL = 'gpt-4.1';\n`), true],
+      ['a file added', () => fs.writeFileSync(path.join(dir, 'src/new.py'), `import openai\nc = openai.OpenAI()\nc.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Name three colours of invoices, please."}])\n`), true, true],
+      // The scan stored a whole report again, without the diff's form: this diff scans.
+      ['a file deleted', () => fs.rmSync(path.join(dir, 'src/triage.py')), false],
+      ['an edit of a non-prompt file', () => edit(dir, 'lib/util.ts', (s) => `${s}export const sub = (a: number, b: number) => a - b;\n`), true],
+      ['an imported prompt constant', () => edit(dir, 'src/prompts.ts', (s) => s.replace('support assistant', 'support and sales assistant')), false],
+      ['everything undone', () => {
+        git(dir, 'checkout', '-q', '--', '.');
+        fs.rmSync(path.join(dir, 'src/new.py'));
+      }, false, true],
+    ];
+    for (const [what, change, derived, scanAfter] of steps) {
+      change();
+      await new Promise((r) => setTimeout(r, 5)); // a new mtime for each edit
+      const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+      assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })), what);
+      assert.strictEqual(updated(cacheDir), derived, what);
+      if (!scanAfter) continue;
+      // A scan after it is the scan's, not a stored answer of another tree.
+      const plain = JSON.stringify({ ...(await scanWorkspace({ root: dir })), root: '' });
+      assert.strictEqual(JSON.stringify({ ...(await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 })), root: '' }), plain, what);
     }
   });
 });

@@ -8,14 +8,15 @@ import { Engine } from '../analyze';
 import { formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport, UnreadableFile } from '../model';
 import { rangePlace } from '../report/place';
-import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
+import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions, type ScanPlan } from '../workspace';
 import * as os from 'os';
 import { spawn } from 'child_process';
 import { changedPaths, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
 import { CONFIG_FILE_NAME, emptyConfig, parseConfig, type PromptCostConfig } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
-import { overlaySide } from './overlay';
+import { overlaySide, updateSide } from './overlay';
+import type { ScanInputs } from '../scanManifest';
 import { readTextFile } from '../fileAccess';
 import { storable, textDigest } from '../scanManifest';
 import { pairPrompts, type PairStatus, type Side } from './pair';
@@ -356,6 +357,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     // file beside its stored report (scanWorkspaceAs): an unchanged tree is answered without parsing it.
     const headSide = () => headCommit ? fromGit(headCommit, 'head') : scanWorkspaceAs({ ...sideOptions(folder), sideState: o.overlay !== false && !!o.scan?.cacheDir }, {
       make: (r, state) => viewOf(r, undefined, state), valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
+      ...(o.overlay !== false ? { derive: (from: SideView, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => updateSide(from, changed, plan, inputs, { engine, heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir }) } : {}),
     });
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));

@@ -19,13 +19,14 @@ import type { Engine } from '../analyze';
 import type { PromptCostConfig } from '../config';
 import { guardedReader } from '../fileAccess';
 import type { Detection } from '../analyze';
-import type { PromptReport, Severity } from '../model';
+import type { PromptReport, ScanReport, Severity } from '../model';
 import type { SourcedTraffic } from '../config/types';
 import { stablePrefixText } from '../cache/shared';
 import { givesTextPromptFacts, readsForFacts } from '../textPrompts';
 import { isTextPromptName } from '../detect/files';
-import { currentBuild } from '../detectionCache';
-import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkListing, type ScannedDetection } from '../workspace';
+import { currentBuild, DetectionCache } from '../detectionCache';
+import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkListing, type FileDeps, type ScannedDetection, type ScanPlan } from '../workspace';
+import { readRecorded, type ScanInputs } from '../scanManifest';
 import { filesAt, sameAsWorkTree, writeTree, type GitRepo, type TreeFile } from './git';
 import { hasOwnId } from './pair';
 import { DamagedView, runOf, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
@@ -68,7 +69,13 @@ const DATA_NAME = /\.(ya?ml|json)$/i;
 const dirOf = (rel: string) => rel.slice(0, rel.lastIndexOf('/') + 1);
 const PROMPTFOO = /(^|\/)promptfooconfig[^/]*\.ya?ml$/;
 
-function isState(s: unknown): s is StoredSideState {
+/** A read (FileDeps' `+path` / `-path`) by the path it names (a read may be written `src/../x.ts`). */
+const named = (d: string) => {
+  const p = d.slice(1);
+  return /(^|\/)\.\.?(\/|$)|\/\/|^\//.test(p) ? path.posix.normalize(p) : p;
+};
+
+export function isState(s: unknown): s is StoredSideState {
   const x = s as StoredSideState;
   const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((v) => typeof v === 'string');
   const pairs = (a: unknown) => Array.isArray(a) && a.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && strings(e[1]));
@@ -81,8 +88,6 @@ function isState(s: unknown): s is StoredSideState {
 export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; data: Buffer } | undefined> {
   const st = o.head.state;
   if (!isState(st) || o.head.texts) return no('no state');
-  const runs = o.head.runs;
-  if (runs.some((r) => r.ownIds || !r.costs)) return no('an annotation id or no costs');
   const base = o.prefix ? o.prefix.replace(/\/$/, '') + '/' : '';
   const strip = (p: string) => (base && p.startsWith(base) ? p.slice(base.length) : p);
   // The base's files (folder-relative), and those byte for byte the work tree's.
@@ -101,20 +106,85 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
   const changed = new Set<string>();
   for (const f of headWalked) if (!baseAt.has(f) || !same.has(f)) changed.add(f);
   for (const f of baseWalked) if (!headAt.has(f) || !same.has(f)) changed.add(f);
-  // Reads by the path they name (a read may be written `src/../x.ts`).
-  const named = (d: string) => {
-    const p = d.slice(1);
-    return /(^|\/)\.\.?(\/|$)|\/\/|^\//.test(p) ? path.posix.normalize(p) : p;
-  };
-  const deps = new Map(st.deps);
-  for (const list of deps.values()) {
+  for (const [, list] of st.deps) {
     for (const d of list) {
       if (d === '*') continue;
       const p = named(d);
       if (d[0] === '+' ? !same.has(p) : inBase.has(p)) changed.add(p);
     }
   }
-  if (!changed.size) return withRuns(o.head, runs, new Map(), baseAt);
+  // Reads of the base: its changed files from the folder they were written to, the rest from the work tree.
+  let written = new Set<string>();
+  const readerFor = (onRefuse: (r: { file: string; reason: string }) => void) => {
+    const tmpGuard = guardedReader(o.tmp, onRefuse);
+    const workGuard = guardedReader(o.folder, onRefuse);
+    return (rel: string): string | undefined => {
+      const n = path.posix.normalize(rel.split(path.sep).join('/'));
+      if (n.startsWith('../') || n === '..' || path.posix.isAbsolute(n)) return tmpGuard(rel); // refused as the checkout's guard refuses it
+      if (!inBase.has(n)) return undefined;
+      return written.has(n) ? tmpGuard(rel) : workGuard(rel);
+    };
+  };
+  const made = await deriveSide({
+    from: o.head, st, walked: baseWalked, changed, engine: o.engine, config: o.config, settings: o.settings, severities: o.severities,
+    // The base's content of the files it holds otherwise, and of the files detected again, in a folder of their own.
+    prepare: (affected) => {
+      const fromBase = [...affected].filter((f) => inBase.has(f));
+      writeTree(o.repo, o.commit, o.prefix, o.tmp, fromBase.map((f) => inBase.get(f)!));
+      written = new Set(fromBase);
+    },
+    textOf: (f) => {
+      try {
+        return fs.readFileSync(path.join(o.tmp, f), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    detect: (files, deps) => detectBatch(files, { root: o.tmp, heuristics: o.heuristics, budgets: o.engine.budgets, ...(o.cacheDir ? { cache: { dir: o.cacheDir, build: currentBuild() } } : {}) }, o.engine, undefined, undefined, { readerFor, deps }),
+  });
+  if (!made) return undefined;
+  const { state: _state, ...index } = made.index;
+  return { index, data: made.data };
+}
+
+export interface DeriveInput {
+  /** The side derived from, scanned with its SideState. */
+  from: SideView;
+  st: StoredSideState;
+  /** The derived side's walk. */
+  walked: string[];
+  /** Paths whose content or presence differs between the sides (the walks' differences, and what reads name, included). */
+  changed: Set<string>;
+  engine: Engine;
+  config: PromptCostConfig;
+  settings?: SourcedTraffic;
+  severities?: Record<string, Severity>;
+  /** Called once the files to detect are known (`affected`: those and the changed ones), before any is read. */
+  prepare?: (affected: Set<string>) => void;
+  /** The derived side's text of a changed walked file (undefined: unreadable). */
+  textOf: (file: string) => string | undefined;
+  /** Detects files of the derived side (in its walk order), with what each read (BatchHooks.deps). */
+  detect: (files: string[], deps: FileDeps) => Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>;
+  /** A detection made afresh (not from the cache), with the counts its pricing used. */
+  onFresh?: (d: ScannedDetection, counts: [string, number][]) => void;
+}
+
+/**
+ * A side derived from another: the runs of files that neither differ nor read what differs kept as
+ * they are, the rest detected and priced again, its state (SideState) carried over; undefined when a
+ * cross-file pass could join what differs with another file (see the header).
+ */
+export async function deriveSide(o: DeriveInput): Promise<{ index: ViewIndex; data: Buffer } | undefined> {
+  const st = o.st;
+  const runs = o.from.runs;
+  if (o.from.texts || runs.some((r) => r.ownIds || !r.costs)) return no('an annotation id or no costs');
+  const changed = o.changed;
+  const baseAt = new Map(o.walked.map((f, i) => [f, i] as const));
+  const deps = new Map(st.deps);
+  const state = (newDeps: FileDeps, affected: Set<string>, templates: string[]): StoredSideState => ({
+    ...st, walked: o.walked, deps: [...[...deps].filter(([f]) => !affected.has(f)), ...newDeps], templateFolders: [...new Set([...st.templateFolders, ...templates])],
+  });
+  if (!changed.size) return withRuns(o.from, runs, new Map(), baseAt, st);
   // Files to detect again: those that differ, and those whose detection read what differs.
   const dirty = new Set<string>();
   for (const f of changed) if (isCandidate(f)) dirty.add(f);
@@ -133,42 +203,25 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
   const templateFolders = new Set(st.templateFolders);
   const longPrefix = new Set(st.longPrefix);
   const factful = new Set(st.text.factful);
-  const unreadable = new Set(o.head.unreadable.map((u) => u.file));
+  const unreadable = new Set(o.from.unreadable.map((u) => u.file));
   const lookup = st.text.candidates.length ? st.text.lookup : undefined;
   for (const f of affected) {
     if (isTextPromptName(f) || PROMPTFOO.test(f) || longPrefix.has(f) || unreadable.has(f) || factful.has(f)) return no('a text prompt, promptfoo glob, long prefix, unreadable or loaded-text fact');
     // A data file the base holds beside a template may fill it (one that fills it now is a ref).
     if (DATA_NAME.test(f) && baseAt.has(f) && templateFolders.has(dirOf(f))) return no('a vars file beside a template');
   }
-  // The base's content of the files it holds otherwise, and of the files detected again, in a folder of their own.
-  const fromBase = [...affected].filter((f) => inBase.has(f) && (changed.has(f) || dirty.has(f)));
-  writeTree(o.repo, o.commit, o.prefix, o.tmp, fromBase.map((f) => inBase.get(f)!));
-  const written = new Set(fromBase);
+  o.prepare?.(affected);
   if (lookup) {
     for (const f of changed) {
       if (!baseAt.has(f) || !readsForFacts(f)) continue;
-      let text: string | undefined;
-      try {
-        text = fs.readFileSync(path.join(o.tmp, f), 'utf8');
-      } catch {
-        return no('unreadable base file');
-      }
-      if (givesTextPromptFacts(f, text, lookup)) return no('a loaded-text fact in the base');
+      const text = o.textOf(f);
+      if (text === undefined) return no('an unreadable file');
+      if (givesTextPromptFacts(f, text, lookup)) return no('a loaded-text fact');
     }
   }
-  // Reads of the base: its changed files from the folder they were written to, the rest from the work tree.
-  const readerFor = (onRefuse: (r: { file: string; reason: string }) => void) => {
-    const tmpGuard = guardedReader(o.tmp, onRefuse);
-    const workGuard = guardedReader(o.folder, onRefuse);
-    return (rel: string): string | undefined => {
-      const n = path.posix.normalize(rel.split(path.sep).join('/'));
-      if (n.startsWith('../') || n === '..' || path.posix.isAbsolute(n)) return tmpGuard(rel); // refused as the checkout's guard refuses it
-      if (!inBase.has(n)) return undefined;
-      return written.has(n) ? tmpGuard(rel) : workGuard(rel);
-    };
-  };
   const toDetect = [...dirty].filter((f) => baseAt.has(f)).sort((a, b) => baseAt.get(a)! - baseAt.get(b)!);
-  const detected = await detectBatch(toDetect, { root: o.tmp, heuristics: o.heuristics, budgets: o.engine.budgets, ...(o.cacheDir ? { cache: { dir: o.cacheDir, build: currentBuild() } } : {}) }, o.engine, undefined, undefined, { readerFor });
+  const newDeps: FileDeps = new Map();
+  const detected = await o.detect(toDetect, newDeps);
   if (detected.skipped.some((s) => /budget/.test(s.reason))) return no('a budget');
   const detections = detected.detections as ScannedDetection[];
   if (refsOf(detections).size) return no('a new part across files');
@@ -176,15 +229,22 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
   for (const d of detections) if (d.storedCounts) counts.push(...d.storedCounts);
   o.engine.counter.seed(counts);
   const fresh = new Map<string, PromptReport[]>();
-  for (const { storedCounts: _c, freshReads: _r, ...d } of detections) {
-    if (isTemplate(d) && baseWalked.some((f) => f !== d.file && DATA_NAME.test(f) && dirOf(f) === dirOf(d.file))) return no('a template beside a data file');
+  const templates: string[] = [];
+  for (const scanned of detections) {
+    const { storedCounts: _c, freshReads, ...d } = scanned;
+    if (isTemplate(d)) {
+      if (o.walked.some((f) => f !== d.file && DATA_NAME.test(f) && dirOf(f) === dirOf(d.file))) return no('a template beside a data file');
+      templates.push(dirOf(d.file));
+    }
     if (d.detected.some((p) => stablePrefixText(p).length >= SHARED_PREFIX_CHARS)) return no('a long prefix');
-    const a = o.engine.price(d, { config: o.config, settings: o.settings, severities: o.severities });
+    let a!: ReturnType<Engine['price']>;
+    const counts = o.engine.counter.recordCounts(() => (a = o.engine.price(d, { config: o.config, settings: o.settings, severities: o.severities })));
     if (a.prompts.some((p) => hasOwnId(p) || p.file !== d.file)) return no('an annotation id');
     if (a.diagnostics.some((x) => x.code === 'prompt-file-error' && x.severity === 'error')) return no('an unreadable prompt file');
+    if (freshReads) o.onFresh?.(scanned, counts);
     if (a.prompts.length) fresh.set(d.file, a.prompts);
   }
-  return withRuns(o.head, runs.filter((r) => !affected.has(r.file)), fresh, baseAt);
+  return withRuns(o.from, runs.filter((r) => !affected.has(r.file)), fresh, baseAt, state(newDeps, affected, templates));
 }
 
 /** A prompt file's template with slots, which a vars file beside it may fill (addTemplateVars). */
@@ -196,7 +256,7 @@ function isTemplate(d: Detection): boolean {
  * The side of `head`'s runs `kept` and the new prompts `fresh` (by file), in the base's walk order, with
  * its totals summed from each prompt's cost in that order (as the scan's summary sums them).
  */
-function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptReport[]>, baseAt: Map<string, number>): { index: ViewIndex; data: Buffer } | undefined {
+function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptReport[]>, baseAt: Map<string, number>, state: StoredSideState): { index: ViewIndex; data: Buffer } | undefined {
   const end = head.runs.reduce((n, r) => Math.max(n, r.at + r.length), 0);
   const all = end ? head.read(0, end) : Buffer.alloc(0);
   const entries: { at: number; run: Omit<FileRun, 'at'>; bytes: Buffer }[] = [];
@@ -241,5 +301,27 @@ function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptRepo
     offset += e.bytes.length;
   }
   if (!Number.isFinite(perDayUsd) || !Number.isFinite(monthlyUsd)) return no('a total not finite');
-  return { index: { totals: { prompts, perDayUsd, monthlyUsd, unpriced }, prices: head.prices, texts: false, runs, unreadable: head.unreadable }, data: Buffer.concat(chunks) };
+  return { index: { totals: { prompts, perDayUsd, monthlyUsd, unpriced }, prices: head.prices, texts: false, runs, unreadable: head.unreadable, state }, data: Buffer.concat(chunks) };
+}
+
+/**
+ * The work tree's side after an edit, derived from the side stored for the tree before it
+ * (scanWorkspaceAs' `derive`): `changed` the paths whose content differs since, `inputs` the stored
+ * scan's inputs, where what this reads is recorded.
+ */
+export async function updateSide(from: SideView, changed: Set<string>, plan: Pick<ScanPlan, 'root' | 'walked' | 'config'>, inputs: ScanInputs, o: { engine: Engine; heuristics?: boolean; settings?: SourcedTraffic; severities?: Record<string, Severity>; cacheDir?: string }): Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals'] } | undefined> {
+  const st = from.state;
+  if (!isState(st)) return no('no state');
+  const store = o.cacheDir ? new DetectionCache(o.cacheDir, currentBuild()) : undefined;
+  const made = await deriveSide({
+    from, st, walked: plan.walked, changed, engine: o.engine, config: plan.config, settings: o.settings, severities: o.severities,
+    textOf: (f) => {
+      const r = readRecorded(path.join(plan.root, f), f, inputs);
+      return r.ok ? r.text : undefined;
+    },
+    detect: (files, deps) => detectBatch(files, { root: plan.root, heuristics: o.heuristics, budgets: o.engine.budgets, ...(o.cacheDir ? { cache: { dir: o.cacheDir, build: currentBuild() } } : {}) }, o.engine, undefined, undefined, { inputs, deps }),
+    // Stored with the counts its pricing used, as a scan stores a fresh detection.
+    onFresh: ({ storedCounts: _c, freshReads, ...d }, counts) => store?.put(d.file, d.text, { heuristics: o.heuristics }, d, freshReads!, counts),
+  });
+  return made && { ...made, totals: made.index.totals };
 }
