@@ -311,8 +311,9 @@ export class ScanManifest {
       for (const f of before) if (!now.has(f)) collect.add(f);
       for (const f of walked) if (!then.has(f)) collect.add(f);
     }
-    this.check(root, walked, skipped, collect);
-    this.checked = undefined;
+    if (!this.check(root, walked, skipped, collect)) return undefined;
+    // Nothing differs: what `unchanged` would find (kept for refresh and lookup).
+    this.checked = !collect.size && m.walked === listDigest(walked, skipped) ? { root, walked, skipped, same: true } : undefined;
     return collect;
   }
 

@@ -227,6 +227,46 @@ export function walkListing(files: readonly string[], gitignore: (rel: string) =
 }
 
 /**
+ * Whether walkRelative from the root would find `rel` were it a regular file there (walkListing's rules
+ * for one path: no folder on its way left out, by name, excludes or .gitignore layers — `gitignore`: the
+ * text of a folder's .gitignore by its path, undefined when it has none).
+ */
+export function walkFinds(gitignore: (rel: string) => string | undefined, exclude: string[]): (rel: string) => boolean {
+  const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const layersAt = new Map<string, IgnoreLayer[] | null>();
+  const layersOf = (dirRel: string): IgnoreLayer[] | null => {
+    let l = layersAt.get(dirRel);
+    if (l !== undefined) return l;
+    if (dirRel) {
+      const slash = dirRel.lastIndexOf('/');
+      const parent = slash < 0 ? '' : dirRel.slice(0, slash);
+      const up = layersOf(parent);
+      const name = dirRel.slice(slash + 1);
+      // the folder itself is left out, as the walk leaves it out from its parent
+      l = !up || DEFAULT_EXCLUDED_DIRS.includes(name) || excluded(dirRel) || excluded(`${dirRel}/`) || isIgnored(up, dirRel, true) ? null : up;
+    } else l = [];
+    if (l) {
+      const text = gitignore(dirRel ? `${dirRel}/.gitignore` : '.gitignore');
+      if (text !== undefined) l = [...l, gitignoreLayer(dirRel, text)];
+    }
+    layersAt.set(dirRel, l);
+    return l;
+  };
+  return (rel) => {
+    const slash = rel.lastIndexOf('/');
+    const layers = layersOf(slash < 0 ? '' : rel.slice(0, slash));
+    return !!layers && !excluded(rel) && !isIgnored(layers, rel, false);
+  };
+}
+
+/** The walk's order of two root-relative paths: by name at the first folder level where they differ. */
+export function walkOrder(a: string, b: string): number {
+  const x = a.split('/'), y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
  * Why the walk leaves out an entry that is not a regular file: a named pipe, socket or device (never
  * opened: reading a pipe blocks), a link to nothing, or a link out of the workspace (not followed:
  * its target is not the project's). Undefined for a link to a file or folder inside it (the target
@@ -557,6 +597,8 @@ export interface SideState {
   text: TextPromptRecord;
   templateFolders: string[];
   longPrefix: string[];
+  /** The .gitignore files the walk read (root-relative), when its record was kept. */
+  ignores?: string[];
 }
 
 /** A static start this long may be shared with another prompt's (findSharedPrefixes' least: a token is a character at least). */
@@ -653,7 +695,9 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
   // Before other files' findings filter them: what each file's prompts take from other files.
   const refs = deps ? refsOf(detections.values()) : undefined;
   dropFoundElsewhere(detections);
-  const state: WorkspaceDetections['state'] = deps && got.text && !options.signal?.aborted ? { walked, deps, refs: refs!, text: got.text, templateFolders: got.templateFolders ?? [] } : undefined;
+  // The .gitignore files the walk read (with its record): a side derived from this one with all of them unchanged walks the same way.
+  const ignores = plan.walk ? [...plan.walk.keys()].filter((k) => k.startsWith('g\0')).map((k) => toPosix(path.relative(root, k.slice(2)))) : undefined;
+  const state: WorkspaceDetections['state'] = deps && got.text && !options.signal?.aborted ? { walked, deps, refs: refs!, text: got.text, templateFolders: got.templateFolders ?? [], ...(ignores ? { ignores } : {}) } : undefined;
   return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false, inputs } } : {}), ...(state ? { state } : {}) };
 }
 
@@ -870,10 +914,11 @@ export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: {
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
   const plan = planScan(options, manifest);
-  const unchanged = manifest?.unchanged(plan.root, plan.walked, plan.walkSkipped);
+  // With `derive`, every input is checked at once (what differs, if anything); else until one differs.
+  const changed = form.derive ? manifest?.changes(plan.root, plan.walked, plan.walkSkipped) : undefined;
+  const unchanged = form.derive ? changed?.size === 0 && manifest!.unchanged(plan.root, plan.walked, plan.walkSkipped) : manifest?.unchanged(plan.root, plan.walked, plan.walkSkipped);
   if (manifest && !unchanged && form.derive) {
     // After an edit: the stored form updated file by file, where it can be (diff/overlay.ts).
-    const changed = manifest.changes(plan.root, plan.walked, plan.walkSkipped);
     const kept = changed ? manifest.extra('view', form.valid) : undefined;
     const inputs = kept ? manifest.storedInputs() : undefined;
     if (changed && kept && inputs) {

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
 import { diffCost, type CostDiff } from '../../src/core/diff';
-import { scanWorkspace, walkListing, walkRelative } from '../../src/core/workspace';
+import { scanWorkspace, walkFinds, walkListing, walkOrder, walkRelative } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
 // The base side derived from the work tree's (diff/overlay.ts): the same answer as scanning the base,
@@ -188,6 +188,15 @@ describe('cost diff: the base derived from the work tree\'s side', () => {
     assert.deepStrictEqual(loaded(c.fast).map((p) => [p.file, p.status]), [['app/prompts/system.md', 'changed']]);
   });
 
+  it('a .gitignore changed on one side: the base walks its own, the same answer', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, '.gitignore', (s) => `${s}src/triage.py\n`);
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    const { fast, links } = await both(dir);
+    assert.strictEqual(links, 0);
+    assert.deepStrictEqual(fast.prompts.filter((p) => p.file === 'src/triage.py').map((p) => p.status), ['removed']);
+  });
+
   it('the CLI with the cache answers as with --no-cache', async () => {
     const dir = repoWith(FILES);
     edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
@@ -263,6 +272,9 @@ describe('walkListing', () => {
     const real = walkRelative(dir, dir, exclude, []);
     const listed = walkListing(Object.keys(files), (rel) => files[rel], exclude);
     assert.deepStrictEqual(listed, real);
+    // One path at a time, and the walk's order
+    const finds = walkFinds((rel) => files[rel], exclude);
+    assert.deepStrictEqual(Object.keys(files).filter((f) => finds(f)).sort(walkOrder), real);
     assert.ok(real.includes('keep.log') && !real.includes('debug.log') && !real.includes('a/secret.ts'));
   });
 });

@@ -25,11 +25,11 @@ import { stablePrefixText } from '../cache/shared';
 import { givesTextPromptFacts, readsForFacts } from '../textPrompts';
 import { isTextPromptName } from '../detect/files';
 import { currentBuild, DetectionCache } from '../detectionCache';
-import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkListing, type FileDeps, type ScannedDetection, type ScanPlan } from '../workspace';
+import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkFinds, walkListing, walkOrder, type FileDeps, type ScannedDetection, type ScanPlan } from '../workspace';
 import { readRecorded, type ScanInputs } from '../scanManifest';
 import { filesAt, sameAsWorkTree, writeTree, type GitRepo, type TreeFile } from './git';
 import { hasOwnId } from './pair';
-import { DamagedView, runOf, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
+import { runOf, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
 
 export interface OverlayInput {
   repo: GitRepo;
@@ -69,6 +69,22 @@ const DATA_NAME = /\.(ya?ml|json)$/i;
 const dirOf = (rel: string) => rel.slice(0, rel.lastIndexOf('/') + 1);
 const PROMPTFOO = /(^|\/)promptfooconfig[^/]*\.ya?ml$/;
 
+const readOr = (abs: string): string | undefined => {
+  try {
+    return fs.readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Two lists in walk order (walkOrder) as one. */
+function mergeSorted(a: string[], b: string[]): string[] {
+  const out: string[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && walkOrder(a[i], b[j]) < 0) ? a[i++] : b[j++]);
+  return out;
+}
+
 /** A read (FileDeps' `+path` / `-path`) by the path it names (a read may be written `src/../x.ts`). */
 const named = (d: string) => {
   const p = d.slice(1);
@@ -81,7 +97,7 @@ export function isState(s: unknown): s is StoredSideState {
   const pairs = (a: unknown) => Array.isArray(a) && a.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && strings(e[1]));
   return !!x && typeof x === 'object' && strings(x.walked) && pairs(x.deps) && pairs(x.refs) && strings(x.templateFolders) && strings(x.longPrefix) &&
     !!x.text && strings(x.text.candidates) && strings(x.text.factful) && !!x.text.lookup && strings(x.text.lookup.names) && strings(x.text.lookup.folders) &&
-    strings(x.text.lookup.bareNames) && strings(x.text.lookup.bareFolders);
+    strings(x.text.lookup.bareNames) && strings(x.text.lookup.bareFolders) && (x.ignores === undefined || strings(x.ignores));
 }
 
 /** The base side (a view's index and data) derived from the head's, or undefined when it must be scanned. */
@@ -93,11 +109,21 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
   // The base's files (folder-relative), and those byte for byte the work tree's.
   const inBase = new Map(o.files.map((f) => [strip(f.path), f] as const));
   const same = new Set([...sameAsWorkTree(o.repo, o.files.map((f) => f.path), o.touched)].map(strip));
-  // The base's walk, over its listing: .gitignore texts from git.
-  const git = filesAt(o.repo, o.commit, o.prefix);
+  // The base's walk: where every .gitignore either walk reads is the same on both sides, the work
+  // tree's walk of the files they share and the walk's rules for the others; else over its listing.
+  const exclude = [...o.config.exclude, ...(o.exclude ?? [])];
   const ignores = [...inBase.keys()].filter((p) => p === '.gitignore' || p.endsWith('/.gitignore'));
-  git.prefetch(ignores);
-  const baseWalked = walkListing([...inBase.keys()], (rel) => git.read(rel), [...o.config.exclude, ...(o.exclude ?? [])]);
+  let baseWalked: string[];
+  if (st.ignores && [...st.ignores, ...ignores].every((g) => same.has(g))) {
+    const finds = walkFinds((rel) => (inBase.has(rel) ? readOr(path.join(o.folder, rel)) : undefined), exclude);
+    baseWalked = st.walked.filter((f) => same.has(f));
+    const more = [...inBase.keys()].filter((f) => !same.has(f) && finds(f)).sort(walkOrder);
+    if (more.length) baseWalked = mergeSorted(baseWalked, more);
+  } else {
+    const git = filesAt(o.repo, o.commit, o.prefix);
+    git.prefetch(ignores);
+    baseWalked = walkListing([...inBase.keys()], (rel) => git.read(rel), exclude);
+  }
   const headWalked = st.walked;
   const headAt = new Map(headWalked.map((f, i) => [f, i] as const));
   const baseAt = new Map(baseWalked.map((f, i) => [f, i] as const));
@@ -286,9 +312,8 @@ function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptRepo
   const runs: FileRun[] = [];
   const chunks: Buffer[] = [];
   let offset = 0;
-  const digest = (b: Buffer) => runOf('', [], b, b.length).digest;
+  // (A kept run's bytes are checked against its digest where a diff reads them, as a stored side's are.)
   for (const e of entries) {
-    if (kept.length && !fresh.has(e.run.file) && digest(e.bytes) !== e.run.digest) throw new DamagedView(`a stored diff side is damaged (${e.run.file})`);
     for (const c of e.run.costs!) {
       if (c) {
         perDayUsd += c[0];

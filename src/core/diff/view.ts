@@ -37,6 +37,7 @@ export interface StoredSideState {
   text: TextPromptRecord;
   templateFolders: string[];
   longPrefix: string[];
+  ignores?: string[];
 }
 
 /** What is stored of a side besides its data: JSON. */
@@ -82,7 +83,7 @@ export function viewOf(report: ScanReport, texts?: readonly string[], state?: Si
     offset += bytes.length;
     at = end;
   }
-  const stored: StoredSideState | undefined = state && { walked: state.walked, deps: [...state.deps], refs: [...state.refs], text: state.text, templateFolders: state.templateFolders, longPrefix: state.longPrefix };
+  const stored: StoredSideState | undefined = state && { walked: state.walked, deps: [...state.deps], refs: [...state.refs], text: state.text, templateFolders: state.templateFolders, longPrefix: state.longPrefix, ...(state.ignores ? { ignores: state.ignores } : {}) };
   return { index: { totals: report.totals, prices: report.prices, texts: !!texts, runs, unreadable: report.unreadable ?? [], ...(stored ? { state: stored } : {}) }, data: Buffer.concat(chunks) };
 }
 
