@@ -68,7 +68,7 @@ class EngineWorker {
       const finish = (r: { verdict?: Verdict; failure?: string; heapMb?: number }, restart: boolean) => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
+        clearInterval(timer);
         this.w.off('message', onMessage);
         this.w.off('error', onError);
         if (restart) {
@@ -79,7 +79,18 @@ class EngineWorker {
       };
       const onMessage = (m: { verdict: Verdict; heapMb: number }) => finish({ verdict: m.verdict, heapMb: m.heapMb }, false);
       const onError = (e: Error) => finish({ failure: /out of memory|ERR_WORKER_OUT_OF_MEMORY/i.test(`${(e as NodeJS.ErrnoException).code} ${e.message}`) ? `memory: the worker ran past ${this.heapMb} MB of heap` : `worker error: ${e.message}` }, true);
-      const timer = setTimeout(() => finish({ failure: `hang: no result within the ${budgetMs} ms per-input budget` }, true), budgetMs);
+      // The budget is CPU time (the process's, which is the worker's while the main thread waits): on a
+      // busy machine an input gets a fraction of a core, and wall time would call that a hang. An input
+      // that waits on something (a blocking read) uses no CPU: a wall limit of several budgets catches it.
+      const cpu0 = process.cpuUsage();
+      const wall0 = Date.now();
+      const wallMs = Math.max(60_000, budgetMs * 6);
+      const timer = setInterval(() => {
+        const used = process.cpuUsage(cpu0);
+        const cpuMs = (used.user + used.system) / 1000;
+        if (cpuMs >= budgetMs) finish({ failure: `hang: no result within the ${budgetMs} ms per-input CPU budget` }, true);
+        else if (Date.now() - wall0 >= wallMs) finish({ failure: `hang: no result within ${wallMs / 1000} s (${Math.round(cpuMs)} ms of CPU: waiting on something?)` }, true);
+      }, Math.min(250, budgetMs));
       this.w.on('message', onMessage);
       this.w.on('error', onError);
       this.w.postMessage({ id: 0, input });

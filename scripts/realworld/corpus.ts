@@ -20,6 +20,8 @@ export const FRESH2_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh2.txt');
 export const FRESH3_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh3.txt');
 /** A fifth hold-out, labelled blind after the fourth had been tuned on; scored with --fresh4 only. */
 export const FRESH4_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh4.txt');
+/** A sixth hold-out, labelled blind after the fifth had been tuned on; scored with --fresh5 only. */
+export const FRESH5_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh5.txt');
 /** Where fetched snapshots sit: one bare git directory per repository, `<owner>+<name>/repo`. */
 export const MIRRORS = process.env.PROMPT_COST_MIRRORS ?? findUp('.mirror') ?? path.join(ROOT, '..', '.mirror');
 

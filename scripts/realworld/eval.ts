@@ -1,4 +1,4 @@
-// npm run eval:realworld [-- --holdout | --fresh | --fresh2 | --fresh3 | --fresh4] [--repo OWNER/NAME] [--labelled-only] [--json FILE]
+// npm run eval:realworld [-- --holdout | --fresh | --fresh2 | --fresh3 | --fresh4 | --fresh5] [--repo OWNER/NAME[,…]] [--labelled-only] [--json FILE]
 // Recall and precision of prompt detection on real public code labelled blind (see corpus.ts), per
 // group (TS/JS, Python, prompt files), with every miss and false positive. A found part is a hit when it
 // starts on the labelled line of the literal that holds the text (±0 lines); parts with no static text
@@ -7,14 +7,15 @@
 // hold-out fifth, --fresh only the second, freshly labelled hold-out (eval/realworld/fresh.txt),
 // --fresh2 only the third (fresh2.txt), labelled blind after the second had been looked at, --fresh3
 // only the fourth (fresh3.txt), labelled blind after the third was scored, --fresh4 only the fifth
-// (fresh4.txt), labelled blind after the fourth had been tuned on.
+// (fresh4.txt), labelled blind after the fourth had been tuned on, --fresh5 only the sixth (fresh5.txt),
+// labelled blind after the fifth had been tuned on.
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { scanWorkspace } from '../../src/core/workspace';
-import { CORPUS_DIR, FRESH_FILE, FRESH2_FILE, FRESH3_FILE, FRESH4_FILE, groupOf, holdout, readLabels, repoDirName, type Group } from './corpus';
+import { CORPUS_DIR, FRESH_FILE, FRESH2_FILE, FRESH3_FILE, FRESH4_FILE, FRESH5_FILE, groupOf, holdout, readLabels, repoDirName, type Group } from './corpus';
 
-const { values: opts } = parseArgs({ options: { holdout: { type: 'boolean' }, fresh: { type: 'boolean' }, fresh2: { type: 'boolean' }, fresh3: { type: 'boolean' }, fresh4: { type: 'boolean' }, repo: { type: 'string' }, 'labelled-only': { type: 'boolean' }, json: { type: 'string' } } });
+const { values: opts } = parseArgs({ options: { holdout: { type: 'boolean' }, fresh: { type: 'boolean' }, fresh2: { type: 'boolean' }, fresh3: { type: 'boolean' }, fresh4: { type: 'boolean' }, fresh5: { type: 'boolean' }, repo: { type: 'string' }, 'labelled-only': { type: 'boolean' }, json: { type: 'string' } } });
 
 interface Tally { labels: number; hits: number; found: number; falsePositives: number; negativeHits: number }
 const empty = (): Tally => ({ labels: 0, hits: 0, found: 0, falsePositives: 0, negativeHits: 0 });
@@ -23,17 +24,48 @@ const misses: string[] = [];
 const falsePositives: string[] = [];
 const first = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().slice(0, 50);
 
+// Notebook labels are lines of the .ipynb file as stored (where the cell's source line is written in
+// the JSON); the detector reports a cell and a line within it.
+const notebookLines = new Map<string, number[][]>();
+function notebookLine(file: string, cell: number, line: number): number {
+  let cells = notebookLines.get(file);
+  if (!cells) {
+    cells = [];
+    const text = fs.readFileSync(file, 'utf8');
+    const rows = text.split('\n');
+    const nb = JSON.parse(text) as { cells?: { source?: string | string[] }[] };
+    let at = 0;
+    for (const c of nb.cells ?? []) {
+      const source = typeof c.source === 'string' ? [c.source] : c.source ?? [];
+      const mapped: number[] = [];
+      for (const piece of source) {
+        const want = JSON.stringify(piece).slice(1, -1);
+        let j = at;
+        while (j < rows.length && !rows[j].includes(`"${want}"`)) j++;
+        if (j < rows.length) at = j;
+        // a source written as one string holds all its lines on one JSON line
+        const lines = typeof c.source === 'string' ? piece.split('\n').length : 1;
+        for (let k = 0; k < lines; k++) mapped.push(j < rows.length ? j : -1);
+      }
+      cells.push(mapped);
+    }
+    notebookLines.set(file, cells);
+  }
+  return cells[cell]?.[line] ?? -1;
+}
+
 (async () => {
   const held = holdout();
   const fresh = holdout(FRESH_FILE);
   const fresh2 = holdout(FRESH2_FILE);
   const fresh3 = holdout(FRESH3_FILE);
   const fresh4 = holdout(FRESH4_FILE);
+  const fresh5 = holdout(FRESH5_FILE);
   const all = readLabels();
   const inSet = (repo: string) =>
-    opts.holdout ? held.has(repo) : opts.fresh ? fresh.has(repo) : opts.fresh2 ? fresh2.has(repo) : opts.fresh3 ? fresh3.has(repo) : opts.fresh4 ? fresh4.has(repo)
-      : !held.has(repo) && !fresh.has(repo) && !fresh2.has(repo) && !fresh3.has(repo) && !fresh4.has(repo);
-  const repos = all.filter((r) => inSet(r.repo) && (!opts.repo || r.repo === opts.repo));
+    opts.holdout ? held.has(repo) : opts.fresh ? fresh.has(repo) : opts.fresh2 ? fresh2.has(repo) : opts.fresh3 ? fresh3.has(repo) : opts.fresh4 ? fresh4.has(repo) : opts.fresh5 ? fresh5.has(repo)
+      : !held.has(repo) && !fresh.has(repo) && !fresh2.has(repo) && !fresh3.has(repo) && !fresh4.has(repo) && !fresh5.has(repo);
+  const repos = all.filter((r) => inSet(r.repo) && (!opts.repo || opts.repo.split(',').includes(r.repo)));
   if (!repos.length) {
     console.error(all.length ? 'No repositories match.' : 'No labels in eval/realworld/labels/.');
     process.exit(2);
@@ -53,7 +85,8 @@ const first = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().s
     for (const p of report.prompts) {
       for (const part of p.parts) {
         if (part.tokens <= 0) continue;
-        const key = `${part.file ?? p.file}:${part.range.start.line}`;
+        const file = part.file ?? p.file;
+        const key = `${file}:${part.cell !== undefined ? notebookLine(path.join(root, file), part.cell, part.range.start.line) : part.range.start.line}`;
         if (!found.has(key)) found.set(key, { kind: p.kind, role: part.role, tokens: part.tokens });
       }
     }
@@ -93,7 +126,7 @@ const first = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().s
   }
   rows.push(['all', total.labels, total.hits, total.labels - total.hits, total.found, total.falsePositives, total.negativeHits, pct(total.hits, total.labels), pct(total.found - total.falsePositives, total.found)].map(String));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  console.log(`\n${opts.holdout ? 'HOLD-OUT' : opts.fresh ? 'FRESH HOLD-OUT' : opts.fresh2 ? 'THIRD (FRESH2) HOLD-OUT' : opts.fresh3 ? 'FOURTH (FRESH3) HOLD-OUT' : opts.fresh4 ? 'FIFTH (FRESH4) HOLD-OUT' : 'development'} set: ${repos.length - missingLayout} repositories${missingLayout ? ` (${missingLayout} not laid out)` : ''}`);
+  console.log(`\n${opts.holdout ? 'HOLD-OUT' : opts.fresh ? 'FRESH HOLD-OUT' : opts.fresh2 ? 'THIRD (FRESH2) HOLD-OUT' : opts.fresh3 ? 'FOURTH (FRESH3) HOLD-OUT' : opts.fresh4 ? 'FIFTH (FRESH4) HOLD-OUT' : opts.fresh5 ? 'SIXTH (FRESH5) HOLD-OUT' : 'development'} set: ${repos.length - missingLayout} repositories${missingLayout ? ` (${missingLayout} not laid out)` : ''}`);
   for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ holdout: !!opts.holdout, fresh: !!opts.fresh, fresh2: !!opts.fresh2, fresh3: !!opts.fresh3, fresh4: !!opts.fresh4, groups, misses, falsePositives }, null, 2));
   process.exitCode = missingLayout ? 2 : 0;

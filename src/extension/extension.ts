@@ -34,6 +34,8 @@ const SELECTOR: LanguageClientOptions['documentSelector'] = [
   { scheme: 'file', pattern: '**/.cursor/rules/**/*.mdc' },
   { scheme: 'file', pattern: '**/.cursorrules' },
   { scheme: 'file', pattern: '**/.claude/{agents,commands}/**/*.md' },
+  // Prompts in TOML settings (a bot's `[review_prompt]` tables, Gemini CLI's `.gemini/commands/*.toml`).
+  { scheme: 'file', pattern: '**/*.toml' },
   { scheme: 'file', pattern: '**/.promptcost.yaml' },
 ];
 
@@ -53,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Prompt
   const clientOptions: LanguageClientOptions = {
     documentSelector: SELECTOR,
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.promptcost.yaml,*.ts,*.tsx,*.js,*.jsx,*.mjs,*.cjs,*.py,*.ipynb,*.prompty,*.prompt,*.md,*.yml,*.yaml,*.http,*.rest,*.mdc,.cursorrules}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.promptcost.yaml,*.ts,*.tsx,*.js,*.jsx,*.mjs,*.cjs,*.py,*.ipynb,*.prompty,*.prompt,*.md,*.yml,*.yaml,*.http,*.rest,*.mdc,*.toml,.cursorrules}'),
     },
     initializationOptions: { settings: vscode.workspace.getConfiguration('promptCost') },
     // Each prompt's cost lens gets a "show in report" lens beside it (the report panel lives in the client).

@@ -351,8 +351,7 @@ let overrideWarnings: Diagnostic[] = [];
 /** The config's problems and its overrides that change nothing, on .promptcost.yaml (open or not: the Problems view lists both). */
 function publishConfig(doc = documents.all().find((d) => relOf(d) === CONFIG_FILE)): void {
   if (!state.root) return;
-  const problems: Diagnostic[] = state.config.problems.map((p) => ({ code: 'invalid-config', severity: state.severities()['invalid-config'] ?? 'error', message: p.message, range: p.range }));
-  const diagnostics = state.isOff('invalid-config') ? [] : [...problems, ...overrideWarnings];
+  const diagnostics = state.isOff('invalid-config') ? [] : [...state.configDiagnostics(), ...overrideWarnings];
   const uri = doc?.uri ?? pathToFileURL(state.absolute(CONFIG_FILE)).href;
   connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics: diagnostics.map(toLspDiagnostic) });
 }

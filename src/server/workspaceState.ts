@@ -194,10 +194,15 @@ export class WorkspaceState {
     return out;
   }
 
+  /** The `.promptcost.yaml` problems as diagnostics, at the severity the settings give (none when turned off). */
+  configDiagnostics(): Diagnostic[] {
+    const severity = this.severities()['invalid-config'] ?? 'error';
+    return this.isOff('invalid-config') ? [] : this.config.problems.map((p) => ({ code: 'invalid-config', severity, message: p.message, range: p.range, file: p.file }));
+  }
+
   report(): ScanReport {
     const prompts: PromptReport[] = [];
-    const severity = this.severities()['invalid-config'] ?? 'error';
-    const diagnostics: Diagnostic[] = this.isOff('invalid-config') ? [] : this.config.problems.map((p) => ({ code: 'invalid-config', severity, message: p.message, range: p.range, file: p.file }));
+    const diagnostics: Diagnostic[] = this.configDiagnostics();
     const ids = new Set<string>();
     for (const f of this.files()) {
       const a = this.analysis(f);

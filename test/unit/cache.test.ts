@@ -162,6 +162,15 @@ describe('prompt caching', () => {
       assert.strictEqual(d.fix, undefined);
     });
 
+    it('under a dollar a month lost it is information, not a warning; at real traffic a warning', async () => {
+      const call = (perDay: number) => `import OpenAI from 'openai';\nconst c = new OpenAI();\n// prompt-cost: callsPerDay=${perDay}\nexport const ask = (q: string) => c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: \`Today is \${new Date().toISOString()}.\n${LONG}\` }, { role: 'user', content: q }] });\n`;
+      const breaker = async (perDay: number) => (await analyze('a.ts', call(perDay)))[0].diagnostics.find((x) => x.code === 'cache-breaker')!;
+      const few = await breaker(2);
+      assert.match(few.message, /\$0\.\d+\/month lost/);
+      assert.strictEqual(few.severity, 'information');
+      assert.strictEqual((await breaker(5000)).severity, 'warning');
+    });
+
     it('a value after the static text is no breaker', async () => {
       const text = `import OpenAI from 'openai';\nconst c = new OpenAI();\nexport const ask = (q: string) => c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: \`${LONG}\nToday is \${new Date().toISOString()}.\` }, { role: 'user', content: q }] });\n`;
       const [p] = await analyze('a.ts', text);
@@ -185,6 +194,17 @@ describe('prompt caching', () => {
       assert.ok(after.cache!.applied, 'cached after the fix');
       assert.ok(!codes(after).includes('anthropic-cache-control-missing'));
       assert.ok(after.cost.monthlyUsd! < p.cost.monthlyUsd!);
+    });
+
+    it('a system prompt imported from another file: the note sits on the call\'s system argument, not on the user message', async () => {
+      const dir = tempDir('pc-ccm-');
+      fs.writeFileSync(path.join(dir, 'prompts.ts'), `export const SYSTEM = "${LONG}";\n`);
+      fs.writeFileSync(path.join(dir, 'ask.ts'), `import Anthropic from '@anthropic-ai/sdk';\nimport { SYSTEM } from './prompts';\nconst a = new Anthropic();\nexport const ask = (q: string) => a.messages.create({\n  model: 'claude-sonnet-4-5',\n  max_tokens: 500,\n  system: SYSTEM,\n  messages: [{ role: 'user', content: \`Question: \${q}\` }],\n});\n`);
+      const r = await scanWorkspace({ root: dir, workers: 0 });
+      const p = r.prompts.find((x) => x.file === 'ask.ts')!;
+      const d = p.diagnostics.find((x) => x.code === 'anthropic-cache-control-missing')!;
+      assert.ok(d, codes(p).join());
+      assert.strictEqual(d.range.start.line, 6, 'on `system: SYSTEM`');
     });
 
     it('Python: the dict form, single quotes kept', async () => {

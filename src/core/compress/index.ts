@@ -329,12 +329,17 @@ export async function finishCompress(plan: CompressPlan, reply: string, o: PlanO
   const request = requestFigures(plan, o);
   // Every outcome names the model of the prompt that sends the text (as a saving is counted in), not the
   // model of the part's own row (a constant's: the default).
-  const sending = o.senders && !plan.source.notebook ? sendersOf(plan, o.senders.prompts) : [];
+  const sending = sendingPrompts(plan, o);
   const promptModel = sending[0]?.prompt.model.id ?? plan.prompt.model.id;
   const restored = restore(reply.trim(), plan.protectedText);
   if (!restored.ok) return result(plan, 'rejected', { reason: restored.reason, request, promptModel });
   if (!restored.text.replace(/[\ue000-\uf8ff]/g, '').trim()) return result(plan, 'rejected', { reason: 'the rewrite left no text of its own, only the run-time values', request, promptModel });
-  return { ...(await writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)))), promptModel };
+  return { ...(await writeRewrite(plan, restored.text, o, request, guardWarnings(plan.protectedText.text, reply, sentinelRe(plan.protectedText)), sending)), promptModel };
+}
+
+/** The prompts that send the plan's text (none for a notebook's cell: its senders are not looked up). */
+function sendingPrompts(plan: CompressPlan, o: { senders?: Senders }): { prompt: PromptReport; part: number }[] {
+  return o.senders && !plan.source.notebook ? sendersOf(plan, o.senders.prompts) : [];
 }
 
 function requestFigures(plan: CompressPlan, o: { usage?: { inputTokens: number; outputTokens: number }; cached?: boolean; analyze: AnalyzeOptions }): CompressResult['request'] {
@@ -350,7 +355,7 @@ function sentinelRe(p: Protected): RegExp {
   return new RegExp(`${esc(p.open)}\\s*\\d+\\s*${esc(p.close)}`, 'g');
 }
 
-async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & { text: string; senders?: Senders }, request: CompressResult['request'], warnings: string[], frame = unframe(plan.target.content).frame): Promise<CompressResult> {
+async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & { text: string; senders?: Senders }, request: CompressResult['request'], warnings: string[], sending = sendingPrompts(plan, o), frame = unframe(plan.target.content).frame): Promise<CompressResult> {
   const t = plan.target;
   const content = reframe(core, frame);
   const visible = applyView(content, t.view);
@@ -366,7 +371,6 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
   }
   const afterText = sourceForm(visible, t.slots);
   // Tokens in the tokenizer of the first prompt that sends the text: the one asked from, else the workspace's first.
-  const sending = o.senders && !plan.source.notebook ? sendersOf(plan, o.senders.prompts) : [];
   const promptModel = sending[0]?.prompt.model.id ?? plan.prompt.model.id;
   const count = (s: string) => o.engine.counter.count(s, promptModel).tokens;
   const before = promptModel === plan.prompt.model.id ? plan.before : { text: plan.before.text, tokens: count(plan.before.text) };
@@ -490,7 +494,7 @@ export async function tidyCompress(plan: CompressPlan, o: PlanOptions & { text: 
   const tidyFrame = t.view.dedent ? frame : { ...frame, indent: '', lead: frame.lead.replace(/[ \t]+$/, '') };
   const core = tidyText(unframe(applyView(t.content, t.view)).core);
   if (reframe(core, tidyFrame) === t.content) return result({ ...plan, compressModel: 'none' }, 'no-saving', { reason: 'nothing to tidy: no trailing spaces, blank-line runs or common indentation' });
-  const r = await writeRewrite({ ...plan, compressModel: 'none' }, core, o, { tokens: 0, costUsd: 0 }, [], tidyFrame);
+  const r = await writeRewrite({ ...plan, compressModel: 'none' }, core, o, { tokens: 0, costUsd: 0 }, [], undefined, tidyFrame);
   return r;
 }
 

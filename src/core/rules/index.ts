@@ -29,7 +29,7 @@ export const DIAGNOSTIC_CODES: Record<string, { defaultSeverity: Severity; docs:
 export function runPromptRules(ctx: PromptRuleContext, severities: Record<string, Severity> = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of PROMPT_RULES) {
-    for (const d of rule.check(ctx)) out.push({ code: rule.code, severity: severities[rule.code] ?? rule.defaultSeverity, ...d });
+    for (const { severity, ...d } of rule.check(ctx)) out.push({ code: rule.code, severity: severities[rule.code] ?? severity ?? rule.defaultSeverity, ...d });
   }
   return out;
 }

@@ -17,7 +17,8 @@ export interface PromptRule {
   defaultSeverity: Severity;
   /** Docs page, relative to the repository's docs/ folder. */
   docs: string;
-  check(ctx: PromptRuleContext): Omit<Diagnostic, 'code' | 'severity'>[];
+  /** Findings; one may carry a lower severity than the rule's default (a cent's worth): the user's setting for the code still wins. */
+  check(ctx: PromptRuleContext): (Omit<Diagnostic, 'code' | 'severity'> & { severity?: Severity })[];
 }
 
 export const DOCS_BASE = 'docs/diagnostics';

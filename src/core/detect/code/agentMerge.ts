@@ -87,8 +87,12 @@ export function addAgentInstructions(b: PromptBuilder, agent: CallInfo, ctx: Eva
     if (at) b.addText('system', at);
   }
   if (isPydanticAgent(agent)) {
+    // A function registered twice (two decorators) is sent twice, but followed once: 500 decorators
+    // on one function were 500 evaluations of it.
+    const followed = new Map<number, ReturnType<typeof followFunction>>();
     for (const r of registeredOn(agent, PROMPT_METHODS)) {
-      const v = followFunction(r.f, r.fn, ctx, undefined);
+      if (!followed.has(r.fn.id)) followed.set(r.fn.id, followFunction(r.f, r.fn, ctx, undefined));
+      const v = followed.get(r.fn.id);
       if (v) b.addValue('system', v);
     }
   }

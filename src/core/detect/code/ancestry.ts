@@ -58,9 +58,21 @@ export class Ancestry {
     return this.path[this.path.length - 1];
   }
 
-  /** `n.parent`, from what lookups here recorded when they can (else tree-sitter's walk). */
+  /**
+   * `n.parent`, from what lookups here recorded; a node not met yet is looked up by its range (which
+   * records every node above it: a walk up from it is then map lookups), and tree-sitter walks only for
+   * a node no range finds (an empty one) and the root.
+   */
   parent(n: SyntaxNode): SyntaxNode | null {
-    return this.parents.get(n.id) ?? n.parent;
+    const known = this.parents.get(n.id);
+    if (known) return known;
+    if (n.id === this.path[0].id) return null;
+    if (n.endIndex > n.startIndex) {
+      this.at(n.startIndex, n.endIndex);
+      const found = this.parents.get(n.id);
+      if (found) return found;
+    }
+    return n.parent;
   }
 
   /** The cursor moved to a sibling (or first child) of the path's last node: make it the last node. */

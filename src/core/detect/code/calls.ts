@@ -29,13 +29,13 @@ export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
       const end = start + m[1].length;
       moveTo(cursor, start, end);
       up.resetTo(cursor);
-      // up from the name to the call whose callee ends at it: x.y.create( → call_expression
+      // up from the name to the call whose callee ends at it: x.y.create( → call_expression. Only
+      // through nodes that end at the name: past one that ends later, every call above has a callee
+      // that ends later too (or before the name, in its arguments), so none can be taken — and going
+      // on up a member chain the name sits in (`create.a.b.c…`, a broken file's thousand links) was
+      // a walk of the chain per match, quadratic. (Each node ends at one offset: the walks are linear.)
       let ok = true;
       while (ok && up.endIndex <= end + 1 && !isCall(up.nodeType)) ok = up.gotoParent();
-      while (ok && !isCall(up.nodeType)) {
-        if (up.endIndex > end && up.nodeType !== 'member_expression' && up.nodeType !== 'attribute') break;
-        ok = up.gotoParent();
-      }
       if (!ok || !isCall(up.nodeType)) continue;
       const n = up.currentNode;
       const callee = n.childForFieldName('function') ?? n.childForFieldName('constructor');
@@ -230,7 +230,7 @@ export class PromptBuilder {
       ...(file !== this.call.f.file ? { file } : {}),
       text,
       slots: [
-        ...slots.map((s) => ({ name: s.name, ...(s.file === this.call.f.file ? { range: this.call.f.lines.range(s.start, s.end) } : {}) })),
+        ...slots.map((s) => ({ name: s.name, ...(s.file === this.call.f.file ? { range: this.call.f.lines.range(s.start, s.end) } : {}), ...(s.missing ? { missing: s.missing } : {}) })),
         ...markup.map((m) => ({ name: m.name })),
       ],
       syntaxes: template ?? [],

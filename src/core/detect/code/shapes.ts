@@ -368,6 +368,10 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
       return (r.node.type === 'object' || r.node.type === 'dictionary') && !propertyOf(r.node, 'role');
     };
     const elements = g.list ? g.list.namedChildren.filter((c): c is SyntaxNode => !!c) : [g.container];
+    // a request body's system text beside its messages (`{model, system, messages}`: Anthropic's
+    // Messages API, sent by any HTTP client): the request's first part
+    const system = g.list ? bodySystem(g.list, up) : undefined;
+    for (const node of system ?? []) b.addText('system', { file: f, node });
     b.addMessageNodes(f, elements, element);
     // error text handed back as an assistant message is not a prompt
     const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
@@ -380,6 +384,21 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     if (found) out.push(found);
   }
   return out;
+}
+
+/** The `system` value of the object whose `messages` is `list`, as text nodes (a string, or a list of text blocks). */
+function bodySystem(list: SyntaxNode, up: Ancestry): SyntaxNode[] | undefined {
+  const pair = up.parent(list);
+  const key = pair?.type === 'pair' ? pair.childForFieldName('key')?.text.replace(/^["'`]|["'`]$/g, '') : undefined;
+  const body = key === 'messages' ? up.parent(pair!) : undefined;
+  if (!body || (body.type !== 'object' && body.type !== 'dictionary')) return undefined;
+  const value = propertyOf(body, 'system');
+  if (!value) return undefined;
+  if (!LIST_TYPES.test(value.type)) return [value];
+  return value.namedChildren.flatMap((block) => {
+    const text = block && (block.type === 'object' || block.type === 'dictionary') ? propertyOf(block, 'text') : undefined;
+    return text ? [text] : [];
+  });
 }
 
 /** Calls that show a chat's history or measure it, rather than send it. */
@@ -485,7 +504,8 @@ function exportedObject(obj: SyntaxNode, up: Ancestry): boolean {
 }
 
 /**
- * A prompt object: `{ system: …, user: … }` (a system key beside a user one), or an object a
+ * A prompt object: `{ system: …, user: … }` (a system key beside a user one, or beside the `messages`
+ * and `model` of a request body), or an object a
  * prompt-named function returns (`getPrompt(…)` → `{ system, urlList }`, `: PromptPair`). Its
  * prompt-named keys are prompts whichever call (or none) receives it.
  */
@@ -493,6 +513,8 @@ function promptObject(f: CodeFile, obj: SyntaxNode, up: Ancestry): boolean {
   const keys = keysOf(obj);
   const system = keys.some((k) => SYSTEM_KEYS.test(k));
   if (system && keys.some((k) => PAIR_USER_KEYS.test(k))) return true;
+  // a request body of a chat API (Anthropic's Messages API: `{model, system, messages}`), sent by any HTTP client
+  if (system && keys.includes('messages') && keys.includes('model')) return true;
   const fn = returningFunction(obj, up);
   if (!fn) return false;
   const returnType = f.isPython ? fn.childForFieldName('return_type') : fn.childForFieldName('return_type');

@@ -125,7 +125,8 @@ function assignedValue(target: SyntaxNode, parentOf: (n: SyntaxNode) => SyntaxNo
  */
 export function definitionsOf(f: CodeFile, name: string): Definition[] {
   const defs = lookupDefinitions(f, name);
-  if (f.lookups) {
+  // (the rows of a name's definitions once per call's lookups: they are the same at every use)
+  if (f.lookups && !f.lookups.names.has(name)) {
     f.lookups.names.add(name);
     for (const d of defs) f.lookups.rows.push([d.value.startPosition.row, d.value.endPosition.row]);
   }

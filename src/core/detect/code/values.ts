@@ -15,6 +15,7 @@ import type { SyntaxNode } from './parser';
 import { definitionsOf, isJsonFile, jsonValue, type CodeFile, type CodeProject, type Definition } from './source';
 import { candidateFiles, outsideFile, readPath, templatePaths, type PathEnv, type PathValue } from './fileReads';
 import { own } from '../../own';
+import { ancestryOf } from './ancestry';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
 
@@ -25,6 +26,8 @@ export interface SlotRef extends Loc {
   fragment?: TextValue;
   /** Not a run-time value: another text the expression may take instead (a branch, another return). */
   alternative?: TextValue;
+  /** A file read whose path names no file of the workspace: what it holds is unknown here (said, not guessed in silence). */
+  missing?: string;
 }
 
 export interface TextValue {
@@ -394,15 +397,35 @@ function unescape(raw: string, python: boolean): string {
 export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Definition | undefined {
   const defs = definitionsOf(f, name);
   if (!defs?.length) return undefined;
-  const inScope = defs.filter((d) => {
-    if (d.value.startIndex <= use.startIndex && use.endIndex <= d.value.endIndex) return false; // x = f(x)
-    return d.scope === null || (d.scope.startIndex <= use.startIndex && use.endIndex <= d.scope.endIndex);
-  });
-  // the innermost scope's definition, the nearest before the use in it (a local `chat` over a module's `function chat`)
-  const depth = (d: Definition) => d.scope?.startIndex ?? -1;
-  const before = inScope.filter((d) => d.start <= use.startIndex).sort((a, b) => depth(a) - depth(b) || a.start - b.start);
-  const found = (before.length ? before[before.length - 1] : inScope[0]) ?? undefined;
+  const useStart = use.startIndex;
+  const useEnd = use.endIndex;
+  // In scope: not inside its own value (x = f(x)), at module level or in a scope that holds the use.
+  // Of those, the innermost scope's definition, the nearest before the use in it (a local `chat` over a
+  // module's `function chat`); with none before the use, the first in scope. One pass over offsets read
+  // once per definition (spansOf): a name assigned on each of 500 lines is looked up at each of them.
+  let first: DefinitionSpan | undefined;
+  let best: DefinitionSpan | undefined;
+  for (const s of spansOf(defs)) {
+    if (s.valueStart <= useStart && useEnd <= s.valueEnd) continue;
+    if (s.scopeStart >= 0 && !(s.scopeStart <= useStart && useEnd <= s.scopeEnd)) continue;
+    first ??= s;
+    if (s.start <= useStart && (!best || s.scopeStart > best.scopeStart || (s.scopeStart === best.scopeStart && s.start >= best.start))) best = s;
+  }
+  const found = (best ?? first)?.def;
   return found ?? (/^(self|this)\./.test(name) ? memberSetInAnotherMethod(defs, use) : undefined);
+}
+
+/** A definition's offsets as numbers (each tree-sitter getter marshals the node): scope -1 at module level. */
+interface DefinitionSpan { def: Definition; start: number; valueStart: number; valueEnd: number; scopeStart: number; scopeEnd: number }
+const definitionSpans = new WeakMap<Definition[], DefinitionSpan[]>();
+
+function spansOf(defs: Definition[]): DefinitionSpan[] {
+  let spans = definitionSpans.get(defs);
+  if (!spans) {
+    spans = defs.map((def) => ({ def, start: def.start, valueStart: def.value.startIndex, valueEnd: def.value.endIndex, scopeStart: def.scope?.startIndex ?? -1, scopeEnd: def.scope?.endIndex ?? -1 }));
+    definitionSpans.set(defs, spans);
+  }
+  return spans;
 }
 
 const CONSTRUCTORS = /^(__init__|constructor|__post_init__|setUp|setup)$/;
@@ -1098,7 +1121,10 @@ const MAX_LOOP_ELEMENTS = 64;
  * alternatives. Undefined when `n` is not bound by such a loop or no element is text.
  */
 function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext, entry?: string): TextValue | undefined {
-  for (let p = n.parent; p; p = p.parent) {
+  // (up through the file's Ancestry: each `node.parent` is a walk down from the root, and this runs for
+  // every name evaluated — 500 repeated lines made it the file's whole time)
+  const up = ancestryOf(f);
+  for (let p = up.parent(n); p; p = up.parent(p)) {
     if (FUNCTION_NODE.test(p.type)) return undefined;
     if (p.type !== 'for_in_statement' && p.type !== 'for_statement') continue;
     const left = p.childForFieldName('left');
@@ -1327,7 +1353,7 @@ function pathEnv(ctx: EvalContext): PathEnv {
 /** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
 function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const p = readPath(f, n, pathEnv(ctx));
-  return p ? workspaceText(f, n, [p], ctx) : undefined;
+  return p ? workspaceText(f, n, [p], ctx, true) : undefined;
 }
 
 /** The text of the template a jinja2 `env.get_template(name)` loads, where it is written. */
@@ -1336,9 +1362,14 @@ function loadedTemplate(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue
   return paths ? workspaceText(f, n, paths, ctx) : undefined;
 }
 
-/** The first of `paths` that names a workspace file, as its text where it is written. */
-function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
-  for (const rel of paths.flatMap((p) => candidateFiles(p, f.file))) {
+/**
+ * The first of `paths` that names a workspace file, as its text where it is written. `certain`: the path
+ * is the one the code reads (not a guess among template folders), so naming no file is said: a slot
+ * that carries the path it looked for.
+ */
+function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext, certain = false): TextValue | undefined {
+  const candidates = paths.flatMap((p) => candidateFiles(p, f.file));
+  for (const rel of candidates) {
     if (rel === f.file) continue;
     const text = ctx.project.readText(rel);
     if (text === undefined) continue;
@@ -1349,7 +1380,10 @@ function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: Eval
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
   // What it would have sent is not counted (empty text), not guessed as a slot: the warning says so.
   const outside = paths.map(outsideFile).filter((o): o is string => o !== undefined);
-  if (!outside.length) return undefined;
+  if (!outside.length) {
+    const written = paths[0]?.path.replace(/^\.\//, '');
+    return certain && written && candidates.length ? { text: slotMarker(ctx, { name: slotName(n), ...loc(f, n), missing: written }), origin: loc(f, n) } : undefined;
+  }
   for (const o of outside) ctx.project.readText(o);
   return { text: '', origin: loc(f, n) };
 }

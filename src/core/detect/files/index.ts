@@ -14,6 +14,7 @@ import { promptyReader } from './prompty';
 import { semanticKernelReader } from './semanticKernel';
 import { promptDataReader } from './structured';
 import { skPromptDirReader } from './skPromptDir';
+import { tomlPromptReader } from './toml';
 import { workflowActionsReader } from './workflowActions';
 import type { PromptFileReader } from './common';
 
@@ -35,13 +36,14 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   skPromptDirReader,
   crewaiReader,
   promptDataReader,
+  tomlPromptReader,
   agentConfigReader,
   messageTemplateReader,
 ];
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName) || isClaudeCodeFile(fileName);
+  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest|toml)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName) || isClaudeCodeFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {

@@ -26,6 +26,8 @@ import { get, isApiDescription, nodeRange, normaliseRole, parseYamlAt, str, yaml
 
 const SLOTS: readonly SlotSyntax[] = ['mustache', 'single'];
 const MESSAGE_ROLE = /^(system|developer|user|human|assistant|ai)$/i;
+// A key that names the role of the message it holds (`system: …`, `user: …`).
+const ROLE_KEY = /^(system|developer|user|human|assistant)$/i;
 // Where a document keeps what came back or what should come back: not input.
 const OUTPUT_KEYS = /^(choices|responses?|outputs?|completions?|ideal|expected(_\w+)?|expected_outputs?|references?|targets?|answers?|golden|results?|generations?)$/i;
 const ROLE_SNIFF = /["']?role["']?\s*:\s*["']?(system|developer|user|human|assistant)\b/i;
@@ -53,7 +55,7 @@ const I18N_PATH = /(^|\/)(locales?|i18n|l10n|lang|langs|translations?)\//;
 const ANY_TEMPLATE_KEY = /^[a-z]\w*_template$|^[a-z]\w*Template$/;
 const NOT_PROMPT_TEMPLATE = /(cmd|command|url|uri|path|file|filename|dir|branch|commit|tag|title|name|label|id|key|query_string|sql)_?template$/i;
 // The document is about a model: a model setting or an LLM provider's name anywhere.
-const LLM_CONTEXT = /["']?(model|model_name|modelName|llm|temperature|max_tokens|maxTokens|top_p|provider)["']?\s*:|\b(gpt-|claude|gemini|llama|mistral|openai|anthropic|ollama)/i;
+export const LLM_CONTEXT = /["']?(model|model_name|modelName|llm|temperature|max_tokens|maxTokens|top_p|provider)["']?\s*:|\b(gpt-|claude|gemini|llama|mistral|openai|anthropic|ollama)/i;
 const MODEL_SETTING = /^(model|model_name|modelName|llm|temperature|max_tokens|maxTokens)$/;
 // Recorded HTTP exchanges (VCR cassettes, HAR, SDK test recordings): test data.
 const RECORDING = /^interactions\s*:|["']interactions["']\s*:|["']log["']\s*:\s*\{\s*["']version/m;
@@ -121,7 +123,7 @@ function prompt(kind: string, y: ParsedYaml, range: Node, parts: PromptPart[], l
   };
 }
 
-function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<string>, i18n: boolean): void {
+function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<string>, i18n: boolean, promptNamed: boolean): void {
   const isTaken = (n: Node) => { const r = nodeRange(y, n); return taken.has(`${r.start.line}:${r.start.character}`); };
   const visit = (node: Node | null | undefined, parent: Node | undefined, label: string, depth: number) => {
     if (!node || depth > 10) return;
@@ -154,6 +156,17 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
       found.prompts.push(prompt('langfuse', y, node, [yamlPart('user', y, text, SLOTS, 'prompt')], label, modelNear(node), 'a managed prompt exported as data (Langfuse)'));
       found.claimed.add(text);
     }
+    // Messages kept by role (`summary_prompt: {system: …, user: …}`, a TOML `[review_prompt]` table with
+    // `system = """…"""`): a map whose keys are chat roles, under a prompt-named key, in a file named
+    // for prompts, or holding both a system and a user message.
+    const byRole = es.filter((e) => ROLE_KEY.test(e.key) && isScalar(e.value) && typeof e.value.value === 'string' && !found.claimed.has(e.value) && !isTaken(e.value));
+    const own = label.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
+    const roles = new Set(byRole.map((e) => normaliseRole(e.key)));
+    if (!i18n && byRole.some((e) => prose(str(e.value))) && (PROMPT_KEY.test(own) || promptNamed || (roles.has('system') && roles.has('user')))) {
+      const parts = byRole.filter((e) => /\S/.test(str(e.value) ?? '')).map((e) => yamlPart(normaliseRole(e.key), y, e.value, SLOTS, e.key));
+      for (const e of byRole) found.claimed.add(e.value);
+      found.prompts.push(prompt('prompt-data', y, node, parts, label, modelNear(node), 'messages kept by role in a data file (text that code loads as a prompt)'));
+    }
     // Prompt-named keys with prose, in a document about a model (or long enough to be nothing else).
     const named: PromptPart[] = [];
     const besideModel = es.some((e) => MODEL_SETTING.test(e.key));
@@ -176,6 +189,12 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
 // A template's variable: `{{task}}`, `{%- for … %}`, `{remaining_steps}`.
 const TEMPLATE_SLOT = /\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}|\{[A-Za-z_]\w*\}/;
 
+/** Words of the text's own: not template variables or control, not the tags that wrap them. */
+function ownWords(text: string | undefined): number {
+  const own = (text ?? '').replace(/\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}|\{[A-Za-z_]\w*\}|<\/?[A-Za-z_][\w-]*>/g, ' ');
+  return own.split(/\s+/).filter((w) => /[A-Za-z]{2}/.test(w)).length;
+}
+
 /**
  * The templates of a prompt library beside its prompt-named keys: prose values (a sentence or more, or a
  * few words with a template variable) under any key that does not name, describe or hold output, one
@@ -189,7 +208,8 @@ function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string
       (node.items as Node[]).forEach((item, i) => visit(item, `${label}[${i}]`, depth + 1));
       return;
     }
-    if (!isMap(node)) return;
+    // a message of a list the walk read already (its content is that prompt's part)
+    if (!isMap(node) || isMessage(node)) return;
     const parts: PromptPart[] = [];
     for (const e of entries(node)) {
       if (OUTPUT_KEYS.test(e.key) || NOT_TEXT_KEY.test(e.key) || /^(examples?|samples?|tests?)$/i.test(e.key)) continue;
@@ -199,7 +219,7 @@ function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string
       }
       if (found.claimed.has(e.value) || isTaken(e.value)) continue;
       const v = str(e.value);
-      if (!(prose(v, 8) || (prose(v, 3) && TEMPLATE_SLOT.test(v ?? '')))) continue;
+      if (!(prose(v, 8) || (ownWords(v) >= 2 && TEMPLATE_SLOT.test(v ?? '')))) continue;
       parts.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
       found.claimed.add(e.value);
     }
@@ -231,7 +251,8 @@ function siblingTemplates(y: ParsedYaml, anchor: DetectedPrompt, found: Found, t
       const r = nodeRange(y, e.value);
       if (!ANY_TEMPLATE_KEY.test(e.key) || NOT_PROMPT_TEMPLATE.test(e.key) || found.claimed.has(e.value) || isTaken(e.value) || inAnchor.has(`${r.start.line}:${r.start.character}`)) continue;
       const v = str(e.value);
-      if (!(prose(v, 8) || (prose(v, 3) && TEMPLATE_SLOT.test(v ?? '')))) continue;
+      // a template of the agent's own: a word of its own beside a variable is text sent (`OBSERVATION: {{observation}}`); tags around a variable alone are not
+      if (!(prose(v, 8) || (ownWords(v) >= 1 && TEMPLATE_SLOT.test(v ?? '')))) continue;
       anchor.parts.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
       found.claimed.add(e.value);
     }
@@ -299,16 +320,21 @@ function readDocument(text: string, start: number, end: number, ctx: ReadContext
     if (problems && PROMPT_CONFIG_LINE.test(text.slice(start, end))) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (its prompt-named keys are not read)` })));
     return [];
   }
+  return promptsInData(parsed.yaml, ctx, llm, withAgentKeys);
+}
+
+/** The prompts of a data document already read into nodes (YAML, JSON, TOML), by the rules above. */
+export function promptsInData(y: ParsedYaml, ctx: ReadContext, llm: boolean, withAgentKeys: boolean): DetectedPrompt[] {
   // Agent-config keys (system_message, instructions beside tools, prompt beside a model) first: their
   // reader knows their roles; the walk takes what is left.
-  const agents = withAgentKeys ? readAgentConfig(parsed.yaml) : [];
+  const agents = withAgentKeys ? readAgentConfig(y) : [];
   const taken = new Set(agents.flatMap((p) => p.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`)));
   const found: Found = { prompts: [], claimed: new Set() };
-  walk(parsed.yaml, llm, found, taken, I18N_PATH.test(ctx.file));
-  if (isPromptNamedYaml(ctx.file) || (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data')))) libraryTemplates(parsed.yaml, found, taken);
+  walk(y, llm, found, taken, I18N_PATH.test(ctx.file), isPromptNamedData(ctx.file));
+  if (isPromptNamedData(ctx.file) || (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data')))) libraryTemplates(y, found, taken);
   const anchor = [...agents, ...found.prompts].find((p) => p.parts.some((x) => x.name !== undefined && (TEMPLATE_KEY.test(x.name) || PROMPT_KEY.test(x.name))));
-  if (anchor) siblingTemplates(parsed.yaml, anchor, found, taken);
-  exampleTurns(parsed.yaml, found);
+  if (anchor) siblingTemplates(y, anchor, found, taken);
+  exampleTurns(y, found);
   return [...agents, ...found.prompts];
 }
 
@@ -320,7 +346,12 @@ const DATA_NAME = /\.(json|jsonl|ndjson|ya?ml)$/i;
  * forms and settings under `.github/` (an issue form `prompt_request.yml` holds prose for people).
  */
 export function isPromptNamedYaml(rel: string): boolean {
-  if (!/\.ya?ml$/i.test(rel) || /(^|\/)\.github\//.test(rel)) return false;
+  return /\.ya?ml$/i.test(rel) && isPromptNamedData(rel);
+}
+
+/** A YAML or TOML data file named for prompts (see isPromptNamedYaml). */
+export function isPromptNamedData(rel: string): boolean {
+  if (!/\.(ya?ml|toml)$/i.test(rel) || /(^|\/)\.github\//.test(rel)) return false;
   const stem = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
   return stem.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_.-]+/).some((w) => /^prompts?$/i.test(w));
 }

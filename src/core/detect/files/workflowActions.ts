@@ -39,7 +39,48 @@ export function isWorkflowFile(name: string): boolean {
 }
 
 export function looksLikeModelWorkflow(name: string, text: string): boolean {
-  return isWorkflowFile(name) && (USES.test(text) || (/^\s*-?\s*uses\s*:/m.test(text) && PROMPT_INPUT_LINE.test(text)));
+  return isWorkflowFile(name) && (USES.test(text) || (/^\s*-?\s*uses\s*:/m.test(text) && PROMPT_INPUT_LINE.test(text)) || looksLikePromptInputs(name, text));
+}
+
+// An action's own inputs (`action.yml`: `inputs: {system_message: {description, default: |}}`) whose
+// defaults are the prompts the action's code sends when the workflow gives none: an input named for a
+// prompt or a system message, or one its description says is a prompt or goes to a model.
+const INPUT_NAMED = /^([\w-]*[_-])?(prompt|instructions?)([_-][\w-]*)?$|^[a-z]\w*(Prompt|Instructions?)$|^(system|user|developer)[_-]?(message|msg)$/i;
+const INPUT_DESCRIBED = /\bprompts?\b|\bsystem (message|instructions?)\b|\binstructions? (for|to) (the )?(model|ai|llm|assistant|gpt|bot)\b|\b(sent|given|passed) to (the )?(openai|model|llm|gpt|chatgpt|claude|gemini|ai|assistant)\b/i;
+const NOT_PROMPT_INPUT = /(^|[_-])(model|path|file|dir|url|endpoint|key|token|id|name|format|language|lang|max|temperature|timeout|count|limit|enabled?|disabled?)([_-]|$)|Model$|Path$|File$|Url$/i;
+const MODEL_DEFAULT = /^[\w./:@-]+$/;
+function looksLikePromptInputs(name: string, text: string): boolean {
+  return /(^|\/)action\.ya?ml$/.test(name) && /^inputs\s*:/m.test(text) && /^\s+default\s*:/m.test(text) && (/^\s+[\w-]*(prompt|instructions?|message)[\w-]*\s*:/im.test(text) || INPUT_DESCRIBED.test(text));
+}
+
+/** The defaults of an action's prompt inputs: one prompt each, at the model an input's default names. */
+export function readActionInputs(y: ParsedYaml): DetectedPrompt[] {
+  const inputs = get(y.root, 'inputs');
+  if (!isMap(inputs) || !get(y.root, 'runs')) return [];
+  const entries = inputs.items.flatMap((pair) => {
+    const key = str(pair.key as Node);
+    return key !== undefined && isMap(pair.value) ? [{ key, input: pair.value as Node }] : [];
+  });
+  const modelEntry = entries.find((e) => /model/i.test(e.key) && MODEL_DEFAULT.test(str(get(e.input, 'default')) ?? ''));
+  const model = modelEntry ? str(get(modelEntry.input, 'default')) : undefined;
+  const actionName = str(get(y.root, 'name'));
+  const out: DetectedPrompt[] = [];
+  for (const { key, input } of entries) {
+    const value = get(input, 'default');
+    const text = str(value);
+    const description = str(get(input, 'description')) ?? '';
+    if (!value || text === undefined || NOT_PROMPT_INPUT.test(key) || !(INPUT_NAMED.test(key) || INPUT_DESCRIBED.test(description))) continue;
+    // A sentence at least: `default: "true"`, a path or one word is a setting.
+    if (text.replace(/\$\{\{[^}]*\}\}/g, ' ').trim().split(/\s+/).filter((w) => /[A-Za-z]{2}/.test(w)).length < 6) continue;
+    const role: Role = /system|instruction/i.test(key) || /\bsystem (message|prompt|instructions?)\b/i.test(description) ? 'system' : 'user';
+    out.push({
+      kind: 'action-input', source: 'prompt-file', confidence: 'shape', range: nodeRange(y, input), parts: [yamlPart(role, y, value, ['mustache', 'single'], key)],
+      label: `inputs.${key}`,
+      model: model ? { id: model, from: 'file', range: nodeRange(y, get(modelEntry!.input, 'default')) } : undefined,
+      notes: [`the default of ${actionName ? `${actionName}'s` : 'the action\'s'} input ${key}: the prompt its code sends when a workflow gives none`, ...(model ? [] : ['no model in the file: the default model is used'])],
+    });
+  }
+  return out;
 }
 
 /** The action's `owner/name` without its ref or sub-path (`anthropics/claude-code-action@v1` → `anthropics/claude-code-action`). */
@@ -107,6 +148,6 @@ export const workflowActionsReader: PromptFileReader = {
   read(text, ctx) {
     const parsed = parseYamlAt(text, 0, text.length, ctx, new LineIndex(text));
     if (!parsed.ok) return { prompts: [], diagnostics: parsed.diagnostics };
-    return { prompts: readWorkflow(parsed.yaml), diagnostics: [] };
+    return { prompts: [...readWorkflow(parsed.yaml), ...(/(^|\/)action\.ya?ml$/.test(ctx.file) ? readActionInputs(parsed.yaml) : [])], diagnostics: [] };
   },
 };

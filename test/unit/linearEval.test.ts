@@ -1,0 +1,100 @@
+// Per-file work the fuzz run (issue 10) found growing with the square of a repeated line: each case is
+// a fixture's line repeated hundreds of times, which took from 0.3 to 2.5 s. Checked by counting the
+// work (tree-sitter steps, recorded rows, evaluation steps), never by timing it.
+import * as assert from 'assert';
+import { Deadline } from '../../src/core/budgets';
+import { detectInCode, ensureLanguages, type CallRecord } from '../../src/core/detect/code';
+import { callsNamed } from '../../src/core/detect/code/calls';
+import { CodeProject } from '../../src/core/detect/code/source';
+
+/** How often `fn` calls `method` on tree-sitter's cursors (or reads `getter` off its nodes). */
+function countCalls<T>(proto: object, name: string, fn: () => T, getter = false): { result: T; calls: number } {
+  const original = Object.getOwnPropertyDescriptor(proto, name)!;
+  let calls = 0;
+  const counted = getter
+    ? { ...original, get(this: unknown) { calls++; return original.get!.call(this); } }
+    : { ...original, value(this: unknown, ...a: unknown[]) { calls++; return (original.value as (...x: unknown[]) => unknown).apply(this, a); } };
+  Object.defineProperty(proto, name, counted);
+  try {
+    return { result: fn(), calls };
+  } finally {
+    Object.defineProperty(proto, name, original);
+  }
+}
+
+function open(file: string, text: string) {
+  const project = new CodeProject(() => undefined);
+  return { project, f: project.open(file, text)! };
+}
+
+describe('evaluation stays linear in a repeated line', function () {
+  this.timeout(120_000);
+  before(() => ensureLanguages(['typescript', 'javascript', 'python'] as never));
+
+  it('callsNamed: a name inside a long member chain is not walked up the whole chain', () => {
+    // A broken file where each `create(` is read as one more link of one member chain (a fixture's call
+    // duplicated 1,000 times, its object never closed, its lines ended by U+2028, one `.` made `[]`):
+    // each match walked up the rest of the chain.
+    const steps = (n: number) => {
+      const unit = "n client.chat.completions.create({\u2028    model: 'gpt-4o-mini',\u2028";
+      const text = "const OpenAI = require('openai');\u2028async function reply() {\u2028  return client.chat.completions.create({\u2028    model: 'gpt-4o-mini',\u2028"
+        + unit.repeat(10) + unit.replace('client.', 'client[]') + unit.repeat(n);
+      const { project, f } = open('chain.js', text);
+      const cursor = Object.getPrototypeOf(f.tree.rootNode.walk());
+      const { calls } = countCalls(cursor, 'gotoParent', () => callsNamed(f, 'create'));
+      project.dispose();
+      return calls;
+    };
+    const few = steps(100);
+    const many = steps(400);
+    // Linear: 4× the matches, about 4× the steps (it was 16×: 1.25 M steps up for 1,000 matches).
+    assert.ok(many < few * 6, `${few} steps up for 100 matches, ${many} for 400`);
+  });
+
+  it('an unresolved name read in each of 400 calls: its loop search does not ask tree-sitter for parents', () => {
+    // (loopText walked up from every name evaluated, each `node.parent` a walk down from the root)
+    const call = 'client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])\n';
+    const text = 'from openai import OpenAI\nclient = OpenAI()\n' + call.repeat(400);
+    const { project, f } = open('calls.py', text);
+    const node = Object.getPrototypeOf(f.tree.rootNode);
+    const { result: prompts, calls } = countCalls(node, 'parent', () => detectInCode(f, project, { heuristics: false }), true);
+    assert.strictEqual(prompts.length, 400);
+    assert.ok(calls < 400, `${calls} parent walks for 400 calls`);
+    project.dispose();
+  });
+
+  it('a list rebuilt from itself 300 times: each call records a definition row once per name, not per use', () => {
+    // `messages = [...messages, {…}]` on 300 lines: every use looked `messages` up and recorded the rows
+    // of all its definitions again (300 × 300 rows, each read off the tree).
+    const text = "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function spread(question: string) {\n  let messages = [{ role: 'system', content: 'You are a careful assistant.' }];\n"
+      + "  messages = [...messages, { role: 'user', content: `Explain this warning to a child: ${question}` }];\n".repeat(300)
+      + "  return client.chat.completions.create({ model: 'gpt-4.1-mini', messages: messages });\n}\n";
+    const { project, f } = open('spread.ts', text);
+    const records: CallRecord[] = [];
+    const prompts = detectInCode(f, project, { heuristics: false, records });
+    const prompt = prompts.find((p) => p.kind === 'openai.chat');
+    assert.ok(prompt && prompt.parts.length > 300, `${prompt?.parts.length} parts`);
+    const rows = Math.max(...records.map((r) => r.rows.length));
+    assert.ok(rows < 10 * 300, `${rows} rows recorded for one call`);
+    project.dispose();
+  });
+
+  it('pydantic-ai: a function registered by 300 decorators is evaluated once', () => {
+    const evaluations = (n: number) => {
+      const text = 'from pydantic_ai import Agent\n\nEXAMPLES = [{"ask": "list the orders", "answer": "SELECT * FROM orders"}]\nanalyst = Agent("openai:gpt-4o")\n\n'
+        + '@analyst.system_prompt\n'.repeat(n)
+        + 'def analyst_instructions() -> str:\n    return ' + Array.from({ length: 40 }, (_, i) => `"Rule ${i}: answer with one SQL query.\\n"`).join(' + ') + '\n\nanalyst.run_sync("How many orders this week?")\n';
+      const { project, f } = open('agent.py', text);
+      // Evaluation checks its deadline every 64 steps: the checks count the steps.
+      const { result: prompts, calls } = countCalls(Deadline.prototype, 'check', () => detectInCode(f, project, { heuristics: false }));
+      const run = prompts.find((p) => p.parts.some((part) => part.role === 'system'));
+      assert.strictEqual(run?.parts.filter((part) => part.role === 'system').length, n, 'each registration is sent');
+      project.dispose();
+      return calls;
+    };
+    const once = evaluations(1);
+    const many = evaluations(300);
+    assert.ok(many <= once + 10, `${once} deadline checks with one decorator, ${many} with 300`);
+  });
+});
+
