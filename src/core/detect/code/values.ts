@@ -26,6 +26,8 @@ export interface SlotRef extends Loc {
   fragment?: TextValue;
   /** Not a run-time value: another text the expression may take instead (a branch, another return). */
   alternative?: TextValue;
+  /** A file read whose path names no file of the workspace: what it holds is unknown here (said, not guessed in silence). */
+  missing?: string;
 }
 
 export interface TextValue {
@@ -1374,7 +1376,7 @@ function pathEnv(ctx: EvalContext): PathEnv {
 /** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
 function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const p = readPath(f, n, pathEnv(ctx));
-  return p ? workspaceText(f, n, [p], ctx) : undefined;
+  return p ? workspaceText(f, n, [p], ctx, true) : undefined;
 }
 
 /** The text of the template a jinja2 `env.get_template(name)` loads, where it is written. */
@@ -1383,9 +1385,14 @@ function loadedTemplate(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue
   return paths ? workspaceText(f, n, paths, ctx) : undefined;
 }
 
-/** The first of `paths` that names a workspace file, as its text where it is written. */
-function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
-  for (const rel of paths.flatMap((p) => candidateFiles(p, f.file))) {
+/**
+ * The first of `paths` that names a workspace file, as its text where it is written. `certain`: the path
+ * is the one the code reads (not a guess among template folders), so naming no file is said: a slot
+ * that carries the path it looked for.
+ */
+function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext, certain = false): TextValue | undefined {
+  const candidates = paths.flatMap((p) => candidateFiles(p, f.file));
+  for (const rel of candidates) {
     if (rel === f.file) continue;
     const text = ctx.project.readText(rel);
     if (text === undefined) continue;
@@ -1396,7 +1403,10 @@ function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: Eval
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
   // What it would have sent is not counted (empty text), not guessed as a slot: the warning says so.
   const outside = paths.map(outsideFile).filter((o): o is string => o !== undefined);
-  if (!outside.length) return undefined;
+  if (!outside.length) {
+    const written = paths[0]?.path.replace(/^\.\//, '');
+    return certain && written && candidates.length ? { text: slotMarker(ctx, { name: slotName(n), ...loc(f, n), missing: written }), origin: loc(f, n) } : undefined;
+  }
   for (const o of outside) ctx.project.readText(o);
   return { text: '', origin: loc(f, n) };
 }
