@@ -406,6 +406,7 @@ export class Engine {
         message: `${UNUSED_ANNOTATION} ${a.line + 1} belongs to no prompt, so it changes nothing: put it on the line of a prompt's call or its text, or one or two lines above`,
       });
     }
+    diagnostics.push(...missingReads(file, detected, diagnostics, options));
     // Ids are unique within a file: rows from one place (promptfoo prompt × provider) carry their label.
     const seen = new Map<string, number>();
     for (const p of prompts) {
@@ -583,6 +584,33 @@ export class Engine {
     }
     return report;
   }
+}
+
+/**
+ * A file the code reads into a prompt (`Path("prompts/x.md").read_text()`, `readFileSync(…)`) whose path
+ * names no file of the workspace: priced as a run-time value, and said at the read rather than guessed in
+ * silence — once per path and file, and not where the file was refused already (`file-not-read` of a link
+ * out of the workspace or a pipe says why).
+ */
+function missingReads(file: string, detected: DetectedPrompt[], said: Diagnostic[], options: PriceOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const d of detected) {
+    for (const part of d.parts) {
+      if (part.file) continue; // written in another file: its reads are that file's to say
+      for (const slot of part.slots) {
+        if (!slot.missing || !slot.range || seen.has(slot.missing)) continue;
+        seen.add(slot.missing);
+        const base = slot.missing.slice(slot.missing.lastIndexOf('/') + 1);
+        if (said.some((x) => x.code === 'file-not-read' && x.message.includes(base))) continue;
+        out.push({
+          code: 'file-not-read', severity: options.severities?.['file-not-read'] ?? 'warning', file, range: slot.range,
+          message: `${file}:${slot.range.start.line + 1}: ${slot.missing} was not read: no such file in the workspace (looked for from this file's folder up to the root). What it holds is counted as a run-time value, not as its text.`,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** The first line of a prompt's first part: where a diagnostic about the whole prompt is shown. */

@@ -26,7 +26,8 @@ export interface PromptPart {
   range: Range;
   /** Static text of the part, with slots left as written. */
   text: string;
-  slots: { name: string; range?: Range }[];
+  /** `missing`: the slot is a file the code reads whose path names no file of the workspace (its text is unknown). */
+  slots: { name: string; range?: Range; missing?: string }[];
   /** Template syntaxes whose slot markup `text` uses (removed before counting static tokens). */
   syntaxes: SlotSyntax[];
   name?: string;

@@ -157,6 +157,24 @@ describe('language server (protocol)', function () {
     assert.match(d.diagnostics[0].codeDescription!.href, /^file:.*docs\/diagnostics\/prompt-over-budget\.md$/);
   });
 
+  it('a TOML prompt file (language toml): code lens on its [*_prompt] table, hover on its system text', async () => {
+    await client.initialize(root, { scanOnStart: false });
+    const text = '[review_prompt]\nsystem = """\nYou review pull requests for a small team. Point out bugs and missing tests.\n"""\nuser = "Diff: {{ diff }}"\n';
+    fs.mkdirSync(path.join(root, 'settings'));
+    fs.writeFileSync(path.join(root, 'settings', 'review.toml'), text);
+    const toml = uri('settings/review.toml');
+    const published = client.diagnostics(toml);
+    await client.open(toml, 'toml', text);
+    await published;
+    const lenses = await client.codeLens(toml);
+    assert.ok(lenses.length >= 1, 'a lens on the prompt');
+    assert.match(lenses[0].command.title, /\d[\d,]* tokens · \$[\d.]+\/call/);
+    const hover = await client.hover(toml, 2, 10);
+    assert.ok(hover, 'hover on the system text');
+    assert.match(hover!.contents.value, /tokens/);
+    assert.match(hover!.contents.value, /system/i);
+  });
+
   it('a settings change applies live (no reload)', async () => {
     await client.initialize(root, { scanOnStart: false });
     const yml = uri('mystery.prompt.yml');

@@ -116,6 +116,21 @@ describe('file access: regular files inside the workspace only', function () {
     for (const p of report.prompts) assert.deepStrictEqual(p.parts.flatMap((x) => x.slots.map((s) => s.name)), [], p.file);
   });
 
+  it('scan: a read of a file the workspace does not have is a file-not-read warning at the read; once the file exists its text is counted', async () => {
+    const ws = tempDir('pc-read-missing-');
+    fs.mkdirSync(path.join(ws, 'src'));
+    fs.writeFileSync(path.join(ws, 'app.py'), 'from pathlib import Path\nfrom openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": Path("prompts/system.md").read_text()}, {"role": "user", "content": "Say hello to the team."}])\n');
+    fs.writeFileSync(path.join(ws, 'src', 'ask.ts'), "import OpenAI from 'openai';\nimport { readFileSync } from 'fs';\nconst client = new OpenAI();\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: readFileSync('src/rules.txt', 'utf8') }, { role: 'user', content: 'List the rules you follow.' }] });\n");
+    const before = await scanWorkspace({ root: ws, workers: 0 });
+    const notRead = before.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => [d.file, d.range.start.line + 1, d.severity, /(\S+) was not read: no such file in the workspace/.exec(d.message)?.[1]]);
+    assert.deepStrictEqual(notRead.sort(), [['app.py', 4, 'warning', 'prompts/system.md'], ['src/ask.ts', 4, 'warning', 'src/rules.txt']]);
+    fs.mkdirSync(path.join(ws, 'prompts'));
+    fs.writeFileSync(path.join(ws, 'prompts', 'system.md'), 'You are the team\'s friendly greeter. Keep every greeting under twenty words.\n');
+    const after = await scanWorkspace({ root: ws, workers: 0 });
+    assert.deepStrictEqual(after.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => d.file), ['src/ask.ts']);
+    assert.ok(after.prompts.find((p) => p.file === 'app.py')!.parts.some((x) => x.file === 'prompts/system.md' && x.tokens > 10));
+  });
+
   it('scan: every file that reads a refused file is told, not only the first (the project reads it once)', async () => {
     const ws = tempDir('pc-read-twice-');
     const outside = tempDir('pc-read-twice-out-');

@@ -230,7 +230,7 @@ export class PromptBuilder {
       ...(file !== this.call.f.file ? { file } : {}),
       text,
       slots: [
-        ...slots.map((s) => ({ name: s.name, ...(s.file === this.call.f.file ? { range: this.call.f.lines.range(s.start, s.end) } : {}) })),
+        ...slots.map((s) => ({ name: s.name, ...(s.file === this.call.f.file ? { range: this.call.f.lines.range(s.start, s.end) } : {}), ...(s.missing ? { missing: s.missing } : {}) })),
         ...markup.map((m) => ({ name: m.name })),
       ],
       syntaxes: template ?? [],

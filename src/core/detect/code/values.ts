@@ -26,6 +26,8 @@ export interface SlotRef extends Loc {
   fragment?: TextValue;
   /** Not a run-time value: another text the expression may take instead (a branch, another return). */
   alternative?: TextValue;
+  /** A file read whose path names no file of the workspace: what it holds is unknown here (said, not guessed in silence). */
+  missing?: string;
 }
 
 export interface TextValue {
@@ -242,14 +244,21 @@ function embedNested(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: Eval
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
+/** The words a literal writes itself (not what its substitutions hold, nor markup around a value). */
+function ownWords(literal: string): number {
+  const written = literal.replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1).replace(/<\/?[A-Za-z][\w:-]*>/g, ' ');
+  return written.split(/\s+|\\n/).filter((w) => /\p{L}{2}/u.test(w)).length;
+}
+
 /** The longest a short inline conditional's literal may be to fold into the text around it. */
 const SHORT_CONDITIONAL = 160;
 
 /**
- * A short conditional inside a template (`${isX ? "Answer briefly. " : ""}`, `${strict && "Cite sources."}`,
- * f"{'…' if x else ''}"): one line of text the template holds or not. It folds into the template's own text
+ * A short conditional inside a template that chooses between values or a word or two (`${n === 1 ? "file
+ * has" : "files have"}`, `${n ? `${n} files` : "unknown (no list)"}`): it folds into the template's own text
  * — the longer branch, priced for the worst case — rather than being a slot or a part of its own.
- * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, or a long one).
+ * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, a long one, or
+ * sentences: then each literal is a fragment where it is written).
  */
 function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   let branches: (SyntaxNode | null)[];
@@ -265,10 +274,26 @@ function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): Tex
     if (b.text.length > SHORT_CONDITIONAL || b.text.includes('\n') || /\S\\n+\S/.test(b.text.slice(1, -1).replace(/^(\\n|\s)+|(\\n|\s)+$/g, ''))) return undefined;
     texts.push(evalText(f, b, ctx));
   }
+  // sentences of their own (three words in each branch that has text: an optional section, `${pr ? "Review
+  // the diff first." : ""}`) are fragments where they are written, as any nested literal is; a choice between
+  // a value and a phrase (`${n ? `${n} files` : "unknown (no list)"}`) stays the template's own text
+  // (a branch of no words of its own, `''` or `${context}`, adds none)
+  const worded = branches.map((b) => ownWords(b!.text)).filter((w) => w > 0);
+  if (worded.length && worded.every((w) => w >= 3)) return undefined;
   let longer = texts[0];
   for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
   // its own alternatives (a nested conditional) fold too: the longer text is what is priced
   return { ...inlineValue(ctx, longer), template: undefined };
+}
+
+/** A template's substitution `${expr}` as the template holds it: a short conditional folded in, else the value embedded. */
+function embedSubstitution(f: CodeFile, template: SyntaxNode, expr: SyntaxNode, ctx: EvalContext): TextValue {
+  const folded = inlineConditional(f, expr, ctx);
+  if (folded) return folded;
+  // `${cite && 'End with the links you used.'}` / f"{x and '…'}" / `${pkg && dedent`…`}`: its right side is the text it may add
+  const guarded = (expr.type === 'binary_expression' && expr.childForFieldName('operator')?.text === '&&') || (expr.type === 'boolean_operator' && expr.children[1]?.text === 'and') ? expr.childForFieldName('right') : null;
+  const added = guarded ?? expr;
+  return embedNested(f, template, evalText(f, added, ctx), ctx);
 }
 
 function hasFragment(ctx: EvalContext, text: string): boolean {
@@ -662,7 +687,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
+        if (expr) out.add({ ...embedSubstitution(f, n, expr, ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -675,7 +700,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
+        if (expr) out.add({ ...embedSubstitution(f, n, expr, ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -1375,7 +1400,7 @@ function pathEnv(ctx: EvalContext): PathEnv {
 /** The text of a workspace file the call reads (`Path(…).read_text()`, `await readFile(new URL(…))`), where it is written. */
 function fileText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const p = readPath(f, n, pathEnv(ctx));
-  return p ? workspaceText(f, n, [p], ctx) : undefined;
+  return p ? workspaceText(f, n, [p], ctx, true) : undefined;
 }
 
 /** The text of the template a jinja2 `env.get_template(name)` loads, where it is written. */
@@ -1384,9 +1409,14 @@ function loadedTemplate(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue
   return paths ? workspaceText(f, n, paths, ctx) : undefined;
 }
 
-/** The first of `paths` that names a workspace file, as its text where it is written. */
-function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext): TextValue | undefined {
-  for (const rel of paths.flatMap((p) => candidateFiles(p, f.file))) {
+/**
+ * The first of `paths` that names a workspace file, as its text where it is written. `certain`: the path
+ * is the one the code reads (not a guess among template folders), so naming no file is said: a slot
+ * that carries the path it looked for.
+ */
+function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: EvalContext, certain = false): TextValue | undefined {
+  const candidates = paths.flatMap((p) => candidateFiles(p, f.file));
+  for (const rel of candidates) {
     if (rel === f.file) continue;
     const text = ctx.project.readText(rel);
     if (text === undefined) continue;
@@ -1397,7 +1427,10 @@ function workspaceText(f: CodeFile, n: SyntaxNode, paths: PathValue[], ctx: Eval
   // A path out of the workspace: asked of the workspace reader, which refuses it and says so (file-not-read).
   // What it would have sent is not counted (empty text), not guessed as a slot: the warning says so.
   const outside = paths.map(outsideFile).filter((o): o is string => o !== undefined);
-  if (!outside.length) return undefined;
+  if (!outside.length) {
+    const written = paths[0]?.path.replace(/^\.\//, '');
+    return certain && written && candidates.length ? { text: slotMarker(ctx, { name: slotName(n), ...loc(f, n), missing: written }), origin: loc(f, n) } : undefined;
+  }
   for (const o of outside) ctx.project.readText(o);
   return { text: '', origin: loc(f, n) };
 }
