@@ -41,6 +41,8 @@ export interface StoredDetection {
   counts: [string, number][];
   /** The workspace files the detection read (root-relative): what it depends on besides its text. */
   reads: string[];
+  /** Every read with whether it found a file: workspace reads by root-relative path, relative reads as given. */
+  readsFound: { workspace: [string, boolean][]; relative: [string, boolean][] };
 }
 
 /** Entries kept; past this the oldest are removed. A few KB each; a CLI scan of a monorepo stores one per file with prompt candidates. */
@@ -151,7 +153,8 @@ export class DetectionCache {
     for (const [p, sha] of entry.workspace) if (this.digestOf(`w\0${p}`, () => options.readWorkspaceFile?.(p)) !== sha) return undefined;
     // A relative path reads relative to the file's folder: the folder is part of the key.
     for (const [p, sha] of entry.relative) if (this.digestOf(`r\0${path.posix.dirname(file)}\0${p}`, () => options.readRelative?.(p)) !== sha) return undefined;
-    return { detection: { ...entry.detection, text }, counts: Array.isArray(entry.counts) ? entry.counts : [], reads: entry.workspace.map(([p]) => p) };
+    return { detection: { ...entry.detection, text }, counts: Array.isArray(entry.counts) ? entry.counts : [], reads: entry.workspace.map(([p]) => p),
+      readsFound: { workspace: entry.workspace.map(([p, sha]) => [p, sha !== null]), relative: entry.relative.map(([p, sha]) => [p, sha !== null]) } };
   }
 
   /** Stores a detection made with `recording`'s readers. Failing to write only costs the next start its speed. */

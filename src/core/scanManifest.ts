@@ -294,9 +294,65 @@ export class ScanManifest {
 
   private checked?: { root: string; walked: readonly string[]; skipped: readonly WalkSkip[]; same: boolean };
 
-  private check(root: string, walked: readonly string[], skipped: readonly WalkSkip[]): boolean {
+  /**
+   * The paths (root-relative) whose content differs from the stored entry's inputs — walked files and
+   * files read through the guard — and the files the walk finds or no longer finds (the stored walk's
+   * list against `walked`); undefined when there is no entry, or its walk list is not kept and differs.
+   */
+  changes(root: string, walked: readonly string[], skipped: readonly WalkSkip[] = []): Set<string> | undefined {
     const m = this.stored();
-    if (!m || m.walked !== listDigest(walked, skipped)) return false;
+    if (!m) return undefined;
+    const collect = new Set<string>();
+    if (m.walked !== listDigest(walked, skipped)) {
+      const before = m.walk?.files;
+      if (!Array.isArray(before) || listDigest(before, skipped) !== m.walked) return undefined;
+      const now = new Set(walked);
+      const then = new Set(before);
+      for (const f of before) if (!now.has(f)) collect.add(f);
+      for (const f of walked) if (!then.has(f)) collect.add(f);
+    }
+    if (!this.check(root, walked, skipped, collect)) return undefined;
+    // Nothing differs: what `unchanged` would find (kept for refresh and lookup).
+    this.checked = !collect.size && m.walked === listDigest(walked, skipped) ? { root, walked, skipped, same: true } : undefined;
+    return collect;
+  }
+
+  /**
+   * Stores a side kept without a whole report (a cost diff's work tree updated file by file): the entry
+   * of what it read, and the view. A scan finds no report for it and scans; a diff takes the view.
+   * `fresh` (from `changes`): the inputs found unchanged by content, with their stats of now.
+   */
+  storeView(walked: readonly string[], walkSkipped: readonly WalkSkip[], inputs: ScanInputs, totals: ScanReport['totals'], view: unknown, data: Buffer, walk?: WalkRecord): void {
+    const json = JSON.stringify(view);
+    const digest = `view:${textDigest(json)}`;
+    const stored: Stored = {
+      format: FORMAT, epoch: this.epoch, walked: listDigest(walked, walkSkipped), ...(walk?.size ? { walk: { files: [...walked], record: [...walk] } } : {}),
+      inputs: [...inputs], reportDigest: digest, summary: { totals },
+    };
+    const at = this.file();
+    try {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.storeExtra('view', view, digest, data);
+      const tmp = `${at}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
+      fs.renameSync(tmp, at);
+      this.entry = undefined;
+      this.checked = undefined;
+    } catch {
+      // read-only or full disk
+    }
+  }
+
+  /** The stored entry's inputs, with the stats `changes` found to prove unchanged ones now. */
+  storedInputs(): ScanInputs | undefined {
+    const m = this.stored();
+    if (!m) return undefined;
+    return new Map(m.inputs.map(([k, v]): [string, string] => [k, this.fresh?.get(k) ?? v]));
+  }
+
+  private check(root: string, walked: readonly string[], skipped: readonly WalkSkip[], collect?: Set<string>): boolean {
+    const m = this.stored();
+    if (!m || (!collect && m.walked !== listDigest(walked, skipped))) return false;
     const guarded = guardedReader(root);
     /** The stored stat still describes the file (and had settled when it was read): its content is unchanged. */
     const sameStat = (abs: string, tag: string | undefined, readAt: string | undefined) => {
@@ -330,7 +386,11 @@ export class ScanManifest {
       const at = Date.now();
       const st = lstatOf(abs);
       const r = readFileBytes(abs);
-      if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) return false;
+      if ((r.ok ? bytesDigest(r.bytes) : `!${r.reason}`) !== digest) {
+        if (!collect) return false;
+        collect.add(rel);
+        continue;
+      }
       if (wanted.has(rel)) bytesOf.set(rel, r);
       if (tag !== undefined && st?.isFile()) fresh.set(key, inputValue(digest, st, at));
       if (st?.isFile()) statBefore.set(rel, { st, at });
@@ -360,6 +420,7 @@ export class ScanManifest {
       if (key.startsWith('f\0')) continue;
       if (!key.startsWith('w\0')) return false;
       const rel = key.slice(2);
+      if (collect?.has(rel)) continue;
       if (walkedNow.has(rel) && unchanged.has(rel)) continue;
       const abs = absOf(rel);
       if (value === ABSENT && stillAbsent(abs)) continue;
@@ -372,7 +433,11 @@ export class ScanManifest {
       const st = r ? statBefore.get(rel) : { st: lstatOf(abs), at };
       const text = r ? (r.ok ? decodeText(r.bytes) : undefined) : undefined;
       const now = r ? textDigest(text?.ok ? text.text : undefined) : textDigest(guarded(rel));
-      if (now !== digest) return false;
+      if (now !== digest) {
+        if (!collect) return false;
+        collect.add(rel);
+        continue;
+      }
       if (tag !== undefined && st?.st?.isFile()) fresh.set(key, inputValue(digest, st.st, st.at));
     }
     return true;

@@ -15,11 +15,11 @@ import type { DetectBatchOptions } from './workspace';
 export const FILE_BUDGET_MS = 10_000;
 
 type Skipped = ScanReport['skipped'];
-export interface BatchResult { detections: Detection[]; skipped: Skipped; inputs: [string, string][] }
+export interface BatchResult { detections: Detection[]; skipped: Skipped; inputs: [string, string][]; deps: [string, string[]][] }
 
 /** What a worker posts: a batch of finished files (in order), then the end. */
 export type WorkerMessage =
-  | { type: 'done'; files: number; detections: Detection[]; skipped: Skipped; inputs: [string, string][] }
+  | { type: 'done'; files: number; detections: Detection[]; skipped: Skipped; inputs: [string, string][]; deps: [string, string[]][] }
   | { type: 'end' };
 
 export interface WorkerData { files: string[]; options: DetectBatchOptions; heartbeat: Int32Array }
@@ -38,7 +38,7 @@ export function budgetReason(budgetMs: number): string {
 /** One share of the files, through as many workers as its over-budget files need. */
 function runShare(share: string[], options: DetectBatchOptions, onFileDone: () => void, budgetMs: number, signal?: AbortSignal): Promise<BatchResult> {
   const entry = workerEntry();
-  const out: BatchResult = { detections: [], skipped: [], inputs: [] };
+  const out: BatchResult = { detections: [], skipped: [], inputs: [], deps: [] };
   return new Promise<BatchResult>((resolve, reject) => {
     let settled = false;
     const finish = (error?: Error) => {
@@ -70,6 +70,7 @@ function runShare(share: string[], options: DetectBatchOptions, onFileDone: () =
         clearInterval(watchdog);
         void w.terminate();
         out.skipped.push({ file: queue[at], reason: budgetReason(budgetMs) });
+        if (options.deps) out.deps.push([queue[at], ['*']]);
         onFileDone();
         start([...queue.slice(reported, at), ...queue.slice(at + 1)]);
       }, Math.max(20, Math.min(250, budgetMs / 4)));
@@ -87,6 +88,7 @@ function runShare(share: string[], options: DetectBatchOptions, onFileDone: () =
           out.detections.push(...m.detections);
           out.skipped.push(...m.skipped);
           for (const i of m.inputs) out.inputs.push(i);
+          for (const d of m.deps) out.deps.push(d);
           for (let i = 0; i < m.files; i++) onFileDone();
         } else {
           stopped = true;

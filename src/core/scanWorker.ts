@@ -12,13 +12,17 @@ const { files, options, heartbeat } = workerData as WorkerData;
 let batch: { files: number; detections: Detection[]; skipped: ScanReport['skipped'] } = { files: 0, detections: [], skipped: [] };
 // What the files read (scanManifest.ts), posted with their batch.
 const inputs = new Map<string, string>();
+// What each file's detection read (FileDeps), when the scan keeps it.
+const deps = new Map<string, string[]>();
 const flush = () => {
-  if (batch.files) parentPort!.postMessage({ type: 'done', ...batch, inputs: [...inputs] } satisfies WorkerMessage);
+  if (batch.files) parentPort!.postMessage({ type: 'done', ...batch, inputs: [...inputs], deps: [...deps] } satisfies WorkerMessage);
   batch = { files: 0, detections: [], skipped: [] };
   inputs.clear();
+  deps.clear();
 };
 void detectBatch(files, options, undefined, undefined, undefined, {
   inputs,
+  ...(options.deps ? { deps } : {}),
   onFileStart: (i) => Atomics.store(heartbeat, 0, i),
   onFileResult: (r) => {
     batch.files++;

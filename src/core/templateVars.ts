@@ -21,7 +21,7 @@ function slotRoles(p: DetectedPrompt): Map<string, PromptPart['role']> {
 }
 
 /** Adds the values of vars files to the prompt-file templates beside them (in `detections`, replaced, not mutated). */
-export function addTemplateVars(root: string, walked: readonly string[], detections: Map<string, Detection>, inputs?: ScanInputs): void {
+export function addTemplateVars(root: string, walked: readonly string[], detections: Map<string, Detection>, inputs?: ScanInputs, folders?: (dirs: string[]) => void): void {
   // Folders holding a prompt file whose prompt has slots.
   const templates = new Map<string, { file: string; index: number; slots: Map<string, PromptPart['role']> }[]>();
   for (const [file, d] of detections) {
@@ -34,6 +34,8 @@ export function addTemplateVars(root: string, walked: readonly string[], detecti
       templates.set(dirOf(file), list);
     });
   }
+  // The folders a vars file may fill a template in (a side derived from another checks its changes there).
+  folders?.([...templates.keys()]);
   if (!templates.size) return;
   for (const rel of walked) {
     const here = templates.get(dirOf(rel));

@@ -255,29 +255,86 @@ function judge(rel: string, facts: CodeFacts): { role?: Role } | undefined {
   return undefined;
 }
 
+/** What the pass looked for (from the candidates), by which each code or config file's facts are found. */
+export interface TextPromptLookup { names: string[]; folders: string[]; bareNames: string[]; bareFolders: string[] }
+
+/**
+ * What addLoadedTextPrompts based its verdicts on, for a side derived from another (diff/overlay.ts):
+ * the candidates, what was looked for, and the walked code and config files whose text gave any fact
+ * (the verdicts depend on those files' texts alone).
+ */
+export interface TextPromptRecord { candidates: string[]; lookup: TextPromptLookup; factful: string[] }
+
+const emptyFacts = (): CodeFacts => ({ mentions: new Map(), folders: new Map(), templates: { folders: new Set(), exts: new Set(), loader: false } });
+
+const factless = (f: CodeFacts) => !f.mentions.size && !f.folders.size && !f.bareFolders?.size && !f.templates!.folders.size && !f.templates!.exts.size && !f.templates!.loader;
+
+/** Adds one file's facts to `into` (as reading the file into `into` would: evidence merges, sets join). */
+function mergeFacts(into: CodeFacts, from: CodeFacts): void {
+  for (const [k, v] of from.mentions) into.mentions.set(k, merge(into.mentions.get(k), v));
+  for (const [k, v] of from.folders) {
+    const set = into.folders.get(k) ?? new Set<string>();
+    for (const e of v) set.add(e);
+    into.folders.set(k, set);
+  }
+  if (from.bareFolders?.size) for (const f of from.bareFolders) (into.bareFolders ??= new Set()).add(f);
+  const t = into.templates!, u = from.templates!;
+  for (const f of u.folders) t.folders.add(f);
+  for (const e of u.exts) t.exts.add(e);
+  if (u.loader) t.loader = true;
+}
+
+/** Whether the text of `rel` (a walked file) gives addLoadedTextPrompts any fact, looking for `lookup`. */
+export function givesTextPromptFacts(rel: string, text: string, lookup: TextPromptLookup): boolean {
+  const config = CONFIG_NAME.test(rel);
+  if (!langForFile(rel) && !config) return false;
+  if (config && text.length > 1_000_000) return false;
+  const f = emptyFacts();
+  factsOf(text, f, new Set(lookup.names), config ? new Set() : new Set(lookup.folders), config ? undefined : { names: new Set(lookup.bareNames), folders: new Set(lookup.bareFolders) });
+  return !factless(f);
+}
+
+/** The files addLoadedTextPrompts reads for facts: code, and configs. */
+export const readsForFacts = (rel: string) => !!langForFile(rel) || CONFIG_NAME.test(rel);
+
 /**
  * Detects the walked text files that code loads as prompts; adds them to `detections` and to `files`
- * (walk order). `inputs` receives every file read (the scan's stored report depends on them).
+ * (walk order). `inputs` receives every file read (the scan's stored report depends on them). `record`
+ * receives what the verdicts rest on (TextPromptRecord).
  */
-export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine, inputs?: ScanInputs): void {
+export function addLoadedTextPrompts(root: string, walked: readonly string[], files: string[], detections: Map<string, Detection>, engine: Engine, inputs?: ScanInputs, record?: (r: TextPromptRecord) => void): void {
   // Files whose text another detection already holds as its parts (promptfoo `file://` prompts) are not read again.
   const held = new Set<string>();
   for (const d of detections.values()) for (const p of d.detected) for (const part of p.parts) if (part.file) held.add(part.file);
   const candidates = walked.filter((f) => isTextPromptName(f) && !detections.has(f) && !held.has(f));
-  if (!candidates.length) return;
+  if (!candidates.length) {
+    record?.({ candidates: [], lookup: { names: [], folders: [], bareNames: [], bareFolders: [] }, factful: [] });
+    return;
+  }
   const wantedNames = new Set(candidates.map(baseName));
   const folderNames = new Set(candidates.map(promptFolderOf).filter((f): f is string => !!f));
   const bareFiles = candidates.filter(isBareTextPromptName);
   const bare = { names: new Set(bareFiles.map(baseName)), folders: new Set(bareFiles.map((f) => f.split('/').slice(-2, -1)[0]).filter((f): f is string => !!f)) };
-  const facts: CodeFacts = { mentions: new Map(), folders: new Map(), templates: { folders: new Set(), exts: new Set(), loader: false } };
+  const facts: CodeFacts = emptyFacts();
+  const factful: string[] = [];
   for (const rel of walked) {
     // Code, and configs that name prompt files by key (`system_prompt_file: prompts/x.md`).
     const config = CONFIG_NAME.test(rel);
     if (!langForFile(rel) && !config) continue;
     const read = readRecorded(path.join(root, rel), rel, inputs);
     if (!read.ok || (config && read.text.length > 1_000_000)) continue;
-    factsOf(read.text, facts, wantedNames, config ? new Set() : folderNames, config ? undefined : bare);
+    if (!record) {
+      factsOf(read.text, facts, wantedNames, config ? new Set() : folderNames, config ? undefined : bare);
+      continue;
+    }
+    // Each file's facts apart, then merged (the same facts: evidence merges the same in any grouping).
+    const own = emptyFacts();
+    factsOf(read.text, own, wantedNames, config ? new Set() : folderNames, config ? undefined : bare);
+    if (factless(own)) continue;
+    factful.push(rel);
+    mergeFacts(facts, own);
   }
+  record?.({ candidates, lookup: { names: [...wantedNames], folders: [...folderNames], bareNames: [...bare.names], bareFolders: [...bare.folders] }, factful });
   facts.globs = promptfooGlobs(root, walked, inputs);
   const loaded: string[] = [];
   const verdicts = new Map<string, { role?: Role }>();

@@ -19,12 +19,12 @@ import { budgetVerdictText } from './report/budget';
 import { toPosix } from './text';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
-import { addLoadedTextPrompts } from './textPrompts';
+import { addLoadedTextPrompts, type TextPromptRecord } from './textPrompts';
 import { gitignoreLayer, isIgnored, type IgnoreLayer } from './gitignore';
 import { addTemplateVars } from './templateVars';
 import { guardedReader, isInside, readTextFile, realRoot, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
-import { readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
+import { fileInputKey, guardedInputKey, readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -72,6 +72,8 @@ export interface ScanOptions {
    * content in the stored report (scanManifest.ts RACY_MS). Tests set 0; nothing else should.
    */
   cacheRacyMs?: number;
+  /** Keep what a cost diff derives another side with (SideState): the head side of a diff. */
+  sideState?: boolean;
   /**
    * Priced results to reuse when this scan keeps no stored report of its own (storeReport false): the
    * cost diff's base side passes the work tree's (pricedMemoFor), when both sides price with the same
@@ -174,6 +176,94 @@ export function walkRelative(root: string, start: string, exclude: string[], ski
     out.push(startRel);
   }
   return out;
+}
+
+/**
+ * What walkRelative finds from the root of a tree that has the regular files `files` (root-relative,
+ * POSIX) and nothing else — a commit's files as a checkout of them would hold them — without the tree on
+ * disk: the same order, the same excludes and .gitignore layers (`gitignore`: the text of a listed
+ * .gitignore by its path).
+ */
+export function walkListing(files: readonly string[], gitignore: (rel: string) => string | undefined, exclude: string[]): string[] {
+  const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const dirs = new Map<string, { names: Map<string, boolean> }>();
+  const dirOf = (rel: string) => {
+    let d = dirs.get(rel);
+    if (!d) dirs.set(rel, (d = { names: new Map() }));
+    return d;
+  };
+  dirOf('');
+  for (const f of files) {
+    let parent = '';
+    const segs = f.split('/');
+    segs.forEach((seg, i) => {
+      const last = i === segs.length - 1;
+      dirOf(parent).names.set(seg, !last);
+      parent = parent ? `${parent}/${seg}` : seg;
+      if (!last) dirOf(parent);
+    });
+  }
+  const out: string[] = [];
+  const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
+  const visit = (dirRel: string, layers: IgnoreLayer[]) => {
+    const names = dirs.get(dirRel)!.names;
+    if (names.get('.gitignore') === false) {
+      const text = gitignore(join(dirRel, '.gitignore'));
+      if (text !== undefined) layers = [...layers, gitignoreLayer(dirRel, text)];
+    }
+    const sorted = [...names.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of sorted) {
+      const rel = join(dirRel, name);
+      const isDir = names.get(name)!;
+      if (isDir && DEFAULT_EXCLUDED_DIRS.includes(name)) continue;
+      if (excluded(rel) || (isDir && excluded(`${rel}/`))) continue;
+      if (isIgnored(layers, rel, isDir)) continue;
+      if (isDir) visit(rel, layers);
+      else out.push(rel);
+    }
+  };
+  visit('', []);
+  return out;
+}
+
+/**
+ * Whether walkRelative from the root would find `rel` were it a regular file there (walkListing's rules
+ * for one path: no folder on its way left out, by name, excludes or .gitignore layers — `gitignore`: the
+ * text of a folder's .gitignore by its path, undefined when it has none).
+ */
+export function walkFinds(gitignore: (rel: string) => string | undefined, exclude: string[]): (rel: string) => boolean {
+  const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const layersAt = new Map<string, IgnoreLayer[] | null>();
+  const layersOf = (dirRel: string): IgnoreLayer[] | null => {
+    let l = layersAt.get(dirRel);
+    if (l !== undefined) return l;
+    if (dirRel) {
+      const slash = dirRel.lastIndexOf('/');
+      const parent = slash < 0 ? '' : dirRel.slice(0, slash);
+      const up = layersOf(parent);
+      const name = dirRel.slice(slash + 1);
+      // the folder itself is left out, as the walk leaves it out from its parent
+      l = !up || DEFAULT_EXCLUDED_DIRS.includes(name) || excluded(dirRel) || excluded(`${dirRel}/`) || isIgnored(up, dirRel, true) ? null : up;
+    } else l = [];
+    if (l) {
+      const text = gitignore(dirRel ? `${dirRel}/.gitignore` : '.gitignore');
+      if (text !== undefined) l = [...l, gitignoreLayer(dirRel, text)];
+    }
+    layersAt.set(dirRel, l);
+    return l;
+  };
+  return (rel) => {
+    const slash = rel.lastIndexOf('/');
+    const layers = layersOf(slash < 0 ? '' : rel.slice(0, slash));
+    return !!layers && !excluded(rel) && !isIgnored(layers, rel, false);
+  };
+}
+
+/** The walk's order of two root-relative paths: by name at the first folder level where they differ. */
+export function walkOrder(a: string, b: string): number {
+  const x = a.split('/'), y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
 }
 
 /**
@@ -301,6 +391,8 @@ export interface DetectBatchOptions {
   budgets?: Partial<FileBudgets>;
   /** Stored detections: the folder and the build they are keyed by (the main thread's, also in workers). */
   cache?: { dir: string; build: string };
+  /** Collect what each file's detection read (BatchHooks.deps), in workers too. */
+  deps?: boolean;
 }
 
 /**
@@ -334,7 +426,24 @@ export interface BatchHooks {
   inputs?: ScanInputs;
   /** Imported files whose trees the batch keeps between files (KEPT_IMPORTS). */
   keptImports?: number;
+  /**
+   * In-process: the reader of workspace files (root-relative) instead of the guard over the root — a
+   * cost diff's side made of two folders (diff/overlay.ts). Refusals go to `onRefuse` as the guard's do.
+   */
+  readerFor?: (onRefuse: (r: Refusal) => void) => (rel: string) => string | undefined;
+  /**
+   * Receives, for each file whose detection ran or was read from the cache, the files it read
+   * (FileDeps): what a diff's side derived from another side's results checks (diff/overlay.ts).
+   */
+  deps?: FileDeps;
 }
+
+/**
+ * What each detected file's detection read, root-relative: `+path` found a file, `-path` found none;
+ * `*` alone: not known (the detection failed), so any change may change it. Files decided by their own
+ * text alone (the prefilter, minified, unreadable) have no entry.
+ */
+export type FileDeps = Map<string, string[]>;
 
 /**
  * Imported files a batch keeps parsed between files (CodeProject.trimImports): most imports are of a
@@ -355,15 +464,26 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
   let refusals: Refusal[] = [];
   // Every refusal by file: the shared project reads each file once, and each later file that reads it is told too.
   const refused = new Map<string, Refusal>();
-  const guarded = workspaceReader(root, (r) => {
+  const onRefuse = (r: Refusal) => {
     refusals.push(r);
     refused.set(r.file, r);
-  });
+  };
+  const guarded = hooks.readerFor ? hooks.readerFor(onRefuse) : workspaceReader(root, onRefuse);
   const inputs = hooks.inputs;
   const readWorkspaceFile = inputs ? recordingGuard(root, guarded, inputs) : guarded;
   const project = new CodeProject(readWorkspaceFile);
   const cache = options.cache ? new DetectionCache(options.cache.dir, options.cache.build).rememberReads() : undefined;
   const holds = (d: Detection) => d.detected.length > 0 || d.diagnostics.length > 0;
+  const depsOut = hooks.deps;
+  // A relative read (`file://x`, a flow's template) as the root-relative path readRelative reads.
+  const depList = (rel: string, workspace: [string, boolean][], relative: [string, boolean][]): string[] => {
+    const out = workspace.map(([f, found]) => (found ? '+' : '-') + f);
+    if (relative.length) {
+      const dir = path.dirname(path.join(root, rel));
+      for (const [p, found] of relative) out.push((found ? '+' : '-') + toPosix(path.relative(root, path.resolve(dir, p))));
+    }
+    return out;
+  };
   const detections: ScannedDetection[] = [];
   const skipped: ScanReport['skipped'] = [];
   let lastYield = performance.now();
@@ -395,12 +515,14 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
         const stored = cache?.get(rel, read.text, detectOptions);
         if (stored) {
           if (holds(stored.detection)) detections.push({ ...stored.detection, storedCounts: stored.counts });
+          if (depsOut) depsOut.set(rel, depList(rel, stored.readsFound.workspace, stored.readsFound.relative));
         } else if (hooks.onMiss && needsGrammar) {
           hooks.onMiss(rel);
           project.release(rel);
           continue;
         } else {
-          const recording = cache && DetectionCache.caches(rel, read.text) ? DetectionCache.recording(detectOptions) : undefined;
+          const cached = !!cache && DetectionCache.caches(rel, read.text);
+          const recording = cached || depsOut ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
           for (const [f, t] of reads) if (t === undefined && refused.has(f) && !refusals.some((r) => r.file === f)) refusals.push(refused.get(f)!);
           d.diagnostics.push(...refusalDiagnostics(rel, d.text, refusals));
@@ -408,13 +530,15 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
             // The shared project read each import once: what this file looked at there is its dependency too.
             for (const [f, t] of reads) if (f !== rel) recording.reads.workspace.set(f, t);
             // Nothing to price: stored here; otherwise once priced, with its counts (priceWorkspace).
-            if (!holds(d)) cache!.put(rel, read.text, detectOptions, d, recording.reads);
+            if (cached && !holds(d)) cache!.put(rel, read.text, detectOptions, d, recording.reads);
+            if (depsOut) depsOut.set(rel, depList(rel, [...recording.reads.workspace].map(([f, t]) => [f, t !== undefined]), [...recording.reads.relative].map(([f, t]) => [f, t !== undefined])));
           }
-          if (holds(d)) detections.push(recording ? { ...d, freshReads: DetectionCache.digests(recording.reads) } : d);
+          if (holds(d)) detections.push(cached ? { ...d, freshReads: DetectionCache.digests(recording!.reads) } : d);
         }
       } catch (e) {
         // One file's failure is reported, never the end of the scan.
         skipped.push({ file: rel, reason: isBudgetExceeded(e) ? e.reason : `analysis failed: ${(e as Error).message}` });
+        depsOut?.set(rel, ['*']);
       }
     }
     project.release(rel);
@@ -456,7 +580,29 @@ export interface WorkspaceDetections {
   skipped: ScanReport['skipped'];
   /** Stored detections in use: token counts read with them, and fresh detections to store once priced. */
   cache?: { store: DetectionCache; counts: [string, number][]; fresh: Map<string, { reads: ReadDigests; detection: Detection }>; heuristics: boolean; inputs: ScanInputs };
+  /** With ScanOptions.sideState: what a side derived from this one checks (SideState, less the pricing's part). */
+  state?: Omit<SideState, 'longPrefix'>;
 }
+
+/**
+ * What a cost diff needs to derive another side from this scan's results without scanning it
+ * (diff/overlay.ts): the walk, what each file's detection read, the files each file's prompts take
+ * from, what the loaded-text pass rests on, the folders of templates a vars file may fill, and the
+ * files with a prompt whose static start is long enough to share a cache prefix with another.
+ */
+export interface SideState {
+  walked: string[];
+  deps: FileDeps;
+  refs: Map<string, string[]>;
+  text: TextPromptRecord;
+  templateFolders: string[];
+  longPrefix: string[];
+  /** The .gitignore files the walk read (root-relative), when its record was kept. */
+  ignores?: string[];
+}
+
+/** A static start this long may be shared with another prompt's (findSharedPrefixes' least: a token is a character at least). */
+export const SHARED_PREFIX_CHARS = 1024;
 
 /** What a scan will look at: the config, every file the walk found, and the candidates among them. */
 export interface ScanPlan {
@@ -502,6 +648,9 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
   const results: { detections: Detection[]; skipped: ScanReport['skipped'] }[] = [];
   // What the scan read, for a stored report (scanManifest.ts): each batch's, in this thread or a worker.
   const inputs: ScanInputs = new Map();
+  // What each file's detection read, for a side state (SideState): in this thread and the workers.
+  const deps: FileDeps | undefined = options.sideState ? new Map() : undefined;
+  if (deps) batch.deps = true;
   let toDetect = files;
   if (store && !options.minWorkers) {
     // Stored detections first, in this thread: a warm scan of an unchanged tree starts no worker and
@@ -509,7 +658,7 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
     // the files without a valid entry are detected, below. (Not in a language server: its main thread
     // must stay free, so everything goes to its worker.)
     const misses: string[] = [];
-    results.push(await detectBatch(files, batch, engine, tick, options.signal, { onMiss: (rel) => misses.push(rel), inputs }));
+    results.push(await detectBatch(files, batch, engine, tick, options.signal, { onMiss: (rel) => misses.push(rel), inputs, deps }));
     toDetect = misses;
   }
   const workers = options.workers ?? defaultWorkers(toDetect.length, options.minWorkers);
@@ -519,12 +668,13 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
     for (const r of await pending) {
       results.push(r);
       for (const [k, v] of r.inputs) inputs.set(k, v);
+      if (deps) for (const [k, v] of r.deps) deps.set(k, v);
     }
     // After the workers, not beside them: the tokenizer and price data (~130 MB) loaded while they
     // parse made the peak of a cold scan theirs plus it (520 MB on vercel/ai; ~390 MB this way), for
     // a few hundred milliseconds gained.
     engine.warmUp();
-  } else results.push(await detectBatch(toDetect, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs, inputs }));
+  } else results.push(await detectBatch(toDetect, batch, engine, tick, options.signal, { yieldEveryMs: options.yieldEveryMs, inputs, deps }));
 
   const detections = new Map<string, Detection>();
   const counts: [string, number][] = [];
@@ -538,11 +688,37 @@ export async function detectWorkspace(options: ScanOptions, plan = planScan(opti
     }
     skipped.push(...r.skipped);
   }
-  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine, store ? inputs : undefined);
-  if (!options.signal?.aborted) addTemplateVars(root, walked, detections, store ? inputs : undefined);
+  const got: { text?: TextPromptRecord; templateFolders?: string[] } = {};
+  if (!options.signal?.aborted) addLoadedTextPrompts(root, walked, files, detections, engine, store ? inputs : undefined, deps ? (r) => (got.text = r) : undefined);
+  if (!options.signal?.aborted) addTemplateVars(root, walked, detections, store ? inputs : undefined, deps ? (d) => (got.templateFolders = d) : undefined);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // Before other files' findings filter them: what each file's prompts take from other files.
+  const refs = deps ? refsOf(detections.values()) : undefined;
   dropFoundElsewhere(detections);
-  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false, inputs } } : {}) };
+  // The .gitignore files the walk read (with its record): a side derived from this one with all of them unchanged walks the same way.
+  const ignores = plan.walk ? [...plan.walk.keys()].filter((k) => k.startsWith('g\0')).map((k) => toPosix(path.relative(root, k.slice(2)))) : undefined;
+  const state: WorkspaceDetections['state'] = deps && got.text && !options.signal?.aborted ? { walked, deps, refs: refs!, text: got.text, templateFolders: got.templateFolders ?? [], ...(ignores ? { ignores } : {}) } : undefined;
+  return { root, config, files, detections, skipped, ...(store ? { cache: { store, counts, fresh, heuristics: options.heuristics !== false, inputs } } : {}), ...(state ? { state } : {}) };
+}
+
+/**
+ * Per file, the other files its prompts hold parts of, or whose agent a run of it sends (the files the
+ * cross-file passes join it with: found elsewhere, annotations taken elsewhere, template vars).
+ */
+export function refsOf(detections: Iterable<Detection>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const d of detections) {
+    const to = new Set<string>();
+    for (const p of d.detected) {
+      if (p.agentCall && p.agentCall.file !== d.file) to.add(p.agentCall.file);
+      for (const part of p.parts) {
+        if (part.file && part.file !== d.file) to.add(part.file);
+        for (const slot of part.slots) if ((slot as { file?: string }).file && (slot as { file?: string }).file !== d.file) to.add((slot as { file?: string }).file!);
+      }
+    }
+    if (to.size) out.set(d.file, [...to]);
+  }
+  return out;
 }
 
 const RANK: Record<DetectedPrompt['confidence'], number> = { call: 2, shape: 1, heuristic: 0 };
@@ -615,7 +791,7 @@ export function uniqueAcrossFiles(list: PromptReport[], ids: Set<string>): Promp
 }
 
 /** Prices every detection (in walk order) and sums the workspace. */
-export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig; priced?: PricedMemo } = {}): ScanReport {
+export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options: Pick<ScanOptions, 'settings' | 'severities' | 'maxMonthlyUsd'> & { config?: PromptCostConfig; priced?: PricedMemo; longPrefix?: Set<string> } = {}): ScanReport {
   const config = options.config ?? ws.config;
   const diagnostics: Diagnostic[] = config.problems.map((p) => ({ code: 'invalid-config', severity: options.severities?.['invalid-config'] ?? 'error', message: p.message, range: p.range, file: p.file }));
   const prompts: PromptReport[] = [];
@@ -645,7 +821,12 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
     const own = uniqueAcrossFiles(a.prompts, ids);
     prompts.push(...own);
     diagnostics.push(...withoutTakenAnnotationWarnings(a.diagnostics, taken));
-    own.forEach((p, i) => d.detected[i] && prefixes.push({ report: p, prefix: stablePrefixText(d.detected[i]) }));
+    own.forEach((p, i) => {
+      if (!d.detected[i]) return;
+      const prefix = stablePrefixText(d.detected[i]);
+      prefixes.push({ report: p, prefix });
+      if (prefix.length >= SHARED_PREFIX_CHARS) options.longPrefix?.add(f);
+    });
   }
   const report = summarize(ws.root, prompts, diagnostics, ws.skipped, config, options.maxMonthlyUsd);
   const shared = findSharedPrefixes(prefixes, (text, p) => engine.counter.count(text, p.model.id).tokens);
@@ -704,14 +885,15 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
 }
 
 /** The scan of `plan` (no stored report answered it), stored when `manifest` keeps one. */
-async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string }> {
+async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string; state?: SideState }> {
   const ws = await detectWorkspace({ ...options, engine }, plan);
   const priced = manifest?.pricedMemo() ?? options.pricedMemo;
-  const report = priceWorkspace(ws, engine, { ...options, priced });
+  const longPrefix = ws.state ? new Set<string>() : undefined;
+  const report = priceWorkspace(ws, engine, { ...options, priced, longPrefix });
   let json: string | undefined;
   let digest: string | undefined;
   if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, plan.walkSkipped, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
-  return { report, json: () => (json ??= reportJson(report)), digest };
+  return { report, json: () => (json ??= reportJson(report)), digest, ...(ws.state ? { state: { ...ws.state, longPrefix: [...longPrefix!] } } : {}) };
 }
 
 /**
@@ -721,11 +903,48 @@ async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan,
  * answered from the stored form without reading the report; a form missing or damaged is made from
  * the stored report, or from the scan, and stored.
  */
-export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: { make: (report: ScanReport) => { index: I; data: Buffer }; valid: (v: unknown) => v is I; open: (index: I, dataFile: string) => V; inMemory: (made: { index: I; data: Buffer }) => V }): Promise<V> {
+export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: {
+  make: (report: ScanReport, state?: SideState) => { index: I; data: Buffer }; valid: (v: unknown) => v is I; open: (index: I, dataFile: string) => V; inMemory: (made: { index: I; data: Buffer }) => V;
+  /**
+   * The form of the tree as it is now derived from the stored one, given the paths whose content
+   * differs (`changed`) and the stored inputs to record what it reads in; undefined: scanned instead.
+   */
+  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: I; data: Buffer; totals: ScanReport['totals'] } | undefined>;
+}): Promise<V> {
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
   const plan = planScan(options, manifest);
-  if (manifest?.unchanged(plan.root, plan.walked, plan.walkSkipped)) {
+  // With `derive`, every input is checked at once (what differs, if anything); else until one differs.
+  const changed = form.derive ? manifest?.changes(plan.root, plan.walked, plan.walkSkipped) : undefined;
+  const unchanged = form.derive ? changed?.size === 0 && manifest!.unchanged(plan.root, plan.walked, plan.walkSkipped) : manifest?.unchanged(plan.root, plan.walked, plan.walkSkipped);
+  if (manifest && !unchanged && form.derive) {
+    // After an edit: the stored form updated file by file, where it can be (diff/overlay.ts).
+    const kept = changed ? manifest.extra('view', form.valid) : undefined;
+    const inputs = kept ? manifest.storedInputs() : undefined;
+    if (changed && kept && inputs) {
+      const before = new Map(inputs);
+      let made: Awaited<ReturnType<NonNullable<typeof form.derive>>>;
+      try {
+        made = await form.derive(form.open(kept, manifest.extraData('view')), changed, plan, inputs);
+      } catch {
+        made = undefined; // a stored form found damaged: scanned, and made again
+        manifest.forgetExtra('view');
+      }
+      if (made) {
+        // What differs and nothing read again: recorded as it is now (the walk's files read as the walk reads them).
+        const guard = recordingGuard(plan.root, guardedReader(plan.root), inputs);
+        for (const rel of changed) {
+          const f = fileInputKey(rel), w = guardedInputKey(rel);
+          if (before.has(f) && inputs.get(f) === before.get(f)) readRecorded(path.join(plan.root, rel), rel, inputs);
+          if (before.has(w) && inputs.get(w) === before.get(w)) guard(rel);
+        }
+        manifest.storeView(plan.walked, plan.walkSkipped, inputs, made.totals, made.index, made.data, plan.walk);
+        options.onProgress?.(plan.files.length, plan.files.length);
+        return form.inMemory(made);
+      }
+    }
+  }
+  if (manifest && unchanged) {
     manifest.refresh(plan.walk);
     const kept = manifest.extra('view', form.valid);
     if (kept) {
@@ -742,7 +961,7 @@ export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: { make: 
     }
   }
   const r = await scanPlanned(options, engine, plan, manifest);
-  const made = form.make(r.report);
+  const made = form.make(r.report, r.state);
   if (manifest && r.digest) manifest.storeExtra('view', made.index, r.digest, made.data);
   return form.inMemory(made);
 }

@@ -8,13 +8,15 @@ import { Engine } from '../analyze';
 import { formatPct, formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport, UnreadableFile } from '../model';
 import { rangePlace } from '../report/place';
-import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions } from '../workspace';
+import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions, type ScanPlan } from '../workspace';
 import * as os from 'os';
 import { spawn } from 'child_process';
 import { changedPaths, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
 import { CONFIG_FILE_NAME, emptyConfig, parseConfig, type PromptCostConfig } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
+import { overlaySide, updateSide } from './overlay';
+import type { ScanInputs } from '../scanManifest';
 import { readTextFile } from '../fileAccess';
 import { storable, textDigest } from '../scanManifest';
 import { pairPrompts, type PairStatus, type Side } from './pair';
@@ -31,6 +33,8 @@ export interface DiffOptions {
   heuristics?: boolean;
   /** Include unchanged prompts in `prompts`. */
   all?: boolean;
+  /** Derive the base from the work tree's side where it can (overlay.ts); default true. */
+  overlay?: boolean;
   engine?: Engine;
   scan?: Partial<ScanOptions>;
   /** The repository and the commits of `base` and `head`, when the caller has resolved them (resolveDiff). */
@@ -292,6 +296,14 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       const r = readTextFile(path.join(root, CONFIG_FILE_NAME));
       return r.ok ? textDigest(r.text) : '-';
     };
+    // The config's text in the work tree and at a commit (undefined: none, or not readable as text).
+    const workConfigText = (root: string) => {
+      const r = readTextFile(path.join(root, CONFIG_FILE_NAME));
+      return r.ok ? r.text : fs.existsSync(path.join(root, CONFIG_FILE_NAME)) ? '\0unreadable' : undefined;
+    };
+    // The work tree's side once scanned: what the base is derived from.
+    let headView: SideView | undefined;
+    const configAt = (commit: string) => fileAt(repo, commit, prefix ? `${prefix}/${CONFIG_FILE_NAME}` : CONFIG_FILE_NAME);
     // A side read from git prices the files it shares with the work tree from the work tree's priced
     // results, when it prices with the same config (one --config for both, or equal .promptcost.yaml).
     const scanSide = (root: string) => scanWorkspace({
@@ -317,6 +329,20 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       const files = treeToWrite(repo, commit, prefix);
       const root = path.join(tmp, name);
       fs.mkdirSync(root, { recursive: true });
+      // The base derived from the work tree's side where git finds few files different (overlay.ts):
+      // no checkout, no scan of what the two share.
+      if (!headCommit && commit === baseCommit && headView?.state && o.overlay !== false && !o.scan?.paths?.length && (o.configFile || workConfigText(folder) === configAt(commit))) {
+        const made = await overlaySide({
+          repo, commit, prefix, folder, head: headView, touched: changes.touched, files, config: loadConfig(folder, o.configFile), exclude: o.scan?.exclude,
+          heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir, engine, tmp: root,
+        });
+        if (made) {
+          if (key) sideCache!.put(key, made);
+          return inMemory(made);
+        }
+        fs.rmSync(root, { recursive: true, force: true });
+        fs.mkdirSync(root, { recursive: true });
+      }
       const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched) : undefined;
       writeTree(repo, commit, prefix, root, files, linkable);
       written += files.length;
@@ -329,15 +355,16 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     // The head first: on a warm cache it is mostly stored detections, and the files the base shares
     // with it are then read from what the head scan stored. The work tree's report is kept file by
     // file beside its stored report (scanWorkspaceAs): an unchanged tree is answered without parsing it.
-    const headSide = () => headCommit ? fromGit(headCommit, 'head') : scanWorkspaceAs(sideOptions(folder), {
-      make: (r) => viewOf(r), valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
+    const headSide = () => headCommit ? fromGit(headCommit, 'head') : scanWorkspaceAs({ ...sideOptions(folder), sideState: o.overlay !== false && !!o.scan?.cacheDir }, {
+      make: (r, state) => viewOf(r, undefined, state), valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
+      ...(o.overlay !== false ? { derive: (from: SideView, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => updateSide(from, changed, plan, inputs, { engine, heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir }) } : {}),
     });
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
     // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
     const touched = new Set([...changes.touched].map(strip));
     const readers = () => ({ before: filesAt(repo, baseCommit, prefix), after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
-    let head = await headSide();
+    let head = (headView = await headSide());
     let base = await fromGit(baseCommit, 'base');
     const compare = () => {
       const out = diffViews(base, head, readers(), moved, touched, !!o.all);
@@ -354,7 +381,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       // A stored side whose data does not match its index: both are forgotten and made again.
       for (const c of [baseCommit, headCommit]) if (c) sideCache?.drop(sideCache.key(c, prefix, epoch));
       if (!headCommit) forgetStoredForm(sideOptions(folder));
-      head = await headSide();
+      head = headView = await headSide();
       base = await fromGit(baseCommit, 'base');
       d = compare();
     }

@@ -6,6 +6,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import type { PromptReport, ScanReport, UnreadableFile } from '../model';
 import { hasOwnId } from './pair';
+import type { SideState } from '../workspace';
+import type { TextPromptRecord } from '../textPrompts';
 
 /** A run of one file's prompts, in report order. */
 export interface FileRun {
@@ -23,6 +25,19 @@ export interface FileRun {
   at: number;
   length: number;
   jsonLength: number;
+  /** Each prompt's cost as the totals add it: `[perDayUsd, monthlyUsd]`, null when unpriced (absent in older sides). */
+  costs?: ([number, number] | null)[];
+}
+
+/** SideState as stored (JSON). */
+export interface StoredSideState {
+  walked: string[];
+  deps: [string, string[]][];
+  refs: [string, string[]][];
+  text: TextPromptRecord;
+  templateFolders: string[];
+  longPrefix: string[];
+  ignores?: string[];
 }
 
 /** What is stored of a side besides its data: JSON. */
@@ -35,6 +50,8 @@ export interface ViewIndex {
   runs: FileRun[];
   /** The side's prompt files that could not be read (ScanReport.unreadable). */
   unreadable: UnreadableFile[];
+  /** What another side is derived with (diff/overlay.ts), for a side scanned with ScanOptions.sideState. */
+  state?: StoredSideState;
 }
 
 /** A side: its index, and its data read by byte range. */
@@ -48,7 +65,7 @@ export class DamagedView extends Error {}
 const digestOf = (b: Buffer) => crypto.createHash('sha1').update(b).digest('base64');
 
 /** The index and data of `report`; `texts[i]`: the text of `report.prompts[i]`, when kept. */
-export function viewOf(report: ScanReport, texts?: readonly string[]): { index: ViewIndex; data: Buffer } {
+export function viewOf(report: ScanReport, texts?: readonly string[], state?: SideState): { index: ViewIndex; data: Buffer } {
   const runs: FileRun[] = [];
   const chunks: Buffer[] = [];
   let offset = 0;
@@ -59,16 +76,26 @@ export function viewOf(report: ScanReport, texts?: readonly string[]): { index: 
     let end = at + 1;
     while (end < ps.length && ps[end].file === file) end++;
     const slice = ps.slice(at, end);
-    const partFiles = new Set<string>();
-    for (const p of slice) for (const part of p.parts) if (part.file && part.file !== file) partFiles.add(part.file);
     const json = Buffer.from(JSON.stringify(slice));
     const bytes = texts ? Buffer.concat([json, Buffer.from('\n' + JSON.stringify(texts.slice(at, end)))]) : json;
-    runs.push({ file, count: slice.length, ownIds: slice.some(hasOwnId), partFiles: [...partFiles], digest: digestOf(bytes), jsonDigest: texts ? digestOf(json) : digestOf(bytes), at: offset, length: bytes.length, jsonLength: json.length });
+    runs.push({ ...runOf(file, slice, bytes, json.length, texts ? digestOf(json) : undefined), at: offset });
     chunks.push(bytes);
     offset += bytes.length;
     at = end;
   }
-  return { index: { totals: report.totals, prices: report.prices, texts: !!texts, runs, unreadable: report.unreadable ?? [] }, data: Buffer.concat(chunks) };
+  const stored: StoredSideState | undefined = state && { walked: state.walked, deps: [...state.deps], refs: [...state.refs], text: state.text, templateFolders: state.templateFolders, longPrefix: state.longPrefix, ...(state.ignores ? { ignores: state.ignores } : {}) };
+  return { index: { totals: report.totals, prices: report.prices, texts: !!texts, runs, unreadable: report.unreadable ?? [], ...(stored ? { state: stored } : {}) }, data: Buffer.concat(chunks) };
+}
+
+/** One file's run of `prompts` whose bytes are `bytes` (the first `jsonLength` their JSON), its place in the data aside. */
+export function runOf(file: string, prompts: readonly PromptReport[], bytes: Buffer, jsonLength: number, jsonDigest?: string): Omit<FileRun, 'at'> {
+  const partFiles = new Set<string>();
+  for (const p of prompts) for (const part of p.parts) if (part.file && part.file !== file) partFiles.add(part.file);
+  const digest = digestOf(bytes);
+  return {
+    file, count: prompts.length, ownIds: prompts.some(hasOwnId), partFiles: [...partFiles], digest, jsonDigest: jsonDigest ?? digest, length: bytes.length, jsonLength,
+    costs: prompts.map((p) => (p.cost?.priced ? [p.cost.perDayUsd ?? 0, p.cost.monthlyUsd ?? 0] : null)),
+  };
 }
 
 /** A side over data in memory (just computed). */
@@ -101,7 +128,8 @@ export function isViewIndex(v: unknown, withTexts?: boolean): v is ViewIndex {
   const n = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
   if (!Array.isArray(s.unreadable) || !s.unreadable.every((u) => u && typeof u.file === 'string' && n(u.line) && typeof u.message === 'string')) return false;
   return s.runs.every((r) => r && typeof r.file === 'string' && n(r.count) && typeof r.ownIds === 'boolean' && typeof r.digest === 'string' && typeof r.jsonDigest === 'string' && n(r.at) && n(r.length) && n(r.jsonLength) && r.jsonLength <= r.length &&
-    Array.isArray(r.partFiles) && r.partFiles.every((f) => typeof f === 'string'));
+    Array.isArray(r.partFiles) && r.partFiles.every((f) => typeof f === 'string') &&
+    (r.costs === undefined || (Array.isArray(r.costs) && r.costs.length === r.count && r.costs.every((c) => c === null || (Array.isArray(c) && c.length === 2 && typeof c[0] === 'number' && typeof c[1] === 'number')))));
 }
 
 /** The prompts of a run (and its texts, when kept), checked against the run's digest and count. */

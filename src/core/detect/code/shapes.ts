@@ -19,6 +19,7 @@ import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
 import { jsParamSinkPrompts } from './jsParamSinks';
 import { paramSinkPrompts, templateInputPrompts } from './paramSinks';
+import { runnableInputPrompts, TEST_FILE } from './runnableInputs';
 import type { FinderEnv } from './finders/types';
 import { looksLikeNonPrompt } from './heuristic';
 import { asksTheTerminal } from './terminalPrompts';
@@ -584,7 +585,10 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     }
     const needs = NEEDS_CALLEE[key];
     if (needs && !needs.test(calleeName)) return;
-    if (RUNNABLE_KEYS.test(key) && !(host && (containerParent && up.parent(containerParent)?.id) === host.id && runnableReceiver(f, host, env))) return;
+    // … and only as the call's own option: a `description` nested deeper (a JSON schema's field in
+    // `callAgent({ prompt, schema: { properties: { … } } })`) is not the agent's
+    if (needs && at.type !== 'keyword_argument' && !/^(arguments|argument_list)$/.test(containerParent?.type ?? '')) return;
+    if (RUNNABLE_KEYS.test(key) && (TEST_FILE.test(f.file) || !(host && (containerParent && up.parent(containerParent)?.id) === host.id && runnableReceiver(f, host, env)))) return;
     const anchor = host ?? container;
     if (claimed(f.file, anchor.startIndex, anchor.endIndex)) return;
     const g = byHost.get(anchor.id);
@@ -712,6 +716,7 @@ export function shapePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Det
   for (const p of paramSinkPrompts(f, env, claimedNow)) claim(p);
   for (const p of jsParamSinkPrompts(f, env, claimedNow)) claim(p);
   for (const p of templateInputPrompts(f, env, claimedNow)) claim(p);
+  for (const p of runnableInputPrompts(f, env, claimedNow)) claim(p);
   return out;
 }
 
