@@ -13,12 +13,14 @@
 // to share a cache prefix; no prompt has an annotation id (ids are then unique without renumbering);
 // neither side's prompt files that could not be read are among them. The totals are summed from each
 // prompt's cost in report order, as the scan sums them.
+//
+// The work tree after an edit is derived the same way from the side stored for it before (updateSide):
+// the paths whose content differs are those the stored scan's inputs find changed (ScanManifest.changes).
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Engine } from '../analyze';
+import type { Detection, Engine } from '../analyze';
 import type { PromptCostConfig } from '../config';
 import { guardedReader } from '../fileAccess';
-import type { Detection } from '../analyze';
 import type { PromptReport, ScanReport, Severity } from '../model';
 import type { SourcedTraffic } from '../config/types';
 import { stablePrefixText } from '../cache/shared';
