@@ -12,22 +12,26 @@ const detect = async (text: string, file = 'app.ts') => {
 };
 
 describe('heuristic shapes (JS/TS)', () => {
-  it('a short conditional inside a prompt template folds into its text: the longer branch, no part or slot of its own', async () => {
+  it('a conditional sentence inside a prompt template is a part where it is written (the longer branch priced); a value choice folds into the text', async () => {
     const text = [
-      'declare const brief: boolean, cite: boolean, q: string;',
+      'declare const brief: boolean, cite: boolean, q: string, n: number;',
       'export const answerPrompt = `Answer the question from the help centre articles only.',
       "${brief ? 'Keep it under fifty words.' : 'Answer in full, with every step the reader needs.'}",
       "${cite && 'End with the links you used.'}",
+      "Articles: ${n ? `${n} found` : 'none yet'}",
       'Question: ${q}`;',
     ].join('\n');
     const found = await detect(text);
     assert.strictEqual(found.length, 1);
-    const parts = found[0].parts;
-    assert.strictEqual(parts.length, 1, 'one part: no alternative, no fragment');
-    assert.match(parts[0].text, /Answer in full, with every step the reader needs\./);
-    assert.match(parts[0].text, /End with the links you used\./);
-    assert.doesNotMatch(parts[0].text, /fifty words/);
-    assert.deepStrictEqual(parts[0].slots.map((s) => s.name), ['q']);
+    const parts = found[0].parts.map((p) => ({ line: p.range.start.line, alternative: !!p.alternative, text: p.text.trim() }));
+    assert.deepStrictEqual(parts.filter((p) => p.line !== 1), [
+      { line: 2, alternative: false, text: 'Answer in full, with every step the reader needs.' },
+      { line: 2, alternative: true, text: 'Keep it under fifty words.' },
+      { line: 3, alternative: false, text: 'End with the links you used.' },
+    ]);
+    const own = found[0].parts.find((p) => p.range.start.line === 1)!;
+    assert.match(own.text, /Articles: none yet/, 'the value choice folds: its longer branch is the text');
+    assert.deepStrictEqual(own.slots.map((s) => s.name), ['q']);
   });
 
   it('a long conditional literal in a + chain is a part where it is written; the chain starts at its first literal', async () => {

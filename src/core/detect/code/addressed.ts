@@ -16,10 +16,15 @@ const TASK = String.raw`(?:Please |Now |Carefully )?(?:Summari[sz]e|Translate|Ex
 /** Text framed for a model: "Given the following …", "Below is the paper abstract …". */
 const FRAME = String.raw`Your (?:previous|last) (?:response|answer|reply|output|message)\b|Given (?:the|this|these|a|an|your|following|some)\b|Based on (?:the|this|these|following)\b|Below (?:is|are)\b|The following (?:is|are)\b|Here (?:is|are) (?:the|a|an|some)\b[^.!?\n\`"']{0,60}?\b(?:you|your|answer|respond|summari[sz]e|analy[sz]e)\b`;
 
+/** The same openings in Chinese: "你是…" (you are), "请总结…" (please summarize), "以下是…" (the following is). */
+const PERSONA_ZH = String.raw`你是|您是|你现在是|假设你是|请你?扮演|你将扮演|作为一[名个位]`;
+const TASK_ZH = String.raw`请你?(?:帮我)?(?:总结|概括|翻译|解释|分析|回答|改写|润色|校对|评估|提取|分类|判断|检查|审查|生成)`;
+const FRAME_ZH = String.raw`以下是|下面是|根据以下|基于以下|给定以下|请根据|请基于`;
+
 /** The literal's opening quote, then one of the openings. */
-const OPENING = new RegExp(String.raw`(?<![\w$])["'\`]\s*(?:${PERSONA}|${TASK}|${FRAME})`, 'g');
-/** A request for a reply format, anywhere in the text. */
-const FORMAT = /\b(?:Respond|Reply|Answer|Return|Output|Format your (?:answer|response|reply))(?: (?:only|ONLY|Only))?(?: in| with| using| as)?(?: (?:a|an|the|valid|strict|pure|only|ONLY|Only))* JSON\b/g;
+const OPENING = new RegExp(String.raw`(?<![\w$])["'\`]\s*(?:${PERSONA}|${TASK}|${FRAME}|${PERSONA_ZH}|${TASK_ZH}|${FRAME_ZH})`, 'g');
+/** A request for a reply format, anywhere in the text; or, in Chinese, for a summary of it ("对视频进行内容摘要"). */
+const FORMAT = /\b(?:Respond|Reply|Answer|Return|Output|Format your (?:answer|response|reply))(?: (?:only|ONLY|Only))?(?: in| with| using| as)?(?: (?:a|an|the|valid|strict|pure|only|ONLY|Only))* JSON\b|(?:进行|给出|生成|写出|提供)\p{Script=Han}{0,6}?(?:摘要|总结|概括)/gu;
 
 /** Texts whose files are about prompts, not prompts: tests, fixtures, mocks, stories, locales, docs. */
 const NOT_HERE = /\.d\.ts$|\.(test|spec|stories|story|mock|e2e)\.[cm]?[jt]sx?$|(^|\/)(__tests__|__mocks__|__fixtures__|tests?|spec|e2e|fixtures?|mocks?|locales?|i18n|translations?|lang|docs?)\//;
@@ -34,7 +39,7 @@ export function mayAddressModel(text: string): boolean {
 }
 
 function roleOf(text: string): Role {
-  return new RegExp(String.raw`^\s*(?:${PERSONA})`).test(text) ? 'system' : 'user';
+  return new RegExp(String.raw`^\s*(?:${PERSONA}|${PERSONA_ZH})`).test(text) ? 'system' : 'user';
 }
 
 /** The outermost expression a literal's text is part of: `+` chains, parentheses, the template it is nested in. */

@@ -21,6 +21,10 @@ const STORE_ENTRY = /(?<![\w$])((?:[A-Za-z_]\w*?)?(?:prompt|instructions?|templa
 const PERSONA_TEXT = /(?<![\w])[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:You are|You're|Act as|Act like)\s+(?:an?|the)\s/g;
 /** A JS object literal declared at the top of a module: `export const name = {`. */
 const MODULE_OBJECT = /^(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,200})?=\s*\{/gm;
+/** Keys of texts shown to people or read as metadata, in an object that also holds prompts. */
+const SHOWN_KEY = /(label|title|subtitle|heading|caption|description|desc|placeholder|tooltip|hint|help|greeting|welcome|message|msg|notice|error|warning|toast|banner|text|example|name|version|model)s?$/i;
+/** Text laid out as a prompt section: a markdown heading, or a line break between words. */
+const SECTIONED = /^["'`]\s*#{1,4} \p{L}|^["'`][^\n]*\p{L}[^\n]*(?:\n|\\n)[^\n]*\p{L}/u;
 const PROMPT_FUNCTION = /(?<![\w$.])(?:def|function)\s+([A-Za-z_$][\w$]*(?:prompt|instructions?)[\w$]*)\s*\(/gi;
 /** Text that opens by telling a model who it is or what to act as. */
 const ADDRESS_TEXT = /^\s*(You are|You're|Act as|Act like)\s/;
@@ -45,6 +49,13 @@ export function looksLikeNonPrompt(text: string): string | undefined {
   const words = t.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
   if (words < 8) return 'too few words';
   return undefined;
+}
+
+/** Words of a text: Latin ones, and for Chinese or Japanese (written without spaces) a word per two characters. */
+function wordCount(text: string): number {
+  const latin = text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
+  const han = text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0;
+  return latin + Math.floor(han / 2);
 }
 
 /** Words of a name that say its text is shown to the app's user: an error, a notice, a confirmation. */
@@ -134,7 +145,7 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     const strong = !!hint || STRONG_NAME.test(bare) || ADDRESS_TEXT.test(whole);
     const why = hint?.errors && looksLikeNonPrompt(whole) === 'error message' ? undefined : looksLikeNonPrompt(whole);
     if (hint?.prose && proseWords(whole) < hint.prose) return;
-    const words = whole.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length;
+    const words = wordCount(whole);
     // a member of a prompts module or class is for the model even when it reads as a notice (a failure it is told of)
     if (!hint && forTheAppUser(bare, whole)) return;
     if (strong ? whole.trim().length < MIN_STRONG_CHARS || words < (hint?.minWords ?? 3) || (why && why !== 'too few words') : whole.trim().length < MIN_HEURISTIC_CHARS || why) return;
@@ -192,13 +203,18 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       if (obj?.type !== 'object' || declarator?.type !== 'variable_declarator' || declarator.childForFieldName('value')?.id !== obj.id) continue;
       const statement = declarator.parent?.parent?.type === 'export_statement' ? declarator.parent.parent : declarator.parent;
       if (statement?.parent?.type !== 'program') continue;
-      const named = obj.namedChildren.flatMap((pair) => {
+      const entries = obj.namedChildren.flatMap((pair) => {
         const key = pair?.type === 'pair' ? pair.childForFieldName('key')?.text.replace(/^["'`]|["'`]$/g, '') : undefined;
         const v = pair?.childForFieldName('value');
-        return key && v && PROMPT_NAME.test(key) && !NOT_PROMPT_NAME.test(key) ? [{ key, v }] : [];
+        return key && v && !NOT_PROMPT_NAME.test(key) ? [{ key, v, named: PROMPT_NAME.test(key) }] : [];
       });
-      if (named.length < 2) continue;
-      for (const { key, v } of named) if (/string|template|binary|call|parenthesized/.test(v.type)) consider(key, v, undefined, { why: `is one of the prompts of \`${m[1]}\`` });
+      if (entries.filter((e) => e.named).length < 2) continue;
+      for (const { key, v, named } of entries) {
+        if (named && /string|template|binary|call|parenthesized/.test(v.type)) consider(key, v, undefined, { why: `is one of the prompts of \`${m[1]}\`` });
+        // the sections kept beside them (`AI_EXPERTISE: "# Expertise\n\nYou have access to …"`) are prompt text too
+        // when they read as prose written out in sections or lines, not a setting, a label or a notice
+        else if (!named && /^(string|template_string)$/.test(v.type) && !SHOWN_KEY.test(key) && SECTIONED.test(v.text)) consider(key, v, undefined, { why: `is kept among the prompts of \`${m[1]}\``, prose: 2 });
+      }
     }
   }
   // def review_prompt(text): return f"…" — a function named as a prompt returns one

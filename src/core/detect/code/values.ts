@@ -244,14 +244,21 @@ function embedNested(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: Eval
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
+/** The words a literal writes itself (not what its substitutions hold, nor markup around a value). */
+function ownWords(literal: string): number {
+  const written = literal.replace(/\$\{[^{}]*\}|\{[^{}]*\}/g, ' ').slice(1, -1).replace(/<\/?[A-Za-z][\w:-]*>/g, ' ');
+  return written.split(/\s+|\\n/).filter((w) => /\p{L}{2}/u.test(w)).length;
+}
+
 /** The longest a short inline conditional's literal may be to fold into the text around it. */
 const SHORT_CONDITIONAL = 160;
 
 /**
- * A short conditional inside a template (`${isX ? "Answer briefly. " : ""}`, `${strict && "Cite sources."}`,
- * f"{'…' if x else ''}"): one line of text the template holds or not. It folds into the template's own text
+ * A short conditional inside a template that chooses between values or a word or two (`${n === 1 ? "file
+ * has" : "files have"}`, `${n ? `${n} files` : "unknown (no list)"}`): it folds into the template's own text
  * — the longer branch, priced for the worst case — rather than being a slot or a part of its own.
- * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, or a long one).
+ * Undefined when `expr` is no such conditional (a branch that is not a one-line literal, a long one, or
+ * sentences: then each literal is a fragment where it is written).
  */
 function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   let branches: (SyntaxNode | null)[];
@@ -267,10 +274,26 @@ function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): Tex
     if (b.text.length > SHORT_CONDITIONAL || b.text.includes('\n') || /\S\\n+\S/.test(b.text.slice(1, -1).replace(/^(\\n|\s)+|(\\n|\s)+$/g, ''))) return undefined;
     texts.push(evalText(f, b, ctx));
   }
+  // sentences of their own (three words in each branch that has text: an optional section, `${pr ? "Review
+  // the diff first." : ""}`) are fragments where they are written, as any nested literal is; a choice between
+  // a value and a phrase (`${n ? `${n} files` : "unknown (no list)"}`) stays the template's own text
+  // (a branch of no words of its own, `''` or `${context}`, adds none)
+  const worded = branches.map((b) => ownWords(b!.text)).filter((w) => w > 0);
+  if (worded.length && worded.every((w) => w >= 3)) return undefined;
   let longer = texts[0];
   for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
   // its own alternatives (a nested conditional) fold too: the longer text is what is priced
   return { ...inlineValue(ctx, longer), template: undefined };
+}
+
+/** A template's substitution `${expr}` as the template holds it: a short conditional folded in, else the value embedded. */
+function embedSubstitution(f: CodeFile, template: SyntaxNode, expr: SyntaxNode, ctx: EvalContext): TextValue {
+  const folded = inlineConditional(f, expr, ctx);
+  if (folded) return folded;
+  // `${cite && 'End with the links you used.'}` / f"{x and '…'}" / `${pkg && dedent`…`}`: its right side is the text it may add
+  const guarded = (expr.type === 'binary_expression' && expr.childForFieldName('operator')?.text === '&&') || (expr.type === 'boolean_operator' && expr.children[1]?.text === 'and') ? expr.childForFieldName('right') : null;
+  const added = guarded ?? expr;
+  return embedNested(f, template, evalText(f, added, ctx), ctx);
 }
 
 function hasFragment(ctx: EvalContext, text: string): boolean {
@@ -664,7 +687,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         out.add(wellFormed(s));
       } else if (c.type === 'interpolation') {
         const expr = c.childForFieldName('expression') ?? c.namedChildren[0];
-        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
+        if (expr) out.add({ ...embedSubstitution(f, n, expr, ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -677,7 +700,7 @@ function stringLiteral(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       else if (c.type === 'escape_sequence') out.add(wellFormed(unescape(c.text, false)));
       else if (c.type === 'template_substitution') {
         const expr = c.namedChildren[0];
-        if (expr) out.add({ ...(inlineConditional(f, expr, ctx) ?? embedNested(f, n, evalText(f, expr, ctx), ctx)), template: undefined });
+        if (expr) out.add({ ...embedSubstitution(f, n, expr, ctx), template: undefined });
       }
     }
     return out.value(loc(f, n), undefined);
@@ -1112,6 +1135,29 @@ export function loopEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Tex
   return loopText(f, objNode, ctx, key);
 }
 
+const loopNames = new WeakMap<CodeFile, Set<string>>();
+/** Characters no identifier holds (ASCII punctuation but `$` and `_`, and white space). */
+const NOT_IN_NAME = /[\s!-#%-/:-@[-^`{-~]+/;
+
+/**
+ * Every word in the left side of the file's `for` loops (`for x in`, `for i, x in`, `for (const [i, q] of`,
+ * `for (const { input } of`): a superset of the names loopText can find a loop for. One pass, in text order.
+ */
+function namesBoundByLoops(f: CodeFile): Set<string> {
+  let names = loopNames.get(f);
+  if (names) return names;
+  names = new Set();
+  const up = ancestryOf(f);
+  for (const m of f.text.matchAll(/(?<![\w$])for(?![\w$])/g)) {
+    const keyword = up.at(m.index, m.index + 3);
+    const loop = keyword.type === 'for' ? up.parent(keyword) : null;
+    if (loop?.type !== 'for_in_statement' && loop?.type !== 'for_statement') continue;
+    for (const word of loop.childForFieldName('left')?.text.split(NOT_IN_NAME) ?? []) if (word) names.add(word);
+  }
+  loopNames.set(f, names);
+  return names;
+}
+
 /** Most elements of a literal list a loop variable is read from (the rest are left out). */
 const MAX_LOOP_ELEMENTS = 64;
 
@@ -1121,8 +1167,9 @@ const MAX_LOOP_ELEMENTS = 64;
  * alternatives. Undefined when `n` is not bound by such a loop or no element is text.
  */
 function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext, entry?: string): TextValue | undefined {
-  // (up through the file's Ancestry: each `node.parent` is a walk down from the root, and this runs for
-  // every name evaluated — 500 repeated lines made it the file's whole time)
+  // This runs for every name evaluated: a name no loop of the file binds is not walked up from at all,
+  // and the walk goes through the file's Ancestry (each `node.parent` is a walk down from the root).
+  if (!namesBoundByLoops(f).has(n.text)) return undefined;
   const up = ancestryOf(f);
   for (let p = up.parent(n); p; p = up.parent(p)) {
     if (FUNCTION_NODE.test(p.type)) return undefined;
