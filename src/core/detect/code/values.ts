@@ -1599,6 +1599,11 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const any = list && list.node.type === 'list' ? elementTexts(list, ctx) : [];
         return any.length ? longestOf(any, ctx) : followCall(f, n, fn, ctx, positional, named);
       }
+      case 'map': {
+        // `${pages.map((p, i) => `## Page ${i}:\n${p}`)}` straight in a template: the array is joined with commas
+        if (f.isPython || n.parent?.type !== 'template_substitution') return followCall(f, n, fn, ctx, positional, named);
+        return mappedList(f, n, n, { text: ',', origin: loc(f, n) }, ctx) ?? followCall(f, n, fn, ctx, positional, named);
+      }
       default:
         return followCall(f, n, fn, ctx, positional, named);
     }
