@@ -2,7 +2,9 @@
 // a fixture's line repeated hundreds of times, which took from 0.3 to 2.5 s. Checked by counting the
 // work (tree-sitter steps, recorded rows, evaluation steps), never by timing it.
 import * as assert from 'assert';
+import { Engine } from '../../src/core/analyze';
 import { Deadline } from '../../src/core/budgets';
+import { emptyConfig } from '../../src/core/config/types';
 import { detectInCode, ensureLanguages, type CallRecord } from '../../src/core/detect/code';
 import { callsNamed } from '../../src/core/detect/code/calls';
 import { CodeProject } from '../../src/core/detect/code/source';
@@ -27,7 +29,7 @@ function open(file: string, text: string) {
   return { project, f: project.open(file, text)! };
 }
 
-describe('evaluation stays linear in a repeated line', function () {
+describe('evaluation stays linear in a repeated or nested line', function () {
   this.timeout(120_000);
   before(() => ensureLanguages(['typescript', 'javascript', 'python'] as never));
 
@@ -96,5 +98,32 @@ describe('evaluation stays linear in a repeated line', function () {
     const many = evaluations(300);
     assert.ok(many <= once + 10, `${once} deadline checks with one decorator, ${many} with 300`);
   });
+  it('300 calls of one unpriced model: the priced models nearest to its name are searched for once', () => {
+    // (each prompt's unpriced-model diagnostic measured the name against every priced model: a
+    // millisecond a prompt, most of a 1,000-call file's time; counted here as the names lower-cased)
+    const engine = new Engine();
+    const lowered = (model: string, n: number) => {
+      const text = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + `client.chat.completions.create({ model: '${model}', messages: [{ role: 'user', content: 'Summarise the report.' }] });\n`.repeat(n);
+      const detection = engine.detectSync('calls.ts', text, {});
+      const { result, calls } = countCalls(String.prototype, 'toLowerCase', () => engine.price(detection, { config: emptyConfig() }));
+      assert.strictEqual(result.prompts.length, n);
+      assert.ok(result.prompts.every((p) => p.diagnostics.some((d) => /did you mean gpt-4o-mini\b/.test(d.message))), 'each says the nearest model');
+      return calls;
+    };
+    lowered('gpt-4o-mini-y', 1); // (loads the price database)
+    const once = lowered('gpt-4o-minii', 1);
+    const many = lowered('gpt-4o-mini-x', 300);
+    assert.ok(many < once + 300 * 20, `${once} names lower-cased for one prompt, ${many} for 300`);
+  });
+  it('TS calls nested 200 deep: a callee is not walked up from with tree-sitter parents', () => {
+    // (jsParamSinks looked for a function calling itself up from every callee with `node.parent`, each a
+    // walk down from the root: cubic in the depth, 400 levels took 2.6 s)
+    const text = "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: " + 'f('.repeat(200) + "'hi'" + ')'.repeat(200) + ' }] });\n';
+    const { project, f } = open('nested.ts', text);
+    const node = Object.getPrototypeOf(f.tree.rootNode);
+    const { result: prompts, calls } = countCalls(node, 'parent', () => detectInCode(f, project, {}), true);
+    assert.strictEqual(prompts.length, 1);
+    assert.ok(calls < 2000, `${calls} parent walks for 200 nested calls`);
+    project.dispose();
+  });
 });
-

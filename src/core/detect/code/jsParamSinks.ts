@@ -119,8 +119,11 @@ function calleeFunction(f: CodeFile, callee: SyntaxNode, env: FinderEnv): Resolv
   const r = resolveExpression(f, callee, env.ctx);
   if (r && r.node !== callee && FUNCTION_NODE.test(r.node.type)) return r;
   // a function calling itself (`deepResearch({ query: next })` inside `deepResearch`)
+  // (up through the file's Ancestry: with `node.parent`, each a walk down from the root, calls nested
+  // 400 deep took seconds — every call walked up through every call around it)
   if (callee.type === 'identifier') {
-    for (let p = callee.parent; p; p = p.parent) if (p.type === 'function_declaration' && p.childForFieldName('name')?.text === callee.text) return { file: f, node: p };
+    const up = ancestryOf(f);
+    for (let p = up.parent(callee); p; p = up.parent(p)) if (p.type === 'function_declaration' && p.childForFieldName('name')?.text === callee.text) return { file: f, node: p };
   }
   return undefined;
 }

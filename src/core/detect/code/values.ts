@@ -1135,6 +1135,29 @@ export function loopEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Tex
   return loopText(f, objNode, ctx, key);
 }
 
+const loopNames = new WeakMap<CodeFile, Set<string>>();
+/** Characters no identifier holds (ASCII punctuation but `$` and `_`, and white space). */
+const NOT_IN_NAME = /[\s!-#%-/:-@[-^`{-~]+/;
+
+/**
+ * Every word in the left side of the file's `for` loops (`for x in`, `for i, x in`, `for (const [i, q] of`,
+ * `for (const { input } of`): a superset of the names loopText can find a loop for. One pass, in text order.
+ */
+function namesBoundByLoops(f: CodeFile): Set<string> {
+  let names = loopNames.get(f);
+  if (names) return names;
+  names = new Set();
+  const up = ancestryOf(f);
+  for (const m of f.text.matchAll(/(?<![\w$])for(?![\w$])/g)) {
+    const keyword = up.at(m.index, m.index + 3);
+    const loop = keyword.type === 'for' ? up.parent(keyword) : null;
+    if (loop?.type !== 'for_in_statement' && loop?.type !== 'for_statement') continue;
+    for (const word of loop.childForFieldName('left')?.text.split(NOT_IN_NAME) ?? []) if (word) names.add(word);
+  }
+  loopNames.set(f, names);
+  return names;
+}
+
 /** Most elements of a literal list a loop variable is read from (the rest are left out). */
 const MAX_LOOP_ELEMENTS = 64;
 
@@ -1144,8 +1167,9 @@ const MAX_LOOP_ELEMENTS = 64;
  * alternatives. Undefined when `n` is not bound by such a loop or no element is text.
  */
 function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext, entry?: string): TextValue | undefined {
-  // (up through the file's Ancestry: each `node.parent` is a walk down from the root, and this runs for
-  // every name evaluated — 500 repeated lines made it the file's whole time)
+  // This runs for every name evaluated: a name no loop of the file binds is not walked up from at all,
+  // and the walk goes through the file's Ancestry (each `node.parent` is a walk down from the root).
+  if (!namesBoundByLoops(f).has(n.text)) return undefined;
   const up = ancestryOf(f);
   for (let p = up.parent(n); p; p = up.parent(p)) {
     if (FUNCTION_NODE.test(p.type)) return undefined;
