@@ -1,8 +1,9 @@
 // npm run bench:cache -- DIR [--runs N] — the scan cache and the cost diff on a real tree (DIR must be a
 // git work tree with a clean HEAD, e.g. a snapshot of vercel/ai committed once): `rg -l` with the SDK
 // keywords, a cold scan (empty cache), a warm scan of the unchanged tree, and `diff --base HEAD` after
-// one file changed: first diffs (the base not kept yet, the edit new to the work tree's stored report;
-// N of them, each another edit) and repeats (N); peak memory of each via /usr/bin/time where
+// one file changed: the first diff after the scans (the work tree's per-file side not kept yet), then
+// first diffs (the base not kept yet, the edit new to the work tree's stored side; N of them, each
+// another edit) and repeats (N); peak memory of each via /usr/bin/time where
 // it exists. Ratios to rg are what to compare: this machine's absolute times move with its load, so each
 // timed run is paired with an `rg -l` run just before it and the ratio reported is the median of the
 // pairs' ratios.
@@ -71,6 +72,8 @@ function main() {
     return diff();
   };
   try {
+    // The first diff after a scan: the scan keeps no per-file side of the work tree, so the diff scans it.
+    row('diff after a scan, one file changed', paired(1, firstDiff));
     row(`diff, one file changed: 1st (median of ${runs})`, paired(runs, firstDiff));
     // A first diff links the base's unchanged files to the work tree's: their change times are new, and a
     // stat is proof only 2 s after its file last changed (scanManifest.ts RACY_MS). Repeats within those

@@ -59,3 +59,9 @@ export function groupDigits(n: number): string {
 export function formatTokens(tokens: number, exact: boolean): string {
   return `${exact ? '' : '≈'}${groupDigits(tokens)}`;
 }
+
+/** A percentage to one decimal, or to two significant digits below 0.1 (a +0.012% change is not "0.0%"). */
+export function formatPct(pct: number): string {
+  const a = Math.abs(pct);
+  return a === 0 || a >= 0.1 ? a.toFixed(1) : Number(a.toPrecision(2)).toString();
+}

@@ -168,6 +168,7 @@ describe('prompt caching', () => {
       const few = await breaker(2);
       assert.match(few.message, /\$0\.\d+\/month lost/);
       assert.strictEqual(few.severity, 'information');
+      assert.match(few.message, /that OpenAI could otherwise cache: .*At this traffic moving it after the static text is worth little\./);
       assert.strictEqual((await breaker(5000)).severity, 'warning');
     });
 

@@ -308,6 +308,12 @@ describe('cost diff', function () {
     const r = await cli(['diff', '--base', 'HEAD'], outside);
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /not inside a git repository/);
+    const empty = tempDir('prompt-cost-nocommit-');
+    execFileSync('git', ['init', '-q'], { cwd: empty });
+    const none = await cli(['diff', '--base', 'HEAD'], empty);
+    assert.strictEqual(none.code, 2);
+    assert.match(none.stderr, /has no commits yet/);
+    assert.doesNotMatch(none.stderr, /git fetch/);
   });
 
   it('a shallow clone without the base says so and how to fetch it', async () => {
@@ -383,6 +389,14 @@ describe('prompt pairing', () => {
     const d = diffReports(totals(346.76), [], totals(346.76 + 5.684e-14), [], new Map());
     assert.strictEqual(d.deltaMonthlyUsd, 0);
     assert.strictEqual(judgeDiff(d, { maxIncreaseUsd: 0, maxIncreasePct: 0 }).within, true);
+  });
+
+  it('a tiny percentage over a tiny limit says its digits: not "0.0% is over 0.01"', () => {
+    const totals = (monthlyUsd: number) => ({ totals: { prompts: 0, perDayUsd: 0, monthlyUsd, unpriced: 0 }, prices: {} as never });
+    const d = diffReports(totals(1000), [], totals(1000.12), [], new Map());
+    const v = judgeDiff(d, { maxIncreasePct: 0.01 });
+    assert.strictEqual(v.within, false);
+    assert.match(v.over.join(' '), /the monthly increase 0\.012% is over --max-increase-pct 0\.01/);
   });
 
   it('similarity: 1 for the same words, 0 for none in common', () => {

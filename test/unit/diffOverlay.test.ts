@@ -256,6 +256,26 @@ describe('cost diff: the work tree\'s side updated file by file after an edit', 
   });
 });
 
+describe('cost diff: a damaged state kept with the work tree\'s side', () => {
+  it('is not trusted: the work tree is scanned after the next edit, and the answer is the scan\'s', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    const scans = path.join(cacheDir, 'scans');
+    const data = fs.readdirSync(scans).filter((n) => n.endsWith('.view.data')).map((n) => path.join(scans, n));
+    assert.strictEqual(data.length, 1);
+    const b = fs.readFileSync(data[0]);
+    b[b.length - 3] ^= 1; // in the state, which the data ends with
+    fs.writeFileSync(data[0], b);
+    edit(dir, 'src/bot.ts', (s) => s.replace('refunds', 'refunds and plans'));
+    const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    const entry = fs.readdirSync(scans).filter((n) => n.endsWith('.json')).map((n) => JSON.parse(fs.readFileSync(path.join(scans, n), 'utf8')) as { reportDigest: string });
+    assert.ok(entry.every((e) => !e.reportDigest.startsWith('view:')), 'scanned, not derived');
+  });
+});
+
 describe('walkListing', () => {
   it('finds what walkRelative finds in a checkout of the same files: order, excludes, .gitignore layers', () => {
     const files: Record<string, string> = {

@@ -1,9 +1,14 @@
 // Prompts in TOML settings files: the TOML reading itself (strings with their escapes and offsets,
 // tables, dotted keys, arrays of tables), what is a prompt there, and broken TOML said at its line.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Engine } from '../../src/core/analyze';
 import { emptyConfig } from '../../src/core/config/types';
 import { parseTomlNodes, TomlError } from '../../src/core/detect/files/toml';
+import { formatMarkdown } from '../../src/core/report/markdown';
+import { scanWorkspace } from '../../src/core/workspace';
+import { tempDir } from '../tempDir';
 
 const engine = new Engine();
 const analyze = (file: string, text: string) => engine.analyzeFile(file, text, { config: emptyConfig() });
@@ -66,7 +71,7 @@ describe('TOML prompt files', () => {
     assert.deepStrictEqual(detected[0].parts.map((p) => p.slots.map((s) => [s.name, s.range?.start.line, s.range?.start.character])), [[], [['diff', 8, 6]]]);
     const { prompts } = analyze('settings/review.toml', text);
     assert.strictEqual(prompts.length, 1);
-    assert.strictEqual(prompts[0].model.from, 'default', 'a model in another table is not this prompt\'s model');
+    assert.deepStrictEqual([prompts[0].model.id, prompts[0].model.from], ['gpt-4o-mini', 'file'], 'the model the file names for itself ([config] model)');
     assert.ok(prompts[0].tokens.input > 10);
   });
 
@@ -80,6 +85,21 @@ describe('TOML prompt files', () => {
     assert.deepStrictEqual(parts('pyproject.toml', '[tool.quiz]\nprompt = "Pick the answer you believe is right, then press enter."\n'), []);
     assert.deepStrictEqual(parts('ops/deploy.toml', '[server]\nuser = "deploy"\nsystem = "debian-12"\n'), []);
     assert.deepStrictEqual(parts('config.toml', '[theme]\ncolor = "blue"\n'), []);
+  });
+
+  it('a broken file known by its name (named for prompts, a Gemini CLI command; a prompts.yaml too) is an error: unreadable, so a gate fails', async () => {
+    const ws = tempDir('pc-toml-broken-');
+    fs.mkdirSync(path.join(ws, 'settings'));
+    fs.mkdirSync(path.join(ws, '.gemini', 'commands'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'settings', 'review_prompts.toml'), '[review_prompt]\nsystem = "You review code.\n');
+    fs.writeFileSync(path.join(ws, '.gemini', 'commands', 'explain.toml'), 'prompt = """\nExplain {{args}}\n');
+    fs.writeFileSync(path.join(ws, 'prompts.yaml'), 'greeting:\n  text: "Hello there\n');
+    const report = await scanWorkspace({ root: ws, workers: 0 });
+    assert.deepStrictEqual((report.unreadable ?? []).map((u) => u.file).sort(), ['.gemini/commands/explain.toml', 'prompts.yaml', 'settings/review_prompts.toml']);
+    // the Markdown report gives each diagnostic its place once
+    const md = formatMarkdown(report);
+    assert.match(md, /`settings\/review_prompts\.toml:2`: malformed TOML/);
+    assert.doesNotMatch(md, /`settings\/review_prompts\.toml:2`: settings\/review_prompts\.toml:2/);
   });
 
   it('broken TOML that looks like prompts is a warning at its line; nothing is read from it, nothing throws', () => {
@@ -96,7 +116,7 @@ describe('Gemini CLI custom commands (.gemini/commands/*.toml)', () => {
     const text = 'description = "Explain code"\nprompt = """\nExplain this file: @{src/main.ts}\nFocus on {{args}}.\n"""\n';
     const found = engine.detectSync('.gemini/commands/code/explain.toml', text, {}).detected;
     assert.deepStrictEqual(found.map((p) => [p.kind, p.provider, p.label, p.parts.map((x) => [x.role, x.range.start.line, x.slots.map((s) => s.name)])]), [
-      ['gemini-cli-command', 'google', '/code:explain', [['user', 1, ['args', '@{src/main.ts}']]]],
+      ['gemini-cli-command', 'google', '/code:explain', [['user', 1, ['@{src/main.ts}', 'args']]]],
     ]);
     const { prompts } = analyze('.gemini/commands/code/explain.toml', text);
     assert.match(prompts[0].model.id, /^gemini-/);
@@ -108,6 +128,16 @@ describe('Gemini CLI custom commands (.gemini/commands/*.toml)', () => {
     assert.deepStrictEqual(engine.detectSync('commands/conductor/setup.toml', text, {}).detected.map((p) => [p.kind, p.label]), [['gemini-cli-command', '/conductor:setup']]);
     const other = 'name = "deploy"\nprompt = "Deploy to production now? Answer yes or no."\nscript = "deploy.sh"\n';
     assert.ok(engine.detectSync('commands/deploy.toml', other, {}).detected.every((p) => p.kind !== 'gemini-cli-command'));
+  });
+
+  it('a shell insert at the top changes on every call: a cache-breaker, no cacheable prefix', () => {
+    const rules = 'Follow the team rules for commit messages, every one of them, without exception. '.repeat(120);
+    const text = '# prompt-cost: callsPerDay=5000\nprompt = """\n!{git diff --staged}\n' + rules + '\n"""\n';
+    const { prompts } = analyze('.gemini/commands/review.toml', text);
+    const codes = prompts[0].diagnostics.map((d) => d.code);
+    assert.ok(codes.includes('cache-breaker'), codes.join());
+    assert.ok(!codes.includes('cacheable-prefix'), codes.join());
+    assert.match(prompts[0].diagnostics.find((d) => d.code === 'cache-breaker')!.message, /!\{git diff --staged\}/);
   });
 
   it('a command file without a prompt yields nothing', () => {

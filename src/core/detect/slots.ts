@@ -6,7 +6,8 @@ export type SlotSyntax =
   | 'sk' // {{$name}} — Semantic Kernel
   | 'single' // {name} — Python str.format, LangChain f-string templates
   | 'vscode' // ${input:name}, ${selection}, ${file} — VS Code prompt files
-  | 'arguments'; // $ARGUMENTS, $1 — Claude Code slash commands
+  | 'arguments' // $ARGUMENTS, $1 — Claude Code slash commands
+  | 'gemini'; // {{args}}, !{shell command}, @{file} — Gemini CLI custom commands
 
 export interface FoundSlot { name: string; start: number; end: number }
 
@@ -19,6 +20,8 @@ const PATTERNS: Record<SlotSyntax, RegExp> = {
   // {name} that is not part of {{…}} and holds only an identifier (JSON examples and code stay static).
   single: /(?<![{$])\{([A-Za-z_]\w*)(?:![rsa])?(?::[^{}]*)?\}(?!\})/g,
   arguments: /\$(ARGUMENTS|[1-9])(?![\w])/g,
+  // the shell command's output and the file's content are put in at run time: the whole insert names the slot
+  gemini: /\{\{\s*(args)\s*\}\}|([!@]\{[^{}\n]*\})/g,
   vscode: /\$\{(?:input:([A-Za-z_]\w*)(?::[^}]*)?|(selection|selectedText|file|fileBasename|fileDirname|fileBasenameNoExtension|workspaceFolder|workspaceFolderBasename))\}/g,
 };
 
@@ -28,7 +31,7 @@ export function findSlots(text: string, syntaxes: readonly SlotSyntax[]): FoundS
     const re = PATTERNS[syntax];
     re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
-      let name = (m[1] ?? m[2] ?? '').split('|')[0].trim();
+      let name = syntax === 'gemini' ? (m[1] ?? m[2] ?? '').slice(0, 60) : (m[1] ?? m[2] ?? '').split('|')[0].trim();
       if (syntax === 'mustache') {
         const head = name.split(/\s+/)[0];
         if (HELPERS_WITHOUT_VALUE.has(head)) continue;

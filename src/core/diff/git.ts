@@ -47,6 +47,8 @@ export function resolveCommit(repo: GitRepo, ref: string): string {
   const verify = (r: string) => spawnSync('git', ['rev-parse', '--verify', '--quiet', `${r}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
   const r = verify(ref);
   if (r.status === 0) return r.stdout.trim();
+  // a repository with no commit yet has no HEAD, nor any other ref to compare with
+  if (verify('HEAD').status !== 0) throw new GitError(`unknown ref "${ref}": the repository at ${repo.top} has no commits yet; commit once, then diff against that commit`);
   throw new GitError(`unknown ref "${ref}": no such branch, tag or commit in ${repo.top}. ${howToFetch(repo, ref, (x) => verify(x).status === 0)}`);
 }
 

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Engine } from '../analyze';
-import { formatTokens, formatUsd, groupDigits } from '../format';
+import { formatPct, formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport, UnreadableFile } from '../model';
 import { rangePlace } from '../report/place';
 import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions, type ScanPlan } from '../workspace';
@@ -110,7 +110,7 @@ export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'> & { 
     over.push(`the monthly increase ${formatUsd(d.deltaMonthlyUsd)} is over --max-increase-usd ${maxIncreaseUsd}`);
   }
   if (maxIncreasePct !== undefined && d.deltaMonthlyUsd > 0 && (d.deltaPct === null || d.deltaPct > maxIncreasePct)) {
-    over.push(`the monthly increase ${d.deltaPct === null ? 'from a $0 base' : `${d.deltaPct.toFixed(1)}%`} is over --max-increase-pct ${maxIncreasePct}`);
+    over.push(`the monthly increase ${d.deltaPct === null ? 'from a $0 base' : `${formatPct(d.deltaPct)}%`} is over --max-increase-pct ${maxIncreasePct}`);
   }
   const given: DiffLimits = {};
   if (maxIncreaseUsd !== undefined) given.maxIncreaseUsd = maxIncreaseUsd;

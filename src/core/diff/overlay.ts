@@ -13,12 +13,14 @@
 // to share a cache prefix; no prompt has an annotation id (ids are then unique without renumbering);
 // neither side's prompt files that could not be read are among them. The totals are summed from each
 // prompt's cost in report order, as the scan sums them.
+//
+// The work tree after an edit is derived the same way from the side stored for it before (updateSide):
+// the paths whose content differs are those the stored scan's inputs find changed (ScanManifest.changes).
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Engine } from '../analyze';
+import type { Detection, Engine } from '../analyze';
 import type { PromptCostConfig } from '../config';
 import { guardedReader } from '../fileAccess';
-import type { Detection } from '../analyze';
 import type { PromptReport, ScanReport, Severity } from '../model';
 import type { SourcedTraffic } from '../config/types';
 import { stablePrefixText } from '../cache/shared';
@@ -29,7 +31,7 @@ import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkFinds, walkL
 import { readRecorded, type ScanInputs } from '../scanManifest';
 import { filesAt, sameAsWorkTree, writeTree, type GitRepo, type TreeFile } from './git';
 import { hasOwnId } from './pair';
-import { runOf, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
+import { runOf, stateOf, withState, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
 
 export interface OverlayInput {
   repo: GitRepo;
@@ -102,7 +104,7 @@ export function isState(s: unknown): s is StoredSideState {
 
 /** The base side (a view's index and data) derived from the head's, or undefined when it must be scanned. */
 export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; data: Buffer } | undefined> {
-  const st = o.head.state;
+  const st = stateOf(o.head);
   if (!isState(st) || o.head.texts) return no('no state');
   const base = o.prefix ? o.prefix.replace(/\/$/, '') + '/' : '';
   const strip = (p: string) => (base && p.startsWith(base) ? p.slice(base.length) : p);
@@ -169,8 +171,9 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
     detect: (files, deps) => detectBatch(files, { root: o.tmp, heuristics: o.heuristics, budgets: o.engine.budgets, ...(o.cacheDir ? { cache: { dir: o.cacheDir, build: currentBuild() } } : {}) }, o.engine, undefined, undefined, { readerFor, deps }),
   });
   if (!made) return undefined;
-  const { state: _state, ...index } = made.index;
-  return { index, data: made.data };
+  // The base keeps no state (nothing is derived from it): its data ends with its runs.
+  const { state: kept, ...index } = made.index;
+  return { index, data: kept ? made.data.subarray(0, kept.at) : made.data };
 }
 
 export interface DeriveInput {
@@ -284,6 +287,7 @@ function isTemplate(d: Detection): boolean {
  */
 function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptReport[]>, baseAt: Map<string, number>, state: StoredSideState): { index: ViewIndex; data: Buffer } | undefined {
   const end = head.runs.reduce((n, r) => Math.max(n, r.at + r.length), 0);
+  // (the runs come first in the data: the state, if any, after them)
   const all = end ? head.read(0, end) : Buffer.alloc(0);
   const entries: { at: number; run: Omit<FileRun, 'at'>; bytes: Buffer }[] = [];
   const seen = new Set<string>();
@@ -326,7 +330,7 @@ function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptRepo
     offset += e.bytes.length;
   }
   if (!Number.isFinite(perDayUsd) || !Number.isFinite(monthlyUsd)) return no('a total not finite');
-  return { index: { totals: { prompts, perDayUsd, monthlyUsd, unpriced }, prices: head.prices, texts: false, runs, unreadable: head.unreadable, state }, data: Buffer.concat(chunks) };
+  return withState({ totals: { prompts, perDayUsd, monthlyUsd, unpriced }, prices: head.prices, texts: false, runs, unreadable: head.unreadable }, chunks, offset, state);
 }
 
 /**
@@ -335,7 +339,7 @@ function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptRepo
  * scan's inputs, where what this reads is recorded.
  */
 export async function updateSide(from: SideView, changed: Set<string>, plan: Pick<ScanPlan, 'root' | 'walked' | 'config'>, inputs: ScanInputs, o: { engine: Engine; heuristics?: boolean; settings?: SourcedTraffic; severities?: Record<string, Severity>; cacheDir?: string }): Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals'] } | undefined> {
-  const st = from.state;
+  const st = stateOf(from);
   if (!isState(st)) return no('no state');
   const store = o.cacheDir ? new DetectionCache(o.cacheDir, currentBuild()) : undefined;
   const made = await deriveSide({

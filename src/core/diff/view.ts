@@ -50,8 +50,11 @@ export interface ViewIndex {
   runs: FileRun[];
   /** The side's prompt files that could not be read (ScanReport.unreadable). */
   unreadable: UnreadableFile[];
-  /** What another side is derived with (diff/overlay.ts), for a side scanned with ScanOptions.sideState. */
-  state?: StoredSideState;
+  /**
+   * Where the side's state (StoredSideState, JSON) is in the data, for a side scanned with
+   * ScanOptions.sideState: what another side is derived with (diff/overlay.ts), read only then.
+   */
+  state?: { at: number; length: number; digest: string };
 }
 
 /** A side: its index, and its data read by byte range. */
@@ -84,7 +87,27 @@ export function viewOf(report: ScanReport, texts?: readonly string[], state?: Si
     at = end;
   }
   const stored: StoredSideState | undefined = state && { walked: state.walked, deps: [...state.deps], refs: [...state.refs], text: state.text, templateFolders: state.templateFolders, longPrefix: state.longPrefix, ...(state.ignores ? { ignores: state.ignores } : {}) };
-  return { index: { totals: report.totals, prices: report.prices, texts: !!texts, runs, unreadable: report.unreadable ?? [], ...(stored ? { state: stored } : {}) }, data: Buffer.concat(chunks) };
+  return withState({ totals: report.totals, prices: report.prices, texts: !!texts, runs, unreadable: report.unreadable ?? [] }, chunks, offset, stored);
+}
+
+/** A side's index and data of `chunks` (`length` bytes), with `state` after them in the data. */
+export function withState(index: Omit<ViewIndex, 'state'>, chunks: Buffer[], length: number, state?: StoredSideState): { index: ViewIndex; data: Buffer } {
+  if (!state) return { index, data: Buffer.concat(chunks) };
+  const bytes = Buffer.from(JSON.stringify(state));
+  return { index: { ...index, state: { at: length, length: bytes.length, digest: digestOf(bytes) } }, data: Buffer.concat([...chunks, bytes]) };
+}
+
+/** The state kept with a side (ViewIndex.state), read and checked; undefined when none or damaged. */
+export function stateOf(v: SideView): StoredSideState | undefined {
+  const at = v.state;
+  if (!at) return undefined;
+  try {
+    const bytes = v.read(at.at, at.length);
+    if (digestOf(bytes) !== at.digest) return undefined;
+    return JSON.parse(bytes.toString('utf8')) as StoredSideState;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One file's run of `prompts` whose bytes are `bytes` (the first `jsonLength` their JSON), its place in the data aside. */
@@ -127,6 +150,7 @@ export function isViewIndex(v: unknown, withTexts?: boolean): v is ViewIndex {
   if (withTexts !== undefined && s.texts !== withTexts) return false;
   const n = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
   if (!Array.isArray(s.unreadable) || !s.unreadable.every((u) => u && typeof u.file === 'string' && n(u.line) && typeof u.message === 'string')) return false;
+  if (s.state !== undefined && (!s.state || !n(s.state.at) || !n(s.state.length) || typeof s.state.digest !== 'string')) return false;
   return s.runs.every((r) => r && typeof r.file === 'string' && n(r.count) && typeof r.ownIds === 'boolean' && typeof r.digest === 'string' && typeof r.jsonDigest === 'string' && n(r.at) && n(r.length) && n(r.jsonLength) && r.jsonLength <= r.length &&
     Array.isArray(r.partFiles) && r.partFiles.every((f) => typeof f === 'string') &&
     (r.costs === undefined || (Array.isArray(r.costs) && r.costs.length === r.count && r.costs.every((c) => c === null || (Array.isArray(c) && c.length === 2 && typeof c[0] === 'number' && typeof c[1] === 'number')))));

@@ -1,7 +1,7 @@
 // Formatters for a cost diff: a terminal table, Markdown for a sticky pull-request comment, SARIF that
 // marks changed and added prompts (and head prompt files that could not be read) for code-scanning annotations. Pure string functions.
 import type { CostDiff, DiffRow } from '../diff';
-import { formatTokens, formatUsd } from '../format';
+import { formatPct, formatTokens, formatUsd } from '../format';
 import { TOOL_VERSION } from '../version';
 import { elideLeft, fitLocation, layoutTable, type TableColumn } from './layout';
 import { placeText } from './place';
@@ -10,7 +10,7 @@ import { placeText } from './place';
 export const DIFF_COMMENT_MARKER = '<!-- prompt-cost-diff -->';
 
 const signedUsd = (usd: number | null) => (usd === null ? 'unpriced' : `${usd > 0 ? '+' : usd < 0 ? '−' : '±'}${formatUsd(Math.abs(usd))}`);
-const pctText = (pct: number | null) => (pct === null ? '' : `, ${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct).toFixed(1)}%`);
+const pctText = (pct: number | null) => (pct === null ? '' : `, ${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${formatPct(pct)}%`);
 const where = (r: DiffRow) => { const s = r.after ?? r.before!; return placeText(s.file, s.line, s.cell); };
 const monthly = (s: DiffRow['before']) => (!s ? '—' : s.monthlyUsd === null ? 'unpriced' : formatUsd(s.monthlyUsd));
 /** A row's monthly cost, before → after; a prompt whose head file could not be read: unknown there. */

@@ -24,7 +24,12 @@ export function formatMarkdown(r: ScanReport): string {
   const diags = [...r.diagnostics.map((d) => ({ d, file: d.file ?? '' })), ...r.prompts.flatMap((p) => p.diagnostics.map((d) => ({ d, file: p.file })))];
   if (diags.length) {
     out.push('## Diagnostics', '');
-    for (const { d, file } of diags) out.push(`- **${d.code}** (${d.severity}) \`${rangePlace(file, d)}\`: ${cell(d.message)}`);
+    for (const { d, file } of diags) {
+      const place = rangePlace(file, d);
+      // a message that starts with its own file:line (config and prompt-file problems do) is not given it twice
+      const message = d.message.startsWith(`${place}: `) ? d.message.slice(place.length + 2) : d.message;
+      out.push(`- **${d.code}** (${d.severity}) \`${place}\`: ${cell(message)}`);
+    }
     out.push('');
   }
   if (r.skipped.length) out.push(`Skipped ${r.skipped.length} file(s): ${r.skipped.slice(0, 10).map((s) => `\`${s.file}\` (${s.reason})`).join(', ')}`, '');

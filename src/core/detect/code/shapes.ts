@@ -14,7 +14,7 @@ import { ancestryOf, type Ancestry } from './ancestry';
 import { IntervalSet } from './intervals';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import { normaliseRole } from '../shared';
-import { callInfo, modelArg, PromptBuilder, type CallInfo } from './calls';
+import { callInfo, modelArg, PromptBuilder, promptModel, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
 import { jsParamSinkPrompts } from './jsParamSinks';
@@ -25,7 +25,7 @@ import { looksLikeNonPrompt } from './heuristic';
 import { asksTheTerminal } from './terminalPrompts';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
-import { callArguments, dynamic, evalModel, evalText, finishText, followFunction, FUNCTION_NODE, propertyOf, resolveExpression } from './values';
+import { callArguments, dynamic, evalModel, evalNumber, evalText, finishText, followFunction, FUNCTION_NODE, propertyOf, resolveExpression } from './values';
 
 /** Is [start, end) of `file` part of a prompt found already (a finder's call, a reported part)? */
 export type Claimed = (file: string, start: number, end: number) => boolean;
@@ -371,8 +371,8 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     const elements = g.list ? g.list.namedChildren.filter((c): c is SyntaxNode => !!c) : [g.container];
     // a request body's system text beside its messages (`{model, system, messages}`: Anthropic's
     // Messages API, sent by any HTTP client): the request's first part
-    const system = g.list ? bodySystem(g.list, up) : undefined;
-    for (const node of system ?? []) b.addText('system', { file: f, node });
+    const body = g.list ? requestBody(g.list, up) : undefined;
+    for (const node of body ? bodySystem(body) : []) b.addText('system', { file: f, node });
     b.addMessageNodes(f, elements, element);
     // error text handed back as an assistant message is not a prompt
     const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
@@ -382,19 +382,43 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     if (g.list && b.parts.every((p) => p.role === 'assistant') && shownOnly(f, g.list, up)) continue;
     const shape = [...new Set(g.shapes)].slice(0, 2).join(', ');
     const found = finish(b, call, 'shape.messages', shape, env, () => false);
+    if (found && body) withBodySettings(found, f, body, env);
     if (found) out.push(found);
   }
   return out;
 }
 
-/** The `system` value of the object whose `messages` is `list`, as text nodes (a string, or a list of text blocks). */
-function bodySystem(list: SyntaxNode, up: Ancestry): SyntaxNode[] | undefined {
+// A request body's output limit, by the names the chat APIs give it.
+const BODY_OUTPUT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens'];
+
+/** A request body's own `model` and output limit (`{model, max_tokens, messages}` sent by any HTTP client), where the call gave none. */
+function withBodySettings(found: DetectedPrompt, f: CodeFile, body: SyntaxNode, env: FinderEnv): void {
+  const modelNode = propertyOf(body, 'model');
+  const model = modelNode ? evalModel(f, modelNode, env.ctx) : undefined;
+  if (model && !found.model) found.model = promptModel(model, f.file);
+  if (found.outputTokens) return;
+  for (const key of BODY_OUTPUT_KEYS) {
+    const at = propertyOf(body, key);
+    const n = at ? evalNumber(f, at, env.ctx) : undefined;
+    if (n !== undefined && Number.isFinite(n) && n > 0) {
+      found.outputTokens = { tokens: n, from: `code:${key}` };
+      return;
+    }
+  }
+}
+
+/** The object whose `messages` is `list` (a request body), if it is one. */
+function requestBody(list: SyntaxNode, up: Ancestry): SyntaxNode | undefined {
   const pair = up.parent(list);
   const key = pair?.type === 'pair' ? pair.childForFieldName('key')?.text.replace(/^["'`]|["'`]$/g, '') : undefined;
   const body = key === 'messages' ? up.parent(pair!) : undefined;
-  if (!body || (body.type !== 'object' && body.type !== 'dictionary')) return undefined;
+  return body && (body.type === 'object' || body.type === 'dictionary') ? body : undefined;
+}
+
+/** A request body's `system` value as text nodes (a string, or a list of text blocks). */
+function bodySystem(body: SyntaxNode): SyntaxNode[] {
   const value = propertyOf(body, 'system');
-  if (!value) return undefined;
+  if (!value) return [];
   if (!LIST_TYPES.test(value.type)) return [value];
   return value.namedChildren.flatMap((block) => {
     const text = block && (block.type === 'object' || block.type === 'dictionary') ? propertyOf(block, 'text') : undefined;

@@ -160,9 +160,10 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
     // `system = """…"""`): a map whose keys are chat roles, under a prompt-named key, in a file named
     // for prompts, or holding both a system and a user message.
     const byRole = es.filter((e) => ROLE_KEY.test(e.key) && isScalar(e.value) && typeof e.value.value === 'string' && !found.claimed.has(e.value) && !isTaken(e.value));
-    const own = label.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
+    // under a prompt-named key at any depth (`[review_prompt]`, `[prompts.reviewer]`)
+    const underPrompt = label.split(/[.[\]]+/).some((seg) => PROMPT_KEY.test(seg) || /^prompts$/i.test(seg));
     const roles = new Set(byRole.map((e) => normaliseRole(e.key)));
-    if (!i18n && byRole.some((e) => prose(str(e.value))) && (PROMPT_KEY.test(own) || promptNamed || (roles.has('system') && roles.has('user')))) {
+    if (!i18n && byRole.some((e) => prose(str(e.value))) && (underPrompt || promptNamed || (roles.has('system') && roles.has('user')))) {
       const parts = byRole.filter((e) => /\S/.test(str(e.value) ?? '')).map((e) => yamlPart(normaliseRole(e.key), y, e.value, SLOTS, e.key));
       for (const e of byRole) found.claimed.add(e.value);
       found.prompts.push(prompt('prompt-data', y, node, parts, label, modelNear(node), 'messages kept by role in a data file (text that code loads as a prompt)'));
@@ -316,8 +317,10 @@ const PROMPT_CONFIG_LINE = /^\s*["']?(system_prompt|systemPrompt|system_template
 function readDocument(text: string, start: number, end: number, ctx: ReadContext, lines: LineIndex, llm: boolean, withAgentKeys: boolean, problems?: Diagnostic[]): DetectedPrompt[] {
   const parsed = parseYamlAt(text, start, end, ctx, lines);
   if (!parsed.ok) {
-    // Sniffed by content, so a warning: this may be any YAML, but its prompt-named keys go unread.
-    if (problems && PROMPT_CONFIG_LINE.test(text.slice(start, end))) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (its prompt-named keys are not read)` })));
+    // A file named for prompts is one: broken, it is an error (a gate must not pass without it). Sniffed
+    // by content, a warning: this may be any YAML, but its prompt-named keys go unread.
+    if (problems && isPromptNamedYaml(ctx.file)) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, message: `${d.message} (its prompts are not read)` })));
+    else if (problems && PROMPT_CONFIG_LINE.test(text.slice(start, end))) problems.push(...parsed.diagnostics.slice(0, 1).map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (its prompt-named keys are not read)` })));
     return [];
   }
   return promptsInData(parsed.yaml, ctx, llm, withAgentKeys);
@@ -335,7 +338,34 @@ export function promptsInData(y: ParsedYaml, ctx: ReadContext, llm: boolean, wit
   const anchor = [...agents, ...found.prompts].find((p) => p.parts.some((x) => x.name !== undefined && (TEMPLATE_KEY.test(x.name) || PROMPT_KEY.test(x.name))));
   if (anchor) siblingTemplates(y, anchor, found, taken);
   exampleTurns(y, found);
-  return [...agents, ...found.prompts];
+  const all = [...agents, ...found.prompts];
+  // A prompt with no model beside it takes the one the document names for itself, if any.
+  const docModel = all.some((p) => !p.model) ? documentModel(y) : undefined;
+  if (docModel) {
+    for (const p of all) {
+      if (p.model) continue;
+      p.model = { id: docModel.id, from: 'file', range: nodeRange(y, docModel.node) };
+      p.notes = (p.notes ?? []).filter((n) => !n.startsWith('no model in the file'));
+    }
+  }
+  return all;
+}
+
+/**
+ * The model a settings document names for itself: a top-level `model` (or `model_name`), or the model of
+ * a section for it (`model: {model_name}`, `[llm] model = …`, `config.model`).
+ */
+function documentModel(y: ParsedYaml): { id: string; node: Node } | undefined {
+  const candidates = [
+    get(y.root, 'model'), get(y.root, 'model_name'),
+    get(get(y.root, 'model'), 'model_name'), get(get(y.root, 'model'), 'name'), get(get(y.root, 'model'), 'id'),
+    get(get(y.root, 'llm'), 'model'), get(get(y.root, 'llm'), 'model_name'), get(get(y.root, 'config'), 'model'),
+  ];
+  for (const node of candidates) {
+    const id = str(node);
+    if (node && id && /^[\w./:@-]+$/.test(id)) return { id, node };
+  }
+  return undefined;
 }
 
 const DATA_NAME = /\.(json|jsonl|ndjson|ya?ml)$/i;

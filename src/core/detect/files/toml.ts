@@ -10,7 +10,7 @@ import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, type 
 import { LineIndex } from '../../text';
 import type { DetectedPrompt } from '../../model';
 import { get, nodeRange, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
-import { LLM_CONTEXT, promptsInData } from './structured';
+import { isPromptNamedData, LLM_CONTEXT, promptsInData } from './structured';
 
 export class TomlError extends Error {
   constructor(message: string, readonly at: number) { super(message); }
@@ -301,7 +301,6 @@ const MAX_BYTES = 2_000_000;
 // `{{args}}` filled from what is typed after the command, `!{…}` with a shell command's output and
 // `@{…}` with a file's content at run time.
 const GEMINI_COMMAND = /(^|\/)\.gemini\/commands\/(?:[^/]+\/)*[^/]+\.toml$/;
-const RUN_TIME_INSERT = /[!@]\{[^{}\n]*\}/g;
 
 // A Gemini CLI extension ships its commands in its own `commands/` folder: there, a file holding a
 // `prompt` and at most a `description` has the command file's shape.
@@ -316,9 +315,9 @@ function isGeminiCommand(file: string, y: ParsedYaml): boolean {
 function geminiCommand(y: ParsedYaml, ctx: ReadContext): DetectedPrompt[] {
   const node = get(y.root, 'prompt');
   if (!isScalar(node) || typeof node.value !== 'string' || !node.value.trim()) return [];
-  const part = yamlPart('user', y, node, ['mustache'], 'prompt');
-  // Shell output and file contents put in at run time: unknown sizes, counted as slots.
-  for (const m of part.text.matchAll(RUN_TIME_INSERT)) part.slots.push({ name: m[0].slice(0, 40) });
+  // {{args}}, and the shell output and file contents put in at run time: unknown sizes, counted as slots
+  // (in the text where they sit, so a cache prefix ends before them).
+  const part = yamlPart('user', y, node, ['gemini'], 'prompt');
   return [{
     kind: 'gemini-cli-command', source: 'prompt-file', confidence: 'call', range: nodeRange(y, y.root as Node), parts: [part],
     provider: 'google', label: ctx.file.replace(/^.*(\.gemini\/)?commands\//, '/').replace(/\.toml$/, '').replace(/\//g, ':').replace(/^:/, '/'),
@@ -332,17 +331,19 @@ function geminiCommand(y: ParsedYaml, ctx: ReadContext): DetectedPrompt[] {
 
 export const tomlPromptReader: PromptFileReader = {
   format: 'toml-prompts',
-  matches: (name, text) => /\.toml$/i.test(name) && !NOT_PROMPT_TOML.test(name) && text.length <= MAX_BYTES && TOML_SNIFF.test(text),
+  matches: (name, text) => /\.toml$/i.test(name) && !NOT_PROMPT_TOML.test(name) && text.length <= MAX_BYTES && (TOML_SNIFF.test(text) || isPromptNamedData(name) || GEMINI_COMMAND.test(name)),
   read(text, ctx) {
     let y: ParsedYaml;
     try {
       y = parsedToml(text);
     } catch (e) {
       if (!(e instanceof TomlError)) throw e;
-      // Sniffed by content, so a warning: this may be any settings file, but its prompt-named keys go unread.
+      // A Gemini CLI command or a file named for prompts is a prompt file: broken, an error (a gate must not
+      // pass without it). Sniffed by content, a warning: this may be any settings file.
       const lines = new LineIndex(text);
       const range = lines.range(e.at, Math.min(text.length, e.at + 1));
-      return { prompts: [], diagnostics: [{ code: 'prompt-file-error', severity: 'warning', file: ctx.file, range, message: `${ctx.file}:${range.start.line + 1}: malformed TOML: ${e.message} (its prompts are not read)` }] };
+      const known = GEMINI_COMMAND.test(ctx.file) || isPromptNamedData(ctx.file);
+      return { prompts: [], diagnostics: [{ code: 'prompt-file-error', severity: known ? 'error' : 'warning', file: ctx.file, range, message: `${ctx.file}:${range.start.line + 1}: malformed TOML: ${e.message} (its prompts are not read)` }] };
     }
     if (isGeminiCommand(ctx.file, y)) return { prompts: geminiCommand(y, ctx), diagnostics: [] };
     const llm = LLM_CONTEXT.test(text) || /prompt|llm|agent/i.test(ctx.file);
