@@ -66,7 +66,10 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     const described = nearest.map(({ p, r }) => `${lineHere(r.start.line)} (${p.kind}${r === p.range ? '' : ` at ${placeOf(p)}`}, lines ${r.start.line + 1}–${r.end.line + 1})`);
     const lines = notebook ? undefined : fs.readFileSync(abs, 'utf8').replace(/\r?\n$/, '').split('\n').length;
     const past = lines !== undefined && row >= lines ? ` (past the end: the file has ${lines} line${lines === 1 ? '' : 's'})` : '';
-    throw new UsageError(`${where}: no prompt contains this line${past}${described.length ? `; the nearest: ${described.join(', ')}` : cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)'}`);
+    // A prompt file that could not be read says why, rather than that it holds no prompts.
+    const broken = [...report.diagnostics, ...report.prompts.flatMap((p) => p.diagnostics)].find((d) => d.code === 'prompt-file-error' && (d.file ?? '') === rel);
+    const why = broken ? ` (the file could not be read: ${broken.message.replace(new RegExp(`^${rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?: `), '')} at line ${broken.range.start.line + 1})` : undefined;
+    throw new UsageError(`${where}: no prompt contains this line${past}${described.length ? `; the nearest: ${described.join(', ')}` : why ?? (cell !== undefined ? ` (cell ${cell} has no prompts prompt-cost recognises)` : ' (the file has no prompts prompt-cost recognises)')}`);
   }
   const id = values.id as string | undefined;
   const prompt = id === undefined ? found[0] : found.find((p) => p.id === id);

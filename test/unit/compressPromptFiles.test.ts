@@ -109,6 +109,16 @@ describe('cli compress on prompt files: the saving at the model the scan prices 
       assert.match(text.stdout, new RegExp(`saves ${out.saved.tokens} tokens/call \\([\\d,]+ → [\\d,]+\\) on ${prompts[0].model.id.replace('/', '\\/')}, `));
     });
   }
+
+  it('a TOML prompt is refused before any request, saying TOML is not rewritten yet (the file unchanged)', async () => {
+    const toml = `[review_prompt]\nsystem = "${WORDY}"\nuser = "Diff: {{ diff }}"\n`;
+    write(dir, { 'settings/review_prompts.toml': toml });
+    const r = await cli(['compress', '--yes', 'settings/review_prompts.toml:2', '--base-url', fake.baseURL], dir);
+    assert.notStrictEqual(r.code, 0);
+    assert.match(r.stderr, /compress does not rewrite TOML strings yet/);
+    assert.strictEqual(fake.requests.length, 0, 'nothing sent');
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'settings', 'review_prompts.toml'), 'utf8'), toml);
+  });
 });
 
 describe('cli compress on a prompt whose text is in another file (a flow template, a promptfoo file:// prompt, a file code reads)', function () {

@@ -161,6 +161,15 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.doesNotMatch(t.err.join(''), /heuristic/);
   });
 
+  it('a prompt file that cannot be read says why, not that it holds no prompts', async () => {
+    const ws = tempDir('pc-explain-broken-');
+    fs.mkdirSync(path.join(ws, 'settings'));
+    fs.writeFileSync(path.join(ws, 'settings', 'review_prompts.toml'), '[review_prompt]\nsystem = """You review code.\nuser = "x"\n');
+    const t = io(ws);
+    assert.strictEqual(await run(['explain', 'settings/review_prompts.toml:2'], t.io), 2);
+    assert.match(t.err.join(''), /no prompt contains this line \(the file could not be read: malformed TOML: the """ string is never closed .*at line 2\)/);
+  });
+
   it('bad input: no prompt at the line, a missing file, no line — exit 2 with what and where; --help', async () => {
     const none = io(dir);
     assert.strictEqual(await run(['explain', 'src/names.ts:1'], none.io), 2);

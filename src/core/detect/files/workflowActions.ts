@@ -63,6 +63,8 @@ export function readActionInputs(y: ParsedYaml): DetectedPrompt[] {
   });
   const modelEntry = entries.find((e) => /model/i.test(e.key) && MODEL_DEFAULT.test(str(get(e.input, 'default')) ?? ''));
   const model = modelEntry ? str(get(modelEntry.input, 'default')) : undefined;
+  const limitEntry = entries.find((e) => /^max[_-]?(output[_-]?|completion[_-]?)?tokens$/i.test(e.key) && /^\d+$/.test(str(get(e.input, 'default')) ?? ''));
+  const limit = limitEntry ? Number(str(get(limitEntry.input, 'default'))) : undefined;
   const actionName = str(get(y.root, 'name'));
   const out: DetectedPrompt[] = [];
   for (const { key, input } of entries) {
@@ -77,6 +79,7 @@ export function readActionInputs(y: ParsedYaml): DetectedPrompt[] {
       kind: 'action-input', source: 'prompt-file', confidence: 'shape', range: nodeRange(y, input), parts: [yamlPart(role, y, value, ['mustache', 'single'], key)],
       label: `inputs.${key}`,
       model: model ? { id: model, from: 'file', range: nodeRange(y, get(modelEntry!.input, 'default')) } : undefined,
+      ...(limit ? { outputTokens: { tokens: limit, from: `file:inputs.${limitEntry!.key}.default` } } : {}),
       notes: [`the default of ${actionName ? `${actionName}'s` : 'the action\'s'} input ${key}: the prompt its code sends when a workflow gives none`, ...(model ? [] : ['no model in the file: the default model is used'])],
     });
   }
