@@ -10,7 +10,7 @@ import { callsNamed } from '../../src/core/detect/code/calls';
 import { CodeProject } from '../../src/core/detect/code/source';
 import { Ancestry } from '../../src/core/detect/code/ancestry';
 import { asksTheTerminal } from '../../src/core/detect/code/terminalPrompts';
-import { findDefinition } from '../../src/core/detect/code/values';
+import { dynamic, findDefinition, newContext } from '../../src/core/detect/code/values';
 
 /** How often `fn` calls `method` on tree-sitter's cursors (or reads `getter` off its nodes). */
 function countCalls<T>(proto: object, name: string, fn: () => T, getter = false): { result: T; calls: number } {
@@ -153,6 +153,27 @@ describe('evaluation stays linear in a repeated or nested line', function () {
     const { result, calls } = countCalls(Map.prototype, 'get', () => [asksTheTerminal(f, callee), asksTheTerminal(f, 'rich.prompt.Prompt.ask'), asksTheTerminal(f, 'input')]);
     assert.deepStrictEqual(result, [false, true, true]);
     assert.ok(calls < 20, `${calls} import lookups`);
+    project.dispose();
+  });
+  it("a run-time value's slot is named from the start of its expression, however long the expression", () => {
+    const text = 'const x = build(' + Array.from({ length: 3000 }, (_, i) => `part${i}`).join(',\n    ') + ');\n';
+    const { project, f } = open('long.ts', text);
+    const call = f.tree.rootNode.descendantForIndex(text.indexOf('build'), text.indexOf(');') + 1);
+    let read = 0;
+    const replace = String.prototype.replace;
+    String.prototype.replace = function (this: string, ...a: unknown[]) {
+      read += this.length;
+      return (replace as (...x: unknown[]) => string).apply(this, a);
+    } as typeof String.prototype.replace;
+    let name = '';
+    try {
+      const v = dynamic(f, call!.parent!, newContext(project));
+      name = v.text;
+    } finally {
+      String.prototype.replace = replace;
+    }
+    assert.ok(name.length > 0);
+    assert.ok(read < 1000, `${read} characters read to name one slot`);
     project.dispose();
   });
 });
