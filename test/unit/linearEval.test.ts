@@ -8,6 +8,9 @@ import { emptyConfig } from '../../src/core/config/types';
 import { detectInCode, ensureLanguages, type CallRecord } from '../../src/core/detect/code';
 import { callsNamed } from '../../src/core/detect/code/calls';
 import { CodeProject } from '../../src/core/detect/code/source';
+import { Ancestry } from '../../src/core/detect/code/ancestry';
+import { asksTheTerminal } from '../../src/core/detect/code/terminalPrompts';
+import { dynamic, findDefinition, newContext } from '../../src/core/detect/code/values';
 
 /** How often `fn` calls `method` on tree-sitter's cursors (or reads `getter` off its nodes). */
 function countCalls<T>(proto: object, name: string, fn: () => T, getter = false): { result: T; calls: number } {
@@ -124,6 +127,53 @@ describe('evaluation stays linear in a repeated or nested line', function () {
     const { result: prompts, calls } = countCalls(node, 'parent', () => detectInCode(f, project, {}), true);
     assert.strictEqual(prompts.length, 1);
     assert.ok(calls < 2000, `${calls} parent walks for 200 nested calls`);
+    project.dispose();
+  });
+  it("a member set in another method, used 300 times nested 300 deep: the way up to the class is walked once", () => {
+    const text = 'class Bot:\n    def __init__(self):\n        self.prompt = "You are terse."\n\n    def run(self):\n        x = ' + '[self.prompt, '.repeat(300) + '1' + ']'.repeat(300) + '\n';
+    const { project, f } = open('bot.py', text);
+    const uses: ReturnType<typeof f.tree.rootNode.descendantForIndex>[] = [];
+    for (const m of text.matchAll(/self\.prompt(?! =)/g)) uses.push(f.tree.rootNode.descendantForIndex(m.index, m.index + 'self.prompt'.length));
+    assert.strictEqual(uses.length, 300);
+    const node = Object.getPrototypeOf(f.tree.rootNode);
+    let steps = 0;
+    const walks = countCalls(node, 'parent', () => countCalls(Ancestry.prototype, 'parent', () => {
+      for (const u of uses) assert.strictEqual(findDefinition(f, 'self.prompt', u!)?.value.text, '"You are terse."');
+    }), true);
+    steps = walks.result.calls;
+    // (before: every use walked up all the levels above it, with tree-sitter's parent: 45,000 walks)
+    assert.ok(walks.calls < 300, `${walks.calls} tree-sitter parent walks`);
+    assert.ok(steps < 10 * 300, `${steps} steps up for 300 uses`);
+    project.dispose();
+  });
+
+  it('a callee of 3,000 links: whether it asks the terminal is decided from its first links', () => {
+    const { project, f } = open('cli.py', 'import click\nimport rich.prompt\n');
+    const callee = 'self' + '.step'.repeat(3000);
+    const { result, calls } = countCalls(Map.prototype, 'get', () => [asksTheTerminal(f, callee), asksTheTerminal(f, 'rich.prompt.Prompt.ask'), asksTheTerminal(f, 'input')]);
+    assert.deepStrictEqual(result, [false, true, true]);
+    assert.ok(calls < 20, `${calls} import lookups`);
+    project.dispose();
+  });
+  it("a run-time value's slot is named from the start of its expression, however long the expression", () => {
+    const text = 'const x = build(' + Array.from({ length: 3000 }, (_, i) => `part${i}`).join(',\n    ') + ');\n';
+    const { project, f } = open('long.ts', text);
+    const call = f.tree.rootNode.descendantForIndex(text.indexOf('build'), text.indexOf(');') + 1);
+    let read = 0;
+    const replace = String.prototype.replace;
+    String.prototype.replace = function (this: string, ...a: unknown[]) {
+      read += this.length;
+      return (replace as (...x: unknown[]) => string).apply(this, a);
+    } as typeof String.prototype.replace;
+    let name = '';
+    try {
+      const v = dynamic(f, call!.parent!, newContext(project));
+      name = v.text;
+    } finally {
+      String.prototype.replace = replace;
+    }
+    assert.ok(name.length > 0);
+    assert.ok(read < 1000, `${read} characters read to name one slot`);
     project.dispose();
   });
 });

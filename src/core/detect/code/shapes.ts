@@ -629,7 +629,9 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       const before = b.parts.length;
       b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
       // only the value's own text is weak: fragments it holds passed as part of a longer text
-      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key) || h.key === 'task') && !(h.key === 'prompt' && !!g.host && SESSION_TURN.test(lastName(calleeOf(g.host)))) && b.parts.length > before) weakParts.add(b.parts[before]);
+      // (a runnable's input is checked to be one already: two words of it are the user's turn, `'Hello, friend'`)
+      const runnableTurn = RUNNABLE_KEYS.test(h.key) && b.parts.length > before && b.parts[before].text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length >= 2;
+      if (!STRONG.test(h.key) && (!NEEDS_CALLEE[h.key] || RUNNABLE_KEYS.test(h.key) || h.key === 'task') && !runnableTurn && !(h.key === 'prompt' && !!g.host && SESSION_TURN.test(lastName(calleeOf(g.host)))) && b.parts.length > before) weakParts.add(b.parts[before]);
     }
     if (b.parts.some((p) => !p.file && claimedPart(f, p, claimed))) continue;
     b.parts.splice(0, b.parts.length, ...b.parts.filter((p) => !claimedElsewhere(p, claimed, env)));

@@ -378,7 +378,12 @@ export function inlineText(ctx: EvalContext, v: TextValue): string {
 }
 
 function compact(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
+  // Only the start is kept: collapsing the white space of a whole large node (a slot named by an
+  // expression of 40 KB, at each of hundreds of slots) was most of a file's time. The first 200
+  // characters give the same start unless they are mostly white space.
+  const head = s.length > 200 ? s.slice(0, 200) : s;
+  let one = head.replace(/\s+/g, ' ').trim();
+  if (head !== s && one.length <= 40) one = s.replace(/\s+/g, ' ').trim();
   return one.length > 40 ? `${one.slice(0, 37)}…` : one;
 }
 
@@ -435,7 +440,7 @@ export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Defi
     if (s.start <= useStart && (!best || s.scopeStart > best.scopeStart || (s.scopeStart === best.scopeStart && s.start >= best.start))) best = s;
   }
   const found = (best ?? first)?.def;
-  return found ?? (/^(self|this)\./.test(name) ? memberSetInAnotherMethod(defs, use) : undefined);
+  return found ?? (/^(self|this)\./.test(name) ? memberSetInAnotherMethod(f, defs, use) : undefined);
 }
 
 /** A definition's offsets as numbers (each tree-sitter getter marshals the node): scope -1 at module level. */
@@ -457,21 +462,58 @@ const CONSTRUCTORS = /^(__init__|constructor|__post_init__|setUp|setup)$/;
  * `self.x = …` (`this.x = …`) assigned in another method of the class the use is in: the constructor's
  * assignment first (it runs before any other method), else the first one written.
  */
-function memberSetInAnotherMethod(defs: Definition[], use: SyntaxNode): Definition | undefined {
-  let cls: SyntaxNode | null = use.parent;
-  while (cls && cls.type !== 'class_definition' && cls.type !== 'class_body' && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
+function memberSetInAnotherMethod(f: CodeFile, defs: Definition[], use: SyntaxNode): Definition | undefined {
+  // (once per class, up through the file's Ancestry: a use on each of 500 lines walked up from every
+  // definition with `node.parent`, each a walk down from the root — 5 s)
+  const cls = enclosingClass(f, use);
   if (!cls) return undefined;
+  let byClass = membersSetByClass.get(defs);
+  if (!byClass) membersSetByClass.set(defs, (byClass = new Map()));
+  if (byClass.has(cls.id)) return byClass.get(cls.id);
   const body = cls.type === 'class_body' ? cls : cls.childForFieldName('body') ?? cls;
   const inClass = defs.filter((d) => {
     if (!d.scope || d.scope.startIndex < body.startIndex || d.scope.endIndex > body.endIndex) return false;
     // the method holding the assignment is a method of this class, not of a nested class
-    let owner: SyntaxNode | null = d.scope.parent;
-    while (owner && owner.type !== 'class_definition' && owner.type !== 'class_body' && owner.type !== 'class_declaration' && owner.type !== 'class') owner = owner.parent;
-    return owner !== null && (owner.id === cls!.id || owner.id === body.id);
+    const owner = enclosingClass(f, d.scope);
+    return owner !== null && (owner.id === cls.id || owner.id === body.id);
   });
   const methodName = (d: Definition) => d.scope?.childForFieldName('name')?.text ?? '';
-  return inClass.find((d) => CONSTRUCTORS.test(methodName(d))) ?? inClass[0];
+  const found = inClass.find((d) => CONSTRUCTORS.test(methodName(d))) ?? inClass[0];
+  byClass.set(cls.id, found);
+  return found;
 }
+
+const CLASS_NODE = new Set(['class_definition', 'class_body', 'class_declaration', 'class']);
+const classesAbove = new WeakMap<CodeFile, Map<number, SyntaxNode | null>>();
+
+/**
+ * The nearest class (or class body) above `n`, remembered for every node walked through: uses nested
+ * 500 deep each walked up through all 500 levels.
+ */
+function enclosingClass(f: CodeFile, n: SyntaxNode): SyntaxNode | null {
+  let memo = classesAbove.get(f);
+  if (!memo) classesAbove.set(f, (memo = new Map()));
+  const up = ancestryOf(f);
+  const walked: number[] = [];
+  let found: SyntaxNode | null = null;
+  for (let p = up.parent(n); p; p = up.parent(p)) {
+    const known = memo.get(p.id);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    if (CLASS_NODE.has(p.type)) {
+      found = p;
+      break;
+    }
+    walked.push(p.id);
+  }
+  for (const id of walked) memo.set(id, found);
+  return found;
+}
+
+/** memberSetInAnotherMethod's answers, by the definitions and the class asked about. */
+const membersSetByClass = new WeakMap<Definition[], Map<number, Definition | undefined>>();
 
 export interface Resolved { file: CodeFile; node: SyntaxNode }
 
@@ -1622,6 +1664,11 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const list = f.isPython ? resolveExpression(f, obj, ctx) : undefined;
         const any = list && list.node.type === 'list' ? elementTexts(list, ctx) : [];
         return any.length ? longestOf(any, ctx) : followCall(f, n, fn, ctx, positional, named);
+      }
+      case 'map': {
+        // `${pages.map((p, i) => `## Page ${i}:\n${p}`)}` straight in a template: the array is joined with commas
+        if (f.isPython || n.parent?.type !== 'template_substitution') return followCall(f, n, fn, ctx, positional, named);
+        return mappedList(f, n, n, { text: ',', origin: loc(f, n) }, ctx) ?? followCall(f, n, fn, ctx, positional, named);
       }
       default:
         return followCall(f, n, fn, ctx, positional, named);
