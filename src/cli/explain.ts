@@ -125,9 +125,13 @@ export function promptsAt(prompts: readonly PromptReport[], rel: string, row: nu
     // the prompt of this file before one of another file that sends its text; then the smallest span
     .sort((a, b) => Number(a.p.file !== rel) - Number(b.p.file !== rel) || size(a.r) - size(b.r));
   if (holding.length) return holding.map((x) => x.p);
+  // (a file about its prompt, as a .prompty is: not a workflow or an action whose one step or input
+  // holds a prompt, whose other lines are about the build)
   const own = prompts.filter((p) => p.file === rel && inCell(p.cell));
-  return own.length === 1 && own[0].source === 'prompt-file' ? own : [];
+  return own.length === 1 && own[0].source === 'prompt-file' && !CI_KINDS.has(own[0].kind) ? own : [];
 }
+
+const CI_KINDS = new Set(['workflow-action', 'action-input']);
 
 /** Where a prompt is in `rel` (and `cell`): its call, the parts written there, the agent it runs. */
 function spansIn(p: PromptReport, rel: string, cell?: number): Range[] {

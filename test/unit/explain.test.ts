@@ -161,6 +161,20 @@ describe('prompt-cost explain FILE:LINE', () => {
     assert.doesNotMatch(t.err.join(''), /heuristic/);
   });
 
+  it('a workflow whose one step holds a prompt: its other lines name no prompt (they are about the build)', async () => {
+    const ws = tempDir('pc-explain-workflow-');
+    fs.mkdirSync(path.join(ws, '.github', 'workflows'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.github', 'workflows', 'review.yml'), [
+      'on: pull_request', 'jobs:', '  review:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4',
+      '      - uses: anthropics/claude-code-action@v1', '        with:', '          prompt: Review this pull request for bugs and missing tests, briefly.', '',
+    ].join('\n'));
+    const first = io(ws);
+    assert.strictEqual(await run(['explain', '.github/workflows/review.yml:1'], first.io), 2);
+    assert.match(first.err.join(''), /review\.yml:1: no prompt contains this line; the nearest: \.github\/workflows\/review\.yml:7/);
+    const step = io(ws);
+    assert.strictEqual(await run(['explain', '.github/workflows/review.yml:9'], step.io), 0, step.err.join(''));
+  });
+
   it('a prompt file that cannot be read says why, not that it holds no prompts', async () => {
     const ws = tempDir('pc-explain-broken-');
     fs.mkdirSync(path.join(ws, 'settings'));
