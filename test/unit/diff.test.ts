@@ -6,10 +6,9 @@ import { run } from '../../src/cli/main';
 import { Engine } from '../../src/core/analyze';
 import { diffCost, diffReports, judgeDiff, type CostDiff } from '../../src/core/diff';
 import { pairPrompts, similarity } from '../../src/core/diff/pair';
+import { edit, git, repoWith as repoWithFiles } from '../gitRepo';
 import { tempDir } from '../tempDir';
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 
 const LONG = Array.from({ length: 30 }, (_, i) => `Rule ${i + 1}: answer support questions about invoices, refunds and plans politely and precisely.`).join(' ');
 
@@ -47,19 +46,8 @@ messages:
 `,
 };
 
-function repoWith(files: Record<string, string | Buffer>): string {
-  const dir = tempDir('prompt-cost-diff-');
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'base');
-  return dir;
-}
+const repoWith = (files: Record<string, string | Buffer>) => repoWithFiles(files, 'prompt-cost-diff-');
 
-const edit = (dir: string, file: string, fn: (s: string) => string) => fs.writeFileSync(path.join(dir, file), fn(fs.readFileSync(path.join(dir, file), 'utf8')));
 
 async function cli(args: string[], cwd: string) {
   let stdout = '', stderr = '';

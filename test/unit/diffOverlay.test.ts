@@ -1,17 +1,15 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
 import { diffCost, type CostDiff } from '../../src/core/diff';
 import { scanWorkspace, walkFinds, walkListing, walkOrder, walkRelative } from '../../src/core/workspace';
+import { edit, git, repoWith as repoWithFiles } from '../gitRepo';
 import { tempDir } from '../tempDir';
 
 // The base side derived from the work tree's (diff/overlay.ts): the same answer as scanning the base,
 // with no checkout of the base (no hard links to the work tree) where git finds few files different.
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 
 const LONG = Array.from({ length: 12 }, (_, i) => `Rule ${i + 1}: answer support questions about invoices and refunds politely.`).join(' ');
 
@@ -59,19 +57,8 @@ messages:
   '.gitignore': 'generated/\n',
 };
 
-function repoWith(files: Record<string, string>): string {
-  const dir = tempDir('prompt-cost-overlay-');
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'base');
-  return dir;
-}
+const repoWith = (files: Record<string, string | Buffer>) => repoWithFiles(files, 'prompt-cost-overlay-');
 
-const edit = (dir: string, file: string, fn: (s: string) => string) => fs.writeFileSync(path.join(dir, file), fn(fs.readFileSync(path.join(dir, file), 'utf8')));
 const strip = (d: CostDiff) => JSON.stringify({ ...d, tool: '' });
 
 /** A diff with the cache (`links`: hard links the base's checkout made: none when derived) and the same without it. */
