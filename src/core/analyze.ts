@@ -602,7 +602,7 @@ function missingReads(file: string, detected: DetectedPrompt[], said: Diagnostic
         if (!slot.missing || !slot.range || seen.has(slot.missing)) continue;
         seen.add(slot.missing);
         const base = slot.missing.slice(slot.missing.lastIndexOf('/') + 1);
-        if (said.some((x) => x.code === 'file-not-read' && x.message.includes(base))) continue;
+        if (said.some((x) => x.code === 'file-not-read' && x.message.includes(`${base} was not read`))) continue;
         out.push({
           code: 'file-not-read', severity: options.severities?.['file-not-read'] ?? 'warning', file, range: slot.range,
           message: `${file}:${slot.range.start.line + 1}: ${slot.missing} was not read: no such file in the workspace (looked for from this file's folder up to the root). What it holds is counted as a run-time value, not as its text.`,
