@@ -864,6 +864,9 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'call_expression':
     case 'call':
       return evalCall(f, n, ctx);
+    case 'property_identifier':
+      // an object's key bound as a value (`Object.entries({ docs: '…' }).map(([type, text]) => …)`): its name
+      return { text: n.text, origin: loc(f, n) };
     case 'await_expression':
       // `await readFile(…)`: a file's text; any other awaited value is known at run time only
       return fileText(f, n, ctx) ?? dynamic(f, n, ctx);
@@ -1320,12 +1323,23 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
       case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); break;
       case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); break;
       case 'assignment_pattern': nameNode = item.childForFieldName('left'); break;
-      case 'object_pattern': nameNode = item; break;
+      case 'object_pattern': case 'array_pattern': nameNode = item; break;
       default: index++; continue; // *args, **kwargs, rest
     }
     if (!nameNode) continue;
     if (nameNode.type === 'identifier' && /^(self|cls)$/.test(nameNode.text) && file.isPython) continue;
     const given = argAt(nameNode.type === 'identifier' ? nameNode.text : undefined);
+    if (nameNode.type === 'array_pattern') {
+      // ([key, value]) => … called with an object's entry (Object.entries(…).map) or a literal pair
+      const names = nameNode.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+      const arg = given && (given.node.type === 'pair' ? given : resolveExpression(given.file, given.node, ctx) ?? given);
+      const items = !arg ? [] : arg.node.type === 'pair' ? [arg.node.childForFieldName('key'), arg.node.childForFieldName('value')] : arg.node.type === 'array' ? arg.node.namedChildren.filter((c) => c?.type !== 'comment') : [];
+      names.forEach((name, k) => {
+        if (name.type === 'identifier') params.set(name.text, items[k] ? { file: arg!.file, node: items[k]! } : undefined);
+      });
+      index++;
+      continue;
+    }
     if (nameNode.type === 'object_pattern') {
       // ({ name, topic = 'x' }) => … called with ({ name: …, topic: … })
       const obj = given && (resolveExpression(given.file, given.node, ctx) ?? given);
@@ -1804,6 +1818,24 @@ export function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved
 }
 
 /**
+ * `Object.entries(obj)`, `Object.values(obj)`, `Object.keys(obj)` of an object literal: its entries as
+ * the elements a `.map` callback takes — each `key: value` pair (a `([k, v]) =>` callback binds both),
+ * each value, or each key. Undefined for anything else.
+ */
+function objectEntries(f: CodeFile, n: SyntaxNode, ctx: EvalContext): { list: Resolved; elements: SyntaxNode[] } | undefined {
+  if (f.isPython || n.type !== 'call_expression') return undefined;
+  const callee = n.childForFieldName('function');
+  const which = callee?.type === 'member_expression' && callee.childForFieldName('object')?.text === 'Object' ? callee.childForFieldName('property')?.text : undefined;
+  if (which !== 'entries' && which !== 'values' && which !== 'keys') return undefined;
+  const arg = n.childForFieldName('arguments')?.namedChildren.find((c) => !!c && c.type !== 'comment');
+  const obj = arg && resolveExpression(f, arg, ctx);
+  if (!obj || obj.node.type !== 'object' || ctx.active.has(obj.node.id)) return undefined;
+  const pairs = obj.node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'pair').slice(0, MAX_LOOP_ELEMENTS);
+  const elements = which === 'entries' ? pairs : pairs.map((p) => p.childForFieldName(which === 'values' ? 'value' : 'key')).filter((c): c is SyntaxNode => !!c);
+  return { list: obj, elements };
+}
+
+/**
  * JS `items.map((x) => `…`).join(sep)`: the callback's text once per element of a literal list (each
  * element bound to its first parameter), or once with its parameters as slots when the list is only
  * known at run time. Undefined when `listNode` is no `.map` with a function.
@@ -1827,10 +1859,11 @@ function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: Te
   const cb = callback && (FUNCTION_NODE.test(callback.type) ? { file: f, node: callback } : resolveExpression(f, callback, ctx));
   if (!cb || !FUNCTION_NODE.test(cb.node.type)) return undefined;
   const receiver = fn.childForFieldName('object');
-  const list = receiver && resolveExpression(f, unfiltered(f, receiver), ctx);
-  const elements = list && /^(array)$/.test(list.node.type) && !ctx.active.has(list.node.id)
+  const entries = receiver ? objectEntries(f, unfiltered(f, receiver), ctx) : undefined;
+  const list = entries?.list ?? (receiver && resolveExpression(f, unfiltered(f, receiver), ctx));
+  const elements = entries?.elements ?? (list && /^(array)$/.test(list.node.type) && !ctx.active.has(list.node.id)
     ? list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment' && c.type !== 'spread_element').slice(0, MAX_LOOP_ELEMENTS)
-    : [];
+    : []);
   if (!elements.length) {
     const v = followFunction(cb.file, cb.node, ctx, undefined);
     return v && { ...v };
