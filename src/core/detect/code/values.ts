@@ -1040,12 +1040,17 @@ function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValu
       const v = inner && /^(object|dictionary)$/.test(inner.node.type) ? propertyOf(inner.node, key) : undefined;
       if (!inner || !v || !/string|template|binary|concatenated/.test(v.type)) continue;
       const t = evalText(inner.file, v, ctx);
-      if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
+      if (hasOwnText(ctx, t)) values.push(t);
     }
   } finally {
     ctx.active.delete(outer.node.id);
   }
   return values.length ? longestOf(values, ctx) : undefined;
+}
+
+/** `v` holds static text: of its own, or in the fragments it holds (`\`\n${list}\``). */
+function hasOwnText(ctx: EvalContext, v: TextValue): boolean {
+  return !!v.text.replace(MARKER_RE, '').trim() || (hasSpecial(ctx, v.text) && !!inlineText(ctx, v).replace(MARKER_RE, '').trim());
 }
 
 /** The texts of an object / dict literal's text entries (those with static text). */
@@ -1058,7 +1063,7 @@ function entryTexts(obj: Resolved, ctx: EvalContext): TextValue[] {
       const v = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
       if (!v || !/string|template|binary|concatenated/.test(v.type)) continue;
       const t = evalText(obj.file, v, ctx);
-      if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
+      if (hasOwnText(ctx, t)) values.push(t);
     }
   } finally {
     ctx.active.delete(obj.node.id);
@@ -1876,6 +1881,13 @@ function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: Te
       const v = followFunction(cb.file, cb.node, ctx, { file: list!.file, positional: [el], named: new Map() });
       if (!v) return;
       if (k > 0) out.add({ ...sep, template: undefined });
+      if (entries) {
+        // an object's entries mapped and joined are one text, written where its first entry is (as a
+        // joined list of literals is): its pieces are not fragments of their own
+        origin ??= loc(list!.file, el.type === 'pair' ? el.childForFieldName('value') ?? el : el);
+        out.add({ ...inlineValue(ctx, embed(cb.file, join, v, ctx)), template: undefined });
+        return;
+      }
       origin ??= v.origin;
       out.add({ ...embed(cb.file, join, v, ctx), template: undefined });
     });
