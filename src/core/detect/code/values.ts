@@ -15,6 +15,7 @@ import type { SyntaxNode } from './parser';
 import { definitionsOf, isJsonFile, jsonValue, type CodeFile, type CodeProject, type Definition } from './source';
 import { candidateFiles, outsideFile, readPath, templatePaths, type PathEnv, type PathValue } from './fileReads';
 import { own } from '../../own';
+import { providerOfModel } from '../../models/ids';
 import { ancestryOf } from './ancestry';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -1563,24 +1564,12 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
           return out.value(item.text.replace(MARKER_RE, '').trim() ? item.origin : loc(list.file, list.node), undefined);
         }
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
-        const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         // sections.push(`…`) between the list's definition and the join: pushed in that order
         const named = listNode ? listName(f, unfiltered(f, listNode), ctx) : undefined;
         const added = named && named.file === list.file ? listAdditions(named.file, named.node, list.node) : { front: [], back: [] };
         // a list added whole is known only when it is a literal
         const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') : []));
-        const front = elements(added.front);
-        const own = new Set(nodes.map((c) => c.id));
-        const out = new TextBuilder(ctx.ceiling);
-        [...front, ...nodes, ...elements(added.back)].forEach((c, k) => {
-          if (k > 0) out.add({ ...sep, template: undefined });
-          const v = evalText(list.file, c, ctx);
-          out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
-        });
-        // the part starts at the first literal of the list, ends at the list's end
-        // (pushed texts are fragments where they are written)
-        const first = nodes.find((c) => /string/.test(c.type));
-        return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
+        return joinedList(list, sep, ctx, { front: elements(added.front), back: elements(added.back) });
       }
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
@@ -1712,6 +1701,24 @@ function literalRegex(n: SyntaxNode): TextValue | undefined {
     else text += c;
   }
   return { text, origin: { file: '', start: n.startIndex, end: n.endIndex } };
+}
+
+/**
+ * A literal list's elements joined with `sep` (and what is pushed before and after them), as one text:
+ * it starts at the first literal of the list and ends at the list's end (pushed texts are fragments
+ * where they are written).
+ */
+export function joinedList(list: Resolved, sep: TextValue, ctx: EvalContext, added: { front: SyntaxNode[]; back: SyntaxNode[] } = { front: [], back: [] }): TextValue {
+  const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  const own = new Set(nodes.map((c) => c.id));
+  const out = new TextBuilder(ctx.ceiling);
+  [...added.front, ...nodes, ...added.back].forEach((c, k) => {
+    if (k > 0) out.add({ ...sep, template: undefined });
+    const v = evalText(list.file, c, ctx);
+    out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
+  });
+  const first = nodes.find((c) => /string/.test(c.type));
+  return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
 }
 
 /** `list.filter(…)` is the list, for what a join of it may hold (JS). */
@@ -2098,6 +2105,14 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
       }
       if (positional[0] && positional[0].type === 'string') return withOutput(evalModel(f, positional[0], ctx, 'chat model', depth + 1));
       return undefined;
+    }
+    // agno's model classes take the model as `id` (`OpenAIChat(id="gpt-4o")`, `Claude(id="claude-sonnet-4-5")`,
+    // `Gemini(id=…)`, `Ollama(id="llama3.1")`): a class given an id that names a known provider's model
+    const idArg = /^[A-Z]/.test(className) ? keyed('id') : undefined;
+    if (idArg) {
+      const m = evalModel(f, idArg, ctx, 'model class', depth + 1);
+      if (m && /^Ollama/.test(className)) return { ...m, id: `ollama/${m.id}` };
+      if (m && providerOfModel(m.id)) return m;
     }
     if (/^(init_chat_model|initChatModel)$/.test(className) && positional[0]) {
       const m = evalModel(f, positional[0], ctx, 'chat model', depth + 1);
