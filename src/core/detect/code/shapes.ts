@@ -377,8 +377,12 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     // error text handed back as an assistant message is not a prompt
     const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
     b.parts.splice(0, b.parts.length, ...parts);
-    // a text a call found already, written here or in another file (an imported template): one text, one row
-    if (b.parts.some((p) => (p.file ? claimedElsewhere(p, claimed, env) : claimedPart(f, p, claimed)))) continue;
+    // a text a call found already, written here or in another file (an imported template): one text, one
+    // row — unless what a call found is only a fragment written outside this list (a shared constant in a
+    // message of its own text): that message is another request, and sends the fragment too
+    const inList = (p: PromptPart) => !p.file && f.lines.offset(p.range.start) >= g.container.startIndex && f.lines.offset(p.range.end) <= g.container.endIndex;
+    const taken = (p: PromptPart) => (p.file ? claimedElsewhere(p, claimed, env) : claimedPart(f, p, claimed));
+    if (b.parts.some((p) => taken(p) && (inList(p) || !b.parts.some((q) => inList(q) && !taken(q) && /[\p{L}]{2}/u.test(q.text))))) continue;
     if (g.list && b.parts.every((p) => p.role === 'assistant') && shownOnly(f, g.list, up)) continue;
     const shape = [...new Set(g.shapes)].slice(0, 2).join(', ');
     const found = finish(b, call, 'shape.messages', shape, env, () => false);
