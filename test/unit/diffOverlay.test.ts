@@ -220,8 +220,8 @@ describe('cost diff: the work tree\'s side updated file by file after an edit', 
       ['another edit of it', () => edit(dir, 'src/bot.ts', (s) => `// first line\n${s.replace('refunds', 'refunds and plans')}`), true],
       ['an imported model', () => edit(dir, 'src/settings.ts', () => `export const MODEL = 'gpt-4.1';\n`), true],
       ['a file added', () => fs.writeFileSync(path.join(dir, 'src/new.py'), `import openai\nc = openai.OpenAI()\nc.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Name three colours of invoices, please."}])\n`), true, true],
-      // The scan stored a whole report again, without the diff's form: this diff scans.
-      ['a file deleted', () => fs.rmSync(path.join(dir, 'src/triage.py')), false],
+      // The scan stored a whole report again, with its per-file form beside it: this diff updates that.
+      ['a file deleted', () => fs.rmSync(path.join(dir, 'src/triage.py')), true],
       ['an edit of a non-prompt file', () => edit(dir, 'lib/util.ts', (s) => `${s}export const sub = (a: number, b: number) => a - b;\n`), true],
       ['an imported prompt constant', () => edit(dir, 'src/prompts.ts', (s) => s.replace('support assistant', 'support and sales assistant')), false],
       ['everything undone', () => {
@@ -240,6 +240,19 @@ describe('cost diff: the work tree\'s side updated file by file after an edit', 
       const plain = JSON.stringify({ ...(await scanWorkspace({ root: dir })), root: '' });
       assert.strictEqual(JSON.stringify({ ...(await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 })), root: '' }), plain, what);
     }
+  });
+});
+
+describe('cost diff after a plain scan', () => {
+  it('a diff after `scan` and an edit updates the per-file form the scan kept (no scan of the work tree), the same answer', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    edit(dir, 'src/bot.ts', (s) => `// first line\n${s.replace('billing assistant', 'billing and refunds assistant')}`);
+    const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    const entries = fs.readdirSync(path.join(cacheDir, 'scans')).filter((n) => n.endsWith('.json')).map((n) => JSON.parse(fs.readFileSync(path.join(cacheDir, 'scans', n), 'utf8')) as { reportDigest: string });
+    assert.deepStrictEqual(entries.map((e) => e.reportDigest.startsWith('view:')), [true], 'the work tree updated from the scan\'s form');
   });
 });
 

@@ -356,7 +356,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     // with it are then read from what the head scan stored. The work tree's report is kept file by
     // file beside its stored report (scanWorkspaceAs): an unchanged tree is answered without parsing it.
     const headSide = () => headCommit ? fromGit(headCommit, 'head') : scanWorkspaceAs({ ...sideOptions(folder), sideState: o.overlay !== false && !!o.scan?.cacheDir }, {
-      make: (r, state) => viewOf(r, undefined, state), valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
+      valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
       ...(o.overlay !== false ? { derive: (from: SideView, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => updateSide(from, changed, plan, inputs, { engine, heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir }) } : {}),
     });
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
