@@ -1557,6 +1557,9 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         if (list && /^(list_comprehension|generator_expression)$/.test(list.node.type)) {
           const body = list.node.childForFieldName('body');
           if (!body) return dynamic(f, n, ctx);
+          // over a literal dict or list (`f"- {k}: {v}" for k, v in RULES.items()`): each element's text, joined
+          const each = comprehensionBindings(list.file, list.node, ctx);
+          if (each) return comprehensionText(list, body, each, sep, ctx);
           const item = evalText(list.file, body, ctx);
           const more = slotMarker(ctx, { name: 'more items', ...loc(list.file, list.node) });
           const out = new TextBuilder(ctx.ceiling).add({ ...item, template: undefined }).add({ ...sep, template: undefined }).add(more);
@@ -1701,6 +1704,75 @@ function literalRegex(n: SyntaxNode): TextValue | undefined {
     else text += c;
   }
   return { text, origin: { file: '', start: n.startIndex, end: n.endIndex } };
+}
+
+/**
+ * The bindings of a comprehension's loop names, one per element, when it runs over a literal the
+ * file knows and keeps every element (no `if`): `for k, v in D.items()`, `for v in D.values()`,
+ * `for k in D` / `D.keys()`, `for x in [...]`, `for i, x in enumerate([...])`. Undefined otherwise.
+ */
+function comprehensionBindings(f: CodeFile, comp: SyntaxNode, ctx: EvalContext): { file: CodeFile; params: Map<string, Resolved | undefined>; first?: SyntaxNode }[] | undefined {
+  const clauses = comp.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+  if (clauses.length !== 1 || clauses[0]!.type !== 'for_in_clause') return undefined;
+  const clause = clauses[0]!;
+  const left = clause.childForFieldName('left');
+  let right = clause.childForFieldName('right');
+  if (!left || !right) return undefined;
+  const names = left.type === 'identifier' ? [left] : /^(pattern_list|tuple_pattern)$/.test(left.type) ? left.namedChildren.filter((c): c is SyntaxNode => !!c) : [];
+  if (!names.length || names.some((c) => c.type !== 'identifier')) return undefined;
+  let enumerated = false;
+  let method: string | undefined;
+  if (right.type === 'call') {
+    const fn = right.childForFieldName('function');
+    const callArgs = right.childForFieldName('arguments')?.namedChildren.filter((c) => !!c && c.type !== 'comment') ?? [];
+    if (fn?.type === 'identifier' && fn.text === 'enumerate' && callArgs.length === 1) {
+      enumerated = true;
+      right = callArgs[0]!;
+    } else if (fn?.type === 'attribute' && !callArgs.length && /^(items|values|keys)$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
+      method = fn.childForFieldName('attribute')!.text;
+      right = fn.childForFieldName('object')!;
+    } else return undefined;
+  }
+  const it = resolveExpression(f, right, ctx);
+  if (!it || ctx.active.has(it.node.id)) return undefined;
+  const items: (SyntaxNode | null)[][] = [];
+  if (it.node.type === 'dictionary') {
+    for (const pair of it.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
+      if (pair?.type !== 'pair') continue;
+      const k = pair.childForFieldName('key');
+      const v = pair.childForFieldName('value');
+      items.push(method === 'items' ? [k, v] : method === 'values' ? [v] : [k]);
+    }
+  } else if (/^(list|tuple)$/.test(it.node.type) && !method) {
+    for (const el of it.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) if (el && el.type !== 'comment') items.push([el]);
+  } else return undefined;
+  if (!items.length) return undefined;
+  return items.map((vals) => {
+    const bound = enumerated ? [null, ...vals] : vals;
+    // `for k, v in D.items()` binds two names; `for x in L` one; `for i, x in enumerate(L)` the index (unknown) and each
+    const params = new Map<string, Resolved | undefined>();
+    const values = names.length === 1 && bound.length === 1 ? bound : names.length === bound.length ? bound : [];
+    names.forEach((name, k) => params.set(name.text, values[k] ? { file: it.file, node: values[k]! } : undefined));
+    return { file: it.file, params, first: (vals[vals.length - 1] ?? undefined) };
+  });
+}
+
+/** A comprehension's elements evaluated one by one (its names bound to each) and joined: one text, from the first element's literal. */
+function comprehensionText(comp: Resolved, body: SyntaxNode, each: NonNullable<ReturnType<typeof comprehensionBindings>>, sep: TextValue, ctx: EvalContext): TextValue {
+  const out = new TextBuilder(ctx.ceiling);
+  let origin: Loc | undefined;
+  each.forEach((b, k) => {
+    (ctx.frames ??= []).push({ file: comp.file.file, fn: comp.node, params: b.params });
+    try {
+      const v = evalText(comp.file, body, ctx);
+      if (k > 0) out.add({ ...sep, template: undefined });
+      out.add({ ...inlineValue(ctx, embed(comp.file, comp.node, v, ctx)), template: undefined });
+      origin ??= b.first && /string/.test(b.first.type) ? loc(b.file, b.first) : undefined;
+    } finally {
+      ctx.frames.pop();
+    }
+  });
+  return out.value(origin ?? loc(comp.file, comp.node), undefined);
 }
 
 /**
