@@ -1012,6 +1012,9 @@ function withAppends(f: CodeFile, def: SyntaxNode, v: TextValue, appends: Syntax
 function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
   const obj = objNode && resolveExpression(f, objNode, ctx);
+  // `observation[key]` where `observation = self.render_observation(…)` returns a dict literal: any of its entries
+  const made = obj && /^(call|call_expression)$/.test(obj.node.type) ? withReturnedObject(obj.file, obj.node, ctx, (o) => entryTexts(o, ctx)) : undefined;
+  if (made?.length) return longestOf(made, ctx);
   if (!obj || !/^(object|dictionary)$/.test(obj.node.type)) return undefined;
   const values = entryTexts(obj, ctx);
   return values.length ? longestOf(values, ctx) : undefined;
