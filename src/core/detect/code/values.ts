@@ -1326,12 +1326,13 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
   };
   for (const item of items) {
     let nameNode: SyntaxNode | null | undefined;
+    let fallback: SyntaxNode | null | undefined;
     switch (item.type) {
       case 'identifier': nameNode = item; break;
       case 'typed_parameter': nameNode = item.namedChildren.find((c) => c?.type === 'identifier'); break;
-      case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); break;
-      case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); break;
-      case 'assignment_pattern': nameNode = item.childForFieldName('left'); break;
+      case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); fallback = item.childForFieldName('value'); break;
+      case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); fallback = item.childForFieldName('value'); break;
+      case 'assignment_pattern': nameNode = item.childForFieldName('left'); fallback = item.childForFieldName('right'); break;
       case 'object_pattern': case 'array_pattern': nameNode = item; break;
       default: index++; continue; // *args, **kwargs, rest
     }
@@ -1362,7 +1363,13 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
         const v = obj && (obj.node.type === 'object' ? propertyOf(obj.node, key) : undefined);
         params.set(local, v ? { file: obj!.file, node: v } : undefined);
       }
-    } else params.set(nameNode.text, given); // a default is not the text: an unbound parameter is a slot
+    } else {
+      // a call that leaves the parameter out gets its default when that is a name of the program
+      // (`rules = RULES`): a literal default (`name="World"`) stands for what callers usually pass, and
+      // an unbound parameter stays a slot
+      const byDefault = !given && call && fallback && /^(identifier|member_expression|attribute)$/.test(fallback.type) ? { file, node: fallback } : undefined;
+      params.set(nameNode.text, given ?? byDefault);
+    }
     index++;
   }
   return params;
@@ -1555,6 +1562,16 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const sep = sepNode ? evalText(f, sepNode, ctx) : { text: ',', origin: loc(f, n) };
         const mapped = !f.isPython && listNode ? mappedList(f, listNode, n, sep, ctx) : undefined;
         if (mapped) return mapped;
+        // Object.values(RULES).join("\n") / Object.keys(…): the object's values (keys) as a list of texts
+        const values = !f.isPython && listNode ? objectEntries(f, listNode, ctx) : undefined;
+        if (values && values.elements.length && values.elements[0].type !== 'pair') {
+          const out = new TextBuilder(ctx.ceiling);
+          values.elements.forEach((el, k) => {
+            if (k > 0) out.add({ ...sep, template: undefined });
+            out.add({ ...inlineValue(ctx, evalText(values.list.file, el, ctx)), template: undefined });
+          });
+          return out.value(loc(values.list.file, values.elements[0]), undefined);
+        }
         const list = listNode && resolveExpression(f, unfiltered(f, listNode), ctx);
         // "\n".join(f"- {x}" for x in items): the element's text once, then the other items as a slot
         if (list && /^(list_comprehension|generator_expression)$/.test(list.node.type)) {
