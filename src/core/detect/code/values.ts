@@ -1786,8 +1786,12 @@ function comprehensionText(comp: Resolved, body: SyntaxNode, each: NonNullable<R
     try {
       const v = evalText(comp.file, body, ctx);
       if (k > 0) out.add({ ...sep, template: undefined });
-      out.add({ ...inlineValue(ctx, embed(comp.file, comp.node, v, ctx)), template: undefined });
-      origin ??= b.first && /string/.test(b.first.type) ? loc(b.file, b.first) : undefined;
+      // texts the loop runs over (a dict's values, a list of strings) are one text from the first; fields
+      // read from records (`var['description']` of a list of dicts) stay fragments where each is written
+      const texts = !!b.first && /string/.test(b.first.type);
+      const embedded = embed(comp.file, comp.node, v, ctx);
+      out.add({ ...(texts ? inlineValue(ctx, embedded) : embedded), template: undefined });
+      origin ??= texts ? loc(b.file, b.first!) : v.origin;
     } finally {
       ctx.frames.pop();
     }
