@@ -24,6 +24,7 @@ import { gitignoreLayer, isIgnored, type IgnoreLayer } from './gitignore';
 import { addTemplateVars } from './templateVars';
 import { guardedReader, isInside, readTextFile, realRoot, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
+import { viewOf, type ViewIndex } from './diff/view';
 import { fileInputKey, guardedInputKey, readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
@@ -884,32 +885,41 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
   return { json: r.json, summary: r.report, report: () => r.report };
 }
 
-/** The scan of `plan` (no stored report answered it), stored when `manifest` keeps one. */
-async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string; state?: SideState }> {
-  const ws = await detectWorkspace({ ...options, engine }, plan);
+/**
+ * The scan of `plan` (no stored report answered it), stored when `manifest` keeps one: the report, and
+ * beside it its per-file form (diff/view.ts: each file's run of prompts, with the SideState a cost diff
+ * derives another side with). Every scan that keeps a report keeps that form with it — a plain `scan`
+ * as the diff's work tree does — so a diff after a scan updates it file by file instead of scanning.
+ */
+async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string; view?: { index: ViewIndex; data: Buffer } }> {
+  const keepView = !!manifest;
+  const ws = await detectWorkspace({ ...options, engine, sideState: options.sideState || keepView }, plan);
   const priced = manifest?.pricedMemo() ?? options.pricedMemo;
   const longPrefix = ws.state ? new Set<string>() : undefined;
   const report = priceWorkspace(ws, engine, { ...options, priced, longPrefix });
   let json: string | undefined;
   let digest: string | undefined;
   if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, plan.walkSkipped, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
-  return { report, json: () => (json ??= reportJson(report)), digest, ...(ws.state ? { state: { ...ws.state, longPrefix: [...longPrefix!] } } : {}) };
+  const state: SideState | undefined = ws.state ? { ...ws.state, longPrefix: [...longPrefix!] } : undefined;
+  const view = keepView || options.sideState ? viewOf(report, undefined, state) : undefined;
+  if (manifest && digest && view) manifest.storeExtra('view', view.index, digest, view.data);
+  return { report, json: () => (json ??= reportJson(report)), digest, ...(view ? { view } : {}) };
 }
 
 /**
- * scanWorkspace for a caller that keeps its own form of the report beside the stored one (the cost
- * diff's per-file view, diff/view.ts): `make` builds it from a report (JSON, and bytes kept beside it),
- * `valid` checks a stored one, `open` gives it back with the file of its bytes. An unchanged tree is
- * answered from the stored form without reading the report; a form missing or damaged is made from
- * the stored report, or from the scan, and stored.
+ * scanWorkspace for a caller that reads the report file by file (the cost diff, diff/view.ts): the
+ * per-file form every stored scan keeps beside its report (scanPlanned). `valid` checks a stored one,
+ * `open` gives it back with the file of its bytes. An unchanged tree is answered from the stored form
+ * without reading the report; a form missing or damaged is made from the stored report, or from the
+ * scan, and stored.
  */
-export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: {
-  make: (report: ScanReport, state?: SideState) => { index: I; data: Buffer }; valid: (v: unknown) => v is I; open: (index: I, dataFile: string) => V; inMemory: (made: { index: I; data: Buffer }) => V;
+export async function scanWorkspaceAs<V>(options: ScanOptions, form: {
+  valid: (v: unknown) => v is ViewIndex; open: (index: ViewIndex, dataFile: string) => V; inMemory: (made: { index: ViewIndex; data: Buffer }) => V;
   /**
    * The form of the tree as it is now derived from the stored one, given the paths whose content
    * differs (`changed`) and the stored inputs to record what it reads in; undefined: scanned instead.
    */
-  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: I; data: Buffer; totals: ScanReport['totals'] } | undefined>;
+  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals'] } | undefined>;
 }): Promise<V> {
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
@@ -955,15 +965,13 @@ export async function scanWorkspaceAs<I, V>(options: ScanOptions, form: {
     const digest = manifest.reportDigest();
     if (stored && digest) {
       options.onProgress?.(plan.files.length, plan.files.length);
-      const made = form.make(stored.report());
+      const made = viewOf(stored.report());
       manifest.storeExtra('view', made.index, digest, made.data);
       return form.inMemory(made);
     }
   }
   const r = await scanPlanned(options, engine, plan, manifest);
-  const made = form.make(r.report, r.state);
-  if (manifest && r.digest) manifest.storeExtra('view', made.index, r.digest, made.data);
-  return form.inMemory(made);
+  return form.inMemory(r.view ?? viewOf(r.report));
 }
 
 /** Forgets the stored `view` form of this scan's report (found damaged): the next scanWorkspaceAs makes it again. */

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
 import { diffCost, type CostDiff } from '../../src/core/diff';
+import { gitRuns } from '../../src/core/diff/git';
 import { scanWorkspace, walkFinds, walkListing, walkOrder, walkRelative } from '../../src/core/workspace';
 import { edit, git, repoWith as repoWithFiles } from '../gitRepo';
 import { tempDir } from '../tempDir';
@@ -220,8 +221,8 @@ describe('cost diff: the work tree\'s side updated file by file after an edit', 
       ['another edit of it', () => edit(dir, 'src/bot.ts', (s) => `// first line\n${s.replace('refunds', 'refunds and plans')}`), true],
       ['an imported model', () => edit(dir, 'src/settings.ts', () => `export const MODEL = 'gpt-4.1';\n`), true],
       ['a file added', () => fs.writeFileSync(path.join(dir, 'src/new.py'), `import openai\nc = openai.OpenAI()\nc.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Name three colours of invoices, please."}])\n`), true, true],
-      // The scan stored a whole report again, without the diff's form: this diff scans.
-      ['a file deleted', () => fs.rmSync(path.join(dir, 'src/triage.py')), false],
+      // The scan stored a whole report again, with its per-file form beside it: this diff updates that.
+      ['a file deleted', () => fs.rmSync(path.join(dir, 'src/triage.py')), true],
       ['an edit of a non-prompt file', () => edit(dir, 'lib/util.ts', (s) => `${s}export const sub = (a: number, b: number) => a - b;\n`), true],
       ['an imported prompt constant', () => edit(dir, 'src/prompts.ts', (s) => s.replace('support assistant', 'support and sales assistant')), false],
       ['everything undone', () => {
@@ -239,6 +240,53 @@ describe('cost diff: the work tree\'s side updated file by file after an edit', 
       // A scan after it is the scan's, not a stored answer of another tree.
       const plain = JSON.stringify({ ...(await scanWorkspace({ root: dir })), root: '' });
       assert.strictEqual(JSON.stringify({ ...(await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 })), root: '' }), plain, what);
+    }
+  });
+});
+
+describe('cost diff after a plain scan', () => {
+  it('a diff after `scan` and an edit updates the per-file form the scan kept (no scan of the work tree), the same answer', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    edit(dir, 'src/bot.ts', (s) => `// first line\n${s.replace('billing assistant', 'billing and refunds assistant')}`);
+    const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    const entries = fs.readdirSync(path.join(cacheDir, 'scans')).filter((n) => n.endsWith('.json')).map((n) => JSON.parse(fs.readFileSync(path.join(cacheDir, 'scans', n), 'utf8')) as { reportDigest: string });
+    assert.deepStrictEqual(entries.map((e) => e.reportDigest.startsWith('view:')), [true], 'the work tree updated from the scan\'s form');
+  });
+});
+
+describe('cost diff: git processes', () => {
+  it('a diff of three edited files reads git in one pass of each kind, none per file; a repeat in fewer', async () => {
+    const dir = repoWith(FILES);
+    const before = process.env.PROMPT_COST_CACHE_DIR;
+    process.env.PROMPT_COST_CACHE_DIR = tempDir('prompt-cost-overlay-cli-');
+    const io = (out: string[]) => ({ stdout: (s: string) => void out.push(s), stderr: () => undefined, readStdin: () => Buffer.from(''), stderrIsTTY: false, cwd: dir });
+    try {
+      await run(['scan', '--format', 'json'], io([]));
+      edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+      edit(dir, 'src/triage.py', (s) => s.replace('claude-sonnet-4-5', 'claude-haiku-4-5'));
+      edit(dir, 'lib/util.ts', (s) => `${s}export const sub = (a: number, b: number) => a - b;\n`);
+      const runs = async () => {
+        const at = gitRuns.count;
+        const out: string[] = [];
+        assert.strictEqual(await run(['diff', '--base', 'HEAD', '--format', 'json'], io(out)), 0);
+        return { n: gitRuns.count - at, out: out.join('') };
+      };
+      // rev-parse (the commit and the top), cat-file of the base's config (once, for the check and the
+      // diff), diff (what differs), ls-tree (the base's files), config and check-attr (which of them
+      // are the work tree's bytes), one cat-file --batch (the base's content of the changed files,
+      // which is also what the pairing reads).
+      const first = await runs();
+      assert.strictEqual(first.n, 7);
+      // The base kept (sideCache.ts): no listing, no check of the work tree's bytes, no writing.
+      const again = await runs();
+      assert.strictEqual(again.n, 4);
+      assert.strictEqual(again.out, first.out);
+    } finally {
+      if (before === undefined) delete process.env.PROMPT_COST_CACHE_DIR;
+      else process.env.PROMPT_COST_CACHE_DIR = before;
     }
   });
 });

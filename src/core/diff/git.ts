@@ -1,7 +1,7 @@
 // Reading one side of a cost diff from git objects: a ref resolved to its commit, and that commit's files
 // under the scanned folder written into a temporary folder for the scan. Nothing touches the user's work
 // tree, index or HEAD: only `rev-parse`, `ls-tree` and `cat-file` are run.
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_FILE_BYTES } from '../workspace';
@@ -13,15 +13,26 @@ export interface GitRepo {
   top: string;
 }
 
+/** How many git processes this process has started (a test counts what a diff costs in them). */
+export const gitRuns = { count: 0 };
+
+/** Every git process goes through here (counted in gitRuns). */
+function runGit(args: string[], options: Parameters<typeof spawnSync>[2] & { encoding: 'utf8' }): ReturnType<typeof spawnSync> & { stdout: string; stderr: string };
+function runGit(args: string[], options: Parameters<typeof spawnSync>[2]): ReturnType<typeof spawnSync> & { stdout: Buffer; stderr: Buffer };
+function runGit(args: string[], options: Parameters<typeof spawnSync>[2]) {
+  gitRuns.count++;
+  return spawnSync('git', args, options);
+}
+
 function git(cwd: string, args: string[], input?: string): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', input, maxBuffer: 2 ** 30 });
+  const r = runGit(args, { cwd, encoding: 'utf8', input, maxBuffer: 2 ** 30 });
   if (r.error) throw new GitError(`git could not be run (${r.error.message}); is git installed?`);
   if (r.status !== 0) throw new GitError(r.stderr.trim() || `git ${args[0]} failed`);
   return r.stdout;
 }
 
 export function openRepo(folder: string): GitRepo {
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: folder, encoding: 'utf8' });
+  const r = runGit(['rev-parse', '--show-toplevel'], { cwd: folder, encoding: 'utf8' });
   if (r.error) throw new GitError(`git could not be run (${r.error.message}); is git installed?`);
   if (r.status !== 0) throw new GitError(`${folder} is not inside a git repository`);
   return { top: fs.realpathSync(r.stdout.trim()) };
@@ -33,7 +44,7 @@ export function openRepo(folder: string): GitRepo {
  */
 export function openRepoAt(folder: string, ref: string): { repo: GitRepo; commit: string } {
   if (!ref.startsWith('-')) {
-    const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--verify', '--quiet', `${ref}^{commit}`], { cwd: folder, encoding: 'utf8' });
+    const r = runGit(['rev-parse', '--show-toplevel', '--verify', '--quiet', `${ref}^{commit}`], { cwd: folder, encoding: 'utf8' });
     const lines = r.status === 0 ? r.stdout.trim().split('\n') : [];
     if (lines.length === 2 && /^[0-9a-f]{40,64}$/.test(lines[1])) return { repo: { top: fs.realpathSync(lines[0]) }, commit: lines[1] };
   }
@@ -44,7 +55,7 @@ export function openRepoAt(folder: string, ref: string): { repo: GitRepo; commit
 /** The commit a ref names, or a GitError that says how to get it (shallow clones are the usual cause). */
 export function resolveCommit(repo: GitRepo, ref: string): string {
   if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a ref`);
-  const verify = (r: string) => spawnSync('git', ['rev-parse', '--verify', '--quiet', `${r}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
+  const verify = (r: string) => runGit(['rev-parse', '--verify', '--quiet', `${r}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
   const r = verify(ref);
   if (r.status === 0) return r.stdout.trim();
   // a repository with no commit yet has no HEAD, nor any other ref to compare with
@@ -58,7 +69,7 @@ export function resolveCommit(repo: GitRepo, ref: string): string {
  * `origin/NAME` already. Otherwise the branch (or commit) is fetched from origin.
  */
 function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean): string {
-  const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim() === 'true';
+  const shallow = runGit(['rev-parse', '--is-shallow-repository'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim() === 'true';
   const ancestor = /^(.+?)((?:[~^]\d*)+)$/.exec(ref);
   if (ancestor) {
     const depth = [...ancestor[2].matchAll(/([~^])(\d*)/g)].reduce((n, m) => n + (m[1] === '~' ? Number(m[2] || 1) : 1), 0);
@@ -106,7 +117,7 @@ export function treeToWrite(repo: GitRepo, commit: string, prefix: string): Tree
  * sameAsWorkTree) is a hard link to the work tree's file instead, when the file system allows one:
  * no bytes read or written, and nothing to free when `dest` is removed.
  */
-export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: string, files = treeToWrite(repo, commit, prefix), sameInWorkTree?: ReadonlySet<string>): TreeFile[] {
+export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: string, files = treeToWrite(repo, commit, prefix), sameInWorkTree?: ReadonlySet<string>, onBlob?: (f: TreeFile, bytes: Buffer) => void): TreeFile[] {
   const base = prefix ? prefix.replace(/\/$/, '') + '/' : '';
   const made = new Set<string>();
   const folderFor = (target: string) => {
@@ -133,14 +144,19 @@ export function writeTree(repo: GitRepo, commit: string, prefix: string, dest: s
   files = fromGit;
   for (let i = 0; i < files.length; i += 2000) {
     const chunk = files.slice(i, i + 2000);
-    const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: repo.top, input: chunk.map((f) => f.sha).join('\n') + '\n', maxBuffer: 2 ** 32 });
+    const r = runGit(['cat-file', '--batch'], { cwd: repo.top, input: chunk.map((f) => f.sha).join('\n') + '\n', maxBuffer: 2 ** 32 });
+    if (r.error) throw new GitError(`git could not be run (${r.error.message}); is git installed?`);
+    if (r.status !== 0) throw new GitError(r.stderr.toString('utf8').trim() || 'git cat-file failed');
+    const batch = r.stdout;
     let at = 0;
     for (const f of chunk) {
       const nl = batch.indexOf(0x0a, at);
       const size = Number(batch.subarray(at, nl).toString('latin1').split(' ')[2]);
       const target = path.join(dest, f.path.slice(base.length));
       folderFor(target);
-      fs.writeFileSync(target, batch.subarray(nl + 1, nl + 1 + size));
+      const bytes = batch.subarray(nl + 1, nl + 1 + size);
+      fs.writeFileSync(target, bytes);
+      onBlob?.(f, bytes);
       at = nl + 1 + size + 1;
     }
   }
@@ -183,11 +199,11 @@ export function changedPaths(repo: GitRepo, base: string, head: string | undefin
  */
 export function sameAsWorkTree(repo: GitRepo, paths: readonly string[], touched: ReadonlySet<string>): Set<string> {
   const same = new Set<string>();
-  const autocrlf = spawnSync('git', ['config', '--get', 'core.autocrlf'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim().toLowerCase();
+  const autocrlf = runGit(['config', '--get', 'core.autocrlf'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim().toLowerCase();
   if (autocrlf && autocrlf !== 'false') return same;
   const candidates = paths.filter((p) => !touched.has(p));
   if (!candidates.length) return same;
-  const r = spawnSync('git', ['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], { cwd: repo.top, input: candidates.join('\0') + '\0', encoding: 'utf8', maxBuffer: 2 ** 30 });
+  const r = runGit(['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], { cwd: repo.top, input: candidates.join('\0') + '\0', encoding: 'utf8', maxBuffer: 2 ** 30 });
   if (r.status !== 0) return same; // nothing linked: every file read from git
   const converted = new Set<string>();
   const out = r.stdout.split('\0');
@@ -198,22 +214,39 @@ export function sameAsWorkTree(repo: GitRepo, paths: readonly string[], touched:
 
 /** The text of one file at `commit` (path relative to the repository top), or undefined when it has none. */
 export function fileAt(repo: GitRepo, commit: string, file: string): string | undefined {
-  const r = spawnSync('git', ['cat-file', 'blob', `${commit}:${file}`], { cwd: repo.top, encoding: 'utf8', maxBuffer: 2 ** 26 });
-  return r.status === 0 ? r.stdout : undefined;
+  // A commit's files never change: one read per commit and path in this process (a diff asks for a
+  // side's .promptcost.yaml when it checks the configs and again when it compares them).
+  const key = `${commit}:${file}`;
+  let read = fileAtMemo.get(repo);
+  if (!read) fileAtMemo.set(repo, (read = new Map()));
+  if (read.has(key)) return read.get(key);
+  const r = runGit(['cat-file', 'blob', key], { cwd: repo.top, encoding: 'utf8', maxBuffer: 2 ** 26 });
+  const text = r.status === 0 ? r.stdout : undefined;
+  read.set(key, text);
+  return text;
 }
+
+const fileAtMemo = new WeakMap<GitRepo, Map<string, string | undefined>>();
 
 /**
  * The texts of files at `commit` (paths relative to `prefix`, a folder of the repository), read from git
  * on demand: `prefetch` reads many in one `git cat-file --batch`, `read` one (from what was prefetched,
  * else by itself). A path with no blob there reads as undefined.
  */
-export function filesAt(repo: GitRepo, commit: string, prefix: string): { prefetch(rels: Iterable<string>): void; read(rel: string): string | undefined } {
+export interface GitFiles {
+  prefetch(rels: Iterable<string>): void;
+  read(rel: string): string | undefined;
+  /** The bytes of `rel` at the commit, read from git by another reader (writeTree): not asked for again. */
+  remember(rel: string, bytes: Buffer): void;
+}
+
+export function filesAt(repo: GitRepo, commit: string, prefix: string): GitFiles {
   const base = prefix ? prefix.replace(/\/$/, '') + '/' : '';
   const texts = new Map<string, string | undefined>();
   const prefetch = (rels: Iterable<string>) => {
     const wanted = [...new Set(rels)].filter((r) => !texts.has(r) && !/[\n\0]/.test(r));
     if (!wanted.length) return;
-    const r = spawnSync('git', ['cat-file', '--batch'], { cwd: repo.top, input: wanted.map((rel) => `${commit}:${base}${rel}`).join('\n') + '\n', maxBuffer: 2 ** 32 });
+    const r = runGit(['cat-file', '--batch'], { cwd: repo.top, input: wanted.map((rel) => `${commit}:${base}${rel}`).join('\n') + '\n', maxBuffer: 2 ** 32 });
     if (r.status !== 0 || !r.stdout) return;
     const out = r.stdout;
     let at = 0;
@@ -234,6 +267,9 @@ export function filesAt(repo: GitRepo, commit: string, prefix: string): { prefet
   };
   return {
     prefetch,
+    remember(rel, bytes) {
+      texts.set(rel, bytes.toString('utf8'));
+    },
     read(rel) {
       if (!texts.has(rel)) prefetch([rel]);
       if (!texts.has(rel)) texts.set(rel, undefined);

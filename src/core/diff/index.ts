@@ -322,6 +322,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     // What differs between the sides (git): renames for pairing; against the work tree, the files the
     // base shares with it byte for byte, which its checkout links instead of writing.
     const changes = changedPaths(repo, baseCommit, headCommit, prefix);
+    const baseFiles = filesAt(repo, baseCommit, prefix);
     const fromGit = async (commit: string, name: string): Promise<SideView> => {
       const key = sideCache?.key(commit, prefix, epoch);
       const hit = key ? sideCache!.get(key) : undefined;
@@ -334,7 +335,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       if (!headCommit && commit === baseCommit && headView?.state && o.overlay !== false && !o.scan?.paths?.length && (o.configFile || workConfigText(folder) === configAt(commit))) {
         const made = await overlaySide({
           repo, commit, prefix, folder, head: headView, touched: changes.touched, files, config: loadConfig(folder, o.configFile), exclude: o.scan?.exclude,
-          heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir, engine, tmp: root,
+          heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir, engine, tmp: root, git: baseFiles,
         });
         if (made) {
           if (key) sideCache!.put(key, made);
@@ -356,14 +357,15 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     // with it are then read from what the head scan stored. The work tree's report is kept file by
     // file beside its stored report (scanWorkspaceAs): an unchanged tree is answered without parsing it.
     const headSide = () => headCommit ? fromGit(headCommit, 'head') : scanWorkspaceAs({ ...sideOptions(folder), sideState: o.overlay !== false && !!o.scan?.cacheDir }, {
-      make: (r, state) => viewOf(r, undefined, state), valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
+      valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
       ...(o.overlay !== false ? { derive: (from: SideView, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => updateSide(from, changed, plan, inputs, { engine, heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir }) } : {}),
     });
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
     // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
     const touched = new Set([...changes.touched].map(strip));
-    const readers = () => ({ before: filesAt(repo, baseCommit, prefix), after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
+    // One reader of the base's files in git for the whole diff: what the derived base read is not read again.
+    const readers = () => ({ before: baseFiles, after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
     let head = (headView = await headSide());
     let base = await fromGit(baseCommit, 'base');
     const compare = () => {

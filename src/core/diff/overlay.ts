@@ -29,7 +29,7 @@ import { isTextPromptName } from '../detect/files';
 import { currentBuild, DetectionCache } from '../detectionCache';
 import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkFinds, walkListing, walkOrder, type FileDeps, type ScannedDetection, type ScanPlan } from '../workspace';
 import { readRecorded, type ScanInputs } from '../scanManifest';
-import { filesAt, sameAsWorkTree, writeTree, type GitRepo, type TreeFile } from './git';
+import { filesAt, sameAsWorkTree, writeTree, type GitFiles, type GitRepo, type TreeFile } from './git';
 import { hasOwnId } from './pair';
 import { runOf, stateOf, withState, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
 
@@ -56,6 +56,11 @@ export interface OverlayInput {
   engine: Engine;
   /** An empty folder for the few files the base holds otherwise. */
   tmp: string;
+  /**
+   * The diff's reader of the base's files in git (filesAt): what this reads from git goes through it or
+   * into it, so that the diff's pairing reads none of them again (one `cat-file` for the diff).
+   */
+  git?: GitFiles;
 }
 
 /** Why a side was not derived (PROMPT_COST_DEBUG_OVERLAY=1: on stderr). */
@@ -122,7 +127,7 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
     const more = [...inBase.keys()].filter((f) => !same.has(f) && finds(f)).sort(walkOrder);
     if (more.length) baseWalked = mergeSorted(baseWalked, more);
   } else {
-    const git = filesAt(o.repo, o.commit, o.prefix);
+    const git = o.git ?? filesAt(o.repo, o.commit, o.prefix);
     git.prefetch(ignores);
     baseWalked = walkListing([...inBase.keys()], (rel) => git.read(rel), exclude);
   }
@@ -158,7 +163,7 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
     // The base's content of the files it holds otherwise, and of the files detected again, in a folder of their own.
     prepare: (affected) => {
       const fromBase = [...affected].filter((f) => inBase.has(f));
-      writeTree(o.repo, o.commit, o.prefix, o.tmp, fromBase.map((f) => inBase.get(f)!));
+      writeTree(o.repo, o.commit, o.prefix, o.tmp, fromBase.map((f) => inBase.get(f)!), undefined, o.git && ((f, bytes) => o.git!.remember(strip(f.path), bytes)));
       written = new Set(fromBase);
     },
     textOf: (f) => {
