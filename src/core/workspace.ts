@@ -25,7 +25,7 @@ import { addTemplateVars } from './templateVars';
 import { guardedReader, isInside, readTextFile, realRoot, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
 import { viewOf, type ViewIndex } from './diff/view';
-import { fileInputKey, guardedInputKey, readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
+import { CANDIDATES_KEY, candidateFlags, fileInputKey, guardedInputKey, readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -627,14 +627,16 @@ export function planScan(options: ScanOptions, manifest?: ScanManifest): ScanPla
   const config = loadConfig(root, options.configFile);
   const skipped: ScanReport['skipped'] = [];
   const known = manifest?.storedWalk();
-  if (known) return { root, config, walked: known.files, files: known.files.filter(isCandidate), skipped: [...known.skipped], walk: known.record, walkSkipped: known.skipped };
+  if (known) return { root, config, walked: known.files, files: known.candidates ?? known.files.filter(isCandidate), skipped: [...known.skipped], walk: known.record, walkSkipped: known.skipped };
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
   const record: WalkRecord | undefined = manifest ? new Map() : undefined;
   const walked = [...new Set(starts.flatMap((s) => walkRelative(root, s, exclude, skipped, record)))];
   // A folder that could not be listed or an entry that could not be stat-ed: the next scan walks again.
   const walk = record && !record.has('!') ? record : undefined;
-  return { root, config, walked, files: walked.filter(isCandidate), skipped, walk, walkSkipped: [...skipped] };
+  const files = walked.filter(isCandidate);
+  walk?.set(CANDIDATES_KEY, candidateFlags(walked, files));
+  return { root, config, walked, files, skipped, walk, walkSkipped: [...skipped] };
 }
 
 export async function detectWorkspace(options: ScanOptions, plan = planScan(options)): Promise<WorkspaceDetections> {
