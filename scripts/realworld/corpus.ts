@@ -12,16 +12,19 @@ export const ROOT = path.join(__dirname, '..', '..');
 export const LABELS_DIR = path.join(ROOT, 'eval', 'realworld', 'labels');
 export const CORPUS_DIR = path.join(ROOT, 'eval', 'realworld', '.corpus');
 export const HOLDOUT_FILE = path.join(ROOT, 'eval', 'realworld', 'holdout.txt');
-/** A second hold-out: whole repositories labelled later by a reviewer who never saw the detector; scored with --fresh only. */
-export const FRESH_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh.txt');
-/** A third hold-out, labelled blind once the second had been looked at; scored with --fresh2 only. */
-export const FRESH2_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh2.txt');
-/** A fourth hold-out, labelled blind after the third was scored; scored with --fresh3 only. */
-export const FRESH3_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh3.txt');
-/** A fifth hold-out, labelled blind after the fourth had been tuned on; scored with --fresh4 only. */
-export const FRESH4_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh4.txt');
-/** A sixth hold-out, labelled blind after the fifth had been tuned on; scored with --fresh5 only. */
-export const FRESH5_FILE = path.join(ROOT, 'eval', 'realworld', 'fresh5.txt');
+/**
+ * The sets kept apart from development, each a list of repositories in eval/realworld/<name>.txt, in the
+ * order they were made: `holdout` (a fifth picked by hash), then `fresh`, `fresh2`, … — each labelled
+ * blind by reviewers who never saw the detector, after the set before it had been scored or tuned on.
+ * A set is scored alone (`--set NAME`); development is every labelled repository in none of them.
+ */
+export const SET_DIR = path.join(ROOT, 'eval', 'realworld');
+export function setNames(): string[] {
+  const names = fs.readdirSync(SET_DIR).filter((f) => /^(holdout|fresh\d*)\.txt$/.test(f)).map((f) => f.slice(0, -4));
+  const order = (n: string) => (n === 'holdout' ? -1 : n === 'fresh' ? 1 : Number(n.slice(5)));
+  return names.sort((a, b) => order(a) - order(b));
+}
+export const setFile = (name: string) => path.join(SET_DIR, `${name}.txt`);
 /** Where fetched snapshots sit: one bare git directory per repository, `<owner>+<name>/repo`. */
 export const MIRRORS = process.env.PROMPT_COST_MIRRORS ?? findUp('.mirror') ?? path.join(ROOT, '..', '.mirror');
 

@@ -1,21 +1,23 @@
-// npm run eval:realworld [-- --holdout | --fresh | --fresh2 | --fresh3 | --fresh4 | --fresh5] [--repo OWNER/NAME[,…]] [--labelled-only] [--json FILE]
+// npm run eval:realworld [-- --set NAME | --holdout | --fresh | --fresh2 … --fresh6] [--repo OWNER/NAME[,…]] [--labelled-only] [--json FILE]
 // Recall and precision of prompt detection on real public code labelled blind (see corpus.ts), per
 // group (TS/JS, Python, prompt files), with every miss and false positive. A found part is a hit when it
 // starts on the labelled line of the literal that holds the text (±0 lines); parts with no static text
 // (slot-only) are not scored; found parts on lines labelled ambiguous are neither hits nor false
-// positives. By default both hold-outs are left out entirely; --holdout scores only the
-// hold-out fifth, --fresh only the second, freshly labelled hold-out (eval/realworld/fresh.txt),
-// --fresh2 only the third (fresh2.txt), labelled blind after the second had been looked at, --fresh3
-// only the fourth (fresh3.txt), labelled blind after the third was scored, --fresh4 only the fifth
-// (fresh4.txt), labelled blind after the fourth had been tuned on, --fresh5 only the sixth (fresh5.txt),
-// labelled blind after the fifth had been tuned on.
+// positives. By default every set kept apart (eval/realworld/holdout.txt, fresh.txt, fresh2.txt, …) is
+// left out: that is the development set. `--set fresh3` (or `--fresh3`) scores only that set.
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { scanWorkspace } from '../../src/core/workspace';
-import { CORPUS_DIR, FRESH_FILE, FRESH2_FILE, FRESH3_FILE, FRESH4_FILE, FRESH5_FILE, groupOf, holdout, readLabels, repoDirName, type Group } from './corpus';
+import { CORPUS_DIR, groupOf, holdout, readLabels, repoDirName, setFile, setNames, type Group } from './corpus';
 
-const { values: opts } = parseArgs({ options: { holdout: { type: 'boolean' }, fresh: { type: 'boolean' }, fresh2: { type: 'boolean' }, fresh3: { type: 'boolean' }, fresh4: { type: 'boolean' }, fresh5: { type: 'boolean' }, repo: { type: 'string' }, 'labelled-only': { type: 'boolean' }, json: { type: 'string' } } });
+const SETS = setNames();
+const { values: opts } = parseArgs({ options: { set: { type: 'string' }, ...Object.fromEntries(SETS.map((n) => [n, { type: 'boolean' as const }])), repo: { type: 'string' }, 'labelled-only': { type: 'boolean' }, json: { type: 'string' } } }) as { values: Record<string, string | boolean | undefined> & { set?: string; repo?: string; json?: string } };
+const chosen = opts.set ?? SETS.find((n) => opts[n] === true);
+if (chosen !== undefined && !SETS.includes(chosen)) {
+  console.error(`No set "${chosen}": the sets are ${SETS.join(', ')} (eval/realworld/<set>.txt).`);
+  process.exit(2);
+}
 
 interface Tally { labels: number; hits: number; found: number; falsePositives: number; negativeHits: number }
 const empty = (): Tally => ({ labels: 0, hits: 0, found: 0, falsePositives: 0, negativeHits: 0 });
@@ -55,16 +57,9 @@ function notebookLine(file: string, cell: number, line: number): number {
 }
 
 (async () => {
-  const held = holdout();
-  const fresh = holdout(FRESH_FILE);
-  const fresh2 = holdout(FRESH2_FILE);
-  const fresh3 = holdout(FRESH3_FILE);
-  const fresh4 = holdout(FRESH4_FILE);
-  const fresh5 = holdout(FRESH5_FILE);
+  const sets = new Map(SETS.map((n) => [n, holdout(setFile(n))]));
   const all = readLabels();
-  const inSet = (repo: string) =>
-    opts.holdout ? held.has(repo) : opts.fresh ? fresh.has(repo) : opts.fresh2 ? fresh2.has(repo) : opts.fresh3 ? fresh3.has(repo) : opts.fresh4 ? fresh4.has(repo) : opts.fresh5 ? fresh5.has(repo)
-      : !held.has(repo) && !fresh.has(repo) && !fresh2.has(repo) && !fresh3.has(repo) && !fresh4.has(repo) && !fresh5.has(repo);
+  const inSet = (repo: string) => (chosen ? sets.get(chosen)!.has(repo) : ![...sets.values()].some((s) => s.has(repo)));
   const repos = all.filter((r) => inSet(r.repo) && (!opts.repo || opts.repo.split(',').includes(r.repo)));
   if (!repos.length) {
     console.error(all.length ? 'No repositories match.' : 'No labels in eval/realworld/labels/.');
@@ -126,8 +121,8 @@ function notebookLine(file: string, cell: number, line: number): number {
   }
   rows.push(['all', total.labels, total.hits, total.labels - total.hits, total.found, total.falsePositives, total.negativeHits, pct(total.hits, total.labels), pct(total.found - total.falsePositives, total.found)].map(String));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  console.log(`\n${opts.holdout ? 'HOLD-OUT' : opts.fresh ? 'FRESH HOLD-OUT' : opts.fresh2 ? 'THIRD (FRESH2) HOLD-OUT' : opts.fresh3 ? 'FOURTH (FRESH3) HOLD-OUT' : opts.fresh4 ? 'FIFTH (FRESH4) HOLD-OUT' : opts.fresh5 ? 'SIXTH (FRESH5) HOLD-OUT' : 'development'} set: ${repos.length - missingLayout} repositories${missingLayout ? ` (${missingLayout} not laid out)` : ''}`);
+  console.log(`\n${chosen ? `hold-out ${chosen}` : 'development'} set: ${repos.length - missingLayout} repositories${missingLayout ? ` (${missingLayout} not laid out)` : ''}`);
   for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
-  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ holdout: !!opts.holdout, fresh: !!opts.fresh, fresh2: !!opts.fresh2, fresh3: !!opts.fresh3, fresh4: !!opts.fresh4, groups, misses, falsePositives }, null, 2));
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ set: chosen ?? 'development', groups, misses, falsePositives }, null, 2));
   process.exitCode = missingLayout ? 2 : 0;
 })();

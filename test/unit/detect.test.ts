@@ -15,7 +15,7 @@ describe('code detection fixtures', () => {
       const files = [...new Set(report.prompts.map((p) => p.file).concat(report.prompts.flatMap((p) => p.parts.map((x) => x.file ?? p.file))))];
       const fs = await import('fs');
       // JSON files too: code imports them, and their markers sit in their strings (JSON has no comments)
-      const all = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ts|js|py|json)$/.test(f)).map((f) => f.split(path.sep).join('/'));
+      const all = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ts|mts|js|mjs|py|json)$/.test(f)).map((f) => f.split(path.sep).join('/'));
       const result = checkMarkers(readMarkers(dir, [...new Set([...files, ...all])]), foundParts(report));
       const problems = [
         ...result.missed.map((m) => `missed ${m.file}:${m.line + 1} ${m.kinds.join(',')} ${m.roles.join(',')}`),

@@ -6,6 +6,7 @@
 //   - a method of an object the file builds from an agent-like class (`Agent(…)`, `Agent[Deps, Out](…)`,
 //     `AssistantAgent(…)`, `RoundRobinGroupChat(…)`, `ClaudeSDKClient(…)`): `agent.run("…")`,
 //     `run_sync`, `run_stream`, `team.run(task="…")`, `client.query("…")`; pydantic-ai's `agent.iter("…")`;
+//     agno's `agent.print_response("…")`;
 //   - a function imported from the Claude Agent SDK: `query(prompt="…")`;
 //   - pydantic-ai's `ModelRetry("…")`, whose message is sent back to the model.
 // The agent's own instructions are found where the agent is built (the SDK finders, the shape layer); its
@@ -20,7 +21,9 @@ import { resolveExpression } from './values';
 import { addAgentInstructions, agentCallOf, isPydanticAgent } from './agentMerge';
 import { agentExtras } from './extras';
 
-const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter';
+// agno: `agent.print_response("…")` / `aprint_response` run the agent and print its answer
+const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter|print_response|aprint_response';
+const RUN_CALL = new RegExp(`\\.(${RUN_METHODS})\\s*\\(|\\bquery\\s*\\(`);
 /** Classes whose instances run as agents; their run methods take the user's input. */
 const AGENT_CLASS = /(Agent|Team|GroupChat|Swarm|ClaudeSDKClient)$/;
 /** Where the input is, by keyword, when it is not the first argument. */
@@ -137,7 +140,7 @@ function mastraRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detect
 /** Agent run inputs in `f`, leaving out what `claimed` says is found already. */
 export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const out: DetectedPrompt[] = [...retryPrompts(f, env, claimed), ...mastraRunPrompts(f, env, claimed)];
-  if (!/\.(run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter)\s*\(|\bquery\s*\(/.test(f.text)) return out;
+  if (!RUN_CALL.test(f.text)) return out;
   // the tools and schema of each agent, read once however many runs it has
   const extras = new Map<string, ReturnType<typeof agentExtras>>();
   const extrasOf = (agent: CallInfo) => {

@@ -16,6 +16,7 @@ import type { ClientKind, Finder, FinderEnv } from './finders/types';
 import { vercelFinder } from './finders/vercel';
 import { attachRequestExtras } from './extras';
 import { mayAddressModel } from './addressed';
+import { genaiscriptPrompts, isGenAIScript } from './genaiscript';
 import { heuristicPrompts } from './heuristic';
 import { isPromptModule } from './tsContainers';
 import { IntervalSet } from './intervals';
@@ -69,7 +70,7 @@ const SHAPE_KEYWORDS = /role["']?\s*[:=]|["'](?:user|assistant)[._]message["']|\
 const HEURISTIC_KEYWORDS = /prompt|instruction|(system|human|user)_?message|template|persona|preamble/i;
 
 export function mayContainPrompts(text: string, heuristics: boolean, file?: string): boolean {
-  return CALL_KEYWORDS.test(text) || SHAPE_KEYWORDS.test(text) || (heuristics && (HEURISTIC_KEYWORDS.test(text) || (file !== undefined && isPromptModule(file)) || mayAddressModel(text)));
+  return CALL_KEYWORDS.test(text) || (file !== undefined && isGenAIScript(file) && text.includes('$`')) || SHAPE_KEYWORDS.test(text) || (heuristics && (HEURISTIC_KEYWORDS.test(text) || (file !== undefined && isPromptModule(file)) || mayAddressModel(text)));
 }
 
 const MODULE_KIND: [RegExp, ClientKind][] = [
@@ -280,6 +281,9 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
     // Messages made only of run-time values (converting chat history) carry no prompt text of their own.
     if (found && found.parts.some((p) => p.text.trim().length > 0)) prompts.push(found);
   }
+
+  // GenAIScript scripts: the file is the prompt, written with `$` templates.
+  prompts.push(...genaiscriptPrompts(f, env));
 
   // The shape layer: message-shaped values and prompt-named arguments no finder claimed.
   const claims: { file: string; range: Range }[] = [];

@@ -25,7 +25,7 @@ import { looksLikeNonPrompt } from './heuristic';
 import { asksTheTerminal } from './terminalPrompts';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
-import { callArguments, dynamic, evalModel, evalNumber, evalText, finishText, followFunction, FUNCTION_NODE, propertyOf, resolveExpression } from './values';
+import { callArguments, dynamic, evalModel, evalNumber, evalText, finishText, followFunction, FUNCTION_NODE, joinedList, loc, propertyOf, resolveExpression } from './values';
 
 /** Is [start, end) of `file` part of a prompt found already (a finder's call, a reported part)? */
 export type Claimed = (file: string, start: number, end: number) => boolean;
@@ -377,8 +377,12 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     // error text handed back as an assistant message is not a prompt
     const parts = b.parts.filter((p) => !(p.role === 'assistant' && looksLikeNonPrompt(p.text) === 'error message'));
     b.parts.splice(0, b.parts.length, ...parts);
-    // a text a call found already, written here or in another file (an imported template): one text, one row
-    if (b.parts.some((p) => (p.file ? claimedElsewhere(p, claimed, env) : claimedPart(f, p, claimed)))) continue;
+    // a text a call found already, written here or in another file (an imported template): one text, one
+    // row — unless what a call found is only a fragment written outside this list (a shared constant in a
+    // message of its own text): that message is another request, and sends the fragment too
+    const inList = (p: PromptPart) => !p.file && f.lines.offset(p.range.start) >= g.container.startIndex && f.lines.offset(p.range.end) <= g.container.endIndex;
+    const taken = (p: PromptPart) => (p.file ? claimedElsewhere(p, claimed, env) : claimedPart(f, p, claimed));
+    if (b.parts.some((p) => taken(p) && (inList(p) || !b.parts.some((q) => inList(q) && !taken(q) && /[\p{L}]{2}/u.test(q.text))))) continue;
     if (g.list && b.parts.every((p) => p.role === 'assistant') && shownOnly(f, g.list, up)) continue;
     const shape = [...new Set(g.shapes)].slice(0, 2).join(', ');
     const found = finish(b, call, 'shape.messages', shape, env, () => false);
@@ -546,6 +550,12 @@ function promptObject(f: CodeFile, obj: SyntaxNode, up: Ancestry): boolean {
   return PROMPT_FUNCTION_NAME.test(functionName(fn, up)) || PROMPT_FUNCTION_NAME.test(returnType?.text ?? '');
 }
 
+/** A list made of texts only (literals, templates, names and concatenations), holding at least one literal. */
+function textList(list: SyntaxNode): boolean {
+  const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  return items.length > 0 && items.every((c) => /^(string|template_string|concatenated_string|binary_operator|binary_expression|identifier)$/.test(c.type)) && items.some((c) => /string/.test(c.type));
+}
+
 /** Prompt-named keyword arguments and properties of calls (and of config objects, for the strong names). */
 function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const up = ancestryOf(f);
@@ -627,7 +637,11 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       if (r && /^(true|false|none|null|undefined|number|integer|float|object|dictionary)$/.test(r.node.type)) continue;
       if (TEXT_ONLY.has(h.key) && (!r || !/^(string|template_string|concatenated_string|binary_expression|binary_operator|call_expression|call)$/.test(r.node.type))) continue;
       const before = b.parts.length;
-      b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
+      // instructions=["…", "…"]: a list of texts the framework joins into one system message (agno):
+      // one text, from its first literal, as a joined list of literals is (a `prompt: [...]` list is
+      // steps, each a prompt of its own)
+      if (r && PARAM_ROLES[h.key] === 'system' && LIST_TYPES.test(r.node.type) && textList(r.node)) b.addValue(PARAM_ROLES[h.key], joinedList(r, { text: '\n', origin: loc(r.file, r.node) }, env.ctx));
+      else b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
       // only the value's own text is weak: fragments it holds passed as part of a longer text
       // (a runnable's input is checked to be one already: two words of it are the user's turn, `'Hello, friend'`)
       const runnableTurn = RUNNABLE_KEYS.test(h.key) && b.parts.length > before && b.parts[before].text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length >= 2;

@@ -15,6 +15,7 @@ import type { SyntaxNode } from './parser';
 import { definitionsOf, isJsonFile, jsonValue, type CodeFile, type CodeProject, type Definition } from './source';
 import { candidateFiles, outsideFile, readPath, templatePaths, type PathEnv, type PathValue } from './fileReads';
 import { own } from '../../own';
+import { providerOfModel } from '../../models/ids';
 import { ancestryOf } from './ancestry';
 import type { Deadline } from '../../budgets';
 import type { Range } from '../../model';
@@ -864,6 +865,9 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'call_expression':
     case 'call':
       return evalCall(f, n, ctx);
+    case 'property_identifier':
+      // an object's key bound as a value (`Object.entries({ docs: '…' }).map(([type, text]) => …)`): its name
+      return { text: n.text, origin: loc(f, n) };
     case 'await_expression':
       // `await readFile(…)`: a file's text; any other awaited value is known at run time only
       return fileText(f, n, ctx) ?? dynamic(f, n, ctx);
@@ -1037,12 +1041,17 @@ function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValu
       const v = inner && /^(object|dictionary)$/.test(inner.node.type) ? propertyOf(inner.node, key) : undefined;
       if (!inner || !v || !/string|template|binary|concatenated/.test(v.type)) continue;
       const t = evalText(inner.file, v, ctx);
-      if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
+      if (hasOwnText(ctx, t)) values.push(t);
     }
   } finally {
     ctx.active.delete(outer.node.id);
   }
   return values.length ? longestOf(values, ctx) : undefined;
+}
+
+/** `v` holds static text: of its own, or in the fragments it holds (`\`\n${list}\``). */
+function hasOwnText(ctx: EvalContext, v: TextValue): boolean {
+  return !!v.text.replace(MARKER_RE, '').trim() || (hasSpecial(ctx, v.text) && !!inlineText(ctx, v).replace(MARKER_RE, '').trim());
 }
 
 /** The texts of an object / dict literal's text entries (those with static text). */
@@ -1055,7 +1064,7 @@ function entryTexts(obj: Resolved, ctx: EvalContext): TextValue[] {
       const v = pair?.type === 'pair' ? pair.childForFieldName('value') : undefined;
       if (!v || !/string|template|binary|concatenated/.test(v.type)) continue;
       const t = evalText(obj.file, v, ctx);
-      if (t.text.replace(MARKER_RE, '').trim()) values.push(t);
+      if (hasOwnText(ctx, t)) values.push(t);
     }
   } finally {
     ctx.active.delete(obj.node.id);
@@ -1320,12 +1329,23 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
       case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); break;
       case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); break;
       case 'assignment_pattern': nameNode = item.childForFieldName('left'); break;
-      case 'object_pattern': nameNode = item; break;
+      case 'object_pattern': case 'array_pattern': nameNode = item; break;
       default: index++; continue; // *args, **kwargs, rest
     }
     if (!nameNode) continue;
     if (nameNode.type === 'identifier' && /^(self|cls)$/.test(nameNode.text) && file.isPython) continue;
     const given = argAt(nameNode.type === 'identifier' ? nameNode.text : undefined);
+    if (nameNode.type === 'array_pattern') {
+      // ([key, value]) => … called with an object's entry (Object.entries(…).map) or a literal pair
+      const names = nameNode.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+      const arg = given && (given.node.type === 'pair' ? given : resolveExpression(given.file, given.node, ctx) ?? given);
+      const items = !arg ? [] : arg.node.type === 'pair' ? [arg.node.childForFieldName('key'), arg.node.childForFieldName('value')] : arg.node.type === 'array' ? arg.node.namedChildren.filter((c) => c?.type !== 'comment') : [];
+      names.forEach((name, k) => {
+        if (name.type === 'identifier') params.set(name.text, items[k] ? { file: arg!.file, node: items[k]! } : undefined);
+      });
+      index++;
+      continue;
+    }
     if (nameNode.type === 'object_pattern') {
       // ({ name, topic = 'x' }) => … called with ({ name: …, topic: … })
       const obj = given && (resolveExpression(given.file, given.node, ctx) ?? given);
@@ -1544,24 +1564,12 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
           return out.value(item.text.replace(MARKER_RE, '').trim() ? item.origin : loc(list.file, list.node), undefined);
         }
         if (!list || !/^(array|list|tuple)$/.test(list.node.type)) return dynamic(f, n, ctx);
-        const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         // sections.push(`…`) between the list's definition and the join: pushed in that order
         const named = listNode ? listName(f, unfiltered(f, listNode), ctx) : undefined;
         const added = named && named.file === list.file ? listAdditions(named.file, named.node, list.node) : { front: [], back: [] };
         // a list added whole is known only when it is a literal
         const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') : []));
-        const front = elements(added.front);
-        const own = new Set(nodes.map((c) => c.id));
-        const out = new TextBuilder(ctx.ceiling);
-        [...front, ...nodes, ...elements(added.back)].forEach((c, k) => {
-          if (k > 0) out.add({ ...sep, template: undefined });
-          const v = evalText(list.file, c, ctx);
-          out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
-        });
-        // the part starts at the first literal of the list, ends at the list's end
-        // (pushed texts are fragments where they are written)
-        const first = nodes.find((c) => /string/.test(c.type));
-        return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
+        return joinedList(list, sep, ctx, { front: elements(added.front), back: elements(added.back) });
       }
       case 'format': {
         if (!f.isPython) return dynamic(f, n, ctx);
@@ -1695,6 +1703,24 @@ function literalRegex(n: SyntaxNode): TextValue | undefined {
   return { text, origin: { file: '', start: n.startIndex, end: n.endIndex } };
 }
 
+/**
+ * A literal list's elements joined with `sep` (and what is pushed before and after them), as one text:
+ * it starts at the first literal of the list and ends at the list's end (pushed texts are fragments
+ * where they are written).
+ */
+export function joinedList(list: Resolved, sep: TextValue, ctx: EvalContext, added: { front: SyntaxNode[]; back: SyntaxNode[] } = { front: [], back: [] }): TextValue {
+  const nodes = list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  const own = new Set(nodes.map((c) => c.id));
+  const out = new TextBuilder(ctx.ceiling);
+  [...added.front, ...nodes, ...added.back].forEach((c, k) => {
+    if (k > 0) out.add({ ...sep, template: undefined });
+    const v = evalText(list.file, c, ctx);
+    out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
+  });
+  const first = nodes.find((c) => /string/.test(c.type));
+  return out.value(first ? { file: list.file.file, start: first.startIndex, end: list.node.endIndex } : loc(list.file, list.node), undefined);
+}
+
 /** `list.filter(…)` is the list, for what a join of it may hold (JS). */
 function unfiltered(f: CodeFile, n: SyntaxNode): SyntaxNode {
   let cur = n;
@@ -1804,6 +1830,24 @@ export function listName(f: CodeFile, n: SyntaxNode, ctx: EvalContext): Resolved
 }
 
 /**
+ * `Object.entries(obj)`, `Object.values(obj)`, `Object.keys(obj)` of an object literal: its entries as
+ * the elements a `.map` callback takes — each `key: value` pair (a `([k, v]) =>` callback binds both),
+ * each value, or each key. Undefined for anything else.
+ */
+function objectEntries(f: CodeFile, n: SyntaxNode, ctx: EvalContext): { list: Resolved; elements: SyntaxNode[] } | undefined {
+  if (f.isPython || n.type !== 'call_expression') return undefined;
+  const callee = n.childForFieldName('function');
+  const which = callee?.type === 'member_expression' && callee.childForFieldName('object')?.text === 'Object' ? callee.childForFieldName('property')?.text : undefined;
+  if (which !== 'entries' && which !== 'values' && which !== 'keys') return undefined;
+  const arg = n.childForFieldName('arguments')?.namedChildren.find((c) => !!c && c.type !== 'comment');
+  const obj = arg && resolveExpression(f, arg, ctx);
+  if (!obj || obj.node.type !== 'object' || ctx.active.has(obj.node.id)) return undefined;
+  const pairs = obj.node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'pair').slice(0, MAX_LOOP_ELEMENTS);
+  const elements = which === 'entries' ? pairs : pairs.map((p) => p.childForFieldName(which === 'values' ? 'value' : 'key')).filter((c): c is SyntaxNode => !!c);
+  return { list: obj, elements };
+}
+
+/**
  * JS `items.map((x) => `…`).join(sep)`: the callback's text once per element of a literal list (each
  * element bound to its first parameter), or once with its parameters as slots when the list is only
  * known at run time. Undefined when `listNode` is no `.map` with a function.
@@ -1827,10 +1871,11 @@ function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: Te
   const cb = callback && (FUNCTION_NODE.test(callback.type) ? { file: f, node: callback } : resolveExpression(f, callback, ctx));
   if (!cb || !FUNCTION_NODE.test(cb.node.type)) return undefined;
   const receiver = fn.childForFieldName('object');
-  const list = receiver && resolveExpression(f, unfiltered(f, receiver), ctx);
-  const elements = list && /^(array)$/.test(list.node.type) && !ctx.active.has(list.node.id)
+  const entries = receiver ? objectEntries(f, unfiltered(f, receiver), ctx) : undefined;
+  const list = entries?.list ?? (receiver && resolveExpression(f, unfiltered(f, receiver), ctx));
+  const elements = entries?.elements ?? (list && /^(array)$/.test(list.node.type) && !ctx.active.has(list.node.id)
     ? list.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment' && c.type !== 'spread_element').slice(0, MAX_LOOP_ELEMENTS)
-    : [];
+    : []);
   if (!elements.length) {
     const v = followFunction(cb.file, cb.node, ctx, undefined);
     return v && { ...v };
@@ -1843,6 +1888,13 @@ function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: Te
       const v = followFunction(cb.file, cb.node, ctx, { file: list!.file, positional: [el], named: new Map() });
       if (!v) return;
       if (k > 0) out.add({ ...sep, template: undefined });
+      if (entries) {
+        // an object's entries mapped and joined are one text, written where its first entry is (as a
+        // joined list of literals is): its pieces are not fragments of their own
+        origin ??= loc(list!.file, el.type === 'pair' ? el.childForFieldName('value') ?? el : el);
+        out.add({ ...inlineValue(ctx, embed(cb.file, join, v, ctx)), template: undefined });
+        return;
+      }
       origin ??= v.origin;
       out.add({ ...embed(cb.file, join, v, ctx), template: undefined });
     });
@@ -2053,6 +2105,14 @@ export function evalModel(f: CodeFile, n: SyntaxNode, ctx: EvalContext, from = '
       }
       if (positional[0] && positional[0].type === 'string') return withOutput(evalModel(f, positional[0], ctx, 'chat model', depth + 1));
       return undefined;
+    }
+    // agno's model classes take the model as `id` (`OpenAIChat(id="gpt-4o")`, `Claude(id="claude-sonnet-4-5")`,
+    // `Gemini(id=…)`, `Ollama(id="llama3.1")`): a class given an id that names a known provider's model
+    const idArg = /^[A-Z]/.test(className) ? keyed('id') : undefined;
+    if (idArg) {
+      const m = evalModel(f, idArg, ctx, 'model class', depth + 1);
+      if (m && /^Ollama/.test(className)) return { ...m, id: `ollama/${m.id}` };
+      if (m && providerOfModel(m.id)) return m;
     }
     if (/^(init_chat_model|initChatModel)$/.test(className) && positional[0]) {
       const m = evalModel(f, positional[0], ctx, 'chat model', depth + 1);

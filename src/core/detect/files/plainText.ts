@@ -120,7 +120,11 @@ export function plainTextParts(text: string, defaultRole: Role): PromptPart[] {
     if (span) parts.push(verbatimPart(role, text, span[0], span[1], lines, ['mustache', 'single']));
   };
   // A heading marks a role only by a role's full name (`## Assistant`): `### ai` heads a section about AI.
-  const marks = [...text.matchAll(ROLE_MARK)].filter((m) => m[2] === ':' || (/^[ \t]*#/.test(m[0]) && !/^ai$/i.test(m[1])));
+  let marks = [...text.matchAll(ROLE_MARK)].filter((m) => m[2] === ':' || (/^[ \t]*#/.test(m[0]) && !/^ai$/i.test(m[1])));
+  // The same role marked again and again, each with its text on the line, and no other role: examples
+  // the prompt shows (`User: "by region?"` then the answer), not the messages it is made of.
+  const inline = (m: RegExpMatchArray) => /\S/.test(text.slice((m.index ?? 0) + m[0].length, text.indexOf('\n', m.index ?? 0) >>> 0));
+  if (marks.length > 1 && new Set(marks.map((m) => normaliseRole(m[1]))).size === 1 && marks.every(inline)) marks = [];
   const sections: { role: Role; start: number; end: number; inline: boolean }[] = [];
   sections.push({ role: defaultRole, start: 0, end: marks.length ? (marks[0].index ?? 0) : text.length, inline: false });
   marks.forEach((m, i) => {
