@@ -18,6 +18,8 @@ import { SideCache } from './sideCache';
 import { overlaySide, updateSide } from './overlay';
 import type { ScanInputs } from '../scanManifest';
 import { readTextFile } from '../fileAccess';
+import { currentBuild } from '../detectionCache';
+import { keepPriceLookups, savePriceLookups } from '../prices';
 import { storable, textDigest } from '../scanManifest';
 import { pairPrompts, type PairStatus, type Side } from './pair';
 import { DamagedView, identicalFiles, inMemory, isViewIndex, onDisk, readRun, viewOf, type SideView, type ViewIndex } from './view';
@@ -286,6 +288,8 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   const folder = fs.realpathSync(o.path);
   const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
   const engine = o.engine ?? new Engine();
+  // What the price database answered, kept with the cache: a diff that prices only models priced before does not load it.
+  if (o.scan?.cacheDir) keepPriceLookups(o.scan.cacheDir, currentBuild());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
   let written = 0;
   try {
@@ -398,6 +402,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
     };
   } finally {
+    if (o.scan?.cacheDir) savePriceLookups();
     removeTree(tmp, written);
   }
 }
