@@ -124,11 +124,36 @@ export function recordingGuard(root: string, guarded: (rel: string) => string | 
  */
 export type WalkRecord = Map<string, string>;
 
+/**
+ * The record's entry (not a stat) of which walked files are candidates (isCandidate, a function of the
+ * path and the build, which the epoch holds): `1` or `0` for each file in walk order. A walk proven
+ * unchanged takes them from it instead of testing thousands of paths against the file-name patterns.
+ */
+export const CANDIDATES_KEY = 'c\0';
+
+/** The CANDIDATES_KEY value of `walked` and its candidates `files` (a subsequence of it, in its order). */
+export function candidateFlags(walked: readonly string[], files: readonly string[]): string {
+  const flags = new Array<string>(walked.length);
+  let j = 0;
+  for (let i = 0; i < walked.length; i++) flags[i] = j < files.length && files[j] === walked[i] ? (j++, '1') : '0';
+  return flags.join('');
+}
+
 /** The stat tag the walk records for `abs` (lstat: a folder replaced by a link is another folder). */
 export function walkTag(abs: string, follow = false): string | undefined {
   const readAt = Date.now();
   try {
     return `${statTag(follow ? fs.statSync(abs) : fs.lstatSync(abs))}\0${readAt}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stat tag of `abs` now (walkTag without the time of the read), undefined when it cannot be taken. */
+function statNow(abs: string, follow: boolean): string | undefined {
+  try {
+    const st = follow ? fs.statSync(abs, { throwIfNoEntry: false }) : fs.lstatSync(abs, { throwIfNoEntry: false });
+    return st && statTag(st);
   } catch {
     return undefined;
   }
@@ -245,17 +270,22 @@ export class ScanManifest {
    * The files the last walk of this epoch found, when every folder it listed and every .gitignore it
    * read still has the stat it had then (and had settled before): the walk would find the same files.
    */
-  storedWalk(): { files: string[]; record: WalkRecord; skipped: WalkSkip[] } | undefined {
+  storedWalk(): { files: string[]; record: WalkRecord; skipped: WalkSkip[]; candidates?: string[] } | undefined {
     const w = this.stored()?.walk;
     if (!w || !Array.isArray(w.files) || !Array.isArray(w.record) || !w.record.length) return undefined;
     const folders = new Set<string>();
     const skipped: WalkSkip[] = [];
+    let flags: string | undefined;
     for (const r of w.record) {
       if (!Array.isArray(r) || typeof r[0] !== 'string' || typeof r[1] !== 'string') return undefined;
+      if (r[0] === CANDIDATES_KEY) {
+        flags = r[1];
+        continue;
+      }
       const [tag, readAt, rel, reason] = r[1].split('\0');
       if (readAt === undefined || !settled(tag, readAt, this.racyMs)) return undefined;
       const abs = r[0].slice(2);
-      if (walkTag(abs, r[0].startsWith('s\0'))?.split('\0')[0] !== tag) return undefined;
+      if (statNow(abs, r[0].startsWith('s\0')) !== tag) return undefined;
       // an entry the walk left out (a link, a pipe) with why: the same entry is left out for the same reason
       if (r[0].startsWith('k\0')) {
         if (rel === undefined || reason === undefined) return undefined;
@@ -264,7 +294,8 @@ export class ScanManifest {
     }
     if (listDigest(w.files, skipped) !== this.entry!.walked) return undefined;
     this.unchangedFolders = { folders, files: new Set(w.files) };
-    return { files: w.files, record: new Map(w.record), skipped };
+    const candidates = flags !== undefined && flags.length === w.files.length && /^[01]*$/.test(flags) ? w.files.filter((_, i) => flags!.charCodeAt(i) === 49) : undefined;
+    return { files: w.files, record: new Map(w.record), skipped, ...(candidates ? { candidates } : {}) };
   }
 
   /** The stored report, if the walk found the same files and every input still reads the same. */
@@ -375,10 +406,16 @@ export class ScanManifest {
     const unchanged = new Set<string>();
     const under = root.endsWith(path.sep) ? root : root + path.sep; // walked paths are plain: no join needed
     for (const [key, value] of m.inputs) {
-      if (!key.startsWith('f\0')) continue;
+      if (key.charCodeAt(0) !== 102 /* f */ || key.charCodeAt(1) !== 0) continue;
       const rel = key.slice(2);
       const abs = under + rel;
-      const [digest, tag, readAt] = value.split('\0');
+      // `digest\0tag\0readAt` (parts cut out by position: thousands of them, most proven by their stat)
+      const i = value.indexOf('\0');
+      const j = i < 0 ? -1 : value.indexOf('\0', i + 1);
+      const k = j < 0 ? -1 : value.indexOf('\0', j + 1);
+      const digest = i < 0 ? value : value.slice(0, i);
+      const tag = i < 0 ? undefined : value.slice(i + 1, j < 0 ? undefined : j);
+      const readAt = j < 0 ? undefined : value.slice(j + 1, k < 0 ? undefined : k);
       if (sameStat(abs, tag, readAt)) {
         unchanged.add(rel);
         continue;

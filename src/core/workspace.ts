@@ -13,7 +13,7 @@ import { mayBePromptFile } from './detect/files';
 import { findSharedPrefixes, stablePrefixText } from './cache/shared';
 import { groupDigits } from './format';
 import type { BudgetVerdict, DetectedPrompt, Diagnostic, PromptReport, ScanReport, Severity, UnreadableFile } from './model';
-import { LOCAL_MODEL_REASON, priceDataInfo } from './prices';
+import { keepPriceLookups, LOCAL_MODEL_REASON, priceDataInfo, savePriceLookups } from './prices';
 import { similarModels } from './models/suggest';
 import { budgetVerdictText } from './report/budget';
 import { toPosix } from './text';
@@ -25,7 +25,7 @@ import { addTemplateVars } from './templateVars';
 import { guardedReader, isInside, readTextFile, realRoot, refusalDiagnostics, type Refusal } from './fileAccess';
 import { isBudgetExceeded, type FileBudgets } from './budgets';
 import { viewOf, type ViewIndex } from './diff/view';
-import { fileInputKey, guardedInputKey, readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
+import { CANDIDATES_KEY, candidateFlags, fileInputKey, guardedInputKey, readRecorded, recordingGuard, reportJson, ScanManifest, storable, textDigest, walkTag, type PricedMemo, type ReportSummary, type ScanInputs, type WalkRecord, type WalkSkip } from './scanManifest';
 
 export { TOOL_VERSION } from './version';
 
@@ -453,6 +453,9 @@ export type FileDeps = Map<string, string[]>;
  */
 const KEPT_IMPORTS = 32;
 
+/** How many batches (detectBatch) in this thread have loaded their grammars: a test counts them. */
+export const grammarLoads = { count: 0 };
+
 export async function detectBatch(files: string[], options: DetectBatchOptions, engine = new Engine({ budgets: options.budgets, keptTrees: 0 }), onFileDone?: () => void, signal?: AbortSignal, hooks: BatchHooks = {}): Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }> {
   const root = options.root;
   const langs = new Set<Lang>();
@@ -460,7 +463,13 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
     const l = langForFile(f);
     if (l) langs.add(l);
   }
-  if (langs.size && !hooks.onMiss) await ensureLanguages(langs);
+  // The grammars load before the first file that is parsed, not before the batch: a batch answered
+  // from stored detections, or whose files the prefilter settles (a diff's few changed files), loads none.
+  let grammars: Promise<void> | undefined;
+  const loadGrammars = () => (grammars ??= langs.size ? (grammarLoads.count++, ensureLanguages(langs)) : Promise.resolve());
+  // A worker's batch (its files timed one by one from onFileStart: scanPool's budget) loads them first,
+  // outside any file's time: it parses most of its files anyway.
+  if (hooks.onFileStart && !hooks.onMiss) await loadGrammars();
   // Refusals (a link out of the workspace, a pipe) are reported on the file whose detection asked.
   let refusals: Refusal[] = [];
   // Every refusal by file: the shared project reads each file once, and each later file that reads it is told too.
@@ -522,6 +531,7 @@ export async function detectBatch(files: string[], options: DetectBatchOptions, 
           project.release(rel);
           continue;
         } else {
+          if (!hooks.onMiss) await loadGrammars(); // (answering from stored detections only: none is loaded)
           const cached = !!cache && DetectionCache.caches(rel, read.text);
           const recording = cached || depsOut ? DetectionCache.recording(detectOptions) : undefined;
           const { result: d, reads } = project.track(() => engine.detectSync(rel, read.text, recording?.options ?? detectOptions));
@@ -627,14 +637,16 @@ export function planScan(options: ScanOptions, manifest?: ScanManifest): ScanPla
   const config = loadConfig(root, options.configFile);
   const skipped: ScanReport['skipped'] = [];
   const known = manifest?.storedWalk();
-  if (known) return { root, config, walked: known.files, files: known.files.filter(isCandidate), skipped: [...known.skipped], walk: known.record, walkSkipped: known.skipped };
+  if (known) return { root, config, walked: known.files, files: known.candidates ?? known.files.filter(isCandidate), skipped: [...known.skipped], walk: known.record, walkSkipped: known.skipped };
   const exclude = [...config.exclude, ...(options.exclude ?? [])];
   const starts = (options.paths?.length ? options.paths : [root]).map((p) => path.resolve(root, p));
   const record: WalkRecord | undefined = manifest ? new Map() : undefined;
   const walked = [...new Set(starts.flatMap((s) => walkRelative(root, s, exclude, skipped, record)))];
   // A folder that could not be listed or an entry that could not be stat-ed: the next scan walks again.
   const walk = record && !record.has('!') ? record : undefined;
-  return { root, config, walked, files: walked.filter(isCandidate), skipped, walk, walkSkipped: [...skipped] };
+  const files = walked.filter(isCandidate);
+  walk?.set(CANDIDATES_KEY, candidateFlags(walked, files));
+  return { root, config, walked, files, skipped, walk, walkSkipped: [...skipped] };
 }
 
 export async function detectWorkspace(options: ScanOptions, plan = planScan(options)): Promise<WorkspaceDetections> {
@@ -893,10 +905,13 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
  */
 async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string; view?: { index: ViewIndex; data: Buffer } }> {
   const keepView = !!manifest;
+  // The price database's answers kept beside the stored scans: a run that prices only models priced before does not load it.
+  if (manifest) keepPriceLookups(options.cacheDir, currentBuild());
   const ws = await detectWorkspace({ ...options, engine, sideState: options.sideState || keepView }, plan);
   const priced = manifest?.pricedMemo() ?? options.pricedMemo;
   const longPrefix = ws.state ? new Set<string>() : undefined;
   const report = priceWorkspace(ws, engine, { ...options, priced, longPrefix });
+  if (manifest) savePriceLookups();
   let json: string | undefined;
   let digest: string | undefined;
   if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, plan.walkSkipped, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { run } from '../../src/cli/main';
 import { diffCost, type CostDiff } from '../../src/core/diff';
 import { gitRuns } from '../../src/core/diff/git';
+import { forgetPriceLookups, priceLookups } from '../../src/core/prices';
+import { grammarLoads } from '../../src/core/workspace';
 import { scanWorkspace, walkFinds, walkListing, walkOrder, walkRelative } from '../../src/core/workspace';
 import { edit, git, repoWith as repoWithFiles } from '../gitRepo';
 import { tempDir } from '../tempDir';
@@ -288,6 +290,38 @@ describe('cost diff: git processes', () => {
       if (before === undefined) delete process.env.PROMPT_COST_CACHE_DIR;
       else process.env.PROMPT_COST_CACHE_DIR = before;
     }
+  });
+});
+
+describe('cost diff: what is loaded', () => {
+  it('an edit the prefilter settles (no prompt keyword) loads no grammar on either side; an edit of a prompt file\'s code loads them', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    edit(dir, 'lib/util.ts', (s) => `${s}export const sub = (a: number, b: number) => a - b;\n`);
+    let at = grammarLoads.count;
+    const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.strictEqual(grammarLoads.count - at, 0);
+    assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    at = grammarLoads.count;
+    await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.ok(grammarLoads.count - at > 0, 'the edited file is parsed');
+  });
+
+  it('a diff that prices only models an earlier run priced does not ask the price database (its answers kept with the cache)', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    edit(dir, 'src/bot.ts', (s) => s.replace('refunds', 'refunds and plans'));
+    forgetPriceLookups(); // as a new process
+    const at = priceLookups.fromDatabase;
+    const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.strictEqual(priceLookups.fromDatabase - at, 0);
+    forgetPriceLookups();
+    assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
   });
 });
 

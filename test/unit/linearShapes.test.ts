@@ -1,7 +1,7 @@
 // The shape layer looks each text match up in the tree and walks up from it. tree-sitter's `node.parent`
 // walks down from the root through each level's children, so in a file of many top-level statements
 // every step up cost the whole file's width: 80 KB of repeated calls took over a second. Ancestry
-// answers both from one cursor that goes forward through the file; a callee is read in full only up
+// answers both from each node's children, listed once and searched; a callee is read in full only up
 // to a bound (each call of a chain holds the calls before it).
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -65,6 +65,42 @@ describe('the shape layer stays linear in the number of statements', function ()
       }
       tree.delete();
     }
+  });
+
+  it('offsets asked back and forth across 2,000 statements: tree-sitter is asked for each range once, not per lookup', () => {
+    // (a cursor stepped through the siblings from the last lookup, asking each its range — a crossing
+    // into WASM each — so a finder alternating between a call and a definition far above it walked the
+    // whole block every time)
+    const text = 'x = 1\n'.repeat(2000);
+    const tree = parse('python', text);
+    const up = new Ancestry(tree.rootNode);
+    let crossings = 0;
+    const counted: [object, string][] = [];
+    for (const proto of [Object.getPrototypeOf(tree.rootNode), Object.getPrototypeOf(tree.rootNode.walk())]) {
+      for (const name of ['endIndex', 'startIndex', 'children', 'parent', 'currentNode', 'gotoNextSibling', 'gotoFirstChild', 'gotoParent']) {
+        const d = Object.getOwnPropertyDescriptor(proto, name);
+        if (!d) continue;
+        counted.push([proto, name]);
+        Object.defineProperty(proto, name, d.get
+          ? { ...d, get() { crossings++; return d.get!.call(this); } }
+          : { ...d, value(this: unknown) { crossings++; return (d.value as () => unknown).call(this); } });
+        Object.defineProperty(proto, `__${name}`, { ...d, configurable: true });
+      }
+    }
+    try {
+      for (let i = 0; i < 400; i++) {
+        const line = i % 2 ? 1999 - i : i;
+        assert.strictEqual(up.at(6 * line + 2).startIndex, 6 * line + 2);
+        assert.strictEqual(up.parent(up.parent(up.at(6 * line + 2))!)?.startIndex, 6 * line);
+      }
+    } finally {
+      for (const [proto, name] of counted) {
+        Object.defineProperty(proto, name, Object.getOwnPropertyDescriptor(proto, `__${name}`)!);
+        delete (proto as Record<string, unknown>)[`__${name}`];
+      }
+    }
+    assert.ok(crossings < 6000, `${crossings} calls into tree-sitter for 400 lookups`);
+    tree.delete();
   });
 
   it('1,000 messages in a file: tree-sitter is not asked for a parent per match', () => {

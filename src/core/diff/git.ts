@@ -1,7 +1,7 @@
 // Reading one side of a cost diff from git objects: a ref resolved to its commit, and that commit's files
 // under the scanned folder written into a temporary folder for the scan. Nothing touches the user's work
 // tree, index or HEAD: only `rev-parse`, `ls-tree` and `cat-file` are run.
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_FILE_BYTES } from '../workspace';
@@ -174,8 +174,39 @@ export function renames(repo: GitRepo, base: string, head: string | undefined, p
  * renamed from or to, type changed). A path named in neither has the same content on both sides.
  */
 export function changedPaths(repo: GitRepo, base: string, head: string | undefined, prefix: string): { renamed: Map<string, string>; touched: Set<string> } {
-  const args = ['diff', '--name-status', '-M', '-z', '--no-color', base, ...(head ? [head] : []), '--', prefix || '.'];
-  const out = git(repo.top, args).split('\0');
+  return parseNameStatus(git(repo.top, nameStatusArgs(base, head, prefix)));
+}
+
+const nameStatusArgs = (base: string, head: string | undefined, prefix: string) => ['diff', '--name-status', '-M', '-z', '--no-color', base, ...(head ? [head] : []), '--', prefix || '.'];
+
+/**
+ * changedPaths in a git process that runs while this one goes on (the diff checks the work tree's
+ * stored inputs meanwhile: git's pass over the tree and this one's on the two cores at once).
+ */
+export function changedPathsLater(repo: GitRepo, base: string, head: string | undefined, prefix: string): Promise<{ renamed: Map<string, string>; touched: Set<string> }> {
+  gitRuns.count++;
+  return new Promise((resolve, reject) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn('git', nameStatusArgs(base, head, prefix), { cwd: repo.top, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      reject(new GitError(`git could not be run (${(e as Error).message}); is git installed?`));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new GitError(`git could not be run (${e.message}); is git installed?`)));
+    child.on('close', (code) => {
+      if (code !== 0) reject(new GitError(Buffer.concat(err).toString('utf8').trim() || 'git diff failed'));
+      else resolve(parseNameStatus(Buffer.concat(out).toString('utf8')));
+    });
+  });
+}
+
+function parseNameStatus(text: string): { renamed: Map<string, string>; touched: Set<string> } {
+  const out = text.split('\0');
   const renamed = new Map<string, string>();
   const touched = new Set<string>();
   for (let i = 0; i < out.length; i++) {

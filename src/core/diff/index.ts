@@ -11,13 +11,15 @@ import { rangePlace } from '../report/place';
 import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions, type ScanPlan } from '../workspace';
 import * as os from 'os';
 import { spawn } from 'child_process';
-import { changedPaths, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
+import { changedPathsLater, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
 import { CONFIG_FILE_NAME, emptyConfig, parseConfig, type PromptCostConfig } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
 import { overlaySide, updateSide } from './overlay';
 import type { ScanInputs } from '../scanManifest';
 import { readTextFile } from '../fileAccess';
+import { currentBuild } from '../detectionCache';
+import { keepPriceLookups, savePriceLookups } from '../prices';
 import { storable, textDigest } from '../scanManifest';
 import { pairPrompts, type PairStatus, type Side } from './pair';
 import { DamagedView, identicalFiles, inMemory, isViewIndex, onDisk, readRun, viewOf, type SideView, type ViewIndex } from './view';
@@ -292,6 +294,8 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   const folder = fs.realpathSync(o.path);
   const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
   const engine = o.engine ?? new Engine();
+  // What the price database answered, kept with the cache: a diff that prices only models priced before does not load it.
+  if (o.scan?.cacheDir) keepPriceLookups(o.scan.cacheDir, currentBuild());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
   let written = 0;
   try {
@@ -327,7 +331,10 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     };
     // What differs between the sides (git): renames for pairing; against the work tree, the files the
     // base shares with it byte for byte, which its checkout links instead of writing.
-    const changes = changedPaths(repo, baseCommit, headCommit, prefix);
+    // (git works it out while the head is read: the head does not need it)
+    const changesLater = changedPathsLater(repo, baseCommit, headCommit, prefix);
+    changesLater.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    let changes!: Awaited<typeof changesLater>;
     const baseFiles = filesAt(repo, baseCommit, prefix);
     const fromGit = async (commit: string, name: string): Promise<SideView> => {
       const key = sideCache?.key(commit, prefix, epoch);
@@ -366,13 +373,14 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       valid: (v): v is ViewIndex => isViewIndex(v, false), open: onDisk, inMemory,
       ...(o.overlay !== false ? { derive: (from: SideView, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => updateSide(from, changed, plan, inputs, { engine, heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir }) } : {}),
     });
+    // One reader of the base's files in git for the whole diff: what the derived base read is not read again.
+    const readers = () => ({ before: baseFiles, after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
+    let head = (headView = await headSide());
+    changes = await changesLater;
     const strip = (p: string) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p);
     const moved = new Map([...changes.renamed].map(([from, to]) => [strip(from), strip(to)]));
     // Files git finds the same on both sides: every path of the scanned folder that it names neither way.
     const touched = new Set([...changes.touched].map(strip));
-    // One reader of the base's files in git for the whole diff: what the derived base read is not read again.
-    const readers = () => ({ before: baseFiles, after: headCommit ? filesAt(repo, headCommit, prefix) : { read: fromFolder(folder) } });
-    let head = (headView = await headSide());
     let base = await fromGit(baseCommit, 'base');
     const compare = () => {
       const out = diffViews(base, head, readers(), moved, touched, !!o.all);
@@ -400,6 +408,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
     };
   } finally {
+    if (o.scan?.cacheDir) savePriceLookups();
     removeTree(tmp, written);
   }
 }

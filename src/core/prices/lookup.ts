@@ -4,7 +4,9 @@ import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, PriceCalculation, TieredPrices } from '@pydantic/genai-prices';
 import type { Origin } from '../model';
 import { parseModelId, type ParseOptions } from '../models/ids';
-import { loadCachedPrices, priceDataInfo, updatePriceData, type UpdateOptions, type UpdateResult } from './refresh';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCachedPrices, priceCacheFile, priceDataInfo, updatePriceData, type UpdateOptions, type UpdateResult } from './refresh';
 
 import { rateAt, type PriceRate } from './rates';
 
@@ -60,6 +62,7 @@ export function priceDatabase(): typeof GenaiPrices {
 export async function refreshPrices(options: Omit<UpdateOptions, 'db'> = {}): Promise<UpdateResult> {
   const result = await updatePriceData({ ...options, db: priceDatabase() });
   calcMemo.clear();
+  kept = undefined; // read again: with the data updated, none is used
   return result;
 }
 
@@ -87,16 +90,110 @@ const calcMemo = new Map<string, PriceCalculation | null>();
 function tryCalc(model: string, providerId?: string): PriceCalculation | null {
   const at = pricingTimestamp();
   const key = `${model}\0${providerId ?? ''}\0${at.getTime()}`;
-  if (calcMemo.has(key)) return calcMemo.get(key)!;
+  const kept = keptLookups();
+  if (calcMemo.has(key)) {
+    const known = calcMemo.get(key)!;
+    // (answered in this process before the cache was named: kept too)
+    if (kept && !kept.answers.has(key)) keep(kept, key, known);
+    return known;
+  }
   let result: PriceCalculation | null;
-  try {
-    result = priceDatabase().calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId, timestamp: at });
-  } catch {
-    result = null;
+  // (not over a database an update was applied to: its answers may differ)
+  if (kept && priceDataInfo().from === 'bundled' && kept.answers.has(key)) result = kept.answers.get(key) as PriceCalculation | null;
+  else {
+    try {
+      priceLookups.fromDatabase++;
+      result = priceDatabase().calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId, timestamp: at });
+    } catch {
+      result = null;
+    }
+    if (kept) keep(kept, key, result);
   }
   if (calcMemo.size > 5000) calcMemo.clear();
   calcMemo.set(key, result);
   return result;
+}
+
+/** How many lookups this process asked the price database (a test counts them). */
+export const priceLookups = { fromDatabase: 0 };
+
+/** Forgets this process's memo of lookups (a test's fresh process; refreshPrices). */
+export function forgetPriceLookups(): void {
+  calcMemo.clear();
+}
+
+/**
+ * The database's answers kept between runs (keepPriceLookups), so that a run pricing only models an
+ * earlier run priced does not load the database (~480 KB of JS). Only the fields fromCalculation and
+ * lookupPrice read are kept. Used with the bundled data alone: it is part of the build (the key), while
+ * a cached update is applied only as the database loads (and says where the data is from).
+ */
+interface KeptLookups { file: string; key: string; answers: Map<string, unknown>; dirty: boolean }
+let kept: KeptLookups | undefined | null;
+let keptAt: { dir: string; build: string } | undefined;
+const KEPT_FORMAT = 1;
+const MAX_KEPT_LOOKUPS = 2000;
+
+/** Keeps the database's answer to `key` (the bundled data's only). */
+function keep(kept: KeptLookups, key: string, answer: PriceCalculation | null): void {
+  if (priceDataInfo().from !== 'bundled' || kept.answers.size >= MAX_KEPT_LOOKUPS) return;
+  kept.answers.set(key, answer && keptForm(answer));
+  kept.dirty = true;
+}
+
+const keptForm = (c: PriceCalculation) => {
+  const p = c.model_price;
+  return {
+    model_price: { input_mtok: p.input_mtok, output_mtok: p.output_mtok, cache_read_mtok: p.cache_read_mtok, cache_write_mtok: p.cache_write_mtok, cache_write_1h_mtok: p.cache_write_1h_mtok },
+    provider: { id: c.provider.id }, model: { id: c.model.id, context_window: c.model.context_window },
+  };
+};
+
+/**
+ * Keeps the price database's answers in `dir` (a cache folder) for runs of this `build`; undefined
+ * stops. savePriceLookups writes what was asked since.
+ */
+export function keepPriceLookups(dir: string | undefined, build: string): void {
+  if (keptAt?.dir === dir && keptAt?.build === build) return;
+  savePriceLookups();
+  keptAt = dir ? { dir, build } : undefined;
+  kept = undefined;
+}
+
+function keptLookups(): KeptLookups | undefined {
+  // The bundled data only: none while there is a cached update (priceCacheFile), which the database applies.
+  const update = priceCacheFile();
+  if (!keptAt || (update && fs.existsSync(update))) return undefined;
+  if (kept !== undefined) return kept ?? undefined;
+  kept = null;
+  const key = `${KEPT_FORMAT}\0${keptAt.build}\0${priceDataInfo().version}`;
+  const file = path.join(keptAt.dir, 'price-lookups.json');
+  let answers = new Map<string, unknown>();
+  try {
+    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; answers: [string, unknown][] };
+    if (m?.key === key && Array.isArray(m.answers) && m.answers.every((a) => Array.isArray(a) && a.length === 2 && typeof a[0] === 'string' && (a[1] === null || isKeptForm(a[1])))) answers = new Map(m.answers);
+  } catch { /* none or damaged: asked again */ }
+  kept = { file, key, answers, dirty: false };
+  return kept;
+}
+
+function isKeptForm(v: unknown): boolean {
+  const c = v as ReturnType<typeof keptForm>;
+  return !!c && typeof c === 'object' && !!c.model_price && typeof c.model_price === 'object' && !!c.provider && typeof c.provider.id === 'string' && !!c.model && typeof c.model.id === 'string';
+}
+
+/** Writes the answers asked of the database since they were read (keepPriceLookups); failing costs the next run the load. */
+export function savePriceLookups(): void {
+  if (!kept?.dirty) return;
+  try {
+    fs.mkdirSync(path.dirname(kept.file), { recursive: true, mode: 0o700 });
+    const tmp = `${kept.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ key: kept.key, answers: [...kept.answers] }), { mode: 0o600 });
+    fs.renameSync(tmp, kept.file);
+    kept.dirty = false;
+  } catch {
+    // read-only or full disk
+  }
 }
 
 function fromCalculation(model: string, calc: PriceCalculation): PriceLookup {

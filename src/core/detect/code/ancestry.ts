@@ -2,85 +2,81 @@
 // `descendantForIndex`) walk down from the root, scanning each level's children up to the one that holds
 // the node: O(width) at the root. A finder that looks up each text match and walks up from it was so
 // quadratic in a file of many top-level statements (80 KB of repeated calls: over a second, most of it
-// in `ts_node_child_with_descendant`). Here one cursor goes on from where the last lookup left it —
-// offsets asked in text order cost one walk of the tree in all — and every node it settles on is
-// recorded with its parent, so walking up from a node found here costs a map lookup per step.
+// in `ts_node_child_with_descendant`). Here each node's children are listed once (one call into
+// tree-sitter for all of them) and kept, with each child's end and its parent: a lookup goes down from
+// the root by binary search in those lists, and a walk up from a node found here is a map lookup per
+// step. Every crossing into tree-sitter's WASM costs a microsecond or more (its arguments are copied in
+// and out one integer at a time), so a lookup that stepped a cursor through siblings and asked each
+// for its range (30-odd crossings per lookup) was most of the shape layer's time on a large file; here
+// a lookup in a part of the tree already listed makes none, in any order.
 import type { SyntaxNode } from './parser';
 
-type Cursor = ReturnType<SyntaxNode['walk']>;
-
 export class Ancestry {
-  private readonly cursor: Cursor;
-  /** The nodes from the root to the cursor's node (each the parent of the next). */
-  private readonly path: SyntaxNode[];
+  private readonly root: SyntaxNode;
   private readonly parents = new Map<number, SyntaxNode>();
+  /** Each listed node's children, by its id. */
+  private readonly kids = new Map<number, SyntaxNode[]>();
+  /** Each node's end offset, by its id, once asked (`endIndex` is a call into tree-sitter; `startIndex` is a field). */
+  private readonly ends = new Map<number, number>();
 
   constructor(root: SyntaxNode) {
-    this.cursor = root.walk();
-    this.path = [root];
+    this.root = root;
   }
 
   /** The smallest node holding [start, end) — what `root.descendantForIndex(start, end)` gives. */
   at(start: number, end = start): SyntaxNode {
-    const c = this.cursor;
     // tree-sitter's rule: a node holds [start, end) when it starts at or before start and ends at or
-    // after end, and after start (a node ending where the range starts does not).
-    const holds = () => c.startIndex <= start && c.endIndex >= end && c.endIndex > start;
-    // Up (or on to a later sibling) until the cursor's node holds the range; the root holds everything.
-    // Siblings passed on the way are not made nodes (each costs a crossing into WASM): only where it stops.
-    let moved = false;
-    while (!holds() && this.path.length > 1) {
-      if (c.endIndex <= start && c.gotoNextSibling()) {
-        moved = true;
-        continue;
+    // after end, and after start (a node ending where the range starts does not). At each level the
+    // child to go into is the first that ends after start (children do not overlap: their ends rise).
+    let n = this.root;
+    for (;;) {
+      const cs = this.childrenOf(n);
+      let lo = 0;
+      let hi = cs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.endOf(cs[mid]) > start) hi = mid;
+        else lo = mid + 1;
       }
-      c.gotoParent();
-      this.path.pop();
-      moved = false;
+      if (lo === cs.length) return n;
+      const c = cs[lo];
+      if (c.startIndex > start || this.endOf(c) < end) return n;
+      n = c;
     }
-    if (moved) this.settle();
-    // Down to the smallest node that holds it.
-    while (c.gotoFirstChild()) {
-      let inside = true;
-      while (c.endIndex <= start) {
-        if (!c.gotoNextSibling()) {
-          inside = false;
-          break;
-        }
-      }
-      if (!inside || !holds()) {
-        c.gotoParent();
-        break;
-      }
-      this.path.push(this.path[this.path.length - 1]); // the slot settle() fills with the child
-      this.settle();
-    }
-    return this.path[this.path.length - 1];
   }
 
   /**
    * `n.parent`, from what lookups here recorded; a node not met yet is looked up by its range (which
-   * records every node above it: a walk up from it is then map lookups), and tree-sitter walks only for
+   * lists every node above it: a walk up from it is then map lookups), and tree-sitter walks only for
    * a node no range finds (an empty one) and the root.
    */
   parent(n: SyntaxNode): SyntaxNode | null {
     const known = this.parents.get(n.id);
     if (known) return known;
-    if (n.id === this.path[0].id) return null;
-    if (n.endIndex > n.startIndex) {
-      this.at(n.startIndex, n.endIndex);
+    if (n.id === this.root.id) return null;
+    const end = this.endOf(n);
+    if (end > n.startIndex) {
+      this.at(n.startIndex, end);
       const found = this.parents.get(n.id);
       if (found) return found;
     }
     return n.parent;
   }
 
-  /** The cursor moved to a sibling (or first child) of the path's last node: make it the last node. */
-  private settle(): void {
-    const node = this.cursor.currentNode;
-    const parent = this.path[this.path.length - 2];
-    this.path[this.path.length - 1] = node;
-    if (parent) this.parents.set(node.id, parent);
+  private childrenOf(n: SyntaxNode): SyntaxNode[] {
+    let cs = this.kids.get(n.id);
+    if (!cs) {
+      cs = n.children.filter((c): c is SyntaxNode => !!c);
+      for (const c of cs) this.parents.set(c.id, n);
+      this.kids.set(n.id, cs);
+    }
+    return cs;
+  }
+
+  private endOf(n: SyntaxNode): number {
+    let e = this.ends.get(n.id);
+    if (e === undefined) this.ends.set(n.id, (e = n.endIndex));
+    return e;
   }
 }
 
