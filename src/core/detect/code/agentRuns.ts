@@ -20,6 +20,7 @@ import type { CodeFile } from './source';
 import { resolveExpression } from './values';
 import { addAgentInstructions, agentCallOf, isPydanticAgent } from './agentMerge';
 import { agentExtras } from './extras';
+import { agentOutputLimit } from './finders/pydanticAi';
 
 // agno: `agent.print_response("…")` / `aprint_response` run the agent and print its answer
 const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter|print_response|aprint_response';
@@ -166,7 +167,9 @@ export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): 
     const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false, !!agentCall);
     if (!found) continue;
     const model = run.agent && modelOf(run.agent, env);
-    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
+    // the agent's output limit goes with each run (an agent built in another file too)
+    const limit = run.agent && !found.outputTokens && isPydanticAgent(run.agent) ? agentOutputLimit(run.agent, env.ctx) : undefined;
+    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(limit ? { outputTokens: { tokens: limit.tokens, from: `code:model_settings.${limit.key}` } } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
   }
   return out;
 }
