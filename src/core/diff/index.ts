@@ -346,7 +346,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
         });
         if (made) {
           if (key) sideCache!.put(key, made);
-          return inMemory(made);
+          return made.appendedTo ? onDisk(made.index, made.appendedTo) : inMemory(made);
         }
         fs.rmSync(root, { recursive: true, force: true });
         fs.mkdirSync(root, { recursive: true });
