@@ -10,6 +10,7 @@ import { functionNamed } from '../../src/core/detect/code/json';
 import { CodeProject, definitionsOf } from '../../src/core/detect/code/source';
 import { newContext } from '../../src/core/detect/code/values';
 import { paramSinkPrompts } from '../../src/core/detect/code/paramSinks';
+import { heuristicPrompts } from '../../src/core/detect/code/heuristic';
 import { countWithEncoding, ENCODINGS, getEncoder, hasLongRun, WORDS_FROM } from '../../src/core/tokens/encodings';
 import { rng } from '../../scripts/fuzz/mutate';
 
@@ -194,6 +195,28 @@ describe('work per file stays linear in what the file holds', function () {
     assert.ok(found.length > 0, 'the helper calls are prompts');
     // Before: a few steps up per matched argument, each a walk down from the root (thousands).
     assert.ok(walks < 400, `${walks} parent walks for 400 calls`);
+  });
+
+  it("a method called on self 400 times: the class is found without tree-sitter parent walks", () => {
+    // (each `self.ask(…)` walked up to its class with `.parent`, each step a walk down from the root)
+    const text = 'from openai import OpenAI\nclient = OpenAI()\n\nclass Helper:\n    def ask(self, question):\n        return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])\n\n    def run(self):\n'
+      + Array.from({ length: 400 }, (_, i) => `        self.ask("Summarise section ${i} of the report in three plain sentences.")`).join('\n') + '\n';
+    const project = new CodeProject(() => undefined);
+    const f = project.open('helper.py', text)!;
+    const env = { ctx: newContext(project) } as Parameters<typeof paramSinkPrompts>[1];
+    const { result: found, walks } = parentWalks(f.tree.rootNode, () => paramSinkPrompts(f, env, () => false));
+    assert.ok(found.length > 300, `${found.length} prompts`);
+    assert.ok(walks < 400, `${walks} parent walks for 400 calls`);
+  });
+
+  it('400 persona texts and prompt stores in a file: the heuristic walks up without tree-sitter parent walks', () => {
+    const text = 'def setup(agent, bot):\n'
+      + Array.from({ length: 200 }, (_, i) => `    bot.reply(("You are a careful assistant who answers question ${i} about the quarterly report in plain words."))\n    agent.prompt_templates["step${i}"] = "Plan step ${i} of the task and say what you will do first."`).join('\n') + '\n';
+    const project = new CodeProject(() => undefined);
+    const f = project.open('setup.py', text)!;
+    const { result: found, walks } = parentWalks(f.tree.rootNode, () => heuristicPrompts(f, newContext(project), () => false));
+    assert.ok(found.length >= 400, `${found.length} prompts`);
+    assert.ok(walks < 400, `${walks} parent walks for 400 texts`);
   });
 
   it('definitions of a name assigned thousands of times in one block: found without tree-sitter parent walks', () => {

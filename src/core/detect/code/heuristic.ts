@@ -3,6 +3,7 @@
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt, Role } from '../../model';
 import { addressedTexts } from './addressed';
+import { ancestryOf } from './ancestry';
 import { containerMembers } from './pyContainers';
 import { tsModuleMembers, tsPromptFunctions } from './tsContainers';
 import { definitionsOf, promptLikeNames, type CodeFile } from './source';
@@ -192,17 +193,19 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       consider(bare, node);
     }
   }
+  const up = ancestryOf(f);
   // export const agentConfig = { systemPrompt: `…`, summaryPrompt: `…`, retries: 3 }: an object at module level
   // that names two or more of its entries as prompts holds prompts, whatever it is called
   if (!f.isPython) {
     for (const m of f.text.matchAll(MODULE_OBJECT)) {
       if (PROMPT_NAME.test(m[1]) && !NOT_PROMPT_NAME.test(m[1])) continue; // read by name above
       const at = (m.index ?? 0) + m[0].length - 1;
-      const obj = f.tree.rootNode.descendantForIndex(at, at + 1)?.parent;
-      const declarator = obj?.parent;
+      const obj = up.parent(up.at(at, at + 1));
+      const declarator = obj && up.parent(obj);
       if (obj?.type !== 'object' || declarator?.type !== 'variable_declarator' || declarator.childForFieldName('value')?.id !== obj.id) continue;
-      const statement = declarator.parent?.parent?.type === 'export_statement' ? declarator.parent.parent : declarator.parent;
-      if (statement?.parent?.type !== 'program') continue;
+      const declParent = up.parent(declarator);
+      const statement = declParent && up.parent(declParent)?.type === 'export_statement' ? up.parent(declParent) : declParent;
+      if (!statement || up.parent(statement)?.type !== 'program') continue;
       const entries = obj.namedChildren.flatMap((pair) => {
         const key = pair?.type === 'pair' ? pair.childForFieldName('key')?.text.replace(/^["'`]|["'`]$/g, '') : undefined;
         const v = pair?.childForFieldName('value');
@@ -221,17 +224,17 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
   for (const m of f.text.matchAll(PROMPT_FUNCTION)) {
     const bare = m[1];
     if (NOT_PROMPT_NAME.test(bare) || !PROMPT_NAME.test(bare)) continue;
-    let fn: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].indexOf(bare));
-    while (fn && !FUNCTION_NODE.test(fn.type)) fn = fn.parent;
+    let fn: SyntaxNode | null = up.at((m.index ?? 0) + m[0].indexOf(bare));
+    while (fn && !FUNCTION_NODE.test(fn.type)) fn = up.parent(fn);
     if (fn && fn.childForFieldName('name')?.text === bare) consider(bare, fn);
   }
   // interpreter.system_message = """…""", agent.llm.prompt_template = "…": a prompt-named attribute of an object
   if (f.isPython) {
     for (const m of f.text.matchAll(ATTRIBUTE_PROMPT)) {
       const at = m.index ?? 0;
-      const id = f.tree.rootNode.descendantForIndex(at, at + m[1].length);
-      const target = id?.parent;
-      const assignment = target?.parent;
+      const id = up.at(at, at + m[1].length);
+      const target = id && up.parent(id);
+      const assignment = target && up.parent(target);
       if (!id || id.text !== m[1] || target?.type !== 'attribute' || assignment?.type !== 'assignment') continue;
       if (assignment.childForFieldName('left')?.id !== target.id || /^(self|cls)$/.test(target.childForFieldName('object')?.text ?? '')) continue;
       const value = assignment.childForFieldName('right');
@@ -243,16 +246,17 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
   if (f.isPython) {
     for (const m of f.text.matchAll(STORE_ENTRY)) {
       const at = m.index ?? 0;
-      const id = f.tree.rootNode.descendantForIndex(at, at + m[1].length);
+      const id = up.at(at, at + m[1].length);
       if (!id || id.text !== m[1] || NOT_PROMPT_NAME.test(m[1])) continue;
-      let left: SyntaxNode | null = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.id === id.id ? id.parent : id;
+      const idParent = up.parent(id);
+      let left: SyntaxNode = idParent?.type === 'attribute' && idParent.childForFieldName('attribute')?.id === id.id ? idParent : id;
       let key: string | undefined;
-      while (left?.parent?.type === 'subscript' && left.parent.childForFieldName('value')?.id === left.id) {
-        left = left.parent;
+      for (let above = up.parent(left); above?.type === 'subscript' && above.childForFieldName('value')?.id === left.id; above = up.parent(left)) {
+        left = above;
         key = left.childForFieldName('subscript')?.text.replace(/^[a-zA-Z]*["']+|["']+$/g, '');
       }
-      const assignment = left?.parent;
-      if (!left || left.type !== 'subscript' || !assignment || !/^(augmented_)?assignment$/.test(assignment.type) || assignment.childForFieldName('left')?.id !== left.id) continue;
+      const assignment = up.parent(left);
+      if (left.type !== 'subscript' || !assignment || !/^(augmented_)?assignment$/.test(assignment.type) || assignment.childForFieldName('left')?.id !== left.id) continue;
       const value = assignment.childForFieldName('right');
       if (value && /string|binary_operator|call|parenthesized/.test(value.type)) consider(m[1], value, key, { role: /system|instruction/i.test(`${m[1]} ${key ?? ''}`) ? 'system' : 'user', why: 'is an entry of a store of prompts' });
     }
@@ -260,14 +264,15 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
   // "You are a meticulous research assistant. …" wherever it is written: text addressed to a model
   if (f.isPython) {
     for (const m of f.text.matchAll(PERSONA_TEXT)) {
-      let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex((m.index ?? 0) + m[0].length - 1);
-      while (n && n.type !== 'string') n = n.parent;
+      let n: SyntaxNode | null = up.at((m.index ?? 0) + m[0].length - 1);
+      while (n && n.type !== 'string') n = up.parent(n);
       if (!n) continue;
-      while (n.parent && (n.parent.type === 'concatenated_string' || n.parent.type === 'parenthesized_expression' || (n.parent.type === 'binary_operator' && n.parent.children[1]?.text === '+'))) n = n.parent;
-      const p = n.parent;
+      for (let q = up.parent(n); q && (q.type === 'concatenated_string' || q.type === 'parenthesized_expression' || (q.type === 'binary_operator' && q.children[1]?.text === '+')); q = up.parent(n)) n = q;
+      const p = up.parent(n);
       // a docstring, or text printed, logged or raised, is for people
       if (!p || p.type === 'expression_statement') continue;
-      const call = p.type === 'argument_list' || p.type === 'keyword_argument' ? (p.type === 'keyword_argument' ? p.parent?.parent : p.parent) : undefined;
+      const pp = p.type === 'argument_list' || p.type === 'keyword_argument' ? up.parent(p) : undefined;
+      const call = p.type === 'keyword_argument' ? pp && up.parent(pp) : pp;
       // a tool's description is read by the model as tool metadata, counted with the tools, not as a prompt
       if (p.type === 'keyword_argument' && /description/i.test(p.childForFieldName('name')?.text ?? '')) continue;
       if (call?.type === 'call' && /(^|\.)(print|echo|write|markdown|info|debug|warning|warn|error|exception|critical|log|\w*Error|\w*Exception)$/.test(call.childForFieldName('function')?.text ?? '')) continue;

@@ -255,13 +255,15 @@ function sinkParams(file: CodeFile, fn: SyntaxNode, env: FinderEnv, st: State): 
 
 /** The class a receiver is: annotated (`ai: AI`), built (`ai = AI()`, `self.ai = AI()`), or `self`. */
 function receiverClass(f: CodeFile, recv: SyntaxNode, env: FinderEnv): Resolved | undefined {
+  // (up through the file's Ancestry: each tree-sitter `parent` is a walk down from the root)
+  const up = ancestryOf(f);
   if (recv.type === 'identifier' && /^(self|cls)$/.test(recv.text)) {
-    for (let p = recv.parent; p; p = p.parent) if (p.type === 'class_definition') return { file: f, node: p };
+    for (let p = up.parent(recv); p; p = up.parent(p)) if (p.type === 'class_definition') return { file: f, node: p };
     return undefined;
   }
   if (recv.type === 'identifier') {
     // a parameter with a type annotation
-    for (let p = recv.parent; p; p = p.parent) {
+    for (let p = up.parent(recv); p; p = up.parent(p)) {
       if (p.type !== 'function_definition') continue;
       for (const param of p.childForFieldName('parameters')?.namedChildren ?? []) {
         if (!param || !/^typed(_default)?_parameter$/.test(param.type)) continue;

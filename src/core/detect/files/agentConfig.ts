@@ -35,7 +35,8 @@ function modelOf(map: Node): string | undefined {
 }
 
 export function looksLikeCrewConfig(text: string): boolean {
-  return (/^\s+backstory\s*:/m.test(text) && /^\s+goal\s*:/m.test(text)) || (/^\s+expected_output\s*:/m.test(text) && /^\s+description\s*:/m.test(text));
+  // (an indented key: `^\s+key` tried each line start of a run of blank lines against the rest of it)
+  return (/^[^\S\r\n\u2028\u2029]*\sbackstory\s*:/m.test(text) && /^[^\S\r\n\u2028\u2029]*\sgoal\s*:/m.test(text)) || (/^[^\S\r\n\u2028\u2029]*\sexpected_output\s*:/m.test(text) && /^[^\S\r\n\u2028\u2029]*\sdescription\s*:/m.test(text));
 }
 
 function readCrew(y: ParsedYaml): DetectedPrompt[] {
@@ -76,7 +77,9 @@ const SYSTEM_KEYS = new Set(['system_message', 'systemMessage', 'system_prompt',
 const USER_KEYS = new Set(['prompt', 'user_prompt', 'userPrompt', 'prompt_template', 'promptTemplate', 'user_message', 'userMessage']);
 const MODEL_KEYS = new Set(['model', 'model_name', 'modelName', 'llm', 'temperature', 'max_tokens', 'maxTokens', 'model_client']);
 const AGENT_KEYS = new Set(['tools', 'handoffs', 'handoff_description', 'output_type', 'mcp_servers']);
-const KEY_LINE = /^\s*-?\s*["']?(system_message|systemMessage|system_prompt|systemPrompt|system_instructions?|systemInstruction|developer_message|developerMessage|instructions)["']?\s*:/m;
+// (indentation is whitespace other than line ends: `^\s*-?\s*` tried every line start of a run of blank
+// lines against the rest of it, twice over — 500 blank lines took 0.1 s, 5,000 took minutes)
+const KEY_LINE = /^[^\S\r\n\u2028\u2029]*-?[^\S\r\n\u2028\u2029]*["']?(system_message|systemMessage|system_prompt|systemPrompt|system_instructions?|systemInstruction|developer_message|developerMessage|instructions)["']?\s*:/m;
 const AGENT_SLOTS: readonly SlotSyntax[] = ['mustache', 'single'];
 
 /** Recorded HTTP traffic (VCR / pytest-recording cassettes) repeats request bodies: test data, not config. */

@@ -34,7 +34,7 @@ export interface ParsedYaml {
 
 /** An API description (OpenAPI, Swagger), whatever its name: its examples document requests, they are not prompts sent. */
 export function isApiDescription(text: string): boolean {
-  return /^\s*["']?(openapi|swagger)["']?\s*:\s*["']?\d/m.test(text.slice(0, 2000));
+  return /^[^\S\r\n\u2028\u2029]*["']?(openapi|swagger)["']?\s*:\s*["']?\d/m.test(text.slice(0, 2000));
 }
 
 /** Parses YAML; on syntax errors returns the `prompt-file-error` diagnostics instead. */

@@ -312,7 +312,7 @@ function exampleTurns(y: ParsedYaml, found: Found): void {
 }
 
 // A key that only a prompt config has: a file holding one that does not parse is worth saying so.
-const PROMPT_CONFIG_LINE = /^\s*["']?(system_prompt|systemPrompt|system_template|instance_template|system_message|prompt_template)["']?\s*:/m;
+const PROMPT_CONFIG_LINE = /^[^\S\r\n\u2028\u2029]*["']?(system_prompt|systemPrompt|system_template|instance_template|system_message|prompt_template)["']?\s*:/m;
 
 function readDocument(text: string, start: number, end: number, ctx: ReadContext, lines: LineIndex, llm: boolean, withAgentKeys: boolean, problems?: Diagnostic[]): DetectedPrompt[] {
   const parsed = parseYamlAt(text, start, end, ctx, lines);

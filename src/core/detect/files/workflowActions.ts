@@ -23,10 +23,12 @@ const KNOWN: readonly [RegExp, KnownAction][] = [
 ];
 // Any other action whose name says it calls a model.
 const MODEL_ACTION = /(^|[-_/.])(ai|llm|gpt|chatgpt|claude|gemini|openai|anthropic|codex|copilot|ollama|mistral|review-?bot)([-_/.]|$)/i;
-const USES = /^\s*-?\s*uses\s*:\s*["']?[\w.-]+\/[\w./-]*(ai|llm|gpt|claude|gemini|openai|anthropic|codex|copilot|ollama|mistral|bot)/im;
+// (indentation is whitespace other than line ends: `^\s*` tried each line start of a run of blank lines
+// against the rest of it, and twice over here — minutes for 5,000 blank lines)
+const USES = /^[^\S\r\n\u2028\u2029]*-?[^\S\r\n\u2028\u2029]*uses\s*:\s*["']?[\w.-]+\/[\w./-]*(ai|llm|gpt|claude|gemini|openai|anthropic|codex|copilot|ollama|mistral|bot)/im;
 // An input named for a prompt (`prompt`, `direct_prompt`, `system-prompt`, `reviewPrompt`): model input whichever action takes it.
 const PROMPT_INPUT = /^([\w-]*[_-])?prompt([_-][\w-]*)?$|^[a-z]\w*Prompt$/;
-const PROMPT_INPUT_LINE = /^\s*([\w-]*[_-])?prompt([_-][\w-]*)?\s*:|^\s*[a-z]\w*Prompt\s*:/m;
+const PROMPT_INPUT_LINE = /^[^\S\r\n\u2028\u2029]*([\w-]*[_-])?prompt([_-][\w-]*)?\s*:|^[^\S\r\n\u2028\u2029]*[a-z]\w*Prompt\s*:/m;
 const INPUT_ROLES: Readonly<Record<string, Role>> = {
   prompt: 'user', direct_prompt: 'user', override_prompt: 'user', user_prompt: 'user', 'user-prompt': 'user',
   custom_instructions: 'system', system_prompt: 'system', 'system-prompt': 'system', append_system_prompt: 'system', instructions: 'system',
@@ -39,7 +41,7 @@ export function isWorkflowFile(name: string): boolean {
 }
 
 export function looksLikeModelWorkflow(name: string, text: string): boolean {
-  return isWorkflowFile(name) && (USES.test(text) || (/^\s*-?\s*uses\s*:/m.test(text) && PROMPT_INPUT_LINE.test(text)) || looksLikePromptInputs(name, text));
+  return isWorkflowFile(name) && (USES.test(text) || (/^[^\S\r\n\u2028\u2029]*-?[^\S\r\n\u2028\u2029]*uses\s*:/m.test(text) && PROMPT_INPUT_LINE.test(text)) || looksLikePromptInputs(name, text));
 }
 
 // An action's own inputs (`action.yml`: `inputs: {system_message: {description, default: |}}`) whose
@@ -50,7 +52,7 @@ const INPUT_DESCRIBED = /\bprompts?\b|\bsystem (message|instructions?)\b|\binstr
 const NOT_PROMPT_INPUT = /(^|[_-])(model|path|file|dir|url|endpoint|key|token|id|name|format|language|lang|max|temperature|timeout|count|limit|enabled?|disabled?)([_-]|$)|Model$|Path$|File$|Url$/i;
 const MODEL_DEFAULT = /^[\w./:@-]+$/;
 function looksLikePromptInputs(name: string, text: string): boolean {
-  return /(^|\/)action\.ya?ml$/.test(name) && /^inputs\s*:/m.test(text) && /^\s+default\s*:/m.test(text) && (/^\s+[\w-]*(prompt|instructions?|message)[\w-]*\s*:/im.test(text) || INPUT_DESCRIBED.test(text));
+  return /(^|\/)action\.ya?ml$/.test(name) && /^inputs\s*:/m.test(text) && /^[^\S\r\n\u2028\u2029]*\sdefault\s*:/m.test(text) && (/^[^\S\r\n\u2028\u2029]*\s[\w-]*(prompt|instructions?|message)[\w-]*\s*:/im.test(text) || INPUT_DESCRIBED.test(text));
 }
 
 /** The defaults of an action's prompt inputs: one prompt each, at the model an input's default names. */
