@@ -91,7 +91,7 @@ function count(args: string[], io: Io): number {
   // A model the price database does not know is usually a typo: say so (the count is still given).
   if (values.model && !prices().lookupPrice(model).priced) io.stderr(`warning: "${model}" is not a model the price database knows${suggest().didYouMean(model)}; counted with ${result.encoding}${result.exact ? '' : ' as an estimate'}\n`);
   if (format === 'json') io.stdout(JSON.stringify(result) + '\n');
-  else io.stdout(`${formatTokens(result.tokens, result.exact)} tokens (${result.encoding}${result.exact ? ', exact' : `, estimated for ${model}`}) for ${model}\n`);
+  else io.stdout(`${formatTokens(result.tokens, result.exact)} tokens for ${model} (${result.exact ? `${result.encoding}, exact` : `estimated with ${result.encoding}`})\n`);
   return 0;
 }
 

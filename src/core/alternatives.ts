@@ -16,12 +16,15 @@ export interface RoutablePrompt {
  * Cheaper models among `list` for a priced prompt, closest first. Pure (no database): the report
  * panel's webview bundles it and passes the price table the host sent.
  */
-export function rankAlternatives(report: RoutablePrompt, list: readonly { id: string; price: ModelPricing }[]): Alternative[] {
+export function rankAlternatives(report: RoutablePrompt, list: readonly { id: string; price: ModelPricing }[], currentModel?: string): Alternative[] {
   const current = report.cost.monthlyUsd ?? 0;
   const options: Alternative[] = [];
   const ids = new Set(list.map((m) => m.id));
+  const fromReasoning = currentModel !== undefined && isReasoningModel(currentModel);
   for (const { id, price } of list) {
     if (!offerable(id, ids)) continue;
+    // a reasoning model bills its hidden reasoning as output: at the same visible tokens it only looks cheaper
+    if (!fromReasoning && isReasoningModel(id)) continue;
     if (price.contextWindow && price.contextWindow < report.tokens.input + report.tokens.output) continue;
     const cost = computeCost(price, { inputTokens: report.tokens.input, outputTokens: report.tokens.output }, { callsPerDay: report.traffic.callsPerDay, daysPerMonth: report.traffic.daysPerMonth });
     const monthly = cost.monthlyUsd ?? Infinity;
@@ -30,6 +33,16 @@ export function rankAlternatives(report: RoutablePrompt, list: readonly { id: st
   }
   // The closest cheaper models first: the most likely drop-in replacements.
   return options.sort((a, b) => b.monthlyUsd - a.monthlyUsd);
+}
+
+/**
+ * OpenAI's reasoning models — the o-series and GPT-5 (not `gpt-5-chat`) — and DeepSeek's reasoner: their
+ * output includes reasoning tokens the answer never shows (OpenAI "Reasoning models": "reasoning tokens …
+ * are billed as output tokens"; GPT-5 is a reasoning model), so a prompt's visible output understates them.
+ */
+export function isReasoningModel(id: string): boolean {
+  const name = id.replace(/^.*\//, '').toLowerCase();
+  return /^o\d(-|$)/.test(name) || (/^gpt-5(\.\d+)?(-|$)/.test(name) && !/-chat/.test(name)) || /reasoner/.test(name);
 }
 
 /**

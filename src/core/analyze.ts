@@ -605,7 +605,7 @@ function missingReads(file: string, detected: DetectedPrompt[], said: Diagnostic
         if (said.some((x) => x.code === 'file-not-read' && x.message.includes(`${base} was not read`))) continue;
         out.push({
           code: 'file-not-read', severity: options.severities?.['file-not-read'] ?? 'warning', file, range: slot.range,
-          message: `${file}:${slot.range.start.line + 1}: ${slot.missing} was not read: no such file in the workspace (looked for from this file's folder up to the root). What it holds is counted as a run-time value, not as its text.`,
+          message: `${file}:${slot.range.start.line + 1}: ${slot.missing} was not read: no file of the scanned folder is at that path (looked for from this file's folder up to the folder scanned; a file outside that folder is never read — scan a folder that holds both). What it holds is counted as a run-time value, not as its text.`,
         });
       }
     }

@@ -142,7 +142,8 @@ export function guardedReader(root: string, onRefuse?: (r: Refusal) => void): (r
     }
     const r = readTextFile(abs, { within });
     if (r.ok) return r.text;
-    if (r.refused) onRefuse?.({ file: rel, reason: r.reason });
+    // a file that is there but holds no UTF-8 text is said too: "no such file" would send the user looking
+    if (r.refused || r.reason === 'not UTF-8 text') onRefuse?.({ file: rel, reason: r.reason });
     return undefined;
   };
 }

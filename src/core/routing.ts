@@ -40,5 +40,5 @@ export function candidates(providerId: string): { id: string; price: ModelPricin
 
 function computeAlternatives(report: PromptReport): Alternative[] {
   if (!report.cost.priced || !report.model.provider || report.model.provider === 'custom') return [];
-  return rankAlternatives(report, candidates(report.model.provider));
+  return rankAlternatives(report, candidates(report.model.provider), report.model.id);
 }

@@ -99,7 +99,7 @@ export function cheaperModelLever(p: ViewPrompt, r: Priced, table: PriceTable): 
   const known = memo.get(key);
   if (known) return known;
   const best = rankAlternatives({ cost: { monthlyUsd: r.monthlyUsd }, tokens: { input: p.tokensIn, output: p.tokensOut }, traffic: { callsPerDay: r.callsPerDay, daysPerMonth: p.daysPerMonth } },
-    list.filter((id) => id !== r.model).map((id) => ({ id, price: table.models[id] })))[0];
+    list.filter((id) => id !== r.model).map((id) => ({ id, price: table.models[id] })), r.model)[0];
   const result = best ? { savingUsd: best.savingUsd, model: best.model } : { savingUsd: 0 };
   memo.set(key, result);
   return result;
@@ -196,7 +196,7 @@ export function swapChoices(p: ViewPrompt, table: PriceTable): { cheaper: { mode
   const same = pricing ? table.byProvider[pricing.provider] ?? [] : [];
   const cheaper = p.priced && p.monthlyUsd !== undefined
     ? rankAlternatives({ cost: { monthlyUsd: p.monthlyUsd }, tokens: { input: p.tokensIn, output: p.tokensOut }, traffic: { callsPerDay: p.callsPerDay, daysPerMonth: p.daysPerMonth } },
-      same.filter((id) => id !== p.model).map((id) => ({ id, price: table.models[id] }))).map((a) => ({ model: a.model, monthlyUsd: a.monthlyUsd }))
+      same.filter((id) => id !== p.model).map((id) => ({ id, price: table.models[id] })), p.model).map((a) => ({ model: a.model, monthlyUsd: a.monthlyUsd }))
     : [];
   const taken = new Set([p.model, ...cheaper.map((c) => c.model)]);
   const others = Object.keys(table.models).filter((id) => !taken.has(id)).sort();

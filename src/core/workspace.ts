@@ -934,7 +934,7 @@ export async function scanWorkspaceAs<V>(options: ScanOptions, form: {
    * The form of the tree as it is now derived from the stored one, given the paths whose content
    * differs (`changed`) and the stored inputs to record what it reads in; undefined: scanned instead.
    */
-  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals'] } | undefined>;
+  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals']; appendedTo?: string } | undefined>;
 }): Promise<V> {
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
@@ -955,7 +955,7 @@ export async function scanWorkspaceAs<V>(options: ScanOptions, form: {
         made = undefined; // a stored form found damaged: scanned, and made again
         manifest.forgetExtra('view');
       }
-      if (made) {
+      if (made && (!made.appendedTo || made.appendedTo === manifest.extraData('view'))) {
         // What differs and nothing read again: recorded as it is now (the walk's files read as the walk reads them).
         const guard = recordingGuard(plan.root, guardedReader(plan.root), inputs);
         for (const rel of changed) {
@@ -963,9 +963,10 @@ export async function scanWorkspaceAs<V>(options: ScanOptions, form: {
           if (before.has(f) && inputs.get(f) === before.get(f)) readRecorded(path.join(plan.root, rel), rel, inputs);
           if (before.has(w) && inputs.get(w) === before.get(w)) guard(rel);
         }
-        manifest.storeView(plan.walked, plan.walkSkipped, inputs, made.totals, made.index, made.data, plan.walk);
+        // Appended to the stored form's data file (its new runs only): the index alone is written.
+        manifest.storeView(plan.walked, plan.walkSkipped, inputs, made.totals, made.index, made.appendedTo ? undefined : made.data, plan.walk);
         options.onProgress?.(plan.files.length, plan.files.length);
-        return form.inMemory(made);
+        return made.appendedTo ? form.open(made.index, made.appendedTo) : form.inMemory(made);
       }
     }
   }

@@ -1,7 +1,7 @@
 // The hover's "cheaper models": the closest cheaper models of the provider, and always the family's
 // smaller tier when it is cheaper (gpt-4o → gpt-4o-mini, far below a dozen models priced in between).
 import * as assert from 'assert';
-import { smallerTiers, pickAlternatives, type Alternative } from '../../src/core/alternatives';
+import { isReasoningModel, smallerTiers, pickAlternatives, type Alternative } from '../../src/core/alternatives';
 import { cheaperAlternatives } from '../../src/core/routing';
 import { computeCost, lookupPrice } from '../../src/core/prices';
 import type { PromptReport } from '../../src/core/model';
@@ -22,6 +22,17 @@ describe('cheaper models (hover)', () => {
       assert.deepStrictEqual(alts.map((a) => a.monthlyUsd), [...alts.map((a) => a.monthlyUsd)].sort((a, b) => b - a), 'closest first');
       assert.ok(alts.every((a) => a.monthlyUsd < report(model).cost.monthlyUsd!));
     }
+  });
+
+  it('a reasoning model is not offered for a chat model (its hidden reasoning is billed as output); it is for a reasoning one', () => {
+    for (const model of ['gpt-4o', 'gpt-4.1']) {
+      const alts = cheaperAlternatives(report(model));
+      assert.ok(alts.length > 0, model);
+      assert.ok(alts.every((a) => !/^(o\d|gpt-5)/.test(a.model)), `${model}: ${alts.map((a) => a.model).join(', ')}`);
+    }
+    const fromO3 = cheaperAlternatives(report('o3'));
+    assert.ok(fromO3.some((a) => /^o\d/.test(a.model)), `o3: ${fromO3.map((a) => a.model).join(', ')}`);
+    assert.ok(isReasoningModel('o4-mini') && isReasoningModel('openai/gpt-5-mini') && !isReasoningModel('gpt-5-chat-latest') && !isReasoningModel('gpt-4o'));
   });
 
   it("no fine-tune price row and no dated snapshot of a model that is listed undated", () => {

@@ -53,7 +53,7 @@ describe('cli', () => {
 
     it('says "≈" and estimate for models without a public tokenizer', async () => {
       const r = (await cli(['count', '--model', 'claude-sonnet-4-5'], { stdin: 'hello there' }));
-      assert.match(r.stdout, /^≈\d+ tokens \(o200k_base, estimated for claude-sonnet-4-5\)/);
+      assert.match(r.stdout, /^≈\d+ tokens for claude-sonnet-4-5 \(estimated with o200k_base\)/);
     });
 
     it('a model the price database does not know: counted, with a warning naming the nearest models', async () => {

@@ -325,6 +325,34 @@ describe('cost diff: what is loaded', () => {
   });
 });
 
+describe('cost diff: what an edit writes', () => {
+  it('the work tree\'s kept side gets the new runs appended, not written anew; the derived base keeps no data of its own; a scan that writes the side anew is followed', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    const scans = path.join(cacheDir, 'scans');
+    const dataFile = () => path.join(scans, fs.readdirSync(scans).find((n) => n.endsWith('.view.data'))!);
+    const before = fs.statSync(dataFile());
+    const check = async (what: string) => {
+      const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+      assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })), what);
+      assert.deepStrictEqual(fs.readdirSync(path.join(cacheDir, 'diff-sides')).filter((n) => n.endsWith('.data')), [], `${what}: the base's runs are in the work tree's data file`);
+    };
+    for (const [i, what] of ['an edit', 'another edit'].entries()) {
+      edit(dir, 'src/bot.ts', (s) => `// edit ${i}\n${s.replace('billing assistant', `billing assistant ${i}`)}`);
+      await check(what);
+      const now = fs.statSync(dataFile());
+      assert.strictEqual(now.ino, before.ino, `${what}: the same file, appended to`);
+      assert.ok(now.size > before.size, what);
+    }
+    // A scan of the tree as it is writes its side anew: the kept base (in the old file) is not used.
+    const grown = fs.statSync(dataFile()).size;
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    assert.ok(fs.statSync(dataFile()).size < grown, 'written anew by the scan');
+    await check('a diff after the scan');
+  });
+});
+
 describe('cost diff: a damaged state kept with the work tree\'s side', () => {
   it('is not trusted: the work tree is scanned after the next edit, and the answer is the scan\'s', async () => {
     const dir = repoWith(FILES);

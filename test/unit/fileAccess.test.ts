@@ -122,12 +122,14 @@ describe('file access: regular files inside the workspace only', function () {
     fs.writeFileSync(path.join(ws, 'app.py'), 'from pathlib import Path\nfrom openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": Path("prompts/system.md").read_text()}, {"role": "user", "content": "Say hello to the team."}])\n');
     fs.writeFileSync(path.join(ws, 'src', 'ask.ts'), "import OpenAI from 'openai';\nimport { readFileSync } from 'fs';\nconst client = new OpenAI();\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: readFileSync('src/rules.txt', 'utf8') }, { role: 'user', content: 'List the rules you follow.' }] });\n");
     const before = await scanWorkspace({ root: ws, workers: 0 });
-    const notRead = before.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => [d.file, d.range.start.line + 1, d.severity, /(\S+) was not read: no such file in the workspace/.exec(d.message)?.[1]]);
+    const notRead = before.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => [d.file, d.range.start.line + 1, d.severity, /(\S+) was not read: no file of the scanned folder is at that path .*a file outside that folder is never read/.exec(d.message)?.[1]]);
     assert.deepStrictEqual(notRead.sort(), [['app.py', 4, 'warning', 'prompts/system.md'], ['src/ask.ts', 4, 'warning', 'src/rules.txt']]);
     fs.mkdirSync(path.join(ws, 'prompts'));
     fs.writeFileSync(path.join(ws, 'prompts', 'system.md'), 'You are the team\'s friendly greeter. Keep every greeting under twenty words.\n');
+    // a file that is there but not UTF-8 text is said as such, not as missing
+    fs.writeFileSync(path.join(ws, 'src', 'rules.txt'), Buffer.from([0x52, 0x75, 0x6c, 0x65, 0xff, 0xfe, 0x0a]));
     const after = await scanWorkspace({ root: ws, workers: 0 });
-    assert.deepStrictEqual(after.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => d.file), ['src/ask.ts']);
+    assert.deepStrictEqual(after.diagnostics.filter((d) => d.code === 'file-not-read').map((d) => [d.file, /rules\.txt was not read: not UTF-8 text/.test(d.message)]), [['src/ask.ts', true]]);
     assert.ok(after.prompts.find((p) => p.file === 'app.py')!.parts.some((x) => x.file === 'prompts/system.md' && x.tokens > 10));
   });
 

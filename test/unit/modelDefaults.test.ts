@@ -99,6 +99,9 @@ describe('model ids as the ecosystem writes them', () => {
       ['litellm_proxy/anthropic/claude-3-5-sonnet-20240620', 'anthropic', 'anthropic'],
       ['groq/llama-3.3-70b-versatile', 'groq', 'groq'],
       ['azure/prod-gpt-4o-eastus', 'azure', 'openai'],
+      // GitHub Models, as GenAIScript and promptfoo write it: the provider's own model and rates
+      ['github:gpt-4o-mini', 'openai', 'openai'],
+      ['github:openai/gpt-4.1', 'openai', 'openai'],
     ];
     for (const [id, priceProvider, family] of cases) {
       const p = lookupPrice(id);

@@ -160,8 +160,17 @@ const sides = (report: Pick<ScanReport, 'prompts'>, read: (rel: string) => strin
   });
 };
 
+/**
+ * A dollar figure of the diff: below a millionth of a dollar a month it is none (sums taken in another
+ * order differ by floating-point dust: 5.7e-14 for moved prompts, and a gate of "no increase" failed a
+ * rename), and it is kept to a hundred-millionth (JSON showed -18.47999999999999).
+ */
+function money(x: number): number {
+  return Math.abs(x) < 1e-6 ? 0 : Math.round(x * 1e8) / 1e8;
+}
+
 function sideOf(p: PromptReport): DiffSide {
-  return { file: p.file, line: p.range.start.line + 1, ...(p.cell !== undefined ? { cell: p.cell } : {}), model: p.model.id, tokens: p.tokens.input, exact: p.tokens.exact, monthlyUsd: p.cost.priced ? p.cost.monthlyUsd ?? 0 : null };
+  return { file: p.file, line: p.range.start.line + 1, ...(p.cell !== undefined ? { cell: p.cell } : {}), model: p.model.id, tokens: p.tokens.input, exact: p.tokens.exact, monthlyUsd: p.cost.priced ? money(p.cost.monthlyUsd ?? 0) : null };
 }
 
 
@@ -202,7 +211,7 @@ export function diffReports(before: Pick<ScanReport, 'totals' | 'prices' | 'unre
     const unreadHead = bp && !ap ? headUnreadable.get(renamed.get(bp.file) ?? bp.file) : undefined;
     const unreadBase = ap && !bp ? baseUnreadable.get(renamedFrom.get(ap.file) ?? ap.file) : undefined;
     // Not removed: what the head's file holds now is unknown, so is the change.
-    const delta = unreadHead || bm === null || am === null ? null : Math.abs(am - bm) < 1e-6 ? 0 : am - bm;
+    const delta = unreadHead || bm === null || am === null ? null : money(am - bm);
     const reasons = unreadHead ? [`the head's ${unreadHead.file} could not be read (line ${unreadHead.line}: ${unreadHead.message}): not counted there`] : reasonsFor(bp, ap, textSame);
     if (unreadBase) reasons.push(`the base's ${unreadBase.file} could not be read (line ${unreadBase.line}: ${unreadBase.message})`);
     let status: PairStatus;
@@ -218,12 +227,9 @@ export function diffReports(before: Pick<ScanReport, 'totals' | 'prices' | 'unre
   }
   const mag = (r: DiffRow) => Math.abs(r.deltaMonthlyUsd ?? 0);
   rows.sort((x, y) => mag(y) - mag(x) || x.file.localeCompare(y.file) || (x.after?.line ?? x.before!.line) - (y.after?.line ?? y.before!.line));
-  // Totals summed in another order differ by floating-point dust (5.7e-14 for moved prompts): below a
-  // millionth of a dollar a month the change is none, or a gate of "no increase" fails a rename.
-  const snap = (x: number) => (Math.abs(x) < 1e-6 ? 0 : x);
-  const deltaMonthlyUsd = snap(after.totals.monthlyUsd - before.totals.monthlyUsd);
+  const deltaMonthlyUsd = money(after.totals.monthlyUsd - before.totals.monthlyUsd);
   return {
-    baseMonthlyUsd: before.totals.monthlyUsd, headMonthlyUsd: after.totals.monthlyUsd, deltaMonthlyUsd,
+    baseMonthlyUsd: money(before.totals.monthlyUsd), headMonthlyUsd: money(after.totals.monthlyUsd), deltaMonthlyUsd,
     deltaPct: before.totals.monthlyUsd > 0 ? (deltaMonthlyUsd / before.totals.monthlyUsd) * 100 : null,
     prices: after.prices, counts, prompts: rows,
   };
@@ -346,7 +352,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
         });
         if (made) {
           if (key) sideCache!.put(key, made);
-          return inMemory(made);
+          return made.appendedTo ? onDisk(made.index, made.appendedTo) : inMemory(made);
         }
         fs.rmSync(root, { recursive: true, force: true });
         fs.mkdirSync(root, { recursive: true });

@@ -44,8 +44,12 @@ const PROVIDERS: Record<string, string> = {
 /** Local runtimes: models run on the user's own machine. */
 const LOCAL = new Set(['ollama', 'ollama_chat', 'lmstudio', 'lm_studio', 'llamacpp', 'llama_cpp', 'local', 'vllm', 'hosted_vllm', 'localai']);
 
-/** Proxies whose ids carry the routed id after their prefix. */
-const PROXIES = new Set(['litellm_proxy', 'litellm', 'portkey', 'helicone']);
+/**
+ * Proxies whose ids carry the routed id after their prefix. GitHub Models (`github:gpt-4o-mini`,
+ * `github:openai/gpt-4.1`, as GenAIScript and promptfoo write them) serves the providers' own models:
+ * priced at the provider's rates, the route said (`via github`).
+ */
+const PROXIES = new Set(['litellm_proxy', 'litellm', 'portkey', 'helicone', 'github', 'github_models']);
 
 /** promptfoo's second segment names an API, not the model: `openai:chat:gpt-4o`, `bedrock:converse:…`. */
 const API_SEGMENTS = new Set(['chat', 'completion', 'completions', 'messages', 'converse', 'invoke', 'embedding', 'embeddings', 'responses', 'assistant', 'realtime', 'image', 'text', 'kb', 'agents']);

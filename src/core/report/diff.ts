@@ -36,7 +36,8 @@ export function limitsLine(d: CostDiff): string | undefined {
     const shown = unread.slice(0, 3).map((u) => `${u.file}:${u.line}: ${u.message}`).join('; ') + (unread.length > 3 ? `; and ${unread.length - 3} more` : '');
     return `Cannot judge the limit: ${unread.length} prompt file${unread.length === 1 ? '' : 's'} on the head side could not be read, so the head's total lacks ${unread.length === 1 ? 'its' : 'their'} prompts (${shown}).`;
   }
-  if (v.within) return `Within the limit${given.length > 1 ? 's' : ''}: the increase is at most ${given.join(' and ')}.`;
+  // the change itself, then the limit: "at most +$500" alone read as if the increase were $500
+  if (v.within) return `Within the limit${given.length > 1 ? 's' : ''} of ${given.join(' and ')}: the change is ${signedUsd(d.deltaMonthlyUsd)}/month${pctText(d.deltaPct)}.`;
   const over = v.over.join('; ');
   return `Over the limit: ${over}.`;
 }

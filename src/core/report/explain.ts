@@ -112,8 +112,8 @@ export function explainPrompt(p: PromptReport, prices: PriceDataInfo, pricing?: 
   sections.push({
     title: 'Per month',
     steps: [
-      { label: 'per day', value: formatUsd(c.perDayUsd!), detail: `${exactUsd(c.perCallUsd!)} × ${groupDigits(t.callsPerDay)} calls/day = ${exactUsd(c.perDayUsd!)} (calls/day: ${t.sources.callsPerDay})` },
-      { label: 'per month', value: formatUsd(c.monthlyUsd!), detail: `${exactUsd(c.perDayUsd!)} × ${t.daysPerMonth} days = ${exactUsd(c.monthlyUsd!)} (days: ${t.sources.daysPerMonth})` },
+      { label: 'per day', value: formatUsd(c.perDayUsd!), detail: `${exactUsd(c.perCallUsd!)} × ${groupDigits(t.callsPerDay)} call${t.callsPerDay === 1 ? '' : 's'}/day = ${exactUsd(c.perDayUsd!)} (calls/day: ${t.sources.callsPerDay})` },
+      { label: 'per month', value: formatUsd(c.monthlyUsd!), detail: `${exactUsd(c.perDayUsd!)} × ${t.daysPerMonth} day${t.daysPerMonth === 1 ? '' : 's'} = ${exactUsd(c.monthlyUsd!)} (days: ${t.sources.daysPerMonth})` },
       ...(c.batchMonthlyUsd !== undefined ? [{ label: 'through the batch API', value: formatUsd(c.batchMonthlyUsd), detail: `half the standard price: ${exactUsd(c.batchMonthlyUsd)}` }] : []),
       ...(cache ? [{ label: `without caching`, value: formatUsd(cache.monthlyWithoutCacheUsd), detail: cacheFacts(cache, approx) }] : []),
     ],

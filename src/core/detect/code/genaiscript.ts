@@ -9,7 +9,7 @@ import { callInfo, PromptBuilder, propertyOf, type CallInfo } from './calls';
 import type { FinderEnv } from './finders/types';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
-import { evalModel, FUNCTION_NODE, resetShared } from './values';
+import { evalModel, evalNumber, FUNCTION_NODE, resetShared } from './values';
 
 /** GenAIScript runs files by this name (its docs: "Scripts … `*.genai.mjs` or `*.genai.mts`"; `.js`/`.ts` too). */
 const SCRIPT_FILE = /(^|\/)[^/]+\.genai\.[cm]?[jt]s$/;
@@ -59,6 +59,29 @@ function writtenText(n: SyntaxNode): { text: SyntaxNode; role: Role } | undefine
   return { text, role: r === 'system' || r === 'assistant' ? r : 'user' };
 }
 
+/**
+ * `def("DIFF", changes)` (`defData`, `defDiff`): the value goes into the prompt as a fenced block whether
+ * or not a template names it. Its value node, unless the name it returns is written into a `$` template
+ * (`${diff}`), which counts it there already.
+ */
+function definedValue(f: CodeFile, n: SyntaxNode): SyntaxNode | undefined {
+  const name = calleeName(n);
+  if (name !== 'def' && name !== 'defData' && name !== 'defDiff') return undefined;
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => !!c && c.type !== 'comment') ?? [];
+  const value = name === 'defDiff' ? args[1] ?? args[0] : args[1];
+  if (!value) return undefined;
+  const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name') : n.parent?.type === 'await_expression' && n.parent.parent?.type === 'variable_declarator' ? n.parent.parent.childForFieldName('name') : undefined;
+  if (decl?.type === 'identifier' && new RegExp(`\\$\\{\\s*${decl.text.replace(/\$/g, '\\$')}\\s*\\}`).test(f.text)) return undefined;
+  return value;
+}
+
+/** `runPrompt("…", { model })`: a request of its own, written as one text. */
+function promptText(n: SyntaxNode): SyntaxNode | undefined {
+  if (calleeName(n) !== 'runPrompt' && calleeName(n) !== 'prompt') return undefined;
+  const first = n.childForFieldName('arguments')?.namedChildren.find((c) => !!c && c.type !== 'comment');
+  return first && (first.type === 'string' || first.type === 'template_string') ? first : undefined;
+}
+
 function insideSubstitution(n: SyntaxNode): boolean {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'template_substitution') return true;
   return false;
@@ -84,15 +107,15 @@ function callbackOf(n: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-function collect(root: SyntaxNode, out: SyntaxNode[]): void {
-  const cursor = root.walk();
+function collect(f: CodeFile, out: SyntaxNode[]): void {
+  const cursor = f.tree.rootNode.walk();
   try {
     // depth-first over the tree, in text order
     let descend = true;
     for (;;) {
       if (descend && cursor.nodeType === 'call_expression') {
         const n = cursor.currentNode;
-        if (dollarTemplate(n) || (writtenText(n) && !insideSubstitution(n))) out.push(n);
+        if (dollarTemplate(n) || ((writtenText(n) || definedValue(f, n) || promptText(n)) && !insideSubstitution(n))) out.push(n);
       }
       if (descend && cursor.gotoFirstChild()) continue;
       if (cursor.gotoNextSibling()) { descend = true; continue; }
@@ -120,11 +143,12 @@ function scriptModel(f: CodeFile, env: FinderEnv, scriptCall: CallInfo | undefin
 export function genaiscriptPrompts(f: CodeFile, env: FinderEnv): DetectedPrompt[] {
   if (f.isPython || !isGenAIScript(f.file) || !f.text.includes('$`')) return [];
   const calls: SyntaxNode[] = [];
-  collect(f.tree.rootNode, calls);
+  collect(f, calls);
   if (!calls.length) return [];
   const groups = new Map<number, { owner: SyntaxNode | undefined; calls: SyntaxNode[] }>();
   for (const c of calls) {
-    const owner = callbackOf(c);
+    // `runPrompt("…")`: its own request, the call itself the owner
+    const owner = promptText(c) ? c : callbackOf(c);
     const key = owner?.id ?? -1;
     const g = groups.get(key);
     if (g) g.calls.push(c);
@@ -139,15 +163,17 @@ export function genaiscriptPrompts(f: CodeFile, env: FinderEnv): DetectedPrompt[
   const out: DetectedPrompt[] = [];
   for (const { owner, calls: group } of groups.values()) {
     // The request's place: the script call for the script's own text, the call a callback is given to otherwise.
-    const anchor = owner ? owner.parent!.parent! : scriptNode ?? group[0];
+    const anchor = owner ? (promptText(owner) ? owner : owner.parent!.parent!) : scriptNode ?? group[0];
     resetShared(env.ctx);
     const info = callInfo(f, anchor, env.ctx);
     if (!info) continue;
     const b = new PromptBuilder(info, env.ctx);
     for (const c of group) {
       const template = dollarTemplate(c);
-      const written = template ? undefined : writtenText(c)!;
-      b.addText(template ? chainedRole(c, owner ? 'user' : fallbackRole) : written!.role, { file: f, node: template ?? written!.text });
+      const written = template ? undefined : writtenText(c);
+      const defined = template || written ? undefined : definedValue(f, c);
+      const text = template ?? written?.text ?? defined ?? promptText(c)!;
+      b.addText(template ? chainedRole(c, owner ? 'user' : fallbackRole) : written?.role ?? 'user', { file: f, node: text });
       env.consume(c);
     }
     // a system script is not sent alone: it is text of the scripts that list it (priced as it stands, like an instructions file)
@@ -155,6 +181,11 @@ export function genaiscriptPrompts(f: CodeFile, env: FinderEnv): DetectedPrompt[
     if (!p) continue;
     // runPrompt(fn, { model }) names its own
     p.model = owner && info.options && propertyOf(info.options.node, 'model') ? scriptModel(f, env, info) : model;
+    // … and its output limit, as script({ maxTokens }) does for the script
+    const limits = owner ? info : scriptCall;
+    const max = limits?.options ? propertyOf(limits.options.node, 'maxTokens') : undefined;
+    const tokens = max && limits?.options ? evalNumber(limits.options.file, max, env.ctx) : undefined;
+    if (tokens !== undefined && Number.isFinite(tokens) && tokens > 0) p.outputTokens = { tokens, from: 'code:maxTokens' };
     out.push(p);
   }
   return out;

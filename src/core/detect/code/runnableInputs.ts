@@ -14,6 +14,7 @@ import { callArguments, resolveExpression } from './values';
 const INVOKE_CALL = /\.(a?invoke|a?stream|a?batch)\s*\(/g;
 const MADE_BY = /^(fromTemplate|from_template|fromMessages|from_messages|fromPromptMessages|from_prompt_messages)$/;
 const TEMPLATE_CLASS = /^(Chat)?PromptTemplate$/;
+const CHAIN_NAME = /^(self\.|this\.)?[A-Za-z_]\w*(_chain|Chain)$|^(self\.|this\.)?chain$/;
 const TEXT_NODE = /^(string|template_string|concatenated_string|binary_expression|binary_operator)$/;
 /** A test's values check how a template formats them: test data, not text sent to a model. */
 export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(__tests__|tests?|spec)\/|(^|\/)test_[^/]*\.py$|_test\.py$/;
@@ -21,6 +22,9 @@ export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(__tests__|tests?|s
 /** Is `n` (through names, `.pipe(…)` / `|` chains and `RunnableSequence.from([…])`) a runnable that starts at a prompt template? */
 function startsAtTemplate(file: CodeFile, n: SyntaxNode | null | undefined, env: FinderEnv, depth = 0): boolean {
   if (!n || depth > 8) return false;
+  // a chain by its name (`qa_chain`, `self.stage_analyzer_chain`, `summaryChain`): LangChain's chains
+  // (LLMChain and the classes built on it) fill a prompt template with the input's values
+  if (depth === 0 && CHAIN_NAME.test(n.text) && /langchain/.test(file.text)) return true;
   const r = resolveExpression(file, n, env.ctx);
   const f = r?.file ?? file;
   let node = r?.node ?? n;
@@ -54,7 +58,8 @@ export function runnableInputPrompts(f: CodeFile, env: FinderEnv, claimed: Claim
     const call = fn?.parent;
     if (!fn || !call || (call.type !== 'call_expression' && call.type !== 'call') || call.childForFieldName('function')?.id !== fn.id) continue;
     if (claimed(f.file, call.startIndex, call.endIndex)) continue;
-    const input = callArguments(call).positional[0];
+    const args = callArguments(call);
+    const input = args.positional[0] ?? args.named.get('input');
     const obj = input && resolveExpression(f, input, env.ctx);
     if (!obj || (obj.node.type !== 'object' && obj.node.type !== 'dictionary')) continue;
     if (!startsAtTemplate(f, fn.childForFieldName('object'), env)) continue;

@@ -640,8 +640,10 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       // instructions=["…", "…"]: a list of texts the framework joins into one system message (agno):
       // one text, from its first literal, as a joined list of literals is (a `prompt: [...]` list is
       // steps, each a prompt of its own)
-      if (r && PARAM_ROLES[h.key] === 'system' && LIST_TYPES.test(r.node.type) && textList(r.node)) b.addValue(PARAM_ROLES[h.key], joinedList(r, { text: '\n', origin: loc(r.file, r.node) }, env.ctx));
-      else b.addText(PARAM_ROLES[h.key], { file: f, node: h.value });
+      // agno puts an agent's `description` at the head of its system message
+      const role = h.key === 'description' && g.host && /^agno(\.|$)/.test(env.importSource(calleeOf(g.host).split('.')[0]) ?? '') ? 'system' : PARAM_ROLES[h.key];
+      if (r && role === 'system' && LIST_TYPES.test(r.node.type) && textList(r.node)) b.addValue(role, joinedList(r, { text: '\n', origin: loc(r.file, r.node) }, env.ctx));
+      else b.addText(role, { file: f, node: h.value });
       // only the value's own text is weak: fragments it holds passed as part of a longer text
       // (a runnable's input is checked to be one already: two words of it are the user's turn, `'Hello, friend'`)
       const runnableTurn = RUNNABLE_KEYS.test(h.key) && b.parts.length > before && b.parts[before].text.split(/\s+/).filter((w) => /[a-zA-Z]{2,}/.test(w)).length >= 2;

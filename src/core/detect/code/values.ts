@@ -1012,6 +1012,9 @@ function withAppends(f: CodeFile, def: SyntaxNode, v: TextValue, appends: Syntax
 function anyEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
   const objNode = n.childForFieldName('object') ?? n.childForFieldName('value');
   const obj = objNode && resolveExpression(f, objNode, ctx);
+  // `observation[key]` where `observation = self.render_observation(…)` returns a dict literal: any of its entries
+  const made = obj && /^(call|call_expression)$/.test(obj.node.type) ? withReturnedObject(obj.file, obj.node, ctx, (o) => entryTexts(o, ctx)) : undefined;
+  if (made?.length) return longestOf(made, ctx);
   if (!obj || !/^(object|dictionary)$/.test(obj.node.type)) return undefined;
   const values = entryTexts(obj, ctx);
   return values.length ? longestOf(values, ctx) : undefined;
@@ -1323,12 +1326,13 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
   };
   for (const item of items) {
     let nameNode: SyntaxNode | null | undefined;
+    let fallback: SyntaxNode | null | undefined;
     switch (item.type) {
       case 'identifier': nameNode = item; break;
       case 'typed_parameter': nameNode = item.namedChildren.find((c) => c?.type === 'identifier'); break;
-      case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); break;
-      case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); break;
-      case 'assignment_pattern': nameNode = item.childForFieldName('left'); break;
+      case 'default_parameter': case 'typed_default_parameter': nameNode = item.childForFieldName('name'); fallback = item.childForFieldName('value'); break;
+      case 'required_parameter': case 'optional_parameter': nameNode = item.childForFieldName('pattern'); fallback = item.childForFieldName('value'); break;
+      case 'assignment_pattern': nameNode = item.childForFieldName('left'); fallback = item.childForFieldName('right'); break;
       case 'object_pattern': case 'array_pattern': nameNode = item; break;
       default: index++; continue; // *args, **kwargs, rest
     }
@@ -1359,7 +1363,13 @@ function bindParameters(file: CodeFile, fn: SyntaxNode, call: CallArgs | undefin
         const v = obj && (obj.node.type === 'object' ? propertyOf(obj.node, key) : undefined);
         params.set(local, v ? { file: obj!.file, node: v } : undefined);
       }
-    } else params.set(nameNode.text, given); // a default is not the text: an unbound parameter is a slot
+    } else {
+      // a call that leaves the parameter out gets its default when that is a name of the program
+      // (`rules = RULES`): a literal default (`name="World"`) stands for what callers usually pass, and
+      // an unbound parameter stays a slot
+      const byDefault = !given && call && fallback && /^(identifier|member_expression|attribute)$/.test(fallback.type) ? { file, node: fallback } : undefined;
+      params.set(nameNode.text, given ?? byDefault);
+    }
     index++;
   }
   return params;
@@ -1552,11 +1562,24 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const sep = sepNode ? evalText(f, sepNode, ctx) : { text: ',', origin: loc(f, n) };
         const mapped = !f.isPython && listNode ? mappedList(f, listNode, n, sep, ctx) : undefined;
         if (mapped) return mapped;
+        // Object.values(RULES).join("\n") / Object.keys(…): the object's values (keys) as a list of texts
+        const values = !f.isPython && listNode ? objectEntries(f, listNode, ctx) : undefined;
+        if (values && values.elements.length && values.elements[0].type !== 'pair') {
+          const out = new TextBuilder(ctx.ceiling);
+          values.elements.forEach((el, k) => {
+            if (k > 0) out.add({ ...sep, template: undefined });
+            out.add({ ...inlineValue(ctx, evalText(values.list.file, el, ctx)), template: undefined });
+          });
+          return out.value(loc(values.list.file, values.elements[0]), undefined);
+        }
         const list = listNode && resolveExpression(f, unfiltered(f, listNode), ctx);
         // "\n".join(f"- {x}" for x in items): the element's text once, then the other items as a slot
         if (list && /^(list_comprehension|generator_expression)$/.test(list.node.type)) {
           const body = list.node.childForFieldName('body');
           if (!body) return dynamic(f, n, ctx);
+          // over a literal dict or list (`f"- {k}: {v}" for k, v in RULES.items()`): each element's text, joined
+          const each = comprehensionBindings(list.file, list.node, ctx);
+          if (each) return comprehensionText(list, body, each, sep, ctx);
           const item = evalText(list.file, body, ctx);
           const more = slotMarker(ctx, { name: 'more items', ...loc(list.file, list.node) });
           const out = new TextBuilder(ctx.ceiling).add({ ...item, template: undefined }).add({ ...sep, template: undefined }).add(more);
@@ -1701,6 +1724,79 @@ function literalRegex(n: SyntaxNode): TextValue | undefined {
     else text += c;
   }
   return { text, origin: { file: '', start: n.startIndex, end: n.endIndex } };
+}
+
+/**
+ * The bindings of a comprehension's loop names, one per element, when it runs over a literal the
+ * file knows and keeps every element (no `if`): `for k, v in D.items()`, `for v in D.values()`,
+ * `for k in D` / `D.keys()`, `for x in [...]`, `for i, x in enumerate([...])`. Undefined otherwise.
+ */
+function comprehensionBindings(f: CodeFile, comp: SyntaxNode, ctx: EvalContext): { file: CodeFile; params: Map<string, Resolved | undefined>; first?: SyntaxNode }[] | undefined {
+  const clauses = comp.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+  if (clauses.length !== 1 || clauses[0]!.type !== 'for_in_clause') return undefined;
+  const clause = clauses[0]!;
+  const left = clause.childForFieldName('left');
+  let right = clause.childForFieldName('right');
+  if (!left || !right) return undefined;
+  const names = left.type === 'identifier' ? [left] : /^(pattern_list|tuple_pattern)$/.test(left.type) ? left.namedChildren.filter((c): c is SyntaxNode => !!c) : [];
+  if (!names.length || names.some((c) => c.type !== 'identifier')) return undefined;
+  let enumerated = false;
+  let method: string | undefined;
+  if (right.type === 'call') {
+    const fn = right.childForFieldName('function');
+    const callArgs = right.childForFieldName('arguments')?.namedChildren.filter((c) => !!c && c.type !== 'comment') ?? [];
+    if (fn?.type === 'identifier' && fn.text === 'enumerate' && callArgs.length === 1) {
+      enumerated = true;
+      right = callArgs[0]!;
+    } else if (fn?.type === 'attribute' && !callArgs.length && /^(items|values|keys)$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
+      method = fn.childForFieldName('attribute')!.text;
+      right = fn.childForFieldName('object')!;
+    } else return undefined;
+  }
+  const it = resolveExpression(f, right, ctx);
+  if (!it || ctx.active.has(it.node.id)) return undefined;
+  const items: (SyntaxNode | null)[][] = [];
+  if (it.node.type === 'dictionary') {
+    for (const pair of it.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) {
+      if (pair?.type !== 'pair') continue;
+      const k = pair.childForFieldName('key');
+      const v = pair.childForFieldName('value');
+      items.push(method === 'items' ? [k, v] : method === 'values' ? [v] : [k]);
+    }
+  } else if (/^(list|tuple)$/.test(it.node.type) && !method) {
+    for (const el of it.node.namedChildren.slice(0, MAX_LOOP_ELEMENTS)) if (el && el.type !== 'comment') items.push([el]);
+  } else return undefined;
+  if (!items.length) return undefined;
+  return items.map((vals) => {
+    const bound = enumerated ? [null, ...vals] : vals;
+    // `for k, v in D.items()` binds two names; `for x in L` one; `for i, x in enumerate(L)` the index (unknown) and each
+    const params = new Map<string, Resolved | undefined>();
+    const values = names.length === 1 && bound.length === 1 ? bound : names.length === bound.length ? bound : [];
+    names.forEach((name, k) => params.set(name.text, values[k] ? { file: it.file, node: values[k]! } : undefined));
+    return { file: it.file, params, first: (vals[vals.length - 1] ?? undefined) };
+  });
+}
+
+/** A comprehension's elements evaluated one by one (its names bound to each) and joined: one text, from the first element's literal. */
+function comprehensionText(comp: Resolved, body: SyntaxNode, each: NonNullable<ReturnType<typeof comprehensionBindings>>, sep: TextValue, ctx: EvalContext): TextValue {
+  const out = new TextBuilder(ctx.ceiling);
+  let origin: Loc | undefined;
+  each.forEach((b, k) => {
+    (ctx.frames ??= []).push({ file: comp.file.file, fn: comp.node, params: b.params });
+    try {
+      const v = evalText(comp.file, body, ctx);
+      if (k > 0) out.add({ ...sep, template: undefined });
+      // texts the loop runs over (a dict's values, a list of strings) are one text from the first; fields
+      // read from records (`var['description']` of a list of dicts) stay fragments where each is written
+      const texts = !!b.first && /string/.test(b.first.type);
+      const embedded = embed(comp.file, comp.node, v, ctx);
+      out.add({ ...(texts ? inlineValue(ctx, embedded) : embedded), template: undefined });
+      origin ??= texts ? loc(b.file, b.first!) : v.origin;
+    } finally {
+      ctx.frames.pop();
+    }
+  });
+  return out.value(origin ?? loc(comp.file, comp.node), undefined);
 }
 
 /**
