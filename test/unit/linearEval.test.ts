@@ -101,6 +101,19 @@ describe('evaluation stays linear in a repeated or nested line', function () {
     assert.ok(!rec.rows.some(([a, b]) => a <= 0 && 0 <= b), 'not the import');
     project.dispose();
   });
+  it('a list pushed to and joined by 300 prompts: what is pushed is found once', () => {
+    // (each join searched the rest of the function for pushes and looked each up in the tree)
+    const text = "function agentPrompt(steps: string[]) {\n  const sections: string[] = [];\n  sections.push('You are a research agent. Answer the question with sources.');\n"
+      + "  if (steps.length) sections.push(`You have already taken these steps: ${steps.join(', ')}`);\n  sections.push('Think step by step, then choose one action.');\n"
+      + "  return { system: sections.join('\\n\\n'), stepCount: steps.length };\n".repeat(300) + '}\n';
+    const { project, f } = open('agent.ts', text);
+    const node = Object.getPrototypeOf(f.tree.rootNode);
+    const { result: prompts, calls } = countCalls(node, 'descendantForIndex', () => detectInCode(f, project, {}));
+    const joined = prompts.filter((p) => p.parts.some((x) => /research agent/.test(x.text)) && p.parts.some((x) => /step by step/.test(x.text)));
+    assert.ok(joined.length >= 300, `${joined.length} prompts with the pushed sections`);
+    assert.ok(calls < 300, `${calls} tree lookups for 300 joins`);
+    project.dispose();
+  });
   it('pydantic-ai: a function registered by 300 decorators is evaluated once', () => {
     const evaluations = (n: number) => {
       const text = 'from pydantic_ai import Agent\n\nEXAMPLES = [{"ask": "list the orders", "answer": "SELECT * FROM orders"}]\nanalyst = Agent("openai:gpt-4o")\n\n'
