@@ -84,6 +84,23 @@ describe('evaluation stays linear in a repeated or nested line', function () {
     project.dispose();
   });
 
+  it('a name assigned on 300 lines and read by 300 calls: its definitions\' rows are read once, not per call', () => {
+    // (each call recorded the rows of every definition of the names it looked up, each row's end a call
+    // into tree-sitter: 300 × 300 reads; a record's rows are the same spans, merged)
+    const text = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + "let model = 'gpt-4o-mini';\n".repeat(300)
+      + "client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Summarise the report.' }] });\n".repeat(300);
+    const { project, f } = open('calls.ts', text);
+    const records: CallRecord[] = [];
+    const node = Object.getPrototypeOf(f.tree.rootNode);
+    const { result: prompts, calls } = countCalls(node, 'endPosition', () => detectInCode(f, project, { heuristics: false, records }), true);
+    assert.strictEqual(prompts.length, 300);
+    assert.ok(calls < 3000, `${calls} reads of a node's end for 300 calls`);
+    // each call still depends on every row that defines the name
+    const rec = records.find((r) => r.prompt)!;
+    for (const row of [2, 150, 301]) assert.ok(rec.rows.some(([a, b]) => a <= row && row <= b), `row ${row} in ${JSON.stringify(rec.rows)}`);
+    assert.ok(!rec.rows.some(([a, b]) => a <= 0 && 0 <= b), 'not the import');
+    project.dispose();
+  });
   it('pydantic-ai: a function registered by 300 decorators is evaluated once', () => {
     const evaluations = (n: number) => {
       const text = 'from pydantic_ai import Agent\n\nEXAMPLES = [{"ask": "list the orders", "answer": "SELECT * FROM orders"}]\nanalyst = Agent("openai:gpt-4o")\n\n'
