@@ -17,6 +17,7 @@ import { keepPriceLookups, LOCAL_MODEL_REASON, priceDataInfo, savePriceLookups }
 import { similarModels } from './models/suggest';
 import { budgetVerdictText } from './report/budget';
 import { toPosix } from './text';
+import { KeptCounts } from './tokens';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts, type TextPromptRecord } from './textPrompts';
@@ -857,6 +858,14 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   return report;
 }
 
+/**
+ * Token counts kept in `cacheDir` for `engine` (KeptCounts): what a scan counts, a later run that
+ * prices the same texts (a diff after an edit elsewhere in their file) takes instead of the tokenizer.
+ */
+export function keepCounts(engine: Engine, cacheDir: string): void {
+  engine.counter.kept ??= new KeptCounts(path.join(cacheDir, 'token-counts.json'), currentBuild());
+}
+
 /** The stored whole-scan reports of `cacheDir` (scanManifest.ts), for a scan with these options. */
 function manifestFor(options: ScanOptions, root: string): ScanManifest | undefined {
   if (!options.cacheDir || options.storeReport === false) return undefined;
@@ -906,12 +915,18 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
 async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string; view?: { index: ViewIndex; data: Buffer } }> {
   const keepView = !!manifest;
   // The price database's answers kept beside the stored scans: a run that prices only models priced before does not load it.
-  if (manifest) keepPriceLookups(options.cacheDir, currentBuild());
+  if (manifest) {
+    keepPriceLookups(options.cacheDir, currentBuild());
+    keepCounts(engine, options.cacheDir!);
+  }
   const ws = await detectWorkspace({ ...options, engine, sideState: options.sideState || keepView }, plan);
   const priced = manifest?.pricedMemo() ?? options.pricedMemo;
   const longPrefix = ws.state ? new Set<string>() : undefined;
   const report = priceWorkspace(ws, engine, { ...options, priced, longPrefix });
-  if (manifest) savePriceLookups();
+  if (manifest) {
+    savePriceLookups();
+    engine.counter.kept?.save();
+  }
   let json: string | undefined;
   let digest: string | undefined;
   if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, plan.walkSkipped, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);

@@ -6,6 +6,7 @@ import { diffCost, type CostDiff } from '../../src/core/diff';
 import { gitRuns } from '../../src/core/diff/git';
 import { forgetPriceLookups, priceLookups } from '../../src/core/prices';
 import { grammarLoads } from '../../src/core/workspace';
+import { tokenizerRuns } from '../../src/core/tokens';
 import { scanWorkspace, walkFinds, walkListing, walkOrder, walkRelative } from '../../src/core/workspace';
 import { edit, git, repoWith as repoWithFiles } from '../gitRepo';
 import { tempDir } from '../tempDir';
@@ -307,6 +308,22 @@ describe('cost diff: what is loaded', () => {
     at = grammarLoads.count;
     await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
     assert.ok(grammarLoads.count - at > 0, 'the edited file is parsed');
+  });
+
+  it('an edit that leaves its file\'s prompt texts as they were counts nothing with the tokenizer (the counts kept with the cache)', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    edit(dir, 'src/bot.ts', (s) => `// a comment\n${s}`);
+    const at = tokenizerRuns.count;
+    const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.strictEqual(tokenizerRuns.count - at, 0);
+    assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    // A text not counted before is counted, and kept.
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    const at2 = tokenizerRuns.count;
+    await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.ok(tokenizerRuns.count - at2 > 0);
   });
 
   it('a diff that prices only models an earlier run priced does not ask the price database (its answers kept with the cache)', async () => {
