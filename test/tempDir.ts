@@ -10,6 +10,7 @@ process.on('exit', () => {
   for (const dir of created) {
     try {
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+      fs.rmSync(`${dir}.pruned`, { force: true }); // a detection cache's prune stamp, beside its folder
     } catch {
       // still in use by a child that outlived us: the OS cleans its temp folder eventually
     }

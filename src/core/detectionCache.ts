@@ -62,6 +62,23 @@ export function currentBuild(): string {
   }
 }
 
+/** A run's first store lists the folder to prune it at most this often (ms): the time of the last is a file beside it (`DIR.pruned`). */
+const PRUNE_INTERVAL_MS = 3_600_000;
+const stampOf = (dir: string) => `${dir.replace(/[\\/]+$/, '')}.pruned`;
+
+/**
+ * Whether the folder was last pruned over PRUNE_INTERVAL_MS ago: a run that stores a detection or two
+ * (a diff) does not list thousands of names each time to find nothing to prune. A run that stores many
+ * prunes every PRUNE_EVERY stores whatever the stamp says.
+ */
+function pruneDue(dir: string): boolean {
+  try {
+    return Date.now() - fs.statSync(stampOf(dir)).mtimeMs > PRUNE_INTERVAL_MS;
+  } catch {
+    return true;
+  }
+}
+
 export class DetectionCache {
   private puts = 0;
   /** Digests of the files entries depend on, read once per batch (see rememberReads). */
@@ -175,7 +192,7 @@ export class DetectionCache {
       const tmp = `${at}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
       fs.renameSync(tmp, at);
-      if (++this.puts % PRUNE_EVERY === 1) this.prune();
+      if (++this.puts % PRUNE_EVERY === 1 && (this.puts > 1 || pruneDue(path.dirname(at)))) this.prune();
     } catch {
       // read-only or full disk
     }
@@ -185,6 +202,9 @@ export class DetectionCache {
   prune(max = MAX_ENTRIES): void {
     if (!this.dir) return;
     try {
+      try {
+        fs.writeFileSync(stampOf(this.dir), '', { mode: 0o600 });
+      } catch { /* pruned again next run */ }
       const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
       if (names.length <= max) return;
       const byAge = names.map((n) => ({ n, t: fs.statSync(path.join(this.dir!, n)).mtimeMs })).sort((a, b) => a.t - b.t);

@@ -353,7 +353,7 @@ export class ScanManifest {
    * of what it read, and the view. A scan finds no report for it and scans; a diff takes the view.
    * `fresh` (from `changes`): the inputs found unchanged by content, with their stats of now.
    */
-  storeView(walked: readonly string[], walkSkipped: readonly WalkSkip[], inputs: ScanInputs, totals: ScanReport['totals'], view: unknown, data: Buffer, walk?: WalkRecord): void {
+  storeView(walked: readonly string[], walkSkipped: readonly WalkSkip[], inputs: ScanInputs, totals: ScanReport['totals'], view: unknown, data: Buffer | undefined, walk?: WalkRecord): void {
     const json = JSON.stringify(view);
     const digest = `view:${textDigest(json)}`;
     const stored: Stored = {

@@ -17,6 +17,7 @@ import { keepPriceLookups, LOCAL_MODEL_REASON, priceDataInfo, savePriceLookups }
 import { similarModels } from './models/suggest';
 import { budgetVerdictText } from './report/budget';
 import { toPosix } from './text';
+import { KeptCounts } from './tokens';
 import { TOOL_VERSION } from './version';
 import { detectInWorkers, FILE_BUDGET_MS } from './scanPool';
 import { addLoadedTextPrompts, type TextPromptRecord } from './textPrompts';
@@ -860,6 +861,14 @@ export function priceWorkspace(ws: WorkspaceDetections, engine: Engine, options:
   return report;
 }
 
+/**
+ * Token counts kept in `cacheDir` for `engine` (KeptCounts): what a scan counts, a later run that
+ * prices the same texts (a diff after an edit elsewhere in their file) takes instead of the tokenizer.
+ */
+export function keepCounts(engine: Engine, cacheDir: string): void {
+  engine.counter.kept ??= new KeptCounts(path.join(cacheDir, 'token-counts.json'), currentBuild());
+}
+
 /** The stored whole-scan reports of `cacheDir` (scanManifest.ts), for a scan with these options. */
 function manifestFor(options: ScanOptions, root: string): ScanManifest | undefined {
   if (!options.cacheDir || options.storeReport === false) return undefined;
@@ -909,12 +918,18 @@ export async function scanWorkspaceStored(options: ScanOptions): Promise<{ json(
 async function scanPlanned(options: ScanOptions, engine: Engine, plan: ScanPlan, manifest?: ScanManifest): Promise<{ report: ScanReport; json(): string; digest?: string; view?: { index: ViewIndex; data: Buffer } }> {
   const keepView = !!manifest;
   // The price database's answers kept beside the stored scans: a run that prices only models priced before does not load it.
-  if (manifest) keepPriceLookups(options.cacheDir, currentBuild());
+  if (manifest) {
+    keepPriceLookups(options.cacheDir, currentBuild());
+    keepCounts(engine, options.cacheDir!);
+  }
   const ws = await detectWorkspace({ ...options, engine, sideState: options.sideState || keepView }, plan);
   const priced = manifest?.pricedMemo() ?? options.pricedMemo;
   const longPrefix = ws.state ? new Set<string>() : undefined;
   const report = priceWorkspace(ws, engine, { ...options, priced, longPrefix });
-  if (manifest) savePriceLookups();
+  if (manifest) {
+    savePriceLookups();
+    engine.counter.kept?.save();
+  }
   let json: string | undefined;
   let digest: string | undefined;
   if (manifest && ws.cache && storable(report)) digest = manifest.store(plan.walked, plan.walkSkipped, ws.cache.inputs, report, (json = reportJson(report)), priced, plan.walk);
@@ -937,7 +952,7 @@ export async function scanWorkspaceAs<V>(options: ScanOptions, form: {
    * The form of the tree as it is now derived from the stored one, given the paths whose content
    * differs (`changed`) and the stored inputs to record what it reads in; undefined: scanned instead.
    */
-  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals'] } | undefined>;
+  derive?: (from: V, changed: Set<string>, plan: ScanPlan, inputs: ScanInputs) => Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals']; appendedTo?: string } | undefined>;
 }): Promise<V> {
   const engine = options.engine ?? new Engine();
   const manifest = options.signal ? undefined : manifestFor(options, path.resolve(options.root));
@@ -958,7 +973,7 @@ export async function scanWorkspaceAs<V>(options: ScanOptions, form: {
         made = undefined; // a stored form found damaged: scanned, and made again
         manifest.forgetExtra('view');
       }
-      if (made) {
+      if (made && (!made.appendedTo || made.appendedTo === manifest.extraData('view'))) {
         // What differs and nothing read again: recorded as it is now (the walk's files read as the walk reads them).
         const guard = recordingGuard(plan.root, guardedReader(plan.root), inputs);
         for (const rel of changed) {
@@ -966,9 +981,10 @@ export async function scanWorkspaceAs<V>(options: ScanOptions, form: {
           if (before.has(f) && inputs.get(f) === before.get(f)) readRecorded(path.join(plan.root, rel), rel, inputs);
           if (before.has(w) && inputs.get(w) === before.get(w)) guard(rel);
         }
-        manifest.storeView(plan.walked, plan.walkSkipped, inputs, made.totals, made.index, made.data, plan.walk);
+        // Appended to the stored form's data file (its new runs only): the index alone is written.
+        manifest.storeView(plan.walked, plan.walkSkipped, inputs, made.totals, made.index, made.appendedTo ? undefined : made.data, plan.walk);
         options.onProgress?.(plan.files.length, plan.files.length);
-        return form.inMemory(made);
+        return made.appendedTo ? form.open(made.index, made.appendedTo) : form.inMemory(made);
       }
     }
   }

@@ -89,6 +89,33 @@ describe('detection cache', () => {
     assert.strictEqual(new DetectionCache(dir, 'build-1').get(rel, config, opts()), undefined, 'the included file changed');
   });
 
+  it('a run that stores a detection lists the folder to prune it at most once an hour (a stamp beside it)', () => {
+    const fsm = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { readdirSync } = fsm;
+    let listed = 0;
+    (fsm as { readdirSync: unknown }).readdirSync = (p: fs.PathLike, o?: unknown) => {
+      if (path.resolve(String(p)) === path.resolve(dir)) listed++;
+      return (readdirSync as (p: fs.PathLike, o?: unknown) => unknown)(p, o);
+    };
+    try {
+      const put = (i: number) => {
+        const text = `${APP}// ${i}\n`;
+        new DetectionCache(dir, 'build-1').put('src/app.ts', text, options(), new Engine().detectSync('src/app.ts', text, options()), { workspace: new Map(), relative: new Map() });
+      };
+      put(1);
+      assert.strictEqual(listed, 1, 'the first run prunes');
+      put(2);
+      put(3);
+      assert.strictEqual(listed, 1, 'runs within the hour do not list the folder');
+      const old = new Date(Date.now() - 2 * 3_600_000);
+      fs.utimesSync(`${dir}.pruned`, old, old);
+      put(4);
+      assert.strictEqual(listed, 2, 'an hour later, pruned again');
+    } finally {
+      (fsm as { readdirSync: unknown }).readdirSync = readdirSync;
+    }
+  });
+
   it('keeps notebooks out, and prunes the oldest entries', () => {
     const cache = new DetectionCache(dir, 'build-1');
     assert.strictEqual(DetectionCache.caches('chat.prompt.yml'), false, 'a prompt file without its text: unknown, not kept');

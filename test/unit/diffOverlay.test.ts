@@ -6,6 +6,7 @@ import { diffCost, type CostDiff } from '../../src/core/diff';
 import { gitRuns } from '../../src/core/diff/git';
 import { forgetPriceLookups, priceLookups } from '../../src/core/prices';
 import { grammarLoads } from '../../src/core/workspace';
+import { tokenizerRuns } from '../../src/core/tokens';
 import { scanWorkspace, walkFinds, walkListing, walkOrder, walkRelative } from '../../src/core/workspace';
 import { edit, git, repoWith as repoWithFiles } from '../gitRepo';
 import { tempDir } from '../tempDir';
@@ -309,6 +310,22 @@ describe('cost diff: what is loaded', () => {
     assert.ok(grammarLoads.count - at > 0, 'the edited file is parsed');
   });
 
+  it('an edit that leaves its file\'s prompt texts as they were counts nothing with the tokenizer (the counts kept with the cache)', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    edit(dir, 'src/bot.ts', (s) => `// a comment\n${s}`);
+    const at = tokenizerRuns.count;
+    const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.strictEqual(tokenizerRuns.count - at, 0);
+    assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
+    // A text not counted before is counted, and kept.
+    edit(dir, 'src/bot.ts', (s) => s.replace('billing assistant', 'billing and refunds assistant'));
+    const at2 = tokenizerRuns.count;
+    await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+    assert.ok(tokenizerRuns.count - at2 > 0);
+  });
+
   it('a diff that prices only models an earlier run priced does not ask the price database (its answers kept with the cache)', async () => {
     const dir = repoWith(FILES);
     const cacheDir = tempDir('prompt-cost-overlay-cache-');
@@ -322,6 +339,34 @@ describe('cost diff: what is loaded', () => {
     assert.strictEqual(priceLookups.fromDatabase - at, 0);
     forgetPriceLookups();
     assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })));
+  });
+});
+
+describe('cost diff: what an edit writes', () => {
+  it('the work tree\'s kept side gets the new runs appended, not written anew; the derived base keeps no data of its own; a scan that writes the side anew is followed', async () => {
+    const dir = repoWith(FILES);
+    const cacheDir = tempDir('prompt-cost-overlay-cache-');
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    const scans = path.join(cacheDir, 'scans');
+    const dataFile = () => path.join(scans, fs.readdirSync(scans).find((n) => n.endsWith('.view.data'))!);
+    const before = fs.statSync(dataFile());
+    const check = async (what: string) => {
+      const fast = await diffCost({ path: dir, base: 'HEAD', scan: { cacheDir, cacheRacyMs: 0 } });
+      assert.strictEqual(strip(fast), strip(await diffCost({ path: dir, base: 'HEAD' })), what);
+      assert.deepStrictEqual(fs.readdirSync(path.join(cacheDir, 'diff-sides')).filter((n) => n.endsWith('.data')), [], `${what}: the base's runs are in the work tree's data file`);
+    };
+    for (const [i, what] of ['an edit', 'another edit'].entries()) {
+      edit(dir, 'src/bot.ts', (s) => `// edit ${i}\n${s.replace('billing assistant', `billing assistant ${i}`)}`);
+      await check(what);
+      const now = fs.statSync(dataFile());
+      assert.strictEqual(now.ino, before.ino, `${what}: the same file, appended to`);
+      assert.ok(now.size > before.size, what);
+    }
+    // A scan of the tree as it is writes its side anew: the kept base (in the old file) is not used.
+    const grown = fs.statSync(dataFile()).size;
+    await scanWorkspace({ root: dir, cacheDir, cacheRacyMs: 0 });
+    assert.ok(fs.statSync(dataFile()).size < grown, 'written anew by the scan');
+    await check('a diff after the scan');
   });
 });
 

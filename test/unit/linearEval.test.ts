@@ -84,6 +84,36 @@ describe('evaluation stays linear in a repeated or nested line', function () {
     project.dispose();
   });
 
+  it('a name assigned on 300 lines and read by 300 calls: its definitions\' rows are read once, not per call', () => {
+    // (each call recorded the rows of every definition of the names it looked up, each row's end a call
+    // into tree-sitter: 300 × 300 reads; a record's rows are the same spans, merged)
+    const text = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + "let model = 'gpt-4o-mini';\n".repeat(300)
+      + "client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Summarise the report.' }] });\n".repeat(300);
+    const { project, f } = open('calls.ts', text);
+    const records: CallRecord[] = [];
+    const node = Object.getPrototypeOf(f.tree.rootNode);
+    const { result: prompts, calls } = countCalls(node, 'endPosition', () => detectInCode(f, project, { heuristics: false, records }), true);
+    assert.strictEqual(prompts.length, 300);
+    assert.ok(calls < 3000, `${calls} reads of a node's end for 300 calls`);
+    // each call still depends on every row that defines the name
+    const rec = records.find((r) => r.prompt)!;
+    for (const row of [2, 150, 301]) assert.ok(rec.rows.some(([a, b]) => a <= row && row <= b), `row ${row} in ${JSON.stringify(rec.rows)}`);
+    assert.ok(!rec.rows.some(([a, b]) => a <= 0 && 0 <= b), 'not the import');
+    project.dispose();
+  });
+  it('a list pushed to and joined by 300 prompts: what is pushed is found once', () => {
+    // (each join searched the rest of the function for pushes and looked each up in the tree)
+    const text = "function agentPrompt(steps: string[]) {\n  const sections: string[] = [];\n  sections.push('You are a research agent. Answer the question with sources.');\n"
+      + "  if (steps.length) sections.push(`You have already taken these steps: ${steps.join(', ')}`);\n  sections.push('Think step by step, then choose one action.');\n"
+      + "  return { system: sections.join('\\n\\n'), stepCount: steps.length };\n".repeat(300) + '}\n';
+    const { project, f } = open('agent.ts', text);
+    const node = Object.getPrototypeOf(f.tree.rootNode);
+    const { result: prompts, calls } = countCalls(node, 'descendantForIndex', () => detectInCode(f, project, {}));
+    const joined = prompts.filter((p) => p.parts.some((x) => /research agent/.test(x.text)) && p.parts.some((x) => /step by step/.test(x.text)));
+    assert.ok(joined.length >= 300, `${joined.length} prompts with the pushed sections`);
+    assert.ok(calls < 300, `${calls} tree lookups for 300 joins`);
+    project.dispose();
+  });
   it('pydantic-ai: a function registered by 300 decorators is evaluated once', () => {
     const evaluations = (n: number) => {
       const text = 'from pydantic_ai import Agent\n\nEXAMPLES = [{"ask": "list the orders", "answer": "SELECT * FROM orders"}]\nanalyst = Agent("openai:gpt-4o")\n\n'

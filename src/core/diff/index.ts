@@ -8,7 +8,7 @@ import { Engine } from '../analyze';
 import { formatPct, formatTokens, formatUsd, groupDigits } from '../format';
 import type { PromptReport, ScanReport, UnreadableFile } from '../model';
 import { rangePlace } from '../report/place';
-import { forgetStoredForm, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions, type ScanPlan } from '../workspace';
+import { forgetStoredForm, keepCounts, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions, type ScanPlan } from '../workspace';
 import * as os from 'os';
 import { spawn } from 'child_process';
 import { changedPathsLater, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
@@ -296,7 +296,10 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
   const prefix = path.relative(repo.top, folder).split(path.sep).join('/');
   const engine = o.engine ?? new Engine();
   // What the price database answered, kept with the cache: a diff that prices only models priced before does not load it.
-  if (o.scan?.cacheDir) keepPriceLookups(o.scan.cacheDir, currentBuild());
+  if (o.scan?.cacheDir) {
+    keepPriceLookups(o.scan.cacheDir, currentBuild());
+    keepCounts(engine, o.scan.cacheDir);
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-cost-diff-'));
   let written = 0;
   try {
@@ -353,7 +356,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
         });
         if (made) {
           if (key) sideCache!.put(key, made);
-          return inMemory(made);
+          return made.appendedTo ? onDisk(made.index, made.appendedTo) : inMemory(made);
         }
         fs.rmSync(root, { recursive: true, force: true });
         fs.mkdirSync(root, { recursive: true });
@@ -409,7 +412,10 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
       deltaMonthlyUsd: d.deltaMonthlyUsd, deltaPct: d.deltaPct, prices: d.prices, counts: d.counts, prompts: d.prompts,
     };
   } finally {
-    if (o.scan?.cacheDir) savePriceLookups();
+    if (o.scan?.cacheDir) {
+      savePriceLookups();
+      engine.counter.kept?.save();
+    }
     removeTree(tmp, written);
   }
 }

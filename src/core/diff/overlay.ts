@@ -31,7 +31,7 @@ import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkFinds, walkL
 import { readRecorded, type ScanInputs } from '../scanManifest';
 import { filesAt, sameAsWorkTree, writeTree, type GitFiles, type GitRepo, type TreeFile } from './git';
 import { hasOwnId } from './pair';
-import { runOf, stateOf, withState, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
+import { digestOf, runOf, stateOf, withState, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
 
 export interface OverlayInput {
   repo: GitRepo;
@@ -108,7 +108,7 @@ export function isState(s: unknown): s is StoredSideState {
 }
 
 /** The base side (a view's index and data) derived from the head's, or undefined when it must be scanned. */
-export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; data: Buffer } | undefined> {
+export async function overlaySide(o: OverlayInput): Promise<MadeSide | undefined> {
   const st = stateOf(o.head);
   if (!isState(st) || o.head.texts) return no('no state');
   const base = o.prefix ? o.prefix.replace(/\/$/, '') + '/' : '';
@@ -174,11 +174,10 @@ export async function overlaySide(o: OverlayInput): Promise<{ index: ViewIndex; 
       }
     },
     detect: (files, deps) => detectBatch(files, { root: o.tmp, heuristics: o.heuristics, budgets: o.engine.budgets, ...(o.cacheDir ? { cache: { dir: o.cacheDir, build: currentBuild() } } : {}) }, o.engine, undefined, undefined, { readerFor, deps }),
+    withoutState: true,
   });
-  if (!made) return undefined;
-  // The base keeps no state (nothing is derived from it): its data ends with its runs.
-  const { state: kept, ...index } = made.index;
-  return { index, data: kept ? made.data.subarray(0, kept.at) : made.data };
+  // (the base keeps no state: nothing is derived from it)
+  return made;
 }
 
 export interface DeriveInput {
@@ -201,6 +200,8 @@ export interface DeriveInput {
   detect: (files: string[], deps: FileDeps) => Promise<{ detections: Detection[]; skipped: ScanReport['skipped'] }>;
   /** A detection made afresh (not from the cache), with the counts its pricing used. */
   onFresh?: (d: ScannedDetection, counts: [string, number][]) => void;
+  /** The derived side keeps no state (nothing is derived from it: the base). */
+  withoutState?: boolean;
 }
 
 /**
@@ -208,7 +209,7 @@ export interface DeriveInput {
  * they are, the rest detected and priced again, its state (SideState) carried over; undefined when a
  * cross-file pass could join what differs with another file (see the header).
  */
-export async function deriveSide(o: DeriveInput): Promise<{ index: ViewIndex; data: Buffer } | undefined> {
+export async function deriveSide(o: DeriveInput): Promise<MadeSide | undefined> {
   const st = o.st;
   const runs = o.from.runs;
   if (o.from.texts || runs.some((r) => r.ownIds || !r.costs)) return no('an annotation id or no costs');
@@ -218,7 +219,7 @@ export async function deriveSide(o: DeriveInput): Promise<{ index: ViewIndex; da
   const state = (newDeps: FileDeps, affected: Set<string>, templates: string[]): StoredSideState => ({
     ...st, walked: o.walked, deps: [...[...deps].filter(([f]) => !affected.has(f)), ...newDeps], templateFolders: [...new Set([...st.templateFolders, ...templates])],
   });
-  if (!changed.size) return withRuns(o.from, runs, new Map(), baseAt, st);
+  if (!changed.size) return withRuns(o.from, runs, new Map(), baseAt, o.withoutState ? undefined : st);
   // Files to detect again: those that differ, and those whose detection read what differs.
   const dirty = new Set<string>();
   for (const f of changed) if (isCandidate(f)) dirty.add(f);
@@ -278,7 +279,7 @@ export async function deriveSide(o: DeriveInput): Promise<{ index: ViewIndex; da
     if (freshReads) o.onFresh?.(scanned, counts);
     if (a.prompts.length) fresh.set(d.file, a.prompts);
   }
-  return withRuns(o.from, runs.filter((r) => !affected.has(r.file)), fresh, baseAt, state(newDeps, affected, templates));
+  return withRuns(o.from, runs.filter((r) => !affected.has(r.file)), fresh, baseAt, o.withoutState ? undefined : state(newDeps, affected, templates));
 }
 
 /** A prompt file's template with slots, which a vars file beside it may fill (addTemplateVars). */
@@ -287,22 +288,30 @@ function isTemplate(d: Detection): boolean {
 }
 
 /**
- * The side of `head`'s runs `kept` and the new prompts `fresh` (by file), in the base's walk order, with
- * its totals summed from each prompt's cost in that order (as the scan's summary sums them).
+ * A side made by deriveSide: its index and data, or (`appendedTo`) its index alone, its runs in that
+ * data file — the one of the side it was derived from, which its new runs (and state) were appended to.
  */
-function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptReport[]>, baseAt: Map<string, number>, state: StoredSideState): { index: ViewIndex; data: Buffer } | undefined {
-  const end = head.runs.reduce((n, r) => Math.max(n, r.at + r.length), 0);
-  // (the runs come first in the data: the state, if any, after them)
-  const all = end ? head.read(0, end) : Buffer.alloc(0);
-  const entries: { at: number; run: Omit<FileRun, 'at'>; bytes: Buffer }[] = [];
+export type MadeSide = { index: ViewIndex; data: Buffer; appendedTo?: string };
+
+/** Past this share of bytes no index uses, a data file is written anew instead of appended to. */
+const MAX_DEAD_SHARE = 0.5;
+
+/**
+ * The side of `head`'s runs `kept` and the new prompts `fresh` (by file), in the base's walk order, with
+ * its totals summed from each prompt's cost in that order (as the scan's summary sums them). When
+ * `head` is kept in a data file (onDisk), only what is new — the fresh runs and the state — is appended
+ * to that file, and the kept runs stay where they are in it: an edit writes kilobytes, not the whole
+ * side again (and reads none of it). A file mostly of bytes no index uses any more is written anew.
+ */
+function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptReport[]>, baseAt: Map<string, number>, state: StoredSideState | undefined): MadeSide | undefined {
+  const entries: { at: number; run: Omit<FileRun, 'at'>; from?: FileRun; bytes?: Buffer }[] = [];
   const seen = new Set<string>();
   for (const r of kept) {
     const at = baseAt.get(r.file);
     if (at === undefined || seen.has(r.file)) return no('a run out of place');
     seen.add(r.file);
-    const bytes = all.subarray(r.at, r.at + r.length);
     const { at: _at, ...run } = r;
-    entries.push({ at, run, bytes });
+    entries.push({ at, run, from: r });
   }
   for (const [file, prompts] of fresh) {
     const at = baseAt.get(file);
@@ -318,10 +327,6 @@ function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptRepo
   let monthlyUsd = 0;
   let unpriced = 0;
   let prompts = 0;
-  const runs: FileRun[] = [];
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  // (A kept run's bytes are checked against its digest where a diff reads them, as a stored side's are.)
   for (const e of entries) {
     for (const c of e.run.costs!) {
       if (c) {
@@ -330,12 +335,62 @@ function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptRepo
       } else unpriced++;
     }
     prompts += e.run.count;
-    runs.push({ ...e.run, at: offset });
-    chunks.push(e.bytes);
-    offset += e.bytes.length;
   }
   if (!Number.isFinite(perDayUsd) || !Number.isFinite(monthlyUsd)) return no('a total not finite');
-  return withState({ totals: { prompts, perDayUsd, monthlyUsd, unpriced }, prices: head.prices, texts: false, runs, unreadable: head.unreadable }, chunks, offset, state);
+  const index = { totals: { prompts, perDayUsd, monthlyUsd, unpriced }, prices: head.prices, texts: false, runs: [] as FileRun[], unreadable: head.unreadable };
+  const appended = head.file ? appendRuns(head.file, entries, index, state) : undefined;
+  if (appended) return appended;
+  const end = head.runs.reduce((n, r) => Math.max(n, r.at + r.length), 0);
+  // (the runs come first in the data: the state, if any, after them)
+  const all = end ? head.read(0, end) : Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  // (A kept run's bytes are checked against its digest where a diff reads them, as a stored side's are.)
+  for (const e of entries) {
+    const bytes = e.bytes ?? all.subarray(e.from!.at, e.from!.at + e.from!.length);
+    index.runs.push({ ...e.run, at: offset });
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  return withState(index, chunks, offset, state);
+}
+
+/**
+ * withRuns' side with its new bytes appended to `file` (the data file the kept runs are in), or
+ * undefined when the file cannot be appended to or would be mostly dead bytes (then written anew).
+ * Another process appending at the same moment can leave an index pointing at the wrong bytes: each run
+ * is checked against its digest where it is read (DamagedView), and the sides are then made again.
+ */
+function appendRuns(file: string, entries: { run: Omit<FileRun, 'at'>; from?: FileRun; bytes?: Buffer }[], index: Omit<ViewIndex, 'state'>, state: StoredSideState | undefined): MadeSide | undefined {
+  const stateBytes = state ? Buffer.from(JSON.stringify(state)) : undefined;
+  const added = [...entries.filter((e) => e.bytes).map((e) => e.bytes!), ...(stateBytes ? [stateBytes] : [])];
+  const addedLength = added.reduce((n, b) => n + b.length, 0);
+  const live = entries.reduce((n, e) => n + (e.from?.length ?? 0), 0) + addedLength;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r+'); // (never made here: a file gone is written anew)
+    const size = fs.fstatSync(fd).size;
+    if (size + addedLength > live / (1 - MAX_DEAD_SHARE)) return undefined;
+    let pos = size;
+    const runs: FileRun[] = [];
+    for (const e of entries) {
+      if (e.from) runs.push({ ...e.run, at: e.from.at });
+      else {
+        runs.push({ ...e.run, at: pos });
+        pos += e.bytes!.length;
+      }
+    }
+    const bytes = Buffer.concat(added);
+    if (fs.writeSync(fd, bytes, 0, bytes.length, size) !== bytes.length) return undefined;
+    return {
+      index: { ...index, runs, ...(stateBytes ? { state: { at: pos, length: stateBytes.length, digest: digestOf(stateBytes) } } : {}) },
+      data: Buffer.alloc(0), appendedTo: file,
+    };
+  } catch {
+    return undefined; // written anew
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /**
@@ -343,7 +398,7 @@ function withRuns(head: SideView, kept: FileRun[], fresh: Map<string, PromptRepo
  * (scanWorkspaceAs' `derive`): `changed` the paths whose content differs since, `inputs` the stored
  * scan's inputs, where what this reads is recorded.
  */
-export async function updateSide(from: SideView, changed: Set<string>, plan: Pick<ScanPlan, 'root' | 'walked' | 'config'>, inputs: ScanInputs, o: { engine: Engine; heuristics?: boolean; settings?: SourcedTraffic; severities?: Record<string, Severity>; cacheDir?: string }): Promise<{ index: ViewIndex; data: Buffer; totals: ScanReport['totals'] } | undefined> {
+export async function updateSide(from: SideView, changed: Set<string>, plan: Pick<ScanPlan, 'root' | 'walked' | 'config'>, inputs: ScanInputs, o: { engine: Engine; heuristics?: boolean; settings?: SourcedTraffic; severities?: Record<string, Severity>; cacheDir?: string }): Promise<(MadeSide & { totals: ScanReport['totals'] }) | undefined> {
   const st = stateOf(from);
   if (!isState(st)) return no('no state');
   const store = o.cacheDir ? new DetectionCache(o.cacheDir, currentBuild()) : undefined;

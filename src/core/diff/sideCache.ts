@@ -14,6 +14,16 @@ const FORMAT = 5;
 const MAX_SIDES = 8;
 
 
+/** Which file `file` is (device and inode: the same while appended to, another once replaced). */
+function fileId(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export class SideCache {
   constructor(readonly dir: string) {}
 
@@ -25,9 +35,13 @@ export class SideCache {
   /** The stored side: its index read and checked, its data read run by run (view.ts checks each). */
   get(key: string): SideView | undefined {
     try {
-      const m = JSON.parse(fs.readFileSync(path.join(this.dir, `${key.slice(0, 40)}.json`), 'utf8')) as { format: number; key: string; side: unknown };
-      if (m?.format !== FORMAT || m.key !== key || !isViewIndex(m.side, false)) return undefined;
-      return onDisk(m.side, path.join(this.dir, `${key.slice(0, 40)}.data`));
+      const m = JSON.parse(fs.readFileSync(path.join(this.dir, `${key.slice(0, 40)}.json`), 'utf8')) as { format: number; key: string; side: unknown; dataFile?: unknown; dataId?: unknown };
+      if (m?.format !== FORMAT || m.key !== key || !isViewIndex(m.side, false) || (m.dataFile !== undefined && typeof m.dataFile !== 'string')) return undefined;
+      // Another side's data file is this side's only while it is the same file (appended to, not written
+      // anew: a scan replaces it): else the side is derived again, as if not kept.
+      if (m.dataFile !== undefined && m.dataId !== fileId(m.dataFile)) return undefined;
+      // (a side derived from the work tree's has its runs in the work tree's data file: see MadeSide)
+      return onDisk(m.side, m.dataFile ?? path.join(this.dir, `${key.slice(0, 40)}.data`));
     } catch {
       return undefined;
     }
@@ -38,15 +52,24 @@ export class SideCache {
     for (const ext of ['json', 'data']) fs.rmSync(path.join(this.dir, `${key.slice(0, 40)}.${ext}`), { force: true });
   }
 
-  put(key: string, side: { index: ViewIndex; data: Buffer }): void {
+  /**
+   * `appendedTo`: the side's runs are in that data file (another side's, which they were appended to):
+   * only the index is written, naming it. Its runs are checked by digest when read, as any side's are.
+   */
+  put(key: string, side: { index: ViewIndex; data: Buffer; appendedTo?: string }): void {
     const at = path.join(this.dir, `${key.slice(0, 40)}.json`);
     try {
       fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const tmpData = `${at}.data.${process.pid}.tmp`;
-      fs.writeFileSync(tmpData, side.data, { mode: 0o600 });
-      fs.renameSync(tmpData, path.join(this.dir, `${key.slice(0, 40)}.data`));
+      if (side.appendedTo) fs.rmSync(path.join(this.dir, `${key.slice(0, 40)}.data`), { force: true });
+      else {
+        const tmpData = `${at}.data.${process.pid}.tmp`;
+        fs.writeFileSync(tmpData, side.data, { mode: 0o600 });
+        fs.renameSync(tmpData, path.join(this.dir, `${key.slice(0, 40)}.data`));
+      }
       const tmp = `${at}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, key, side: side.index }), { mode: 0o600 });
+      const id = side.appendedTo ? fileId(side.appendedTo) : undefined;
+      if (side.appendedTo && !id) return;
+      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, key, side: side.index, ...(side.appendedTo ? { dataFile: side.appendedTo, dataId: id } : {}) }), { mode: 0o600 });
       fs.renameSync(tmp, at);
       const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
       if (names.length > MAX_SIDES) {

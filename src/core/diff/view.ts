@@ -60,12 +60,14 @@ export interface ViewIndex {
 /** A side: its index, and its data read by byte range. */
 export interface SideView extends ViewIndex {
   read(at: number, length: number): Buffer;
+  /** The data file read from (onDisk): a side derived from this one appends its new runs to it. */
+  file?: string;
 }
 
 /** A stored side whose data does not match its index: the caller computes the side again. */
 export class DamagedView extends Error {}
 
-const digestOf = (b: Buffer) => crypto.createHash('sha1').update(b).digest('base64');
+export const digestOf = (b: Buffer) => crypto.createHash('sha1').update(b).digest('base64');
 
 /** The index and data of `report`; `texts[i]`: the text of `report.prompts[i]`, when kept. */
 export function viewOf(report: ScanReport, texts?: readonly string[], state?: SideState): { index: ViewIndex; data: Buffer } {
@@ -130,6 +132,7 @@ export function inMemory(v: { index: ViewIndex; data: Buffer }): SideView {
 export function onDisk(index: ViewIndex, file: string): SideView {
   return {
     ...index,
+    file,
     read(at, length) {
       const fd = fs.openSync(file, 'r');
       try {

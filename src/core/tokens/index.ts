@@ -1,5 +1,7 @@
 import type { TokenCount } from '../model';
 import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { countWithEncoding, type EncodingName } from './encodings';
 import { CountMemo } from './memo';
 import type { CountBudget } from '../budgets';
@@ -23,12 +25,17 @@ export class TokenCounter {
   /** How many counts were estimated because the budget had passed (pricing compares before/after). */
   budgetEstimates = 0;
 
+  /** Counts kept between runs in a cache folder (KeptCounts): asked before the tokenizer, given what it counts. */
+  kept: KeptCounts | undefined;
+
   /** Raw tokens of `text` under an encoding, memoized by content. */
   encodingTokens(text: string, encoding: EncodingName): number {
     const hit = this.memo.get(encoding, text);
     if (hit !== undefined && !this.recorder) return hit;
-    const key = this.seeds.size || this.recorder ? countKey(text, encoding) : '';
-    const seeded = hit ?? this.seeds.get(key);
+    const key = this.seeds.size || this.recorder || this.kept ? countKey(text, encoding) : '';
+    let seeded = hit ?? this.seeds.get(key);
+    const fromTokenizer = seeded === undefined && !!this.kept;
+    if (seeded === undefined && this.kept) seeded = this.kept.get(key);
     if (seeded === undefined && this.budget) {
       const bytes = Buffer.byteLength(text, 'utf8');
       if (bytes > this.budget.remainingBytes) {
@@ -38,7 +45,9 @@ export class TokenCounter {
       }
       this.budget.remainingBytes -= bytes;
     }
+    if (seeded === undefined) tokenizerRuns.count++;
     const tokens = seeded ?? countWithEncoding(text, encoding);
+    if (fromTokenizer && seeded === undefined) this.kept!.add(key, tokens);
     if (hit === undefined) this.memo.set(encoding, text, tokens);
     this.recorder?.set(key, tokens);
     return tokens;
@@ -85,6 +94,64 @@ export class TokenCounter {
 
   scaled(tokens: number, choice: TokenizerChoice): number {
     return choice.exact ? tokens : Math.ceil(tokens * choice.factor);
+  }
+}
+
+/** How many texts this process counted with a tokenizer (not from a memo, seed or kept count): a test counts them. */
+export const tokenizerRuns = { count: 0 };
+
+/** Kept counts past this many: the oldest half is dropped when saved. */
+const MAX_KEPT_COUNTS = 200_000;
+
+/**
+ * Token counts kept in a file of the cache folder between runs, by the same key as seeds (the encoding
+ * and the text's digest: a count never stands for another text), for one build (its tokenizer files):
+ * a run whose prompts' texts were counted before — an edit elsewhere in their file — loads no
+ * tokenizer (a 28 MB snapshot read, ~100–200 ms). Read when first asked; written by `save`.
+ */
+export class KeptCounts {
+  private counts?: Map<string, number>;
+  private dirty = false;
+
+  constructor(readonly file: string, readonly build: string) {}
+
+  private load(): Map<string, number> {
+    if (this.counts) return this.counts;
+    this.counts = new Map();
+    try {
+      const m = JSON.parse(fs.readFileSync(this.file, 'utf8')) as { build: string; counts: [string, number][] };
+      if (m?.build === this.build && Array.isArray(m.counts)) {
+        for (const e of m.counts) if (Array.isArray(e) && typeof e[0] === 'string' && Number.isInteger(e[1]) && e[1] >= 0) this.counts.set(e[0], e[1]);
+      }
+    } catch { /* none or damaged: counted again */ }
+    return this.counts;
+  }
+
+  get(key: string): number | undefined {
+    return this.load().get(key);
+  }
+
+  add(key: string, tokens: number): void {
+    const m = this.load();
+    if (m.get(key) === tokens) return;
+    m.set(key, tokens);
+    this.dirty = true;
+  }
+
+  /** Writes the counts when some were added; failing costs the next run the tokenizer. */
+  save(): void {
+    if (!this.dirty || !this.counts) return;
+    let entries = [...this.counts];
+    if (entries.length > MAX_KEPT_COUNTS) entries = entries.slice(entries.length - MAX_KEPT_COUNTS / 2);
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ build: this.build, counts: entries }), { mode: 0o600 });
+      fs.renameSync(tmp, this.file);
+      this.dirty = false;
+    } catch {
+      // read-only or full disk
+    }
   }
 }
 

@@ -1848,6 +1848,25 @@ export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, rea
   const none = { front: [], back: [] };
   if (!/^(identifier|shorthand_property_identifier)$/.test(use.type) || def.type !== (f.isPython ? 'list' : 'array')) return none;
   const name = use.text;
+  if (reachingUse) return findListAdditions(f, use, def, name, true).added;
+  // What is added anywhere in the list's function is the same for every use: found once per list and
+  // name (500 prompts joining one list each searched the function again, each match a walk down the tree).
+  // A use that finds it kept still looks the name up, as the search did, so its call depends on the
+  // name's definitions as before.
+  let byList = listAdditionsFound.get(f);
+  if (!byList) listAdditionsFound.set(f, (byList = new Map()));
+  const key = `${def.id}:${name}`;
+  let found = byList.get(key);
+  if (!found) byList.set(key, (found = findListAdditions(f, use, def, name, false)));
+  else if (found.lookedUp) definitionsOf(f, name);
+  return found.added;
+}
+
+const listAdditionsFound = new WeakMap<CodeFile, Map<string, { added: { front: ListAddition[]; back: ListAddition[] }; lookedUp: boolean }>>();
+
+function findListAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, name: string, reachingUse: boolean): { added: { front: ListAddition[]; back: ListAddition[] }; lookedUp: boolean } {
+  const none = { front: [], back: [] };
+  let lookedUp = false;
   const fnOf = (x: SyntaxNode) => {
     for (let c: SyntaxNode | null = x.parent; c; c = c.parent) if (FUNCTION_NODE.test(c.type) && !isInPlaceCallback(c)) return c;
     return undefined;
@@ -1855,7 +1874,7 @@ export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, rea
   const scope = fnOf(def);
   let end = scope ? scope.endIndex : f.text.length;
   if (reachingUse) {
-    if (use.startIndex <= def.endIndex) return none;
+    if (use.startIndex <= def.endIndex) return { added: none, lookedUp };
     end = use.startIndex;
     for (let p = use.parent; p && p.startIndex > def.endIndex; p = p.parent) {
       if (FUNCTION_NODE.test(p.type) && !isInPlaceCallback(p)) break;
@@ -1863,7 +1882,7 @@ export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, rea
     }
   }
   const region = f.text.slice(def.endIndex, end);
-  if (f.isPython ? !/\.(append|extend|insert)\(|\+=/.test(region) : !/\.(push|unshift)\(/.test(region)) return none;
+  if (f.isPython ? !/\.(append|extend|insert)\(|\+=/.test(region) : !/\.(push|unshift)\(/.test(region)) return { added: none, lookedUp };
   const front: ListAddition[][] = [];
   const back: ListAddition[] = [];
   let count = 0;
@@ -1884,6 +1903,7 @@ export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, rea
     if (m[2] === '+=') {
       const stmt = target.parent;
       if (stmt?.type !== 'augmented_assignment' || stmt.childForFieldName('left')?.id !== target.id || fnOf(stmt)?.id !== scope?.id) continue;
+      lookedUp = true;
       if (findDefinition(f, name, target)?.value.id !== def.id) continue;
       add(back, stmt.childForFieldName('right'), true);
       continue;
@@ -1891,6 +1911,7 @@ export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, rea
     const call = target.parent?.parent;
     if (!call || !/^call(_expression)?$/.test(call.type) || target.parent?.childForFieldName('object')?.id !== target.id || fnOf(call)?.id !== scope?.id) continue;
     // the same list: not one of the same name redefined in between (`list = []` again)
+    lookedUp = true;
     if (findDefinition(f, name, target)?.value.id !== def.id) continue;
     const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
     if (m[1] === 'extend') add(back, args[0], true);
@@ -1902,7 +1923,7 @@ export function listAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, rea
     } else if (m[1] === 'insert') add(back, args[1]);
     else for (const a of args) add(back, a);
   }
-  return { front: front.flat(), back };
+  return { added: { front: front.flat(), back }, lookedUp };
 }
 
 /**
