@@ -9,7 +9,7 @@ import { arg, type CallInfo, type PromptBuilder } from './calls';
 import { ancestryOf } from './ancestry';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
-import { followFunction, type EvalContext } from './values';
+import { followFunction, isTextList, joinedList, loc, resolveExpression, type EvalContext } from './values';
 
 /** Where an agent's instructions are given when it is built (OpenAI Agents SDK, pydantic-ai, others alike). */
 const INSTRUCTION_KEYS = ['instructions', 'system_prompt', 'systemPrompt', 'system_message', 'system'];
@@ -82,9 +82,15 @@ const PROMPT_METHODS = /^(system_prompt|instructions)$/;
  */
 export function addAgentInstructions(b: PromptBuilder, agent: CallInfo, ctx: EvalContext): boolean {
   const before = b.parts.length;
-  for (const key of INSTRUCTION_KEYS) {
+  // agno puts the agent's description at the head of its system message
+  const agno = /^agno(\.|$)/.test(agent.f.imports.get(agent.segments[0])?.module ?? '');
+  for (const key of agno ? ['description', ...INSTRUCTION_KEYS] : INSTRUCTION_KEYS) {
     const at = arg(agent, key);
-    if (at) b.addText('system', at);
+    if (!at) continue;
+    // instructions=["…", "…"]: a list of texts the framework joins is one text, from its first literal
+    const r = resolveExpression(at.file, at.node, ctx);
+    if (r && /^(array|list)$/.test(r.node.type) && isTextList(r.node)) b.addValue('system', joinedList(r, { text: '\n', origin: loc(r.file, r.node) }, ctx));
+    else b.addText('system', at);
   }
   if (isPydanticAgent(agent)) {
     // A function registered twice (two decorators) is sent twice, but followed once: 500 decorators

@@ -25,7 +25,7 @@ import { looksLikeNonPrompt } from './heuristic';
 import { asksTheTerminal } from './terminalPrompts';
 import type { SyntaxNode } from './parser';
 import type { CodeFile } from './source';
-import { callArguments, dynamic, evalModel, evalNumber, evalText, finishText, followFunction, FUNCTION_NODE, joinedList, loc, propertyOf, resolveExpression } from './values';
+import { callArguments, dynamic, evalModel, evalNumber, evalText, finishText, followFunction, FUNCTION_NODE, isTextList, joinedList, loc, propertyOf, resolveExpression } from './values';
 
 /** Is [start, end) of `file` part of a prompt found already (a finder's call, a reported part)? */
 export type Claimed = (file: string, start: number, end: number) => boolean;
@@ -550,12 +550,6 @@ function promptObject(f: CodeFile, obj: SyntaxNode, up: Ancestry): boolean {
   return PROMPT_FUNCTION_NAME.test(functionName(fn, up)) || PROMPT_FUNCTION_NAME.test(returnType?.text ?? '');
 }
 
-/** A list made of texts only (literals, templates, names and concatenations), holding at least one literal. */
-function textList(list: SyntaxNode): boolean {
-  const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
-  return items.length > 0 && items.every((c) => /^(string|template_string|concatenated_string|binary_operator|binary_expression|identifier)$/.test(c.type)) && items.some((c) => /string/.test(c.type));
-}
-
 /** Prompt-named keyword arguments and properties of calls (and of config objects, for the strong names). */
 function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   const up = ancestryOf(f);
@@ -645,7 +639,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
       // steps, each a prompt of its own)
       // agno puts an agent's `description` at the head of its system message
       const role = h.key === 'description' && g.host && /^agno(\.|$)/.test(env.importSource(calleeOf(g.host).split('.')[0]) ?? '') ? 'system' : PARAM_ROLES[h.key];
-      if (r && role === 'system' && LIST_TYPES.test(r.node.type) && textList(r.node)) b.addValue(role, joinedList(r, { text: '\n', origin: loc(r.file, r.node) }, env.ctx));
+      if (r && role === 'system' && LIST_TYPES.test(r.node.type) && isTextList(r.node)) b.addValue(role, joinedList(r, { text: '\n', origin: loc(r.file, r.node) }, env.ctx));
       else b.addText(role, { file: f, node: h.value });
       // only the value's own text is weak: fragments it holds passed as part of a longer text
       // (a runnable's input is checked to be one already: two words of it are the user's turn, `'Hello, friend'`)

@@ -1800,6 +1800,12 @@ function comprehensionText(comp: Resolved, body: SyntaxNode, each: NonNullable<R
   return out.value(origin ?? loc(comp.file, comp.node), undefined);
 }
 
+/** A list made of texts only (literals, templates, names and concatenations), holding at least one literal. */
+export function isTextList(list: SyntaxNode): boolean {
+  const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  return items.length > 0 && items.every((c) => /^(string|template_string|concatenated_string|binary_operator|binary_expression|identifier)$/.test(c.type)) && items.some((c) => /string/.test(c.type));
+}
+
 /**
  * A literal list's elements joined with `sep` (and what is pushed before and after them), as one text:
  * it starts at the first literal of the list and ends at the list's end (pushed texts are fragments
