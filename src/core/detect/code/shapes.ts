@@ -558,10 +558,11 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   const seen = new Set<number>();
   const messageObjects = new Map<number, boolean>();
   // In a test, a prompt-named argument of the program's own function (`answer("hi", system=SYSTEM_PROMPT)`)
-  // is test data; the SDK's own calls a test makes are the finders' (they claim them first).
+  // is test data; an agent or client the test builds (`Agent(system=…)`, a class) really sends it, as
+  // the SDK's own calls a test makes do (the finders claim those first).
   const testFile = TEST_FILE.test(f.file);
   const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
-    if (testFile || seen.has(at.id)) return;
+    if (seen.has(at.id)) return;
     seen.add(at.id);
     const container = up.parent(at); // argument_list / object / dictionary
     if (!container) return;
@@ -578,6 +579,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     const containerParent = up.parent(container);
     const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
     const calleeName = host ? lastName(calleeOf(host)) : '';
+    if (testFile && !/^[A-Z]/.test(calleeName)) return;
     // `@click.option(…, prompt="Your name")`, `typer.Option(…, prompt=…)`: asks the person at the terminal
     if (host && asksTheTerminal(f, calleeOf(host))) return;
     // once per object: an object of thousands of keys is not re-listed per key
