@@ -46,7 +46,8 @@ Exit codes (every command):
      missing from the total), or a prompt file that cannot be parsed (broken YAML or frontmatter:
      file:line and what is wrong); diff with a limit: the same for the head's prompt files. Files
      the scan finds itself that cannot be read are listed under
-     "Skipped" instead, and any other config field with a bad value is a warning.
+     "Skipped" instead, and any other config field with a bad value is an invalid-config
+     diagnostic (an error by default) that leaves the field out: the run goes on, exit code unchanged.
   3  a bug in prompt-cost (please report it, with PROMPT_COST_DEBUG=1 for the stack)
 Prices: ${PRICE_DATA.source} ${PRICE_DATA.version} bundled (as of ${PRICE_DATA.asOf}); \`prompt-cost prices\` shows the data in use.
 `;

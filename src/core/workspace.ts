@@ -94,7 +94,10 @@ export function loadConfig(root: string, configFile?: string): PromptCostConfig 
     }
     return emptyConfig();
   }
-  const rel = toPosix(path.relative(root, abs)) || CONFIG_FILE_NAME;
+  // named relative to the scanned folder when inside it; a config elsewhere (`--config ../shared.yaml`,
+  // an absolute path) by the path it was given, not `../../../etc/x:1`
+  const inside = toPosix(path.relative(root, abs));
+  const rel = !inside ? CONFIG_FILE_NAME : inside.startsWith('../') || path.isAbsolute(inside) ? toPosix(configFile ?? abs) : inside;
   const read = readTextFile(abs);
   if (!read.ok) {
     const c = emptyConfig();

@@ -33,6 +33,16 @@ describe('cli', () => {
     }
   });
 
+  it('a --config outside the scanned folder is named by the path given, not climbed to from the folder', async () => {
+    const dir = tempDir('pc-cfg-out-');
+    fs.mkdirSync(path.join(dir, 'ws'));
+    fs.writeFileSync(path.join(dir, 'shared.yaml'), 'just some text\n');
+    const r = await cli(['scan', path.join(dir, 'ws'), '--config', path.join(dir, 'shared.yaml')]);
+    assert.strictEqual(r.code, 2);
+    assert.ok(r.stderr.includes(`${path.join(dir, 'shared.yaml')}:1:`), r.stderr);
+    assert.doesNotMatch(r.stderr, /\.\.\//);
+  });
+
   describe('count', () => {
     it('counts standard input exactly, as JSON', async () => {
       const text = 'Count me, please: <|endoftext|> 日本語 🚀';

@@ -18,6 +18,28 @@ function tree(files: Record<string, string>): string {
 const CALL = (content: string) => `import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: ${content} }] });\n`;
 
 describe('code scanning', () => {
+  it('a jinja2 template loaded and rendered: a variable given a run-time value is a slot, a text passed for one its fragment', async () => {
+    const ws = tempDir('pc-jinja-render-');
+    fs.mkdirSync(path.join(ws, 'templates'));
+    fs.writeFileSync(path.join(ws, 'templates', 'report.j2'), 'Write the weekly report for the {{ team }} team. {{ tone }}\n{% for item in items %}- {{ item }}\n{% endfor %}\n');
+    fs.writeFileSync(path.join(ws, 'app.py'), [
+      'from jinja2 import Environment, FileSystemLoader',
+      'from openai import OpenAI',
+      'client = OpenAI()',
+      'env = Environment(loader=FileSystemLoader("templates"))',
+      'def report(team, items):',
+      '    prompt = env.get_template("report.j2").render(team=team, items=items, tone="Keep it short and friendly for the whole team.")',
+      '    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": prompt}])',
+      '',
+    ].join('\n'));
+    const report = await scanWorkspace({ root: ws, workers: 0 });
+    assert.strictEqual(report.prompts.length, 1);
+    const parts = report.prompts[0].parts;
+    assert.deepStrictEqual(parts.flatMap((p) => p.slots.map((x) => x.name)).sort(), ['item', 'team']);
+    // the template where it is written, and the text passed for `tone` where the call writes it
+    assert.deepStrictEqual(parts.map((p) => [p.file ?? 'app.py', p.range.start.line]), [['templates/report.j2', 0], ['app.py', 5]]);
+  });
+
   it('a file with syntax errors still yields the prompts that can be found', async () => {
     const text = CALL("'Say hello to the new user in one friendly sentence.'") + 'function broken( {\n  const = ;\n';
     const r = await new Engine().analyze('broken.ts', text, { config: emptyConfig() });

@@ -127,7 +127,7 @@ describe('cost diff', function () {
     const dir = repoWith(FILES);
     edit(dir, 'src/triage.py', (s) => `# a comment\n# and another\n${s}`);
     const d = await diffJson(dir);
-    assert.deepStrictEqual(d.prompts.map((p) => [p.status, p.before!.line, p.after!.line, p.deltaMonthlyUsd]), [['moved', 5, 7, 0]]);
+    assert.deepStrictEqual(d.prompts.map((p) => [p.status, p.before!.line, p.after!.line, p.deltaMonthlyUsd, p.reasons]), [['moved', 5, 7, 0, ['moved from line 5']]]);
     assert.strictEqual((await diffJson(dir, '--all')).prompts.length, 3);
   });
 

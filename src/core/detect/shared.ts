@@ -13,3 +13,6 @@ export function normaliseRole(raw: string | undefined, fallback: Role = 'user'):
 
 /** max_tokens and its cousins across OpenAI, Anthropic, Google, Vercel AI SDK, Ollama and Hugging Face. */
 export const OUTPUT_LIMIT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'maxCompletionTokens', 'num_predict', 'numPredict', 'max_new_tokens'] as const;
+
+/** A test file: its values check how the program formats them — test data, not text sent to a model. */
+export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(__tests__|tests?|spec)\/|(^|\/)test_[^/]*\.py$|_test\.py$/;

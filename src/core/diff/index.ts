@@ -180,6 +180,7 @@ function reasonsFor(b: PromptReport | undefined, a: PromptReport | undefined, te
   const r: string[] = [];
   if (b.model.id !== a.model.id) r.push(`model changed: ${b.model.id} → ${a.model.id}`);
   if (b.file !== a.file) r.push(`moved from ${rangePlace(b.file, b)}`);
+  else if (b.range.start.line !== a.range.start.line) r.push(`moved from line ${b.range.start.line + 1}`);
   if (!textSame) r.push('text edited');
   if (b.tokens.input !== a.tokens.input) r.push(`input tokens ${formatTokens(b.tokens.input, b.tokens.exact)} → ${formatTokens(a.tokens.input, a.tokens.exact)}`);
   if (b.tokens.output !== a.tokens.output) r.push(`output tokens ${groupDigits(b.tokens.output)} → ${groupDigits(a.tokens.output)}`);

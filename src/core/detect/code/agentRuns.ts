@@ -17,9 +17,10 @@ import type { FinderEnv } from './finders/types';
 import type { SyntaxNode } from './parser';
 import { finish, lastName, modelOf, type Claimed } from './shapes';
 import type { CodeFile } from './source';
-import { resolveExpression } from './values';
+import { propertyOf, resolveExpression } from './values';
 import { addAgentInstructions, agentCallOf, isPydanticAgent } from './agentMerge';
 import { agentExtras } from './extras';
+import { agentOutputLimit } from './finders/pydanticAi';
 
 // agno: `agent.print_response("…")` / `aprint_response` run the agent and print its answer
 const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter|print_response|aprint_response';
@@ -106,6 +107,31 @@ function mastraAgent(f: CodeFile, node: SyntaxNode | null | undefined, env: Find
 }
 
 /**
+ * The `new Agent({…})` a Mastra agent expression names: the agent itself (imported or not), or the one
+ * `mastra.getAgent('key')` gets from the `new Mastra({ agents: { key } })` it is registered in.
+ */
+function mastraAgentCall(f: CodeFile, node: SyntaxNode | null | undefined, env: FinderEnv, depth = 0): CallInfo | undefined {
+  if (!node || depth > 3) return undefined;
+  let made = resolveExpression(f, node, env.ctx) ?? { file: f, node };
+  if (made.node.type === 'await_expression') made = { file: made.file, node: made.node.namedChildren[0] ?? made.node };
+  if (made.node.type === 'new_expression') {
+    const ctor = made.node.childForFieldName('constructor')?.text ?? '';
+    return ctor === 'Agent' && MASTRA_MODULE.test(made.file.imports.get('Agent')?.module ?? '') ? callInfo(made.file, made.node, env.ctx) : undefined;
+  }
+  if (made.node.type !== 'call_expression') return undefined;
+  const callee = made.node.childForFieldName('function');
+  if (callee?.type !== 'member_expression' || !/^getAgent(ById)?$/.test(callee.childForFieldName('property')?.text ?? '')) return undefined;
+  const key = made.node.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'string');
+  const registry = resolveExpression(made.file, callee.childForFieldName('object')!, env.ctx);
+  if (!key || registry?.node.type !== 'new_expression' || registry.node.childForFieldName('constructor')?.text !== 'Mastra') return undefined;
+  const options = registry.node.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'object');
+  const agents = options && propertyOf(options, 'agents');
+  const agentsObj = agents && resolveExpression(registry.file, agents, env.ctx);
+  const entry = agentsObj?.node.type === 'object' ? propertyOf(agentsObj.node, key.text.slice(1, -1)) : undefined;
+  return entry ? mastraAgentCall(agentsObj!.file, entry, env, depth + 1) : undefined;
+}
+
+/**
  * Mastra: `mastra.getAgent('writer').generate('…')`, `agent.stream([…])` on an agent of `@mastra/core`: the
  * input (a text, texts, or messages) is the user's turn; the agent's instructions are found where it is built.
  */
@@ -131,8 +157,14 @@ function mastraRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detect
       });
     } else b.addText('user', { file: f, node: input });
     const method = lastName(callee.text);
-    const found = finish(b, call, 'agent.run', `the input of a Mastra agent's \`${method}(…)\``, env, () => false);
-    if (found) out.push(found);
+    // the agent's instructions and model go with the run; built in this file, the agent's own row joins it (agentMerge)
+    const agent = mastraAgentCall(f, callee.childForFieldName('object'), env);
+    const elsewhere = !!agent && agent.f.file !== f.file && addAgentInstructions(b, agent, env.ctx);
+    const agentCall = agent && (agent.f.file === f.file || elsewhere) ? agentCallOf(agent) : undefined;
+    const found = finish(b, call, 'agent.run', `the input of a Mastra agent's \`${method}(…)\``, env, () => false, !!agentCall);
+    if (!found) continue;
+    const model = agent && modelOf(agent, env);
+    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}) });
   }
   return out;
 }
@@ -166,7 +198,9 @@ export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): 
     const found = finish(b, run.call, 'agent.run', `the input of ${run.what}`, env, () => false, !!agentCall);
     if (!found) continue;
     const model = run.agent && modelOf(run.agent, env);
-    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
+    // the agent's output limit goes with each run (an agent built in another file too)
+    const limit = run.agent && !found.outputTokens && isPydanticAgent(run.agent) ? agentOutputLimit(run.agent, env.ctx) : undefined;
+    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(limit ? { outputTokens: { tokens: limit.tokens, from: `code:model_settings.${limit.key}` } } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // summary_template, system_message) that no call site used. Reported with confidence "heuristic".
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt, Role } from '../../model';
+import { TEST_FILE } from '../shared';
 import { addressedTexts } from './addressed';
 import { ancestryOf } from './ancestry';
 import { containerMembers } from './pyContainers';
@@ -128,6 +129,9 @@ function proseWords(text: string): number {
 
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
+  // A prompt-named constant no call uses, in a test, is the test's data (`SYSTEM_PROMPT = "…"` handed to
+  // the program's own function); what a test sends through an SDK is found by the call.
+  if (TEST_FILE.test(f.file)) return found;
   const seen = new Set<number>();
   /** Where the found prompts' parts (of this file) start, as `line:character`: asked once per candidate. */
   const foundStarts = new Set<string>();

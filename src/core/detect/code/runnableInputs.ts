@@ -16,8 +16,8 @@ const MADE_BY = /^(fromTemplate|from_template|fromMessages|from_messages|fromPro
 const TEMPLATE_CLASS = /^(Chat)?PromptTemplate$/;
 const CHAIN_NAME = /^(self\.|this\.)?[A-Za-z_]\w*(_chain|Chain)$|^(self\.|this\.)?chain$/;
 const TEXT_NODE = /^(string|template_string|concatenated_string|binary_expression|binary_operator)$/;
-/** A test's values check how a template formats them: test data, not text sent to a model. */
-export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(__tests__|tests?|spec)\/|(^|\/)test_[^/]*\.py$|_test\.py$/;
+import { TEST_FILE } from '../shared';
+export { TEST_FILE };
 
 /** Is `n` (through names, `.pipe(…)` / `|` chains and `RunnableSequence.from([…])`) a runnable that starts at a prompt template? */
 function startsAtTemplate(file: CodeFile, n: SyntaxNode | null | undefined, env: FinderEnv, depth = 0): boolean {

@@ -1624,7 +1624,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         if (base.text.replace(MARKER_RE, '').trim()) {
           const text = substitute(ctx, base, /\{\{-?\s*([A-Za-z_]\w*)\s*-?\}\}/g, (m, key) => {
             const arg = key ? named.get(key) : undefined;
-            return (arg && passedFragment(f, arg, ctx)) ?? m;
+            // a variable given a run-time value (or none) is a slot, as in any template: not its `{{ name }}` text
+            return (arg && passedFragment(f, arg, ctx)) ?? (key ? slotMarker(ctx, { name: key, ...loc(f, arg ?? n) }) : m);
           });
           return { ...text, origin: base.origin };
         }

@@ -6,7 +6,7 @@ import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
 import type { SlotSyntax } from '../slots';
 import { LineIndex } from '../../text';
-import { get, isApiDescription, nodeRange, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
+import { get, I18N_PATH, isApiDescription, nodeRange, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader } from './common';
 
 // CrewAI interpolates `{topic}` from kickoff inputs into these fields.
 const CREW_SLOTS: readonly SlotSyntax[] = ['single'];
@@ -125,6 +125,8 @@ export const agentConfigReader: PromptFileReader = {
   format: 'agent-config',
   matches: (name, text) => /\.ya?ml$/.test(name) && looksLikeAgentConfig(text),
   read(text, ctx) {
+    // translations are what the app shows, however their keys are named (`system_prompt: You are a helpful assistant.`)
+    if (I18N_PATH.test(ctx.file)) return { prompts: [], diagnostics: [] };
     const parsed = parseYamlAt(text, 0, text.length, ctx, new LineIndex(text));
     if (!parsed.ok) return { prompts: [], diagnostics: [] }; // sniffed by content: not ours to complain about
     return { prompts: readAgentConfig(parsed.yaml), diagnostics: [] };

@@ -258,3 +258,6 @@ export function withoutInlined(samples: Record<string, { text: string; from: str
   for (const name of inlined) setOwn(out, name, { text: '', from: `${own(samples, name)?.from ?? 'test vars'} (counted as its own part)` });
   return out;
 }
+
+/** A translations folder (`locales/`, `i18n/` …): what its files hold is what the app shows, whatever the keys are named. */
+export const I18N_PATH = /(^|\/)(locales?|i18n|l10n|lang|langs|translations?)\//;

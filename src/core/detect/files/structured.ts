@@ -22,7 +22,7 @@ import { LineIndex } from '../../text';
 import type { SlotSyntax } from '../slots';
 import { readAgentConfig } from './agentConfig';
 import { isPromptNamedPath } from './plainText';
-import { get, isApiDescription, nodeRange, normaliseRole, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
+import { get, I18N_PATH, isApiDescription, nodeRange, normaliseRole, parseYamlAt, str, yamlPart, type ParsedYaml, type PromptFileReader, type ReadContext } from './common';
 
 const SLOTS: readonly SlotSyntax[] = ['mustache', 'single'];
 const MESSAGE_ROLE = /^(system|developer|user|human|assistant|ai)$/i;
@@ -49,7 +49,6 @@ const SYSTEM_NAME_KEY = /^(system_message|systemMessage|system_instructions?|sys
 const WORD_KEY = /^(instructions|preamble|persona|backstory)$/;
 const ADDRESSED = /\byou(?:'re|'ll|r|rs)?\b/i;
 // Translations address their reader too (`instructions: Upload your files …`): ordinary words there are UI text.
-const I18N_PATH = /(^|\/)(locales?|i18n|l10n|lang|langs|translations?)\//;
 // Once a document holds a prompt template, its other `*_template` keys are the agent's further templates
 // (an observation, a format error) — except those of commands, paths and names.
 const ANY_TEMPLATE_KEY = /^[a-z]\w*_template$|^[a-z]\w*Template$/;
@@ -178,6 +177,9 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
       if (!word && !TEMPLATE_KEY.test(e.key) && !SYSTEM_NAME_KEY.test(e.key) && (!PROMPT_KEY.test(e.key) || NOT_TEXT_KEY.test(e.key))) continue;
       const v = str(e.value);
       if (!prose(v, llm ? 3 : 12) || (word && !besideModel && !ADDRESSED.test(v ?? ''))) continue;
+      // a translation under a prompt-named key is what the app shows (`"onboarding.prompt": "You are almost
+      // done!"`, a settings default "You are a helpful assistant."): only a long instruction is taken as one
+      if (i18n && (v ?? '').length < 200) continue;
       named.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
       found.claimed.add(e.value);
     }
@@ -330,7 +332,7 @@ function readDocument(text: string, start: number, end: number, ctx: ReadContext
 export function promptsInData(y: ParsedYaml, ctx: ReadContext, llm: boolean, withAgentKeys: boolean): DetectedPrompt[] {
   // Agent-config keys (system_message, instructions beside tools, prompt beside a model) first: their
   // reader knows their roles; the walk takes what is left.
-  const agents = withAgentKeys ? readAgentConfig(y) : [];
+  const agents = withAgentKeys && !I18N_PATH.test(ctx.file) ? readAgentConfig(y) : []; // translations are what the app shows
   const taken = new Set(agents.flatMap((p) => p.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`)));
   const found: Found = { prompts: [], claimed: new Set() };
   walk(y, llm, found, taken, I18N_PATH.test(ctx.file), isPromptNamedData(ctx.file));

@@ -13,9 +13,13 @@ export const pydanticAiFinder: Finder = {
     if (!isPydanticAgent(call)) return undefined;
     const b = new PromptBuilder(call, env.ctx);
     addAgentInstructions(b, call, env.ctx);
-    // model_settings={"max_tokens": 400}
-    const settings = arg(call, 'model_settings');
-    const out = settings && outputArg(call, env.ctx, resolveExpression(settings.file, settings.node, env.ctx));
+    const out = agentOutputLimit(call, env.ctx);
     return b.build('pydantic-ai.agent', modelOf(call, env), out?.tokens, out ? `model_settings.${out.key}` : undefined);
   },
 };
+
+/** A pydantic-ai agent's output limit, `model_settings={"max_tokens": 400}`: every run of it has it, wherever the run is. */
+export function agentOutputLimit(call: CallInfo, ctx: Parameters<typeof outputArg>[1]): { tokens: number; key: string } | undefined {
+  const settings = arg(call, 'model_settings');
+  return settings ? outputArg(call, ctx, resolveExpression(settings.file, settings.node, ctx)) : undefined;
+}
