@@ -103,6 +103,26 @@ describe('the shape layer stays linear in the number of statements', function ()
     tree.delete();
   });
 
+  it('offsets asked in order in a list nested 500 deep: each lookup goes on from the last, not down from the root', () => {
+    // (a file of one line is one deep tree: each lookup went down from the root through every level)
+    const text = 'x = ' + '['.repeat(500) + '1' + ']'.repeat(500) + '\n';
+    const tree = parse('python', text);
+    const up = new Ancestry(tree.rootNode);
+    const get = Map.prototype.get;
+    let levels = 0;
+    Map.prototype.get = function (this: Map<unknown, unknown>, k: unknown) {
+      levels++;
+      return get.call(this, k);
+    };
+    try {
+      for (let i = 0; i < 500; i++) assert.strictEqual(up.at(4 + i).startIndex, 4 + i);
+    } finally {
+      Map.prototype.get = get;
+    }
+    assert.ok(levels < 5000, `${levels} levels listed for 500 lookups`);
+    tree.delete();
+  });
+
   it('1,000 messages in a file: tree-sitter is not asked for a parent per match', () => {
     const call = "client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Summarise the report in one line.' }] });\n";
     const text = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + call.repeat(500) + "send({ messages: [{ role: 'system', content: 'You are terse.' }], system_prompt: 'Answer briefly.' });\n".repeat(500);

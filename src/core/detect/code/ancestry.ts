@@ -14,13 +14,16 @@ import type { SyntaxNode } from './parser';
 export class Ancestry {
   private readonly root: SyntaxNode;
   private readonly parents = new Map<number, SyntaxNode>();
-  /** Each listed node's children, by its id. */
-  private readonly kids = new Map<number, SyntaxNode[]>();
-  /** Each node's end offset, by its id, once asked (`endIndex` is a call into tree-sitter; `startIndex` is a field). */
-  private readonly ends = new Map<number, number>();
+  /** Each listed node's children, by its id, with their ends once asked (`endIndex` is a call into tree-sitter; `startIndex` is a field). */
+  private readonly kids = new Map<number, { nodes: SyntaxNode[]; ends: number[] }>();
+  /** The last lookup's way down from the root, and the ends of its nodes. */
+  private readonly path: SyntaxNode[];
+  private readonly pathEnds: number[];
 
   constructor(root: SyntaxNode) {
     this.root = root;
+    this.path = [root];
+    this.pathEnds = [Infinity];
   }
 
   /** The smallest node holding [start, end) — what `root.descendantForIndex(start, end)` gives. */
@@ -28,19 +31,34 @@ export class Ancestry {
     // tree-sitter's rule: a node holds [start, end) when it starts at or before start and ends at or
     // after end, and after start (a node ending where the range starts does not). At each level the
     // child to go into is the first that ends after start (children do not overlap: their ends rise).
-    let n = this.root;
+    // The way down starts from the last lookup's: up to the deepest node on it that holds the range
+    // (every node holding it is on the way down from the root), so lookups near each other cost the
+    // distance between them, not the tree's depth (a file of one line, nested a thousand deep).
+    const path = this.path;
+    const ends = this.pathEnds;
+    while (path.length > 1) {
+      const n = path[path.length - 1];
+      const e = ends[ends.length - 1];
+      if (n.startIndex <= start && e >= end && e > start) break;
+      path.pop();
+      ends.pop();
+    }
+    let n = path[path.length - 1];
     for (;;) {
-      const cs = this.childrenOf(n);
+      const { nodes: cs, ends: ce } = this.childrenOf(n);
       let lo = 0;
       let hi = cs.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.endOf(cs[mid]) > start) hi = mid;
+        if (endAt(cs, ce, mid) > start) hi = mid;
         else lo = mid + 1;
       }
       if (lo === cs.length) return n;
       const c = cs[lo];
-      if (c.startIndex > start || this.endOf(c) < end) return n;
+      const e = endAt(cs, ce, lo);
+      if (c.startIndex > start || e < end) return n;
+      path.push(c);
+      ends.push(e);
       n = c;
     }
   }
@@ -54,7 +72,7 @@ export class Ancestry {
     const known = this.parents.get(n.id);
     if (known) return known;
     if (n.id === this.root.id) return null;
-    const end = this.endOf(n);
+    const end = n.endIndex;
     if (end > n.startIndex) {
       this.at(n.startIndex, end);
       const found = this.parents.get(n.id);
@@ -63,21 +81,23 @@ export class Ancestry {
     return n.parent;
   }
 
-  private childrenOf(n: SyntaxNode): SyntaxNode[] {
-    let cs = this.kids.get(n.id);
-    if (!cs) {
-      cs = n.children.filter((c): c is SyntaxNode => !!c);
-      for (const c of cs) this.parents.set(c.id, n);
-      this.kids.set(n.id, cs);
+  private childrenOf(n: SyntaxNode): { nodes: SyntaxNode[]; ends: number[] } {
+    let listed = this.kids.get(n.id);
+    if (!listed) {
+      const nodes = n.children.filter((c): c is SyntaxNode => !!c);
+      for (const c of nodes) this.parents.set(c.id, n);
+      listed = { nodes, ends: new Array<number>(nodes.length).fill(-1) };
+      this.kids.set(n.id, listed);
     }
-    return cs;
+    return listed;
   }
+}
 
-  private endOf(n: SyntaxNode): number {
-    let e = this.ends.get(n.id);
-    if (e === undefined) this.ends.set(n.id, (e = n.endIndex));
-    return e;
-  }
+/** Child i's end, asked of tree-sitter once. */
+function endAt(nodes: SyntaxNode[], ends: number[], i: number): number {
+  let e = ends[i];
+  if (e < 0) ends[i] = e = nodes[i].endIndex;
+  return e;
 }
 
 /** The file's Ancestry, made on first use (one per tree: a reparse makes a new CodeFile). */
