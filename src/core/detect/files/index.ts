@@ -11,6 +11,7 @@ import { promptfooReader } from './promptfoo';
 import { promptflowReader } from './promptflow';
 import { isInstructionsFile, promptMdReader } from './promptMd';
 import { promptyReader } from './prompty';
+import { rubberduckReader } from './rubberduck';
 import { semanticKernelReader } from './semanticKernel';
 import { promptDataReader } from './structured';
 import { skPromptDirReader } from './skPromptDir';
@@ -25,6 +26,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,
   promptflowReader,
   promptMdReader,
+  rubberduckReader,
   cursorRulesReader,
   claudeCodeReader,
   httpRequestsReader,
@@ -43,7 +45,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest|toml)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName) || isClaudeCodeFile(fileName);
+  return /\.(prompty|prompt|prompt\.md|rdt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest|toml)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName) || isClaudeCodeFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {
