@@ -22,7 +22,7 @@ const PEOPLE_CALL = /(^|\.)(log|info|debug|warn|warning|error|trace|fatal|print|
 const PEOPLE_KEY = /^(id|key|name|type|label|title|subtitle|heading|caption|description|desc|placeholder|tooltip|hint|help|source|path|file|url|icon|error|errorMessage|warning|notice|toast|version|model)$/i;
 const TEXT = /^(string|template_string)$/;
 /** Where a function named for a prompt or a message may be declared (its name in group 1). */
-const TS_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|PROMPT|[Ii]nstructions?|[Mm]essage)[\w$]*)\s*(?:[(<]|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>))/g;
+const TS_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|PROMPT|[Ii]nstructions?|[Mm]essage)[\w$]*)\s*(?:[(<]|:\s*[A-Za-z_$][\w$.]*(?:<[^=\n]{0,80}>)?\s*=\s*(?:async\b|function\b|\()|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>))/g;
 const PY_SITE = /(?<![\w.])def\s+([A-Za-z_]\w*(?:prompt|PROMPT|Prompt|instructions?|_message|Message)\w*)\s*\(/g;
 
 /** Words of plain prose: letters, maybe bracketed or punctuated, no markup or identifiers. */

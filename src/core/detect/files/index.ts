@@ -2,6 +2,7 @@
 // where formats share extensions: specific names first, then content-sniffed YAML shapes.
 import { agentConfigReader, crewaiReader } from './agentConfig';
 import { claudeCodeReader, isClaudeCodeFile } from './claudeCode';
+import { continuePromptReader } from './continuePrompt';
 import { cursorRulesReader, isCursorRuleFile } from './cursorRules';
 import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
@@ -32,6 +33,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   httpRequestsReader,
   workflowActionsReader,
   dotpromptReader,
+  continuePromptReader,
   promptfooReader,
   githubModelsReader,
   semanticKernelReader,
