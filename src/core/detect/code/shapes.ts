@@ -178,9 +178,19 @@ function messageObject(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: R
   return word ? { role: roleOf(word), content } : undefined;
 }
 
-/** A `("system", "…")` / `["user", "…"]` pair. */
+/** A message builder's method that takes the role, then the content: `builder.appendMessage('user', text)`, `add_message("assistant", x)`. */
+const ROLE_FIRST_METHOD = /^(?:append|add|push|insert|create|new|make)_?(?:chat_?)?message$/i;
+
+/** The arguments of a call to such a method. */
+function roleArguments(n: SyntaxNode): boolean {
+  if (n.type !== 'arguments' && n.type !== 'argument_list') return false;
+  const call = n.parent;
+  return !!call && CALL_TYPES.has(call.type) && ROLE_FIRST_METHOD.test(lastName(calleeOf(call)));
+}
+
+/** A `("system", "…")` / `["user", "…"]` pair, or the (role, content) arguments of a message builder's method. */
 function messagePair(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode; placeholder: boolean } | undefined {
-  if (n.type !== 'tuple' && n.type !== 'array') return undefined;
+  if (n.type !== 'tuple' && n.type !== 'array' && !roleArguments(n)) return undefined;
   const items = n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
   if (items.length !== 2 || items[0].type !== 'string') return undefined;
   const word = finishText(env.ctx, evalText(file, items[0], env.ctx)).text.trim().toLowerCase();
@@ -215,7 +225,7 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     const list = n && up.parent(n);
     if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && list && LIST_TYPES.test(list.type) && messagePair(f, n, env)) {
       add(n, `a \`("${m[2]}", …)\` message pair`);
-    }
+    } else if (n && roleArguments(n) && n.startIndex === m.index && messagePair(f, n, env)) add(n, `a \`${lastName(calleeOf(n.parent!))}("${m[2]}", …)\` message`);
   }
   for (const m of f.text.matchAll(CLASS_RE)) {
     budgetStep(env);
