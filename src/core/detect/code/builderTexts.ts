@@ -17,7 +17,7 @@ import type { CodeFile } from './source';
 const BUILDER_NAME = /^(?!_*(?:set|on|handle|render|show|use|display|print|log|ask|read|parse|validate|save|load|fetch|delete|update|remove|edit|select|open|close|toggle|is|has|should|can|count|estimate|send|submit|run|execute|call|invoke|apply|store|cache|track|register|insert|add|append|push|copy|clear|reset|test|mock|check|stream|process|receive|post|emit|dispatch|format_?output|extract)(?:[A-Z_]|$))[A-Za-z_$][\w$]*?(?:[Pp]rompt|PROMPT|[Ii]nstructions?|(?:[Ss]ystem|[Uu]ser|[Hh]uman)_?[Mm]essage)(?:[A-Z_]\w*|s)?$/;
 const TS_FUNCTION = /^(function_declaration|generator_function_declaration|method_definition|arrow_function|function_expression|function)$/;
 /** Calls whose argument is read by people or code, not a model. */
-const PEOPLE_CALL = /(^|\.)(log|info|debug|warn|warning|error|trace|fatal|print|println|write|alert|confirm|toast|notify|t|\$t|i18n|gettext|_|translate|formatMessage|includes|startsWith|endsWith|indexOf|match|test|search|split|replace|replaceAll|querySelector|getElementById|getAttribute|get|has|require|import|Error|\w*Error|\w*Exception|raise|assert|expect|exit)$/;
+const PEOPLE_CALL = /(^|\.)(log|info|debug|warn|warning|error|trace|fatal|print|println|write|alert|confirm|toast|notify|t|\$t|i18n|gettext|_|translate|formatMessage|includes|startsWith|endsWith|indexOf|match|test|search|split|replace|replaceAll|querySelector|getElementById|getAttribute|get|has|require|import|Error|\w*Error|\w*Exception|raise|assert|expect|exit|setFailed|\w*Failed|fail\w*|abort|die)$/;
 /** Keys whose values are for people or code: ids, labels, sources, descriptions. */
 const PEOPLE_KEY = /^(id|key|name|type|label|title|subtitle|heading|caption|description|desc|placeholder|tooltip|hint|help|source|path|file|url|icon|error|errorMessage|warning|notice|toast|version|model)$/i;
 const TEXT = /^(string|template_string)$/;
@@ -97,6 +97,12 @@ export function builderTexts(f: CodeFile): BuilderText[] {
         const root = textRoot(up, n);
         if (seen.has(root.id)) continue;
         seen.add(root.id);
+        // a list of lines joined into one text is one piece, at its first literal
+        const list = up.parent(root);
+        if (list && (list.type === 'array' || list.type === 'list')) {
+          const first = list.namedChildren.find((c) => !!c && c.type !== 'comment');
+          if (first && first.id !== root.id && literal.test(first.type)) continue;
+        }
         if (proseWords(root.text) < 5 || forPeople(up, root, fn)) continue;
         out.push({ node: root, name, role });
         continue;
