@@ -91,7 +91,11 @@ export function addressedTexts(f: CodeFile): AddressedText[] {
     let n: SyntaxNode | null = up.at(offset);
     while (n && n.type !== 'string' && n.type !== 'template_string') n = up.parent(n);
     if (!n) return;
-    const root = textRoot(up, n);
+    let root = textRoot(up, n);
+    // a list of lines joined into one text is one text, at its first literal
+    const list = up.parent(root);
+    const first = list?.type === 'array' ? list.namedChildren.find((c) => !!c && c.type !== 'comment') : undefined;
+    if (first && first.id !== root.id && (first.type === 'string' || first.type === 'template_string')) root = first;
     if (seen.has(root.id)) return;
     seen.add(root.id);
     if (forPeople(up, root)) return;
