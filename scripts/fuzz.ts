@@ -146,7 +146,7 @@ async function main(): Promise<number> {
   const outDir = path.join(ROOT, 'fuzz-out');
   const times: number[] = [];
   const failures: { index: number; file: string; ops: string[]; problems: string[] }[] = [];
-  const slow: { index: number; file: string; ms: number; ops: string[] }[] = [];
+  let over500ms = 0;
   /** The slowest inputs seen, for the report (kept short: the top SLOWEST). */
   let slowest: { index: number; file: string; ms: number; ops: string[]; budget?: string }[] = [];
   let mutations = 0;
@@ -171,7 +171,7 @@ async function main(): Promise<number> {
       problems.push(...res.verdict.problems);
       if (res.verdict.skipped === undefined) times.push(res.verdict.ms);
       if (res.verdict.budget) budgetSkips++;
-      if (res.verdict.ms > 500) slow.push({ index: i, file: input.file, ms: Math.round(res.verdict.ms), ops });
+      if (res.verdict.ms > 500) over500ms++;
       if (res.verdict.skipped === undefined && (slowest.length < SLOWEST || res.verdict.ms > slowest[slowest.length - 1].ms)) {
         slowest = [...slowest, { index: i, file: input.file, ms: +res.verdict.ms.toFixed(1), ops, budget: res.verdict.budget }].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST);
       }
@@ -206,7 +206,7 @@ async function main(): Promise<number> {
     memory: failures.filter((f) => f.problems.some((p) => /memory/.test(p))).length,
     timed: sorted.length,
     msPerInput: { p50: +percentile(sorted, 50).toFixed(2), p99: +percentile(sorted, 99).toFixed(2), max: +(sorted[sorted.length - 1] ?? 0).toFixed(1) },
-    over500ms: slow.length, budgetSkips,
+    over500ms, budgetSkips,
     peakWorkerHeapMb: Math.round(peakHeap), peakMainRssMb: Math.round(peakRss),
     known: Object.fromEntries(knownHits),
   };
@@ -215,7 +215,11 @@ async function main(): Promise<number> {
     const replay = (i: number) => `npm run fuzz -- --seed ${o.seed} --only ${i}`;
     fs.writeFileSync(path.resolve(o.report), JSON.stringify({ ...summary, slowest: slowest.map((s) => ({ ...s, replay: replay(s.index) })), failures: failures.map((f) => ({ ...f, replay: replay(f.index) })) }, null, 2) + '\n');
   }
-  if (slow.length && !o.quiet) console.log(`slowest: ${slow.sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => `#${s.index} ${s.file} ${s.ms} ms [${s.ops.join(', ')}]`).join('\n         ')}`);
+  // Where the time goes: the ten slowest inputs, each with its mutation and replay (for `node --cpu-prof`, see replay.ts).
+  if (slowest.length && !o.quiet) {
+    console.log(`slowest ${Math.min(10, slowest.length)} (replay one: tsx scripts/fuzz/replay.ts --seed ${o.seed} --only I):`);
+    for (const s of slowest.slice(0, 10)) console.log(`  #${s.index} ${s.ms} ms ${s.file}${s.budget ? ` (budget: ${s.budget})` : ''} [${s.ops.join(', ')}]`);
+  }
   // Distinct problems, for the report.
   const distinct = new Map<string, number>();
   for (const f of failures) for (const p of f.problems) {

@@ -35,8 +35,26 @@ export function budgetReason(budgetMs: number): string {
   return `analysis took longer than the ${budgetMs >= 1000 ? `${budgetMs / 1000} s` : `${budgetMs} ms`} per-file budget; not analysed`;
 }
 
+/**
+ * A scan worker's heap: the limit of its old generation and the size of its young one (MB). A heap
+ * whose limit is 2 GB or more (a worker's default is the process's: ~4 GB on most machines) is let grow
+ * to four times what it held after its last full collection before it is collected again; under that
+ * limit V8 grows it by 1.3–2 times. A worker keeps little (its share's results go out in batches) and
+ * makes garbage file by file: two workers on vercel/ai grew to ~125 MB of heap each, mostly garbage of
+ * earlier files, the largest part of a cold scan's peak (425–467 MB; 351–357 MB with this limit, 336–344
+ * MB with 512, the same report). A young generation of 24 MB instead of 48 holds less garbage too. Nothing
+ * near the limit is live in a worker: a file whose analysis fills it is skipped as over the worker's
+ * memory budget (memoryReason), and the worker's other files go on in a new one. (The fuzzer fails an
+ * input whose worker passes 512 MB.)
+ */
+export const WORKER_HEAP_MB = { old: 1024, young: 24 };
+
+export function memoryReason(oldMb = WORKER_HEAP_MB.old): string {
+  return `analysis needed more than the ${oldMb} MB memory budget of a scan worker; not analysed`;
+}
+
 /** One share of the files, through as many workers as its over-budget files need. */
-function runShare(share: string[], options: DetectBatchOptions, onFileDone: () => void, budgetMs: number, signal?: AbortSignal): Promise<BatchResult> {
+function runShare(share: string[], options: DetectBatchOptions, onFileDone: () => void, budgetMs: number, signal?: AbortSignal, heapMb = WORKER_HEAP_MB): Promise<BatchResult> {
   const entry = workerEntry();
   const out: BatchResult = { detections: [], skipped: [], inputs: [], deps: [] };
   return new Promise<BatchResult>((resolve, reject) => {
@@ -52,11 +70,21 @@ function runShare(share: string[], options: DetectBatchOptions, onFileDone: () =
       const heartbeat = new Int32Array(new SharedArrayBuffer(4));
       heartbeat[0] = -1;
       const data: WorkerData = { files: queue, options, heartbeat };
-      const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: data });
+      const w = new Worker(entry.file, { execArgv: entry.execArgv, workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb.old, maxYoungGenerationSizeMb: heapMb.young } });
       let reported = 0; // files of `queue` whose results arrived (they arrive in order)
       let stopped = false;
       let seen = -1;
       let since = performance.now();
+      /** File `at` of the queue is skipped (this worker stopped): the unreported rest goes to a new one. */
+      const skipAndGoOn = (at: number, reason: string) => {
+        stopped = true;
+        clearInterval(watchdog);
+        void w.terminate();
+        out.skipped.push({ file: queue[at], reason });
+        if (options.deps) out.deps.push([queue[at], ['*']]);
+        onFileDone();
+        start([...queue.slice(reported, at), ...queue.slice(at + 1)]);
+      };
       const watchdog = setInterval(() => {
         const at = Atomics.load(heartbeat, 0);
         if (at !== seen) {
@@ -65,14 +93,7 @@ function runShare(share: string[], options: DetectBatchOptions, onFileDone: () =
           return;
         }
         if (at < 0 || performance.now() - since < budgetMs) return;
-        // Over budget: stop this worker; the file is skipped, the unreported rest goes to a new one.
-        stopped = true;
-        clearInterval(watchdog);
-        void w.terminate();
-        out.skipped.push({ file: queue[at], reason: budgetReason(budgetMs) });
-        if (options.deps) out.deps.push([queue[at], ['*']]);
-        onFileDone();
-        start([...queue.slice(reported, at), ...queue.slice(at + 1)]);
+        skipAndGoOn(at, budgetReason(budgetMs));
       }, Math.max(20, Math.min(250, budgetMs / 4)));
       const abort = () => {
         stopped = true;
@@ -99,7 +120,11 @@ function runShare(share: string[], options: DetectBatchOptions, onFileDone: () =
       });
       w.on('error', (e) => {
         clearInterval(watchdog);
-        if (!stopped) finish(e);
+        if (stopped) return;
+        // Out of its heap on a file: that file is skipped, as over the time budget.
+        const at = Atomics.load(heartbeat, 0);
+        if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' && at >= reported && at < queue.length) skipAndGoOn(at, memoryReason(heapMb.old));
+        else finish(e);
       });
       w.on('exit', (code) => {
         clearInterval(watchdog);
@@ -111,9 +136,9 @@ function runShare(share: string[], options: DetectBatchOptions, onFileDone: () =
   });
 }
 
-export function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void, signal?: AbortSignal, budgetMs = FILE_BUDGET_MS): Promise<BatchResult[]> {
+export function detectInWorkers(files: string[], options: DetectBatchOptions, workers: number, onFileDone: () => void, signal?: AbortSignal, budgetMs = FILE_BUDGET_MS, heapMb = WORKER_HEAP_MB): Promise<BatchResult[]> {
   // Dealt round-robin: neighbouring files are alike, so the shares come out about even.
   const shares: string[][] = Array.from({ length: workers }, () => []);
   files.forEach((f, i) => shares[i % workers].push(f));
-  return Promise.all(shares.map((share) => runShare(share, options, onFileDone, budgetMs, signal)));
+  return Promise.all(shares.map((share) => runShare(share, options, onFileDone, budgetMs, signal, heapMb)));
 }

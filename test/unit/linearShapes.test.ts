@@ -148,6 +148,46 @@ describe('the shape layer stays linear in the number of statements', function ()
     assert.ok(listings < 300, `${listings} listings of children`);
   });
 
+  it('a dict of 500 `role` keys: its pairs are listed once, not once per key matched and key asked', () => {
+    // (each `role:` match checked the dict again, and each check scanned every pair for role, content, parts…)
+    const dict = (n: number) => `def reply() -> dict:\n    return {\n${'        "role": "user",\n'.repeat(n)}        "content": "Answer the question in one short sentence, please.",\n    }\n`;
+    const sample = parse('python', 'x').rootNode;
+    const reads = (n: number) => {
+      let found = 0;
+      const walks = parentWalks(sample, () => {
+        found = new Engine().detectSync('dict.py', dict(n), {}).detected.length;
+      }, 'namedChildren');
+      assert.strictEqual(found, 1);
+      return walks;
+    };
+    const few = reads(50);
+    const many = reads(500);
+    assert.ok(many < few * 3, `${few} listings of children for 50 keys, ${many} for 500`);
+  });
+
+  it('a prompt function spreading one helper 500 times: the helper and the body are read once, not per spread', () => {
+    const fn = (n: number) => `export function buildPrompt() {\n  const intro = blocks();\n  return [\n${'    ...intro,\n'.repeat(n)}  ];\n  function blocks() {\n    return [{ type: 'text', text: 'Here is a screenshot of the page the user is looking at right now.' }];\n  }\n}\n`;
+    const sample = parse('typescript', 'x').rootNode;
+    const proto = Object.getPrototypeOf(sample);
+    const original = proto.descendantsOfType;
+    const walks = (n: number) => {
+      let calls = 0;
+      proto.descendantsOfType = function (this: SyntaxNode, ...a: unknown[]) {
+        calls++;
+        return original.apply(this, a);
+      };
+      try {
+        assert.ok(new Engine().detectSync('spread.ts', fn(n), {}).detected.length >= 1);
+      } finally {
+        proto.descendantsOfType = original;
+      }
+      return calls;
+    };
+    const few = walks(5);
+    const many = walks(500);
+    assert.ok(many < few + 20, `${few} descendant walks for 5 spreads, ${many} for 500`);
+  });
+
   it("a call chain's callee is read up to a bound, not in full for every call of the chain", () => {
     const chain = `builder${'.step("a much longer argument that makes the chain wide")'.repeat(3000)}`;
     const text = `from openai import OpenAI\nclient = OpenAI()\nx = ${chain}\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello there, assistant."}])\n`;

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { budgetReason } from '../../src/core/scanPool';
+import { budgetReason, detectInWorkers, FILE_BUDGET_MS, memoryReason } from '../../src/core/scanPool';
 import { scanWorkspace } from '../../src/core/workspace';
 import { tempDir } from '../tempDir';
 
@@ -29,6 +29,22 @@ describe('scan workers: per-file time budget', function () {
     assert.deepStrictEqual(report.skipped, [{ file: 'm_big.ts', reason: budgetReason(300) }]);
     assert.deepStrictEqual([...new Set(report.prompts.map((p) => p.file))].sort(), ['a.ts', 'y.prompt.yml', 'z.ts']);
     assert.strictEqual(progress[progress.length - 1], 4, 'every file counted once in the progress');
+  });
+
+  it('a file whose analysis fills the worker\'s heap is skipped with the memory budget named; the files around it are analysed', async () => {
+    const ws = tempDir('pc-budget-mem-');
+    // ~900 KB of calls: its analysis holds more than a 48 MB heap (and less than 200 MB); a small file's fits.
+    let big = "import OpenAI from 'openai';\nconst client = new OpenAI();\n";
+    for (let i = 0; big.length < 900_000; i++) big += call(i);
+    fs.writeFileSync(path.join(ws, 'm_big.ts'), big);
+    const small = "import OpenAI from 'openai';\nconst client = new OpenAI();\n" + call(0);
+    fs.writeFileSync(path.join(ws, 'a.ts'), small);
+    fs.writeFileSync(path.join(ws, 'z.ts'), small);
+    let done = 0;
+    const [r] = await detectInWorkers(['a.ts', 'm_big.ts', 'z.ts'], { root: ws }, 1, () => void done++, undefined, FILE_BUDGET_MS, { old: 48, young: 8 });
+    assert.deepStrictEqual(r.skipped, [{ file: 'm_big.ts', reason: memoryReason(48) }]);
+    assert.deepStrictEqual(r.detections.map((d) => d.file), ['a.ts', 'z.ts']);
+    assert.strictEqual(done, 3, 'every file counted once in the progress');
   });
 
   it('without an over-budget file, a worker scan equals an in-process one', async () => {

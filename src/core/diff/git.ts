@@ -91,7 +91,12 @@ export interface TreeFile { path: string; sha: string; size: number }
 
 /** Regular files of `commit` under `prefix` (a folder relative to the repository top, '' for all). */
 export function listTree(repo: GitRepo, commit: string, prefix: string): TreeFile[] {
-  const out = git(repo.top, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', prefix] : [])]);
+  return parseTree(git(repo.top, lsTreeArgs(commit, prefix)));
+}
+
+const lsTreeArgs = (commit: string, prefix: string) => ['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', prefix] : [])];
+
+function parseTree(out: string): TreeFile[] {
   const files: TreeFile[] = [];
   for (const row of out.split('\0')) {
     if (!row) continue;
@@ -107,6 +112,11 @@ export function listTree(repo: GitRepo, commit: string, prefix: string): TreeFil
 /** The files writeTree writes for `commit` under `prefix`: what a scan of that side can see. */
 export function treeToWrite(repo: GitRepo, commit: string, prefix: string): TreeFile[] {
   return listTree(repo, commit, prefix).filter((f) => f.size <= MAX_FILE_BYTES);
+}
+
+/** treeToWrite in a git process that runs while this one goes on. */
+export function treeToWriteLater(repo: GitRepo, commit: string, prefix: string): Promise<TreeFile[]> {
+  return gitLater(repo.top, lsTreeArgs(commit, prefix)).then((out) => parseTree(out.toString('utf8')).filter((f) => f.size <= MAX_FILE_BYTES));
 }
 
 /**
@@ -184,11 +194,16 @@ const nameStatusArgs = (base: string, head: string | undefined, prefix: string) 
  * stored inputs meanwhile: git's pass over the tree and this one's on the two cores at once).
  */
 export function changedPathsLater(repo: GitRepo, base: string, head: string | undefined, prefix: string): Promise<{ renamed: Map<string, string>; touched: Set<string> }> {
+  return gitLater(repo.top, nameStatusArgs(base, head, prefix)).then((out) => parseNameStatus(out.toString('utf8')));
+}
+
+/** A git process started now whose output is awaited later: its stdout, or a GitError (as `git` throws). */
+function gitLater(cwd: string, args: string[], input?: string): Promise<Buffer> {
   gitRuns.count++;
   return new Promise((resolve, reject) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn('git', nameStatusArgs(base, head, prefix), { cwd: repo.top, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn('git', args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     } catch (e) {
       reject(new GitError(`git could not be run (${(e as Error).message}); is git installed?`));
       return;
@@ -199,9 +214,13 @@ export function changedPathsLater(repo: GitRepo, base: string, head: string | un
     child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(new GitError(`git could not be run (${e.message}); is git installed?`)));
     child.on('close', (code) => {
-      if (code !== 0) reject(new GitError(Buffer.concat(err).toString('utf8').trim() || 'git diff failed'));
-      else resolve(parseNameStatus(Buffer.concat(out).toString('utf8')));
+      if (code !== 0) reject(new GitError(Buffer.concat(err).toString('utf8').trim() || `git ${args[0]} failed`));
+      else resolve(Buffer.concat(out));
     });
+    if (input !== undefined) {
+      child.stdin!.on('error', () => undefined); // git gone early: its exit code says why
+      child.stdin!.end(input);
+    }
   });
 }
 
@@ -227,20 +246,58 @@ function parseNameStatus(text: string): { renamed: Map<string, string>; touched:
  * are: not named by `touched` (changedPaths against the work tree) and with no attribute that converts
  * between the two (`text`, `eol`, `filter`: line endings, LFS and other filters), in a repository
  * without core.autocrlf. Git compares the converted content; only these are byte for byte the same.
+ * `converted`: what conversionsLater found for these paths (or more), instead of asking git here.
  */
-export function sameAsWorkTree(repo: GitRepo, paths: readonly string[], touched: ReadonlySet<string>): Set<string> {
+export function sameAsWorkTree(repo: GitRepo, paths: readonly string[], touched: ReadonlySet<string>, converted?: Conversions): Set<string> {
   const same = new Set<string>();
-  const autocrlf = runGit(['config', '--get', 'core.autocrlf'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim().toLowerCase();
-  if (autocrlf && autocrlf !== 'false') return same;
+  if (converted === undefined) {
+    if (autocrlfSet(runGit(['config', '--get', 'core.autocrlf'], { cwd: repo.top, encoding: 'utf8' }).stdout)) return same;
+  } else if (converted === null) return same;
   const candidates = paths.filter((p) => !touched.has(p));
   if (!candidates.length) return same;
-  const r = runGit(['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], { cwd: repo.top, input: candidates.join('\0') + '\0', encoding: 'utf8', maxBuffer: 2 ** 30 });
-  if (r.status !== 0) return same; // nothing linked: every file read from git
-  const converted = new Set<string>();
-  const out = r.stdout.split('\0');
-  for (let i = 0; i + 2 < out.length; i += 3) if (out[i + 2] !== 'unspecified') converted.add(out[i]);
+  if (converted === undefined) {
+    const r = runGit(['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], { cwd: repo.top, input: checkAttrInput(candidates), encoding: 'utf8', maxBuffer: 2 ** 30 });
+    if (r.status !== 0) return same; // nothing linked: every file read from git
+    converted = convertedIn(r.stdout);
+  }
   for (const p of candidates) if (!converted.has(p)) same.add(p);
   return same;
+}
+
+/**
+ * The paths git converts between a commit and the work tree (an attribute `text`, `eol` or `filter`
+ * set on them), or null when any path may be (core.autocrlf set, or git could not tell).
+ */
+export type Conversions = ReadonlySet<string> | null;
+
+const autocrlfSet = (value: string) => {
+  const v = value.trim().toLowerCase();
+  return !!v && v !== 'false';
+};
+const checkAttrInput = (paths: readonly string[]) => paths.join('\0') + '\0';
+
+function convertedIn(checkAttr: string): Set<string> {
+  const converted = new Set<string>();
+  const out = checkAttr.split('\0');
+  for (let i = 0; i + 2 < out.length; i += 3) if (out[i + 2] !== 'unspecified') converted.add(out[i]);
+  return converted;
+}
+
+/**
+ * sameAsWorkTree's questions to git about `paths` (to come: the base's listing), asked in git processes
+ * that run while this one goes on (the diff reads the work tree meanwhile).
+ */
+export function conversionsLater(repo: GitRepo, paths: Promise<readonly string[]>): Promise<Conversions> {
+  const autocrlf = gitLater(repo.top, ['config', '--get', 'core.autocrlf']).then((out) => autocrlfSet(out.toString('utf8')), () => false); // (exit 1: not set)
+  return Promise.all([autocrlf, paths]).then(async ([crlf, list]) => {
+    if (crlf) return null;
+    if (!list.length) return new Set<string>();
+    try {
+      return convertedIn((await gitLater(repo.top, ['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], checkAttrInput(list))).toString('utf8'));
+    } catch {
+      return null; // nothing linked: every file read from git
+    }
+  });
 }
 
 /** The text of one file at `commit` (path relative to the repository top), or undefined when it has none. */

@@ -11,7 +11,7 @@ import { rangePlace } from '../report/place';
 import { forgetStoredForm, keepCounts, pricedMemoFor, scanWorkspace, scanWorkspaceAs, type ScanOptions, type ScanPlan } from '../workspace';
 import * as os from 'os';
 import { spawn } from 'child_process';
-import { changedPathsLater, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, writeTree, type GitRepo } from './git';
+import { changedPathsLater, conversionsLater, fileAt, filesAt, openRepoAt, resolveCommit, sameAsWorkTree, treeToWrite, treeToWriteLater, writeTree, type Conversions, type GitRepo, type TreeFile } from './git';
 import { CONFIG_FILE_NAME, emptyConfig, parseConfig, type PromptCostConfig } from '../config';
 import { loadConfig } from '../workspace';
 import { SideCache } from './sideCache';
@@ -340,18 +340,29 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     changesLater.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     let changes!: Awaited<typeof changesLater>;
     const baseFiles = filesAt(repo, baseCommit, prefix);
+    // A base not kept yet: its listing, and which of its files git converts on the way to the work
+    // tree, asked of git now, in processes of their own, while the head is read (taken once).
+    let ahead: { files: Promise<TreeFile[]>; converted?: Promise<Conversions> } | undefined;
+    if (!sideCache?.has(sideCache.key(baseCommit, prefix, epoch))) {
+      const files = treeToWriteLater(repo, baseCommit, prefix);
+      ahead = { files, ...(headCommit ? {} : { converted: conversionsLater(repo, files.then((l) => l.map((f) => f.path))) }) };
+      for (const p of [ahead.files, ahead.converted]) p?.catch(() => undefined); // awaited when the base is read; not an unhandled rejection meanwhile
+    }
     const fromGit = async (commit: string, name: string): Promise<SideView> => {
       const key = sideCache?.key(commit, prefix, epoch);
       const hit = key ? sideCache!.get(key) : undefined;
+      const early = commit === baseCommit ? ahead : undefined;
+      if (early) ahead = undefined;
       if (hit) return hit;
-      const files = treeToWrite(repo, commit, prefix);
+      const files = early ? await early.files : treeToWrite(repo, commit, prefix);
+      const converted = early?.converted ? await early.converted : undefined;
       const root = path.join(tmp, name);
       fs.mkdirSync(root, { recursive: true });
       // The base derived from the work tree's side where git finds few files different (overlay.ts):
       // no checkout, no scan of what the two share.
       if (!headCommit && commit === baseCommit && headView?.state && o.overlay !== false && !o.scan?.paths?.length && (o.configFile || workConfigText(folder) === configAt(commit))) {
         const made = await overlaySide({
-          repo, commit, prefix, folder, head: headView, touched: changes.touched, files, config: loadConfig(folder, o.configFile), exclude: o.scan?.exclude,
+          repo, commit, prefix, folder, head: headView, touched: changes.touched, files, converted, config: loadConfig(folder, o.configFile), exclude: o.scan?.exclude,
           heuristics: o.heuristics, settings: o.scan?.settings, severities: o.scan?.severities, cacheDir: o.scan?.cacheDir, engine, tmp: root, git: baseFiles,
         });
         if (made) {
@@ -361,7 +372,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
         fs.rmSync(root, { recursive: true, force: true });
         fs.mkdirSync(root, { recursive: true });
       }
-      const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched) : undefined;
+      const linkable = !headCommit && commit === baseCommit ? sameAsWorkTree(repo, files.map((f) => f.path), changes.touched, converted) : undefined;
       writeTree(repo, commit, prefix, root, files, linkable);
       written += files.length;
       const report = await scanSide(root);

@@ -29,7 +29,7 @@ import { isTextPromptName } from '../detect/files';
 import { currentBuild, DetectionCache } from '../detectionCache';
 import { detectBatch, isCandidate, refsOf, SHARED_PREFIX_CHARS, walkFinds, walkListing, walkOrder, type FileDeps, type ScannedDetection, type ScanPlan } from '../workspace';
 import { readRecorded, type ScanInputs } from '../scanManifest';
-import { filesAt, sameAsWorkTree, writeTree, type GitFiles, type GitRepo, type TreeFile } from './git';
+import { filesAt, sameAsWorkTree, writeTree, type Conversions, type GitFiles, type GitRepo, type TreeFile } from './git';
 import { hasOwnId } from './pair';
 import { digestOf, runOf, stateOf, withState, type FileRun, type SideView, type StoredSideState, type ViewIndex } from './view';
 
@@ -46,6 +46,8 @@ export interface OverlayInput {
   touched: ReadonlySet<string>;
   /** The base's files that a checkout would hold (treeToWrite). */
   files: TreeFile[];
+  /** Which of them git converts between the commit and the work tree, when asked already (conversionsLater). */
+  converted?: Conversions;
   /** The config both sides are priced with (their texts are the same). */
   config: PromptCostConfig;
   exclude?: string[];
@@ -115,7 +117,7 @@ export async function overlaySide(o: OverlayInput): Promise<MadeSide | undefined
   const strip = (p: string) => (base && p.startsWith(base) ? p.slice(base.length) : p);
   // The base's files (folder-relative), and those byte for byte the work tree's.
   const inBase = new Map(o.files.map((f) => [strip(f.path), f] as const));
-  const same = new Set([...sameAsWorkTree(o.repo, o.files.map((f) => f.path), o.touched)].map(strip));
+  const same = new Set([...sameAsWorkTree(o.repo, o.files.map((f) => f.path), o.touched, o.converted)].map(strip));
   // The base's walk: where every .gitignore either walk reads is the same on both sides, the work
   // tree's walk of the files they share and the walk's rules for the others; else over its listing.
   const exclude = [...o.config.exclude, ...(o.exclude ?? [])];

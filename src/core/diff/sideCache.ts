@@ -47,6 +47,11 @@ export class SideCache {
     }
   }
 
+  /** Whether a side is stored under `key` (get may still find it foreign or damaged). */
+  has(key: string): boolean {
+    return fs.existsSync(path.join(this.dir, `${key.slice(0, 40)}.json`));
+  }
+
   /** Removes a side found damaged. */
   drop(key: string): void {
     for (const ext of ['json', 'data']) fs.rmSync(path.join(this.dir, `${key.slice(0, 40)}.${ext}`), { force: true });

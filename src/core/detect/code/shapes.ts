@@ -208,6 +208,8 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     out.push({ node, shape });
   };
   const up = ancestryOf(f);
+  // (an object is checked once, not once per key of it the pattern matched: a dict of 500 `role:` keys)
+  const checked = new Set<number>();
   for (const m of f.text.matchAll(ROLE_KEY_RE)) {
     budgetStep(env);
     let n: SyntaxNode | null = up.at(m.index ?? 0);
@@ -215,8 +217,11 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     if (!n) continue;
     const parent = up.parent(n);
     const grandparent = parent && up.parent(parent);
-    if (n.type === 'pair' && parent && messageObject(f, parent, env)) add(parent, 'a `{role, content}` message');
-    else if (n.type === 'keyword_argument' && grandparent && messageCall(f, grandparent, env)) add(grandparent, `a \`${lastName(calleeOf(grandparent))}(role=…)\` message`);
+    if (n.type === 'pair' && parent) {
+      if (checked.has(parent.id)) continue;
+      checked.add(parent.id);
+      if (messageObject(f, parent, env)) add(parent, 'a `{role, content}` message');
+    } else if (n.type === 'keyword_argument' && grandparent && messageCall(f, grandparent, env)) add(grandparent, `a \`${lastName(calleeOf(grandparent))}(role=…)\` message`);
   }
   for (const m of f.text.matchAll(PAIR_RE)) {
     budgetStep(env);

@@ -217,16 +217,23 @@ function blockTexts(fn: SyntaxNode, depth: number): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   const body = fn.childForFieldName('body');
   if (!body) return out;
+  const locals = localValues(body);
+  // (a function spread in many times is read once: 500 `...section()` lines read it 500 times)
+  const spread = new Map<number, SyntaxNode[]>();
   const elements = (list: SyntaxNode) => {
     for (const el of list.namedChildren) {
       if (!el) continue;
       const t = blockText(el);
       if (t) out.push(t);
       else if (el.type === 'spread_element' && depth < 1) {
-        const made = localValue(body, el.namedChildren[0]);
+        const made = locals(el.namedChildren[0]);
         const callee = made?.type === 'call_expression' ? made.childForFieldName('function') : undefined;
         const other = callee?.type === 'identifier' ? localFunction(fn, callee.text) : undefined;
-        if (other) out.push(...blockTexts(other, depth + 1));
+        if (other) {
+          let texts = spread.get(other.id);
+          if (!texts) spread.set(other.id, (texts = blockTexts(other, depth + 1)));
+          out.push(...texts);
+        }
       }
     }
   };
@@ -234,7 +241,7 @@ function blockTexts(fn: SyntaxNode, depth: number): SyntaxNode[] {
     let list: SyntaxNode | null | undefined = r;
     while (list && (list.type === 'as_expression' || list.type === 'satisfies_expression')) list = list.namedChildren[0];
     const name = list?.type === 'identifier' ? list.text : undefined;
-    if (name) list = localValue(body, list);
+    if (name) list = locals(list);
     while (list && (list.type === 'as_expression' || list.type === 'satisfies_expression')) list = list.namedChildren[0];
     if (list?.type !== 'array') continue;
     elements(list);
@@ -251,13 +258,24 @@ function blockTexts(fn: SyntaxNode, depth: number): SyntaxNode[] {
   return out;
 }
 
-/** The value a name is declared with in `body` (`const x = …`), or undefined. */
-function localValue(body: SyntaxNode, id: SyntaxNode | null | undefined): SyntaxNode | undefined {
-  if (id?.type !== 'identifier') return id ?? undefined;
-  for (const d of body.descendantsOfType('variable_declarator')) {
-    if (d?.childForFieldName('name')?.text === id.text) return d.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
+/**
+ * The value a name is declared with in `body` (`const x = …`; the first declaration of it), or undefined;
+ * a node that is not a name is itself. The body's declarations are listed once, on the first name asked
+ * (a list of 500 spread elements asked each on its own walked the body 500 times).
+ */
+function localValues(body: SyntaxNode): (id: SyntaxNode | null | undefined) => SyntaxNode | undefined {
+  let declared: Map<string, SyntaxNode | undefined> | undefined;
+  return (id) => {
+    if (id?.type !== 'identifier') return id ?? undefined;
+    if (!declared) {
+      declared = new Map();
+      for (const d of body.descendantsOfType('variable_declarator')) {
+        const name = d?.childForFieldName('name')?.text;
+        if (name !== undefined && !declared.has(name)) declared.set(name, d!.childForFieldName('value') ?? undefined);
+      }
+    }
+    return declared.get(id.text);
+  };
 }
 
 /** A function declared beside `fn` or inside it, by name. */
