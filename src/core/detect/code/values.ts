@@ -859,7 +859,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const r = resolveExpression(f, n, ctx);
       if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r && (n.type === 'subscript_expression' || n.type === 'subscript')) return loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? anyEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
-      if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? tableEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
@@ -1071,6 +1071,102 @@ function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValu
     }
   } finally {
     ctx.active.delete(outer.node.id);
+  }
+  return values.length ? longestOf(values, ctx) : undefined;
+}
+
+/** Inner objects a table walk collects, at most (a table per language and case is a few dozen). */
+const MAX_TABLE_OBJECTS = 64;
+
+/**
+ * The object literals an expression may be when it picks from a nested table at run time: `T[kind]`,
+ * `T[kind] || T['']`, `byLocale[lang] ?? byLocale.en`, a variable holding one, or what a project function
+ * returns (`examplesFor(kind, lang)` returning such a pick). A static key takes that entry, a run-time key
+ * every entry that is an object. Undefined when the expression reaches no object literal this way.
+ */
+function tableObjects(f: CodeFile, n: SyntaxNode, ctx: EvalContext, depth = 0): Resolved[] | undefined {
+  if (depth > 16) return undefined;
+  let node = n;
+  while (/^(parenthesized_expression|as_expression|satisfies_expression|non_null_expression)$/.test(node.type) && node.namedChildren[0]) node = node.namedChildren[0];
+  if (node.type === 'object') return [{ file: f, node }];
+  if (node.type === 'binary_expression' && /^(\|\||\?\?)$/.test(node.childForFieldName('operator')?.text ?? '')) {
+    const all = [node.childForFieldName('left'), node.childForFieldName('right')].flatMap((s) => (s ? tableObjects(f, s, ctx, depth + 1) ?? [] : []));
+    return all.length ? dedupeObjects(all) : undefined;
+  }
+  if (node.type === 'ternary_expression') {
+    const all = [node.childForFieldName('consequence'), node.childForFieldName('alternative')].flatMap((s) => (s ? tableObjects(f, s, ctx, depth + 1) ?? [] : []));
+    return all.length ? dedupeObjects(all) : undefined;
+  }
+  if (node.type === 'subscript_expression' || node.type === 'member_expression') {
+    const objNode = node.childForFieldName('object');
+    if (!objNode) return undefined;
+    const key = node.type === 'member_expression' ? node.childForFieldName('property')?.text : staticKey(node.childForFieldName('index'));
+    // a name of its own resolving straight to an object (`LOCALES.en`): the ordinary resolution
+    const direct = key !== undefined ? resolveExpression(f, node, ctx) : undefined;
+    if (direct && direct.node !== node && direct.node.type === 'object') return [direct];
+    const outer = tableObjects(f, objNode, ctx, depth + 1);
+    if (!outer) return undefined;
+    const out: Resolved[] = [];
+    for (const o of outer) {
+      const entries = key !== undefined ? [propertyOf(o.node, key)] : o.node.namedChildren.map((p) => (p?.type === 'pair' ? p.childForFieldName('value') : p?.type === 'shorthand_property_identifier' ? p : undefined));
+      for (const e of entries) {
+        if (!e || out.length >= MAX_TABLE_OBJECTS) continue;
+        const inner = e.type === 'object' ? { file: o.file, node: e } : resolveExpression(o.file, e, ctx);
+        if (inner?.node.type === 'object') out.push(inner);
+      }
+    }
+    return out.length ? dedupeObjects(out) : undefined;
+  }
+  if (node.type === 'identifier') {
+    const r = resolveExpression(f, node, ctx);
+    if (!r || r.node === node || ctx.active.has(r.node.id)) return undefined;
+    if (r.node.type === 'object') return [r];
+    ctx.active.add(r.node.id);
+    try {
+      return tableObjects(r.file, r.node, ctx, depth + 1);
+    } finally {
+      ctx.active.delete(r.node.id);
+    }
+  }
+  if (node.type === 'call_expression') {
+    const callee = node.childForFieldName('function');
+    const target = callee && resolveExpression(f, callee, ctx);
+    if (!target || target.node === callee || !FUNCTION_NODE.test(target.node.type) || ctx.active.has(target.node.id)) return undefined;
+    ctx.active.add(target.node.id);
+    try {
+      const all = returnedExpressions(target.node).flatMap((r) => tableObjects(target.file, r, ctx, depth + 1) ?? []);
+      return all.length ? dedupeObjects(all) : undefined;
+    } finally {
+      ctx.active.delete(target.node.id);
+    }
+  }
+  return undefined;
+}
+
+function dedupeObjects(list: Resolved[]): Resolved[] {
+  const seen = new Set<number>();
+  return list.filter((r) => !seen.has(r.node.id) && (seen.add(r.node.id), true)).slice(0, MAX_TABLE_OBJECTS);
+}
+
+/**
+ * `example.subject` where `example = examplesFor(kind, lang)` picks an entry of a table of tables by
+ * run-time keys (few-shot examples per language and case): that key of every object the pick may give,
+ * the longest the value and the others its alternatives, each a part where it is written. JS/TS.
+ */
+function tableEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  if (f.isPython || n.type !== 'member_expression') return undefined;
+  const key = n.childForFieldName('property')?.text;
+  const objNode = n.childForFieldName('object');
+  if (!key || !objNode) return undefined;
+  const objects = tableObjects(f, objNode, ctx);
+  // one object is the ordinary property resolution's business; a table gives several
+  if (!objects || objects.length < 2) return undefined;
+  const values: TextValue[] = [];
+  for (const o of objects) {
+    const v = propertyOf(o.node, key);
+    if (!v || !/^(string|template_string|binary_expression)$/.test(v.type)) continue;
+    const t = evalText(o.file, v, ctx);
+    if (hasOwnText(ctx, t)) values.push(t);
   }
   return values.length ? longestOf(values, ctx) : undefined;
 }
