@@ -203,6 +203,9 @@ function safeCut(text: string, at: number): number {
   return i;
 }
 
+/** One name of a program (`note_context`, `web-tab`, `user.id`): letters, digits, `_`, `-`, `.`, no space or prose punctuation. */
+const IDENTIFIER_LIKE = /^[A-Za-z_$][\w$]*(?:[-.][\w$]+)*$/;
+
 export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: n.startIndex, end: n.endIndex });
 
 /**
@@ -214,7 +217,10 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v;
   const own = v.text.replace(MARKER_RE, '');
   // a word or two (a local variable's value) reads as part of the text around it
-  // text another file writes (a helper's return, a constant) is reported there, however short
+  // text another file writes (a helper's return, a constant) is reported there, however short — but a
+  // name (a tag, a key, an id: `"note_context"` in `<${TAG}>`) is no text a reviewer marks: it is counted
+  // where it is embedded, as the text around it, and is no part of its own
+  if (!hasFragment(ctx, v.text) && IDENTIFIER_LIKE.test(own)) return inlineValue(ctx, v);
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
   // JS: markup around run-time values (`<learning>\n${x}\n</learning>`) is no words of its own
   // (a run-time value in a sentence stands for a word of it: `Reply in ${language}.` is three)
