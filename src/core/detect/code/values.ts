@@ -2127,6 +2127,9 @@ function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: Te
     : []);
   if (!elements.length) {
     const v = followFunction(cb.file, cb.node, ctx, undefined);
+    // a run-time list's lines of values and punctuation alone (`${m.role}: ${text}`) are run-time text:
+    // a slot, not a part of a few characters where the callback's template is written
+    if (v && !/\p{L}{2}/u.test(inlineText(ctx, v).replace(MARKER_RE, ''))) return undefined;
     return v && { ...v };
   }
   const out = new TextBuilder(ctx.ceiling);
