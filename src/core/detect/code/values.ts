@@ -287,6 +287,9 @@ function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): Tex
   // (a branch of no words of its own, `''` or `${context}`, adds none)
   const worded = branches.map((b) => ownWords(b!.text)).filter((w) => w > 0);
   if (worded.length && worded.every((w) => w >= 3)) return undefined;
+  // a branch that wraps text written elsewhere (`${extra ? `\n\n${extra}` : ''}`) keeps it a fragment where
+  // it is written: folding the branch in would count that text as this template's own
+  if (texts.some((t) => hasFragment(ctx, t.text))) return undefined;
   let longer = texts[0];
   for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
   // its own alternatives (a nested conditional) fold too: the longer text is what is priced
