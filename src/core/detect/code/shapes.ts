@@ -13,7 +13,7 @@
 import { ancestryOf, type Ancestry } from './ancestry';
 import { IntervalSet } from './intervals';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
-import { normaliseRole } from '../shared';
+import { normaliseRole, TRANSLATION_PATH } from '../shared';
 import { callInfo, modelArg, PromptBuilder, promptModel, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
@@ -603,6 +603,8 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     if (USER_KEYS.test(key) && !pair) return;
     const moduleObject = !host && key === 'prompt' && container.type === 'object' && exportedObject(container, up);
     if (!host && !STRONG.test(key) && !pair && !moduleObject) return;
+    // a translations module's object that no call receives is what the app shows (a tooltip about the prompt)
+    if (!host && TRANSLATION_PATH.test(f.file)) return;
     // a value handed to a logger (`logDebug('…', { prompt })`, `log.info(…)`) is logged, not sent
     if (host && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
       if (!STRONG.test(key)) return;
