@@ -13,7 +13,7 @@
 import { ancestryOf, type Ancestry } from './ancestry';
 import { IntervalSet } from './intervals';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
-import { normaliseRole } from '../shared';
+import { normaliseRole, TRANSLATION_PATH } from '../shared';
 import { callInfo, modelArg, PromptBuilder, promptModel, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
@@ -181,9 +181,19 @@ function messageObject(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: R
   return word ? { role: roleOf(word), content } : undefined;
 }
 
-/** A `("system", "…")` / `["user", "…"]` pair. */
+/** A message builder's method that takes the role, then the content: `builder.appendMessage('user', text)`, `add_message("assistant", x)`. */
+const ROLE_FIRST_METHOD = /^(?:append|add|push|insert|create|new|make)_?(?:chat_?)?message$/i;
+
+/** The arguments of a call to such a method. */
+function roleArguments(n: SyntaxNode): boolean {
+  if (n.type !== 'arguments' && n.type !== 'argument_list') return false;
+  const call = n.parent;
+  return !!call && CALL_TYPES.has(call.type) && ROLE_FIRST_METHOD.test(lastName(calleeOf(call)));
+}
+
+/** A `("system", "…")` / `["user", "…"]` pair, or the (role, content) arguments of a message builder's method. */
 function messagePair(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode; placeholder: boolean } | undefined {
-  if (n.type !== 'tuple' && n.type !== 'array') return undefined;
+  if (n.type !== 'tuple' && n.type !== 'array' && !roleArguments(n)) return undefined;
   const items = n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
   if (items.length !== 2 || items[0].type !== 'string') return undefined;
   const word = finishText(env.ctx, evalText(file, items[0], env.ctx)).text.trim().toLowerCase();
@@ -223,7 +233,7 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     const list = n && up.parent(n);
     if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && list && LIST_TYPES.test(list.type) && messagePair(f, n, env)) {
       add(n, `a \`("${m[2]}", …)\` message pair`);
-    }
+    } else if (n && roleArguments(n) && n.startIndex === m.index && messagePair(f, n, env)) add(n, `a \`${lastName(calleeOf(n.parent!))}("${m[2]}", …)\` message`);
   }
   for (const m of f.text.matchAll(CLASS_RE)) {
     budgetStep(env);
@@ -608,6 +618,8 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     if (USER_KEYS.test(key) && !pair) return;
     const moduleObject = !host && key === 'prompt' && container.type === 'object' && exportedObject(container, up);
     if (!host && !STRONG.test(key) && !pair && !moduleObject) return;
+    // a translations module's object that no call receives is what the app shows (a tooltip about the prompt)
+    if (!host && TRANSLATION_PATH.test(f.file)) return;
     // a value handed to a logger (`logDebug('…', { prompt })`, `log.info(…)`) is logged, not sent
     if (hostCallee && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(hostCallee.callee.split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
       if (!STRONG.test(key)) return;
