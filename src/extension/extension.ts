@@ -29,11 +29,12 @@ const SELECTOR: LanguageClientOptions['documentSelector'] = [
   { scheme: 'file', pattern: '**/*.prompty' },
   { scheme: 'file', pattern: '**/*.prompt' },
   { scheme: 'file', pattern: '**/*.prompt.md' },
-  // Request files (REST Client, JetBrains HTTP Client), Cursor rules, Claude Code subagents and commands: their own languages, or none.
+  { scheme: 'file', pattern: '**/*.rdt.md' },
+  // Request files (REST Client, JetBrains HTTP Client), Cursor rules, Claude Code subagents, commands and output styles: their own languages, or none.
   { scheme: 'file', pattern: '**/*.{http,rest}' },
   { scheme: 'file', pattern: '**/.cursor/rules/**/*.mdc' },
   { scheme: 'file', pattern: '**/.cursorrules' },
-  { scheme: 'file', pattern: '**/.claude/{agents,commands}/**/*.md' },
+  { scheme: 'file', pattern: '**/.claude/{agents,commands,output-styles}/**/*.md' },
   // Prompts in TOML settings (a bot's `[review_prompt]` tables, Gemini CLI's `.gemini/commands/*.toml`).
   { scheme: 'file', pattern: '**/*.toml' },
   { scheme: 'file', pattern: '**/.promptcost.yaml' },

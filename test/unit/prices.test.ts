@@ -27,6 +27,21 @@ describe('prices', () => {
     close(c.monthlyUsd, 6300, 'per month');
   });
 
+  it('a model is looked up once, not once per prompt: the same answer for the same id and deployments', () => {
+    // (each of 500 prompts of one model parsed its id and asked the database again)
+    assert.strictEqual(lookupPrice('gpt-4o'), lookupPrice('gpt-4o'));
+    assert.strictEqual(lookupPrice('gpt-4o', {}, { deployments: {} }), lookupPrice(' gpt-4o '));
+    // deployments decide what an id is, so they are part of the question
+    const deployed = lookupPrice('azure/prod-chat', {}, { deployments: { 'prod-chat': 'gpt-4o-mini' } });
+    const other = lookupPrice('azure/prod-chat', {}, { deployments: { 'prod-chat': 'gpt-4o' } });
+    assert.ok(deployed.priced && other.priced);
+    assert.notStrictEqual(deployed.input.baseUsdPerMillion, other.input.baseUsdPerMillion);
+    assert.strictEqual(lookupPrice('azure/prod-chat', {}, { deployments: { 'prod-chat': 'gpt-4o' } }), other);
+    // custom prices come first, as before
+    const custom = lookupPrice('gpt-4o', { 'GPT-4o': { inputUsdPerMillion: 1, outputUsdPerMillion: 2, from: 'config' } });
+    assert.ok(custom.priced && custom.provider === 'custom' && custom.input.baseUsdPerMillion === 1);
+  });
+
   it('prices cache reads and writes separately from uncached input', () => {
     const p: ModelPricing = {
       priced: true, modelId: 'm', provider: 'anthropic', source: 'test',

@@ -46,6 +46,19 @@ describe('prompt file formats: .http requests, workflow actions, Cursor rules, a
     assert.deepStrictEqual(analyze('y.http', 'POST https://tickets.example.com/api\n\n{"title": "x",\n').diagnostics, []);
   });
 
+  it('Rubberduck templates: a broken configuration or an unclosed block is an error at its line; the prompts still count', () => {
+    const text = ['# T', '', '```json conversation-template', '{ "id": "t", "initialMessage": { "maxTokens": 50 ', '```', '',
+      '```template-initial-message', 'Explain the selected code in plain words.', '{{selectedText}}', '```', '', '```template-response', 'Go on: {{lastMessage}}'].join('\n');
+    const { prompts, diagnostics } = analyze('template/t.rdt.md', text);
+    assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['prompt-file-error', 11], ['prompt-file-error', 3]]);
+    assert.match(diagnostics[0].message, /^template\/t\.rdt\.md:12: the ``` block opened here is never closed$/);
+    assert.match(diagnostics[1].message, /^template\/t\.rdt\.md:4: the conversation-template configuration is not valid JSON/);
+    // the configuration could not be read: no output limit from it, the default applies
+    assert.deepStrictEqual(texts('template/t.rdt.md', text), [[['user', 'Explain the selected code in plain words.\n{{selectedText}}', 7]]]);
+    assert.strictEqual(prompts[0].kind, 'rubberduck-template');
+    assert.notStrictEqual(prompts[0].tokens.output, 50);
+  });
+
   it('.http and .rest files of any content never crash the reader', () => {
     const samples = ['', '###', 'POST', 'POST https://a\n\n{{{{', 'GET {{host\n\n"messages":', '###\n###\nPOST https://x\n\n["messages":]', 'POST https://x\n\n{"messages": "not a list", "input": 3, "system": {"a": 1}}'];
     for (const text of samples) for (const file of ['a.http', 'a.rest']) assert.doesNotThrow(() => analyze(file, text));

@@ -62,6 +62,7 @@ export function priceDatabase(): typeof GenaiPrices {
 export async function refreshPrices(options: Omit<UpdateOptions, 'db'> = {}): Promise<UpdateResult> {
   const result = await updatePriceData({ ...options, db: priceDatabase() });
   calcMemo.clear();
+  lookupMemo.clear();
   kept = undefined; // read again: with the data updated, none is used
   return result;
 }
@@ -120,6 +121,7 @@ export const priceLookups = { fromDatabase: 0 };
 /** Forgets this process's memo of lookups (a test's fresh process; refreshPrices). */
 export function forgetPriceLookups(): void {
   calcMemo.clear();
+  lookupMemo.clear();
 }
 
 /**
@@ -158,6 +160,7 @@ export function keepPriceLookups(dir: string | undefined, build: string): void {
   savePriceLookups();
   keptAt = dir ? { dir, build } : undefined;
   kept = undefined;
+  lookupMemo.clear(); // (asked again through tryCalc, which keeps what this process answered before)
 }
 
 function keptLookups(): KeptLookups | undefined {
@@ -238,7 +241,21 @@ export function lookupPrice(model: string, custom: Record<string, CustomPrice> =
     };
   }
   if (!id) return { priced: false, unpricedReason: 'no model given' };
+  // The database's answer for a model is the same for every prompt of the day: looked up once (a file
+  // of 500 calls of one model parsed its id and asked the database, up to four times, per call).
+  const key = `${id}\0${ids.deployments && Object.keys(ids.deployments).length ? JSON.stringify(ids.deployments) : ''}\0${pricingTimestamp().getTime()}`;
+  const known = lookupMemo.get(key);
+  if (known) return known;
+  const found = lookupInDatabase(id, ids);
+  if (lookupMemo.size > 5000) lookupMemo.clear();
+  lookupMemo.set(key, found);
+  return found;
+}
 
+/** lookupPrice's answers from the database (not custom prices) by id, deployments and day; cleared with the lookups' memo. */
+const lookupMemo = new Map<string, PriceLookup>();
+
+function lookupInDatabase(id: string, ids: ParseOptions): PriceLookup {
   const parsed = parseModelId(id, ids);
   if (parsed.local) {
     return { priced: false, provider: parsed.via, unpricedReason: LOCAL_MODEL_REASON };

@@ -1,7 +1,8 @@
 // Text addressed to a model, wherever it is written (JS/TS): a literal that opens by telling a model who
 // it is or what to do with the text it is given ("You are …", "Your task is …", "Summarize the following
-// …", "Given the following …", "Below is …") or that asks for a reply format ("Respond in JSON …") is a
-// heuristic candidate though no prompt-named variable holds it. Text meant for people is left out: the
+// …", "Given the following …", "Below is …", a task on a placeholder: "Translate {} into Chinese", "Explain
+// {{selection}} simply") or that asks for a reply format ("Respond in JSON …", "Return only the corrected
+// text") is a heuristic candidate though no prompt-named variable holds it. Text meant for people is left out: the
 // argument of a log, print, error or translation call, a thrown error, JSX, a UI property (label, title,
 // placeholder, description), and any text in tests, fixtures, locales or docs.
 import type { Role } from '../../model';
@@ -12,7 +13,7 @@ import type { CodeFile } from './source';
 /** Opening words that tell a model who it is. */
 const PERSONA = String.raw`You are|You're|You (?:write|output|answer|respond|reply|generate|review|classify|summari[sz]e|translate|extract|rewrite|evaluate|grade) |You will (?:act|be|play|receive|get|be given)|Act as|Act like|I want you to(?: act)?|Pretend (?:to be|you are)|Imagine you are|Your (?:task|job|goal|role|mission|objective) is|As an? (?:\w+ ){0,3}(?:assistant|expert|AI|agent|model)\b`;
 /** An imperative verb … the text it acts on ("Summarize the following", "Analyze the contents of"). */
-const TASK = String.raw`(?:Please |Now |Carefully )?(?:Summari[sz]e|Translate|Explain|Analy[sz]e|Fix|Improve|Rewrite|Review|Classify|Extract|Generate|Write|Create|Describe|Identify|Evaluate|Answer|Convert|Categori[sz]e|Correct|Proofread|Refactor|Provide|List|Determine|Compare|Critique|Simplify|Paraphrase|Rephrase|Condense|Shorten|Expand|Complete|Continue|Draft|Compose|Suggest|Check|Divide|Split|Reformat|Grade|Score|Rate|Decide|Read|Examine|Assess|Label|Tag|Detect|Find|Select|Choose|Pick)\b[^.!?\n\`"']{0,80}?\b(?:the following|the text below|below|these|the (?:given|provided|above|attached|supplied|user's|selected)|the (?:contents?|code|text|conversation|article|document|passage|transcript|diff|page|email|message|question|image|video|file|data) (?:of|from|in|below|above)|this (?:text|code|content|article|document|conversation|email|message|passage|page|image|video|commit|file|diff|transcript|question|query|paper|snippet|function|post|thread|report))\b`;
+const TASK = String.raw`(?:Please |Now |Carefully )?(?:Summari[sz]e|Translate|Explain|Analy[sz]e|Fix|Improve|Rewrite|Review|Classify|Extract|Generate|Write|Create|Describe|Identify|Evaluate|Answer|Convert|Categori[sz]e|Correct|Proofread|Refactor|Provide|List|Determine|Compare|Critique|Simplify|Paraphrase|Rephrase|Condense|Shorten|Expand|Complete|Continue|Draft|Compose|Suggest|Check|Divide|Split|Reformat|Grade|Score|Rate|Decide|Read|Examine|Assess|Label|Tag|Detect|Find|Select|Choose|Pick)\b[^.!?\n\`"']{0,80}?\b(?:the following|the text below|below|these|the (?:given|provided|above|attached|supplied|user's|selected)|the (?:contents?|code|text|conversation|article|document|passage|transcript|diff|page|email|message|question|image|video|file|data) (?:of|from|in|below|above)|this (?:text|code|content|article|document|conversation|email|message|passage|page|image|video|commit|file|diff|transcript|question|query|paper|snippet|function|post|thread|report))\b|(?:Summari[sz]e|Translate|Explain|Analy[sz]e|Fix|Improve|Rewrite|Review|Classify|Extract|Correct|Proofread|Refactor|Simplify|Paraphrase|Rephrase|Condense|Shorten|Expand|Reformat|Remove|Convert|Create|Generate|Write|Describe|List|Identify)\b[^.!?\n\`"'{}]{0,80}?(?:\{\}|\{\{?\s*[A-Za-z_][\w.-]*\s*\}\}?|\$\{[^}\n]{1,60}\})`;
 /** Text framed for a model: "Given the following …", "Below is the paper abstract …". */
 const FRAME = String.raw`Your (?:previous|last) (?:response|answer|reply|output|message)\b|Given (?:the|this|these|a|an|your|following|some)\b|Based on (?:the|this|these|following)\b|Below (?:is|are)\b|The following (?:is|are)\b|Here (?:is|are) (?:the|a|an|some)\b[^.!?\n\`"']{0,60}?\b(?:you|your|answer|respond|summari[sz]e|analy[sz]e)\b`;
 
@@ -24,7 +25,7 @@ const FRAME_ZH = String.raw`以下是|下面是|根据以下|基于以下|给定
 /** The literal's opening quote, then one of the openings. */
 const OPENING = new RegExp(String.raw`(?<![\w$])["'\`]\s*(?:${PERSONA}|${TASK}|${FRAME}|${PERSONA_ZH}|${TASK_ZH}|${FRAME_ZH})`, 'g');
 /** A request for a reply format, anywhere in the text; or, in Chinese, for a summary of it ("对视频进行内容摘要"). */
-const FORMAT = /\b(?:Respond|Reply|Answer|Return|Output|Format your (?:answer|response|reply))(?: (?:only|ONLY|Only))?(?: in| with| using| as)?(?: (?:a|an|the|valid|strict|pure|only|ONLY|Only))* JSON\b|(?:进行|给出|生成|写出|提供)\p{Script=Han}{0,6}?(?:摘要|总结|概括)/gu;
+const FORMAT = /\b(?:Respond|Reply|Answer|Return|Output|Format your (?:answer|response|reply))(?: (?:only|ONLY|Only))?(?: in| with| using| as)?(?: (?:a|an|the|valid|strict|pure|only|ONLY|Only))* JSON\b|\b(?:Return|Output|Respond with|Reply with) (?:only|ONLY) the (?:[\w-]+ ){0,3}(?:text|answer|result|code|summary|translation|list|output|response|glossary|table|contents|version|note|content)\b|(?:进行|给出|生成|写出|提供)\p{Script=Han}{0,6}?(?:摘要|总结|概括)/gu;
 
 /** Texts whose files are about prompts, not prompts: tests, fixtures, mocks, stories, locales, docs. */
 const NOT_HERE = /\.d\.ts$|\.(test|spec|stories|story|mock|e2e)\.[cm]?[jt]sx?$|(^|\/)(__tests__|__mocks__|__fixtures__|tests?|spec|e2e|fixtures?|mocks?|locales?|i18n|translations?|lang|docs?)\//;
@@ -90,7 +91,11 @@ export function addressedTexts(f: CodeFile): AddressedText[] {
     let n: SyntaxNode | null = up.at(offset);
     while (n && n.type !== 'string' && n.type !== 'template_string') n = up.parent(n);
     if (!n) return;
-    const root = textRoot(up, n);
+    let root = textRoot(up, n);
+    // a list of lines joined into one text is one text, at its first literal
+    const list = up.parent(root);
+    const first = list?.type === 'array' ? list.namedChildren.find((c) => !!c && c.type !== 'comment') : undefined;
+    if (first && first.id !== root.id && (first.type === 'string' || first.type === 'template_string')) root = first;
     if (seen.has(root.id)) return;
     seen.add(root.id);
     if (forPeople(up, root)) return;

@@ -13,6 +13,7 @@ import { followFunction, isTextList, joinedList, loc, resolveExpression, type Ev
 
 /** Where an agent's instructions are given when it is built (OpenAI Agents SDK, pydantic-ai, others alike). */
 const INSTRUCTION_KEYS = ['instructions', 'system_prompt', 'systemPrompt', 'system_message', 'system'];
+const AGNO_KEYS = ['description', 'role', ...INSTRUCTION_KEYS, 'expected_output', 'additional_context'];
 
 /**
  * `Agent(…)` of pydantic-ai (imported under another name, `pydantic_ai.Agent(…)`, `Agent[Deps, Out](…)`
@@ -82,9 +83,10 @@ const PROMPT_METHODS = /^(system_prompt|instructions)$/;
  */
 export function addAgentInstructions(b: PromptBuilder, agent: CallInfo, ctx: EvalContext): boolean {
   const before = b.parts.length;
-  // agno puts the agent's description at the head of its system message
+  // agno builds its system message from the description, the role in a team (<your_role>), the
+  // instructions, the expected output and any additional context (agno docs, "Agent: system message")
   const agno = /^agno(\.|$)/.test(agent.f.imports.get(agent.segments[0])?.module ?? '');
-  for (const key of agno ? ['description', ...INSTRUCTION_KEYS] : INSTRUCTION_KEYS) {
+  for (const key of agno ? AGNO_KEYS : INSTRUCTION_KEYS) {
     const at = arg(agent, key);
     if (!at) continue;
     // instructions=["…", "…"]: a list of texts the framework joins is one text, from its first literal

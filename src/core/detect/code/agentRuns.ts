@@ -25,8 +25,8 @@ import { agentOutputLimit } from './finders/pydanticAi';
 // agno: `agent.print_response("…")` / `aprint_response` run the agent and print its answer
 const RUN_METHODS = 'run|run_sync|run_stream|run_streamed|arun|run_stream_events|query|iter|print_response|aprint_response';
 const RUN_CALL = new RegExp(`\\.(${RUN_METHODS})\\s*\\(|\\bquery\\s*\\(`);
-/** Classes whose instances run as agents; their run methods take the user's input. */
-const AGENT_CLASS = /(Agent|Team|GroupChat|Swarm|ClaudeSDKClient)$/;
+/** Classes whose instances run as agents (AgentKit's `createAgent` / `createNetwork` too); their run methods take the user's input. */
+const AGENT_CLASS = /(Agent|Team|GroupChat|Swarm|ClaudeSDKClient|Network)$/;
 /** Where the input is, by keyword, when it is not the first argument. */
 const INPUT_KEYS = ['input', 'user_prompt', 'task', 'prompt', 'message'];
 const AGENT_SDK_MODULE = /^(agents|claude_agent_sdk|claude_code_sdk)(\.|$)/;

@@ -2,8 +2,9 @@
 // summary_template, system_message) that no call site used. Reported with confidence "heuristic".
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt, Role } from '../../model';
-import { TEST_FILE } from '../shared';
+import { TEST_FILE, TRANSLATION_PATH } from '../shared';
 import { addressedTexts } from './addressed';
+import { builderTexts } from './builderTexts';
 import { ancestryOf } from './ancestry';
 import { containerMembers } from './pyContainers';
 import { tsModuleMembers, tsPromptFunctions } from './tsContainers';
@@ -200,7 +201,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
   const up = ancestryOf(f);
   // export const agentConfig = { systemPrompt: `…`, summaryPrompt: `…`, retries: 3 }: an object at module level
   // that names two or more of its entries as prompts holds prompts, whatever it is called
-  if (!f.isPython) {
+  // a translations module's objects are what the app shows, whatever their keys are named
+  if (!f.isPython && !TRANSLATION_PATH.test(f.file)) {
     for (const m of f.text.matchAll(MODULE_OBJECT)) {
       if (PROMPT_NAME.test(m[1]) && !NOT_PROMPT_NAME.test(m[1])) continue; // read by name above
       const at = (m.index ?? 0) + m[0].length - 1;
@@ -290,5 +292,12 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
   for (const m of tsModuleMembers(f)) consider(m.name, m.node, m.key, { role: m.role, why: m.why, prose: 3, errors: true });
   // "Summarize the following …", "You are …" wherever it is written in JS/TS: text addressed to a model
   for (const t of addressedTexts(f)) consider('text', t.node, undefined, { role: t.role, why: 'reads as instructions to a model', minWords: 6 });
+  // the prose a prompt-building function writes in pieces it assembles (sections pushed onto a list, parts per
+  // model): each piece is prompt text, unless a prompt found already holds it
+  const within = found.flatMap((p) => p.parts.filter((x) => !x.file).map((x) => [f.lines.offset(x.range.start), f.lines.offset(x.range.end)] as const));
+  for (const t of builderTexts(f)) {
+    if (within.some(([s, e]) => s <= t.node.startIndex && t.node.endIndex <= e)) continue;
+    consider('text', t.node, undefined, { role: t.role, why: `is written in \`${t.name}\`, which builds a prompt`, minWords: 5, prose: 5 });
+  }
   return found;
 }

@@ -13,7 +13,7 @@
 import { ancestryOf, type Ancestry } from './ancestry';
 import { IntervalSet } from './intervals';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
-import { normaliseRole } from '../shared';
+import { normaliseRole, TRANSLATION_PATH } from '../shared';
 import { callInfo, modelArg, PromptBuilder, promptModel, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
@@ -93,7 +93,10 @@ function budgetStep(env: FinderEnv): void {
 }
 
 export function lastName(callee: string): string {
-  return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
+  // Read from the last `.` on (what follows it is the name, whitespace and `?.` aside): a callee can be
+  // a chain of thousands of links, and cleaning all of it for its last name was the chain's length per ask.
+  const last = callee.slice(callee.lastIndexOf('.') + 1);
+  return last.replace(/\s+/g, '').replace(/\[.*$/, '').replace(/<.*$/, '');
 }
 
 function calleeOf(call: SyntaxNode): string {
@@ -178,9 +181,19 @@ function messageObject(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: R
   return word ? { role: roleOf(word), content } : undefined;
 }
 
-/** A `("system", "…")` / `["user", "…"]` pair. */
+/** A message builder's method that takes the role, then the content: `builder.appendMessage('user', text)`, `add_message("assistant", x)`. */
+const ROLE_FIRST_METHOD = /^(?:append|add|push|insert|create|new|make)_?(?:chat_?)?message$/i;
+
+/** The arguments of a call to such a method. */
+function roleArguments(n: SyntaxNode): boolean {
+  if (n.type !== 'arguments' && n.type !== 'argument_list') return false;
+  const call = n.parent;
+  return !!call && CALL_TYPES.has(call.type) && ROLE_FIRST_METHOD.test(lastName(calleeOf(call)));
+}
+
+/** A `("system", "…")` / `["user", "…"]` pair, or the (role, content) arguments of a message builder's method. */
 function messagePair(file: CodeFile, n: SyntaxNode, env: FinderEnv): { role: Role; content: SyntaxNode; placeholder: boolean } | undefined {
-  if (n.type !== 'tuple' && n.type !== 'array') return undefined;
+  if (n.type !== 'tuple' && n.type !== 'array' && !roleArguments(n)) return undefined;
   const items = n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
   if (items.length !== 2 || items[0].type !== 'string') return undefined;
   const word = finishText(env.ctx, evalText(file, items[0], env.ctx)).text.trim().toLowerCase();
@@ -220,7 +233,7 @@ function messageNodes(f: CodeFile, env: FinderEnv): MessageNode[] {
     const list = n && up.parent(n);
     if (n && (n.type === 'tuple' || n.type === 'array') && n.startIndex === m.index && list && LIST_TYPES.test(list.type) && messagePair(f, n, env)) {
       add(n, `a \`("${m[2]}", …)\` message pair`);
-    }
+    } else if (n && roleArguments(n) && n.startIndex === m.index && messagePair(f, n, env)) add(n, `a \`${lastName(calleeOf(n.parent!))}("${m[2]}", …)\` message`);
   }
   for (const m of f.text.matchAll(CLASS_RE)) {
     budgetStep(env);
@@ -566,6 +579,17 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   // is test data; an agent or client the test builds (`Agent(system=…)`, a class) really sends it, as
   // the SDK's own calls a test makes do (the finders claim those first).
   const testFile = TEST_FILE.test(f.file);
+  // A host's callee and its last name, read once per host: a callee can be long (a chain, or broken code
+  // read as one), and each of the host's keys read and cleaned all of it again.
+  const callees = new Map<number, { callee: string; name: string }>();
+  const calleeInfo = (host: SyntaxNode) => {
+    let c = callees.get(host.id);
+    if (!c) {
+      const callee = calleeOf(host);
+      callees.set(host.id, (c = { callee, name: lastName(callee) }));
+    }
+    return c;
+  };
   const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
     if (seen.has(at.id)) return;
     seen.add(at.id);
@@ -583,18 +607,21 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     }
     const containerParent = up.parent(container);
     const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
-    const calleeName = host ? lastName(calleeOf(host)) : '';
+    const hostCallee = host && calleeInfo(host);
+    const calleeName = hostCallee ? hostCallee.name : '';
     if (testFile && !/^[A-Z]/.test(calleeName)) return;
     // `@click.option(…, prompt="Your name")`, `typer.Option(…, prompt=…)`: asks the person at the terminal
-    if (host && asksTheTerminal(f, calleeOf(host))) return;
+    if (hostCallee && asksTheTerminal(f, hostCallee.callee)) return;
     // once per object: an object of thousands of keys is not re-listed per key
     let pair = pairs.get(container.id);
     if (pair === undefined) pairs.set(container.id, (pair = (container.type === 'object' || container.type === 'dictionary') && promptObject(f, container, up)));
     if (USER_KEYS.test(key) && !pair) return;
     const moduleObject = !host && key === 'prompt' && container.type === 'object' && exportedObject(container, up);
     if (!host && !STRONG.test(key) && !pair && !moduleObject) return;
+    // a translations module's object that no call receives is what the app shows (a tooltip about the prompt)
+    if (!host && TRANSLATION_PATH.test(f.file)) return;
     // a value handed to a logger (`logDebug('…', { prompt })`, `log.info(…)`) is logged, not sent
-    if (host && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
+    if (hostCallee && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(hostCallee.callee.split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
       if (!STRONG.test(key)) return;
     }
     const needs = NEEDS_CALLEE[key];

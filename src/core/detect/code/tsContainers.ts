@@ -153,7 +153,7 @@ export function tsModuleMembers(f: CodeFile): ContainerMember[] {
  * `renderPrompt`, `usePrompt`) or the console's `prompt()`.
  */
 const PROMPT_FUNCTION_NAME = /^(?!(?:set|on|handle|render|show|use|display|print|log|ask|read|parse|validate|save|load|fetch|delete|update|remove|edit|select|open|close|toggle|is|has|should|can|count|estimate|send|submit|run|execute|call|invoke|apply|store|cache|track|register|insert|add|append|push|copy|clear|reset|test|mock|check)(?:[A-Z_]|$))[A-Za-z_$][\w$]*(?:Prompt|Instructions?|_prompt|_instructions?)(?:Text|Template|Base|Content|String|Str|Message|Body|Block|Section|V\d+)?$|^(?:prompt|instructions)(?:Text|Template|Base|Content|String|Str|Message|Body|Block)$/;
-const FUNCTION_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)[\w$]*)\s*(?:[(<]|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*(?:=>|\()))/g;
+const FUNCTION_SITE = /(?<![\w$.])(?:async\s+)?(?:get\s+)?([A-Za-z_$][\w$]*(?:[Pp]rompt|[Ii]nstructions?)[\w$]*)\s*(?:[(<]|:\s*[A-Za-z_$][\w$.]*(?:<[^=\n]{0,80}>)?\s*=\s*(?:async\b|function\b|\()|[:=]\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*(?:=>|\()))/g;
 
 /** Functions named as prompts (JS/TS), each with the name it is known by. */
 export function tsPromptFunctions(f: CodeFile): { name: string; node: SyntaxNode }[] {

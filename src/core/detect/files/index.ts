@@ -2,6 +2,7 @@
 // where formats share extensions: specific names first, then content-sniffed YAML shapes.
 import { agentConfigReader, crewaiReader } from './agentConfig';
 import { claudeCodeReader, isClaudeCodeFile } from './claudeCode';
+import { continuePromptReader } from './continuePrompt';
 import { cursorRulesReader, isCursorRuleFile } from './cursorRules';
 import { dotpromptReader } from './dotprompt';
 import { githubModelsReader } from './githubModels';
@@ -11,6 +12,7 @@ import { promptfooReader } from './promptfoo';
 import { promptflowReader } from './promptflow';
 import { isInstructionsFile, promptMdReader } from './promptMd';
 import { promptyReader } from './prompty';
+import { rubberduckReader } from './rubberduck';
 import { semanticKernelReader } from './semanticKernel';
 import { promptDataReader } from './structured';
 import { skPromptDirReader } from './skPromptDir';
@@ -25,11 +27,13 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   promptyReader,
   promptflowReader,
   promptMdReader,
+  rubberduckReader,
   cursorRulesReader,
   claudeCodeReader,
   httpRequestsReader,
   workflowActionsReader,
   dotpromptReader,
+  continuePromptReader,
   promptfooReader,
   githubModelsReader,
   semanticKernelReader,
@@ -43,7 +47,7 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
 
 /** Names worth reading at all (before looking at content). */
 export function mayBePromptFile(fileName: string): boolean {
-  return /\.(prompty|prompt|prompt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest|toml)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName) || isClaudeCodeFile(fileName);
+  return /\.(prompty|prompt|prompt\.md|rdt\.md|ya?ml|hbs|handlebars|jinja2?|j2|liquid|json|jsonl|ndjson|http|rest|toml)$/.test(fileName) || /(^|\/)skprompt\.txt$/.test(fileName) || isInstructionsFile(fileName) || isCursorRuleFile(fileName) || isClaudeCodeFile(fileName);
 }
 
 export function readerFor(fileName: string, text: string): PromptFileReader | undefined {

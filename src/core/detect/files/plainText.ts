@@ -8,6 +8,7 @@ import { LineIndex } from '../../text';
 import { skipLeadingTemplateComments, type SlotSyntax } from '../slots';
 import { isMap } from 'yaml';
 import { get, normaliseRole, parseYamlAt, splitFrontmatter, str, verbatimPart, type FileReadResult, type PromptFileReader, type ReadContext } from './common';
+import { continuePreambleEnd } from './continuePrompt';
 
 const TEMPLATE_NAME = /\.(hbs|handlebars|jinja2?|j2|liquid)$/i;
 const MESSAGE_OPEN = /\{\{#message\s+role=["'](\w+)["'][^}]*\}\}|<message\s+role=["'](\w+)["'][^>]*>/g;
@@ -150,6 +151,14 @@ export function plainTextParts(text: string, defaultRole: Role): PromptPart[] {
   return parts;
 }
 
+/** Continue's preamble (`name: …` lines, then `---`, no opening `---`) as a frontmatter span. */
+function continuePreamble(text: string): { yamlStart: number; yamlEnd: number; bodyStart: number } | undefined {
+  const end = continuePreambleEnd(text);
+  if (end === undefined) return undefined;
+  const dash = text.lastIndexOf('---', end);
+  return { yamlStart: text.charCodeAt(0) === 0xfeff ? 1 : 0, yamlEnd: dash, bodyStart: end };
+}
+
 /** Reads a text file that code loads as a prompt (see textPrompts.ts); `role` is what the loading code makes of it. */
 export function readPromptText(text: string, ctx: ReadContext, role?: Role): FileReadResult {
   const base = ctx.file.slice(ctx.file.lastIndexOf('/') + 1);
@@ -158,7 +167,7 @@ export function readPromptText(text: string, ctx: ReadContext, role?: Role): Fil
   // Blanked in place (newlines kept) so that ranges stay those of the file.
   let body = text;
   let model: string | undefined;
-  const fm = splitFrontmatter(text);
+  const fm = splitFrontmatter(text) ?? continuePreamble(text);
   if (fm) {
     const parsed = parseYamlAt(text, fm.yamlStart, fm.yamlEnd, ctx);
     if (parsed.ok && isMap(parsed.yaml.root)) {

@@ -37,7 +37,7 @@ const PROMPT_KEY_SNIFF = /["']?[\w-]*(prompt|Prompt)[\w-]*["']?\s*:|["']?((syste
 const PROMPT_KEY = /^(?:[a-z][\w-]*[_-])?(?:prompt|Prompt|PROMPT)(?:[_-][\w-]*)?$|^[a-z]\w*Prompt(?:[A-Z]\w*)?$/;
 // … but not one that names, describes or points at a prompt.
 const NOT_TEXT_KEY = /(name|id|ids|description|title|label|version|path|file|files|url|uri|type|key|ref|format|count|tokens|length|enabled|mode|style|language|lang)$/i;
-const SYSTEM_KEY = /system|instruction|persona|start|preamble|role|backstory/i;
+const SYSTEM_KEY = /system|instruction|persona|start|preamble|role|backstory|goal/i;
 // Keys that hold a prompt though they do not say "prompt": a message template by its role (SWE-agent's
 // `system_template` and `instance_template`) and a system message by name (in JSON, where the agent-config
 // reader does not look).
@@ -203,7 +203,7 @@ function ownWords(text: string | undefined): number {
  * few words with a template variable) under any key that does not name, describe or hold output, one
  * prompt per map that holds them.
  */
-function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string>): void {
+function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string>, anyKey = false): void {
   const isTaken = (n: Node) => { const r = nodeRange(y, n); return taken.has(`${r.start.line}:${r.start.character}`); };
   const visit = (node: Node | null | undefined, label: string, depth: number) => {
     if (!node || depth > 10) return;
@@ -215,7 +215,8 @@ function libraryTemplates(y: ParsedYaml, found: Found, taken: ReadonlySet<string
     if (!isMap(node) || isMessage(node)) return;
     const parts: PromptPart[] = [];
     for (const e of entries(node)) {
-      if (OUTPUT_KEYS.test(e.key) || NOT_TEXT_KEY.test(e.key) || /^(examples?|samples?|tests?)$/i.test(e.key)) continue;
+      // in a catalogue of what a model is told, a key says where the text goes (`format`, `expected_output`), not that it is none
+      if (!anyKey && (OUTPUT_KEYS.test(e.key) || NOT_TEXT_KEY.test(e.key) || /^(examples?|samples?|tests?)$/i.test(e.key))) continue;
       if (!isScalar(e.value)) {
         visit(e.value, label ? `${label}.${e.key}` : e.key, depth + 1);
         continue;
@@ -328,15 +329,39 @@ function readDocument(text: string, start: number, end: number, ctx: ReadContext
   return promptsInData(parsed.yaml, ctx, llm, withAgentKeys);
 }
 
+/**
+ * Text only a model is told: a reply format it must keep ("Final Answer:", "Thought:", "Action Input"), the
+ * tools it may call, a persona ("You are a seasoned manager"), a template variable an agent framework fills
+ * ({tools}, {backstory}). An app's own messages to its users say none of these.
+ */
+const MODEL_TEXT = /\b(?:final answer|thought:|action input|observation:|you (?:are|act as) an? [^.\n]{0,60}?\b(?:assistant|expert|agent|model|AI|manager|analyst|writer|researcher|planner|reviewer)\b|you (?:must|should) (?:always |never |only )?(?:use|answer|respond|reply|return|output|think|call)|your (?:final answer|personal goal|response must)|respond (?:only )?(?:with|in) |use the following format|the following tools|\{(?:tools|tool_names|backstory|goal|role|input|context|agent)\})/i;
+const MIN_MODEL_TEXTS = 4;
+
+/** A translations file that holds what an agent framework tells its model (crewAI's `translations/en.json`). */
+function isModelCatalogue(y: ParsedYaml): boolean {
+  let hits = 0;
+  const visit = (node: Node | null | undefined, depth: number): boolean => {
+    if (!node || depth > 8) return false;
+    if (isScalar(node)) return typeof node.value === 'string' && MODEL_TEXT.test(node.value) && ++hits >= MIN_MODEL_TEXTS;
+    if (isSeq(node)) return (node.items as Node[]).some((n) => visit(n, depth + 1));
+    if (isMap(node)) return entries(node).some((e) => visit(e.value, depth + 1));
+    return false;
+  };
+  return visit(y.root, 0);
+}
+
 /** The prompts of a data document already read into nodes (YAML, JSON, TOML), by the rules above. */
 export function promptsInData(y: ParsedYaml, ctx: ReadContext, llm: boolean, withAgentKeys: boolean): DetectedPrompt[] {
   // Agent-config keys (system_message, instructions beside tools, prompt beside a model) first: their
   // reader knows their roles; the walk takes what is left.
-  const agents = withAgentKeys && !I18N_PATH.test(ctx.file) ? readAgentConfig(y) : []; // translations are what the app shows
+  // translations are what the app shows, unless they are what it tells a model (a framework's prompt catalogue)
+  const catalogue = I18N_PATH.test(ctx.file) && isModelCatalogue(y);
+  const i18n = I18N_PATH.test(ctx.file) && !catalogue;
+  const agents = withAgentKeys && !i18n ? readAgentConfig(y) : [];
   const taken = new Set(agents.flatMap((p) => p.parts.map((x) => `${x.range.start.line}:${x.range.start.character}`)));
   const found: Found = { prompts: [], claimed: new Set() };
-  walk(y, llm, found, taken, I18N_PATH.test(ctx.file), isPromptNamedData(ctx.file));
-  if (isPromptNamedData(ctx.file) || (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data')))) libraryTemplates(y, found, taken);
+  walk(y, llm, found, taken, i18n, isPromptNamedData(ctx.file));
+  if (catalogue || isPromptNamedData(ctx.file) || (isPromptNamedPath(ctx.file) && (agents.length || found.prompts.some((p) => p.kind === 'prompt-data')))) libraryTemplates(y, found, taken, catalogue);
   const anchor = [...agents, ...found.prompts].find((p) => p.parts.some((x) => x.name !== undefined && (TEMPLATE_KEY.test(x.name) || PROMPT_KEY.test(x.name))));
   if (anchor) siblingTemplates(y, anchor, found, taken);
   exampleTurns(y, found);
