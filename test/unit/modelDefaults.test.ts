@@ -25,6 +25,15 @@ before(() => {
 });
 
 describe('provider-aware default models', () => {
+  it('a run of an OpenAI Agents SDK agent with no model is OpenAI\'s: defaults.models.openai prices it, as it prices the agent', async () => {
+    const code = 'from agents import Agent, Runner\n\nhelper = Agent(name="Helper", instructions="You answer questions about the office kitchen rota briefly.")\n\nasync def ask(question):\n    return await Runner.run(helper, f"The question from a colleague: {question}")\n';
+    const config = parseConfig('defaults:\n  models:\n    openai: gpt-4.1\n');
+    const r = await new Engine().analyze('bot.py', code, { config });
+    const run = r.prompts.find((p) => p.kind === 'agent.run');
+    assert.ok(run, r.prompts.map((p) => p.kind).join());
+    assert.strictEqual(run.model.id, 'gpt-4.1');
+  });
+
   it('an Anthropic call whose model is a request value gets the Anthropic default, estimated, never gpt-4o-mini', async () => {
     const r = await new Engine().analyze('app/api/route.ts', ANTHROPIC_REQUEST_MODEL, { config: emptyConfig() });
     const [p] = r.prompts;
