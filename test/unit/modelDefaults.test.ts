@@ -25,6 +25,16 @@ before(() => {
 });
 
 describe('provider-aware default models', () => {
+  it('a Groq client\'s call is priced at Groq\'s price for the model, not at another host\'s for the same weights', async () => {
+    const code = 'from groq import Groq\nclient = Groq()\nclient.chat.completions.create(model="mixtral-8x7b-32768", messages=[{"role": "user", "content": "Name three rivers in Spain."}])\n';
+    const r = await new Engine().analyze('bot.py', code, { config: emptyConfig() });
+    const [p] = r.prompts;
+    assert.strictEqual(p.model.id, 'groq/mixtral-8x7b-32768');
+    assert.ok(p.cost.priced);
+    assert.deepStrictEqual(lookupPrice('groq/mixtral-8x7b-32768').priced, true);
+    assert.notDeepStrictEqual(lookupPrice('groq/mixtral-8x7b-32768').input, lookupPrice('mixtral-8x7b-32768').input, 'the two hosts price it differently');
+  });
+
   it('a run of an OpenAI Agents SDK agent with no model is OpenAI\'s: defaults.models.openai prices it, as it prices the agent', async () => {
     const code = 'from agents import Agent, Runner\n\nhelper = Agent(name="Helper", instructions="You answer questions about the office kitchen rota briefly.")\n\nasync def ask(question):\n    return await Runner.run(helper, f"The question from a colleague: {question}")\n';
     const config = parseConfig('defaults:\n  models:\n    openai: gpt-4.1\n');

@@ -77,6 +77,14 @@ const MODULE_KIND: [RegExp, ClientKind][] = [
   [/^openai$/, 'openai'], [/^@anthropic-ai\/sdk|^anthropic$/, 'anthropic'], [/^ollama$/, 'ollama'], [/^@google\/genai|^google(\.genai)?$|^google\.generativeai$/, 'google'],
   [/^litellm/, 'litellm'], [/^ai$/, 'ai-sdk'], [/^@openai\/agents|^agents$/, 'openai-agents'], [/langchain/, 'langchain'],
 ];
+/**
+ * Providers' own SDKs shaped after OpenAI's (`client.chat.completions.create`), by module: Groq (`groq`,
+ * `groq-sdk`), Together (`together`, `together-ai`), Cerebras (`cerebras.cloud.sdk`,
+ * `@cerebras/cerebras_cloud_sdk`). The price data keys their models by these provider names.
+ */
+const COMPATIBLE_SDK: [RegExp, string][] = [
+  [/^(groq|groq-sdk)$/, 'groq'], [/^(together|together-ai)$/, 'together'], [/^(cerebras\.cloud\.sdk|@cerebras\/cerebras_cloud_sdk)$/, 'cerebras'],
+];
 const CLASS_KIND: [RegExp, ClientKind][] = [
   [/(^|\.)(Async)?(Azure)?OpenAI$/, 'openai'], [/(^|\.)(Async)?Anthropic(Bedrock|Vertex|Foundry)?$/, 'anthropic'], [/(^|\.)Ollama$|^ollama\.(Async)?Client$/, 'ollama'],
   [/(^|\.)GoogleGenAI$|^genai\.Client$/, 'google'],
@@ -108,6 +116,16 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
         return moduleKind(f.imports.get(ctorRoot)?.module);
       }
       return moduleKind(f.imports.get(root)?.module) ?? (root === 'ollama' ? 'ollama' : undefined);
+    },
+    clientProvider(call: CallInfo) {
+      const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
+      const def = findDefinition(f, root, call.node);
+      let value = def?.value;
+      if (value?.type === 'await_expression') value = value.namedChildren[0] ?? undefined;
+      if (!value || !(value.type === 'call_expression' || value.type === 'call' || value.type === 'new_expression')) return undefined;
+      const ctor = (value.childForFieldName('function') ?? value.childForFieldName('constructor'))?.text ?? '';
+      const module = f.imports.get(ctor.split('.')[0])?.module;
+      return module ? COMPATIBLE_SDK.find(([re]) => re.test(module))?.[1] : undefined;
     },
     fileChatModel() {
       if (f.lookups) f.lookups.fileWide = true;
