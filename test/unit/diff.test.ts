@@ -319,9 +319,20 @@ describe('cost diff', function () {
   it('usage errors exit 2: no --base, an unknown ref (saying how to fetch it), a folder outside git', async () => {
     const dir = repoWith(FILES);
     assert.strictEqual((await cli(['diff'], dir)).code, 2);
+    // with no remote there is nothing to fetch: the name is to check
+    const local = await cli(['diff', '--base', 'release-9'], dir);
+    assert.strictEqual(local.code, 2);
+    assert.match(local.stderr, /unknown ref "release-9".*no remote to fetch it from/s);
+    assert.doesNotMatch(local.stderr, /git fetch/);
+    git(dir, 'remote', 'add', 'origin', `file://${dir}`);
     const unknown = await cli(['diff', '--base', 'origin/release-9'], dir);
     assert.strictEqual(unknown.code, 2);
     assert.match(unknown.stderr, /unknown ref "origin\/release-9".*git fetch origin release-9/s);
+    // an unknown --head is named as --head in the advice
+    const head = await cli(['diff', '--base', 'HEAD', '--head', 'nosuch'], dir);
+    assert.strictEqual(head.code, 2);
+    assert.match(head.stderr, /then use `--head origin\/nosuch`/);
+    assert.doesNotMatch(head.stderr, /--base origin/);
     const outside = tempDir('prompt-cost-nogit-');
     const r = await cli(['diff', '--base', 'HEAD'], outside);
     assert.strictEqual(r.code, 2);

@@ -55,7 +55,7 @@ export interface ResolvedDiff { repo: GitRepo; base: string; head?: string }
 /** The repository of `o.path` and the commits `o.base` and `o.head` name (a GitError when one names none). */
 export function resolveDiff(o: Pick<DiffOptions, 'path' | 'base' | 'head'>): ResolvedDiff {
   const { repo, commit } = openRepoAt(o.path, o.base);
-  return { repo, base: commit, ...(o.head ? { head: resolveCommit(repo, o.head) } : {}) };
+  return { repo, base: commit, ...(o.head ? { head: resolveCommit(repo, o.head, '--head') } : {}) };
 }
 
 export interface DiffSide { file: string; line: number; /** Notebooks: the cell's 0-based index (PromptReport.cell). */ cell?: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }
