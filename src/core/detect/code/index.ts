@@ -94,6 +94,7 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
   const ctx = newContext(project);
   const consumed = new Set<string>();
   let chatModel: ModelValue | undefined | null = null;
+  let compatible: boolean | undefined;
   const moduleKind = (module: string | undefined) => (module ? MODULE_KIND.find(([re]) => re.test(module))?.[1] : undefined);
   const env: FinderEnv & { onConsume?: (key: string) => void } = {
     ctx,
@@ -118,6 +119,10 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
       return moduleKind(f.imports.get(root)?.module) ?? (root === 'ollama' ? 'ollama' : undefined);
     },
     clientProvider(call: CallInfo) {
+      // only a file importing such an SDK asks where its client comes from (no lookups recorded otherwise:
+      // an edit of an OpenAI client's row then re-evaluates nothing it did not before)
+      if (compatible === undefined) compatible = [...f.imports.values()].some((b) => COMPATIBLE_SDK.some(([re]) => re.test(b.module)));
+      if (!compatible) return undefined;
       const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
       const def = findDefinition(f, root, call.node);
       let value = def?.value;
