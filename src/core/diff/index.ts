@@ -360,7 +360,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     let ahead: { files: Promise<TreeFile[]>; converted?: Promise<Conversions> } | undefined;
     if (!sideCache?.has(sideCache.key(baseCommit, prefix, epoch))) {
       const files = treeToWriteLater(repo, baseCommit, prefix);
-      ahead = { files, ...(headCommit ? {} : { converted: conversionsLater(repo, files.then((l) => l.map((f) => f.path))) }) };
+      ahead = { files, ...(headCommit ? {} : { converted: conversionsLater(repo, baseCommit, prefix) }) };
       for (const p of [ahead.files, ahead.converted]) p?.catch(() => undefined); // awaited when the base is read; not an unhandled rejection meanwhile
     }
     const fromGit = async (commit: string, name: string): Promise<SideView> => {

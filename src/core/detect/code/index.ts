@@ -20,6 +20,7 @@ import { genaiscriptPrompts, isGenAIScript } from './genaiscript';
 import { heuristicPrompts } from './heuristic';
 import { isPromptModule } from './tsContainers';
 import { IntervalSet } from './intervals';
+import { ancestryOf } from './ancestry';
 import { shapePrompts, type Claimed } from './shapes';
 import { mergeAgentRuns } from './agentMerge';
 import { annotationFor, parseAnnotations, type Annotation } from '../../config/annotations';
@@ -316,8 +317,12 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
   // A found call claims its whole range, except functions written inside it (a tool's `execute`
   // holding a prompt of its own, in an agent's configuration).
   const callClaims = new IntervalSet(prompts.map((p) => [f.lines.offset(p.range.start), f.lines.offset(p.range.end)] as const));
+  // (walked up through the file's Ancestry: tree-sitter's descendantForIndex and `parent` each walk down
+  // from the root, and this is asked per candidate per call holding it — 97 KB of a broken test file
+  // whose calls nest hundreds deep: past the evaluation budget)
+  const up = ancestryOf(f);
   const inFunctionWithin = (start: number, end: number, a: number, b: number) => {
-    for (let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end); n && n.startIndex >= a && n.endIndex <= b; n = n.parent) {
+    for (let n: SyntaxNode | null = up.at(start, end); n && n.startIndex >= a && n.endIndex <= b; n = up.parent(n)) {
       if (FUNCTION_NODE.test(n.type) && !(n.startIndex === a && n.endIndex === b)) return true;
     }
     return false;

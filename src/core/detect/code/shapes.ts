@@ -104,7 +104,10 @@ function budgetStep(env: FinderEnv): void {
 }
 
 export function lastName(callee: string): string {
-  return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
+  // Read from the last `.` on (what follows it is the name, whitespace and `?.` aside): a callee can be
+  // a chain of thousands of links, and cleaning all of it for its last name was the chain's length per ask.
+  const last = callee.slice(callee.lastIndexOf('.') + 1);
+  return last.replace(/\s+/g, '').replace(/\[.*$/, '').replace(/<.*$/, '');
 }
 
 function calleeOf(call: SyntaxNode): string {
@@ -590,6 +593,17 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   // is test data; an agent or client the test builds (`Agent(system=…)`, a class) really sends it, as
   // the SDK's own calls a test makes do (the finders claim those first).
   const testFile = TEST_FILE.test(f.file);
+  // A host's callee and its last name, read once per host: a callee can be long (a chain, or broken code
+  // read as one), and each of the host's keys read and cleaned all of it again.
+  const callees = new Map<number, { callee: string; name: string }>();
+  const calleeInfo = (host: SyntaxNode) => {
+    let c = callees.get(host.id);
+    if (!c) {
+      const callee = calleeOf(host);
+      callees.set(host.id, (c = { callee, name: lastName(callee) }));
+    }
+    return c;
+  };
   const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
     if (seen.has(at.id)) return;
     seen.add(at.id);
@@ -607,10 +621,11 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     }
     const containerParent = up.parent(container);
     const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
-    const calleeName = host ? lastName(calleeOf(host)) : '';
+    const hostCallee = host && calleeInfo(host);
+    const calleeName = hostCallee ? hostCallee.name : '';
     if (testFile && !/^[A-Z]/.test(calleeName)) return;
     // `@click.option(…, prompt="Your name")`, `typer.Option(…, prompt=…)`: asks the person at the terminal
-    if (host && asksTheTerminal(f, calleeOf(host))) return;
+    if (hostCallee && asksTheTerminal(f, hostCallee.callee)) return;
     // once per object: an object of thousands of keys is not re-listed per key
     let pair = pairs.get(container.id);
     if (pair === undefined) pairs.set(container.id, (pair = (container.type === 'object' || container.type === 'dictionary') && promptObject(f, container, up)));
@@ -620,7 +635,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     // a translations module's object that no call receives is what the app shows (a tooltip about the prompt)
     if (!host && TRANSLATION_PATH.test(f.file)) return;
     // a value handed to a logger (`logDebug('…', { prompt })`, `log.info(…)`) is logged, not sent
-    if (host && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
+    if (hostCallee && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(hostCallee.callee.split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
       if (!STRONG.test(key)) return;
     }
     const needs = NEEDS_CALLEE[key];
