@@ -211,6 +211,20 @@ describe('the shape layer stays linear in the number of statements', function ()
     assert.ok(many - few < 180 * 2000, `${few} characters cleaned for 20 keys, ${many} for 200`);
   });
 
+  it('300 message objects inside a found call: whether each is in a function of the call is walked up without tree-sitter parents', () => {
+    // (each candidate inside a call's claim walked up to the call with `node.parent`, a walk down from the
+    // root each: a broken test file of calls nested hundreds deep ran past the evaluation budget)
+    const objects = Array.from({ length: 300 }, (_, i) => `k${i}: { role: 'user', content: 'Summarise the report number ${i} in one line.' }`).join(', ');
+    const text = `import OpenAI from 'openai';\nconst client = new OpenAI();\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Summarise the report in one line.' }], extra: { ${objects} } });\n`;
+    const sample = parse('typescript', 'x').rootNode;
+    let found = 0;
+    const walks = parentWalks(sample, () => {
+      found = new Engine().detectSync('claims.ts', text, {}).detected.length;
+    });
+    assert.ok(found >= 1);
+    assert.ok(walks < 200, `${walks} parent walks`);
+  });
+
   it("a call chain's callee is read up to a bound, not in full for every call of the chain", () => {
     const chain = `builder${'.step("a much longer argument that makes the chain wide")'.repeat(3000)}`;
     const text = `from openai import OpenAI\nclient = OpenAI()\nx = ${chain}\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello there, assistant."}])\n`;

@@ -56,14 +56,14 @@ export function openRepoAt(folder: string, ref: string): { repo: GitRepo; commit
 }
 
 /** The commit a ref names, or a GitError that says how to get it (shallow clones are the usual cause). */
-export function resolveCommit(repo: GitRepo, ref: string): string {
+export function resolveCommit(repo: GitRepo, ref: string, option: '--base' | '--head' = '--base'): string {
   if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a ref`);
   const verify = (r: string) => runGit(['rev-parse', '--verify', '--quiet', `${r}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
   const r = verify(ref);
   if (r.status === 0) return r.stdout.trim();
   // a repository with no commit yet has no HEAD, nor any other ref to compare with
   if (verify('HEAD').status !== 0) throw new GitError(`unknown ref "${ref}": the repository at ${repo.top} has no commits yet; commit once, then diff against that commit`);
-  throw new GitError(`unknown ref "${ref}": no such branch, tag or commit in ${repo.top}. ${howToFetch(repo, ref, (x) => verify(x).status === 0)}`);
+  throw new GitError(`unknown ref "${ref}": no such branch, tag or commit in ${repo.top}. ${howToFetch(repo, ref, (x) => verify(x).status === 0, option)}`);
 }
 
 /**
@@ -71,7 +71,7 @@ export function resolveCommit(repo: GitRepo, ref: string): string {
  * (`--deepen`), not a fetch of a branch of that name. A branch checked out elsewhere is often there as
  * `origin/NAME` already. Otherwise the branch (or commit) is fetched from origin.
  */
-function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean): string {
+function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean, option: '--base' | '--head'): string {
   const shallow = runGit(['rev-parse', '--is-shallow-repository'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim() === 'true';
   const ancestor = /^(.+?)((?:[~^]\d*)+)$/.exec(ref);
   if (ancestor) {
@@ -83,8 +83,11 @@ function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean
   }
   const name = ref.startsWith('origin/') ? ref.slice('origin/'.length) : ref;
   const tracking = !ref.startsWith('origin/') && !/^[0-9a-f]{7,40}$/i.test(ref) && exists(`origin/${ref}`);
-  if (tracking) return `The remote branch is there as origin/${ref}: use \`--base origin/${ref}\`.`;
-  const fetched = ref.startsWith('origin/') || /^[0-9a-f]{7,40}$/i.test(ref) ? '' : `, then use \`--base origin/${name}\``;
+  if (tracking) return `The remote branch is there as origin/${ref}: use \`${option} origin/${ref}\`.`;
+  // with no remote to fetch from, there is nothing to fetch: the name is wrong or the commit is not here
+  const remotes = runGit(['remote'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim();
+  if (!remotes) return `The repository has no remote to fetch it from: check the name (\`git branch -a\`, \`git tag\`, \`git log --oneline\`).`;
+  const fetched = ref.startsWith('origin/') || /^[0-9a-f]{7,40}$/i.test(ref) ? '' : `, then use \`${option} origin/${name}\``;
   return shallow
     ? `This is a shallow clone: fetch the base first (\`git fetch --depth=1 origin ${name}\`${fetched}, or all history with \`git fetch --unshallow\`); in GitHub Actions set \`fetch-depth: 0\` on actions/checkout.`
     : `Fetch it first (\`git fetch origin ${name}\`${fetched}).`;

@@ -83,6 +83,17 @@ const TYPED_MESSAGE = /^(user|assistant|system|developer)[._]message$/i;
 const PAIR_RE = /[([]\s*(["'])(system|user|human|assistant|ai|developer|placeholder)\1\s*,/g;
 const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?Message)\s*\(|\.(a?add_(?:ai|user)_message)\s*\(/g;
 const HISTORY_METHOD = /^a?add_(ai|user)_message$/;
+/** Whether `host` stores what it is given, or serialises it for a call that does (`setItem(k, JSON.stringify(…))`). */
+function storedBy(host: SyntaxNode, up: Ancestry): boolean {
+  const callee = calleeOf(host).replace(/\s+/g, '');
+  if (STORAGE_CALL.test(callee)) return true;
+  if (!/^(JSON\.stringify|json\.dumps)$/.test(callee)) return false;
+  const outer = hostCall(host, up);
+  return !!outer && STORAGE_CALL.test(calleeOf(outer).replace(/\s+/g, ''));
+}
+
+/** Calls that store what they are given: an ORM, a database or key-value client, a browser store. */
+const STORAGE_CALL = /^(?:this\.|self\.)?(?:prisma|db|database|supabase|mongo|mongoose|knex|drizzle|redis|kv|localStorage|sessionStorage|collection|table)(?:\.|$)|\.(?:insert|insertOne|insertMany|upsert|save|setItem|bulkWrite|bulk_create|add_all)$/;
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
@@ -369,6 +380,9 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     const host = hostCall(g.container, up);
     const call = (host && callInfo(f, host, env.ctx)) || synthetic(f, g.container);
     if (host && claimed(f.file, host.startIndex, host.endIndex)) continue;
+    // messages written to a database or a store (`prisma.chat.create({ data: { messages } })`, `db.insert(…)`,
+    // `localStorage.setItem(…)`) are kept, not sent
+    if (host && storedBy(host, up)) continue;
     const b = new PromptBuilder(call, env.ctx);
     const element = (file: CodeFile, el: SyntaxNode): boolean => {
       const r = resolveExpression(file, el, env.ctx) ?? { file, node: el };

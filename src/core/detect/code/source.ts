@@ -636,15 +636,25 @@ export class CodeProject {
     return candidates.find((c) => langForFile(c) && this.exists(c));
   }
 
-  private readonly jsConfigs = new Map<string, JsPaths | null>();
+  /** Per folder: the nearest config's paths, and every config file looked for on the way up. */
+  private readonly jsConfigs = new Map<string, { found: JsPaths | null; probed: string[] }>();
 
-  /** The `compilerOptions.paths` of the nearest tsconfig.json / jsconfig.json at or above `dir`. */
+  /**
+   * The `compilerOptions.paths` of the nearest tsconfig.json / jsconfig.json at or above `dir`. Each
+   * file's detection depends on every config file looked for, found or not (one that appears later
+   * changes what an alias resolves to), so a folder answered from memory still notes them as read.
+   */
   private jsPaths(dir: string): JsPaths | null {
     const cached = this.jsConfigs.get(dir);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      for (const file of cached.probed) this.note(file);
+      return cached.found;
+    }
     let found: JsPaths | null = null;
+    const probed: string[] = [];
     for (const name of ['tsconfig.json', 'jsconfig.json']) {
       const file = dir && dir !== '.' ? `${dir}/${name}` : name;
+      probed.push(file);
       const text = this.read(file);
       if (text === undefined) continue;
       found = parseJsPaths(text, dir === '.' ? '' : dir);
@@ -652,8 +662,12 @@ export class CodeProject {
     }
     // (an absolute name stops at `/`, whose dirname is itself)
     const parent = path.posix.dirname(dir);
-    if (!found && dir && dir !== '.' && parent !== dir) found = this.jsPaths(parent === '.' ? '' : parent);
-    this.jsConfigs.set(dir, found);
+    if (!found && dir && dir !== '.' && parent !== dir) {
+      const up = parent === '.' ? '' : parent;
+      found = this.jsPaths(up);
+      probed.push(...(this.jsConfigs.get(up)?.probed ?? []));
+    }
+    this.jsConfigs.set(dir, { found, probed });
     return found;
   }
 
