@@ -154,7 +154,7 @@ function cost(args: string[], io: Io): number {
     row('output', formatUsd(k.output.usd), `${groupDigits(output)} tokens × $${cp.outputUsdPerMillion}/M`),
     row('per call', formatUsd(c.perCallUsd!)),
     row('per 1k calls', formatUsd(c.per1kUsd!)),
-    row('per day', formatUsd(c.perDayUsd!), `at ${groupDigits(callsPerDay)} calls/day`),
+    row('per day', formatUsd(c.perDayUsd!), `at ${groupDigits(callsPerDay)} call${callsPerDay === 1 ? '' : 's'}/day`),
     row('per month', formatUsd(c.monthlyUsd!), `(${daysPerMonth} days)`),
     ...(c.batchMonthlyUsd !== undefined ? [row('batch API', `${formatUsd(c.batchMonthlyUsd)}/month`)] : []),
     `Prices: ${c.prices!.source}, $${c.prices!.inputUsdPerMillion}/M in, $${c.prices!.outputUsdPerMillion}/M out (data as of ${prices().priceDataInfo().asOf})`,

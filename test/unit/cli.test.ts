@@ -96,6 +96,13 @@ describe('cli', () => {
       assert.ok(Math.abs(j.monthlyUsd - 6300) < 1e-9);
     });
 
+    it('one call a day is "1 call/day"', async () => {
+      const one = await cli(['cost', '--model', 'gpt-4o', '--input', '100', '--output', '10', '--calls-per-day', '1']);
+      assert.match(one.stdout, /^ {2}per day .* at 1 call\/day$/m);
+      const many = await cli(['cost', '--model', 'gpt-4o', '--input', '100', '--output', '10', '--calls-per-day', '2']);
+      assert.match(many.stdout, /^ {2}per day .* at 2 calls\/day$/m);
+    });
+
     it('an unknown model is exit 2 ("nothing priced as asked") with the nearest names; JSON still says why', async () => {
       const r = await cli(['cost', '--model', 'gpt-4o-mnii', '--input', '100', '--output', '10']);
       assert.strictEqual(r.code, 2);
