@@ -79,6 +79,40 @@ function forPeople(up: Ancestry, n: SyntaxNode, fn: SyntaxNode): boolean {
 
 export interface BuilderText { node: SyntaxNode; name: string; role: Role }
 
+/** Helpers whose names say they handle text rather than write it (the same verbs BUILDER_NAME turns away). */
+const HANDLER_NAME = /^_*(?:set|on|handle|render|show|use|display|print|log|ask|read|parse|validate|save|load|fetch|delete|update|remove|edit|select|open|close|toggle|is|has|should|can|count|estimate|send|submit|run|execute|call|invoke|apply|store|cache|track|register|insert|add|append|push|copy|clear|reset|test|mock|check|stream|process|receive|post|emit|dispatch|extract|find|filter|sort|map|compare|match|detect|format_?output)(?:[A-Z_]|$)/;
+
+/**
+ * The function of this file a builder's call names (`this.baseEnhancement(…)`, `withRules(…)`), when the
+ * builder uses what it returns (returned, assigned, pushed, put in a template) and its name is no
+ * handler's; undefined otherwise.
+ */
+function usedHelper(f: CodeFile, up: Ancestry, call: SyntaxNode, fnType: RegExp): SyntaxNode | undefined {
+  const callee = call.childForFieldName('function');
+  const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'member_expression' && callee.childForFieldName('object')?.type === 'this' ? callee.childForFieldName('property')?.text : undefined;
+  if (!name || HANDLER_NAME.test(name)) return undefined;
+  let p = up.parent(call);
+  while (p && (p.type === 'await_expression' || p.type === 'parenthesized_expression' || p.type === 'as_expression')) p = up.parent(p);
+  if (!p || !/^(return_statement|variable_declarator|template_substitution|array|arrow_function|assignment_expression|augmented_assignment_expression|binary_expression|arguments)$/.test(p.type)) return undefined;
+  if (p.type === 'arguments') {
+    const outer = up.parent(p)?.childForFieldName('function');
+    if (!/(^|\.)(push|unshift|concat|join)$/.test(outer?.text ?? '')) return undefined;
+  }
+  const site = new RegExp(`(?<![\\w$.])(?:async\\s+)?(?:private\\s+|protected\\s+|public\\s+|static\\s+)*${name.replace(/\$/g, '\\$')}\\s*(?:[(<]|=\\s*(?:async\\s*)?(?:function\\b|\\())`, 'g');
+  for (const m of f.text.matchAll(site)) {
+    const at = (m.index ?? 0) + m[0].lastIndexOf(name);
+    const id = up.at(at, at + name.length);
+    if (!id || id.text !== name) continue;
+    let fn: SyntaxNode | null | undefined = up.parent(id);
+    if (fn && !fnType.test(fn.type)) {
+      const value = fn.type === 'variable_declarator' || fn.type === 'public_field_definition' ? fn.childForFieldName('value') : undefined;
+      fn = value && fnType.test(value.type) ? value : undefined;
+    }
+    if (fn && fn.id !== call.id) return fn;
+  }
+  return undefined;
+}
+
 /** Prose literals inside the prompt-building functions of `f`, outside the texts they visibly give people. */
 export function builderTexts(f: CodeFile): BuilderText[] {
   if (/(^|\/)(__tests__|tests?|spec|e2e|fixtures?|mocks?|locales?|i18n|docs?)\/|\.(test|spec|stories|mock)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.py$/.test(f.file)) return [];
@@ -87,12 +121,21 @@ export function builderTexts(f: CodeFile): BuilderText[] {
   const seen = new Set<number>();
   const fnType = f.isPython ? /^function_definition$/ : TS_FUNCTION;
   const literal = f.isPython ? /^string$/ : TEXT;
-  const visit = (fn: SyntaxNode, name: string) => {
+  const visited = new Set<number>();
+  const visit = (fn: SyntaxNode, name: string, depth = 0) => {
+    if (visited.has(fn.id)) return;
+    visited.add(fn.id);
     const role: Role = /user|human/i.test(name) ? 'user' : /system|instruction/i.test(name) ? 'system' : 'user';
     const stack: SyntaxNode[] = [fn];
     while (stack.length) {
       const n = stack.pop()!;
       if (n.id !== fn.id && fnType.test(n.type)) continue; // a nested function is judged by its own name
+      // a helper of this file whose result the builder uses (`return this.withReminders(message)`): its
+      // prose is the builder's too (two calls deep at most)
+      if (n.type === 'call_expression' && depth < 2 && !f.isPython) {
+        const helper = usedHelper(f, up, n, fnType);
+        if (helper) visit(helper, name, depth + 1);
+      }
       if (literal.test(n.type)) {
         const root = textRoot(up, n);
         if (seen.has(root.id)) continue;
