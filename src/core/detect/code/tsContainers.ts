@@ -1,8 +1,9 @@
 // JS/TS prompt holders, the heuristic's candidates found by where text is written rather than by the
 // name it is assigned to:
 // - a prompts module (`prompts.ts`, `systemPrompt.ts`, `reviewerPrompts.ts`, `summary.prompt.ts`, any
-//   module under a `prompts/` folder): each text written at its top level — a constant, an entry of a
-//   constant object (nested objects too), a function or arrow that returns text — whatever it is named;
+//   module under a `prompts/` folder or one named so, `system-prompts/`, `agentPrompts/`): each text
+//   written at its top level — a constant, an entry of a constant object (nested objects too), a function
+//   or arrow that returns text — whatever it is named;
 // - functions named as prompts anywhere (`function getSystemPrompt()`, `const buildPrompt = () => …`,
 //   a method or an object property `genPrompt: async () => …`): the texts they return.
 // A function there that returns a tuple of texts (`(…): [string, string] => [resumption, reply]`, its
@@ -20,7 +21,7 @@ import { returnedExpressions } from './values';
 const NOT_PROMPT_NAME = /(url|uri|link|href|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip|icon|model|version|name)s?$/i;
 
 /** A module named as a holder of prompts (JS/TS, not JSX: a component under prompts/ is UI). */
-const PROMPT_MODULE = /(^|\/)prompts?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]s$|(^|[/_.-])prompts?\.[cm]?[jt]s$|[a-z0-9]Prompts?\.[cm]?[jt]s$|(^|[/_-])(instructions|personas?)\.[cm]?[jt]s$/;
+const PROMPT_MODULE = /(^|\/)(?:[\w.]*[-_.])?prompts?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]s$|(^|\/)[a-z][a-z0-9]*Prompts?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]s$|(^|[/_.-])prompts?\.[cm]?[jt]s$|[a-z0-9]Prompts?\.[cm]?[jt]s$|(^|[/_-])(instructions|personas?)\.[cm]?[jt]s$/;
 /** Tests, declarations, stories, mocks: their texts are data about prompts, not prompts. */
 const NOT_PROMPT_MODULE = /\.d\.ts$|\.(test|spec|stories|story|mock)\.[cm]?[jt]s$|(^|\/)(__tests__|__mocks__|tests?|spec|e2e|fixtures?|mocks?|locales?|i18n)\//;
 
