@@ -179,7 +179,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
     });
   };
   for (const name of promptLikeNames(f)) {
-    const defs = definitionsOf(f, name);
+    // a class field (`static readonly PROMPT_TEMPLATE = …`) is defined as `this.NAME`
+    const defs = definitionsOf(f, name).length || f.isPython || name.startsWith('this.') ? definitionsOf(f, name) : definitionsOf(f, `this.${name}`).filter((d) => d.scope?.type === 'class_body');
     const bare = name.replace(/^(this|self)\./, '');
     if (!PROMPT_NAME.test(bare) || NOT_PROMPT_NAME.test(bare)) continue;
     for (const d of defs) {
