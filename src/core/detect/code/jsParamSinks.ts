@@ -118,12 +118,33 @@ function calleeFunction(f: CodeFile, callee: SyntaxNode, env: FinderEnv): Resolv
   if (callee.type !== 'identifier' && callee.type !== 'member_expression') return undefined;
   const r = resolveExpression(f, callee, env.ctx);
   if (r && r.node !== callee && FUNCTION_NODE.test(r.node.type)) return r;
+  // `builder.append(…)` where `builder = new MessageBuilder(…)`: that class's method (imported or not)
+  if (callee.type === 'member_expression') {
+    const method = instanceMethod(f, callee, env);
+    if (method) return method;
+  }
   // a function calling itself (`deepResearch({ query: next })` inside `deepResearch`)
   // (up through the file's Ancestry: with `node.parent`, each a walk down from the root, calls nested
   // 400 deep took seconds — every call walked up through every call around it)
   if (callee.type === 'identifier') {
     const up = ancestryOf(f);
     for (let p = up.parent(callee); p; p = up.parent(p)) if (p.type === 'function_declaration' && p.childForFieldName('name')?.text === callee.text) return { file: f, node: p };
+  }
+  return undefined;
+}
+
+/** The method a call on an instance names (`b.append` where `const b = new Builder(…)`), from the class's body. */
+function instanceMethod(f: CodeFile, callee: SyntaxNode, env: FinderEnv): Resolved | undefined {
+  const objNode = callee.childForFieldName('object');
+  const key = callee.childForFieldName('property')?.text;
+  if (objNode?.type !== 'identifier' || !key) return undefined;
+  const made = resolveExpression(f, objNode, env.ctx);
+  if (made?.node.type !== 'new_expression') return undefined;
+  const ctor = made.node.childForFieldName('constructor');
+  const cls = ctor?.type === 'identifier' ? resolveExpression(made.file, ctor, env.ctx) : undefined;
+  if (!cls || !/^class(_declaration)?$/.test(cls.node.type)) return undefined;
+  for (const m of cls.node.childForFieldName('body')?.namedChildren ?? []) {
+    if (m?.type === 'method_definition' && m.childForFieldName('name')?.text === key) return { file: cls.file, node: m };
   }
   return undefined;
 }

@@ -223,10 +223,11 @@ function lookupDefinitions(f: CodeFile, name: string): Definition[] {
 const DEFINITION_TYPES = new Set(['function_definition', 'function_declaration', 'generator_function_declaration', 'class_definition', 'class_declaration', 'method_definition']);
 
 /** `def name(`, `function name(`, `class Name`, and JS methods `name(…) {`: one pass over the text per parse. */
+// (a method's parameters may span lines, one pair of parentheses deep: `(\n  system: string,\n  n = f(1),\n)`)
 function functionSites(f: CodeFile): Map<string, number[]> {
   if (f.functionSites) return f.functionSites;
   const sites = new Map<string, number[]>();
-  const re = f.isPython ? /\b(?:def|class)\s+([A-Za-z_]\w*)/g : /\b(?:function\*?|class)\s+([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:public|private|protected|static|async|override)\s+)*([A-Za-z_$][\w$]*)\s*\([^()\n]*\)\s*(?::[^{;\n]*)?\{/gm;
+  const re = f.isPython ? /\b(?:def|class)\s+([A-Za-z_]\w*)/g : /\b(?:function\*?|class)\s+([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:public|private|protected|static|async|override)\s+)*([A-Za-z_$][\w$]*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?::[^{;\n]*)?\{/gm;
   for (const m of f.text.matchAll(re)) {
     const name = m[1] ?? m[2];
     const at = m[1] ? (m.index ?? 0) + m[0].length - name.length : (m.index ?? 0) + m[0].slice(0, m[0].indexOf('(')).trimEnd().length - name.length;
