@@ -155,6 +155,8 @@ export class PromptBuilder {
   private messages = 0;
   private nesting = 0;
   private pieceGroups = 0;
+  /** Where the texts whose fragments are being added are written. */
+  private readonly enclosing: TextValue['origin'][] = [];
 
   constructor(private readonly call: CallInfo, private readonly ctx: EvalContext) {}
 
@@ -187,7 +189,12 @@ export class PromptBuilder {
       const before = this.parts.length;
       // with no words of its own, text repeated from a fragment is reported where that text is written
       this.addOwn(role, !/[\p{L}]{2}/u.test(ownText) && repeats.length ? { ...own, origin: repeats[0] } : own, extra);
-      for (const fr of depth < 12 ? fragments : []) this.addValue(role, fr, extra, depth + 1);
+      this.enclosing.push(value.origin);
+      try {
+        for (const fr of depth < 12 ? fragments : []) this.addValue(role, fr, extra, depth + 1);
+      } finally {
+        this.enclosing.pop();
+      }
       // own text with no words (separators, a run-time value between fragments) joins the first fragment
       const first = this.parts[before + 1];
       if (fragments.length && first && !repeats.length && !/[\p{L}]{2}/u.test(ownText)) {
@@ -206,7 +213,9 @@ export class PromptBuilder {
         const whole = { text, slotOffsets: markerOffsets(inlined.text), slots: slots.map((sl) => ({ name: sl.name, ...(sl.file === this.call.f.file ? { range: this.call.f.lines.range(sl.start, sl.end) } : {}) })) };
         pieces.forEach((p, k) => { p.piece = k === 0 ? { group, whole } : { group }; });
       }
-      for (const alt of depth < 12 ? alternatives : []) this.addValue(role, alt, { ...extra, alternative: extra.alternative ?? 'another text the same expression may take (a branch or another return)' }, depth + 1);
+      // an alternative written inside a text being added (`{… or 'none'}` in a line of a list) is shown by that text
+      const inside = (alt: TextValue) => [value.origin, ...this.enclosing].some((o) => o.file === alt.origin.file && o.start <= alt.origin.start && alt.origin.end <= o.end);
+      for (const alt of depth < 12 ? alternatives : []) if (!inside(alt)) this.addValue(role, alt, { ...extra, alternative: extra.alternative ?? 'another text the same expression may take (a branch or another return)' }, depth + 1);
       return;
     }
     this.addOwn(role, value, extra);

@@ -834,7 +834,12 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'boolean_operator': {
       // value or "default": the default is what a static reading can know
       const right = n.childForFieldName('right');
-      return right && isStringNode(right) ? evalText(f, right, ctx) : dynamic(f, n, ctx);
+      if (!right || !isStringNode(right)) return dynamic(f, n, ctx);
+      // `", ".join(LEVELS.get(p, p) for p in picked) or "none"`: a value with text of its own is one of the two
+      const left = n.children[1]?.text === 'or' ? n.childForFieldName('left') : null;
+      const value = left ? evalText(f, left, ctx) : undefined;
+      const fallback = evalText(f, right, ctx);
+      return value && hasOwnText(ctx, value) ? longestOf([value, fallback], ctx) : fallback;
     }
     case 'ternary_expression':
     case 'conditional_expression': {
@@ -1279,6 +1284,8 @@ function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext, entry?: string):
       key = bound.type === 'pair_pattern' ? bound.childForFieldName('key')?.text : bound.text;
     } else continue;
     const list = resolveExpression(f, listNode, ctx);
+    // `for d in [STYLES.get(s, s) for s in picked]`: each element is what the comprehension makes
+    if (list && f.isPython && key === undefined && /^(list_comprehension|generator_expression)$/.test(list.node.type)) return comprehensionElement(list, ctx);
     if (!list || !/^(array|list|tuple)$/.test(list.node.type) || ctx.active.has(list.node.id)) return undefined;
     const values: TextValue[] = [];
     ctx.active.add(list.node.id);
@@ -1614,7 +1621,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const named = listNode ? listName(f, unfiltered(f, listNode), ctx) : undefined;
         const added = named && named.file === list.file ? listAdditions(named.file, named.node, list.node) : { front: [], back: [] };
         // a list added whole is known only when it is a literal
-        const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') : []));
+        // (a list of lines added whole, `lines.extend(["", "## Notes", f"- {n}"])`, is one text from its first literal)
+        const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? (isTextList(a.node) ? [a.node] : a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment')) : []));
         return joinedList(list, sep, ctx, { front: elements(added.front), back: elements(added.back) });
       }
       case 'format': {
@@ -1801,6 +1809,32 @@ function comprehensionBindings(f: CodeFile, comp: SyntaxNode, ctx: EvalContext):
   });
 }
 
+/**
+ * One element of a comprehension a loop walks: its body for each binding when it runs over a literal (the
+ * longest is the value, the others its alternatives), else its body once, the loop's names unknown.
+ */
+function comprehensionElement(comp: Resolved, ctx: EvalContext): TextValue | undefined {
+  const body = comp.node.childForFieldName('body');
+  if (!body || ctx.active.has(comp.node.id)) return undefined;
+  ctx.active.add(comp.node.id);
+  try {
+    const each = comprehensionBindings(comp.file, comp.node, ctx);
+    const values: TextValue[] = [];
+    for (const b of each ?? [undefined]) {
+      if (b) (ctx.frames ??= []).push({ file: comp.file.file, fn: comp.node, params: b.params });
+      try {
+        const v = evalText(comp.file, body, ctx);
+        if (hasOwnText(ctx, v)) values.push(v);
+      } finally {
+        if (b) ctx.frames!.pop();
+      }
+    }
+    return values.length ? longestOf(values, ctx) : undefined;
+  } finally {
+    ctx.active.delete(comp.node.id);
+  }
+}
+
 /** A comprehension's elements evaluated one by one (its names bound to each) and joined: one text, from the first element's literal. */
 function comprehensionText(comp: Resolved, body: SyntaxNode, each: NonNullable<ReturnType<typeof comprehensionBindings>>, sep: TextValue, ctx: EvalContext): TextValue {
   const out = new TextBuilder(ctx.ceiling);
@@ -1840,7 +1874,7 @@ export function joinedList(list: Resolved, sep: TextValue, ctx: EvalContext, add
   const out = new TextBuilder(ctx.ceiling);
   [...added.front, ...nodes, ...added.back].forEach((c, k) => {
     if (k > 0) out.add({ ...sep, template: undefined });
-    const v = evalText(list.file, c, ctx);
+    const v = !own.has(c.id) && /^(array|list|tuple)$/.test(c.type) ? joinedList({ file: list.file, node: c }, sep, ctx) : evalText(list.file, c, ctx);
     out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
   });
   const first = nodes.find((c) => /string/.test(c.type));
@@ -1961,7 +1995,7 @@ function findListAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, name: 
  */
 function pushedText(f: CodeFile, list: SyntaxNode, node: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
   const inside = v.origin.file === f.file && v.origin.start >= node.startIndex && v.origin.end <= node.endIndex;
-  if (!f.isPython || !inside || !/^(string|concatenated_string)$/.test(node.type) || !/\p{L}{2}/u.test(v.text.replace(MARKER_RE, ' '))) return embed(f, list, v, ctx);
+  if (!f.isPython || !inside || !/^(string|concatenated_string|list)$/.test(node.type) || !/\p{L}{2}/u.test(v.text.replace(MARKER_RE, ' '))) return embed(f, list, v, ctx);
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 
