@@ -79,7 +79,7 @@ export function resetShared(ctx: EvalContext): void {
 
 // A marker: digits in U+DC00–U+DDFF (9 bits each, most significant first), then a last digit in
 // U+DE00–U+DFFF. Lone low surrogates only; unbounded, so any number of slots has its own marker.
-const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
+export const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
 const ONE_MARKER = new RegExp(MARKER_RE.source);
 const MARKER_ONLY = /^[\udc00-\uddff]*[\ude00-\udfff]$/;
 const HAS_MARKER = /(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -884,7 +884,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         if (local && f.isPython) v = passedThrough(f, n, r.node, v, ctx);
         if (shareable) ctx.shared.set(key, v);
         // the longest of the texts assigned in branches, then what `+=` adds after them
-        const chosen = local ? withBranchDefinitions(f, n, r.node, v, ctx) : v;
+        const chosen = local ? withBranchDefinitions(f, n, r.node, v, ctx) : r.file === f ? withMemberDefinitions(f, n, r.node, v, ctx) : v;
         return appends.length ? withAppends(f, r.node, chosen, appends, ctx) : chosen;
       } finally {
         ctx.active.delete(r.node.id);
@@ -975,6 +975,34 @@ function withBranchDefinitions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v:
   if (values.length < 2) return v;
   const longest = values.reduce((a, b) => (fullLength(b) > fullLength(a) ? b : a));
   return withAlternatives(longest, values, ctx);
+}
+
+/** Most other assignments of an object's attribute taken as the texts it may hold. */
+const MAX_MEMBER_DEFINITIONS = 8;
+
+/**
+ * `self.stage` / `this.stage` read in one method and given its text in several places of the class (a class
+ * body default, `self.stage = STAGES.get(key)` in another method): any of them, the longest the value and
+ * the others its alternatives, each where it is written. Python and JS; only the class the use is in.
+ */
+function withMemberDefinitions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  if ((use.type !== 'attribute' && use.type !== 'member_expression') || !/^(self|this)\.[A-Za-z_$][\w$]*$/.test(use.text)) return v;
+  const defs = definitionsOf(f, use.text);
+  if (defs.length < 2) return v;
+  const cls = enclosingClass(f, use);
+  if (!cls) return v;
+  const values: TextValue[] = [v];
+  for (const d of defs) {
+    if (values.length > MAX_MEMBER_DEFINITIONS) break;
+    if (d.value.id === def.id || ctx.active.has(d.value.id) || d.value.startIndex < cls.startIndex || d.value.endIndex > cls.endIndex) continue;
+    ctx.active.add(d.value.id);
+    try {
+      values.push(evalText(f, d.value, ctx));
+    } finally {
+      ctx.active.delete(d.value.id);
+    }
+  }
+  return values.length > 1 ? longestOf(values, ctx) : v;
 }
 
 /**
@@ -1709,7 +1737,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
       }
       case 'get': {
         // PROMPTS.get("triage"), PROMPTS.get("triage", "default")
-        const dict = positional[0] && resolveExpression(f, obj, ctx);
+        const dict = positional[0] ? throughAliases(resolveExpression(f, obj, ctx), ctx) : undefined;
         const key = positional[0] && staticKey(positional[0]);
         const prop = dict && key !== undefined ? propertyOf(dict.node, key) : undefined;
         if (prop) return evalText(dict!.file, prop, ctx);
@@ -1738,6 +1766,17 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     }
   }
   return followCall(f, n, fn, ctx, positional, named);
+}
+
+/** A resolved value that is another name (`stages: dict = STAGES` in a class body): followed to what that name holds. */
+function throughAliases(r: Resolved | undefined, ctx: EvalContext): Resolved | undefined {
+  let cur = r;
+  for (let i = 0; i < 4 && cur && ALIAS_NODE.has(cur.node.type); i++) {
+    const next = resolveExpression(cur.file, cur.node, ctx);
+    if (!next || next.node === cur.node) break;
+    cur = next;
+  }
+  return cur;
 }
 
 /** `/\{name\}/g`: a regex that matches one fixed text (escapes only, no other syntax, no flag but g), as that text. */
