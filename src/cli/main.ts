@@ -210,7 +210,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   // (only with overrides: reading the prompts parses a stored report, most of a warm scan's time)
   const report = scanned.summary;
   const unreadable = report.unreadable ?? [];
-  if (single && config.overrides.length) for (const w of overrideWarnings(config, scanned.report().prompts, unreadable)) io.stderr(`warning: ${w}\n`);
+  if (single && (config.overrides.length || Object.keys(config.variables).length)) for (const w of overrideWarnings(config, scanned.report().prompts, unreadable)) io.stderr(`warning: ${w}\n`);
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
     return 2;

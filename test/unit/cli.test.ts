@@ -287,6 +287,20 @@ describe('cli', () => {
       assert.strictEqual((await cli(['scan', '--no-cache'], { cwd: ws })).stderr, '');
     });
 
+    it('a variable no slot of any prompt is named by is a warning naming it (and the nearest slot); the exit code is unchanged', async () => {
+      const ws = tempDir('pc-variables-');
+      fs.writeFileSync(path.join(ws, 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nexport const ask = (question: string) => c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: `Answer the question from the staff handbook: ${question}` }] });\n");
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'variables:\n  question: 40\n  questoin: 60\n  unused_var: 5\n');
+      const r = await cli(['scan', '--no-cache'], { cwd: ws });
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.deepStrictEqual(r.stderr.split('\n').filter(Boolean), [
+        'warning: .promptcost.yaml:3: the variable "questoin" is the name of no slot in any prompt, so it changes nothing (did you mean question?)',
+        'warning: .promptcost.yaml:4: the variable "unused_var" is the name of no slot in any prompt, so it changes nothing',
+      ]);
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'variables:\n  question: 40\n');
+      assert.strictEqual((await cli(['scan', '--no-cache'], { cwd: ws })).stderr, '');
+    });
+
     it('an override field every prompt it matches takes from its annotation or its code is a warning naming what wins; the exit code is unchanged', async () => {
       const ws = tempDir('pc-shadowed-');
       fs.mkdirSync(path.join(ws, 'src', 'prompts'), { recursive: true });
