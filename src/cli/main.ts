@@ -157,6 +157,7 @@ function cost(args: string[], io: Io): number {
     row('per day', formatUsd(c.perDayUsd!), `at ${groupDigits(callsPerDay)} call${callsPerDay === 1 ? '' : 's'}/day`),
     row('per month', formatUsd(c.monthlyUsd!), `(${daysPerMonth} days)`),
     ...(c.batchMonthlyUsd !== undefined ? [row('batch API', `${formatUsd(c.batchMonthlyUsd)}/month`)] : []),
+    ...tierLines(pricing, input),
     `Prices: ${c.prices!.source}, $${c.prices!.inputUsdPerMillion}/M in, $${c.prices!.outputUsdPerMillion}/M out (data as of ${prices().priceDataInfo().asOf})`,
   ].join('\n') + '\n');
   return 0;
@@ -358,4 +359,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     throw e;
   }
+}
+
+/** A long-context (tiered) rate in force for a call of `input` tokens, said: the figures above use it. */
+function tierLines(pricing: ReturnType<ReturnType<typeof prices>['lookupPrice']>, input: number): string[] {
+  if (!pricing.priced) return [];
+  const tier = (r: { tiers: { aboveInputTokens: number; usdPerMillion: number }[] }) => r.tiers.filter((t) => input > t.aboveInputTokens).pop();
+  const tIn = tier(pricing.input);
+  const tOut = tier(pricing.output);
+  const t = tIn ?? tOut;
+  if (!t) return [];
+  return [`  the rate for prompts over ${groupDigits(t.aboveInputTokens)} input tokens is in force: $${tIn?.usdPerMillion ?? pricing.input.baseUsdPerMillion}/M in (else $${pricing.input.baseUsdPerMillion}/M), $${tOut?.usdPerMillion ?? pricing.output.baseUsdPerMillion}/M out (else $${pricing.output.baseUsdPerMillion}/M)`];
 }

@@ -96,6 +96,13 @@ describe('cli', () => {
       assert.ok(Math.abs(j.monthlyUsd - 6300) < 1e-9);
     });
 
+    it('a long-context rate in force is said, with the rates below its threshold', async () => {
+      const long = await cli(['cost', '--model', 'gpt-5.5', '--input', '900000', '--output', '1000']);
+      assert.match(long.stdout, /^ {2}the rate for prompts over [\d,]+ input tokens is in force: \$[\d.]+\/M in \(else \$[\d.]+\/M\)/m);
+      const short = await cli(['cost', '--model', 'gpt-5.5', '--input', '1000', '--output', '1000']);
+      assert.doesNotMatch(short.stdout, /is in force/);
+    });
+
     it('one call a day is "1 call/day"', async () => {
       const one = await cli(['cost', '--model', 'gpt-4o', '--input', '100', '--output', '10', '--calls-per-day', '1']);
       assert.match(one.stdout, /^ {2}per day .* at 1 call\/day$/m);
