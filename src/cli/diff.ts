@@ -64,6 +64,14 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     io.stderr(unreadableGateError(d.verdict.unreadable, 'the increase limit'));
     return 2;
   }
+  // A changed prompt with no price: the delta leaves it out, so a limit given cannot be judged (exit 2).
+  const unpriced = d.verdict.unpriced ?? [];
+  if (unpriced.length && (d.verdict.limits.maxIncreaseUsd !== undefined || d.verdict.limits.maxIncreasePct !== undefined)) {
+    const { didYouMean } = require('../core/models/suggest') as typeof import('../core/models/suggest');
+    const lines = unpriced.slice(0, 5).map((u) => `  ${u.file}:${u.line}: ${u.model}${didYouMean(u.model)}\n`).join('') + (unpriced.length > 5 ? `  … and ${unpriced.length - 5} more\n` : '');
+    io.stderr(`prompt-cost: the increase limit cannot be judged: ${unpriced.length} changed prompt${unpriced.length === 1 ? ' is' : 's are'} unpriced, so the delta leaves ${unpriced.length === 1 ? 'its' : 'their'} cost out:\n${lines}Fix the model name, or price it under prices: in .promptcost.yaml (a model newer than the price data: \`prompt-cost prices --update\`).\n`);
+    return 2;
+  }
   if (head.length) io.stderr(`warning: ${head.length} prompt file${head.length === 1 ? '' : 's'} could not be read, so ${head.length === 1 ? 'its' : 'their'} prompts are not counted in the head:\n${unreadableLines(head)}`);
   for (const o of d.verdict.over) io.stderr(`prompt-cost: ${o}\n`);
   return d.verdict.within ? 0 : 1;

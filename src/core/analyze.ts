@@ -203,8 +203,8 @@ export class Engine {
 
   /**
    * The same for a long-lived process that can wait: the tokenizer's snapshot is read off the main
-   * thread and tree-sitter's runtime compiles in the background. Resolves once the tokenizer is ready
-   * (tree-sitter may still be compiling: parsing waits for it through ensureLanguages). A server awaits
+   * thread while tree-sitter's runtime is compiled (in this thread, ~10 ms). Resolves once the tokenizer
+   * is ready (parsing waits for the grammars through ensureLanguages). A server awaits
    * it before its first pricing so that nothing is loaded twice. The price database is left to
    * `loadPrices`, for a moment when the main thread would otherwise wait. Never rejects: whatever failed
    * here loads again, synchronously, on first use.

@@ -62,6 +62,21 @@ describe('detection cache', () => {
     assert.ok(cache.get('src/app.ts', APP, options()), 'back as it was');
   });
 
+  it('an import the detection never looks at is no read of it: an edit of that module keeps the entry; an edit of one it follows does not', () => {
+    const app = `import { Button } from './ui';\n${APP}`;
+    files.set('src/ui.ts', "export const Button = () => 'button';\n");
+    const cache = new DetectionCache(dir, 'build-1');
+    const recorded = DetectionCache.recording(options());
+    const detection = new Engine().detectSync('src/app.ts', app, recorded.options);
+    assert.ok(detection.detected[0].parts.some((p) => p.file === 'src/prompts.ts'), 'the import it sends was followed');
+    assert.ok(![...recorded.reads.workspace.keys()].some((f) => f.startsWith('src/ui')), 'no probe of ./ui');
+    cache.put('src/app.ts', app, options(), detection, recorded.reads);
+    files.set('src/ui.ts', "export const Button = () => 'a bigger button';\n");
+    assert.ok(cache.get('src/app.ts', app, options()), 'kept: ./ui was never read');
+    files.set('src/prompts.ts', PROMPTS.replace('precise', 'careful'));
+    assert.strictEqual(cache.get('src/app.ts', app, options()), undefined);
+  });
+
   it('a damaged entry is a miss, not an error; no folder means no cache', () => {
     const cache = new DetectionCache(dir, 'build-1');
     detectAndStore(cache);

@@ -264,6 +264,34 @@ describe('cost diff', function () {
     assert.strictEqual(pct.code, d.deltaPct! > 0.5 ? 1 : 0);
   });
 
+  it('a changed prompt whose model has no price: a limit cannot be judged (exit 2, naming it); without one the verdict says what the delta leaves out', async () => {
+    const dir = repoWith(FILES);
+    // a misspelt model: its cost drops out of the head total, which read as a saving that passed "--max-increase-usd 0"
+    edit(dir, 'src/bot.ts', (s) => s.replace("model: 'gpt-4o',", "model: 'gpt-4o-minii',"));
+    const gated = await cli(['diff', '--base', 'HEAD', '--max-increase-usd', '0'], dir);
+    assert.strictEqual(gated.code, 2, gated.stdout);
+    assert.match(gated.stderr, /the increase limit cannot be judged: 1 changed prompt is unpriced, so the delta leaves its cost out:\n {2}src\/bot\.ts:\d+: gpt-4o-minii/);
+    assert.match(gated.stdout, /^Cannot judge the limit: 1 changed prompt is unpriced/m);
+    const open = await cli(['diff', '--base', 'HEAD', '--format', 'json'], dir);
+    assert.strictEqual(open.code, 0, open.stderr);
+    const d = JSON.parse(open.stdout) as CostDiff;
+    assert.deepStrictEqual(d.verdict?.unpriced?.map((u) => [u.file, u.model]), [['src/bot.ts', 'gpt-4o-minii']]);
+    assert.strictEqual(d.verdict?.within, true);
+    assert.match((await cli(['diff', '--base', 'HEAD'], dir)).stdout, /^No increase limit set; 1 changed prompt is unpriced, so the delta leaves its cost out \(src\/bot\.ts:\d+: gpt-4o-minii\)\.$/m);
+    // an unpriced prompt that did not change is no part of the delta
+    const same = repoWith({ ...FILES, 'src/bot.ts': FILES['src/bot.ts'].replace("model: 'gpt-4o',", "model: 'gpt-4o-minii',") });
+    edit(same, 'src/triage.py', (s) => s.replace('You triage support tickets', 'You sort support tickets'));
+    assert.strictEqual((await cli(['diff', '--base', 'HEAD', '--max-increase-usd', '1000000'], same)).code, 0);
+  });
+
+  it('a head prompt file that cannot be read: the headline says its total lacks that file\'s prompts', async () => {
+    const dir = repoWith(FILES);
+    edit(dir, 'prompts/summary.prompt.yml', (s) => s.replace('messages:', 'messages: [\n'));
+    const r = await cli(['diff', '--base', 'HEAD'], dir);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Monthly cost: .*; the head's total lacks the prompts of 1 prompt file that could not be read\)$/m);
+  });
+
   it('every format states the gate: within the limits, over which one, or no limit set', async () => {
     const dir = repoWith(FILES);
     edit(dir, 'src/bot.ts', (s) => s.replace('You are the billing assistant.', `You are the billing assistant. ${LONG}`));
@@ -291,9 +319,20 @@ describe('cost diff', function () {
   it('usage errors exit 2: no --base, an unknown ref (saying how to fetch it), a folder outside git', async () => {
     const dir = repoWith(FILES);
     assert.strictEqual((await cli(['diff'], dir)).code, 2);
+    // with no remote there is nothing to fetch: the name is to check
+    const local = await cli(['diff', '--base', 'release-9'], dir);
+    assert.strictEqual(local.code, 2);
+    assert.match(local.stderr, /unknown ref "release-9".*no remote to fetch it from/s);
+    assert.doesNotMatch(local.stderr, /git fetch/);
+    git(dir, 'remote', 'add', 'origin', `file://${dir}`);
     const unknown = await cli(['diff', '--base', 'origin/release-9'], dir);
     assert.strictEqual(unknown.code, 2);
     assert.match(unknown.stderr, /unknown ref "origin\/release-9".*git fetch origin release-9/s);
+    // an unknown --head is named as --head in the advice
+    const head = await cli(['diff', '--base', 'HEAD', '--head', 'nosuch'], dir);
+    assert.strictEqual(head.code, 2);
+    assert.match(head.stderr, /then use `--head origin\/nosuch`/);
+    assert.doesNotMatch(head.stderr, /--base origin/);
     const outside = tempDir('prompt-cost-nogit-');
     const r = await cli(['diff', '--base', 'HEAD'], outside);
     assert.strictEqual(r.code, 2);

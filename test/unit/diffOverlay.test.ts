@@ -279,10 +279,10 @@ describe('cost diff: git processes', () => {
       };
       // rev-parse (the commit and the top), cat-file of the base's config (once, for the check and the
       // diff), diff (what differs), ls-tree (the base's files), config and check-attr (which of them
-      // are the work tree's bytes), one cat-file --batch (the base's content of the changed files,
-      // which is also what the pairing reads).
+      // are the work tree's bytes: check-attr reads their names from an ls-tree of its own), one
+      // cat-file --batch (the base's content of the changed files, which is also what the pairing reads).
       const first = await runs();
-      assert.strictEqual(first.n, 7);
+      assert.strictEqual(first.n, 8);
       // The base kept (sideCache.ts): no listing, no check of the work tree's bytes, no writing.
       const again = await runs();
       assert.strictEqual(again.n, 4);

@@ -188,6 +188,43 @@ describe('the shape layer stays linear in the number of statements', function ()
     assert.ok(many < few + 20, `${few} descendant walks for 5 spreads, ${many} for 500`);
   });
 
+  it('a call of a 2,000-link callee with 200 prompt-named keys: the callee is not cleaned in full per key', () => {
+    // (its last name was taken by cleaning the whole callee text — per key, and per host of a chain)
+    const file = (keys: number) => `from agents import Agent\nx = builder${'.step(1)'.repeat(2000)}.run(${Array.from({ length: keys }, (_, i) => `${i % 2 ? 'instructions' : 'system_prompt'}="You answer questions about the manual in line ${i}."`).join(', ')})\n`;
+    const replaced = (keys: number) => {
+      const replace = String.prototype.replace;
+      let chars = 0;
+      String.prototype.replace = function (this: string, ...a: unknown[]) {
+        chars += this.length;
+        return (replace as (...x: unknown[]) => string).apply(this, a);
+      } as typeof replace;
+      try {
+        new Engine().detectSync('chain.py', file(keys), {});
+      } finally {
+        String.prototype.replace = replace;
+      }
+      return chars;
+    };
+    const few = replaced(20);
+    const many = replaced(200);
+    // each key read once costs its own text, not the callee's 18,000 characters
+    assert.ok(many - few < 180 * 2000, `${few} characters cleaned for 20 keys, ${many} for 200`);
+  });
+
+  it('300 message objects inside a found call: whether each is in a function of the call is walked up without tree-sitter parents', () => {
+    // (each candidate inside a call's claim walked up to the call with `node.parent`, a walk down from the
+    // root each: a broken test file of calls nested hundreds deep ran past the evaluation budget)
+    const objects = Array.from({ length: 300 }, (_, i) => `k${i}: { role: 'user', content: 'Summarise the report number ${i} in one line.' }`).join(', ');
+    const text = `import OpenAI from 'openai';\nconst client = new OpenAI();\nclient.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Summarise the report in one line.' }], extra: { ${objects} } });\n`;
+    const sample = parse('typescript', 'x').rootNode;
+    let found = 0;
+    const walks = parentWalks(sample, () => {
+      found = new Engine().detectSync('claims.ts', text, {}).detected.length;
+    });
+    assert.ok(found >= 1);
+    assert.ok(walks < 200, `${walks} parent walks`);
+  });
+
   it("a call chain's callee is read up to a bound, not in full for every call of the chain", () => {
     const chain = `builder${'.step("a much longer argument that makes the chain wide")'.repeat(3000)}`;
     const text = `from openai import OpenAI\nclient = OpenAI()\nx = ${chain}\nclient.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello there, assistant."}])\n`;

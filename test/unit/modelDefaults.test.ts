@@ -25,6 +25,27 @@ before(() => {
 });
 
 describe('provider-aware default models', () => {
+  it('a Groq client\'s call is priced at Groq\'s price for the model, not at another host\'s for the same weights', async () => {
+    const code = 'from groq import Groq\nclient = Groq()\nclient.chat.completions.create(model="mixtral-8x7b-32768", messages=[{"role": "user", "content": "Name three rivers in Spain."}])\n';
+    const r = await new Engine().analyze('bot.py', code, { config: emptyConfig() });
+    const [p] = r.prompts;
+    assert.strictEqual(p.model.id, 'groq/mixtral-8x7b-32768');
+    assert.ok(p.cost.priced);
+    const groq = lookupPrice('groq/mixtral-8x7b-32768');
+    const other = lookupPrice('mixtral-8x7b-32768');
+    assert.ok(groq.priced && other.priced);
+    assert.notDeepStrictEqual(groq.input, other.input, 'the two hosts price it differently');
+  });
+
+  it('a run of an OpenAI Agents SDK agent with no model is OpenAI\'s: defaults.models.openai prices it, as it prices the agent', async () => {
+    const code = 'from agents import Agent, Runner\n\nhelper = Agent(name="Helper", instructions="You answer questions about the office kitchen rota briefly.")\n\nasync def ask(question):\n    return await Runner.run(helper, f"The question from a colleague: {question}")\n';
+    const config = parseConfig('defaults:\n  models:\n    openai: gpt-4.1\n');
+    const r = await new Engine().analyze('bot.py', code, { config });
+    const run = r.prompts.find((p) => p.kind === 'agent.run');
+    assert.ok(run, r.prompts.map((p) => p.kind).join());
+    assert.strictEqual(run.model.id, 'gpt-4.1');
+  });
+
   it('an Anthropic call whose model is a request value gets the Anthropic default, estimated, never gpt-4o-mini', async () => {
     const r = await new Engine().analyze('app/api/route.ts', ANTHROPIC_REQUEST_MODEL, { config: emptyConfig() });
     const [p] = r.prompts;

@@ -90,4 +90,27 @@ describe('scan cache', () => {
     assert.deepStrictEqual(warm.detected, []);
     assert.strictEqual(strip(second), strip(first));
   });
+
+  it('a tsconfig.json that appears later changes what every file importing through an alias reads', async () => {
+    const root = tempDir('prompt-cost-scancache-alias-');
+    fs.mkdirSync(path.join(root, 'src', 'lib'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'src', 'lib', 'prompts.ts'), `export const SYSTEM = 'You are the billing assistant. ${LONG}';\n`);
+    // two files of one folder import through the alias: the second is answered from the folder's remembered config
+    for (const name of ['a', 'b']) {
+      fs.writeFileSync(path.join(root, 'src', `${name}.ts`), `import OpenAI from 'openai';
+import { SYSTEM } from '@/lib/prompts';
+new OpenAI().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Hello from ${name}, what is due?' }] });
+`);
+    }
+    const cacheDir = tempDir('prompt-cost-scancache-dir-');
+    for (const storeReport of [true, false]) {
+      fs.rmSync(path.join(root, 'tsconfig.json'), { force: true });
+      const before = await scanWorkspace({ root, cacheDir, workers: 0, storeReport });
+      fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['src/*'] } } }));
+      const after = await scanWorkspace({ root, cacheDir, workers: 0, storeReport });
+      const fresh = await scanWorkspace({ root, workers: 0 });
+      assert.strictEqual(strip(after), strip(fresh), `storeReport=${storeReport}`);
+      assert.ok(after.totals.monthlyUsd > before.totals.monthlyUsd, 'the system prompt behind the alias is counted once the config maps it');
+    }
+  });
 });

@@ -16,3 +16,9 @@ export const OUTPUT_LIMIT_KEYS = ['max_tokens', 'max_completion_tokens', 'max_ou
 
 /** A test file: its values check how the program formats them — test data, not text sent to a model. */
 export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(__tests__|tests?|spec)\/|(^|\/)test_[^/]*\.py$|_test\.py$/;
+
+/**
+ * A translations folder in code (`locales/`, `i18n/`, `lang/`, `translations/`): what its modules hold is
+ * what the app shows, however its keys are named (`promptTemplate: "Allows the user to override …"`, a tooltip).
+ */
+export const TRANSLATION_PATH = /(^|\/)(locales?|i18n|l10n|translations?|lang|langs)\//;

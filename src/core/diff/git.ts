@@ -2,8 +2,11 @@
 // under the scanned folder written into a temporary folder for the scan. Nothing touches the user's work
 // tree, index or HEAD: only `rev-parse`, `ls-tree` and `cat-file` are run.
 import { spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import type { Readable } from 'stream';
 import { MAX_FILE_BYTES } from '../workspace';
 
 export class GitError extends Error {}
@@ -53,14 +56,14 @@ export function openRepoAt(folder: string, ref: string): { repo: GitRepo; commit
 }
 
 /** The commit a ref names, or a GitError that says how to get it (shallow clones are the usual cause). */
-export function resolveCommit(repo: GitRepo, ref: string): string {
+export function resolveCommit(repo: GitRepo, ref: string, option: '--base' | '--head' = '--base'): string {
   if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a ref`);
   const verify = (r: string) => runGit(['rev-parse', '--verify', '--quiet', `${r}^{commit}`], { cwd: repo.top, encoding: 'utf8' });
   const r = verify(ref);
   if (r.status === 0) return r.stdout.trim();
   // a repository with no commit yet has no HEAD, nor any other ref to compare with
   if (verify('HEAD').status !== 0) throw new GitError(`unknown ref "${ref}": the repository at ${repo.top} has no commits yet; commit once, then diff against that commit`);
-  throw new GitError(`unknown ref "${ref}": no such branch, tag or commit in ${repo.top}. ${howToFetch(repo, ref, (x) => verify(x).status === 0)}`);
+  throw new GitError(`unknown ref "${ref}": no such branch, tag or commit in ${repo.top}. ${howToFetch(repo, ref, (x) => verify(x).status === 0, option)}`);
 }
 
 /**
@@ -68,7 +71,7 @@ export function resolveCommit(repo: GitRepo, ref: string): string {
  * (`--deepen`), not a fetch of a branch of that name. A branch checked out elsewhere is often there as
  * `origin/NAME` already. Otherwise the branch (or commit) is fetched from origin.
  */
-function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean): string {
+function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean, option: '--base' | '--head'): string {
   const shallow = runGit(['rev-parse', '--is-shallow-repository'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim() === 'true';
   const ancestor = /^(.+?)((?:[~^]\d*)+)$/.exec(ref);
   if (ancestor) {
@@ -80,8 +83,11 @@ function howToFetch(repo: GitRepo, ref: string, exists: (ref: string) => boolean
   }
   const name = ref.startsWith('origin/') ? ref.slice('origin/'.length) : ref;
   const tracking = !ref.startsWith('origin/') && !/^[0-9a-f]{7,40}$/i.test(ref) && exists(`origin/${ref}`);
-  if (tracking) return `The remote branch is there as origin/${ref}: use \`--base origin/${ref}\`.`;
-  const fetched = ref.startsWith('origin/') || /^[0-9a-f]{7,40}$/i.test(ref) ? '' : `, then use \`--base origin/${name}\``;
+  if (tracking) return `The remote branch is there as origin/${ref}: use \`${option} origin/${ref}\`.`;
+  // with no remote to fetch from, there is nothing to fetch: the name is wrong or the commit is not here
+  const remotes = runGit(['remote'], { cwd: repo.top, encoding: 'utf8' }).stdout.trim();
+  if (!remotes) return `The repository has no remote to fetch it from: check the name (\`git branch -a\`, \`git tag\`, \`git log --oneline\`).`;
+  const fetched = ref.startsWith('origin/') || /^[0-9a-f]{7,40}$/i.test(ref) ? '' : `, then use \`${option} origin/${name}\``;
   return shallow
     ? `This is a shallow clone: fetch the base first (\`git fetch --depth=1 origin ${name}\`${fetched}, or all history with \`git fetch --unshallow\`); in GitHub Actions set \`fetch-depth: 0\` on actions/checkout.`
     : `Fetch it first (\`git fetch origin ${name}\`${fetched}).`;
@@ -197,31 +203,51 @@ export function changedPathsLater(repo: GitRepo, base: string, head: string | un
   return gitLater(repo.top, nameStatusArgs(base, head, prefix)).then((out) => parseNameStatus(out.toString('utf8')));
 }
 
-/** A git process started now whose output is awaited later: its stdout, or a GitError (as `git` throws). */
-function gitLater(cwd: string, args: string[], input?: string): Promise<Buffer> {
+/**
+ * A git process started now whose output is awaited later: its stdout, or a GitError (as `git` throws).
+ * Its output goes to a file, not a pipe: a pipe holds 64 KB, and a git whose output is larger (a
+ * listing of thousands of files) waits for this thread to read it — which a thread busy with the work
+ * tree does only when it is done, so git's work was not beside this thread's but after it.
+ */
+function gitLater(cwd: string, args: string[], stdin: 'ignore' | Readable = 'ignore'): Promise<Buffer> {
   gitRuns.count++;
-  return new Promise((resolve, reject) => {
+  let out: { file: string; fd: number };
+  try {
+    out = outputFile();
+  } catch (e) {
+    return Promise.reject(new GitError(`git's output could not be kept (${(e as Error).message})`));
+  }
+  return new Promise<Buffer>((resolve, reject) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn('git', args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      child = spawn('git', args, { cwd, stdio: [stdin, out.fd, 'pipe'] });
     } catch (e) {
       reject(new GitError(`git could not be run (${(e as Error).message}); is git installed?`));
       return;
+    } finally {
+      fs.closeSync(out.fd); // the child has its own
     }
-    const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout!.on('data', (b: Buffer) => out.push(b));
     child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(new GitError(`git could not be run (${e.message}); is git installed?`)));
     child.on('close', (code) => {
       if (code !== 0) reject(new GitError(Buffer.concat(err).toString('utf8').trim() || `git ${args[0]} failed`));
-      else resolve(Buffer.concat(out));
+      else {
+        try {
+          resolve(fs.readFileSync(out.file));
+        } catch (e) {
+          reject(new GitError(`git's output could not be read (${(e as Error).message})`));
+        }
+      }
     });
-    if (input !== undefined) {
-      child.stdin!.on('error', () => undefined); // git gone early: its exit code says why
-      child.stdin!.end(input);
-    }
-  });
+  }).finally(() => fs.rmSync(out.file, { force: true }));
+}
+
+let outputs = 0;
+/** A new file for a git process's output, in the system's temporary folder (removed once read). */
+function outputFile(): { file: string; fd: number } {
+  const file = path.join(os.tmpdir(), `prompt-cost-git-${process.pid}-${++outputs}-${crypto.randomBytes(4).toString('hex')}.out`);
+  return { file, fd: fs.openSync(file, 'wx', 0o600) };
 }
 
 function parseNameStatus(text: string): { renamed: Map<string, string>; touched: Set<string> } {
@@ -284,20 +310,29 @@ function convertedIn(checkAttr: string): Set<string> {
 }
 
 /**
- * sameAsWorkTree's questions to git about `paths` (to come: the base's listing), asked in git processes
- * that run while this one goes on (the diff reads the work tree meanwhile).
+ * sameAsWorkTree's questions to git about the files of `commit` under `prefix`, asked in git processes
+ * that run while this one goes on (the diff reads the work tree meanwhile): core.autocrlf, and the
+ * attributes of every path of the commit there, its paths piped from `ls-tree` straight into
+ * `check-attr` (not through this thread, which is busy).
  */
-export function conversionsLater(repo: GitRepo, paths: Promise<readonly string[]>): Promise<Conversions> {
+export function conversionsLater(repo: GitRepo, commit: string, prefix: string): Promise<Conversions> {
   const autocrlf = gitLater(repo.top, ['config', '--get', 'core.autocrlf']).then((out) => autocrlfSet(out.toString('utf8')), () => false); // (exit 1: not set)
-  return Promise.all([autocrlf, paths]).then(async ([crlf, list]) => {
-    if (crlf) return null;
-    if (!list.length) return new Set<string>();
-    try {
-      return convertedIn((await gitLater(repo.top, ['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], checkAttrInput(list))).toString('utf8'));
-    } catch {
-      return null; // nothing linked: every file read from git
-    }
-  });
+  let attrs: Promise<Buffer | undefined>;
+  try {
+    gitRuns.count++;
+    const names = spawn('git', ['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, ...(prefix ? ['--', prefix] : [])], { cwd: repo.top, stdio: ['ignore', 'pipe', 'ignore'] });
+    const listed = new Promise<boolean>((resolve) => {
+      names.on('error', () => resolve(false));
+      names.on('close', (code) => resolve(code === 0));
+    });
+    const checked = gitLater(repo.top, ['check-attr', '-z', '--stdin', 'text', 'eol', 'filter'], names.stdout!);
+    // (This thread's end of the pipe is closed in the tick that made it: it never reads from it.)
+    names.stdout!.destroy();
+    attrs = Promise.all([listed, checked]).then(([ok, out]) => (ok ? out : undefined), () => undefined);
+  } catch {
+    attrs = Promise.resolve(undefined);
+  }
+  return Promise.all([autocrlf, attrs]).then(([crlf, out]) => (crlf || out === undefined ? null : convertedIn(out.toString('utf8')))); // undefined: nothing linked, every file read from git
 }
 
 /** The text of one file at `commit` (path relative to the repository top), or undefined when it has none. */

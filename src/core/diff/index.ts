@@ -55,7 +55,7 @@ export interface ResolvedDiff { repo: GitRepo; base: string; head?: string }
 /** The repository of `o.path` and the commits `o.base` and `o.head` name (a GitError when one names none). */
 export function resolveDiff(o: Pick<DiffOptions, 'path' | 'base' | 'head'>): ResolvedDiff {
   const { repo, commit } = openRepoAt(o.path, o.base);
-  return { repo, base: commit, ...(o.head ? { head: resolveCommit(repo, o.head) } : {}) };
+  return { repo, base: commit, ...(o.head ? { head: resolveCommit(repo, o.head, '--head') } : {}) };
 }
 
 export interface DiffSide { file: string; line: number; /** Notebooks: the cell's 0-based index (PromptReport.cell). */ cell?: number; model: string; tokens: number; exact: boolean; monthlyUsd: number | null }
@@ -99,13 +99,25 @@ export interface DiffVerdict {
    * hold, so the limit cannot be judged (exit 2).
    */
   unreadable?: UnreadableFile[];
+  /**
+   * The changed or added prompts whose head side is unpriced (a model with no price, a misspelt name):
+   * the delta leaves their cost out, so with a limit given it cannot be judged (exit 2).
+   */
+  unpriced?: { id: string; file: string; line: number; model: string }[];
+}
+
+/** Changed, moved or added prompts that are unpriced on the head side: what the delta cannot count. */
+export function unpricedChanges(d: Pick<CostDiff, 'prompts'>): NonNullable<DiffVerdict['unpriced']> {
+  return d.prompts
+    .filter((r) => r.after && r.after.monthlyUsd === null && r.status !== 'unchanged' && !(r.before && r.before.monthlyUsd === null && r.before.model === r.after.model && r.status === 'moved'))
+    .map((r) => ({ id: r.id, file: r.after!.file, line: r.after!.line, model: r.after!.model }));
 }
 
 /**
  * Whether `d` stays within `limits`. A rise from a $0 base is over any percent limit; a head with a
  * prompt file that could not be read is within none.
  */
-export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'> & { head?: Pick<CostDiff['head'], 'unreadable'> }, limits: DiffLimits): DiffVerdict {
+export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'> & { head?: Pick<CostDiff['head'], 'unreadable'>; prompts?: CostDiff['prompts'] }, limits: DiffLimits): DiffVerdict {
   const over: string[] = [];
   const { maxIncreaseUsd, maxIncreasePct } = limits;
   if (maxIncreaseUsd !== undefined && d.deltaMonthlyUsd > maxIncreaseUsd) {
@@ -118,7 +130,10 @@ export function judgeDiff(d: Pick<CostDiff, 'deltaMonthlyUsd' | 'deltaPct'> & { 
   if (maxIncreaseUsd !== undefined) given.maxIncreaseUsd = maxIncreaseUsd;
   if (maxIncreasePct !== undefined) given.maxIncreasePct = maxIncreasePct;
   const unreadable = Object.keys(given).length ? d.head?.unreadable ?? [] : [];
-  return { limits: given, within: over.length === 0 && !unreadable.length, over, ...(unreadable.length ? { unreadable } : {}) };
+  // reported with or without a limit (the verdict line says what the delta leaves out); only a limit fails on them
+  const unpriced = d.prompts ? unpricedChanges({ prompts: d.prompts }) : [];
+  const judged = Object.keys(given).length > 0;
+  return { limits: given, within: over.length === 0 && !unreadable.length && !(judged && unpriced.length), over, ...(unreadable.length ? { unreadable } : {}), ...(unpriced.length ? { unpriced } : {}) };
 }
 
 /** The text of a prompt's parts as written, read from the scanned files (`read`: a file's text by its path) by their ranges. */
@@ -345,7 +360,7 @@ export async function diffCost(o: DiffOptions): Promise<CostDiff> {
     let ahead: { files: Promise<TreeFile[]>; converted?: Promise<Conversions> } | undefined;
     if (!sideCache?.has(sideCache.key(baseCommit, prefix, epoch))) {
       const files = treeToWriteLater(repo, baseCommit, prefix);
-      ahead = { files, ...(headCommit ? {} : { converted: conversionsLater(repo, files.then((l) => l.map((f) => f.path))) }) };
+      ahead = { files, ...(headCommit ? {} : { converted: conversionsLater(repo, baseCommit, prefix) }) };
       for (const p of [ahead.files, ahead.converted]) p?.catch(() => undefined); // awaited when the base is read; not an unhandled rejection meanwhile
     }
     const fromGit = async (commit: string, name: string): Promise<SideView> => {

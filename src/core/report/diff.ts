@@ -19,7 +19,10 @@ const deltaOf = (r: DiffRow) => (r.status === 'unreadable' ? 'unknown' : signedU
 const tokens = (s: DiffRow['before']) => (s ? formatTokens(s.tokens, s.exact) : '—');
 
 export function verdictLine(d: CostDiff): string {
-  return `Monthly cost: ${formatUsd(d.base.monthlyUsd)} → ${formatUsd(d.head.monthlyUsd)} (${signedUsd(d.deltaMonthlyUsd)}/month${pctText(d.deltaPct)})`;
+  // a head whose prompt files could not be read lacks their prompts: its total is no saving to announce
+  const unread = d.head.unreadable?.length ?? 0;
+  const lacking = unread ? `; the head's total lacks the prompts of ${unread} prompt file${unread === 1 ? '' : 's'} that could not be read` : '';
+  return `Monthly cost: ${formatUsd(d.base.monthlyUsd)} → ${formatUsd(d.head.monthlyUsd)} (${signedUsd(d.deltaMonthlyUsd)}/month${pctText(d.deltaPct)}${lacking})`;
 }
 
 /** The gate's result in words: within the increase limits given, over which, or no limit set. */
@@ -30,12 +33,15 @@ export function limitsLine(d: CostDiff): string | undefined {
     ...(v.limits.maxIncreaseUsd !== undefined ? [`+${formatUsd(v.limits.maxIncreaseUsd)}/month (--max-increase-usd)`] : []),
     ...(v.limits.maxIncreasePct !== undefined ? [`+${v.limits.maxIncreasePct}% (--max-increase-pct)`] : []),
   ];
-  if (!given.length) return 'No increase limit set (--max-increase-usd N or --max-increase-pct P gates on one).';
+  const unpriced = v.unpriced ?? [];
+  const unpricedText = unpriced.length ? `${unpriced.length} changed prompt${unpriced.length === 1 ? ' is' : 's are'} unpriced, so the delta leaves ${unpriced.length === 1 ? 'its' : 'their'} cost out (${unpriced.slice(0, 3).map((u) => `${u.file}:${u.line}: ${u.model}`).join('; ')}${unpriced.length > 3 ? `; and ${unpriced.length - 3} more` : ''})` : '';
+  if (!given.length) return unpriced.length ? `No increase limit set; ${unpricedText}.` : 'No increase limit set (--max-increase-usd N or --max-increase-pct P gates on one).';
   const unread = v.unreadable ?? [];
   if (unread.length) {
     const shown = unread.slice(0, 3).map((u) => `${u.file}:${u.line}: ${u.message}`).join('; ') + (unread.length > 3 ? `; and ${unread.length - 3} more` : '');
     return `Cannot judge the limit: ${unread.length} prompt file${unread.length === 1 ? '' : 's'} on the head side could not be read, so the head's total lacks ${unread.length === 1 ? 'its' : 'their'} prompts (${shown}).`;
   }
+  if (unpriced.length && !unread.length) return `Cannot judge the limit: ${unpricedText}.`;
   // the change itself, then the limit: "at most +$500" alone read as if the increase were $500
   if (v.within) return `Within the limit${given.length > 1 ? 's' : ''} of ${given.join(' and ')}: the change is ${signedUsd(d.deltaMonthlyUsd)}/month${pctText(d.deltaPct)}.`;
   const over = v.over.join('; ');

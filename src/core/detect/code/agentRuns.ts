@@ -39,7 +39,15 @@ function constructed(f: CodeFile, node: SyntaxNode | null | undefined, env: Find
   return callInfo(r.file, r.node, env.ctx);
 }
 
-interface Run { call: CallInfo; input?: { file: CodeFile; node: SyntaxNode }; agent?: CallInfo; what: string }
+interface Run { call: CallInfo; input?: { file: CodeFile; node: SyntaxNode }; agent?: CallInfo; what: string; /** The SDK's provider when the run or its agent is of a provider's own agent SDK. */ provider?: string }
+
+/** The provider of a provider's own agent SDK (OpenAI Agents SDK `agents`, Claude Agent SDK), by module. */
+function sdkProvider(module: string | undefined): string | undefined {
+  if (!module) return undefined;
+  if (/^agents(\.|$)/.test(module)) return 'openai';
+  if (/^(claude_agent_sdk|claude_code_sdk)(\.|$)/.test(module)) return 'anthropic';
+  return undefined;
+}
 
 function runOf(f: CodeFile, node: SyntaxNode, env: FinderEnv): Run | undefined {
   const call = callInfo(f, node, env.ctx);
@@ -50,7 +58,7 @@ function runOf(f: CodeFile, node: SyntaxNode, env: FinderEnv): Run | undefined {
   // query(prompt="…") imported from the Claude Agent SDK
   if (call.segments.length === 1 && method === 'query') {
     if (!AGENT_SDK_MODULE.test(env.importSource(method) ?? '')) return undefined;
-    return { call, input: at(call.named.get('prompt') ?? call.positional[0]), what: '`query(prompt=…)`' };
+    return { call, input: at(call.named.get('prompt') ?? call.positional[0]), what: '`query(prompt=…)`', provider: sdkProvider(env.importSource(method)) };
   }
   if (call.segments.length < 2) return undefined;
   // Runner.run(agent, input)
@@ -59,7 +67,8 @@ function runOf(f: CodeFile, node: SyntaxNode, env: FinderEnv): Run | undefined {
     if (source && !AGENT_SDK_MODULE.test(source)) return undefined;
     if (!source && !/\bAgent\s*[[(]/.test(f.text)) return undefined;
     const agentNode = call.named.get('starting_agent') ?? call.positional[0];
-    return { call, input: at(call.named.get('input') ?? call.positional[1]), agent: constructed(f, agentNode, env), what: `\`Runner.${method}(…)\`` };
+    const agent = constructed(f, agentNode, env);
+    return { call, input: at(call.named.get('input') ?? call.positional[1]), agent, what: `\`Runner.${method}(…)\``, provider: sdkProvider(source) ?? (agent ? sdkProvider(agent.f.imports.get(agent.segments[0])?.module) : undefined) };
   }
   // agent.run_sync("…") where agent = Agent(…)
   const receiver = call.node.childForFieldName('function')?.childForFieldName('object');
@@ -67,7 +76,7 @@ function runOf(f: CodeFile, node: SyntaxNode, env: FinderEnv): Run | undefined {
   if (!agent || !AGENT_CLASS.test(lastName(agent.callee))) return undefined;
   if (method === 'query' && !/ClaudeSDKClient$/.test(lastName(agent.callee))) return undefined;
   if (method === 'iter' && !isPydanticAgent(agent)) return undefined;
-  return { call, input: at(keyed() ?? call.positional[0]), agent, what: `\`${lastName(agent.callee)}(…).${method}(…)\`` };
+  return { call, input: at(keyed() ?? call.positional[0]), agent, what: `\`${lastName(agent.callee)}(…).${method}(…)\``, provider: sdkProvider(agent.f.imports.get(agent.segments[0])?.module) };
 }
 
 /** `raise ModelRetry("…")` (pydantic-ai): the text goes back to the model as the next user turn. */
@@ -200,7 +209,8 @@ export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): 
     const model = run.agent && modelOf(run.agent, env);
     // the agent's output limit goes with each run (an agent built in another file too)
     const limit = run.agent && !found.outputTokens && isPydanticAgent(run.agent) ? agentOutputLimit(run.agent, env.ctx) : undefined;
-    out.push({ ...found, ...(model ? { model: promptModel(model, f.file) } : {}), ...(limit ? { outputTokens: { tokens: limit.tokens, from: `code:model_settings.${limit.key}` } } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
+    // a run of a provider's own agent SDK is that provider's (its default model, never another's)
+    out.push({ ...found, ...(run.provider && !found.provider ? { provider: run.provider } : {}), ...(model ? { model: promptModel(model, f.file) } : {}), ...(limit ? { outputTokens: { tokens: limit.tokens, from: `code:model_settings.${limit.key}` } } : {}), ...(agentCall ? { agentCall } : {}), ...(run.agent ? extrasOf(run.agent) : {}) });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // summary_template, system_message) that no call site used. Reported with confidence "heuristic".
 // Strings that read as SQL, HTML, CSS, logs or errors are not prompts, whatever they are called.
 import type { DetectedPrompt, Role } from '../../model';
-import { TEST_FILE } from '../shared';
+import { TEST_FILE, TRANSLATION_PATH } from '../shared';
 import { addressedTexts } from './addressed';
 import { builderTexts } from './builderTexts';
 import { ancestryOf } from './ancestry';
@@ -225,7 +225,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
   const up = ancestryOf(f);
   // export const agentConfig = { systemPrompt: `…`, summaryPrompt: `…`, retries: 3 }: an object at module level
   // that names two or more of its entries as prompts holds prompts, whatever it is called
-  if (!f.isPython) {
+  // a translations module's objects are what the app shows, whatever their keys are named
+  if (!f.isPython && !TRANSLATION_PATH.test(f.file)) {
     for (const m of f.text.matchAll(MODULE_OBJECT)) {
       if (PROMPT_NAME.test(m[1]) && !NOT_PROMPT_NAME.test(m[1])) continue; // read by name above
       const at = (m.index ?? 0) + m[0].length - 1;

@@ -20,6 +20,7 @@ import { genaiscriptPrompts, isGenAIScript } from './genaiscript';
 import { heuristicPrompts } from './heuristic';
 import { isPromptModule } from './tsContainers';
 import { IntervalSet } from './intervals';
+import { ancestryOf } from './ancestry';
 import { shapePrompts, type Claimed } from './shapes';
 import { mergeAgentRuns } from './agentMerge';
 import { annotationFor, parseAnnotations, type Annotation } from '../../config/annotations';
@@ -77,6 +78,14 @@ const MODULE_KIND: [RegExp, ClientKind][] = [
   [/^openai$/, 'openai'], [/^@anthropic-ai\/sdk|^anthropic$/, 'anthropic'], [/^ollama$/, 'ollama'], [/^@google\/genai|^google(\.genai)?$|^google\.generativeai$/, 'google'],
   [/^litellm/, 'litellm'], [/^ai$/, 'ai-sdk'], [/^@openai\/agents|^agents$/, 'openai-agents'], [/langchain/, 'langchain'],
 ];
+/**
+ * Providers' own SDKs shaped after OpenAI's (`client.chat.completions.create`), by module: Groq (`groq`,
+ * `groq-sdk`), Together (`together`, `together-ai`), Cerebras (`cerebras.cloud.sdk`,
+ * `@cerebras/cerebras_cloud_sdk`). The price data keys their models by these provider names.
+ */
+const COMPATIBLE_SDK: [RegExp, string][] = [
+  [/^(groq|groq-sdk)$/, 'groq'], [/^(together|together-ai)$/, 'together'], [/^(cerebras\.cloud\.sdk|@cerebras\/cerebras_cloud_sdk)$/, 'cerebras'],
+];
 const CLASS_KIND: [RegExp, ClientKind][] = [
   [/(^|\.)(Async)?(Azure)?OpenAI$/, 'openai'], [/(^|\.)(Async)?Anthropic(Bedrock|Vertex|Foundry)?$/, 'anthropic'], [/(^|\.)Ollama$|^ollama\.(Async)?Client$/, 'ollama'],
   [/(^|\.)GoogleGenAI$|^genai\.Client$/, 'google'],
@@ -86,6 +95,7 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
   const ctx = newContext(project);
   const consumed = new Set<string>();
   let chatModel: ModelValue | undefined | null = null;
+  let compatible: boolean | undefined;
   const moduleKind = (module: string | undefined) => (module ? MODULE_KIND.find(([re]) => re.test(module))?.[1] : undefined);
   const env: FinderEnv & { onConsume?: (key: string) => void } = {
     ctx,
@@ -108,6 +118,20 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
         return moduleKind(f.imports.get(ctorRoot)?.module);
       }
       return moduleKind(f.imports.get(root)?.module) ?? (root === 'ollama' ? 'ollama' : undefined);
+    },
+    clientProvider(call: CallInfo) {
+      // only a file importing such an SDK asks where its client comes from (no lookups recorded otherwise:
+      // an edit of an OpenAI client's row then re-evaluates nothing it did not before)
+      if (compatible === undefined) compatible = [...f.imports.values()].some((b) => COMPATIBLE_SDK.some(([re]) => re.test(b.module)));
+      if (!compatible) return undefined;
+      const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
+      const def = findDefinition(f, root, call.node);
+      let value = def?.value;
+      if (value?.type === 'await_expression') value = value.namedChildren[0] ?? undefined;
+      if (!value || !(value.type === 'call_expression' || value.type === 'call' || value.type === 'new_expression')) return undefined;
+      const ctor = (value.childForFieldName('function') ?? value.childForFieldName('constructor'))?.text ?? '';
+      const module = f.imports.get(ctor.split('.')[0])?.module;
+      return module ? COMPATIBLE_SDK.find(([re]) => re.test(module))?.[1] : undefined;
     },
     fileChatModel() {
       if (f.lookups) f.lookups.fileWide = true;
@@ -293,8 +317,12 @@ export function detectInCode(f: CodeFile, project: CodeProject, options: { heuri
   // A found call claims its whole range, except functions written inside it (a tool's `execute`
   // holding a prompt of its own, in an agent's configuration).
   const callClaims = new IntervalSet(prompts.map((p) => [f.lines.offset(p.range.start), f.lines.offset(p.range.end)] as const));
+  // (walked up through the file's Ancestry: tree-sitter's descendantForIndex and `parent` each walk down
+  // from the root, and this is asked per candidate per call holding it — 97 KB of a broken test file
+  // whose calls nest hundreds deep: past the evaluation budget)
+  const up = ancestryOf(f);
   const inFunctionWithin = (start: number, end: number, a: number, b: number) => {
-    for (let n: SyntaxNode | null = f.tree.rootNode.descendantForIndex(start, end); n && n.startIndex >= a && n.endIndex <= b; n = n.parent) {
+    for (let n: SyntaxNode | null = up.at(start, end); n && n.startIndex >= a && n.endIndex <= b; n = up.parent(n)) {
       if (FUNCTION_NODE.test(n.type) && !(n.startIndex === a && n.endIndex === b)) return true;
     }
     return false;

@@ -243,6 +243,15 @@ function sinkParams(file: CodeFile, fn: SyntaxNode, env: FinderEnv, st: State): 
   return sinks;
 }
 
+/** Whether `fn`'s body compares `name` with a value (not a null or empty check) or switches on it: then it is a name, a key. */
+function comparedIn(fn: SyntaxNode, name: string): boolean {
+  const body = fn.childForFieldName('body')?.text ?? '';
+  if (!body.includes(name)) return false;
+  const id = name.replace(/\$/g, '\\$');
+  const blank = `(?:null|undefined|''|""|\`\`|\\d)`;
+  return new RegExp(`(?<![\\w$.])${id}\\s*[!=]==?\\s*(?!${blank})[\\w$'"\`]|(?<![!=])(?<!(?:${blank}|typeof \\w+)\\s*)[!=]==?\\s*${id}(?![\\w$.\\[(])|\\bswitch\\s*\\(\\s*${id}\\s*\\)`).test(body);
+}
+
 /** Prompts passed to the program's own helpers (JS/TS) whose parameters end up in a prompt. */
 export function jsParamSinkPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
   if (f.isPython) return [];
@@ -301,7 +310,8 @@ function addCall(f: CodeFile, call: SyntaxNode, callee: SyntaxNode, env: FinderE
       return;
     }
     const param = names[i];
-    const sink = param ? sinks.get(param) : undefined;
+    // a parameter the helper compares (`a.domain === committee`) is a name it picks by, not prose of the prompt
+    const sink = param && !comparedIn(target.node, param) ? sinks.get(param) : undefined;
     const role = typeof sink === 'object' ? roleWord(f, argumentFor(call, target.node, sink.roleFrom), env) : sink;
     if (role) addIfText(role, a, param!);
   });

@@ -48,18 +48,31 @@ const languages = new Map<Lang, TreeSitter.Language>();
 const loading = new Map<Lang, Promise<void>>();
 const parsers = new Map<Lang, TreeSitter.Parser>();
 
+// The runtime and the grammars are read and compiled in this thread, synchronously: compiled
+// asynchronously, the file read went to libuv's pool and the compile to V8's background threads, and on
+// a busy machine (a diff's git processes running beside it: two cores) this thread sat idle for them —
+// 200 ms and more before a diff's first parse, for what takes ~20 ms here (the same time when idle).
 function loadRuntime(): Promise<typeof TreeSitter> {
   runtime ??= (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require('web-tree-sitter') as typeof TreeSitter;
     const dir = runtimeDir();
-    await ts.Parser.init({ locateFile: (file: string) => path.join(dir, file) });
+    await ts.Parser.init({
+      locateFile: (file: string) => path.join(dir, file),
+      // Emscripten's hook: the instance made here, handed over at once.
+      instantiateWasm: (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+        const module = new WebAssembly.Module(fs.readFileSync(path.join(dir, RUNTIME_FILE)));
+        const instance = new WebAssembly.Instance(module, imports);
+        receive(instance, module);
+        return instance.exports;
+      },
+    } as Parameters<typeof ts.Parser.init>[0]);
     return ts;
   })();
   return runtime;
 }
 
-/** Starts tree-sitter's runtime (its WASM compiles in the background); grammars still load on demand. */
+/** Loads tree-sitter's runtime now; grammars still load on demand. */
 export async function ensureRuntime(): Promise<void> {
   await loadRuntime();
 }
@@ -72,7 +85,7 @@ export async function ensureLanguages(langs: Iterable<Lang>): Promise<void> {
     if (!p) {
       p = (async () => {
         const bytes = fs.readFileSync(path.join(grammarDir(), GRAMMAR_FILE[lang]));
-        languages.set(lang, await ts.Language.load(bytes));
+        languages.set(lang, ts.Language.loadSync(new WebAssembly.Module(bytes)));
       })();
       loading.set(lang, p);
     }

@@ -13,7 +13,7 @@
 import { ancestryOf, type Ancestry } from './ancestry';
 import { IntervalSet } from './intervals';
 import type { DetectedPrompt, PromptPart, Role } from '../../model';
-import { normaliseRole } from '../shared';
+import { normaliseRole, TRANSLATION_PATH } from '../shared';
 import { callInfo, modelArg, PromptBuilder, promptModel, type CallInfo } from './calls';
 import { agentRunPrompts } from './agentRuns';
 import { dspyModuleCallPrompts, dspyPrompts } from './dspy';
@@ -83,6 +83,17 @@ const TYPED_MESSAGE = /^(user|assistant|system|developer)[._]message$/i;
 const PAIR_RE = /[([]\s*(["'])(system|user|human|assistant|ai|developer|placeholder)\1\s*,/g;
 const CLASS_RE = /(?<![\w$])((?:System|Human|AI|User|Assistant|Developer|Chat)?Message)\s*\(|\.(a?add_(?:ai|user)_message)\s*\(/g;
 const HISTORY_METHOD = /^a?add_(ai|user)_message$/;
+/** Whether `host` stores what it is given, or serialises it for a call that does (`setItem(k, JSON.stringify(…))`). */
+function storedBy(host: SyntaxNode, up: Ancestry): boolean {
+  const callee = calleeOf(host).replace(/\s+/g, '');
+  if (STORAGE_CALL.test(callee)) return true;
+  if (!/^(JSON\.stringify|json\.dumps)$/.test(callee)) return false;
+  const outer = hostCall(host, up);
+  return !!outer && STORAGE_CALL.test(calleeOf(outer).replace(/\s+/g, ''));
+}
+
+/** Calls that store what they are given: an ORM, a database or key-value client, a browser store. */
+const STORAGE_CALL = /^(?:this\.|self\.)?(?:prisma|db|database|supabase|mongo|mongoose|knex|drizzle|redis|kv|localStorage|sessionStorage|collection|table)(?:\.|$)|\.(?:insert|insertOne|insertMany|upsert|save|setItem|bulkWrite|bulk_create|add_all)$/;
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
@@ -93,7 +104,10 @@ function budgetStep(env: FinderEnv): void {
 }
 
 export function lastName(callee: string): string {
-  return callee.replace(/\s+/g, '').replace(/\?\./g, '.').split('.').pop()?.replace(/\[.*$/, '').replace(/<.*$/, '') ?? '';
+  // Read from the last `.` on (what follows it is the name, whitespace and `?.` aside): a callee can be
+  // a chain of thousands of links, and cleaning all of it for its last name was the chain's length per ask.
+  const last = callee.slice(callee.lastIndexOf('.') + 1);
+  return last.replace(/\s+/g, '').replace(/\[.*$/, '').replace(/<.*$/, '');
 }
 
 function calleeOf(call: SyntaxNode): string {
@@ -366,6 +380,9 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     const host = hostCall(g.container, up);
     const call = (host && callInfo(f, host, env.ctx)) || synthetic(f, g.container);
     if (host && claimed(f.file, host.startIndex, host.endIndex)) continue;
+    // messages written to a database or a store (`prisma.chat.create({ data: { messages } })`, `db.insert(…)`,
+    // `localStorage.setItem(…)`) are kept, not sent
+    if (host && storedBy(host, up)) continue;
     const b = new PromptBuilder(call, env.ctx);
     const element = (file: CodeFile, el: SyntaxNode): boolean => {
       const r = resolveExpression(file, el, env.ctx) ?? { file, node: el };
@@ -576,6 +593,17 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
   // is test data; an agent or client the test builds (`Agent(system=…)`, a class) really sends it, as
   // the SDK's own calls a test makes do (the finders claim those first).
   const testFile = TEST_FILE.test(f.file);
+  // A host's callee and its last name, read once per host: a callee can be long (a chain, or broken code
+  // read as one), and each of the host's keys read and cleaned all of it again.
+  const callees = new Map<number, { callee: string; name: string }>();
+  const calleeInfo = (host: SyntaxNode) => {
+    let c = callees.get(host.id);
+    if (!c) {
+      const callee = calleeOf(host);
+      callees.set(host.id, (c = { callee, name: lastName(callee) }));
+    }
+    return c;
+  };
   const consider = (key: string, at: SyntaxNode, value: SyntaxNode) => {
     if (seen.has(at.id)) return;
     seen.add(at.id);
@@ -593,18 +621,21 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     }
     const containerParent = up.parent(container);
     const host = at.type === 'keyword_argument' ? (containerParent && CALL_TYPES.has(containerParent.type) ? containerParent : undefined) : hostCall(container, up);
-    const calleeName = host ? lastName(calleeOf(host)) : '';
+    const hostCallee = host && calleeInfo(host);
+    const calleeName = hostCallee ? hostCallee.name : '';
     if (testFile && !/^[A-Z]/.test(calleeName)) return;
     // `@click.option(…, prompt="Your name")`, `typer.Option(…, prompt=…)`: asks the person at the terminal
-    if (host && asksTheTerminal(f, calleeOf(host))) return;
+    if (hostCallee && asksTheTerminal(f, hostCallee.callee)) return;
     // once per object: an object of thousands of keys is not re-listed per key
     let pair = pairs.get(container.id);
     if (pair === undefined) pairs.set(container.id, (pair = (container.type === 'object' || container.type === 'dictionary') && promptObject(f, container, up)));
     if (USER_KEYS.test(key) && !pair) return;
     const moduleObject = !host && key === 'prompt' && container.type === 'object' && exportedObject(container, up);
     if (!host && !STRONG.test(key) && !pair && !moduleObject) return;
+    // a translations module's object that no call receives is what the app shows (a tooltip about the prompt)
+    if (!host && TRANSLATION_PATH.test(f.file)) return;
     // a value handed to a logger (`logDebug('…', { prompt })`, `log.info(…)`) is logged, not sent
-    if (host && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(calleeOf(host).split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
+    if (hostCallee && (/^(dict|Object|JSON|json|print|console|log|logger|assert|expect|it|describe|test|setattr|getattr)$/.test(hostCallee.callee.split('.')[0] ?? '') || /^(log([A-Z_]\w*)?|debug|info|warn|warning|error|trace)$/.test(calleeName))) {
       if (!STRONG.test(key)) return;
     }
     const needs = NEEDS_CALLEE[key];

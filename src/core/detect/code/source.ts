@@ -281,26 +281,47 @@ function stringValue(node: SyntaxNode | null | undefined): string | undefined {
   return undefined;
 }
 
+/** `get`'s value, computed on the first call. */
+function lazily<T>(get: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = get();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** An import binding whose `file` is resolved when first read (through the project: a read of the detection reading it). */
+function lazyBinding(file: () => string | undefined, module: string, imported: string): ImportBinding {
+  return Object.defineProperty({ module, imported } as ImportBinding, 'file', { get: file, enumerable: true });
+}
+
 function collectJsImports(f: CodeFile, project: CodeProject): void {
   for (const stmt of f.tree.rootNode.namedChildren) {
     if (!stmt) continue;
     if (stmt.type === 'import_statement') {
       const module = stringValue(stmt.childForFieldName('source'));
       if (!module) continue;
-      const file = project.resolveJs(f.file, module);
+      // The module's file is found when a binding's file is first asked for, not here: a detection
+      // depends on the files of the imports its evaluation looks at, not on every import's (a module
+      // importing thirty components was detected again whenever any of them was edited).
+      const file = lazily(() => project.resolveJs(f.file, module));
       const clause = stmt.namedChildren.find((c) => c?.type === 'import_clause');
       for (const part of clause?.namedChildren ?? []) {
         if (!part) continue;
-        if (part.type === 'identifier') f.imports.set(part.text, { file, module, imported: 'default' });
+        if (part.type === 'identifier') f.imports.set(part.text, lazyBinding(file, module, 'default'));
         else if (part.type === 'namespace_import') {
           const id = part.namedChildren.find((c) => c?.type === 'identifier');
-          if (id) f.imports.set(id.text, { file, module, imported: '*' });
+          if (id) f.imports.set(id.text, lazyBinding(file, module, '*'));
         } else if (part.type === 'named_imports') {
           for (const spec of part.namedChildren) {
             if (spec?.type !== 'import_specifier') continue;
             const name = spec.childForFieldName('name')?.text;
             const alias = spec.childForFieldName('alias')?.text ?? name;
-            if (name && alias) f.imports.set(alias, { file, module, imported: name });
+            if (name && alias) f.imports.set(alias, lazyBinding(file, module, name));
           }
         }
       }
@@ -311,17 +332,19 @@ function collectJsImports(f: CodeFile, project: CodeProject): void {
     if (stmt?.type !== 'export_statement') continue;
     const module = stringValue(stmt.childForFieldName('source'));
     if (!module) continue;
-    const file = project.resolveJs(f.file, module);
     const clause = stmt.namedChildren.find((c) => c?.type === 'export_clause');
     if (!clause) {
+      // (a name not found here is looked for in every module passed on whole: found now)
+      const file = project.resolveJs(f.file, module);
       if (file) (f.starExports ??= []).push(file);
       continue;
     }
+    const file = lazily(() => project.resolveJs(f.file, module));
     for (const spec of clause.namedChildren) {
       if (spec?.type !== 'export_specifier') continue;
       const name = spec.childForFieldName('name')?.text;
       const alias = spec.childForFieldName('alias')?.text ?? name;
-      if (name && alias && !f.imports.has(alias)) f.imports.set(alias, { file, module, imported: name });
+      if (name && alias && !f.imports.has(alias)) f.imports.set(alias, lazyBinding(file, module, name));
     }
   }
   // const { A, B: C } = require('./x'); const x = require('./x') — top-level declarations only
@@ -331,16 +354,16 @@ function collectJsImports(f: CodeFile, project: CodeProject): void {
     const module = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
     const decl = call.parent;
     if (!module || decl?.type !== 'variable_declarator') continue;
-    const file = project.resolveJs(f.file, module);
+    const file = lazily(() => project.resolveJs(f.file, module));
     const name = decl.childForFieldName('name');
-    if (name?.type === 'identifier') f.imports.set(name.text, { file, module, imported: '*' });
+    if (name?.type === 'identifier') f.imports.set(name.text, lazyBinding(file, module, '*'));
     else if (name?.type === 'object_pattern') {
       for (const p of name.namedChildren) {
-        if (p?.type === 'shorthand_property_identifier_pattern') f.imports.set(p.text, { file, module, imported: p.text });
+        if (p?.type === 'shorthand_property_identifier_pattern') f.imports.set(p.text, lazyBinding(file, module, p.text));
         else if (p?.type === 'pair_pattern') {
           const key = p.childForFieldName('key')?.text;
           const value = p.childForFieldName('value')?.text;
-          if (key && value) f.imports.set(value, { file, module, imported: key });
+          if (key && value) f.imports.set(value, lazyBinding(file, module, key));
         }
       }
     }
@@ -613,15 +636,25 @@ export class CodeProject {
     return candidates.find((c) => langForFile(c) && this.exists(c));
   }
 
-  private readonly jsConfigs = new Map<string, JsPaths | null>();
+  /** Per folder: the nearest config's paths, and every config file looked for on the way up. */
+  private readonly jsConfigs = new Map<string, { found: JsPaths | null; probed: string[] }>();
 
-  /** The `compilerOptions.paths` of the nearest tsconfig.json / jsconfig.json at or above `dir`. */
+  /**
+   * The `compilerOptions.paths` of the nearest tsconfig.json / jsconfig.json at or above `dir`. Each
+   * file's detection depends on every config file looked for, found or not (one that appears later
+   * changes what an alias resolves to), so a folder answered from memory still notes them as read.
+   */
   private jsPaths(dir: string): JsPaths | null {
     const cached = this.jsConfigs.get(dir);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      for (const file of cached.probed) this.note(file);
+      return cached.found;
+    }
     let found: JsPaths | null = null;
+    const probed: string[] = [];
     for (const name of ['tsconfig.json', 'jsconfig.json']) {
       const file = dir && dir !== '.' ? `${dir}/${name}` : name;
+      probed.push(file);
       const text = this.read(file);
       if (text === undefined) continue;
       found = parseJsPaths(text, dir === '.' ? '' : dir);
@@ -629,8 +662,12 @@ export class CodeProject {
     }
     // (an absolute name stops at `/`, whose dirname is itself)
     const parent = path.posix.dirname(dir);
-    if (!found && dir && dir !== '.' && parent !== dir) found = this.jsPaths(parent === '.' ? '' : parent);
-    this.jsConfigs.set(dir, found);
+    if (!found && dir && dir !== '.' && parent !== dir) {
+      const up = parent === '.' ? '' : parent;
+      found = this.jsPaths(up);
+      probed.push(...(this.jsConfigs.get(up)?.probed ?? []));
+    }
+    this.jsConfigs.set(dir, { found, probed });
     return found;
   }
 

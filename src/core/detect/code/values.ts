@@ -203,6 +203,9 @@ function safeCut(text: string, at: number): number {
   return i;
 }
 
+/** One name of a program (`note_context`, `web-tab`, `user.id`): letters, digits, `_`, `-`, `.`, no space or prose punctuation. */
+const IDENTIFIER_LIKE = /^[A-Za-z_$][\w$]*(?:[-.][\w$]+)*$/;
+
 export const loc = (f: CodeFile, n: SyntaxNode): Loc => ({ file: f.file, start: n.startIndex, end: n.endIndex });
 
 /**
@@ -214,7 +217,10 @@ function embed(f: CodeFile, container: SyntaxNode, v: TextValue, ctx: EvalContex
   if (v.origin.file === f.file && v.origin.start >= container.startIndex && v.origin.end <= container.endIndex) return v;
   const own = v.text.replace(MARKER_RE, '');
   // a word or two (a local variable's value) reads as part of the text around it
-  // text another file writes (a helper's return, a constant) is reported there, however short
+  // text another file writes (a helper's return, a constant) is reported there, however short — but a
+  // name (a tag, a key, an id: `"note_context"` in `<${TAG}>`) is no text a reviewer marks: it is counted
+  // where it is embedded, as the text around it, and is no part of its own
+  if (!hasFragment(ctx, v.text) && IDENTIFIER_LIKE.test(own)) return inlineValue(ctx, v);
   if (hasFragment(ctx, v.text) || (v.origin.file !== f.file && /\p{L}{2}/u.test(own))) return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
   // JS: markup around run-time values (`<learning>\n${x}\n</learning>`) is no words of its own
   // (a run-time value in a sentence stands for a word of it: `Reply in ${language}.` is three)
@@ -281,6 +287,9 @@ function inlineConditional(f: CodeFile, expr: SyntaxNode, ctx: EvalContext): Tex
   // (a branch of no words of its own, `''` or `${context}`, adds none)
   const worded = branches.map((b) => ownWords(b!.text)).filter((w) => w > 0);
   if (worded.length && worded.every((w) => w >= 3)) return undefined;
+  // a branch that wraps text written elsewhere (`${extra ? `\n\n${extra}` : ''}`) keeps it a fragment where
+  // it is written: folding the branch in would count that text as this template's own
+  if (texts.some((t) => hasFragment(ctx, t.text))) return undefined;
   let longer = texts[0];
   for (const t of texts) if (fullLength(t) > fullLength(longer)) longer = t;
   // its own alternatives (a nested conditional) fold too: the longer text is what is priced
@@ -864,7 +873,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
       const r = resolveExpression(f, n, ctx);
       if (!r && n.type === 'identifier') return loopText(f, n, ctx) ?? destructuredText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r && (n.type === 'subscript_expression' || n.type === 'subscript')) return loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? anyEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
-      if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
+      if (!r && (n.type === 'member_expression' || n.type === 'attribute')) return returnedProperty(f, n, ctx) ?? loopEntryText(f, n, ctx) ?? pickedEntryText(f, n, ctx) ?? tableEntryText(f, n, ctx) ?? dynamic(f, n, ctx);
       if (!r || r.node === n || ctx.active.has(r.node.id)) return dynamic(f, n, ctx);
       if (/^(object|dictionary|array|list|number|integer|true|false|null|none)$/.test(r.node.type)) return dynamic(f, n, ctx);
       // A definition used twice (A1 = A0 + A0) is evaluated once: sharing keeps the work linear. Not
@@ -1104,6 +1113,102 @@ function pickedEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValu
     }
   } finally {
     ctx.active.delete(outer.node.id);
+  }
+  return values.length ? longestOf(values, ctx) : undefined;
+}
+
+/** Inner objects a table walk collects, at most (a table per language and case is a few dozen). */
+const MAX_TABLE_OBJECTS = 64;
+
+/**
+ * The object literals an expression may be when it picks from a nested table at run time: `T[kind]`,
+ * `T[kind] || T['']`, `byLocale[lang] ?? byLocale.en`, a variable holding one, or what a project function
+ * returns (`examplesFor(kind, lang)` returning such a pick). A static key takes that entry, a run-time key
+ * every entry that is an object. Undefined when the expression reaches no object literal this way.
+ */
+function tableObjects(f: CodeFile, n: SyntaxNode, ctx: EvalContext, depth = 0): Resolved[] | undefined {
+  if (depth > 16) return undefined;
+  let node = n;
+  while (/^(parenthesized_expression|as_expression|satisfies_expression|non_null_expression)$/.test(node.type) && node.namedChildren[0]) node = node.namedChildren[0];
+  if (node.type === 'object') return [{ file: f, node }];
+  if (node.type === 'binary_expression' && /^(\|\||\?\?)$/.test(node.childForFieldName('operator')?.text ?? '')) {
+    const all = [node.childForFieldName('left'), node.childForFieldName('right')].flatMap((s) => (s ? tableObjects(f, s, ctx, depth + 1) ?? [] : []));
+    return all.length ? dedupeObjects(all) : undefined;
+  }
+  if (node.type === 'ternary_expression') {
+    const all = [node.childForFieldName('consequence'), node.childForFieldName('alternative')].flatMap((s) => (s ? tableObjects(f, s, ctx, depth + 1) ?? [] : []));
+    return all.length ? dedupeObjects(all) : undefined;
+  }
+  if (node.type === 'subscript_expression' || node.type === 'member_expression') {
+    const objNode = node.childForFieldName('object');
+    if (!objNode) return undefined;
+    const key = node.type === 'member_expression' ? node.childForFieldName('property')?.text : staticKey(node.childForFieldName('index'));
+    // a name of its own resolving straight to an object (`LOCALES.en`): the ordinary resolution
+    const direct = key !== undefined ? resolveExpression(f, node, ctx) : undefined;
+    if (direct && direct.node !== node && direct.node.type === 'object') return [direct];
+    const outer = tableObjects(f, objNode, ctx, depth + 1);
+    if (!outer) return undefined;
+    const out: Resolved[] = [];
+    for (const o of outer) {
+      const entries = key !== undefined ? [propertyOf(o.node, key)] : o.node.namedChildren.map((p) => (p?.type === 'pair' ? p.childForFieldName('value') : p?.type === 'shorthand_property_identifier' ? p : undefined));
+      for (const e of entries) {
+        if (!e || out.length >= MAX_TABLE_OBJECTS) continue;
+        const inner = e.type === 'object' ? { file: o.file, node: e } : resolveExpression(o.file, e, ctx);
+        if (inner?.node.type === 'object') out.push(inner);
+      }
+    }
+    return out.length ? dedupeObjects(out) : undefined;
+  }
+  if (node.type === 'identifier') {
+    const r = resolveExpression(f, node, ctx);
+    if (!r || r.node === node || ctx.active.has(r.node.id)) return undefined;
+    if (r.node.type === 'object') return [r];
+    ctx.active.add(r.node.id);
+    try {
+      return tableObjects(r.file, r.node, ctx, depth + 1);
+    } finally {
+      ctx.active.delete(r.node.id);
+    }
+  }
+  if (node.type === 'call_expression') {
+    const callee = node.childForFieldName('function');
+    const target = callee && resolveExpression(f, callee, ctx);
+    if (!target || target.node === callee || !FUNCTION_NODE.test(target.node.type) || ctx.active.has(target.node.id)) return undefined;
+    ctx.active.add(target.node.id);
+    try {
+      const all = returnedExpressions(target.node).flatMap((r) => tableObjects(target.file, r, ctx, depth + 1) ?? []);
+      return all.length ? dedupeObjects(all) : undefined;
+    } finally {
+      ctx.active.delete(target.node.id);
+    }
+  }
+  return undefined;
+}
+
+function dedupeObjects(list: Resolved[]): Resolved[] {
+  const seen = new Set<number>();
+  return list.filter((r) => !seen.has(r.node.id) && (seen.add(r.node.id), true)).slice(0, MAX_TABLE_OBJECTS);
+}
+
+/**
+ * `example.subject` where `example = examplesFor(kind, lang)` picks an entry of a table of tables by
+ * run-time keys (few-shot examples per language and case): that key of every object the pick may give,
+ * the longest the value and the others its alternatives, each a part where it is written. JS/TS.
+ */
+function tableEntryText(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue | undefined {
+  if (f.isPython || n.type !== 'member_expression') return undefined;
+  const key = n.childForFieldName('property')?.text;
+  const objNode = n.childForFieldName('object');
+  if (!key || !objNode) return undefined;
+  const objects = tableObjects(f, objNode, ctx);
+  // one object is the ordinary property resolution's business; a table gives several
+  if (!objects || objects.length < 2) return undefined;
+  const values: TextValue[] = [];
+  for (const o of objects) {
+    const v = propertyOf(o.node, key);
+    if (!v || !/^(string|template_string|binary_expression)$/.test(v.type)) continue;
+    const t = evalText(o.file, v, ctx);
+    if (hasOwnText(ctx, t)) values.push(t);
   }
   return values.length ? longestOf(values, ctx) : undefined;
 }
@@ -2098,6 +2203,9 @@ function mappedList(f: CodeFile, listNode: SyntaxNode, join: SyntaxNode, sep: Te
     : []);
   if (!elements.length) {
     const v = followFunction(cb.file, cb.node, ctx, undefined);
+    // a run-time list's lines of values and punctuation alone (`${m.role}: ${text}`) are run-time text:
+    // a slot, not a part of a few characters where the callback's template is written
+    if (v && !/\p{L}{2}/u.test(inlineText(ctx, v).replace(MARKER_RE, ''))) return undefined;
     return v && { ...v };
   }
   const out = new TextBuilder(ctx.ceiling);

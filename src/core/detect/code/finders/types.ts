@@ -9,6 +9,11 @@ export interface FinderEnv {
   ctx: EvalContext;
   /** Which SDK the call's receiver comes from (`client = new Anthropic()`, `import ollama`), if known. */
   clientKind(call: CallInfo): ClientKind | undefined;
+  /**
+   * The provider of an OpenAI-compatible SDK's client the call is made on (`Groq()` of `groq`, `Together()`
+   * of `together-ai`, `Cerebras()`): its models are that provider's, at its prices. Undefined for OpenAI's own.
+   */
+  clientProvider?(call: CallInfo): string | undefined;
   /** The module a local name is imported from (`'ai'`, `'@openai/agents'`, `'langchain_core.prompts'`). */
   importSource(name: string): string | undefined;
   /** The one chat model constructed in this file (LangChain prompts take their model from it). */
