@@ -65,7 +65,11 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     const lineHere = (l: number) => `${rel}:${cell !== undefined ? `cell${cell}:` : ''}${l + 1}`;
     const described = nearest.map(({ p, r }) => `${lineHere(r.start.line)} (${p.kind}${r === p.range ? '' : ` at ${placeOf(p)}`}, lines ${r.start.line + 1}–${r.end.line + 1})`);
     const lines = notebook ? undefined : fs.readFileSync(abs, 'utf8').replace(/\r?\n$/, '').split('\n').length;
-    const past = lines !== undefined && row >= lines ? ` (past the end: the file has ${lines} line${lines === 1 ? '' : 's'})` : '';
+    // a cell past the notebook's last: say how many cells it has
+    const cellCount = notebook && cell !== undefined ? notebookCells(abs) : undefined;
+    const past = lines !== undefined && row >= lines ? ` (past the end: the file has ${lines} line${lines === 1 ? '' : 's'})`
+      : cellCount !== undefined && cellIndex! >= cellCount ? ` (past the end: the notebook has ${cellCount} cell${cellCount === 1 ? '' : 's'})` : '';
+    if (cellCount !== undefined && cellIndex! >= cellCount) throw new UsageError(`${where}: no such cell${past}`);
     // A prompt file that could not be read says why, rather than that it holds no prompts.
     const broken = [...report.diagnostics, ...report.prompts.flatMap((p) => p.diagnostics)].find((d) => d.code === 'prompt-file-error' && (d.file ?? '') === rel);
     const why = broken ? ` (the file could not be read: ${broken.message.replace(new RegExp(`^${rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?: `), '')} at line ${broken.range.start.line + 1})` : undefined;
@@ -146,4 +150,14 @@ function spansIn(p: PromptReport, rel: string, cell?: number): Range[] {
 /** The prompt FILE:LINE names first (promptsAt). */
 export function promptAt(prompts: readonly PromptReport[], rel: string, row: number, cell?: number): PromptReport | undefined {
   return promptsAt(prompts, rel, row, cell)[0];
+}
+
+/** The number of cells of a notebook file, or undefined when it cannot be read as one. */
+function notebookCells(abs: string): number | undefined {
+  try {
+    const nb = JSON.parse(fs.readFileSync(abs, 'utf8')) as { cells?: unknown };
+    return Array.isArray(nb.cells) ? nb.cells.length : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -157,6 +157,7 @@ function cost(args: string[], io: Io): number {
     row('per day', formatUsd(c.perDayUsd!), `at ${groupDigits(callsPerDay)} call${callsPerDay === 1 ? '' : 's'}/day`),
     row('per month', formatUsd(c.monthlyUsd!), `(${daysPerMonth} days)`),
     ...(c.batchMonthlyUsd !== undefined ? [row('batch API', `${formatUsd(c.batchMonthlyUsd)}/month`)] : []),
+    ...tierLines(pricing, input),
     `Prices: ${c.prices!.source}, $${c.prices!.inputUsdPerMillion}/M in, $${c.prices!.outputUsdPerMillion}/M out (data as of ${prices().priceDataInfo().asOf})`,
   ].join('\n') + '\n');
   return 0;
@@ -210,7 +211,7 @@ async function scan(args: string[], io: Io): Promise<number> {
   // (only with overrides: reading the prompts parses a stored report, most of a warm scan's time)
   const report = scanned.summary;
   const unreadable = report.unreadable ?? [];
-  if (single && config.overrides.length) for (const w of overrideWarnings(config, scanned.report().prompts, unreadable)) io.stderr(`warning: ${w}\n`);
+  if (single && (config.overrides.length || Object.keys(config.variables).length)) for (const w of overrideWarnings(config, scanned.report().prompts, unreadable)) io.stderr(`warning: ${w}\n`);
   if (!Number.isFinite(report.totals.monthlyUsd) || !Number.isFinite(report.totals.perDayUsd)) {
     io.stderr(`prompt-cost: the projected total is not a finite number (${report.totals.monthlyUsd} USD/month): the run is an error (see the invalid-number diagnostic)\n`);
     return 2;
@@ -358,4 +359,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     throw e;
   }
+}
+
+/** A long-context (tiered) rate in force for a call of `input` tokens, said: the figures above use it. */
+function tierLines(pricing: ReturnType<ReturnType<typeof prices>['lookupPrice']>, input: number): string[] {
+  if (!pricing.priced) return [];
+  const tier = (r: { tiers: { aboveInputTokens: number; usdPerMillion: number }[] }) => r.tiers.filter((t) => input > t.aboveInputTokens).pop();
+  const tIn = tier(pricing.input);
+  const tOut = tier(pricing.output);
+  const t = tIn ?? tOut;
+  if (!t) return [];
+  return [`  the rate for prompts over ${groupDigits(t.aboveInputTokens)} input tokens is in force: $${tIn?.usdPerMillion ?? pricing.input.baseUsdPerMillion}/M in (else $${pricing.input.baseUsdPerMillion}/M), $${tOut?.usdPerMillion ?? pricing.output.baseUsdPerMillion}/M out (else $${pricing.output.baseUsdPerMillion}/M)`];
 }

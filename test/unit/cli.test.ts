@@ -96,6 +96,13 @@ describe('cli', () => {
       assert.ok(Math.abs(j.monthlyUsd - 6300) < 1e-9);
     });
 
+    it('a long-context rate in force is said, with the rates below its threshold', async () => {
+      const long = await cli(['cost', '--model', 'gpt-5.5', '--input', '900000', '--output', '1000']);
+      assert.match(long.stdout, /^ {2}the rate for prompts over [\d,]+ input tokens is in force: \$[\d.]+\/M in \(else \$[\d.]+\/M\)/m);
+      const short = await cli(['cost', '--model', 'gpt-5.5', '--input', '1000', '--output', '1000']);
+      assert.doesNotMatch(short.stdout, /is in force/);
+    });
+
     it('one call a day is "1 call/day"', async () => {
       const one = await cli(['cost', '--model', 'gpt-4o', '--input', '100', '--output', '10', '--calls-per-day', '1']);
       assert.match(one.stdout, /^ {2}per day .* at 1 call\/day$/m);
@@ -284,6 +291,20 @@ describe('cli', () => {
       assert.strictEqual((await cli(['scan', 'src/a.ts', '--no-cache'], { cwd: ws })).stderr, '');
       // Every override matched: no warning.
       fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'overrides:\n  - path: "src/a.ts"\n    callsPerDay: 5\n  - id: translate\n    callsPerDay: 9\n');
+      assert.strictEqual((await cli(['scan', '--no-cache'], { cwd: ws })).stderr, '');
+    });
+
+    it('a variable no slot of any prompt is named by is a warning naming it (and the nearest slot); the exit code is unchanged', async () => {
+      const ws = tempDir('pc-variables-');
+      fs.writeFileSync(path.join(ws, 'a.ts'), "import OpenAI from 'openai';\nconst c = new OpenAI();\nexport const ask = (question: string) => c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: `Answer the question from the staff handbook: ${question}` }] });\n");
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'variables:\n  question: 40\n  questoin: 60\n  unused_var: 5\n');
+      const r = await cli(['scan', '--no-cache'], { cwd: ws });
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.deepStrictEqual(r.stderr.split('\n').filter(Boolean), [
+        'warning: .promptcost.yaml:3: the variable "questoin" is the name of no slot in any prompt, so it changes nothing (did you mean question?)',
+        'warning: .promptcost.yaml:4: the variable "unused_var" is the name of no slot in any prompt, so it changes nothing',
+      ]);
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'variables:\n  question: 40\n');
       assert.strictEqual((await cli(['scan', '--no-cache'], { cwd: ws })).stderr, '');
     });
 

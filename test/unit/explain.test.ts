@@ -103,6 +103,9 @@ describe('prompt-cost explain FILE:LINE', () => {
     const wrong = io(dir);
     assert.strictEqual(await run(['explain', 'weather.ipynb:cell2:1'], wrong.io), 2);
     assert.match(wrong.err.join(''), /weather\.ipynb:cell2:1: no prompt contains this line \(cell 2 has no prompts prompt-cost recognises\)/);
+    const past = io(dir);
+    assert.strictEqual(await run(['explain', 'weather.ipynb:cell9:1'], past.io), 2);
+    assert.match(past.err.join(''), /weather\.ipynb:cell9:1: no such cell \(past the end: the notebook has 3 cells\)/);
     // Wrapped to the terminal's width, when there is one.
     const narrow = io(dir);
     assert.strictEqual(await run(['explain', 'src/app.ts:8'], { ...narrow.io, columns: 80 }), 0);

@@ -31,6 +31,16 @@ describe('table format', () => {
     assert.strictEqual(report.prompts[0].model.id, model);
   });
 
+  it('a scan whose every prompt is unpriced says no cost can be shown, not $0/month', async () => {
+    const ws = tempDir('pc-unpriced-');
+    fs.writeFileSync(path.join(ws, 'a.prompt.yml'), 'model: gpt-4o-mnii\nmessages:\n  - role: user\n    content: Name three rivers in Spain.\n');
+    const none = formatTable(await scanWorkspace({ root: ws, workers: 0 }));
+    assert.match(none, /^1 prompt, none priced: no cost can be shown/m);
+    assert.doesNotMatch(none, /\$0\/month/);
+    fs.writeFileSync(path.join(ws, 'b.prompt.yml'), 'model: gpt-4o\nmessages:\n  - role: user\n    content: Name three rivers in France.\n');
+    assert.match(formatTable(await scanWorkspace({ root: ws, workers: 0 })), /^2 prompts: \$[\d.,]+\/day, \$[\d.,]+\/month, 1 unpriced \(not in the total\)/m);
+  });
+
   it('truncate keeps both ends and counts code points', () => {
     assert.strictEqual(truncate('short', MAX_CELL), 'short');
     assert.strictEqual(truncate('abcdefghij', 5), 'ab…ij');

@@ -1,5 +1,6 @@
-// What in a config's overrides changes nothing, in words: an override no prompt matches (a typo, a
-// renamed file or id), and a field every prompt it matches takes from a source ranked above it. The CLI
+// What in a config's overrides and variables changes nothing, in words: an override no prompt matches (a
+// typo, a renamed file or id), a field every prompt it matches takes from a source ranked above it, and a
+// variable no slot is named by. The CLI
 // prints each as a `.promptcost.yaml:LINE: …` warning; the language server shows each on its line.
 import { nearestNames } from '../editDistance';
 import type { PromptReport } from '../model';
@@ -14,11 +15,21 @@ export interface OverrideProblem { from: string; message: string }
  * `unreadable`: prompt files that could not be read (an override of theirs is not said to match nothing).
  */
 export function overrideProblems(config: PromptCostConfig, prompts: PromptReport[], unreadable: readonly string[] = []): OverrideProblem[] {
-  if (!config.overrides.length) return [];
+  // a variable no slot of any prompt is named by sizes nothing (a typo, a renamed placeholder); with a
+  // prompt file unread, its slots are unknown: said only when every prompt file was read
+  const slots = new Set(prompts.flatMap((p) => p.parts.flatMap((part) => part.slots.map((x) => x.name))));
+  const variables = unreadable.length ? [] : Object.entries(config.variables)
+    .filter(([name]) => !slots.has(name))
+    .map(([name, v]) => {
+      const near = nearestNames(name, [...slots]);
+      return { from: v.from, message: `the variable "${name}" is the name of no slot in any prompt, so it changes nothing${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}` };
+    });
+  if (!config.overrides.length) return variables;
   const ids = [...new Set(prompts.filter((p) => !p.id.startsWith(`${p.file}:`)).map((p) => p.id.replace(/#.*$/, '')))];
   return [
     ...unmatchedOverrides(config, prompts, unreadable).map((o) => ({ from: o.from, message: unmatchedText(o, o.id === undefined ? [] : nearestNames(o.id, ids)) })),
     ...shadowedOverrideFields(config, prompts).map((s) => ({ from: s.override.from, message: shadowedText(s) })),
+    ...variables,
   ];
 }
 

@@ -26,6 +26,8 @@ export function byMonthlyCost(prompts: PromptReport[]): PromptReport[] {
 }
 
 export function totalsLine(r: ScanReport): string {
+  // every prompt unpriced: no figure to show, not a $0 bill
+  if (r.totals.prompts > 0 && r.totals.unpriced === r.totals.prompts) return `${r.totals.prompts} prompt${r.totals.prompts === 1 ? '' : 's'}, none priced: no cost can be shown (see each row's reason)`;
   const unpriced = r.totals.unpriced ? `, ${r.totals.unpriced} unpriced (not in the total)` : '';
   return `${r.totals.prompts} prompt${r.totals.prompts === 1 ? '' : 's'}: ${formatUsd(r.totals.perDayUsd)}/day, ${formatUsd(r.totals.monthlyUsd)}/month${unpriced}`;
 }
