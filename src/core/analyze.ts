@@ -300,7 +300,8 @@ export class Engine {
 
   private detectPromptFile(file: string, text: string, options: DetectOptions): Detection {
     const textRole = typeof options.promptText === 'object' ? options.promptText.role : undefined;
-    const reader = readerFor(file, text) ?? (options.promptText ? { format: 'prompt-text', read: (t: string, c: ReadContext) => readPromptText(t, c, textRole) } : undefined);
+    const matched = readerFor(file, text);
+    const reader = (matched && !(matched.byPlace && options.promptText) ? matched : undefined) ?? (options.promptText ? { format: 'prompt-text', read: (t: string, c: ReadContext) => readPromptText(t, c, textRole) } : undefined);
     if (!reader) return { file, text, detected: [], diagnostics: [] };
     try {
       let project: CodeProject | undefined;

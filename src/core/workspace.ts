@@ -777,6 +777,11 @@ export function withoutFoundElsewhere(d: Detection, found: Map<string, number>):
   if (!found.size) return d;
   const detected = d.detected.filter((p) => {
     if (p.source === 'code' && !p.agentCall && found.has(agentKey(d.file, p.range))) return false;
+    // a prompt file found by its place alone (a flow's template no node names) that code elsewhere reads: that code's
+    if (p.source !== 'code' && p.confidence === 'heuristic') {
+      for (let line = p.range.start.line; line <= p.range.end.line; line++) if ((found.get(`${d.file}:${line}`) ?? -1) > RANK.heuristic) return false;
+      return true;
+    }
     if (p.confidence === 'call' || p.source !== 'code') return true;
     const own = p.parts.filter((part) => !part.file && part.text.trim());
     return !own.length || !own.every((part) => (found.get(`${d.file}:${part.range.start.line}`) ?? -1) > RANK[p.confidence]);

@@ -6,7 +6,7 @@ import { findSlots, type SlotSyntax } from '../slots';
 import type { SyntaxNode } from './parser';
 import { reorderTemplate } from './reorder';
 import type { CodeFile } from './source';
-import { callArguments, ceilingNote, dynamic, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, inlineValue, listAdditions, listName, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, withReturnedObject, type EvalContext, type ListAddition, type ModelValue, type TextValue } from './values';
+import { callArguments, ceilingNote, dynamic, MARKER_RE, evalModel, evalNumber, evalText, evalTextOrUndefined, finishText, inlineValue, listAdditions, listName, markerOffsets, propertyOf, resolveExpression, splitValue, withReturnedList, withReturnedObject, type EvalContext, type ListAddition, type ModelValue, type TextValue } from './values';
 
 /** Call nodes whose callee's last name matches `names`, found from the text, then checked in the tree. */
 export function callsNamed(f: CodeFile, names: string): SyntaxNode[] {
@@ -147,6 +147,8 @@ function sdkCall(n: SyntaxNode): { name: string; positional: SyntaxNode[]; named
 }
 
 /** Assembles parts for one prompt; a part's range is where its text is written (maybe another file). */
+const originKey = (o: TextValue['origin']) => `${o.file}:${o.start}:${o.end}`;
+
 export class PromptBuilder {
   readonly parts: PromptPart[] = [];
   readonly notes: string[] = [];
@@ -155,6 +157,10 @@ export class PromptBuilder {
   private messages = 0;
   private nesting = 0;
   private pieceGroups = 0;
+  /** Where the texts added as parts are written (`originKey`). */
+  private readonly added = new Set<string>();
+  /** Where the texts whose fragments are being added are written. */
+  private readonly enclosing: TextValue['origin'][] = [];
 
   constructor(private readonly call: CallInfo, private readonly ctx: EvalContext) {}
 
@@ -187,7 +193,12 @@ export class PromptBuilder {
       const before = this.parts.length;
       // with no words of its own, text repeated from a fragment is reported where that text is written
       this.addOwn(role, !/[\p{L}]{2}/u.test(ownText) && repeats.length ? { ...own, origin: repeats[0] } : own, extra);
-      for (const fr of depth < 12 ? fragments : []) this.addValue(role, fr, extra, depth + 1);
+      this.enclosing.push(value.origin);
+      try {
+        for (const fr of depth < 12 ? fragments : []) this.addValue(role, fr, extra, depth + 1);
+      } finally {
+        this.enclosing.pop();
+      }
       // own text with no words (separators, a run-time value between fragments) joins the first fragment
       const first = this.parts[before + 1];
       if (fragments.length && first && !repeats.length && !/[\p{L}]{2}/u.test(ownText)) {
@@ -206,13 +217,19 @@ export class PromptBuilder {
         const whole = { text, slotOffsets: markerOffsets(inlined.text), slots: slots.map((sl) => ({ name: sl.name, ...(sl.file === this.call.f.file ? { range: this.call.f.lines.range(sl.start, sl.end) } : {}) })) };
         pieces.forEach((p, k) => { p.piece = k === 0 ? { group, whole } : { group }; });
       }
-      for (const alt of depth < 12 ? alternatives : []) this.addValue(role, alt, { ...extra, alternative: extra.alternative ?? 'another text the same expression may take (a branch or another return)' }, depth + 1);
+      // a word or two written inside a text being added as another value it may take (`{x or 'Not given'}` in a line
+      // of a list) is part of that text, as a short conditional in a template is; a sentence stays a part of its own
+      const inside = (alt: TextValue) => inlineValue(this.ctx, alt).text.replace(MARKER_RE, ' ').split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length < 3
+        && [value.origin, ...this.enclosing].some((o) => o.file === alt.origin.file && o.start <= alt.origin.start && alt.origin.end <= o.end);
+      // … and one added already (the same text reached two ways) is not shown twice
+      for (const alt of depth < 12 ? alternatives : []) if (!inside(alt) && !this.added.has(originKey(alt.origin))) this.addValue(role, alt, { ...extra, alternative: extra.alternative ?? 'another text the same expression may take (a branch or another return)' }, depth + 1);
       return;
     }
     this.addOwn(role, value, extra);
   }
 
   private addOwn(role: Role, value: TextValue, extra: { name?: string; template?: SlotSyntax[]; cacheControl?: boolean; alternative?: string }): void {
+    this.added.add(originKey(value.origin));
     const slotOffsets = markerOffsets(value.text);
     const { text, slots, omitted } = finishText(this.ctx, value);
     if (omitted) this.notes.push(ceilingNote(omitted, this.ctx.ceiling));

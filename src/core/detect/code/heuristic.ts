@@ -8,11 +8,11 @@ import { builderTexts } from './builderTexts';
 import { ancestryOf } from './ancestry';
 import { containerMembers } from './pyContainers';
 import { tsModuleMembers, tsPromptFunctions } from './tsContainers';
-import { definitionsOf, promptLikeNames, type CodeFile } from './source';
+import { definitionsOf, promptLikeNames, type CodeFile, type Definition } from './source';
 import type { SlotSyntax } from '../slots';
 import { PromptBuilder, type CallInfo } from './calls';
 import type { SyntaxNode } from './parser';
-import { evalText, finishText, FUNCTION_NODE, inlineText, resetShared, type EvalContext } from './values';
+import { evalText, findDefinition, finishText, FUNCTION_NODE, inlineText, resetShared, type EvalContext } from './values';
 
 const PROMPT_NAME = /(prompt|instructions?|(system|human|user)_?message|_template$|template$|^template_|persona|preamble|_role$)/i;
 const NOT_PROMPT_NAME = /(url|path|file|dir|id|key|token|regex|pattern|css|html|sql|query|color|colour|style|class|selector|env|header|label|placeholder|title|button|tooltip)s?$/i;
@@ -128,6 +128,29 @@ function proseWords(text: string): number {
   return text.split(/\s+/).filter((w) => /^[(["'`]*\p{L}[\p{L}'’-]*[.,:;!?)\]"'`]*$/u.test(w)).length;
 }
 
+/**
+ * The last read of a local `name` after `name += …` statements that follow its definition `d` in the same
+ * function (so evaluating it takes what they add), or undefined when nothing is added to it.
+ */
+function useAfterAppends(f: CodeFile, name: string, d: Definition): SyntaxNode | undefined {
+  if (!d.scope || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+  const region = f.text.slice(d.value.endIndex, d.scope.endIndex);
+  const escaped = name.replace(/[$]/g, '\\$&');
+  if (!new RegExp(`(?<![\\w$.])${escaped}\\s*\\+=`).test(region)) return undefined;
+  let last: SyntaxNode | undefined;
+  for (const m of region.matchAll(new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`, 'g'))) {
+    const at = d.value.endIndex + (m.index ?? 0);
+    const id = f.tree.rootNode.descendantForIndex(at, at + name.length);
+    const p = id?.parent;
+    if (!id || id.text !== name || !/^(identifier|shorthand_property_identifier)$/.test(id.type) || !p) continue;
+    // the left of an assignment (`prompt += …`, `prompt = …`) writes the name; a read is anything else
+    if (/assignment|variable_declarator/.test(p.type) && (p.childForFieldName('left') ?? p.childForFieldName('name'))?.id === id.id) continue;
+    if (findDefinition(f, name, id)?.value.id !== d.value.id) continue;
+    last = id;
+  }
+  return last;
+}
+
 export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: number, end: number) => boolean): DetectedPrompt[] {
   const found: DetectedPrompt[] = [];
   // A prompt-named constant no call uses, in a test, is the test's data (`SYSTEM_PROMPT = "…"` handed to
@@ -195,7 +218,8 @@ export function heuristicPrompts(f: CodeFile, ctx: EvalContext, taken: (start: n
       }
       // const prompt = cond ? "…" : "…", const buildPrompt = (…) => `…`: the texts it may hold or return
       if (!/string|concatenated_string|binary_expression|binary_operator|call_expression|call|parenthesized_expression|ternary_expression|conditional_expression/.test(node.type) && !(!f.isPython && TS_FUNCTION_VALUE.test(node.type))) continue;
-      consider(bare, node);
+      // prompt = f"…" and then prompt += """…""": the text as its last use after the additions reads it
+      consider(bare, useAfterAppends(f, name, d) ?? node);
     }
   }
   const up = ancestryOf(f);

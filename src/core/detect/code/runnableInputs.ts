@@ -9,7 +9,7 @@ import type { FinderEnv } from './finders/types';
 import type { SyntaxNode } from './parser';
 import { finish, type Claimed } from './shapes';
 import type { CodeFile } from './source';
-import { callArguments, resolveExpression } from './values';
+import { callArguments, evalTextOrUndefined, inlineText, MARKER_RE, resolveExpression } from './values';
 
 const INVOKE_CALL = /\.(a?invoke|a?stream|a?batch)\s*\(/g;
 const MADE_BY = /^(fromTemplate|from_template|fromMessages|from_messages|fromPromptMessages|from_prompt_messages)$/;
@@ -72,8 +72,16 @@ export function runnableInputPrompts(f: CodeFile, env: FinderEnv, claimed: Claim
       const value = p.type === 'pair' ? p.childForFieldName('value') : p.type === 'shorthand_property_identifier' ? p : null;
       if (!value) continue;
       const r = resolveExpression(obj.file, value, env.ctx);
-      if (!r || !TEXT_NODE.test(r.node.type)) continue;
-      b.addText('user', { file: obj.file, node: value });
+      if (!r) continue;
+      if (TEXT_NODE.test(r.node.type)) b.addText('user', { file: obj.file, node: value });
+      else {
+        // `self.stage` set from `STAGES.get(key)` in another method, `"\n".join(f"{k}: {v}" for k, v in STAGES.items())`:
+        // a value whose text the program writes (the texts a lookup may take, each where it is written)
+        if (!/^(call|call_expression|subscript|subscript_expression|attribute|member_expression|conditional_expression|ternary_expression|boolean_operator)$/.test(r.node.type)) continue;
+        const v = evalTextOrUndefined(obj.file, value, env.ctx);
+        if (!v || !/\p{L}{2}/u.test(inlineText(env.ctx, v).replace(MARKER_RE, ' '))) continue;
+        b.addValue('user', v);
+      }
       keys.push((p.type === 'pair' ? p.childForFieldName('key')?.text : p.text)?.replace(/^["'`]|["'`]$/g, '') ?? '');
     }
     // what another layer reports already is not reported twice; a word or two alone is a value (a topic, a name)

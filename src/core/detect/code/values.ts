@@ -79,7 +79,7 @@ export function resetShared(ctx: EvalContext): void {
 
 // A marker: digits in U+DC00–U+DDFF (9 bits each, most significant first), then a last digit in
 // U+DE00–U+DFFF. Lone low surrogates only; unbounded, so any number of slots has its own marker.
-const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
+export const MARKER_RE = /(?<![\ud800-\udbff])[\udc00-\uddff]*[\ude00-\udfff]/g;
 const ONE_MARKER = new RegExp(MARKER_RE.source);
 const MARKER_ONLY = /^[\udc00-\uddff]*[\ude00-\udfff]$/;
 const HAS_MARKER = /(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -843,7 +843,12 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
     case 'boolean_operator': {
       // value or "default": the default is what a static reading can know
       const right = n.childForFieldName('right');
-      return right && isStringNode(right) ? evalText(f, right, ctx) : dynamic(f, n, ctx);
+      if (!right || !isStringNode(right)) return dynamic(f, n, ctx);
+      // `", ".join(LEVELS.get(p, p) for p in picked) or "none"`: a value with text of its own is one of the two
+      const left = n.children[1]?.text === 'or' ? n.childForFieldName('left') : null;
+      const value = left ? evalText(f, left, ctx) : undefined;
+      const fallback = evalText(f, right, ctx);
+      return value && hasOwnText(ctx, value) ? longestOf([value, fallback], ctx) : fallback;
     }
     case 'ternary_expression':
     case 'conditional_expression': {
@@ -888,7 +893,7 @@ function evalTextInner(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue 
         if (local && f.isPython) v = passedThrough(f, n, r.node, v, ctx);
         if (shareable) ctx.shared.set(key, v);
         // the longest of the texts assigned in branches, then what `+=` adds after them
-        const chosen = local ? withBranchDefinitions(f, n, r.node, v, ctx) : v;
+        const chosen = local ? withBranchDefinitions(f, n, r.node, v, ctx) : r.file === f ? withMemberDefinitions(f, n, r.node, v, ctx) : v;
         return appends.length ? withAppends(f, r.node, chosen, appends, ctx) : chosen;
       } finally {
         ctx.active.delete(r.node.id);
@@ -979,6 +984,34 @@ function withBranchDefinitions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v:
   if (values.length < 2) return v;
   const longest = values.reduce((a, b) => (fullLength(b) > fullLength(a) ? b : a));
   return withAlternatives(longest, values, ctx);
+}
+
+/** Most other assignments of an object's attribute taken as the texts it may hold. */
+const MAX_MEMBER_DEFINITIONS = 8;
+
+/**
+ * `self.stage` / `this.stage` read in one method and given its text in several places of the class (a class
+ * body default, `self.stage = STAGES.get(key)` in another method): any of them, the longest the value and
+ * the others its alternatives, each where it is written. Python and JS; only the class the use is in.
+ */
+function withMemberDefinitions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
+  if ((use.type !== 'attribute' && use.type !== 'member_expression') || !/^(self|this)\.[A-Za-z_$][\w$]*$/.test(use.text)) return v;
+  const defs = definitionsOf(f, use.text);
+  if (defs.length < 2) return v;
+  const cls = enclosingClass(f, use);
+  if (!cls) return v;
+  const values: TextValue[] = [v];
+  for (const d of defs) {
+    if (values.length > MAX_MEMBER_DEFINITIONS) break;
+    if (d.value.id === def.id || ctx.active.has(d.value.id) || d.value.startIndex < cls.startIndex || d.value.endIndex > cls.endIndex) continue;
+    ctx.active.add(d.value.id);
+    try {
+      values.push(evalText(f, d.value, ctx));
+    } finally {
+      ctx.active.delete(d.value.id);
+    }
+  }
+  return values.length > 1 ? longestOf(values, ctx) : v;
 }
 
 /**
@@ -1384,6 +1417,8 @@ function loopText(f: CodeFile, n: SyntaxNode, ctx: EvalContext, entry?: string):
       key = bound.type === 'pair_pattern' ? bound.childForFieldName('key')?.text : bound.text;
     } else continue;
     const list = resolveExpression(f, listNode, ctx);
+    // `for d in [STYLES.get(s, s) for s in picked]`: each element is what the comprehension makes
+    if (list && f.isPython && key === undefined && /^(list_comprehension|generator_expression)$/.test(list.node.type)) return comprehensionElement(list, ctx);
     if (!list || !/^(array|list|tuple)$/.test(list.node.type) || ctx.active.has(list.node.id)) return undefined;
     const values: TextValue[] = [];
     ctx.active.add(list.node.id);
@@ -1719,7 +1754,8 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
         const named = listNode ? listName(f, unfiltered(f, listNode), ctx) : undefined;
         const added = named && named.file === list.file ? listAdditions(named.file, named.node, list.node) : { front: [], back: [] };
         // a list added whole is known only when it is a literal
-        const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') : []));
+        // (a list of lines added whole, `lines.extend(["", "## Notes", f"- {n}"])`, is one text from its first literal)
+        const elements = (adds: ListAddition[]) => adds.flatMap((a) => (!a.many ? [a.node] : /^(array|list|tuple)$/.test(a.node.type) ? (isTextList(a.node) ? [a.node] : a.node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment')) : []));
         return joinedList(list, sep, ctx, { front: elements(added.front), back: elements(added.back) });
       }
       case 'format': {
@@ -1806,7 +1842,7 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
       }
       case 'get': {
         // PROMPTS.get("triage"), PROMPTS.get("triage", "default")
-        const dict = positional[0] && resolveExpression(f, obj, ctx);
+        const dict = positional[0] ? throughAliases(resolveExpression(f, obj, ctx), ctx) : undefined;
         const key = positional[0] && staticKey(positional[0]);
         const prop = dict && key !== undefined ? propertyOf(dict.node, key) : undefined;
         if (prop) return evalText(dict!.file, prop, ctx);
@@ -1835,6 +1871,17 @@ function evalCall(f: CodeFile, n: SyntaxNode, ctx: EvalContext): TextValue {
     }
   }
   return followCall(f, n, fn, ctx, positional, named);
+}
+
+/** A resolved value that is another name (`stages: dict = STAGES` in a class body): followed to what that name holds. */
+function throughAliases(r: Resolved | undefined, ctx: EvalContext): Resolved | undefined {
+  let cur = r;
+  for (let i = 0; i < 4 && cur && ALIAS_NODE.has(cur.node.type); i++) {
+    const next = resolveExpression(cur.file, cur.node, ctx);
+    if (!next || next.node === cur.node) break;
+    cur = next;
+  }
+  return cur;
 }
 
 /** `/\{name\}/g`: a regex that matches one fixed text (escapes only, no other syntax, no flag but g), as that text. */
@@ -1906,6 +1953,32 @@ function comprehensionBindings(f: CodeFile, comp: SyntaxNode, ctx: EvalContext):
   });
 }
 
+/**
+ * One element of a comprehension a loop walks: its body for each binding when it runs over a literal (the
+ * longest is the value, the others its alternatives), else its body once, the loop's names unknown.
+ */
+function comprehensionElement(comp: Resolved, ctx: EvalContext): TextValue | undefined {
+  const body = comp.node.childForFieldName('body');
+  if (!body || ctx.active.has(comp.node.id)) return undefined;
+  ctx.active.add(comp.node.id);
+  try {
+    const each = comprehensionBindings(comp.file, comp.node, ctx);
+    const values: TextValue[] = [];
+    for (const b of each ?? [undefined]) {
+      if (b) (ctx.frames ??= []).push({ file: comp.file.file, fn: comp.node, params: b.params });
+      try {
+        const v = evalText(comp.file, body, ctx);
+        if (hasOwnText(ctx, v)) values.push(v);
+      } finally {
+        if (b) ctx.frames!.pop();
+      }
+    }
+    return values.length ? longestOf(values, ctx) : undefined;
+  } finally {
+    ctx.active.delete(comp.node.id);
+  }
+}
+
 /** A comprehension's elements evaluated one by one (its names bound to each) and joined: one text, from the first element's literal. */
 function comprehensionText(comp: Resolved, body: SyntaxNode, each: NonNullable<ReturnType<typeof comprehensionBindings>>, sep: TextValue, ctx: EvalContext): TextValue {
   const out = new TextBuilder(ctx.ceiling);
@@ -1945,7 +2018,7 @@ export function joinedList(list: Resolved, sep: TextValue, ctx: EvalContext, add
   const out = new TextBuilder(ctx.ceiling);
   [...added.front, ...nodes, ...added.back].forEach((c, k) => {
     if (k > 0) out.add({ ...sep, template: undefined });
-    const v = evalText(list.file, c, ctx);
+    const v = !own.has(c.id) && /^(array|list|tuple)$/.test(c.type) ? joinedList({ file: list.file, node: c }, sep, ctx) : evalText(list.file, c, ctx);
     out.add({ ...(own.has(c.id) ? embed(list.file, list.node, v, ctx) : pushedText(list.file, list.node, c, v, ctx)), template: undefined });
   });
   const first = nodes.find((c) => /string/.test(c.type));
@@ -2066,7 +2139,7 @@ function findListAdditions(f: CodeFile, use: SyntaxNode, def: SyntaxNode, name: 
  */
 function pushedText(f: CodeFile, list: SyntaxNode, node: SyntaxNode, v: TextValue, ctx: EvalContext): TextValue {
   const inside = v.origin.file === f.file && v.origin.start >= node.startIndex && v.origin.end <= node.endIndex;
-  if (!f.isPython || !inside || !/^(string|concatenated_string)$/.test(node.type) || !/\p{L}{2}/u.test(v.text.replace(MARKER_RE, ' '))) return embed(f, list, v, ctx);
+  if (!f.isPython || !inside || !/^(string|concatenated_string|list)$/.test(node.type) || !/\p{L}{2}/u.test(v.text.replace(MARKER_RE, ' '))) return embed(f, list, v, ctx);
   return { text: slotMarker(ctx, { name: 'fragment', ...v.origin, fragment: v }), origin: v.origin };
 }
 

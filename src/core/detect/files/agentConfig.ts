@@ -132,3 +132,29 @@ export const agentConfigReader: PromptFileReader = {
     return { prompts: readAgentConfig(parsed.yaml), diagnostics: [] };
   },
 };
+
+// What a role definition file tells the model that plans over its roles about one of them (TaskWeaver's
+// `*.role.yaml` `intro`): the planner's prompt lists each role by this text.
+const ROLE_FILE = /\.role\.ya?ml$/i;
+const ROLE_INTRO_KEYS = ['intro', 'introduction', 'profile', 'description'];
+
+export const roleFileReader: PromptFileReader = {
+  format: 'agent-config',
+  matches: (name) => ROLE_FILE.test(name),
+  read(text, ctx) {
+    if (I18N_PATH.test(ctx.file)) return { prompts: [], diagnostics: [] };
+    const parsed = parseYamlAt(text, 0, text.length, ctx, new LineIndex(text));
+    if (!parsed.ok || !isMap(parsed.yaml.root)) return { prompts: [], diagnostics: [] }; // named so, but not a map of a role's fields
+    const y = parsed.yaml;
+    const parts = entries(y.root).filter((e) => ROLE_INTRO_KEYS.includes(e.key) && prose(e.value)).map((e) => yamlPart('system', y, e.value, AGENT_SLOTS, e.key));
+    if (!parts.length) return { prompts: [], diagnostics: [] };
+    const name = str(get(y.root, 'alias')) ?? str(get(y.root, 'name'));
+    return {
+      prompts: [{
+        kind: 'agent-config', source: 'prompt-file', confidence: 'shape', range: nodeRange(y, y.root as Node), parts, label: name,
+        notes: ['a role definition: its introduction is put in the prompt of the model that plans which role does what (the default model is used)'],
+      }],
+      diagnostics: [],
+    };
+  },
+};

@@ -22,6 +22,8 @@ export interface PromptFileReader {
   /** Cheap test on the name (and, where names are shared, the text). */
   matches(fileName: string, text: string): boolean;
   read(text: string, ctx: ReadContext): FileReadResult;
+  /** Reads a file found by its place alone (a flow's folder): a file code loads as a prompt is read as that code loads it instead. */
+  byPlace?: boolean;
 }
 
 export interface ParsedYaml {

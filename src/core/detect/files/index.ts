@@ -1,6 +1,6 @@
 // One reader per prompt-file format; the first whose `matches` accepts a file reads it. Order matters
 // where formats share extensions: specific names first, then content-sniffed YAML shapes.
-import { agentConfigReader, crewaiReader } from './agentConfig';
+import { agentConfigReader, crewaiReader, roleFileReader } from './agentConfig';
 import { claudeCodeReader, isClaudeCodeFile } from './claudeCode';
 import { continuePromptReader } from './continuePrompt';
 import { cursorRulesReader, isCursorRuleFile } from './cursorRules';
@@ -9,7 +9,7 @@ import { githubModelsReader } from './githubModels';
 import { httpRequestsReader } from './httpRequests';
 import { messageTemplateReader } from './plainText';
 import { promptfooReader } from './promptfoo';
-import { promptflowReader } from './promptflow';
+import { flowTemplateReader, promptflowReader } from './promptflow';
 import { isInstructionsFile, promptMdReader } from './promptMd';
 import { promptyReader } from './prompty';
 import { rubberduckReader } from './rubberduck';
@@ -39,9 +39,11 @@ export const PROMPT_FILE_READERS: readonly PromptFileReader[] = [
   semanticKernelReader,
   skPromptDirReader,
   crewaiReader,
+  roleFileReader,
   promptDataReader,
   tomlPromptReader,
   agentConfigReader,
+  flowTemplateReader,
   messageTemplateReader,
 ];
 

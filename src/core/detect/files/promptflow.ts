@@ -81,3 +81,38 @@ function flowNodes(root: Node | null): { node: Node; name?: string }[] {
   }
   return out;
 }
+
+const FLOW_TEMPLATE_NAME = /\.(jinja2?|j2)$/i;
+const FLOW_FILES = ['flow.dag.yaml', 'flow.dag.yml'];
+/** Prose: words of letters outside the template's markup. */
+const templateWords = (text: string) => text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g, ' ').split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+
+/**
+ * A Jinja template in a prompt flow's folder (beside its flow.dag.yaml) that no node of the flow names: a
+ * prompt kept for a variant or for a tool the flow is switched to (prompt flow renders Jinja only as
+ * prompts), read as the flow reads its own, split by `system:` / `user:` lines. Found by its place, not by
+ * a node: `confidence: heuristic`, and left to a prompt of code that reads it (workspace foundElsewhere).
+ */
+export const flowTemplateReader: PromptFileReader = {
+  format: 'promptflow',
+  byPlace: true,
+  matches: (name, text) => FLOW_TEMPLATE_NAME.test(name) && !/\{\{#message\s|<message\s+role=/.test(text),
+  read(text, ctx) {
+    const flow = FLOW_FILES.map((f) => ctx.readRelative?.(f)).find((t) => t !== undefined);
+    const base = ctx.file.slice(ctx.file.lastIndexOf('/') + 1);
+    // a template a node names is read with that node (its model, its output limit)
+    if (flow === undefined || flow.includes(base)) return { prompts: [], diagnostics: [] };
+    // markup (an HTML page the flow renders), or a line or two, is not a prompt
+    if (/^\s*</.test(text) || templateWords(text) < 8) return { prompts: [], diagnostics: [] };
+    const lines = new LineIndex(text);
+    const parts = splitRoleSections(text, 0, lines, 'user').filter((p) => /\S/.test(p.text));
+    if (!parts.length) return { prompts: [], diagnostics: [] };
+    return {
+      prompts: [{
+        kind: 'promptflow', source: 'prompt-file', confidence: 'heuristic', range: lines.range(0, text.length), parts,
+        notes: ['a Jinja template in a prompt flow\'s folder that no node of the flow names (a variant\'s prompt): the default model is used'],
+      }],
+      diagnostics: [],
+    };
+  },
+};

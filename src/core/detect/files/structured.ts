@@ -183,6 +183,14 @@ function walk(y: ParsedYaml, llm: boolean, found: Found, taken: ReadonlySet<stri
       named.push(yamlPart(SYSTEM_KEY.test(e.key) ? 'system' : 'user', y, e.value, SLOTS, e.key));
       found.claimed.add(e.value);
     }
+    // the settings beside a template whose keys are its variables (`"company_values": "…"` for `{company_values}`)
+    // fill it: each text of three words or more is a fragment of that prompt where it is written
+    const slots = new Set(named.flatMap((p) => [...p.text.matchAll(/\{\{?\s*([A-Za-z_]\w*)\s*\}?\}/g)].map((m) => m[1])));
+    for (const e of slots.size ? es : []) {
+      if (!slots.has(e.key) || !isScalar(e.value) || found.claimed.has(e.value) || isTaken(e.value) || !prose(str(e.value), 3)) continue;
+      named.push(yamlPart('user', y, e.value, SLOTS, e.key));
+      found.claimed.add(e.value);
+    }
     if (named.length) found.prompts.push(prompt('prompt-data', y, node, named, label, modelNear(node), 'prompt-named keys in a data file (text that code loads as a prompt)'));
     for (const e of es) if (!OUTPUT_KEYS.test(e.key)) visit(e.value, node, label ? `${label}.${e.key}` : e.key, depth + 1);
   };
