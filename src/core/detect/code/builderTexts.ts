@@ -15,6 +15,11 @@ import type { CodeFile } from './source';
  * handles one (`setPrompt`, `onUserMessage`, `parse_prompt`, `send_message`).
  */
 const BUILDER_NAME = /^(?!_*(?:set|on|handle|render|show|use|display|print|log|ask|read|parse|validate|save|load|fetch|delete|update|remove|edit|select|open|close|toggle|is|has|should|can|count|estimate|send|submit|run|execute|call|invoke|apply|store|cache|track|register|insert|add|append|push|copy|clear|reset|test|mock|check|stream|process|receive|post|emit|dispatch|format_?output|extract)(?:[A-Z_]|$))[A-Za-z_$][\w$]*?(?:[Pp]rompt|PROMPT|[Ii]nstructions?|(?:[Ss]ystem|[Uu]ser|[Hh]uman)_?[Mm]essage)(?:[A-Z_]\w*|s)?$/;
+/**
+ * A function that builds the message a program sends back to a model to have it redo its answer
+ * (`format_output_revision_message`, `buildRetryMessage`, `correction_message`): its prose is for the model.
+ */
+const REVISION_NAME = /^[A-Za-z_$][\w$]*?(?:[Rr]evision|[Rr]evise|[Rr]etry|[Cc]orrection)_?[Mm]essage$/;
 const TS_FUNCTION = /^(function_declaration|generator_function_declaration|method_definition|arrow_function|function_expression|function)$/;
 /** Calls whose argument is read by people or code, not a model. */
 const PEOPLE_CALL = /(^|\.)(log|info|debug|warn|warning|error|trace|fatal|print|println|write|alert|confirm|toast|notify|t|\$t|i18n|gettext|_|translate|formatMessage|includes|startsWith|endsWith|indexOf|match|test|search|split|replace|replaceAll|querySelector|getElementById|getAttribute|get|has|require|import|Error|\w*Error|\w*Exception|raise|assert|expect|exit|setFailed|\w*Failed|fail\w*|abort|die)$/;
@@ -117,7 +122,7 @@ export function builderTexts(f: CodeFile): BuilderText[] {
   site.lastIndex = 0;
   for (const m of f.text.matchAll(site)) {
     const name = m[1];
-    if (!BUILDER_NAME.test(name)) continue;
+    if (!BUILDER_NAME.test(name) && !REVISION_NAME.test(name)) continue;
     const at = (m.index ?? 0) + m[0].indexOf(name);
     const id = up.at(at, at + name.length);
     if (!id || id.text !== name) continue;

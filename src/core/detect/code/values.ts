@@ -444,7 +444,8 @@ export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Defi
   let first: DefinitionSpan | undefined;
   let best: DefinitionSpan | undefined;
   for (const s of spansOf(defs)) {
-    if (s.valueStart <= useStart && useEnd <= s.valueEnd) continue;
+    // (a class names itself inside its own methods: `Planner.greeting` read in a method of Planner)
+    if (s.valueStart <= useStart && useEnd <= s.valueEnd && !s.isClass) continue;
     if (s.scopeStart >= 0 && !(s.scopeStart <= useStart && useEnd <= s.scopeEnd)) continue;
     first ??= s;
     if (s.start <= useStart && (!best || s.scopeStart > best.scopeStart || (s.scopeStart === best.scopeStart && s.start >= best.start))) best = s;
@@ -454,13 +455,13 @@ export function findDefinition(f: CodeFile, name: string, use: SyntaxNode): Defi
 }
 
 /** A definition's offsets as numbers (each tree-sitter getter marshals the node): scope -1 at module level. */
-interface DefinitionSpan { def: Definition; start: number; valueStart: number; valueEnd: number; scopeStart: number; scopeEnd: number }
+interface DefinitionSpan { def: Definition; start: number; valueStart: number; valueEnd: number; scopeStart: number; scopeEnd: number; isClass: boolean }
 const definitionSpans = new WeakMap<Definition[], DefinitionSpan[]>();
 
 function spansOf(defs: Definition[]): DefinitionSpan[] {
   let spans = definitionSpans.get(defs);
   if (!spans) {
-    spans = defs.map((def) => ({ def, start: def.start, valueStart: def.value.startIndex, valueEnd: def.value.endIndex, scopeStart: def.scope?.startIndex ?? -1, scopeEnd: def.scope?.endIndex ?? -1 }));
+    spans = defs.map((def) => ({ def, start: def.start, valueStart: def.value.startIndex, valueEnd: def.value.endIndex, scopeStart: def.scope?.startIndex ?? -1, scopeEnd: def.scope?.endIndex ?? -1, isClass: CLASS_NODE.has(def.value.type) }));
     definitionSpans.set(defs, spans);
   }
   return spans;
