@@ -93,8 +93,12 @@ function storedBy(host: SyntaxNode, up: Ancestry): boolean {
   return !!outer && STORAGE_CALL.test(calleeOf(outer).replace(/\s+/g, ''));
 }
 
-/** Calls that store what they are given: an ORM, a database or key-value client, a browser store. */
-const STORAGE_CALL = /^(?:this\.|self\.)?(?:prisma|db|database|supabase|mongo|mongoose|knex|drizzle|redis|kv|localStorage|sessionStorage|collection|table)(?:\.|$)|\.(?:insert|insertOne|insertMany|upsert|save|setItem|bulkWrite|bulk_create|add_all)$/;
+/**
+ * A browser store: what a page keeps for itself (a draft, a chat's history shown again), not a request.
+ * A database write is not among them: messages stored there are sent from there later (llamacoder keeps
+ * its system prompt in the chat row it creates), and a reviewer marks their text where it is written.
+ */
+const STORAGE_CALL = /^(?:window\.)?(?:localStorage|sessionStorage)\.setItem$/;
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
@@ -381,8 +385,7 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     const host = hostCall(g.container, up);
     const call = (host && callInfo(f, host, env.ctx)) || synthetic(f, g.container);
     if (host && claimed(f.file, host.startIndex, host.endIndex)) continue;
-    // messages written to a database or a store (`prisma.chat.create({ data: { messages } })`, `db.insert(…)`,
-    // `localStorage.setItem(…)`) are kept, not sent
+    // messages a page keeps in the browser's store (`localStorage.setItem('draft', JSON.stringify(…))`) are not sent
     if (host && storedBy(host, up)) continue;
     const b = new PromptBuilder(call, env.ctx);
     const element = (file: CodeFile, el: SyntaxNode): boolean => {
