@@ -127,7 +127,11 @@ function cost(args: string[], io: Io): number {
     ? { model, priced: true, components, perCallUsd: c.perCallUsd, per1kUsd: c.per1kUsd, perDayUsd: c.perDayUsd, monthlyUsd: c.monthlyUsd, batchMonthlyUsd: c.batchMonthlyUsd, callsPerDay, daysPerMonth, ...(contextWindow ? { contextWindow } : {}), prices: { ...c.prices, data: prices().priceDataInfo() } }
     : { model, priced: false, unpricedReason: c.unpricedReason, callsPerDay, daysPerMonth, prices: { data: prices().priceDataInfo() } };
   // Nothing priced as asked (an unknown model, usually a typo): exit 2, with the nearest known names.
-  const unpriced = c.priced ? undefined : `${model}: unpriced — ${c.unpricedReason}${suggest().didYouMean(model, Object.keys(config.prices))}`;
+  // … unless the config has an entry for it that could not be used: then that entry is what to fix
+  const broken = config.problems.find((p) => p.field === `prices.${model}` || p.field.startsWith(`prices.${model}.`) || p.message.includes(`prices.${model} `));
+  const unpriced = c.priced ? undefined : broken
+    ? `${model}: unpriced — its entry under prices: cannot be used (${broken.file}:${broken.range.start.line + 1}: ${broken.message.replace(/^[^:]+:\d+: /, '').replace(/ — this field is ignored, the valid ones apply$/, '')}); fix it there`
+    : `${model}: unpriced — ${c.unpricedReason}${suggest().didYouMean(model, Object.keys(config.prices))}`;
   // A call the model cannot take (input and output past its context window, when the price data knows
   // it): priced as asked, with a warning (the exit code is unchanged).
   if (contextWindow && input + output > contextWindow) {

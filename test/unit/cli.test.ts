@@ -96,6 +96,15 @@ describe('cli', () => {
       assert.ok(Math.abs(j.monthlyUsd - 6300) < 1e-9);
     });
 
+    it('a model whose prices: entry cannot be used: the error points at that entry, not at adding one', async () => {
+      const ws = tempDir('pc-badprice-');
+      fs.writeFileSync(path.join(ws, '.promptcost.yaml'), 'prices:\n  my-model:\n    input: 1\n    output: 2\n');
+      const r = await cli(['cost', '--model', 'my-model', '--input', '1000'], { cwd: ws });
+      assert.strictEqual(r.code, 2);
+      assert.match(r.stderr, /^prompt-cost: my-model: unpriced — its entry under prices: cannot be used \(\.promptcost\.yaml:3: .*\); fix it there$/m);
+      assert.doesNotMatch(r.stderr.split('\n').filter((l) => l.startsWith('prompt-cost:')).join('\n'), /add its price under prices:/);
+    });
+
     it('a long-context rate in force is said, with the rates below its threshold', async () => {
       const long = await cli(['cost', '--model', 'gpt-5.5', '--input', '900000', '--output', '1000']);
       assert.match(long.stdout, /^ {2}the rate for prompts over [\d,]+ input tokens is in force: \$[\d.]+\/M in \(else \$[\d.]+\/M\)/m);

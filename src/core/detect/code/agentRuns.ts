@@ -17,7 +17,7 @@ import type { FinderEnv } from './finders/types';
 import type { SyntaxNode } from './parser';
 import { finish, lastName, modelOf, type Claimed } from './shapes';
 import type { CodeFile } from './source';
-import { propertyOf, resolveExpression } from './values';
+import { callArguments, propertyOf, resolveExpression, returnedExpressions } from './values';
 import { addAgentInstructions, agentCallOf, isPydanticAgent } from './agentMerge';
 import { agentExtras } from './extras';
 import { agentOutputLimit } from './finders/pydanticAi';
@@ -178,9 +178,63 @@ function mastraRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detect
   return out;
 }
 
+/**
+ * Whether `node` is a workflow of Microsoft Agent Framework: `WorkflowBuilder(…).add_edge(…).build()`, or a
+ * name bound to one, or the call of a function of the project that returns one.
+ */
+function builtWorkflow(f: CodeFile, node: SyntaxNode | null | undefined, env: FinderEnv, depth = 0): boolean {
+  if (!node || depth > 4) return false;
+  const r = resolveExpression(f, node, env.ctx) ?? { file: f, node };
+  let n: SyntaxNode | null = r.node;
+  while (n && (n.type === 'parenthesized_expression' || n.type === 'await')) n = n.namedChildren[0] ?? null;
+  if (n?.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  if (fn?.type === 'identifier') {
+    const target = resolveExpression(r.file, fn, env.ctx);
+    return !!target && target.node.type === 'function_definition' && returnedExpressions(target.node).some((e) => builtWorkflow(target.file, e, env, depth + 1));
+  }
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'build') return false;
+  // down the chain of builder calls to the builder itself
+  let cur: SyntaxNode | null = fn.childForFieldName('object');
+  for (let i = 0; i < 64 && cur; i++) {
+    while (cur && cur.type === 'parenthesized_expression') cur = cur.namedChildren[0] ?? null;
+    if (cur?.type !== 'call') return false;
+    const callee = cur.childForFieldName('function');
+    if (callee?.type === 'identifier') return /^WorkflowBuilder$/.test(callee.text);
+    if (callee?.type !== 'attribute') return false;
+    cur = callee.childForFieldName('object');
+  }
+  return false;
+}
+
+/**
+ * Microsoft Agent Framework: `workflow.run(ChatInput(question="…"))` / `run_stream` on a built workflow: the
+ * texts the input carries (a string, or the string fields of the message object it is made of) are what its
+ * executors put in their prompts, the user's text where it is written.
+ */
+function workflowRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
+  if (!f.isPython || !f.text.includes('WorkflowBuilder')) return [];
+  const out: DetectedPrompt[] = [];
+  for (const node of callsNamed(f, 'run|run_stream')) {
+    if (claimed(f.file, node.startIndex, node.endIndex)) continue;
+    const call = callInfo(f, node, env.ctx);
+    const callee = node.childForFieldName('function');
+    const input = call?.positional[0] ?? call?.named.get('message');
+    if (!call || !input || callee?.type !== 'attribute' || !builtWorkflow(f, callee.childForFieldName('object'), env)) continue;
+    const b = new PromptBuilder(call, env.ctx);
+    const r = resolveExpression(f, input, env.ctx) ?? { file: f, node: input };
+    if (r.node.type === 'call') {
+      for (const v of callArguments(r.node).named.values()) if (/string/.test(v.type)) b.addText('user', { file: r.file, node: v });
+    } else b.addText('user', { file: f, node: input });
+    const found = finish(b, call, 'agent.run', 'the input of a workflow\'s `run(…)` (`WorkflowBuilder(…).build()`), which its executors put in their prompts', env, () => false);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
 /** Agent run inputs in `f`, leaving out what `claimed` says is found already. */
 export function agentRunPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPrompt[] {
-  const out: DetectedPrompt[] = [...retryPrompts(f, env, claimed), ...mastraRunPrompts(f, env, claimed)];
+  const out: DetectedPrompt[] = [...retryPrompts(f, env, claimed), ...mastraRunPrompts(f, env, claimed), ...workflowRunPrompts(f, env, claimed)];
   if (!RUN_CALL.test(f.text)) return out;
   // the tools and schema of each agent, read once however many runs it has
   const extras = new Map<string, ReturnType<typeof agentExtras>>();

@@ -38,7 +38,7 @@ const MESSAGE_CLASS = /^(System|Human|AI|User|Assistant|Developer|Chat)Message$|
 /** Prompt-named parameters and properties, with the role their text plays. */
 const PARAM_ROLES: Record<string, Role> = {
   system: 'system', system_prompt: 'system', systemPrompt: 'system', instructions: 'system', instruction: 'system',
-  system_instruction: 'system', systemInstruction: 'system', system_message: 'system', systemMessage: 'system',
+  system_instruction: 'system', systemInstruction: 'system', system_instructions: 'system', systemInstructions: 'system', system_message: 'system', systemMessage: 'system',
   developer_prompt: 'developer', developerPrompt: 'developer', preamble: 'system', backstory: 'system', persona: 'system',
   goal: 'system', role: 'system', prompt: 'user', user_prompt: 'user', userPrompt: 'user', template: 'user',
   prompt_template: 'user', promptTemplate: 'user', description: 'user', expected_output: 'user', expectedOutput: 'user',
@@ -66,7 +66,8 @@ const NEEDS_CALLEE: Record<string, RegExp> = {
   // Genkit's definePrompt({ messages: `…` }): a template as text (a list of messages is the message layer's)
   messages: /Prompt$/,
   // LangChain runnables and compiled graphs: `chain.invoke({ input: '…' })` fills the prompt's variables
-  input: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
+  // … and a model's own request (OpenAI Agents SDK `model.get_response(system_instructions=…, input=…)`)
+  input: /^(invoke|ainvoke|stream|astream|batch|abatch|get_response|stream_response|getResponse|getStreamedResponse)$/,
   question: /^(invoke|ainvoke|stream|astream|batch|abatch)$/,
 };
 /** A chat session's turn (GitHub Copilot SDK `session.sendAndWait({ prompt })`): its prompt is the user's message, however short. */
@@ -92,8 +93,12 @@ function storedBy(host: SyntaxNode, up: Ancestry): boolean {
   return !!outer && STORAGE_CALL.test(calleeOf(outer).replace(/\s+/g, ''));
 }
 
-/** Calls that store what they are given: an ORM, a database or key-value client, a browser store. */
-const STORAGE_CALL = /^(?:this\.|self\.)?(?:prisma|db|database|supabase|mongo|mongoose|knex|drizzle|redis|kv|localStorage|sessionStorage|collection|table)(?:\.|$)|\.(?:insert|insertOne|insertMany|upsert|save|setItem|bulkWrite|bulk_create|add_all)$/;
+/**
+ * A browser store: what a page keeps for itself (a draft, a chat's history shown again), not a request.
+ * A database write is not among them: messages stored there are sent from there later (llamacoder keeps
+ * its system prompt in the chat row it creates), and a reviewer marks their text where it is written.
+ */
+const STORAGE_CALL = /^(?:window\.)?(?:localStorage|sessionStorage)\.setItem$/;
 const DECORATOR_RE = /^[ \t]*@[\w.]*?\b(system_prompt|instructions|dynamic_prompt|prompt)\b/gm;
 const FUNCTION_ARG_CALLEE = /(prompt|instructions?)(Middleware)?$/i;
 
@@ -380,8 +385,7 @@ function messagePrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): Detected
     const host = hostCall(g.container, up);
     const call = (host && callInfo(f, host, env.ctx)) || synthetic(f, g.container);
     if (host && claimed(f.file, host.startIndex, host.endIndex)) continue;
-    // messages written to a database or a store (`prisma.chat.create({ data: { messages } })`, `db.insert(…)`,
-    // `localStorage.setItem(…)`) are kept, not sent
+    // messages a page keeps in the browser's store (`localStorage.setItem('draft', JSON.stringify(…))`) are not sent
     if (host && storedBy(host, up)) continue;
     const b = new PromptBuilder(call, env.ctx);
     const element = (file: CodeFile, el: SyntaxNode): boolean => {
@@ -511,6 +515,8 @@ interface ParamHit { key: string; value: SyntaxNode; at: SyntaxNode }
 
 /** Keys that are the user's text only in the first argument of a runnable's `invoke` / `stream`. */
 const RUNNABLE_KEYS = /^(input|question)$/;
+/** A model's own request method (OpenAI Agents SDK `Model.get_response` / `stream_response`): its `input` is the user's turn. */
+const MODEL_REQUEST = /^(get_response|stream_response|getResponse|getStreamedResponse)$/;
 
 /** `app.invoke(…)` where `app` is made by a call (`graph.compile()`, `prompt.pipe(model)`), not an object of the file's own. */
 function runnableReceiver(f: CodeFile, host: SyntaxNode, env: FinderEnv): boolean {
@@ -643,7 +649,7 @@ function paramPrompts(f: CodeFile, env: FinderEnv, claimed: Claimed): DetectedPr
     // … and only as the call's own option: a `description` nested deeper (a JSON schema's field in
     // `callAgent({ prompt, schema: { properties: { … } } })`) is not the agent's
     if (needs && at.type !== 'keyword_argument' && !/^(arguments|argument_list)$/.test(containerParent?.type ?? '')) return;
-    if (RUNNABLE_KEYS.test(key) && (TEST_FILE.test(f.file) || !(host && (containerParent && up.parent(containerParent)?.id) === host.id && runnableReceiver(f, host, env)))) return;
+    if (RUNNABLE_KEYS.test(key) && !MODEL_REQUEST.test(calleeName) && (TEST_FILE.test(f.file) || !(host && (containerParent && up.parent(containerParent)?.id) === host.id && runnableReceiver(f, host, env)))) return;
     const anchor = host ?? container;
     if (claimed(f.file, anchor.startIndex, anchor.endIndex)) return;
     const g = byHost.get(anchor.id);
