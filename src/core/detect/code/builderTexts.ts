@@ -22,7 +22,7 @@ const BUILDER_NAME = /^(?!_*(?:set|on|handle|render|show|use|display|print|log|a
 const REVISION_NAME = /^[A-Za-z_$][\w$]*?(?:[Rr]evision|[Rr]evise|[Rr]etry|[Cc]orrection)_?[Mm]essage$/;
 const TS_FUNCTION = /^(function_declaration|generator_function_declaration|method_definition|arrow_function|function_expression|function)$/;
 /** Calls whose argument is read by people or code, not a model. */
-const PEOPLE_CALL = /(^|\.)(log|info|debug|warn|warning|error|trace|fatal|print|println|write|alert|confirm|toast|notify|t|\$t|i18n|gettext|_|translate|formatMessage|includes|startsWith|endsWith|indexOf|match|test|search|split|replace|replaceAll|querySelector|getElementById|getAttribute|get|has|require|import|Error|\w*Error|\w*Exception|raise|assert|expect|exit|setFailed|\w*Failed|fail\w*|abort|die)$/;
+const PEOPLE_CALL = /(^|\.)(log|info|debug|warn|warning|error|trace|fatal|print|println|write|alert|confirm|toast|notify|note|intro|outro|cancel|echo|say|display|show\w*|setStatus|t|\$t|i18n|gettext|_|translate|formatMessage|includes|startsWith|endsWith|indexOf|match|test|search|split|replace|replaceAll|querySelector|getElementById|getAttribute|get|has|require|import|Error|\w*Error|\w*Exception|raise|assert|expect|exit|setFailed|\w*Failed|fail\w*|abort|die)$/;
 /** Keys whose values are for people or code: ids, labels, sources, descriptions. */
 const PEOPLE_KEY = /^(id|key|name|type|label|title|subtitle|heading|caption|description|desc|placeholder|tooltip|hint|help|source|path|file|url|icon|error|errorMessage|warning|notice|toast|version|model)$/i;
 const TEXT = /^(string|template_string)$/;
