@@ -389,6 +389,12 @@ async function writeRewrite(plan: CompressPlan, core: string, o: PlanOptions & {
     return result(plan, 'rejected', { ...base, reason: plan.prompt.confidence === 'heuristic' ? 'the rewrite would no longer be found as a prompt: this one is found by how its text reads (keep its opening words)' : 'the rewrite would no longer be found as a prompt part: too little text of its own is left' });
   }
   const nb = plan.source.notebook;
+  // … and read back as the same part: a rewrite that leaves the literal holding more than the part (a
+  // nested template the detection now reads apart) could not be compressed or checked again
+  if (!nb && !plan.holder) {
+    const back = await planCompress({ file: plan.file, text: updated, line: t.range.start.line, character: t.range.start.character, part: plan.partIndex }, o).then((x) => x.before.text, () => undefined);
+    if (back !== afterText) return result(plan, 'rejected', { ...base, reason: 'the rewrite would not read back as the same prompt part: keep the text around its run-time values as it is' });
+  }
   const edit = nb ? { ...toCell(nb, t.range), newText: written.newText } : { range: t.range, newText: written.newText, ...(plan.holder ? { file: plan.source.file } : {}) };
   const tokens = before.tokens - after.tokens;
   if (!sending.length) return result(plan, 'ok', { ...base, saved: rewriteSaving(plan, updated, tokens, o), edit });
