@@ -97,6 +97,14 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
   let chatModel: ModelValue | undefined | null = null;
   let compatible: boolean | undefined;
   const moduleKind = (module: string | undefined) => (module ? MODULE_KIND.find(([re]) => re.test(module))?.[1] : undefined);
+  /** The name a call is made on (`client`, `this.client`) and, when it is defined by a call, that call's callee. */
+  const clientOf = (call: CallInfo): { root: string; ctor?: string } => {
+    const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
+    let value = findDefinition(f, root, call.node)?.value;
+    if (value?.type === 'await_expression') value = value.namedChildren[0] ?? undefined;
+    if (!value || !(value.type === 'call_expression' || value.type === 'call' || value.type === 'new_expression')) return { root };
+    return { root, ctor: (value.childForFieldName('function') ?? value.childForFieldName('constructor'))?.text ?? '' };
+  };
   const env: FinderEnv & { onConsume?: (key: string) => void } = {
     ctx,
     importSource: (name) => f.imports.get(name)?.module,
@@ -106,16 +114,11 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
       env.onConsume?.(key);
     },
     clientKind(call: CallInfo) {
-      const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
-      const def = findDefinition(f, root, call.node);
-      let value = def?.value;
-      if (value?.type === 'await_expression') value = value.namedChildren[0] ?? undefined;
-      if (value && (value.type === 'call_expression' || value.type === 'call' || value.type === 'new_expression')) {
-        const ctor = (value.childForFieldName('function') ?? value.childForFieldName('constructor'))?.text ?? '';
+      const { root, ctor } = clientOf(call);
+      if (ctor !== undefined) {
         const byClass = CLASS_KIND.find(([re]) => re.test(ctor))?.[1];
         if (byClass) return byClass;
-        const ctorRoot = ctor.split('.')[0];
-        return moduleKind(f.imports.get(ctorRoot)?.module);
+        return moduleKind(f.imports.get(ctor.split('.')[0])?.module);
       }
       return moduleKind(f.imports.get(root)?.module) ?? (root === 'ollama' ? 'ollama' : undefined);
     },
@@ -124,12 +127,8 @@ function makeEnv(f: CodeFile, project: CodeProject): { env: FinderEnv & { onCons
       // an edit of an OpenAI client's row then re-evaluates nothing it did not before)
       if (compatible === undefined) compatible = [...f.imports.values()].some((b) => COMPATIBLE_SDK.some(([re]) => re.test(b.module)));
       if (!compatible) return undefined;
-      const root = call.segments[0] === 'this' || call.segments[0] === 'self' ? call.segments.slice(0, 2).join('.') : call.segments[0];
-      const def = findDefinition(f, root, call.node);
-      let value = def?.value;
-      if (value?.type === 'await_expression') value = value.namedChildren[0] ?? undefined;
-      if (!value || !(value.type === 'call_expression' || value.type === 'call' || value.type === 'new_expression')) return undefined;
-      const ctor = (value.childForFieldName('function') ?? value.childForFieldName('constructor'))?.text ?? '';
+      const { ctor } = clientOf(call);
+      if (ctor === undefined) return undefined;
       const module = f.imports.get(ctor.split('.')[0])?.module;
       return module ? COMPATIBLE_SDK.find(([re]) => re.test(module))?.[1] : undefined;
     },
